@@ -1,0 +1,13 @@
+//! The pure domain: kinds, statuses, transitions, deadlines, calendar, identity validation
+//! and outcomes. Knows nothing of SQL, terminals or the clock: "today" is a parameter.
+
+pub mod calendar;
+pub mod code;
+pub mod deadline;
+pub mod format;
+pub mod identity;
+pub mod kind;
+pub mod outcome;
+pub mod request;
+pub mod status;
+pub mod validation;

@@ -1,0 +1,194 @@
+//! How a request was answered: the outcome, the refusal ground, and per-category actions.
+
+use serde::{Deserialize, Serialize};
+
+use super::kind::{DataCategory, RequestKind};
+use super::validation::{FieldError, field_error};
+use crate::code_enum;
+
+code_enum!(
+    /// The outcome recorded with an answer.
+    Outcome, "outcome" {
+        Fulfilled => "fulfilled",
+        PartiallyFulfilled => "partially_fulfilled",
+        Refused => "refused",
+        NoData => "no_data",
+        Referred => "referred",
+    }
+);
+
+code_enum!(
+    /// What was done to one data category on a correction, blocking or destruction request.
+    CategoryAction, "action" {
+        Done => "done",
+        Refused => "refused",
+        NotHeld => "not_held",
+    }
+);
+
+/// A ground on which a request may be refused, shipped as data (`assets/rules/grounds.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusalGround {
+    pub code: String,
+    /// The legal citation printed in the refusal letter.
+    pub citation: String,
+    /// What the ground means, for the clerk choosing it.
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct GroundsFile {
+    ground: Vec<RefusalGround>,
+}
+
+/// The refusal grounds shipped with aryz.
+pub fn default_grounds() -> Vec<RefusalGround> {
+    parse_grounds(include_str!("../../assets/rules/grounds.toml")).unwrap_or_default()
+}
+
+/// Parses a grounds file; the error names the line.
+pub fn parse_grounds(text: &str) -> Result<Vec<RefusalGround>, String> {
+    toml::from_str::<GroundsFile>(text)
+        .map(|f| f.ground)
+        .map_err(|e| e.to_string())
+}
+
+/// The answer to a request as a clerk records it, before validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Response {
+    pub outcome: Outcome,
+    pub ground: Option<String>,
+    pub text: String,
+    pub responded_on: chrono::NaiveDate,
+    pub channel: Option<super::kind::Channel>,
+    pub actions: Vec<(DataCategory, CategoryAction)>,
+}
+
+impl Response {
+    /// Checks the response against the kind of request and the known grounds.
+    pub fn validate(
+        &self,
+        kind: RequestKind,
+        received_on: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+        grounds: &[RefusalGround],
+    ) -> Result<(), FieldError> {
+        let partly_refused = matches!(self.outcome, Outcome::Refused | Outcome::PartiallyFulfilled)
+            || self.actions.iter().any(|(_, a)| *a == CategoryAction::Refused);
+        match &self.ground {
+            None if self.outcome == Outcome::Refused => {
+                return Err(field_error(
+                    "ground",
+                    "a refusal must name its ground (see `aryz grounds`)",
+                ));
+            }
+            Some(code) if !grounds.iter().any(|g| &g.code == code) => {
+                let known: Vec<&str> = grounds.iter().map(|g| g.code.as_str()).collect();
+                return Err(field_error(
+                    "ground",
+                    &format!("unknown ground '{code}' (expected one of: {})", known.join(", ")),
+                ));
+            }
+            Some(_) if !partly_refused => {
+                return Err(field_error(
+                    "ground",
+                    "a ground is only recorded when something is refused",
+                ));
+            }
+            _ => {}
+        }
+        if self.actions.iter().any(|(_, a)| *a == CategoryAction::Refused) && self.ground.is_none() {
+            return Err(field_error(
+                "ground",
+                "a refused category action must name the ground of the refusal",
+            ));
+        }
+        if !self.actions.is_empty() && !kind.acts_on_categories() {
+            return Err(field_error(
+                "action",
+                "per-category actions apply only to correction, blocking and destruction requests",
+            ));
+        }
+        let mut seen = Vec::new();
+        for (c, _) in &self.actions {
+            if seen.contains(c) {
+                return Err(field_error("action", &format!("category '{c}' given twice")));
+            }
+            seen.push(*c);
+        }
+        if self.responded_on > today {
+            return Err(field_error("responded", "the response date cannot be in the future"));
+        }
+        if self.responded_on < received_on {
+            return Err(field_error(
+                "responded",
+                "the response date cannot be before the request was received",
+            ));
+        }
+        super::validation::check_len("text", &self.text, super::validation::MAX_TEXT)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn resp(outcome: Outcome, ground: Option<&str>) -> Response {
+        Response {
+            outcome,
+            ground: ground.map(String::from),
+            text: String::new(),
+            responded_on: d("2026-03-10"),
+            channel: None,
+            actions: vec![],
+        }
+    }
+
+    #[test]
+    fn shipped_grounds_parse() {
+        let g = default_grounds();
+        assert!(g.len() >= 4, "{g:?}");
+        assert!(g.iter().all(|g| !g.citation.is_empty()));
+    }
+
+    #[test]
+    fn refusal_needs_a_known_ground() {
+        let grounds = default_grounds();
+        let code = grounds[0].code.clone();
+        let (rec, today) = (d("2026-03-01"), d("2026-03-20"));
+        let k = RequestKind::Access;
+        assert_eq!(resp(Outcome::Refused, None).validate(k, rec, today, &grounds).unwrap_err().field, "ground");
+        assert!(resp(Outcome::Refused, Some("nonsense")).validate(k, rec, today, &grounds).is_err());
+        assert!(resp(Outcome::Refused, Some(&code)).validate(k, rec, today, &grounds).is_ok());
+        assert!(resp(Outcome::Fulfilled, Some(&code)).validate(k, rec, today, &grounds).is_err());
+        assert!(resp(Outcome::Fulfilled, None).validate(k, rec, today, &grounds).is_ok());
+    }
+
+    #[test]
+    fn category_actions_only_for_acting_kinds() {
+        let grounds = default_grounds();
+        let mut r = resp(Outcome::Fulfilled, None);
+        r.actions = vec![(DataCategory::Email, CategoryAction::Done)];
+        let (rec, today) = (d("2026-03-01"), d("2026-03-20"));
+        assert!(r.validate(RequestKind::Correction, rec, today, &grounds).is_ok());
+        assert_eq!(r.validate(RequestKind::Access, rec, today, &grounds).unwrap_err().field, "action");
+        r.actions.push((DataCategory::Email, CategoryAction::NotHeld));
+        assert!(r.validate(RequestKind::Correction, rec, today, &grounds).is_err());
+    }
+
+    #[test]
+    fn response_dates_are_bounded() {
+        let grounds = default_grounds();
+        let mut r = resp(Outcome::Fulfilled, None);
+        r.responded_on = d("2026-03-21");
+        assert!(r.validate(RequestKind::Access, d("2026-03-01"), d("2026-03-20"), &grounds).is_err());
+        r.responded_on = d("2026-02-28");
+        assert!(r.validate(RequestKind::Access, d("2026-03-01"), d("2026-03-20"), &grounds).is_err());
+    }
+}

@@ -1,0 +1,5 @@
+//! aryz: personal-data subject requests of the State Tax Service of the Kyrgyz Republic.
+//!
+//! Layers, each depending only on the ones below: `cli`/`tui` → `service` → `store` → `domain`.
+
+pub mod domain;
