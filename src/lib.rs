@@ -3,3 +3,7 @@
 //! Layers, each depending only on the ones below: `cli`/`tui` → `service` → `store` → `domain`.
 
 pub mod domain;
+pub mod store;
+pub mod config;
+pub mod paths;
+pub mod service;

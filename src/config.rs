@@ -1,0 +1,162 @@
+//! `config.toml`: the office's settings. Every key is optional; a bad file is a clear error
+//! naming the line, never silently ignored.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::FixedOffset;
+use serde::Deserialize;
+
+use crate::domain::deadline::RuleSet;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Interface language: ky, ru or en.
+    pub language: Option<String>,
+    /// The office's offset from UTC; "today" is the local date there. Asia/Bishkek: +06:00.
+    pub utc_offset: String,
+    /// A request is "due soon" within this many working days.
+    pub due_soon_working_days: u32,
+    /// Supervisors' section: requests awaiting the subject longer than this many days.
+    pub awaiting_subject_days: u32,
+    /// Replaces the shipped deadline rules.
+    pub rules_file: Option<PathBuf>,
+    /// The database file (the `--db` option overrides it).
+    pub database: Option<PathBuf>,
+    /// Where letters are saved from the terminal UI.
+    pub letters_dir: Option<PathBuf>,
+    /// Keymap overrides of the terminal UI: `action = "key"`.
+    pub keys: BTreeMap<String, KeyBinding>,
+}
+
+/// One key or several keys for an action.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum KeyBinding {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyBinding {
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeyBinding::One(k) => vec![k.as_str()],
+            KeyBinding::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            language: None,
+            utc_offset: "+06:00".into(),
+            due_soon_working_days: 5,
+            awaiting_subject_days: 10,
+            rules_file: None,
+            database: None,
+            letters_dir: None,
+            keys: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl Config {
+    /// Reads `path`; a missing file is the default configuration.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => return Err(ConfigError::Io { path: path.to_path_buf(), source }),
+        };
+        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })
+    }
+
+    /// Parses and checks the text of a config file; the message names the line.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let cfg: Config = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
+        cfg.offset()?;
+        if cfg.due_soon_working_days > 60 {
+            return Err("due_soon_working_days: at most 60".into());
+        }
+        if let Some(l) = &cfg.language
+            && !["ky", "ru", "en"].contains(&l.as_str())
+        {
+            return Err(format!("language: unknown language '{l}' (expected ky, ru or en)"));
+        }
+        Ok(cfg)
+    }
+
+    /// The office's UTC offset.
+    pub fn offset(&self) -> Result<FixedOffset, String> {
+        parse_offset(&self.utc_offset)
+            .ok_or_else(|| format!("utc_offset: '{}' is not an offset like +06:00", self.utc_offset))
+    }
+
+    /// The deadline rules: the configured file, else the shipped set.
+    pub fn rules(&self, config_dir: &Path) -> Result<RuleSet, ConfigError> {
+        match &self.rules_file {
+            None => Ok(RuleSet::shipped()),
+            Some(p) => {
+                let path = if p.is_absolute() { p.clone() } else { config_dir.join(p) };
+                let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io { path: path.clone(), source })?;
+                RuleSet::parse(&text).map_err(|m| ConfigError::Invalid { path, message: one_line(&m) })
+            }
+        }
+    }
+}
+
+/// toml's messages span several lines (with a caret under the error); keep the first line
+/// and the line with the source, so a CLI error stays one line.
+fn one_line(msg: &str) -> String {
+    msg.lines().map(str::trim).filter(|l| !l.is_empty() && !l.chars().all(|c| c == '|' || c == '^' || c == ' ')).collect::<Vec<_>>().join(" ")
+}
+
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let s = s.trim();
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    if h > 14 || m > 59 || h < 0 || m < 0 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_parse() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.offset().unwrap().local_minus_utc(), 6 * 3600);
+        let c = Config::parse("utc_offset = \"-03:30\"\ndue_soon_working_days = 3\n[keys]\nquit = \"x\"\n").unwrap();
+        assert_eq!(c.offset().unwrap().local_minus_utc(), -(3 * 3600 + 1800));
+        assert_eq!(c.keys["quit"].keys(), vec!["x"]);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = Config::parse("language = \"en\"\ncolour = 3\n").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(!e.contains('\n'));
+        assert!(Config::parse("utc_offset = \"Bishkek\"").unwrap_err().contains("utc_offset"));
+        assert!(Config::parse("language = \"de\"").unwrap_err().contains("language"));
+        assert!(Config::parse("due_soon_working_days = -1").is_err());
+    }
+}

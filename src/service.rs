@@ -1,0 +1,165 @@
+//! The use cases, shared by the terminal UI and the command line. A rule enforced here
+//! (role, transition, deadline, audit entry) holds for both. Each use case runs in one store
+//! transaction with its events and its audit entry.
+
+mod admin;
+mod clock;
+pub mod demo;
+mod error;
+mod intake;
+mod login;
+mod queries;
+mod respond;
+mod workflow;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+pub use clock::Clock;
+pub use error::{Error, Result};
+pub use login::os_login;
+pub use queries::{Detail, RequestView};
+pub use workflow::StatusTarget;
+
+use crate::config::Config;
+use crate::domain::calendar::Calendar;
+use crate::domain::deadline::RuleSet;
+use crate::domain::kind::Role;
+use crate::domain::outcome::{RefusalGround, default_grounds};
+use crate::domain::request::{SubjectRequest, parse_reference};
+use crate::store::{Operator, Store, Tx};
+
+/// Settings the use cases need from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub due_soon_working_days: u32,
+    pub awaiting_subject_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { due_soon_working_days: 5, awaiting_subject_days: 10 }
+    }
+}
+
+/// An operator's session on one database: who acts, under which rules, on which calendar.
+pub struct Session {
+    pub store: Store,
+    pub operator: Operator,
+    pub rules: RuleSet,
+    pub calendar: Calendar,
+    pub grounds: Vec<RefusalGround>,
+    pub clock: Clock,
+    pub settings: Settings,
+    pub dev_identity: bool,
+}
+
+/// Meta key marking a database whose operator may be chosen with `ARYZ_OPERATOR`.
+pub const DEV_IDENTITY_KEY: &str = "dev_identity";
+
+impl Session {
+    /// Opens a session as the OS login (or `ARYZ_OPERATOR` on a `--dev-identity` database).
+    pub fn open(db: &Path, config: &Config, rules: RuleSet) -> Result<Session> {
+        let store = Store::open(db)?;
+        let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
+        let login = login::effective_login(dev_identity)?;
+        let offset = config.offset().map_err(Error::Config)?;
+        let fixed_today = if dev_identity { clock::env_today()? } else { None };
+        let clock = Clock::new(offset, fixed_today);
+        Session::with_store(store, &login, rules, clock, settings_of(config))
+    }
+
+    /// A session on an open store, as `login`. Refuses unknown and disabled operators.
+    pub fn with_store(store: Store, login: &str, rules: RuleSet, clock: Clock, settings: Settings) -> Result<Session> {
+        let operator = match store.read().operator(login)? {
+            Some(op) if op.active => op,
+            Some(_) => return Err(Error::DisabledOperator(login.to_string())),
+            None => return Err(Error::UnknownOperator(login.to_string())),
+        };
+        let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
+        let mut calendar = Calendar::shipped();
+        calendar.extend(store.read().calendar_entries()?);
+        Ok(Session { store, operator, rules, calendar, grounds: default_grounds(), clock, settings, dev_identity })
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    /// Reloads what another process may have changed: the operator's role and the calendar.
+    pub fn refresh(&mut self) -> Result<()> {
+        match self.store.read().operator(&self.operator.login)? {
+            Some(op) if op.active => self.operator = op,
+            Some(_) => return Err(Error::DisabledOperator(self.operator.login.clone())),
+            None => return Err(Error::UnknownOperator(self.operator.login.clone())),
+        }
+        let mut calendar = Calendar::shipped();
+        calendar.extend(self.store.read().calendar_entries()?);
+        self.calendar = calendar;
+        Ok(())
+    }
+
+    pub fn role(&self) -> Role {
+        self.operator.role
+    }
+
+    /// Refuses unless the operator has at least `role`.
+    pub(crate) fn require(&self, role: Role, action: &'static str) -> Result<()> {
+        if self.operator.role >= role {
+            Ok(())
+        } else {
+            Err(Error::Forbidden { login: self.operator.login.clone(), role: self.operator.role, action })
+        }
+    }
+
+    /// Loads a request by reference inside a transaction.
+    pub(crate) fn load(tx: &Tx<'_>, reference: &str) -> Result<SubjectRequest> {
+        let reference = parse_reference(reference)?;
+        tx.read().request_by_ref(&reference)?.ok_or(Error::NotFound(reference))
+    }
+
+    /// Runs a use case in one transaction.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>) -> Result<T> {
+        let ctx = Ctx {
+            login: &self.operator.login,
+            now: self.clock.now_string(),
+            today: self.clock.today(),
+            rules: &self.rules,
+            calendar: &self.calendar,
+        };
+        self.store.write(|tx| f(tx, &ctx))
+    }
+}
+
+/// What a use case needs besides the transaction: who, when, and under which rules.
+pub(crate) struct Ctx<'a> {
+    pub login: &'a str,
+    pub now: String,
+    pub today: NaiveDate,
+    pub rules: &'a RuleSet,
+    pub calendar: &'a Calendar,
+}
+
+/// Refuses a clerk acting on a request assigned to someone else; supervisors may act on any.
+pub(crate) fn check_may_work(op: &Operator, r: &SubjectRequest, action: &'static str) -> Result<()> {
+    if op.role >= Role::Supervisor {
+        return Ok(());
+    }
+    match &r.assignee {
+        Some(a) if a != &op.login => Err(Error::NotYours { reference: r.reference.clone(), assignee: a.clone(), action }),
+        _ => Ok(()),
+    }
+}
+
+pub fn settings_of(config: &Config) -> Settings {
+    Settings {
+        due_soon_working_days: config.due_soon_working_days,
+        awaiting_subject_days: config.awaiting_subject_days,
+    }
+}
+
+pub use admin::init_database;
+
+#[cfg(test)]
+mod tests;

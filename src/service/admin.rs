@@ -1,0 +1,105 @@
+//! Administration: creating the database, operators, calendar entries.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::domain::calendar::{CalendarEntry, DayKind};
+use crate::domain::kind::Role;
+use crate::domain::validation::{check_line, field_error};
+use crate::store::{Operator, Store};
+
+use super::{DEV_IDENTITY_KEY, Error, Result, Session, clock::Clock, login::os_login};
+
+/// Creates a database and makes the current OS login its first admin. `dev_identity`
+/// records that `ARYZ_OPERATOR` may choose the operator (demos and tests only).
+pub fn init_database(path: &Path, dev_identity: bool, clock: &Clock) -> Result<(Store, String)> {
+    let login = os_login()?;
+    let mut store = Store::create(path)?;
+    let now = clock.now_string();
+    store.write(|tx| -> Result<()> {
+        tx.set_meta(DEV_IDENTITY_KEY, if dev_identity { "1" } else { "0" })?;
+        tx.set_meta("created_at", &now)?;
+        tx.insert_operator(&Operator { login: login.clone(), name: String::new(), role: Role::Admin, active: true }, &now)?;
+        tx.audit(&now, &login, "init", "", if dev_identity { "dev_identity" } else { "" })?;
+        Ok(())
+    })?;
+    Ok((store, login))
+}
+
+fn check_login(login: &str) -> Result<()> {
+    let ok = !login.is_empty()
+        && login.len() <= 64
+        && login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        && !login.starts_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Invalid(field_error("login", "must be 1–64 characters: letters, digits, '.', '_' or '-'")))
+    }
+}
+
+impl Session {
+    /// Adds an operator, or updates the role and name of an existing one (and re-enables it).
+    pub fn add_operator(&mut self, login: &str, role: Role, name: &str) -> Result<Operator> {
+        self.require(Role::Admin, "manage operators")?;
+        check_login(login)?;
+        check_line("name", name)?;
+        let op = Operator { login: login.to_string(), name: name.trim().to_string(), role, active: true };
+        self.write(|tx, ctx| {
+            let detail = format!("role={role}");
+            match tx.read().operator(login)? {
+                Some(_) => tx.update_operator(&op)?,
+                None => tx.insert_operator(&op, &ctx.now)?,
+            }
+            tx.audit(&ctx.now, ctx.login, "operator_add", login, &detail)?;
+            Ok(op.clone())
+        })
+    }
+
+    pub fn operators(&self) -> Result<Vec<Operator>> {
+        Ok(self.store.read().operators()?)
+    }
+
+    /// Disables an operator; their requests stay assigned until reassigned.
+    pub fn disable_operator(&mut self, login: &str) -> Result<Operator> {
+        self.require(Role::Admin, "manage operators")?;
+        if login == self.operator.login {
+            return Err(Error::Invalid(field_error("login", "an admin cannot disable their own login")));
+        }
+        self.write(|tx, ctx| {
+            let mut op = tx.read().operator(login)?.ok_or_else(|| Error::Invalid(field_error("login", &format!("operator '{login}' is not known"))))?;
+            op.active = false;
+            tx.update_operator(&op)?;
+            tx.audit(&ctx.now, ctx.login, "operator_disable", login, "")?;
+            Ok(op)
+        })
+    }
+
+    /// Adds or replaces a calendar entry. Stored deadlines are not recomputed: history is
+    /// never rewritten silently.
+    pub fn add_calendar_entry(&mut self, date: NaiveDate, kind: DayKind, name: &str, basis: &str) -> Result<CalendarEntry> {
+        self.require(Role::Admin, "change the calendar")?;
+        if name.trim().is_empty() {
+            return Err(Error::Invalid(field_error("name", "is required")));
+        }
+        check_line("name", name)?;
+        check_line("basis", basis)?;
+        let entry = CalendarEntry {
+            date,
+            kind,
+            name: name.trim().to_string(),
+            basis: basis.trim().to_string(),
+            applies_to: String::new(),
+            confidence: "verified".into(),
+            source: "added by an administrator".into(),
+        };
+        self.write(|tx, ctx| {
+            tx.put_calendar_entry(&entry, ctx.login, &ctx.now)?;
+            tx.audit(&ctx.now, ctx.login, "calendar_add", &date.to_string(), &format!("{kind}: {}", entry.name))?;
+            Ok(())
+        })?;
+        self.calendar.extend([entry.clone()]);
+        Ok(entry)
+    }
+}

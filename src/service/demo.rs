@@ -1,0 +1,241 @@
+//! Synthetic, realistic demo data for a `--dev-identity` database: every kind and status,
+//! several clerks, requests received over the past months, some overdue, some due soon.
+//! Names, PINs and e-mails are made up from lists below; none belongs to a real person.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::domain::calendar::Calendar;
+use crate::domain::deadline::RuleSet;
+use crate::domain::identity::Passport;
+use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
+use crate::domain::outcome::{CategoryAction, Outcome};
+use crate::domain::request::{NewRequest, Subject};
+use crate::domain::status::Status;
+use crate::store::{Event, EventKind, Operator, Tx};
+
+use super::{Error, Result, Session};
+
+/// A small deterministic generator (SplitMix64): the same seed gives the same data.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const SURNAMES_M: &[&str] = &[
+    "Asanov", "Toktogulov", "Bekmuratov", "Sydykov", "Osmonov", "Abdyldaev", "Mamytov", "Kadyrov",
+    "Жумабеков", "Сатыбалдиев", "Өмүрбеков", "Үсөнов", "Ноорузбаев", "Иванов", "Ким",
+];
+const SURNAMES_F: &[&str] = &[
+    "Asanova", "Toktogulova", "Bekmuratova", "Sydykova", "Osmonova", "Abdyldaeva", "Mamytova",
+    "Жумабекова", "Сатыбалдиева", "Өмүрбекова", "Үсөнова", "Ноорузбаева", "Иванова", "Ким",
+];
+const NAMES_M: &[&str] = &["Aibek", "Nurlan", "Bakyt", "Эрлан", "Тилек", "Азамат", "Сергей", "Үмөт", "Мирлан"];
+const NAMES_F: &[&str] = &["Aigul", "Nurzat", "Cholpon", "Айгерим", "Жылдыз", "Гүлнара", "Елена", "Нуриза", "Бермет"];
+const STREETS: &[&str] = &["Chui Ave", "Manas Ave", "Ibraimov St", "Токтогул көч.", "Киев көч.", "Жибек Жолу пр."];
+const TOWNS: &[&str] = &["Bishkek", "Osh", "Karakol", "Talas", "Naryn", "Жалал-Абад", "Токмок"];
+
+/// Demo operators: (login, name, role). Synthetic.
+pub const DEMO_OPERATORS: &[(&str, &str, Role)] = &[
+    ("aibek", "Aibek Demo-Clerk", Role::Clerk),
+    ("nurzat", "Nurzat Demo-Clerk", Role::Clerk),
+    ("bakyt", "Bakyt Demo-Clerk", Role::Clerk),
+    ("cholpon", "Cholpon Demo-Clerk", Role::Clerk),
+    ("eldiyar", "Eldiyar Demo-Clerk", Role::Clerk),
+    ("jyldyz", "Jyldyz Demo-Supervisor", Role::Supervisor),
+    ("meerim", "Meerim Demo-Supervisor", Role::Supervisor),
+];
+
+const DESCRIPTIONS: &[&str] = &[
+    "Прошу предоставить сведения о моих персональных данных в приложении Salyk.kg",
+    "Please send me a copy of the income records you hold about me",
+    "Менин дарегим туура эмес көрсөтүлгөн, оңдоону суранам",
+    "Неверно указан номер телефона, прошу исправить",
+    "I withdrew my consent; stop processing my e-mail address",
+    "Маалыматтарымды жок кылууну суранам",
+    "Complaint: I received e-mails meant for another taxpayer",
+    "Прошу заблокировать неверные сведения об имуществе",
+];
+
+/// One generated request, before insertion.
+struct Draft {
+    new: NewRequest,
+    registered: NaiveDate,
+}
+
+fn subject(rng: &mut Rng, today: NaiveDate) -> Subject {
+    let female = rng.chance(50);
+    let (surname, name) = if female {
+        (*rng.pick(SURNAMES_F), *rng.pick(NAMES_F))
+    } else {
+        (*rng.pick(SURNAMES_M), *rng.pick(NAMES_M))
+    };
+    let age_days = 18 * 365 + rng.below(60 * 365);
+    let birth = today.checked_sub_days(Days::new(age_days)).unwrap_or(today);
+    let serial = rng.below(100_000);
+    let pin = format!("{}{}{serial:05}", if female { 1 } else { 2 }, birth.format("%d%m%Y"));
+    let n = rng.below(1000);
+    let ascii = |s: &str| s.chars().filter(char::is_ascii_alphabetic).collect::<String>().to_lowercase();
+    let local = match (ascii(name).as_str(), ascii(surname).as_str()) {
+        ("", _) | (_, "") => format!("subject{n:03}"),
+        (a, b) => format!("{a}.{b}{n:03}"),
+    };
+    Subject {
+        name: format!("{surname} {name}"),
+        pin,
+        birth_date: Some(birth),
+        passport: rng.chance(70).then(|| Passport {
+            document: format!("{}{:07}", if rng.chance(80) { "ID" } else { "AC" }, rng.below(10_000_000)),
+            issuer: "SRS 21-01".into(),
+            issued_on: birth.checked_add_days(Days::new(16 * 365 + rng.below(3000))).filter(|d| *d < today),
+        }),
+        address: format!("{}, {} {}", rng.pick(TOWNS), rng.pick(STREETS), 1 + rng.below(200)),
+        email: if rng.chance(80) { format!("{local}@example.org") } else { String::new() },
+        phone: if rng.chance(70) { format!("+996 555 {:06}", rng.below(1_000_000)) } else { String::new() },
+    }
+}
+
+fn draft(rng: &mut Rng, today: NaiveDate, span_days: u64, cal: &Calendar) -> Draft {
+    // More requests recently than long ago, so the open queue is realistic.
+    let back = if rng.chance(35) { rng.below(45) } else { rng.below(span_days.max(1)) };
+    let received = today.checked_sub_days(Days::new(back)).unwrap_or(today);
+    let registered = if rng.chance(80) { received } else { cal.add_working_days(received, 1).0.min(today) };
+    let kind = *rng.pick(RequestKind::ALL);
+    let mut categories = Vec::new();
+    for _ in 0..1 + rng.below(3) {
+        let c = *rng.pick(DataCategory::ALL);
+        if !categories.contains(&c) {
+            categories.push(c);
+        }
+    }
+    Draft {
+        new: NewRequest {
+            kind,
+            channel: *rng.pick(&[Channel::SalykApp, Channel::SalykApp, Channel::ESignatureDocument, Channel::Email, Channel::Post, Channel::InPerson]),
+            lang: *rng.pick(&[Language::Ky, Language::Ky, Language::Ru, Language::Ru, Language::En]),
+            received_on: received,
+            identity: *rng.pick(IdentityMethod::ALL),
+            categories,
+            description: rng.pick(DESCRIPTIONS).to_string(),
+            subject: subject(rng, today),
+        },
+        registered,
+    }
+}
+
+/// Inserts `n` requests, their events and a final audit entry, in one transaction.
+pub(crate) fn insert_demo(tx: &Tx<'_>, n: usize, seed: u64, today: NaiveDate, now: &str, actor: &str, rules: &RuleSet, cal: &Calendar) -> Result<usize> {
+    let mut rng = Rng::new(seed);
+    for (login, name, role) in DEMO_OPERATORS {
+        if tx.read().operator(login)?.is_none() {
+            tx.insert_operator(&Operator { login: (*login).into(), name: (*name).into(), role: *role, active: true }, now)?;
+        }
+    }
+    let clerks: Vec<&str> = DEMO_OPERATORS.iter().filter(|o| o.2 == Role::Clerk).map(|o| o.0).collect();
+    let span = 180;
+    let mut drafts: Vec<Draft> = (0..n).map(|_| draft(&mut rng, today, span, cal)).collect();
+    // References follow the order of receipt, as they would in the office.
+    drafts.sort_by_key(|d| d.new.received_on);
+    for d in &drafts {
+        let at = |day: NaiveDate| format!("{day}T{:02}:{:02}:00+06:00", 9 + rng_hour(&d.new.subject.pin, day), 10);
+        let deadlines = rules.deadlines(d.new.kind, d.new.received_on, d.registered, cal);
+        let assignee = (!rng.chance(8)).then(|| *rng.pick(&clerks));
+        let (id, reference) = tx.insert_request(&d.new, d.registered, &deadlines, assignee, &at(d.registered))?;
+        tx.insert_event(id, &Event::new(EventKind::Created, actor, &at(d.registered)))?;
+        let mut r = tx.read().request_by_id(id)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
+        if let Some(a) = assignee {
+            tx.insert_event(id, &Event::new(EventKind::Assigned, "jyldyz", &at(d.registered)).change(None::<String>, Some(a)))?;
+        }
+        let age = (today - d.new.received_on).num_days();
+        let who = assignee.unwrap_or("jyldyz");
+        // Old requests are mostly answered; a few were forgotten and are overdue now.
+        let answered = age > 25 && rng.chance(93) || age > 5 && rng.chance(35);
+        if answered {
+            let late = rng.chance(12);
+            let days = if late { 31 + rng.below(10) } else { 3 + rng.below(26) };
+            let responded = d.new.received_on.checked_add_days(Days::new(days)).unwrap_or(today).min(today);
+            if rng.chance(5) {
+                r.status = Status::Withdrawn;
+                r.closed_on = Some(responded);
+                tx.insert_event(id, &Event::new(EventKind::Withdrawn, who, &at(responded)).text("The subject withdrew the request by phone"))?;
+            } else {
+                let outcome = *rng.pick(&[Outcome::Fulfilled, Outcome::Fulfilled, Outcome::Fulfilled, Outcome::PartiallyFulfilled, Outcome::Refused, Outcome::NoData, Outcome::Referred]);
+                r.status = Status::Answered;
+                r.outcome = Some(outcome);
+                r.responded_on = Some(responded);
+                r.closed_on = Some(responded);
+                r.response_channel = Some(Channel::Email);
+                if matches!(outcome, Outcome::Refused | Outcome::PartiallyFulfilled) {
+                    r.ground = Some("identity_not_established".into());
+                }
+                if d.new.kind.acts_on_categories() {
+                    r.actions = d.new.categories.iter().map(|c| (*c, if outcome == Outcome::Refused { CategoryAction::Refused } else { CategoryAction::Done })).collect();
+                    if outcome == Outcome::Refused {
+                        r.ground = Some("data_accurate".into());
+                    }
+                }
+                r.response_text = "Reply sent (demo)".into();
+                tx.insert_event(id, &Event::new(EventKind::Note, who, &at(responded)).text("Checked the records in the tax database"))?;
+                tx.insert_event(id, &Event::new(EventKind::Responded, who, &at(responded)).change(None::<String>, Some(outcome.code())))?;
+            }
+        } else if assignee.is_some() && rng.chance(75) {
+            r.status = if rng.chance(25) { Status::AwaitingSubject } else { Status::InProgress };
+            let on = d.registered.checked_add_days(Days::new(1)).unwrap_or(today).min(today);
+            tx.insert_event(id, &Event::new(EventKind::StatusChanged, who, &at(on)).change(Some("new"), Some(r.status.code())))?;
+            if r.status == Status::AwaitingSubject {
+                tx.insert_event(id, &Event::new(EventKind::Message, who, &at(on)).text("Asked the subject for a copy of the ID card"))?;
+            }
+        }
+        if r.status != Status::New {
+            tx.update_request(&r, &at(r.closed_on.unwrap_or(d.registered)))?;
+        }
+    }
+    Ok(drafts.len())
+}
+
+/// A stable pseudo-random hour offset, so timestamps look like a working day.
+fn rng_hour(pin: &str, day: NaiveDate) -> u32 {
+    (pin.bytes().map(u32::from).sum::<u32>() + day.ordinal()) % 8
+}
+
+impl Session {
+    /// Fills a `--dev-identity` database with `n` synthetic requests.
+    pub fn demo(&mut self, n: usize, seed: u64) -> Result<usize> {
+        if !self.dev_identity {
+            return Err(Error::Config("demo data goes only into a database created with `aryz init --dev-identity`".into()));
+        }
+        self.require(Role::Admin, "load demo data")?;
+        if n == 0 || n > 10_000_000 {
+            return Err(Error::Invalid(crate::domain::validation::field_error("requests", "must be between 1 and 10000000")));
+        }
+        self.write(|tx, ctx| {
+            let count = insert_demo(tx, n, seed, ctx.today, &ctx.now, ctx.login, ctx.rules, ctx.calendar)?;
+            tx.audit(&ctx.now, ctx.login, "demo", "", &format!("{count} synthetic requests, seed {seed}"))?;
+            Ok(count)
+        })
+    }
+}

@@ -1,0 +1,145 @@
+//! Reading requests: pages of the queue, one request in detail (an audited view of personal
+//! data), counts, and the JSON shape scripts rely on.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::domain::deadline::{Urgency, due_soon_limit, urgency};
+use crate::domain::identity::mask_pin;
+use crate::domain::request::{SubjectRequest, parse_reference};
+use crate::store::{AssigneeFilter, Counts, Event, ListFilter, Page, SortKey};
+
+use super::{Error, Result, Session};
+
+/// A request with what is derived from "today": days left, overdue, urgency.
+#[derive(Debug, Clone)]
+pub struct RequestView<'a> {
+    pub request: &'a SubjectRequest,
+    pub today: NaiveDate,
+    pub urgency: Option<Urgency>,
+}
+
+impl<'a> RequestView<'a> {
+    pub fn new(session: &Session, request: &'a SubjectRequest, today: NaiveDate) -> RequestView<'a> {
+        let urgency = request.is_open().then(|| {
+            let as_of = request.pause.as_ref().map_or(today, |p| p.since.min(today));
+            urgency(request.due_on, as_of, session.settings.due_soon_working_days, &session.calendar)
+        });
+        RequestView { request, today, urgency }
+    }
+
+    /// The JSON of a request (`list`, `show`, `add --format json`). With `masked`, the PIN
+    /// and passport show only their last digits and the contact fields are left out.
+    pub fn json(&self, masked: bool) -> Value {
+        let r = self.request;
+        let s = &r.subject;
+        let subject = if masked {
+            json!({
+                "name": s.name,
+                "pin": mask_pin(&s.pin),
+                "passport": s.passport.as_ref().map(|p| p.masked()),
+            })
+        } else {
+            json!({
+                "name": s.name,
+                "pin": s.pin,
+                "birth_date": s.birth_date,
+                "passport": s.passport.as_ref().map(|p| json!({"document": p.document, "issuer": p.issuer, "issued_on": p.issued_on})),
+                "address": s.address,
+                "email": s.email,
+                "phone": s.phone,
+            })
+        };
+        json!({
+            "ref": r.reference,
+            "kind": r.kind,
+            "status": r.status,
+            "channel": r.channel,
+            "lang": r.lang,
+            "received_on": r.received_on,
+            "registered_on": r.registered_on,
+            "identity": r.identity,
+            "due_on": r.due_on,
+            "days_left": r.is_open().then(|| r.days_left(self.today)),
+            "overdue": r.is_overdue(self.today),
+            "urgency": self.urgency,
+            "deadlines": r.deadlines,
+            "assignee": r.assignee,
+            "subject": subject,
+            "categories": r.categories,
+            "description": r.description,
+            "outcome": r.outcome,
+            "ground": r.ground,
+            "responded_on": r.responded_on,
+            "answered_in_time": r.answered_in_time(),
+            "response_text": r.response_text,
+            "actions": r.actions.iter().map(|(c, a)| json!({"category": c, "action": a})).collect::<Vec<_>>(),
+            "closed_on": r.closed_on,
+            "paused": r.pause.as_ref().map(|p| json!({"since": p.since, "category": p.category, "reason": p.reason})),
+            "extensions": r.extensions,
+            "version": r.version,
+        })
+    }
+}
+
+/// Everything the detail screen and `aryz show` present.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detail {
+    pub request: SubjectRequest,
+    pub events: Vec<Event>,
+    /// Other requests of the same PIN, newest first.
+    pub related: Vec<SubjectRequest>,
+}
+
+impl Session {
+    /// A page of the queue. Lists show masked personal data and are not audited as views.
+    pub fn list(&self, filter: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
+        Ok(self.store.read().list(filter, sort, page)?)
+    }
+
+    pub fn count(&self, filter: &ListFilter) -> Result<i64> {
+        Ok(self.store.read().count(filter)?)
+    }
+
+    /// Open, due-soon and overdue counts as of `today`, for one assignee or everyone.
+    pub fn counts(&self, today: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts> {
+        let limit = due_soon_limit(today, self.settings.due_soon_working_days, &self.calendar);
+        Ok(self.store.read().counts(today, limit, assignee)?)
+    }
+
+    /// The last date counted as "due soon" as of `today`.
+    pub fn due_soon_limit(&self, today: NaiveDate) -> NaiveDate {
+        due_soon_limit(today, self.settings.due_soon_working_days, &self.calendar)
+    }
+
+    /// Opens one request with its timeline and the same subject's other requests. Viewing a
+    /// subject's personal data is written to the audit log.
+    pub fn show(&mut self, reference: &str) -> Result<Detail> {
+        let reference = parse_reference(reference)?;
+        let detail = self.peek(&reference)?;
+        self.write(|tx, ctx| {
+            tx.audit(&ctx.now, ctx.login, "view", &reference, "")?;
+            Ok(())
+        })?;
+        Ok(detail)
+    }
+
+    /// The detail without an audit entry, for refreshing a screen already opened (and audited).
+    pub fn peek(&self, reference: &str) -> Result<Detail> {
+        let reference = parse_reference(reference)?;
+        let read = self.store.read();
+        let request = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
+        let events = read.events(request.id)?;
+        let related = read
+            .list(
+                &ListFilter { pin: Some(request.subject.pin.clone()), all_statuses: true, ..ListFilter::default() },
+                SortKey::Received,
+                &Page { limit: 20, ..Page::default() },
+            )?
+            .into_iter()
+            .filter(|r| r.id != request.id)
+            .collect();
+        Ok(Detail { request, events, related })
+    }
+}

@@ -1,0 +1,230 @@
+//! The only place with SQL. SQLite through rusqlite: WAL, foreign keys, a busy timeout,
+//! ordered migrations, FTS5 search, keyset-paged lists, and a hash-chained audit log.
+//!
+//! Reads go through [`Store`]; every write goes through [`Store::write`], which runs one
+//! use case in one `BEGIN IMMEDIATE` transaction on a [`Tx`]: all of it happens, with its
+//! events and audit entry, or none of it.
+
+mod audit;
+mod calendar;
+mod events;
+mod migrate;
+mod operators;
+mod requests;
+mod row;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use audit::{AuditEntry, AuditFilter, AuditProblem};
+pub use events::{Event, EventKind};
+pub use migrate::SCHEMA_VERSION;
+pub use operators::Operator;
+pub use requests::{AssigneeFilter, Counts, Cursor, ListFilter, Page, SortKey, fts_query};
+
+/// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
+pub const APPLICATION_ID: i32 = 0x4152_595A;
+
+/// How long a writer waits for another process's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}: no aryz database here; run `aryz init` first")]
+    Missing(PathBuf),
+    #[error("{0}: an aryz database already exists here")]
+    AlreadyExists(PathBuf),
+    #[error("{0}: not an aryz database")]
+    NotAryz(PathBuf),
+    #[error("the database has schema version {found}, newer than this aryz knows ({known}); use a newer aryz")]
+    TooNew { found: i64, known: i64 },
+    #[error("the database is locked by another aryz process; gave up after {} s, try again", BUSY_TIMEOUT.as_secs())]
+    Busy,
+    #[error("{0} was changed by someone else since it was loaded; reload it and try again")]
+    Conflict(String),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::NotADatabase) => StoreError::NotAryz(PathBuf::from("database")),
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A connection to one aryz database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens an existing aryz database, migrating it forward if it is older than the binary.
+    pub fn open(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        store.configure().map_err(|e| store.name_error(e))?;
+        store.check_is_aryz().map_err(|e| store.name_error(e))?;
+        migrate::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// Creates a new aryz database; refuses to touch an existing file.
+    pub fn create(path: &Path) -> Result<Store> {
+        if path.exists() {
+            return Err(match Store::open(path) {
+                Ok(_) => StoreError::AlreadyExists(path.to_path_buf()),
+                Err(e) => e,
+            });
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+        }
+        let conn = Connection::open(path)?;
+        restrict_permissions(path);
+        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        store.configure()?;
+        migrate::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: None };
+        store.configure()?;
+        migrate::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets clerks read while another process writes; NORMAL sync is durable in WAL
+        // mode except for the last transactions on power loss, never corrupting.
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    fn check_is_aryz(&self) -> Result<()> {
+        let app_id: i32 = self.conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        if app_id == APPLICATION_ID {
+            return Ok(());
+        }
+        // An empty file is a fresh SQLite database, not someone else's data: still refuse,
+        // because `init` is the command that makes databases.
+        Err(StoreError::NotAryz(self.path.clone().unwrap_or_default()))
+    }
+
+    fn name_error(&self, e: StoreError) -> StoreError {
+        match e {
+            StoreError::NotAryz(_) => StoreError::NotAryz(self.path.clone().unwrap_or_default()),
+            other => other,
+        }
+    }
+
+    /// Runs one use case in one write transaction. `BEGIN IMMEDIATE` takes the write lock up
+    /// front, so two processes never both read and then fail to upgrade.
+    /// Returning an error from `f` rolls everything back.
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let out = f(&Tx { tx: &tx })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// Read access outside a transaction (each statement sees a consistent snapshot).
+    pub fn read(&self) -> Reader<'_> {
+        Reader { conn: &self.conn }
+    }
+
+    /// Copies the database online into `dest` (consistent while others write).
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::AlreadyExists(dest.to_path_buf()));
+        }
+        let mut out = Connection::open(dest)?;
+        restrict_permissions(dest);
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` and `foreign_key_check`; returns the problems found.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        for r in st.query_map([], |r| r.get::<_, String>(0))? {
+            let r = r?;
+            if r != "ok" {
+                out.push(r);
+            }
+        }
+        let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for r in st.query_map([], |r| Ok(format!("foreign key broken in table {}", r.get::<_, String>(0)?)))? {
+            out.push(r?);
+        }
+        Ok(out)
+    }
+}
+
+/// Read-only typed queries; also available inside a write transaction through [`Tx::read`].
+pub struct Reader<'c> {
+    conn: &'c Connection,
+}
+
+/// Typed writes inside one transaction.
+pub struct Tx<'c> {
+    tx: &'c rusqlite::Transaction<'c>,
+}
+
+impl Tx<'_> {
+    pub fn read(&self) -> Reader<'_> {
+        Reader { conn: self.tx }
+    }
+}
+
+/// Databases and backups hold personal data: readable by their owner only.
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Best effort: the file may sit on a filesystem without Unix permissions.
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,44 @@
+//! Calendar entries added by administrators.
+
+use rusqlite::params;
+
+use super::row::code;
+use super::{Reader, Result, Tx};
+use crate::domain::calendar::CalendarEntry;
+
+impl Reader<'_> {
+    pub fn calendar_entries(&self) -> Result<Vec<CalendarEntry>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT date, kind, name, basis, applies_to, confidence, source FROM calendar_entries ORDER BY date",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(CalendarEntry {
+                    date: r.get(0)?,
+                    kind: code(r, 1)?,
+                    name: r.get(2)?,
+                    basis: r.get(3)?,
+                    applies_to: r.get(4)?,
+                    confidence: r.get(5)?,
+                    source: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+impl Tx<'_> {
+    /// Adds or replaces the entry for its date.
+    pub fn put_calendar_entry(&self, e: &CalendarEntry, by: &str, now: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO calendar_entries (date, kind, name, basis, applies_to, confidence, source, added_by, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                basis = excluded.basis, applies_to = excluded.applies_to, confidence = excluded.confidence,
+                source = excluded.source, added_by = excluded.added_by, added_at = excluded.added_at",
+            params![e.date, e.kind.code(), e.name, e.basis, e.applies_to, e.confidence, e.source, by, now],
+        )?;
+        Ok(())
+    }
+}

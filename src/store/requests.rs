@@ -1,0 +1,432 @@
+//! Requests: insertion with a yearly reference sequence, optimistic updates, keyset-paged
+//! lists with filters and full-text search, counts.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::row::{REQUEST_COLUMNS, code, request_from_row};
+use super::{Reader, Result, StoreError, Tx};
+use crate::domain::deadline::Deadline;
+use crate::domain::kind::{Channel, RequestKind, join_codes};
+use crate::domain::outcome::CategoryAction;
+use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
+use crate::domain::status::Status;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    #[default]
+    Any,
+    Is(String),
+    Unassigned,
+}
+
+/// Which requests a list shows. Empty vectors mean "any"; no statuses means "open ones".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub statuses: Vec<Status>,
+    pub kinds: Vec<RequestKind>,
+    pub channels: Vec<Channel>,
+    pub assignee: AssigneeFilter,
+    /// Only requests overdue as of this date.
+    pub overdue_as_of: Option<NaiveDate>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// Words searched in reference, subject name, PIN and description.
+    pub search: Option<String>,
+    pub pin: Option<String>,
+    /// Every status (open and closed) when no statuses are named.
+    pub all_statuses: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    /// Most urgent first: binding due date, then registration order.
+    #[default]
+    Due,
+    /// Newest received first.
+    Received,
+    /// By reference.
+    Reference,
+    /// Most recently closed first.
+    Closed,
+}
+
+impl SortKey {
+    fn column(self) -> &'static str {
+        match self {
+            SortKey::Due => "due_on",
+            SortKey::Received => "received_on",
+            SortKey::Reference => "ref",
+            SortKey::Closed => "closed_on",
+        }
+    }
+
+    fn descending(self) -> bool {
+        matches!(self, SortKey::Received | SortKey::Closed)
+    }
+}
+
+/// Position in a list: the sort key and id of a row (keyset pagination).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: String,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn of(r: &SubjectRequest, sort: SortKey) -> Cursor {
+        let key = match sort {
+            SortKey::Due => r.due_on.to_string(),
+            SortKey::Received => r.received_on.to_string(),
+            SortKey::Reference => r.reference.clone(),
+            SortKey::Closed => r.closed_on.map(|d| d.to_string()).unwrap_or_default(),
+        };
+        Cursor { key, id: r.id.0 }
+    }
+}
+
+/// One page: rows after `after` (or before `before`, for paging back), at most `limit`.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub after: Option<Cursor>,
+    pub before: Option<Cursor>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub open: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
+/// Builds an FTS5 query from what an operator typed: every word must match as a prefix.
+/// Quotes make the words literal, so no input is an FTS syntax error.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split_whitespace()
+        .map(|w| w.replace('"', ""))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    if terms.is_empty() { None } else { Some(terms.join(" AND ")) }
+}
+
+struct Sql {
+    clauses: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Sql {
+    fn push(&mut self, clause: String, values: impl IntoIterator<Item = Value>) {
+        self.clauses.push(clause);
+        self.params.extend(values);
+    }
+
+    fn placeholders(&self, n: usize) -> String {
+        let start = self.params.len() + 1;
+        (start..start + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+    }
+}
+
+fn text(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+fn where_clause(f: &ListFilter) -> Sql {
+    let mut q = Sql { clauses: Vec::new(), params: Vec::new() };
+    if f.statuses.is_empty() {
+        if !f.all_statuses {
+            q.push("is_open = 1".into(), []);
+        }
+    } else {
+        let ph = q.placeholders(f.statuses.len());
+        q.push(format!("status IN ({ph})"), f.statuses.iter().map(|s| text(s.code())));
+    }
+    if !f.kinds.is_empty() {
+        let ph = q.placeholders(f.kinds.len());
+        q.push(format!("kind IN ({ph})"), f.kinds.iter().map(|s| text(s.code())));
+    }
+    if !f.channels.is_empty() {
+        let ph = q.placeholders(f.channels.len());
+        q.push(format!("channel IN ({ph})"), f.channels.iter().map(|s| text(s.code())));
+    }
+    match &f.assignee {
+        AssigneeFilter::Any => {}
+        AssigneeFilter::Is(login) => {
+            let ph = q.placeholders(1);
+            q.push(format!("assignee = {ph}"), [text(login.clone())]);
+        }
+        AssigneeFilter::Unassigned => q.push("assignee IS NULL".into(), []),
+    }
+    if let Some(d) = f.overdue_as_of {
+        // A paused request's clock stopped on the day of the pause.
+        let ph = q.placeholders(1);
+        q.push(
+            format!("is_open = 1 AND due_on < {ph} AND (paused_since IS NULL OR due_on < paused_since)"),
+            [text(d.to_string())],
+        );
+    }
+    for (bound, op, col) in [
+        (f.due_from, ">=", "due_on"),
+        (f.due_to, "<=", "due_on"),
+        (f.received_from, ">=", "received_on"),
+        (f.received_to, "<=", "received_on"),
+    ] {
+        if let Some(d) = bound {
+            let ph = q.placeholders(1);
+            q.push(format!("{col} {op} {ph}"), [text(d.to_string())]);
+        }
+    }
+    if let Some(pin) = &f.pin {
+        let ph = q.placeholders(1);
+        q.push(format!("subject_pin = {ph}"), [text(pin.clone())]);
+    }
+    if let Some(query) = f.search.as_deref().and_then(fts_query) {
+        let ph = q.placeholders(1);
+        q.push(format!("id IN (SELECT rowid FROM requests_fts WHERE requests_fts MATCH {ph})"), [text(query)]);
+    }
+    q
+}
+
+fn where_sql(q: &Sql) -> String {
+    if q.clauses.is_empty() { String::new() } else { format!("WHERE {}", q.clauses.join(" AND ")) }
+}
+
+impl Reader<'_> {
+    pub fn request_by_ref(&self, reference: &str) -> Result<Option<SubjectRequest>> {
+        let r = self
+            .conn
+            .prepare_cached(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE ref = ?1"))?
+            .query_row([reference], request_from_row)
+            .optional()?;
+        match r {
+            Some(r) => Ok(Some(self.complete(r)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn request_by_id(&self, id: RequestId) -> Result<Option<SubjectRequest>> {
+        let r = self
+            .conn
+            .prepare_cached(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = ?1"))?
+            .query_row([id.0], request_from_row)
+            .optional()?;
+        match r {
+            Some(r) => Ok(Some(self.complete(r)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Adds the deadlines and per-category actions to a request read from its row.
+    fn complete(&self, mut r: SubjectRequest) -> Result<SubjectRequest> {
+        r.deadlines = self
+            .conn
+            .prepare_cached(
+                "SELECT rule, due_on, binding, explanation FROM deadlines WHERE request_id = ?1
+                 ORDER BY binding DESC, due_on",
+            )?
+            .query_map([r.id.0], |row| {
+                Ok(Deadline { rule: row.get(0)?, due_on: row.get(1)?, binding: row.get(2)?, explanation: row.get(3)? })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        r.actions = self
+            .conn
+            .prepare_cached("SELECT category, action FROM category_actions WHERE request_id = ?1 ORDER BY category")?
+            .query_map([r.id.0], |row| Ok((code(row, 0)?, code::<CategoryAction>(row, 1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(r)
+    }
+
+    /// One page of requests matching `f`, in `sort` order.
+    pub fn list(&self, f: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
+        let mut q = where_clause(f);
+        let col = sort.column();
+        let desc = sort.descending();
+        // Paging back walks the index the other way and reverses the rows afterwards.
+        let backwards = page.before.is_some() && page.after.is_none();
+        let ascending = desc == backwards;
+        if let Some(c) = page.after.as_ref().or(page.before.as_ref()) {
+            let op = if ascending { ">" } else { "<" };
+            let ph = q.placeholders(2);
+            q.push(format!("({col}, id) {op} ({ph})"), [text(c.key.clone()), Value::Integer(c.id)]);
+        }
+        let dir = if ascending { "ASC" } else { "DESC" };
+        let limit = page.limit.clamp(1, 10_000);
+        let sql = format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, id {dir} LIMIT {limit}",
+            where_sql(&q)
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(q.params.iter()), request_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = rows.into_iter().map(|r| self.complete(r)).collect::<Result<Vec<_>>>()?;
+        if backwards {
+            out.reverse();
+        }
+        Ok(out)
+    }
+
+    pub fn count(&self, f: &ListFilter) -> Result<i64> {
+        let q = where_clause(f);
+        let sql = format!("SELECT count(*) FROM requests {}", where_sql(&q));
+        Ok(self.conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(q.params.iter()), |r| r.get(0))?)
+    }
+
+    /// Open, due-soon (due today up to `soon_limit`) and overdue counts, for one assignee or all.
+    pub fn counts(&self, today: NaiveDate, soon_limit: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts> {
+        let base = ListFilter { assignee: assignee.clone(), ..ListFilter::default() };
+        Ok(Counts {
+            open: self.count(&base)?,
+            due_soon: self.count(&ListFilter { due_from: Some(today), due_to: Some(soon_limit), ..base.clone() })?,
+            overdue: self.count(&ListFilter { overdue_as_of: Some(today), ..base })?,
+        })
+    }
+}
+
+impl Tx<'_> {
+    /// Takes the next reference of the year: `ARZ-YYYY-NNNNNN`.
+    pub fn next_reference(&self, year: i32) -> Result<String> {
+        let seq: i64 = self.tx.query_row(
+            "INSERT INTO ref_sequences (year, last) VALUES (?1, 1)
+             ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last",
+            [year],
+            |r| r.get(0),
+        )?;
+        if seq > 999_999 {
+            return Err(StoreError::Corrupt(format!("reference sequence of {year} is exhausted")));
+        }
+        Ok(format_reference(year, seq))
+    }
+
+    /// Inserts a registered request with its deadlines; returns its id and reference.
+    pub fn insert_request(
+        &self,
+        new: &NewRequest,
+        registered_on: NaiveDate,
+        deadlines: &[Deadline],
+        assignee: Option<&str>,
+        now: &str,
+    ) -> Result<(RequestId, String)> {
+        let reference = self.next_reference(new.received_on.year())?;
+        let due = deadlines
+            .iter()
+            .filter(|d| d.binding)
+            .map(|d| d.due_on)
+            .min()
+            .ok_or_else(|| StoreError::Corrupt("no binding deadline".into()))?;
+        let s = &new.subject;
+        let passport = s.passport.as_ref();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
+                    categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
+                    passport_issued, address, email, phone, assignee, due_on, created_at, updated_at)
+                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                    ?19, ?20, ?21, ?21)",
+            )?
+            .execute(params![
+                reference,
+                new.kind.code(),
+                new.channel.code(),
+                new.lang.code(),
+                new.received_on,
+                registered_on,
+                new.identity.code(),
+                join_codes(&new.categories),
+                new.description,
+                s.name,
+                s.pin,
+                s.birth_date,
+                passport.map(|p| p.document.clone()),
+                passport.map(|p| p.issuer.clone()).unwrap_or_default(),
+                passport.and_then(|p| p.issued_on),
+                s.address,
+                s.email,
+                s.phone,
+                assignee,
+                due,
+                now,
+            ])?;
+        let id = RequestId(self.tx.last_insert_rowid());
+        for d in deadlines {
+            self.put_deadline(id, d)?;
+        }
+        Ok((id, reference))
+    }
+
+    pub fn put_deadline(&self, id: RequestId, d: &Deadline) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO deadlines (request_id, rule, due_on, binding, explanation) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (request_id, rule) DO UPDATE SET due_on = excluded.due_on, explanation = excluded.explanation",
+            )?
+            .execute(params![id.0, d.rule, d.due_on, d.binding, d.explanation])?;
+        Ok(())
+    }
+
+    /// Writes every mutable field of `r` if nobody changed it since `r.version` was read;
+    /// otherwise a [`StoreError::Conflict`]. Returns the new version.
+    pub fn update_request(&self, r: &SubjectRequest, now: &str) -> Result<i64> {
+        let s = &r.subject;
+        let passport = s.passport.as_ref();
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE requests SET status = ?3, assignee = ?4, due_on = ?5, outcome = ?6, ground = ?7,
+                    responded_on = ?8, response_text = ?9, response_channel = ?10, closed_on = ?11,
+                    paused_since = ?12, pause_category = ?13, pause_reason = ?14, extensions = ?15,
+                    paused_days = ?16, subject_name = ?17, subject_pin = ?18, birth_date = ?19,
+                    passport_doc = ?20, passport_issuer = ?21, passport_issued = ?22, address = ?23,
+                    email = ?24, phone = ?25, description = ?26, updated_at = ?27, version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+            )?
+            .execute(params![
+                r.id.0,
+                r.version,
+                r.status.code(),
+                r.assignee,
+                r.due_on,
+                r.outcome.map(|o| o.code()),
+                r.ground,
+                r.responded_on,
+                r.response_text,
+                r.response_channel.map(|c| c.code()),
+                r.closed_on,
+                r.pause.as_ref().map(|p| p.since),
+                r.pause.as_ref().map(|p| p.category.clone()),
+                r.pause.as_ref().map(|p| p.reason.clone()),
+                r.extensions,
+                r.paused_days,
+                s.name,
+                s.pin,
+                s.birth_date,
+                passport.map(|p| p.document.clone()),
+                passport.map(|p| p.issuer.clone()).unwrap_or_default(),
+                passport.and_then(|p| p.issued_on),
+                s.address,
+                s.email,
+                s.phone,
+                r.description,
+                now,
+            ])?;
+        if n == 0 {
+            return Err(StoreError::Conflict(r.reference.clone()));
+        }
+        self.tx
+            .prepare_cached("DELETE FROM category_actions WHERE request_id = ?1")?
+            .execute([r.id.0])?;
+        for (cat, action) in &r.actions {
+            self.tx
+                .prepare_cached("INSERT INTO category_actions (request_id, category, action) VALUES (?1, ?2, ?3)")?
+                .execute(params![r.id.0, cat.code(), action.code()])?;
+        }
+        Ok(r.version + 1)
+    }
+}

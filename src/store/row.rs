@@ -1,0 +1,94 @@
+//! Conversions between SQL rows and domain values.
+
+use chrono::NaiveDate;
+use rusqlite::Row;
+
+use crate::domain::identity::Passport;
+use crate::domain::kind::parse_code_list;
+use crate::domain::request::{Pause, RequestId, Subject, SubjectRequest};
+
+/// Columns of `requests` in the order [`request_from_row`] reads them.
+pub const REQUEST_COLUMNS: &str = "id, ref, kind, status, channel, lang, received_on, registered_on, \
+    identity, categories, description, subject_name, subject_pin, birth_date, passport_doc, \
+    passport_issuer, passport_issued, address, email, phone, assignee, due_on, outcome, ground, \
+    responded_on, response_text, response_channel, closed_on, paused_since, pause_category, \
+    pause_reason, extensions, paused_days, version";
+
+fn corrupt(col: usize, what: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.to_string().into())
+}
+
+/// Reads a code column into its enum.
+pub fn code<T: std::str::FromStr>(row: &Row<'_>, col: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let s: String = row.get(col)?;
+    s.parse().map_err(|e| corrupt(col, e))
+}
+
+fn opt_code<T: std::str::FromStr>(row: &Row<'_>, col: usize) -> rusqlite::Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    match row.get::<_, Option<String>>(col)? {
+        Some(s) => s.parse().map(Some).map_err(|e| corrupt(col, e)),
+        None => Ok(None),
+    }
+}
+
+pub fn date(row: &Row<'_>, col: usize) -> rusqlite::Result<NaiveDate> {
+    row.get(col)
+}
+
+pub fn request_from_row(r: &Row<'_>) -> rusqlite::Result<SubjectRequest> {
+    let categories: String = r.get(9)?;
+    let passport_doc: Option<String> = r.get(14)?;
+    let passport = passport_doc.map(|document| -> rusqlite::Result<Passport> {
+        Ok(Passport { document, issuer: r.get(15)?, issued_on: r.get(16)? })
+    });
+    let paused_since: Option<NaiveDate> = r.get(28)?;
+    Ok(SubjectRequest {
+        id: RequestId(r.get(0)?),
+        reference: r.get(1)?,
+        kind: code(r, 2)?,
+        status: code(r, 3)?,
+        channel: code(r, 4)?,
+        lang: code(r, 5)?,
+        received_on: date(r, 6)?,
+        registered_on: date(r, 7)?,
+        identity: code(r, 8)?,
+        categories: parse_code_list(&categories).map_err(|e| corrupt(9, e))?,
+        description: r.get(10)?,
+        subject: Subject {
+            name: r.get(11)?,
+            pin: r.get(12)?,
+            birth_date: r.get(13)?,
+            passport: passport.transpose()?,
+            address: r.get(17)?,
+            email: r.get(18)?,
+            phone: r.get(19)?,
+        },
+        assignee: r.get(20)?,
+        due_on: date(r, 21)?,
+        deadlines: Vec::new(),
+        outcome: opt_code(r, 22)?,
+        ground: r.get(23)?,
+        responded_on: r.get(24)?,
+        response_text: r.get(25)?,
+        response_channel: opt_code(r, 26)?,
+        actions: Vec::new(),
+        closed_on: r.get(27)?,
+        pause: match paused_since {
+            Some(since) => Some(Pause {
+                since,
+                category: r.get::<_, Option<String>>(29)?.unwrap_or_default(),
+                reason: r.get::<_, Option<String>>(30)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+        extensions: r.get(31)?,
+        paused_days: r.get(32)?,
+        version: r.get(33)?,
+    })
+}
