@@ -7,3 +7,6 @@ pub mod store;
 pub mod config;
 pub mod paths;
 pub mod service;
+pub mod app;
+pub mod cli;
+pub mod commands;
