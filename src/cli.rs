@@ -6,9 +6,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "aryz", version, about = "Personal-data subject requests of the State Tax Service (Salyk.kg)",
+#[command(
+    name = "aryz",
+    version,
+    about = "Personal-data subject requests of the State Tax Service (Salyk.kg)",
     long_about = "aryz registers, works and answers personal-data subject requests about the Salyk.kg app, \
-each to be answered within 30 days. Without a subcommand it opens the terminal UI.")]
+each to be answered within 30 days. Without a subcommand it opens the terminal UI."
+)]
 pub struct Cli {
     /// Database file (default: aryz.sqlite3 in the data directory, or ARYZ_DATA_DIR).
     #[arg(long, global = true, value_name = "PATH")]
@@ -39,9 +43,9 @@ pub enum Command {
     #[command(subcommand)]
     Operator(OperatorCommand),
     /// Register a request; prints its reference.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List requests, most urgent first (open ones unless --status or --all).
-    List(ListArgs),
+    List(Box<ListArgs>),
     /// Show one request with its deadlines and timeline.
     Show {
         #[arg(value_name = "REF")]
@@ -74,7 +78,7 @@ pub enum Command {
         reason: String,
     },
     /// Record the answer to a request.
-    Respond(RespondArgs),
+    Respond(Box<RespondArgs>),
     /// Close a request the subject withdrew.
     Withdraw {
         #[arg(value_name = "REF")]

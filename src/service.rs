@@ -39,7 +39,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { due_soon_working_days: 5, awaiting_subject_days: 10 }
+        Settings {
+            due_soon_working_days: 5,
+            awaiting_subject_days: 10,
+        }
     }
 }
 
@@ -65,13 +68,23 @@ impl Session {
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         let login = login::effective_login(dev_identity)?;
         let offset = config.offset().map_err(Error::Config)?;
-        let fixed_today = if dev_identity { clock::env_today()? } else { None };
+        let fixed_today = if dev_identity {
+            clock::env_today()?
+        } else {
+            None
+        };
         let clock = Clock::new(offset, fixed_today);
         Session::with_store(store, &login, rules, clock, settings_of(config))
     }
 
     /// A session on an open store, as `login`. Refuses unknown and disabled operators.
-    pub fn with_store(store: Store, login: &str, rules: RuleSet, clock: Clock, settings: Settings) -> Result<Session> {
+    pub fn with_store(
+        store: Store,
+        login: &str,
+        rules: RuleSet,
+        clock: Clock,
+        settings: Settings,
+    ) -> Result<Session> {
         let operator = match store.read().operator(login)? {
             Some(op) if op.active => op,
             Some(_) => return Err(Error::DisabledOperator(login.to_string())),
@@ -80,7 +93,16 @@ impl Session {
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         let mut calendar = Calendar::shipped();
         calendar.extend(store.read().calendar_entries()?);
-        Ok(Session { store, operator, rules, calendar, grounds: default_grounds(), clock, settings, dev_identity })
+        Ok(Session {
+            store,
+            operator,
+            rules,
+            calendar,
+            grounds: default_grounds(),
+            clock,
+            settings,
+            dev_identity,
+        })
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -109,14 +131,20 @@ impl Session {
         if self.operator.role >= role {
             Ok(())
         } else {
-            Err(Error::Forbidden { login: self.operator.login.clone(), role: self.operator.role, action })
+            Err(Error::Forbidden {
+                login: self.operator.login.clone(),
+                role: self.operator.role,
+                action,
+            })
         }
     }
 
     /// Loads a request by reference inside a transaction.
     pub(crate) fn load(tx: &Tx<'_>, reference: &str) -> Result<SubjectRequest> {
         let reference = parse_reference(reference)?;
-        tx.read().request_by_ref(&reference)?.ok_or(Error::NotFound(reference))
+        tx.read()
+            .request_by_ref(&reference)?
+            .ok_or(Error::NotFound(reference))
     }
 
     /// Runs a use case in one transaction.
@@ -142,12 +170,20 @@ pub(crate) struct Ctx<'a> {
 }
 
 /// Refuses a clerk acting on a request assigned to someone else; supervisors may act on any.
-pub(crate) fn check_may_work(op: &Operator, r: &SubjectRequest, action: &'static str) -> Result<()> {
+pub(crate) fn check_may_work(
+    op: &Operator,
+    r: &SubjectRequest,
+    action: &'static str,
+) -> Result<()> {
     if op.role >= Role::Supervisor {
         return Ok(());
     }
     match &r.assignee {
-        Some(a) if a != &op.login => Err(Error::NotYours { reference: r.reference.clone(), assignee: a.clone(), action }),
+        Some(a) if a != &op.login => Err(Error::NotYours {
+            reference: r.reference.clone(),
+            assignee: a.clone(),
+            action,
+        }),
         _ => Ok(()),
     }
 }

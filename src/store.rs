@@ -38,7 +38,9 @@ pub enum StoreError {
     AlreadyExists(PathBuf),
     #[error("{0}: not an aryz database")]
     NotAryz(PathBuf),
-    #[error("the database has schema version {found}, newer than this aryz knows ({known}); use a newer aryz")]
+    #[error(
+        "the database has schema version {found}, newer than this aryz knows ({known}); use a newer aryz"
+    )]
     TooNew { found: i64, known: i64 },
     #[error("the database is locked by another aryz process; gave up after {} s, try again", BUSY_TIMEOUT.as_secs())]
     Busy,
@@ -49,7 +51,10 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -81,7 +86,10 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
         store.configure().map_err(|e| store.name_error(e))?;
         store.check_is_aryz().map_err(|e| store.name_error(e))?;
         migrate::migrate(&mut store.conn)?;
@@ -97,11 +105,17 @@ impl Store {
             });
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
         let conn = Connection::open(path)?;
         restrict_permissions(path);
-        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
@@ -131,7 +145,9 @@ impl Store {
     }
 
     fn check_is_aryz(&self) -> Result<()> {
-        let app_id: i32 = self.conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let app_id: i32 = self
+            .conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))?;
         if app_id == APPLICATION_ID {
             return Ok(());
         }
@@ -191,7 +207,12 @@ impl Store {
             }
         }
         let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for r in st.query_map([], |r| Ok(format!("foreign key broken in table {}", r.get::<_, String>(0)?)))? {
+        for r in st.query_map([], |r| {
+            Ok(format!(
+                "foreign key broken in table {}",
+                r.get::<_, String>(0)?
+            ))
+        })? {
             out.push(r?);
         }
         Ok(out)

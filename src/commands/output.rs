@@ -11,12 +11,17 @@ fn width(s: &str) -> usize {
 
 /// Replaces control characters so that data never moves the cursor of a terminal.
 pub fn neutralise(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Prints rows as columns aligned by display width.
 pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
-    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| neutralise(c)).collect()).collect();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| neutralise(c)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
@@ -63,9 +68,21 @@ fn csv_cell(s: &str) -> String {
 
 /// RFC 4180 CSV, UTF-8.
 pub fn csv(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
-    writeln!(out, "{}", header.iter().map(|h| csv_cell(h)).collect::<Vec<_>>().join(","))?;
+    writeln!(
+        out,
+        "{}",
+        header
+            .iter()
+            .map(|h| csv_cell(h))
+            .collect::<Vec<_>>()
+            .join(",")
+    )?;
     for r in rows {
-        writeln!(out, "{}", r.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","))?;
+        writeln!(
+            out,
+            "{}",
+            r.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",")
+        )?;
     }
     Ok(())
 }
@@ -82,7 +99,15 @@ mod tests {
     #[test]
     fn tables_align_cyrillic_by_width() {
         let mut out = Vec::new();
-        table(&mut out, &["A", "B"], &[vec!["Өмүрбеков".into(), "x".into()], vec!["ab".into(), "y".into()]]).unwrap();
+        table(
+            &mut out,
+            &["A", "B"],
+            &[
+                vec!["Өмүрбеков".into(), "x".into()],
+                vec!["ab".into(), "y".into()],
+            ],
+        )
+        .unwrap();
         let s = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines[1], "Өмүрбеков  x");

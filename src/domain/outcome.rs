@@ -74,7 +74,10 @@ impl Response {
         grounds: &[RefusalGround],
     ) -> Result<(), FieldError> {
         let partly_refused = matches!(self.outcome, Outcome::Refused | Outcome::PartiallyFulfilled)
-            || self.actions.iter().any(|(_, a)| *a == CategoryAction::Refused);
+            || self
+                .actions
+                .iter()
+                .any(|(_, a)| *a == CategoryAction::Refused);
         match &self.ground {
             None if self.outcome == Outcome::Refused => {
                 return Err(field_error(
@@ -86,7 +89,10 @@ impl Response {
                 let known: Vec<&str> = grounds.iter().map(|g| g.code.as_str()).collect();
                 return Err(field_error(
                     "ground",
-                    &format!("unknown ground '{code}' (expected one of: {})", known.join(", ")),
+                    &format!(
+                        "unknown ground '{code}' (expected one of: {})",
+                        known.join(", ")
+                    ),
                 ));
             }
             Some(_) if !partly_refused => {
@@ -97,7 +103,12 @@ impl Response {
             }
             _ => {}
         }
-        if self.actions.iter().any(|(_, a)| *a == CategoryAction::Refused) && self.ground.is_none() {
+        if self
+            .actions
+            .iter()
+            .any(|(_, a)| *a == CategoryAction::Refused)
+            && self.ground.is_none()
+        {
             return Err(field_error(
                 "ground",
                 "a refused category action must name the ground of the refusal",
@@ -112,12 +123,18 @@ impl Response {
         let mut seen = Vec::new();
         for (c, _) in &self.actions {
             if seen.contains(c) {
-                return Err(field_error("action", &format!("category '{c}' given twice")));
+                return Err(field_error(
+                    "action",
+                    &format!("category '{c}' given twice"),
+                ));
             }
             seen.push(*c);
         }
         if self.responded_on > today {
-            return Err(field_error("responded", "the response date cannot be in the future"));
+            return Err(field_error(
+                "responded",
+                "the response date cannot be in the future",
+            ));
         }
         if self.responded_on < received_on {
             return Err(field_error(
@@ -163,11 +180,33 @@ mod tests {
         let code = grounds[0].code.clone();
         let (rec, today) = (d("2026-03-01"), d("2026-03-20"));
         let k = RequestKind::Access;
-        assert_eq!(resp(Outcome::Refused, None).validate(k, rec, today, &grounds).unwrap_err().field, "ground");
-        assert!(resp(Outcome::Refused, Some("nonsense")).validate(k, rec, today, &grounds).is_err());
-        assert!(resp(Outcome::Refused, Some(&code)).validate(k, rec, today, &grounds).is_ok());
-        assert!(resp(Outcome::Fulfilled, Some(&code)).validate(k, rec, today, &grounds).is_err());
-        assert!(resp(Outcome::Fulfilled, None).validate(k, rec, today, &grounds).is_ok());
+        assert_eq!(
+            resp(Outcome::Refused, None)
+                .validate(k, rec, today, &grounds)
+                .unwrap_err()
+                .field,
+            "ground"
+        );
+        assert!(
+            resp(Outcome::Refused, Some("nonsense"))
+                .validate(k, rec, today, &grounds)
+                .is_err()
+        );
+        assert!(
+            resp(Outcome::Refused, Some(&code))
+                .validate(k, rec, today, &grounds)
+                .is_ok()
+        );
+        assert!(
+            resp(Outcome::Fulfilled, Some(&code))
+                .validate(k, rec, today, &grounds)
+                .is_err()
+        );
+        assert!(
+            resp(Outcome::Fulfilled, None)
+                .validate(k, rec, today, &grounds)
+                .is_ok()
+        );
     }
 
     #[test]
@@ -176,10 +215,22 @@ mod tests {
         let mut r = resp(Outcome::Fulfilled, None);
         r.actions = vec![(DataCategory::Email, CategoryAction::Done)];
         let (rec, today) = (d("2026-03-01"), d("2026-03-20"));
-        assert!(r.validate(RequestKind::Correction, rec, today, &grounds).is_ok());
-        assert_eq!(r.validate(RequestKind::Access, rec, today, &grounds).unwrap_err().field, "action");
-        r.actions.push((DataCategory::Email, CategoryAction::NotHeld));
-        assert!(r.validate(RequestKind::Correction, rec, today, &grounds).is_err());
+        assert!(
+            r.validate(RequestKind::Correction, rec, today, &grounds)
+                .is_ok()
+        );
+        assert_eq!(
+            r.validate(RequestKind::Access, rec, today, &grounds)
+                .unwrap_err()
+                .field,
+            "action"
+        );
+        r.actions
+            .push((DataCategory::Email, CategoryAction::NotHeld));
+        assert!(
+            r.validate(RequestKind::Correction, rec, today, &grounds)
+                .is_err()
+        );
     }
 
     #[test]
@@ -187,8 +238,24 @@ mod tests {
         let grounds = default_grounds();
         let mut r = resp(Outcome::Fulfilled, None);
         r.responded_on = d("2026-03-21");
-        assert!(r.validate(RequestKind::Access, d("2026-03-01"), d("2026-03-20"), &grounds).is_err());
+        assert!(
+            r.validate(
+                RequestKind::Access,
+                d("2026-03-01"),
+                d("2026-03-20"),
+                &grounds
+            )
+            .is_err()
+        );
         r.responded_on = d("2026-02-28");
-        assert!(r.validate(RequestKind::Access, d("2026-03-01"), d("2026-03-20"), &grounds).is_err());
+        assert!(
+            r.validate(
+                RequestKind::Access,
+                d("2026-03-01"),
+                d("2026-03-20"),
+                &grounds
+            )
+            .is_err()
+        );
     }
 }

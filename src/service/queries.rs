@@ -21,12 +21,25 @@ pub struct RequestView<'a> {
 }
 
 impl<'a> RequestView<'a> {
-    pub fn new(session: &Session, request: &'a SubjectRequest, today: NaiveDate) -> RequestView<'a> {
+    pub fn new(
+        session: &Session,
+        request: &'a SubjectRequest,
+        today: NaiveDate,
+    ) -> RequestView<'a> {
         let urgency = request.is_open().then(|| {
             let as_of = request.pause.as_ref().map_or(today, |p| p.since.min(today));
-            urgency(request.due_on, as_of, session.settings.due_soon_working_days, &session.calendar)
+            urgency(
+                request.due_on,
+                as_of,
+                session.settings.due_soon_working_days,
+                &session.calendar,
+            )
         });
-        RequestView { request, today, urgency }
+        RequestView {
+            request,
+            today,
+            urgency,
+        }
     }
 
     /// The JSON of a request (`list`, `show`, `add --format json`). With `masked`, the PIN
@@ -94,7 +107,12 @@ pub struct Detail {
 
 impl Session {
     /// A page of the queue. Lists show masked personal data and are not audited as views.
-    pub fn list(&self, filter: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
+    pub fn list(
+        &self,
+        filter: &ListFilter,
+        sort: SortKey,
+        page: &Page,
+    ) -> Result<Vec<SubjectRequest>> {
         Ok(self.store.read().list(filter, sort, page)?)
     }
 
@@ -129,17 +147,30 @@ impl Session {
     pub fn peek(&self, reference: &str) -> Result<Detail> {
         let reference = parse_reference(reference)?;
         let read = self.store.read();
-        let request = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
+        let request = read
+            .request_by_ref(&reference)?
+            .ok_or_else(|| Error::NotFound(reference.clone()))?;
         let events = read.events(request.id)?;
         let related = read
             .list(
-                &ListFilter { pin: Some(request.subject.pin.clone()), all_statuses: true, ..ListFilter::default() },
+                &ListFilter {
+                    pin: Some(request.subject.pin.clone()),
+                    all_statuses: true,
+                    ..ListFilter::default()
+                },
                 SortKey::Received,
-                &Page { limit: 20, ..Page::default() },
+                &Page {
+                    limit: 20,
+                    ..Page::default()
+                },
             )?
             .into_iter()
             .filter(|r| r.id != request.id)
             .collect();
-        Ok(Detail { request, events, related })
+        Ok(Detail {
+            request,
+            events,
+            related,
+        })
     }
 }

@@ -32,7 +32,15 @@ pub struct AuditProblem {
     pub problem: String,
 }
 
-fn entry_hash(prev: &str, id: i64, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> String {
+fn entry_hash(
+    prev: &str,
+    id: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> String {
     let mut h = Sha256::new();
     // Length-prefixed fields, so that moving text between fields changes the hash.
     for part in [prev, &id.to_string(), at, actor, action, target, detail] {
@@ -69,7 +77,9 @@ pub struct AuditFilter {
 impl Reader<'_> {
     /// Walks the whole chain; `Ok(None)` when it holds.
     pub fn verify_audit(&self) -> Result<(usize, Option<AuditProblem>)> {
-        let mut st = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY id"))?;
+        let mut st = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY id"))?;
         let mut rows = st.query([])?;
         let mut prev = GENESIS.to_string();
         let mut expected_id = 1;
@@ -78,14 +88,34 @@ impl Reader<'_> {
             let e = from_row(row)?;
             n += 1;
             if e.id != expected_id {
-                return Ok((n, Some(AuditProblem { id: expected_id, problem: format!("entry {expected_id} is missing") })));
+                return Ok((
+                    n,
+                    Some(AuditProblem {
+                        id: expected_id,
+                        problem: format!("entry {expected_id} is missing"),
+                    }),
+                ));
             }
             if e.prev_hash != prev {
                 return Ok((n, Some(AuditProblem { id: e.id, problem: "does not follow the previous entry (an entry before it was changed, removed or inserted)".into() })));
             }
-            let h = entry_hash(&e.prev_hash, e.id, &e.at, &e.actor, &e.action, &e.target, &e.detail);
+            let h = entry_hash(
+                &e.prev_hash,
+                e.id,
+                &e.at,
+                &e.actor,
+                &e.action,
+                &e.target,
+                &e.detail,
+            );
             if h != e.hash {
-                return Ok((n, Some(AuditProblem { id: e.id, problem: "its content was changed after it was written".into() })));
+                return Ok((
+                    n,
+                    Some(AuditProblem {
+                        id: e.id,
+                        problem: "its content was changed after it was written".into(),
+                    }),
+                ));
             }
             prev = e.hash;
             expected_id += 1;
@@ -93,12 +123,20 @@ impl Reader<'_> {
         // The head recorded with the last append detects entries removed from the end.
         let head: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| {
+                r.get(0)
+            })
             .optional()?;
         if let Some(head) = head {
             let want = format!("{}:{}", expected_id - 1, prev);
             if head != want {
-                return Ok((n, Some(AuditProblem { id: expected_id, problem: "entries at the end of the log are missing".into() })));
+                return Ok((
+                    n,
+                    Some(AuditProblem {
+                        id: expected_id,
+                        problem: "entries at the end of the log are missing".into(),
+                    }),
+                ));
             }
         }
         Ok((n, None))
@@ -110,7 +148,11 @@ impl Reader<'_> {
              WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR actor = ?2) AND (?3 IS NULL OR at >= ?3)
              ORDER BY id DESC LIMIT ?4"
         ))?;
-        let limit = if f.limit == 0 { i64::MAX } else { f.limit as i64 };
+        let limit = if f.limit == 0 {
+            i64::MAX
+        } else {
+            f.limit as i64
+        };
         let rows = st
             .query_map(params![f.target, f.actor, f.since, limit], from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -120,7 +162,14 @@ impl Reader<'_> {
 
 impl Tx<'_> {
     /// Appends one entry to the chain.
-    pub fn audit(&self, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
+    pub fn audit(
+        &self,
+        at: &str,
+        actor: &str,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Result<()> {
         let last: Option<(i64, String)> = self
             .tx
             .prepare_cached("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")?
@@ -132,7 +181,9 @@ impl Tx<'_> {
         };
         let hash = entry_hash(&prev, id, at, actor, action, target, detail);
         self.tx
-            .prepare_cached(&format!("INSERT INTO audit ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))?
+            .prepare_cached(&format!(
+                "INSERT INTO audit ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            ))?
             .execute(params![id, at, actor, action, target, detail, prev, hash])?;
         self.set_meta("audit_head", &format!("{id}:{hash}"))?;
         Ok(())

@@ -39,10 +39,21 @@ pub struct Event {
 
 impl Event {
     pub fn new(kind: EventKind, actor: &str, at: &str) -> Event {
-        Event { at: at.to_string(), actor: actor.to_string(), kind, old: None, new: None, text: String::new() }
+        Event {
+            at: at.to_string(),
+            actor: actor.to_string(),
+            kind,
+            old: None,
+            new: None,
+            text: String::new(),
+        }
     }
 
-    pub fn change(mut self, old: Option<impl Into<String>>, new: Option<impl Into<String>>) -> Event {
+    pub fn change(
+        mut self,
+        old: Option<impl Into<String>>,
+        new: Option<impl Into<String>>,
+    ) -> Event {
         self.old = old.map(Into::into);
         self.new = new.map(Into::into);
         self
@@ -82,7 +93,15 @@ impl Tx<'_> {
                 "INSERT INTO events (request_id, at, actor, kind, old_value, new_value, text)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![id.0, e.at, e.actor, e.kind.code(), e.old, e.new, e.text])?;
+            .execute(params![
+                id.0,
+                e.at,
+                e.actor,
+                e.kind.code(),
+                e.old,
+                e.new,
+                e.text
+            ])?;
         Ok(())
     }
 }

@@ -114,7 +114,11 @@ pub fn fts_query(input: &str) -> Option<String> {
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .map(|w| format!("\"{w}\"*"))
         .collect();
-    if terms.is_empty() { None } else { Some(terms.join(" AND ")) }
+    if terms.is_empty() {
+        None
+    } else {
+        Some(terms.join(" AND "))
+    }
 }
 
 struct Sql {
@@ -130,7 +134,10 @@ impl Sql {
 
     fn placeholders(&self, n: usize) -> String {
         let start = self.params.len() + 1;
-        (start..start + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+        (start..start + n)
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -139,22 +146,34 @@ fn text(s: impl Into<String>) -> Value {
 }
 
 fn where_clause(f: &ListFilter) -> Sql {
-    let mut q = Sql { clauses: Vec::new(), params: Vec::new() };
+    let mut q = Sql {
+        clauses: Vec::new(),
+        params: Vec::new(),
+    };
     if f.statuses.is_empty() {
         if !f.all_statuses {
             q.push("is_open = 1".into(), []);
         }
     } else {
         let ph = q.placeholders(f.statuses.len());
-        q.push(format!("status IN ({ph})"), f.statuses.iter().map(|s| text(s.code())));
+        q.push(
+            format!("status IN ({ph})"),
+            f.statuses.iter().map(|s| text(s.code())),
+        );
     }
     if !f.kinds.is_empty() {
         let ph = q.placeholders(f.kinds.len());
-        q.push(format!("kind IN ({ph})"), f.kinds.iter().map(|s| text(s.code())));
+        q.push(
+            format!("kind IN ({ph})"),
+            f.kinds.iter().map(|s| text(s.code())),
+        );
     }
     if !f.channels.is_empty() {
         let ph = q.placeholders(f.channels.len());
-        q.push(format!("channel IN ({ph})"), f.channels.iter().map(|s| text(s.code())));
+        q.push(
+            format!("channel IN ({ph})"),
+            f.channels.iter().map(|s| text(s.code())),
+        );
     }
     match &f.assignee {
         AssigneeFilter::Any => {}
@@ -168,7 +187,9 @@ fn where_clause(f: &ListFilter) -> Sql {
         // A paused request's clock stopped on the day of the pause.
         let ph = q.placeholders(1);
         q.push(
-            format!("is_open = 1 AND due_on < {ph} AND (paused_since IS NULL OR due_on < paused_since)"),
+            format!(
+                "is_open = 1 AND due_on < {ph} AND (paused_since IS NULL OR due_on < paused_since)"
+            ),
             [text(d.to_string())],
         );
     }
@@ -189,20 +210,29 @@ fn where_clause(f: &ListFilter) -> Sql {
     }
     if let Some(query) = f.search.as_deref().and_then(fts_query) {
         let ph = q.placeholders(1);
-        q.push(format!("id IN (SELECT rowid FROM requests_fts WHERE requests_fts MATCH {ph})"), [text(query)]);
+        q.push(
+            format!("id IN (SELECT rowid FROM requests_fts WHERE requests_fts MATCH {ph})"),
+            [text(query)],
+        );
     }
     q
 }
 
 fn where_sql(q: &Sql) -> String {
-    if q.clauses.is_empty() { String::new() } else { format!("WHERE {}", q.clauses.join(" AND ")) }
+    if q.clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", q.clauses.join(" AND "))
+    }
 }
 
 impl Reader<'_> {
     pub fn request_by_ref(&self, reference: &str) -> Result<Option<SubjectRequest>> {
         let r = self
             .conn
-            .prepare_cached(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE ref = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {REQUEST_COLUMNS} FROM requests WHERE ref = ?1"
+            ))?
             .query_row([reference], request_from_row)
             .optional()?;
         match r {
@@ -214,7 +244,9 @@ impl Reader<'_> {
     pub fn request_by_id(&self, id: RequestId) -> Result<Option<SubjectRequest>> {
         let r = self
             .conn
-            .prepare_cached(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {REQUEST_COLUMNS} FROM requests WHERE id = ?1"
+            ))?
             .query_row([id.0], request_from_row)
             .optional()?;
         match r {
@@ -232,7 +264,12 @@ impl Reader<'_> {
                  ORDER BY binding DESC, due_on",
             )?
             .query_map([r.id.0], |row| {
-                Ok(Deadline { rule: row.get(0)?, due_on: row.get(1)?, binding: row.get(2)?, explanation: row.get(3)? })
+                Ok(Deadline {
+                    rule: row.get(0)?,
+                    due_on: row.get(1)?,
+                    binding: row.get(2)?,
+                    explanation: row.get(3)?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         r.actions = self
@@ -254,7 +291,10 @@ impl Reader<'_> {
         if let Some(c) = page.after.as_ref().or(page.before.as_ref()) {
             let op = if ascending { ">" } else { "<" };
             let ph = q.placeholders(2);
-            q.push(format!("({col}, id) {op} ({ph})"), [text(c.key.clone()), Value::Integer(c.id)]);
+            q.push(
+                format!("({col}, id) {op} ({ph})"),
+                [text(c.key.clone()), Value::Integer(c.id)],
+            );
         }
         let dir = if ascending { "ASC" } else { "DESC" };
         let limit = page.limit.clamp(1, 10_000);
@@ -264,9 +304,15 @@ impl Reader<'_> {
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st
-            .query_map(rusqlite::params_from_iter(q.params.iter()), request_from_row)?
+            .query_map(
+                rusqlite::params_from_iter(q.params.iter()),
+                request_from_row,
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = rows.into_iter().map(|r| self.complete(r)).collect::<Result<Vec<_>>>()?;
+        let mut out = rows
+            .into_iter()
+            .map(|r| self.complete(r))
+            .collect::<Result<Vec<_>>>()?;
         if backwards {
             out.reverse();
         }
@@ -276,16 +322,34 @@ impl Reader<'_> {
     pub fn count(&self, f: &ListFilter) -> Result<i64> {
         let q = where_clause(f);
         let sql = format!("SELECT count(*) FROM requests {}", where_sql(&q));
-        Ok(self.conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(q.params.iter()), |r| r.get(0))?)
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(q.params.iter()), |r| r.get(0))?)
     }
 
     /// Open, due-soon (due today up to `soon_limit`) and overdue counts, for one assignee or all.
-    pub fn counts(&self, today: NaiveDate, soon_limit: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts> {
-        let base = ListFilter { assignee: assignee.clone(), ..ListFilter::default() };
+    pub fn counts(
+        &self,
+        today: NaiveDate,
+        soon_limit: NaiveDate,
+        assignee: &AssigneeFilter,
+    ) -> Result<Counts> {
+        let base = ListFilter {
+            assignee: assignee.clone(),
+            ..ListFilter::default()
+        };
         Ok(Counts {
             open: self.count(&base)?,
-            due_soon: self.count(&ListFilter { due_from: Some(today), due_to: Some(soon_limit), ..base.clone() })?,
-            overdue: self.count(&ListFilter { overdue_as_of: Some(today), ..base })?,
+            due_soon: self.count(&ListFilter {
+                due_from: Some(today),
+                due_to: Some(soon_limit),
+                ..base.clone()
+            })?,
+            overdue: self.count(&ListFilter {
+                overdue_as_of: Some(today),
+                ..base
+            })?,
         })
     }
 }
@@ -300,7 +364,9 @@ impl Tx<'_> {
             |r| r.get(0),
         )?;
         if seq > 999_999 {
-            return Err(StoreError::Corrupt(format!("reference sequence of {year} is exhausted")));
+            return Err(StoreError::Corrupt(format!(
+                "reference sequence of {year} is exhausted"
+            )));
         }
         Ok(format_reference(year, seq))
     }
