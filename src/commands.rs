@@ -2,6 +2,7 @@
 //! case of the services, and prints the result as a table, JSON or CSV.
 
 mod output;
+mod report;
 mod requests;
 
 use std::io::Write;
@@ -63,17 +64,8 @@ impl Env {
     pub fn load(cli: &Cli) -> Result<Env> {
         let config_dir = crate::paths::config_dir();
         let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
-        let db = cli
-            .db
-            .clone()
-            .or_else(|| config.database.clone())
-            .unwrap_or_else(crate::paths::default_db);
-        Ok(Env {
-            db,
-            config,
-            config_dir,
-            format: cli.format,
-        })
+        let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
+        Ok(Env { db, config, config_dir, format: cli.format })
     }
 
     pub fn session(&self) -> Result<Session> {
@@ -92,11 +84,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
     match command {
         Command::Init { dev_identity } => {
             let (_, login) = service::init_database(&env.db, *dev_identity, &env.clock()?)?;
-            writeln!(
-                out,
-                "created {} with '{login}' as its admin",
-                env.db.display()
-            )?;
+            writeln!(out, "created {} with '{login}' as its admin", env.db.display())?;
             if *dev_identity {
                 writeln!(
                     out,
@@ -107,24 +95,14 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Operator(cmd) => operator(env, cmd, out)?,
         Command::Add(a) => requests::add(env, a, out)?,
         Command::List(a) => requests::list(env, a, out)?,
-        Command::Show { reference, as_of } => {
-            requests::show(env, reference, as_of.as_deref(), out)?
-        }
+        Command::Show { reference, as_of } => requests::show(env, reference, as_of.as_deref(), out)?,
         Command::Assign { args } => requests::assign(env, args, out)?,
-        Command::Note {
-            reference,
-            text,
-            to_subject,
-        } => {
+        Command::Note { reference, text, to_subject } => {
             let mut s = env.session()?;
             let r = s.note(reference, text, *to_subject)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Status {
-            reference,
-            status,
-            reason,
-        } => {
+        Command::Status { reference, status, reason } => {
             let mut s = env.session()?;
             let r = s.set_status(reference, status.parse()?, reason, None)?;
             requests::print_done(env, &s, &r, out)?;
@@ -140,20 +118,12 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
             let r = s.reopen(reference, reason, None)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Extend {
-            reference,
-            days,
-            reason,
-        } => {
+        Command::Extend { reference, days, reason } => {
             let mut s = env.session()?;
             let r = s.extend(reference, *days, reason, None)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Pause {
-            reference,
-            category,
-            reason,
-        } => {
+        Command::Pause { reference, category, reason } => {
             let mut s = env.session()?;
             let r = s.pause(reference, category, reason)?;
             requests::print_done(env, &s, &r, out)?;
@@ -163,13 +133,14 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
             let r = s.resume(reference)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Deadline {
-            kind,
-            received,
-            registered,
-        } => deadline(env, kind, received, registered.as_deref(), out)?,
+        Command::Deadline { kind, received, registered } => {
+            deadline(env, kind, received, registered.as_deref(), out)?
+        }
         Command::Calendar(a) => calendar(env, a, out)?,
         Command::Grounds => grounds(env, out)?,
+        Command::Report(cmd) => report::report(env, cmd, out)?,
+        Command::Digest { as_of } => report::digest(env, as_of.as_deref(), out)?,
+        Command::Export(a) => report::export(env, a, out)?,
         Command::Demo { requests, seed } => {
             let mut s = env.session()?;
             let n = s.demo(*requests, *seed)?;
@@ -273,12 +244,8 @@ fn deadline(
 }
 
 fn parse_month(s: &str) -> Result<(i32, u32)> {
-    let bad = || {
-        crate::domain::validation::field_error(
-            "month",
-            &format!("'{s}' is not a month like 2026-03"),
-        )
-    };
+    let bad =
+        || crate::domain::validation::field_error("month", &format!("'{s}' is not a month like 2026-03"));
     let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
     let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
     if !(1..=12).contains(&m) || !(1900..=2200).contains(&y) || s.trim().len() != 7 {
@@ -288,24 +255,12 @@ fn parse_month(s: &str) -> Result<(i32, u32)> {
 }
 
 fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
-    if let Some(CalendarCommand::Add {
-        date,
-        kind,
-        name,
-        basis,
-    }) = &a.command
-    {
+    if let Some(CalendarCommand::Add { date, kind, name, basis }) = &a.command {
         let date = parse_date("date", date)?;
         let kind: DayKind = kind.parse()?;
         let mut s = env.session()?;
         let e = s.add_calendar_entry(date, kind, name, basis)?;
-        writeln!(
-            out,
-            "{} {}: {}",
-            date_dmy(e.date),
-            e.kind,
-            neutralise(&e.name)
-        )?;
+        writeln!(out, "{} {}: {}", date_dmy(e.date), e.kind, neutralise(&e.name))?;
         return Ok(());
     }
     let cal = calendar_for(env);
@@ -313,11 +268,9 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
         (Some(m), _) => vec![parse_month(m)?],
         (None, Some(y)) => {
             if !(1900..=2200).contains(&y) {
-                return Err(crate::domain::validation::field_error(
-                    "year",
-                    "must be between 1900 and 2200",
-                )
-                .into());
+                return Err(
+                    crate::domain::validation::field_error("year", "must be between 1900 and 2200").into()
+                );
             }
             (1..=12).map(|m| (y, m)).collect()
         }
@@ -376,10 +329,8 @@ fn grounds(env: &Env, out: &mut impl Write) -> Result<()> {
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&g).unwrap_or_default())?,
         f => {
-            let rows: Vec<Vec<String>> = g
-                .iter()
-                .map(|g| vec![g.code.clone(), g.description.clone(), g.citation.clone()])
-                .collect();
+            let rows: Vec<Vec<String>> =
+                g.iter().map(|g| vec![g.code.clone(), g.description.clone(), g.citation.clone()]).collect();
             let header = ["CODE", "MEANING", "CITATION"];
             if f == Format::Csv {
                 output::csv(out, &header, &rows)?

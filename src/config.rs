@@ -67,10 +67,7 @@ pub enum ConfigError {
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 impl Config {
@@ -80,16 +77,10 @@ impl Config {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(source) => {
-                return Err(ConfigError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                });
+                return Err(ConfigError::Io { path: path.to_path_buf(), source });
             }
         };
-        Config::parse(&text).map_err(|message| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            message,
-        })
+        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })
     }
 
     /// Parses and checks the text of a config file; the message names the line.
@@ -102,21 +93,15 @@ impl Config {
         if let Some(l) = &cfg.language
             && !["ky", "ru", "en"].contains(&l.as_str())
         {
-            return Err(format!(
-                "language: unknown language '{l}' (expected ky, ru or en)"
-            ));
+            return Err(format!("language: unknown language '{l}' (expected ky, ru or en)"));
         }
         Ok(cfg)
     }
 
     /// The office's UTC offset.
     pub fn offset(&self) -> Result<FixedOffset, String> {
-        parse_offset(&self.utc_offset).ok_or_else(|| {
-            format!(
-                "utc_offset: '{}' is not an offset like +06:00",
-                self.utc_offset
-            )
-        })
+        parse_offset(&self.utc_offset)
+            .ok_or_else(|| format!("utc_offset: '{}' is not an offset like +06:00", self.utc_offset))
     }
 
     /// The deadline rules: the configured file, else the shipped set.
@@ -124,19 +109,10 @@ impl Config {
         match &self.rules_file {
             None => Ok(RuleSet::shipped()),
             Some(p) => {
-                let path = if p.is_absolute() {
-                    p.clone()
-                } else {
-                    config_dir.join(p)
-                };
-                let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                RuleSet::parse(&text).map_err(|m| ConfigError::Invalid {
-                    path,
-                    message: one_line(&m),
-                })
+                let path = if p.is_absolute() { p.clone() } else { config_dir.join(p) };
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ConfigError::Io { path: path.clone(), source })?;
+                RuleSet::parse(&text).map_err(|m| ConfigError::Invalid { path, message: one_line(&m) })
             }
         }
     }
@@ -176,10 +152,8 @@ mod tests {
         let c = Config::parse("").unwrap();
         assert_eq!(c, Config::default());
         assert_eq!(c.offset().unwrap().local_minus_utc(), 6 * 3600);
-        let c = Config::parse(
-            "utc_offset = \"-03:30\"\ndue_soon_working_days = 3\n[keys]\nquit = \"x\"\n",
-        )
-        .unwrap();
+        let c = Config::parse("utc_offset = \"-03:30\"\ndue_soon_working_days = 3\n[keys]\nquit = \"x\"\n")
+            .unwrap();
         assert_eq!(c.offset().unwrap().local_minus_utc(), -(3 * 3600 + 1800));
         assert_eq!(c.keys["quit"].keys(), vec!["x"]);
     }
@@ -189,16 +163,8 @@ mod tests {
         let e = Config::parse("language = \"en\"\ncolour = 3\n").unwrap_err();
         assert!(e.contains("line 2"), "{e}");
         assert!(!e.contains('\n'));
-        assert!(
-            Config::parse("utc_offset = \"Bishkek\"")
-                .unwrap_err()
-                .contains("utc_offset")
-        );
-        assert!(
-            Config::parse("language = \"de\"")
-                .unwrap_err()
-                .contains("language")
-        );
+        assert!(Config::parse("utc_offset = \"Bishkek\"").unwrap_err().contains("utc_offset"));
+        assert!(Config::parse("language = \"de\"").unwrap_err().contains("language"));
         assert!(Config::parse("due_soon_working_days = -1").is_err());
     }
 }

@@ -12,9 +12,7 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 }
 
 fn env_dir(var: &str) -> Option<PathBuf> {
-    std::env::var_os(var)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
+    std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
 pub fn data_dir() -> PathBuf {

@@ -9,6 +9,7 @@ mod error;
 mod intake;
 mod login;
 mod queries;
+mod report;
 mod respond;
 mod workflow;
 
@@ -20,6 +21,7 @@ pub use clock::Clock;
 pub use error::{Error, Result};
 pub use login::os_login;
 pub use queries::{Detail, RequestView};
+pub use report::{Digest, DigestGroup, DigestItem, Report, month_range};
 pub use workflow::StatusTarget;
 
 use crate::config::Config;
@@ -39,10 +41,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            due_soon_working_days: 5,
-            awaiting_subject_days: 10,
-        }
+        Settings { due_soon_working_days: 5, awaiting_subject_days: 10 }
     }
 }
 
@@ -68,11 +67,7 @@ impl Session {
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         let login = login::effective_login(dev_identity)?;
         let offset = config.offset().map_err(Error::Config)?;
-        let fixed_today = if dev_identity {
-            clock::env_today()?
-        } else {
-            None
-        };
+        let fixed_today = if dev_identity { clock::env_today()? } else { None };
         let clock = Clock::new(offset, fixed_today);
         Session::with_store(store, &login, rules, clock, settings_of(config))
     }
@@ -131,20 +126,14 @@ impl Session {
         if self.operator.role >= role {
             Ok(())
         } else {
-            Err(Error::Forbidden {
-                login: self.operator.login.clone(),
-                role: self.operator.role,
-                action,
-            })
+            Err(Error::Forbidden { login: self.operator.login.clone(), role: self.operator.role, action })
         }
     }
 
     /// Loads a request by reference inside a transaction.
     pub(crate) fn load(tx: &Tx<'_>, reference: &str) -> Result<SubjectRequest> {
         let reference = parse_reference(reference)?;
-        tx.read()
-            .request_by_ref(&reference)?
-            .ok_or(Error::NotFound(reference))
+        tx.read().request_by_ref(&reference)?.ok_or(Error::NotFound(reference))
     }
 
     /// Runs a use case in one transaction.
@@ -170,20 +159,14 @@ pub(crate) struct Ctx<'a> {
 }
 
 /// Refuses a clerk acting on a request assigned to someone else; supervisors may act on any.
-pub(crate) fn check_may_work(
-    op: &Operator,
-    r: &SubjectRequest,
-    action: &'static str,
-) -> Result<()> {
+pub(crate) fn check_may_work(op: &Operator, r: &SubjectRequest, action: &'static str) -> Result<()> {
     if op.role >= Role::Supervisor {
         return Ok(());
     }
     match &r.assignee {
-        Some(a) if a != &op.login => Err(Error::NotYours {
-            reference: r.reference.clone(),
-            assignee: a.clone(),
-            action,
-        }),
+        Some(a) if a != &op.login => {
+            Err(Error::NotYours { reference: r.reference.clone(), assignee: a.clone(), action })
+        }
         _ => Ok(()),
     }
 }

@@ -12,6 +12,7 @@ mod migrate;
 mod operators;
 mod requests;
 mod row;
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,6 +24,7 @@ pub use events::{Event, EventKind};
 pub use migrate::SCHEMA_VERSION;
 pub use operators::Operator;
 pub use requests::{AssigneeFilter, Counts, Cursor, ListFilter, Page, SortKey, fts_query};
+pub use stats::{GroupBy, ReportRow};
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;
@@ -51,10 +53,7 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -86,10 +85,7 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let mut store = Store {
-            conn,
-            path: Some(path.to_path_buf()),
-        };
+        let mut store = Store { conn, path: Some(path.to_path_buf()) };
         store.configure().map_err(|e| store.name_error(e))?;
         store.check_is_aryz().map_err(|e| store.name_error(e))?;
         migrate::migrate(&mut store.conn)?;
@@ -105,17 +101,12 @@ impl Store {
             });
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
         }
         let conn = Connection::open(path)?;
         restrict_permissions(path);
-        let mut store = Store {
-            conn,
-            path: Some(path.to_path_buf()),
-        };
+        let mut store = Store { conn, path: Some(path.to_path_buf()) };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
@@ -145,9 +136,7 @@ impl Store {
     }
 
     fn check_is_aryz(&self) -> Result<()> {
-        let app_id: i32 = self
-            .conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let app_id: i32 = self.conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
         if app_id == APPLICATION_ID {
             return Ok(());
         }
@@ -170,10 +159,8 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+        let tx =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let out = f(&Tx { tx: &tx })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)
@@ -207,12 +194,9 @@ impl Store {
             }
         }
         let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for r in st.query_map([], |r| {
-            Ok(format!(
-                "foreign key broken in table {}",
-                r.get::<_, String>(0)?
-            ))
-        })? {
+        for r in
+            st.query_map([], |r| Ok(format!("foreign key broken in table {}", r.get::<_, String>(0)?)))?
+        {
             out.push(r?);
         }
         Ok(out)

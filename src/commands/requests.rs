@@ -5,7 +5,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::{Env, Result, as_of, output};
-use crate::cli::{AddArgs, Format, ListArgs, RespondArgs};
+use crate::cli::{AddArgs, FilterArgs, Format, ListArgs, RespondArgs};
 use crate::domain::format::{date_dmy, parse_date};
 use crate::domain::identity::{mask_pin, parse_passport};
 use crate::domain::kind::{DataCategory, parse_code_list};
@@ -17,10 +17,7 @@ use crate::service::{RequestView, Session};
 use crate::store::{AssigneeFilter, ListFilter, Page, SortKey};
 
 fn opt_date(field: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
-    v.as_deref()
-        .map(|s| parse_date(field, s))
-        .transpose()
-        .map_err(Into::into)
+    v.as_deref().map(|s| parse_date(field, s)).transpose().map_err(Into::into)
 }
 
 pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
@@ -37,8 +34,7 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
     let mut warnings = Vec::new();
     let passport = match &a.passport {
         Some(doc) => {
-            let (mut p, w) =
-                parse_passport(doc, today, opt_date("passport-issued", &a.passport_issued)?)?;
+            let (mut p, w) = parse_passport(doc, today, opt_date("passport-issued", &a.passport_issued)?)?;
             p.issuer = a.passport_issuer.trim().to_string();
             warnings.extend(w);
             Some(p)
@@ -77,24 +73,31 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
 
 pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
-    let today = as_of(&s, a.as_of.as_deref())?;
-    let statuses = a
-        .statuses
-        .iter()
-        .map(|v| v.parse::<Status>())
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let (filter, today) = filter_of(&s, &a.filter)?;
+    if a.limit == 0 || a.limit > 10_000 {
+        return Err(field_error("limit", "must be between 1 and 10000").into());
+    }
+    let rows = s.list(&filter, SortKey::Due, &Page { limit: a.limit, ..Page::default() })?;
+    print_list(env, &s, &rows, today, out)
+}
+
+fn parse_all<T: std::str::FromStr<Err = crate::domain::code::UnknownCode> + PartialEq>(
+    v: &[String],
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for s in v {
+        out.extend(parse_code_list::<T>(s)?);
+    }
+    Ok(out)
+}
+
+/// The list filter of `list` and `export`, and the as-of date.
+pub fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
+    let today = as_of(s, a.as_of.as_deref())?;
     let filter = ListFilter {
-        statuses,
-        kinds: a
-            .kinds
-            .iter()
-            .map(|v| v.parse())
-            .collect::<std::result::Result<Vec<_>, _>>()?,
-        channels: a
-            .channels
-            .iter()
-            .map(|v| v.parse())
-            .collect::<std::result::Result<Vec<_>, _>>()?,
+        statuses: parse_all::<Status>(&a.statuses)?,
+        kinds: parse_all(&a.kinds)?,
+        channels: parse_all(&a.channels)?,
         assignee: match (&a.assignee, a.mine, a.unassigned) {
             (Some(l), _, _) => AssigneeFilter::Is(l.clone()),
             (None, true, _) => AssigneeFilter::Is(s.operator.login.clone()),
@@ -103,25 +106,12 @@ pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
         },
         overdue_as_of: a.overdue.then_some(today),
         due_from: a.due_within.map(|_| today),
-        due_to: a
-            .due_within
-            .and_then(|d| today.checked_add_days(chrono::Days::new(d.into()))),
+        due_to: a.due_within.and_then(|d| today.checked_add_days(chrono::Days::new(d.into()))),
         search: a.search.clone(),
         all_statuses: a.all,
         ..ListFilter::default()
     };
-    if a.limit == 0 || a.limit > 10_000 {
-        return Err(field_error("limit", "must be between 1 and 10000").into());
-    }
-    let rows = s.list(
-        &filter,
-        SortKey::Due,
-        &Page {
-            limit: a.limit,
-            ..Page::default()
-        },
-    )?;
-    print_list(env, &s, &rows, today, out)
+    Ok((filter, today))
 }
 
 fn print_list(
@@ -133,16 +123,11 @@ fn print_list(
 ) -> Result<()> {
     match env.format {
         Format::Json => {
-            let v: Vec<Value> = rows
-                .iter()
-                .map(|r| RequestView::new(s, r, today).json(true))
-                .collect();
+            let v: Vec<Value> = rows.iter().map(|r| RequestView::new(s, r, today).json(true)).collect();
             output::json(out, &Value::Array(v))?;
         }
         f => {
-            let header = [
-                "REF", "KIND", "SUBJECT", "PIN", "RECEIVED", "DUE", "LEFT", "ASSIGNEE", "STATUS",
-            ];
+            let header = ["REF", "KIND", "SUBJECT", "PIN", "RECEIVED", "DUE", "LEFT", "ASSIGNEE", "STATUS"];
             let table: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
@@ -153,11 +138,7 @@ fn print_list(
                         mask_pin(&r.subject.pin),
                         r.received_on.to_string(),
                         r.due_on.to_string(),
-                        if r.is_open() {
-                            r.days_left(today).to_string()
-                        } else {
-                            "-".into()
-                        },
+                        if r.is_open() { r.days_left(today).to_string() } else { "-".into() },
                         r.assignee.clone().unwrap_or_else(|| "-".into()),
                         r.status.to_string(),
                     ]
@@ -173,12 +154,7 @@ fn print_list(
     Ok(())
 }
 
-pub fn show(
-    env: &Env,
-    reference: &str,
-    as_of_arg: Option<&str>,
-    out: &mut impl Write,
-) -> Result<()> {
+pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let today = as_of(&s, as_of_arg)?;
     let d = s.show(reference)?;
@@ -207,63 +183,34 @@ pub fn show(
                 let left = r.days_left(today);
                 fields.push((
                     "days left",
-                    if left < 0 {
-                        format!("{left} (overdue)")
-                    } else {
-                        left.to_string()
-                    },
+                    if left < 0 { format!("{left} (overdue)") } else { left.to_string() },
                 ));
             }
             fields.extend([
                 ("assignee", r.assignee.clone().unwrap_or_else(|| "-".into())),
                 ("subject", sub.name.clone()),
                 ("pin", sub.pin.clone()),
-                (
-                    "birth date",
-                    sub.birth_date.map(date_dmy).unwrap_or_default(),
-                ),
-                (
-                    "passport",
-                    sub.passport
-                        .as_ref()
-                        .map(|p| p.document.clone())
-                        .unwrap_or_default(),
-                ),
+                ("birth date", sub.birth_date.map(date_dmy).unwrap_or_default()),
+                ("passport", sub.passport.as_ref().map(|p| p.document.clone()).unwrap_or_default()),
                 ("address", sub.address.clone()),
                 ("email", sub.email.clone()),
                 ("phone", sub.phone.clone()),
                 ("identity", r.identity.to_string()),
-                (
-                    "categories",
-                    r.categories
-                        .iter()
-                        .map(|c| c.code())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
+                ("categories", r.categories.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")),
                 ("description", r.description.clone()),
             ]);
             if let Some(o) = r.outcome {
                 fields.push(("outcome", o.to_string()));
                 fields.push(("ground", r.ground.clone().unwrap_or_default()));
-                fields.push((
-                    "responded",
-                    r.responded_on.map(date_dmy).unwrap_or_default(),
-                ));
+                fields.push(("responded", r.responded_on.map(date_dmy).unwrap_or_default()));
             }
             if let Some(p) = &r.pause {
-                fields.push((
-                    "paused",
-                    format!("since {} ({}: {})", date_dmy(p.since), p.category, p.reason),
-                ));
+                fields
+                    .push(("paused", format!("since {} ({}: {})", date_dmy(p.since), p.category, p.reason)));
             }
             if f == Format::Csv {
                 let header: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
-                output::csv(
-                    out,
-                    &header,
-                    &[fields.iter().map(|(_, v)| v.clone()).collect()],
-                )?;
+                output::csv(out, &header, &[fields.iter().map(|(_, v)| v.clone()).collect()])?;
                 return Ok(());
             }
             output::record(out, &fields)?;
@@ -284,31 +231,13 @@ pub fn show(
                     (None, Some(n)) => format!(" {n}"),
                     _ => String::new(),
                 };
-                let text = if e.text.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", e.text)
-                };
-                writeln!(
-                    out,
-                    "  {} {} {}{change}{}",
-                    e.at,
-                    e.actor,
-                    e.kind,
-                    output::neutralise(&text)
-                )?;
+                let text = if e.text.is_empty() { String::new() } else { format!(": {}", e.text) };
+                writeln!(out, "  {} {} {}{change}{}", e.at, e.actor, e.kind, output::neutralise(&text))?;
             }
             if !d.related.is_empty() {
                 writeln!(out, "\nother requests of this PIN:")?;
                 for o in &d.related {
-                    writeln!(
-                        out,
-                        "  {} {} {} {}",
-                        o.reference,
-                        o.kind,
-                        o.status,
-                        date_dmy(o.received_on)
-                    )?;
+                    writeln!(out, "  {} {} {} {}", o.reference, o.kind, o.status, date_dmy(o.received_on))?;
                 }
             }
         }
@@ -317,20 +246,14 @@ pub fn show(
 }
 
 pub fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
-    let (login, refs) = args
-        .split_last()
-        .ok_or_else(|| field_error("login", "is required"))?;
+    let (login, refs) = args.split_last().ok_or_else(|| field_error("login", "is required"))?;
     let mut s = env.session()?;
     let done = s.assign_many(refs, login, None)?;
     let today = s.today();
     match env.format {
         Format::Json => output::json(
             out,
-            &Value::Array(
-                done.iter()
-                    .map(|r| RequestView::new(&s, r, today).json(true))
-                    .collect(),
-            ),
+            &Value::Array(done.iter().map(|r| RequestView::new(&s, r, today).json(true)).collect()),
         )?,
         _ => {
             for r in &done {
@@ -346,10 +269,7 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
     let mut actions = Vec::new();
     for spec in &a.actions {
         let (c, act) = spec.split_once('=').ok_or_else(|| {
-            field_error(
-                "action",
-                &format!("'{spec}' is not CATEGORY=done|refused|not_held"),
-            )
+            field_error("action", &format!("'{spec}' is not CATEGORY=done|refused|not_held"))
         })?;
         actions.push((c.parse::<DataCategory>()?, act.parse::<CategoryAction>()?));
     }
@@ -369,13 +289,7 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
 pub fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut impl Write) -> Result<()> {
     match env.format {
         Format::Json => output::json(out, &RequestView::new(s, r, s.today()).json(true))?,
-        _ => writeln!(
-            out,
-            "{} {} (due {})",
-            r.reference,
-            r.status,
-            date_dmy(r.due_on)
-        )?,
+        _ => writeln!(out, "{} {} (due {})", r.reference, r.status, date_dmy(r.due_on))?,
     }
     Ok(())
 }

@@ -92,17 +92,10 @@ pub struct RuleSet {
 }
 
 fn no_extension() -> ExtensionPolicy {
-    ExtensionPolicy {
-        allowed: false,
-        max_days: 30,
-        max_times: 1,
-    }
+    ExtensionPolicy { allowed: false, max_days: 30, max_times: 1 }
 }
 fn no_pause() -> PausePolicy {
-    PausePolicy {
-        allowed: false,
-        categories: vec![],
-    }
+    PausePolicy { allowed: false, categories: vec![] }
 }
 
 pub const SHIPPED_RULES: &str = include_str!("../../assets/rules/deadlines.toml");
@@ -133,18 +126,12 @@ impl RuleSet {
             }
             ids.push(&r.id);
             if r.length == 0 || r.length > 3660 {
-                return Err(format!(
-                    "rule '{}': length must be between 1 and 3660",
-                    r.id
-                ));
+                return Err(format!("rule '{}': length must be between 1 and 3660", r.id));
             }
             if let KindSet::Named(n) = &r.kinds
                 && n != "all"
             {
-                return Err(format!(
-                    "rule '{}': kinds must be \"all\" or a list of kinds",
-                    r.id
-                ));
+                return Err(format!("rule '{}': kinds must be \"all\" or a list of kinds", r.id));
             }
         }
         for k in RequestKind::ALL {
@@ -167,10 +154,8 @@ impl RuleSet {
         registered: NaiveDate,
         cal: &Calendar,
     ) -> Vec<Deadline> {
-        let mut out: Vec<Deadline> = self
-            .rules_for(kind)
-            .map(|r| r.compute(received, registered, cal))
-            .collect();
+        let mut out: Vec<Deadline> =
+            self.rules_for(kind).map(|r| r.compute(received, registered, cal)).collect();
         out.sort_by_key(|d| (!d.binding, d.due_on));
         out
     }
@@ -198,25 +183,15 @@ impl DeadlineRule {
                 roll_explained(
                     raw,
                     cal,
-                    &format!(
-                        "{label} {} + {n} {}",
-                        date_wd(start),
-                        plural(n, "day", "days")
-                    ),
+                    &format!("{label} {} + {n} {}", date_wd(start), plural(n, "day", "days")),
                 )
             }
             Unit::Weeks => {
-                let raw = start
-                    .checked_add_days(Days::new(u64::from(n) * 7))
-                    .unwrap_or(start);
+                let raw = start.checked_add_days(Days::new(u64::from(n) * 7)).unwrap_or(start);
                 roll_explained(
                     raw,
                     cal,
-                    &format!(
-                        "{label} {} + {n} {}",
-                        date_wd(start),
-                        plural(n, "week", "weeks")
-                    ),
+                    &format!("{label} {} + {n} {}", date_wd(start), plural(n, "week", "weeks")),
                 )
             }
             Unit::WorkingDays => {
@@ -231,10 +206,7 @@ impl DeadlineRule {
                     .iter()
                     // Only weekday entries explain anything: a holiday on a Sunday moves nothing.
                     .filter(|d| !Calendar::is_weekend(**d))
-                    .filter_map(|d| {
-                        cal.entry(*d)
-                            .map(|e| format!("{} {}", date_dmy(*d), e.name))
-                    })
+                    .filter_map(|d| cal.entry(*d).map(|e| format!("{} {}", date_dmy(*d), e.name)))
                     .collect();
                 if !named.is_empty() {
                     s.push_str(&format!(" (skipping {})", dedupe_names(&named)));
@@ -261,14 +233,7 @@ fn roll_explained(raw: NaiveDate, cal: &Calendar, lhs: &str) -> (NaiveDate, Stri
             Some(e) => e.name.clone(),
             None => "weekend".to_string(),
         };
-        (
-            rolled,
-            format!(
-                "{lhs} = {} ({why}) → next working day {}",
-                date_wd(raw),
-                date_wd(rolled)
-            ),
-        )
+        (rolled, format!("{lhs} = {} ({why}) → next working day {}", date_wd(raw), date_wd(rolled)))
     }
 }
 
@@ -288,15 +253,8 @@ fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
 /// extensions and by the end of a pause. Returns the new date and its explanation.
 pub fn shift_deadline(due: NaiveDate, days: u32, cal: &Calendar, why: &str) -> (NaiveDate, String) {
     let raw = due.checked_add_days(Days::new(days.into())).unwrap_or(due);
-    let (d, s) = roll_explained(
-        raw,
-        cal,
-        &format!(
-            "due {} + {days} {}",
-            date_wd(due),
-            plural(days, "day", "days")
-        ),
-    );
+    let (d, s) =
+        roll_explained(raw, cal, &format!("due {} + {days} {}", date_wd(due), plural(days, "day", "days")));
     (d, format!("{why}: {s}"))
 }
 
@@ -317,12 +275,7 @@ pub enum Urgency {
 
 /// Urgency of an open request: overdue past the due day, due soon within `soon_working_days`
 /// working days.
-pub fn urgency(
-    due: NaiveDate,
-    today: NaiveDate,
-    soon_working_days: u32,
-    cal: &Calendar,
-) -> Urgency {
+pub fn urgency(due: NaiveDate, today: NaiveDate, soon_working_days: u32, cal: &Calendar) -> Urgency {
     if due < today {
         Urgency::Overdue
     } else if due == today {
@@ -350,11 +303,7 @@ mod tests {
     fn binding(kind: RequestKind, received: &str) -> Deadline {
         let rules = RuleSet::shipped();
         let cal = Calendar::shipped();
-        rules
-            .deadlines(kind, d(received), d(received), &cal)
-            .into_iter()
-            .find(|x| x.binding)
-            .unwrap()
+        rules.deadlines(kind, d(received), d(received), &cal).into_iter().find(|x| x.binding).unwrap()
     }
 
     #[test]
@@ -370,101 +319,45 @@ mod tests {
         let cases = [
             // received, due, why
             ("2026-03-02", "2026-04-01", "plain: Mon + 30 = Wed"),
-            (
-                "2026-01-30",
-                "2026-03-02",
-                "across February: Sun 01.03 → Mon 02.03",
-            ),
-            (
-                "2026-01-31",
-                "2026-03-02",
-                "month end, 30 days lands on Mon 02.03",
-            ),
+            ("2026-01-30", "2026-03-02", "across February: Sun 01.03 → Mon 02.03"),
+            ("2026-01-31", "2026-03-02", "month end, 30 days lands on Mon 02.03"),
             ("2026-02-28", "2026-03-30", "lands on Mon 30.03"),
             ("2026-03-06", "2026-04-06", "lands on Sun 05.04 → Mon 06.04"),
             ("2026-03-05", "2026-04-06", "lands on Sat 04.04 → Mon 06.04"),
-            (
-                "2025-12-02",
-                "2026-01-12",
-                "lands on Thu 01.01 → 1–9 Jan off, weekend → Mon 12.01",
-            ),
-            (
-                "2025-12-09",
-                "2026-01-12",
-                "lands on 08.01 extra day off → Mon 12.01",
-            ),
-            (
-                "2025-12-10",
-                "2026-01-12",
-                "lands on 09.01 extra day off → Mon 12.01",
-            ),
-            (
-                "2026-02-18",
-                "2026-03-23",
-                "lands on Fri 20.03 Orozo Ait, Sat Nooruz, Sun → Mon 23.03",
-            ),
-            (
-                "2026-04-01",
-                "2026-05-11",
-                "lands on 01.05 → May holidays to 09.05, Sun 10.05 → Mon 11.05",
-            ),
-            (
-                "2026-04-05",
-                "2026-05-11",
-                "lands on 05.05 in the May holidays",
-            ),
-            (
-                "2026-04-28",
-                "2026-05-28",
-                "lands on Thu 28.05, after Kurman Ait",
-            ),
-            (
-                "2026-04-27",
-                "2026-05-28",
-                "lands on Wed 27.05 Kurman Ait → Thu 28.05",
-            ),
-            (
-                "2026-08-01",
-                "2026-09-01",
-                "lands on Mon 31.08 Independence Day → Tue 01.09",
-            ),
+            ("2025-12-02", "2026-01-12", "lands on Thu 01.01 → 1–9 Jan off, weekend → Mon 12.01"),
+            ("2025-12-09", "2026-01-12", "lands on 08.01 extra day off → Mon 12.01"),
+            ("2025-12-10", "2026-01-12", "lands on 09.01 extra day off → Mon 12.01"),
+            ("2026-02-18", "2026-03-23", "lands on Fri 20.03 Orozo Ait, Sat Nooruz, Sun → Mon 23.03"),
+            ("2026-04-01", "2026-05-11", "lands on 01.05 → May holidays to 09.05, Sun 10.05 → Mon 11.05"),
+            ("2026-04-05", "2026-05-11", "lands on 05.05 in the May holidays"),
+            ("2026-04-28", "2026-05-28", "lands on Thu 28.05, after Kurman Ait"),
+            ("2026-04-27", "2026-05-28", "lands on Wed 27.05 Kurman Ait → Thu 28.05"),
+            ("2026-08-01", "2026-09-01", "lands on Mon 31.08 Independence Day → Tue 01.09"),
         ];
         for (received, due, why) in cases {
-            assert_eq!(
-                binding(RequestKind::Access, received).due_on,
-                d(due),
-                "{received}: {why}"
-            );
+            assert_eq!(binding(RequestKind::Access, received).due_on, d(due), "{received}: {why}");
         }
         // 2024 has no shipped entries: weekends only. 29.02 + 30 = Sat 30.03 → Mon 01.04.
-        assert_eq!(
-            binding(RequestKind::Complaint, "2024-02-29").due_on,
-            d("2024-04-01")
-        );
+        assert_eq!(binding(RequestKind::Complaint, "2024-02-29").due_on, d("2024-04-01"));
     }
 
     #[test]
     fn explanation_shows_the_arithmetic() {
         let dl = binding(RequestKind::Access, "2026-03-02");
         assert!(
-            dl.explanation
-                .ends_with("received Mon 02.03.2026 + 30 days = Wed 01.04.2026"),
+            dl.explanation.ends_with("received Mon 02.03.2026 + 30 days = Wed 01.04.2026"),
             "{}",
             dl.explanation
         );
         let rolled = binding(RequestKind::Access, "2026-03-06");
         assert!(
-            rolled
-                .explanation
-                .contains("= Sun 05.04.2026 (weekend) → next working day Mon 06.04.2026"),
+            rolled.explanation.contains("= Sun 05.04.2026 (weekend) → next working day Mon 06.04.2026"),
             "{}",
             rolled.explanation
         );
         let holiday = binding(RequestKind::Access, "2026-02-18");
         assert!(
-            holiday
-                .explanation
-                .contains("(Orozo Ait) → next working day Mon 23.03.2026"),
+            holiday.explanation.contains("(Orozo Ait) → next working day Mon 23.03.2026"),
             "{}",
             holiday.explanation
         );
@@ -479,27 +372,11 @@ mod tests {
         assert!(access[0].binding);
         let week = access.iter().find(|x| x.rule == "law58_access_1w").unwrap();
         assert_eq!(week.due_on, d("2026-03-09"), "Mon + 1 week = Mon");
-        let complaint = rules.deadlines(
-            RequestKind::Complaint,
-            d("2026-03-02"),
-            d("2026-03-02"),
-            &cal,
-        );
+        let complaint = rules.deadlines(RequestKind::Complaint, d("2026-03-02"), d("2026-03-02"), &cal);
         assert_eq!(complaint.len(), 2, "no Art. 17 week for complaints");
         // One week landing on a holiday: Fri 13.03 + 1 week = Fri 20.03 Orozo Ait → Mon 23.03.
-        let w = rules.deadlines(
-            RequestKind::Information,
-            d("2026-03-13"),
-            d("2026-03-13"),
-            &cal,
-        );
-        assert_eq!(
-            w.iter()
-                .find(|x| x.rule == "law58_access_1w")
-                .unwrap()
-                .due_on,
-            d("2026-03-23")
-        );
+        let w = rules.deadlines(RequestKind::Information, d("2026-03-13"), d("2026-03-13"), &cal);
+        assert_eq!(w.iter().find(|x| x.rule == "law58_access_1w").unwrap().due_on, d("2026-03-23"));
     }
 
     #[test]
@@ -508,22 +385,10 @@ mod tests {
         let cal = Calendar::shipped();
         let cases = [
             // registered, 14 working days later
-            (
-                "2026-03-02",
-                "2026-03-23",
-                "skips 08.03 (Sun), 20.03 Orozo Ait, 21.03",
-            ),
-            (
-                "2026-04-24",
-                "2026-05-22",
-                "skips the May holidays 01–09.05",
-            ),
+            ("2026-03-02", "2026-03-23", "skips 08.03 (Sun), 20.03 Orozo Ait, 21.03"),
+            ("2026-04-24", "2026-05-22", "skips the May holidays 01–09.05"),
             ("2025-12-25", "2026-01-23", "skips 01–09.01"),
-            (
-                "2026-11-02",
-                "2026-11-20",
-                "no holidays: plain two weeks and four days",
-            ),
+            ("2026-11-02", "2026-11-20", "no holidays: plain two weeks and four days"),
         ];
         for (registered, due, why) in cases {
             let dl = rules
@@ -534,11 +399,7 @@ mod tests {
             assert_eq!(dl.due_on, d(due), "{registered}: {why}");
         }
         let dl = rules.rule[2].compute(d("2026-03-02"), d("2026-03-02"), &cal);
-        assert!(
-            dl.explanation.contains("(skipping 20.03.2026 Orozo Ait)"),
-            "{}",
-            dl.explanation
-        );
+        assert!(dl.explanation.contains("(skipping 20.03.2026 Orozo Ait)"), "{}", dl.explanation);
     }
 
     #[test]
@@ -546,14 +407,8 @@ mod tests {
         let rules = RuleSet::shipped();
         let cal = Calendar::shipped();
         let a = rules.deadlines(RequestKind::Access, d("2026-03-02"), d("2026-03-03"), &cal);
-        assert_eq!(
-            a.iter().find(|x| x.rule == "law67_14wd").unwrap().due_on,
-            d("2026-03-24")
-        );
-        assert_eq!(
-            a.iter().find(|x| x.rule == "policy_30d").unwrap().due_on,
-            d("2026-04-01")
-        );
+        assert_eq!(a.iter().find(|x| x.rule == "law67_14wd").unwrap().due_on, d("2026-03-24"));
+        assert_eq!(a.iter().find(|x| x.rule == "policy_30d").unwrap().due_on, d("2026-04-01"));
     }
 
     #[test]
@@ -562,24 +417,12 @@ mod tests {
         // Extension by 30 days from Wed 01.04.2026 → Fri 01.05 holiday … → Mon 11.05.
         let (due, why) = shift_deadline(d("2026-04-01"), 30, &cal, "extension");
         assert_eq!(due, d("2026-05-11"));
-        assert!(
-            why.starts_with("extension: due Wed 01.04.2026 + 30 days = Fri 01.05.2026"),
-            "{why}"
-        );
+        assert!(why.starts_with("extension: due Wed 01.04.2026 + 30 days = Fri 01.05.2026"), "{why}");
         // Pause of 3 days: Mon 02.03 → Thu 05.03.
-        assert_eq!(
-            shift_deadline(d("2026-03-02"), 3, &cal, "pause").0,
-            d("2026-03-05")
-        );
+        assert_eq!(shift_deadline(d("2026-03-02"), 3, &cal, "pause").0, d("2026-03-05"));
         // Pause of 4 days from Tue 17.03 → Sat 21.03 → Mon 23.03.
-        assert_eq!(
-            shift_deadline(d("2026-03-17"), 4, &cal, "pause").0,
-            d("2026-03-23")
-        );
-        assert_eq!(
-            shift_deadline(d("2026-03-17"), 0, &cal, "pause").0,
-            d("2026-03-17")
-        );
+        assert_eq!(shift_deadline(d("2026-03-17"), 4, &cal, "pause").0, d("2026-03-23"));
+        assert_eq!(shift_deadline(d("2026-03-17"), 0, &cal, "pause").0, d("2026-03-17"));
     }
 
     #[test]

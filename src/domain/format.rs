@@ -27,10 +27,7 @@ pub fn date_wd(d: NaiveDate) -> String {
 /// Parses `YYYY-MM-DD`, naming the field on error.
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, super::validation::FieldError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        super::validation::field_error(
-            field,
-            &format!("'{}' is not a date in the form YYYY-MM-DD", s.trim()),
-        )
+        super::validation::field_error(field, &format!("'{}' is not a date in the form YYYY-MM-DD", s.trim()))
     })
 }
 
@@ -43,12 +40,7 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         assert_eq!(date_wd(d), "Mon 02.03.2026");
         assert!(parse_date("received", "2026-02-30").is_err());
-        assert!(
-            parse_date("received", "02.03.2026")
-                .unwrap_err()
-                .to_string()
-                .starts_with("received:")
-        );
+        assert!(parse_date("received", "02.03.2026").unwrap_err().to_string().starts_with("received:"));
         assert_eq!(parse_date("received", " 2026-03-02 ").unwrap(), d);
     }
 }

@@ -17,16 +17,11 @@ pub fn validate_pin(
     }
     let mut warnings = Vec::new();
     if !matches!(pin.as_bytes()[0], b'1' | b'2') {
-        warnings.push(warning(
-            "pin",
-            "first digit is usually 1 (female) or 2 (male)",
-        ));
+        warnings.push(warning("pin", "first digit is usually 1 (female) or 2 (male)"));
     }
     match pin_birth_date(pin) {
         None => warnings.push(warning("pin", "digits 2–9 are not a date (DDMMYYYY)")),
-        Some(d) if d > today => {
-            warnings.push(warning("pin", "the date in digits 2–9 is in the future"))
-        }
+        Some(d) if d > today => warnings.push(warning("pin", "the date in digits 2–9 is in the future")),
         Some(d) => {
             if let Some(b) = birth_date
                 && b != d
@@ -106,10 +101,7 @@ pub fn parse_passport(
         return Err(field_error("passport", "is empty"));
     }
     super::validation::check_line("passport", trimmed)?;
-    let compact: String = trimmed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
+    let compact: String = trimmed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     let upper = compact.to_ascii_uppercase();
     let mut warnings = Vec::new();
     let kg_pattern = upper.len() == 9
@@ -118,10 +110,7 @@ pub fn parse_passport(
     let document = if kg_pattern {
         match &upper[..2] {
             "ID" | "AC" => {}
-            "AN" => warnings.push(warning(
-                "passport",
-                "series AN (2004 ID card) was withdrawn in 2024",
-            )),
+            "AN" => warnings.push(warning("passport", "series AN (2004 ID card) was withdrawn in 2024")),
             other => warnings.push(warning(
                 "passport",
                 &format!("series '{other}' is not a known Kyrgyz series (ID, AC, AN)"),
@@ -138,19 +127,9 @@ pub fn parse_passport(
     if let Some(d) = issued_on
         && d > today
     {
-        return Err(field_error(
-            "passport_issued",
-            "the issue date cannot be in the future",
-        ));
+        return Err(field_error("passport_issued", "the issue date cannot be in the future"));
     }
-    Ok((
-        Passport {
-            document,
-            issuer: String::new(),
-            issued_on,
-        },
-        warnings,
-    ))
+    Ok((Passport { document, issuer: String::new(), issued_on }, warnings))
 }
 
 /// A very small e-mail check: something@something.tld, no spaces.
@@ -158,34 +137,19 @@ pub fn validate_email(email: &str) -> Result<(), FieldError> {
     let ok = email.len() <= 254
         && !email.chars().any(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         });
-    if ok {
-        Ok(())
-    } else {
-        Err(field_error(
-            "email",
-            "is not an e-mail address (name@domain)",
-        ))
-    }
+    if ok { Ok(()) } else { Err(field_error("email", "is not an e-mail address (name@domain)")) }
 }
 
 /// Phone numbers: digits with optional `+`, spaces, dashes and brackets; 6 to 15 digits.
 pub fn validate_phone(phone: &str) -> Result<(), FieldError> {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    let allowed = phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
     if allowed && (6..=15).contains(&digits) {
         Ok(())
     } else {
-        Err(field_error(
-            "phone",
-            "must be 6–15 digits, optionally with + ( ) - and spaces",
-        ))
+        Err(field_error("phone", "must be 6–15 digits, optionally with + ( ) - and spaces"))
     }
 }
 
@@ -200,13 +164,8 @@ mod tests {
 
     #[test]
     fn pin_hard_rules() {
-        for bad in [
-            "",
-            "1234567890123",
-            "123456789012345",
-            "1234567890123a",
-            "１２３４５６７８９０１２３４",
-        ] {
+        for bad in ["", "1234567890123", "123456789012345", "1234567890123a", "１２３４５６７８９０１２３４"]
+        {
             let e = validate_pin(bad, None, d(TODAY)).unwrap_err();
             assert_eq!(e.field, "pin", "{bad}");
         }
@@ -217,21 +176,11 @@ mod tests {
         let today = d(TODAY);
         let cases: [(&str, Option<&str>, usize, &str); 6] = [
             ("21503199012345", None, 0, "valid male PIN, 15.03.1990"),
-            (
-                "11503199012345",
-                Some("1990-03-15"),
-                0,
-                "birth date matches",
-            ),
+            ("11503199012345", Some("1990-03-15"), 0, "birth date matches"),
             ("31503199012345", None, 1, "first digit 3"),
             ("21513199012345", None, 1, "month 13 is not a date"),
             ("21503209912345", None, 1, "year 2099 in the future"),
-            (
-                "21503199012345",
-                Some("1990-03-16"),
-                1,
-                "birth date differs",
-            ),
+            ("21503199012345", Some("1990-03-16"), 1, "birth date differs"),
         ];
         for (pin, birth, n, why) in cases {
             let w = validate_pin(pin, birth.map(d), today).unwrap();

@@ -18,10 +18,7 @@ code_enum!(
 impl RequestKind {
     /// Kinds whose answer records, per data category, what was done.
     pub fn acts_on_categories(self) -> bool {
-        matches!(
-            self,
-            RequestKind::Correction | RequestKind::Blocking | RequestKind::Destruction
-        )
+        matches!(self, RequestKind::Correction | RequestKind::Blocking | RequestKind::Destruction)
     }
 }
 
@@ -97,11 +94,7 @@ where
 
 /// Joins codes with commas, the storage form of a list of categories.
 pub fn join_codes<T: std::fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(|i| i.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
+    items.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]

@@ -48,9 +48,7 @@ pub fn default_grounds() -> Vec<RefusalGround> {
 
 /// Parses a grounds file; the error names the line.
 pub fn parse_grounds(text: &str) -> Result<Vec<RefusalGround>, String> {
-    toml::from_str::<GroundsFile>(text)
-        .map(|f| f.ground)
-        .map_err(|e| e.to_string())
+    toml::from_str::<GroundsFile>(text).map(|f| f.ground).map_err(|e| e.to_string())
 }
 
 /// The answer to a request as a clerk records it, before validation.
@@ -74,41 +72,24 @@ impl Response {
         grounds: &[RefusalGround],
     ) -> Result<(), FieldError> {
         let partly_refused = matches!(self.outcome, Outcome::Refused | Outcome::PartiallyFulfilled)
-            || self
-                .actions
-                .iter()
-                .any(|(_, a)| *a == CategoryAction::Refused);
+            || self.actions.iter().any(|(_, a)| *a == CategoryAction::Refused);
         match &self.ground {
             None if self.outcome == Outcome::Refused => {
-                return Err(field_error(
-                    "ground",
-                    "a refusal must name its ground (see `aryz grounds`)",
-                ));
+                return Err(field_error("ground", "a refusal must name its ground (see `aryz grounds`)"));
             }
             Some(code) if !grounds.iter().any(|g| &g.code == code) => {
                 let known: Vec<&str> = grounds.iter().map(|g| g.code.as_str()).collect();
                 return Err(field_error(
                     "ground",
-                    &format!(
-                        "unknown ground '{code}' (expected one of: {})",
-                        known.join(", ")
-                    ),
+                    &format!("unknown ground '{code}' (expected one of: {})", known.join(", ")),
                 ));
             }
             Some(_) if !partly_refused => {
-                return Err(field_error(
-                    "ground",
-                    "a ground is only recorded when something is refused",
-                ));
+                return Err(field_error("ground", "a ground is only recorded when something is refused"));
             }
             _ => {}
         }
-        if self
-            .actions
-            .iter()
-            .any(|(_, a)| *a == CategoryAction::Refused)
-            && self.ground.is_none()
-        {
+        if self.actions.iter().any(|(_, a)| *a == CategoryAction::Refused) && self.ground.is_none() {
             return Err(field_error(
                 "ground",
                 "a refused category action must name the ground of the refusal",
@@ -123,18 +104,12 @@ impl Response {
         let mut seen = Vec::new();
         for (c, _) in &self.actions {
             if seen.contains(c) {
-                return Err(field_error(
-                    "action",
-                    &format!("category '{c}' given twice"),
-                ));
+                return Err(field_error("action", &format!("category '{c}' given twice")));
             }
             seen.push(*c);
         }
         if self.responded_on > today {
-            return Err(field_error(
-                "responded",
-                "the response date cannot be in the future",
-            ));
+            return Err(field_error("responded", "the response date cannot be in the future"));
         }
         if self.responded_on < received_on {
             return Err(field_error(
@@ -181,32 +156,13 @@ mod tests {
         let (rec, today) = (d("2026-03-01"), d("2026-03-20"));
         let k = RequestKind::Access;
         assert_eq!(
-            resp(Outcome::Refused, None)
-                .validate(k, rec, today, &grounds)
-                .unwrap_err()
-                .field,
+            resp(Outcome::Refused, None).validate(k, rec, today, &grounds).unwrap_err().field,
             "ground"
         );
-        assert!(
-            resp(Outcome::Refused, Some("nonsense"))
-                .validate(k, rec, today, &grounds)
-                .is_err()
-        );
-        assert!(
-            resp(Outcome::Refused, Some(&code))
-                .validate(k, rec, today, &grounds)
-                .is_ok()
-        );
-        assert!(
-            resp(Outcome::Fulfilled, Some(&code))
-                .validate(k, rec, today, &grounds)
-                .is_err()
-        );
-        assert!(
-            resp(Outcome::Fulfilled, None)
-                .validate(k, rec, today, &grounds)
-                .is_ok()
-        );
+        assert!(resp(Outcome::Refused, Some("nonsense")).validate(k, rec, today, &grounds).is_err());
+        assert!(resp(Outcome::Refused, Some(&code)).validate(k, rec, today, &grounds).is_ok());
+        assert!(resp(Outcome::Fulfilled, Some(&code)).validate(k, rec, today, &grounds).is_err());
+        assert!(resp(Outcome::Fulfilled, None).validate(k, rec, today, &grounds).is_ok());
     }
 
     #[test]
@@ -215,22 +171,10 @@ mod tests {
         let mut r = resp(Outcome::Fulfilled, None);
         r.actions = vec![(DataCategory::Email, CategoryAction::Done)];
         let (rec, today) = (d("2026-03-01"), d("2026-03-20"));
-        assert!(
-            r.validate(RequestKind::Correction, rec, today, &grounds)
-                .is_ok()
-        );
-        assert_eq!(
-            r.validate(RequestKind::Access, rec, today, &grounds)
-                .unwrap_err()
-                .field,
-            "action"
-        );
-        r.actions
-            .push((DataCategory::Email, CategoryAction::NotHeld));
-        assert!(
-            r.validate(RequestKind::Correction, rec, today, &grounds)
-                .is_err()
-        );
+        assert!(r.validate(RequestKind::Correction, rec, today, &grounds).is_ok());
+        assert_eq!(r.validate(RequestKind::Access, rec, today, &grounds).unwrap_err().field, "action");
+        r.actions.push((DataCategory::Email, CategoryAction::NotHeld));
+        assert!(r.validate(RequestKind::Correction, rec, today, &grounds).is_err());
     }
 
     #[test]
@@ -238,24 +182,8 @@ mod tests {
         let grounds = default_grounds();
         let mut r = resp(Outcome::Fulfilled, None);
         r.responded_on = d("2026-03-21");
-        assert!(
-            r.validate(
-                RequestKind::Access,
-                d("2026-03-01"),
-                d("2026-03-20"),
-                &grounds
-            )
-            .is_err()
-        );
+        assert!(r.validate(RequestKind::Access, d("2026-03-01"), d("2026-03-20"), &grounds).is_err());
         r.responded_on = d("2026-02-28");
-        assert!(
-            r.validate(
-                RequestKind::Access,
-                d("2026-03-01"),
-                d("2026-03-20"),
-                &grounds
-            )
-            .is_err()
-        );
+        assert!(r.validate(RequestKind::Access, d("2026-03-01"), d("2026-03-20"), &grounds).is_err());
     }
 }

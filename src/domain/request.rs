@@ -9,9 +9,7 @@ use super::identity::{Passport, validate_email, validate_phone, validate_pin};
 use super::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind};
 use super::outcome::{CategoryAction, Outcome};
 use super::status::Status;
-use super::validation::{
-    FieldError, FieldWarning, MAX_TEXT, check_len, check_line, field_error, warning,
-};
+use super::validation::{FieldError, FieldWarning, MAX_TEXT, check_len, check_line, field_error, warning};
 
 /// Database identity of a request (never shown; the reference is what people use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -90,10 +88,7 @@ impl NewRequest {
             ));
         }
         if self.kind.acts_on_categories() && self.categories.is_empty() {
-            warnings.push(warning(
-                "category",
-                "no data category named for a request that acts on data",
-            ));
+            warnings.push(warning("category", "no data category named for a request that acts on data"));
         }
         Ok(warnings)
     }
@@ -185,10 +180,7 @@ pub fn parse_reference(s: &str) -> Result<String, FieldError> {
     if ok {
         Ok(t)
     } else {
-        Err(field_error(
-            "ref",
-            &format!("'{}' is not a reference like ARZ-2026-000123", s.trim()),
-        ))
+        Err(field_error("ref", &format!("'{}' is not a reference like ARZ-2026-000123", s.trim())))
     }
 }
 
@@ -224,10 +216,7 @@ mod tests {
         assert!(sample().validate(today, today, &cal).unwrap().is_empty());
         let mut r = sample();
         r.received_on = d("2026-11-25");
-        assert_eq!(
-            r.validate(today, today, &cal).unwrap_err().field,
-            "received"
-        );
+        assert_eq!(r.validate(today, today, &cal).unwrap_err().field, "received");
         let mut r = sample();
         r.subject.name = "  ".into();
         assert_eq!(r.validate(today, today, &cal).unwrap_err().field, "name");
@@ -243,10 +232,7 @@ mod tests {
     #[test]
     fn references() {
         assert_eq!(format_reference(2026, 123), "ARZ-2026-000123");
-        assert_eq!(
-            parse_reference(" arz-2026-000123 ").unwrap(),
-            "ARZ-2026-000123"
-        );
+        assert_eq!(parse_reference(" arz-2026-000123 ").unwrap(), "ARZ-2026-000123");
         assert!(parse_reference("ARZ-26-1").is_err());
         assert!(parse_reference("ARZ-2026-00012X").is_err());
         assert!(parse_reference("ARZ-2026-000123-").is_err());

@@ -99,10 +99,7 @@ mod tests {
     fn open_and_terminal() {
         assert!(New.is_open() && InProgress.is_open() && AwaitingSubject.is_open());
         assert!(!Answered.is_open() && !Withdrawn.is_open());
-        assert_eq!(
-            InProgress.transition_to(AwaitingSubject),
-            Some(AwaitSubject)
-        );
+        assert_eq!(InProgress.transition_to(AwaitingSubject), Some(AwaitSubject));
         assert_eq!(Answered.transition_to(AwaitingSubject), None);
     }
 }

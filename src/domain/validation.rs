@@ -24,17 +24,11 @@ impl std::fmt::Display for FieldWarning {
 }
 
 pub fn field_error(field: &str, rule: &str) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        rule: rule.to_string(),
-    }
+    FieldError { field: field.to_string(), rule: rule.to_string() }
 }
 
 pub fn warning(field: &str, message: &str) -> FieldWarning {
-    FieldWarning {
-        field: field.to_string(),
-        message: message.to_string(),
-    }
+    FieldWarning { field: field.to_string(), message: message.to_string() }
 }
 
 /// Longest accepted name, address, e-mail and similar one-line fields, in characters.
@@ -47,15 +41,9 @@ pub const MAX_TEXT: usize = 10_000;
 pub fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     let n = value.chars().count();
     if n > max {
-        return Err(field_error(
-            field,
-            &format!("at most {max} characters (got {n})"),
-        ));
+        return Err(field_error(field, &format!("at most {max} characters (got {n})")));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(field_error(field, "control characters are not allowed"));
     }
     Ok(())

@@ -21,21 +21,10 @@ pub fn init_database(path: &Path, dev_identity: bool, clock: &Clock) -> Result<(
         tx.set_meta(DEV_IDENTITY_KEY, if dev_identity { "1" } else { "0" })?;
         tx.set_meta("created_at", &now)?;
         tx.insert_operator(
-            &Operator {
-                login: login.clone(),
-                name: String::new(),
-                role: Role::Admin,
-                active: true,
-            },
+            &Operator { login: login.clone(), name: String::new(), role: Role::Admin, active: true },
             &now,
         )?;
-        tx.audit(
-            &now,
-            &login,
-            "init",
-            "",
-            if dev_identity { "dev_identity" } else { "" },
-        )?;
+        tx.audit(&now, &login, "init", "", if dev_identity { "dev_identity" } else { "" })?;
         Ok(())
     })?;
     Ok((store, login))
@@ -44,17 +33,12 @@ pub fn init_database(path: &Path, dev_identity: bool, clock: &Clock) -> Result<(
 fn check_login(login: &str) -> Result<()> {
     let ok = !login.is_empty()
         && login.len() <= 64
-        && login
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        && login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         && !login.starts_with('-');
     if ok {
         Ok(())
     } else {
-        Err(Error::Invalid(field_error(
-            "login",
-            "must be 1–64 characters: letters, digits, '.', '_' or '-'",
-        )))
+        Err(Error::Invalid(field_error("login", "must be 1–64 characters: letters, digits, '.', '_' or '-'")))
     }
 }
 
@@ -64,12 +48,7 @@ impl Session {
         self.require(Role::Admin, "manage operators")?;
         check_login(login)?;
         check_line("name", name)?;
-        let op = Operator {
-            login: login.to_string(),
-            name: name.trim().to_string(),
-            role,
-            active: true,
-        };
+        let op = Operator { login: login.to_string(), name: name.trim().to_string(), role, active: true };
         self.write(|tx, ctx| {
             let detail = format!("role={role}");
             match tx.read().operator(login)? {
@@ -89,17 +68,11 @@ impl Session {
     pub fn disable_operator(&mut self, login: &str) -> Result<Operator> {
         self.require(Role::Admin, "manage operators")?;
         if login == self.operator.login {
-            return Err(Error::Invalid(field_error(
-                "login",
-                "an admin cannot disable their own login",
-            )));
+            return Err(Error::Invalid(field_error("login", "an admin cannot disable their own login")));
         }
         self.write(|tx, ctx| {
             let mut op = tx.read().operator(login)?.ok_or_else(|| {
-                Error::Invalid(field_error(
-                    "login",
-                    &format!("operator '{login}' is not known"),
-                ))
+                Error::Invalid(field_error("login", &format!("operator '{login}' is not known")))
             })?;
             op.active = false;
             tx.update_operator(&op)?;

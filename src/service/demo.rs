@@ -78,45 +78,13 @@ const SURNAMES_F: &[&str] = &[
     "Иванова",
     "Ким",
 ];
-const NAMES_M: &[&str] = &[
-    "Aibek",
-    "Nurlan",
-    "Bakyt",
-    "Эрлан",
-    "Тилек",
-    "Азамат",
-    "Сергей",
-    "Үмөт",
-    "Мирлан",
-];
-const NAMES_F: &[&str] = &[
-    "Aigul",
-    "Nurzat",
-    "Cholpon",
-    "Айгерим",
-    "Жылдыз",
-    "Гүлнара",
-    "Елена",
-    "Нуриза",
-    "Бермет",
-];
-const STREETS: &[&str] = &[
-    "Chui Ave",
-    "Manas Ave",
-    "Ibraimov St",
-    "Токтогул көч.",
-    "Киев көч.",
-    "Жибек Жолу пр.",
-];
-const TOWNS: &[&str] = &[
-    "Bishkek",
-    "Osh",
-    "Karakol",
-    "Talas",
-    "Naryn",
-    "Жалал-Абад",
-    "Токмок",
-];
+const NAMES_M: &[&str] =
+    &["Aibek", "Nurlan", "Bakyt", "Эрлан", "Тилек", "Азамат", "Сергей", "Үмөт", "Мирлан"];
+const NAMES_F: &[&str] =
+    &["Aigul", "Nurzat", "Cholpon", "Айгерим", "Жылдыз", "Гүлнара", "Елена", "Нуриза", "Бермет"];
+const STREETS: &[&str] =
+    &["Chui Ave", "Manas Ave", "Ibraimov St", "Токтогул көч.", "Киев көч.", "Жибек Жолу пр."];
+const TOWNS: &[&str] = &["Bishkek", "Osh", "Karakol", "Talas", "Naryn", "Жалал-Абад", "Токмок"];
 
 /// Demo operators: (login, name, role). Synthetic.
 pub const DEMO_OPERATORS: &[(&str, &str, Role)] = &[
@@ -156,18 +124,9 @@ fn subject(rng: &mut Rng, today: NaiveDate) -> Subject {
     let age_days = 18 * 365 + rng.below(60 * 365);
     let birth = today.checked_sub_days(Days::new(age_days)).unwrap_or(today);
     let serial = rng.below(100_000);
-    let pin = format!(
-        "{}{}{serial:05}",
-        if female { 1 } else { 2 },
-        birth.format("%d%m%Y")
-    );
+    let pin = format!("{}{}{serial:05}", if female { 1 } else { 2 }, birth.format("%d%m%Y"));
     let n = rng.below(1000);
-    let ascii = |s: &str| {
-        s.chars()
-            .filter(char::is_ascii_alphabetic)
-            .collect::<String>()
-            .to_lowercase()
-    };
+    let ascii = |s: &str| s.chars().filter(char::is_ascii_alphabetic).collect::<String>().to_lowercase();
     let local = match (ascii(name).as_str(), ascii(surname).as_str()) {
         ("", _) | (_, "") => format!("subject{n:03}"),
         (a, b) => format!("{a}.{b}{n:03}"),
@@ -177,48 +136,21 @@ fn subject(rng: &mut Rng, today: NaiveDate) -> Subject {
         pin,
         birth_date: Some(birth),
         passport: rng.chance(70).then(|| Passport {
-            document: format!(
-                "{}{:07}",
-                if rng.chance(80) { "ID" } else { "AC" },
-                rng.below(10_000_000)
-            ),
+            document: format!("{}{:07}", if rng.chance(80) { "ID" } else { "AC" }, rng.below(10_000_000)),
             issuer: "SRS 21-01".into(),
-            issued_on: birth
-                .checked_add_days(Days::new(16 * 365 + rng.below(3000)))
-                .filter(|d| *d < today),
+            issued_on: birth.checked_add_days(Days::new(16 * 365 + rng.below(3000))).filter(|d| *d < today),
         }),
-        address: format!(
-            "{}, {} {}",
-            rng.pick(TOWNS),
-            rng.pick(STREETS),
-            1 + rng.below(200)
-        ),
-        email: if rng.chance(80) {
-            format!("{local}@example.org")
-        } else {
-            String::new()
-        },
-        phone: if rng.chance(70) {
-            format!("+996 555 {:06}", rng.below(1_000_000))
-        } else {
-            String::new()
-        },
+        address: format!("{}, {} {}", rng.pick(TOWNS), rng.pick(STREETS), 1 + rng.below(200)),
+        email: if rng.chance(80) { format!("{local}@example.org") } else { String::new() },
+        phone: if rng.chance(70) { format!("+996 555 {:06}", rng.below(1_000_000)) } else { String::new() },
     }
 }
 
 fn draft(rng: &mut Rng, today: NaiveDate, span_days: u64, cal: &Calendar) -> Draft {
     // More requests recently than long ago, so the open queue is realistic.
-    let back = if rng.chance(35) {
-        rng.below(45)
-    } else {
-        rng.below(span_days.max(1))
-    };
+    let back = if rng.chance(35) { rng.below(45) } else { rng.below(span_days.max(1)) };
     let received = today.checked_sub_days(Days::new(back)).unwrap_or(today);
-    let registered = if rng.chance(80) {
-        received
-    } else {
-        cal.add_working_days(received, 1).0.min(today)
-    };
+    let registered = if rng.chance(80) { received } else { cal.add_working_days(received, 1).0.min(today) };
     let kind = *rng.pick(RequestKind::ALL);
     let mut categories = Vec::new();
     for _ in 0..1 + rng.below(3) {
@@ -238,13 +170,7 @@ fn draft(rng: &mut Rng, today: NaiveDate, span_days: u64, cal: &Calendar) -> Dra
                 Channel::Post,
                 Channel::InPerson,
             ]),
-            lang: *rng.pick(&[
-                Language::Ky,
-                Language::Ky,
-                Language::Ru,
-                Language::Ru,
-                Language::En,
-            ]),
+            lang: *rng.pick(&[Language::Ky, Language::Ky, Language::Ru, Language::Ru, Language::En]),
             received_on: received,
             identity: *rng.pick(IdentityMethod::ALL),
             categories,
@@ -257,66 +183,34 @@ fn draft(rng: &mut Rng, today: NaiveDate, span_days: u64, cal: &Calendar) -> Dra
 
 /// Inserts `n` requests, their events and a final audit entry, in one transaction.
 pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Result<usize> {
-    let (today, now, actor, rules, cal) = (
-        ctx.today,
-        ctx.now.as_str(),
-        ctx.login,
-        ctx.rules,
-        ctx.calendar,
-    );
+    let (today, now, actor, rules, cal) = (ctx.today, ctx.now.as_str(), ctx.login, ctx.rules, ctx.calendar);
     let mut rng = Rng::new(seed);
     for (login, name, role) in DEMO_OPERATORS {
         if tx.read().operator(login)?.is_none() {
             tx.insert_operator(
-                &Operator {
-                    login: (*login).into(),
-                    name: (*name).into(),
-                    role: *role,
-                    active: true,
-                },
+                &Operator { login: (*login).into(), name: (*name).into(), role: *role, active: true },
                 now,
             )?;
         }
     }
-    let clerks: Vec<&str> = DEMO_OPERATORS
-        .iter()
-        .filter(|o| o.2 == Role::Clerk)
-        .map(|o| o.0)
-        .collect();
+    let clerks: Vec<&str> = DEMO_OPERATORS.iter().filter(|o| o.2 == Role::Clerk).map(|o| o.0).collect();
     let span = 180;
     let mut drafts: Vec<Draft> = (0..n).map(|_| draft(&mut rng, today, span, cal)).collect();
     // References follow the order of receipt, as they would in the office.
     drafts.sort_by_key(|d| d.new.received_on);
     for d in &drafts {
-        let at = |day: NaiveDate| {
-            format!(
-                "{day}T{:02}:{:02}:00+06:00",
-                9 + rng_hour(&d.new.subject.pin, day),
-                10
-            )
-        };
+        let at =
+            |day: NaiveDate| format!("{day}T{:02}:{:02}:00+06:00", 9 + rng_hour(&d.new.subject.pin, day), 10);
         let deadlines = rules.deadlines(d.new.kind, d.new.received_on, d.registered, cal);
         let assignee = (!rng.chance(8)).then(|| *rng.pick(&clerks));
-        let (id, reference) = tx.insert_request(
-            &d.new,
-            d.registered,
-            &deadlines,
-            assignee,
-            &at(d.registered),
-        )?;
-        tx.insert_event(
-            id,
-            &Event::new(EventKind::Created, actor, &at(d.registered)),
-        )?;
-        let mut r = tx
-            .read()
-            .request_by_id(id)?
-            .ok_or_else(|| Error::NotFound(reference.clone()))?;
+        let (id, reference) =
+            tx.insert_request(&d.new, d.registered, &deadlines, assignee, &at(d.registered))?;
+        tx.insert_event(id, &Event::new(EventKind::Created, actor, &at(d.registered)))?;
+        let mut r = tx.read().request_by_id(id)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
         if let Some(a) = assignee {
             tx.insert_event(
                 id,
-                &Event::new(EventKind::Assigned, "jyldyz", &at(d.registered))
-                    .change(None::<String>, Some(a)),
+                &Event::new(EventKind::Assigned, "jyldyz", &at(d.registered)).change(None::<String>, Some(a)),
             )?;
         }
         let age = (today - d.new.received_on).num_days();
@@ -325,17 +219,8 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
         let answered = age > 25 && rng.chance(93) || age > 5 && rng.chance(35);
         if answered {
             let late = rng.chance(12);
-            let days = if late {
-                31 + rng.below(10)
-            } else {
-                3 + rng.below(26)
-            };
-            let responded = d
-                .new
-                .received_on
-                .checked_add_days(Days::new(days))
-                .unwrap_or(today)
-                .min(today);
+            let days = if late { 31 + rng.below(10) } else { 3 + rng.below(26) };
+            let responded = d.new.received_on.checked_add_days(Days::new(days)).unwrap_or(today).min(today);
             if rng.chance(5) {
                 r.status = Status::Withdrawn;
                 r.closed_on = Some(responded);
@@ -395,16 +280,8 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
                 )?;
             }
         } else if assignee.is_some() && rng.chance(75) {
-            r.status = if rng.chance(25) {
-                Status::AwaitingSubject
-            } else {
-                Status::InProgress
-            };
-            let on = d
-                .registered
-                .checked_add_days(Days::new(1))
-                .unwrap_or(today)
-                .min(today);
+            r.status = if rng.chance(25) { Status::AwaitingSubject } else { Status::InProgress };
+            let on = d.registered.checked_add_days(Days::new(1)).unwrap_or(today).min(today);
             tx.insert_event(
                 id,
                 &Event::new(EventKind::StatusChanged, who, &at(on))
@@ -435,8 +312,7 @@ impl Session {
     pub fn demo(&mut self, n: usize, seed: u64) -> Result<usize> {
         if !self.dev_identity {
             return Err(Error::Config(
-                "demo data goes only into a database created with `aryz init --dev-identity`"
-                    .into(),
+                "demo data goes only into a database created with `aryz init --dev-identity`".into(),
             ));
         }
         self.require(Role::Admin, "load demo data")?;
@@ -448,13 +324,7 @@ impl Session {
         }
         self.write(|tx, ctx| {
             let count = insert_demo(tx, ctx, n, seed)?;
-            tx.audit(
-                &ctx.now,
-                ctx.login,
-                "demo",
-                "",
-                &format!("{count} synthetic requests, seed {seed}"),
-            )?;
+            tx.audit(&ctx.now, ctx.login, "demo", "", &format!("{count} synthetic requests, seed {seed}"))?;
             Ok(count)
         })
     }

@@ -11,30 +11,16 @@ pub enum Error {
     #[error("{0}: no such request")]
     NotFound(String),
     #[error("{reference}: cannot {action} a request that is {status}")]
-    Transition {
-        reference: String,
-        action: &'static str,
-        status: crate::domain::status::Status,
-    },
+    Transition { reference: String, action: &'static str, status: crate::domain::status::Status },
     #[error("operator '{login}' ({role}) may not {action}")]
-    Forbidden {
-        login: String,
-        role: Role,
-        action: &'static str,
-    },
+    Forbidden { login: String, role: Role, action: &'static str },
     #[error("{reference} is assigned to '{assignee}'; only they or a supervisor may {action} it")]
-    NotYours {
-        reference: String,
-        assignee: String,
-        action: &'static str,
-    },
+    NotYours { reference: String, assignee: String, action: &'static str },
     #[error(
         "operator '{0}' is not known to this database; an admin adds it with `aryz operator add {0} --role clerk`"
     )]
     UnknownOperator(String),
-    #[error(
-        "operator '{0}' is disabled; an admin re-enables it with `aryz operator add {0} --role ROLE`"
-    )]
+    #[error("operator '{0}' is disabled; an admin re-enables it with `aryz operator add {0} --role ROLE`")]
     DisabledOperator(String),
     #[error("{0}")]
     NotAllowedByRules(String),
@@ -48,10 +34,7 @@ impl From<crate::domain::code::UnknownCode> for Error {
     fn from(e: crate::domain::code::UnknownCode) -> Self {
         Error::Invalid(FieldError {
             field: e.field.to_string(),
-            rule: format!(
-                "unknown value '{}' (expected one of: {})",
-                e.value, e.allowed
-            ),
+            rule: format!("unknown value '{}' (expected one of: {})", e.value, e.allowed),
         })
     }
 }

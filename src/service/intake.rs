@@ -18,15 +18,10 @@ pub struct Registered {
 impl Session {
     /// Checks a request as the intake form does while typing: the first hard error, or the
     /// warnings and the deadlines it would get. Writes nothing.
-    pub fn check_new_request(
-        &self,
-        new: &NewRequest,
-    ) -> Result<(Vec<FieldWarning>, Vec<Deadline>)> {
+    pub fn check_new_request(&self, new: &NewRequest) -> Result<(Vec<FieldWarning>, Vec<Deadline>)> {
         let today = self.today();
         let warnings = new.validate(today, today, &self.calendar)?;
-        let deadlines = self
-            .rules
-            .deadlines(new.kind, new.received_on, today, &self.calendar);
+        let deadlines = self.rules.deadlines(new.kind, new.received_on, today, &self.calendar);
         Ok((warnings, deadlines))
     }
 
@@ -51,34 +46,20 @@ impl Session {
                     }
                 }
             }
-            let (id, reference) =
-                tx.insert_request(new, ctx.today, &deadlines, assignee, &ctx.now)?;
-            let binding = deadlines
-                .iter()
-                .find(|d| d.binding)
-                .map(|d| d.due_on.to_string());
+            let (id, reference) = tx.insert_request(new, ctx.today, &deadlines, assignee, &ctx.now)?;
+            let binding = deadlines.iter().find(|d| d.binding).map(|d| d.due_on.to_string());
             tx.insert_event(
                 id,
-                &Event::new(EventKind::Created, ctx.login, &ctx.now)
-                    .change(None::<String>, binding),
+                &Event::new(EventKind::Created, ctx.login, &ctx.now).change(None::<String>, binding),
             )?;
             if let Some(a) = assignee {
                 tx.insert_event(
                     id,
-                    &Event::new(EventKind::Assigned, ctx.login, &ctx.now)
-                        .change(None::<String>, Some(a)),
+                    &Event::new(EventKind::Assigned, ctx.login, &ctx.now).change(None::<String>, Some(a)),
                 )?;
             }
-            tx.audit(
-                &ctx.now,
-                ctx.login,
-                "register",
-                &reference,
-                &format!("kind={}", new.kind),
-            )?;
-            tx.read()
-                .request_by_id(id)?
-                .ok_or(Error::NotFound(reference))
+            tx.audit(&ctx.now, ctx.login, "register", &reference, &format!("kind={}", new.kind))?;
+            tx.read().request_by_id(id)?.ok_or(Error::NotFound(reference))
         })?;
         Ok(Registered { request, warnings })
     }

@@ -17,9 +17,7 @@ pub fn os_login() -> Result<String> {
             let mut result: *mut libc::passwd = std::ptr::null_mut();
             let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
             if rc == 0 && !result.is_null() && !pwd.pw_name.is_null() {
-                let name = std::ffi::CStr::from_ptr(pwd.pw_name)
-                    .to_string_lossy()
-                    .into_owned();
+                let name = std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned();
                 if !name.is_empty() {
                     return Ok(name);
                 }
@@ -31,8 +29,7 @@ pub fn os_login() -> Result<String> {
     }
     #[cfg(not(unix))]
     {
-        std::env::var("USERNAME")
-            .map_err(|_| Error::Config("cannot determine the login name".into()))
+        std::env::var("USERNAME").map_err(|_| Error::Config("cannot determine the login name".into()))
     }
 }
 

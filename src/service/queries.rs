@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{Urgency, due_soon_limit, urgency};
 use crate::domain::identity::mask_pin;
 use crate::domain::request::{SubjectRequest, parse_reference};
@@ -21,25 +22,22 @@ pub struct RequestView<'a> {
 }
 
 impl<'a> RequestView<'a> {
-    pub fn new(
-        session: &Session,
+    pub fn new(session: &Session, request: &'a SubjectRequest, today: NaiveDate) -> RequestView<'a> {
+        RequestView::with(&session.calendar, session.settings.due_soon_working_days, request, today)
+    }
+
+    /// Same as [`RequestView::new`] from the calendar and the due-soon window alone.
+    pub fn with(
+        cal: &Calendar,
+        soon_working_days: u32,
         request: &'a SubjectRequest,
         today: NaiveDate,
     ) -> RequestView<'a> {
         let urgency = request.is_open().then(|| {
             let as_of = request.pause.as_ref().map_or(today, |p| p.since.min(today));
-            urgency(
-                request.due_on,
-                as_of,
-                session.settings.due_soon_working_days,
-                &session.calendar,
-            )
+            urgency(request.due_on, as_of, soon_working_days, cal)
         });
-        RequestView {
-            request,
-            today,
-            urgency,
-        }
+        RequestView { request, today, urgency }
     }
 
     /// The JSON of a request (`list`, `show`, `add --format json`). With `masked`, the PIN
@@ -107,12 +105,7 @@ pub struct Detail {
 
 impl Session {
     /// A page of the queue. Lists show masked personal data and are not audited as views.
-    pub fn list(
-        &self,
-        filter: &ListFilter,
-        sort: SortKey,
-        page: &Page,
-    ) -> Result<Vec<SubjectRequest>> {
+    pub fn list(&self, filter: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
         Ok(self.store.read().list(filter, sort, page)?)
     }
 
@@ -147,9 +140,7 @@ impl Session {
     pub fn peek(&self, reference: &str) -> Result<Detail> {
         let reference = parse_reference(reference)?;
         let read = self.store.read();
-        let request = read
-            .request_by_ref(&reference)?
-            .ok_or_else(|| Error::NotFound(reference.clone()))?;
+        let request = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
         let events = read.events(request.id)?;
         let related = read
             .list(
@@ -159,18 +150,11 @@ impl Session {
                     ..ListFilter::default()
                 },
                 SortKey::Received,
-                &Page {
-                    limit: 20,
-                    ..Page::default()
-                },
+                &Page { limit: 20, ..Page::default() },
             )?
             .into_iter()
             .filter(|r| r.id != request.id)
             .collect();
-        Ok(Detail {
-            request,
-            events,
-            related,
-        })
+        Ok(Detail { request, events, related })
     }
 }

@@ -22,14 +22,11 @@ impl Session {
         self.write(|tx, ctx| {
             let mut r = Session::load(tx, reference)?;
             check_may_work(&me, &r, "answer")?;
-            let new = r
-                .status
-                .apply(Transition::Answer)
-                .ok_or(Error::Transition {
-                    reference: r.reference.clone(),
-                    action: "answer",
-                    status: r.status,
-                })?;
+            let new = r.status.apply(Transition::Answer).ok_or(Error::Transition {
+                reference: r.reference.clone(),
+                action: "answer",
+                status: r.status,
+            })?;
             response.validate(r.kind, r.received_on, ctx.today, &grounds)?;
             let mut events = vec![
                 Event::new(EventKind::Responded, ctx.login, &ctx.now)
@@ -45,11 +42,7 @@ impl Session {
                 );
             }
             let in_time = response.responded_on <= r.due_on;
-            let detail = format!(
-                "{} ({})",
-                response.outcome,
-                if in_time { "in time" } else { "late" }
-            );
+            let detail = format!("{} ({})", response.outcome, if in_time { "in time" } else { "late" });
             r.status = new;
             r.outcome = Some(response.outcome);
             r.ground = response.ground.clone();

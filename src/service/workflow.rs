@@ -44,11 +44,7 @@ fn required_text(field: &str, text: &str) -> Result<String> {
 
 /// Applies `t` or names the status that forbids it.
 fn transition(r: &SubjectRequest, t: Transition, action: &'static str) -> Result<Status> {
-    r.status.apply(t).ok_or(Error::Transition {
-        reference: r.reference.clone(),
-        action,
-        status: r.status,
-    })
+    r.status.apply(t).ok_or(Error::Transition { reference: r.reference.clone(), action, status: r.status })
 }
 
 /// Saves `r` (checking `expected_version` when the caller loaded it earlier), with events
@@ -65,9 +61,7 @@ pub(crate) fn save(
     if let Some(v) = expected_version
         && v != r.version
     {
-        return Err(Error::Store(crate::store::StoreError::Conflict(
-            r.reference.clone(),
-        )));
+        return Err(Error::Store(crate::store::StoreError::Conflict(r.reference.clone())));
     }
     tx.update_request(r, &ctx.now)?;
     for d in &r.deadlines {
@@ -77,9 +71,7 @@ pub(crate) fn save(
         tx.insert_event(r.id, e)?;
     }
     tx.audit(&ctx.now, ctx.login, action, &r.reference, detail)?;
-    tx.read()
-        .request_by_id(r.id)?
-        .ok_or_else(|| Error::NotFound(r.reference.clone()))
+    tx.read().request_by_id(r.id)?.ok_or_else(|| Error::NotFound(r.reference.clone()))
 }
 
 impl Session {
@@ -91,8 +83,7 @@ impl Session {
         login: &str,
         expected_version: Option<i64>,
     ) -> Result<SubjectRequest> {
-        self.assign_many(&[reference.to_string()], login, expected_version)
-            .map(|mut v| v.remove(0))
+        self.assign_many(&[reference.to_string()], login, expected_version).map(|mut v| v.remove(0))
     }
 
     /// Assigns several requests in one transaction: all of them or none.
@@ -107,10 +98,7 @@ impl Session {
             self.require(Role::Supervisor, "assign requests to others")?;
         }
         if references.is_empty() {
-            return Err(Error::Invalid(field_error(
-                "ref",
-                "name at least one request",
-            )));
+            return Err(Error::Invalid(field_error("ref", "name at least one request")));
         }
         self.write(|tx, ctx| {
             match tx.read().operator(login)? {
@@ -151,11 +139,7 @@ impl Session {
                     tx,
                     ctx,
                     &r,
-                    if references.len() == 1 {
-                        expected_version
-                    } else {
-                        None
-                    },
+                    if references.len() == 1 { expected_version } else { None },
                     &[ev],
                     "assign",
                     &detail,
@@ -166,26 +150,12 @@ impl Session {
     }
 
     /// Adds an internal note, or records a message sent to the subject.
-    pub fn note(
-        &mut self,
-        reference: &str,
-        text: &str,
-        to_subject: bool,
-    ) -> Result<SubjectRequest> {
+    pub fn note(&mut self, reference: &str, text: &str, to_subject: bool) -> Result<SubjectRequest> {
         let text = required_text("text", text)?;
         self.with_request(reference, "add notes to", None, |r, ctx| {
-            let kind = if to_subject {
-                EventKind::Message
-            } else {
-                EventKind::Note
-            };
+            let kind = if to_subject { EventKind::Message } else { EventKind::Note };
             let ev = Event::new(kind, ctx.login, &ctx.now).text(text.clone());
-            Ok((
-                vec![ev],
-                if to_subject { "message" } else { "note" },
-                String::new(),
-                r,
-            ))
+            Ok((vec![ev], if to_subject { "message" } else { "note" }, String::new(), r))
         })
     }
 
@@ -199,24 +169,19 @@ impl Session {
     ) -> Result<SubjectRequest> {
         let reason = reason.trim().to_string();
         check_len("reason", &reason, MAX_TEXT)?;
-        self.with_request(
-            reference,
-            "change the status of",
-            expected_version,
-            |mut r, ctx| {
-                let t = match target {
-                    StatusTarget::InProgress => Transition::StartWork,
-                    StatusTarget::AwaitingSubject => Transition::AwaitSubject,
-                };
-                let new = transition(&r, t, "change the status of")?;
-                let ev = Event::new(EventKind::StatusChanged, ctx.login, &ctx.now)
-                    .change(Some(r.status.code()), Some(new.code()))
-                    .text(reason.clone());
-                let detail = format!("{} → {new}", r.status);
-                r.status = new;
-                Ok((vec![ev], "status", detail, r))
-            },
-        )
+        self.with_request(reference, "change the status of", expected_version, |mut r, ctx| {
+            let t = match target {
+                StatusTarget::InProgress => Transition::StartWork,
+                StatusTarget::AwaitingSubject => Transition::AwaitSubject,
+            };
+            let new = transition(&r, t, "change the status of")?;
+            let ev = Event::new(EventKind::StatusChanged, ctx.login, &ctx.now)
+                .change(Some(r.status.code()), Some(new.code()))
+                .text(reason.clone());
+            let detail = format!("{} → {new}", r.status);
+            r.status = new;
+            Ok((vec![ev], "status", detail, r))
+        })
     }
 
     /// Closes a request the subject withdrew.
@@ -288,11 +253,7 @@ impl Session {
         let reason = required_text("reason", reason)?;
         self.with_request(reference, "extend", expected_version, |mut r, ctx| {
             if !r.is_open() {
-                return Err(Error::Transition {
-                    reference: r.reference,
-                    action: "extend",
-                    status: r.status,
-                });
+                return Err(Error::Transition { reference: r.reference, action: "extend", status: r.status });
             }
             if r.extensions >= policy.max_times {
                 return Err(Error::NotAllowedByRules(format!(
@@ -300,12 +261,8 @@ impl Session {
                     r.reference, r.extensions, policy.max_times
                 )));
             }
-            let (new_due, why) = shift_deadline(
-                r.due_on,
-                days,
-                ctx.calendar,
-                &format!("extension ({reason})"),
-            );
+            let (new_due, why) =
+                shift_deadline(r.due_on, days, ctx.calendar, &format!("extension ({reason})"));
             let ev = deadline_event(ctx, &r, new_due, &why);
             let detail = format!("{} → {new_due}", r.due_on);
             move_binding_deadline(&mut r, new_due, &why);
@@ -315,12 +272,7 @@ impl Session {
     }
 
     /// Stops the clock while waiting for the subject, when the rules allow it.
-    pub fn pause(
-        &mut self,
-        reference: &str,
-        category: &str,
-        reason: &str,
-    ) -> Result<SubjectRequest> {
+    pub fn pause(&mut self, reference: &str, category: &str, reason: &str) -> Result<SubjectRequest> {
         let policy = self.rules.pause.clone();
         if !policy.allowed {
             return Err(Error::NotAllowedByRules("pausing the clock is not allowed by the deadline rules in force (rules file: [pause] allowed = false)".into()));
@@ -338,26 +290,15 @@ impl Session {
         let category = category.to_string();
         self.with_request(reference, "pause", None, |mut r, ctx| {
             if !r.is_open() {
-                return Err(Error::Transition {
-                    reference: r.reference,
-                    action: "pause",
-                    status: r.status,
-                });
+                return Err(Error::Transition { reference: r.reference, action: "pause", status: r.status });
             }
             if r.pause.is_some() {
-                return Err(Error::NotAllowedByRules(format!(
-                    "{} is already paused",
-                    r.reference
-                )));
+                return Err(Error::NotAllowedByRules(format!("{} is already paused", r.reference)));
             }
             let ev = Event::new(EventKind::Paused, ctx.login, &ctx.now)
                 .change(None::<String>, Some(category.clone()))
                 .text(reason.clone());
-            r.pause = Some(Pause {
-                since: ctx.today,
-                category: category.clone(),
-                reason: reason.clone(),
-            });
+            r.pause = Some(Pause { since: ctx.today, category: category.clone(), reason: reason.clone() });
             Ok((vec![ev], "pause", category.clone(), r))
         })
     }
@@ -366,10 +307,7 @@ impl Session {
     pub fn resume(&mut self, reference: &str) -> Result<SubjectRequest> {
         self.with_request(reference, "resume", None, |mut r, ctx| {
             let Some(p) = r.pause.clone() else {
-                return Err(Error::NotAllowedByRules(format!(
-                    "{} is not paused",
-                    r.reference
-                )));
+                return Err(Error::NotAllowedByRules(format!("{} is not paused", r.reference)));
             };
             let days = (ctx.today - p.since).num_days().max(0) as u32;
             let (new_due, why) = shift_deadline(
@@ -379,8 +317,7 @@ impl Session {
                 &format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category),
             );
             let mut events = vec![
-                Event::new(EventKind::Resumed, ctx.login, &ctx.now)
-                    .text(format!("{days} day(s) paused")),
+                Event::new(EventKind::Resumed, ctx.login, &ctx.now).text(format!("{days} day(s) paused")),
             ];
             if new_due != r.due_on {
                 events.push(deadline_event(ctx, &r, new_due, &why));
@@ -399,35 +336,19 @@ impl Session {
         reference: &str,
         action: &'static str,
         expected_version: Option<i64>,
-        f: impl FnOnce(
-            SubjectRequest,
-            &Ctx<'_>,
-        ) -> Result<(Vec<Event>, &'static str, String, SubjectRequest)>,
+        f: impl FnOnce(SubjectRequest, &Ctx<'_>) -> Result<(Vec<Event>, &'static str, String, SubjectRequest)>,
     ) -> Result<SubjectRequest> {
         let me = self.operator.clone();
         self.write(|tx, ctx| {
             let r = Session::load(tx, reference)?;
             check_may_work(&me, &r, action)?;
             let (events, audit_action, detail, r) = f(r, ctx)?;
-            save(
-                tx,
-                ctx,
-                &r,
-                expected_version,
-                &events,
-                audit_action,
-                &detail,
-            )
+            save(tx, ctx, &r, expected_version, &events, audit_action, &detail)
         })
     }
 }
 
-fn deadline_event(
-    ctx: &Ctx<'_>,
-    r: &SubjectRequest,
-    new_due: chrono::NaiveDate,
-    why: &str,
-) -> Event {
+fn deadline_event(ctx: &Ctx<'_>, r: &SubjectRequest, new_due: chrono::NaiveDate, why: &str) -> Event {
     Event::new(EventKind::DeadlineChanged, ctx.login, &ctx.now)
         .change(Some(r.due_on.to_string()), Some(new_due.to_string()))
         .text(why.to_string())
@@ -437,11 +358,7 @@ fn deadline_event(
 fn move_binding_deadline(r: &mut SubjectRequest, new_due: chrono::NaiveDate, why: &str) {
     let old = r.due_on;
     r.due_on = new_due;
-    for d in r
-        .deadlines
-        .iter_mut()
-        .filter(|d| d.binding && d.due_on == old)
-    {
+    for d in r.deadlines.iter_mut().filter(|d| d.binding && d.due_on == old) {
         d.due_on = new_due;
         d.explanation = format!("{} ; {why}", d.explanation);
     }

@@ -77,9 +77,7 @@ pub struct AuditFilter {
 impl Reader<'_> {
     /// Walks the whole chain; `Ok(None)` when it holds.
     pub fn verify_audit(&self) -> Result<(usize, Option<AuditProblem>)> {
-        let mut st = self
-            .conn
-            .prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY id"))?;
+        let mut st = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY id"))?;
         let mut rows = st.query([])?;
         let mut prev = GENESIS.to_string();
         let mut expected_id = 1;
@@ -99,15 +97,7 @@ impl Reader<'_> {
             if e.prev_hash != prev {
                 return Ok((n, Some(AuditProblem { id: e.id, problem: "does not follow the previous entry (an entry before it was changed, removed or inserted)".into() })));
             }
-            let h = entry_hash(
-                &e.prev_hash,
-                e.id,
-                &e.at,
-                &e.actor,
-                &e.action,
-                &e.target,
-                &e.detail,
-            );
+            let h = entry_hash(&e.prev_hash, e.id, &e.at, &e.actor, &e.action, &e.target, &e.detail);
             if h != e.hash {
                 return Ok((
                     n,
@@ -123,9 +113,7 @@ impl Reader<'_> {
         // The head recorded with the last append detects entries removed from the end.
         let head: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0))
             .optional()?;
         if let Some(head) = head {
             let want = format!("{}:{}", expected_id - 1, prev);
@@ -148,11 +136,7 @@ impl Reader<'_> {
              WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR actor = ?2) AND (?3 IS NULL OR at >= ?3)
              ORDER BY id DESC LIMIT ?4"
         ))?;
-        let limit = if f.limit == 0 {
-            i64::MAX
-        } else {
-            f.limit as i64
-        };
+        let limit = if f.limit == 0 { i64::MAX } else { f.limit as i64 };
         let rows = st
             .query_map(params![f.target, f.actor, f.since, limit], from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -162,14 +146,7 @@ impl Reader<'_> {
 
 impl Tx<'_> {
     /// Appends one entry to the chain.
-    pub fn audit(
-        &self,
-        at: &str,
-        actor: &str,
-        action: &str,
-        target: &str,
-        detail: &str,
-    ) -> Result<()> {
+    pub fn audit(&self, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
         let last: Option<(i64, String)> = self
             .tx
             .prepare_cached("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")?

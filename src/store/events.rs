@@ -49,11 +49,7 @@ impl Event {
         }
     }
 
-    pub fn change(
-        mut self,
-        old: Option<impl Into<String>>,
-        new: Option<impl Into<String>>,
-    ) -> Event {
+    pub fn change(mut self, old: Option<impl Into<String>>, new: Option<impl Into<String>>) -> Event {
         self.old = old.map(Into::into);
         self.new = new.map(Into::into);
         self
@@ -93,15 +89,7 @@ impl Tx<'_> {
                 "INSERT INTO events (request_id, at, actor, kind, old_value, new_value, text)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![
-                id.0,
-                e.at,
-                e.actor,
-                e.kind.code(),
-                e.old,
-                e.new,
-                e.text
-            ])?;
+            .execute(params![id.0, e.at, e.actor, e.kind.code(), e.old, e.new, e.text])?;
         Ok(())
     }
 }

@@ -16,12 +16,7 @@ pub struct Operator {
 }
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Operator> {
-    Ok(Operator {
-        login: r.get(0)?,
-        name: r.get(1)?,
-        role: code(r, 2)?,
-        active: r.get(3)?,
-    })
+    Ok(Operator { login: r.get(0)?, name: r.get(1)?, role: code(r, 2)?, active: r.get(3)? })
 }
 
 impl Reader<'_> {
@@ -34,12 +29,9 @@ impl Reader<'_> {
     }
 
     pub fn operators(&self) -> Result<Vec<Operator>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT login, name, role, active FROM operators ORDER BY login")?;
-        let rows = st
-            .query_map([], from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut st =
+            self.conn.prepare_cached("SELECT login, name, role, active FROM operators ORDER BY login")?;
+        let rows = st.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 

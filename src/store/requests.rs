@@ -114,11 +114,7 @@ pub fn fts_query(input: &str) -> Option<String> {
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .map(|w| format!("\"{w}\"*"))
         .collect();
-    if terms.is_empty() {
-        None
-    } else {
-        Some(terms.join(" AND "))
-    }
+    if terms.is_empty() { None } else { Some(terms.join(" AND ")) }
 }
 
 struct Sql {
@@ -134,10 +130,7 @@ impl Sql {
 
     fn placeholders(&self, n: usize) -> String {
         let start = self.params.len() + 1;
-        (start..start + n)
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        (start..start + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -146,34 +139,22 @@ fn text(s: impl Into<String>) -> Value {
 }
 
 fn where_clause(f: &ListFilter) -> Sql {
-    let mut q = Sql {
-        clauses: Vec::new(),
-        params: Vec::new(),
-    };
+    let mut q = Sql { clauses: Vec::new(), params: Vec::new() };
     if f.statuses.is_empty() {
         if !f.all_statuses {
             q.push("is_open = 1".into(), []);
         }
     } else {
         let ph = q.placeholders(f.statuses.len());
-        q.push(
-            format!("status IN ({ph})"),
-            f.statuses.iter().map(|s| text(s.code())),
-        );
+        q.push(format!("status IN ({ph})"), f.statuses.iter().map(|s| text(s.code())));
     }
     if !f.kinds.is_empty() {
         let ph = q.placeholders(f.kinds.len());
-        q.push(
-            format!("kind IN ({ph})"),
-            f.kinds.iter().map(|s| text(s.code())),
-        );
+        q.push(format!("kind IN ({ph})"), f.kinds.iter().map(|s| text(s.code())));
     }
     if !f.channels.is_empty() {
         let ph = q.placeholders(f.channels.len());
-        q.push(
-            format!("channel IN ({ph})"),
-            f.channels.iter().map(|s| text(s.code())),
-        );
+        q.push(format!("channel IN ({ph})"), f.channels.iter().map(|s| text(s.code())));
     }
     match &f.assignee {
         AssigneeFilter::Any => {}
@@ -187,9 +168,7 @@ fn where_clause(f: &ListFilter) -> Sql {
         // A paused request's clock stopped on the day of the pause.
         let ph = q.placeholders(1);
         q.push(
-            format!(
-                "is_open = 1 AND due_on < {ph} AND (paused_since IS NULL OR due_on < paused_since)"
-            ),
+            format!("is_open = 1 AND due_on < {ph} AND (paused_since IS NULL OR due_on < paused_since)"),
             [text(d.to_string())],
         );
     }
@@ -219,20 +198,14 @@ fn where_clause(f: &ListFilter) -> Sql {
 }
 
 fn where_sql(q: &Sql) -> String {
-    if q.clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", q.clauses.join(" AND "))
-    }
+    if q.clauses.is_empty() { String::new() } else { format!("WHERE {}", q.clauses.join(" AND ")) }
 }
 
 impl Reader<'_> {
     pub fn request_by_ref(&self, reference: &str) -> Result<Option<SubjectRequest>> {
         let r = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {REQUEST_COLUMNS} FROM requests WHERE ref = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE ref = ?1"))?
             .query_row([reference], request_from_row)
             .optional()?;
         match r {
@@ -244,9 +217,7 @@ impl Reader<'_> {
     pub fn request_by_id(&self, id: RequestId) -> Result<Option<SubjectRequest>> {
         let r = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {REQUEST_COLUMNS} FROM requests WHERE id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = ?1"))?
             .query_row([id.0], request_from_row)
             .optional()?;
         match r {
@@ -274,7 +245,9 @@ impl Reader<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         r.actions = self
             .conn
-            .prepare_cached("SELECT category, action FROM category_actions WHERE request_id = ?1 ORDER BY category")?
+            .prepare_cached(
+                "SELECT category, action FROM category_actions WHERE request_id = ?1 ORDER BY category",
+            )?
             .query_map([r.id.0], |row| Ok((code(row, 0)?, code::<CategoryAction>(row, 1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(r)
@@ -291,10 +264,7 @@ impl Reader<'_> {
         if let Some(c) = page.after.as_ref().or(page.before.as_ref()) {
             let op = if ascending { ">" } else { "<" };
             let ph = q.placeholders(2);
-            q.push(
-                format!("({col}, id) {op} ({ph})"),
-                [text(c.key.clone()), Value::Integer(c.id)],
-            );
+            q.push(format!("({col}, id) {op} ({ph})"), [text(c.key.clone()), Value::Integer(c.id)]);
         }
         let dir = if ascending { "ASC" } else { "DESC" };
         let limit = page.limit.clamp(1, 10_000);
@@ -304,15 +274,9 @@ impl Reader<'_> {
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st
-            .query_map(
-                rusqlite::params_from_iter(q.params.iter()),
-                request_from_row,
-            )?
+            .query_map(rusqlite::params_from_iter(q.params.iter()), request_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = rows
-            .into_iter()
-            .map(|r| self.complete(r))
-            .collect::<Result<Vec<_>>>()?;
+        let mut out = rows.into_iter().map(|r| self.complete(r)).collect::<Result<Vec<_>>>()?;
         if backwards {
             out.reverse();
         }
@@ -335,10 +299,7 @@ impl Reader<'_> {
         soon_limit: NaiveDate,
         assignee: &AssigneeFilter,
     ) -> Result<Counts> {
-        let base = ListFilter {
-            assignee: assignee.clone(),
-            ..ListFilter::default()
-        };
+        let base = ListFilter { assignee: assignee.clone(), ..ListFilter::default() };
         Ok(Counts {
             open: self.count(&base)?,
             due_soon: self.count(&ListFilter {
@@ -346,10 +307,7 @@ impl Reader<'_> {
                 due_to: Some(soon_limit),
                 ..base.clone()
             })?,
-            overdue: self.count(&ListFilter {
-                overdue_as_of: Some(today),
-                ..base
-            })?,
+            overdue: self.count(&ListFilter { overdue_as_of: Some(today), ..base })?,
         })
     }
 }
@@ -364,9 +322,7 @@ impl Tx<'_> {
             |r| r.get(0),
         )?;
         if seq > 999_999 {
-            return Err(StoreError::Corrupt(format!(
-                "reference sequence of {year} is exhausted"
-            )));
+            return Err(StoreError::Corrupt(format!("reference sequence of {year} is exhausted")));
         }
         Ok(format_reference(year, seq))
     }
@@ -485,12 +441,12 @@ impl Tx<'_> {
         if n == 0 {
             return Err(StoreError::Conflict(r.reference.clone()));
         }
-        self.tx
-            .prepare_cached("DELETE FROM category_actions WHERE request_id = ?1")?
-            .execute([r.id.0])?;
+        self.tx.prepare_cached("DELETE FROM category_actions WHERE request_id = ?1")?.execute([r.id.0])?;
         for (cat, action) in &r.actions {
             self.tx
-                .prepare_cached("INSERT INTO category_actions (request_id, category, action) VALUES (?1, ?2, ?3)")?
+                .prepare_cached(
+                    "INSERT INTO category_actions (request_id, category, action) VALUES (?1, ?2, ?3)",
+                )?
                 .execute(params![r.id.0, cat.code(), action.code()])?;
         }
         Ok(r.version + 1)

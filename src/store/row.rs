@@ -15,11 +15,7 @@ pub const REQUEST_COLUMNS: &str = "id, ref, kind, status, channel, lang, receive
     pause_reason, extensions, paused_days, version";
 
 fn corrupt(col: usize, what: impl std::fmt::Display) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        col,
-        rusqlite::types::Type::Text,
-        what.to_string().into(),
-    )
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.to_string().into())
 }
 
 /// Reads a code column into its enum.
@@ -49,11 +45,7 @@ pub fn request_from_row(r: &Row<'_>) -> rusqlite::Result<SubjectRequest> {
     let categories: String = r.get(9)?;
     let passport_doc: Option<String> = r.get(14)?;
     let passport = passport_doc.map(|document| -> rusqlite::Result<Passport> {
-        Ok(Passport {
-            document,
-            issuer: r.get(15)?,
-            issued_on: r.get(16)?,
-        })
+        Ok(Passport { document, issuer: r.get(15)?, issued_on: r.get(16)? })
     });
     let paused_since: Option<NaiveDate> = r.get(28)?;
     Ok(SubjectRequest {
