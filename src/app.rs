@@ -8,9 +8,16 @@ use crate::cli::Cli;
 use crate::commands::{self, CliError, Env};
 
 pub fn main(cli: Cli) -> ExitCode {
+    crate::logging::init(&crate::paths::log_file());
+    let name = cli.command.as_ref().map_or("tui", commands::name);
     match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            crate::logging::info(&format!("{name}: ok"));
+            ExitCode::SUCCESS
+        }
         Err(e) => {
+            // The log gets the kind of error only: messages may quote what was typed.
+            crate::logging::error(&format!("{name}: failed ({})", e.kind()));
             let msg = commands::neutralise(&e.to_string());
             eprintln!("aryz: error: {msg}");
             ExitCode::from(1)

@@ -4,6 +4,7 @@
 mod output;
 mod report;
 mod requests;
+mod trust;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -51,6 +52,61 @@ impl From<crate::domain::code::UnknownCode> for CliError {
 }
 
 pub type Result<T> = std::result::Result<T, CliError>;
+
+impl CliError {
+    /// A short name of the kind of error, safe for the log (no user input).
+    pub fn kind(&self) -> String {
+        use crate::service::Error as E;
+        match self {
+            CliError::Service(E::Invalid(f)) => format!("invalid {}", f.field),
+            CliError::Service(E::NotFound(_)) => "not found".into(),
+            CliError::Service(E::Transition { action, status, .. }) => {
+                format!("cannot {action} when {status}")
+            }
+            CliError::Service(E::Forbidden { action, .. }) => format!("forbidden: {action}"),
+            CliError::Service(E::NotYours { .. }) => "not assigned to the operator".into(),
+            CliError::Service(E::UnknownOperator(_)) => "unknown operator".into(),
+            CliError::Service(E::DisabledOperator(_)) => "disabled operator".into(),
+            CliError::Service(E::NotAllowedByRules(_)) => "not allowed by the rules".into(),
+            CliError::Service(E::Config(_)) => "configuration or file".into(),
+            CliError::Service(E::Store(e)) => format!("store: {}", e.kind()),
+            CliError::Config(_) => "config file".into(),
+            CliError::Io(_) => "i/o".into(),
+        }
+    }
+}
+
+/// The subcommand's name, for the log.
+pub fn name(c: &Command) -> &'static str {
+    match c {
+        Command::Init { .. } => "init",
+        Command::Operator(_) => "operator",
+        Command::Add(_) => "add",
+        Command::List(_) => "list",
+        Command::Show { .. } => "show",
+        Command::Assign { .. } => "assign",
+        Command::Note { .. } => "note",
+        Command::Status { .. } => "status",
+        Command::Respond(_) => "respond",
+        Command::Withdraw { .. } => "withdraw",
+        Command::Reopen { .. } => "reopen",
+        Command::Extend { .. } => "extend",
+        Command::Pause { .. } => "pause",
+        Command::Resume { .. } => "resume",
+        Command::Deadline { .. } => "deadline",
+        Command::Calendar(_) => "calendar",
+        Command::Grounds => "grounds",
+        Command::Report(_) => "report",
+        Command::Digest { .. } => "digest",
+        Command::Export(_) => "export",
+        Command::Audit(_) => "audit",
+        Command::Check => "check",
+        Command::Backup { .. } => "backup",
+        Command::Retention { .. } => "retention",
+        Command::Import { .. } => "import",
+        Command::Demo { .. } => "demo",
+    }
+}
 
 /// What every command needs: where the database is, the configuration, the output format.
 pub struct Env {
@@ -141,6 +197,13 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Report(cmd) => report::report(env, cmd, out)?,
         Command::Digest { as_of } => report::digest(env, as_of.as_deref(), out)?,
         Command::Export(a) => report::export(env, a, out)?,
+        Command::Audit(cmd) => trust::audit(env, cmd, out)?,
+        Command::Check => trust::check(env, out)?,
+        Command::Backup { file } => trust::backup(env, file, out)?,
+        Command::Retention { dry_run, years } => trust::retention(env, *dry_run, *years, out)?,
+        Command::Import { file, dry_run, rejects } => {
+            trust::import(env, file, *dry_run, rejects.as_deref(), out)?
+        }
         Command::Demo { requests, seed } => {
             let mut s = env.session()?;
             let n = s.demo(*requests, *seed)?;

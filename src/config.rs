@@ -26,6 +26,8 @@ pub struct Config {
     pub database: Option<PathBuf>,
     /// Where letters are saved from the terminal UI.
     pub letters_dir: Option<PathBuf>,
+    /// Personal fields of requests closed longer ago than this are erased by `aryz retention`.
+    pub retention_years: u32,
     /// Keymap overrides of the terminal UI: `action = "key"`.
     pub keys: BTreeMap<String, KeyBinding>,
 }
@@ -57,6 +59,7 @@ impl Default for Config {
             rules_file: None,
             database: None,
             letters_dir: None,
+            retention_years: 5,
             keys: BTreeMap::new(),
         }
     }

@@ -6,11 +6,13 @@ mod admin;
 mod clock;
 pub mod demo;
 mod error;
+pub mod import;
 mod intake;
 mod login;
 mod queries;
 mod report;
 mod respond;
+mod trust;
 mod workflow;
 
 use std::path::Path;
@@ -22,6 +24,7 @@ pub use error::{Error, Result};
 pub use login::os_login;
 pub use queries::{Detail, RequestView};
 pub use report::{Digest, DigestGroup, DigestItem, Report, month_range};
+pub use trust::{CheckReport, RetentionReport};
 pub use workflow::StatusTarget;
 
 use crate::config::Config;

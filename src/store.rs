@@ -11,6 +11,7 @@ mod events;
 mod migrate;
 mod operators;
 mod requests;
+mod retention;
 mod row;
 mod stats;
 
@@ -68,6 +69,23 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl StoreError {
+    /// A short name of the kind of error, safe for the log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::Missing(_) => "missing database",
+            StoreError::AlreadyExists(_) => "already exists",
+            StoreError::NotAryz(_) => "not an aryz database",
+            StoreError::TooNew { .. } => "database too new",
+            StoreError::Busy => "busy",
+            StoreError::Conflict(_) => "conflict",
+            StoreError::Corrupt(_) => "corrupt",
+            StoreError::Sqlite(_) => "sqlite",
+            StoreError::Io { .. } => "i/o",
+        }
+    }
+}
 
 /// A connection to one aryz database.
 pub struct Store {
