@@ -48,7 +48,12 @@ fn run(cli: &Cli) -> Result<(), CliError> {
 fn run_tui(env: &Env) -> Result<(), CliError> {
     if !env.db.exists() {
         let offset = env.config.offset().map_err(crate::service::Error::Config)?;
-        crate::service::init_database(&env.db, false, &crate::service::Clock::new(offset, None))?;
+        crate::service::init_database(
+            &env.db,
+            false,
+            &crate::service::Clock::new(offset, None),
+            env.key.as_deref(),
+        )?;
     }
     let _session = env.session()?;
     Err(CliError::Io(std::io::Error::other(
