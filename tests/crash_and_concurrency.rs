@@ -115,17 +115,22 @@ fn killed_bulk_assignment_is_whole_or_absent() {
     assert_eq!(refs.len(), 300);
     let mut rng = Rng::new(7);
     let mut killed = 0;
+    let ops = env.json(&["operator", "list"]);
+    let root = ops.as_array().unwrap().iter().find(|o| o["role"] == "admin").unwrap()["login"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut all: Vec<&str> = vec!["assign"];
+    all.extend(refs.iter().map(String::as_str));
+    all.push(&root);
+    // How long one bulk assignment takes here, so the kills land before, during and after it.
+    let one = timed(&env, &all);
     for round in 0..12 {
         let who = if round % 2 == 0 { "aibek" } else { "root" };
-        let login = if who == "root" {
-            env.json(&["operator", "list"])[0]["login"].as_str().unwrap().to_string()
-        } else {
-            who.to_string()
-        };
+        let login = if who == "root" { root.clone() } else { who.to_string() };
         let mut args: Vec<&str> = vec!["assign"];
         args.extend(refs.iter().map(String::as_str));
         args.push(&login);
-        let one = if round == 0 { timed(&env, &args) } else { Duration::from_millis(400) };
         if run_and_kill(&env, &args, &mut rng, one * 3 / 2) {
             killed += 1;
         }
