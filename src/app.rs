@@ -44,5 +44,7 @@ fn run_tui(env: &Env) -> Result<(), CliError> {
         crate::service::init_database(&env.db, false, &crate::service::Clock::new(offset, None))?;
     }
     let _session = env.session()?;
-    Err(CliError::Io(std::io::Error::other("the terminal UI is not built yet; use the subcommands (aryz --help)")))
+    Err(CliError::Io(std::io::Error::other(
+        "the terminal UI is not built yet; use the subcommands (aryz --help)",
+    )))
 }

@@ -6,9 +6,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "aryz", version, about = "Personal-data subject requests of the State Tax Service (Salyk.kg)",
+#[command(
+    name = "aryz",
+    version,
+    about = "Personal-data subject requests of the State Tax Service (Salyk.kg)",
     long_about = "aryz registers, works and answers personal-data subject requests about the Salyk.kg app, \
-each to be answered within 30 days. Without a subcommand it opens the terminal UI.")]
+each to be answered within 30 days. Without a subcommand it opens the terminal UI."
+)]
 pub struct Cli {
     /// Database file (default: aryz.sqlite3 in the data directory, or ARYZ_DATA_DIR).
     #[arg(long, global = true, value_name = "PATH")]
@@ -23,6 +27,8 @@ pub struct Cli {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
+    /// Same as table (the digest's plain-text form).
+    Text,
     Json,
     Csv,
 }
@@ -39,9 +45,9 @@ pub enum Command {
     #[command(subcommand)]
     Operator(OperatorCommand),
     /// Register a request; prints its reference.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List requests, most urgent first (open ones unless --status or --all).
-    List(ListArgs),
+    List(Box<ListArgs>),
     /// Show one request with its deadlines and timeline.
     Show {
         #[arg(value_name = "REF")]
@@ -74,7 +80,7 @@ pub enum Command {
         reason: String,
     },
     /// Record the answer to a request.
-    Respond(RespondArgs),
+    Respond(Box<RespondArgs>),
     /// Close a request the subject withdrew.
     Withdraw {
         #[arg(value_name = "REF")]
@@ -125,6 +131,16 @@ pub enum Command {
     Calendar(CalendarArgs),
     /// The refusal grounds and their legal citations.
     Grounds,
+    /// Performance reports: received, answered in time and late, open, withdrawn (supervisor).
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Overdue and due-soon requests per assignee, for a daily scheduled job (no personal data).
+    Digest {
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+    /// Export requests with every field and every stored deadline.
+    Export(Box<ExportArgs>),
     /// Fill a --dev-identity database with synthetic requests.
     Demo {
         #[arg(long, default_value_t = 300)]
@@ -198,6 +214,62 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Write to FILE (created readable by its owner only) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Start the CSV with a byte-order mark, for Excel.
+    #[arg(long)]
+    pub bom: bool,
+    /// Full PINs and passport numbers (supervisors and admins; audited).
+    #[arg(long)]
+    pub unmasked: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportBy {
+    Kind,
+    Clerk,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Requests received in one month.
+    Monthly {
+        /// YYYY-MM
+        #[arg(long)]
+        month: String,
+        #[arg(long, value_enum, default_value_t = ReportBy::Kind)]
+        by: ReportBy,
+        /// Count open requests as of this date (default today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+    /// Requests received between two dates (inclusive).
+    Range {
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        #[arg(long, value_name = "DATE")]
+        to: String,
+        #[arg(long, value_enum, default_value_t = ReportBy::Kind)]
+        by: ReportBy,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+}
+
+/// Filters shared by `list` and `export`.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
     #[arg(long = "status", value_name = "S")]
     pub statuses: Vec<String>,
     #[arg(long = "kind", value_name = "K")]
@@ -220,8 +292,6 @@ pub struct ListArgs {
     pub search: Option<String>,
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    #[arg(long, default_value_t = 100)]
-    pub limit: usize,
     /// Open and closed requests.
     #[arg(long)]
     pub all: bool,

@@ -2,6 +2,7 @@
 //! case of the services, and prints the result as a table, JSON or CSV.
 
 mod output;
+mod report;
 mod requests;
 
 use std::io::Write;
@@ -63,11 +64,7 @@ impl Env {
     pub fn load(cli: &Cli) -> Result<Env> {
         let config_dir = crate::paths::config_dir();
         let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
-        let db = cli
-            .db
-            .clone()
-            .or_else(|| config.database.clone())
-            .unwrap_or_else(crate::paths::default_db);
+        let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
         Ok(Env { db, config, config_dir, format: cli.format })
     }
 
@@ -89,7 +86,10 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
             let (_, login) = service::init_database(&env.db, *dev_identity, &env.clock()?)?;
             writeln!(out, "created {} with '{login}' as its admin", env.db.display())?;
             if *dev_identity {
-                writeln!(out, "development identity: ARYZ_OPERATOR chooses the operator; do not use for real data")?;
+                writeln!(
+                    out,
+                    "development identity: ARYZ_OPERATOR chooses the operator; do not use for real data"
+                )?;
             }
         }
         Command::Operator(cmd) => operator(env, cmd, out)?,
@@ -133,9 +133,14 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
             let r = s.resume(reference)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Deadline { kind, received, registered } => deadline(env, kind, received, registered.as_deref(), out)?,
+        Command::Deadline { kind, received, registered } => {
+            deadline(env, kind, received, registered.as_deref(), out)?
+        }
         Command::Calendar(a) => calendar(env, a, out)?,
         Command::Grounds => grounds(env, out)?,
+        Command::Report(cmd) => report::report(env, cmd, out)?,
+        Command::Digest { as_of } => report::digest(env, as_of.as_deref(), out)?,
+        Command::Export(a) => report::export(env, a, out)?,
         Command::Demo { requests, seed } => {
             let mut s = env.session()?;
             let n = s.demo(*requests, *seed)?;
@@ -148,7 +153,9 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
 fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let ops = match cmd {
-        OperatorCommand::Add { login, role, name } => vec![s.add_operator(login, role.parse::<Role>()?, name)?],
+        OperatorCommand::Add { login, role, name } => {
+            vec![s.add_operator(login, role.parse::<Role>()?, name)?]
+        }
         OperatorCommand::Disable { login } => vec![s.disable_operator(login)?],
         OperatorCommand::List => s.operators()?,
     };
@@ -157,10 +164,21 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
         f => {
             let rows: Vec<Vec<String>> = ops
                 .iter()
-                .map(|o| vec![o.login.clone(), o.role.to_string(), if o.active { "active" } else { "disabled" }.into(), o.name.clone()])
+                .map(|o| {
+                    vec![
+                        o.login.clone(),
+                        o.role.to_string(),
+                        if o.active { "active" } else { "disabled" }.into(),
+                        o.name.clone(),
+                    ]
+                })
                 .collect();
             let header = ["LOGIN", "ROLE", "STATE", "NAME"];
-            if f == Format::Csv { output::csv(out, &header, &rows)? } else { output::table(out, &header, &rows)? }
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?
+            } else {
+                output::table(out, &header, &rows)?
+            }
         }
     }
     Ok(())
@@ -178,7 +196,13 @@ fn calendar_for(env: &Env) -> Calendar {
     cal
 }
 
-fn deadline(env: &Env, kind: &str, received: &str, registered: Option<&str>, out: &mut impl Write) -> Result<()> {
+fn deadline(
+    env: &Env,
+    kind: &str,
+    received: &str,
+    registered: Option<&str>,
+    out: &mut impl Write,
+) -> Result<()> {
     let kind: RequestKind = kind.parse()?;
     let received = parse_date("received", received)?;
     let registered = match registered {
@@ -186,7 +210,11 @@ fn deadline(env: &Env, kind: &str, received: &str, registered: Option<&str>, out
         None => received,
     };
     if registered < received {
-        return Err(crate::domain::validation::field_error("registered", "cannot be before the date received").into());
+        return Err(crate::domain::validation::field_error(
+            "registered",
+            "cannot be before the date received",
+        )
+        .into());
     }
     let rules = env.config.rules(&env.config_dir)?;
     let deadlines = rules.deadlines(kind, received, registered, &calendar_for(env));
@@ -195,17 +223,29 @@ fn deadline(env: &Env, kind: &str, received: &str, registered: Option<&str>, out
         f => {
             let rows: Vec<Vec<String>> = deadlines
                 .iter()
-                .map(|d| vec![d.rule.clone(), d.due_on.to_string(), if d.binding { "binding" } else { "advisory" }.into(), d.explanation.clone()])
+                .map(|d| {
+                    vec![
+                        d.rule.clone(),
+                        d.due_on.to_string(),
+                        if d.binding { "binding" } else { "advisory" }.into(),
+                        d.explanation.clone(),
+                    ]
+                })
                 .collect();
             let header = ["RULE", "DUE", "BINDS", "EXPLANATION"];
-            if f == Format::Csv { output::csv(out, &header, &rows)? } else { output::table(out, &header, &rows)? }
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?
+            } else {
+                output::table(out, &header, &rows)?
+            }
         }
     }
     Ok(())
 }
 
 fn parse_month(s: &str) -> Result<(i32, u32)> {
-    let bad = || crate::domain::validation::field_error("month", &format!("'{s}' is not a month like 2026-03"));
+    let bad =
+        || crate::domain::validation::field_error("month", &format!("'{s}' is not a month like 2026-03"));
     let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
     let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
     if !(1..=12).contains(&m) || !(1900..=2200).contains(&y) || s.trim().len() != 7 {
@@ -228,7 +268,9 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
         (Some(m), _) => vec![parse_month(m)?],
         (None, Some(y)) => {
             if !(1900..=2200).contains(&y) {
-                return Err(crate::domain::validation::field_error("year", "must be between 1900 and 2200").into());
+                return Err(
+                    crate::domain::validation::field_error("year", "must be between 1900 and 2200").into()
+                );
             }
             (1..=12).map(|m| (y, m)).collect()
         }
@@ -261,7 +303,9 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
                     .into_iter()
                     .filter_map(|(d, e)| e.map(|e| format!("{} {}", d.format("%d"), e.name)))
                     .collect();
-                let weekends = month_days(*y, *m).filter(|d| Calendar::is_weekend(*d) && cal.entry(*d).is_none()).count();
+                let weekends = month_days(*y, *m)
+                    .filter(|d| Calendar::is_weekend(*d) && cal.entry(*d).is_none())
+                    .count();
                 rows.push(vec![
                     format!("{y:04}-{m:02}"),
                     cal.working_days_in_month(*y, *m).to_string(),
@@ -270,7 +314,11 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
                 ]);
             }
             let header = ["MONTH", "WORKING", "WEEKEND", "HOLIDAYS AND OTHER DAYS"];
-            if f == Format::Csv { output::csv(out, &header, &rows)? } else { output::table(out, &header, &rows)? }
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?
+            } else {
+                output::table(out, &header, &rows)?
+            }
         }
     }
     Ok(())
@@ -281,9 +329,14 @@ fn grounds(env: &Env, out: &mut impl Write) -> Result<()> {
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&g).unwrap_or_default())?,
         f => {
-            let rows: Vec<Vec<String>> = g.iter().map(|g| vec![g.code.clone(), g.description.clone(), g.citation.clone()]).collect();
+            let rows: Vec<Vec<String>> =
+                g.iter().map(|g| vec![g.code.clone(), g.description.clone(), g.citation.clone()]).collect();
             let header = ["CODE", "MEANING", "CITATION"];
-            if f == Format::Csv { output::csv(out, &header, &rows)? } else { output::table(out, &header, &rows)? }
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?
+            } else {
+                output::table(out, &header, &rows)?
+            }
         }
     }
     Ok(())

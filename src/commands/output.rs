@@ -54,20 +54,22 @@ pub fn record(out: &mut impl Write, fields: &[(&str, String)]) -> std::io::Resul
 }
 
 fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
-/// RFC 4180 CSV, UTF-8.
-pub fn csv(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
-    writeln!(out, "{}", header.iter().map(|h| csv_cell(h)).collect::<Vec<_>>().join(","))?;
+/// RFC 4180 CSV, UTF-8, CRLF line ends (what Excel and LibreOffice expect).
+pub fn csv(out: &mut (impl Write + ?Sized), header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    csv_row(out, &header)?;
     for r in rows {
-        writeln!(out, "{}", r.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","))?;
+        csv_row(out, r)?;
     }
     Ok(())
+}
+
+pub fn csv_row(out: &mut (impl Write + ?Sized), row: &[String]) -> std::io::Result<()> {
+    let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+    write!(out, "{}\r\n", cells.join(","))
 }
 
 pub fn json(out: &mut impl Write, v: &serde_json::Value) -> std::io::Result<()> {
@@ -82,7 +84,8 @@ mod tests {
     #[test]
     fn tables_align_cyrillic_by_width() {
         let mut out = Vec::new();
-        table(&mut out, &["A", "B"], &[vec!["Өмүрбеков".into(), "x".into()], vec!["ab".into(), "y".into()]]).unwrap();
+        table(&mut out, &["A", "B"], &[vec!["Өмүрбеков".into(), "x".into()], vec!["ab".into(), "y".into()]])
+            .unwrap();
         let s = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines[1], "Өмүрбеков  x");
@@ -93,7 +96,7 @@ mod tests {
     fn csv_quotes_and_neutralise() {
         let mut out = Vec::new();
         csv(&mut out, &["a"], &[vec!["x,\"y\"".into()]]).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "a\n\"x,\"\"y\"\"\"\n");
+        assert_eq!(String::from_utf8(out).unwrap(), "a\r\n\"x,\"\"y\"\"\"\r\n");
         assert_eq!(neutralise("a\u{1b}[2Jb"), "a [2Jb");
     }
 }

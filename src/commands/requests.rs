@@ -5,7 +5,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::{Env, Result, as_of, output};
-use crate::cli::{AddArgs, Format, ListArgs, RespondArgs};
+use crate::cli::{AddArgs, FilterArgs, Format, ListArgs, RespondArgs};
 use crate::domain::format::{date_dmy, parse_date};
 use crate::domain::identity::{mask_pin, parse_passport};
 use crate::domain::kind::{DataCategory, parse_code_list};
@@ -73,12 +73,31 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
 
 pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
-    let today = as_of(&s, a.as_of.as_deref())?;
-    let statuses = a.statuses.iter().map(|v| v.parse::<Status>()).collect::<std::result::Result<Vec<_>, _>>()?;
+    let (filter, today) = filter_of(&s, &a.filter)?;
+    if a.limit == 0 || a.limit > 10_000 {
+        return Err(field_error("limit", "must be between 1 and 10000").into());
+    }
+    let rows = s.list(&filter, SortKey::Due, &Page { limit: a.limit, ..Page::default() })?;
+    print_list(env, &s, &rows, today, out)
+}
+
+fn parse_all<T: std::str::FromStr<Err = crate::domain::code::UnknownCode> + PartialEq>(
+    v: &[String],
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for s in v {
+        out.extend(parse_code_list::<T>(s)?);
+    }
+    Ok(out)
+}
+
+/// The list filter of `list` and `export`, and the as-of date.
+pub fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
+    let today = as_of(s, a.as_of.as_deref())?;
     let filter = ListFilter {
-        statuses,
-        kinds: a.kinds.iter().map(|v| v.parse()).collect::<std::result::Result<Vec<_>, _>>()?,
-        channels: a.channels.iter().map(|v| v.parse()).collect::<std::result::Result<Vec<_>, _>>()?,
+        statuses: parse_all::<Status>(&a.statuses)?,
+        kinds: parse_all(&a.kinds)?,
+        channels: parse_all(&a.channels)?,
         assignee: match (&a.assignee, a.mine, a.unassigned) {
             (Some(l), _, _) => AssigneeFilter::Is(l.clone()),
             (None, true, _) => AssigneeFilter::Is(s.operator.login.clone()),
@@ -92,14 +111,16 @@ pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
         all_statuses: a.all,
         ..ListFilter::default()
     };
-    if a.limit == 0 || a.limit > 10_000 {
-        return Err(field_error("limit", "must be between 1 and 10000").into());
-    }
-    let rows = s.list(&filter, SortKey::Due, &Page { limit: a.limit, ..Page::default() })?;
-    print_list(env, &s, &rows, today, out)
+    Ok((filter, today))
 }
 
-fn print_list(env: &Env, s: &Session, rows: &[SubjectRequest], today: chrono::NaiveDate, out: &mut impl Write) -> Result<()> {
+fn print_list(
+    env: &Env,
+    s: &Session,
+    rows: &[SubjectRequest],
+    today: chrono::NaiveDate,
+    out: &mut impl Write,
+) -> Result<()> {
     match env.format {
         Format::Json => {
             let v: Vec<Value> = rows.iter().map(|r| RequestView::new(s, r, today).json(true)).collect();
@@ -160,7 +181,10 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
             ];
             if r.is_open() {
                 let left = r.days_left(today);
-                fields.push(("days left", if left < 0 { format!("{left} (overdue)") } else { left.to_string() }));
+                fields.push((
+                    "days left",
+                    if left < 0 { format!("{left} (overdue)") } else { left.to_string() },
+                ));
             }
             fields.extend([
                 ("assignee", r.assignee.clone().unwrap_or_else(|| "-".into())),
@@ -181,7 +205,8 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
                 fields.push(("responded", r.responded_on.map(date_dmy).unwrap_or_default()));
             }
             if let Some(p) = &r.pause {
-                fields.push(("paused", format!("since {} ({}: {})", date_dmy(p.since), p.category, p.reason)));
+                fields
+                    .push(("paused", format!("since {} ({}: {})", date_dmy(p.since), p.category, p.reason)));
             }
             if f == Format::Csv {
                 let header: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
@@ -191,7 +216,13 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
             output::record(out, &fields)?;
             writeln!(out, "\ndeadlines:")?;
             for dl in &r.deadlines {
-                writeln!(out, "  {} {} {}", date_dmy(dl.due_on), if dl.binding { "binding " } else { "advisory" }, output::neutralise(&dl.explanation))?;
+                writeln!(
+                    out,
+                    "  {} {} {}",
+                    date_dmy(dl.due_on),
+                    if dl.binding { "binding " } else { "advisory" },
+                    output::neutralise(&dl.explanation)
+                )?;
             }
             writeln!(out, "\ntimeline:")?;
             for e in &d.events {
@@ -220,7 +251,10 @@ pub fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
     let done = s.assign_many(refs, login, None)?;
     let today = s.today();
     match env.format {
-        Format::Json => output::json(out, &Value::Array(done.iter().map(|r| RequestView::new(&s, r, today).json(true)).collect()))?,
+        Format::Json => output::json(
+            out,
+            &Value::Array(done.iter().map(|r| RequestView::new(&s, r, today).json(true)).collect()),
+        )?,
         _ => {
             for r in &done {
                 writeln!(out, "{} → {login}", r.reference)?;
@@ -234,9 +268,9 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let mut actions = Vec::new();
     for spec in &a.actions {
-        let (c, act) = spec
-            .split_once('=')
-            .ok_or_else(|| field_error("action", &format!("'{spec}' is not CATEGORY=done|refused|not_held")))?;
+        let (c, act) = spec.split_once('=').ok_or_else(|| {
+            field_error("action", &format!("'{spec}' is not CATEGORY=done|refused|not_held"))
+        })?;
         actions.push((c.parse::<DataCategory>()?, act.parse::<CategoryAction>()?));
     }
     let response = Response {
