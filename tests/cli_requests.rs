@@ -885,3 +885,35 @@ fn demo_fills_a_dev_database_with_consistent_overdue_requests() {
         refs(&other.json(&["list", "--all", "--limit", "10000"]))
     );
 }
+
+#[test]
+fn a_paused_request_keeps_its_days_left_and_is_not_overdue() {
+    let env = TestEnv::new();
+    env.enable_extension_and_pause();
+    let r = env.add(&["--received", "2026-11-02"]); // due Wed 02.12.2026: 8 days left on 24.11
+    env.ok(&["pause", &r, "--category", "documents", "--reason", "Waiting for a copy of the ID"]);
+    let d = env.json(&["show", &r, "--as-of", "2026-12-10"]);
+    assert_eq!(d["days_left"], 8, "the clock stopped on the day of the pause");
+    assert_eq!(d["overdue"], false);
+    assert!(refs(&env.json(&["list", "--overdue", "--as-of", "2026-12-10"])).is_empty());
+    // Withdrawing a paused request closes it and ends the pause.
+    env.ok(&["withdraw", &r, "--reason", "Subject withdrew"]);
+    let d = env.show(&r);
+    assert_eq!((d["status"].as_str(), d["paused"].clone()), (Some("withdrawn"), Value::Null));
+}
+
+#[test]
+#[ignore = "BUG: answering a paused request does not move the deadline by the paused days, so it counts as late"]
+fn answering_a_paused_request_counts_the_paused_days() {
+    let env = TestEnv::new();
+    env.enable_extension_and_pause();
+    let r = env.add(&["--received", "2026-11-02"]); // due Wed 02.12.2026
+    env.ok(&["pause", &r, "--category", "documents", "--reason", "Waiting for a copy of the ID"]);
+    // Ten days paused; answered on Fri 04.12 without an explicit resume: two days after the
+    // original due date but well inside it once the pause is counted (02.12 + 10 = 12.12).
+    let d = json(env.on("2026-12-04").args(["--format", "json", "show", &r]));
+    assert_eq!(d["overdue"], false, "not overdue while paused");
+    ok(env.on("2026-12-04").args(["respond", &r, "--outcome", "fulfilled"]));
+    let d = json(env.on("2026-12-04").args(["--format", "json", "show", &r]));
+    assert_eq!(d["answered_in_time"], true, "{d}");
+}
