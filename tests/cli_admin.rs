@@ -19,11 +19,7 @@ fn init_creates_a_database_whose_first_admin_is_the_os_login_and_refuses_an_exis
     for args in [&["init"][..], &["init", "--dev-identity"]] {
         assert_mentions(&env.fails(args), &["already exists"]);
     }
-    assert_eq!(
-        std::fs::read(env.db()).unwrap(),
-        before,
-        "a refused init leaves the file alone"
-    );
+    assert_eq!(std::fs::read(env.db()).unwrap(), before, "a refused init leaves the file alone");
 
     // --db chooses another file.
     let other = env.path().join("sub/dir/other.sqlite3");
@@ -34,55 +30,26 @@ fn init_creates_a_database_whose_first_admin_is_the_os_login_and_refuses_an_exis
 #[test]
 fn operators_are_added_listed_and_disabled() {
     let env = TestEnv::new();
-    env.ok(&[
-        "operator",
-        "add",
-        "cara",
-        "--role",
-        "clerk",
-        "--name",
-        "Cara Clerk",
-    ]);
+    env.ok(&["operator", "add", "cara", "--role", "clerk", "--name", "Cara Clerk"]);
     env.ok(&["operator", "add", "sam", "--role", "supervisor"]);
     let ops = env.json(&["operator", "list"]);
-    let cara = ops
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["login"] == "cara")
-        .expect("cara listed");
+    let cara = ops.as_array().unwrap().iter().find(|o| o["login"] == "cara").expect("cara listed");
     assert_eq!(
-        (
-            cara["role"].as_str(),
-            cara["name"].as_str(),
-            cara["active"].as_bool()
-        ),
+        (cara["role"].as_str(), cara["name"].as_str(), cara["active"].as_bool()),
         (Some("clerk"), Some("Cara Clerk"), Some(true))
     );
     let table = env.ok(&["operator", "list"]);
     assert!(table.starts_with("LOGIN"), "{table}");
     assert!(
-        table
-            .lines()
-            .any(|l| l.starts_with("sam") && l.contains("supervisor") && l.contains("active")),
+        table.lines().any(|l| l.starts_with("sam") && l.contains("supervisor") && l.contains("active")),
         "{table}"
     );
     let csv = env.ok(&["--format", "csv", "operator", "list"]);
-    assert!(
-        csv.lines().any(|l| l == "cara,clerk,active,Cara Clerk"),
-        "{csv}"
-    );
+    assert!(csv.lines().any(|l| l == "cara,clerk,active,Cara Clerk"), "{csv}");
 
     env.ok(&["operator", "disable", "cara"]);
     let ops = env.json(&["operator", "list"]);
-    assert_eq!(
-        ops.as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["login"] == "cara")
-            .unwrap()["active"],
-        false
-    );
+    assert_eq!(ops.as_array().unwrap().iter().find(|o| o["login"] == "cara").unwrap()["active"], false);
     // A disabled operator can do nothing, and is told how to get back in.
     let e = fails(env.as_op("cara").args(["list"]));
     assert_mentions(&e, &["cara", "disabled", "aryz operator add"]);
@@ -90,14 +57,7 @@ fn operators_are_added_listed_and_disabled() {
     env.ok(&["operator", "add", "cara", "--role", "supervisor"]);
     ok(env.as_op("cara").args(["list"]));
     let ops = env.json(&["operator", "list"]);
-    assert_eq!(
-        ops.as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["login"] == "cara")
-            .unwrap()["role"],
-        "supervisor"
-    );
+    assert_eq!(ops.as_array().unwrap().iter().find(|o| o["login"] == "cara").unwrap()["role"], "supervisor");
 }
 
 #[test]
@@ -107,15 +67,7 @@ fn an_unknown_operator_is_told_to_ask_for_aryz_operator_add() {
     let before = env.snapshot();
     for args in [
         &["list"][..],
-        &[
-            "add",
-            "--kind",
-            "access",
-            "--name",
-            "Test Subject",
-            "--pin",
-            PIN_MALE,
-        ],
+        &["add", "--kind", "access", "--name", "Test Subject", "--pin", PIN_MALE],
         &["note", &r, "hello"],
         &["show", &r],
     ] {
@@ -134,39 +86,16 @@ fn roles_decide_who_may_do_what() {
         Some(a) => env.add(&["--assignee", a]),
         None => env.add(&[]),
     };
-    type Case = (
-        &'static str,
-        &'static str,
-        fn(&str, &str, &str) -> Vec<String>,
-        bool,
-        &'static [&'static str],
-    );
+    type Case =
+        (&'static str, &'static str, fn(&str, &str, &str) -> Vec<String>, bool, &'static [&'static str]);
     fn v(a: &[&str]) -> Vec<String> {
         a.iter().map(|s| s.to_string()).collect()
     }
     let cases: &[Case] = &[
         // (operator, description, args(own, other, free), allowed, words in the refusal)
-        (
-            "cara",
-            "clerk notes own",
-            |o, _, _| v(&["note", o, "n"]),
-            true,
-            &[],
-        ),
-        (
-            "cara",
-            "clerk notes unassigned",
-            |_, _, f| v(&["note", f, "n"]),
-            true,
-            &[],
-        ),
-        (
-            "cara",
-            "clerk notes another's",
-            |_, x, _| v(&["note", x, "n"]),
-            false,
-            &["carl", "supervisor"],
-        ),
+        ("cara", "clerk notes own", |o, _, _| v(&["note", o, "n"]), true, &[]),
+        ("cara", "clerk notes unassigned", |_, _, f| v(&["note", f, "n"]), true, &[]),
+        ("cara", "clerk notes another's", |_, x, _| v(&["note", x, "n"]), false, &["carl", "supervisor"]),
         (
             "cara",
             "clerk sets status of another's",
@@ -188,27 +117,9 @@ fn roles_decide_who_may_do_what() {
             false,
             &["carl"],
         ),
-        (
-            "cara",
-            "clerk answers own",
-            |o, _, _| v(&["respond", o, "--outcome", "fulfilled"]),
-            true,
-            &[],
-        ),
-        (
-            "cara",
-            "clerk takes unassigned",
-            |_, _, f| v(&["assign", f, "cara"]),
-            true,
-            &[],
-        ),
-        (
-            "cara",
-            "clerk takes another's",
-            |_, x, _| v(&["assign", x, "cara"]),
-            false,
-            &["carl"],
-        ),
+        ("cara", "clerk answers own", |o, _, _| v(&["respond", o, "--outcome", "fulfilled"]), true, &[]),
+        ("cara", "clerk takes unassigned", |_, _, f| v(&["assign", f, "cara"]), true, &[]),
+        ("cara", "clerk takes another's", |_, x, _| v(&["assign", x, "cara"]), false, &["carl"]),
         (
             "cara",
             "clerk assigns to another",
@@ -220,17 +131,7 @@ fn roles_decide_who_may_do_what() {
             "cara",
             "clerk registers for another",
             |_, _, _| {
-                v(&[
-                    "add",
-                    "--kind",
-                    "access",
-                    "--name",
-                    "T S",
-                    "--pin",
-                    PIN_MALE,
-                    "--assignee",
-                    "carl",
-                ])
+                v(&["add", "--kind", "access", "--name", "T S", "--pin", PIN_MALE, "--assignee", "carl"])
             },
             false,
             &["clerk", "assign"],
@@ -239,17 +140,7 @@ fn roles_decide_who_may_do_what() {
             "cara",
             "clerk registers for self",
             |_, _, _| {
-                v(&[
-                    "add",
-                    "--kind",
-                    "access",
-                    "--name",
-                    "T S",
-                    "--pin",
-                    PIN_MALE,
-                    "--assignee",
-                    "cara",
-                ])
+                v(&["add", "--kind", "access", "--name", "T S", "--pin", PIN_MALE, "--assignee", "cara"])
             },
             true,
             &[],
@@ -271,56 +162,18 @@ fn roles_decide_who_may_do_what() {
         (
             "cara",
             "clerk adds a holiday",
-            |_, _, _| {
-                v(&[
-                    "calendar",
-                    "add",
-                    "2026-12-01",
-                    "--kind",
-                    "holiday",
-                    "--name",
-                    "X",
-                ])
-            },
+            |_, _, _| v(&["calendar", "add", "2026-12-01", "--kind", "holiday", "--name", "X"]),
             false,
             &["clerk", "calendar"],
         ),
-        (
-            "cara",
-            "clerk lists everyone's",
-            |_, _, _| v(&["list", "--all"]),
-            true,
-            &[],
-        ),
-        (
-            "sam",
-            "supervisor assigns to others",
-            |_, x, _| v(&["assign", x, "cara"]),
-            true,
-            &[],
-        ),
-        (
-            "sam",
-            "supervisor notes another's",
-            |_, x, _| v(&["note", x, "n"]),
-            true,
-            &[],
-        ),
+        ("cara", "clerk lists everyone's", |_, _, _| v(&["list", "--all"]), true, &[]),
+        ("sam", "supervisor assigns to others", |_, x, _| v(&["assign", x, "cara"]), true, &[]),
+        ("sam", "supervisor notes another's", |_, x, _| v(&["note", x, "n"]), true, &[]),
         (
             "sam",
             "supervisor registers for a clerk",
             |_, _, _| {
-                v(&[
-                    "add",
-                    "--kind",
-                    "access",
-                    "--name",
-                    "T S",
-                    "--pin",
-                    PIN_MALE,
-                    "--assignee",
-                    "carl",
-                ])
+                v(&["add", "--kind", "access", "--name", "T S", "--pin", PIN_MALE, "--assignee", "carl"])
             },
             true,
             &[],
@@ -335,17 +188,7 @@ fn roles_decide_who_may_do_what() {
         (
             "sam",
             "supervisor adds a holiday",
-            |_, _, _| {
-                v(&[
-                    "calendar",
-                    "add",
-                    "2026-12-01",
-                    "--kind",
-                    "holiday",
-                    "--name",
-                    "X",
-                ])
-            },
+            |_, _, _| v(&["calendar", "add", "2026-12-01", "--kind", "holiday", "--name", "X"]),
             false,
             &["supervisor", "calendar"],
         ),
@@ -370,18 +213,14 @@ fn roles_decide_who_may_do_what() {
 fn only_supervisors_and_admins_reopen() {
     let env = TestEnv::with_staff();
     let r = env.add(&["--assignee", "cara"]);
-    ok(env
-        .as_op("cara")
-        .args(["respond", &r, "--outcome", "fulfilled"]));
+    ok(env.as_op("cara").args(["respond", &r, "--outcome", "fulfilled"]));
     let before = env.snapshot();
     assert_mentions(
         &fails(env.as_op("cara").args(["reopen", &r, "--reason", "r"])),
         &["cara", "clerk", "reopen"],
     );
     assert_eq!(env.snapshot(), before);
-    ok(env
-        .as_op("sam")
-        .args(["reopen", &r, "--reason", "Incomplete answer"]));
+    ok(env.as_op("sam").args(["reopen", &r, "--reason", "Incomplete answer"]));
     assert_eq!(env.show(&r)["status"], "in_progress");
 }
 
@@ -389,10 +228,7 @@ fn only_supervisors_and_admins_reopen() {
 fn a_production_database_ignores_aryz_operator_and_aryz_today() {
     let env = TestEnv::bare();
     env.ok(&["init"]);
-    let admin = env.json(&["operator", "list"])[0]["login"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = env.json(&["operator", "list"])[0]["login"].as_str().unwrap().to_string();
     env.ok(&["operator", "add", "cara", "--role", "clerk"]);
     // ARYZ_OPERATOR=nobody is ignored: this is still the OS login, an admin.
     let r = ok(env.as_op("nobody").env("ARYZ_TODAY", "2020-01-01").args([
@@ -411,9 +247,7 @@ fn a_production_database_ignores_aryz_operator_and_aryz_today() {
         "ARYZ_TODAY must not move the date of a production database"
     );
     // A clerk cannot pretend to be someone else either: cara's name does not lower the role.
-    ok(env
-        .as_op("cara")
-        .args(["operator", "add", "eve", "--role", "clerk"]));
+    ok(env.as_op("cara").args(["operator", "add", "eve", "--role", "clerk"]));
     // Demo data only go into a development database.
     let before = env.snapshot();
     assert_mentions(&env.fails(&["demo", "--requests", "5"]), &["dev-identity"]);
@@ -425,32 +259,15 @@ fn deadline_shows_every_deadline_with_its_arithmetic_without_a_database() {
     let env = TestEnv::bare();
     // (kind, received, binding due, explanation of the binding deadline ends with)
     let cases = [
-        (
-            "access",
-            "2026-03-02",
-            "2026-04-01",
-            "received Mon 02.03.2026 + 30 days = Wed 01.04.2026",
-        ),
+        ("access", "2026-03-02", "2026-04-01", "received Mon 02.03.2026 + 30 days = Wed 01.04.2026"),
         ("access", "2026-03-06", "2026-04-06", ""),
         ("access", "2025-12-02", "2026-01-12", ""),
         ("information", "2026-02-18", "2026-03-23", ""),
-        (
-            "complaint",
-            "2026-11-02",
-            "2026-12-02",
-            "received Mon 02.11.2026 + 30 days = Wed 02.12.2026",
-        ),
+        ("complaint", "2026-11-02", "2026-12-02", "received Mon 02.11.2026 + 30 days = Wed 02.12.2026"),
     ];
     for (kind, received, due, explained) in cases {
-        let v = json(env.aryz().args([
-            "--format",
-            "json",
-            "deadline",
-            "--kind",
-            kind,
-            "--received",
-            received,
-        ]));
+        let v =
+            json(env.aryz().args(["--format", "json", "deadline", "--kind", kind, "--received", received]));
         let deadlines = v["deadlines"].as_array().expect("deadlines");
         for d in deadlines {
             for key in ["rule", "due_on", "binding", "explanation"] {
@@ -461,17 +278,8 @@ fn deadline_shows_every_deadline_with_its_arithmetic_without_a_database() {
         assert_eq!(binding.len(), 1, "{v}");
         assert_eq!(binding[0]["rule"], "policy_30d");
         assert_eq!(binding[0]["due_on"], due, "{kind} received {received}: {v}");
-        assert!(
-            binding[0]["explanation"]
-                .as_str()
-                .unwrap()
-                .ends_with(explained),
-            "{v}"
-        );
-        let rules: Vec<&str> = deadlines
-            .iter()
-            .map(|d| d["rule"].as_str().unwrap())
-            .collect();
+        assert!(binding[0]["explanation"].as_str().unwrap().ends_with(explained), "{v}");
+        let rules: Vec<&str> = deadlines.iter().map(|d| d["rule"].as_str().unwrap()).collect();
         assert_eq!(
             rules.contains(&"law58_access_1w"),
             ["access", "information"].contains(&kind),
@@ -479,10 +287,7 @@ fn deadline_shows_every_deadline_with_its_arithmetic_without_a_database() {
         );
         assert!(rules.contains(&"law67_14wd"), "{rules:?}");
     }
-    assert!(
-        !env.db().exists(),
-        "deadline needs no database and makes none"
-    );
+    assert!(!env.db().exists(), "deadline needs no database and makes none");
     // The rolled ones say why.
     let v = json(env.aryz().args([
         "--format",
@@ -507,51 +312,20 @@ fn deadline_shows_every_deadline_with_its_arithmetic_without_a_database() {
         "--registered",
         "2026-11-04",
     ]));
-    let law67 = v["deadlines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["rule"] == "law67_14wd")
-        .unwrap();
-    assert!(
-        law67["explanation"]
-            .as_str()
-            .unwrap()
-            .contains("04.11.2026"),
-        "{law67}"
-    );
+    let law67 = v["deadlines"].as_array().unwrap().iter().find(|d| d["rule"] == "law67_14wd").unwrap();
+    assert!(law67["explanation"].as_str().unwrap().contains("04.11.2026"), "{law67}");
     assert_eq!(v["deadlines"][0]["due_on"], "2026-12-02");
     // Table and CSV.
     let t = env.ok(&["deadline", "--kind", "access", "--received", "2026-03-02"]);
-    assert!(
-        t.starts_with("RULE") && t.contains("policy_30d") && t.contains("binding"),
-        "{t}"
-    );
-    let c = env.ok(&[
-        "--format",
-        "csv",
-        "deadline",
-        "--kind",
-        "access",
-        "--received",
-        "2026-03-02",
-    ]);
-    assert!(
-        c.lines()
-            .nth(1)
-            .unwrap()
-            .starts_with("policy_30d,2026-04-01,binding,"),
-        "{c}"
-    );
+    assert!(t.starts_with("RULE") && t.contains("policy_30d") && t.contains("binding"), "{t}");
+    let c = env.ok(&["--format", "csv", "deadline", "--kind", "access", "--received", "2026-03-02"]);
+    assert!(c.lines().nth(1).unwrap().starts_with("policy_30d,2026-04-01,binding,"), "{c}");
 }
 
 #[test]
 fn calendar_lists_months_with_their_non_working_days() {
     let env = TestEnv::bare();
-    let v = json(
-        env.aryz()
-            .args(["--format", "json", "calendar", "--month", "2026-03"]),
-    );
+    let v = json(env.aryz().args(["--format", "json", "calendar", "--month", "2026-03"]));
     let months = v["months"].as_array().unwrap();
     assert_eq!(months.len(), 1);
     let m = &months[0];
@@ -559,10 +333,7 @@ fn calendar_lists_months_with_their_non_working_days() {
     assert_eq!(m["working_days"], 21, "22 weekdays less Orozo Ait");
     let days = m["non_working_days"].as_array().unwrap();
     let find = |date: &str| {
-        days.iter()
-            .find(|d| d["date"] == date)
-            .unwrap_or_else(|| panic!("{date} missing: {m}"))
-            .clone()
+        days.iter().find(|d| d["date"] == date).unwrap_or_else(|| panic!("{date} missing: {m}")).clone()
     };
     assert_eq!(find("2026-03-20")["name"], "Orozo Ait");
     assert_eq!(find("2026-03-20")["kind"], "holiday");
@@ -573,15 +344,9 @@ fn calendar_lists_months_with_their_non_working_days() {
             assert!(d.get(key).is_some(), "{d}");
         }
     }
-    assert!(
-        days.iter().all(|d| d["date"] != "2026-03-23"),
-        "Monday 23.03 is a working day"
-    );
+    assert!(days.iter().all(|d| d["date"] != "2026-03-23"), "Monday 23.03 is a working day");
     // January 2026: 1–9 Jan off.
-    let v = json(
-        env.aryz()
-            .args(["--format", "json", "calendar", "--month", "2026-01"]),
-    );
+    let v = json(env.aryz().args(["--format", "json", "calendar", "--month", "2026-01"]));
     let jan: Vec<&str> = v["months"][0]["non_working_days"]
         .as_array()
         .unwrap()
@@ -589,16 +354,10 @@ fn calendar_lists_months_with_their_non_working_days() {
         .map(|d| d["date"].as_str().unwrap())
         .collect();
     for day in 1..=9 {
-        assert!(
-            jan.contains(&format!("2026-01-{day:02}").as_str()),
-            "{day} Jan: {jan:?}"
-        );
+        assert!(jan.contains(&format!("2026-01-{day:02}").as_str()), "{day} Jan: {jan:?}");
     }
     // A year is twelve months; default is the current year.
-    let v = json(
-        env.aryz()
-            .args(["--format", "json", "calendar", "--year", "2026"]),
-    );
+    let v = json(env.aryz().args(["--format", "json", "calendar", "--year", "2026"]));
     assert_eq!(v["months"].as_array().unwrap().len(), 12);
     assert_eq!(v["months"][11]["month"], "2026-12");
     let v = json(env.aryz().args(["--format", "json", "calendar"]));
@@ -623,20 +382,11 @@ fn calendar_add_changes_later_deadlines_only() {
         "--basis",
         "Test resolution",
     ]);
-    assert!(
-        out.contains("02.12.2026") && out.contains("Test Holiday"),
-        "{out}"
-    );
+    assert!(out.contains("02.12.2026") && out.contains("Test Holiday"), "{out}");
     // aryz deadline rolls past it…
     let v = env.json(&["deadline", "--kind", "access", "--received", "2026-11-02"]);
     assert_eq!(v["deadlines"][0]["due_on"], "2026-12-03", "{v}");
-    assert!(
-        v["deadlines"][0]["explanation"]
-            .as_str()
-            .unwrap()
-            .contains("Test Holiday"),
-        "{v}"
-    );
+    assert!(v["deadlines"][0]["explanation"].as_str().unwrap().contains("Test Holiday"), "{v}");
     // …so does a request registered afterwards, while the earlier one keeps its deadline.
     let after = env.add(&["--received", "2026-11-02"]);
     assert_eq!(env.show(&after)["due_on"], "2026-12-03");
@@ -654,29 +404,13 @@ fn calendar_add_changes_later_deadlines_only() {
         Some(("holiday".into(), "Test Holiday".into()))
     );
     // A working Saturday: received Thu 05.11 + 30 days = Sat 05.12, no longer rolled.
-    env.ok(&[
-        "calendar",
-        "add",
-        "2026-12-05",
-        "--kind",
-        "working_day",
-        "--name",
-        "Working Saturday",
-    ]);
+    env.ok(&["calendar", "add", "2026-12-05", "--kind", "working_day", "--name", "Working Saturday"]);
     assert_eq!(
         env.json(&["deadline", "--kind", "access", "--received", "2026-11-05"])["deadlines"][0]["due_on"],
         "2026-12-05"
     );
     // An extra day off counts like a holiday.
-    env.ok(&[
-        "calendar",
-        "add",
-        "2026-12-10",
-        "--kind",
-        "extra_day_off",
-        "--name",
-        "Extra day off",
-    ]);
+    env.ok(&["calendar", "add", "2026-12-10", "--kind", "extra_day_off", "--name", "Extra day off"]);
     assert_eq!(
         env.json(&["deadline", "--kind", "access", "--received", "2026-11-10"])["deadlines"][0]["due_on"],
         "2026-12-11"

@@ -17,17 +17,10 @@ where
         .map(|w| {
             let env = Arc::clone(env);
             let make = Arc::clone(&make);
-            std::thread::spawn(move || {
-                (0..per_worker)
-                    .map(|i| ok(&mut make(&env, w, i)))
-                    .collect::<Vec<_>>()
-            })
+            std::thread::spawn(move || (0..per_worker).map(|i| ok(&mut make(&env, w, i))).collect::<Vec<_>>())
         })
         .collect();
-    handles
-        .into_iter()
-        .flat_map(|h| h.join().expect("worker thread"))
-        .collect()
+    handles.into_iter().flat_map(|h| h.join().expect("worker thread")).collect()
 }
 
 #[test]
@@ -36,40 +29,22 @@ fn parallel_adds_get_distinct_sequential_references_and_none_is_lost() {
     let (workers, per_worker) = (2, 30);
     let out = in_parallel(&env, workers, per_worker, |env, w, i| {
         let mut cmd = env.as_op(if w % 2 == 0 { "cara" } else { "carl" });
-        cmd.args([
-            "add",
-            "--kind",
-            "access",
-            "--pin",
-            PIN_MALE,
-            "--name",
-            &format!("Worker{w} Subject{i}"),
-        ]);
+        cmd.args(["add", "--kind", "access", "--pin", PIN_MALE, "--name", &format!("Worker{w} Subject{i}")]);
         cmd
     });
     let printed: Vec<String> = out.iter().map(|s| s.trim().to_string()).collect();
     printed.iter().for_each(|r| assert_reference(r));
     let distinct: BTreeSet<&String> = printed.iter().collect();
-    assert_eq!(
-        distinct.len(),
-        workers * per_worker,
-        "every reference distinct: {printed:?}"
-    );
+    assert_eq!(distinct.len(), workers * per_worker, "every reference distinct: {printed:?}");
     // Sequential: exactly 1..=60, no gaps.
-    let want: BTreeSet<String> = (1..=workers * per_worker)
-        .map(|n| format!("ARZ-2026-{n:06}"))
-        .collect();
+    let want: BTreeSet<String> = (1..=workers * per_worker).map(|n| format!("ARZ-2026-{n:06}")).collect();
     assert_eq!(distinct.into_iter().cloned().collect::<BTreeSet<_>>(), want);
     // All present, each with its own subject.
     let list = env.json(&["list", "--all", "--limit", "10000"]);
     let stored: BTreeSet<String> = refs(&list).into_iter().collect();
     assert_eq!(stored, want);
-    let names: BTreeSet<String> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["subject"]["name"].as_str().unwrap().to_string())
-        .collect();
+    let names: BTreeSet<String> =
+        list.as_array().unwrap().iter().map(|r| r["subject"]["name"].as_str().unwrap().to_string()).collect();
     assert_eq!(names.len(), workers * per_worker);
 }
 
@@ -105,10 +80,7 @@ fn parallel_answers_to_one_request_record_exactly_one() {
             let env = Arc::clone(&env);
             let r = r.clone();
             std::thread::spawn(move || {
-                env.aryz()
-                    .args(["respond", &r, "--outcome", "fulfilled"])
-                    .output()
-                    .unwrap()
+                env.aryz().args(["respond", &r, "--outcome", "fulfilled"]).output().unwrap()
             })
         })
         .collect();
@@ -120,11 +92,7 @@ fn parallel_answers_to_one_request_record_exactly_one() {
         assert_mentions(&line, &["cannot answer", "answered"]);
     }
     let kinds = event_kinds(&env.show(&r));
-    assert_eq!(
-        kinds.iter().filter(|k| *k == "responded").count(),
-        1,
-        "{kinds:?}"
-    );
+    assert_eq!(kinds.iter().filter(|k| *k == "responded").count(), 1, "{kinds:?}");
 }
 
 /// Several `init` at once on one path: one creates the database, the others are refused.
@@ -135,20 +103,11 @@ fn racing_inits(rounds: usize) -> Vec<String> {
         let handles: Vec<_> = (0..4)
             .map(|_| {
                 let env = Arc::clone(&env);
-                std::thread::spawn(move || {
-                    env.aryz()
-                        .args(["init", "--dev-identity"])
-                        .output()
-                        .unwrap()
-                })
+                std::thread::spawn(move || env.aryz().args(["init", "--dev-identity"]).output().unwrap())
             })
             .collect();
         let outs: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-        assert_eq!(
-            outs.iter().filter(|o| o.status.success()).count(),
-            1,
-            "exactly one init succeeds"
-        );
+        assert_eq!(outs.iter().filter(|o| o.status.success()).count(), 1, "exactly one init succeeds");
         for o in outs.iter().filter(|o| !o.status.success()) {
             refusals.push(check_failure("init", o));
         }

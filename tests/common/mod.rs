@@ -30,26 +30,16 @@ pub struct TestEnv {
 impl TestEnv {
     /// An empty directory, no database (for `init`, `deadline`, `calendar`…).
     pub fn bare() -> TestEnv {
-        TestEnv {
-            dir: tempfile::tempdir().expect("temp dir"),
-            admin: String::new(),
-        }
+        TestEnv { dir: tempfile::tempdir().expect("temp dir"), admin: String::new() }
     }
 
     /// A `--dev-identity` database whose first admin is the OS login.
     pub fn new() -> TestEnv {
         let mut env = TestEnv::bare();
-        env.aryz()
-            .args(["init", "--dev-identity"])
-            .assert()
-            .success();
+        env.aryz().args(["init", "--dev-identity"]).assert().success();
         let ops = env.json(&["operator", "list"]);
         let ops = ops.as_array().expect("operator list is an array");
-        assert_eq!(
-            ops.len(),
-            1,
-            "a new database has exactly one operator: {ops:?}"
-        );
+        assert_eq!(ops.len(), 1, "a new database has exactly one operator: {ops:?}");
         assert_eq!(ops[0]["role"], "admin");
         env.admin = ops[0]["login"].as_str().expect("login").to_string();
         env
@@ -58,33 +48,9 @@ impl TestEnv {
     /// A database with the admin plus a supervisor `sam` and clerks `cara` and `carl`.
     pub fn with_staff() -> TestEnv {
         let env = TestEnv::new();
-        env.ok(&[
-            "operator",
-            "add",
-            "sam",
-            "--role",
-            "supervisor",
-            "--name",
-            "Sam Supervisor",
-        ]);
-        env.ok(&[
-            "operator",
-            "add",
-            "cara",
-            "--role",
-            "clerk",
-            "--name",
-            "Cara Clerk",
-        ]);
-        env.ok(&[
-            "operator",
-            "add",
-            "carl",
-            "--role",
-            "clerk",
-            "--name",
-            "Carl Clerk",
-        ]);
+        env.ok(&["operator", "add", "sam", "--role", "supervisor", "--name", "Sam Supervisor"]);
+        env.ok(&["operator", "add", "cara", "--role", "clerk", "--name", "Cara Clerk"]);
+        env.ok(&["operator", "add", "carl", "--role", "clerk", "--name", "Carl Clerk"]);
         env
     }
 
@@ -177,21 +143,9 @@ impl TestEnv {
             .args(["--format", "json", "list", "--all", "--limit", "10000"])
             .output()
             .expect("run aryz");
-        assert!(
-            out.status.success(),
-            "snapshot failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let ops = self
-            .aryz()
-            .args(["--format", "json", "operator", "list"])
-            .output()
-            .expect("run aryz");
-        format!(
-            "{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&ops.stdout)
-        )
+        assert!(out.status.success(), "snapshot failed: {}", String::from_utf8_lossy(&out.stderr));
+        let ops = self.aryz().args(["--format", "json", "operator", "list"]).output().expect("run aryz");
+        format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&ops.stdout))
     }
 
     /// Writes `config.toml` in the config directory.
@@ -201,28 +155,19 @@ impl TestEnv {
 
     /// Installs a rules file equal to the shipped one but with extensions and pauses allowed.
     pub fn enable_extension_and_pause(&self) {
-        let shipped = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/assets/rules/deadlines.toml"
-        ))
-        .expect("shipped rules");
+        let shipped =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/rules/deadlines.toml"))
+                .expect("shipped rules");
         let rules = shipped
-            .replace(
-                "[extension]\nallowed = false",
-                "[extension]\nallowed = true",
-            )
+            .replace("[extension]\nallowed = false", "[extension]\nallowed = true")
             .replace("[pause]\nallowed = false", "[pause]\nallowed = true");
         assert!(
-            rules.contains("[extension]\nallowed = true")
-                && rules.contains("[pause]\nallowed = true"),
+            rules.contains("[extension]\nallowed = true") && rules.contains("[pause]\nallowed = true"),
             "shipped rules changed shape:\n{shipped}"
         );
         let path = self.dir.path().join("rules.toml");
         std::fs::write(&path, rules).expect("write rules");
-        self.write_config(&format!(
-            "rules_file = {:?}\n",
-            path.to_str().expect("utf-8 path")
-        ));
+        self.write_config(&format!("rules_file = {:?}\n", path.to_str().expect("utf-8 path")));
     }
 }
 
@@ -270,21 +215,10 @@ pub fn check_failure(what: &str, out: &Output) -> String {
         "expected exit 1 from {what}\nstdout: {}\nstderr: {stderr}",
         text(&out.stdout)
     );
-    assert_eq!(
-        text(&out.stdout),
-        "",
-        "a failure prints nothing on stdout: {what}"
-    );
+    assert_eq!(text(&out.stdout), "", "a failure prints nothing on stdout: {what}");
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "expected one line on stderr from {what}, got:\n{stderr}"
-    );
-    assert!(
-        lines[0].starts_with("aryz: error: "),
-        "stderr must start with 'aryz: error:': {stderr}"
-    );
+    assert_eq!(lines.len(), 1, "expected one line on stderr from {what}, got:\n{stderr}");
+    assert!(lines[0].starts_with("aryz: error: "), "stderr must start with 'aryz: error:': {stderr}");
     lines[0].to_string()
 }
 
@@ -350,11 +284,7 @@ pub fn have_sqlite3() -> bool {
 
 /// Runs SQL through the `sqlite3` shell on `db`; returns stdout.
 pub fn sqlite3(db: &Path, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("run sqlite3");
+    let out = std::process::Command::new("sqlite3").arg(db).arg(sql).output().expect("run sqlite3");
     assert!(out.status.success(), "sqlite3 {sql}: {}", text(&out.stderr));
     text(&out.stdout)
 }
@@ -363,11 +293,8 @@ pub fn sqlite3(db: &Path, sql: &str) -> String {
 pub fn days_between(a: &str, b: &str) -> i64 {
     fn days(s: &str) -> i64 {
         // Days since 0000-03-01 (civil-from-days inverse), enough to subtract dates.
-        let (y, m, d): (i64, i64, i64) = (
-            s[0..4].parse().unwrap(),
-            s[5..7].parse().unwrap(),
-            s[8..10].parse().unwrap(),
-        );
+        let (y, m, d): (i64, i64, i64) =
+            (s[0..4].parse().unwrap(), s[5..7].parse().unwrap(), s[8..10].parse().unwrap());
         let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
         365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d - 1
     }
