@@ -409,6 +409,17 @@ fn calendar_add_changes_later_deadlines_only() {
         env.json(&["deadline", "--kind", "access", "--received", "2026-11-05"])["deadlines"][0]["due_on"],
         "2026-12-05"
     );
+    // A holiday declared a working day: received Wed 18.02 + 30 days = Fri 20.03 (Orozo Ait)
+    // was rolled to Mon 23.03; now it stays.
+    assert_eq!(
+        env.json(&["deadline", "--kind", "access", "--received", "2026-02-18"])["deadlines"][0]["due_on"],
+        "2026-03-23"
+    );
+    env.ok(&["calendar", "add", "2026-03-20", "--kind", "working_day", "--name", "Orozo Ait moved"]);
+    assert_eq!(
+        env.json(&["deadline", "--kind", "access", "--received", "2026-02-18"])["deadlines"][0]["due_on"],
+        "2026-03-20"
+    );
     // An extra day off counts like a holiday.
     env.ok(&["calendar", "add", "2026-12-10", "--kind", "extra_day_off", "--name", "Extra day off"]);
     assert_eq!(

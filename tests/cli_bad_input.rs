@@ -44,6 +44,9 @@ fn check_cases(f: &Fixture, cases: &[(Vec<&str>, &[&str])]) {
     }
 }
 
+static LONG_NAME: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| "x".repeat(201));
+static LONG_TEXT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| "x".repeat(10_001));
+
 #[test]
 fn bad_add_is_refused_naming_the_field() {
     let f = fixture();
@@ -81,6 +84,8 @@ fn bad_add_is_refused_naming_the_field() {
         (add(&["--name", ""]), &["name", "required"]),
         (add(&["--name", "   "]), &["name", "required"]),
         (add(&["--name", "Test\u{1b}[2JSubject"]), &["name", "control characters"]),
+        (add(&["--name", &LONG_NAME]), &["name", "at most 200 characters"]),
+        (add(&["--description", &LONG_TEXT]), &["description", "at most 10000 characters"]),
         (add(&["--email", "not-an-e-mail"]), &["email"]),
         (add(&["--phone", "call me maybe"]), &["phone"]),
         (add(&["--birth-date", "2030-01-01"]), &["birth_date", "future"]),
@@ -111,6 +116,11 @@ fn bad_references_and_transitions_are_refused() {
         (vec!["note", "ARZ-2026-999999", "text"], &["no such request"]),
         (vec!["note", "nonsense", "text"], &["ref", "not a reference"]),
         (vec!["note", open, ""], &["text", "required"]),
+        (vec!["note", open, "ring\u{7}bell"], &["text", "control characters"]),
+        (
+            vec!["status", open, "awaiting_subject", "--reason", "a\u{1b}[2Jb"],
+            &["reason", "control characters"],
+        ),
         (vec!["status", "ARZ-2026-999999", "in_progress"], &["no such request"]),
         (vec!["status", open, "answered"], &["status", "cannot be set directly"]),
         (vec!["status", open, "new"], &["status", "cannot be set directly"]),

@@ -195,7 +195,7 @@ fn list_shows_open_requests_most_urgent_first_with_the_documented_json() {
                 assert!(d.get(key).is_some(), "deadline lacks {key}: {d}");
             }
         }
-        assert_eq!(r["subject"]["name"].as_str().unwrap().is_empty(), false);
+        assert!(!r["subject"]["name"].as_str().unwrap().is_empty());
         assert_eq!(r["subject"]["pin"], "**********2345", "lists mask the PIN");
         let days_left = days_between(TODAY, r["due_on"].as_str().unwrap());
         assert_eq!(r["days_left"], days_left, "{r}");
@@ -643,9 +643,15 @@ fn demo_fills_a_dev_database_with_consistent_overdue_requests() {
             );
         }
     }
+    // --limit caps the list; the default is 100.
+    assert_eq!(env.json(&["list", "--all", "--limit", "10"]).as_array().unwrap().len(), 10);
+    env.ok(&["demo", "--requests", "40", "--seed", "8"]);
+    assert_eq!(env.json(&["list", "--all"]).as_array().unwrap().len(), 100);
+    assert_eq!(env.json(&["list", "--all", "--limit", "10000"]).as_array().unwrap().len(), 120);
     // The same seed gives the same data.
     let other = TestEnv::new();
     other.ok(&["demo", "--requests", "80", "--seed", "7"]);
+    other.ok(&["demo", "--requests", "40", "--seed", "8"]);
     assert_eq!(
         refs(&env.json(&["list", "--all", "--limit", "10000"])),
         refs(&other.json(&["list", "--all", "--limit", "10000"]))
