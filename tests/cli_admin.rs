@@ -466,3 +466,76 @@ fn dates_outside_four_digit_years_are_refused() {
         assert_mentions(&e, &[field, "YYYY-MM-DD"]);
     }
 }
+
+#[test]
+fn the_readme_deadline_example_holds() {
+    let env = TestEnv::bare();
+    let v = json(env.aryz().args([
+        "--format",
+        "json",
+        "deadline",
+        "--kind",
+        "access",
+        "--received",
+        "2026-03-06",
+    ]));
+    let got: Vec<(String, String, bool)> = v["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().into(),
+                d["due_on"].as_str().unwrap().into(),
+                d["binding"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("policy_30d", "2026-04-06", true),
+        ("law58_access_1w", "2026-03-13", false),
+        ("law67_14wd", "2026-03-27", false),
+    ];
+    assert_eq!(got, want.map(|(r, d, b)| (r.to_string(), d.to_string(), b)));
+    let e = v["deadlines"][0]["explanation"].as_str().unwrap();
+    assert!(
+        e.ends_with(
+            "received Fri 06.03.2026 + 30 days = Sun 05.04.2026 (weekend) → next working day Mon 06.04.2026"
+        ),
+        "{e}"
+    );
+    let e = v["deadlines"][2]["explanation"].as_str().unwrap();
+    assert!(e.contains("skipping 20.03.2026 Orozo Ait"), "{e}");
+}
+
+#[test]
+fn the_config_file_chooses_the_database_and_a_relative_rules_file() {
+    let env = TestEnv::bare();
+    let db = env.path().join("office/aryz-office.sqlite3");
+    env.write_config(&format!("database = {:?}\n", db.to_str().unwrap()));
+    env.ok(&["init", "--dev-identity"]);
+    assert!(db.exists() && !env.db().exists(), "init used the configured database");
+    let r = env.add(&[]);
+    assert_eq!(refs(&env.json(&["list"])), vec![r.clone()]);
+    // --db wins over the configuration.
+    let other = env.path().join("other.sqlite3");
+    ok(env.aryz().arg("--db").arg(&other).args(["init", "--dev-identity"]));
+    assert!(
+        json(env.aryz().arg("--db").arg(&other).args(["--format", "json", "list"]))
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // A relative rules_file is read from the config directory.
+    let shipped =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/rules/deadlines.toml")).unwrap();
+    std::fs::write(env.path().join("rules.toml"), shipped.replace("length = 30", "length = 20")).unwrap();
+    env.write_config(&format!("database = {:?}\nrules_file = \"rules.toml\"\n", db.to_str().unwrap()));
+    let v = env.json(&["deadline", "--kind", "access", "--received", "2026-11-02"]);
+    assert_eq!(
+        v["deadlines"][0]["due_on"], "2026-11-23",
+        "received Mon 02.11 + 20 days = Sun 22.11 → Mon 23.11"
+    );
+    // Requests registered before keep their stored deadline.
+    assert_eq!(env.show(&r)["due_on"], "2026-12-24");
+}
