@@ -391,6 +391,12 @@ fn show_gives_the_full_record_and_its_timeline() {
     let open = env.add(&["--received", "2026-11-02"]);
     assert_eq!(env.json(&["show", &open, "--as-of", "2026-12-10"])["days_left"], -8);
     assert_eq!(env.json(&["show", &open, "--as-of", "2026-12-10"])["overdue"], true);
+    // CSV: one header line and one record.
+    let csv = env.ok(&["--format", "csv", "show", &open]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("ref,kind,status,channel,lang,received,registered,due"), "{csv}");
+    assert!(lines[1].starts_with(&format!("{open},access,new,salyk_app,ky,")), "{csv}");
     // References are case-insensitive.
     assert_eq!(env.show(&open.to_lowercase())["ref"], open.as_str());
 }
@@ -420,6 +426,8 @@ fn respond_with_each_outcome() {
     let env = TestEnv::with_staff();
     let grounds = env.json(&["grounds"]);
     let ground = grounds[0]["code"].as_str().unwrap().to_string();
+    let table = env.ok(&["grounds"]);
+    assert!(table.starts_with("CODE") && table.contains("art15_state_security"), "{table}");
     assert!(
         grounds.as_array().unwrap().iter().all(|g| g["citation"].as_str().is_some_and(|c| !c.is_empty()))
     );
@@ -570,6 +578,15 @@ fn extend_moves_the_binding_deadline_when_the_rules_allow_it() {
     let before = env.snapshot();
     assert_mentions(&env.fails(&["extend", &r, "--days", "5", "--reason", "Again"]), &["already extended"]);
     assert_eq!(env.snapshot(), before);
+    // A closed request cannot be extended.
+    let closed = env.add(&[]);
+    env.ok(&["respond", &closed, "--outcome", "fulfilled"]);
+    let before_closed = env.snapshot();
+    assert_mentions(
+        &env.fails(&["extend", &closed, "--days", "5", "--reason", "Late"]),
+        &["cannot extend", "answered"],
+    );
+    assert_eq!(env.snapshot(), before_closed);
     let r3 = env.add(&[]);
     let before3 = env.snapshot();
     assert_mentions(
