@@ -15,6 +15,8 @@ pub fn main(cli: Cli) -> ExitCode {
             crate::logging::info(&format!("{name}: ok"));
             ExitCode::SUCCESS
         }
+        // A closed pipe (`aryz list | head`) means the reader has all it wanted.
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             // The log gets the kind of error only: messages may quote what was typed.
             crate::logging::error(&format!("{name}: failed ({})", e.kind()));
@@ -31,14 +33,9 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Some(cmd) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let r = commands::run(&env, cmd, &mut out);
-            // A closed pipe (`aryz list | head`) is not an error worth a message.
-            match out.flush() {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
-                Ok(()) => {}
-            }
-            r
+            commands::run(&env, cmd, &mut out)?;
+            out.flush()?;
+            Ok(())
         }
         None => run_tui(&env),
     }

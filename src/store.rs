@@ -134,8 +134,11 @@ impl Store {
         )?;
         apply_key(&conn, key)?;
         let mut store = Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from) };
-        store.configure().map_err(|e| store.name_error(e))?;
+        // Check before configuring: a foreign file must be left exactly as it was (setting
+        // WAL mode would rewrite its header).
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store.check_is_aryz().map_err(|e| store.name_error(e))?;
+        store.configure().map_err(|e| store.name_error(e))?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
     }
@@ -147,37 +150,62 @@ impl Store {
 
     /// Creates a new database, encrypted with `key` when one is given.
     pub fn create_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
+        Store::create_with(path, key, |_| Ok(()))
+    }
+
+    /// Creates a database whole or not at all: it is built under a temporary name, `init`
+    /// (the first admin, the first audit entry) runs in it, and only then is it linked into
+    /// place. Another process never sees a half-made database, and of two `init`s racing
+    /// for one path exactly one wins; the other is told it already exists.
+    pub fn create_with<E: From<StoreError>>(
+        path: &Path,
+        key: Option<&str>,
+        init: impl FnOnce(&Tx<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Store, E> {
         if path.exists() {
             return Err(match Store::open_keyed(path, key) {
                 Ok(_) => StoreError::AlreadyExists(path.to_path_buf()),
                 Err(e) => e,
-            });
-        }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+            }
+            .into());
         }
         if key.is_some() && !cfg!(feature = "encryption") {
-            return Err(StoreError::EncryptionUnavailable);
+            return Err(StoreError::EncryptionUnavailable.into());
         }
-        let made = (|| {
-            let conn = Connection::open(path)?;
-            restrict_permissions(path);
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.creating", std::process::id()));
+        let remove = |p: &Path| {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut f = p.as_os_str().to_owned();
+                f.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(f));
+            }
+        };
+        remove(&tmp);
+        let built = (|| -> std::result::Result<(), E> {
+            let conn = Connection::open(&tmp).map_err(StoreError::from)?;
+            restrict_permissions(&tmp);
             apply_key(&conn, key)?;
-            let mut store = Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from) };
+            let mut store = Store { conn, path: Some(tmp.clone()), key: key.map(String::from) };
             store.configure()?;
             migrate::migrate(&mut store.conn)?;
-            Ok(store)
+            store.write(init)?;
+            // Back to a single file before it is linked into place.
+            store.conn.pragma_update(None, "journal_mode", "DELETE").map_err(StoreError::from)?;
+            Ok(())
         })();
-        if made.is_err() {
-            // Leave nothing half-made behind: the next `init` must find a clean slate.
-            for suffix in ["", "-wal", "-shm"] {
-                let mut p = path.as_os_str().to_owned();
-                p.push(suffix);
-                let _ = std::fs::remove_file(PathBuf::from(p));
+        let linked = built.and_then(|()| match std::fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(StoreError::AlreadyExists(path.to_path_buf()).into())
             }
-        }
-        made
+            Err(source) => Err(StoreError::Io { path: path.to_path_buf(), source }.into()),
+        });
+        remove(&tmp);
+        linked?;
+        Ok(Store::open_keyed(path, key)?)
     }
 
     /// A private in-memory database, for tests.

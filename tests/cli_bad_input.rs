@@ -383,7 +383,6 @@ fn another_programs_sqlite_database_is_refused() {
 }
 
 #[test]
-#[ignore = "BUG: opening a foreign SQLite file switches it to WAL mode before refusing it"]
 fn another_programs_sqlite_database_is_left_exactly_as_it_was() {
     if !have_sqlite3() {
         eprintln!("skipped: no sqlite3 shell");
@@ -404,7 +403,6 @@ fn another_programs_sqlite_database_is_left_exactly_as_it_was() {
 }
 
 #[test]
-#[ignore = "BUG: `aryz --db EMPTY_FILE list` writes a SQLite header into an empty file it refuses"]
 fn an_empty_file_is_refused_and_left_empty() {
     let env = TestEnv::bare();
     let empty = env.path().join("empty.db");

@@ -125,7 +125,6 @@ fn parallel_inits_create_one_working_database() {
 }
 
 #[test]
-#[ignore = "BUG: an init that loses a race says 'not an aryz database' or 'UNIQUE constraint failed: operators.login' instead of 'already exists'"]
 fn parallel_inits_that_lose_say_the_database_already_exists() {
     for line in racing_inits(5) {
         assert_mentions(&line, &["already exists"]);

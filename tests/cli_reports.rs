@@ -151,7 +151,6 @@ fn export_masks_personal_data_unless_a_supervisor_asks() {
 }
 
 #[test]
-#[ignore = "BUG: a refused export still prints the CSV header (or '[' in JSON) on stdout before the error"]
 fn a_refused_export_prints_nothing() {
     let env = TestEnv::with_staff();
     env.add(&[]);
@@ -205,7 +204,6 @@ fn export_to_a_file_is_private_and_complete() {
 }
 
 #[test]
-#[ignore = "BUG: `aryz export --output PATH_OF_THE_DATABASE` replaces the database with the export"]
 fn export_refuses_to_overwrite_the_database() {
     let env = TestEnv::new();
     env.add(&[]);

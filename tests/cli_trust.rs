@@ -138,7 +138,6 @@ fn retention_erases_personal_data_of_long_closed_requests_only() {
 }
 
 #[test]
-#[ignore = "BUG: `retention --dry-run` reports at most 500 requests (one batch) while the real run erases all"]
 fn retention_dry_run_counts_every_request_it_would_erase() {
     let env = TestEnv::new();
     env.ok(&["demo", "--requests", "1200", "--seed", "4"]);
@@ -267,7 +266,6 @@ fn read_one_line_then_close(env: &TestEnv, args: &[&str]) -> (Option<i32>, Strin
 }
 
 #[test]
-#[ignore = "BUG: `aryz list --all --limit 10000 | head -1` prints 'aryz: error: Broken pipe (os error 32)' and exits 1"]
 fn a_closed_pipe_is_not_an_error() {
     let env = TestEnv::new();
     env.ok(&["demo", "--requests", "1500", "--seed", "2"]);
