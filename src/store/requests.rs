@@ -465,3 +465,58 @@ impl Reader<'_> {
             .optional()?)
     }
 }
+
+impl Tx<'_> {
+    /// Sets the status and answer of a request written in bulk (demo data, imports of
+    /// history), without the version check of [`Tx::update_request`].
+    pub fn set_state(
+        &self,
+        id: RequestId,
+        status: Status,
+        outcome: Option<crate::domain::outcome::Outcome>,
+        ground: Option<&str>,
+        responded_on: Option<NaiveDate>,
+        closed_on: Option<NaiveDate>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE requests SET status = ?2, outcome = ?3, ground = ?4, responded_on = ?5, closed_on = ?6
+                 WHERE id = ?1",
+            )?
+            .execute(params![id.0, status.code(), outcome.map(|o| o.code()), ground, responded_on, closed_on])?;
+        Ok(())
+    }
+
+    pub fn put_actions(&self, id: RequestId, actions: &[(crate::domain::kind::DataCategory, CategoryAction)]) -> Result<()> {
+        for (cat, action) in actions {
+            self.tx
+                .prepare_cached("INSERT OR REPLACE INTO category_actions (request_id, category, action) VALUES (?1, ?2, ?3)")?
+                .execute(params![id.0, cat.code(), action.code()])?;
+        }
+        Ok(())
+    }
+
+    /// Stops keeping the search index current, for a bulk load in this transaction; pass
+    /// what it returns to [`Tx::rebuild_search_index`] before the transaction ends.
+    pub fn suspend_search_index(&self) -> Result<SuspendedIndex> {
+        // Keep the trigger's own text, so the schema stays defined by the migrations alone.
+        let sql: String = self.tx.query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'requests_fts_insert'",
+            [],
+            |r| r.get(0),
+        )?;
+        self.tx.execute_batch("DROP TRIGGER requests_fts_insert;")?;
+        Ok(SuspendedIndex(sql))
+    }
+
+    /// Rebuilds the search index from the requests and restores its trigger.
+    pub fn rebuild_search_index(&self, suspended: SuspendedIndex) -> Result<()> {
+        self.tx.execute_batch("INSERT INTO requests_fts (requests_fts) VALUES ('rebuild');")?;
+        self.tx.execute_batch(&suspended.0)?;
+        Ok(())
+    }
+}
+
+/// The search index's insert trigger, dropped for a bulk load.
+#[must_use = "the search index must be rebuilt before the transaction ends"]
+pub struct SuspendedIndex(String);
