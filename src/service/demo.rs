@@ -195,7 +195,10 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
     operators.extend(extra.iter().map(|l| (l.clone(), format!("{l} Demo-Clerk"), Role::Clerk)));
     for (login, name, role) in &operators {
         if tx.read().operator(login)?.is_none() {
-            tx.insert_operator(&Operator { login: login.clone(), name: name.clone(), role: *role, active: true }, now)?;
+            tx.insert_operator(
+                &Operator { login: login.clone(), name: name.clone(), role: *role, active: true },
+                now,
+            )?;
         }
     }
     let clerks: Vec<&str> = operators.iter().filter(|o| o.2 == Role::Clerk).map(|o| o.0.as_str()).collect();
@@ -230,7 +233,9 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
         };
         let mut events = vec![Event::new(EventKind::Created, actor, &at(d.registered))];
         if let Some(a) = assignee {
-            events.push(Event::new(EventKind::Assigned, "jyldyz", &at(d.registered)).change(None::<String>, Some(a)));
+            events.push(
+                Event::new(EventKind::Assigned, "jyldyz", &at(d.registered)).change(None::<String>, Some(a)),
+            );
         }
         let age = (today - received).num_days();
         // Old requests are mostly answered; a few were forgotten and are overdue now.
@@ -239,11 +244,17 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
             let late = rng.chance(12);
             let days = if late { 31 + rng.below(10) } else { 3 + rng.below(26) };
             let responded = received.checked_add_days(Days::new(days)).unwrap_or(today).min(today);
-            events.push(Event::new(EventKind::Note, who, &at(responded)).text("Checked the records in the tax database"));
+            events.push(
+                Event::new(EventKind::Note, who, &at(responded))
+                    .text("Checked the records in the tax database"),
+            );
             if rng.chance(5) {
                 state.status = Status::Withdrawn;
                 state.closed_on = Some(responded);
-                events.push(Event::new(EventKind::Withdrawn, who, &at(responded)).text("The subject withdrew the request by phone"));
+                events.push(
+                    Event::new(EventKind::Withdrawn, who, &at(responded))
+                        .text("The subject withdrew the request by phone"),
+                );
             } else {
                 let outcome = *rng.pick(&[
                     Outcome::Fulfilled,
@@ -262,27 +273,49 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
                     state.ground = Some("identity_not_established".into());
                 }
                 if d.new.kind.acts_on_categories() {
-                    let act = if outcome == Outcome::Refused { CategoryAction::Refused } else { CategoryAction::Done };
+                    let act = if outcome == Outcome::Refused {
+                        CategoryAction::Refused
+                    } else {
+                        CategoryAction::Done
+                    };
                     state.actions = d.new.categories.iter().map(|c| (*c, act)).collect();
                     if outcome == Outcome::Refused {
                         state.ground = Some("data_accurate".into());
                     }
                 }
-                events.push(Event::new(EventKind::Responded, who, &at(responded)).change(None::<String>, Some(outcome.code())));
+                events.push(
+                    Event::new(EventKind::Responded, who, &at(responded))
+                        .change(None::<String>, Some(outcome.code())),
+                );
             }
         } else if assignee.is_some() && rng.chance(75) {
             state.status = if rng.chance(25) { Status::AwaitingSubject } else { Status::InProgress };
             let on = d.registered.checked_add_days(Days::new(1)).unwrap_or(today).min(today);
-            events.push(Event::new(EventKind::StatusChanged, who, &at(on)).change(Some("new"), Some(state.status.code())));
+            events.push(
+                Event::new(EventKind::StatusChanged, who, &at(on))
+                    .change(Some("new"), Some(state.status.code())),
+            );
             if state.status == Status::AwaitingSubject {
-                events.push(Event::new(EventKind::Message, who, &at(on)).text("Asked the subject for a copy of the ID card"));
+                events.push(
+                    Event::new(EventKind::Message, who, &at(on))
+                        .text("Asked the subject for a copy of the ID card"),
+                );
             } else {
-                events.push(Event::new(EventKind::Note, who, &at(on)).text("Started the search in the archive"));
+                events.push(
+                    Event::new(EventKind::Note, who, &at(on)).text("Started the search in the archive"),
+                );
             }
         }
         let (id, _) = tx.insert_request(&d.new, d.registered, &deadlines, assignee, &at(d.registered))?;
         if state.status != Status::New {
-            tx.set_state(id, state.status, state.outcome, state.ground.as_deref(), state.responded_on, state.closed_on)?;
+            tx.set_state(
+                id,
+                state.status,
+                state.outcome,
+                state.ground.as_deref(),
+                state.responded_on,
+                state.closed_on,
+            )?;
             tx.put_actions(id, &state.actions)?;
         }
         for e in &events {

@@ -59,10 +59,10 @@ pub enum SortKey {
 impl SortKey {
     fn column(self) -> &'static str {
         match self {
-            SortKey::Due => "due_on",
-            SortKey::Received => "received_on",
-            SortKey::Reference => "ref",
-            SortKey::Closed => "closed_on",
+            SortKey::Due => "requests.due_on",
+            SortKey::Received => "requests.received_on",
+            SortKey::Reference => "requests.ref",
+            SortKey::Closed => "requests.closed_on",
         }
     }
 
@@ -142,41 +142,47 @@ fn where_clause(f: &ListFilter) -> Sql {
     let mut q = Sql { clauses: Vec::new(), params: Vec::new() };
     if f.statuses.is_empty() {
         if !f.all_statuses {
-            q.push("is_open = 1".into(), []);
+            q.push("requests.is_open = 1".into(), []);
         }
     } else {
         let ph = q.placeholders(f.statuses.len());
-        q.push(format!("status IN ({ph})"), f.statuses.iter().map(|s| text(s.code())));
+        q.push(format!("requests.status IN ({ph})"), f.statuses.iter().map(|s| text(s.code())));
+        // Lets the planner use the partial indexes of open and of closed requests.
+        if f.statuses.iter().all(|s| s.is_open()) {
+            q.push("requests.is_open = 1".into(), []);
+        } else if f.statuses.iter().all(|s| !s.is_open()) {
+            q.push("requests.is_open = 0".into(), []);
+        }
     }
     if !f.kinds.is_empty() {
         let ph = q.placeholders(f.kinds.len());
-        q.push(format!("kind IN ({ph})"), f.kinds.iter().map(|s| text(s.code())));
+        q.push(format!("requests.kind IN ({ph})"), f.kinds.iter().map(|s| text(s.code())));
     }
     if !f.channels.is_empty() {
         let ph = q.placeholders(f.channels.len());
-        q.push(format!("channel IN ({ph})"), f.channels.iter().map(|s| text(s.code())));
+        q.push(format!("requests.channel IN ({ph})"), f.channels.iter().map(|s| text(s.code())));
     }
     match &f.assignee {
         AssigneeFilter::Any => {}
         AssigneeFilter::Is(login) => {
             let ph = q.placeholders(1);
-            q.push(format!("assignee = {ph}"), [text(login.clone())]);
+            q.push(format!("requests.assignee = {ph}"), [text(login.clone())]);
         }
-        AssigneeFilter::Unassigned => q.push("assignee IS NULL".into(), []),
+        AssigneeFilter::Unassigned => q.push("requests.assignee IS NULL".into(), []),
     }
     if let Some(d) = f.overdue_as_of {
         // A paused request's clock stopped on the day of the pause.
         let ph = q.placeholders(1);
         q.push(
-            format!("is_open = 1 AND due_on < {ph} AND (paused_since IS NULL OR due_on < paused_since)"),
+            format!("requests.is_open = 1 AND requests.due_on < {ph} AND (requests.paused_since IS NULL OR requests.due_on < requests.paused_since)"),
             [text(d.to_string())],
         );
     }
     for (bound, op, col) in [
-        (f.due_from, ">=", "due_on"),
-        (f.due_to, "<=", "due_on"),
-        (f.received_from, ">=", "received_on"),
-        (f.received_to, "<=", "received_on"),
+        (f.due_from, ">=", "requests.due_on"),
+        (f.due_to, "<=", "requests.due_on"),
+        (f.received_from, ">=", "requests.received_on"),
+        (f.received_to, "<=", "requests.received_on"),
     ] {
         if let Some(d) = bound {
             let ph = q.placeholders(1);
@@ -185,14 +191,7 @@ fn where_clause(f: &ListFilter) -> Sql {
     }
     if let Some(pin) = &f.pin {
         let ph = q.placeholders(1);
-        q.push(format!("subject_pin = {ph}"), [text(pin.clone())]);
-    }
-    if let Some(query) = f.search.as_deref().and_then(fts_query) {
-        let ph = q.placeholders(1);
-        q.push(
-            format!("id IN (SELECT rowid FROM requests_fts WHERE requests_fts MATCH {ph})"),
-            [text(query)],
-        );
+        q.push(format!("requests.subject_pin = {ph}"), [text(pin.clone())]);
     }
     q
 }
@@ -253,25 +252,50 @@ impl Reader<'_> {
         Ok(r)
     }
 
-    /// One page of requests matching `f`, in `sort` order.
+    /// One page of requests matching `f`, in `sort` order. With a search, results come
+    /// newest first whatever `sort` says: the search index walks its matches from the
+    /// newest and stops at a page, where sorting every match by due date would read them all.
     pub fn list(&self, f: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
         let mut q = where_clause(f);
-        let col = sort.column();
-        let desc = sort.descending();
+        let search = f.search.as_deref().and_then(fts_query);
         // Paging back walks the index the other way and reverses the rows afterwards.
         let backwards = page.before.is_some() && page.after.is_none();
-        let ascending = desc == backwards;
-        if let Some(c) = page.after.as_ref().or(page.before.as_ref()) {
-            let op = if ascending { ">" } else { "<" };
-            let ph = q.placeholders(2);
-            q.push(format!("({col}, id) {op} ({ph})"), [text(c.key.clone()), Value::Integer(c.id)]);
-        }
-        let dir = if ascending { "ASC" } else { "DESC" };
+        let cursor = page.after.as_ref().or(page.before.as_ref());
         let limit = page.limit.clamp(1, 10_000);
-        let sql = format!(
-            "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, id {dir} LIMIT {limit}",
-            where_sql(&q)
-        );
+        let sql = match &search {
+            Some(m) => {
+                let ph = q.placeholders(1);
+                q.push(format!("requests_fts MATCH {ph}"), [text(m.clone())]);
+                if let Some(c) = cursor {
+                    let ph = q.placeholders(1);
+                    let op = if backwards { ">" } else { "<" };
+                    q.push(format!("requests_fts.rowid {op} {ph}"), [Value::Integer(c.id)]);
+                }
+                let dir = if backwards { "ASC" } else { "DESC" };
+                format!(
+                    "SELECT {REQUEST_COLUMNS} FROM requests_fts JOIN requests ON requests.id = requests_fts.rowid
+                     {} ORDER BY requests_fts.rowid {dir} LIMIT {limit}",
+                    where_sql(&q)
+                )
+            }
+            None => {
+                let col = sort.column();
+                let ascending = sort.descending() == backwards;
+                if let Some(c) = cursor {
+                    let op = if ascending { ">" } else { "<" };
+                    let ph = q.placeholders(2);
+                    q.push(
+                        format!("({col}, requests.id) {op} ({ph})"),
+                        [text(c.key.clone()), Value::Integer(c.id)],
+                    );
+                }
+                let dir = if ascending { "ASC" } else { "DESC" };
+                format!(
+                    "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, requests.id {dir} LIMIT {limit}",
+                    where_sql(&q)
+                )
+            }
+        };
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st
             .query_map(rusqlite::params_from_iter(q.params.iter()), request_from_row)?
@@ -284,8 +308,16 @@ impl Reader<'_> {
     }
 
     pub fn count(&self, f: &ListFilter) -> Result<i64> {
-        let q = where_clause(f);
-        let sql = format!("SELECT count(*) FROM requests {}", where_sql(&q));
+        let mut q = where_clause(f);
+        let from = match f.search.as_deref().and_then(fts_query) {
+            Some(m) => {
+                let ph = q.placeholders(1);
+                q.push(format!("requests_fts MATCH {ph}"), [text(m)]);
+                "requests_fts JOIN requests ON requests.id = requests_fts.rowid"
+            }
+            None => "requests",
+        };
+        let sql = format!("SELECT count(*) FROM {from} {}", where_sql(&q));
         Ok(self
             .conn
             .prepare_cached(&sql)?
@@ -487,7 +519,11 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn put_actions(&self, id: RequestId, actions: &[(crate::domain::kind::DataCategory, CategoryAction)]) -> Result<()> {
+    pub fn put_actions(
+        &self,
+        id: RequestId,
+        actions: &[(crate::domain::kind::DataCategory, CategoryAction)],
+    ) -> Result<()> {
         for (cat, action) in actions {
             self.tx
                 .prepare_cached("INSERT OR REPLACE INTO category_actions (request_id, category, action) VALUES (?1, ?2, ?3)")?
