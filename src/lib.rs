@@ -7,3 +7,5 @@ pub mod store;
 pub mod config;
 pub mod paths;
 pub mod service;
+pub mod tui;
+pub mod i18n;
