@@ -76,7 +76,9 @@ impl Config {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(source) => return Err(ConfigError::Io { path: path.to_path_buf(), source }),
+            Err(source) => {
+                return Err(ConfigError::Io { path: path.to_path_buf(), source });
+            }
         };
         Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })
     }
@@ -108,7 +110,8 @@ impl Config {
             None => Ok(RuleSet::shipped()),
             Some(p) => {
                 let path = if p.is_absolute() { p.clone() } else { config_dir.join(p) };
-                let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io { path: path.clone(), source })?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ConfigError::Io { path: path.clone(), source })?;
                 RuleSet::parse(&text).map_err(|m| ConfigError::Invalid { path, message: one_line(&m) })
             }
         }
@@ -118,7 +121,11 @@ impl Config {
 /// toml's messages span several lines (with a caret under the error); keep the first line
 /// and the line with the source, so a CLI error stays one line.
 fn one_line(msg: &str) -> String {
-    msg.lines().map(str::trim).filter(|l| !l.is_empty() && !l.chars().all(|c| c == '|' || c == '^' || c == ' ')).collect::<Vec<_>>().join(" ")
+    msg.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '|' || c == '^' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn parse_offset(s: &str) -> Option<FixedOffset> {
@@ -145,7 +152,8 @@ mod tests {
         let c = Config::parse("").unwrap();
         assert_eq!(c, Config::default());
         assert_eq!(c.offset().unwrap().local_minus_utc(), 6 * 3600);
-        let c = Config::parse("utc_offset = \"-03:30\"\ndue_soon_working_days = 3\n[keys]\nquit = \"x\"\n").unwrap();
+        let c = Config::parse("utc_offset = \"-03:30\"\ndue_soon_working_days = 3\n[keys]\nquit = \"x\"\n")
+            .unwrap();
         assert_eq!(c.offset().unwrap().local_minus_utc(), -(3 * 3600 + 1800));
         assert_eq!(c.keys["quit"].keys(), vec!["x"]);
     }

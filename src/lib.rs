@@ -2,10 +2,13 @@
 //!
 //! Layers, each depending only on the ones below: `cli`/`tui` → `service` → `store` → `domain`.
 
-pub mod domain;
-pub mod store;
+pub mod app;
+pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod domain;
 pub mod paths;
 pub mod service;
+pub mod store;
 pub mod tui;
 pub mod i18n;

@@ -1,3 +1,7 @@
-fn main() {
-    println!("aryz");
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    aryz::app::main(aryz::cli::Cli::parse())
 }

@@ -9,6 +9,7 @@ mod error;
 mod intake;
 mod login;
 mod queries;
+mod report;
 mod respond;
 mod workflow;
 
@@ -20,6 +21,7 @@ pub use clock::Clock;
 pub use error::{Error, Result};
 pub use login::os_login;
 pub use queries::{Detail, RequestView};
+pub use report::{Digest, DigestGroup, DigestItem, Report, month_range};
 pub use workflow::StatusTarget;
 
 use crate::config::Config;
@@ -71,7 +73,13 @@ impl Session {
     }
 
     /// A session on an open store, as `login`. Refuses unknown and disabled operators.
-    pub fn with_store(store: Store, login: &str, rules: RuleSet, clock: Clock, settings: Settings) -> Result<Session> {
+    pub fn with_store(
+        store: Store,
+        login: &str,
+        rules: RuleSet,
+        clock: Clock,
+        settings: Settings,
+    ) -> Result<Session> {
         let operator = match store.read().operator(login)? {
             Some(op) if op.active => op,
             Some(_) => return Err(Error::DisabledOperator(login.to_string())),
@@ -80,7 +88,16 @@ impl Session {
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         let mut calendar = Calendar::shipped();
         calendar.extend(store.read().calendar_entries()?);
-        Ok(Session { store, operator, rules, calendar, grounds: default_grounds(), clock, settings, dev_identity })
+        Ok(Session {
+            store,
+            operator,
+            rules,
+            calendar,
+            grounds: default_grounds(),
+            clock,
+            settings,
+            dev_identity,
+        })
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -147,7 +164,9 @@ pub(crate) fn check_may_work(op: &Operator, r: &SubjectRequest, action: &'static
         return Ok(());
     }
     match &r.assignee {
-        Some(a) if a != &op.login => Err(Error::NotYours { reference: r.reference.clone(), assignee: a.clone(), action }),
+        Some(a) if a != &op.login => {
+            Err(Error::NotYours { reference: r.reference.clone(), assignee: a.clone(), action })
+        }
         _ => Ok(()),
     }
 }

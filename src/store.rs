@@ -12,6 +12,7 @@ mod migrate;
 mod operators;
 mod requests;
 mod row;
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,6 +24,7 @@ pub use events::{Event, EventKind};
 pub use migrate::SCHEMA_VERSION;
 pub use operators::Operator;
 pub use requests::{AssigneeFilter, Counts, Cursor, ListFilter, Page, SortKey, fts_query};
+pub use stats::{GroupBy, ReportRow};
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;
@@ -38,7 +40,9 @@ pub enum StoreError {
     AlreadyExists(PathBuf),
     #[error("{0}: not an aryz database")]
     NotAryz(PathBuf),
-    #[error("the database has schema version {found}, newer than this aryz knows ({known}); use a newer aryz")]
+    #[error(
+        "the database has schema version {found}, newer than this aryz knows ({known}); use a newer aryz"
+    )]
     TooNew { found: i64, known: i64 },
     #[error("the database is locked by another aryz process; gave up after {} s, try again", BUSY_TIMEOUT.as_secs())]
     Busy,
@@ -97,7 +101,8 @@ impl Store {
             });
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
         }
         let conn = Connection::open(path)?;
         restrict_permissions(path);
@@ -154,10 +159,8 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+        let tx =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let out = f(&Tx { tx: &tx })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)
@@ -191,7 +194,9 @@ impl Store {
             }
         }
         let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for r in st.query_map([], |r| Ok(format!("foreign key broken in table {}", r.get::<_, String>(0)?)))? {
+        for r in
+            st.query_map([], |r| Ok(format!("foreign key broken in table {}", r.get::<_, String>(0)?)))?
+        {
             out.push(r?);
         }
         Ok(out)

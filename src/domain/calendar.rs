@@ -120,11 +120,7 @@ impl Calendar {
         self.entries.get(&date)
     }
 
-    pub fn entries_between(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> impl Iterator<Item = &CalendarEntry> {
+    pub fn entries_between(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = &CalendarEntry> {
         self.entries.range(from..=to).map(|(_, e)| e)
     }
 
@@ -231,8 +227,18 @@ mod tests {
     #[test]
     fn shipped_calendar_has_the_known_days() {
         let cal = Calendar::shipped();
-        for day in ["2026-01-01", "2026-01-07", "2026-01-08", "2026-01-09", "2026-03-20",
-                    "2026-05-01", "2026-05-08", "2026-08-31", "2025-03-21", "2025-06-06"] {
+        for day in [
+            "2026-01-01",
+            "2026-01-07",
+            "2026-01-08",
+            "2026-01-09",
+            "2026-03-20",
+            "2026-05-01",
+            "2026-05-08",
+            "2026-08-31",
+            "2025-03-21",
+            "2025-06-06",
+        ] {
             assert!(!cal.is_working_day(d(day)), "{day} should be a day off");
         }
         for day in ["2026-02-23", "2026-04-07", "2026-11-09", "2026-01-12"] {
@@ -278,12 +284,17 @@ mod tests {
         assert_eq!(month_days(2024, 2).count(), 29);
         assert_eq!(month_days(2026, 13).count(), 0);
         // January 2026: 31 days, 9 weekend days, 1–9 Jan off of which 7 on weekdays.
-        assert_eq!(cal.working_days_in_month(2026, 1), 31 - 9 - 7 + 0);
+        assert_eq!(cal.working_days_in_month(2026, 1), 31 - 9 - 7);
     }
 
     #[test]
     fn bad_calendar_files_name_the_problem() {
         assert!(parse_calendar("[[entry]]\ndate = \"2026-01-01\"\nkind = \"party\"\nname = \"x\"").is_err());
-        assert!(parse_calendar("[[entry]]\ndate = \"2026-01-05\"\nuntil = \"2026-01-01\"\nkind = \"holiday\"\nname = \"x\"").is_err());
+        assert!(
+            parse_calendar(
+                "[[entry]]\ndate = \"2026-01-05\"\nuntil = \"2026-01-01\"\nkind = \"holiday\"\nname = \"x\""
+            )
+            .is_err()
+        );
     }
 }

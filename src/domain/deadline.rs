@@ -154,10 +154,8 @@ impl RuleSet {
         registered: NaiveDate,
         cal: &Calendar,
     ) -> Vec<Deadline> {
-        let mut out: Vec<Deadline> = self
-            .rules_for(kind)
-            .map(|r| r.compute(received, registered, cal))
-            .collect();
+        let mut out: Vec<Deadline> =
+            self.rules_for(kind).map(|r| r.compute(received, registered, cal)).collect();
         out.sort_by_key(|d| (!d.binding, d.due_on));
         out
     }
@@ -182,11 +180,19 @@ impl DeadlineRule {
         let (due_on, arithmetic) = match self.unit {
             Unit::CalendarDays => {
                 let raw = start.checked_add_days(Days::new(n.into())).unwrap_or(start);
-                roll_explained(raw, cal, &format!("{label} {} + {n} {}", date_wd(start), plural(n, "day", "days")))
+                roll_explained(
+                    raw,
+                    cal,
+                    &format!("{label} {} + {n} {}", date_wd(start), plural(n, "day", "days")),
+                )
             }
             Unit::Weeks => {
                 let raw = start.checked_add_days(Days::new(u64::from(n) * 7)).unwrap_or(start);
-                roll_explained(raw, cal, &format!("{label} {} + {n} {}", date_wd(start), plural(n, "week", "weeks")))
+                roll_explained(
+                    raw,
+                    cal,
+                    &format!("{label} {} + {n} {}", date_wd(start), plural(n, "week", "weeks")),
+                )
             }
             Unit::WorkingDays => {
                 let (end, skipped) = cal.add_working_days(start, n);
@@ -247,7 +253,8 @@ fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
 /// extensions and by the end of a pause. Returns the new date and its explanation.
 pub fn shift_deadline(due: NaiveDate, days: u32, cal: &Calendar, why: &str) -> (NaiveDate, String) {
     let raw = due.checked_add_days(Days::new(days.into())).unwrap_or(due);
-    let (d, s) = roll_explained(raw, cal, &format!("due {} + {days} {}", date_wd(due), plural(days, "day", "days")));
+    let (d, s) =
+        roll_explained(raw, cal, &format!("due {} + {days} {}", date_wd(due), plural(days, "day", "days")));
     (d, format!("{why}: {s}"))
 }
 
@@ -296,11 +303,7 @@ mod tests {
     fn binding(kind: RequestKind, received: &str) -> Deadline {
         let rules = RuleSet::shipped();
         let cal = Calendar::shipped();
-        rules
-            .deadlines(kind, d(received), d(received), &cal)
-            .into_iter()
-            .find(|x| x.binding)
-            .unwrap()
+        rules.deadlines(kind, d(received), d(received), &cal).into_iter().find(|x| x.binding).unwrap()
     }
 
     #[test]
@@ -341,7 +344,11 @@ mod tests {
     #[test]
     fn explanation_shows_the_arithmetic() {
         let dl = binding(RequestKind::Access, "2026-03-02");
-        assert!(dl.explanation.ends_with("received Mon 02.03.2026 + 30 days = Wed 01.04.2026"), "{}", dl.explanation);
+        assert!(
+            dl.explanation.ends_with("received Mon 02.03.2026 + 30 days = Wed 01.04.2026"),
+            "{}",
+            dl.explanation
+        );
         let rolled = binding(RequestKind::Access, "2026-03-06");
         assert!(
             rolled.explanation.contains("= Sun 05.04.2026 (weekend) → next working day Mon 06.04.2026"),
@@ -349,7 +356,11 @@ mod tests {
             rolled.explanation
         );
         let holiday = binding(RequestKind::Access, "2026-02-18");
-        assert!(holiday.explanation.contains("(Orozo Ait) → next working day Mon 23.03.2026"), "{}", holiday.explanation);
+        assert!(
+            holiday.explanation.contains("(Orozo Ait) → next working day Mon 23.03.2026"),
+            "{}",
+            holiday.explanation
+        );
     }
 
     #[test]

@@ -91,7 +91,11 @@ impl Passport {
 
 /// Normalises and checks a document string. `ID 1234567`, `id1234567` → `ID1234567`.
 /// Anything else is kept as a foreign document, with a warning.
-pub fn parse_passport(doc: &str, today: NaiveDate, issued_on: Option<NaiveDate>) -> Result<(Passport, Vec<FieldWarning>), FieldError> {
+pub fn parse_passport(
+    doc: &str,
+    today: NaiveDate,
+    issued_on: Option<NaiveDate>,
+) -> Result<(Passport, Vec<FieldWarning>), FieldError> {
     let trimmed = doc.trim();
     if trimmed.is_empty() {
         return Err(field_error("passport", "is empty"));
@@ -107,7 +111,10 @@ pub fn parse_passport(doc: &str, today: NaiveDate, issued_on: Option<NaiveDate>)
         match &upper[..2] {
             "ID" | "AC" => {}
             "AN" => warnings.push(warning("passport", "series AN (2004 ID card) was withdrawn in 2024")),
-            other => warnings.push(warning("passport", &format!("series '{other}' is not a known Kyrgyz series (ID, AC, AN)"))),
+            other => warnings.push(warning(
+                "passport",
+                &format!("series '{other}' is not a known Kyrgyz series (ID, AC, AN)"),
+            )),
         }
         upper
     } else {
@@ -157,7 +164,8 @@ mod tests {
 
     #[test]
     fn pin_hard_rules() {
-        for bad in ["", "1234567890123", "123456789012345", "1234567890123a", "１２３４５６７８９０１２３４"] {
+        for bad in ["", "1234567890123", "123456789012345", "1234567890123a", "１２３４５６７８９０１２３４"]
+        {
             let e = validate_pin(bad, None, d(TODAY)).unwrap_err();
             assert_eq!(e.field, "pin", "{bad}");
         }

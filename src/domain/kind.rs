@@ -18,10 +18,7 @@ code_enum!(
 impl RequestKind {
     /// Kinds whose answer records, per data category, what was done.
     pub fn acts_on_categories(self) -> bool {
-        matches!(
-            self,
-            RequestKind::Correction | RequestKind::Blocking | RequestKind::Destruction
-        )
+        matches!(self, RequestKind::Correction | RequestKind::Blocking | RequestKind::Destruction)
     }
 }
 

@@ -48,9 +48,7 @@ pub fn default_grounds() -> Vec<RefusalGround> {
 
 /// Parses a grounds file; the error names the line.
 pub fn parse_grounds(text: &str) -> Result<Vec<RefusalGround>, String> {
-    toml::from_str::<GroundsFile>(text)
-        .map(|f| f.ground)
-        .map_err(|e| e.to_string())
+    toml::from_str::<GroundsFile>(text).map(|f| f.ground).map_err(|e| e.to_string())
 }
 
 /// The answer to a request as a clerk records it, before validation.
@@ -77,10 +75,7 @@ impl Response {
             || self.actions.iter().any(|(_, a)| *a == CategoryAction::Refused);
         match &self.ground {
             None if self.outcome == Outcome::Refused => {
-                return Err(field_error(
-                    "ground",
-                    "a refusal must name its ground (see `aryz grounds`)",
-                ));
+                return Err(field_error("ground", "a refusal must name its ground (see `aryz grounds`)"));
             }
             Some(code) if !grounds.iter().any(|g| &g.code == code) => {
                 let known: Vec<&str> = grounds.iter().map(|g| g.code.as_str()).collect();
@@ -90,10 +85,7 @@ impl Response {
                 ));
             }
             Some(_) if !partly_refused => {
-                return Err(field_error(
-                    "ground",
-                    "a ground is only recorded when something is refused",
-                ));
+                return Err(field_error("ground", "a ground is only recorded when something is refused"));
             }
             _ => {}
         }
@@ -163,7 +155,10 @@ mod tests {
         let code = grounds[0].code.clone();
         let (rec, today) = (d("2026-03-01"), d("2026-03-20"));
         let k = RequestKind::Access;
-        assert_eq!(resp(Outcome::Refused, None).validate(k, rec, today, &grounds).unwrap_err().field, "ground");
+        assert_eq!(
+            resp(Outcome::Refused, None).validate(k, rec, today, &grounds).unwrap_err().field,
+            "ground"
+        );
         assert!(resp(Outcome::Refused, Some("nonsense")).validate(k, rec, today, &grounds).is_err());
         assert!(resp(Outcome::Refused, Some(&code)).validate(k, rec, today, &grounds).is_ok());
         assert!(resp(Outcome::Fulfilled, Some(&code)).validate(k, rec, today, &grounds).is_err());

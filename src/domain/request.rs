@@ -9,7 +9,7 @@ use super::identity::{Passport, validate_email, validate_phone, validate_pin};
 use super::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind};
 use super::outcome::{CategoryAction, Outcome};
 use super::status::Status;
-use super::validation::{FieldError, FieldWarning, check_len, check_line, field_error, warning, MAX_TEXT};
+use super::validation::{FieldError, FieldWarning, MAX_TEXT, check_len, check_line, field_error, warning};
 
 /// Database identity of a request (never shown; the reference is what people use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -201,7 +201,11 @@ mod tests {
             identity: IdentityMethod::ESignature,
             categories: vec![DataCategory::Income],
             description: String::new(),
-            subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
+            subject: Subject {
+                name: "Test Subject".into(),
+                pin: "21503199012345".into(),
+                ..Subject::default()
+            },
         }
     }
 

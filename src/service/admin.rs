@@ -20,7 +20,10 @@ pub fn init_database(path: &Path, dev_identity: bool, clock: &Clock) -> Result<(
     store.write(|tx| -> Result<()> {
         tx.set_meta(DEV_IDENTITY_KEY, if dev_identity { "1" } else { "0" })?;
         tx.set_meta("created_at", &now)?;
-        tx.insert_operator(&Operator { login: login.clone(), name: String::new(), role: Role::Admin, active: true }, &now)?;
+        tx.insert_operator(
+            &Operator { login: login.clone(), name: String::new(), role: Role::Admin, active: true },
+            &now,
+        )?;
         tx.audit(&now, &login, "init", "", if dev_identity { "dev_identity" } else { "" })?;
         Ok(())
     })?;
@@ -68,7 +71,9 @@ impl Session {
             return Err(Error::Invalid(field_error("login", "an admin cannot disable their own login")));
         }
         self.write(|tx, ctx| {
-            let mut op = tx.read().operator(login)?.ok_or_else(|| Error::Invalid(field_error("login", &format!("operator '{login}' is not known"))))?;
+            let mut op = tx.read().operator(login)?.ok_or_else(|| {
+                Error::Invalid(field_error("login", &format!("operator '{login}' is not known")))
+            })?;
             op.active = false;
             tx.update_operator(&op)?;
             tx.audit(&ctx.now, ctx.login, "operator_disable", login, "")?;
@@ -78,7 +83,13 @@ impl Session {
 
     /// Adds or replaces a calendar entry. Stored deadlines are not recomputed: history is
     /// never rewritten silently.
-    pub fn add_calendar_entry(&mut self, date: NaiveDate, kind: DayKind, name: &str, basis: &str) -> Result<CalendarEntry> {
+    pub fn add_calendar_entry(
+        &mut self,
+        date: NaiveDate,
+        kind: DayKind,
+        name: &str,
+        basis: &str,
+    ) -> Result<CalendarEntry> {
         self.require(Role::Admin, "change the calendar")?;
         if name.trim().is_empty() {
             return Err(Error::Invalid(field_error("name", "is required")));
@@ -96,7 +107,13 @@ impl Session {
         };
         self.write(|tx, ctx| {
             tx.put_calendar_entry(&entry, ctx.login, &ctx.now)?;
-            tx.audit(&ctx.now, ctx.login, "calendar_add", &date.to_string(), &format!("{kind}: {}", entry.name))?;
+            tx.audit(
+                &ctx.now,
+                ctx.login,
+                "calendar_add",
+                &date.to_string(),
+                &format!("{kind}: {}", entry.name),
+            )?;
             Ok(())
         })?;
         self.calendar.extend([entry.clone()]);

@@ -17,7 +17,10 @@ impl Clock {
 
     /// A clock stopped on `today`, for tests and demos.
     pub fn fixed(today: NaiveDate) -> Clock {
-        Clock { offset: FixedOffset::east_opt(6 * 3600).unwrap_or(FixedOffset::east_opt(0).expect("zero offset")), fixed_today: Some(today) }
+        Clock {
+            offset: FixedOffset::east_opt(6 * 3600).unwrap_or(FixedOffset::east_opt(0).expect("zero offset")),
+            fixed_today: Some(today),
+        }
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -38,7 +41,9 @@ impl Clock {
 /// `ARYZ_TODAY=YYYY-MM-DD` fixes the date; honoured only on `--dev-identity` databases.
 pub fn env_today() -> Result<Option<NaiveDate>> {
     match std::env::var("ARYZ_TODAY") {
-        Ok(s) if !s.trim().is_empty() => crate::domain::format::parse_date("ARYZ_TODAY", &s).map(Some).map_err(Error::from),
+        Ok(s) if !s.trim().is_empty() => {
+            crate::domain::format::parse_date("ARYZ_TODAY", &s).map(Some).map_err(Error::from)
+        }
         _ => Ok(None),
     }
 }

@@ -5,7 +5,6 @@
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::domain::calendar::Calendar;
-use crate::domain::deadline::RuleSet;
 use crate::domain::identity::Passport;
 use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
 use crate::domain::outcome::{CategoryAction, Outcome};
@@ -13,7 +12,7 @@ use crate::domain::request::{NewRequest, Subject};
 use crate::domain::status::Status;
 use crate::store::{Event, EventKind, Operator, Tx};
 
-use super::{Error, Result, Session};
+use super::{Ctx, Error, Result, Session};
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same data.
 pub struct Rng(u64);
@@ -47,16 +46,44 @@ impl Rng {
 }
 
 const SURNAMES_M: &[&str] = &[
-    "Asanov", "Toktogulov", "Bekmuratov", "Sydykov", "Osmonov", "Abdyldaev", "Mamytov", "Kadyrov",
-    "Жумабеков", "Сатыбалдиев", "Өмүрбеков", "Үсөнов", "Ноорузбаев", "Иванов", "Ким",
+    "Asanov",
+    "Toktogulov",
+    "Bekmuratov",
+    "Sydykov",
+    "Osmonov",
+    "Abdyldaev",
+    "Mamytov",
+    "Kadyrov",
+    "Жумабеков",
+    "Сатыбалдиев",
+    "Өмүрбеков",
+    "Үсөнов",
+    "Ноорузбаев",
+    "Иванов",
+    "Ким",
 ];
 const SURNAMES_F: &[&str] = &[
-    "Asanova", "Toktogulova", "Bekmuratova", "Sydykova", "Osmonova", "Abdyldaeva", "Mamytova",
-    "Жумабекова", "Сатыбалдиева", "Өмүрбекова", "Үсөнова", "Ноорузбаева", "Иванова", "Ким",
+    "Asanova",
+    "Toktogulova",
+    "Bekmuratova",
+    "Sydykova",
+    "Osmonova",
+    "Abdyldaeva",
+    "Mamytova",
+    "Жумабекова",
+    "Сатыбалдиева",
+    "Өмүрбекова",
+    "Үсөнова",
+    "Ноорузбаева",
+    "Иванова",
+    "Ким",
 ];
-const NAMES_M: &[&str] = &["Aibek", "Nurlan", "Bakyt", "Эрлан", "Тилек", "Азамат", "Сергей", "Үмөт", "Мирлан"];
-const NAMES_F: &[&str] = &["Aigul", "Nurzat", "Cholpon", "Айгерим", "Жылдыз", "Гүлнара", "Елена", "Нуриза", "Бермет"];
-const STREETS: &[&str] = &["Chui Ave", "Manas Ave", "Ibraimov St", "Токтогул көч.", "Киев көч.", "Жибек Жолу пр."];
+const NAMES_M: &[&str] =
+    &["Aibek", "Nurlan", "Bakyt", "Эрлан", "Тилек", "Азамат", "Сергей", "Үмөт", "Мирлан"];
+const NAMES_F: &[&str] =
+    &["Aigul", "Nurzat", "Cholpon", "Айгерим", "Жылдыз", "Гүлнара", "Елена", "Нуриза", "Бермет"];
+const STREETS: &[&str] =
+    &["Chui Ave", "Manas Ave", "Ibraimov St", "Токтогул көч.", "Киев көч.", "Жибек Жолу пр."];
 const TOWNS: &[&str] = &["Bishkek", "Osh", "Karakol", "Talas", "Naryn", "Жалал-Абад", "Токмок"];
 
 /// Demo operators: (login, name, role). Synthetic.
@@ -135,7 +162,14 @@ fn draft(rng: &mut Rng, today: NaiveDate, span_days: u64, cal: &Calendar) -> Dra
     Draft {
         new: NewRequest {
             kind,
-            channel: *rng.pick(&[Channel::SalykApp, Channel::SalykApp, Channel::ESignatureDocument, Channel::Email, Channel::Post, Channel::InPerson]),
+            channel: *rng.pick(&[
+                Channel::SalykApp,
+                Channel::SalykApp,
+                Channel::ESignatureDocument,
+                Channel::Email,
+                Channel::Post,
+                Channel::InPerson,
+            ]),
             lang: *rng.pick(&[Language::Ky, Language::Ky, Language::Ru, Language::Ru, Language::En]),
             received_on: received,
             identity: *rng.pick(IdentityMethod::ALL),
@@ -148,11 +182,15 @@ fn draft(rng: &mut Rng, today: NaiveDate, span_days: u64, cal: &Calendar) -> Dra
 }
 
 /// Inserts `n` requests, their events and a final audit entry, in one transaction.
-pub(crate) fn insert_demo(tx: &Tx<'_>, n: usize, seed: u64, today: NaiveDate, now: &str, actor: &str, rules: &RuleSet, cal: &Calendar) -> Result<usize> {
+pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Result<usize> {
+    let (today, now, actor, rules, cal) = (ctx.today, ctx.now.as_str(), ctx.login, ctx.rules, ctx.calendar);
     let mut rng = Rng::new(seed);
     for (login, name, role) in DEMO_OPERATORS {
         if tx.read().operator(login)?.is_none() {
-            tx.insert_operator(&Operator { login: (*login).into(), name: (*name).into(), role: *role, active: true }, now)?;
+            tx.insert_operator(
+                &Operator { login: (*login).into(), name: (*name).into(), role: *role, active: true },
+                now,
+            )?;
         }
     }
     let clerks: Vec<&str> = DEMO_OPERATORS.iter().filter(|o| o.2 == Role::Clerk).map(|o| o.0).collect();
@@ -161,14 +199,19 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, n: usize, seed: u64, today: NaiveDate, no
     // References follow the order of receipt, as they would in the office.
     drafts.sort_by_key(|d| d.new.received_on);
     for d in &drafts {
-        let at = |day: NaiveDate| format!("{day}T{:02}:{:02}:00+06:00", 9 + rng_hour(&d.new.subject.pin, day), 10);
+        let at =
+            |day: NaiveDate| format!("{day}T{:02}:{:02}:00+06:00", 9 + rng_hour(&d.new.subject.pin, day), 10);
         let deadlines = rules.deadlines(d.new.kind, d.new.received_on, d.registered, cal);
         let assignee = (!rng.chance(8)).then(|| *rng.pick(&clerks));
-        let (id, reference) = tx.insert_request(&d.new, d.registered, &deadlines, assignee, &at(d.registered))?;
+        let (id, reference) =
+            tx.insert_request(&d.new, d.registered, &deadlines, assignee, &at(d.registered))?;
         tx.insert_event(id, &Event::new(EventKind::Created, actor, &at(d.registered)))?;
         let mut r = tx.read().request_by_id(id)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
         if let Some(a) = assignee {
-            tx.insert_event(id, &Event::new(EventKind::Assigned, "jyldyz", &at(d.registered)).change(None::<String>, Some(a)))?;
+            tx.insert_event(
+                id,
+                &Event::new(EventKind::Assigned, "jyldyz", &at(d.registered)).change(None::<String>, Some(a)),
+            )?;
         }
         let age = (today - d.new.received_on).num_days();
         let who = assignee.unwrap_or("jyldyz");
@@ -181,9 +224,21 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, n: usize, seed: u64, today: NaiveDate, no
             if rng.chance(5) {
                 r.status = Status::Withdrawn;
                 r.closed_on = Some(responded);
-                tx.insert_event(id, &Event::new(EventKind::Withdrawn, who, &at(responded)).text("The subject withdrew the request by phone"))?;
+                tx.insert_event(
+                    id,
+                    &Event::new(EventKind::Withdrawn, who, &at(responded))
+                        .text("The subject withdrew the request by phone"),
+                )?;
             } else {
-                let outcome = *rng.pick(&[Outcome::Fulfilled, Outcome::Fulfilled, Outcome::Fulfilled, Outcome::PartiallyFulfilled, Outcome::Refused, Outcome::NoData, Outcome::Referred]);
+                let outcome = *rng.pick(&[
+                    Outcome::Fulfilled,
+                    Outcome::Fulfilled,
+                    Outcome::Fulfilled,
+                    Outcome::PartiallyFulfilled,
+                    Outcome::Refused,
+                    Outcome::NoData,
+                    Outcome::Referred,
+                ]);
                 r.status = Status::Answered;
                 r.outcome = Some(outcome);
                 r.responded_on = Some(responded);
@@ -193,21 +248,51 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, n: usize, seed: u64, today: NaiveDate, no
                     r.ground = Some("identity_not_established".into());
                 }
                 if d.new.kind.acts_on_categories() {
-                    r.actions = d.new.categories.iter().map(|c| (*c, if outcome == Outcome::Refused { CategoryAction::Refused } else { CategoryAction::Done })).collect();
+                    r.actions = d
+                        .new
+                        .categories
+                        .iter()
+                        .map(|c| {
+                            (
+                                *c,
+                                if outcome == Outcome::Refused {
+                                    CategoryAction::Refused
+                                } else {
+                                    CategoryAction::Done
+                                },
+                            )
+                        })
+                        .collect();
                     if outcome == Outcome::Refused {
                         r.ground = Some("data_accurate".into());
                     }
                 }
                 r.response_text = "Reply sent (demo)".into();
-                tx.insert_event(id, &Event::new(EventKind::Note, who, &at(responded)).text("Checked the records in the tax database"))?;
-                tx.insert_event(id, &Event::new(EventKind::Responded, who, &at(responded)).change(None::<String>, Some(outcome.code())))?;
+                tx.insert_event(
+                    id,
+                    &Event::new(EventKind::Note, who, &at(responded))
+                        .text("Checked the records in the tax database"),
+                )?;
+                tx.insert_event(
+                    id,
+                    &Event::new(EventKind::Responded, who, &at(responded))
+                        .change(None::<String>, Some(outcome.code())),
+                )?;
             }
         } else if assignee.is_some() && rng.chance(75) {
             r.status = if rng.chance(25) { Status::AwaitingSubject } else { Status::InProgress };
             let on = d.registered.checked_add_days(Days::new(1)).unwrap_or(today).min(today);
-            tx.insert_event(id, &Event::new(EventKind::StatusChanged, who, &at(on)).change(Some("new"), Some(r.status.code())))?;
+            tx.insert_event(
+                id,
+                &Event::new(EventKind::StatusChanged, who, &at(on))
+                    .change(Some("new"), Some(r.status.code())),
+            )?;
             if r.status == Status::AwaitingSubject {
-                tx.insert_event(id, &Event::new(EventKind::Message, who, &at(on)).text("Asked the subject for a copy of the ID card"))?;
+                tx.insert_event(
+                    id,
+                    &Event::new(EventKind::Message, who, &at(on))
+                        .text("Asked the subject for a copy of the ID card"),
+                )?;
             }
         }
         if r.status != Status::New {
@@ -226,14 +311,19 @@ impl Session {
     /// Fills a `--dev-identity` database with `n` synthetic requests.
     pub fn demo(&mut self, n: usize, seed: u64) -> Result<usize> {
         if !self.dev_identity {
-            return Err(Error::Config("demo data goes only into a database created with `aryz init --dev-identity`".into()));
+            return Err(Error::Config(
+                "demo data goes only into a database created with `aryz init --dev-identity`".into(),
+            ));
         }
         self.require(Role::Admin, "load demo data")?;
         if n == 0 || n > 10_000_000 {
-            return Err(Error::Invalid(crate::domain::validation::field_error("requests", "must be between 1 and 10000000")));
+            return Err(Error::Invalid(crate::domain::validation::field_error(
+                "requests",
+                "must be between 1 and 10000000",
+            )));
         }
         self.write(|tx, ctx| {
-            let count = insert_demo(tx, n, seed, ctx.today, &ctx.now, ctx.login, ctx.rules, ctx.calendar)?;
+            let count = insert_demo(tx, ctx, n, seed)?;
             tx.audit(&ctx.now, ctx.login, "demo", "", &format!("{count} synthetic requests, seed {seed}"))?;
             Ok(count)
         })

@@ -16,7 +16,9 @@ pub enum Error {
     Forbidden { login: String, role: Role, action: &'static str },
     #[error("{reference} is assigned to '{assignee}'; only they or a supervisor may {action} it")]
     NotYours { reference: String, assignee: String, action: &'static str },
-    #[error("operator '{0}' is not known to this database; an admin adds it with `aryz operator add {0} --role clerk`")]
+    #[error(
+        "operator '{0}' is not known to this database; an admin adds it with `aryz operator add {0} --role clerk`"
+    )]
     UnknownOperator(String),
     #[error("operator '{0}' is disabled; an admin re-enables it with `aryz operator add {0} --role ROLE`")]
     DisabledOperator(String),
@@ -30,7 +32,10 @@ pub enum Error {
 
 impl From<crate::domain::code::UnknownCode> for Error {
     fn from(e: crate::domain::code::UnknownCode) -> Self {
-        Error::Invalid(FieldError { field: e.field.to_string(), rule: format!("unknown value '{}' (expected one of: {})", e.value, e.allowed) })
+        Error::Invalid(FieldError {
+            field: e.field.to_string(),
+            rule: format!("unknown value '{}' (expected one of: {})", e.value, e.allowed),
+        })
     }
 }
 

@@ -38,14 +38,25 @@ impl Session {
             if let Some(a) = assignee {
                 match tx.read().operator(a)? {
                     Some(op) if op.active => {}
-                    _ => return Err(Error::Invalid(crate::domain::validation::field_error("assignee", &format!("'{a}' is not an active operator")))),
+                    _ => {
+                        return Err(Error::Invalid(crate::domain::validation::field_error(
+                            "assignee",
+                            &format!("'{a}' is not an active operator"),
+                        )));
+                    }
                 }
             }
             let (id, reference) = tx.insert_request(new, ctx.today, &deadlines, assignee, &ctx.now)?;
             let binding = deadlines.iter().find(|d| d.binding).map(|d| d.due_on.to_string());
-            tx.insert_event(id, &Event::new(EventKind::Created, ctx.login, &ctx.now).change(None::<String>, binding))?;
+            tx.insert_event(
+                id,
+                &Event::new(EventKind::Created, ctx.login, &ctx.now).change(None::<String>, binding),
+            )?;
             if let Some(a) = assignee {
-                tx.insert_event(id, &Event::new(EventKind::Assigned, ctx.login, &ctx.now).change(None::<String>, Some(a)))?;
+                tx.insert_event(
+                    id,
+                    &Event::new(EventKind::Assigned, ctx.login, &ctx.now).change(None::<String>, Some(a)),
+                )?;
             }
             tx.audit(&ctx.now, ctx.login, "register", &reference, &format!("kind={}", new.kind))?;
             tx.read().request_by_id(id)?.ok_or(Error::NotFound(reference))

@@ -22,7 +22,9 @@ pub fn os_login() -> Result<String> {
                     return Ok(name);
                 }
             }
-            Err(Error::Config(format!("cannot find the login name of user id {uid} in the system's user database")))
+            Err(Error::Config(format!(
+                "cannot find the login name of user id {uid} in the system's user database"
+            )))
         }
     }
     #[cfg(not(unix))]

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{Urgency, due_soon_limit, urgency};
 use crate::domain::identity::mask_pin;
 use crate::domain::request::{SubjectRequest, parse_reference};
@@ -22,9 +23,19 @@ pub struct RequestView<'a> {
 
 impl<'a> RequestView<'a> {
     pub fn new(session: &Session, request: &'a SubjectRequest, today: NaiveDate) -> RequestView<'a> {
+        RequestView::with(&session.calendar, session.settings.due_soon_working_days, request, today)
+    }
+
+    /// Same as [`RequestView::new`] from the calendar and the due-soon window alone.
+    pub fn with(
+        cal: &Calendar,
+        soon_working_days: u32,
+        request: &'a SubjectRequest,
+        today: NaiveDate,
+    ) -> RequestView<'a> {
         let urgency = request.is_open().then(|| {
             let as_of = request.pause.as_ref().map_or(today, |p| p.since.min(today));
-            urgency(request.due_on, as_of, session.settings.due_soon_working_days, &session.calendar)
+            urgency(request.due_on, as_of, soon_working_days, cal)
         });
         RequestView { request, today, urgency }
     }
@@ -133,7 +144,11 @@ impl Session {
         let events = read.events(request.id)?;
         let related = read
             .list(
-                &ListFilter { pin: Some(request.subject.pin.clone()), all_statuses: true, ..ListFilter::default() },
+                &ListFilter {
+                    pin: Some(request.subject.pin.clone()),
+                    all_statuses: true,
+                    ..ListFilter::default()
+                },
                 SortKey::Received,
                 &Page { limit: 20, ..Page::default() },
             )?

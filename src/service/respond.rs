@@ -1,8 +1,8 @@
 //! Recording the answer to a request: outcome, refusal ground, per-category actions.
 
 use crate::domain::outcome::Response;
-use crate::domain::status::Transition;
 use crate::domain::request::SubjectRequest;
+use crate::domain::status::Transition;
 use crate::store::{Event, EventKind};
 
 use super::workflow::save;
@@ -11,7 +11,12 @@ use super::{Error, Result, Session, check_may_work};
 impl Session {
     /// Answers a request. The response is validated against its kind, its dates and the
     /// known refusal grounds before anything is written.
-    pub fn respond(&mut self, reference: &str, response: &Response, expected_version: Option<i64>) -> Result<SubjectRequest> {
+    pub fn respond(
+        &mut self,
+        reference: &str,
+        response: &Response,
+        expected_version: Option<i64>,
+    ) -> Result<SubjectRequest> {
         let me = self.operator.clone();
         let grounds = self.grounds.clone();
         self.write(|tx, ctx| {
@@ -27,10 +32,14 @@ impl Session {
                 Event::new(EventKind::Responded, ctx.login, &ctx.now)
                     .change(None::<String>, Some(response.outcome.code()))
                     .text(response.text.clone()),
-                Event::new(EventKind::StatusChanged, ctx.login, &ctx.now).change(Some(r.status.code()), Some(new.code())),
+                Event::new(EventKind::StatusChanged, ctx.login, &ctx.now)
+                    .change(Some(r.status.code()), Some(new.code())),
             ];
             if let Some(p) = &r.pause {
-                events.push(Event::new(EventKind::Resumed, ctx.login, &ctx.now).text(format!("answered while paused since {}", p.since)));
+                events.push(
+                    Event::new(EventKind::Resumed, ctx.login, &ctx.now)
+                        .text(format!("answered while paused since {}", p.since)),
+                );
             }
             let in_time = response.responded_on <= r.due_on;
             let detail = format!("{} ({})", response.outcome, if in_time { "in time" } else { "late" });

@@ -25,7 +25,9 @@ impl std::str::FromStr for StatusTarget {
             "awaiting_subject" => Ok(StatusTarget::AwaitingSubject),
             other => Err(Error::Invalid(field_error(
                 "status",
-                &format!("'{other}' cannot be set directly (expected in_progress or awaiting_subject; use respond, withdraw or reopen for the others)"),
+                &format!(
+                    "'{other}' cannot be set directly (expected in_progress or awaiting_subject; use respond, withdraw or reopen for the others)"
+                ),
             ))),
         }
     }
@@ -75,12 +77,22 @@ pub(crate) fn save(
 impl Session {
     /// Assigns a request. Supervisors assign anything to anyone; a clerk may only take an
     /// unassigned request (or one already theirs) for themselves.
-    pub fn assign(&mut self, reference: &str, login: &str, expected_version: Option<i64>) -> Result<SubjectRequest> {
+    pub fn assign(
+        &mut self,
+        reference: &str,
+        login: &str,
+        expected_version: Option<i64>,
+    ) -> Result<SubjectRequest> {
         self.assign_many(&[reference.to_string()], login, expected_version).map(|mut v| v.remove(0))
     }
 
     /// Assigns several requests in one transaction: all of them or none.
-    pub fn assign_many(&mut self, references: &[String], login: &str, expected_version: Option<i64>) -> Result<Vec<SubjectRequest>> {
+    pub fn assign_many(
+        &mut self,
+        references: &[String],
+        login: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Vec<SubjectRequest>> {
         let me = self.operator.clone();
         if login != me.login {
             self.require(Role::Supervisor, "assign requests to others")?;
@@ -91,24 +103,47 @@ impl Session {
         self.write(|tx, ctx| {
             match tx.read().operator(login)? {
                 Some(op) if op.active => {}
-                Some(_) => return Err(Error::Invalid(field_error("login", &format!("operator '{login}' is disabled")))),
-                None => return Err(Error::Invalid(field_error("login", &format!("operator '{login}' is not known")))),
+                Some(_) => {
+                    return Err(Error::Invalid(field_error(
+                        "login",
+                        &format!("operator '{login}' is disabled"),
+                    )));
+                }
+                None => {
+                    return Err(Error::Invalid(field_error(
+                        "login",
+                        &format!("operator '{login}' is not known"),
+                    )));
+                }
             }
             let mut out = Vec::new();
             for reference in references {
                 let mut r = Session::load(tx, reference)?;
                 if !r.is_open() {
-                    return Err(Error::Transition { reference: r.reference, action: "assign", status: r.status });
+                    return Err(Error::Transition {
+                        reference: r.reference,
+                        action: "assign",
+                        status: r.status,
+                    });
                 }
                 check_may_work(&me, &r, "reassign")?;
                 if r.assignee.as_deref() == Some(login) {
                     out.push(r);
                     continue;
                 }
-                let ev = Event::new(EventKind::Assigned, ctx.login, &ctx.now).change(r.assignee.clone(), Some(login));
+                let ev = Event::new(EventKind::Assigned, ctx.login, &ctx.now)
+                    .change(r.assignee.clone(), Some(login));
                 let detail = format!("{} → {login}", r.assignee.as_deref().unwrap_or("-"));
                 r.assignee = Some(login.to_string());
-                out.push(save(tx, ctx, &r, if references.len() == 1 { expected_version } else { None }, &[ev], "assign", &detail)?);
+                out.push(save(
+                    tx,
+                    ctx,
+                    &r,
+                    if references.len() == 1 { expected_version } else { None },
+                    &[ev],
+                    "assign",
+                    &detail,
+                )?);
             }
             Ok(out)
         })
@@ -125,7 +160,13 @@ impl Session {
     }
 
     /// Moves a request to `in_progress` or `awaiting_subject`.
-    pub fn set_status(&mut self, reference: &str, target: StatusTarget, reason: &str, expected_version: Option<i64>) -> Result<SubjectRequest> {
+    pub fn set_status(
+        &mut self,
+        reference: &str,
+        target: StatusTarget,
+        reason: &str,
+        expected_version: Option<i64>,
+    ) -> Result<SubjectRequest> {
         let reason = reason.trim().to_string();
         check_len("reason", &reason, MAX_TEXT)?;
         self.with_request(reference, "change the status of", expected_version, |mut r, ctx| {
@@ -144,11 +185,18 @@ impl Session {
     }
 
     /// Closes a request the subject withdrew.
-    pub fn withdraw(&mut self, reference: &str, reason: &str, expected_version: Option<i64>) -> Result<SubjectRequest> {
+    pub fn withdraw(
+        &mut self,
+        reference: &str,
+        reason: &str,
+        expected_version: Option<i64>,
+    ) -> Result<SubjectRequest> {
         let reason = required_text("reason", reason)?;
         self.with_request(reference, "withdraw", expected_version, |mut r, ctx| {
             let new = transition(&r, Transition::Withdraw, "withdraw")?;
-            let ev = Event::new(EventKind::Withdrawn, ctx.login, &ctx.now).change(Some(r.status.code()), Some(new.code())).text(reason.clone());
+            let ev = Event::new(EventKind::Withdrawn, ctx.login, &ctx.now)
+                .change(Some(r.status.code()), Some(new.code()))
+                .text(reason.clone());
             r.status = new;
             r.closed_on = Some(ctx.today);
             r.pause = None;
@@ -158,12 +206,19 @@ impl Session {
 
     /// Reopens an answered or withdrawn request (supervisors), with a reason. The stored
     /// deadlines stay: a reopened request that is past due is overdue.
-    pub fn reopen(&mut self, reference: &str, reason: &str, expected_version: Option<i64>) -> Result<SubjectRequest> {
+    pub fn reopen(
+        &mut self,
+        reference: &str,
+        reason: &str,
+        expected_version: Option<i64>,
+    ) -> Result<SubjectRequest> {
         self.require(Role::Supervisor, "reopen requests")?;
         let reason = required_text("reason", reason)?;
         self.with_request(reference, "reopen", expected_version, |mut r, ctx| {
             let new = transition(&r, Transition::Reopen, "reopen")?;
-            let ev = Event::new(EventKind::Reopened, ctx.login, &ctx.now).change(Some(r.status.code()), Some(new.code())).text(reason.clone());
+            let ev = Event::new(EventKind::Reopened, ctx.login, &ctx.now)
+                .change(Some(r.status.code()), Some(new.code()))
+                .text(reason.clone());
             let detail = format!("{} → {new}", r.status);
             r.status = new;
             r.closed_on = None;
@@ -178,13 +233,22 @@ impl Session {
     }
 
     /// Extends the binding deadline by `days`, when the rules allow extensions.
-    pub fn extend(&mut self, reference: &str, days: u32, reason: &str, expected_version: Option<i64>) -> Result<SubjectRequest> {
+    pub fn extend(
+        &mut self,
+        reference: &str,
+        days: u32,
+        reason: &str,
+        expected_version: Option<i64>,
+    ) -> Result<SubjectRequest> {
         let policy = self.rules.extension.clone();
         if !policy.allowed {
             return Err(Error::NotAllowedByRules("extensions are not allowed by the deadline rules in force (rules file: [extension] allowed = false)".into()));
         }
         if days == 0 || days > policy.max_days {
-            return Err(Error::Invalid(field_error("days", &format!("must be between 1 and {}", policy.max_days))));
+            return Err(Error::Invalid(field_error(
+                "days",
+                &format!("must be between 1 and {}", policy.max_days),
+            )));
         }
         let reason = required_text("reason", reason)?;
         self.with_request(reference, "extend", expected_version, |mut r, ctx| {
@@ -192,9 +256,13 @@ impl Session {
                 return Err(Error::Transition { reference: r.reference, action: "extend", status: r.status });
             }
             if r.extensions >= policy.max_times {
-                return Err(Error::NotAllowedByRules(format!("{}: already extended {} time(s), the rules allow {}", r.reference, r.extensions, policy.max_times)));
+                return Err(Error::NotAllowedByRules(format!(
+                    "{}: already extended {} time(s), the rules allow {}",
+                    r.reference, r.extensions, policy.max_times
+                )));
             }
-            let (new_due, why) = shift_deadline(r.due_on, days, ctx.calendar, &format!("extension ({reason})"));
+            let (new_due, why) =
+                shift_deadline(r.due_on, days, ctx.calendar, &format!("extension ({reason})"));
             let ev = deadline_event(ctx, &r, new_due, &why);
             let detail = format!("{} → {new_due}", r.due_on);
             move_binding_deadline(&mut r, new_due, &why);
@@ -210,7 +278,13 @@ impl Session {
             return Err(Error::NotAllowedByRules("pausing the clock is not allowed by the deadline rules in force (rules file: [pause] allowed = false)".into()));
         }
         if !policy.categories.iter().any(|c| c == category) {
-            return Err(Error::Invalid(field_error("category", &format!("unknown pause category '{category}' (expected one of: {})", policy.categories.join(", ")))));
+            return Err(Error::Invalid(field_error(
+                "category",
+                &format!(
+                    "unknown pause category '{category}' (expected one of: {})",
+                    policy.categories.join(", ")
+                ),
+            )));
         }
         let reason = required_text("reason", reason)?;
         let category = category.to_string();
@@ -221,7 +295,9 @@ impl Session {
             if r.pause.is_some() {
                 return Err(Error::NotAllowedByRules(format!("{} is already paused", r.reference)));
             }
-            let ev = Event::new(EventKind::Paused, ctx.login, &ctx.now).change(None::<String>, Some(category.clone())).text(reason.clone());
+            let ev = Event::new(EventKind::Paused, ctx.login, &ctx.now)
+                .change(None::<String>, Some(category.clone()))
+                .text(reason.clone());
             r.pause = Some(Pause { since: ctx.today, category: category.clone(), reason: reason.clone() });
             Ok((vec![ev], "pause", category.clone(), r))
         })
@@ -234,8 +310,15 @@ impl Session {
                 return Err(Error::NotAllowedByRules(format!("{} is not paused", r.reference)));
             };
             let days = (ctx.today - p.since).num_days().max(0) as u32;
-            let (new_due, why) = shift_deadline(r.due_on, days, ctx.calendar, &format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category));
-            let mut events = vec![Event::new(EventKind::Resumed, ctx.login, &ctx.now).text(format!("{days} day(s) paused"))];
+            let (new_due, why) = shift_deadline(
+                r.due_on,
+                days,
+                ctx.calendar,
+                &format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category),
+            );
+            let mut events = vec![
+                Event::new(EventKind::Resumed, ctx.login, &ctx.now).text(format!("{days} day(s) paused")),
+            ];
             if new_due != r.due_on {
                 events.push(deadline_event(ctx, &r, new_due, &why));
             }

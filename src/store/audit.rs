@@ -32,7 +32,15 @@ pub struct AuditProblem {
     pub problem: String,
 }
 
-fn entry_hash(prev: &str, id: i64, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> String {
+fn entry_hash(
+    prev: &str,
+    id: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> String {
     let mut h = Sha256::new();
     // Length-prefixed fields, so that moving text between fields changes the hash.
     for part in [prev, &id.to_string(), at, actor, action, target, detail] {
@@ -78,14 +86,26 @@ impl Reader<'_> {
             let e = from_row(row)?;
             n += 1;
             if e.id != expected_id {
-                return Ok((n, Some(AuditProblem { id: expected_id, problem: format!("entry {expected_id} is missing") })));
+                return Ok((
+                    n,
+                    Some(AuditProblem {
+                        id: expected_id,
+                        problem: format!("entry {expected_id} is missing"),
+                    }),
+                ));
             }
             if e.prev_hash != prev {
                 return Ok((n, Some(AuditProblem { id: e.id, problem: "does not follow the previous entry (an entry before it was changed, removed or inserted)".into() })));
             }
             let h = entry_hash(&e.prev_hash, e.id, &e.at, &e.actor, &e.action, &e.target, &e.detail);
             if h != e.hash {
-                return Ok((n, Some(AuditProblem { id: e.id, problem: "its content was changed after it was written".into() })));
+                return Ok((
+                    n,
+                    Some(AuditProblem {
+                        id: e.id,
+                        problem: "its content was changed after it was written".into(),
+                    }),
+                ));
             }
             prev = e.hash;
             expected_id += 1;
@@ -98,7 +118,13 @@ impl Reader<'_> {
         if let Some(head) = head {
             let want = format!("{}:{}", expected_id - 1, prev);
             if head != want {
-                return Ok((n, Some(AuditProblem { id: expected_id, problem: "entries at the end of the log are missing".into() })));
+                return Ok((
+                    n,
+                    Some(AuditProblem {
+                        id: expected_id,
+                        problem: "entries at the end of the log are missing".into(),
+                    }),
+                ));
             }
         }
         Ok((n, None))
@@ -132,7 +158,9 @@ impl Tx<'_> {
         };
         let hash = entry_hash(&prev, id, at, actor, action, target, detail);
         self.tx
-            .prepare_cached(&format!("INSERT INTO audit ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))?
+            .prepare_cached(&format!(
+                "INSERT INTO audit ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            ))?
             .execute(params![id, at, actor, action, target, detail, prev, hash])?;
         self.set_meta("audit_head", &format!("{id}:{hash}"))?;
         Ok(())

@@ -39,7 +39,14 @@ pub struct Event {
 
 impl Event {
     pub fn new(kind: EventKind, actor: &str, at: &str) -> Event {
-        Event { at: at.to_string(), actor: actor.to_string(), kind, old: None, new: None, text: String::new() }
+        Event {
+            at: at.to_string(),
+            actor: actor.to_string(),
+            kind,
+            old: None,
+            new: None,
+            text: String::new(),
+        }
     }
 
     pub fn change(mut self, old: Option<impl Into<String>>, new: Option<impl Into<String>>) -> Event {

@@ -29,7 +29,8 @@ impl Reader<'_> {
     }
 
     pub fn operators(&self) -> Result<Vec<Operator>> {
-        let mut st = self.conn.prepare_cached("SELECT login, name, role, active FROM operators ORDER BY login")?;
+        let mut st =
+            self.conn.prepare_cached("SELECT login, name, role, active FROM operators ORDER BY login")?;
         let rows = st.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

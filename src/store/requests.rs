@@ -189,7 +189,10 @@ fn where_clause(f: &ListFilter) -> Sql {
     }
     if let Some(query) = f.search.as_deref().and_then(fts_query) {
         let ph = q.placeholders(1);
-        q.push(format!("id IN (SELECT rowid FROM requests_fts WHERE requests_fts MATCH {ph})"), [text(query)]);
+        q.push(
+            format!("id IN (SELECT rowid FROM requests_fts WHERE requests_fts MATCH {ph})"),
+            [text(query)],
+        );
     }
     q
 }
@@ -232,12 +235,19 @@ impl Reader<'_> {
                  ORDER BY binding DESC, due_on",
             )?
             .query_map([r.id.0], |row| {
-                Ok(Deadline { rule: row.get(0)?, due_on: row.get(1)?, binding: row.get(2)?, explanation: row.get(3)? })
+                Ok(Deadline {
+                    rule: row.get(0)?,
+                    due_on: row.get(1)?,
+                    binding: row.get(2)?,
+                    explanation: row.get(3)?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         r.actions = self
             .conn
-            .prepare_cached("SELECT category, action FROM category_actions WHERE request_id = ?1 ORDER BY category")?
+            .prepare_cached(
+                "SELECT category, action FROM category_actions WHERE request_id = ?1 ORDER BY category",
+            )?
             .query_map([r.id.0], |row| Ok((code(row, 0)?, code::<CategoryAction>(row, 1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(r)
@@ -276,15 +286,27 @@ impl Reader<'_> {
     pub fn count(&self, f: &ListFilter) -> Result<i64> {
         let q = where_clause(f);
         let sql = format!("SELECT count(*) FROM requests {}", where_sql(&q));
-        Ok(self.conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(q.params.iter()), |r| r.get(0))?)
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(q.params.iter()), |r| r.get(0))?)
     }
 
     /// Open, due-soon (due today up to `soon_limit`) and overdue counts, for one assignee or all.
-    pub fn counts(&self, today: NaiveDate, soon_limit: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts> {
+    pub fn counts(
+        &self,
+        today: NaiveDate,
+        soon_limit: NaiveDate,
+        assignee: &AssigneeFilter,
+    ) -> Result<Counts> {
         let base = ListFilter { assignee: assignee.clone(), ..ListFilter::default() };
         Ok(Counts {
             open: self.count(&base)?,
-            due_soon: self.count(&ListFilter { due_from: Some(today), due_to: Some(soon_limit), ..base.clone() })?,
+            due_soon: self.count(&ListFilter {
+                due_from: Some(today),
+                due_to: Some(soon_limit),
+                ..base.clone()
+            })?,
             overdue: self.count(&ListFilter { overdue_as_of: Some(today), ..base })?,
         })
     }
@@ -419,12 +441,12 @@ impl Tx<'_> {
         if n == 0 {
             return Err(StoreError::Conflict(r.reference.clone()));
         }
-        self.tx
-            .prepare_cached("DELETE FROM category_actions WHERE request_id = ?1")?
-            .execute([r.id.0])?;
+        self.tx.prepare_cached("DELETE FROM category_actions WHERE request_id = ?1")?.execute([r.id.0])?;
         for (cat, action) in &r.actions {
             self.tx
-                .prepare_cached("INSERT INTO category_actions (request_id, category, action) VALUES (?1, ?2, ?3)")?
+                .prepare_cached(
+                    "INSERT INTO category_actions (request_id, category, action) VALUES (?1, ?2, ?3)",
+                )?
                 .execute(params![r.id.0, cat.code(), action.code()])?;
         }
         Ok(r.version + 1)

@@ -1,0 +1,50 @@
+//! The edge of the program: runs a subcommand or the terminal UI, and turns any error into
+//! one line on stderr and exit code 1 (clap exits with 2 on usage errors).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::Cli;
+use crate::commands::{self, CliError, Env};
+
+pub fn main(cli: Cli) -> ExitCode {
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let msg = commands::neutralise(&e.to_string());
+            eprintln!("aryz: error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), CliError> {
+    let env = Env::load(cli)?;
+    match &cli.command {
+        Some(cmd) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let r = commands::run(&env, cmd, &mut out);
+            // A closed pipe (`aryz list | head`) is not an error worth a message.
+            match out.flush() {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e.into()),
+                Ok(()) => {}
+            }
+            r
+        }
+        None => run_tui(&env),
+    }
+}
+
+/// Opens the terminal UI, creating the database on a first run as `aryz init` does.
+fn run_tui(env: &Env) -> Result<(), CliError> {
+    if !env.db.exists() {
+        let offset = env.config.offset().map_err(crate::service::Error::Config)?;
+        crate::service::init_database(&env.db, false, &crate::service::Clock::new(offset, None))?;
+    }
+    let _session = env.session()?;
+    Err(CliError::Io(std::io::Error::other(
+        "the terminal UI is not built yet; use the subcommands (aryz --help)",
+    )))
+}

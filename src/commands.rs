@@ -1,0 +1,351 @@
+//! The non-interactive subcommands. Each parses and validates its arguments, calls one use
+//! case of the services, and prints the result as a table, JSON or CSV.
+
+mod output;
+mod report;
+mod requests;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::json;
+
+use crate::cli::{CalendarArgs, CalendarCommand, Cli, Command, Format, OperatorCommand};
+use crate::config::{Config, ConfigError};
+use crate::domain::calendar::{Calendar, DayKind, month_days};
+use crate::domain::format::{date_dmy, parse_date};
+use crate::domain::kind::{RequestKind, Role};
+use crate::service::{self, Clock, Session};
+use crate::store::Store;
+
+pub use output::neutralise;
+
+/// Errors at the edge: one line on stderr, exit code 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Service(#[from] service::Error),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<crate::domain::validation::FieldError> for CliError {
+    fn from(e: crate::domain::validation::FieldError) -> Self {
+        CliError::Service(e.into())
+    }
+}
+
+impl From<crate::store::StoreError> for CliError {
+    fn from(e: crate::store::StoreError) -> Self {
+        CliError::Service(e.into())
+    }
+}
+
+impl From<crate::domain::code::UnknownCode> for CliError {
+    fn from(e: crate::domain::code::UnknownCode) -> Self {
+        CliError::Service(e.into())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, CliError>;
+
+/// What every command needs: where the database is, the configuration, the output format.
+pub struct Env {
+    pub db: PathBuf,
+    pub config: Config,
+    pub config_dir: PathBuf,
+    pub format: Format,
+}
+
+impl Env {
+    pub fn load(cli: &Cli) -> Result<Env> {
+        let config_dir = crate::paths::config_dir();
+        let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
+        let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
+        Ok(Env { db, config, config_dir, format: cli.format })
+    }
+
+    pub fn session(&self) -> Result<Session> {
+        let rules = self.config.rules(&self.config_dir)?;
+        Ok(Session::open(&self.db, &self.config, rules)?)
+    }
+
+    fn clock(&self) -> Result<Clock> {
+        let offset = self.config.offset().map_err(service::Error::Config)?;
+        Ok(Clock::new(offset, None))
+    }
+}
+
+/// Runs a subcommand, writing its output to `out`.
+pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
+    match command {
+        Command::Init { dev_identity } => {
+            let (_, login) = service::init_database(&env.db, *dev_identity, &env.clock()?)?;
+            writeln!(out, "created {} with '{login}' as its admin", env.db.display())?;
+            if *dev_identity {
+                writeln!(
+                    out,
+                    "development identity: ARYZ_OPERATOR chooses the operator; do not use for real data"
+                )?;
+            }
+        }
+        Command::Operator(cmd) => operator(env, cmd, out)?,
+        Command::Add(a) => requests::add(env, a, out)?,
+        Command::List(a) => requests::list(env, a, out)?,
+        Command::Show { reference, as_of } => requests::show(env, reference, as_of.as_deref(), out)?,
+        Command::Assign { args } => requests::assign(env, args, out)?,
+        Command::Note { reference, text, to_subject } => {
+            let mut s = env.session()?;
+            let r = s.note(reference, text, *to_subject)?;
+            requests::print_done(env, &s, &r, out)?;
+        }
+        Command::Status { reference, status, reason } => {
+            let mut s = env.session()?;
+            let r = s.set_status(reference, status.parse()?, reason, None)?;
+            requests::print_done(env, &s, &r, out)?;
+        }
+        Command::Respond(a) => requests::respond(env, a, out)?,
+        Command::Withdraw { reference, reason } => {
+            let mut s = env.session()?;
+            let r = s.withdraw(reference, reason, None)?;
+            requests::print_done(env, &s, &r, out)?;
+        }
+        Command::Reopen { reference, reason } => {
+            let mut s = env.session()?;
+            let r = s.reopen(reference, reason, None)?;
+            requests::print_done(env, &s, &r, out)?;
+        }
+        Command::Extend { reference, days, reason } => {
+            let mut s = env.session()?;
+            let r = s.extend(reference, *days, reason, None)?;
+            requests::print_done(env, &s, &r, out)?;
+        }
+        Command::Pause { reference, category, reason } => {
+            let mut s = env.session()?;
+            let r = s.pause(reference, category, reason)?;
+            requests::print_done(env, &s, &r, out)?;
+        }
+        Command::Resume { reference } => {
+            let mut s = env.session()?;
+            let r = s.resume(reference)?;
+            requests::print_done(env, &s, &r, out)?;
+        }
+        Command::Deadline { kind, received, registered } => {
+            deadline(env, kind, received, registered.as_deref(), out)?
+        }
+        Command::Calendar(a) => calendar(env, a, out)?,
+        Command::Grounds => grounds(env, out)?,
+        Command::Report(cmd) => report::report(env, cmd, out)?,
+        Command::Digest { as_of } => report::digest(env, as_of.as_deref(), out)?,
+        Command::Export(a) => report::export(env, a, out)?,
+        Command::Demo { requests, seed } => {
+            let mut s = env.session()?;
+            let n = s.demo(*requests, *seed)?;
+            writeln!(out, "added {n} synthetic requests")?;
+        }
+    }
+    Ok(())
+}
+
+fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()> {
+    let mut s = env.session()?;
+    let ops = match cmd {
+        OperatorCommand::Add { login, role, name } => {
+            vec![s.add_operator(login, role.parse::<Role>()?, name)?]
+        }
+        OperatorCommand::Disable { login } => vec![s.disable_operator(login)?],
+        OperatorCommand::List => s.operators()?,
+    };
+    match env.format {
+        Format::Json => output::json(out, &serde_json::to_value(&ops).unwrap_or_default())?,
+        f => {
+            let rows: Vec<Vec<String>> = ops
+                .iter()
+                .map(|o| {
+                    vec![
+                        o.login.clone(),
+                        o.role.to_string(),
+                        if o.active { "active" } else { "disabled" }.into(),
+                        o.name.clone(),
+                    ]
+                })
+                .collect();
+            let header = ["LOGIN", "ROLE", "STATE", "NAME"];
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?
+            } else {
+                output::table(out, &header, &rows)?
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The calendar of the shipped file plus the database's entries when a database is there
+/// (a command that "needs no database" still honours an administrator's additions).
+fn calendar_for(env: &Env) -> Calendar {
+    let mut cal = Calendar::shipped();
+    if let Ok(store) = Store::open(&env.db)
+        && let Ok(entries) = store.read().calendar_entries()
+    {
+        cal.extend(entries);
+    }
+    cal
+}
+
+fn deadline(
+    env: &Env,
+    kind: &str,
+    received: &str,
+    registered: Option<&str>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let kind: RequestKind = kind.parse()?;
+    let received = parse_date("received", received)?;
+    let registered = match registered {
+        Some(r) => parse_date("registered", r)?,
+        None => received,
+    };
+    if registered < received {
+        return Err(crate::domain::validation::field_error(
+            "registered",
+            "cannot be before the date received",
+        )
+        .into());
+    }
+    let rules = env.config.rules(&env.config_dir)?;
+    let deadlines = rules.deadlines(kind, received, registered, &calendar_for(env));
+    match env.format {
+        Format::Json => output::json(out, &json!({ "deadlines": deadlines }))?,
+        f => {
+            let rows: Vec<Vec<String>> = deadlines
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.rule.clone(),
+                        d.due_on.to_string(),
+                        if d.binding { "binding" } else { "advisory" }.into(),
+                        d.explanation.clone(),
+                    ]
+                })
+                .collect();
+            let header = ["RULE", "DUE", "BINDS", "EXPLANATION"];
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?
+            } else {
+                output::table(out, &header, &rows)?
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse_month(s: &str) -> Result<(i32, u32)> {
+    let bad =
+        || crate::domain::validation::field_error("month", &format!("'{s}' is not a month like 2026-03"));
+    let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+    let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(1..=12).contains(&m) || !(1900..=2200).contains(&y) || s.trim().len() != 7 {
+        return Err(bad().into());
+    }
+    Ok((y, m))
+}
+
+fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
+    if let Some(CalendarCommand::Add { date, kind, name, basis }) = &a.command {
+        let date = parse_date("date", date)?;
+        let kind: DayKind = kind.parse()?;
+        let mut s = env.session()?;
+        let e = s.add_calendar_entry(date, kind, name, basis)?;
+        writeln!(out, "{} {}: {}", date_dmy(e.date), e.kind, neutralise(&e.name))?;
+        return Ok(());
+    }
+    let cal = calendar_for(env);
+    let months: Vec<(i32, u32)> = match (&a.month, a.year) {
+        (Some(m), _) => vec![parse_month(m)?],
+        (None, Some(y)) => {
+            if !(1900..=2200).contains(&y) {
+                return Err(
+                    crate::domain::validation::field_error("year", "must be between 1900 and 2200").into()
+                );
+            }
+            (1..=12).map(|m| (y, m)).collect()
+        }
+        (None, None) => {
+            let today = env.clock()?.today();
+            (1..=12).map(|m| (today.year(), m)).collect()
+        }
+    };
+    let data: Vec<serde_json::Value> = months
+        .iter()
+        .map(|(y, m)| {
+            let days: Vec<serde_json::Value> = cal
+                .non_working_days(*y, *m)
+                .into_iter()
+                .map(|(d, e)| match e {
+                    Some(e) => json!({"date": d, "kind": e.kind, "name": e.name}),
+                    None => json!({"date": d, "kind": "weekend", "name": crate::domain::format::weekday_en(d)}),
+                })
+                .collect();
+            json!({"month": format!("{y:04}-{m:02}"), "working_days": cal.working_days_in_month(*y, *m), "non_working_days": days})
+        })
+        .collect();
+    match env.format {
+        Format::Json => output::json(out, &json!({ "months": data }))?,
+        f => {
+            let mut rows = Vec::new();
+            for (y, m) in &months {
+                let named: Vec<String> = cal
+                    .non_working_days(*y, *m)
+                    .into_iter()
+                    .filter_map(|(d, e)| e.map(|e| format!("{} {}", d.format("%d"), e.name)))
+                    .collect();
+                let weekends = month_days(*y, *m)
+                    .filter(|d| Calendar::is_weekend(*d) && cal.entry(*d).is_none())
+                    .count();
+                rows.push(vec![
+                    format!("{y:04}-{m:02}"),
+                    cal.working_days_in_month(*y, *m).to_string(),
+                    weekends.to_string(),
+                    named.join("; "),
+                ]);
+            }
+            let header = ["MONTH", "WORKING", "WEEKEND", "HOLIDAYS AND OTHER DAYS"];
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?
+            } else {
+                output::table(out, &header, &rows)?
+            }
+        }
+    }
+    Ok(())
+}
+
+fn grounds(env: &Env, out: &mut impl Write) -> Result<()> {
+    let g = crate::domain::outcome::default_grounds();
+    match env.format {
+        Format::Json => output::json(out, &serde_json::to_value(&g).unwrap_or_default())?,
+        f => {
+            let rows: Vec<Vec<String>> =
+                g.iter().map(|g| vec![g.code.clone(), g.description.clone(), g.citation.clone()]).collect();
+            let header = ["CODE", "MEANING", "CITATION"];
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?
+            } else {
+                output::table(out, &header, &rows)?
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses `--as-of`, or today.
+pub(crate) fn as_of(s: &Session, v: Option<&str>) -> Result<NaiveDate> {
+    match v {
+        Some(d) => Ok(parse_date("as-of", d)?),
+        None => Ok(s.today()),
+    }
+}

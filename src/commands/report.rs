@@ -1,0 +1,347 @@
+//! Supervisors' subcommands: report, digest, export.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::requests::filter_of;
+use super::{Env, Result, as_of, output};
+use crate::cli::{ExportArgs, Format, ReportBy, ReportCommand};
+use crate::domain::format::{date_dmy, parse_date};
+use crate::domain::identity::mask_pin;
+use crate::domain::request::SubjectRequest;
+use crate::service::{Report, RequestView, Session, month_range};
+use crate::store::{GroupBy, ReportRow};
+
+pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
+    let s = env.session()?;
+    let (from, to, by, as_of_arg) = match cmd {
+        ReportCommand::Monthly { month, by, as_of } => {
+            let (f, t) = month_range(month)?;
+            (f, t, *by, as_of)
+        }
+        ReportCommand::Range { from, to, by, as_of } => {
+            (parse_date("from", from)?, parse_date("to", to)?, *by, as_of)
+        }
+    };
+    let as_of = as_of(&s, as_of_arg.as_deref())?;
+    let group = match by {
+        ReportBy::Kind => GroupBy::Kind,
+        ReportBy::Clerk => GroupBy::Clerk,
+    };
+    let rep = s.report(from, to, as_of, group)?;
+    print_report(env, &rep, by, out)
+}
+
+fn percent(r: &ReportRow) -> String {
+    r.percent_in_time().map(|p| format!("{p:.1}")).unwrap_or_else(|| "-".into())
+}
+
+fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> Result<()> {
+    let label = |r: &ReportRow| r.group.clone().unwrap_or_else(|| "(unassigned)".into());
+    let row_json = |r: &ReportRow| {
+        json!({
+            "group": r.group, "received": r.received, "answered_in_time": r.answered_in_time,
+            "answered_late": r.answered_late, "open_in_time": r.open_in_time, "open_late": r.open_late,
+            "withdrawn": r.withdrawn, "extended": r.extended, "paused": r.paused,
+            "percent_in_time": r.percent_in_time(),
+        })
+    };
+    match env.format {
+        Format::Json => output::json(
+            out,
+            &json!({
+                "from": rep.from, "to": rep.to, "as_of": rep.as_of,
+                "by": match by { ReportBy::Kind => "kind", ReportBy::Clerk => "clerk" },
+                "rows": rep.rows.iter().map(row_json).collect::<Vec<_>>(),
+                "total": row_json(&rep.total),
+            }),
+        )?,
+        f => {
+            let first = match by {
+                ReportBy::Kind => "KIND",
+                ReportBy::Clerk => "CLERK",
+            };
+            let header = [
+                first,
+                "RECEIVED",
+                "IN_TIME",
+                "LATE",
+                "OPEN_IN_TIME",
+                "OPEN_LATE",
+                "WITHDRAWN",
+                "EXTENDED",
+                "PAUSED",
+                "%_IN_TIME",
+            ];
+            let rows: Vec<Vec<String>> = rep
+                .rows
+                .iter()
+                .chain(std::iter::once(&rep.total))
+                .map(|r| {
+                    vec![
+                        label(r),
+                        r.received.to_string(),
+                        r.answered_in_time.to_string(),
+                        r.answered_late.to_string(),
+                        r.open_in_time.to_string(),
+                        r.open_late.to_string(),
+                        r.withdrawn.to_string(),
+                        r.extended.to_string(),
+                        r.paused.to_string(),
+                        percent(r),
+                    ]
+                })
+                .collect();
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?;
+            } else {
+                writeln!(
+                    out,
+                    "received {} – {}, as of {}",
+                    date_dmy(rep.from),
+                    date_dmy(rep.to),
+                    date_dmy(rep.as_of)
+                )?;
+                output::table(out, &header, &rows)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Result<()> {
+    let s = env.session()?;
+    let as_of = as_of(&s, as_of_arg)?;
+    let dg = s.digest(as_of)?;
+    match env.format {
+        Format::Json => output::json(out, &serde_json::to_value(&dg).unwrap_or_default())?,
+        Format::Csv => {
+            let mut rows = Vec::new();
+            for g in &dg.groups {
+                for i in g.overdue.iter().chain(&g.due_soon) {
+                    rows.push(vec![
+                        g.assignee.clone().unwrap_or_default(),
+                        i.reference.clone(),
+                        i.kind.to_string(),
+                        i.due_on.to_string(),
+                        i.days_left.to_string(),
+                        if i.overdue { "overdue" } else { "due_soon" }.into(),
+                    ]);
+                }
+            }
+            output::csv(out, &["ASSIGNEE", "REF", "KIND", "DUE", "DAYS_LEFT", "STATE"], &rows)?;
+        }
+        Format::Table | Format::Text => {
+            writeln!(
+                out,
+                "aryz digest as of {} (due soon: until {})",
+                date_dmy(dg.as_of),
+                date_dmy(dg.due_soon_until)
+            )?;
+            if dg.groups.is_empty() {
+                writeln!(out, "\nNothing overdue or due soon.")?;
+            }
+            for g in &dg.groups {
+                writeln!(
+                    out,
+                    "\n{}: {} overdue, {} due soon",
+                    g.assignee.as_deref().unwrap_or("(unassigned)"),
+                    g.overdue.len(),
+                    g.due_soon.len()
+                )?;
+                for i in g.overdue.iter().chain(&g.due_soon) {
+                    let state = if i.overdue {
+                        format!("{} days overdue", -i.days_left)
+                    } else {
+                        format!("{} days left", i.days_left)
+                    };
+                    writeln!(
+                        out,
+                        "  {}  {:<15}  due {}  {state}",
+                        i.reference,
+                        i.kind.code(),
+                        date_dmy(i.due_on)
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+const EXPORT_HEADER: [&str; 28] = [
+    "ref",
+    "kind",
+    "status",
+    "channel",
+    "lang",
+    "received_on",
+    "registered_on",
+    "due_on",
+    "days_left",
+    "overdue",
+    "assignee",
+    "subject_name",
+    "subject_pin",
+    "birth_date",
+    "passport",
+    "address",
+    "email",
+    "phone",
+    "identity",
+    "categories",
+    "description",
+    "outcome",
+    "ground",
+    "responded_on",
+    "answered_in_time",
+    "closed_on",
+    "extensions",
+    "deadlines",
+];
+
+fn export_row(r: &SubjectRequest, today: chrono::NaiveDate, unmasked: bool) -> Vec<String> {
+    let s = &r.subject;
+    let opt = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    vec![
+        r.reference.clone(),
+        r.kind.to_string(),
+        r.status.to_string(),
+        r.channel.to_string(),
+        r.lang.to_string(),
+        r.received_on.to_string(),
+        r.registered_on.to_string(),
+        r.due_on.to_string(),
+        if r.is_open() { r.days_left(today).to_string() } else { String::new() },
+        r.is_overdue(today).to_string(),
+        r.assignee.clone().unwrap_or_default(),
+        s.name.clone(),
+        if unmasked { s.pin.clone() } else { mask_pin(&s.pin) },
+        opt(s.birth_date),
+        s.passport
+            .as_ref()
+            .map(|p| if unmasked { p.document.clone() } else { p.masked() })
+            .unwrap_or_default(),
+        s.address.clone(),
+        s.email.clone(),
+        s.phone.clone(),
+        r.identity.to_string(),
+        r.categories.iter().map(|c| c.code()).collect::<Vec<_>>().join(";"),
+        r.description.clone(),
+        r.outcome.map(|o| o.to_string()).unwrap_or_default(),
+        r.ground.clone().unwrap_or_default(),
+        opt(r.responded_on),
+        r.answered_in_time().map(|b| b.to_string()).unwrap_or_default(),
+        opt(r.closed_on),
+        r.extensions.to_string(),
+        r.deadlines
+            .iter()
+            .map(|d| format!("{}={}{}", d.rule, d.due_on, if d.binding { " (binding)" } else { "" }))
+            .collect::<Vec<_>>()
+            .join("; "),
+    ]
+}
+
+pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
+    let mut s = env.session()?;
+    let (filter, today) = filter_of(&s, &a.filter)?;
+    match &a.output {
+        None => write_export(&mut s, env.format, a, &filter, today, out).map(|_| ()),
+        Some(path) => {
+            let n = write_file_atomically(path, |w| write_export(&mut s, env.format, a, &filter, today, w))?;
+            eprintln!("exported {n} requests to {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+fn write_export(
+    s: &mut Session,
+    format: Format,
+    a: &ExportArgs,
+    filter: &crate::store::ListFilter,
+    today: chrono::NaiveDate,
+    w: &mut dyn Write,
+) -> Result<usize> {
+    let io = |e: std::io::Error| crate::service::Error::Config(format!("writing the export: {e}"));
+    let mut first = true;
+    let json = format == Format::Json;
+    if json {
+        w.write_all(b"[\n").map_err(io)?;
+    } else {
+        if a.bom {
+            w.write_all("\u{feff}".as_bytes()).map_err(io)?;
+        }
+        output::csv(w, &EXPORT_HEADER, &[]).map_err(io)?;
+    }
+    let unmasked = a.unmasked;
+    // The derived fields need the calendar and the due-soon window, not the session itself.
+    let (cal, soon) = (s.calendar.clone(), s.settings.due_soon_working_days);
+    let n = s.export(filter, unmasked, |r| {
+        if json {
+            let mut v: Value = RequestView::with(&cal, soon, r, today).json(!unmasked);
+            if let Some(sub) = v.get_mut("subject")
+                && !unmasked
+            {
+                sub["address"] = json!(r.subject.address);
+                sub["email"] = json!(r.subject.email);
+                sub["phone"] = json!(r.subject.phone);
+            }
+            if !first {
+                w.write_all(b",\n").map_err(io)?;
+            }
+            first = false;
+            serde_json::to_writer(&mut *w, &v).map_err(|e| io(e.into()))?;
+        } else {
+            output::csv_row(w, &export_row(r, today, unmasked)).map_err(io)?;
+        }
+        Ok(())
+    })?;
+    if json {
+        w.write_all(b"\n]\n").map_err(io)?;
+    }
+    Ok(n)
+}
+
+/// Writes `path` through a temporary file in the same directory, renamed into place only
+/// when everything was written: a failed export leaves nothing half-written.
+pub fn write_file_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    let file =
+        open_private(&tmp).map_err(|e| crate::service::Error::Config(format!("{}: {e}", path.display())))?;
+    let mut w = std::io::BufWriter::new(file);
+    let result = f(&mut w).and_then(|v| {
+        w.flush()?;
+        Ok(v)
+    });
+    drop(w);
+    match result {
+        Ok(v) => {
+            std::fs::rename(&tmp, path).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                crate::service::Error::Config(format!("{}: {e}", path.display()))
+            })?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Creates a file readable and writable by its owner only.
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}

@@ -1,0 +1,295 @@
+//! Subcommands that register, list, show and work requests.
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use super::{Env, Result, as_of, output};
+use crate::cli::{AddArgs, FilterArgs, Format, ListArgs, RespondArgs};
+use crate::domain::format::{date_dmy, parse_date};
+use crate::domain::identity::{mask_pin, parse_passport};
+use crate::domain::kind::{DataCategory, parse_code_list};
+use crate::domain::outcome::{CategoryAction, Response};
+use crate::domain::request::{NewRequest, Subject, SubjectRequest};
+use crate::domain::status::Status;
+use crate::domain::validation::field_error;
+use crate::service::{RequestView, Session};
+use crate::store::{AssigneeFilter, ListFilter, Page, SortKey};
+
+fn opt_date(field: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
+    v.as_deref().map(|s| parse_date(field, s)).transpose().map_err(Into::into)
+}
+
+pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
+    let mut s = env.session()?;
+    let today = s.today();
+    let mut categories: Vec<DataCategory> = Vec::new();
+    for c in &a.categories {
+        for c in parse_code_list::<DataCategory>(c)? {
+            if !categories.contains(&c) {
+                categories.push(c);
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    let passport = match &a.passport {
+        Some(doc) => {
+            let (mut p, w) = parse_passport(doc, today, opt_date("passport-issued", &a.passport_issued)?)?;
+            p.issuer = a.passport_issuer.trim().to_string();
+            warnings.extend(w);
+            Some(p)
+        }
+        None => None,
+    };
+    let new = NewRequest {
+        kind: a.kind.parse()?,
+        channel: a.channel.parse()?,
+        lang: a.lang.parse()?,
+        received_on: opt_date("received", &a.received)?.unwrap_or(today),
+        identity: a.identity.parse()?,
+        categories,
+        description: a.description.trim().to_string(),
+        subject: Subject {
+            name: a.name.trim().to_string(),
+            pin: a.pin.trim().to_string(),
+            birth_date: opt_date("birth-date", &a.birth_date)?,
+            passport,
+            address: a.address.trim().to_string(),
+            email: a.email.trim().to_string(),
+            phone: a.phone.trim().to_string(),
+        },
+    };
+    let reg = s.register(&new, a.assignee.as_deref())?;
+    warnings.extend(reg.warnings);
+    for w in &warnings {
+        eprintln!("warning: {}", output::neutralise(&w.to_string()));
+    }
+    match env.format {
+        Format::Json => output::json(out, &RequestView::new(&s, &reg.request, today).json(false))?,
+        _ => writeln!(out, "{}", reg.request.reference)?,
+    }
+    Ok(())
+}
+
+pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
+    let s = env.session()?;
+    let (filter, today) = filter_of(&s, &a.filter)?;
+    if a.limit == 0 || a.limit > 10_000 {
+        return Err(field_error("limit", "must be between 1 and 10000").into());
+    }
+    let rows = s.list(&filter, SortKey::Due, &Page { limit: a.limit, ..Page::default() })?;
+    print_list(env, &s, &rows, today, out)
+}
+
+fn parse_all<T: std::str::FromStr<Err = crate::domain::code::UnknownCode> + PartialEq>(
+    v: &[String],
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for s in v {
+        out.extend(parse_code_list::<T>(s)?);
+    }
+    Ok(out)
+}
+
+/// The list filter of `list` and `export`, and the as-of date.
+pub fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
+    let today = as_of(s, a.as_of.as_deref())?;
+    let filter = ListFilter {
+        statuses: parse_all::<Status>(&a.statuses)?,
+        kinds: parse_all(&a.kinds)?,
+        channels: parse_all(&a.channels)?,
+        assignee: match (&a.assignee, a.mine, a.unassigned) {
+            (Some(l), _, _) => AssigneeFilter::Is(l.clone()),
+            (None, true, _) => AssigneeFilter::Is(s.operator.login.clone()),
+            (None, false, true) => AssigneeFilter::Unassigned,
+            _ => AssigneeFilter::Any,
+        },
+        overdue_as_of: a.overdue.then_some(today),
+        due_from: a.due_within.map(|_| today),
+        due_to: a.due_within.and_then(|d| today.checked_add_days(chrono::Days::new(d.into()))),
+        search: a.search.clone(),
+        all_statuses: a.all,
+        ..ListFilter::default()
+    };
+    Ok((filter, today))
+}
+
+fn print_list(
+    env: &Env,
+    s: &Session,
+    rows: &[SubjectRequest],
+    today: chrono::NaiveDate,
+    out: &mut impl Write,
+) -> Result<()> {
+    match env.format {
+        Format::Json => {
+            let v: Vec<Value> = rows.iter().map(|r| RequestView::new(s, r, today).json(true)).collect();
+            output::json(out, &Value::Array(v))?;
+        }
+        f => {
+            let header = ["REF", "KIND", "SUBJECT", "PIN", "RECEIVED", "DUE", "LEFT", "ASSIGNEE", "STATUS"];
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.reference.clone(),
+                        r.kind.to_string(),
+                        r.subject.name.clone(),
+                        mask_pin(&r.subject.pin),
+                        r.received_on.to_string(),
+                        r.due_on.to_string(),
+                        if r.is_open() { r.days_left(today).to_string() } else { "-".into() },
+                        r.assignee.clone().unwrap_or_else(|| "-".into()),
+                        r.status.to_string(),
+                    ]
+                })
+                .collect();
+            if f == Format::Csv {
+                output::csv(out, &header, &table)?;
+            } else {
+                output::table(out, &header, &table)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl Write) -> Result<()> {
+    let mut s = env.session()?;
+    let today = as_of(&s, as_of_arg)?;
+    let d = s.show(reference)?;
+    let view = RequestView::new(&s, &d.request, today);
+    match env.format {
+        Format::Json => {
+            let mut v = view.json(false);
+            v["events"] = serde_json::to_value(&d.events).unwrap_or_default();
+            v["related"] = Value::Array(d.related.iter().map(|r| json!({"ref": r.reference, "kind": r.kind, "status": r.status, "received_on": r.received_on})).collect());
+            output::json(out, &v)?;
+        }
+        f => {
+            let r = &d.request;
+            let sub = &r.subject;
+            let mut fields = vec![
+                ("ref", r.reference.clone()),
+                ("kind", r.kind.to_string()),
+                ("status", r.status.to_string()),
+                ("channel", r.channel.to_string()),
+                ("lang", r.lang.to_string()),
+                ("received", date_dmy(r.received_on)),
+                ("registered", date_dmy(r.registered_on)),
+                ("due", date_dmy(r.due_on)),
+            ];
+            if r.is_open() {
+                let left = r.days_left(today);
+                fields.push((
+                    "days left",
+                    if left < 0 { format!("{left} (overdue)") } else { left.to_string() },
+                ));
+            }
+            fields.extend([
+                ("assignee", r.assignee.clone().unwrap_or_else(|| "-".into())),
+                ("subject", sub.name.clone()),
+                ("pin", sub.pin.clone()),
+                ("birth date", sub.birth_date.map(date_dmy).unwrap_or_default()),
+                ("passport", sub.passport.as_ref().map(|p| p.document.clone()).unwrap_or_default()),
+                ("address", sub.address.clone()),
+                ("email", sub.email.clone()),
+                ("phone", sub.phone.clone()),
+                ("identity", r.identity.to_string()),
+                ("categories", r.categories.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")),
+                ("description", r.description.clone()),
+            ]);
+            if let Some(o) = r.outcome {
+                fields.push(("outcome", o.to_string()));
+                fields.push(("ground", r.ground.clone().unwrap_or_default()));
+                fields.push(("responded", r.responded_on.map(date_dmy).unwrap_or_default()));
+            }
+            if let Some(p) = &r.pause {
+                fields
+                    .push(("paused", format!("since {} ({}: {})", date_dmy(p.since), p.category, p.reason)));
+            }
+            if f == Format::Csv {
+                let header: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+                output::csv(out, &header, &[fields.iter().map(|(_, v)| v.clone()).collect()])?;
+                return Ok(());
+            }
+            output::record(out, &fields)?;
+            writeln!(out, "\ndeadlines:")?;
+            for dl in &r.deadlines {
+                writeln!(
+                    out,
+                    "  {} {} {}",
+                    date_dmy(dl.due_on),
+                    if dl.binding { "binding " } else { "advisory" },
+                    output::neutralise(&dl.explanation)
+                )?;
+            }
+            writeln!(out, "\ntimeline:")?;
+            for e in &d.events {
+                let change = match (&e.old, &e.new) {
+                    (Some(o), Some(n)) => format!(" {o} → {n}"),
+                    (None, Some(n)) => format!(" {n}"),
+                    _ => String::new(),
+                };
+                let text = if e.text.is_empty() { String::new() } else { format!(": {}", e.text) };
+                writeln!(out, "  {} {} {}{change}{}", e.at, e.actor, e.kind, output::neutralise(&text))?;
+            }
+            if !d.related.is_empty() {
+                writeln!(out, "\nother requests of this PIN:")?;
+                for o in &d.related {
+                    writeln!(out, "  {} {} {} {}", o.reference, o.kind, o.status, date_dmy(o.received_on))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
+    let (login, refs) = args.split_last().ok_or_else(|| field_error("login", "is required"))?;
+    let mut s = env.session()?;
+    let done = s.assign_many(refs, login, None)?;
+    let today = s.today();
+    match env.format {
+        Format::Json => output::json(
+            out,
+            &Value::Array(done.iter().map(|r| RequestView::new(&s, r, today).json(true)).collect()),
+        )?,
+        _ => {
+            for r in &done {
+                writeln!(out, "{} → {login}", r.reference)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
+    let mut s = env.session()?;
+    let mut actions = Vec::new();
+    for spec in &a.actions {
+        let (c, act) = spec.split_once('=').ok_or_else(|| {
+            field_error("action", &format!("'{spec}' is not CATEGORY=done|refused|not_held"))
+        })?;
+        actions.push((c.parse::<DataCategory>()?, act.parse::<CategoryAction>()?));
+    }
+    let response = Response {
+        outcome: a.outcome.parse()?,
+        ground: a.ground.clone().filter(|g| !g.trim().is_empty()),
+        text: a.text.trim().to_string(),
+        responded_on: opt_date("responded", &a.responded)?.unwrap_or(s.today()),
+        channel: a.channel.as_deref().map(str::parse).transpose()?,
+        actions,
+    };
+    let r = s.respond(&a.reference, &response, None)?;
+    print_done(env, &s, &r, out)
+}
+
+/// After a change: the reference and new status, or the whole record as JSON.
+pub fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut impl Write) -> Result<()> {
+    match env.format {
+        Format::Json => output::json(out, &RequestView::new(s, r, s.today()).json(true))?,
+        _ => writeln!(out, "{} {} (due {})", r.reference, r.status, date_dmy(r.due_on))?,
+    }
+    Ok(())
+}
