@@ -43,8 +43,6 @@ fn run_tui(env: &Env) -> Result<(), CliError> {
         let offset = env.config.offset().map_err(crate::service::Error::Config)?;
         crate::service::init_database(&env.db, false, &crate::service::Clock::new(offset, None))?;
     }
-    let _session = env.session()?;
-    Err(CliError::Io(std::io::Error::other(
-        "the terminal UI is not built yet; use the subcommands (aryz --help)",
-    )))
+    let session = env.session()?;
+    crate::tui::run(session, &env.config).map_err(CliError::Io)
 }

@@ -32,7 +32,8 @@ const REFRESH_EVERY: Duration = Duration::from_secs(2);
 /// error naming the entry, reported before the screen is taken over. The terminal is
 /// restored on quit, on error and on panic.
 pub fn run(session: Session, config: &Config) -> io::Result<()> {
-    let keymap = KeyMap::with_overrides(&config.keys).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let keymap =
+        KeyMap::with_overrides(&config.keys).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     let app = App::new(session, keymap, Theme::from_env()).map_err(|e| io::Error::other(e.to_string()))?;
     let mut terminal = ratatui::try_init()?;
     // ratatui's hook restores raw mode and the screen; mouse capture must be released too,

@@ -89,7 +89,10 @@ pub enum Action {
     /// Editing the focused text field.
     Edit(EditOp),
     /// A click on a cell of the screen.
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     ScrollUp,
     ScrollDown,
     /// The periodic re-read of what other processes may have changed.

@@ -131,7 +131,11 @@ impl App {
 
     /// Header counts: a clerk's own queue, or everyone's for supervisors.
     pub fn counts_scope(&self) -> AssigneeFilter {
-        if self.session.role() == Role::Clerk { AssigneeFilter::Is(self.session.operator.login.clone()) } else { AssigneeFilter::Any }
+        if self.session.role() == Role::Clerk {
+            AssigneeFilter::Is(self.session.operator.login.clone())
+        } else {
+            AssigneeFilter::Any
+        }
     }
 
     pub fn context(&self) -> Context {
@@ -323,7 +327,11 @@ impl App {
     fn global_command(&mut self, cmd: Command) -> bool {
         match cmd {
             Command::JumpToReference => {
-                self.overlays.push(Overlay::Prompt(Prompt { kind: PromptKind::Jump, edit: LineEdit::new(""), previous: String::new() }));
+                self.overlays.push(Overlay::Prompt(Prompt {
+                    kind: PromptKind::Jump,
+                    edit: LineEdit::new(""),
+                    previous: String::new(),
+                }));
             }
             Command::ShowCalendar => {
                 if let Some(c) = self.ok(CalendarState::new(&self.session, self.today)) {
@@ -381,7 +389,11 @@ impl App {
             Command::Open => self.open_selected(),
             Command::Search => {
                 let previous = self.queue.search.clone();
-                self.overlays.push(Overlay::Prompt(Prompt { kind: PromptKind::Search, edit: LineEdit::new(&previous), previous }));
+                self.overlays.push(Overlay::Prompt(Prompt {
+                    kind: PromptKind::Search,
+                    edit: LineEdit::new(&previous),
+                    previous,
+                }));
             }
             Command::Filter => {
                 let d = DialogState::filter(&self.session, &self.queue.filters);
@@ -453,7 +465,10 @@ impl App {
             _ => {}
         }
         if cmd.scope() == Scope::Detail && !available(&self.session, &r).contains(&cmd) {
-            self.error(tf("msg.not_available", &[("action", &label("action", cmd.name())), ("status", &label("status", r.status.code()))]));
+            self.error(tf(
+                "msg.not_available",
+                &[("action", &label("action", cmd.name())), ("status", &label("status", r.status.code()))],
+            ));
             return;
         }
         match cmd {
@@ -469,8 +484,12 @@ impl App {
                 let s = ResponseState::new(&self.session, &r, self.today);
                 self.screens.push(Screen::Response(s));
             }
-            Command::Withdraw => self.overlays.push(Overlay::Dialog(DialogState::reason(DialogKind::Withdraw, &r))),
-            Command::Reopen => self.overlays.push(Overlay::Dialog(DialogState::reason(DialogKind::Reopen, &r))),
+            Command::Withdraw => {
+                self.overlays.push(Overlay::Dialog(DialogState::reason(DialogKind::Withdraw, &r)))
+            }
+            Command::Reopen => {
+                self.overlays.push(Overlay::Dialog(DialogState::reason(DialogKind::Reopen, &r)))
+            }
             Command::Extend => self.overlays.push(Overlay::Dialog(DialogState::extend(&self.session, &r))),
             Command::Pause => self.overlays.push(Overlay::Dialog(DialogState::pause(&self.session, &r))),
             Command::Resume => self.overlays.push(Overlay::Confirm(Box::new(Confirm {
@@ -688,7 +707,12 @@ impl App {
                 if warnings.is_empty() {
                     self.execute(op);
                 } else {
-                    self.overlays.push(Overlay::Confirm(Box::new(Confirm { question: t("confirm.register_with_warnings").to_string(), details: warnings, op, yes_focused: true })));
+                    self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                        question: t("confirm.register_with_warnings").to_string(),
+                        details: warnings,
+                        op,
+                        yes_focused: true,
+                    })));
                 }
             }
             Some(Screen::Response(s)) => {
@@ -702,10 +726,19 @@ impl App {
                 };
                 let question = tf(
                     "confirm.respond",
-                    &[("reference", &s.reference), ("outcome", &label("outcome", response.outcome.code())), ("date", &date_dmy(response.responded_on))],
+                    &[
+                        ("reference", &s.reference),
+                        ("outcome", &label("outcome", response.outcome.code())),
+                        ("date", &date_dmy(response.responded_on)),
+                    ],
                 );
                 let op = PendingOp::Respond { reference: s.reference.clone(), response, version: s.version };
-                self.overlays.push(Overlay::Confirm(Box::new(Confirm { question, details: Vec::new(), op, yes_focused: true })));
+                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                    question,
+                    details: Vec::new(),
+                    op,
+                    yes_focused: true,
+                })));
             }
             _ => {}
         }
@@ -749,12 +782,20 @@ impl App {
                     return d.form.set_error("reason", t("error.required").to_string());
                 }
                 let (op, key) = if d.kind == DialogKind::Withdraw {
-                    (PendingOp::Withdraw { reference: reference.clone(), reason, version }, "confirm.withdraw")
+                    (
+                        PendingOp::Withdraw { reference: reference.clone(), reason, version },
+                        "confirm.withdraw",
+                    )
                 } else {
                     (PendingOp::Reopen { reference: reference.clone(), reason, version }, "confirm.reopen")
                 };
                 let question = tf(key, &[("reference", &reference)]);
-                self.overlays.push(Overlay::Confirm(Box::new(Confirm { question, details: Vec::new(), op, yes_focused: false })));
+                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                    question,
+                    details: Vec::new(),
+                    op,
+                    yes_focused: false,
+                })));
                 return;
             }
             DialogKind::Extend => {
@@ -763,7 +804,12 @@ impl App {
                 };
                 let question = tf("confirm.extend", &[("reference", &reference), ("days", &days)]);
                 let op = PendingOp::Extend { reference, days, reason, version };
-                self.overlays.push(Overlay::Confirm(Box::new(Confirm { question, details: Vec::new(), op, yes_focused: true })));
+                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                    question,
+                    details: Vec::new(),
+                    op,
+                    yes_focused: true,
+                })));
                 return;
             }
             DialogKind::Assign => {
@@ -815,7 +861,11 @@ impl App {
     fn confirm_command(&mut self, cmd: Command) {
         let Some(Overlay::Confirm(c)) = self.overlays.last_mut() else { return };
         match cmd {
-            Command::NextOption | Command::PrevOption | Command::NextField | Command::PrevField | Command::ToggleOption => {
+            Command::NextOption
+            | Command::PrevOption
+            | Command::NextField
+            | Command::PrevField
+            | Command::ToggleOption => {
                 c.yes_focused = !c.yes_focused;
             }
             Command::Submit if !c.yes_focused => {
@@ -846,7 +896,10 @@ impl App {
                         }
                         self.refresh();
                         self.select_in_queue(&reg.request.reference);
-                        self.info(tf("msg.registered", &[("reference", &reg.request.reference), ("due", &date_dmy(reg.request.due_on))]));
+                        self.info(tf(
+                            "msg.registered",
+                            &[("reference", &reg.request.reference), ("due", &date_dmy(reg.request.due_on))],
+                        ));
                     }
                     Err(e) => {
                         if let (Error::Invalid(fe), Some(Screen::Intake(s))) = (&e, self.screens.last_mut()) {

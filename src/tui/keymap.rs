@@ -59,8 +59,14 @@ const NAMED: &[(&str, KeyCodeKey)] = &[
     ("space", KeyCodeKey::Char(' ')),
 ];
 
-const ALIASES: &[(&str, &str)] =
-    &[("return", "enter"), ("escape", "esc"), ("shift-tab", "backtab"), ("pgup", "pageup"), ("pgdn", "pagedown"), ("del", "delete")];
+const ALIASES: &[(&str, &str)] = &[
+    ("return", "enter"),
+    ("escape", "esc"),
+    ("shift-tab", "backtab"),
+    ("pgup", "pageup"),
+    ("pgdn", "pagedown"),
+    ("del", "delete"),
+];
 
 impl KeyCombo {
     pub fn from_event(e: &KeyEvent) -> Option<KeyCombo> {
@@ -128,10 +134,14 @@ impl KeyCombo {
             let name = ALIASES.iter().find(|(a, _)| *a == lower).map_or(lower.as_str(), |(_, n)| n);
             if let Some((_, k)) = NAMED.iter().find(|(n, _)| *n == name) {
                 *k
-            } else if let Some(n) = name.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()).filter(|n| (1..=12).contains(n)) {
+            } else if let Some(n) =
+                name.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()).filter(|n| (1..=12).contains(n))
+            {
                 KeyCodeKey::F(n)
             } else {
-                return Err(format!("'{s}' is not a key (examples: \"q\", \"G\", \"ctrl-s\", \"f2\", \"enter\", \"shift-tab\", \"pagedown\")"));
+                return Err(format!(
+                    "'{s}' is not a key (examples: \"q\", \"G\", \"ctrl-s\", \"f2\", \"enter\", \"shift-tab\", \"pagedown\")"
+                ));
             }
         };
         Ok(KeyCombo { code, ctrl, alt })
@@ -235,7 +245,10 @@ impl KeyMap {
         for (name, binding) in overrides {
             let Some(cmd) = Command::from_name(name) else {
                 let known: Vec<&str> = Command::ALL.iter().map(|c| c.name()).collect();
-                return Err(format!("config [keys] {name}: unknown action (known actions: {})", known.join(", ")));
+                return Err(format!(
+                    "config [keys] {name}: unknown action (known actions: {})",
+                    known.join(", ")
+                ));
             };
             let mut combos = Vec::new();
             for k in binding.keys() {
@@ -256,7 +269,11 @@ impl KeyMap {
         for (cmd, combos) in &self.keys {
             for k in combos {
                 if let Some(other) = seen.insert((cmd.scope(), *k), *cmd) {
-                    return Err(format!("config [keys]: key '{k}' is bound to both {} and {}", other.name(), cmd.name()));
+                    return Err(format!(
+                        "config [keys]: key '{k}' is bound to both {} and {}",
+                        other.name(),
+                        cmd.name()
+                    ));
                 }
             }
         }
@@ -265,7 +282,9 @@ impl KeyMap {
 
     /// The command bound to `key` in the first of `scopes` that binds it.
     pub fn command(&self, scopes: &[Scope], key: &KeyCombo) -> Option<Command> {
-        scopes.iter().find_map(|s| self.keys.iter().find(|(c, ks)| c.scope() == *s && ks.contains(key)).map(|(c, _)| *c))
+        scopes.iter().find_map(|s| {
+            self.keys.iter().find(|(c, ks)| c.scope() == *s && ks.contains(key)).map(|(c, _)| *c)
+        })
     }
 
     pub fn keys_of(&self, cmd: Command) -> &[KeyCombo] {

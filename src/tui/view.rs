@@ -28,7 +28,18 @@ impl App {
     pub fn bar_commands(&self) -> Vec<Command> {
         use Command::*;
         match self.context() {
-            Context::Queue => vec![Open, Search, Filter, CycleSort, NextSection, RegisterRequest, JumpToReference, ShowCalendar, ShowHelp, Quit],
+            Context::Queue => vec![
+                Open,
+                Search,
+                Filter,
+                CycleSort,
+                NextSection,
+                RegisterRequest,
+                JumpToReference,
+                ShowCalendar,
+                ShowHelp,
+                Quit,
+            ],
             Context::Detail => {
                 let mut v = match self.screens.last() {
                     Some(Screen::Detail(d)) => available(&self.session, d.request()),
@@ -61,14 +72,24 @@ impl App {
             Span::raw(date_wd(self.today)),
         ]);
         let c = self.counts;
-        let scope = if self.session.role() == crate::domain::kind::Role::Clerk { t("header.mine") } else { t("header.all") };
+        let scope = if self.session.role() == crate::domain::kind::Role::Clerk {
+            t("header.mine")
+        } else {
+            t("header.all")
+        };
         let right = Line::from(vec![
             Span::styled(format!("{scope}: "), th.muted),
             Span::raw(tf("header.open", &[("n", &c.open)])),
             Span::styled(" · ", th.muted),
-            Span::styled(tf("header.due_soon", &[("n", &c.due_soon)]), if c.due_soon > 0 { th.due_soon } else { th.base }),
+            Span::styled(
+                tf("header.due_soon", &[("n", &c.due_soon)]),
+                if c.due_soon > 0 { th.due_soon } else { th.base },
+            ),
             Span::styled(" · ", th.muted),
-            Span::styled(tf("header.overdue", &[("n", &c.overdue)]), if c.overdue > 0 { th.overdue } else { th.base }),
+            Span::styled(
+                tf("header.overdue", &[("n", &c.overdue)]),
+                if c.overdue > 0 { th.overdue } else { th.base },
+            ),
             Span::raw(" "),
         ])
         .right_aligned();
@@ -105,7 +126,15 @@ impl Widget for &App {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             let text = vec![
                 Line::styled(t("too_small.title"), th.title),
-                Line::raw(tf("too_small.size", &[("width", &area.width), ("height", &area.height), ("min_width", &MIN_WIDTH), ("min_height", &MIN_HEIGHT)])),
+                Line::raw(tf(
+                    "too_small.size",
+                    &[
+                        ("width", &area.width),
+                        ("height", &area.height),
+                        ("min_width", &MIN_WIDTH),
+                        ("min_height", &MIN_HEIGHT),
+                    ],
+                )),
             ];
             Paragraph::new(text).wrap(Wrap { trim: true }).render(area, buf);
             return;
@@ -120,17 +149,40 @@ impl Widget for &App {
         self.render_header(header, buf);
         let form_focused = self.overlays.is_empty();
         match self.screens.last() {
-            None => QueueView { state: &self.queue, session: &self.session, today: self.today, theme: th, keymap: &self.keymap }.render(body, buf),
-            Some(Screen::Detail(d)) => DetailView { state: d, session: &self.session, today: self.today, theme: th }.render(body, buf),
-            Some(Screen::Intake(s)) => IntakeView { state: s, theme: th, focused: form_focused }.render(body, buf),
-            Some(Screen::Response(s)) => ResponseView { state: s, theme: th, focused: form_focused }.render(body, buf),
-            Some(Screen::Calendar(c)) => CalendarView { state: c, calendar: &self.session.calendar, today: self.today, theme: th }.render(body, buf),
+            None => QueueView {
+                state: &self.queue,
+                session: &self.session,
+                today: self.today,
+                theme: th,
+                keymap: &self.keymap,
+            }
+            .render(body, buf),
+            Some(Screen::Detail(d)) => {
+                DetailView { state: d, session: &self.session, today: self.today, theme: th }
+                    .render(body, buf)
+            }
+            Some(Screen::Intake(s)) => {
+                IntakeView { state: s, theme: th, focused: form_focused }.render(body, buf)
+            }
+            Some(Screen::Response(s)) => {
+                ResponseView { state: s, theme: th, focused: form_focused }.render(body, buf)
+            }
+            Some(Screen::Calendar(c)) => {
+                CalendarView { state: c, calendar: &self.session.calendar, today: self.today, theme: th }
+                    .render(body, buf)
+            }
             Some(Screen::Help(h)) => HelpView { state: h, keymap: &self.keymap, theme: th }.render(body, buf),
         }
         for o in &self.overlays {
             match o {
                 Overlay::Dialog(d) => DialogView { state: d, theme: th }.render(body, buf),
-                Overlay::Confirm(c) => ConfirmView { question: &c.question, details: &c.details, yes_focused: c.yes_focused, theme: th }.render(body, buf),
+                Overlay::Confirm(c) => ConfirmView {
+                    question: &c.question,
+                    details: &c.details,
+                    yes_focused: c.yes_focused,
+                    theme: th,
+                }
+                .render(body, buf),
                 Overlay::Prompt(_) => {}
             }
         }

@@ -41,7 +41,8 @@ impl CalendarState {
         let first = self.first_of_month();
         self.due_counts.clear();
         for d in month_days(first.year(), first.month()) {
-            let n = session.count(&ListFilter { due_from: Some(d), due_to: Some(d), ..ListFilter::default() })?;
+            let n =
+                session.count(&ListFilter { due_from: Some(d), due_to: Some(d), ..ListFilter::default() })?;
             self.due_counts.push((d, n));
         }
         self.load_day(session)
@@ -60,13 +61,21 @@ impl CalendarState {
     /// Moves the selected day by `days` (reloading the month when it changes).
     pub fn move_days(&mut self, session: &Session, days: i64) -> Result<()> {
         let month = self.first_of_month();
-        let next = if days >= 0 { self.selected.checked_add_days(Days::new(days as u64)) } else { self.selected.checked_sub_days(Days::new(days.unsigned_abs())) };
+        let next = if days >= 0 {
+            self.selected.checked_add_days(Days::new(days as u64))
+        } else {
+            self.selected.checked_sub_days(Days::new(days.unsigned_abs()))
+        };
         self.selected = next.unwrap_or(self.selected);
         if self.first_of_month() != month { self.load(session) } else { self.load_day(session) }
     }
 
     pub fn move_months(&mut self, session: &Session, months: i32) -> Result<()> {
-        let next = if months >= 0 { self.selected.checked_add_months(Months::new(months as u32)) } else { self.selected.checked_sub_months(Months::new(months.unsigned_abs())) };
+        let next = if months >= 0 {
+            self.selected.checked_add_months(Months::new(months as u32))
+        } else {
+            self.selected.checked_sub_months(Months::new(months.unsigned_abs()))
+        };
         self.selected = next.unwrap_or(self.selected);
         self.load(session)
     }
@@ -84,12 +93,24 @@ impl Widget for CalendarView<'_> {
         let th = self.theme;
         let st = self.state;
         let first = st.selected.with_day(1).unwrap_or(st.selected);
-        let [title_area, grid_area, info_area] =
-            area.layout(&Layout::vertical([Constraint::Length(2), Constraint::Length(14), Constraint::Fill(1)]));
+        let [title_area, grid_area, info_area] = area.layout(&Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Length(14),
+            Constraint::Fill(1),
+        ]));
         let month_name = label("month", month_code(first.month()));
         Line::from(vec![
             Span::styled(format!("{month_name} {}", first.year()), th.title),
-            Span::styled(format!("   {}", tf("calendar.working_days", &[("n", &self.calendar.working_days_in_month(first.year(), first.month()))])), th.muted),
+            Span::styled(
+                format!(
+                    "   {}",
+                    tf(
+                        "calendar.working_days",
+                        &[("n", &self.calendar.working_days_in_month(first.year(), first.month()))]
+                    )
+                ),
+                th.muted,
+            ),
         ])
         .render(title_area, buf);
 
@@ -122,15 +143,21 @@ impl Widget for CalendarView<'_> {
             Span::styled(format!("{:>2}{mark}", d.day()), style).render(Rect::new(x, y, 4, 1), buf);
             if *n > 0 {
                 let due_style = if *d < self.today { th.overdue } else { th.due_soon };
-                Span::styled(tf("calendar.due_count", &[("n", n)]), due_style).render(Rect::new(x, y + 1, col_w.saturating_sub(1), 1), buf);
+                Span::styled(tf("calendar.due_count", &[("n", n)]), due_style)
+                    .render(Rect::new(x, y + 1, col_w.saturating_sub(1), 1), buf);
             }
         }
 
         let mut lines = vec![Line::styled(date_wd(st.selected), th.title)];
         let d = st.selected;
         match self.calendar.entry(d) {
-            Some(e) => lines.push(Line::styled(format!("{} — {}", label("day_kind", e.kind.code()), e.name), th.non_working)),
-            None if !self.calendar.is_working_day(d) => lines.push(Line::styled(t("calendar.weekend"), th.non_working)),
+            Some(e) => lines.push(Line::styled(
+                format!("{} — {}", label("day_kind", e.kind.code()), e.name),
+                th.non_working,
+            )),
+            None if !self.calendar.is_working_day(d) => {
+                lines.push(Line::styled(t("calendar.weekend"), th.non_working))
+            }
             None => lines.push(Line::styled(t("calendar.working_day"), th.muted)),
         }
         let total = st.due_counts.iter().find(|(x, _)| *x == d).map_or(0, |(_, n)| *n);
@@ -147,5 +174,6 @@ impl Widget for CalendarView<'_> {
 }
 
 fn month_code(m: u32) -> &'static str {
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][(m.clamp(1, 12) - 1) as usize]
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        [(m.clamp(1, 12) - 1) as usize]
 }

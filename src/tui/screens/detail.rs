@@ -61,10 +61,15 @@ pub fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
         if supervisor {
             out.push(Command::AssignTo);
         }
-        if r.assignee.as_deref() != Some(session.operator.login.as_str()) && (supervisor || r.assignee.is_none()) {
+        if r.assignee.as_deref() != Some(session.operator.login.as_str())
+            && (supervisor || r.assignee.is_none())
+        {
             out.push(Command::TakeRequest);
         }
-        if mine && (r.status.apply(Transition::StartWork).is_some() || r.status.apply(Transition::AwaitSubject).is_some()) {
+        if mine
+            && (r.status.apply(Transition::StartWork).is_some()
+                || r.status.apply(Transition::AwaitSubject).is_some())
+        {
             out.push(Command::ChangeStatus);
         }
     }
@@ -115,7 +120,9 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
         match e.kind {
             EventKind::StatusChanged | EventKind::Reopened | EventKind::Withdrawn => label_owned("status", v),
             EventKind::Responded => label_owned("outcome", v),
-            EventKind::DeadlineChanged | EventKind::Created => v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string()),
+            EventKind::DeadlineChanged | EventKind::Created => {
+                v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string())
+            }
             _ => v.to_string(),
         }
     };
@@ -160,7 +167,8 @@ impl DetailView<'_> {
             let issuer = if p.issuer.is_empty() { String::new() } else { format!(", {}", p.issuer) };
             lines.push(self.field("field.passport", format!("{}{issuer}{issued}", p.document)));
         }
-        for (name, v) in [("field.email", &s.email), ("field.phone", &s.phone), ("field.address", &s.address)] {
+        for (name, v) in [("field.email", &s.email), ("field.phone", &s.phone), ("field.address", &s.address)]
+        {
             if !v.is_empty() {
                 lines.push(self.field(name, v.clone()));
             }
@@ -174,7 +182,10 @@ impl DetailView<'_> {
         lines.push(self.field("field.identity", label("identity", r.identity.code()).to_string()));
         lines.push(self.field("field.received", date_wd(r.received_on)));
         lines.push(self.field("field.registered", date_wd(r.registered_on)));
-        lines.push(self.field("field.assignee", r.assignee.clone().unwrap_or_else(|| t("detail.unassigned").to_string())));
+        lines.push(self.field(
+            "field.assignee",
+            r.assignee.clone().unwrap_or_else(|| t("detail.unassigned").to_string()),
+        ));
         if !r.categories.is_empty() {
             let cats: Vec<&str> = r.categories.iter().map(|c| label("category", c.code())).collect();
             lines.push(self.field("field.categories", cats.join(", ")));
@@ -183,22 +194,38 @@ impl DetailView<'_> {
             lines.push(self.field("field.description", r.description.clone()));
         }
         if let Some(p) = &r.pause {
-            lines.push(Line::styled(tf("detail.paused", &[("since", &date_dmy(p.since)), ("category", &p.category), ("reason", &p.reason)]), th.warning));
+            lines.push(Line::styled(
+                tf(
+                    "detail.paused",
+                    &[("since", &date_dmy(p.since)), ("category", &p.category), ("reason", &p.reason)],
+                ),
+                th.warning,
+            ));
         }
         if let Some(o) = r.outcome {
             lines.push(Line::raw(""));
             lines.push(Line::styled(t("detail.response"), th.title));
             lines.push(self.field("field.outcome", label("outcome", o.code()).to_string()));
             if let Some(g) = &r.ground {
-                let citation = self.session.grounds.iter().find(|x| &x.code == g).map(|x| format!(" — {}", x.citation)).unwrap_or_default();
+                let citation = self
+                    .session
+                    .grounds
+                    .iter()
+                    .find(|x| &x.code == g)
+                    .map(|x| format!(" — {}", x.citation))
+                    .unwrap_or_default();
                 lines.push(self.field("field.ground", format!("{}{citation}", label_owned("ground", g))));
             }
             if let Some(d) = r.responded_on {
-                let in_time = if r.answered_in_time() == Some(true) { t("detail.in_time") } else { t("detail.late") };
+                let in_time =
+                    if r.answered_in_time() == Some(true) { t("detail.in_time") } else { t("detail.late") };
                 lines.push(self.field("field.responded", format!("{} ({in_time})", date_wd(d))));
             }
             for (c, a) in &r.actions {
-                lines.push(self.field("field.action", format!("{}: {}", label("category", c.code()), label("category_action", a.code()))));
+                lines.push(self.field(
+                    "field.action",
+                    format!("{}: {}", label("category", c.code()), label("category_action", a.code())),
+                ));
             }
             if !r.response_text.is_empty() {
                 lines.push(self.field("field.text", r.response_text.clone()));
@@ -213,8 +240,15 @@ impl DetailView<'_> {
         lines.push(Line::styled(t("detail.deadlines"), th.title));
         for d in &r.deadlines {
             let kind = if d.binding { t("detail.binding") } else { t("detail.advisory") };
-            let style = if d.binding { th.urgency(RequestView::new(self.session, r, self.today).urgency) } else { th.base };
-            lines.push(Line::from(vec![Span::styled(format!("{} ", date_wd(d.due_on)), style), Span::styled(format!("[{kind}] "), th.muted)]));
+            let style = if d.binding {
+                th.urgency(RequestView::new(self.session, r, self.today).urgency)
+            } else {
+                th.base
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", date_wd(d.due_on)), style),
+                Span::styled(format!("[{kind}] "), th.muted),
+            ]));
             lines.push(Line::styled(format!("    {}", d.explanation), th.muted));
         }
         if r.deadlines.is_empty() {
@@ -249,7 +283,9 @@ trait ToOwnedLine {
 
 impl ToOwnedLine for Line<'_> {
     fn to_owned_line(self) -> Line<'static> {
-        Line::from(self.spans.into_iter().map(|s| Span::styled(s.content.into_owned(), s.style)).collect::<Vec<_>>())
+        Line::from(
+            self.spans.into_iter().map(|s| Span::styled(s.content.into_owned(), s.style)).collect::<Vec<_>>(),
+        )
     }
 }
 
@@ -258,8 +294,11 @@ impl Widget for DetailView<'_> {
         let th = self.theme;
         let r = self.state.request();
         let view = RequestView::new(self.session, r, self.today);
-        let [title_area, gauge_area, body_area] =
-            area.layout(&Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]));
+        let [title_area, gauge_area, body_area] = area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
         Line::from(vec![
             Span::styled(r.reference.clone(), th.title),
             Span::raw("  "),
@@ -285,7 +324,10 @@ impl Widget for DetailView<'_> {
         } else if left < 0 {
             tf("detail.gauge_overdue", &[("days", &-left), ("due", &date_dmy(r.due_on))])
         } else {
-            tf("detail.gauge", &[("used", &used), ("total", &total), ("left", &left), ("due", &date_dmy(r.due_on))])
+            tf(
+                "detail.gauge",
+                &[("used", &used), ("total", &total), ("left", &left), ("due", &date_dmy(r.due_on))],
+            )
         };
         LineGauge::default()
             .ratio((used as f64 / total as f64).clamp(0.0, 1.0))
@@ -297,7 +339,9 @@ impl Widget for DetailView<'_> {
         let lines = self.content();
         // Wrapped height, estimated by width (word wrapping may add a line now and then).
         let w = usize::from(body_area.width.max(1));
-        let height = lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum::<usize>().min(usize::from(u16::MAX)) as u16;
+        let height =
+            lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum::<usize>().min(usize::from(u16::MAX))
+                as u16;
         let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
         self.state.content_height.set(height);
         self.state.view_height.set(body_area.height);

@@ -61,7 +61,11 @@ impl DialogState {
             DialogKind::Pause => "dialog.pause",
             DialogKind::Filter => "dialog.filter",
         };
-        if self.reference.is_empty() { t(key).to_string() } else { format!("{} — {}", t(key), self.reference) }
+        if self.reference.is_empty() {
+            t(key).to_string()
+        } else {
+            format!("{} — {}", t(key), self.reference)
+        }
     }
 
     pub fn assign(session: &Session, r: &SubjectRequest) -> DialogState {
@@ -71,19 +75,30 @@ impl DialogState {
             .into_iter()
             .filter(|o| o.active)
             .map(|o| {
-                let text = if o.name.is_empty() { format!("{} ({})", o.login, label("role", o.role.code())) } else { format!("{} — {} ({})", o.login, o.name, label("role", o.role.code())) };
+                let text = if o.name.is_empty() {
+                    format!("{} ({})", o.login, label("role", o.role.code()))
+                } else {
+                    format!("{} — {} ({})", o.login, o.name, label("role", o.role.code()))
+                };
                 Opt::new(o.login, text)
             })
             .collect();
         let current = r.assignee.clone().unwrap_or_else(|| session.operator.login.clone());
-        DialogState::new(DialogKind::Assign, Some(r), vec![Field::choice("login", t("field.operator"), ops, &current)])
+        DialogState::new(
+            DialogKind::Assign,
+            Some(r),
+            vec![Field::choice("login", t("field.operator"), ops, &current)],
+        )
     }
 
     pub fn note(r: &SubjectRequest) -> DialogState {
         DialogState::new(
             DialogKind::Note,
             Some(r),
-            vec![Field::text("text", t("field.note"), ""), Field::toggle("to_subject", t("field.to_subject"), false)],
+            vec![
+                Field::text("text", t("field.note"), ""),
+                Field::toggle("to_subject", t("field.to_subject"), false),
+            ],
         )
     }
 
@@ -98,7 +113,10 @@ impl DialogState {
         DialogState::new(
             DialogKind::Status,
             Some(r),
-            vec![Field::choice("status", t("field.new_status"), opts, ""), Field::text("reason", t("field.reason_optional"), "")],
+            vec![
+                Field::choice("status", t("field.new_status"), opts, ""),
+                Field::text("reason", t("field.reason_optional"), ""),
+            ],
         )
     }
 
@@ -111,7 +129,10 @@ impl DialogState {
         let mut d = DialogState::new(
             DialogKind::Extend,
             Some(r),
-            vec![Field::text("days", &tf("field.days", &[("max", &max)]), &max.to_string()), Field::text("reason", t("field.reason"), "")],
+            vec![
+                Field::text("days", &tf("field.days", &[("max", &max)]), &max.to_string()),
+                Field::text("reason", t("field.reason"), ""),
+            ],
         );
         if let Some(f) = d.form.field_mut("days") {
             f.hint = Some(tf("dialog.extend_hint", &[("due", &date_dmy(r.due_on))]));
@@ -120,11 +141,20 @@ impl DialogState {
     }
 
     pub fn pause(session: &Session, r: &SubjectRequest) -> DialogState {
-        let cats: Vec<Opt> = session.rules.pause.categories.iter().map(|c| Opt::new(c.clone(), label_owned("pause", c))).collect();
+        let cats: Vec<Opt> = session
+            .rules
+            .pause
+            .categories
+            .iter()
+            .map(|c| Opt::new(c.clone(), label_owned("pause", c)))
+            .collect();
         DialogState::new(
             DialogKind::Pause,
             Some(r),
-            vec![Field::choice("category", t("field.pause_category"), cats, ""), Field::text("reason", t("field.reason"), "")],
+            vec![
+                Field::choice("category", t("field.pause_category"), cats, ""),
+                Field::text("reason", t("field.reason"), ""),
+            ],
         )
     }
 
@@ -137,7 +167,9 @@ impl DialogState {
         let mut channels = vec![any()];
         channels.extend(options(Channel::ALL, "channel", Channel::code));
         let mut assignees = vec![any(), Opt::new("-", t("filter.unassigned"))];
-        assignees.extend(session.operators().unwrap_or_default().into_iter().map(|o| Opt::new(o.login.clone(), o.login)));
+        assignees.extend(
+            session.operators().unwrap_or_default().into_iter().map(|o| Opt::new(o.login.clone(), o.login)),
+        );
         let assignee = match &current.assignee {
             None => String::new(),
             Some(AssigneeChoice::Unassigned) => "-".into(),
@@ -150,9 +182,22 @@ impl DialogState {
                 Field::choice("kind", t("field.kind"), kinds, current.kind.map_or("", |k| k.code())),
                 Field::choice("status", t("field.status"), statuses, current.status.map_or("", |s| s.code())),
                 Field::choice("assignee", t("field.assignee"), assignees, &assignee),
-                Field::choice("channel", t("field.channel"), channels, current.channel.map_or("", |c| c.code())),
-                Field::text("received_from", t("field.received_from"), &current.received_from.map(date_dmy).unwrap_or_default()),
-                Field::text("received_to", t("field.received_to"), &current.received_to.map(date_dmy).unwrap_or_default()),
+                Field::choice(
+                    "channel",
+                    t("field.channel"),
+                    channels,
+                    current.channel.map_or("", |c| c.code()),
+                ),
+                Field::text(
+                    "received_from",
+                    t("field.received_from"),
+                    &current.received_from.map(date_dmy).unwrap_or_default(),
+                ),
+                Field::text(
+                    "received_to",
+                    t("field.received_to"),
+                    &current.received_to.map(date_dmy).unwrap_or_default(),
+                ),
             ],
         )
     }
@@ -172,7 +217,10 @@ impl Widget for DialogView<'_> {
         let w = area.width.saturating_sub(4).min(72);
         let popup = area.centered(Constraint::Length(w), Constraint::Length(h));
         Clear.render(popup, buf);
-        let block = Block::new().borders(Borders::ALL).border_style(th.focus).title(Span::styled(format!(" {} ", self.state.title()), th.title));
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_style(th.focus)
+            .title(Span::styled(format!(" {} ", self.state.title()), th.title));
         let inner = block.inner(popup);
         block.render(popup, buf);
         let mut form_area = inner;
@@ -204,16 +252,22 @@ impl Widget for ConfirmView<'_> {
         }
         lines.push(Line::raw(""));
         let (yes, no) = if self.yes_focused { (th.selected, th.base) } else { (th.base, th.selected) };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {} ", t("confirm.no")), no),
-            Span::raw("   "),
-            Span::styled(format!(" {} ", t("confirm.yes")), yes),
-        ]).centered());
+        lines.push(
+            Line::from(vec![
+                Span::styled(format!(" {} ", t("confirm.no")), no),
+                Span::raw("   "),
+                Span::styled(format!(" {} ", t("confirm.yes")), yes),
+            ])
+            .centered(),
+        );
         let text_h: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner_w)).sum();
         let h = (text_h as u16 + 2).min(area.height);
         let popup = area.centered(Constraint::Length(w), Constraint::Length(h));
         Clear.render(popup, buf);
-        let block = Block::new().borders(Borders::ALL).border_style(th.warning).title(Span::styled(format!(" {} ", t("confirm.title")), th.title));
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_style(th.warning)
+            .title(Span::styled(format!(" {} ", t("confirm.title")), th.title));
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(block).render(popup, buf);
     }
 }

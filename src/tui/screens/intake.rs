@@ -34,18 +34,37 @@ pub struct IntakeState {
 impl IntakeState {
     pub fn new(session: &Session, today: NaiveDate) -> IntakeState {
         let fields = vec![
-            Field::choice("kind", t("field.kind"), options(RequestKind::ALL, "kind", RequestKind::code), "access"),
-            Field::choice("channel", t("field.channel"), options(Channel::ALL, "channel", Channel::code), "salyk_app"),
+            Field::choice(
+                "kind",
+                t("field.kind"),
+                options(RequestKind::ALL, "kind", RequestKind::code),
+                "access",
+            ),
+            Field::choice(
+                "channel",
+                t("field.channel"),
+                options(Channel::ALL, "channel", Channel::code),
+                "salyk_app",
+            ),
             Field::choice("lang", t("field.lang"), options(Language::ALL, "lang", Language::code), "ky"),
             Field::text("received", t("field.received"), &date_dmy(today)),
             Field::text("name", t("field.name"), ""),
             Field::text("pin", t("field.pin"), ""),
             Field::text("birth_date", t("field.birth_date"), ""),
-            Field::choice("identity", t("field.identity"), options(IdentityMethod::ALL, "identity", IdentityMethod::code), "e_signature"),
+            Field::choice(
+                "identity",
+                t("field.identity"),
+                options(IdentityMethod::ALL, "identity", IdentityMethod::code),
+                "e_signature",
+            ),
             Field::text("passport", t("field.passport"), ""),
             Field::text("passport_issuer", t("field.passport_issuer"), ""),
             Field::text("passport_issued", t("field.passport_issued"), ""),
-            Field::multi("category", t("field.categories"), options(DataCategory::ALL, "category", DataCategory::code)),
+            Field::multi(
+                "category",
+                t("field.categories"),
+                options(DataCategory::ALL, "category", DataCategory::code),
+            ),
             Field::text("email", t("field.email"), ""),
             Field::text("phone", t("field.phone"), ""),
             Field::text("address", t("field.address"), ""),
@@ -73,7 +92,8 @@ impl IntakeState {
         let channel: Channel = f.choice("channel").parse().unwrap_or(Channel::Other);
         let lang: Language = f.choice("lang").parse().unwrap_or(Language::Ky);
         let identity: IdentityMethod = f.choice("identity").parse().unwrap_or(IdentityMethod::NotVerified);
-        let categories: Vec<DataCategory> = f.checked("category").iter().filter_map(|c| c.parse().ok()).collect();
+        let categories: Vec<DataCategory> =
+            f.checked("category").iter().filter_map(|c| c.parse().ok()).collect();
         let mut ok = true;
         let received = match parse_date(f.text("received")) {
             Ok(d) => Some(d),
@@ -183,7 +203,10 @@ impl Widget for IntakeView<'_> {
         for d in &self.state.deadlines {
             let kind = if d.binding { t("detail.binding") } else { t("detail.advisory") };
             let style = if d.binding { th.title } else { th.base };
-            lines.push(Line::from(vec![Span::styled(date_wd(d.due_on), style), Span::styled(format!(" [{kind}]"), th.muted)]));
+            lines.push(Line::from(vec![
+                Span::styled(date_wd(d.due_on), style),
+                Span::styled(format!(" [{kind}]"), th.muted),
+            ]));
             lines.push(Line::styled(format!("  {}", d.explanation), th.muted));
         }
         if lines.is_empty() {
@@ -191,7 +214,12 @@ impl Widget for IntakeView<'_> {
         }
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(Block::new().borders(Borders::TOP).border_style(th.border).title(Span::styled(t("intake.deadlines"), th.title)))
+            .block(
+                Block::new()
+                    .borders(Borders::TOP)
+                    .border_style(th.border)
+                    .title(Span::styled(t("intake.deadlines"), th.title)),
+            )
             .render(deadlines_area, buf);
     }
 }

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell as TableCell, Paragraph, Row, StatefulWidget, Table, TableState, Tabs, Widget, Wrap};
+use ratatui::widgets::{
+    Cell as TableCell, Paragraph, Row, StatefulWidget, Table, TableState, Tabs, Widget, Wrap,
+};
 
 use crate::domain::format::date_dmy;
 use crate::domain::identity::mask_pin;
@@ -37,8 +39,14 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 6] =
-        [Section::Mine, Section::DueSoon, Section::Overdue, Section::Unassigned, Section::AllOpen, Section::Closed];
+    pub const ALL: [Section; 6] = [
+        Section::Mine,
+        Section::DueSoon,
+        Section::Overdue,
+        Section::Unassigned,
+        Section::AllOpen,
+        Section::Closed,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -150,8 +158,12 @@ impl QueueState {
             f.channels = vec![c];
         }
         match &fl.assignee {
-            Some(AssigneeChoice::Unassigned) if self.section() != Section::Mine => f.assignee = AssigneeFilter::Unassigned,
-            Some(AssigneeChoice::Login(l)) if self.section() != Section::Mine && self.section() != Section::Unassigned => {
+            Some(AssigneeChoice::Unassigned) if self.section() != Section::Mine => {
+                f.assignee = AssigneeFilter::Unassigned
+            }
+            Some(AssigneeChoice::Login(l))
+                if self.section() != Section::Mine && self.section() != Section::Unassigned =>
+            {
                 f.assignee = AssigneeFilter::Is(l.clone());
             }
             _ => {}
@@ -224,7 +236,11 @@ impl QueueState {
     fn fetch_after(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
         let Some(last) = self.rows.last() else { return Ok(()) };
         let f = self.list_filter(session, today);
-        let more = session.list(&f, self.sort, &Page { after: Some(Cursor::of(last, self.sort)), before: None, limit: PAGE })?;
+        let more = session.list(
+            &f,
+            self.sort,
+            &Page { after: Some(Cursor::of(last, self.sort)), before: None, limit: PAGE },
+        )?;
         self.at_end = more.len() < PAGE;
         self.rows.extend(more);
         if self.rows.len() > WINDOW {
@@ -242,11 +258,16 @@ impl QueueState {
         let Some(first) = self.rows.first() else { return Ok(0) };
         let f = self.list_filter(session, today);
         let before = Cursor::of(first, self.sort);
-        let mut page = session.list(&f, self.sort, &Page { after: None, before: Some(before), limit: PAGE })?;
+        let mut page =
+            session.list(&f, self.sort, &Page { after: None, before: Some(before), limit: PAGE })?;
         let added = page.len();
         self.anchor = match page.first() {
             Some(top) if added == PAGE => {
-                let prev = session.list(&f, self.sort, &Page { after: None, before: Some(Cursor::of(top, self.sort)), limit: 1 })?;
+                let prev = session.list(
+                    &f,
+                    self.sort,
+                    &Page { after: None, before: Some(Cursor::of(top, self.sort)), limit: 1 },
+                )?;
                 prev.first().map(|r| Cursor::of(r, self.sort))
             }
             _ => None,
@@ -266,11 +287,19 @@ impl QueueState {
         let f = self.list_filter(session, today);
         // A cursor past every key: paging back from it gives the last page.
         let descending = matches!(self.sort, SortKey::Received | SortKey::Closed);
-        let end = if descending { Cursor { key: String::new(), id: i64::MIN } } else { Cursor { key: "\u{10FFFF}".into(), id: i64::MAX } };
+        let end = if descending {
+            Cursor { key: String::new(), id: i64::MIN }
+        } else {
+            Cursor { key: "\u{10FFFF}".into(), id: i64::MAX }
+        };
         self.rows = session.list(&f, self.sort, &Page { after: None, before: Some(end), limit: PAGE })?;
         self.anchor = match self.rows.first() {
             Some(top) if self.rows.len() == PAGE => session
-                .list(&f, self.sort, &Page { after: None, before: Some(Cursor::of(top, self.sort)), limit: 1 })?
+                .list(
+                    &f,
+                    self.sort,
+                    &Page { after: None, before: Some(Cursor::of(top, self.sort)), limit: 1 },
+                )?
                 .first()
                 .map(|r| Cursor::of(r, self.sort)),
             _ => None,
@@ -323,8 +352,11 @@ impl Widget for QueueView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
         let st = self.state;
-        let [tabs_area, info_area, table_area] =
-            area.layout(&Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]));
+        let [tabs_area, info_area, table_area] = area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
         st.tabs_area.set(tabs_area);
         Tabs::new(Section::ALL.iter().map(|s| s.title()))
             .select(st.section().index())
@@ -347,18 +379,31 @@ impl Widget for QueueView<'_> {
 
         if st.rows.is_empty() {
             st.body_area.set(Rect::default());
-            let text = if st.search.is_empty() && st.filters.is_empty() && self.session.count(&ListFilter { all_statuses: true, ..ListFilter::default() }).unwrap_or(1) == 0 {
+            let text = if st.search.is_empty()
+                && st.filters.is_empty()
+                && self
+                    .session
+                    .count(&ListFilter { all_statuses: true, ..ListFilter::default() })
+                    .unwrap_or(1)
+                    == 0
+            {
                 vec![
                     Line::styled(t("queue.empty_db.title"), th.title),
                     Line::raw(""),
-                    Line::raw(tf("queue.empty_db.register", &[("key", &self.keymap.first_key(Command::RegisterRequest))])),
+                    Line::raw(tf(
+                        "queue.empty_db.register",
+                        &[("key", &self.keymap.first_key(Command::RegisterRequest))],
+                    )),
                     Line::raw(t("queue.empty_db.demo")),
                     Line::styled("    aryz demo", th.key),
                 ]
             } else if st.search.is_empty() && st.filters.is_empty() {
                 vec![Line::styled(t("queue.empty_section"), th.muted)]
             } else {
-                vec![Line::styled(tf("queue.no_match", &[("key", &self.keymap.first_key(Command::ClearFilters))]), th.muted)]
+                vec![Line::styled(
+                    tf("queue.no_match", &[("key", &self.keymap.first_key(Command::ClearFilters))]),
+                    th.muted,
+                )]
             };
             let h = text.len() as u16;
             let box_area = table_area.centered(Constraint::Percentage(80), Constraint::Length(h));
@@ -380,7 +425,12 @@ impl Widget for QueueView<'_> {
             widths.push(Constraint::Length(10));
         }
         header.extend([t("col.due"), t("col.left"), t("col.assignee"), t("col.status")]);
-        widths.extend([Constraint::Length(10), Constraint::Length(5), Constraint::Length(9), Constraint::Length(11)]);
+        widths.extend([
+            Constraint::Length(10),
+            Constraint::Length(5),
+            Constraint::Length(9),
+            Constraint::Length(11),
+        ]);
 
         let rows = st.rows.iter().map(|r| {
             let view = RequestView::new(self.session, r, self.today);
@@ -396,7 +446,10 @@ impl Widget for QueueView<'_> {
                 cells.push(TableCell::from(date_dmy(r.received_on)));
             }
             cells.push(TableCell::from(date_dmy(r.due_on)));
-            cells.push(TableCell::from(Line::from(days_left_text(r, self.today)).right_aligned()).style(th.urgency(view.urgency)));
+            cells.push(
+                TableCell::from(Line::from(days_left_text(r, self.today)).right_aligned())
+                    .style(th.urgency(view.urgency)),
+            );
             cells.push(TableCell::from(r.assignee.clone().unwrap_or_else(|| "—".into())));
             cells.push(TableCell::from(label("status_short", r.status.code())));
             Row::new(cells)
@@ -408,7 +461,11 @@ impl Widget for QueueView<'_> {
         let mut state = TableState::default().with_offset(st.offset.get()).with_selected(Some(st.selected));
         StatefulWidget::render(table, table_area, buf, &mut state);
         st.offset.set(state.offset());
-        st.body_area.set(Rect { y: table_area.y + 1, height: table_area.height.saturating_sub(1), ..table_area });
+        st.body_area.set(Rect {
+            y: table_area.y + 1,
+            height: table_area.height.saturating_sub(1),
+            ..table_area
+        });
     }
 }
 

@@ -32,9 +32,15 @@ pub struct ResponseState {
 impl ResponseState {
     pub fn new(session: &Session, r: &SubjectRequest, today: NaiveDate) -> ResponseState {
         let mut grounds = vec![Opt::new("", t("response.no_ground"))];
-        grounds.extend(session.grounds.iter().map(|g| Opt::new(g.code.clone(), label_owned("ground", &g.code))));
+        grounds
+            .extend(session.grounds.iter().map(|g| Opt::new(g.code.clone(), label_owned("ground", &g.code))));
         let mut fields = vec![
-            Field::choice("outcome", t("field.outcome"), options(Outcome::ALL, "outcome", Outcome::code), "fulfilled"),
+            Field::choice(
+                "outcome",
+                t("field.outcome"),
+                options(Outcome::ALL, "outcome", Outcome::code),
+                "fulfilled",
+            ),
             Field::choice("ground", t("field.ground"), grounds, ""),
         ];
         if r.kind.acts_on_categories() {
@@ -51,7 +57,13 @@ impl ResponseState {
         fields.push(Field::text("text", t("field.text"), ""));
         fields.push(Field::text("responded", t("field.responded"), &date_dmy(today)));
         fields.push(Field::choice("channel", t("field.response_channel"), channels, r.channel.code()));
-        let mut s = ResponseState { reference: r.reference.clone(), version: r.version, kind: r.kind, received_on: r.received_on, form: Form::new(fields) };
+        let mut s = ResponseState {
+            reference: r.reference.clone(),
+            version: r.version,
+            kind: r.kind,
+            received_on: r.received_on,
+            form: Form::new(fields),
+        };
         s.update_hint(session);
         s
     }
@@ -59,7 +71,11 @@ impl ResponseState {
     /// Shows the citation and meaning of the chosen refusal ground under it.
     pub fn update_hint(&mut self, session: &Session) {
         let code = self.form.choice("ground").to_string();
-        let hint = session.grounds.iter().find(|g| g.code == code).map(|g| format!("{} — {}", g.citation, g.description));
+        let hint = session
+            .grounds
+            .iter()
+            .find(|g| g.code == code)
+            .map(|g| format!("{} — {}", g.citation, g.description));
         if let Some(f) = self.form.field_mut("ground") {
             f.hint = hint;
         }
@@ -98,11 +114,22 @@ impl ResponseState {
                 return None;
             }
         };
-        let response = Response { outcome, ground, text: f.text("text").trim().to_string(), responded_on, channel, actions };
+        let response = Response {
+            outcome,
+            ground,
+            text: f.text("text").trim().to_string(),
+            responded_on,
+            channel,
+            actions,
+        };
         match response.validate(self.kind, self.received_on, today, &session.grounds) {
             Ok(()) => Some(response),
             Err(e) => {
-                let field = if e.field == "action" { first_action_field.unwrap_or(e.field.clone()) } else { e.field.clone() };
+                let field = if e.field == "action" {
+                    first_action_field.unwrap_or(e.field.clone())
+                } else {
+                    e.field.clone()
+                };
                 f.set_error(&field, e.rule);
                 None
             }
@@ -118,8 +145,10 @@ pub struct ResponseView<'a> {
 
 impl Widget for ResponseView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let [title_area, form_area] = area.layout(&Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]));
-        Line::styled(tf("response.title", &[("reference", &self.state.reference)]), self.theme.title).render(title_area, buf);
+        let [title_area, form_area] =
+            area.layout(&Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]));
+        Line::styled(tf("response.title", &[("reference", &self.state.reference)]), self.theme.title)
+            .render(title_area, buf);
         FormView { form: &self.state.form, theme: self.theme, focused: self.focused }.render(form_area, buf);
     }
 }

@@ -66,7 +66,15 @@ impl Field {
     }
 
     fn new(id: &str, label: &str, input: Input) -> Field {
-        Field { id: id.to_string(), label: label.to_string(), input, error: None, warning: None, hint: None, touched: false }
+        Field {
+            id: id.to_string(),
+            label: label.to_string(),
+            input,
+            error: None,
+            warning: None,
+            hint: None,
+            touched: false,
+        }
     }
 
     pub fn is_text(&self) -> bool {
@@ -191,7 +199,9 @@ impl Form {
     /// The code of the selected option of a choice field.
     pub fn choice(&self, id: &str) -> &str {
         match self.field(id).map(|f| &f.input) {
-            Some(Input::Choice { options, selected }) => options.get(*selected).map_or("", |o| o.code.as_str()),
+            Some(Input::Choice { options, selected }) => {
+                options.get(*selected).map_or("", |o| o.code.as_str())
+            }
             _ => "",
         }
     }
@@ -274,7 +284,9 @@ fn field_rows(form: &Form, value_width: u16) -> (Vec<(u16, u16)>, u16) {
     let mut out = Vec::new();
     for f in &form.fields {
         let mut h = match &f.input {
-            Input::Multi { options, .. } => multi_lines(options, &vec![false; options.len()], value_width).len() as u16,
+            Input::Multi { options, .. } => {
+                multi_lines(options, &vec![false; options.len()], value_width).len() as u16
+            }
             _ => 1,
         };
         if visible_message(form, f).is_some() {
@@ -302,7 +314,8 @@ fn multi_lines(options: &[Opt], checked: &[bool], width: u16) -> Vec<Vec<(usize,
     let mut lines: Vec<Vec<(usize, String)>> = vec![Vec::new()];
     let mut used = 0usize;
     for (i, o) in options.iter().enumerate() {
-        let item = format!("[{}] {}", if checked.get(i).copied().unwrap_or(false) { 'x' } else { ' ' }, o.label);
+        let item =
+            format!("[{}] {}", if checked.get(i).copied().unwrap_or(false) { 'x' } else { ' ' }, o.label);
         let w = item.width() + 2;
         if used > 0 && used + w > usize::from(width) {
             lines.push(Vec::new());
@@ -350,8 +363,12 @@ impl Widget for FormView<'_> {
                 Input::Choice { options, selected } => {
                     let label = options.get(*selected).map_or("", |o| o.label.as_str());
                     let style = if has_focus { th.focus } else { th.base };
-                    Line::from(vec![Span::styled("‹ ", th.muted), Span::styled(label.to_string(), style), Span::styled(" ›", th.muted)])
-                        .render(value_area, buf);
+                    Line::from(vec![
+                        Span::styled("‹ ", th.muted),
+                        Span::styled(label.to_string(), style),
+                        Span::styled(" ›", th.muted),
+                    ])
+                    .render(value_area, buf);
                 }
                 Input::Toggle(on) => {
                     let style = if has_focus { th.focus } else { th.base };
@@ -367,7 +384,13 @@ impl Widget for FormView<'_> {
                         }
                         let mut spans = Vec::new();
                         for (idx, text) in items {
-                            let st = if has_focus && idx == cursor { th.selected } else if checked[*idx] { th.focus } else { th.base };
+                            let st = if has_focus && idx == cursor {
+                                th.selected
+                            } else if checked[*idx] {
+                                th.focus
+                            } else {
+                                th.base
+                            };
                             spans.push(Span::styled(text.clone(), st));
                             spans.push(Span::raw("  "));
                         }

@@ -122,7 +122,8 @@ impl LineEdit {
         // Scroll so that the text from `start` to the cursor (plus the cursor cell) fits.
         let mut start = 0;
         loop {
-            let w: usize = chars[start..self.cursor.min(chars.len())].iter().map(|c| c.width().unwrap_or(0)).sum();
+            let w: usize =
+                chars[start..self.cursor.min(chars.len())].iter().map(|c| c.width().unwrap_or(0)).sum();
             if w < width || start >= self.cursor {
                 break;
             }
