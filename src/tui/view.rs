@@ -18,6 +18,7 @@ use super::screens::response::ResponseView;
 use super::widgets::help_bar::HelpBar;
 use crate::domain::format::date_wd;
 use crate::i18n::{label, t, tf};
+use unicode_width::UnicodeWidthStr;
 
 /// Below this size the layout would break; a plain message shows instead.
 pub const MIN_WIDTH: u16 = 64;
@@ -61,7 +62,9 @@ impl App {
     fn render_header(&self, area: Rect, buf: &mut Buffer) {
         let th = &self.theme;
         let op = &self.session.operator;
-        let who = if op.name.is_empty() { op.login.clone() } else { format!("{} ({})", op.name, op.login) };
+        let full = if op.name.is_empty() { op.login.clone() } else { format!("{} ({})", op.name, op.login) };
+        // On narrow terminals the login alone leaves room for the counts.
+        let who = if full.width() + 60 > usize::from(area.width) { op.login.clone() } else { full };
         let left = Line::from(vec![
             Span::styled(" aryz ", th.title),
             Span::styled("│ ", th.muted),
@@ -107,7 +110,7 @@ impl App {
                 PromptKind::Search => t("prompt.search"),
                 PromptKind::Jump => t("prompt.jump"),
             };
-            let lw = (unicode_width::UnicodeWidthStr::width(label) as u16 + 1).min(area.width);
+            let lw = (label.width() as u16 + 1).min(area.width);
             Span::styled(label, th.focus).render(Rect { width: lw, ..area }, buf);
             let field = Rect { x: area.x + lw, width: area.width.saturating_sub(lw), ..area };
             p.edit.render(field, buf, th.base, th.selected, true);
@@ -139,8 +142,7 @@ impl Widget for &App {
             Paragraph::new(text).wrap(Wrap { trim: true }).render(area, buf);
             return;
         }
-        let [header, _gap, body, status, bar] = area.layout(&Layout::vertical([
-            Constraint::Length(1),
+        let [header, body, status, bar] = area.layout(&Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
             Constraint::Length(1),

@@ -107,7 +107,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
     let mut spans = vec![
         Span::styled(event_time(&e.at), th.muted),
         Span::raw("  "),
-        Span::styled(format!("{:<8}", e.actor), th.label),
+        Span::styled(pad(&e.actor, 9), th.label),
         Span::raw(" "),
     ];
     match e.kind {
@@ -127,6 +127,9 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
         }
     };
     match (&e.old, &e.new) {
+        (None, Some(n)) if e.kind == EventKind::Created => {
+            spans.push(Span::raw(format!(" — {} {}", t("event.due"), code_label(n))));
+        }
         (Some(o), Some(n)) => spans.push(Span::raw(format!(": {} → {}", code_label(o), code_label(n)))),
         (None, Some(n)) => spans.push(Span::raw(format!(": {}", code_label(n)))),
         (Some(o), None) => spans.push(Span::raw(format!(": {} → —", code_label(o)))),
@@ -149,10 +152,11 @@ pub struct DetailView<'a> {
 
 impl DetailView<'_> {
     fn field<'s>(&self, name: &'static str, value: String) -> Line<'s> {
-        Line::from(vec![Span::styled(format!("{:<18}", t(name)), self.theme.label), Span::raw(value)])
+        Line::from(vec![Span::styled(pad(t(name), LABEL_WIDTH), self.theme.label), Span::raw(value)])
     }
 
-    fn content(&self) -> Vec<Line<'static>> {
+    /// Subject, request and response fields.
+    fn fields(&self) -> Vec<Line<'static>> {
         let th = self.theme;
         let r = self.state.request();
         let s = &r.subject;
@@ -235,9 +239,14 @@ impl DetailView<'_> {
         {
             lines.push(self.field("field.closed", date_wd(d)));
         }
+        lines
+    }
 
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(t("detail.deadlines"), th.title));
+    /// Deadlines, timeline and the subject's other requests.
+    fn history(&self) -> Vec<Line<'static>> {
+        let th = self.theme;
+        let r = self.state.request();
+        let mut lines = vec![Line::styled(t("detail.deadlines"), th.title)];
         for d in &r.deadlines {
             let kind = if d.binding { t("detail.binding") } else { t("detail.advisory") };
             let style = if d.binding {
@@ -275,6 +284,23 @@ impl DetailView<'_> {
         }
         lines
     }
+}
+
+/// Detail screens this wide or wider show two columns.
+const TWO_COLUMNS_FROM: u16 = 110;
+const LABEL_WIDTH: usize = 21;
+
+/// Pads `s` to `width` columns (by display width, so Cyrillic labels line up), with at
+/// least one space after it.
+fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w).max(1)))
+}
+
+/// Wrapped height, estimated by width (word wrapping may add a line now and then).
+fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
+    let w = usize::from(width.max(1));
+    lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum::<usize>().min(usize::from(u16::MAX)) as u16
 }
 
 trait ToOwnedLine {
@@ -336,16 +362,26 @@ impl Widget for DetailView<'_> {
             .unfilled_style(th.muted)
             .render(gauge_area, buf);
 
-        let lines = self.content();
-        // Wrapped height, estimated by width (word wrapping may add a line now and then).
-        let w = usize::from(body_area.width.max(1));
-        let height =
-            lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum::<usize>().min(usize::from(u16::MAX))
-                as u16;
-        let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+        // Wide terminals show fields beside the history; narrow ones one after the other.
+        let columns: Vec<(Rect, Vec<Line<'static>>)> = if body_area.width >= TWO_COLUMNS_FROM {
+            let [left, _, right] = body_area.layout(&Layout::horizontal([
+                Constraint::Percentage(42),
+                Constraint::Length(2),
+                Constraint::Fill(1),
+            ]));
+            vec![(left, self.fields()), (right, self.history())]
+        } else {
+            let mut all = self.fields();
+            all.push(Line::raw(""));
+            all.extend(self.history());
+            vec![(body_area, all)]
+        };
+        let height = columns.iter().map(|(a, l)| wrapped_height(l, a.width)).max().unwrap_or(0);
         self.state.content_height.set(height);
         self.state.view_height.set(body_area.height);
-        let max = height.saturating_sub(body_area.height);
-        paragraph.scroll((self.state.scroll.min(max), 0)).render(body_area, buf);
+        let scroll = self.state.scroll.min(height.saturating_sub(body_area.height));
+        for (area, lines) in columns {
+            Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).render(area, buf);
+        }
     }
 }

@@ -185,8 +185,9 @@ pub struct IntakeView<'a> {
 impl Widget for IntakeView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
+        // The binding deadline with its arithmetic; advisory ones by name only, to leave room.
         let n = self.state.deadlines.len() as u16;
-        let deadlines_h = if n == 0 { 3 } else { (n * 2 + 2).min(area.height / 3).max(3) };
+        let deadlines_h = (n + 4).min(area.height / 3).max(3);
         let problem_h = u16::from(self.state.problem.is_some());
         let [title_area, form_area, problem_area, deadlines_area] = area.layout(&Layout::vertical([
             Constraint::Length(1),
@@ -201,13 +202,19 @@ impl Widget for IntakeView<'_> {
         }
         let mut lines = Vec::new();
         for d in &self.state.deadlines {
-            let kind = if d.binding { t("detail.binding") } else { t("detail.advisory") };
-            let style = if d.binding { th.title } else { th.base };
-            lines.push(Line::from(vec![
-                Span::styled(date_wd(d.due_on), style),
-                Span::styled(format!(" [{kind}]"), th.muted),
-            ]));
-            lines.push(Line::styled(format!("  {}", d.explanation), th.muted));
+            if d.binding {
+                lines.push(Line::from(vec![
+                    Span::styled(date_wd(d.due_on), th.title),
+                    Span::styled(format!(" [{}] ", t("detail.binding")), th.muted),
+                    Span::raw(d.explanation.clone()),
+                ]));
+            } else {
+                let name = d.explanation.split(": ").next().unwrap_or_default();
+                lines.push(Line::from(vec![
+                    Span::raw(date_wd(d.due_on)),
+                    Span::styled(format!(" [{}] {name}", t("detail.advisory")), th.muted),
+                ]));
+            }
         }
         if lines.is_empty() {
             lines.push(Line::styled(t("intake.no_deadline"), th.muted));

@@ -333,7 +333,7 @@ impl Widget for FormView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
         let form = self.form;
-        let label_w = form.fields.iter().map(|f| f.label.width()).max().unwrap_or(0).min(24) as u16 + 2;
+        let label_w = form.fields.iter().map(|f| f.label.width()).max().unwrap_or(0).min(24) as u16 + 3;
         let label_w = label_w.min(area.width / 3);
         let value_w = area.width.saturating_sub(label_w);
         let (rows, _total) = field_rows(form, value_w);
@@ -353,7 +353,7 @@ impl Widget for FormView<'_> {
             let row = area.y + (y - top);
             let has_focus = self.focused && i == form.focus;
             let label_style = if has_focus { th.focus } else { th.label };
-            let marker = if has_focus { "›" } else { " " };
+            let marker = if has_focus { "› " } else { "  " };
             Line::from(vec![Span::styled(marker, th.focus), Span::styled(f.label.clone(), label_style)])
                 .render(Rect::new(area.x, row, label_w.saturating_sub(1), 1), buf);
             let value_area = Rect::new(area.x + label_w, row, value_w, 1);
