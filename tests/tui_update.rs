@@ -123,7 +123,10 @@ fn sort_cycles_through_due_received_reference() {
     press(&mut app, &["s"]);
     assert_eq!(refs(&app)[0], "ARZ-2026-000004", "newest received first");
     press(&mut app, &["s"]);
-    assert_eq!(refs(&app), ["ARZ-2026-000001", "ARZ-2026-000002", "ARZ-2026-000003", "ARZ-2026-000004", "ARZ-2026-000005"]);
+    assert_eq!(
+        refs(&app),
+        ["ARZ-2026-000001", "ARZ-2026-000002", "ARZ-2026-000003", "ARZ-2026-000004", "ARZ-2026-000005"]
+    );
     press(&mut app, &["s"]);
     assert_eq!(refs(&app)[0], "ARZ-2026-000001");
 }
@@ -140,10 +143,13 @@ fn open_assign_note_answer_and_find_under_closed() {
     press(&mut app, &["a"]);
     let Some(Overlay::Dialog(d)) = app.overlays.last() else { panic!("no dialog") };
     let logins: Vec<String> = match &d.form.fields[0].input {
-        aryz::tui::widgets::form::Input::Choice { options, .. } => options.iter().map(|o| o.code.clone()).collect(),
+        aryz::tui::widgets::form::Input::Choice { options, .. } => {
+            options.iter().map(|o| o.code.clone()).collect()
+        }
         _ => panic!(),
     };
-    let steps = logins.iter().position(|l| l == "nurzat").unwrap() as i64 - logins.iter().position(|l| l == "jyldyz").unwrap() as i64;
+    let steps = logins.iter().position(|l| l == "nurzat").unwrap() as i64
+        - logins.iter().position(|l| l == "jyldyz").unwrap() as i64;
     for _ in 0..steps.rem_euclid(logins.len() as i64) {
         press(&mut app, &["right"]);
     }
@@ -158,7 +164,12 @@ fn open_assign_note_answer_and_find_under_closed() {
     press(&mut app, &["enter", "enter"]);
     assert!(app.overlays.is_empty(), "{:?}", app.message);
     let Some(Screen::Detail(d)) = app.screens.last() else { panic!() };
-    assert!(d.detail.events.iter().any(|e| e.kind == EventKind::Note && e.text == "Called the subject; ID confirmed"));
+    assert!(
+        d.detail
+            .events
+            .iter()
+            .any(|e| e.kind == EventKind::Note && e.text == "Called the subject; ID confirmed")
+    );
 
     // Answer: blocking acts on categories; the defaults (fulfilled, done) are valid.
     press(&mut app, &["r"]);
@@ -325,7 +336,8 @@ fn changes_by_another_process_appear_on_tick_and_keep_typing() {
     press(&mut app, &["n", "tab", "tab", "tab", "tab"]);
     type_text(&mut app, "Half-typed name");
     let mut other = session_on(aryz::store::Store::open(&path).unwrap(), "jyldyz");
-    let new = new_request(aryz::domain::kind::RequestKind::Access, "2026-11-24", "Other Process", "21503199000099");
+    let new =
+        new_request(aryz::domain::kind::RequestKind::Access, "2026-11-24", "Other Process", "21503199000099");
     other.register(&new, Some("aibek")).unwrap();
     app.update(Action::Tick);
     assert!(app.queue.rows.iter().any(|r| r.subject.name == "Other Process"));
@@ -353,9 +365,49 @@ fn a_conflicting_save_keeps_the_form_and_shows_the_error() {
 #[test]
 fn no_input_panics_anywhere() {
     let keys = [
-        "j", "k", "enter", "tab", "shift-tab", "G", "g", "/", "x", "esc", "f", "right", "left", "space", "ctrl-s",
-        "r", "a", "m", "s", "w", "o", "t", "e", "p", "u", "n", "c", "?", ":", "1", "backspace", "pagedown",
-        "pageup", "up", "down", "home", "end", "ctrl-r", "ö", "ң", "enter", "esc", "esc",
+        "j",
+        "k",
+        "enter",
+        "tab",
+        "shift-tab",
+        "G",
+        "g",
+        "/",
+        "x",
+        "esc",
+        "f",
+        "right",
+        "left",
+        "space",
+        "ctrl-s",
+        "r",
+        "a",
+        "m",
+        "s",
+        "w",
+        "o",
+        "t",
+        "e",
+        "p",
+        "u",
+        "n",
+        "c",
+        "?",
+        ":",
+        "1",
+        "backspace",
+        "pagedown",
+        "pageup",
+        "up",
+        "down",
+        "home",
+        "end",
+        "ctrl-r",
+        "ö",
+        "ң",
+        "enter",
+        "esc",
+        "esc",
     ];
     for login in ["aibek", "jyldyz"] {
         let mut app = app(login, true);

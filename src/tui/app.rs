@@ -695,7 +695,8 @@ impl App {
                 let Some(new) = s.validate(&self.session, today) else {
                     if let Some((i, e)) = s.form.first_error().map(|(i, e)| (i, e.to_string())) {
                         s.form.focus = i;
-                        self.error(tf("msg.fix_fields", &[("error", &e)]));
+                        let field = s.form.fields[i].label.clone();
+                        self.error(tf("msg.fix_fields", &[("field", &field), ("error", &e)]));
                     } else if let Some(p) = s.problem.clone() {
                         self.error(p);
                     }
@@ -720,7 +721,8 @@ impl App {
                 let Some(response) = s.validate(&self.session, today) else {
                     if let Some((i, e)) = s.form.first_error().map(|(i, e)| (i, e.to_string())) {
                         s.form.focus = i;
-                        self.error(tf("msg.fix_fields", &[("error", &e)]));
+                        let field = s.form.fields[i].label.clone();
+                        self.error(tf("msg.fix_fields", &[("field", &field), ("error", &e)]));
                     }
                     return;
                 };

@@ -29,18 +29,20 @@ impl App {
     pub fn bar_commands(&self) -> Vec<Command> {
         use Command::*;
         match self.context() {
-            Context::Queue => vec![
-                Open,
-                Search,
-                Filter,
-                CycleSort,
-                NextSection,
-                RegisterRequest,
-                JumpToReference,
-                ShowCalendar,
-                ShowHelp,
-                Quit,
-            ],
+            Context::Queue => {
+                vec![
+                    Open,
+                    Search,
+                    NextSection,
+                    RegisterRequest,
+                    ShowHelp,
+                    Quit,
+                    Filter,
+                    CycleSort,
+                    JumpToReference,
+                    ShowCalendar,
+                ]
+            }
             Context::Detail => {
                 let mut v = match self.screens.last() {
                     Some(Screen::Detail(d)) => available(&self.session, d.request()),
@@ -63,44 +65,55 @@ impl App {
         let th = &self.theme;
         let op = &self.session.operator;
         let full = if op.name.is_empty() { op.login.clone() } else { format!("{} ({})", op.name, op.login) };
-        // On narrow terminals the login alone leaves room for the counts.
-        let who = if full.width() + 60 > usize::from(area.width) { op.login.clone() } else { full };
-        let left = Line::from(vec![
-            Span::styled(" aryz ", th.title),
-            Span::styled("│ ", th.muted),
-            Span::raw(who),
-            Span::styled(" · ", th.muted),
-            Span::raw(label("role", op.role.code())),
-            Span::styled(" · ", th.muted),
-            Span::raw(date_wd(self.today)),
-        ]);
+        let left = |who: String| {
+            Line::from(vec![
+                Span::styled(" aryz ", th.title),
+                Span::styled("│ ", th.muted),
+                Span::raw(who),
+                Span::styled(" · ", th.muted),
+                Span::raw(label("role", op.role.code())),
+                Span::styled(" · ", th.muted),
+                Span::raw(date_wd(self.today)),
+            ])
+        };
         let c = self.counts;
         let scope = if self.session.role() == crate::domain::kind::Role::Clerk {
             t("header.mine")
         } else {
             t("header.all")
         };
-        let right = Line::from(vec![
-            Span::styled(format!("{scope}: "), th.muted),
-            Span::raw(tf("header.open", &[("n", &c.open)])),
-            Span::styled(" · ", th.muted),
-            Span::styled(
-                tf("header.due_soon", &[("n", &c.due_soon)]),
-                if c.due_soon > 0 { th.due_soon } else { th.base },
-            ),
-            Span::styled(" · ", th.muted),
-            Span::styled(
-                tf("header.overdue", &[("n", &c.overdue)]),
-                if c.overdue > 0 { th.overdue } else { th.base },
-            ),
-            Span::raw(" "),
-        ])
-        .right_aligned();
-        // The counts give way to who and when on narrow terminals.
-        if left.width() + right.width() < usize::from(area.width) {
-            right.render(area, buf);
+        let right = |with_scope: bool| {
+            let mut spans = Vec::new();
+            if with_scope {
+                spans.push(Span::styled(format!("{scope}: "), th.muted));
+            }
+            spans.extend([
+                Span::raw(tf("header.open", &[("n", &c.open)])),
+                Span::styled(" · ", th.muted),
+                Span::styled(
+                    tf("header.due_soon", &[("n", &c.due_soon)]),
+                    if c.due_soon > 0 { th.due_soon } else { th.base },
+                ),
+                Span::styled(" · ", th.muted),
+                Span::styled(
+                    tf("header.overdue", &[("n", &c.overdue)]),
+                    if c.overdue > 0 { th.overdue } else { th.base },
+                ),
+                Span::raw(" "),
+            ]);
+            Line::from(spans).right_aligned()
+        };
+        // The fullest header that fits: the counts matter more than the operator's name.
+        let candidates = [(full.clone(), true), (op.login.clone(), true), (op.login.clone(), false)];
+        for (who, with_scope) in candidates {
+            let (l, r) = (left(who), right(with_scope));
+            if l.width() + r.width() < usize::from(area.width) {
+                r.render(area, buf);
+                l.render(area, buf);
+                return;
+            }
         }
-        left.render(area, buf);
+        left(op.login.clone()).render(area, buf);
     }
 
     fn render_status_line(&self, area: Rect, buf: &mut Buffer) {

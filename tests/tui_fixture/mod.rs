@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
+use aryz::domain::deadline::RuleSet;
 use aryz::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
 use aryz::domain::outcome::Outcome;
 use aryz::domain::request::{NewRequest, Subject};
 use aryz::domain::status::Status;
-use aryz::domain::deadline::RuleSet;
 use aryz::service::{Clock, Session, Settings};
 use aryz::store::{Event, EventKind, Operator, Store, StoreError};
 use aryz::tui::app::App;
@@ -42,7 +42,10 @@ pub fn add_operators(store: &mut Store) {
         .write(|tx| {
             tx.set_meta("dev_identity", "1")?;
             for (login, name, role) in OPERATORS {
-                tx.insert_operator(&Operator { login: (*login).into(), name: (*name).into(), role: *role, active: true }, "2026-01-01T09:00:00+06:00")?;
+                tx.insert_operator(
+                    &Operator { login: (*login).into(), name: (*name).into(), role: *role, active: true },
+                    "2026-01-01T09:00:00+06:00",
+                )?;
             }
             Ok::<_, StoreError>(())
         })
@@ -56,9 +59,18 @@ pub fn new_request(kind: RequestKind, received: &str, name: &str, pin: &str) -> 
         lang: Language::Ky,
         received_on: d(received),
         identity: IdentityMethod::ESignature,
-        categories: if kind.acts_on_categories() { vec![DataCategory::Phone, DataCategory::Address] } else { vec![DataCategory::Income] },
+        categories: if kind.acts_on_categories() {
+            vec![DataCategory::Phone, DataCategory::Address]
+        } else {
+            vec![DataCategory::Income]
+        },
         description: "Synthetic test request".into(),
-        subject: Subject { name: name.into(), pin: pin.into(), email: "test.subject@example.org".into(), ..Subject::default() },
+        subject: Subject {
+            name: name.into(),
+            pin: pin.into(),
+            email: "test.subject@example.org".into(),
+            ..Subject::default()
+        },
     }
 }
 
@@ -67,18 +79,33 @@ fn at(day: &str, time: &str) -> String {
 }
 
 /// Inserts a request as the store would after registration, with fixed timestamps.
-fn insert(store: &mut Store, new: &NewRequest, assignee: Option<&str>, status: Status, events: &[(EventKind, &str, &str, Option<&str>, Option<&str>, &str)]) {
+fn insert(
+    store: &mut Store,
+    new: &NewRequest,
+    assignee: Option<&str>,
+    status: Status,
+    events: &[(EventKind, &str, &str, Option<&str>, Option<&str>, &str)],
+) {
     let rules = RuleSet::shipped();
     let cal = aryz::domain::calendar::Calendar::shipped();
     let deadlines = rules.deadlines(new.kind, new.received_on, new.received_on, &cal);
     let day = new.received_on.to_string();
     store
         .write(|tx| {
-            let (id, _) = tx.insert_request(new, new.received_on, &deadlines, assignee, &at(&day, "09:30"))?;
+            let (id, _) =
+                tx.insert_request(new, new.received_on, &deadlines, assignee, &at(&day, "09:30"))?;
             let binding = deadlines.iter().find(|x| x.binding).map(|x| x.due_on.to_string());
-            tx.insert_event(id, &Event::new(EventKind::Created, "root", &at(&day, "09:30")).change(None::<String>, binding))?;
+            tx.insert_event(
+                id,
+                &Event::new(EventKind::Created, "root", &at(&day, "09:30")).change(None::<String>, binding),
+            )?;
             for (kind, actor, when, old, new_v, text) in events {
-                tx.insert_event(id, &Event::new(*kind, actor, when).change(old.map(String::from), new_v.map(String::from)).text(*text))?;
+                tx.insert_event(
+                    id,
+                    &Event::new(*kind, actor, when)
+                        .change(old.map(String::from), new_v.map(String::from))
+                        .text(*text),
+                )?;
             }
             let mut r = tx.read().request_by_id(id)?.unwrap();
             if r.status != status {
@@ -110,15 +137,59 @@ pub fn add_requests(store: &mut Store) {
         &[
             (Assigned, "jyldyz", "2026-10-01T10:00:00+06:00", None, Some("aibek"), ""),
             (StatusChanged, "aibek", "2026-10-02T11:15:00+06:00", Some("new"), Some("in_progress"), ""),
-            (Note, "aibek", "2026-10-05T14:40:00+06:00", None, None, "Records requested from the regional office"),
-            (Message, "aibek", "2026-10-06T09:05:00+06:00", None, None, "Asked the subject to confirm the e-mail address"),
+            (
+                Note,
+                "aibek",
+                "2026-10-05T14:40:00+06:00",
+                None,
+                None,
+                "Records requested from the regional office",
+            ),
+            (
+                Message,
+                "aibek",
+                "2026-10-06T09:05:00+06:00",
+                None,
+                None,
+                "Asked the subject to confirm the e-mail address",
+            ),
         ],
     );
-    insert(store, &new_request(RequestKind::Correction, "2026-10-27", "Үсөнова Айгүл", "12002198500022"), Some("aibek"), Status::New, &[]);
-    insert(store, &new_request(RequestKind::Information, "2026-11-20", "Жаңыбаев Эрлан", "22007197000033"), Some("aibek"), Status::New, &[]);
-    insert(store, &new_request(RequestKind::Blocking, "2026-11-23", "Demo Unassigned", "21111199100044"), None, Status::New, &[]);
-    insert(store, &new_request(RequestKind::Access, "2026-10-25", "Testov Nurlan", "23112198800055"), Some("nurzat"), Status::InProgress, &[]);
-    insert(store, &new_request(RequestKind::Complaint, "2026-10-15", "Testova Aigul", pin_a), Some("aibek"), Status::Answered, &[]);
+    insert(
+        store,
+        &new_request(RequestKind::Correction, "2026-10-27", "Үсөнова Айгүл", "12002198500022"),
+        Some("aibek"),
+        Status::New,
+        &[],
+    );
+    insert(
+        store,
+        &new_request(RequestKind::Information, "2026-11-20", "Жаңыбаев Эрлан", "22007197000033"),
+        Some("aibek"),
+        Status::New,
+        &[],
+    );
+    insert(
+        store,
+        &new_request(RequestKind::Blocking, "2026-11-23", "Demo Unassigned", "21111199100044"),
+        None,
+        Status::New,
+        &[],
+    );
+    insert(
+        store,
+        &new_request(RequestKind::Access, "2026-10-25", "Testov Nurlan", "23112198800055"),
+        Some("nurzat"),
+        Status::InProgress,
+        &[],
+    );
+    insert(
+        store,
+        &new_request(RequestKind::Complaint, "2026-10-15", "Testova Aigul", pin_a),
+        Some("aibek"),
+        Status::Answered,
+        &[],
+    );
 }
 
 pub fn session_on(store: Store, login: &str) -> Session {
