@@ -468,3 +468,73 @@ fn no_color_theme_keeps_urgency_visible() {
     }
     assert!(overdue_bold);
 }
+
+/// Many requests: the queue pages with keyset cursors, keeps a bounded window, and walking
+/// down then up visits every row in order.
+#[test]
+fn paging_through_many_requests_keeps_a_bounded_window() {
+    use aryz::domain::kind::RequestKind;
+    use aryz::store::{ListFilter, Page, SortKey, StoreError};
+    use aryz::tui::screens::queue::WINDOW;
+
+    let mut store = aryz::store::Store::in_memory().unwrap();
+    add_operators(&mut store);
+    let rules = aryz::domain::deadline::RuleSet::shipped();
+    let cal = aryz::domain::calendar::Calendar::shipped();
+    store
+        .write(|tx| {
+            for i in 0..730u32 {
+                let received = d("2026-08-01") + chrono::Days::new(u64::from(i % 115));
+                let pin = format!("2{:08}{:05}", 1_011_990, i);
+                let new = new_request(RequestKind::Access, &received.to_string(), &format!("Subject {i}"), &pin);
+                let deadlines = rules.deadlines(new.kind, received, received, &cal);
+                tx.insert_request(&new, received, &deadlines, None, "2026-11-24T09:00:00+06:00")?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    let session = session_on(store, "jyldyz");
+    let all: Vec<String> = session
+        .list(&ListFilter::default(), SortKey::Due, &Page { limit: 10_000, ..Page::default() })
+        .unwrap()
+        .into_iter()
+        .map(|r| r.reference)
+        .collect();
+    assert_eq!(all.len(), 730);
+    let mut app = App::new(session, KeyMap::default(), Theme::colour()).unwrap();
+    assert_eq!(app.queue.total, 730);
+    let mut seen = vec![app.queue.selected_row().unwrap().reference.clone()];
+    for _ in 0..all.len() + 5 {
+        press(&mut app, &["j"]);
+        assert!(app.queue.rows.len() <= WINDOW);
+        let r = app.queue.selected_row().unwrap().reference.clone();
+        if seen.last() != Some(&r) {
+            seen.push(r);
+        }
+    }
+    assert_eq!(seen, all, "walking down visits every row once, in order");
+    let mut back = vec![seen.last().unwrap().clone()];
+    for _ in 0..all.len() + 5 {
+        press(&mut app, &["k"]);
+        assert!(app.queue.rows.len() <= WINDOW);
+        let r = app.queue.selected_row().unwrap().reference.clone();
+        if back.last() != Some(&r) {
+            back.push(r);
+        }
+    }
+    back.reverse();
+    assert_eq!(back, all, "walking up visits every row once, in order");
+    // Last and first, and a page down and a refresh in the middle keep the selection.
+    press(&mut app, &["G"]);
+    assert_eq!(app.queue.selected_row().unwrap().reference, all[729]);
+    press(&mut app, &["k", "k"]);
+    assert_eq!(app.queue.selected_row().unwrap().reference, all[727]);
+    app.update(Action::Tick);
+    assert_eq!(app.queue.selected_row().unwrap().reference, all[727]);
+    press(&mut app, &["g"]);
+    assert_eq!(app.queue.selected_row().unwrap().reference, all[0]);
+    let _ = screen(&app, 100, 30);
+    press(&mut app, &["pagedown", "pagedown"]);
+    let at = all.iter().position(|r| r == &app.queue.selected_row().unwrap().reference).unwrap();
+    assert!(at > 30, "two pages down: {at}");
+}
