@@ -190,7 +190,8 @@ fn open_assign_note_answer_and_find_under_closed() {
     // The supervisor starts on "All open"; "Closed" is the next tab.
     t.keys(&["Tab"]);
     let s = t.wait_until("the request under Closed", |s| {
-        s.contains("closed, newest first") && s.lines().any(|l| l.starts_with("ARZ-2026-000001") && l.contains("answered"))
+        s.contains("closed, newest first")
+            && s.lines().any(|l| l.starts_with("ARZ-2026-000001") && l.contains("answered"))
     });
     assert!(s.contains("1 requests"), "{s}");
 }
@@ -246,7 +247,11 @@ fn a_bad_key_in_the_config_is_named_before_the_screen_changes() {
     }
     let t = Term::new(100, 30);
     t.add_operator("aibek", "clerk");
-    std::fs::write(t.dir.path().join("config/config.toml"), "[keys]\nrecord_response = \"ctrl-alt-nonsense\"\n").unwrap();
+    std::fs::write(
+        t.dir.path().join("config/config.toml"),
+        "[keys]\nrecord_response = \"ctrl-alt-nonsense\"\n",
+    )
+    .unwrap();
     t.text(&format!("ARYZ_OPERATOR=aibek {BIN}; echo \"aryz exited with $?\""));
     t.keys(&["Enter"]);
     let s = t.wait_for("aryz exited with 1");

@@ -486,7 +486,8 @@ fn paging_through_many_requests_keeps_a_bounded_window() {
             for i in 0..730u32 {
                 let received = d("2026-08-01") + chrono::Days::new(u64::from(i % 115));
                 let pin = format!("2{:08}{:05}", 1_011_990, i);
-                let new = new_request(RequestKind::Access, &received.to_string(), &format!("Subject {i}"), &pin);
+                let new =
+                    new_request(RequestKind::Access, &received.to_string(), &format!("Subject {i}"), &pin);
                 let deadlines = rules.deadlines(new.kind, received, received, &cal);
                 tx.insert_request(&new, received, &deadlines, None, "2026-11-24T09:00:00+06:00")?;
             }

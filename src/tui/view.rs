@@ -48,7 +48,7 @@ impl App {
                     Some(Screen::Detail(d)) => available(&self.session, d.request()),
                     _ => Vec::new(),
                 };
-                v.extend([Back, MoveDown, ShowHelp]);
+                v.extend([Back, ShowHelp, MoveDown]);
                 v
             }
             Context::Calendar => vec![NextSection, MoveDown, PageDown, Open, Back, ShowHelp],

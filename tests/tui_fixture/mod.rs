@@ -74,6 +74,9 @@ pub fn new_request(kind: RequestKind, received: &str, name: &str, pin: &str) -> 
     }
 }
 
+/// kind, actor, timestamp, old value, new value, text.
+type FixtureEvent<'a> = (EventKind, &'a str, &'a str, Option<&'a str>, Option<&'a str>, &'a str);
+
 fn at(day: &str, time: &str) -> String {
     format!("{day}T{time}:00+06:00")
 }
@@ -84,7 +87,7 @@ fn insert(
     new: &NewRequest,
     assignee: Option<&str>,
     status: Status,
-    events: &[(EventKind, &str, &str, Option<&str>, Option<&str>, &str)],
+    events: &[FixtureEvent],
 ) {
     let rules = RuleSet::shipped();
     let cal = aryz::domain::calendar::Calendar::shipped();

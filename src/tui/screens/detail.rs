@@ -7,8 +7,10 @@ use std::cell::Cell;
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{LineGauge, Paragraph, Widget, Wrap};
+use ratatui::widgets::{LineGauge, Paragraph, Widget};
+use unicode_width::UnicodeWidthChar;
 
 use crate::domain::format::{date_dmy, date_wd};
 use crate::domain::kind::Role;
@@ -151,16 +153,19 @@ pub struct DetailView<'a> {
 }
 
 impl DetailView<'_> {
-    fn field<'s>(&self, name: &'static str, value: String) -> Line<'s> {
-        Line::from(vec![Span::styled(pad(t(name), LABEL_WIDTH), self.theme.label), Span::raw(value)])
+    fn field(&self, name: &'static str, value: String) -> Item {
+        Item(
+            LABEL_WIDTH,
+            Line::from(vec![Span::styled(pad(t(name), LABEL_WIDTH), self.theme.label), Span::raw(value)]),
+        )
     }
 
     /// Subject, request and response fields.
-    fn fields(&self) -> Vec<Line<'static>> {
+    fn fields(&self) -> Doc {
         let th = self.theme;
         let r = self.state.request();
         let s = &r.subject;
-        let mut lines = vec![Line::styled(t("detail.subject"), th.title)];
+        let mut lines = Doc::from(Line::styled(t("detail.subject"), th.title));
         lines.push(self.field("field.name", s.name.clone()));
         lines.push(self.field("field.pin", s.pin.clone()));
         if let Some(b) = s.birth_date {
@@ -243,10 +248,10 @@ impl DetailView<'_> {
     }
 
     /// Deadlines, timeline and the subject's other requests.
-    fn history(&self) -> Vec<Line<'static>> {
+    fn history(&self) -> Doc {
         let th = self.theme;
         let r = self.state.request();
-        let mut lines = vec![Line::styled(t("detail.deadlines"), th.title)];
+        let mut lines = Doc::from(Line::styled(t("detail.deadlines"), th.title));
         for d in &r.deadlines {
             let kind = if d.binding { t("detail.binding") } else { t("detail.advisory") };
             let style = if d.binding {
@@ -258,7 +263,7 @@ impl DetailView<'_> {
                 Span::styled(format!("{} ", date_wd(d.due_on)), style),
                 Span::styled(format!("[{kind}] "), th.muted),
             ]));
-            lines.push(Line::styled(format!("    {}", d.explanation), th.muted));
+            lines.push(Item(4, Line::styled(format!("    {}", d.explanation), th.muted)));
         }
         if r.deadlines.is_empty() {
             lines.push(self.field("field.due", date_wd(r.due_on)));
@@ -267,7 +272,7 @@ impl DetailView<'_> {
         lines.push(Line::raw(""));
         lines.push(Line::styled(tf("detail.timeline", &[("n", &self.state.detail.events.len())]), th.title));
         for e in &self.state.detail.events {
-            lines.push(event_line(e, th).to_owned_line());
+            lines.push(Item(4, event_line(e, th).to_owned_line()));
         }
 
         if !self.state.detail.related.is_empty() {
@@ -297,10 +302,83 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(w).max(1)))
 }
 
-/// Wrapped height, estimated by width (word wrapping may add a line now and then).
-fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
-    let w = usize::from(width.max(1));
-    lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum::<usize>().min(usize::from(u16::MAX)) as u16
+/// A line and the indent its continuation lines get when it wraps.
+struct Item(usize, Line<'static>);
+
+impl From<Line<'static>> for Item {
+    fn from(l: Line<'static>) -> Item {
+        Item(0, l)
+    }
+}
+
+/// The detail's text before wrapping.
+struct Doc(Vec<Item>);
+
+impl From<Line<'static>> for Doc {
+    fn from(l: Line<'static>) -> Doc {
+        Doc(vec![Item::from(l)])
+    }
+}
+
+impl Doc {
+    fn push(&mut self, item: impl Into<Item>) {
+        self.0.push(item.into());
+    }
+
+    /// Wraps every line to `width`, continuation lines indented (a field's value stays in
+    /// its column), breaking at spaces where possible.
+    fn wrap(self, width: u16) -> Vec<Line<'static>> {
+        let width = usize::from(width.max(8));
+        let mut out = Vec::new();
+        for Item(indent, line) in self.0 {
+            let indent = if indent + 8 > width { 0 } else { indent };
+            let cells: Vec<(char, Style)> =
+                line.spans.iter().flat_map(|s| s.content.chars().map(move |c| (c, s.style))).collect();
+            let mut rows: Vec<Vec<(char, Style)>> = Vec::new();
+            let mut cur: Vec<(char, Style)> = Vec::new();
+            let mut used = 0;
+            for (c, st) in cells {
+                let w = c.width().unwrap_or(0);
+                let limit = if rows.is_empty() { width } else { width - indent };
+                if used + w > limit && !cur.is_empty() {
+                    let min_break = if rows.is_empty() { indent } else { 0 };
+                    let rest = match cur.iter().rposition(|(ch, _)| *ch == ' ') {
+                        Some(pos) if pos > min_break => {
+                            let rest = cur.split_off(pos + 1);
+                            cur.pop();
+                            rest
+                        }
+                        _ => Vec::new(),
+                    };
+                    rows.push(std::mem::replace(&mut cur, rest));
+                    used = cur.iter().map(|(ch, _)| ch.width().unwrap_or(0)).sum();
+                }
+                cur.push((c, st));
+                used += w;
+            }
+            rows.push(cur);
+            for (i, row) in rows.into_iter().enumerate() {
+                let mut spans: Vec<Span<'static>> = Vec::new();
+                if i > 0 && indent > 0 {
+                    spans.push(Span::raw(" ".repeat(indent)));
+                }
+                let mut text = String::new();
+                let mut style = None;
+                for (c, st) in row {
+                    if style.is_some_and(|s| s != st) {
+                        spans.push(Span::styled(std::mem::take(&mut text), style.unwrap_or_default()));
+                    }
+                    style = Some(st);
+                    text.push(c);
+                }
+                if !text.is_empty() {
+                    spans.push(Span::styled(text, style.unwrap_or_default()));
+                }
+                out.push(Line::from(spans));
+            }
+        }
+        out
+    }
 }
 
 trait ToOwnedLine {
@@ -369,19 +447,20 @@ impl Widget for DetailView<'_> {
                 Constraint::Length(2),
                 Constraint::Fill(1),
             ]));
-            vec![(left, self.fields()), (right, self.history())]
+            vec![(left, self.fields().wrap(left.width)), (right, self.history().wrap(right.width))]
         } else {
             let mut all = self.fields();
             all.push(Line::raw(""));
-            all.extend(self.history());
-            vec![(body_area, all)]
+            all.0.extend(self.history().0);
+            vec![(body_area, all.wrap(body_area.width))]
         };
-        let height = columns.iter().map(|(a, l)| wrapped_height(l, a.width)).max().unwrap_or(0);
+        let height =
+            columns.iter().map(|(_, l)| l.len()).max().unwrap_or(0).min(usize::from(u16::MAX)) as u16;
         self.state.content_height.set(height);
         self.state.view_height.set(body_area.height);
         let scroll = self.state.scroll.min(height.saturating_sub(body_area.height));
         for (area, lines) in columns {
-            Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).render(area, buf);
+            Paragraph::new(lines).scroll((scroll, 0)).render(area, buf);
         }
     }
 }

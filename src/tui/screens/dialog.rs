@@ -212,7 +212,10 @@ pub struct DialogView<'a> {
 impl Widget for DialogView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
-        let form_h: u16 = self.state.form.fields.len() as u16 * 3;
+        // One row a field, one more for each message or hint, and a spare row for an error.
+        let f = &self.state.form.fields;
+        let extra = f.iter().filter(|x| x.error.is_some() || x.warning.is_some() || x.hint.is_some()).count();
+        let form_h = (f.len() + extra + 1) as u16;
         let h = (form_h + 2 + u16::from(self.state.problem.is_some())).min(area.height);
         let w = area.width.saturating_sub(4).min(72);
         let popup = area.centered(Constraint::Length(w), Constraint::Length(h));

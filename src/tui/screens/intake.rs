@@ -187,7 +187,7 @@ impl Widget for IntakeView<'_> {
         let th = self.theme;
         // The binding deadline with its arithmetic; advisory ones by name only, to leave room.
         let n = self.state.deadlines.len() as u16;
-        let deadlines_h = (n + 4).min(area.height / 3).max(3);
+        let deadlines_h = (n + 3).min(area.height / 3).max(3);
         let problem_h = u16::from(self.state.problem.is_some());
         let [title_area, form_area, problem_area, deadlines_area] = area.layout(&Layout::vertical([
             Constraint::Length(1),
