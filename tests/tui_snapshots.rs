@@ -100,3 +100,9 @@ fn terminal_too_small() {
     let app = app("aibek", true);
     insta::assert_snapshot!("too_small_60x15", screen(&app, 60, 15));
 }
+
+#[test]
+fn queue_at_the_minimum_size() {
+    let app = app("jyldyz", true);
+    insta::assert_snapshot!("queue_64x16", screen(&app, 64, 16));
+}

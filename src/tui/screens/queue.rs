@@ -105,6 +105,8 @@ pub struct QueueState {
     /// No rows follow the window.
     pub at_end: bool,
     pub total: i64,
+    /// The database holds no request at all (the empty queue then explains how to start).
+    pub db_is_empty: bool,
     /// First row shown, kept between frames so the table does not jump.
     pub offset: Cell<usize>,
     /// Where the table body and the tabs were drawn, for the mouse.
@@ -195,6 +197,14 @@ impl QueueState {
         self.selected = 0;
         self.offset.set(0);
         self.total = session.count(&f)?;
+        self.check_empty(session)
+    }
+
+    /// Whether the whole database is empty, asked only when the list is (one indexed row).
+    fn check_empty(&mut self, session: &Session) -> Result<()> {
+        let any = ListFilter { all_statuses: true, ..ListFilter::default() };
+        self.db_is_empty = self.rows.is_empty()
+            && session.list(&any, SortKey::Due, &Page { limit: 1, ..Page::default() })?.is_empty();
         Ok(())
     }
 
@@ -213,7 +223,7 @@ impl QueueState {
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         self.total = session.count(&f)?;
-        Ok(())
+        self.check_empty(session)
     }
 
     /// Moves the selection by `delta` rows, fetching the next or previous page at the edges.
@@ -379,14 +389,7 @@ impl Widget for QueueView<'_> {
 
         if st.rows.is_empty() {
             st.body_area.set(Rect::default());
-            let text = if st.search.is_empty()
-                && st.filters.is_empty()
-                && self
-                    .session
-                    .count(&ListFilter { all_statuses: true, ..ListFilter::default() })
-                    .unwrap_or(1)
-                    == 0
-            {
+            let text = if st.db_is_empty {
                 vec![
                     Line::styled(t("queue.empty_db.title"), th.title),
                     Line::raw(""),
@@ -411,48 +414,27 @@ impl Widget for QueueView<'_> {
             return;
         }
 
-        let w = table_area.width;
-        let show_pin = w >= 96;
-        let show_received = w >= 108;
-        let mut header = vec![t("col.ref"), t("col.kind"), t("col.name")];
-        let mut widths = vec![Constraint::Length(15), Constraint::Length(11), Constraint::Fill(1)];
-        if show_pin {
-            header.push(t("col.pin"));
-            widths.push(Constraint::Length(14));
-        }
-        if show_received {
-            header.push(t("col.received"));
-            widths.push(Constraint::Length(10));
-        }
-        header.extend([t("col.due"), t("col.left"), t("col.assignee"), t("col.status")]);
-        widths.extend([
-            Constraint::Length(10),
-            Constraint::Length(5),
-            Constraint::Length(9),
-            Constraint::Length(11),
-        ]);
-
+        let columns = columns_for(table_area.width);
+        let header: Vec<&str> = columns.iter().map(|c| c.title()).collect();
+        let widths: Vec<Constraint> = columns.iter().map(|c| c.width()).collect();
         let rows = st.rows.iter().map(|r| {
-            let view = RequestView::new(self.session, r, self.today);
-            let mut cells = vec![
-                TableCell::from(r.reference.clone()),
-                TableCell::from(label("kind_short", r.kind.code())),
-                TableCell::from(r.subject.name.clone()),
-            ];
-            if show_pin {
-                cells.push(TableCell::from(mask_pin(&r.subject.pin)));
-            }
-            if show_received {
-                cells.push(TableCell::from(date_dmy(r.received_on)));
-            }
-            cells.push(TableCell::from(date_dmy(r.due_on)));
-            cells.push(
-                TableCell::from(Line::from(days_left_text(r, self.today)).right_aligned())
-                    .style(th.urgency(view.urgency)),
-            );
-            cells.push(TableCell::from(r.assignee.clone().unwrap_or_else(|| "—".into())));
-            cells.push(TableCell::from(label("status_short", r.status.code())));
-            Row::new(cells)
+            let urgency = RequestView::new(self.session, r, self.today).urgency;
+            Row::new(columns.iter().map(|c| {
+                match c {
+                    Column::Reference => TableCell::from(r.reference.clone()),
+                    Column::Kind => TableCell::from(label("kind_short", r.kind.code())),
+                    Column::Name => TableCell::from(r.subject.name.clone()),
+                    Column::Pin => TableCell::from(mask_pin(&r.subject.pin)),
+                    Column::Received => TableCell::from(date_dmy(r.received_on)),
+                    Column::Due => TableCell::from(date_dmy(r.due_on)),
+                    Column::Left => {
+                        TableCell::from(Line::from(days_left_text(r, self.today)).right_aligned())
+                            .style(th.urgency(urgency))
+                    }
+                    Column::Assignee => TableCell::from(r.assignee.clone().unwrap_or_else(|| "—".into())),
+                    Column::Status => TableCell::from(label("status_short", r.status.code())),
+                }
+            }))
         });
         let table = Table::new(rows, widths)
             .header(Row::new(header).style(th.title))
@@ -467,6 +449,75 @@ impl Widget for QueueView<'_> {
             ..table_area
         });
     }
+}
+
+/// Columns of the queue table, in the order shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Reference,
+    Kind,
+    Name,
+    Pin,
+    Received,
+    Due,
+    Left,
+    Assignee,
+    Status,
+}
+
+impl Column {
+    fn title(self) -> &'static str {
+        match self {
+            Column::Reference => t("col.ref"),
+            Column::Kind => t("col.kind"),
+            Column::Name => t("col.name"),
+            Column::Pin => t("col.pin"),
+            Column::Received => t("col.received"),
+            Column::Due => t("col.due"),
+            Column::Left => t("col.left"),
+            Column::Assignee => t("col.assignee"),
+            Column::Status => t("col.status"),
+        }
+    }
+
+    fn width(self) -> Constraint {
+        match self {
+            Column::Name => Constraint::Fill(1),
+            other => Constraint::Length(other.fixed_width()),
+        }
+    }
+
+    fn fixed_width(self) -> u16 {
+        match self {
+            Column::Reference => 15,
+            Column::Kind | Column::Status => 11,
+            Column::Name => NAME_MIN,
+            Column::Pin => 14,
+            Column::Received | Column::Due => 10,
+            Column::Left => 5,
+            Column::Assignee => 9,
+        }
+    }
+}
+
+/// The subject's name keeps at least this many columns.
+const NAME_MIN: u16 = 13;
+
+/// The columns that fit in `width`: reference, name, due and days left always; then, as
+/// room allows, status, assignee, kind, PIN and received date.
+fn columns_for(width: u16) -> Vec<Column> {
+    use Column::*;
+    let mut chosen = vec![Reference, Name, Due, Left];
+    let used = |cols: &[Column]| cols.iter().map(|c| c.fixed_width() + 1).sum::<u16>() - 1;
+    for extra in [Status, Assignee, Kind, Pin, Received] {
+        let mut with = chosen.clone();
+        with.push(extra);
+        if used(&with) <= width {
+            chosen = with;
+        }
+    }
+    let order = [Reference, Kind, Name, Pin, Received, Due, Left, Assignee, Status];
+    order.into_iter().filter(|c| chosen.contains(c)).collect()
 }
 
 fn filter_summary(f: &Filters) -> String {
