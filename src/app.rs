@@ -8,9 +8,16 @@ use crate::cli::Cli;
 use crate::commands::{self, CliError, Env};
 
 pub fn main(cli: Cli) -> ExitCode {
+    crate::logging::init(&crate::paths::log_file());
+    let name = cli.command.as_ref().map_or("tui", commands::name);
     match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            crate::logging::info(&format!("{name}: ok"));
+            ExitCode::SUCCESS
+        }
         Err(e) => {
+            // The log gets the kind of error only: messages may quote what was typed.
+            crate::logging::error(&format!("{name}: failed ({})", e.kind()));
             let msg = commands::neutralise(&e.to_string());
             eprintln!("aryz: error: {msg}");
             ExitCode::from(1)
@@ -41,7 +48,12 @@ fn run(cli: &Cli) -> Result<(), CliError> {
 fn run_tui(env: &Env) -> Result<(), CliError> {
     if !env.db.exists() {
         let offset = env.config.offset().map_err(crate::service::Error::Config)?;
-        crate::service::init_database(&env.db, false, &crate::service::Clock::new(offset, None))?;
+        crate::service::init_database(
+            &env.db,
+            false,
+            &crate::service::Clock::new(offset, None),
+            env.key.as_deref(),
+        )?;
     }
     let session = env.session()?;
     crate::tui::run(session, &env.config).map_err(CliError::Io)

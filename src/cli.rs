@@ -20,6 +20,9 @@ pub struct Cli {
     /// Output format of records and lists.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Ask for the passphrase of an encrypted database on the terminal.
+    #[arg(long, global = true)]
+    pub ask_key: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -141,12 +144,59 @@ pub enum Command {
     },
     /// Export requests with every field and every stored deadline.
     Export(Box<ExportArgs>),
+    /// Verify or read the tamper-evident audit log (supervisor).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Integrity check, foreign-key check and audit verification.
+    Check,
+    /// Copy the database online to FILE, consistent while others write (admin).
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Erase the personal fields of requests closed more than N years ago (admin).
+    Retention {
+        /// Only list what would be erased.
+        #[arg(long)]
+        dry_run: bool,
+        /// Years after closing (default: `retention_years` in the config, else 5).
+        #[arg(long)]
+        years: Option<u32>,
+    },
+    /// Import a batch of requests from a CSV or JSON file (columns: see the README).
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Validate and report only.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the good rows and write the bad ones, with their reasons, to this CSV file.
+        #[arg(long, value_name = "FILE")]
+        rejects: Option<PathBuf>,
+    },
     /// Fill a --dev-identity database with synthetic requests.
     Demo {
         #[arg(long, default_value_t = 300)]
         requests: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain; exit 1 at the first broken or missing entry.
+    Verify,
+    /// List audit entries, newest first.
+    Log {
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+        #[arg(long, value_name = "LOGIN")]
+        operator: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
     },
 }
 

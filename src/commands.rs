@@ -4,6 +4,7 @@
 mod output;
 mod report;
 mod requests;
+mod trust;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -52,8 +53,65 @@ impl From<crate::domain::code::UnknownCode> for CliError {
 
 pub type Result<T> = std::result::Result<T, CliError>;
 
+impl CliError {
+    /// A short name of the kind of error, safe for the log (no user input).
+    pub fn kind(&self) -> String {
+        use crate::service::Error as E;
+        match self {
+            CliError::Service(E::Invalid(f)) => format!("invalid {}", f.field),
+            CliError::Service(E::NotFound(_)) => "not found".into(),
+            CliError::Service(E::Transition { action, status, .. }) => {
+                format!("cannot {action} when {status}")
+            }
+            CliError::Service(E::Forbidden { action, .. }) => format!("forbidden: {action}"),
+            CliError::Service(E::NotYours { .. }) => "not assigned to the operator".into(),
+            CliError::Service(E::UnknownOperator(_)) => "unknown operator".into(),
+            CliError::Service(E::DisabledOperator(_)) => "disabled operator".into(),
+            CliError::Service(E::NotAllowedByRules(_)) => "not allowed by the rules".into(),
+            CliError::Service(E::Config(_)) => "configuration or file".into(),
+            CliError::Service(E::Store(e)) => format!("store: {}", e.kind()),
+            CliError::Config(_) => "config file".into(),
+            CliError::Io(_) => "i/o".into(),
+        }
+    }
+}
+
+/// The subcommand's name, for the log.
+pub fn name(c: &Command) -> &'static str {
+    match c {
+        Command::Init { .. } => "init",
+        Command::Operator(_) => "operator",
+        Command::Add(_) => "add",
+        Command::List(_) => "list",
+        Command::Show { .. } => "show",
+        Command::Assign { .. } => "assign",
+        Command::Note { .. } => "note",
+        Command::Status { .. } => "status",
+        Command::Respond(_) => "respond",
+        Command::Withdraw { .. } => "withdraw",
+        Command::Reopen { .. } => "reopen",
+        Command::Extend { .. } => "extend",
+        Command::Pause { .. } => "pause",
+        Command::Resume { .. } => "resume",
+        Command::Deadline { .. } => "deadline",
+        Command::Calendar(_) => "calendar",
+        Command::Grounds => "grounds",
+        Command::Report(_) => "report",
+        Command::Digest { .. } => "digest",
+        Command::Export(_) => "export",
+        Command::Audit(_) => "audit",
+        Command::Check => "check",
+        Command::Backup { .. } => "backup",
+        Command::Retention { .. } => "retention",
+        Command::Import { .. } => "import",
+        Command::Demo { .. } => "demo",
+    }
+}
+
 /// What every command needs: where the database is, the configuration, the output format.
 pub struct Env {
+    /// The key of an encrypted database, from ARYZ_KEY_FILE, `key_file` or `--ask-key`.
+    pub key: Option<String>,
     pub db: PathBuf,
     pub config: Config,
     pub config_dir: PathBuf,
@@ -65,12 +123,13 @@ impl Env {
         let config_dir = crate::paths::config_dir();
         let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
         let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
-        Ok(Env { db, config, config_dir, format: cli.format })
+        let key = crate::keys::load(&config, &config_dir, cli.ask_key)?;
+        Ok(Env { key, db, config, config_dir, format: cli.format })
     }
 
     pub fn session(&self) -> Result<Session> {
         let rules = self.config.rules(&self.config_dir)?;
-        Ok(Session::open(&self.db, &self.config, rules)?)
+        Ok(Session::open_keyed(&self.db, &self.config, rules, self.key.as_deref())?)
     }
 
     fn clock(&self) -> Result<Clock> {
@@ -83,7 +142,8 @@ impl Env {
 pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
     match command {
         Command::Init { dev_identity } => {
-            let (_, login) = service::init_database(&env.db, *dev_identity, &env.clock()?)?;
+            let (_, login) =
+                service::init_database(&env.db, *dev_identity, &env.clock()?, env.key.as_deref())?;
             writeln!(out, "created {} with '{login}' as its admin", env.db.display())?;
             if *dev_identity {
                 writeln!(
@@ -141,6 +201,13 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Report(cmd) => report::report(env, cmd, out)?,
         Command::Digest { as_of } => report::digest(env, as_of.as_deref(), out)?,
         Command::Export(a) => report::export(env, a, out)?,
+        Command::Audit(cmd) => trust::audit(env, cmd, out)?,
+        Command::Check => trust::check(env, out)?,
+        Command::Backup { file } => trust::backup(env, file, out)?,
+        Command::Retention { dry_run, years } => trust::retention(env, *dry_run, *years, out)?,
+        Command::Import { file, dry_run, rejects } => {
+            trust::import(env, file, *dry_run, rejects.as_deref(), out)?
+        }
         Command::Demo { requests, seed } => {
             let mut s = env.session()?;
             let n = s.demo(*requests, *seed)?;
@@ -188,7 +255,7 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
 /// (a command that "needs no database" still honours an administrator's additions).
 fn calendar_for(env: &Env) -> Calendar {
     let mut cal = Calendar::shipped();
-    if let Ok(store) = Store::open(&env.db)
+    if let Ok(store) = Store::open_keyed(&env.db, env.key.as_deref())
         && let Ok(entries) = store.read().calendar_entries()
     {
         cal.extend(entries);

@@ -26,6 +26,10 @@ pub struct Config {
     pub database: Option<PathBuf>,
     /// Where letters are saved from the terminal UI.
     pub letters_dir: Option<PathBuf>,
+    /// File holding the key of an encrypted database (feature `encryption`).
+    pub key_file: Option<PathBuf>,
+    /// Personal fields of requests closed longer ago than this are erased by `aryz retention`.
+    pub retention_years: u32,
     /// Keymap overrides of the terminal UI: `action = "key"`.
     pub keys: BTreeMap<String, KeyBinding>,
 }
@@ -57,6 +61,8 @@ impl Default for Config {
             rules_file: None,
             database: None,
             letters_dir: None,
+            retention_years: 5,
+            key_file: None,
             keys: BTreeMap::new(),
         }
     }

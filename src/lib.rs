@@ -7,6 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod keys;
+pub mod logging;
 pub mod paths;
 pub mod service;
 pub mod store;

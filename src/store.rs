@@ -11,6 +11,7 @@ mod events;
 mod migrate;
 mod operators;
 mod requests;
+mod retention;
 mod row;
 mod stats;
 
@@ -38,8 +39,12 @@ pub enum StoreError {
     Missing(PathBuf),
     #[error("{0}: an aryz database already exists here")]
     AlreadyExists(PathBuf),
-    #[error("{0}: not an aryz database")]
+    #[error("{0}: not an aryz database (or an encrypted one opened without its key)")]
     NotAryz(PathBuf),
+    #[error("the encryption key does not open this database")]
+    WrongKey,
+    #[error("this aryz was built without encryption; build it with `--features encryption`")]
+    EncryptionUnavailable,
     #[error(
         "the database has schema version {found}, newer than this aryz knows ({known}); use a newer aryz"
     )]
@@ -69,15 +74,57 @@ impl From<rusqlite::Error> for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+impl StoreError {
+    /// A short name of the kind of error, safe for the log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::Missing(_) => "missing database",
+            StoreError::AlreadyExists(_) => "already exists",
+            StoreError::NotAryz(_) => "not an aryz database",
+            StoreError::WrongKey => "wrong key",
+            StoreError::EncryptionUnavailable => "encryption unavailable",
+            StoreError::TooNew { .. } => "database too new",
+            StoreError::Busy => "busy",
+            StoreError::Conflict(_) => "conflict",
+            StoreError::Corrupt(_) => "corrupt",
+            StoreError::Sqlite(_) => "sqlite",
+            StoreError::Io { .. } => "i/o",
+        }
+    }
+}
+
 /// A connection to one aryz database.
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The SQLCipher key of an encrypted database (feature `encryption`).
+    key: Option<String>,
+}
+
+/// Applies a SQLCipher key to a fresh connection, before anything else touches the file.
+fn apply_key(conn: &Connection, key: Option<&str>) -> Result<()> {
+    let Some(key) = key else { return Ok(()) };
+    if !cfg!(feature = "encryption") {
+        return Err(StoreError::EncryptionUnavailable);
+    }
+    if key.is_empty() {
+        return Err(StoreError::WrongKey);
+    }
+    // SQLCipher logs decryption failures to stderr by default; a wrong key is reported as
+    // one clear error instead (and nothing may print while the terminal UI is on screen).
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE");
+    conn.pragma_update(None, "key", key)?;
+    Ok(())
 }
 
 impl Store {
     /// Opens an existing aryz database, migrating it forward if it is older than the binary.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_keyed(path, None)
+    }
+
+    /// Opens an existing database, encrypted with `key` when one is given.
+    pub fn open_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
         if !path.exists() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
@@ -85,7 +132,8 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        apply_key(&conn, key)?;
+        let mut store = Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from) };
         store.configure().map_err(|e| store.name_error(e))?;
         store.check_is_aryz().map_err(|e| store.name_error(e))?;
         migrate::migrate(&mut store.conn)?;
@@ -94,8 +142,13 @@ impl Store {
 
     /// Creates a new aryz database; refuses to touch an existing file.
     pub fn create(path: &Path) -> Result<Store> {
+        Store::create_keyed(path, None)
+    }
+
+    /// Creates a new database, encrypted with `key` when one is given.
+    pub fn create_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
         if path.exists() {
-            return Err(match Store::open(path) {
+            return Err(match Store::open_keyed(path, key) {
                 Ok(_) => StoreError::AlreadyExists(path.to_path_buf()),
                 Err(e) => e,
             });
@@ -104,18 +157,33 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
         }
-        let conn = Connection::open(path)?;
-        restrict_permissions(path);
-        let mut store = Store { conn, path: Some(path.to_path_buf()) };
-        store.configure()?;
-        migrate::migrate(&mut store.conn)?;
-        Ok(store)
+        if key.is_some() && !cfg!(feature = "encryption") {
+            return Err(StoreError::EncryptionUnavailable);
+        }
+        let made = (|| {
+            let conn = Connection::open(path)?;
+            restrict_permissions(path);
+            apply_key(&conn, key)?;
+            let mut store = Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from) };
+            store.configure()?;
+            migrate::migrate(&mut store.conn)?;
+            Ok(store)
+        })();
+        if made.is_err() {
+            // Leave nothing half-made behind: the next `init` must find a clean slate.
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(p));
+            }
+        }
+        made
     }
 
     /// A private in-memory database, for tests.
     pub fn in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store { conn, path: None, key: None };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
@@ -147,6 +215,8 @@ impl Store {
 
     fn name_error(&self, e: StoreError) -> StoreError {
         match e {
+            // With a key, "not a database" means the key does not open it.
+            StoreError::NotAryz(_) if self.key.is_some() => StoreError::WrongKey,
             StoreError::NotAryz(_) => StoreError::NotAryz(self.path.clone().unwrap_or_default()),
             other => other,
         }
@@ -178,6 +248,8 @@ impl Store {
         }
         let mut out = Connection::open(dest)?;
         restrict_permissions(dest);
+        // An encrypted database is copied page by page: the copy takes the same key.
+        apply_key(&out, self.key.as_deref())?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
         backup.run_to_completion(256, Duration::from_millis(5), None)?;
         Ok(())

@@ -13,9 +13,14 @@ use super::{DEV_IDENTITY_KEY, Error, Result, Session, clock::Clock, login::os_lo
 
 /// Creates a database and makes the current OS login its first admin. `dev_identity`
 /// records that `ARYZ_OPERATOR` may choose the operator (demos and tests only).
-pub fn init_database(path: &Path, dev_identity: bool, clock: &Clock) -> Result<(Store, String)> {
+pub fn init_database(
+    path: &Path,
+    dev_identity: bool,
+    clock: &Clock,
+    key: Option<&str>,
+) -> Result<(Store, String)> {
     let login = os_login()?;
-    let mut store = Store::create(path)?;
+    let mut store = Store::create_keyed(path, key)?;
     let now = clock.now_string();
     store.write(|tx| -> Result<()> {
         tx.set_meta(DEV_IDENTITY_KEY, if dev_identity { "1" } else { "0" })?;

@@ -2,11 +2,12 @@
 
 use crate::domain::deadline::Deadline;
 use crate::domain::kind::Role;
+use crate::domain::request::RequestId;
 use crate::domain::request::{NewRequest, SubjectRequest};
 use crate::domain::validation::FieldWarning;
-use crate::store::{Event, EventKind};
+use crate::store::{Event, EventKind, Tx};
 
-use super::{Error, Result, Session};
+use super::{Ctx, Error, Result, Session};
 
 /// What registering gives back: the stored request and the warnings the operator accepted.
 #[derive(Debug)]
@@ -46,21 +47,33 @@ impl Session {
                     }
                 }
             }
-            let (id, reference) = tx.insert_request(new, ctx.today, &deadlines, assignee, &ctx.now)?;
-            let binding = deadlines.iter().find(|d| d.binding).map(|d| d.due_on.to_string());
-            tx.insert_event(
-                id,
-                &Event::new(EventKind::Created, ctx.login, &ctx.now).change(None::<String>, binding),
-            )?;
-            if let Some(a) = assignee {
-                tx.insert_event(
-                    id,
-                    &Event::new(EventKind::Assigned, ctx.login, &ctx.now).change(None::<String>, Some(a)),
-                )?;
-            }
-            tx.audit(&ctx.now, ctx.login, "register", &reference, &format!("kind={}", new.kind))?;
+            let (id, reference) = insert_registered(tx, ctx, new, &deadlines, assignee)?;
             tx.read().request_by_id(id)?.ok_or(Error::NotFound(reference))
         })?;
         Ok(Registered { request, warnings })
     }
+}
+
+/// Inserts a validated request with its first events and its audit entry.
+pub(crate) fn insert_registered(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    new: &NewRequest,
+    deadlines: &[Deadline],
+    assignee: Option<&str>,
+) -> Result<(RequestId, String)> {
+    let (id, reference) = tx.insert_request(new, ctx.today, deadlines, assignee, &ctx.now)?;
+    let binding = deadlines.iter().find(|d| d.binding).map(|d| d.due_on.to_string());
+    tx.insert_event(
+        id,
+        &Event::new(EventKind::Created, ctx.login, &ctx.now).change(None::<String>, binding),
+    )?;
+    if let Some(a) = assignee {
+        tx.insert_event(
+            id,
+            &Event::new(EventKind::Assigned, ctx.login, &ctx.now).change(None::<String>, Some(a)),
+        )?;
+    }
+    tx.audit(&ctx.now, ctx.login, "register", &reference, &format!("kind={}", new.kind))?;
+    Ok((id, reference))
 }

@@ -452,3 +452,16 @@ impl Tx<'_> {
         Ok(r.version + 1)
     }
 }
+
+impl Reader<'_> {
+    /// A request of the same PIN, kind and date of receipt: a probable duplicate.
+    pub fn duplicate_of(&self, pin: &str, kind: RequestKind, received: NaiveDate) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT ref FROM requests WHERE subject_pin = ?1 AND kind = ?2 AND received_on = ?3 LIMIT 1",
+            )?
+            .query_row(params![pin, kind.code(), received], |r| r.get(0))
+            .optional()?)
+    }
+}

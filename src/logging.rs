@@ -1,0 +1,46 @@
+//! A small append-only log file (`aryz.log` in the data directory). It never receives
+//! personal data: callers log command names, logins, counts and error kinds, never names,
+//! PINs, addresses or free text. Nothing is ever printed to the terminal from here, so the
+//! terminal UI's screen is never disturbed.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+static LOG: OnceLock<Mutex<std::fs::File>> = OnceLock::new();
+
+/// Opens (creating, owner-only) the log file. Failing to log never stops aryz.
+pub fn init(path: &Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    if let Ok(f) = o.open(path) {
+        let _ = LOG.set(Mutex::new(f));
+    }
+}
+
+/// Appends one line with a UTC timestamp and the process id.
+pub fn log(level: &str, message: &str) {
+    if let Some(m) = LOG.get()
+        && let Ok(mut f) = m.lock()
+    {
+        let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+        let clean: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let _ = writeln!(f, "{now} [{}] {level} {clean}", std::process::id());
+    }
+}
+
+pub fn info(message: &str) {
+    log("INFO", message);
+}
+
+pub fn error(message: &str) {
+    log("ERROR", message);
+}
