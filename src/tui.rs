@@ -35,6 +35,8 @@ pub fn run(session: Session, config: &Config) -> io::Result<()> {
     let keymap =
         KeyMap::with_overrides(&config.keys).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     let app = App::new(session, keymap, Theme::from_env()).map_err(|e| io::Error::other(e.to_string()))?;
+    // The log never gets personal data: who started the UI and how it ended.
+    crate::logging::info(&format!("tui: started by {}", app.session.operator.login));
     let mut terminal = ratatui::try_init()?;
     // ratatui's hook restores raw mode and the screen; mouse capture must be released too,
     // or the shell receives mouse escape codes after a panic.
@@ -46,6 +48,10 @@ pub fn run(session: Session, config: &Config) -> io::Result<()> {
     let result = execute!(io::stdout(), EnableMouseCapture).and_then(|()| event_loop(&mut terminal, app));
     let _ = execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();
+    match &result {
+        Ok(()) => crate::logging::info("tui: quit"),
+        Err(e) => crate::logging::error(&format!("tui: ended with an i/o error ({:?})", e.kind())),
+    }
     result
 }
 
