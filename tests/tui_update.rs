@@ -420,7 +420,7 @@ fn no_input_panics_anywhere() {
                 if app.quit {
                     app.quit = false;
                 }
-                for (w, h) in [(80, 24), (40, 10), (130, 40)] {
+                for (w, h) in [(80, 24), (40, 10), (64, 16), (65, 17), (130, 40)] {
                     let _ = screen(&app, w, h);
                 }
             }

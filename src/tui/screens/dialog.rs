@@ -248,7 +248,7 @@ impl Widget for ConfirmView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
         let w = area.width.saturating_sub(4).min(70);
-        let inner_w = usize::from(w.saturating_sub(2).max(1));
+        let inner_w = usize::from(w.saturating_sub(4).max(1));
         let mut lines = vec![Line::styled(self.question.to_string(), th.title)];
         for d in self.details {
             lines.push(Line::styled(format!("! {d}"), th.warning));
@@ -270,6 +270,7 @@ impl Widget for ConfirmView<'_> {
         let block = Block::new()
             .borders(Borders::ALL)
             .border_style(th.warning)
+            .padding(ratatui::widgets::Padding::horizontal(1))
             .title(Span::styled(format!(" {} ", t("confirm.title")), th.title));
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(block).render(popup, buf);
     }
