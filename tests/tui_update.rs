@@ -539,3 +539,77 @@ fn paging_through_many_requests_keeps_a_bounded_window() {
     let at = all.iter().position(|r| r == &app.queue.selected_row().unwrap().reference).unwrap();
     assert!(at > 30, "two pages down: {at}");
 }
+
+/// With rules that allow them, extend, pause and resume are offered and work through
+/// their dialogs; with the shipped rules they are not offered.
+#[test]
+fn extend_pause_and_resume_when_the_rules_allow() {
+    use aryz::domain::deadline::{RuleSet, SHIPPED_RULES};
+    let shipped = app("aibek", true);
+    let mut shipped = shipped;
+    press(&mut shipped, &["enter"]);
+    let bar = shipped.bar_commands();
+    assert!(!bar.contains(&Command::Extend) && !bar.contains(&Command::Pause));
+
+    let text = SHIPPED_RULES
+        .replace("[extension]\nallowed = false", "[extension]\nallowed = true")
+        .replace("[pause]\nallowed = false", "[pause]\nallowed = true");
+    let rules = RuleSet::parse(&text).unwrap();
+    assert!(rules.extension.allowed && rules.pause.allowed);
+    let mut store = aryz::store::Store::in_memory().unwrap();
+    add_operators(&mut store);
+    add_requests(&mut store);
+    let session = aryz::service::Session::with_store(
+        store,
+        "aibek",
+        rules,
+        aryz::service::Clock::fixed(today()),
+        aryz::service::Settings::default(),
+    )
+    .unwrap();
+    let mut app = App::new(session, KeyMap::default(), Theme::colour()).unwrap();
+    // The third of mine: due 21.12.2026.
+    press(&mut app, &["j", "j", "enter"]);
+    let due_before = match app.screens.last() {
+        Some(Screen::Detail(d)) => d.request().due_on,
+        _ => panic!(),
+    };
+    assert!(app.bar_commands().contains(&Command::Extend));
+    press(&mut app, &["e", "tab"]);
+    type_text(&mut app, "Records from the archive");
+    press(&mut app, &["ctrl-s"]);
+    assert_eq!(app.context(), Context::Confirm);
+    press(&mut app, &["enter"]);
+    let Some(Screen::Detail(d)) = app.screens.last() else { panic!() };
+    assert!(d.request().due_on > due_before, "{:?}", app.message);
+    assert!(d.detail.events.iter().any(|e| e.kind == EventKind::DeadlineChanged));
+
+    press(&mut app, &["p", "tab"]);
+    type_text(&mut app, "Waiting for a copy of the ID card");
+    press(&mut app, &["ctrl-s"]);
+    let Some(Screen::Detail(d)) = app.screens.last() else { panic!() };
+    assert!(d.request().pause.is_some(), "{:?}", app.message);
+    assert!(app.bar_commands().contains(&Command::Resume));
+    press(&mut app, &["u", "enter"]);
+    let Some(Screen::Detail(d)) = app.screens.last() else { panic!() };
+    assert!(d.request().pause.is_none(), "{:?}", app.message);
+}
+
+#[test]
+fn status_change_and_reopen_by_a_supervisor() {
+    let mut app = app("jyldyz", true);
+    // ARZ-2026-000002 is new: the status dialog offers in progress first.
+    press(&mut app, &["j", "j", "enter", "s", "enter"]);
+    type_text(&mut app, "Started");
+    press(&mut app, &["enter"]);
+    assert_eq!(detail_status(&app), Status::InProgress, "{:?}", app.message);
+    press(&mut app, &["s", "enter", "enter"]);
+    assert_eq!(detail_status(&app), Status::AwaitingSubject, "{:?}", app.message);
+    // Reopen an answered one: ARZ-2026-000006, under Closed.
+    press(&mut app, &["esc", "tab", "enter"]);
+    assert_eq!(detail_status(&app), Status::Answered);
+    press(&mut app, &["o"]);
+    type_text(&mut app, "The answer missed the income records");
+    press(&mut app, &["enter", "right", "enter"]);
+    assert_eq!(detail_status(&app), Status::InProgress, "{:?}", app.message);
+}
