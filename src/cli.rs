@@ -3,7 +3,11 @@
 
 use std::path::PathBuf;
 
+use std::ffi::OsString;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::i18n::Lang;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,8 +27,69 @@ pub struct Cli {
     /// Ask for the passphrase of an encrypted database on the terminal.
     #[arg(long, global = true)]
     pub ask_key: bool,
+    /// Interface language: ky, ru or en (default: `language` in config.toml, else the
+    /// locale, else English). After `add`, `--lang` is the language of the appeal instead.
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Parses the process's arguments, with [`interface_lang_first`] applied.
+    pub fn parse_args() -> Cli {
+        Cli::parse_from(interface_lang_first(std::env::args_os().collect()))
+    }
+}
+
+/// Top-level options that take a value (to find where the subcommand starts).
+const VALUED: [&str; 3] = ["--db", "--format", "--lang"];
+
+/// The interface language option may follow any subcommand except `add`, whose own `--lang`
+/// is the language of the appeal (a contract with scripts). clap knows `--lang` only before
+/// the subcommand, so an `--lang X` / `--lang=X` after a subcommand other than `add` is moved
+/// to just before it. Nothing after a `--` is touched.
+pub fn interface_lang_first(args: Vec<OsString>) -> Vec<OsString> {
+    let mut i = 1;
+    let sub = loop {
+        let Some(a) = args.get(i) else { return args };
+        let a = a.to_string_lossy();
+        if a == "--" {
+            return args;
+        }
+        if VALUED.contains(&a.as_ref()) {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            break i;
+        }
+    };
+    if args[sub] == "add" {
+        return args;
+    }
+    let mut head: Vec<OsString> = args[..sub].to_vec();
+    let mut tail: Vec<OsString> = Vec::new();
+    let mut rest = args[sub..].iter();
+    while let Some(a) = rest.next() {
+        if a == "--" {
+            tail.push(a.clone());
+            tail.extend(rest.by_ref().cloned());
+            break;
+        }
+        if a == "--lang" {
+            head.push(a.clone());
+            if let Some(v) = rest.next() {
+                head.push(v.clone());
+            }
+        } else if a.to_string_lossy().starts_with("--lang=") {
+            head.push(a.clone());
+        } else {
+            tail.push(a.clone());
+        }
+    }
+    head.extend(tail);
+    head
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

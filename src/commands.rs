@@ -17,6 +17,7 @@ use crate::config::{Config, ConfigError};
 use crate::domain::calendar::{Calendar, DayKind, month_days};
 use crate::domain::format::{date_dmy, parse_date};
 use crate::domain::kind::{RequestKind, Role};
+use crate::i18n::{t, tf};
 use crate::service::{self, Clock, Session};
 use crate::store::Store;
 
@@ -29,6 +30,8 @@ pub enum CliError {
     Service(#[from] service::Error),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Catalog(#[from] crate::i18n::CatalogError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -71,6 +74,7 @@ impl CliError {
             CliError::Service(E::Config(_)) => "configuration or file".into(),
             CliError::Service(E::Store(e)) => format!("store: {}", e.kind()),
             CliError::Config(_) => "config file".into(),
+            CliError::Catalog(_) => "catalog override".into(),
             CliError::Io(_) => "i/o".into(),
         }
     }
@@ -122,6 +126,7 @@ impl Env {
     pub fn load(cli: &Cli) -> Result<Env> {
         let config_dir = crate::paths::config_dir();
         let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
+        crate::i18n::init(crate::i18n::choose(cli.lang, config.language.as_deref()), &config_dir)?;
         let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
         let key = crate::keys::load(&config, &config_dir, cli.ask_key)?;
         Ok(Env { key, db, config, config_dir, format: cli.format })
@@ -144,12 +149,9 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Init { dev_identity } => {
             let (_, login) =
                 service::init_database(&env.db, *dev_identity, &env.clock()?, env.key.as_deref())?;
-            writeln!(out, "created {} with '{login}' as its admin", env.db.display())?;
+            writeln!(out, "{}", tf("cli.created", &[("path", &env.db.display()), ("login", &login)]))?;
             if *dev_identity {
-                writeln!(
-                    out,
-                    "development identity: ARYZ_OPERATOR chooses the operator; do not use for real data"
-                )?;
+                writeln!(out, "{}", t("cli.dev_identity"))?;
             }
         }
         Command::Operator(cmd) => operator(env, cmd, out)?,
@@ -211,7 +213,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Demo { requests, seed } => {
             let mut s = env.session()?;
             let n = s.demo(*requests, *seed)?;
-            writeln!(out, "added {n} synthetic requests")?;
+            writeln!(out, "{}", tf("cli.demo_added", &[("n", &n)]))?;
         }
     }
     Ok(())

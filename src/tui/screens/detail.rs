@@ -12,7 +12,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph, Widget};
 use unicode_width::UnicodeWidthChar;
 
-use crate::domain::format::{date_dmy, date_wd};
+use crate::domain::format::date_dmy;
+use crate::i18n::date_wd;
 use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::{Status, Transition};

@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::domain::deadline::Deadline;
-use crate::domain::format::{date_dmy, date_wd};
+use crate::domain::format::date_dmy;
+use crate::i18n::date_wd;
 use crate::domain::identity::parse_passport;
 use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
 use crate::domain::request::{NewRequest, Subject};
