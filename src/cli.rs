@@ -459,3 +459,46 @@ pub enum CalendarCommand {
         basis: String,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moved(args: &[&str]) -> Vec<String> {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        interface_lang_first(args).into_iter().map(|a| a.to_string_lossy().into_owned()).collect()
+    }
+
+    #[test]
+    fn lang_after_a_subcommand_moves_before_it_except_after_add() {
+        assert_eq!(moved(&["aryz", "list", "--lang", "ky"]), ["aryz", "--lang", "ky", "list"]);
+        assert_eq!(
+            moved(&["aryz", "--db", "x", "list", "--lang=ru"]),
+            ["aryz", "--db", "x", "--lang=ru", "list"]
+        );
+        assert_eq!(
+            moved(&["aryz", "--format", "json", "report", "monthly", "--lang", "ru", "--month", "2026-11"]),
+            ["aryz", "--format", "json", "--lang", "ru", "report", "monthly", "--month", "2026-11"]
+        );
+        let add = ["aryz", "--lang", "ky", "add", "--kind", "access", "--lang", "ru"];
+        assert_eq!(moved(&add), add);
+        let note = ["aryz", "note", "ARZ-2026-000001", "--", "--lang", "ky"];
+        assert_eq!(moved(&note), note);
+        assert_eq!(moved(&["aryz", "--lang"]), ["aryz", "--lang"]);
+        assert_eq!(moved(&["aryz"]), ["aryz"]);
+    }
+
+    #[test]
+    fn clap_reads_both_languages() {
+        let cli = Cli::parse_from(moved(&[
+            "aryz", "--lang", "ky", "add", "--kind", "access", "--name", "A", "--pin", "1", "--lang", "ru",
+        ]));
+        assert_eq!(cli.lang, Some(Lang::Ky));
+        match cli.command {
+            Some(Command::Add(a)) => assert_eq!(a.lang, "ru"),
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::parse_from(moved(&["aryz", "list", "--lang", "ru"]));
+        assert_eq!(cli.lang, Some(Lang::Ru));
+    }
+}

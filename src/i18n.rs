@@ -131,11 +131,13 @@ fn one_line(msg: &str) -> String {
 /// The 1-based line where `key`'s last segment is assigned, for error messages.
 fn line_of(text: &str, key: &str) -> Option<usize> {
     let leaf = key.rsplit('.').next().unwrap_or(key);
-    text.lines().position(|l| {
-        let l = l.trim_start().trim_start_matches('"');
-        l.strip_prefix(leaf).is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches('"');
+            l.strip_prefix(leaf)
+                .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 /// Parses a catalog file into its flat key → text map.
@@ -153,7 +155,10 @@ pub fn parse_catalog(text: &str) -> Result<Catalog, String> {
 /// override may only name keys the program knows (those of the English catalog).
 pub fn load_catalog(lang: Lang, override_file: Option<(&Path, &str)>) -> Result<Catalog, CatalogError> {
     let embedded = |text: &str| {
-        parse_catalog(text).map_err(|message| CatalogError { path: format!("assets/i18n/{}.toml", lang.code()).into(), message })
+        parse_catalog(text).map_err(|message| CatalogError {
+            path: format!("assets/i18n/{}.toml", lang.code()).into(),
+            message,
+        })
     };
     let mut catalog = embedded(lang.embedded())?;
     if let Some((path, text)) = override_file {
@@ -164,7 +169,9 @@ pub fn load_catalog(lang: Lang, override_file: Option<(&Path, &str)>) -> Result<
         keys.sort();
         if let Some(unknown) = keys.into_iter().find(|k| !known.contains_key(*k)) {
             let at = line_of(text, unknown).map(|n| format!("line {n}: ")).unwrap_or_default();
-            return Err(err(format!("{at}unknown key '{unknown}' (the keys are those of the shipped en.toml)")));
+            return Err(err(format!(
+                "{at}unknown key '{unknown}' (the keys are those of the shipped en.toml)"
+            )));
         }
         catalog.extend(extra);
     }

@@ -55,8 +55,10 @@ pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std
 
 /// `key: value` lines, keys aligned; the keys in the interface language (`cli.field.<key>`).
 pub fn record(out: &mut impl Write, fields: &[(&str, String)]) -> std::io::Result<()> {
-    let fields: Vec<(String, &String)> =
-        fields.iter().map(|(k, v)| (crate::i18n::label_owned("cli.field", &k.replace(' ', "_")), v)).collect();
+    let fields: Vec<(String, &String)> = fields
+        .iter()
+        .map(|(k, v)| (crate::i18n::label_owned("cli.field", &k.replace(' ', "_")), v))
+        .collect();
     let w = fields.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     for (k, v) in &fields {
         writeln!(out, "{k}:{} {}", " ".repeat(w - width(k)), neutralise(v))?;

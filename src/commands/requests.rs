@@ -303,7 +303,10 @@ pub fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut impl Wri
         _ => writeln!(
             out,
             "{}",
-            tf("cli.done_due", &[("reference", &r.reference), ("status", &r.status), ("due", &date_dmy(r.due_on))])
+            tf(
+                "cli.done_due",
+                &[("reference", &r.reference), ("status", &r.status), ("due", &date_dmy(r.due_on))]
+            )
         )?,
     }
     Ok(())

@@ -83,15 +83,14 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
     if env.format == Format::Json {
         output::json(out, &serde_json::to_value(&r).unwrap_or_default())?;
     } else {
-        let result = if r.integrity.is_empty() { t("cli.check_ok").to_string() } else { r.integrity.join("; ") };
+        let result =
+            if r.integrity.is_empty() { t("cli.check_ok").to_string() } else { r.integrity.join("; ") };
         writeln!(out, "{}", tf("cli.check_integrity", &[("result", &result)]))?;
         match &r.audit_problem {
             None => writeln!(out, "{}", tf("cli.check_audit_intact", &[("n", &r.audit_entries)]))?,
-            Some(p) => writeln!(
-                out,
-                "{}",
-                tf("cli.check_audit_broken", &[("id", &p.id), ("problem", &p.problem)])
-            )?,
+            Some(p) => {
+                writeln!(out, "{}", tf("cli.check_audit_broken", &[("id", &p.id), ("problem", &p.problem)]))?
+            }
         }
     }
     if r.ok() { Ok(()) } else { Err(failed("the database failed its checks".into())) }

@@ -16,7 +16,7 @@ use super::screens::intake::IntakeView;
 use super::screens::queue::QueueView;
 use super::screens::response::ResponseView;
 use super::widgets::help_bar::HelpBar;
-use crate::domain::format::date_wd;
+use crate::i18n::date_wd;
 use crate::i18n::{label, t, tf};
 use unicode_width::UnicodeWidthStr;
 

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use crate::domain::calendar::{Calendar, month_days};
-use crate::i18n::date_wd;
 use crate::domain::request::SubjectRequest;
+use crate::i18n::date_wd;
 use crate::i18n::{label, t, tf};
 use crate::service::{Result, Session};
 use crate::store::{ListFilter, Page, SortKey};

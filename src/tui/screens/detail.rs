@@ -13,10 +13,10 @@ use ratatui::widgets::{LineGauge, Paragraph, Widget};
 use unicode_width::UnicodeWidthChar;
 
 use crate::domain::format::date_dmy;
-use crate::i18n::date_wd;
 use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::{Status, Transition};
+use crate::i18n::date_wd;
 use crate::i18n::{label, label_owned, t, tf};
 use crate::service::{Detail, RequestView, Session};
 use crate::store::{Event, EventKind};

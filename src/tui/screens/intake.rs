@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::domain::deadline::Deadline;
 use crate::domain::format::date_dmy;
-use crate::i18n::date_wd;
 use crate::domain::identity::parse_passport;
 use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
 use crate::domain::request::{NewRequest, Subject};
+use crate::i18n::date_wd;
 use crate::i18n::{label, t};
 use crate::service::{Error, Session};
 use crate::tui::input::{parse_date, parse_optional_date};
