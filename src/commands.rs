@@ -286,7 +286,8 @@ fn deadline(
         .into());
     }
     let rules = env.config.rules(&env.config_dir)?;
-    let deadlines = rules.deadlines(kind, received, registered, &calendar_for(env));
+    let cal = calendar_for(env);
+    let deadlines = rules.deadlines(kind, received, registered, &cal);
     match env.format {
         Format::Json => output::json(out, &json!({ "deadlines": deadlines }))?,
         f => {
@@ -297,7 +298,7 @@ fn deadline(
                         d.rule.clone(),
                         d.due_on.to_string(),
                         if d.binding { "binding" } else { "advisory" }.into(),
-                        d.explanation.clone(),
+                        crate::i18n::deadline::explanation(d, &rules, &cal, received, registered),
                     ]
                 })
                 .collect();

@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+pub mod deadline;
+
 /// An interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Lang {

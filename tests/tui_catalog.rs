@@ -181,6 +181,9 @@ fn every_catalog_key_is_used() {
         "month",
         codes(vec!["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]),
     ));
+    let forms = ["days", "weeks", "working_days"].map(|u| ["one", "few", "many"].map(|f| format!("{u}_{f}")));
+    vocab.push(("deadline", forms.into_iter().flatten().collect()));
+    vocab.push(("rule", aryz::domain::deadline::RuleSet::shipped().rule.into_iter().map(|r| r.id).collect()));
     vocab.push(("weekday", codes(vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"])));
 
     let en = parse_catalog(EN).unwrap();

@@ -232,7 +232,13 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
                     "  {} {:<w$} {}",
                     date_dmy(dl.due_on),
                     if dl.binding { binding } else { advisory },
-                    output::neutralise(&dl.explanation)
+                    output::neutralise(&crate::i18n::deadline::explanation(
+                        dl,
+                        &s.rules,
+                        &s.calendar,
+                        r.received_on,
+                        r.registered_on
+                    ))
                 )?;
             }
             writeln!(out, "\n{}", t("cli.timeline"))?;

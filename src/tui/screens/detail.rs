@@ -264,7 +264,9 @@ impl DetailView<'_> {
                 Span::styled(format!("{} ", date_wd(d.due_on)), style),
                 Span::styled(format!("[{kind}] "), th.muted),
             ]));
-            lines.push(Item(4, Line::styled(format!("    {}", d.explanation), th.muted)));
+            let (rules, cal) = (&self.session.rules, &self.session.calendar);
+            let text = crate::i18n::deadline::explanation(d, rules, cal, r.received_on, r.registered_on);
+            lines.push(Item(4, Line::styled(format!("    {text}"), th.muted)));
         }
         if r.deadlines.is_empty() {
             lines.push(self.field("field.due", date_wd(r.due_on)));

@@ -131,7 +131,11 @@ impl IntakeState {
             }
         }
         self.deadlines = match received {
-            Some(r) => session.rules.deadlines(kind, r, today, &session.calendar),
+            Some(r) => {
+                let mut d = session.rules.deadlines(kind, r, today, &session.calendar);
+                crate::i18n::deadline::localize(&mut d, &session.rules, &session.calendar, r, today);
+                d
+            }
             None => Vec::new(),
         };
         let received = received?;
@@ -159,6 +163,13 @@ impl IntakeState {
                     f.set_warning(&w.field, w.message);
                 }
                 self.deadlines = deadlines;
+                crate::i18n::deadline::localize(
+                    &mut self.deadlines,
+                    &session.rules,
+                    &session.calendar,
+                    received,
+                    today,
+                );
             }
             Err(Error::Invalid(e)) => {
                 f.set_error(&e.field, e.rule);
