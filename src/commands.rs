@@ -399,8 +399,16 @@ fn grounds(env: &Env, out: &mut impl Write) -> Result<()> {
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&g).unwrap_or_default())?,
         f => {
-            let rows: Vec<Vec<String>> =
-                g.iter().map(|g| vec![g.code.clone(), g.description.clone(), g.citation.clone()]).collect();
+            let rows: Vec<Vec<String>> = g
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.code.clone(),
+                        crate::i18n::localized("ground_description", &g.code, &g.description),
+                        crate::i18n::localized("ground_citation", &g.code, &g.citation),
+                    ]
+                })
+                .collect();
             let header = ["CODE", "MEANING", "CITATION"];
             if f == Format::Csv {
                 output::csv(out, &header, &rows)?

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use chrono::{Datelike, NaiveDate, Weekday};
 
 pub mod deadline;
+pub mod messages;
 
 /// An interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -248,6 +249,16 @@ pub fn label(prefix: &str, code: &'static str) -> &'static str {
 /// Like [`label`] for codes that are not `'static` (refusal grounds, pause categories).
 pub fn label_owned(prefix: &str, code: &str) -> String {
     lookup(&format!("{prefix}.{code}")).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// Data with a translation in the catalog (the shipped refusal grounds' citations): in
+/// English the data's own text (it may come from an office's file), else the catalog's
+/// text of `prefix.code` when there is one.
+pub fn localized(prefix: &str, code: &str, data: &str) -> String {
+    if current() == Lang::En {
+        return data.to_string();
+    }
+    lookup(&format!("{prefix}.{code}")).map_or_else(|| data.to_string(), str::to_string)
 }
 
 /// The text of `key` with `{name}` placeholders replaced.

@@ -184,6 +184,9 @@ fn every_catalog_key_is_used() {
     let forms = ["days", "weeks", "working_days"].map(|u| ["one", "few", "many"].map(|f| format!("{u}_{f}")));
     vocab.push(("deadline", forms.into_iter().flatten().collect()));
     vocab.push(("rule", aryz::domain::deadline::RuleSet::shipped().rule.into_iter().map(|r| r.id).collect()));
+    let grounds: Vec<String> = aryz::domain::outcome::default_grounds().into_iter().map(|g| g.code).collect();
+    vocab.push(("ground_citation", grounds.clone()));
+    vocab.push(("ground_description", grounds));
     vocab.push(("weekday", codes(vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"])));
 
     let en = parse_catalog(EN).unwrap();
@@ -199,6 +202,8 @@ fn every_catalog_key_is_used() {
                 all.contains(&format!("\"{header}\""))
                     || all.contains(&format!("\"{}\"", header.replace('_', " ")))
             }
+            // A template of a message of the domain or the services: its literal parts are there.
+            "message" => en[key].split(['{', '}']).step_by(2).all(|part| all.contains(part)),
             "cli.field" => {
                 all.contains(&format!("\"{code}\""))
                     || all.contains(&format!("\"{}\"", code.replace('_', " ")))
@@ -211,4 +216,13 @@ fn every_catalog_key_is_used() {
     }
     unused.sort();
     assert!(unused.is_empty(), "keys of assets/i18n/en.toml that no code uses: {unused:?}");
+}
+
+#[test]
+fn english_ground_texts_equal_the_shipped_grounds() {
+    let en = parse_catalog(EN).unwrap();
+    for g in aryz::domain::outcome::default_grounds() {
+        assert_eq!(en.get(&format!("ground_citation.{}", g.code)), Some(&g.citation), "{}", g.code);
+        assert_eq!(en.get(&format!("ground_description.{}", g.code)), Some(&g.description), "{}", g.code);
+    }
 }

@@ -222,7 +222,7 @@ impl DetailView<'_> {
                     .grounds
                     .iter()
                     .find(|x| &x.code == g)
-                    .map(|x| format!(" — {}", x.citation))
+                    .map(|x| format!(" — {}", crate::i18n::localized("ground_citation", g, &x.citation)))
                     .unwrap_or_default();
                 lines.push(self.field("field.ground", format!("{}{citation}", label_owned("ground", g))));
             }
