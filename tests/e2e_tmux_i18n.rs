@@ -158,7 +158,7 @@ fn register_and_open_a_request_in_kyrgyz() {
     t.keys(&["Escape"]);
     t.wait_for("Мөөнөттөр");
     t.keys(&["Escape"]);
-    t.wait_for("иреттелген: мөөнөтү");
+    t.wait_for("иреттөө: мөөнөтү боюнча");
     t.keys(&["q"]);
     t.wait_for("aryz exited with 0");
 }
@@ -175,7 +175,7 @@ fn russian_from_the_config_and_the_deadline_arithmetic_in_russian() {
     t.add_request("E2e Testova Aigul", "12503199000011", "2026-10-01");
     t.start_ui("jyldyz", "");
     let s = t.wait_for("ARZ-2026-000001");
-    assert!(s.contains("Все открытые") && s.contains("сортировка по: сроку"), "{s}");
+    assert!(s.contains("Все открытые") && s.contains("сортировка: по сроку"), "{s}");
     t.keys(&["Enter"]);
     let s = t.wait_for("Сроки");
     assert!(s.contains("Пн 02.11.2026 [обязательный]"), "{s}");
