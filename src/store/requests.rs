@@ -308,6 +308,12 @@ impl Reader<'_> {
     }
 
     pub fn count(&self, f: &ListFilter) -> Result<i64> {
+        self.count_upto(f, None)
+    }
+
+    /// Counts matches, stopping after `cap + 1` when a cap is given: a screen shows
+    /// "10000+" rather than reading a million index entries to print an exact figure.
+    pub fn count_upto(&self, f: &ListFilter, cap: Option<i64>) -> Result<i64> {
         let mut q = where_clause(f);
         let from = match f.search.as_deref().and_then(fts_query) {
             Some(m) => {
@@ -317,7 +323,10 @@ impl Reader<'_> {
             }
             None => "requests",
         };
-        let sql = format!("SELECT count(*) FROM {from} {}", where_sql(&q));
+        let sql = match cap {
+            None => format!("SELECT count(*) FROM {from} {}", where_sql(&q)),
+            Some(c) => format!("SELECT count(*) FROM (SELECT 1 FROM {from} {} LIMIT {})", where_sql(&q), c.max(0) + 1),
+        };
         Ok(self
             .conn
             .prepare_cached(&sql)?
