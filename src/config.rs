@@ -24,8 +24,14 @@ pub struct Config {
     pub rules_file: Option<PathBuf>,
     /// The database file (the `--db` option overrides it).
     pub database: Option<PathBuf>,
-    /// Where letters are saved from the terminal UI.
+    /// Where letters are saved from the terminal UI (and by `aryz letter` without --output).
     pub letters_dir: Option<PathBuf>,
+    /// Letter template overrides (`ky.toml`, `ru.toml`, `en.toml`, `policy.LANG.toml`);
+    /// default `templates/` in the config directory, used when it exists.
+    pub templates_dir: Option<PathBuf>,
+    /// The letterhead per language: `[letterhead.ru] service_name = "…"`, `address`,
+    /// `signer_position`, `signer_name`. Unset fields keep the template's default.
+    pub letterhead: BTreeMap<String, crate::letters::LetterheadConfig>,
     /// Personal fields of requests closed longer ago than this are erased by `aryz retention`.
     pub retention_years: u32,
     /// Keymap overrides of the terminal UI: `action = "key"`.
@@ -59,6 +65,8 @@ impl Default for Config {
             rules_file: None,
             database: None,
             letters_dir: None,
+            templates_dir: None,
+            letterhead: BTreeMap::new(),
             retention_years: 5,
             keys: BTreeMap::new(),
         }
@@ -97,6 +105,9 @@ impl Config {
             && !["ky", "ru", "en"].contains(&l.as_str())
         {
             return Err(format!("language: unknown language '{l}' (expected ky, ru or en)"));
+        }
+        if let Some(l) = cfg.letterhead.keys().find(|l| !["ky", "ru", "en"].contains(&l.as_str())) {
+            return Err(format!("letterhead: unknown language '{l}' (expected ky, ru or en)"));
         }
         Ok(cfg)
     }

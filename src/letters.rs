@@ -1,0 +1,124 @@
+//! Letters to the subject, in the language of the appeal (Kyrgyz, Russian or English):
+//! the acknowledgement of receipt, the reply for each kind and outcome, and the extension
+//! notice. Templates and the privacy policy's data are files in `assets/` that an office may
+//! override from its configuration directory; a letter is composed into a [`Letter`] and
+//! rendered as plain text or as an A4 PDF with an embedded font.
+
+mod compose;
+mod pdf;
+mod template;
+mod text;
+
+pub use compose::{ExtensionInfo, LetterInput, compose};
+pub use pdf::render_pdf;
+pub use template::{Kit, LangKit, Policy, TemplateError, fill};
+pub use text::render_text;
+
+use crate::code_enum;
+use crate::domain::kind::Language;
+
+code_enum!(
+    /// What a letter is.
+    LetterType, "type" {
+        Acknowledgement => "acknowledgement",
+        Reply => "reply",
+        Extension => "extension",
+    }
+);
+
+code_enum!(
+    /// How a letter is written out.
+    LetterFormat, "as" {
+        Txt => "txt",
+        Pdf => "pdf",
+    }
+);
+
+impl LetterFormat {
+    /// The format a file name asks for by its extension (`.txt`, `.pdf`), if any.
+    pub fn from_path(path: &std::path::Path) -> Option<LetterFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "txt" => Some(LetterFormat::Txt),
+            "pdf" => Some(LetterFormat::Pdf),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        self.code()
+    }
+}
+
+/// What letter to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LetterSpec {
+    pub letter_type: LetterType,
+    /// The language; default the language of the appeal.
+    pub lang: Option<Language>,
+    pub format: LetterFormat,
+}
+
+/// The office's letterhead in one language, as configured (empty fields keep the
+/// template's default in that language).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LetterheadConfig {
+    pub service_name: String,
+    pub address: String,
+    pub signer_position: String,
+    pub signer_name: String,
+}
+
+/// One part of a letter's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Paragraph(String),
+    /// A list item (printed with a dash and a hanging indent).
+    Item(String),
+}
+
+/// A composed letter, ready to be rendered as text or PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub lang: Language,
+    pub letter_type: LetterType,
+    pub service_name: String,
+    pub service_address: String,
+    pub reference_label: String,
+    pub reference: String,
+    /// The letter's date, `DD.MM.YYYY`.
+    pub date: String,
+    pub to_label: String,
+    /// The subject's name, then the address and e-mail when known.
+    pub addressee: Vec<String>,
+    pub title: String,
+    pub greeting: String,
+    pub body: Vec<Block>,
+    pub closing: String,
+    pub signer_position: String,
+    pub signer_name: String,
+    /// The page footer, with `{page}` and `{pages}`.
+    pub page_label: String,
+}
+
+impl Letter {
+    /// The footer of page `page` of `pages`.
+    pub fn page_footer(&self, page: usize, pages: usize) -> String {
+        let vars = std::collections::BTreeMap::from([("page", page.to_string()), ("pages", pages.to_string())]);
+        let label = fill(&self.page_label, &vars).unwrap_or_else(|_| format!("{page}/{pages}"));
+        format!("{} · {label}", self.reference)
+    }
+
+    /// A file name for this letter: `ARZ-2026-000123-reply-ru.pdf`.
+    pub fn file_name(&self, format: LetterFormat) -> String {
+        format!("{}-{}-{}.{}", self.reference, self.letter_type, self.lang, format.extension())
+    }
+}
+
+/// Removes control characters (a stored text could hold any), keeping newlines.
+pub(crate) fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect()
+}
