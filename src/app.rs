@@ -15,6 +15,8 @@ pub fn main(cli: Cli) -> ExitCode {
             crate::logging::info(&format!("{name}: ok"));
             ExitCode::SUCCESS
         }
+        // A closed pipe (`aryz list | head`) means the reader has all it wanted.
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             // The log gets the kind of error only: messages may quote what was typed.
             crate::logging::error(&format!("{name}: failed ({})", e.kind()));
@@ -31,14 +33,9 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Some(cmd) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let r = commands::run(&env, cmd, &mut out);
-            // A closed pipe (`aryz list | head`) is not an error worth a message.
-            match out.flush() {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
-                Ok(()) => {}
-            }
-            r
+            commands::run(&env, cmd, &mut out)?;
+            out.flush()?;
+            Ok(())
         }
         None => run_tui(&env),
     }
@@ -48,7 +45,12 @@ fn run(cli: &Cli) -> Result<(), CliError> {
 fn run_tui(env: &Env) -> Result<(), CliError> {
     if !env.db.exists() {
         let offset = env.config.offset().map_err(crate::service::Error::Config)?;
-        crate::service::init_database(&env.db, false, &crate::service::Clock::new(offset, None))?;
+        crate::service::init_database(
+            &env.db,
+            false,
+            &crate::service::Clock::new(offset, None),
+            env.key.as_deref(),
+        )?;
     }
     let _session = env.session()?;
     Err(CliError::Io(std::io::Error::other(

@@ -20,6 +20,9 @@ pub struct Cli {
     /// Output format of records and lists.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Ask for the passphrase of an encrypted database on the terminal.
+    #[arg(long, global = true)]
+    pub ask_key: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

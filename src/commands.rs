@@ -113,6 +113,8 @@ pub fn name(c: &Command) -> &'static str {
 
 /// What every command needs: where the database is, the configuration, the output format.
 pub struct Env {
+    /// The key of an encrypted database, from ARYZ_KEY_FILE, `key_file` or `--ask-key`.
+    pub key: Option<String>,
     pub db: PathBuf,
     pub config: Config,
     pub config_dir: PathBuf,
@@ -124,12 +126,13 @@ impl Env {
         let config_dir = crate::paths::config_dir();
         let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
         let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
-        Ok(Env { db, config, config_dir, format: cli.format })
+        let key = crate::keys::load(&config, &config_dir, cli.ask_key)?;
+        Ok(Env { key, db, config, config_dir, format: cli.format })
     }
 
     pub fn session(&self) -> Result<Session> {
         let rules = self.config.rules(&self.config_dir)?;
-        Ok(Session::open(&self.db, &self.config, rules)?)
+        Ok(Session::open_keyed(&self.db, &self.config, rules, self.key.as_deref())?)
     }
 
     fn clock(&self) -> Result<Clock> {
@@ -142,7 +145,8 @@ impl Env {
 pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
     match command {
         Command::Init { dev_identity } => {
-            let (_, login) = service::init_database(&env.db, *dev_identity, &env.clock()?)?;
+            let (_, login) =
+                service::init_database(&env.db, *dev_identity, &env.clock()?, env.key.as_deref())?;
             writeln!(out, "created {} with '{login}' as its admin", env.db.display())?;
             if *dev_identity {
                 writeln!(
@@ -256,7 +260,7 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
 /// (a command that "needs no database" still honours an administrator's additions).
 fn calendar_for(env: &Env) -> Calendar {
     let mut cal = Calendar::shipped();
-    if let Ok(store) = Store::open(&env.db)
+    if let Ok(store) = Store::open_keyed(&env.db, env.key.as_deref())
         && let Ok(entries) = store.read().calendar_entries()
     {
         cal.extend(entries);

@@ -32,6 +32,8 @@ pub struct Config {
     /// The letterhead per language: `[letterhead.ru] service_name = "…"`, `address`,
     /// `signer_position`, `signer_name`. Unset fields keep the template's default.
     pub letterhead: BTreeMap<String, crate::letters::LetterheadConfig>,
+    /// File holding the key of an encrypted database (feature `encryption`).
+    pub key_file: Option<PathBuf>,
     /// Personal fields of requests closed longer ago than this are erased by `aryz retention`.
     pub retention_years: u32,
     /// Keymap overrides of the terminal UI: `action = "key"`.
@@ -68,6 +70,7 @@ impl Default for Config {
             templates_dir: None,
             letterhead: BTreeMap::new(),
             retention_years: 5,
+            key_file: None,
             keys: BTreeMap::new(),
         }
     }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod keys;
 pub mod letters;
 pub mod logging;
 pub mod paths;

@@ -67,7 +67,12 @@ pub const DEV_IDENTITY_KEY: &str = "dev_identity";
 impl Session {
     /// Opens a session as the OS login (or `ARYZ_OPERATOR` on a `--dev-identity` database).
     pub fn open(db: &Path, config: &Config, rules: RuleSet) -> Result<Session> {
-        let store = Store::open(db)?;
+        Session::open_keyed(db, config, rules, None)
+    }
+
+    /// Opens a session on a database encrypted with `key` (feature `encryption`).
+    pub fn open_keyed(db: &Path, config: &Config, rules: RuleSet, key: Option<&str>) -> Result<Session> {
+        let store = Store::open_keyed(db, key)?;
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         let login = login::effective_login(dev_identity)?;
         let offset = config.offset().map_err(Error::Config)?;

@@ -40,8 +40,12 @@ pub enum StoreError {
     Missing(PathBuf),
     #[error("{0}: an aryz database already exists here")]
     AlreadyExists(PathBuf),
-    #[error("{0}: not an aryz database")]
+    #[error("{0}: not an aryz database (or an encrypted one opened without its key)")]
     NotAryz(PathBuf),
+    #[error("the encryption key does not open this database")]
+    WrongKey,
+    #[error("this aryz was built without encryption; build it with `--features encryption`")]
+    EncryptionUnavailable,
     #[error(
         "the database has schema version {found}, newer than this aryz knows ({known}); use a newer aryz"
     )]
@@ -78,6 +82,8 @@ impl StoreError {
             StoreError::Missing(_) => "missing database",
             StoreError::AlreadyExists(_) => "already exists",
             StoreError::NotAryz(_) => "not an aryz database",
+            StoreError::WrongKey => "wrong key",
+            StoreError::EncryptionUnavailable => "encryption unavailable",
             StoreError::TooNew { .. } => "database too new",
             StoreError::Busy => "busy",
             StoreError::Conflict(_) => "conflict",
@@ -92,11 +98,34 @@ impl StoreError {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The SQLCipher key of an encrypted database (feature `encryption`).
+    key: Option<String>,
+}
+
+/// Applies a SQLCipher key to a fresh connection, before anything else touches the file.
+fn apply_key(conn: &Connection, key: Option<&str>) -> Result<()> {
+    let Some(key) = key else { return Ok(()) };
+    if !cfg!(feature = "encryption") {
+        return Err(StoreError::EncryptionUnavailable);
+    }
+    if key.is_empty() {
+        return Err(StoreError::WrongKey);
+    }
+    // SQLCipher logs decryption failures to stderr by default; a wrong key is reported as
+    // one clear error instead (and nothing may print while the terminal UI is on screen).
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE");
+    conn.pragma_update(None, "key", key)?;
+    Ok(())
 }
 
 impl Store {
     /// Opens an existing aryz database, migrating it forward if it is older than the binary.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_keyed(path, None)
+    }
+
+    /// Opens an existing database, encrypted with `key` when one is given.
+    pub fn open_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
         if !path.exists() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
@@ -104,37 +133,86 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()) };
-        store.configure().map_err(|e| store.name_error(e))?;
+        apply_key(&conn, key)?;
+        let mut store = Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from) };
+        // Check before configuring: a foreign file must be left exactly as it was (setting
+        // WAL mode would rewrite its header).
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store.check_is_aryz().map_err(|e| store.name_error(e))?;
+        store.configure().map_err(|e| store.name_error(e))?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
     }
 
     /// Creates a new aryz database; refuses to touch an existing file.
     pub fn create(path: &Path) -> Result<Store> {
+        Store::create_keyed(path, None)
+    }
+
+    /// Creates a new database, encrypted with `key` when one is given.
+    pub fn create_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
+        Store::create_with(path, key, |_| Ok(()))
+    }
+
+    /// Creates a database whole or not at all: it is built under a temporary name, `init`
+    /// (the first admin, the first audit entry) runs in it, and only then is it linked into
+    /// place. Another process never sees a half-made database, and of two `init`s racing
+    /// for one path exactly one wins; the other is told it already exists.
+    pub fn create_with<E: From<StoreError>>(
+        path: &Path,
+        key: Option<&str>,
+        init: impl FnOnce(&Tx<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Store, E> {
         if path.exists() {
-            return Err(match Store::open(path) {
+            return Err(match Store::open_keyed(path, key) {
                 Ok(_) => StoreError::AlreadyExists(path.to_path_buf()),
                 Err(e) => e,
-            });
+            }
+            .into());
         }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+        if key.is_some() && !cfg!(feature = "encryption") {
+            return Err(StoreError::EncryptionUnavailable.into());
         }
-        let conn = Connection::open(path)?;
-        restrict_permissions(path);
-        let mut store = Store { conn, path: Some(path.to_path_buf()) };
-        store.configure()?;
-        migrate::migrate(&mut store.conn)?;
-        Ok(store)
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.creating", std::process::id()));
+        let remove = |p: &Path| {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut f = p.as_os_str().to_owned();
+                f.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(f));
+            }
+        };
+        remove(&tmp);
+        let built = (|| -> std::result::Result<(), E> {
+            let conn = Connection::open(&tmp).map_err(StoreError::from)?;
+            restrict_permissions(&tmp);
+            apply_key(&conn, key)?;
+            let mut store = Store { conn, path: Some(tmp.clone()), key: key.map(String::from) };
+            store.configure()?;
+            migrate::migrate(&mut store.conn)?;
+            store.write(init)?;
+            // Back to a single file before it is linked into place.
+            store.conn.pragma_update(None, "journal_mode", "DELETE").map_err(StoreError::from)?;
+            Ok(())
+        })();
+        let linked = built.and_then(|()| match std::fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(StoreError::AlreadyExists(path.to_path_buf()).into())
+            }
+            Err(source) => Err(StoreError::Io { path: path.to_path_buf(), source }.into()),
+        });
+        remove(&tmp);
+        linked?;
+        Ok(Store::open_keyed(path, key)?)
     }
 
     /// A private in-memory database, for tests.
     pub fn in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store { conn, path: None, key: None };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
@@ -166,6 +244,8 @@ impl Store {
 
     fn name_error(&self, e: StoreError) -> StoreError {
         match e {
+            // With a key, "not a database" means the key does not open it.
+            StoreError::NotAryz(_) if self.key.is_some() => StoreError::WrongKey,
             StoreError::NotAryz(_) => StoreError::NotAryz(self.path.clone().unwrap_or_default()),
             other => other,
         }
@@ -197,6 +277,8 @@ impl Store {
         }
         let mut out = Connection::open(dest)?;
         restrict_permissions(dest);
+        // An encrypted database is copied page by page: the copy takes the same key.
+        apply_key(&out, self.key.as_deref())?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
         backup.run_to_completion(256, Duration::from_millis(5), None)?;
         Ok(())

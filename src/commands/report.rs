@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::requests::filter_of;
-use super::{Env, Result, as_of, output};
+use super::{CliError, Env, Result, as_of, output};
 use crate::cli::{ExportArgs, Format, ReportBy, ReportCommand};
 use crate::domain::format::{date_dmy, parse_date};
 use crate::domain::identity::mask_pin;
@@ -247,14 +247,30 @@ fn export_row(r: &SubjectRequest, today: chrono::NaiveDate, unmasked: bool) -> V
 pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let (filter, today) = filter_of(&s, &a.filter)?;
+    // Refuse before anything is written, so a refused export prints nothing.
+    s.check_export(&filter, a.unmasked)?;
     match &a.output {
         None => write_export(&mut s, env.format, a, &filter, today, out).map(|_| ()),
         Some(path) => {
+            if same_file(path, &env.db) {
+                return Err(crate::domain::validation::field_error("output", "is the database itself").into());
+            }
             let n = write_file_atomically(path, |w| write_export(&mut s, env.format, a, &filter, today, w))?;
             eprintln!("exported {n} requests to {}", path.display());
             Ok(())
         }
     }
+}
+
+/// Is `a` the database file `db` (or its WAL or shared-memory file)?
+pub fn same_file(a: &Path, db: &Path) -> bool {
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    let Some(target) = canon(a) else { return false };
+    ["", "-wal", "-shm"].iter().any(|suffix| {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        canon(Path::new(&p)).is_some_and(|c| c == target)
+    })
 }
 
 fn write_export(
@@ -265,21 +281,23 @@ fn write_export(
     today: chrono::NaiveDate,
     w: &mut dyn Write,
 ) -> Result<usize> {
-    let io = |e: std::io::Error| crate::service::Error::Config(format!("writing the export: {e}"));
-    let mut first = true;
     let json = format == Format::Json;
     if json {
-        w.write_all(b"[\n").map_err(io)?;
+        w.write_all(b"[\n")?;
     } else {
         if a.bom {
-            w.write_all("\u{feff}".as_bytes()).map_err(io)?;
+            w.write_all("\u{feff}".as_bytes())?;
         }
-        output::csv(w, &EXPORT_HEADER, &[]).map_err(io)?;
+        output::csv(w, &EXPORT_HEADER, &[])?;
     }
     let unmasked = a.unmasked;
     // The derived fields need the calendar and the due-soon window, not the session itself.
     let (cal, soon) = (s.calendar.clone(), s.settings.due_soon_working_days);
-    let n = s.export(filter, unmasked, |r| {
+    let mut first = true;
+    // The service's callback speaks service errors; keep the I/O error itself (a closed
+    // pipe is not a failure) and report it after.
+    let mut io_error: Option<std::io::Error> = None;
+    let mut write_one = |r: &SubjectRequest| -> std::io::Result<()> {
         if json {
             let mut v: Value = RequestView::with(&cal, soon, r, today).json(!unmasked);
             if let Some(sub) = v.get_mut("subject")
@@ -290,17 +308,28 @@ fn write_export(
                 sub["phone"] = json!(r.subject.phone);
             }
             if !first {
-                w.write_all(b",\n").map_err(io)?;
+                w.write_all(b",\n")?;
             }
             first = false;
-            serde_json::to_writer(&mut *w, &v).map_err(|e| io(e.into()))?;
+            serde_json::to_writer(&mut *w, &v)?;
+            Ok(())
         } else {
-            output::csv_row(w, &export_row(r, today, unmasked)).map_err(io)?;
+            output::csv_row(w, &export_row(r, today, unmasked))
         }
-        Ok(())
-    })?;
+    };
+    let n = s.export(filter, unmasked, |r| {
+        write_one(r).map_err(|e| {
+            let msg = format!("writing the export: {e}");
+            io_error = Some(e);
+            crate::service::Error::Config(msg)
+        })
+    });
+    if let Some(e) = io_error {
+        return Err(CliError::Io(e));
+    }
+    let n = n?;
     if json {
-        w.write_all(b"\n]\n").map_err(io)?;
+        w.write_all(b"\n]\n")?;
     }
     Ok(n)
 }
@@ -308,6 +337,13 @@ fn write_export(
 /// Writes `path` through a temporary file in the same directory, renamed into place only
 /// when everything was written: a failed export leaves nothing half-written.
 pub fn write_file_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+    if path.exists() {
+        return Err(crate::service::Error::Config(format!(
+            "{}: already exists; choose another file name (nothing is overwritten)",
+            path.display()
+        ))
+        .into());
+    }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
     let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));

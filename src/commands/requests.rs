@@ -94,6 +94,9 @@ fn parse_all<T: std::str::FromStr<Err = crate::domain::code::UnknownCode> + Part
 /// The list filter of `list` and `export`, and the as-of date.
 pub fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
     let today = as_of(s, a.as_of.as_deref())?;
+    if a.due_within.is_some_and(|d| d > 3660) {
+        return Err(field_error("due-within", "at most 3660 days").into());
+    }
     let filter = ListFilter {
         statuses: parse_all::<Status>(&a.statuses)?,
         kinds: parse_all(&a.kinds)?,

@@ -71,6 +71,7 @@ impl Passport {
     pub fn series_number(&self) -> Option<(&str, &str)> {
         let d = &self.document;
         if d.len() == 9
+            && d.is_ascii()
             && d[..2].chars().all(|c| c.is_ascii_uppercase())
             && d[2..].chars().all(|c| c.is_ascii_digit())
         {
@@ -105,6 +106,7 @@ pub fn parse_passport(
     let upper = compact.to_ascii_uppercase();
     let mut warnings = Vec::new();
     let kg_pattern = upper.len() == 9
+        && upper.is_ascii()
         && upper[..2].chars().all(|c| c.is_ascii_uppercase())
         && upper[2..].chars().all(|c| c.is_ascii_digit());
     let document = if kg_pattern {

@@ -173,6 +173,7 @@ pub fn format_reference(year: i32, seq: i64) -> String {
 pub fn parse_reference(s: &str) -> Result<String, FieldError> {
     let t = s.trim().to_ascii_uppercase();
     let ok = t.len() == 15
+        && t.is_ascii()
         && t.starts_with("ARZ-")
         && t[4..8].chars().all(|c| c.is_ascii_digit())
         && &t[8..9] == "-"

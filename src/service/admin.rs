@@ -13,11 +13,15 @@ use super::{DEV_IDENTITY_KEY, Error, Result, Session, clock::Clock, login::os_lo
 
 /// Creates a database and makes the current OS login its first admin. `dev_identity`
 /// records that `ARYZ_OPERATOR` may choose the operator (demos and tests only).
-pub fn init_database(path: &Path, dev_identity: bool, clock: &Clock) -> Result<(Store, String)> {
+pub fn init_database(
+    path: &Path,
+    dev_identity: bool,
+    clock: &Clock,
+    key: Option<&str>,
+) -> Result<(Store, String)> {
     let login = os_login()?;
-    let mut store = Store::create(path)?;
     let now = clock.now_string();
-    store.write(|tx| -> Result<()> {
+    let store = Store::create_with(path, key, |tx| -> Result<()> {
         tx.set_meta(DEV_IDENTITY_KEY, if dev_identity { "1" } else { "0" })?;
         tx.set_meta("created_at", &now)?;
         tx.insert_operator(
@@ -28,6 +32,11 @@ pub fn init_database(path: &Path, dev_identity: bool, clock: &Clock) -> Result<(
         Ok(())
     })?;
     Ok((store, login))
+}
+
+/// Is there an active admin other than `login`? (Nobody may lock the office out.)
+fn another_active_admin(tx: &crate::store::Tx<'_>, login: &str) -> Result<bool> {
+    Ok(tx.read().operators()?.iter().any(|o| o.active && o.role == Role::Admin && o.login != login))
 }
 
 fn check_login(login: &str) -> Result<()> {
@@ -48,15 +57,28 @@ impl Session {
         self.require(Role::Admin, "manage operators")?;
         check_login(login)?;
         check_line("name", name)?;
-        let op = Operator { login: login.to_string(), name: name.trim().to_string(), role, active: true };
         self.write(|tx, ctx| {
             let detail = format!("role={role}");
+            let mut op =
+                Operator { login: login.to_string(), name: name.trim().to_string(), role, active: true };
             match tx.read().operator(login)? {
-                Some(_) => tx.update_operator(&op)?,
+                Some(old) => {
+                    // Changing the role keeps the name unless a new one is given.
+                    if op.name.is_empty() {
+                        op.name = old.name.clone();
+                    }
+                    if old.role == Role::Admin && role < Role::Admin && !another_active_admin(tx, login)? {
+                        return Err(Error::Invalid(field_error(
+                            "role",
+                            "the last active admin cannot lose the admin role",
+                        )));
+                    }
+                    tx.update_operator(&op)?
+                }
                 None => tx.insert_operator(&op, &ctx.now)?,
             }
             tx.audit(&ctx.now, ctx.login, "operator_add", login, &detail)?;
-            Ok(op.clone())
+            Ok(op)
         })
     }
 
@@ -71,6 +93,9 @@ impl Session {
             return Err(Error::Invalid(field_error("login", "an admin cannot disable their own login")));
         }
         self.write(|tx, ctx| {
+            if !another_active_admin(tx, login)? {
+                return Err(Error::Invalid(field_error("login", "the last active admin cannot be disabled")));
+            }
             let mut op = tx.read().operator(login)?.ok_or_else(|| {
                 Error::Invalid(field_error("login", &format!("operator '{login}' is not known")))
             })?;

@@ -162,14 +162,9 @@ impl Session {
         }
     }
 
-    /// Exports every request matching `filter` through `f`. Full PINs and passports only for
-    /// supervisors and admins who ask (`unmasked`); the export is written to the audit log.
-    pub fn export(
-        &mut self,
-        filter: &ListFilter,
-        unmasked: bool,
-        f: impl FnMut(&SubjectRequest) -> Result<()>,
-    ) -> Result<usize> {
+    /// Refuses an export the operator may not make: clerks export only their own requests,
+    /// and only masked.
+    pub fn check_export(&self, filter: &ListFilter, unmasked: bool) -> Result<()> {
         if self.role() < Role::Supervisor
             && (unmasked || filter.assignee != AssigneeFilter::Is(self.operator.login.clone()))
         {
@@ -178,6 +173,18 @@ impl Session {
                 "export requests other than their own or with full personal data",
             )?;
         }
+        Ok(())
+    }
+
+    /// Exports every request matching `filter` through `f`. Full PINs and passports only for
+    /// supervisors and admins who ask (`unmasked`); the export is written to the audit log.
+    pub fn export(
+        &mut self,
+        filter: &ListFilter,
+        unmasked: bool,
+        f: impl FnMut(&SubjectRequest) -> Result<()>,
+    ) -> Result<usize> {
+        self.check_export(filter, unmasked)?;
         let n = self.for_each(filter, SortKey::Reference, f)?;
         self.write(|tx, ctx| {
             tx.audit(

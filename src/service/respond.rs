@@ -5,8 +5,9 @@ use crate::domain::request::SubjectRequest;
 use crate::domain::status::Transition;
 use crate::store::{Event, EventKind};
 
-use super::workflow::save;
+use super::workflow::{deadline_event, move_binding_deadline, save};
 use super::{Error, Result, Session, check_may_work};
+use crate::domain::deadline::shift_deadline;
 
 impl Session {
     /// Answers a request. The response is validated against its kind, its dates and the
@@ -35,11 +36,20 @@ impl Session {
                 Event::new(EventKind::StatusChanged, ctx.login, &ctx.now)
                     .change(Some(r.status.code()), Some(new.code())),
             ];
-            if let Some(p) = &r.pause {
+            // Answering a paused request ends the pause: the paused days count, as on resume.
+            if let Some(p) = r.pause.clone() {
+                let days = (response.responded_on - p.since).num_days().max(0) as u32;
                 events.push(
                     Event::new(EventKind::Resumed, ctx.login, &ctx.now)
-                        .text(format!("answered while paused since {}", p.since)),
+                        .text(format!("{days} day(s) paused; answered while paused")),
                 );
+                let why = format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category);
+                let (new_due, why) = shift_deadline(r.due_on, days, ctx.calendar, &why);
+                if new_due != r.due_on {
+                    events.push(deadline_event(ctx, &r, new_due, &why));
+                    move_binding_deadline(&mut r, new_due, &why);
+                }
+                r.paused_days += days;
             }
             let in_time = response.responded_on <= r.due_on;
             let detail = format!("{} ({})", response.outcome, if in_time { "in time" } else { "late" });

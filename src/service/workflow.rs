@@ -348,14 +348,19 @@ impl Session {
     }
 }
 
-fn deadline_event(ctx: &Ctx<'_>, r: &SubjectRequest, new_due: chrono::NaiveDate, why: &str) -> Event {
+pub(crate) fn deadline_event(
+    ctx: &Ctx<'_>,
+    r: &SubjectRequest,
+    new_due: chrono::NaiveDate,
+    why: &str,
+) -> Event {
     Event::new(EventKind::DeadlineChanged, ctx.login, &ctx.now)
         .change(Some(r.due_on.to_string()), Some(new_due.to_string()))
         .text(why.to_string())
 }
 
 /// Moves the stored binding deadline and its explanation; advisory deadlines stay.
-fn move_binding_deadline(r: &mut SubjectRequest, new_due: chrono::NaiveDate, why: &str) {
+pub(crate) fn move_binding_deadline(r: &mut SubjectRequest, new_due: chrono::NaiveDate, why: &str) {
     let old = r.due_on;
     r.due_on = new_due;
     for d in r.deadlines.iter_mut().filter(|d| d.binding && d.due_on == old) {
