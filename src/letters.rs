@@ -9,7 +9,9 @@ mod pdf;
 mod template;
 mod text;
 
-pub use compose::{ExtensionInfo, LetterInput, compose};
+pub use compose::{
+    ExtensionInfo, LetterInput, Sample, blocks, compose, compose_sample, reply_key, sample_request, samples,
+};
 pub use pdf::render_pdf;
 pub use template::{Kit, LangKit, Policy, TemplateError, fill};
 pub use text::render_text;
@@ -104,7 +106,8 @@ pub struct Letter {
 impl Letter {
     /// The footer of page `page` of `pages`.
     pub fn page_footer(&self, page: usize, pages: usize) -> String {
-        let vars = std::collections::BTreeMap::from([("page", page.to_string()), ("pages", pages.to_string())]);
+        let vars =
+            std::collections::BTreeMap::from([("page", page.to_string()), ("pages", pages.to_string())]);
         let label = fill(&self.page_label, &vars).unwrap_or_else(|_| format!("{page}/{pages}"));
         format!("{} · {label}", self.reference)
     }
@@ -117,8 +120,5 @@ impl Letter {
 
 /// Removes control characters (a stored text could hold any), keeping newlines.
 pub(crate) fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .filter(|c| *c == '\n' || !c.is_control())
-        .collect()
+    s.chars().map(|c| if c == '\t' { ' ' } else { c }).filter(|c| *c == '\n' || !c.is_control()).collect()
 }

@@ -60,13 +60,26 @@ fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
     }
 }
 
+/// `dir/name`, or `dir/stem-2.ext`, `-3`… when a letter of that name is already there
+/// (letters are never overwritten).
+fn free_name(dir: &Path, name: &str) -> PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    (2..10_000).map(|i| dir.join(format!("{stem}-{i}.{ext}"))).find(|p| !p.exists()).unwrap_or(first)
+}
+
 pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     let letter_type: LetterType = a.letter_type.parse()?;
     let lang = a.lang.as_deref().map(str::parse::<Language>).transpose()?;
     let format = letter_format(a)?;
     let to_stdout = a.output.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if to_stdout && format == LetterFormat::Pdf {
-        return Err(field_error("output", "a PDF is not written to the terminal; give --output FILE.pdf").into());
+        return Err(
+            field_error("output", "a PDF is not written to the terminal; give --output FILE.pdf").into()
+        );
     }
     let kit = load_kit(env)?;
     let mut s = env.session()?;
@@ -87,7 +100,7 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
                 let dir = env.config.letters_dir.clone().unwrap_or_else(|| PathBuf::from("."));
                 std::fs::create_dir_all(&dir)
                     .map_err(|e| service::Error::Config(format!("letters_dir: {}: {e}", dir.display())))?;
-                dir.join(letter.file_name(format))
+                free_name(&dir, &letter.file_name(format))
             }
         };
         write_file_atomically(&path, |w| Ok(w.write_all(&bytes)?)).map_err(to_service)?;
@@ -130,7 +143,9 @@ pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -
         .map_err(to_service)
     })?;
     match env.format {
-        Format::Json => output::json(out, &json!({"pin": mask_pin(pin.trim()), "requests": n, "path": path}))?,
+        Format::Json => {
+            output::json(out, &json!({"pin": mask_pin(pin.trim()), "requests": n, "path": path}))?
+        }
         _ => writeln!(out, "{n} requests of PIN {} written to {}", mask_pin(pin.trim()), path.display())?,
     }
     Ok(())

@@ -103,9 +103,11 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
 
     // Lists from the policy data.
     let policy = &lk.policy;
-    let name_of = |c: &DataCategory| policy.categories.get(c.code()).cloned().unwrap_or_else(|| c.code().to_string());
+    let name_of =
+        |c: &DataCategory| policy.categories.get(c.code()).cloned().unwrap_or_else(|| c.code().to_string());
     let concerned: Vec<DataCategory> = r.categories.clone();
-    let listed: Vec<DataCategory> = if concerned.is_empty() { DataCategory::ALL.to_vec() } else { concerned.clone() };
+    let listed: Vec<DataCategory> =
+        if concerned.is_empty() { DataCategory::ALL.to_vec() } else { concerned.clone() };
     v.insert("categories", list(listed.iter().map(name_of)));
     v.insert("purposes", list(policy.purposes.iter().cloned()));
     v.insert("legal_bases", list(policy.legal_bases.iter().cloned()));
@@ -143,7 +145,8 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
         if concerned.is_empty() { String::new() } else { lk.render("blocks.categories_concerned", &v)? };
     let ground_block = if r.ground.is_some() { lk.render("blocks.ground", &v)? } else { String::new() };
     let rights = lk.render("blocks.rights", &v)?;
-    let reason_block = if reason.is_empty() { String::new() } else { lk.render("blocks.extension_reason", &v)? };
+    let reason_block =
+        if reason.is_empty() { String::new() } else { lk.render("blocks.extension_reason", &v)? };
     v.insert("intro", intro);
     v.insert("policy", policy_block);
     v.insert("actions", actions_block);
@@ -153,7 +156,9 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     v.insert("extension_reason", reason_block);
 
     let (title_key, body_key) = match input.letter_type {
-        LetterType::Acknowledgement => ("acknowledgement.title".to_string(), "acknowledgement.body".to_string()),
+        LetterType::Acknowledgement => {
+            ("acknowledgement.title".to_string(), "acknowledgement.body".to_string())
+        }
         LetterType::Extension => ("extension.title".to_string(), "extension.body".to_string()),
         LetterType::Reply => {
             let outcome = r.outcome.unwrap_or(Outcome::Fulfilled);
@@ -304,10 +309,8 @@ pub fn samples() -> Vec<Sample> {
 pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, TemplateError> {
     let r = sample_request(s.kind, s.outcome);
     let grounds = crate::domain::outcome::default_grounds();
-    let extension = (s.letter_type == LetterType::Extension).then(|| ExtensionInfo {
-        old_due: r.due_on,
-        reason: "additional documents are needed".into(),
-    });
+    let extension = (s.letter_type == LetterType::Extension)
+        .then(|| ExtensionInfo { old_due: r.due_on, reason: "additional documents are needed".into() });
     compose(
         kit,
         &LetterInput {

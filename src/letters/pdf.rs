@@ -387,7 +387,8 @@ pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, PdfError> {
             .cap_height(scale(font.face.capital_height().unwrap_or(font.face.ascender())))
             .stem_v(if style == Style::Bold { 120.0 } else { 80.0 })
             .font_file2(file_id);
-        let subset = subsetter::subset(font.data, 0, remapper).map_err(|e| PdfError(format!("font subset: {e:?}")))?;
+        let subset =
+            subsetter::subset(font.data, 0, remapper).map_err(|e| PdfError(format!("font subset: {e:?}")))?;
         let packed = deflate(&subset);
         pdf.stream(file_id, &packed).filter(Filter::FlateDecode).pair(Name(b"Length1"), subset.len() as i32);
         let mut cmap = pdf_writer::types::UnicodeCmap::new(Name(b"Custom"), system_info);

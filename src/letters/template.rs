@@ -62,10 +62,8 @@ fn shipped_name(kind: &str, lang: Language) -> String {
 }
 
 fn parse_table(file: &str, text: &str) -> Result<toml::Table, TemplateError> {
-    text.parse::<toml::Table>().map_err(|e| TemplateError::File {
-        file: file.to_string(),
-        message: one_line(&e.to_string()),
-    })
+    text.parse::<toml::Table>()
+        .map_err(|e| TemplateError::File { file: file.to_string(), message: one_line(&e.to_string()) })
 }
 
 /// toml's messages span several lines with a caret; keep one line for the CLI.
@@ -81,9 +79,7 @@ fn one_line(msg: &str) -> String {
 /// outcome that fall back to the defaults, and translations of grounds an office added.
 fn may_add(path: &[String]) -> bool {
     match path {
-        [reply, kind] if reply == "reply" => {
-            kind == "default" || kind.parse::<RequestKind>().is_ok()
-        }
+        [reply, kind] if reply == "reply" => kind == "default" || kind.parse::<RequestKind>().is_ok(),
         [reply, kind, outcome] if reply == "reply" => {
             (kind == "default" || kind.parse::<RequestKind>().is_ok()) && outcome.parse::<Outcome>().is_ok()
         }
@@ -179,8 +175,9 @@ impl Kit {
                 if !known {
                     return Err(TemplateError::File {
                         file: entry.path().display().to_string(),
-                        message: "unknown template file (expected ky.toml, ru.toml, en.toml or policy.LANG.toml)"
-                            .into(),
+                        message:
+                            "unknown template file (expected ky.toml, ru.toml, en.toml or policy.LANG.toml)"
+                                .into(),
                     });
                 }
                 overrides.insert(name, entry.path());
@@ -293,7 +290,9 @@ pub fn fill(tpl: &str, vars: &BTreeMap<&str, String>) -> Result<String, String> 
                 loop {
                     match chars.next() {
                         Some('}') => break,
-                        Some(ch) if ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_' => name.push(ch),
+                        Some(ch) if ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_' => {
+                            name.push(ch)
+                        }
                         Some(ch) => {
                             return Err(format!(
                                 "'{{{name}{ch}': a placeholder is a name of letters a-z, digits and '_' in braces (write '{{{{' for a brace)"

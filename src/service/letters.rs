@@ -12,10 +12,12 @@ use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::Status;
 use crate::domain::validation::field_error;
-use crate::letters::{ExtensionInfo, Kit, Letter, LetterInput, LetterSpec, LetterType, LetterheadConfig, compose};
+use crate::letters::{
+    ExtensionInfo, Kit, Letter, LetterInput, LetterSpec, LetterType, LetterheadConfig, compose,
+};
 use crate::store::{Event, EventKind};
 
-use super::{Error, Result, RequestView, Session, check_may_work};
+use super::{Error, RequestView, Result, Session, check_may_work};
 
 /// The deadline before the last extension and the reason given, from the timeline.
 fn extension_info(events: &[Event]) -> Option<ExtensionInfo> {
@@ -46,7 +48,10 @@ fn check_letter(r: &SubjectRequest, spec: &LetterSpec) -> Result<()> {
         LetterType::Extension if r.extensions > 0 => Ok(()),
         LetterType::Extension => Err(Error::Invalid(field_error(
             "type",
-            &format!("{}: the deadline was never extended, so there is no extension notice to write", r.reference),
+            &format!(
+                "{}: the deadline was never extended, so there is no extension notice to write",
+                r.reference
+            ),
         ))),
     }
 }
@@ -91,7 +96,11 @@ impl Session {
     /// Everything aryz holds about one person, by PIN: their requests with every field, the
     /// events of those requests except internal notes, and the letters written. Supervisors
     /// and admins only; audited. `sink` writes the package; nothing is audited if it fails.
-    pub fn subject_export<T>(&mut self, pin: &str, sink: impl FnOnce(&Value) -> Result<T>) -> Result<(usize, T)> {
+    pub fn subject_export<T>(
+        &mut self,
+        pin: &str,
+        sink: impl FnOnce(&Value) -> Result<T>,
+    ) -> Result<(usize, T)> {
         self.require(Role::Supervisor, "export a subject's data")?;
         let pin = pin.trim();
         if pin.chars().count() != 14 || !pin.chars().all(|c| c.is_ascii_digit()) {
@@ -136,7 +145,12 @@ impl Session {
                 "requests": requests,
             });
             let out = sink(&package)?;
-            let detail = format!("{} requests{}{}", refs.len(), if refs.is_empty() { "" } else { ": " }, refs.join(", "));
+            let detail = format!(
+                "{} requests{}{}",
+                refs.len(),
+                if refs.is_empty() { "" } else { ": " },
+                refs.join(", ")
+            );
             tx.audit(&ctx.now, ctx.login, "subject_export", &mask_pin(pin), &detail)?;
             Ok((refs.len(), out))
         })
