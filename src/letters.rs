@@ -12,7 +12,7 @@ mod text;
 pub use compose::{
     ExtensionInfo, LetterInput, Sample, blocks, compose, compose_sample, reply_key, sample_request, samples,
 };
-pub use pdf::render_pdf;
+pub use pdf::{PdfError, render_pdf};
 pub use template::{Kit, LangKit, Policy, TemplateError, fill};
 pub use text::render_text;
 
@@ -116,6 +116,50 @@ impl Letter {
     pub fn file_name(&self, format: LetterFormat) -> String {
         format!("{}-{}-{}.{}", self.reference, self.letter_type, self.lang, format.extension())
     }
+}
+
+impl Kit {
+    /// The templates for an office: shipped, merged with the overrides of `templates_dir`
+    /// (relative to the config directory; default `templates/` there, used when it exists).
+    /// A configured directory that does not exist is an error naming it.
+    pub fn for_config(
+        config: &crate::config::Config,
+        config_dir: &std::path::Path,
+    ) -> Result<Kit, TemplateError> {
+        let dir = match &config.templates_dir {
+            Some(p) => {
+                let p = if p.is_absolute() { p.clone() } else { config_dir.join(p) };
+                if !p.is_dir() {
+                    return Err(TemplateError::File {
+                        file: p.display().to_string(),
+                        message: "no such directory (templates_dir in the config file)".into(),
+                    });
+                }
+                Some(p)
+            }
+            None => Some(config_dir.join("templates")).filter(|p| p.is_dir()),
+        };
+        Kit::load(dir.as_deref())
+    }
+}
+
+/// The bytes of a letter in a format.
+pub fn render(letter: &Letter, format: LetterFormat) -> Result<Vec<u8>, pdf::PdfError> {
+    match format {
+        LetterFormat::Txt => Ok(render_text(letter).into_bytes()),
+        LetterFormat::Pdf => render_pdf(letter),
+    }
+}
+
+/// `dir/name`, or `dir/stem-2.ext`, `-3`… when a file of that name is already there, so a
+/// letter saved to the letters folder never overwrites an earlier one.
+pub fn free_path(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    (2..10_000).map(|i| dir.join(format!("{stem}-{i}.{ext}"))).find(|p| !p.exists()).unwrap_or(first)
 }
 
 /// Removes control characters (a stored text could hold any), keeping newlines.

@@ -274,3 +274,13 @@ fn subject_export_holds_everything_but_internal_notes() {
     let out = env.ok(&["subject-export", "21111199000001", "--output", empty.to_str().expect("utf-8")]);
     assert_mentions(&out, &["0 requests"]);
 }
+
+#[test]
+fn no_letter_once_the_personal_data_are_erased() {
+    let env = TestEnv::new();
+    let r = env.add(&[]);
+    env.ok(&["withdraw", &r, "--reason", "withdrawn by the subject"]);
+    ok(env.on("2032-01-05").args(["retention", "--years", "5"]));
+    let e = fails(env.on("2032-01-05").args(["letter", &r, "--type", "acknowledgement", "--output", "-"]));
+    assert_mentions(&e, &[&r, "erased"]);
+}

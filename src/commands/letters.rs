@@ -11,7 +11,7 @@ use crate::cli::{Format, LetterArgs};
 use crate::domain::identity::mask_pin;
 use crate::domain::kind::Language;
 use crate::domain::validation::field_error;
-use crate::letters::{Kit, LetterFormat, LetterSpec, LetterType, render_pdf, render_text};
+use crate::letters::{Kit, LetterFormat, LetterSpec, LetterType, free_path, render};
 use crate::service;
 
 /// A file error inside a use case's transaction (the transaction then rolls back).
@@ -22,25 +22,9 @@ fn to_service(e: super::CliError) -> service::Error {
     }
 }
 
-/// The templates: shipped, merged with the overrides of `templates_dir` (default
-/// `templates/` in the config directory, when it exists). A configured directory that does
-/// not exist is an error naming it.
+/// The templates of this installation (see [`Kit::for_config`]).
 pub fn load_kit(env: &Env) -> Result<Kit> {
-    let dir = match &env.config.templates_dir {
-        Some(p) => {
-            let p = if p.is_absolute() { p.clone() } else { env.config_dir.join(p) };
-            if !p.is_dir() {
-                return Err(service::Error::Config(format!(
-                    "templates_dir: {}: no such directory (set in the config file)",
-                    p.display()
-                ))
-                .into());
-            }
-            Some(p)
-        }
-        None => Some(env.config_dir.join("templates")).filter(|p| p.is_dir()),
-    };
-    Kit::load(dir.as_deref()).map_err(|e| service::Error::Config(e.to_string()).into())
+    Kit::for_config(&env.config, &env.config_dir).map_err(|e| service::Error::Config(e.to_string()).into())
 }
 
 fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
@@ -60,17 +44,6 @@ fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
     }
 }
 
-/// `dir/name`, or `dir/stem-2.ext`, `-3`… when a letter of that name is already there
-/// (letters are never overwritten).
-fn free_name(dir: &Path, name: &str) -> PathBuf {
-    let first = dir.join(name);
-    if !first.exists() {
-        return first;
-    }
-    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-    (2..10_000).map(|i| dir.join(format!("{stem}-{i}.{ext}"))).find(|p| !p.exists()).unwrap_or(first)
-}
-
 pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     let letter_type: LetterType = a.letter_type.parse()?;
     let lang = a.lang.as_deref().map(str::parse::<Language>).transpose()?;
@@ -86,10 +59,7 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     let spec = LetterSpec { letter_type, lang, format };
     let mut printed = Vec::new();
     let (letter, path) = s.write_letter(&a.reference, spec, &kit, &env.config.letterhead, |letter| {
-        let bytes = match format {
-            LetterFormat::Txt => render_text(letter).into_bytes(),
-            LetterFormat::Pdf => render_pdf(letter).map_err(|e| service::Error::Config(e.to_string()))?,
-        };
+        let bytes = render(letter, format).map_err(|e| service::Error::Config(e.to_string()))?;
         if to_stdout {
             printed = bytes;
             return Ok(None);
@@ -100,7 +70,7 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
                 let dir = env.config.letters_dir.clone().unwrap_or_else(|| PathBuf::from("."));
                 std::fs::create_dir_all(&dir)
                     .map_err(|e| service::Error::Config(format!("letters_dir: {}: {e}", dir.display())))?;
-                free_name(&dir, &letter.file_name(format))
+                free_path(&dir, &letter.file_name(format))
             }
         };
         write_file_atomically(&path, |w| Ok(w.write_all(&bytes)?)).map_err(to_service)?;

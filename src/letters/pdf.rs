@@ -199,7 +199,7 @@ fn layout(letter: &Letter) -> Result<Layout<'static>, PdfError> {
     let mut first = true;
     for line in &letter.addressee {
         let style = if first { Style::Bold } else { Style::Regular };
-        for text in l.wrap(line, style, BODY, TEXT_W * 0.5 - label_w) {
+        for text in l.wrap(line, style, BODY, (TEXT_W * 0.5 - label_w).max(60.0)) {
             l.y -= LEADING;
             if first {
                 let label = letter.to_label.clone();

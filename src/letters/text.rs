@@ -70,7 +70,9 @@ pub fn render_text(letter: &Letter) -> String {
     let indent = WIDTH / 2;
     let label = format!("{} ", letter.to_label);
     for (i, line) in letter.addressee.iter().enumerate() {
-        for (j, l) in wrap_columns(line, WIDTH - indent - label.width()).iter().enumerate() {
+        for (j, l) in
+            wrap_columns(line, WIDTH.saturating_sub(indent + label.width()).max(12)).iter().enumerate()
+        {
             let lead = if i == 0 && j == 0 { label.clone() } else { " ".repeat(label.width()) };
             out.push(format!("{}{lead}{l}", " ".repeat(indent)));
         }

@@ -37,6 +37,15 @@ fn extension_info(events: &[Event]) -> Option<ExtensionInfo> {
 
 /// Refuses a letter that does not fit the request's state.
 fn check_letter(r: &SubjectRequest, spec: &LetterSpec) -> Result<()> {
+    if r.subject.name.trim().is_empty() {
+        return Err(Error::Invalid(field_error(
+            "name",
+            &format!(
+                "{}: the subject's personal data were erased (retention); no letter can be written",
+                r.reference
+            ),
+        )));
+    }
     match spec.letter_type {
         LetterType::Acknowledgement => Ok(()),
         LetterType::Reply if r.status == Status::Answered && r.outcome.is_some() => Ok(()),
