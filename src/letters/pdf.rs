@@ -117,7 +117,7 @@ impl<'a> Layout<'a> {
         let f = self.font(style);
         let mut lines = Vec::new();
         let mut line = String::new();
-        for word in text.split_whitespace() {
+        for word in text.split_ascii_whitespace() {
             let mut word = word.to_string();
             loop {
                 let candidate = if line.is_empty() { word.clone() } else { format!("{line} {word}") };

@@ -6,11 +6,12 @@ use super::{Block, Letter};
 
 const WIDTH: usize = 76;
 
-/// Greedy word wrap to `width` display columns; a word longer than a line is cut.
+/// Greedy word wrap to `width` display columns; a word longer than a line is cut. Only
+/// ASCII white space breaks a line: a no-break space (U+00A0) keeps "№ ARZ-…" together.
 pub(crate) fn wrap_columns(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    for word in text.split_ascii_whitespace() {
         let mut word = word.to_string();
         loop {
             let sep = usize::from(!line.is_empty());
