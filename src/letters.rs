@@ -151,15 +151,54 @@ pub fn render(letter: &Letter, format: LetterFormat) -> Result<Vec<u8>, pdf::Pdf
     }
 }
 
-/// `dir/name`, or `dir/stem-2.ext`, `-3`… when a file of that name is already there, so a
-/// letter saved to the letters folder never overwrites an earlier one.
-pub fn free_path(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
-    let first = dir.join(name);
-    if !first.exists() {
-        return first;
+/// Where letters are saved when no file is named: `letters_dir` of the config, else
+/// `letters/` in the data directory.
+pub fn letters_dir(config: &crate::config::Config) -> std::path::PathBuf {
+    config.letters_dir.clone().unwrap_or_else(|| crate::paths::data_dir().join("letters"))
+}
+
+/// Saves `bytes` as a new file `dir/name` (or `stem-2.ext`, `-3`… when that name is
+/// taken): written to a temporary file first and linked into place only when complete, so
+/// nothing half-written and no earlier letter is ever overwritten. Owner-only permissions.
+pub fn save_new_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let written = o.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
     }
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-    (2..10_000).map(|i| dir.join(format!("{stem}-{i}.{ext}"))).find(|p| !p.exists()).unwrap_or(first)
+    let mut result = Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free file name"));
+    for i in 1..10_000 {
+        let path = if i == 1 { dir.join(name) } else { dir.join(format!("{stem}-{i}.{ext}")) };
+        // A hard link fails when the name is taken, so two clerks saving at once never
+        // overwrite each other's letter.
+        match std::fs::hard_link(&tmp, &path) {
+            Ok(()) => {
+                result = Ok(path);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&tmp);
+    result
 }
 
 /// Removes control characters (a stored text could hold any), keeping newlines.

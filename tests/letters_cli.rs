@@ -62,7 +62,13 @@ fn pdf_letters_are_written_whole_and_private() {
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "letters hold personal data");
     }
-    // --as overrides the extension; the default name goes to letters_dir.
+    // Without --output: a new file in letters/ of the data directory…
+    let out = env.ok(&["letter", &r, "--type", "acknowledgement"]);
+    let default = env.path().join("letters").join(format!("{r}-acknowledgement-ru.pdf"));
+    assert!(out.contains(default.to_str().expect("utf-8")), "{out}");
+    assert!(std::fs::read(&default).expect("written").starts_with(b"%PDF-"));
+    assert!(files_in(&env.path().join("letters")).iter().all(|f| !f.contains("partial")));
+    // …or in letters_dir of the config; --as overrides the extension.
     let dir = env.path().join("out");
     env.write_config(&format!("letters_dir = {:?}\n", dir.to_str().expect("utf-8")));
     let out = env.ok(&["letter", &r, "--type", "acknowledgement", "--as", "txt", "--format", "json"]);
@@ -80,7 +86,7 @@ fn pdf_letters_are_written_whole_and_private() {
     assert_mentions(&e, &["ack.pdf", "already exists"]);
     assert_eq!(
         letter_events(&env, &r),
-        vec!["acknowledgement ru pdf", "acknowledgement ru txt", "acknowledgement ru txt"]
+        vec!["acknowledgement ru pdf", "acknowledgement ru pdf", "acknowledgement ru txt", "acknowledgement ru txt"]
     );
 }
 

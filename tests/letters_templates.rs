@@ -324,3 +324,22 @@ fn overrides_replace_keys_and_bad_ones_are_named() {
     let e = Kit::load(Some(&dir.path().join("nope"))).expect_err("missing dir").to_string();
     assert!(e.contains("nope"), "{e}");
 }
+
+#[test]
+fn saving_never_overwrites_and_leaves_nothing_half_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = aryz::letters::save_new_file(dir.path(), "ARZ-2026-000001-reply-ru.txt", b"one").expect("saved");
+    let b = aryz::letters::save_new_file(dir.path(), "ARZ-2026-000001-reply-ru.txt", b"two").expect("saved");
+    assert_eq!(a.file_name().and_then(|n| n.to_str()), Some("ARZ-2026-000001-reply-ru.txt"));
+    assert_eq!(b.file_name().and_then(|n| n.to_str()), Some("ARZ-2026-000001-reply-ru-2.txt"));
+    assert_eq!(std::fs::read(&a).expect("a"), b"one");
+    // A "directory" that is a file: a clear error, no stray temporary file.
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, b"x").expect("write");
+    assert!(aryz::letters::save_new_file(&file, "x.txt", b"y").is_err());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("partial")), "{names:?}");
+}

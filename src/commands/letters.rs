@@ -1,7 +1,7 @@
 //! `aryz letter` and `aryz subject-export`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::json;
 
@@ -11,7 +11,7 @@ use crate::cli::{Format, LetterArgs};
 use crate::domain::identity::mask_pin;
 use crate::domain::kind::Language;
 use crate::domain::validation::field_error;
-use crate::letters::{Kit, LetterFormat, LetterSpec, LetterType, free_path, render};
+use crate::letters::{Kit, LetterFormat, LetterSpec, LetterType, letters_dir, render};
 use crate::service;
 
 /// A file error inside a use case's transaction (the transaction then rolls back).
@@ -57,30 +57,26 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     let kit = load_kit(env)?;
     let mut s = env.session()?;
     let spec = LetterSpec { letter_type, lang, format };
-    let mut printed = Vec::new();
-    let (letter, path) = s.write_letter(&a.reference, spec, &kit, &env.config.letterhead, |letter| {
-        let bytes = render(letter, format).map_err(|e| service::Error::Config(e.to_string()))?;
-        if to_stdout {
-            printed = bytes;
-            return Ok(None);
-        }
-        let path: PathBuf = match &a.output {
-            Some(p) => p.clone(),
-            None => {
-                let dir = env.config.letters_dir.clone().unwrap_or_else(|| PathBuf::from("."));
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| service::Error::Config(format!("letters_dir: {}: {e}", dir.display())))?;
-                free_path(&dir, &letter.file_name(format))
+    let (letter, path) = match &a.output {
+        None => s.save_letter(&a.reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
+        Some(target) => {
+            let mut printed = Vec::new();
+            let (letter, ()) =
+                s.write_letter(&a.reference, spec, &kit, &env.config.letterhead, |letter| {
+                    let bytes = render(letter, format).map_err(|e| service::Error::Config(e.to_string()))?;
+                    if to_stdout {
+                        printed = bytes;
+                        return Ok(());
+                    }
+                    write_file_atomically(target, |w| Ok(w.write_all(&bytes)?)).map_err(to_service)
+                })?;
+            if to_stdout {
+                out.write_all(&printed)?;
+                return Ok(());
             }
-        };
-        write_file_atomically(&path, |w| Ok(w.write_all(&bytes)?)).map_err(to_service)?;
-        Ok(Some(path))
-    })?;
-    if to_stdout {
-        out.write_all(&printed)?;
-        return Ok(());
-    }
-    let path = path.unwrap_or_default();
+            (letter, target.clone())
+        }
+    };
     match env.format {
         Format::Json => output::json(
             out,

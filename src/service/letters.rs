@@ -13,7 +13,8 @@ use crate::domain::request::SubjectRequest;
 use crate::domain::status::Status;
 use crate::domain::validation::field_error;
 use crate::letters::{
-    ExtensionInfo, Kit, Letter, LetterInput, LetterSpec, LetterType, LetterheadConfig, compose,
+    ExtensionInfo, Kit, Letter, LetterInput, LetterSpec, LetterType, LetterheadConfig, compose, render,
+    save_new_file,
 };
 use crate::store::{Event, EventKind};
 
@@ -99,6 +100,23 @@ impl Session {
             tx.insert_event(r.id, &Event::new(EventKind::Letter, ctx.login, &ctx.now).text(what.clone()))?;
             tx.audit(&ctx.now, ctx.login, "letter", &r.reference, &what)?;
             Ok((letter, out))
+        })
+    }
+
+    /// Writes a letter as a new file in `dir` (named `REF-TYPE-LANG.EXT`, numbered when the
+    /// name is taken) and records it: for the terminal UI and `aryz letter` without --output.
+    pub fn save_letter(
+        &mut self,
+        reference: &str,
+        spec: LetterSpec,
+        kit: &Kit,
+        letterhead: &BTreeMap<String, LetterheadConfig>,
+        dir: &std::path::Path,
+    ) -> Result<(Letter, std::path::PathBuf)> {
+        self.write_letter(reference, spec, kit, letterhead, |letter| {
+            let bytes = render(letter, spec.format).map_err(|e| Error::Config(e.to_string()))?;
+            save_new_file(dir, &letter.file_name(spec.format), &bytes)
+                .map_err(|e| Error::Config(format!("{}: {e}", dir.display())))
         })
     }
 
