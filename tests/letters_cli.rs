@@ -86,7 +86,12 @@ fn pdf_letters_are_written_whole_and_private() {
     assert_mentions(&e, &["ack.pdf", "already exists"]);
     assert_eq!(
         letter_events(&env, &r),
-        vec!["acknowledgement ru pdf", "acknowledgement ru pdf", "acknowledgement ru txt", "acknowledgement ru txt"]
+        vec![
+            "acknowledgement ru pdf",
+            "acknowledgement ru pdf",
+            "acknowledgement ru txt",
+            "acknowledgement ru txt"
+        ]
     );
 }
 

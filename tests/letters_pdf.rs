@@ -274,3 +274,42 @@ fn pdftoppm_renders_every_page() {
         .count();
     assert!(pngs >= 2, "{pngs} pages rendered");
 }
+
+#[test]
+fn odd_text_never_panics() {
+    let kit = Kit::shipped().expect("templates");
+    let grounds = default_grounds();
+    let odd = [
+        String::new(),
+        "\u{0}\u{7}\t\r\n\u{1b}[31m".to_string(),
+        "ш".repeat(5000),
+        "漢字 😀 \u{202e}reversed \u{fffd} \u{10ffff}".to_string(),
+        "{ref} {{ }} }{".to_string(),
+        "- item\n\n- item\n".repeat(50),
+    ];
+    for text in &odd {
+        let mut r = sample_request(RequestKind::Correction, Some(Outcome::Refused));
+        r.subject.name = if text.is_empty() { "X".into() } else { text.clone() };
+        r.subject.address = text.clone();
+        r.response_text = text.clone();
+        for lang in Language::ALL {
+            let l = compose(
+                &kit,
+                &LetterInput {
+                    request: &r,
+                    letter_type: LetterType::Reply,
+                    lang: *lang,
+                    today: r.received_on,
+                    letterhead: None,
+                    extension: None,
+                    grounds: &grounds,
+                },
+            )
+            .expect("composes");
+            let t = aryz::letters::render_text(&l);
+            assert!(!t.contains('\u{1b}') && !t.contains('\u{0}'), "control characters are removed");
+            let pdf = render_pdf(&l).expect("pdf");
+            assert!(pdf.starts_with(b"%PDF-"));
+        }
+    }
+}

@@ -9,39 +9,37 @@ const WIDTH: usize = 76;
 /// Greedy word wrap to `width` display columns; a word longer than a line is cut. Only
 /// ASCII white space breaks a line: a no-break space (U+00A0) keeps "№ ARZ-…" together.
 pub(crate) fn wrap_columns(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
     let mut lines = Vec::new();
-    let mut line = String::new();
+    let (mut line, mut line_w) = (String::new(), 0usize);
     for word in text.split_ascii_whitespace() {
-        let mut word = word.to_string();
-        loop {
-            let sep = usize::from(!line.is_empty());
-            if line.width() + sep + word.width() <= width {
-                if sep == 1 {
-                    line.push(' ');
-                }
-                line.push_str(&word);
-                break;
-            }
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-                continue;
-            }
-            // A word longer than the line: cut it.
-            let mut head = String::new();
-            let mut rest = word.chars().peekable();
-            while let Some(c) = rest.peek() {
-                if (head.clone() + &c.to_string()).width() > width && !head.is_empty() {
-                    break;
-                }
-                head.push(*c);
-                rest.next();
-            }
-            lines.push(head);
-            word = rest.collect();
-            if word.is_empty() {
-                break;
-            }
+        let word_w = word.width();
+        if !line.is_empty() && line_w + 1 + word_w <= width {
+            line.push(' ');
+            line.push_str(word);
+            line_w += 1 + word_w;
+            continue;
         }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if word_w <= width {
+            line = word.to_string();
+            line_w = word_w;
+            continue;
+        }
+        let (mut head, mut head_w) = (String::new(), 0usize);
+        for c in word.chars() {
+            let w = c.width().unwrap_or(0);
+            if !head.is_empty() && head_w + w > width {
+                lines.push(std::mem::take(&mut head));
+                head_w = 0;
+            }
+            head.push(c);
+            head_w += w;
+        }
+        line = head;
+        line_w = head_w;
     }
     if !line.is_empty() {
         lines.push(line);
