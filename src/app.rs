@@ -52,8 +52,6 @@ fn run_tui(env: &Env) -> Result<(), CliError> {
             env.key.as_deref(),
         )?;
     }
-    let _session = env.session()?;
-    Err(CliError::Io(std::io::Error::other(
-        "the terminal UI is not built yet; use the subcommands (aryz --help)",
-    )))
+    let session = env.session()?;
+    crate::tui::run(session, &env.config).map_err(CliError::Io)
 }

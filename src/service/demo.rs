@@ -10,7 +10,7 @@ use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, Reque
 use crate::domain::outcome::{CategoryAction, Outcome};
 use crate::domain::request::{NewRequest, Subject};
 use crate::domain::status::Status;
-use crate::store::{Event, EventKind, Operator, Tx};
+use crate::store::{Event, EventKind, InitialState, Operator, Tx};
 
 use super::{Ctx, Error, Result, Session};
 
@@ -146,10 +146,7 @@ fn subject(rng: &mut Rng, today: NaiveDate) -> Subject {
     }
 }
 
-fn draft(rng: &mut Rng, today: NaiveDate, span_days: u64, cal: &Calendar) -> Draft {
-    // More requests recently than long ago, so the open queue is realistic.
-    let back = if rng.chance(35) { rng.below(45) } else { rng.below(span_days.max(1)) };
-    let received = today.checked_sub_days(Days::new(back)).unwrap_or(today);
+fn draft(rng: &mut Rng, today: NaiveDate, received: NaiveDate, cal: &Calendar) -> Draft {
     let registered = if rng.chance(80) { received } else { cal.add_working_days(received, 1).0.min(today) };
     let kind = *rng.pick(RequestKind::ALL);
     let mut categories = Vec::new();
@@ -181,54 +178,79 @@ fn draft(rng: &mut Rng, today: NaiveDate, span_days: u64, cal: &Calendar) -> Dra
     }
 }
 
-/// Inserts `n` requests, their events and a final audit entry, in one transaction.
+/// Demo clerks beyond the named ones, for large data sets (about 40 clerks in all).
+fn extra_clerks(n: usize) -> Vec<String> {
+    let count = if n >= 10_000 { 35 } else { 0 };
+    (6..6 + count).map(|i| format!("clerk{i:02}")).collect()
+}
+
+/// Inserts `n` requests, their deadlines, events and per-category actions in the caller's
+/// transaction. Built for speed (a million requests in about a minute): each request is
+/// generated whole in memory and written once; the search index is rebuilt at the end.
 pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Result<usize> {
     let (today, now, actor, rules, cal) = (ctx.today, ctx.now.as_str(), ctx.login, ctx.rules, ctx.calendar);
-    let mut rng = Rng::new(seed);
-    for (login, name, role) in DEMO_OPERATORS {
+    let extra = extra_clerks(n);
+    let mut operators: Vec<(String, String, Role)> =
+        DEMO_OPERATORS.iter().map(|(l, n, r)| ((*l).to_string(), (*n).to_string(), *r)).collect();
+    operators.extend(extra.iter().map(|l| (l.clone(), format!("{l} Demo-Clerk"), Role::Clerk)));
+    for (login, name, role) in &operators {
         if tx.read().operator(login)?.is_none() {
             tx.insert_operator(
-                &Operator { login: (*login).into(), name: (*name).into(), role: *role, active: true },
+                &Operator { login: login.clone(), name: name.clone(), role: *role, active: true },
                 now,
             )?;
         }
     }
-    let clerks: Vec<&str> = DEMO_OPERATORS.iter().filter(|o| o.2 == Role::Clerk).map(|o| o.0).collect();
-    let span = 180;
-    let mut drafts: Vec<Draft> = (0..n).map(|_| draft(&mut rng, today, span, cal)).collect();
-    // References follow the order of receipt, as they would in the office.
-    drafts.sort_by_key(|d| d.new.received_on);
-    for d in &drafts {
-        let at =
-            |day: NaiveDate| format!("{day}T{:02}:{:02}:00+06:00", 9 + rng_hour(&d.new.subject.pin, day), 10);
+    let clerks: Vec<&str> = operators.iter().filter(|o| o.2 == Role::Clerk).map(|o| o.0.as_str()).collect();
+    // Several years of history for large sets; half a year for a demo of a few hundred.
+    let span = (n as u64 / 550).clamp(180, 3650);
+    // Each request gets its own seed, so requests can be generated in order of receipt
+    // without holding them all in memory.
+    let mut rng = Rng::new(seed);
+    let mut order: Vec<(NaiveDate, u64)> = (0..n)
+        .map(|_| {
+            // A small demo crowds the last weeks so its open queue is lively; a large one
+            // spreads over years with a few percent open, as an office's database would.
+            let recent = if n >= 10_000 { 2 } else { 35 };
+            let back = if rng.chance(recent) { rng.below(45) } else { rng.below(span) };
+            (today.checked_sub_days(Days::new(back)).unwrap_or(today), rng.next_u64())
+        })
+        .collect();
+    order.sort_unstable();
+    let derived = tx.suspend_derived()?;
+    for (received, own_seed) in order {
+        let mut rng = Rng::new(own_seed);
+        let d = draft(&mut rng, today, received, cal);
         let deadlines = rules.deadlines(d.new.kind, d.new.received_on, d.registered, cal);
         let assignee = (!rng.chance(8)).then(|| *rng.pick(&clerks));
-        let (id, reference) =
-            tx.insert_request(&d.new, d.registered, &deadlines, assignee, &at(d.registered))?;
-        tx.insert_event(id, &Event::new(EventKind::Created, actor, &at(d.registered)))?;
-        let mut r = tx.read().request_by_id(id)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
-        if let Some(a) = assignee {
-            tx.insert_event(
-                id,
-                &Event::new(EventKind::Assigned, "jyldyz", &at(d.registered)).change(None::<String>, Some(a)),
-            )?;
-        }
-        let age = (today - d.new.received_on).num_days();
+        let hour = 9 + rng_hour(&d.new.subject.pin, received);
+        let at = |day: NaiveDate| format!("{day}T{hour:02}:10:00+06:00");
         let who = assignee.unwrap_or("jyldyz");
+        let mut state = InitialState::default();
+        let mut events = vec![Event::new(EventKind::Created, actor, &at(d.registered))];
+        if let Some(a) = assignee {
+            events.push(
+                Event::new(EventKind::Assigned, "jyldyz", &at(d.registered)).change(None::<String>, Some(a)),
+            );
+        }
+        let age = (today - received).num_days();
         // Old requests are mostly answered; a few were forgotten and are overdue now.
-        let answered = age > 25 && rng.chance(93) || age > 5 && rng.chance(35);
+        let answered = age > 25 && rng.chance(if n >= 10_000 { 99 } else { 93 }) || age > 5 && rng.chance(35);
         if answered {
             let late = rng.chance(12);
             let days = if late { 31 + rng.below(10) } else { 3 + rng.below(26) };
-            let responded = d.new.received_on.checked_add_days(Days::new(days)).unwrap_or(today).min(today);
+            let responded = received.checked_add_days(Days::new(days)).unwrap_or(today).min(today);
+            events.push(
+                Event::new(EventKind::Note, who, &at(responded))
+                    .text("Checked the records in the tax database"),
+            );
             if rng.chance(5) {
-                r.status = Status::Withdrawn;
-                r.closed_on = Some(responded);
-                tx.insert_event(
-                    id,
-                    &Event::new(EventKind::Withdrawn, who, &at(responded))
+                state.status = Status::Withdrawn;
+                state.closed_on = Some(responded);
+                events.push(
+                    Event::new(EventKind::Withdrawn, who, &at(responded))
                         .text("The subject withdrew the request by phone"),
-                )?;
+                );
             } else {
                 let outcome = *rng.pick(&[
                     Outcome::Fulfilled,
@@ -239,67 +261,61 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
                     Outcome::NoData,
                     Outcome::Referred,
                 ]);
-                r.status = Status::Answered;
-                r.outcome = Some(outcome);
-                r.responded_on = Some(responded);
-                r.closed_on = Some(responded);
-                r.response_channel = Some(Channel::Email);
+                state.status = Status::Answered;
+                state.outcome = Some(outcome);
+                state.responded_on = Some(responded);
+                state.closed_on = Some(responded);
                 if matches!(outcome, Outcome::Refused | Outcome::PartiallyFulfilled) {
-                    r.ground = Some("identity_not_established".into());
+                    state.ground = Some("identity_not_established".into());
                 }
                 if d.new.kind.acts_on_categories() {
-                    r.actions = d
-                        .new
-                        .categories
-                        .iter()
-                        .map(|c| {
-                            (
-                                *c,
-                                if outcome == Outcome::Refused {
-                                    CategoryAction::Refused
-                                } else {
-                                    CategoryAction::Done
-                                },
-                            )
-                        })
-                        .collect();
+                    let act = if outcome == Outcome::Refused {
+                        CategoryAction::Refused
+                    } else {
+                        CategoryAction::Done
+                    };
+                    state.actions = d.new.categories.iter().map(|c| (*c, act)).collect();
                     if outcome == Outcome::Refused {
-                        r.ground = Some("data_accurate".into());
+                        state.ground = Some("data_accurate".into());
                     }
                 }
-                r.response_text = "Reply sent (demo)".into();
-                tx.insert_event(
-                    id,
-                    &Event::new(EventKind::Note, who, &at(responded))
-                        .text("Checked the records in the tax database"),
-                )?;
-                tx.insert_event(
-                    id,
-                    &Event::new(EventKind::Responded, who, &at(responded))
+                events.push(
+                    Event::new(EventKind::Responded, who, &at(responded))
                         .change(None::<String>, Some(outcome.code())),
-                )?;
+                );
             }
         } else if assignee.is_some() && rng.chance(75) {
-            r.status = if rng.chance(25) { Status::AwaitingSubject } else { Status::InProgress };
+            state.status = if rng.chance(25) { Status::AwaitingSubject } else { Status::InProgress };
             let on = d.registered.checked_add_days(Days::new(1)).unwrap_or(today).min(today);
-            tx.insert_event(
-                id,
-                &Event::new(EventKind::StatusChanged, who, &at(on))
-                    .change(Some("new"), Some(r.status.code())),
-            )?;
-            if r.status == Status::AwaitingSubject {
-                tx.insert_event(
-                    id,
-                    &Event::new(EventKind::Message, who, &at(on))
+            events.push(
+                Event::new(EventKind::StatusChanged, who, &at(on))
+                    .change(Some("new"), Some(state.status.code())),
+            );
+            if state.status == Status::AwaitingSubject {
+                events.push(
+                    Event::new(EventKind::Message, who, &at(on))
                         .text("Asked the subject for a copy of the ID card"),
-                )?;
+                );
+            } else {
+                events.push(
+                    Event::new(EventKind::Note, who, &at(on)).text("Started the search in the archive"),
+                );
             }
         }
-        if r.status != Status::New {
-            tx.update_request(&r, &at(r.closed_on.unwrap_or(d.registered)))?;
+        let (id, _) = tx.insert_request_in_state(
+            &d.new,
+            d.registered,
+            &deadlines,
+            assignee,
+            &at(d.registered),
+            &state,
+        )?;
+        for e in &events {
+            tx.insert_event(id, e)?;
         }
     }
-    Ok(drafts.len())
+    tx.rebuild_derived(derived)?;
+    Ok(n)
 }
 
 /// A stable pseudo-random hour offset, so timestamps look like a working day.
@@ -322,10 +338,17 @@ impl Session {
                 "must be between 1 and 10000000",
             )));
         }
-        self.write(|tx, ctx| {
+        if n >= 10_000 {
+            self.store.set_bulk(true);
+        }
+        let done = self.write(|tx, ctx| {
             let count = insert_demo(tx, ctx, n, seed)?;
             tx.audit(&ctx.now, ctx.login, "demo", "", &format!("{count} synthetic requests, seed {seed}"))?;
             Ok(count)
-        })
+        });
+        if n >= 10_000 {
+            self.store.set_bulk(false);
+        }
+        done
     }
 }

@@ -59,10 +59,10 @@ pub enum SortKey {
 impl SortKey {
     fn column(self) -> &'static str {
         match self {
-            SortKey::Due => "due_on",
-            SortKey::Received => "received_on",
-            SortKey::Reference => "ref",
-            SortKey::Closed => "closed_on",
+            SortKey::Due => "requests.due_on",
+            SortKey::Received => "requests.received_on",
+            SortKey::Reference => "requests.ref",
+            SortKey::Closed => "requests.closed_on",
         }
     }
 
@@ -142,41 +142,47 @@ fn where_clause(f: &ListFilter) -> Sql {
     let mut q = Sql { clauses: Vec::new(), params: Vec::new() };
     if f.statuses.is_empty() {
         if !f.all_statuses {
-            q.push("is_open = 1".into(), []);
+            q.push("requests.is_open = 1".into(), []);
         }
     } else {
         let ph = q.placeholders(f.statuses.len());
-        q.push(format!("status IN ({ph})"), f.statuses.iter().map(|s| text(s.code())));
+        q.push(format!("requests.status IN ({ph})"), f.statuses.iter().map(|s| text(s.code())));
+        // Lets the planner use the partial indexes of open and of closed requests.
+        if f.statuses.iter().all(|s| s.is_open()) {
+            q.push("requests.is_open = 1".into(), []);
+        } else if f.statuses.iter().all(|s| !s.is_open()) {
+            q.push("requests.is_open = 0".into(), []);
+        }
     }
     if !f.kinds.is_empty() {
         let ph = q.placeholders(f.kinds.len());
-        q.push(format!("kind IN ({ph})"), f.kinds.iter().map(|s| text(s.code())));
+        q.push(format!("requests.kind IN ({ph})"), f.kinds.iter().map(|s| text(s.code())));
     }
     if !f.channels.is_empty() {
         let ph = q.placeholders(f.channels.len());
-        q.push(format!("channel IN ({ph})"), f.channels.iter().map(|s| text(s.code())));
+        q.push(format!("requests.channel IN ({ph})"), f.channels.iter().map(|s| text(s.code())));
     }
     match &f.assignee {
         AssigneeFilter::Any => {}
         AssigneeFilter::Is(login) => {
             let ph = q.placeholders(1);
-            q.push(format!("assignee = {ph}"), [text(login.clone())]);
+            q.push(format!("requests.assignee = {ph}"), [text(login.clone())]);
         }
-        AssigneeFilter::Unassigned => q.push("assignee IS NULL".into(), []),
+        AssigneeFilter::Unassigned => q.push("requests.assignee IS NULL".into(), []),
     }
     if let Some(d) = f.overdue_as_of {
         // A paused request's clock stopped on the day of the pause.
         let ph = q.placeholders(1);
         q.push(
-            format!("is_open = 1 AND due_on < {ph} AND (paused_since IS NULL OR due_on < paused_since)"),
+            format!("requests.is_open = 1 AND requests.due_on < {ph} AND (requests.paused_since IS NULL OR requests.due_on < requests.paused_since)"),
             [text(d.to_string())],
         );
     }
     for (bound, op, col) in [
-        (f.due_from, ">=", "due_on"),
-        (f.due_to, "<=", "due_on"),
-        (f.received_from, ">=", "received_on"),
-        (f.received_to, "<=", "received_on"),
+        (f.due_from, ">=", "requests.due_on"),
+        (f.due_to, "<=", "requests.due_on"),
+        (f.received_from, ">=", "requests.received_on"),
+        (f.received_to, "<=", "requests.received_on"),
     ] {
         if let Some(d) = bound {
             let ph = q.placeholders(1);
@@ -185,14 +191,7 @@ fn where_clause(f: &ListFilter) -> Sql {
     }
     if let Some(pin) = &f.pin {
         let ph = q.placeholders(1);
-        q.push(format!("subject_pin = {ph}"), [text(pin.clone())]);
-    }
-    if let Some(query) = f.search.as_deref().and_then(fts_query) {
-        let ph = q.placeholders(1);
-        q.push(
-            format!("id IN (SELECT rowid FROM requests_fts WHERE requests_fts MATCH {ph})"),
-            [text(query)],
-        );
+        q.push(format!("requests.subject_pin = {ph}"), [text(pin.clone())]);
     }
     q
 }
@@ -253,25 +252,50 @@ impl Reader<'_> {
         Ok(r)
     }
 
-    /// One page of requests matching `f`, in `sort` order.
+    /// One page of requests matching `f`, in `sort` order. With a search, results come
+    /// newest first whatever `sort` says: the search index walks its matches from the
+    /// newest and stops at a page, where sorting every match by due date would read them all.
     pub fn list(&self, f: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
         let mut q = where_clause(f);
-        let col = sort.column();
-        let desc = sort.descending();
+        let search = f.search.as_deref().and_then(fts_query);
         // Paging back walks the index the other way and reverses the rows afterwards.
         let backwards = page.before.is_some() && page.after.is_none();
-        let ascending = desc == backwards;
-        if let Some(c) = page.after.as_ref().or(page.before.as_ref()) {
-            let op = if ascending { ">" } else { "<" };
-            let ph = q.placeholders(2);
-            q.push(format!("({col}, id) {op} ({ph})"), [text(c.key.clone()), Value::Integer(c.id)]);
-        }
-        let dir = if ascending { "ASC" } else { "DESC" };
+        let cursor = page.after.as_ref().or(page.before.as_ref());
         let limit = page.limit.clamp(1, 10_000);
-        let sql = format!(
-            "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, id {dir} LIMIT {limit}",
-            where_sql(&q)
-        );
+        let sql = match &search {
+            Some(m) => {
+                let ph = q.placeholders(1);
+                q.push(format!("requests_fts MATCH {ph}"), [text(m.clone())]);
+                if let Some(c) = cursor {
+                    let ph = q.placeholders(1);
+                    let op = if backwards { ">" } else { "<" };
+                    q.push(format!("requests_fts.rowid {op} {ph}"), [Value::Integer(c.id)]);
+                }
+                let dir = if backwards { "ASC" } else { "DESC" };
+                format!(
+                    "SELECT {REQUEST_COLUMNS} FROM requests_fts JOIN requests ON requests.id = requests_fts.rowid
+                     {} ORDER BY requests_fts.rowid {dir} LIMIT {limit}",
+                    where_sql(&q)
+                )
+            }
+            None => {
+                let col = sort.column();
+                let ascending = sort.descending() == backwards;
+                if let Some(c) = cursor {
+                    let op = if ascending { ">" } else { "<" };
+                    let ph = q.placeholders(2);
+                    q.push(
+                        format!("({col}, requests.id) {op} ({ph})"),
+                        [text(c.key.clone()), Value::Integer(c.id)],
+                    );
+                }
+                let dir = if ascending { "ASC" } else { "DESC" };
+                format!(
+                    "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, requests.id {dir} LIMIT {limit}",
+                    where_sql(&q)
+                )
+            }
+        };
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st
             .query_map(rusqlite::params_from_iter(q.params.iter()), request_from_row)?
@@ -284,8 +308,16 @@ impl Reader<'_> {
     }
 
     pub fn count(&self, f: &ListFilter) -> Result<i64> {
-        let q = where_clause(f);
-        let sql = format!("SELECT count(*) FROM requests {}", where_sql(&q));
+        let mut q = where_clause(f);
+        let from = match f.search.as_deref().and_then(fts_query) {
+            Some(m) => {
+                let ph = q.placeholders(1);
+                q.push(format!("requests_fts MATCH {ph}"), [text(m)]);
+                "requests_fts JOIN requests ON requests.id = requests_fts.rowid"
+            }
+            None => "requests",
+        };
+        let sql = format!("SELECT count(*) FROM {from} {}", where_sql(&q));
         Ok(self
             .conn
             .prepare_cached(&sql)?
@@ -336,6 +368,20 @@ impl Tx<'_> {
         assignee: Option<&str>,
         now: &str,
     ) -> Result<(RequestId, String)> {
+        self.insert_request_in_state(new, registered_on, deadlines, assignee, now, &InitialState::default())
+    }
+
+    /// Inserts a request already in a later state (demo data and history loaded in bulk:
+    /// one write per request instead of an insert and an update).
+    pub fn insert_request_in_state(
+        &self,
+        new: &NewRequest,
+        registered_on: NaiveDate,
+        deadlines: &[Deadline],
+        assignee: Option<&str>,
+        now: &str,
+        state: &InitialState,
+    ) -> Result<(RequestId, String)> {
         let reference = self.next_reference(new.received_on.year())?;
         let due = deadlines
             .iter()
@@ -349,9 +395,10 @@ impl Tx<'_> {
             .prepare_cached(
                 "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
                     categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
-                    passport_issued, address, email, phone, assignee, due_on, created_at, updated_at)
-                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                    ?19, ?20, ?21, ?21)",
+                    passport_issued, address, email, phone, assignee, due_on, created_at, updated_at,
+                    outcome, ground, responded_on, closed_on)
+                 VALUES (?1, ?2, ?22, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                    ?19, ?20, ?21, ?21, ?23, ?24, ?25, ?26)",
             )?
             .execute(params![
                 reference,
@@ -375,11 +422,17 @@ impl Tx<'_> {
                 assignee,
                 due,
                 now,
+                state.status.code(),
+                state.outcome.map(|o| o.code()),
+                state.ground,
+                state.responded_on,
+                state.closed_on,
             ])?;
         let id = RequestId(self.tx.last_insert_rowid());
         for d in deadlines {
             self.put_deadline(id, d)?;
         }
+        self.put_actions(id, &state.actions)?;
         Ok((id, reference))
     }
 
@@ -463,5 +516,90 @@ impl Reader<'_> {
             )?
             .query_row(params![pin, kind.code(), received], |r| r.get(0))
             .optional()?)
+    }
+}
+
+impl Tx<'_> {
+    pub fn put_actions(
+        &self,
+        id: RequestId,
+        actions: &[(crate::domain::kind::DataCategory, CategoryAction)],
+    ) -> Result<()> {
+        for (cat, action) in actions {
+            self.tx
+                .prepare_cached("INSERT OR REPLACE INTO category_actions (request_id, category, action) VALUES (?1, ?2, ?3)")?
+                .execute(params![id.0, cat.code(), action.code()])?;
+        }
+        Ok(())
+    }
+
+    /// Stops keeping the search index and the daily figures current, for a bulk load of new
+    /// requests in this transaction; pass what it returns to [`Tx::rebuild_derived`] before
+    /// the transaction ends. (Recomputing both once is far cheaper than a trigger per row.)
+    pub fn suspend_derived(&self) -> Result<SuspendedTriggers> {
+        let mut saved = Vec::new();
+        for name in ["requests_fts_insert", "stats_insert"] {
+            // Keep each trigger's own text, so the schema stays defined by the migrations.
+            let sql: String = self.tx.query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )?;
+            self.tx.execute_batch(&format!("DROP TRIGGER {name};"))?;
+            saved.push(sql);
+        }
+        Ok(SuspendedTriggers(saved))
+    }
+
+    /// Rebuilds the search index and the daily figures from the requests, and restores the
+    /// triggers that keep them current.
+    pub fn rebuild_derived(&self, suspended: SuspendedTriggers) -> Result<()> {
+        self.tx.execute_batch(
+            "INSERT INTO requests_fts (requests_fts) VALUES ('rebuild');
+             DELETE FROM stats_daily;
+             INSERT INTO stats_daily (day, kind, received)
+                 SELECT received_on, kind, count(*) FROM requests GROUP BY received_on, kind;
+             INSERT INTO stats_daily (day, kind, answered_in_time, answered_late)
+                 SELECT responded_on, kind, sum(responded_on <= due_on), sum(responded_on > due_on) FROM requests
+                 WHERE status = 'answered' AND responded_on IS NOT NULL GROUP BY responded_on, kind
+                 ON CONFLICT (day, kind) DO UPDATE SET answered_in_time = excluded.answered_in_time,
+                     answered_late = excluded.answered_late;
+             INSERT INTO stats_daily (day, kind, withdrawn)
+                 SELECT closed_on, kind, count(*) FROM requests WHERE status = 'withdrawn' AND closed_on IS NOT NULL
+                 GROUP BY closed_on, kind
+                 ON CONFLICT (day, kind) DO UPDATE SET withdrawn = excluded.withdrawn;",
+        )?;
+        for sql in suspended.0 {
+            self.tx.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// Triggers dropped for a bulk load, to restore with [`Tx::rebuild_derived`].
+#[must_use = "the search index and daily figures must be rebuilt before the transaction ends"]
+pub struct SuspendedTriggers(Vec<String>);
+
+/// The state a request is inserted in: `new` for a registration, later ones for bulk loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitialState {
+    pub status: Status,
+    pub outcome: Option<crate::domain::outcome::Outcome>,
+    pub ground: Option<String>,
+    pub responded_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub actions: Vec<(crate::domain::kind::DataCategory, CategoryAction)>,
+}
+
+impl Default for InitialState {
+    fn default() -> Self {
+        InitialState {
+            status: Status::New,
+            outcome: None,
+            ground: None,
+            responded_on: None,
+            closed_on: None,
+            actions: vec![],
+        }
     }
 }

@@ -8,11 +8,14 @@ use crate::domain::kind::parse_code_list;
 use crate::domain::request::{Pause, RequestId, Subject, SubjectRequest};
 
 /// Columns of `requests` in the order [`request_from_row`] reads them.
-pub const REQUEST_COLUMNS: &str = "id, ref, kind, status, channel, lang, received_on, registered_on, \
-    identity, categories, description, subject_name, subject_pin, birth_date, passport_doc, \
-    passport_issuer, passport_issued, address, email, phone, assignee, due_on, outcome, ground, \
-    responded_on, response_text, response_channel, closed_on, paused_since, pause_category, \
-    pause_reason, extensions, paused_days, version";
+pub const REQUEST_COLUMNS: &str = "requests.id, requests.ref, requests.kind, requests.status, \
+    requests.channel, requests.lang, requests.received_on, requests.registered_on, requests.identity, \
+    requests.categories, requests.description, requests.subject_name, requests.subject_pin, \
+    requests.birth_date, requests.passport_doc, requests.passport_issuer, requests.passport_issued, \
+    requests.address, requests.email, requests.phone, requests.assignee, requests.due_on, requests.outcome, \
+    requests.ground, requests.responded_on, requests.response_text, requests.response_channel, \
+    requests.closed_on, requests.paused_since, requests.pause_category, requests.pause_reason, \
+    requests.extensions, requests.paused_days, requests.version";
 
 fn corrupt(col: usize, what: impl std::fmt::Display) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.to_string().into())

@@ -1,0 +1,80 @@
+//! The terminal UI: `aryz` with no subcommand. Model–update–view: keys become actions
+//! through the keymap, `App::update` applies them (calling the same services as the command
+//! line), and `&App` draws itself.
+
+pub mod action;
+pub mod app;
+pub mod input;
+pub mod keymap;
+pub mod screens;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+
+use crate::config::Config;
+use crate::service::Session;
+use action::Action;
+use app::App;
+use keymap::KeyMap;
+use theme::Theme;
+
+/// How often the screen re-reads what other clerks' processes changed.
+const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+/// Runs the terminal UI until the operator quits. A bad `[keys]` entry in the config is an
+/// error naming the entry, reported before the screen is taken over. The terminal is
+/// restored on quit, on error and on panic.
+pub fn run(session: Session, config: &Config) -> io::Result<()> {
+    let keymap =
+        KeyMap::with_overrides(&config.keys).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let app = App::new(session, keymap, Theme::from_env()).map_err(|e| io::Error::other(e.to_string()))?;
+    // The log never gets personal data: who started the UI and how it ended.
+    crate::logging::info(&format!("tui: started by {}", app.session.operator.login));
+    let mut terminal = ratatui::try_init()?;
+    // ratatui's hook restores raw mode and the screen; mouse capture must be released too,
+    // or the shell receives mouse escape codes after a panic.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+        hook(info);
+    }));
+    let result = execute!(io::stdout(), EnableMouseCapture).and_then(|()| event_loop(&mut terminal, app));
+    let _ = execute!(io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    match &result {
+        Ok(()) => crate::logging::info("tui: quit"),
+        Err(e) => crate::logging::error(&format!("tui: ended with an i/o error ({:?})", e.kind())),
+    }
+    result
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> io::Result<()> {
+    let mut last_refresh = Instant::now();
+    loop {
+        terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
+        let wait = REFRESH_EVERY.saturating_sub(last_refresh.elapsed());
+        if event::poll(wait)? {
+            match event::read()? {
+                Event::Key(key) => app.handle_key(&key),
+                Event::Mouse(m) => app.handle_mouse(&m),
+                // The next draw uses the new size.
+                Event::Resize(_, _) => {}
+                _ => {}
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if last_refresh.elapsed() >= REFRESH_EVERY {
+            app.update(Action::Tick);
+            last_refresh = Instant::now();
+        }
+    }
+}

@@ -1,0 +1,991 @@
+//! The app's state and its one `update` step: an [`Action`] in, state changed (and the
+//! services called) out. Nothing here draws or touches the terminal, so tests drive it
+//! directly.
+
+use chrono::{Datelike, NaiveDate};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+use unicode_width::UnicodeWidthStr;
+
+use super::action::{Action, Command, Scope};
+use super::keymap::{KeyCodeKey, KeyCombo, KeyMap};
+use super::screens::calendar::CalendarState;
+use super::screens::detail::{DetailState, available};
+use super::screens::dialog::{DialogKind, DialogState};
+use super::screens::help::{HelpState, scopes};
+use super::screens::intake::IntakeState;
+use super::screens::queue::{AssigneeChoice, Filters, QueueState, Section};
+use super::screens::response::ResponseState;
+use super::theme::Theme;
+use super::widgets::line_edit::{EditOp, LineEdit};
+use crate::domain::format::date_dmy;
+use crate::domain::kind::Role;
+use crate::domain::outcome::Response;
+use crate::domain::request::{NewRequest, SubjectRequest, format_reference, parse_reference};
+use crate::i18n::{label, t, tf};
+use crate::service::{Error, Session, StatusTarget};
+use crate::store::{AssigneeFilter, Counts};
+
+/// Which keys apply: decided by the top overlay, else the top screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Queue,
+    Detail,
+    Calendar,
+    Help,
+    /// Intake, response, dialogs and prompts: letters are typed, not commands.
+    Form,
+    Confirm,
+}
+
+pub enum Screen {
+    Detail(Box<DetailState>),
+    Intake(IntakeState),
+    Response(ResponseState),
+    Calendar(CalendarState),
+    Help(HelpState),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Search,
+    Jump,
+}
+
+#[derive(Debug)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub edit: LineEdit,
+    /// The search before the prompt opened, restored on cancel.
+    pub previous: String,
+}
+
+/// An operation waiting for the operator's yes.
+#[derive(Debug, Clone)]
+pub enum PendingOp {
+    Register { new: NewRequest, assignee: Option<String> },
+    Respond { reference: String, response: Response, version: i64 },
+    Withdraw { reference: String, reason: String, version: i64 },
+    Reopen { reference: String, reason: String, version: i64 },
+    Extend { reference: String, days: u32, reason: String, version: i64 },
+    Resume { reference: String },
+}
+
+#[derive(Debug)]
+pub struct Confirm {
+    pub question: String,
+    pub details: Vec<String>,
+    pub op: PendingOp,
+    pub yes_focused: bool,
+}
+
+pub enum Overlay {
+    Prompt(Prompt),
+    Dialog(DialogState),
+    Confirm(Box<Confirm>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub is_error: bool,
+}
+
+pub struct App {
+    pub session: Session,
+    pub keymap: KeyMap,
+    pub theme: Theme,
+    pub today: NaiveDate,
+    pub counts: Counts,
+    pub queue: QueueState,
+    /// Screens above the queue, the last on top.
+    pub screens: Vec<Screen>,
+    /// Prompts, dialogs and confirmations, the last on top.
+    pub overlays: Vec<Overlay>,
+    pub message: Option<Message>,
+    pub quit: bool,
+}
+
+type Outcome<T> = crate::service::Result<T>;
+
+impl App {
+    pub fn new(session: Session, keymap: KeyMap, theme: Theme) -> Outcome<App> {
+        let today = session.today();
+        let section = if session.role() == Role::Clerk { Section::Mine } else { Section::AllOpen };
+        let mut app = App {
+            session,
+            keymap,
+            theme,
+            today,
+            counts: Counts::default(),
+            queue: QueueState::new(section),
+            screens: Vec::new(),
+            overlays: Vec::new(),
+            message: None,
+            quit: false,
+        };
+        app.queue.reload(&app.session, today)?;
+        app.counts = app.session.counts(today, &app.counts_scope())?;
+        Ok(app)
+    }
+
+    /// Header counts: a clerk's own queue, or everyone's for supervisors.
+    pub fn counts_scope(&self) -> AssigneeFilter {
+        if self.session.role() == Role::Clerk {
+            AssigneeFilter::Is(self.session.operator.login.clone())
+        } else {
+            AssigneeFilter::Any
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        match self.overlays.last() {
+            Some(Overlay::Confirm(_)) => return Context::Confirm,
+            Some(_) => return Context::Form,
+            None => {}
+        }
+        match self.screens.last() {
+            None => Context::Queue,
+            Some(Screen::Detail(_)) => Context::Detail,
+            Some(Screen::Calendar(_)) => Context::Calendar,
+            Some(Screen::Help(_)) => Context::Help,
+            Some(Screen::Intake(_) | Screen::Response(_)) => Context::Form,
+        }
+    }
+
+    fn info(&mut self, text: String) {
+        self.message = Some(Message { text, is_error: false });
+    }
+
+    fn error(&mut self, text: String) {
+        self.message = Some(Message { text, is_error: true });
+    }
+
+    /// Keeps the value, or shows the error in the status line.
+    fn ok<T>(&mut self, r: Outcome<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(e.to_string());
+                None
+            }
+        }
+    }
+
+    // ---- input ------------------------------------------------------------------------
+
+    /// Resolves a key to an action: typing into a focused text field first, then the
+    /// keymap of the current context.
+    pub fn resolve_key(&self, key: &KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let combo = KeyCombo::from_event(key)?;
+        let context = self.context();
+        if context == Context::Form && self.text_focused() {
+            let edit = match (combo.code, combo.ctrl, combo.alt) {
+                (KeyCodeKey::Char(c), false, false) => Some(EditOp::Insert(c)),
+                (KeyCodeKey::Backspace, _, _) => Some(EditOp::Backspace),
+                (KeyCodeKey::Delete, _, _) => Some(EditOp::Delete),
+                (KeyCodeKey::Left, false, _) => Some(EditOp::Left),
+                (KeyCodeKey::Right, false, _) => Some(EditOp::Right),
+                (KeyCodeKey::Home, _, _) => Some(EditOp::Home),
+                (KeyCodeKey::End, _, _) => Some(EditOp::End),
+                (KeyCodeKey::Char('u'), true, false) => Some(EditOp::ClearToStart),
+                (KeyCodeKey::Char('w'), true, false) => Some(EditOp::DeleteWord),
+                _ => None,
+            };
+            if let Some(op) = edit {
+                return Some(Action::Edit(op));
+            }
+        }
+        if let Some(cmd) = self.keymap.command(scopes(context), &combo) {
+            return Some(Action::Do(cmd));
+        }
+        // In forms only keys that cannot be typed reach the global commands.
+        if matches!(context, Context::Form | Context::Confirm) && combo.typed_char().is_none() {
+            let cmd = self.keymap.command(&[Scope::Global], &combo)?;
+            let allowed = [Command::Quit, Command::Refresh];
+            let help_ok = self.overlays.is_empty() && cmd == Command::ShowHelp;
+            return (allowed.contains(&cmd) || help_ok).then_some(Action::Do(cmd));
+        }
+        None
+    }
+
+    pub fn handle_key(&mut self, key: &KeyEvent) {
+        if let Some(action) = self.resolve_key(key) {
+            self.update(action);
+        }
+    }
+
+    pub fn handle_mouse(&mut self, m: &MouseEvent) {
+        let action = match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Action::Click { column: m.column, row: m.row },
+            MouseEventKind::ScrollUp => Action::ScrollUp,
+            MouseEventKind::ScrollDown => Action::ScrollDown,
+            _ => return,
+        };
+        self.update(action);
+    }
+
+    fn text_focused(&self) -> bool {
+        match self.overlays.last() {
+            Some(Overlay::Prompt(_)) => true,
+            Some(Overlay::Dialog(d)) => d.form.focused_is_text(),
+            Some(Overlay::Confirm(_)) => false,
+            None => match self.screens.last() {
+                Some(Screen::Intake(s)) => s.form.focused_is_text(),
+                Some(Screen::Response(s)) => s.form.focused_is_text(),
+                _ => false,
+            },
+        }
+    }
+
+    // ---- update -----------------------------------------------------------------------
+
+    /// The one step: applies `action` to the state.
+    pub fn update(&mut self, action: Action) {
+        if action != Action::Tick {
+            // A message stays until the operator does something else.
+            self.message = None;
+        }
+        match action {
+            Action::Tick => self.refresh(),
+            Action::Do(cmd) => self.command(cmd),
+            Action::Edit(op) => self.edit(&op),
+            Action::ScrollUp => self.scroll(-3),
+            Action::ScrollDown => self.scroll(3),
+            Action::Click { column, row } => self.click(column, row),
+        }
+    }
+
+    fn scroll(&mut self, delta: i32) {
+        match self.context() {
+            Context::Queue => self.queue_move(delta as isize),
+            Context::Detail | Context::Help => self.scroll_screen(delta),
+            Context::Calendar => self.calendar_days(if delta < 0 { -7 } else { 7 }),
+            Context::Form | Context::Confirm => {}
+        }
+    }
+
+    fn click(&mut self, column: u16, row: u16) {
+        if self.context() != Context::Queue {
+            return;
+        }
+        let tabs = self.queue.tabs_area.get();
+        if tabs.contains((column, row).into()) {
+            // Tabs draw as " title │ title ": one space each side and a divider between.
+            let mut x = tabs.x;
+            for s in Section::ALL {
+                let w = s.title().width() as u16 + 2;
+                if column >= x && column < x + w {
+                    self.set_section(s);
+                    return;
+                }
+                x += w + 1;
+            }
+            return;
+        }
+        let body = self.queue.body_area.get();
+        if body.contains((column, row).into()) {
+            let index = self.queue.offset.get() + usize::from(row - body.y);
+            if index < self.queue.rows.len() {
+                if index == self.queue.selected {
+                    self.open_selected();
+                } else {
+                    self.queue.selected = index;
+                }
+            }
+        }
+    }
+
+    fn command(&mut self, cmd: Command) {
+        match cmd {
+            Command::Quit => self.quit = true,
+            Command::Refresh => {
+                self.refresh();
+                if self.message.is_none() {
+                    self.info(t("msg.refreshed").to_string());
+                }
+            }
+            Command::ShowHelp => {
+                let context = self.context();
+                self.screens.push(Screen::Help(HelpState { context, scroll: 0 }));
+            }
+            _ => match self.context() {
+                Context::Queue => self.queue_command(cmd),
+                Context::Detail => self.detail_command(cmd),
+                Context::Calendar => self.calendar_command(cmd),
+                Context::Help => self.help_command(cmd),
+                Context::Form => self.form_command(cmd),
+                Context::Confirm => self.confirm_command(cmd),
+            },
+        }
+    }
+
+    /// Commands that work on every screen that is not a form.
+    fn global_command(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::JumpToReference => {
+                self.overlays.push(Overlay::Prompt(Prompt {
+                    kind: PromptKind::Jump,
+                    edit: LineEdit::new(""),
+                    previous: String::new(),
+                }));
+            }
+            Command::ShowCalendar => {
+                if let Some(c) = self.ok(CalendarState::new(&self.session, self.today)) {
+                    self.screens.push(Screen::Calendar(c));
+                }
+            }
+            Command::RegisterRequest => {
+                let s = IntakeState::new(&self.session, self.today);
+                self.screens.push(Screen::Intake(s));
+            }
+            Command::Back => {
+                self.screens.pop();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    // ---- queue ------------------------------------------------------------------------
+
+    fn page_rows(&self) -> isize {
+        (self.queue.body_area.get().height.max(2) as isize - 1).max(1)
+    }
+
+    fn queue_move(&mut self, delta: isize) {
+        let r = self.queue.move_by(&self.session, self.today, delta);
+        self.ok(r);
+    }
+
+    fn reload_queue(&mut self) {
+        let r = self.queue.reload(&self.session, self.today);
+        self.ok(r);
+    }
+
+    fn set_section(&mut self, s: Section) {
+        self.queue.set_section(s);
+        self.reload_queue();
+    }
+
+    fn queue_command(&mut self, cmd: Command) {
+        let n = Section::ALL.len();
+        let i = self.queue.section().index();
+        match cmd {
+            Command::MoveUp => self.queue_move(-1),
+            Command::MoveDown => self.queue_move(1),
+            Command::PageUp => self.queue_move(-self.page_rows()),
+            Command::PageDown => self.queue_move(self.page_rows()),
+            Command::MoveFirst => self.reload_queue(),
+            Command::MoveLast => {
+                let r = self.queue.move_last(&self.session, self.today);
+                self.ok(r);
+            }
+            Command::NextSection => self.set_section(Section::ALL[(i + 1) % n]),
+            Command::PrevSection => self.set_section(Section::ALL[(i + n - 1) % n]),
+            Command::Open => self.open_selected(),
+            Command::Search => {
+                let previous = self.queue.search.clone();
+                self.overlays.push(Overlay::Prompt(Prompt {
+                    kind: PromptKind::Search,
+                    edit: LineEdit::new(&previous),
+                    previous,
+                }));
+            }
+            Command::Filter => {
+                let d = DialogState::filter(&self.session, &self.queue.filters);
+                self.overlays.push(Overlay::Dialog(d));
+            }
+            Command::CycleSort => {
+                self.queue.cycle_sort();
+                self.reload_queue();
+            }
+            Command::ClearFilters | Command::Back => {
+                if !self.queue.search.is_empty() || !self.queue.filters.is_empty() {
+                    self.queue.search.clear();
+                    self.queue.filters = Filters::default();
+                    self.reload_queue();
+                }
+            }
+            other => {
+                self.global_command(other);
+            }
+        }
+    }
+
+    fn open_selected(&mut self) {
+        if let Some(r) = self.queue.selected_row() {
+            let reference = r.reference.clone();
+            self.open(&reference);
+        }
+    }
+
+    /// Opens a request's detail (an audited view of its personal data).
+    pub fn open(&mut self, reference: &str) {
+        let r = self.session.show(reference);
+        if let Some(d) = self.ok(r) {
+            // Opening from a detail replaces it, so Esc leads back to where one started.
+            if matches!(self.screens.last(), Some(Screen::Detail(_))) {
+                self.screens.pop();
+            }
+            self.screens.push(Screen::Detail(Box::new(DetailState::new(d))));
+        }
+    }
+
+    // ---- detail -----------------------------------------------------------------------
+
+    fn detail(&self) -> Option<&DetailState> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Detail(d) => Some(d.as_ref()),
+            _ => None,
+        })
+    }
+
+    fn scroll_screen(&mut self, delta: i32) {
+        match self.screens.last_mut() {
+            Some(Screen::Detail(d)) => d.scroll_by(delta),
+            Some(Screen::Help(h)) => h.scroll = (i32::from(h.scroll) + delta).clamp(0, 500) as u16,
+            _ => {}
+        }
+    }
+
+    fn detail_command(&mut self, cmd: Command) {
+        let Some(r) = self.detail().map(|d| d.request().clone()) else { return };
+        match cmd {
+            Command::MoveUp => return self.scroll_screen(-1),
+            Command::MoveDown => return self.scroll_screen(1),
+            Command::PageUp => return self.scroll_screen(-10),
+            Command::PageDown => return self.scroll_screen(10),
+            Command::MoveFirst => return self.scroll_screen(-10_000),
+            Command::MoveLast => return self.scroll_screen(10_000),
+            Command::NextSection | Command::PrevSection | Command::Open => return,
+            _ => {}
+        }
+        if cmd.scope() == Scope::Detail && !available(&self.session, &r).contains(&cmd) {
+            self.error(tf(
+                "msg.not_available",
+                &[("action", &label("action", cmd.name())), ("status", &label("status", r.status.code()))],
+            ));
+            return;
+        }
+        match cmd {
+            Command::AssignTo => self.overlays.push(Overlay::Dialog(DialogState::assign(&self.session, &r))),
+            Command::TakeRequest => {
+                let login = self.session.operator.login.clone();
+                let res = self.session.assign(&r.reference, &login, Some(r.version));
+                self.after_change(res, "msg.assigned");
+            }
+            Command::AddNote => self.overlays.push(Overlay::Dialog(DialogState::note(&r))),
+            Command::ChangeStatus => self.overlays.push(Overlay::Dialog(DialogState::status(&r))),
+            Command::RecordResponse => {
+                let s = ResponseState::new(&self.session, &r, self.today);
+                self.screens.push(Screen::Response(s));
+            }
+            Command::Withdraw => {
+                self.overlays.push(Overlay::Dialog(DialogState::reason(DialogKind::Withdraw, &r)))
+            }
+            Command::Reopen => {
+                self.overlays.push(Overlay::Dialog(DialogState::reason(DialogKind::Reopen, &r)))
+            }
+            Command::Extend => self.overlays.push(Overlay::Dialog(DialogState::extend(&self.session, &r))),
+            Command::Pause => self.overlays.push(Overlay::Dialog(DialogState::pause(&self.session, &r))),
+            Command::Resume => self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                question: tf("confirm.resume", &[("reference", &r.reference)]),
+                details: Vec::new(),
+                op: PendingOp::Resume { reference: r.reference.clone() },
+                yes_focused: true,
+            }))),
+            other => {
+                self.global_command(other);
+            }
+        }
+    }
+
+    /// After a successful change: re-read the detail, the queue and the counts.
+    fn after_change(&mut self, result: Outcome<SubjectRequest>, done_key: &'static str) -> bool {
+        match result {
+            Ok(r) => {
+                self.refresh();
+                self.info(tf(done_key, &[("reference", &r.reference)]));
+                true
+            }
+            Err(e) => {
+                self.error(e.to_string());
+                false
+            }
+        }
+    }
+
+    // ---- calendar and help ------------------------------------------------------------
+
+    fn calendar_days(&mut self, days: i64) {
+        if let Some(Screen::Calendar(c)) = self.screens.last_mut() {
+            let r = c.move_days(&self.session, days);
+            self.ok(r);
+        }
+    }
+
+    fn calendar_command(&mut self, cmd: Command) {
+        let months = match cmd {
+            Command::MoveUp => return self.calendar_days(-7),
+            Command::MoveDown => return self.calendar_days(7),
+            Command::PrevSection => return self.calendar_days(-1),
+            Command::NextSection => return self.calendar_days(1),
+            Command::PageUp => -1,
+            Command::PageDown => 1,
+            Command::MoveFirst => {
+                let today = self.today;
+                if let Some(Screen::Calendar(c)) = self.screens.last_mut() {
+                    c.selected = today;
+                    let r = c.load(&self.session);
+                    self.ok(r);
+                }
+                return;
+            }
+            Command::Open => {
+                if let Some(Screen::Calendar(c)) = self.screens.last()
+                    && let Some(r) = c.due_on_selected.first()
+                {
+                    let reference = r.reference.clone();
+                    self.open(&reference);
+                }
+                return;
+            }
+            other => {
+                self.global_command(other);
+                return;
+            }
+        };
+        if let Some(Screen::Calendar(c)) = self.screens.last_mut() {
+            let r = c.move_months(&self.session, months);
+            self.ok(r);
+        }
+    }
+
+    fn help_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::MoveUp => self.scroll_screen(-1),
+            Command::MoveDown => self.scroll_screen(1),
+            Command::PageUp => self.scroll_screen(-10),
+            Command::PageDown => self.scroll_screen(10),
+            Command::MoveFirst => self.scroll_screen(-10_000),
+            Command::Open => {
+                self.screens.pop();
+            }
+            other => {
+                self.global_command(other);
+            }
+        }
+    }
+
+    // ---- forms ------------------------------------------------------------------------
+
+    fn edit(&mut self, op: &EditOp) {
+        let today = self.today;
+        match self.overlays.last_mut() {
+            Some(Overlay::Prompt(p)) => {
+                if p.edit.apply(op) && p.kind == PromptKind::Search {
+                    self.queue.search = p.edit.text().to_string();
+                    self.reload_queue();
+                }
+            }
+            Some(Overlay::Dialog(d)) => {
+                d.form.edit(op);
+            }
+            Some(Overlay::Confirm(_)) => {}
+            None => match self.screens.last_mut() {
+                Some(Screen::Intake(s)) => s.edit(&self.session, today, op),
+                Some(Screen::Response(s)) => s.edit(&self.session, today, op),
+                _ => {}
+            },
+        }
+    }
+
+    fn form_command(&mut self, cmd: Command) {
+        let today = self.today;
+        if let Some(Overlay::Prompt(_)) = self.overlays.last() {
+            return self.prompt_command(cmd);
+        }
+        let form = match self.overlays.last_mut() {
+            Some(Overlay::Dialog(d)) => &mut d.form,
+            _ => match self.screens.last_mut() {
+                Some(Screen::Intake(s)) => &mut s.form,
+                Some(Screen::Response(s)) => &mut s.form,
+                _ => return,
+            },
+        };
+        let changed = match cmd {
+            Command::NextField => {
+                form.next_field();
+                false
+            }
+            Command::PrevField => {
+                form.prev_field();
+                false
+            }
+            Command::NextOption => form.shift_option(1),
+            Command::PrevOption => form.shift_option(-1),
+            Command::ToggleOption => form.toggle(),
+            Command::Submit if !form.is_last() => {
+                form.next_field();
+                false
+            }
+            Command::Submit | Command::Save => return self.save_form(),
+            Command::Cancel => {
+                if self.overlays.pop().is_none() {
+                    self.screens.pop();
+                }
+                return;
+            }
+            _ => false,
+        };
+        if changed && self.overlays.is_empty() {
+            match self.screens.last_mut() {
+                Some(Screen::Intake(s)) => {
+                    s.validate(&self.session, today);
+                }
+                Some(Screen::Response(s)) => {
+                    s.validate(&self.session, today);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn prompt_command(&mut self, cmd: Command) {
+        let Some(Overlay::Prompt(p)) = self.overlays.last() else { return };
+        let (kind, text, previous) = (p.kind, p.edit.text().trim().to_string(), p.previous.clone());
+        match cmd {
+            Command::Submit | Command::Save => {
+                self.overlays.pop();
+                if kind == PromptKind::Jump && !text.is_empty() {
+                    // A bare number is a reference of this year: "123" → ARZ-2026-000123.
+                    let reference = match text.parse::<i64>() {
+                        Ok(n) if n > 0 => format_reference(self.today.year(), n),
+                        _ => text,
+                    };
+                    match parse_reference(&reference) {
+                        Ok(r) => self.open(&r),
+                        Err(e) => self.error(e.to_string()),
+                    }
+                }
+            }
+            Command::Cancel => {
+                self.overlays.pop();
+                if kind == PromptKind::Search && self.queue.search != previous {
+                    self.queue.search = previous;
+                    self.reload_queue();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn save_form(&mut self) {
+        let today = self.today;
+        if let Some(Overlay::Dialog(_)) = self.overlays.last() {
+            return self.save_dialog();
+        }
+        match self.screens.last_mut() {
+            Some(Screen::Intake(s)) => {
+                s.form.show_all_errors = true;
+                let Some(new) = s.validate(&self.session, today) else {
+                    if let Some((i, e)) = s.form.first_error().map(|(i, e)| (i, e.to_string())) {
+                        s.form.focus = i;
+                        let field = s.form.fields[i].label.clone();
+                        self.error(tf("msg.fix_fields", &[("field", &field), ("error", &e)]));
+                    } else if let Some(p) = s.problem.clone() {
+                        self.error(p);
+                    }
+                    return;
+                };
+                let assignee = s.assignee(&self.session).map(str::to_string);
+                let warnings = s.form.warnings();
+                let op = PendingOp::Register { new, assignee };
+                if warnings.is_empty() {
+                    self.execute(op);
+                } else {
+                    self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                        question: t("confirm.register_with_warnings").to_string(),
+                        details: warnings,
+                        op,
+                        yes_focused: true,
+                    })));
+                }
+            }
+            Some(Screen::Response(s)) => {
+                s.form.show_all_errors = true;
+                let Some(response) = s.validate(&self.session, today) else {
+                    if let Some((i, e)) = s.form.first_error().map(|(i, e)| (i, e.to_string())) {
+                        s.form.focus = i;
+                        let field = s.form.fields[i].label.clone();
+                        self.error(tf("msg.fix_fields", &[("field", &field), ("error", &e)]));
+                    }
+                    return;
+                };
+                let question = tf(
+                    "confirm.respond",
+                    &[
+                        ("reference", &s.reference),
+                        ("outcome", &label("outcome", response.outcome.code())),
+                        ("date", &date_dmy(response.responded_on)),
+                    ],
+                );
+                let op = PendingOp::Respond { reference: s.reference.clone(), response, version: s.version };
+                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                    question,
+                    details: Vec::new(),
+                    op,
+                    yes_focused: true,
+                })));
+            }
+            _ => {}
+        }
+    }
+
+    fn save_dialog(&mut self) {
+        let Some(Overlay::Dialog(d)) = self.overlays.last_mut() else { return };
+        let (reference, version) = (d.reference.clone(), d.version);
+        let f = &d.form;
+        let reason = f.text("reason").trim().to_string();
+        let result = match d.kind {
+            DialogKind::Filter => {
+                let parse = |id: &str| crate::tui::input::parse_optional_date(f.text(id));
+                let (from, to) = match (parse("received_from"), parse("received_to")) {
+                    (Ok(a), Ok(b)) => (a, b),
+                    (Err(e), _) => return d.form.set_error("received_from", e),
+                    (_, Err(e)) => return d.form.set_error("received_to", e),
+                };
+                let filters = Filters {
+                    kind: f.choice("kind").parse().ok(),
+                    status: f.choice("status").parse().ok(),
+                    assignee: match f.choice("assignee") {
+                        "" => None,
+                        "-" => Some(AssigneeChoice::Unassigned),
+                        l => Some(AssigneeChoice::Login(l.to_string())),
+                    },
+                    channel: f.choice("channel").parse().ok(),
+                    received_from: from,
+                    received_to: to,
+                };
+                self.overlays.pop();
+                self.queue.filters = filters;
+                self.reload_queue();
+                return;
+            }
+            DialogKind::Withdraw | DialogKind::Reopen => {
+                if reason.is_empty() {
+                    if let Some(x) = d.form.field_mut("reason") {
+                        x.touched = true;
+                    }
+                    return d.form.set_error("reason", t("error.required").to_string());
+                }
+                let (op, key) = if d.kind == DialogKind::Withdraw {
+                    (
+                        PendingOp::Withdraw { reference: reference.clone(), reason, version },
+                        "confirm.withdraw",
+                    )
+                } else {
+                    (PendingOp::Reopen { reference: reference.clone(), reason, version }, "confirm.reopen")
+                };
+                let question = tf(key, &[("reference", &reference)]);
+                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                    question,
+                    details: Vec::new(),
+                    op,
+                    yes_focused: false,
+                })));
+                return;
+            }
+            DialogKind::Extend => {
+                let Ok(days) = f.text("days").trim().parse::<u32>() else {
+                    return d.form.set_error("days", t("error.number").to_string());
+                };
+                let question = tf("confirm.extend", &[("reference", &reference), ("days", &days)]);
+                let op = PendingOp::Extend { reference, days, reason, version };
+                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                    question,
+                    details: Vec::new(),
+                    op,
+                    yes_focused: true,
+                })));
+                return;
+            }
+            DialogKind::Assign => {
+                let login = f.choice("login").to_string();
+                self.session.assign(&reference, &login, Some(version))
+            }
+            DialogKind::Note => {
+                let (text, to_subject) = (f.text("text").to_string(), f.is_on("to_subject"));
+                self.session.note(&reference, &text, to_subject)
+            }
+            DialogKind::Status => {
+                let target = match f.choice("status") {
+                    "awaiting_subject" => StatusTarget::AwaitingSubject,
+                    _ => StatusTarget::InProgress,
+                };
+                self.session.set_status(&reference, target, &reason, Some(version))
+            }
+            DialogKind::Pause => {
+                let category = f.choice("category").to_string();
+                self.session.pause(&reference, &category, &reason)
+            }
+        };
+        self.finish_dialog(result);
+    }
+
+    /// Closes the dialog on success; on failure keeps it, its input and the error.
+    fn finish_dialog(&mut self, result: Outcome<SubjectRequest>) {
+        match result {
+            Ok(r) => {
+                self.overlays.pop();
+                self.after_change(Ok(r), "msg.saved");
+            }
+            Err(e) => {
+                let text = e.to_string();
+                if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                    if let Error::Invalid(fe) = &e {
+                        if let Some(f) = d.form.field_mut(&fe.field) {
+                            f.touched = true;
+                        }
+                        d.form.set_error(&fe.field, fe.rule.clone());
+                    }
+                    d.problem = Some(text.clone());
+                }
+                self.error(text);
+            }
+        }
+    }
+
+    fn confirm_command(&mut self, cmd: Command) {
+        let Some(Overlay::Confirm(c)) = self.overlays.last_mut() else { return };
+        match cmd {
+            Command::NextOption
+            | Command::PrevOption
+            | Command::NextField
+            | Command::PrevField
+            | Command::ToggleOption => {
+                c.yes_focused = !c.yes_focused;
+            }
+            Command::Submit if !c.yes_focused => {
+                self.overlays.pop();
+            }
+            Command::Submit | Command::Save => {
+                let op = c.op.clone();
+                self.overlays.pop();
+                self.execute(op);
+            }
+            Command::Cancel => {
+                self.overlays.pop();
+            }
+            _ => {}
+        }
+    }
+
+    /// Runs a confirmed operation. On success the form or dialog behind it closes; on
+    /// failure it stays with its input and shows the error.
+    fn execute(&mut self, op: PendingOp) {
+        match op {
+            PendingOp::Register { new, assignee } => {
+                let r = self.session.register(&new, assignee.as_deref());
+                match r {
+                    Ok(reg) => {
+                        if matches!(self.screens.last(), Some(Screen::Intake(_))) {
+                            self.screens.pop();
+                        }
+                        self.refresh();
+                        self.select_in_queue(&reg.request.reference);
+                        self.info(tf(
+                            "msg.registered",
+                            &[("reference", &reg.request.reference), ("due", &date_dmy(reg.request.due_on))],
+                        ));
+                    }
+                    Err(e) => {
+                        if let (Error::Invalid(fe), Some(Screen::Intake(s))) = (&e, self.screens.last_mut()) {
+                            s.form.set_error(&fe.field, fe.rule.clone());
+                        } else if let Some(Screen::Intake(s)) = self.screens.last_mut() {
+                            s.problem = Some(e.to_string());
+                        }
+                        self.error(e.to_string());
+                    }
+                }
+            }
+            PendingOp::Respond { reference, response, version } => {
+                let r = self.session.respond(&reference, &response, Some(version));
+                if r.is_ok() && matches!(self.screens.last(), Some(Screen::Response(_))) {
+                    self.screens.pop();
+                }
+                if let (Err(Error::Invalid(fe)), Some(Screen::Response(s))) = (&r, self.screens.last_mut()) {
+                    s.form.set_error(&fe.field, fe.rule.clone());
+                }
+                self.after_change(r, "msg.answered");
+            }
+            PendingOp::Withdraw { reference, reason, version } => {
+                let r = self.session.withdraw(&reference, &reason, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Reopen { reference, reason, version } => {
+                let r = self.session.reopen(&reference, &reason, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Extend { reference, days, reason, version } => {
+                let r = self.session.extend(&reference, days, &reason, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Resume { reference } => {
+                let r = self.session.resume(&reference);
+                self.after_change(r, "msg.saved");
+            }
+        }
+    }
+
+    /// Selects a request in the loaded window, if it is there.
+    fn select_in_queue(&mut self, reference: &str) {
+        if let Some(i) = self.queue.rows.iter().position(|r| r.reference == reference) {
+            self.queue.selected = i;
+        }
+    }
+
+    // ---- refresh ----------------------------------------------------------------------
+
+    /// Re-reads what other processes may have changed, keeping every form's input.
+    pub fn refresh(&mut self) {
+        let r = self.session.refresh();
+        if self.ok(r).is_none() {
+            return;
+        }
+        self.today = self.session.today();
+        let (today, scope) = (self.today, self.counts_scope());
+        if let Some(c) = self.ok(self.session.counts(today, &scope)) {
+            self.counts = c;
+        }
+        let r = self.queue.refresh(&self.session, today);
+        self.ok(r);
+        let mut problem = None;
+        for s in self.screens.iter_mut() {
+            match s {
+                Screen::Detail(d) => match self.session.peek(&d.detail.request.reference) {
+                    Ok(fresh) => d.detail = fresh,
+                    Err(e) => problem = Some(e.to_string()),
+                },
+                Screen::Calendar(c) => {
+                    if let Err(e) = c.load(&self.session) {
+                        problem = Some(e.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(p) = problem {
+            self.error(p);
+        }
+    }
+
+    /// Where the body of the screen is drawn, for tests of the mouse.
+    pub fn queue_body(&self) -> Rect {
+        self.queue.body_area.get()
+    }
+}

@@ -1,0 +1,466 @@
+//! One request: its fields, every deadline with its arithmetic, a gauge of time used
+//! against the binding deadline, the timeline, the subject's other requests, and the
+//! actions this operator may take now.
+
+use std::cell::Cell;
+
+use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{LineGauge, Paragraph, Widget};
+use unicode_width::UnicodeWidthChar;
+
+use crate::domain::format::{date_dmy, date_wd};
+use crate::domain::kind::Role;
+use crate::domain::request::SubjectRequest;
+use crate::domain::status::{Status, Transition};
+use crate::i18n::{label, label_owned, t, tf};
+use crate::service::{Detail, RequestView, Session};
+use crate::store::{Event, EventKind};
+use crate::tui::action::Command;
+use crate::tui::theme::Theme;
+
+#[derive(Debug)]
+pub struct DetailState {
+    pub detail: Detail,
+    pub scroll: u16,
+    /// Lines of content at the last draw, to bound scrolling.
+    pub content_height: Cell<u16>,
+    pub view_height: Cell<u16>,
+}
+
+impl DetailState {
+    pub fn new(detail: Detail) -> DetailState {
+        DetailState { detail, scroll: 0, content_height: Cell::new(0), view_height: Cell::new(0) }
+    }
+
+    pub fn request(&self) -> &SubjectRequest {
+        &self.detail.request
+    }
+
+    pub fn scroll_by(&mut self, delta: i32) {
+        let max = self.content_height.get().saturating_sub(self.view_height.get());
+        self.scroll = (i32::from(self.scroll) + delta).clamp(0, i32::from(max)) as u16;
+    }
+}
+
+/// May this operator work this request (theirs, unassigned, or a supervisor)?
+fn may_work(session: &Session, r: &SubjectRequest) -> bool {
+    session.role() >= Role::Supervisor || r.assignee.as_ref().is_none_or(|a| *a == session.operator.login)
+}
+
+/// The commands this operator may use on `r` in its status, in the order shown.
+pub fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
+    let mut out = Vec::new();
+    let supervisor = session.role() >= Role::Supervisor;
+    let mine = may_work(session, r);
+    if r.is_open() {
+        if mine {
+            out.push(Command::RecordResponse);
+        }
+        if supervisor {
+            out.push(Command::AssignTo);
+        }
+        if r.assignee.as_deref() != Some(session.operator.login.as_str())
+            && (supervisor || r.assignee.is_none())
+        {
+            out.push(Command::TakeRequest);
+        }
+        if mine
+            && (r.status.apply(Transition::StartWork).is_some()
+                || r.status.apply(Transition::AwaitSubject).is_some())
+        {
+            out.push(Command::ChangeStatus);
+        }
+    }
+    if mine {
+        out.push(Command::AddNote);
+    }
+    if r.is_open() && mine {
+        let rules = &session.rules;
+        if rules.extension.allowed && r.extensions < rules.extension.max_times {
+            out.push(Command::Extend);
+        }
+        if rules.pause.allowed && r.pause.is_none() {
+            out.push(Command::Pause);
+        }
+        if r.pause.is_some() {
+            out.push(Command::Resume);
+        }
+        out.push(Command::Withdraw);
+    }
+    if !r.is_open() && supervisor {
+        out.push(Command::Reopen);
+    }
+    out
+}
+
+/// `2026-11-24T10:15:00+06:00` → `24.11.2026 10:15`.
+pub fn event_time(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(dt) => dt.format("%d.%m.%Y %H:%M").to_string(),
+        Err(_) => at.to_string(),
+    }
+}
+
+fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
+    let mut spans = vec![
+        Span::styled(event_time(&e.at), th.muted),
+        Span::raw("  "),
+        Span::styled(pad(&e.actor, 9), th.label),
+        Span::raw(" "),
+    ];
+    match e.kind {
+        EventKind::Note => spans.push(Span::styled(format!("[{}] ", t("event.internal")), th.internal_note)),
+        EventKind::Message => spans.push(Span::styled(format!("[{}] ", t("event.to_subject")), th.focus)),
+        _ => {}
+    }
+    spans.push(Span::styled(label("event", e.kind.code()), th.title));
+    let code_label = |v: &str| -> String {
+        match e.kind {
+            EventKind::StatusChanged | EventKind::Reopened | EventKind::Withdrawn => label_owned("status", v),
+            EventKind::Responded => label_owned("outcome", v),
+            EventKind::DeadlineChanged | EventKind::Created => {
+                v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string())
+            }
+            _ => v.to_string(),
+        }
+    };
+    match (&e.old, &e.new) {
+        (None, Some(n)) if e.kind == EventKind::Created => {
+            spans.push(Span::raw(format!(" — {} {}", t("event.due"), code_label(n))));
+        }
+        (Some(o), Some(n)) => spans.push(Span::raw(format!(": {} → {}", code_label(o), code_label(n)))),
+        (None, Some(n)) => spans.push(Span::raw(format!(": {}", code_label(n)))),
+        (Some(o), None) => spans.push(Span::raw(format!(": {} → —", code_label(o)))),
+        (None, None) => {}
+    }
+    if !e.text.is_empty() {
+        let style = if e.kind == EventKind::Note { th.internal_note } else { th.base };
+        spans.push(Span::raw(" — "));
+        spans.push(Span::styled(e.text.replace('\n', " ⏎ "), style));
+    }
+    Line::from(spans)
+}
+
+pub struct DetailView<'a> {
+    pub state: &'a DetailState,
+    pub session: &'a Session,
+    pub today: NaiveDate,
+    pub theme: &'a Theme,
+}
+
+impl DetailView<'_> {
+    fn field(&self, name: &'static str, value: String) -> Item {
+        Item(
+            LABEL_WIDTH,
+            Line::from(vec![Span::styled(pad(t(name), LABEL_WIDTH), self.theme.label), Span::raw(value)]),
+        )
+    }
+
+    /// Subject, request and response fields.
+    fn fields(&self) -> Doc {
+        let th = self.theme;
+        let r = self.state.request();
+        let s = &r.subject;
+        let mut lines = Doc::from(Line::styled(t("detail.subject"), th.title));
+        lines.push(self.field("field.name", s.name.clone()));
+        lines.push(self.field("field.pin", s.pin.clone()));
+        if let Some(b) = s.birth_date {
+            lines.push(self.field("field.birth_date", date_dmy(b)));
+        }
+        if let Some(p) = &s.passport {
+            let issued = p.issued_on.map(|d| format!(", {}", date_dmy(d))).unwrap_or_default();
+            let issuer = if p.issuer.is_empty() { String::new() } else { format!(", {}", p.issuer) };
+            lines.push(self.field("field.passport", format!("{}{issuer}{issued}", p.document)));
+        }
+        for (name, v) in [("field.email", &s.email), ("field.phone", &s.phone), ("field.address", &s.address)]
+        {
+            if !v.is_empty() {
+                lines.push(self.field(name, v.clone()));
+            }
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(t("detail.request"), th.title));
+        lines.push(self.field("field.kind", label("kind", r.kind.code()).to_string()));
+        lines.push(self.field("field.status", label("status", r.status.code()).to_string()));
+        lines.push(self.field("field.channel", label("channel", r.channel.code()).to_string()));
+        lines.push(self.field("field.lang", label("lang", r.lang.code()).to_string()));
+        lines.push(self.field("field.identity", label("identity", r.identity.code()).to_string()));
+        lines.push(self.field("field.received", date_wd(r.received_on)));
+        lines.push(self.field("field.registered", date_wd(r.registered_on)));
+        lines.push(self.field(
+            "field.assignee",
+            r.assignee.clone().unwrap_or_else(|| t("detail.unassigned").to_string()),
+        ));
+        if !r.categories.is_empty() {
+            let cats: Vec<&str> = r.categories.iter().map(|c| label("category", c.code())).collect();
+            lines.push(self.field("field.categories", cats.join(", ")));
+        }
+        if !r.description.is_empty() {
+            lines.push(self.field("field.description", r.description.clone()));
+        }
+        if let Some(p) = &r.pause {
+            lines.push(Line::styled(
+                tf(
+                    "detail.paused",
+                    &[("since", &date_dmy(p.since)), ("category", &p.category), ("reason", &p.reason)],
+                ),
+                th.warning,
+            ));
+        }
+        if let Some(o) = r.outcome {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(t("detail.response"), th.title));
+            lines.push(self.field("field.outcome", label("outcome", o.code()).to_string()));
+            if let Some(g) = &r.ground {
+                let citation = self
+                    .session
+                    .grounds
+                    .iter()
+                    .find(|x| &x.code == g)
+                    .map(|x| format!(" — {}", x.citation))
+                    .unwrap_or_default();
+                lines.push(self.field("field.ground", format!("{}{citation}", label_owned("ground", g))));
+            }
+            if let Some(d) = r.responded_on {
+                let in_time =
+                    if r.answered_in_time() == Some(true) { t("detail.in_time") } else { t("detail.late") };
+                lines.push(self.field("field.responded", format!("{} ({in_time})", date_wd(d))));
+            }
+            for (c, a) in &r.actions {
+                lines.push(self.field(
+                    "field.action",
+                    format!("{}: {}", label("category", c.code()), label("category_action", a.code())),
+                ));
+            }
+            if !r.response_text.is_empty() {
+                lines.push(self.field("field.text", r.response_text.clone()));
+            }
+        } else if r.status == Status::Withdrawn
+            && let Some(d) = r.closed_on
+        {
+            lines.push(self.field("field.closed", date_wd(d)));
+        }
+        lines
+    }
+
+    /// Deadlines, timeline and the subject's other requests.
+    fn history(&self) -> Doc {
+        let th = self.theme;
+        let r = self.state.request();
+        let mut lines = Doc::from(Line::styled(t("detail.deadlines"), th.title));
+        for d in &r.deadlines {
+            let kind = if d.binding { t("detail.binding") } else { t("detail.advisory") };
+            let style = if d.binding {
+                th.urgency(RequestView::new(self.session, r, self.today).urgency)
+            } else {
+                th.base
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", date_wd(d.due_on)), style),
+                Span::styled(format!("[{kind}] "), th.muted),
+            ]));
+            lines.push(Item(4, Line::styled(format!("    {}", d.explanation), th.muted)));
+        }
+        if r.deadlines.is_empty() {
+            lines.push(self.field("field.due", date_wd(r.due_on)));
+        }
+
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(tf("detail.timeline", &[("n", &self.state.detail.events.len())]), th.title));
+        for e in &self.state.detail.events {
+            lines.push(Item(4, event_line(e, th).to_owned_line()));
+        }
+
+        if !self.state.detail.related.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(t("detail.related"), th.title));
+            for o in &self.state.detail.related {
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{}  ", o.reference)),
+                    Span::raw(format!("{:<12}", label("kind_short", o.kind.code()))),
+                    Span::raw(format!("{:<12}", label("status_short", o.status.code()))),
+                    Span::styled(format!("{} {}", t("field.received"), date_dmy(o.received_on)), th.muted),
+                ]));
+            }
+        }
+        lines
+    }
+}
+
+/// Detail screens this wide or wider show two columns.
+const TWO_COLUMNS_FROM: u16 = 110;
+const LABEL_WIDTH: usize = 21;
+
+/// Pads `s` to `width` columns (by display width, so Cyrillic labels line up), with at
+/// least one space after it.
+fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w).max(1)))
+}
+
+/// A line and the indent its continuation lines get when it wraps.
+struct Item(usize, Line<'static>);
+
+impl From<Line<'static>> for Item {
+    fn from(l: Line<'static>) -> Item {
+        Item(0, l)
+    }
+}
+
+/// The detail's text before wrapping.
+struct Doc(Vec<Item>);
+
+impl From<Line<'static>> for Doc {
+    fn from(l: Line<'static>) -> Doc {
+        Doc(vec![Item::from(l)])
+    }
+}
+
+impl Doc {
+    fn push(&mut self, item: impl Into<Item>) {
+        self.0.push(item.into());
+    }
+
+    /// Wraps every line to `width`, continuation lines indented (a field's value stays in
+    /// its column), breaking at spaces where possible.
+    fn wrap(self, width: u16) -> Vec<Line<'static>> {
+        let width = usize::from(width.max(8));
+        let mut out = Vec::new();
+        for Item(indent, line) in self.0 {
+            let indent = if indent + 8 > width { 0 } else { indent };
+            let cells: Vec<(char, Style)> =
+                line.spans.iter().flat_map(|s| s.content.chars().map(move |c| (c, s.style))).collect();
+            let mut rows: Vec<Vec<(char, Style)>> = Vec::new();
+            let mut cur: Vec<(char, Style)> = Vec::new();
+            let mut used = 0;
+            for (c, st) in cells {
+                let w = c.width().unwrap_or(0);
+                let limit = if rows.is_empty() { width } else { width - indent };
+                if used + w > limit && !cur.is_empty() {
+                    let min_break = if rows.is_empty() { indent } else { 0 };
+                    let rest = match cur.iter().rposition(|(ch, _)| *ch == ' ') {
+                        Some(pos) if pos > min_break => {
+                            let rest = cur.split_off(pos + 1);
+                            cur.pop();
+                            rest
+                        }
+                        _ => Vec::new(),
+                    };
+                    rows.push(std::mem::replace(&mut cur, rest));
+                    used = cur.iter().map(|(ch, _)| ch.width().unwrap_or(0)).sum();
+                }
+                cur.push((c, st));
+                used += w;
+            }
+            rows.push(cur);
+            for (i, row) in rows.into_iter().enumerate() {
+                let mut spans: Vec<Span<'static>> = Vec::new();
+                if i > 0 && indent > 0 {
+                    spans.push(Span::raw(" ".repeat(indent)));
+                }
+                let mut text = String::new();
+                let mut style = None;
+                for (c, st) in row {
+                    if style.is_some_and(|s| s != st) {
+                        spans.push(Span::styled(std::mem::take(&mut text), style.unwrap_or_default()));
+                    }
+                    style = Some(st);
+                    text.push(c);
+                }
+                if !text.is_empty() {
+                    spans.push(Span::styled(text, style.unwrap_or_default()));
+                }
+                out.push(Line::from(spans));
+            }
+        }
+        out
+    }
+}
+
+trait ToOwnedLine {
+    fn to_owned_line(self) -> Line<'static>;
+}
+
+impl ToOwnedLine for Line<'_> {
+    fn to_owned_line(self) -> Line<'static> {
+        Line::from(
+            self.spans.into_iter().map(|s| Span::styled(s.content.into_owned(), s.style)).collect::<Vec<_>>(),
+        )
+    }
+}
+
+impl Widget for DetailView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let r = self.state.request();
+        let view = RequestView::new(self.session, r, self.today);
+        let [title_area, gauge_area, body_area] = area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
+        Line::from(vec![
+            Span::styled(r.reference.clone(), th.title),
+            Span::raw("  "),
+            Span::raw(label("kind", r.kind.code())),
+            Span::raw(" · "),
+            Span::styled(label("status", r.status.code()), th.focus),
+            Span::raw(" · "),
+            Span::raw(r.subject.name.clone()),
+        ])
+        .render(title_area, buf);
+
+        // Time used against the binding deadline, from receipt.
+        let total = (r.due_on - r.received_on).num_days().max(1);
+        let as_of = match (&r.pause, r.closed_on) {
+            (_, Some(c)) if !r.is_open() => c,
+            (Some(p), _) => p.since.min(self.today),
+            _ => self.today,
+        };
+        let used = (as_of - r.received_on).num_days().max(0);
+        let left = r.days_left(self.today);
+        let words = if !r.is_open() {
+            tf("detail.gauge_closed", &[("used", &used), ("total", &total)])
+        } else if left < 0 {
+            tf("detail.gauge_overdue", &[("days", &-left), ("due", &date_dmy(r.due_on))])
+        } else {
+            tf(
+                "detail.gauge",
+                &[("used", &used), ("total", &total), ("left", &left), ("due", &date_dmy(r.due_on))],
+            )
+        };
+        LineGauge::default()
+            .ratio((used as f64 / total as f64).clamp(0.0, 1.0))
+            .label(Span::styled(format!("{words} "), th.urgency(view.urgency)))
+            .filled_style(th.urgency(view.urgency))
+            .unfilled_style(th.muted)
+            .render(gauge_area, buf);
+
+        // Wide terminals show fields beside the history; narrow ones one after the other.
+        let columns: Vec<(Rect, Vec<Line<'static>>)> = if body_area.width >= TWO_COLUMNS_FROM {
+            let [left, _, right] = body_area.layout(&Layout::horizontal([
+                Constraint::Percentage(42),
+                Constraint::Length(2),
+                Constraint::Fill(1),
+            ]));
+            vec![(left, self.fields().wrap(left.width)), (right, self.history().wrap(right.width))]
+        } else {
+            let mut all = self.fields();
+            all.push(Line::raw(""));
+            all.0.extend(self.history().0);
+            vec![(body_area, all.wrap(body_area.width))]
+        };
+        let height =
+            columns.iter().map(|(_, l)| l.len()).max().unwrap_or(0).min(usize::from(u16::MAX)) as u16;
+        self.state.content_height.set(height);
+        self.state.view_height.set(body_area.height);
+        let scroll = self.state.scroll.min(height.saturating_sub(body_area.height));
+        for (area, lines) in columns {
+            Paragraph::new(lines).scroll((scroll, 0)).render(area, buf);
+        }
+    }
+}

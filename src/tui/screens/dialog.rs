@@ -1,0 +1,277 @@
+//! Small forms over a screen: assign, note, status change, withdraw, reopen, extend, pause,
+//! and the queue's filters. Final or destructive ones pass through a confirmation.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+
+use crate::domain::format::date_dmy;
+use crate::domain::kind::{Channel, RequestKind};
+use crate::domain::request::SubjectRequest;
+use crate::domain::status::{Status, Transition};
+use crate::i18n::{label, label_owned, t, tf};
+use crate::service::Session;
+use crate::tui::screens::intake::options;
+use crate::tui::screens::queue::{AssigneeChoice, Filters};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::{Field, Form, FormView, Opt};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogKind {
+    Assign,
+    Note,
+    Status,
+    Withdraw,
+    Reopen,
+    Extend,
+    Pause,
+    Filter,
+}
+
+#[derive(Debug)]
+pub struct DialogState {
+    pub kind: DialogKind,
+    pub reference: String,
+    pub version: i64,
+    pub form: Form,
+    /// A failed save's message, shown in the dialog (which stays open with its input).
+    pub problem: Option<String>,
+}
+
+impl DialogState {
+    fn new(kind: DialogKind, r: Option<&SubjectRequest>, fields: Vec<Field>) -> DialogState {
+        DialogState {
+            kind,
+            reference: r.map(|r| r.reference.clone()).unwrap_or_default(),
+            version: r.map_or(0, |r| r.version),
+            form: Form::new(fields),
+            problem: None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        let key = match self.kind {
+            DialogKind::Assign => "dialog.assign",
+            DialogKind::Note => "dialog.note",
+            DialogKind::Status => "dialog.status",
+            DialogKind::Withdraw => "dialog.withdraw",
+            DialogKind::Reopen => "dialog.reopen",
+            DialogKind::Extend => "dialog.extend",
+            DialogKind::Pause => "dialog.pause",
+            DialogKind::Filter => "dialog.filter",
+        };
+        if self.reference.is_empty() {
+            t(key).to_string()
+        } else {
+            format!("{} — {}", t(key), self.reference)
+        }
+    }
+
+    pub fn assign(session: &Session, r: &SubjectRequest) -> DialogState {
+        let ops: Vec<Opt> = session
+            .operators()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| o.active)
+            .map(|o| {
+                let text = if o.name.is_empty() {
+                    format!("{} ({})", o.login, label("role", o.role.code()))
+                } else {
+                    format!("{} — {} ({})", o.login, o.name, label("role", o.role.code()))
+                };
+                Opt::new(o.login, text)
+            })
+            .collect();
+        let current = r.assignee.clone().unwrap_or_else(|| session.operator.login.clone());
+        DialogState::new(
+            DialogKind::Assign,
+            Some(r),
+            vec![Field::choice("login", t("field.operator"), ops, &current)],
+        )
+    }
+
+    pub fn note(r: &SubjectRequest) -> DialogState {
+        DialogState::new(
+            DialogKind::Note,
+            Some(r),
+            vec![
+                Field::text("text", t("field.note"), ""),
+                Field::toggle("to_subject", t("field.to_subject"), false),
+            ],
+        )
+    }
+
+    pub fn status(r: &SubjectRequest) -> DialogState {
+        let mut opts = Vec::new();
+        if r.status.apply(Transition::StartWork).is_some() {
+            opts.push(Opt::new("in_progress", label("status", Status::InProgress.code())));
+        }
+        if r.status.apply(Transition::AwaitSubject).is_some() {
+            opts.push(Opt::new("awaiting_subject", label("status", Status::AwaitingSubject.code())));
+        }
+        DialogState::new(
+            DialogKind::Status,
+            Some(r),
+            vec![
+                Field::choice("status", t("field.new_status"), opts, ""),
+                Field::text("reason", t("field.reason_optional"), ""),
+            ],
+        )
+    }
+
+    pub fn reason(kind: DialogKind, r: &SubjectRequest) -> DialogState {
+        DialogState::new(kind, Some(r), vec![Field::text("reason", t("field.reason"), "")])
+    }
+
+    pub fn extend(session: &Session, r: &SubjectRequest) -> DialogState {
+        let max = session.rules.extension.max_days;
+        let mut d = DialogState::new(
+            DialogKind::Extend,
+            Some(r),
+            vec![
+                Field::text("days", &tf("field.days", &[("max", &max)]), &max.to_string()),
+                Field::text("reason", t("field.reason"), ""),
+            ],
+        );
+        if let Some(f) = d.form.field_mut("days") {
+            f.hint = Some(tf("dialog.extend_hint", &[("due", &date_dmy(r.due_on))]));
+        }
+        d
+    }
+
+    pub fn pause(session: &Session, r: &SubjectRequest) -> DialogState {
+        let cats: Vec<Opt> = session
+            .rules
+            .pause
+            .categories
+            .iter()
+            .map(|c| Opt::new(c.clone(), label_owned("pause", c)))
+            .collect();
+        DialogState::new(
+            DialogKind::Pause,
+            Some(r),
+            vec![
+                Field::choice("category", t("field.pause_category"), cats, ""),
+                Field::text("reason", t("field.reason"), ""),
+            ],
+        )
+    }
+
+    pub fn filter(session: &Session, current: &Filters) -> DialogState {
+        let any = || Opt::new("", t("filter.any"));
+        let mut kinds = vec![any()];
+        kinds.extend(options(RequestKind::ALL, "kind", RequestKind::code));
+        let mut statuses = vec![any()];
+        statuses.extend(options(Status::ALL, "status", Status::code));
+        let mut channels = vec![any()];
+        channels.extend(options(Channel::ALL, "channel", Channel::code));
+        let mut assignees = vec![any(), Opt::new("-", t("filter.unassigned"))];
+        assignees.extend(
+            session.operators().unwrap_or_default().into_iter().map(|o| Opt::new(o.login.clone(), o.login)),
+        );
+        let assignee = match &current.assignee {
+            None => String::new(),
+            Some(AssigneeChoice::Unassigned) => "-".into(),
+            Some(AssigneeChoice::Login(l)) => l.clone(),
+        };
+        DialogState::new(
+            DialogKind::Filter,
+            None,
+            vec![
+                Field::choice("kind", t("field.kind"), kinds, current.kind.map_or("", |k| k.code())),
+                Field::choice("status", t("field.status"), statuses, current.status.map_or("", |s| s.code())),
+                Field::choice("assignee", t("field.assignee"), assignees, &assignee),
+                Field::choice(
+                    "channel",
+                    t("field.channel"),
+                    channels,
+                    current.channel.map_or("", |c| c.code()),
+                ),
+                Field::text(
+                    "received_from",
+                    t("field.received_from"),
+                    &current.received_from.map(date_dmy).unwrap_or_default(),
+                ),
+                Field::text(
+                    "received_to",
+                    t("field.received_to"),
+                    &current.received_to.map(date_dmy).unwrap_or_default(),
+                ),
+            ],
+        )
+    }
+}
+
+/// A dialog drawn centred over the screen.
+pub struct DialogView<'a> {
+    pub state: &'a DialogState,
+    pub theme: &'a Theme,
+}
+
+impl Widget for DialogView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        // One row a field, one more for each message or hint, and a spare row for an error.
+        let f = &self.state.form.fields;
+        let extra = f.iter().filter(|x| x.error.is_some() || x.warning.is_some() || x.hint.is_some()).count();
+        let form_h = (f.len() + extra + 1) as u16;
+        let h = (form_h + 2 + u16::from(self.state.problem.is_some())).min(area.height);
+        let w = area.width.saturating_sub(4).min(72);
+        let popup = area.centered(Constraint::Length(w), Constraint::Length(h));
+        Clear.render(popup, buf);
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_style(th.focus)
+            .title(Span::styled(format!(" {} ", self.state.title()), th.title));
+        let inner = block.inner(popup);
+        block.render(popup, buf);
+        let mut form_area = inner;
+        if let Some(p) = &self.state.problem {
+            let last = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..inner };
+            Paragraph::new(Line::styled(p.clone(), th.error)).wrap(Wrap { trim: true }).render(last, buf);
+            form_area.height = form_area.height.saturating_sub(1);
+        }
+        FormView { form: &self.state.form, theme: th, focused: true }.render(form_area, buf);
+    }
+}
+
+/// A yes/no question guarding a final or destructive action.
+pub struct ConfirmView<'a> {
+    pub question: &'a str,
+    pub details: &'a [String],
+    pub yes_focused: bool,
+    pub theme: &'a Theme,
+}
+
+impl Widget for ConfirmView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let w = area.width.saturating_sub(4).min(70);
+        let inner_w = usize::from(w.saturating_sub(4).max(1));
+        let mut lines = vec![Line::styled(self.question.to_string(), th.title)];
+        for d in self.details {
+            lines.push(Line::styled(format!("! {d}"), th.warning));
+        }
+        lines.push(Line::raw(""));
+        let (yes, no) = if self.yes_focused { (th.selected, th.base) } else { (th.base, th.selected) };
+        lines.push(
+            Line::from(vec![
+                Span::styled(format!(" {} ", t("confirm.no")), no),
+                Span::raw("   "),
+                Span::styled(format!(" {} ", t("confirm.yes")), yes),
+            ])
+            .centered(),
+        );
+        let text_h: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner_w)).sum();
+        let h = (text_h as u16 + 2).min(area.height);
+        let popup = area.centered(Constraint::Length(w), Constraint::Length(h));
+        Clear.render(popup, buf);
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_style(th.warning)
+            .padding(ratatui::widgets::Padding::horizontal(1))
+            .title(Span::styled(format!(" {} ", t("confirm.title")), th.title));
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block).render(popup, buf);
+    }
+}

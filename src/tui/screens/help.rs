@@ -1,0 +1,72 @@
+//! The help screen: every key of the screen it was opened from, read from the keymap.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::i18n::{label, t};
+use crate::tui::action::{Command, Scope};
+use crate::tui::app::Context;
+use crate::tui::keymap::KeyMap;
+use crate::tui::theme::Theme;
+
+#[derive(Debug, Clone, Copy)]
+pub struct HelpState {
+    pub context: Context,
+    pub scroll: u16,
+}
+
+/// The scopes whose keys work in `context`, in lookup order.
+pub fn scopes(context: Context) -> &'static [Scope] {
+    match context {
+        Context::Queue => &[Scope::Queue, Scope::Navigation, Scope::Global],
+        Context::Detail => &[Scope::Detail, Scope::Navigation, Scope::Global],
+        Context::Calendar | Context::Help => &[Scope::Navigation, Scope::Global],
+        Context::Form | Context::Confirm => &[Scope::Form],
+    }
+}
+
+fn scope_title(s: Scope) -> &'static str {
+    match s {
+        Scope::Global => t("help.global"),
+        Scope::Navigation => t("help.navigation"),
+        Scope::Queue => t("help.queue"),
+        Scope::Detail => t("help.detail"),
+        Scope::Form => t("help.form"),
+    }
+}
+
+pub fn help_lines(keymap: &KeyMap, context: Context, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(t("help.title"), theme.title), Line::raw("")];
+    for scope in scopes(context) {
+        lines.push(Line::styled(scope_title(*scope), theme.title));
+        for cmd in Command::ALL.iter().filter(|c| c.scope() == *scope) {
+            let keys: Vec<String> = keymap.keys_of(*cmd).iter().map(ToString::to_string).collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<22}", keys.join(", ")), theme.key),
+                Span::raw(label("action", cmd.name())),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    if matches!(context, Context::Form) {
+        lines.push(Line::styled(t("help.editing"), theme.muted));
+    }
+    lines.push(Line::styled(t("help.config"), theme.muted));
+    lines
+}
+
+pub struct HelpView<'a> {
+    pub state: &'a HelpState,
+    pub keymap: &'a KeyMap,
+    pub theme: &'a Theme,
+}
+
+impl Widget for HelpView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let lines = help_lines(self.keymap, self.state.context, self.theme);
+        let max = (lines.len() as u16).saturating_sub(area.height);
+        Paragraph::new(lines).scroll((self.state.scroll.min(max), 0)).render(area, buf);
+    }
+}

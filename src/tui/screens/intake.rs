@@ -1,0 +1,232 @@
+//! The intake form: every field of `aryz add`, checked as the operator types by the same
+//! service check the command line uses. Errors block saving; warnings ask for confirmation.
+
+use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+
+use crate::domain::deadline::Deadline;
+use crate::domain::format::{date_dmy, date_wd};
+use crate::domain::identity::parse_passport;
+use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
+use crate::domain::request::{NewRequest, Subject};
+use crate::i18n::{label, t};
+use crate::service::{Error, Session};
+use crate::tui::input::{parse_date, parse_optional_date};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::{Field, Form, FormView, Opt};
+
+pub fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static str) -> Vec<Opt> {
+    all.iter().map(|v| Opt::new(code(*v), label(prefix, code(*v)))).collect()
+}
+
+#[derive(Debug)]
+pub struct IntakeState {
+    pub form: Form,
+    /// The deadlines the request would get, shown before saving.
+    pub deadlines: Vec<Deadline>,
+    /// A problem that belongs to no field (e.g. the database is busy).
+    pub problem: Option<String>,
+}
+
+impl IntakeState {
+    pub fn new(session: &Session, today: NaiveDate) -> IntakeState {
+        let fields = vec![
+            Field::choice(
+                "kind",
+                t("field.kind"),
+                options(RequestKind::ALL, "kind", RequestKind::code),
+                "access",
+            ),
+            Field::choice(
+                "channel",
+                t("field.channel"),
+                options(Channel::ALL, "channel", Channel::code),
+                "salyk_app",
+            ),
+            Field::choice("lang", t("field.lang"), options(Language::ALL, "lang", Language::code), "ky"),
+            Field::text("received", t("field.received"), &date_dmy(today)),
+            Field::text("name", t("field.name"), ""),
+            Field::text("pin", t("field.pin"), ""),
+            Field::text("birth_date", t("field.birth_date"), ""),
+            Field::choice(
+                "identity",
+                t("field.identity"),
+                options(IdentityMethod::ALL, "identity", IdentityMethod::code),
+                "e_signature",
+            ),
+            Field::text("passport", t("field.passport"), ""),
+            Field::text("passport_issuer", t("field.passport_issuer"), ""),
+            Field::text("passport_issued", t("field.passport_issued"), ""),
+            Field::multi(
+                "category",
+                t("field.categories"),
+                options(DataCategory::ALL, "category", DataCategory::code),
+            ),
+            Field::text("email", t("field.email"), ""),
+            Field::text("phone", t("field.phone"), ""),
+            Field::text("address", t("field.address"), ""),
+            Field::text("description", t("field.description"), ""),
+            Field::toggle("assign_to_me", t("field.assign_to_me"), session.role() == Role::Clerk),
+        ];
+        let mut s = IntakeState { form: Form::new(fields), deadlines: Vec::new(), problem: None };
+        s.validate(session, today);
+        s
+    }
+
+    /// Applies an edit to the focused field and re-checks the form when it changed.
+    pub fn edit(&mut self, session: &Session, today: NaiveDate, op: &crate::tui::widgets::line_edit::EditOp) {
+        if self.form.edit(op) {
+            self.validate(session, today);
+        }
+    }
+
+    /// Re-checks the whole form; returns the request to register when nothing blocks it.
+    pub fn validate(&mut self, session: &Session, today: NaiveDate) -> Option<NewRequest> {
+        let f = &mut self.form;
+        f.clear_messages();
+        self.problem = None;
+        let kind: RequestKind = f.choice("kind").parse().unwrap_or(RequestKind::Access);
+        let channel: Channel = f.choice("channel").parse().unwrap_or(Channel::Other);
+        let lang: Language = f.choice("lang").parse().unwrap_or(Language::Ky);
+        let identity: IdentityMethod = f.choice("identity").parse().unwrap_or(IdentityMethod::NotVerified);
+        let categories: Vec<DataCategory> =
+            f.checked("category").iter().filter_map(|c| c.parse().ok()).collect();
+        let mut ok = true;
+        let received = match parse_date(f.text("received")) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                f.set_error("received", e);
+                ok = false;
+                None
+            }
+        };
+        let birth_date = parse_optional_date(f.text("birth_date")).unwrap_or_else(|e| {
+            f.set_error("birth_date", e);
+            ok = false;
+            None
+        });
+        let issued = parse_optional_date(f.text("passport_issued")).unwrap_or_else(|e| {
+            f.set_error("passport_issued", e);
+            ok = false;
+            None
+        });
+        let mut passport = None;
+        if !f.text("passport").trim().is_empty() {
+            match parse_passport(f.text("passport"), today, issued) {
+                Ok((mut p, warnings)) => {
+                    p.issuer = f.text("passport_issuer").trim().to_string();
+                    for w in warnings {
+                        f.set_warning(&w.field, w.message);
+                    }
+                    passport = Some(p);
+                }
+                Err(e) => {
+                    f.set_error(&e.field, e.rule);
+                    ok = false;
+                }
+            }
+        }
+        self.deadlines = match received {
+            Some(r) => session.rules.deadlines(kind, r, today, &session.calendar),
+            None => Vec::new(),
+        };
+        let received = received?;
+        let new = NewRequest {
+            kind,
+            channel,
+            lang,
+            received_on: received,
+            identity,
+            categories,
+            description: f.text("description").trim().to_string(),
+            subject: Subject {
+                name: f.text("name").trim().to_string(),
+                pin: f.text("pin").trim().to_string(),
+                birth_date,
+                passport,
+                address: f.text("address").trim().to_string(),
+                email: f.text("email").trim().to_string(),
+                phone: f.text("phone").trim().to_string(),
+            },
+        };
+        match session.check_new_request(&new) {
+            Ok((warnings, deadlines)) => {
+                for w in warnings {
+                    f.set_warning(&w.field, w.message);
+                }
+                self.deadlines = deadlines;
+            }
+            Err(Error::Invalid(e)) => {
+                f.set_error(&e.field, e.rule);
+                ok = false;
+            }
+            Err(e) => {
+                self.problem = Some(e.to_string());
+                ok = false;
+            }
+        }
+        ok.then_some(new)
+    }
+
+    pub fn assignee<'s>(&self, session: &'s Session) -> Option<&'s str> {
+        self.form.is_on("assign_to_me").then_some(session.operator.login.as_str())
+    }
+}
+
+pub struct IntakeView<'a> {
+    pub state: &'a IntakeState,
+    pub theme: &'a Theme,
+    pub focused: bool,
+}
+
+impl Widget for IntakeView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        // The binding deadline with its arithmetic; advisory ones by name only, to leave room.
+        let n = self.state.deadlines.len() as u16;
+        let deadlines_h = (n + 3).min(area.height / 3).max(3);
+        let problem_h = u16::from(self.state.problem.is_some());
+        let [title_area, form_area, problem_area, deadlines_area] = area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(problem_h),
+            Constraint::Length(deadlines_h),
+        ]));
+        Line::styled(t("intake.title"), th.title).render(title_area, buf);
+        FormView { form: &self.state.form, theme: th, focused: self.focused }.render(form_area, buf);
+        if let Some(p) = &self.state.problem {
+            Line::styled(p.clone(), th.error).render(problem_area, buf);
+        }
+        let mut lines = Vec::new();
+        for d in &self.state.deadlines {
+            if d.binding {
+                lines.push(Line::from(vec![
+                    Span::styled(date_wd(d.due_on), th.title),
+                    Span::styled(format!(" [{}] ", t("detail.binding")), th.muted),
+                    Span::raw(d.explanation.clone()),
+                ]));
+            } else {
+                let name = d.explanation.split(": ").next().unwrap_or_default();
+                lines.push(Line::from(vec![
+                    Span::raw(date_wd(d.due_on)),
+                    Span::styled(format!(" [{}] {name}", t("detail.advisory")), th.muted),
+                ]));
+            }
+        }
+        if lines.is_empty() {
+            lines.push(Line::styled(t("intake.no_deadline"), th.muted));
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::new()
+                    .borders(Borders::TOP)
+                    .border_style(th.border)
+                    .title(Span::styled(t("intake.deadlines"), th.title)),
+            )
+            .render(deadlines_area, buf);
+    }
+}

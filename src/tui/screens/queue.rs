@@ -1,0 +1,545 @@
+//! The queue: sections as tabs, filters, search, sort, and a window of rows paged through
+//! with keyset cursors (never every row: a window of a few pages around the selection).
+
+use std::cell::Cell;
+
+use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Cell as TableCell, Paragraph, Row, StatefulWidget, Table, TableState, Tabs, Widget, Wrap,
+};
+
+use crate::domain::format::date_dmy;
+use crate::domain::identity::mask_pin;
+use crate::domain::kind::{Channel, RequestKind};
+use crate::domain::request::SubjectRequest;
+use crate::domain::status::Status;
+use crate::i18n::{label, t, tf};
+use crate::service::{RequestView, Result, Session};
+use crate::store::{AssigneeFilter, Cursor, ListFilter, Page, SortKey};
+use crate::tui::action::Command;
+use crate::tui::keymap::KeyMap;
+use crate::tui::theme::Theme;
+
+/// Rows fetched per query.
+pub const PAGE: usize = 100;
+/// Rows kept in memory at most: three pages around the selection.
+pub const WINDOW: usize = 3 * PAGE;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Mine,
+    DueSoon,
+    Overdue,
+    Unassigned,
+    AllOpen,
+    Closed,
+}
+
+impl Section {
+    pub const ALL: [Section; 6] = [
+        Section::Mine,
+        Section::DueSoon,
+        Section::Overdue,
+        Section::Unassigned,
+        Section::AllOpen,
+        Section::Closed,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Mine => t("section.mine"),
+            Section::DueSoon => t("section.due_soon"),
+            Section::Overdue => t("section.overdue"),
+            Section::Unassigned => t("section.unassigned"),
+            Section::AllOpen => t("section.all_open"),
+            Section::Closed => t("section.closed"),
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    fn default_sort(self) -> SortKey {
+        if self == Section::Closed { SortKey::Closed } else { SortKey::Due }
+    }
+}
+
+/// Who a filtered list is assigned to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssigneeChoice {
+    Unassigned,
+    Login(String),
+}
+
+/// The operator's own filters, on top of the section's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub kind: Option<RequestKind>,
+    pub status: Option<Status>,
+    pub assignee: Option<AssigneeChoice>,
+    pub channel: Option<Channel>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct QueueState {
+    pub section: Option<Section>,
+    pub sort: SortKey,
+    pub search: String,
+    pub filters: Filters,
+    pub rows: Vec<SubjectRequest>,
+    pub selected: usize,
+    /// The row just before the window (None: the window starts at the top of the list).
+    pub anchor: Option<Cursor>,
+    /// No rows follow the window.
+    pub at_end: bool,
+    pub total: i64,
+    /// The database holds no request at all (the empty queue then explains how to start).
+    pub db_is_empty: bool,
+    /// First row shown, kept between frames so the table does not jump.
+    pub offset: Cell<usize>,
+    /// Where the table body and the tabs were drawn, for the mouse.
+    pub body_area: Cell<Rect>,
+    pub tabs_area: Cell<Rect>,
+}
+
+impl QueueState {
+    pub fn new(section: Section) -> QueueState {
+        QueueState { section: Some(section), sort: section.default_sort(), ..QueueState::default() }
+    }
+
+    pub fn section(&self) -> Section {
+        self.section.unwrap_or(Section::AllOpen)
+    }
+
+    pub fn set_section(&mut self, s: Section) {
+        if self.section() == Section::Closed || s == Section::Closed {
+            self.sort = s.default_sort();
+        }
+        self.section = Some(s);
+    }
+
+    pub fn selected_row(&self) -> Option<&SubjectRequest> {
+        self.rows.get(self.selected)
+    }
+
+    /// What the list shows: the section's condition, the filters and the search.
+    pub fn list_filter(&self, session: &Session, today: NaiveDate) -> ListFilter {
+        let mut f = ListFilter::default();
+        match self.section() {
+            Section::Mine => f.assignee = AssigneeFilter::Is(session.operator.login.clone()),
+            Section::DueSoon => {
+                f.due_from = Some(today);
+                f.due_to = Some(session.due_soon_limit(today));
+            }
+            Section::Overdue => f.overdue_as_of = Some(today),
+            Section::Unassigned => f.assignee = AssigneeFilter::Unassigned,
+            Section::AllOpen => {}
+            Section::Closed => f.statuses = vec![Status::Answered, Status::Withdrawn],
+        }
+        let fl = &self.filters;
+        if let Some(k) = fl.kind {
+            f.kinds = vec![k];
+        }
+        if let Some(s) = fl.status {
+            // Replaces the section's statuses: "Mine" filtered to answered shows my answered ones.
+            f.statuses = vec![s];
+        }
+        if let Some(c) = fl.channel {
+            f.channels = vec![c];
+        }
+        match &fl.assignee {
+            Some(AssigneeChoice::Unassigned) if self.section() != Section::Mine => {
+                f.assignee = AssigneeFilter::Unassigned
+            }
+            Some(AssigneeChoice::Login(l))
+                if self.section() != Section::Mine && self.section() != Section::Unassigned =>
+            {
+                f.assignee = AssigneeFilter::Is(l.clone());
+            }
+            _ => {}
+        }
+        f.received_from = fl.received_from;
+        f.received_to = fl.received_to;
+        let search = self.search.trim();
+        if !search.is_empty() {
+            // A PIN typed in full finds its requests exactly; other words go to full-text search.
+            if search.len() == 14 && search.chars().all(|c| c.is_ascii_digit()) {
+                f.pin = Some(search.to_string());
+            } else {
+                f.search = Some(search.to_string());
+            }
+        }
+        f
+    }
+
+    fn selected_id(&self) -> Option<i64> {
+        self.selected_row().map(|r| r.id.0)
+    }
+
+    /// Loads the top of the list.
+    pub fn reload(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        let f = self.list_filter(session, today);
+        self.rows = session.list(&f, self.sort, &Page { limit: PAGE, ..Page::default() })?;
+        self.anchor = None;
+        self.at_end = self.rows.len() < PAGE;
+        self.selected = 0;
+        self.offset.set(0);
+        self.total = session.count(&f)?;
+        self.check_empty(session)
+    }
+
+    /// Whether the whole database is empty, asked only when the list is (one indexed row).
+    fn check_empty(&mut self, session: &Session) -> Result<()> {
+        let any = ListFilter { all_statuses: true, ..ListFilter::default() };
+        self.db_is_empty = self.rows.is_empty()
+            && session.list(&any, SortKey::Due, &Page { limit: 1, ..Page::default() })?.is_empty();
+        Ok(())
+    }
+
+    /// Re-reads the rows in the window (others may have changed them), keeping the
+    /// selection on the same request when it is still listed.
+    pub fn refresh(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        let keep = self.selected_id();
+        let f = self.list_filter(session, today);
+        let limit = self.rows.len().clamp(PAGE, WINDOW);
+        self.rows = session.list(&f, self.sort, &Page { after: self.anchor.clone(), before: None, limit })?;
+        self.at_end = self.rows.len() < limit;
+        if let Some(id) = keep
+            && let Some(i) = self.rows.iter().position(|r| r.id.0 == id)
+        {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.total = session.count(&f)?;
+        self.check_empty(session)
+    }
+
+    /// Moves the selection by `delta` rows, fetching the next or previous page at the edges.
+    pub fn move_by(&mut self, session: &Session, today: NaiveDate, delta: isize) -> Result<()> {
+        let target = self.selected as isize + delta;
+        if target >= self.rows.len() as isize && !self.at_end {
+            self.fetch_after(session, today)?;
+        } else if target < 0 && self.anchor.is_some() {
+            let added = self.fetch_before(session, today)?;
+            self.selected += added;
+            let target = self.selected as isize + delta;
+            self.selected = target.clamp(0, self.rows.len().saturating_sub(1) as isize) as usize;
+            return Ok(());
+        }
+        let target = self.selected as isize + delta;
+        self.selected = target.clamp(0, self.rows.len().saturating_sub(1) as isize) as usize;
+        Ok(())
+    }
+
+    fn fetch_after(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        let Some(last) = self.rows.last() else { return Ok(()) };
+        let f = self.list_filter(session, today);
+        let more = session.list(
+            &f,
+            self.sort,
+            &Page { after: Some(Cursor::of(last, self.sort)), before: None, limit: PAGE },
+        )?;
+        self.at_end = more.len() < PAGE;
+        self.rows.extend(more);
+        if self.rows.len() > WINDOW {
+            let drop = self.rows.len() - WINDOW;
+            self.anchor = self.rows.get(drop - 1).map(|r| Cursor::of(r, self.sort));
+            self.rows.drain(..drop);
+            self.selected = self.selected.saturating_sub(drop);
+            self.offset.set(self.offset.get().saturating_sub(drop));
+        }
+        Ok(())
+    }
+
+    /// Prepends the page before the window; returns how many rows were added.
+    fn fetch_before(&mut self, session: &Session, today: NaiveDate) -> Result<usize> {
+        let Some(first) = self.rows.first() else { return Ok(0) };
+        let f = self.list_filter(session, today);
+        let before = Cursor::of(first, self.sort);
+        let mut page =
+            session.list(&f, self.sort, &Page { after: None, before: Some(before), limit: PAGE })?;
+        let added = page.len();
+        self.anchor = match page.first() {
+            Some(top) if added == PAGE => {
+                let prev = session.list(
+                    &f,
+                    self.sort,
+                    &Page { after: None, before: Some(Cursor::of(top, self.sort)), limit: 1 },
+                )?;
+                prev.first().map(|r| Cursor::of(r, self.sort))
+            }
+            _ => None,
+        };
+        page.append(&mut self.rows);
+        self.rows = page;
+        if self.rows.len() > WINDOW {
+            self.rows.truncate(WINDOW);
+            self.at_end = false;
+        }
+        self.offset.set(self.offset.get() + added);
+        Ok(added)
+    }
+
+    /// Jumps to the last rows of the list.
+    pub fn move_last(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        let f = self.list_filter(session, today);
+        // A cursor past every key: paging back from it gives the last page.
+        let descending = matches!(self.sort, SortKey::Received | SortKey::Closed);
+        let end = if descending {
+            Cursor { key: String::new(), id: i64::MIN }
+        } else {
+            Cursor { key: "\u{10FFFF}".into(), id: i64::MAX }
+        };
+        self.rows = session.list(&f, self.sort, &Page { after: None, before: Some(end), limit: PAGE })?;
+        self.anchor = match self.rows.first() {
+            Some(top) if self.rows.len() == PAGE => session
+                .list(
+                    &f,
+                    self.sort,
+                    &Page { after: None, before: Some(Cursor::of(top, self.sort)), limit: 1 },
+                )?
+                .first()
+                .map(|r| Cursor::of(r, self.sort)),
+            _ => None,
+        };
+        self.at_end = true;
+        self.selected = self.rows.len().saturating_sub(1);
+        Ok(())
+    }
+
+    pub fn cycle_sort(&mut self) {
+        self.sort = match (self.sort, self.section()) {
+            (SortKey::Due, _) => SortKey::Received,
+            (SortKey::Received, _) => SortKey::Reference,
+            (SortKey::Reference, Section::Closed) => SortKey::Closed,
+            (SortKey::Reference, _) | (SortKey::Closed, _) => SortKey::Due,
+        };
+    }
+}
+
+pub fn sort_label(s: SortKey) -> &'static str {
+    match s {
+        SortKey::Due => t("sort.due"),
+        SortKey::Received => t("sort.received"),
+        SortKey::Reference => t("sort.reference"),
+        SortKey::Closed => t("sort.closed"),
+    }
+}
+
+/// Days left as shown in the table: "3", "today", "-2"; closed requests show a dash.
+pub fn days_left_text(r: &SubjectRequest, today: NaiveDate) -> String {
+    if !r.is_open() {
+        return "—".into();
+    }
+    match r.days_left(today) {
+        0 => t("queue.today").to_string(),
+        n => n.to_string(),
+    }
+}
+
+/// Draws the queue screen.
+pub struct QueueView<'a> {
+    pub state: &'a QueueState,
+    pub session: &'a Session,
+    pub today: NaiveDate,
+    pub theme: &'a Theme,
+    pub keymap: &'a KeyMap,
+}
+
+impl Widget for QueueView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let st = self.state;
+        let [tabs_area, info_area, table_area] = area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
+        st.tabs_area.set(tabs_area);
+        Tabs::new(Section::ALL.iter().map(|s| s.title()))
+            .select(st.section().index())
+            .style(th.tab)
+            .highlight_style(th.tab_active)
+            .divider(Span::styled("│", th.muted))
+            .render(tabs_area, buf);
+
+        let mut info = vec![Span::styled(tf("queue.count", &[("n", &st.total)]), th.muted)];
+        info.push(Span::styled(format!("  {}: {}", t("queue.sorted_by"), sort_label(st.sort)), th.muted));
+        if !st.search.is_empty() {
+            info.push(Span::styled(format!("  {}: ", t("queue.search")), th.muted));
+            info.push(Span::styled(st.search.clone(), th.focus));
+        }
+        if !st.filters.is_empty() {
+            info.push(Span::styled(format!("  {}: ", t("queue.filtered")), th.muted));
+            info.push(Span::styled(filter_summary(&st.filters), th.focus));
+        }
+        Line::from(info).render(info_area, buf);
+
+        if st.rows.is_empty() {
+            st.body_area.set(Rect::default());
+            let text = if st.db_is_empty {
+                vec![
+                    Line::styled(t("queue.empty_db.title"), th.title),
+                    Line::raw(""),
+                    Line::raw(tf(
+                        "queue.empty_db.register",
+                        &[("key", &self.keymap.first_key(Command::RegisterRequest))],
+                    )),
+                    Line::raw(t("queue.empty_db.demo")),
+                    Line::styled("    aryz demo", th.key),
+                ]
+            } else if st.search.is_empty() && st.filters.is_empty() {
+                vec![Line::styled(t("queue.empty_section"), th.muted)]
+            } else {
+                vec![Line::styled(
+                    tf("queue.no_match", &[("key", &self.keymap.first_key(Command::ClearFilters))]),
+                    th.muted,
+                )]
+            };
+            let h = text.len() as u16;
+            let box_area = table_area.centered(Constraint::Percentage(80), Constraint::Length(h));
+            Paragraph::new(text).wrap(Wrap { trim: false }).centered().render(box_area, buf);
+            return;
+        }
+
+        let columns = columns_for(table_area.width);
+        let header: Vec<&str> = columns.iter().map(|c| c.title()).collect();
+        let widths: Vec<Constraint> = columns.iter().map(|c| c.width()).collect();
+        let rows = st.rows.iter().map(|r| {
+            let urgency = RequestView::new(self.session, r, self.today).urgency;
+            Row::new(columns.iter().map(|c| {
+                match c {
+                    Column::Reference => TableCell::from(r.reference.clone()),
+                    Column::Kind => TableCell::from(label("kind_short", r.kind.code())),
+                    Column::Name => TableCell::from(r.subject.name.clone()),
+                    Column::Pin => TableCell::from(mask_pin(&r.subject.pin)),
+                    Column::Received => TableCell::from(date_dmy(r.received_on)),
+                    Column::Due => TableCell::from(date_dmy(r.due_on)),
+                    Column::Left => {
+                        TableCell::from(Line::from(days_left_text(r, self.today)).right_aligned())
+                            .style(th.urgency(urgency))
+                    }
+                    Column::Assignee => TableCell::from(r.assignee.clone().unwrap_or_else(|| "—".into())),
+                    Column::Status => TableCell::from(label("status_short", r.status.code())),
+                }
+            }))
+        });
+        let table = Table::new(rows, widths)
+            .header(Row::new(header).style(th.title))
+            .row_highlight_style(th.selected)
+            .column_spacing(1);
+        let mut state = TableState::default().with_offset(st.offset.get()).with_selected(Some(st.selected));
+        StatefulWidget::render(table, table_area, buf, &mut state);
+        st.offset.set(state.offset());
+        st.body_area.set(Rect {
+            y: table_area.y + 1,
+            height: table_area.height.saturating_sub(1),
+            ..table_area
+        });
+    }
+}
+
+/// Columns of the queue table, in the order shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Reference,
+    Kind,
+    Name,
+    Pin,
+    Received,
+    Due,
+    Left,
+    Assignee,
+    Status,
+}
+
+impl Column {
+    fn title(self) -> &'static str {
+        match self {
+            Column::Reference => t("col.ref"),
+            Column::Kind => t("col.kind"),
+            Column::Name => t("col.name"),
+            Column::Pin => t("col.pin"),
+            Column::Received => t("col.received"),
+            Column::Due => t("col.due"),
+            Column::Left => t("col.left"),
+            Column::Assignee => t("col.assignee"),
+            Column::Status => t("col.status"),
+        }
+    }
+
+    fn width(self) -> Constraint {
+        match self {
+            Column::Name => Constraint::Fill(1),
+            other => Constraint::Length(other.fixed_width()),
+        }
+    }
+
+    fn fixed_width(self) -> u16 {
+        match self {
+            Column::Reference => 15,
+            Column::Kind | Column::Status => 11,
+            Column::Name => NAME_MIN,
+            Column::Pin => 14,
+            Column::Received | Column::Due => 10,
+            Column::Left => 5,
+            Column::Assignee => 9,
+        }
+    }
+}
+
+/// The subject's name keeps at least this many columns.
+const NAME_MIN: u16 = 13;
+
+/// The columns that fit in `width`: reference, name, due and days left always; then, as
+/// room allows, status, assignee, kind, PIN and received date.
+fn columns_for(width: u16) -> Vec<Column> {
+    use Column::*;
+    let mut chosen = vec![Reference, Name, Due, Left];
+    let used = |cols: &[Column]| cols.iter().map(|c| c.fixed_width() + 1).sum::<u16>() - 1;
+    for extra in [Status, Assignee, Kind, Pin, Received] {
+        let mut with = chosen.clone();
+        with.push(extra);
+        if used(&with) <= width {
+            chosen = with;
+        }
+    }
+    let order = [Reference, Kind, Name, Pin, Received, Due, Left, Assignee, Status];
+    order.into_iter().filter(|c| chosen.contains(c)).collect()
+}
+
+fn filter_summary(f: &Filters) -> String {
+    let mut parts = Vec::new();
+    if let Some(k) = f.kind {
+        parts.push(label("kind", k.code()).to_string());
+    }
+    if let Some(s) = f.status {
+        parts.push(label("status", s.code()).to_string());
+    }
+    match &f.assignee {
+        Some(AssigneeChoice::Unassigned) => parts.push(t("filter.unassigned").to_string()),
+        Some(AssigneeChoice::Login(l)) => parts.push(l.clone()),
+        None => {}
+    }
+    if let Some(c) = f.channel {
+        parts.push(label("channel", c.code()).to_string());
+    }
+    if f.received_from.is_some() || f.received_to.is_some() {
+        let a = f.received_from.map(date_dmy).unwrap_or_default();
+        let b = f.received_to.map(date_dmy).unwrap_or_default();
+        parts.push(format!("{} {a}…{b}", t("filter.received")));
+    }
+    parts.join(", ")
+}

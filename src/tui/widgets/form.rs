@@ -1,0 +1,418 @@
+//! A form: labelled fields (text, one-of choice, several-of choice, yes/no) with one in
+//! focus, and an error or warning under any field. The intake form, the response form and
+//! every dialog are forms, so they behave alike.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+use unicode_width::UnicodeWidthStr;
+
+use super::line_edit::{EditOp, LineEdit};
+use crate::tui::theme::Theme;
+
+/// One option of a choice: its stable code and what the operator reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opt {
+    pub code: String,
+    pub label: String,
+}
+
+impl Opt {
+    pub fn new(code: impl Into<String>, label: impl Into<String>) -> Opt {
+        Opt { code: code.into(), label: label.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Text(LineEdit),
+    Choice { options: Vec<Opt>, selected: usize },
+    Multi { options: Vec<Opt>, checked: Vec<bool>, cursor: usize },
+    Toggle(bool),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The domain's name of the field, as in its errors (`pin`, `received`, `ground`).
+    pub id: String,
+    pub label: String,
+    pub input: Input,
+    pub error: Option<String>,
+    pub warning: Option<String>,
+    /// Explanation shown under the field (e.g. the citation of a refusal ground).
+    pub hint: Option<String>,
+    /// Errors show once a field was edited or a save was tried, not on an empty new form.
+    pub touched: bool,
+}
+
+impl Field {
+    pub fn text(id: &str, label: &str, value: &str) -> Field {
+        Field::new(id, label, Input::Text(LineEdit::new(value)))
+    }
+
+    pub fn choice(id: &str, label: &str, options: Vec<Opt>, selected_code: &str) -> Field {
+        let selected = options.iter().position(|o| o.code == selected_code).unwrap_or(0);
+        Field::new(id, label, Input::Choice { options, selected })
+    }
+
+    pub fn multi(id: &str, label: &str, options: Vec<Opt>) -> Field {
+        let checked = vec![false; options.len()];
+        Field::new(id, label, Input::Multi { options, checked, cursor: 0 })
+    }
+
+    pub fn toggle(id: &str, label: &str, on: bool) -> Field {
+        Field::new(id, label, Input::Toggle(on))
+    }
+
+    fn new(id: &str, label: &str, input: Input) -> Field {
+        Field {
+            id: id.to_string(),
+            label: label.to_string(),
+            input,
+            error: None,
+            warning: None,
+            hint: None,
+            touched: false,
+        }
+    }
+
+    pub fn is_text(&self) -> bool {
+        matches!(self.input, Input::Text(_))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Form {
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Set by a save attempt: every error shows, touched or not.
+    pub show_all_errors: bool,
+}
+
+impl Form {
+    pub fn new(fields: Vec<Field>) -> Form {
+        Form { fields, focus: 0, show_all_errors: false }
+    }
+
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    pub fn focused_is_text(&self) -> bool {
+        self.focused().is_some_and(Field::is_text)
+    }
+
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.id == id)
+    }
+
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    pub fn field_mut(&mut self, id: &str) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.id == id)
+    }
+
+    pub fn next_field(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + 1) % self.fields.len();
+        }
+    }
+
+    pub fn prev_field(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        }
+    }
+
+    pub fn is_last(&self) -> bool {
+        self.focus + 1 >= self.fields.len()
+    }
+
+    /// Edits the focused text field; returns whether the value changed.
+    pub fn edit(&mut self, op: &EditOp) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else { return false };
+        match &mut f.input {
+            Input::Text(e) => {
+                let changed = e.apply(op);
+                f.touched |= changed;
+                changed
+            }
+            _ => false,
+        }
+    }
+
+    /// Moves the focused choice by `delta`, or the cursor of a several-of field.
+    pub fn shift_option(&mut self, delta: isize) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else { return false };
+        let changed = match &mut f.input {
+            Input::Choice { options, selected } if !options.is_empty() => {
+                *selected = (*selected as isize + delta).rem_euclid(options.len() as isize) as usize;
+                true
+            }
+            Input::Multi { options, cursor, .. } if !options.is_empty() => {
+                *cursor = (*cursor as isize + delta).rem_euclid(options.len() as isize) as usize;
+                false
+            }
+            Input::Toggle(on) => {
+                *on = !*on;
+                true
+            }
+            _ => false,
+        };
+        f.touched |= changed;
+        changed
+    }
+
+    /// Space: ticks the option under the cursor, flips a toggle, or steps a choice.
+    pub fn toggle(&mut self) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else { return false };
+        match &mut f.input {
+            Input::Multi { checked, cursor, .. } => {
+                if let Some(c) = checked.get_mut(*cursor) {
+                    *c = !*c;
+                    f.touched = true;
+                    return true;
+                }
+                false
+            }
+            Input::Choice { .. } | Input::Toggle(_) => self.shift_option(1),
+            Input::Text(_) => false,
+        }
+    }
+
+    pub fn text(&self, id: &str) -> &str {
+        match self.field(id).map(|f| &f.input) {
+            Some(Input::Text(e)) => e.text(),
+            _ => "",
+        }
+    }
+
+    pub fn set_text(&mut self, id: &str, value: &str) {
+        if let Some(Field { input: Input::Text(e), .. }) = self.field_mut(id) {
+            e.set(value);
+        }
+    }
+
+    /// The code of the selected option of a choice field.
+    pub fn choice(&self, id: &str) -> &str {
+        match self.field(id).map(|f| &f.input) {
+            Some(Input::Choice { options, selected }) => {
+                options.get(*selected).map_or("", |o| o.code.as_str())
+            }
+            _ => "",
+        }
+    }
+
+    pub fn select(&mut self, id: &str, code: &str) {
+        if let Some(Field { input: Input::Choice { options, selected }, .. }) = self.field_mut(id)
+            && let Some(i) = options.iter().position(|o| o.code == code)
+        {
+            *selected = i;
+        }
+    }
+
+    pub fn checked(&self, id: &str) -> Vec<&str> {
+        match self.field(id).map(|f| &f.input) {
+            Some(Input::Multi { options, checked, .. }) => {
+                options.iter().zip(checked).filter(|(_, c)| **c).map(|(o, _)| o.code.as_str()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn set_checked(&mut self, id: &str, code: &str, on: bool) {
+        if let Some(Field { input: Input::Multi { options, checked, .. }, .. }) = self.field_mut(id)
+            && let Some(i) = options.iter().position(|o| o.code == code)
+        {
+            checked[i] = on;
+        }
+    }
+
+    pub fn is_on(&self, id: &str) -> bool {
+        matches!(self.field(id).map(|f| &f.input), Some(Input::Toggle(true)))
+    }
+
+    pub fn clear_messages(&mut self) {
+        for f in &mut self.fields {
+            f.error = None;
+            f.warning = None;
+        }
+    }
+
+    /// Puts an error on the field named `id`, or on the focused field when no field has it.
+    pub fn set_error(&mut self, id: &str, message: String) {
+        let i = self.index(id).unwrap_or(self.focus);
+        if let Some(f) = self.fields.get_mut(i) {
+            f.error = Some(message);
+        }
+    }
+
+    pub fn set_warning(&mut self, id: &str, message: String) {
+        let i = self.index(id).unwrap_or(self.focus);
+        if let Some(f) = self.fields.get_mut(i) {
+            // Several warnings on one field are joined, none is lost.
+            f.warning = Some(match f.warning.take() {
+                Some(w) => format!("{w}; {message}"),
+                None => message,
+            });
+        }
+    }
+
+    /// The first error that blocks saving, if any (visible or not).
+    pub fn first_error(&self) -> Option<(usize, &str)> {
+        self.fields.iter().enumerate().find_map(|(i, f)| f.error.as_deref().map(|e| (i, e)))
+    }
+
+    pub fn warnings(&self) -> Vec<String> {
+        self.fields.iter().filter_map(|f| f.warning.as_ref().map(|w| format!("{}: {w}", f.label))).collect()
+    }
+}
+
+/// Draws a form; the view scrolls so the focused field stays in sight.
+pub struct FormView<'a> {
+    pub form: &'a Form,
+    pub theme: &'a Theme,
+    pub focused: bool,
+}
+
+/// The row at which each field starts, relative to the form's top, and the total height.
+fn field_rows(form: &Form, value_width: u16) -> (Vec<(u16, u16)>, u16) {
+    let mut y = 0u16;
+    let mut out = Vec::new();
+    for f in &form.fields {
+        let mut h = match &f.input {
+            Input::Multi { options, .. } => {
+                multi_lines(options, &vec![false; options.len()], value_width).len() as u16
+            }
+            _ => 1,
+        };
+        if visible_message(form, f).is_some() {
+            h += 1;
+        }
+        if f.hint.is_some() {
+            h += 1;
+        }
+        out.push((y, h));
+        y += h;
+    }
+    (out, y)
+}
+
+fn visible_message<'f>(form: &Form, f: &'f Field) -> Option<(bool, &'f str)> {
+    match (&f.error, &f.warning) {
+        (Some(e), _) if f.touched || form.show_all_errors => Some((true, e)),
+        (_, Some(w)) => Some((false, w)),
+        _ => None,
+    }
+}
+
+/// Wraps "[x] label" items into lines of at most `width` columns.
+fn multi_lines(options: &[Opt], checked: &[bool], width: u16) -> Vec<Vec<(usize, String)>> {
+    let mut lines: Vec<Vec<(usize, String)>> = vec![Vec::new()];
+    let mut used = 0usize;
+    for (i, o) in options.iter().enumerate() {
+        let item =
+            format!("[{}] {}", if checked.get(i).copied().unwrap_or(false) { 'x' } else { ' ' }, o.label);
+        let w = item.width() + 2;
+        if used > 0 && used + w > usize::from(width) {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        used += w;
+        if let Some(l) = lines.last_mut() {
+            l.push((i, item));
+        }
+    }
+    lines
+}
+
+impl Widget for FormView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let form = self.form;
+        let label_w = form.fields.iter().map(|f| f.label.width()).max().unwrap_or(0).min(24) as u16 + 3;
+        let label_w = label_w.min(area.width / 3);
+        let value_w = area.width.saturating_sub(label_w);
+        let (rows, _total) = field_rows(form, value_w);
+        // Scroll so the focused field's whole block is visible.
+        let mut top = 0u16;
+        if let Some((y, h)) = rows.get(form.focus) {
+            if y + h > area.height {
+                top = (y + h).saturating_sub(area.height);
+            }
+            top = top.min(*y);
+        }
+        for (i, f) in form.fields.iter().enumerate() {
+            let (y, h) = rows[i];
+            if y < top || y - top >= area.height {
+                continue;
+            }
+            let row = area.y + (y - top);
+            let has_focus = self.focused && i == form.focus;
+            let label_style = if has_focus { th.focus } else { th.label };
+            let marker = if has_focus { "› " } else { "  " };
+            Line::from(vec![Span::styled(marker, th.focus), Span::styled(f.label.clone(), label_style)])
+                .render(Rect::new(area.x, row, label_w.saturating_sub(1), 1), buf);
+            let value_area = Rect::new(area.x + label_w, row, value_w, 1);
+            let mut used = 1u16;
+            match &f.input {
+                Input::Text(e) => e.render(value_area, buf, th.base, th.selected, has_focus),
+                Input::Choice { options, selected } => {
+                    let label = options.get(*selected).map_or("", |o| o.label.as_str());
+                    let style = if has_focus { th.focus } else { th.base };
+                    Line::from(vec![
+                        Span::styled("‹ ", th.muted),
+                        Span::styled(label.to_string(), style),
+                        Span::styled(" ›", th.muted),
+                    ])
+                    .render(value_area, buf);
+                }
+                Input::Toggle(on) => {
+                    let style = if has_focus { th.focus } else { th.base };
+                    Span::styled(if *on { "[x]" } else { "[ ]" }, style).render(value_area, buf);
+                }
+                Input::Multi { options, checked, cursor } => {
+                    let lines = multi_lines(options, checked, value_w);
+                    used = lines.len() as u16;
+                    for (li, items) in lines.iter().enumerate() {
+                        let r = row + li as u16;
+                        if r >= area.y + area.height {
+                            break;
+                        }
+                        let mut spans = Vec::new();
+                        for (idx, text) in items {
+                            let st = if has_focus && idx == cursor {
+                                th.selected
+                            } else if checked[*idx] {
+                                th.focus
+                            } else {
+                                th.base
+                            };
+                            spans.push(Span::styled(text.clone(), st));
+                            spans.push(Span::raw("  "));
+                        }
+                        Line::from(spans).render(Rect::new(area.x + label_w, r, value_w, 1), buf);
+                    }
+                }
+            }
+            let mut r = row + used;
+            if let Some((is_error, msg)) = visible_message(form, f)
+                && r < area.y + area.height
+            {
+                let (style, sign) = if is_error { (th.error, "✗ ") } else { (th.warning, "! ") };
+                Line::from(vec![Span::styled(sign, style), Span::styled(msg.to_string(), style)])
+                    .render(Rect::new(area.x + label_w, r, value_w, 1), buf);
+                r += 1;
+            }
+            if let Some(hint) = &f.hint
+                && r < area.y + area.height
+            {
+                Span::styled(hint.clone(), th.muted).render(Rect::new(area.x + label_w, r, value_w, 1), buf);
+            }
+            let _ = h;
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! End-to-end tests of the terminal UI on the built binary, in a real terminal: tmux with a
+//! private socket, a temporary data directory, and waiting for text on the screen (polling
+//! `capture-pane` with a deadline) rather than sleeping.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_aryz");
+const TODAY: &str = "2026-11-24";
+const WAIT: Duration = Duration::from_secs(15);
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+fn have_tmux() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+/// One tmux server on a private socket, a shell in it, and a temporary aryz database.
+struct Term {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Term {
+    fn new(width: u16, height: u16) -> Term {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["data", "config"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        let socket = format!("aryz-e2e-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+        let t = Term { socket, dir };
+        t.aryz(&["init", "--dev-identity"], None);
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e"]);
+        cmd.args(["-x", &width.to_string(), "-y", &height.to_string()]);
+        for (k, v) in t.env() {
+            cmd.args(["-e", &format!("{k}={v}")]);
+        }
+        cmd.args(["-e", "PS1=e2e$ ", "bash", "--norc", "--noprofile"]);
+        assert!(cmd.status().unwrap().success(), "tmux did not start");
+        t.tmux(&["set-option", "-s", "escape-time", "0"]);
+        t.wait_for("e2e$");
+        t
+    }
+
+    fn env(&self) -> Vec<(&'static str, String)> {
+        let p = |s: &str| self.dir.path().join(s).display().to_string();
+        vec![
+            ("ARYZ_DATA_DIR", p("data")),
+            ("ARYZ_CONFIG_DIR", p("config")),
+            ("ARYZ_TODAY", TODAY.to_string()),
+            ("TERM", "xterm-256color".to_string()),
+            ("LANG", "C.UTF-8".to_string()),
+        ]
+    }
+
+    /// Runs the command line (as the OS login unless `operator`), which must succeed.
+    fn aryz(&self, args: &[&str], operator: Option<&str>) -> String {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).envs(self.env()).env_remove("ARYZ_OPERATOR");
+        if let Some(op) = operator {
+            cmd.env("ARYZ_OPERATOR", op);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "aryz {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Waits until `text` is on the screen; fails with the screen after the deadline.
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text))
+    }
+
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < WAIT, "timed out waiting for {what:?}; the screen was:\n{s}");
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// Sends keys in tmux's names ("Enter", "Tab", "C-s", "Escape") or literal text.
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    /// Starts the UI as `operator` from the shell in the pane.
+    fn start_ui(&self, operator: &str) {
+        self.text(&format!("ARYZ_OPERATOR={operator} {BIN}; echo \"aryz exited with $?\""));
+        self.keys(&["Enter"]);
+        self.wait_for("aryz │");
+    }
+
+    fn add_operator(&self, login: &str, role: &str) {
+        self.aryz(&["operator", "add", login, "--role", role], None);
+    }
+
+    fn add_request(&self, name: &str, pin: &str, received: &str) -> String {
+        self.aryz(&["add", "--kind", "access", "--name", name, "--pin", pin, "--received", received], None)
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+    }
+}
+
+fn path_exists(p: &Path) -> bool {
+    p.exists()
+}
+
+#[test]
+fn register_through_the_form_and_find_it_with_its_due_date() {
+    if !have_tmux() {
+        eprintln!("tmux is not installed; skipping");
+        return;
+    }
+    let t = Term::new(100, 30);
+    t.add_operator("aibek", "clerk");
+    t.start_ui("aibek");
+    t.wait_for("No requests yet");
+    t.keys(&["n"]);
+    t.wait_for("Register a request");
+    t.keys(&["Tab", "Tab", "Tab", "Tab"]);
+    t.text("Тестова Гүлнара");
+    t.keys(&["Tab"]);
+    t.text("12411199000077");
+    t.wait_for("Thu 24.12.2026 [binding]");
+    t.keys(&["C-s"]);
+    let s = t.wait_for("Registered ARZ-2026-000001, due 24.12.2026");
+    let row = s.lines().find(|l| l.starts_with("ARZ-2026-000001")).unwrap_or_else(|| panic!("no row:\n{s}"));
+    assert!(row.contains("Тестова Гүлнара") && row.contains("24.12.2026") && row.contains("aibek"), "{row}");
+    assert!(path_exists(&t.dir.path().join("data/aryz.sqlite3")));
+}
+
+#[test]
+fn open_assign_note_answer_and_find_under_closed() {
+    if !have_tmux() {
+        eprintln!("tmux is not installed; skipping");
+        return;
+    }
+    let t = Term::new(120, 40);
+    t.add_operator("jyldyz", "supervisor");
+    t.add_request("E2e Testova Aigul", "12503199000011", "2026-11-20");
+    t.start_ui("jyldyz");
+    t.wait_for("ARZ-2026-000001");
+    t.keys(&["Enter"]);
+    t.wait_for("Timeline");
+    t.keys(&["a"]);
+    t.wait_for("Assign — ARZ-2026-000001");
+    t.keys(&["Enter"]);
+    t.wait_for("Saved ARZ-2026-000001");
+    t.wait_for("Assigned: jyldyz");
+    t.keys(&["m"]);
+    t.wait_for("Add a note");
+    t.text("E2e internal note");
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    t.wait_for("[internal] Note — E2e internal note");
+    t.keys(&["r"]);
+    t.wait_for("Answer ARZ-2026-000001");
+    t.keys(&["C-s"]);
+    t.wait_for("Yes, save");
+    t.keys(&["Enter"]);
+    t.wait_for("Answered ARZ-2026-000001");
+    t.keys(&["Escape"]);
+    t.wait_for("sorted by");
+    // The supervisor starts on "All open"; "Closed" is the next tab.
+    t.keys(&["Tab"]);
+    let s = t.wait_until("the request under Closed", |s| {
+        s.contains("closed, newest first")
+            && s.lines().any(|l| l.starts_with("ARZ-2026-000001") && l.contains("answered"))
+    });
+    assert!(s.contains("1 requests"), "{s}");
+}
+
+#[test]
+fn search_by_pin() {
+    if !have_tmux() {
+        eprintln!("tmux is not installed; skipping");
+        return;
+    }
+    let t = Term::new(100, 30);
+    t.add_operator("jyldyz", "supervisor");
+    t.add_request("E2e First Subject", "12503199000011", "2026-11-20");
+    t.add_request("E2e Second Subject", "22007197000033", "2026-11-23");
+    t.start_ui("jyldyz");
+    t.wait_for("ARZ-2026-000002");
+    t.keys(&["/"]);
+    t.wait_for("Search (reference");
+    t.text("22007197000033");
+    let s = t.wait_until("the whole PIN searched", |s| s.contains("search: 22007197000033"));
+    assert!(s.contains("E2e Second Subject") && !s.contains("E2e First Subject"), "{s}");
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    t.wait_for("PIN                  22007197000033");
+}
+
+#[test]
+fn quit_leaves_a_clean_shell() {
+    if !have_tmux() {
+        eprintln!("tmux is not installed; skipping");
+        return;
+    }
+    let t = Term::new(80, 24);
+    t.add_operator("aibek", "clerk");
+    t.start_ui("aibek");
+    t.wait_for("No requests yet");
+    assert_eq!(t.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "1");
+    t.keys(&["q"]);
+    let s = t.wait_for("aryz exited with 0");
+    assert!(!s.contains("No requests yet") && !s.contains("aryz │"), "the UI is gone:\n{s}");
+    assert_eq!(t.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "0");
+    // The shell echoes what is typed again: raw mode is off.
+    t.text("echo typed-back");
+    t.keys(&["Enter"]);
+    t.wait_until("the echo", |s| s.lines().any(|l| l.trim() == "typed-back"));
+}
+
+#[test]
+fn a_bad_key_in_the_config_is_named_before_the_screen_changes() {
+    if !have_tmux() {
+        eprintln!("tmux is not installed; skipping");
+        return;
+    }
+    let t = Term::new(100, 30);
+    t.add_operator("aibek", "clerk");
+    std::fs::write(
+        t.dir.path().join("config/config.toml"),
+        "[keys]\nrecord_response = \"ctrl-alt-nonsense\"\n",
+    )
+    .unwrap();
+    t.text(&format!("ARYZ_OPERATOR=aibek {BIN}; echo \"aryz exited with $?\""));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("aryz exited with 1");
+    assert!(s.contains("record_response") && s.contains("nonsense"), "{s}");
+}
