@@ -342,7 +342,10 @@ pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, PdfError> {
     catalog.lang(TextStr(letter.lang.code()));
     catalog.finish();
     pdf.pages(tree_id).kids(page_ids.iter().map(|(p, _)| *p)).count(page_ids.len() as i32);
-    pdf.document_info(info_id).title(TextStr(&letter.title)).creator(TextStr("aryz")).producer(TextStr("aryz"));
+    pdf.document_info(info_id)
+        .title(TextStr(&letter.title))
+        .creator(TextStr("aryz"))
+        .producer(TextStr("aryz"));
 
     let names = [Name(b"F1"), Name(b"F2")];
     let system_info = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
