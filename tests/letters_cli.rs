@@ -41,8 +41,14 @@ fn acknowledgement_in_the_language_of_the_appeal_is_an_event_and_audited() {
     // The binding deadline: received Mon 23.11.2026 + 30 days = Wed 23.12.2026.
     assert!(text.contains("23.12.2026"), "{text}");
     assert_eq!(letter_events(&env, &r), vec!["acknowledgement ky txt"]);
+    let ev = env.show(&r)["events"].as_array().expect("events").last().expect("event").clone();
+    assert!(!ev.to_string().contains("Testova"), "no personal data in the event: {ev}");
     assert!(audit_actions(&env).contains(&"letter".to_string()));
 
+    // The interface language of the config does not change the letter's language.
+    env.write_config("language = \"en\"\n");
+    let again = env.ok(&["letter", &r, "--type", "acknowledgement", "--output", "-"]);
+    assert!(again.contains("Кимге:"), "{again}");
     let ru = env.ok(&["letter", &r, "--type", "acknowledgement", "--lang", "ru", "--output", "-"]);
     assert_mentions(&ru, &["Уведомление о регистрации обращения", &r, "Кому:"]);
 }
