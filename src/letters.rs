@@ -201,7 +201,13 @@ pub fn save_new_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io
     result
 }
 
-/// Removes control characters (a stored text could hold any), keeping newlines.
+/// Removes control characters and bidirectional overrides (a stored text could hold any),
+/// keeping newlines.
 pub(crate) fn clean(s: &str) -> String {
-    s.chars().map(|c| if c == '\t' { ' ' } else { c }).filter(|c| *c == '\n' || !c.is_control()).collect()
+    s.chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| *c == '\n' || !c.is_control())
+        // Bidirectional overrides could reorder what a terminal or a reader shows.
+        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .collect()
 }

@@ -308,6 +308,7 @@ fn odd_text_never_panics() {
             .expect("composes");
             let t = aryz::letters::render_text(&l);
             assert!(!t.contains('\u{1b}') && !t.contains('\u{0}'), "control characters are removed");
+            assert!(!t.contains('\u{202e}'), "bidirectional overrides are removed");
             let pdf = render_pdf(&l).expect("pdf");
             assert!(pdf.starts_with(b"%PDF-"));
         }
