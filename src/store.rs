@@ -8,6 +8,7 @@
 mod audit;
 mod calendar;
 mod events;
+mod letters;
 mod migrate;
 mod operators;
 mod requests;
