@@ -51,7 +51,13 @@ fn measure(rows: &mut Vec<Row>, name: &str, budget_ms: f64, runs: usize, mut f: 
         row.median,
         row.p99,
         if budget_ms > 0.0 { format!("{budget_ms:.1}") } else { "-".into() },
-        if budget_ms <= 0.0 { "" } else if row.p99 <= budget_ms { "ok" } else { "OVER" }
+        if budget_ms <= 0.0 {
+            ""
+        } else if row.p99 <= budget_ms {
+            "ok"
+        } else {
+            "OVER"
+        }
     );
     rows.push(row);
 }
@@ -67,7 +73,8 @@ fn ensure_db(bin: &Path) -> PathBuf {
     if let Some(p) = std::env::var_os("ARYZ_BENCH_DB") {
         return PathBuf::from(p);
     }
-    let n: usize = std::env::var("ARYZ_BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let n: usize =
+        std::env::var("ARYZ_BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let dir = bin.parent().and_then(Path::parent).expect("target").join(format!("bench-{n}"));
     let db = dir.join("aryz.sqlite3");
     if db.exists() {
@@ -93,7 +100,8 @@ fn ensure_db(bin: &Path) -> PathBuf {
 fn session(db: &Path, login: &str) -> Session {
     let store = Store::open(db).expect("open");
     let today = Clock::new(Config::default().offset().expect("offset"), None).today();
-    Session::with_store(store, login, RuleSet::shipped(), Clock::fixed(today), Settings::default()).expect("session")
+    Session::with_store(store, login, RuleSet::shipped(), Clock::fixed(today), Settings::default())
+        .expect("session")
 }
 
 fn median_of_process(bin: &Path, args: &[&str], runs: usize) -> f64 {
@@ -115,28 +123,60 @@ fn main() {
     assert!(bin.exists(), "build the binary first: cargo build --release ({})", bin.display());
     let db = ensure_db(&bin);
     let mut rows = Vec::new();
-    println!("database: {} ({:.0} MB)", db.display(), std::fs::metadata(&db).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0));
+    println!(
+        "database: {} ({:.0} MB)",
+        db.display(),
+        std::fs::metadata(&db).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0)
+    );
     println!("{:<48} {:>9} {:>9} {:>9}", "measure (ms)", "median", "p99", "budget");
 
     let sup = session(&db, "jyldyz");
     let today = sup.today();
-    let first = |s: &Session, f: &ListFilter, sort: SortKey| s.list(f, sort, &Page { limit: 50, ..Page::default() }).expect("list");
+    let first = |s: &Session, f: &ListFilter, sort: SortKey| {
+        s.list(f, sort, &Page { limit: 50, ..Page::default() }).expect("list")
+    };
 
     measure(&mut rows, "start: open session + counts + first page", 50.0, 50, |_| {
         let s = session(&db, "aibek");
         let _ = s.counts(today, &AssigneeFilter::Is("aibek".into())).expect("counts");
-        let _ = first(&s, &ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() }, SortKey::Due);
+        let _ = first(
+            &s,
+            &ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
+            SortKey::Due,
+        );
     });
 
     let sections: Vec<(&str, ListFilter, SortKey)> = vec![
-        ("section Mine (aibek)", ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() }, SortKey::Due),
-        ("section Due soon", ListFilter { due_from: Some(today), due_to: Some(sup.due_soon_limit(today)), ..ListFilter::default() }, SortKey::Due),
+        (
+            "section Mine (aibek)",
+            ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
+            SortKey::Due,
+        ),
+        (
+            "section Due soon",
+            ListFilter {
+                due_from: Some(today),
+                due_to: Some(sup.due_soon_limit(today)),
+                ..ListFilter::default()
+            },
+            SortKey::Due,
+        ),
         ("section Overdue", ListFilter { overdue_as_of: Some(today), ..ListFilter::default() }, SortKey::Due),
-        ("section Unassigned", ListFilter { assignee: AssigneeFilter::Unassigned, ..ListFilter::default() }, SortKey::Due),
+        (
+            "section Unassigned",
+            ListFilter { assignee: AssigneeFilter::Unassigned, ..ListFilter::default() },
+            SortKey::Due,
+        ),
         ("section All open", ListFilter::default(), SortKey::Due),
         (
             "section Closed",
-            ListFilter { statuses: vec![aryz::domain::status::Status::Answered, aryz::domain::status::Status::Withdrawn], ..ListFilter::default() },
+            ListFilter {
+                statuses: vec![
+                    aryz::domain::status::Status::Answered,
+                    aryz::domain::status::Status::Withdrawn,
+                ],
+                ..ListFilter::default()
+            },
             SortKey::Closed,
         ),
     ];
@@ -157,7 +197,8 @@ fn main() {
         let mut after = None;
         let mut seen = 0;
         while seen < skip {
-            let page = sup.list(f, sort, &Page { after: after.clone(), before: None, limit: 1000 }).expect("list");
+            let page =
+                sup.list(f, sort, &Page { after: after.clone(), before: None, limit: 1000 }).expect("list");
             let last = page.last()?;
             after = Some(Cursor::of(last, sort));
             seen += page.len();
@@ -167,13 +208,17 @@ fn main() {
     let all_open = ListFilter::default();
     if let Some(c) = deep(&all_open, SortKey::Due, 20_000) {
         measure(&mut rows, "page down deep in All open (row 20,000)", 4.0, 100, |_| {
-            let _ = sup.list(&all_open, SortKey::Due, &Page { after: Some(c.clone()), before: None, limit: 50 }).expect("list");
+            let _ = sup
+                .list(&all_open, SortKey::Due, &Page { after: Some(c.clone()), before: None, limit: 50 })
+                .expect("list");
         });
     }
     let closed = &sections[5].1;
     if let Some(c) = deep(closed, SortKey::Closed, 500_000) {
         measure(&mut rows, "page down deep in Closed (row 500,000)", 4.0, 100, |_| {
-            let _ = sup.list(closed, SortKey::Closed, &Page { after: Some(c.clone()), before: None, limit: 50 }).expect("list");
+            let _ = sup
+                .list(closed, SortKey::Closed, &Page { after: Some(c.clone()), before: None, limit: 50 })
+                .expect("list");
         });
     }
 
@@ -261,7 +306,10 @@ fn main() {
 
     // Whole processes: aryz against the sqlite3 shell for the same query.
     let db_s = db.to_str().expect("utf-8 path");
-    let env_ok = Command::new(&bin).args(["--db", db_s, "list", "--overdue", "--limit", "50", "--format", "json"]).env("ARYZ_OPERATOR", "jyldyz").output();
+    let env_ok = Command::new(&bin)
+        .args(["--db", db_s, "list", "--overdue", "--limit", "50", "--format", "json"])
+        .env("ARYZ_OPERATOR", "jyldyz")
+        .output();
     if env_ok.map(|o| o.status.success()).unwrap_or(false) {
         let t_aryz = {
             let mut v: Vec<f64> = (0..30)

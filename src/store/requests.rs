@@ -325,7 +325,11 @@ impl Reader<'_> {
         };
         let sql = match cap {
             None => format!("SELECT count(*) FROM {from} {}", where_sql(&q)),
-            Some(c) => format!("SELECT count(*) FROM (SELECT 1 FROM {from} {} LIMIT {})", where_sql(&q), c.max(0) + 1),
+            Some(c) => format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {from} {} LIMIT {})",
+                where_sql(&q),
+                c.max(0) + 1
+            ),
         };
         Ok(self
             .conn
