@@ -28,7 +28,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub ask_key: bool,
     /// Interface language: ky, ru or en (default: `language` in config.toml, else the
-    /// locale, else English). After `add`, `--lang` is the language of the appeal instead.
+    /// locale, else English). After `add` and `letter`, `--lang` is the language of the appeal
+    /// or of the letter instead.
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
     #[command(subcommand)]
@@ -45,10 +46,18 @@ impl Cli {
 /// Top-level options that take a value (to find where the subcommand starts).
 const VALUED: [&str; 3] = ["--db", "--format", "--lang"];
 
-/// The interface language option may follow any subcommand except `add`, whose own `--lang`
-/// is the language of the appeal (a contract with scripts). clap knows `--lang` only before
-/// the subcommand, so an `--lang X` / `--lang=X` after a subcommand other than `add` is moved
-/// to just before it. Nothing after a `--` is touched.
+/// Whether the subcommand `name` has a `--lang` of its own: `add` (the language of the
+/// appeal) and `letter` (the language of the letter), contracts with scripts.
+fn has_own_lang(name: &str) -> bool {
+    <Cli as clap::CommandFactory>::command()
+        .find_subcommand(name)
+        .is_some_and(|c| c.get_arguments().any(|a| a.get_long() == Some("lang")))
+}
+
+/// The interface language option may follow any subcommand except those with a `--lang` of
+/// their own ([`has_own_lang`]). clap knows the interface's `--lang` only before the
+/// subcommand, so an `--lang X` / `--lang=X` after another subcommand is moved to just
+/// before it. Nothing after a `--` is touched.
 pub fn interface_lang_first(args: Vec<OsString>) -> Vec<OsString> {
     let mut i = 1;
     let sub = loop {
@@ -65,7 +74,7 @@ pub fn interface_lang_first(args: Vec<OsString>) -> Vec<OsString> {
             break i;
         }
     };
-    if args[sub] == "add" {
+    if has_own_lang(&args[sub].to_string_lossy()) {
         return args;
     }
     let mut head: Vec<OsString> = args[..sub].to_vec();
@@ -510,6 +519,9 @@ mod tests {
         );
         let add = ["aryz", "--lang", "ky", "add", "--kind", "access", "--lang", "ru"];
         assert_eq!(moved(&add), add);
+        let letter = ["aryz", "letter", "ARZ-2026-000001", "--type", "reply", "--lang", "ru"];
+        assert_eq!(moved(&letter), letter);
+        assert!(has_own_lang("add") && has_own_lang("letter") && !has_own_lang("list"));
         let note = ["aryz", "note", "ARZ-2026-000001", "--", "--lang", "ky"];
         assert_eq!(moved(&note), note);
         assert_eq!(moved(&["aryz", "--lang"]), ["aryz", "--lang"]);

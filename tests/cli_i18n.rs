@@ -130,3 +130,29 @@ fn catalog_overrides_from_the_config_directory() {
     // Another language's interface does not read the Kyrgyz file.
     env.ok(&["--lang", "ru", "list"]);
 }
+
+#[test]
+fn lang_after_letter_is_the_language_of_the_letter() {
+    let env = TestEnv::new();
+    let r = env.add(&["--lang", "ky"]);
+    let file = env.path().join("ack.txt");
+    let file = file.to_str().unwrap();
+    let out = env.ok(&[
+        "--lang",
+        "ky",
+        "letter",
+        &r,
+        "--type",
+        "acknowledgement",
+        "--lang",
+        "ru",
+        "--output",
+        file,
+    ]);
+    assert!(out.contains("(ru, txt)") && out.contains("жазылды"), "{out}");
+    let letter = std::fs::read_to_string(file).unwrap();
+    assert!(letter.contains(&r), "{letter}");
+    // The letter's own --lang is checked by the letter command, not taken for the interface.
+    let e = env.fails(&["letter", &r, "--type", "acknowledgement", "--lang", "de", "--output", "-"]);
+    assert!(e.contains("de"), "{e}");
+}
