@@ -376,7 +376,9 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
                 let named: Vec<String> = cal
                     .non_working_days(*y, *m)
                     .into_iter()
-                    .filter_map(|(d, e)| e.map(|e| format!("{} {}", d.format("%d"), e.name)))
+                    .filter_map(|(d, e)| {
+                        e.map(|e| format!("{} {}", d.format("%d"), crate::i18n::holiday_name(&e.name)))
+                    })
                     .collect();
                 let weekends = month_days(*y, *m)
                     .filter(|d| Calendar::is_weekend(*d) && cal.entry(*d).is_none())

@@ -261,6 +261,19 @@ pub fn localized(prefix: &str, code: &str, data: &str) -> String {
     lookup(&format!("{prefix}.{code}")).map_or_else(|| data.to_string(), str::to_string)
 }
 
+/// The catalog key of a shipped calendar name: `Kurman Ait` → `kurman_ait`.
+pub fn holiday_key(name: &str) -> String {
+    let s: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    s.split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_")
+}
+
+/// A calendar entry's name in the interface language: the catalog's `holiday.<key>` for
+/// the names of the shipped calendar, else the name as written (an administrator's entry).
+pub fn holiday_name(name: &str) -> String {
+    localized("holiday", &holiday_key(name), name)
+}
+
 /// The text of `key` with `{name}` placeholders replaced.
 pub fn tf(key: &'static str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     let mut s = t(key).to_string();

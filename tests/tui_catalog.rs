@@ -187,6 +187,8 @@ fn every_catalog_key_is_used() {
     let grounds: Vec<String> = aryz::domain::outcome::default_grounds().into_iter().map(|g| g.code).collect();
     vocab.push(("ground_citation", grounds.clone()));
     vocab.push(("ground_description", grounds));
+    let holidays = shipped_calendar().iter().map(|e| aryz::i18n::holiday_key(&e.name)).collect();
+    vocab.push(("holiday", holidays));
     vocab.push(("weekday", codes(vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"])));
 
     let en = parse_catalog(EN).unwrap();
@@ -225,4 +227,16 @@ fn english_ground_texts_equal_the_shipped_grounds() {
         assert_eq!(en.get(&format!("ground_citation.{}", g.code)), Some(&g.citation), "{}", g.code);
         assert_eq!(en.get(&format!("ground_description.{}", g.code)), Some(&g.description), "{}", g.code);
     }
+}
+
+#[test]
+fn english_holiday_names_equal_the_shipped_calendar() {
+    let en = parse_catalog(EN).unwrap();
+    for e in shipped_calendar().iter() {
+        assert_eq!(en.get(&format!("holiday.{}", aryz::i18n::holiday_key(&e.name))), Some(&e.name));
+    }
+}
+
+fn shipped_calendar() -> Vec<aryz::domain::calendar::CalendarEntry> {
+    aryz::domain::calendar::parse_calendar(include_str!("../assets/calendar/kg.toml")).unwrap()
 }

@@ -50,7 +50,7 @@ fn rolled(raw: NaiveDate, cal: &Calendar, lhs: &str) -> (NaiveDate, String) {
         return (raw, tf("deadline.equals", &[("lhs", &lhs), ("date", &date_wd(raw))]));
     }
     let why = match cal.entry(raw) {
-        Some(e) => e.name.clone(),
+        Some(e) => super::holiday_name(&e.name),
         None => t("deadline.weekend").to_string(),
     };
     let text = tf(
@@ -91,7 +91,9 @@ fn arithmetic(
             let named: Vec<String> = skipped
                 .iter()
                 .filter(|d| !Calendar::is_weekend(**d))
-                .filter_map(|d| cal.entry(*d).map(|e| format!("{} {}", date_dmy(*d), e.name)))
+                .filter_map(|d| {
+                    cal.entry(*d).map(|e| format!("{} {}", date_dmy(*d), super::holiday_name(&e.name)))
+                })
                 .collect();
             if !named.is_empty() {
                 let days = if named.len() <= 3 {

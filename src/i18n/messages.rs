@@ -114,6 +114,8 @@ mod tests {
         assert_eq!(translate(&e), "name: не более 200 символов (введено 201)");
         assert_eq!(translate("ARZ-2026-000009: no such request"), "ARZ-2026-000009: обращение не найдено");
         assert_eq!(translate("something new"), "something new");
+        let e = crate::store::StoreError::Missing("/tmp/x.sqlite3".into()).to_string();
+        assert_eq!(translate(&e), "/tmp/x.sqlite3: здесь нет базы aryz; сначала выполните `aryz init`");
         set_thread_language(Some(Lang::Ky));
         assert_eq!(translate("is required"), "толтурулушу керек");
         set_thread_language(Some(Lang::En));

@@ -152,7 +152,7 @@ impl Widget for CalendarView<'_> {
         let d = st.selected;
         match self.calendar.entry(d) {
             Some(e) => lines.push(Line::styled(
-                format!("{} — {}", label("day_kind", e.kind.code()), e.name),
+                format!("{} — {}", label("day_kind", e.kind.code()), crate::i18n::holiday_name(&e.name)),
                 th.non_working,
             )),
             None if !self.calendar.is_working_day(d) => {
