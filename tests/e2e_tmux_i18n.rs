@@ -136,9 +136,12 @@ fn register_and_open_a_request_in_kyrgyz() {
     let t = Term::new(80, 24);
     t.add_operator("aibek", "clerk");
     t.start_ui("aibek", "--lang ky");
-    let s = t.wait_for("Азырынча арыздар жок");
-    assert!(s.contains("Меники │ Мөөнөтү жакын │ Мөөнөтү өткөн"), "{s}");
-    assert!(s.contains("aibek · адис · Шш 24.11.2026"), "{s}");
+    // Waiting for every part at once: a capture may catch a frame half drawn.
+    t.wait_until("the empty queue in Kyrgyz", |s| {
+        s.contains("Азырынча арыздар жок")
+            && s.contains("Меники │ Мөөнөтү жакын │ Мөөнөтү өткөн")
+            && s.contains("aibek · адис · Шш 24.11.2026")
+    });
     t.keys(&["n"]);
     t.wait_for("Арызды каттоо");
     t.keys(&["Tab", "Tab", "Tab", "Tab"]);
@@ -147,12 +150,19 @@ fn register_and_open_a_request_in_kyrgyz() {
     t.text("12411199000077");
     t.wait_for("Бш 24.12.2026 [милдеттүү]");
     t.keys(&["C-s"]);
-    let s = t.wait_for("ARZ-2026-000001 катталды, мөөнөтү 24.12.2026.");
-    let row = s.lines().find(|l| l.starts_with("ARZ-2026-000001")).unwrap_or_else(|| panic!("no row:\n{s}"));
-    assert!(row.contains("Тестова Гүлна") && row.contains("24.12.2026") && row.contains("жаңы"), "{row}");
+    t.wait_until("the new row and the message", |s| {
+        s.contains("ARZ-2026-000001 катталды, мөөнөтү 24.12.2026.")
+            && s.lines().any(|l| {
+                l.starts_with("ARZ-2026-000001")
+                    && l.contains("Тестова Гүлна")
+                    && l.contains("24.12.2026")
+                    && l.contains("жаңы")
+            })
+    });
     t.keys(&["Enter"]);
-    let s = t.wait_for("Мөөнөттөр");
-    assert!(s.contains("Түрү") && s.contains("таанышуу"), "{s}");
+    t.wait_until("the detail in Kyrgyz", |s| {
+        s.contains("Мөөнөттөр") && s.contains("Түрү") && s.contains("таанышуу")
+    });
     t.keys(&["?"]);
     t.wait_for("Бул экрандагы баскычтар");
     t.keys(&["Escape"]);
@@ -174,12 +184,15 @@ fn russian_from_the_config_and_the_deadline_arithmetic_in_russian() {
     t.add_operator("jyldyz", "supervisor");
     t.add_request("E2e Testova Aigul", "12503199000011", "2026-10-01");
     t.start_ui("jyldyz", "");
-    let s = t.wait_for("ARZ-2026-000001");
-    assert!(s.contains("Все открытые") && s.contains("сортировка: по сроку"), "{s}");
+    t.wait_until("the queue in Russian", |s| {
+        s.contains("ARZ-2026-000001") && s.contains("Все открытые") && s.contains("сортировка: по сроку")
+    });
     t.keys(&["Enter"]);
-    let s = t.wait_for("Сроки");
-    assert!(s.contains("Пн 02.11.2026 [обязательный]"), "{s}");
-    assert!(s.contains("01.10.2026 + 30 дней = Сб 31.10.2026 (выходной) → следующий"), "{s}");
+    t.wait_until("the deadlines in Russian", |s| {
+        s.contains("Сроки")
+            && s.contains("Пн 02.11.2026 [обязательный]")
+            && s.contains("01.10.2026 + 30 дней = Сб 31.10.2026 (выходной) → следующий")
+    });
     t.keys(&["q"]);
     t.wait_for("aryz exited with 0");
 }
@@ -194,6 +207,7 @@ fn an_unknown_interface_language_stops_before_the_screen_changes() {
     t.add_operator("aibek", "clerk");
     t.text(&format!("ARYZ_OPERATOR=aibek {BIN} --lang kz; echo \"aryz exited with $?\""));
     t.keys(&["Enter"]);
-    let s = t.wait_for("aryz exited with 2");
-    assert!(s.contains("--lang") && s.contains("kz"), "{s}");
+    t.wait_until("the usage error", |s| {
+        s.contains("aryz exited with 2") && s.contains("--lang") && s.contains("kz")
+    });
 }
