@@ -346,7 +346,7 @@ fn restrict_permissions(path: &Path) {
     {
         use std::os::unix::fs::PermissionsExt;
         // Best effort: the file may sit on a filesystem without Unix permissions.
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(crate::files::private_mode()));
     }
     #[cfg(not(unix))]
     let _ = path;
