@@ -131,6 +131,7 @@ impl Env {
         let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
         crate::i18n::init(crate::i18n::choose(cli.lang, config.language.as_deref()), &config_dir)?;
         let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
+        crate::files::set_group_access(config.group_access);
         let key = crate::keys::load(&config, &config_dir, cli.ask_key)?;
         Ok(Env { key, db, config, config_dir, format: cli.format })
     }

@@ -390,7 +390,7 @@ fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+        o.mode(crate::files::private_mode());
     }
     o.open(path)
 }

@@ -127,8 +127,10 @@ fn print_list(
 ) -> Result<()> {
     match env.format {
         Format::Json => {
-            let v: Vec<Value> = rows.iter().map(|r| RequestView::new(s, r, today).json(true)).collect();
-            output::json(out, &Value::Array(v))?;
+            let views: Vec<RequestView<'_>> = rows.iter().map(|r| RequestView::new(s, r, today)).collect();
+            let typed: Vec<_> = views.iter().map(|v| v.typed(true)).collect();
+            serde_json::to_writer_pretty(&mut *out, &typed).map_err(std::io::Error::from)?;
+            writeln!(out)?;
         }
         f => {
             let header = ["REF", "KIND", "SUBJECT", "PIN", "RECEIVED", "DUE", "LEFT", "ASSIGNEE", "STATUS"];
