@@ -34,7 +34,17 @@ const REFRESH_EVERY: Duration = Duration::from_secs(2);
 pub fn run(session: Session, config: &Config) -> io::Result<()> {
     let keymap =
         KeyMap::with_overrides(&config.keys).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-    let app = App::new(session, keymap, Theme::from_env()).map_err(|e| io::Error::other(e.to_string()))?;
+    let mut app =
+        App::new(session, keymap, Theme::from_env()).map_err(|e| io::Error::other(e.to_string()))?;
+    // Letters from the detail screen: a broken template override is reported when a letter
+    // is asked for, not at start (the queue is still usable).
+    app.letters = crate::letters::Kit::for_config(config, &crate::paths::config_dir()).ok().map(|kit| {
+        app::LetterSetup {
+            kit,
+            letterhead: config.letterhead.clone(),
+            dir: crate::letters::letters_dir(config),
+        }
+    });
     // The log never gets personal data: who started the UI and how it ended.
     crate::logging::info(&format!("tui: started by {}", app.session.operator.login));
     let mut terminal = ratatui::try_init()?;

@@ -613,3 +613,36 @@ fn status_change_and_reopen_by_a_supervisor() {
     press(&mut app, &["enter", "right", "enter"]);
     assert_eq!(detail_status(&app), Status::InProgress, "{:?}", app.message);
 }
+
+/// `L` on the detail screen writes the letter in the language of the appeal into the
+/// letters folder, shows the path, and records the letter on the request's timeline.
+#[test]
+fn a_letter_is_written_from_the_detail_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app("jyldyz", true);
+    app.letters = Some(aryz::tui::app::LetterSetup {
+        kit: aryz::letters::Kit::for_config(&aryz::config::Config::default(), dir.path()).unwrap(),
+        letterhead: Default::default(),
+        dir: dir.path().join("letters"),
+    });
+    press(&mut app, &["shift-tab"]);
+    press(&mut app, &["enter"]);
+    let reference = match app.screens.last() {
+        Some(Screen::Detail(d)) => d.request().reference.clone(),
+        _ => panic!("no detail"),
+    };
+    press(&mut app, &["L"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Dialog(_))), "the letter dialog opens");
+    // Type: acknowledgement; language: the appeal's; format: PDF → change to text.
+    press(&mut app, &["tab", "tab", "right", "enter"]);
+    assert!(app.overlays.is_empty(), "{:?}", app.message.as_ref().map(|m| &m.text));
+    let message = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let written: Vec<_> =
+        std::fs::read_dir(dir.path().join("letters")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(written.len(), 1, "{message}");
+    assert!(message.contains(&written[0].display().to_string()), "the screen shows the path: {message}");
+    let text = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(text.contains(&reference), "{text}");
+    let events = app.session.peek(&reference).unwrap().events;
+    assert!(events.iter().any(|e| e.kind == aryz::store::EventKind::Letter), "the letter is on the timeline");
+}

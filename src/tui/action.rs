@@ -72,6 +72,7 @@ actions! {
     Extend => "extend_deadline", Detail;
     Pause => "pause_clock", Detail;
     Resume => "resume_clock", Detail;
+    WriteLetter => "write_letter", Detail;
     NextField => "next_field", Form;
     PrevField => "prev_field", Form;
     NextOption => "next_option", Form;

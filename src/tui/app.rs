@@ -104,6 +104,16 @@ pub struct App {
     pub overlays: Vec<Overlay>,
     pub message: Option<Message>,
     pub quit: bool,
+    /// Templates, letterhead and folder for letters written from the detail screen; `None`
+    /// when the templates could not be loaded (the error is shown when a letter is asked).
+    pub letters: Option<LetterSetup>,
+}
+
+/// What writing a letter from the terminal UI needs from the configuration.
+pub struct LetterSetup {
+    pub kit: crate::letters::Kit,
+    pub letterhead: std::collections::BTreeMap<String, crate::letters::LetterheadConfig>,
+    pub dir: std::path::PathBuf,
 }
 
 type Outcome<T> = crate::service::Result<T>;
@@ -123,6 +133,7 @@ impl App {
             overlays: Vec::new(),
             message: None,
             quit: false,
+            letters: None,
         };
         app.queue.reload(&app.session, today)?;
         app.counts = app.session.counts(today, &app.counts_scope())?;
@@ -492,6 +503,7 @@ impl App {
                 self.overlays.push(Overlay::Dialog(DialogState::reason(DialogKind::Reopen, &r)))
             }
             Command::Extend => self.overlays.push(Overlay::Dialog(DialogState::extend(&self.session, &r))),
+            Command::WriteLetter => self.overlays.push(Overlay::Dialog(DialogState::letter(&r))),
             Command::Pause => self.overlays.push(Overlay::Dialog(DialogState::pause(&self.session, &r))),
             Command::Resume => self.overlays.push(Overlay::Confirm(Box::new(Confirm {
                 question: tf("confirm.resume", &[("reference", &r.reference)]),
@@ -833,6 +845,39 @@ impl App {
             DialogKind::Pause => {
                 let category = f.choice("category").to_string();
                 self.session.pause(&reference, &category, &reason)
+            }
+            DialogKind::Letter => {
+                let spec = crate::letters::LetterSpec {
+                    letter_type: f
+                        .choice("type")
+                        .parse()
+                        .unwrap_or(crate::letters::LetterType::Acknowledgement),
+                    lang: f.choice("lang").parse().ok(),
+                    format: f.choice("format").parse().unwrap_or(crate::letters::LetterFormat::Pdf),
+                };
+                let saved = match &self.letters {
+                    Some(l) => self.session.save_letter(&reference, spec, &l.kit, &l.letterhead, &l.dir),
+                    None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
+                };
+                match saved {
+                    Ok((_, path)) => {
+                        self.overlays.pop();
+                        let shown = path.display().to_string();
+                        self.refresh();
+                        self.message = Some(Message {
+                            text: tf("msg.letter_saved", &[("path", &shown)]),
+                            is_error: false,
+                        });
+                    }
+                    Err(e) => {
+                        let text = e.to_string();
+                        if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                            d.problem = Some(text.clone());
+                        }
+                        self.error(text);
+                    }
+                }
+                return;
             }
         };
         self.finish_dialog(result);

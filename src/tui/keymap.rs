@@ -211,6 +211,7 @@ const DEFAULTS: &[(Command, &[&str])] = &[
     (Command::Extend, &["e"]),
     (Command::Pause, &["p"]),
     (Command::Resume, &["u"]),
+    (Command::WriteLetter, &["L"]),
     (Command::NextField, &["tab", "down"]),
     (Command::PrevField, &["backtab", "up"]),
     (Command::NextOption, &["right"]),

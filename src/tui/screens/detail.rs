@@ -95,6 +95,9 @@ pub fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
     if !r.is_open() && supervisor {
         out.push(Command::Reopen);
     }
+    if mine {
+        out.push(Command::WriteLetter);
+    }
     out
 }
 

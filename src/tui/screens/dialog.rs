@@ -27,6 +27,7 @@ pub enum DialogKind {
     Extend,
     Pause,
     Filter,
+    Letter,
 }
 
 #[derive(Debug)]
@@ -60,6 +61,7 @@ impl DialogState {
             DialogKind::Extend => "dialog.extend",
             DialogKind::Pause => "dialog.pause",
             DialogKind::Filter => "dialog.filter",
+            DialogKind::Letter => "dialog.letter",
         };
         if self.reference.is_empty() {
             t(key).to_string()
@@ -116,6 +118,33 @@ impl DialogState {
             vec![
                 Field::choice("status", t("field.new_status"), opts, ""),
                 Field::text("reason", t("field.reason_optional"), ""),
+            ],
+        )
+    }
+
+    /// Which letter to write: an acknowledgement always, a reply once answered, an extension
+    /// notice once extended; in the language of the appeal unless changed; PDF or text.
+    pub fn letter(r: &SubjectRequest) -> DialogState {
+        let mut types = vec![Opt::new("acknowledgement", t("letter_type.acknowledgement"))];
+        if r.status == Status::Answered {
+            types.push(Opt::new("reply", t("letter_type.reply")));
+        }
+        if r.extensions > 0 {
+            types.push(Opt::new("extension", t("letter_type.extension")));
+        }
+        let first = if r.status == Status::Answered { "reply" } else { "acknowledgement" };
+        let langs = crate::domain::kind::Language::ALL
+            .iter()
+            .map(|l| Opt::new(l.code(), label("lang", l.code())))
+            .collect();
+        let formats = vec![Opt::new("pdf", "PDF"), Opt::new("txt", t("letter_format.txt"))];
+        DialogState::new(
+            DialogKind::Letter,
+            Some(r),
+            vec![
+                Field::choice("type", t("field.letter_type"), types, first),
+                Field::choice("lang", t("field.letter_lang"), langs, r.lang.code()),
+                Field::choice("format", t("field.letter_format"), formats, "pdf"),
             ],
         )
     }
