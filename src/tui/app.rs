@@ -291,7 +291,7 @@ impl App {
         if tabs.contains((column, row).into()) {
             // Tabs draw as " title │ title ": one space each side and a divider between.
             let mut x = tabs.x;
-            for &s in self.sections() {
+            for &s in self.sections().iter().skip(self.queue.tabs_first.get()) {
                 let w = s.title().width() as u16 + 2;
                 if column >= x && column < x + w {
                     self.set_section(s);

@@ -83,7 +83,7 @@ impl Widget for DashboardView<'_> {
         let c = d.counts;
         Line::from(vec![
             Span::styled(format!("{} ", t("dashboard.title")), th.title),
-            Span::styled(format!("· {} ", date_dmy(d.today)), th.muted),
+            Span::styled(format!("· {} · ", date_dmy(d.today)), th.muted),
             Span::raw(tf("header.open", &[("n", &c.open)])),
             Span::styled(" · ", th.muted),
             Span::styled(
@@ -95,16 +95,17 @@ impl Widget for DashboardView<'_> {
                 tf("header.overdue", &[("n", &c.overdue)]),
                 if c.overdue > 0 { th.overdue } else { th.base },
             ),
-            Span::styled(" · ", th.muted),
-            Span::raw(tf(
-                "dashboard.on_time",
-                &[("months", &MONTHS), ("percent", &percent_text(d.on_time_percent))],
-            )),
         ])
         .render(summary, buf);
+        let [_, rate] = summary.layout(&Layout::vertical([Constraint::Length(1), Constraint::Length(1)]));
+        Line::from(vec![
+            Span::styled(tf("dashboard.on_time", &[("months", &MONTHS)]), th.muted),
+            Span::styled(percent_text(d.on_time_percent), th.title),
+        ])
+        .render(rate, buf);
 
         let [clerks_area, kinds_area] =
-            middle.layout(&Layout::horizontal([Constraint::Fill(1), Constraint::Length(40)]).spacing(2));
+            middle.layout(&Layout::horizontal([Constraint::Fill(1), Constraint::Length(36)]).spacing(2));
         self.render_clerks(clerks_area, buf);
         self.render_kinds(kinds_area, buf);
 
@@ -122,43 +123,40 @@ impl DashboardView<'_> {
         let block = titled(t("dashboard.clerks").to_string(), th);
         let inner = block.inner(area);
         block.render(area, buf);
-        let header = Row::new([
+        // The due-soon column only when the clerk's name keeps room.
+        let with_soon = inner.width >= 50;
+        let right = |key: &'static str| TableCell::from(Line::from(t(key)).right_aligned());
+        let mut head = vec![
             TableCell::from(t("dashboard.col.clerk")),
-            TableCell::from(Line::from(t("dashboard.col.open")).right_aligned()),
-            TableCell::from(Line::from(t("dashboard.col.overdue")).right_aligned()),
-            TableCell::from(Line::from(t("dashboard.col.due_soon")).right_aligned()),
-            TableCell::from(Line::from(t("dashboard.col.answered")).right_aligned()),
-            TableCell::from(Line::from(t("dashboard.col.median")).right_aligned()),
-        ])
-        .style(th.label);
+            right("dashboard.col.open"),
+            right("dashboard.col.overdue"),
+        ];
+        if with_soon {
+            head.push(right("dashboard.col.due_soon"));
+        }
+        head.extend([right("dashboard.col.answered"), right("dashboard.col.median")]);
+        let header = Row::new(head).style(th.label);
         let rows = d.clerks.iter().map(|c| {
             let who = c.login.as_deref().map_or_else(|| t("queue.group.unassigned").to_string(), clean);
-            Row::new([
+            let mut cells = vec![
                 TableCell::from(who),
                 num(c.open),
                 num(c.overdue).style(if c.overdue > 0 { th.overdue } else { th.base }),
-                num(c.due_soon).style(if c.due_soon > 0 { th.due_soon } else { th.base }),
-                num(c.answered_this_month),
-                TableCell::from(
-                    Line::from(c.median_days.map_or_else(|| "—".into(), |m| format!("{m:.1}")))
-                        .right_aligned(),
-                ),
-            ])
+            ];
+            if with_soon {
+                cells.push(num(c.due_soon).style(if c.due_soon > 0 { th.due_soon } else { th.base }));
+            }
+            let median = c.median_days.map_or_else(|| "—".into(), |m| format!("{m:.1}"));
+            cells.extend([num(c.answered_this_month), TableCell::from(Line::from(median).right_aligned())]);
+            Row::new(cells)
         });
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Fill(1),
-                Constraint::Length(6),
-                Constraint::Length(8),
-                Constraint::Length(8),
-                Constraint::Length(9),
-                Constraint::Length(7),
-            ],
-        )
-        .header(header)
-        .row_highlight_style(th.selected)
-        .column_spacing(1);
+        let mut widths = vec![Constraint::Min(8), Constraint::Length(5), Constraint::Length(7)];
+        if with_soon {
+            widths.push(Constraint::Length(8));
+        }
+        widths.extend([Constraint::Length(8), Constraint::Length(6)]);
+        let table =
+            Table::new(rows, widths).header(header).row_highlight_style(th.selected).column_spacing(1);
         let mut state = TableState::default()
             .with_offset(self.state.offset.get())
             .with_selected((!d.clerks.is_empty()).then_some(self.state.selected));
@@ -189,7 +187,7 @@ impl DashboardView<'_> {
         });
         let table = Table::new(
             rows,
-            [Constraint::Fill(1), Constraint::Length(9), Constraint::Length(6), Constraint::Length(9)],
+            [Constraint::Fill(1), Constraint::Length(8), Constraint::Length(5), Constraint::Length(8)],
         )
         .header(header)
         .column_spacing(1);

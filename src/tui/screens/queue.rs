@@ -24,6 +24,7 @@ use crate::tui::action::Command;
 use crate::tui::keymap::KeyMap;
 use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
+use unicode_width::UnicodeWidthStr;
 
 /// Rows fetched per query.
 pub const PAGE: usize = 100;
@@ -174,6 +175,8 @@ pub struct QueueState {
     /// Where the table body and the tabs were drawn, for the mouse.
     pub body_area: Cell<Rect>,
     pub tabs_area: Cell<Rect>,
+    /// The first section whose tab is drawn (the tabs scroll on narrow screens).
+    pub tabs_first: Cell<usize>,
     /// Requests marked for a bulk action, by reference.
     pub marked: BTreeSet<String>,
     /// The clerks' headers of a grouped section (empty otherwise).
@@ -549,8 +552,17 @@ impl Widget for QueueView<'_> {
         ]));
         st.tabs_area.set(tabs_area);
         let role = self.session.role();
-        Tabs::new(Section::for_role(role).iter().map(|s| s.title()))
-            .select(st.section().index_for(role))
+        let sections = Section::for_role(role);
+        let selected = st.section().index_for(role);
+        // When the tabs do not fit, the first ones give way so that the current one shows.
+        let fits = |from: usize| {
+            sections[from..=selected.max(from)].iter().map(|s| s.title().width() + 3).sum::<usize>()
+                <= usize::from(tabs_area.width)
+        };
+        let first = (0..=selected).find(|&f| fits(f)).unwrap_or(selected);
+        st.tabs_first.set(first);
+        Tabs::new(sections[first..].iter().map(|s| s.title()))
+            .select(selected - first)
             .style(th.tab)
             .highlight_style(th.tab_active)
             .divider(Span::styled("│", th.muted))
@@ -610,7 +622,7 @@ impl Widget for QueueView<'_> {
         let widths: Vec<Constraint> = columns.iter().map(|c| c.width()).collect();
         let lines = st.lines();
         let rows = lines.iter().map(|line| {
-            let TableLine::Request(i) = line else { return Row::default() };
+            let TableLine::Request(i) = line else { return Row::new(Vec::<TableCell>::new()).height(1) };
             let r = &st.rows[*i];
             let marked = st.marked.contains(&r.reference);
             let urgency = RequestView::new(self.session, r, self.today).urgency;
