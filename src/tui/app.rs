@@ -651,6 +651,7 @@ impl App {
         match self.screens.last_mut() {
             Some(Screen::Dashboard(d)) => d.move_by(delta),
             Some(Screen::Audit(a)) => a.move_by(delta),
+            Some(Screen::Report(r)) => r.scroll_by(delta),
             _ => {}
         }
     }

@@ -109,7 +109,7 @@ impl Section {
 
 /// Rows shown per clerk in a grouped section (the header gives the full count; filtering by
 /// the clerk pages through all of them).
-pub const GROUP_ROWS: usize = 20;
+pub const GROUP_ROWS: usize = 10;
 
 /// A clerk's header in a grouped section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,7 +288,12 @@ impl QueueState {
                 Some(l) => AssigneeFilter::Is(l.clone()),
                 None => AssigneeFilter::Unassigned,
             };
-            let count = session.count(&gf)?;
+            // Without filters or search the per-clerk figure is exact; otherwise count again.
+            let count = if self.filters.is_empty() && self.search.trim().is_empty() {
+                if overdue { c.overdue } else { c.due_soon }
+            } else {
+                session.count(&gf)?
+            };
             if count == 0 {
                 continue;
             }

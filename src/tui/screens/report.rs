@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell as TableCell, Paragraph, Row, Table, Widget, Wrap};
 
@@ -20,6 +20,8 @@ pub struct ReportState {
     pub month: NaiveDate,
     pub by: GroupBy,
     pub report: Report,
+    /// First row shown (a report by clerk can be longer than the screen).
+    pub scroll: usize,
 }
 
 fn month_code(d: NaiveDate) -> String {
@@ -33,7 +35,7 @@ impl ReportState {
         let this = today.with_day(1).unwrap_or(today);
         let month = this.checked_sub_months(Months::new(1)).unwrap_or(this);
         let report = ReportState::load(session, month, GroupBy::Kind, today)?;
-        Ok(ReportState { month, by: GroupBy::Kind, report })
+        Ok(ReportState { month, by: GroupBy::Kind, report, scroll: 0 })
     }
 
     fn load(session: &Session, month: NaiveDate, by: GroupBy, today: NaiveDate) -> Result<Report> {
@@ -61,10 +63,16 @@ impl ReportState {
         Ok(())
     }
 
+    pub fn scroll_by(&mut self, delta: isize) {
+        let last = self.report.rows.len().saturating_sub(1) as isize;
+        self.scroll = (self.scroll as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
     pub fn toggle_grouping(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
         let by = if self.by == GroupBy::Kind { GroupBy::Clerk } else { GroupBy::Kind };
         self.report = ReportState::load(session, self.month, by, today)?;
         self.by = by;
+        self.scroll = 0;
         Ok(())
     }
 }
@@ -138,16 +146,21 @@ impl Widget for ReportView<'_> {
             (GroupBy::Kind, Some(k)) => label_owned("kind_short", k),
             (GroupBy::Clerk, Some(l)) => clean(l),
         };
-        let mut rows: Vec<Row> =
-            r.rows.iter().map(|row| Row::new(row_cells(name(&row.group), row))).collect();
-        rows.push(Row::new(row_cells(t("report.total").to_string(), &r.total)).style(th.title));
+        let rows: Vec<Row> =
+            r.rows.iter().skip(st.scroll).map(|row| Row::new(row_cells(name(&row.group), row))).collect();
+        let total = Row::new(row_cells(t("report.total").to_string(), &r.total)).style(th.title);
+        // The total stays in view below the rows, however far they are scrolled.
+        let shown = (r.rows.len() - st.scroll.min(r.rows.len())) as u16 + 1;
+        let [table_area, total_area] = table_area
+            .layout(&Layout::vertical([Constraint::Max(shown), Constraint::Length(1)]).flex(Flex::Start));
         let mut widths = vec![Constraint::Fill(1)];
         widths.extend(
             heads[1..]
                 .iter()
                 .map(|h| Constraint::Length((unicode_width::UnicodeWidthStr::width(*h) as u16).max(5))),
         );
-        Table::new(rows, widths).header(header).column_spacing(1).render(table_area, buf);
+        Table::new(rows, widths.clone()).header(header).column_spacing(1).render(table_area, buf);
+        Table::new([total], widths).column_spacing(1).render(total_area, buf);
         Paragraph::new(Line::styled(t("report.formula"), th.muted))
             .wrap(Wrap { trim: true })
             .render(note, buf);
