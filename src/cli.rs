@@ -174,6 +174,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         rejects: Option<PathBuf>,
     },
+    /// Write a letter to the subject (acknowledgement, reply or extension notice) as text or PDF.
+    Letter(Box<LetterArgs>),
+    /// Write everything aryz holds about one person (by PIN) to a JSON file (supervisor; audited).
+    SubjectExport {
+        #[arg(value_name = "PIN")]
+        pin: String,
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Fill a --dev-identity database with synthetic requests.
     Demo {
         #[arg(long, default_value_t = 300)]
@@ -260,6 +269,25 @@ pub struct AddArgs {
     /// Assign at once (yourself, or anyone if you are a supervisor).
     #[arg(long, value_name = "LOGIN")]
     pub assignee: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LetterArgs {
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// acknowledgement, reply or extension.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub letter_type: String,
+    /// Language of the letter: ky, ru or en (default: the language of the appeal).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// txt or pdf (default: from the extension of --output, else pdf).
+    #[arg(long = "as", value_name = "FORMAT")]
+    pub as_format: Option<String>,
+    /// The file to write ('-': a text letter on stdout). Default: REF-TYPE-LANG.EXT in
+    /// `letters_dir` of the config, else in the current directory.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

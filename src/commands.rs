@@ -1,6 +1,7 @@
 //! The non-interactive subcommands. Each parses and validates its arguments, calls one use
 //! case of the services, and prints the result as a table, JSON or CSV.
 
+mod letters;
 mod output;
 mod report;
 mod requests;
@@ -104,6 +105,8 @@ pub fn name(c: &Command) -> &'static str {
         Command::Backup { .. } => "backup",
         Command::Retention { .. } => "retention",
         Command::Import { .. } => "import",
+        Command::Letter(_) => "letter",
+        Command::SubjectExport { .. } => "subject-export",
         Command::Demo { .. } => "demo",
     }
 }
@@ -208,6 +211,8 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Import { file, dry_run, rejects } => {
             trust::import(env, file, *dry_run, rejects.as_deref(), out)?
         }
+        Command::Letter(a) => letters::letter(env, a, out)?,
+        Command::SubjectExport { pin, output } => letters::subject_export(env, pin, output, out)?,
         Command::Demo { requests, seed } => {
             let mut s = env.session()?;
             let n = s.demo(*requests, *seed)?;

@@ -24,8 +24,14 @@ pub struct Config {
     pub rules_file: Option<PathBuf>,
     /// The database file (the `--db` option overrides it).
     pub database: Option<PathBuf>,
-    /// Where letters are saved from the terminal UI.
+    /// Where letters are saved from the terminal UI (and by `aryz letter` without --output).
     pub letters_dir: Option<PathBuf>,
+    /// Letter template overrides (`ky.toml`, `ru.toml`, `en.toml`, `policy.LANG.toml`);
+    /// default `templates/` in the config directory, used when it exists.
+    pub templates_dir: Option<PathBuf>,
+    /// The letterhead per language: `[letterhead.ru] service_name = "…"`, `address`,
+    /// `signer_position`, `signer_name`. Unset fields keep the template's default.
+    pub letterhead: BTreeMap<String, crate::letters::LetterheadConfig>,
     /// File holding the key of an encrypted database (feature `encryption`).
     pub key_file: Option<PathBuf>,
     /// Personal fields of requests closed longer ago than this are erased by `aryz retention`.
@@ -61,6 +67,8 @@ impl Default for Config {
             rules_file: None,
             database: None,
             letters_dir: None,
+            templates_dir: None,
+            letterhead: BTreeMap::new(),
             retention_years: 5,
             key_file: None,
             keys: BTreeMap::new(),
@@ -100,6 +108,9 @@ impl Config {
             && !["ky", "ru", "en"].contains(&l.as_str())
         {
             return Err(format!("language: unknown language '{l}' (expected ky, ru or en)"));
+        }
+        if let Some(l) = cfg.letterhead.keys().find(|l| !["ky", "ru", "en"].contains(&l.as_str())) {
+            return Err(format!("letterhead: unknown language '{l}' (expected ky, ru or en)"));
         }
         Ok(cfg)
     }

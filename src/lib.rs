@@ -9,6 +9,7 @@ pub mod config;
 pub mod domain;
 pub mod i18n;
 pub mod keys;
+pub mod letters;
 pub mod logging;
 pub mod paths;
 pub mod service;

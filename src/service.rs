@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 pub mod import;
 mod intake;
+mod letters;
 mod login;
 mod queries;
 mod report;

@@ -9,6 +9,7 @@ mod audit;
 mod calendar;
 mod dashboard;
 mod events;
+mod letters;
 mod migrate;
 mod operators;
 mod requests;
@@ -26,7 +27,9 @@ pub use dashboard::{AssigneeCounts, DayStats};
 pub use events::{Event, EventKind};
 pub use migrate::SCHEMA_VERSION;
 pub use operators::Operator;
-pub use requests::{AssigneeFilter, Counts, Cursor, ListFilter, Page, SortKey, fts_query};
+pub use requests::{
+    AssigneeFilter, Counts, Cursor, InitialState, ListFilter, Page, SortKey, SuspendedTriggers, fts_query,
+};
 pub use stats::{GroupBy, ReportRow};
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
@@ -264,6 +267,19 @@ impl Store {
         let out = f(&Tx { tx: &tx })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)
+    }
+
+    /// For a bulk load by one process (demo data): a rollback journal instead of WAL (new
+    /// pages are not written twice), and a large page cache. Best effort: if another
+    /// process holds the database, WAL stays. `false` restores the normal settings.
+    pub fn set_bulk(&self, on: bool) {
+        if on {
+            let _ = self.conn.pragma_update(None, "journal_mode", "DELETE");
+            let _ = self.conn.pragma_update(None, "cache_size", -262_144);
+        } else {
+            let _ = self.conn.pragma_update(None, "cache_size", -2_000);
+            let _ = self.conn.pragma_update(None, "journal_mode", "WAL");
+        }
     }
 
     /// Read access outside a transaction (each statement sees a consistent snapshot).

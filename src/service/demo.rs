@@ -10,7 +10,7 @@ use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, Reque
 use crate::domain::outcome::{CategoryAction, Outcome};
 use crate::domain::request::{NewRequest, Subject};
 use crate::domain::status::Status;
-use crate::store::{Event, EventKind, Operator, Tx};
+use crate::store::{Event, EventKind, InitialState, Operator, Tx};
 
 use super::{Ctx, Error, Result, Session};
 
@@ -209,12 +209,15 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
     let mut rng = Rng::new(seed);
     let mut order: Vec<(NaiveDate, u64)> = (0..n)
         .map(|_| {
-            let back = if rng.chance(35) { rng.below(45) } else { rng.below(span) };
+            // A small demo crowds the last weeks so its open queue is lively; a large one
+            // spreads over years with a few percent open, as an office's database would.
+            let recent = if n >= 10_000 { 2 } else { 35 };
+            let back = if rng.chance(recent) { rng.below(45) } else { rng.below(span) };
             (today.checked_sub_days(Days::new(back)).unwrap_or(today), rng.next_u64())
         })
         .collect();
     order.sort_unstable();
-    let index = tx.suspend_search_index()?;
+    let derived = tx.suspend_derived()?;
     for (received, own_seed) in order {
         let mut rng = Rng::new(own_seed);
         let d = draft(&mut rng, today, received, cal);
@@ -223,14 +226,7 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
         let hour = 9 + rng_hour(&d.new.subject.pin, received);
         let at = |day: NaiveDate| format!("{day}T{hour:02}:10:00+06:00");
         let who = assignee.unwrap_or("jyldyz");
-        let mut state = DemoState {
-            status: Status::New,
-            outcome: None,
-            ground: None,
-            responded_on: None,
-            closed_on: None,
-            actions: Vec::new(),
-        };
+        let mut state = InitialState::default();
         let mut events = vec![Event::new(EventKind::Created, actor, &at(d.registered))];
         if let Some(a) = assignee {
             events.push(
@@ -306,34 +302,20 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
                 );
             }
         }
-        let (id, _) = tx.insert_request(&d.new, d.registered, &deadlines, assignee, &at(d.registered))?;
-        if state.status != Status::New {
-            tx.set_state(
-                id,
-                state.status,
-                state.outcome,
-                state.ground.as_deref(),
-                state.responded_on,
-                state.closed_on,
-            )?;
-            tx.put_actions(id, &state.actions)?;
-        }
+        let (id, _) = tx.insert_request_in_state(
+            &d.new,
+            d.registered,
+            &deadlines,
+            assignee,
+            &at(d.registered),
+            &state,
+        )?;
         for e in &events {
             tx.insert_event(id, e)?;
         }
     }
-    tx.rebuild_search_index(index)?;
+    tx.rebuild_derived(derived)?;
     Ok(n)
-}
-
-/// What happened to a demo request after registration.
-struct DemoState {
-    status: Status,
-    outcome: Option<Outcome>,
-    ground: Option<String>,
-    responded_on: Option<NaiveDate>,
-    closed_on: Option<NaiveDate>,
-    actions: Vec<(DataCategory, CategoryAction)>,
 }
 
 /// A stable pseudo-random hour offset, so timestamps look like a working day.
@@ -356,10 +338,17 @@ impl Session {
                 "must be between 1 and 10000000",
             )));
         }
-        self.write(|tx, ctx| {
+        if n >= 10_000 {
+            self.store.set_bulk(true);
+        }
+        let done = self.write(|tx, ctx| {
             let count = insert_demo(tx, ctx, n, seed)?;
             tx.audit(&ctx.now, ctx.login, "demo", "", &format!("{count} synthetic requests, seed {seed}"))?;
             Ok(count)
-        })
+        });
+        if n >= 10_000 {
+            self.store.set_bulk(false);
+        }
+        done
     }
 }

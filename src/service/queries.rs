@@ -113,6 +113,11 @@ impl Session {
         Ok(self.store.read().count(filter)?)
     }
 
+    /// The count for a screen: exact up to `cap`, `cap + 1` meaning "more than `cap`".
+    pub fn count_upto(&self, filter: &ListFilter, cap: i64) -> Result<i64> {
+        Ok(self.store.read().count_upto(filter, Some(cap))?)
+    }
+
     /// Open, due-soon and overdue counts as of `today`, for one assignee or everyone.
     pub fn counts(&self, today: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts> {
         let limit = due_soon_limit(today, self.settings.due_soon_working_days, &self.calendar);

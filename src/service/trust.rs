@@ -46,7 +46,8 @@ impl Session {
     /// Integrity check, foreign-key check and audit verification together.
     pub fn check(&self) -> Result<CheckReport> {
         self.require(Role::Supervisor, "check the database")?;
-        let integrity = self.store.integrity_problems()?;
+        let mut integrity = self.store.integrity_problems()?;
+        integrity.extend(self.store.read().stats_drift()?);
         let (audit_entries, audit_problem) = self.store.read().verify_audit()?;
         Ok(CheckReport { integrity, audit_entries, audit_problem })
     }

@@ -315,6 +315,12 @@ impl Reader<'_> {
     }
 
     pub fn count(&self, f: &ListFilter) -> Result<i64> {
+        self.count_upto(f, None)
+    }
+
+    /// Counts matches, stopping after `cap + 1` when a cap is given: a screen shows
+    /// "10000+" rather than reading a million index entries to print an exact figure.
+    pub fn count_upto(&self, f: &ListFilter, cap: Option<i64>) -> Result<i64> {
         let mut q = where_clause(f);
         let from = match f.search.as_deref().and_then(fts_query) {
             Some(m) => {
@@ -324,7 +330,14 @@ impl Reader<'_> {
             }
             None => "requests",
         };
-        let sql = format!("SELECT count(*) FROM {from} {}", where_sql(&q));
+        let sql = match cap {
+            None => format!("SELECT count(*) FROM {from} {}", where_sql(&q)),
+            Some(c) => format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {from} {} LIMIT {})",
+                where_sql(&q),
+                c.max(0) + 1
+            ),
+        };
         Ok(self
             .conn
             .prepare_cached(&sql)?
@@ -375,6 +388,20 @@ impl Tx<'_> {
         assignee: Option<&str>,
         now: &str,
     ) -> Result<(RequestId, String)> {
+        self.insert_request_in_state(new, registered_on, deadlines, assignee, now, &InitialState::default())
+    }
+
+    /// Inserts a request already in a later state (demo data and history loaded in bulk:
+    /// one write per request instead of an insert and an update).
+    pub fn insert_request_in_state(
+        &self,
+        new: &NewRequest,
+        registered_on: NaiveDate,
+        deadlines: &[Deadline],
+        assignee: Option<&str>,
+        now: &str,
+        state: &InitialState,
+    ) -> Result<(RequestId, String)> {
         let reference = self.next_reference(new.received_on.year())?;
         let due = deadlines
             .iter()
@@ -388,9 +415,10 @@ impl Tx<'_> {
             .prepare_cached(
                 "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
                     categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
-                    passport_issued, address, email, phone, assignee, due_on, created_at, updated_at)
-                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                    ?19, ?20, ?21, ?21)",
+                    passport_issued, address, email, phone, assignee, due_on, created_at, updated_at,
+                    outcome, ground, responded_on, closed_on)
+                 VALUES (?1, ?2, ?22, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                    ?19, ?20, ?21, ?21, ?23, ?24, ?25, ?26)",
             )?
             .execute(params![
                 reference,
@@ -414,11 +442,17 @@ impl Tx<'_> {
                 assignee,
                 due,
                 now,
+                state.status.code(),
+                state.outcome.map(|o| o.code()),
+                state.ground,
+                state.responded_on,
+                state.closed_on,
             ])?;
         let id = RequestId(self.tx.last_insert_rowid());
         for d in deadlines {
             self.put_deadline(id, d)?;
         }
+        self.put_actions(id, &state.actions)?;
         Ok((id, reference))
     }
 
@@ -506,26 +540,6 @@ impl Reader<'_> {
 }
 
 impl Tx<'_> {
-    /// Sets the status and answer of a request written in bulk (demo data, imports of
-    /// history), without the version check of [`Tx::update_request`].
-    pub fn set_state(
-        &self,
-        id: RequestId,
-        status: Status,
-        outcome: Option<crate::domain::outcome::Outcome>,
-        ground: Option<&str>,
-        responded_on: Option<NaiveDate>,
-        closed_on: Option<NaiveDate>,
-    ) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "UPDATE requests SET status = ?2, outcome = ?3, ground = ?4, responded_on = ?5, closed_on = ?6
-                 WHERE id = ?1",
-            )?
-            .execute(params![id.0, status.code(), outcome.map(|o| o.code()), ground, responded_on, closed_on])?;
-        Ok(())
-    }
-
     pub fn put_actions(
         &self,
         id: RequestId,
@@ -539,27 +553,73 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Stops keeping the search index current, for a bulk load in this transaction; pass
-    /// what it returns to [`Tx::rebuild_search_index`] before the transaction ends.
-    pub fn suspend_search_index(&self) -> Result<SuspendedIndex> {
-        // Keep the trigger's own text, so the schema stays defined by the migrations alone.
-        let sql: String = self.tx.query_row(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'requests_fts_insert'",
-            [],
-            |r| r.get(0),
-        )?;
-        self.tx.execute_batch("DROP TRIGGER requests_fts_insert;")?;
-        Ok(SuspendedIndex(sql))
+    /// Stops keeping the search index and the daily figures current, for a bulk load of new
+    /// requests in this transaction; pass what it returns to [`Tx::rebuild_derived`] before
+    /// the transaction ends. (Recomputing both once is far cheaper than a trigger per row.)
+    pub fn suspend_derived(&self) -> Result<SuspendedTriggers> {
+        let mut saved = Vec::new();
+        for name in ["requests_fts_insert", "stats_insert"] {
+            // Keep each trigger's own text, so the schema stays defined by the migrations.
+            let sql: String = self.tx.query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )?;
+            self.tx.execute_batch(&format!("DROP TRIGGER {name};"))?;
+            saved.push(sql);
+        }
+        Ok(SuspendedTriggers(saved))
     }
 
-    /// Rebuilds the search index from the requests and restores its trigger.
-    pub fn rebuild_search_index(&self, suspended: SuspendedIndex) -> Result<()> {
-        self.tx.execute_batch("INSERT INTO requests_fts (requests_fts) VALUES ('rebuild');")?;
-        self.tx.execute_batch(&suspended.0)?;
+    /// Rebuilds the search index and the daily figures from the requests, and restores the
+    /// triggers that keep them current.
+    pub fn rebuild_derived(&self, suspended: SuspendedTriggers) -> Result<()> {
+        self.tx.execute_batch(
+            "INSERT INTO requests_fts (requests_fts) VALUES ('rebuild');
+             DELETE FROM stats_daily;
+             INSERT INTO stats_daily (day, kind, received)
+                 SELECT received_on, kind, count(*) FROM requests GROUP BY received_on, kind;
+             INSERT INTO stats_daily (day, kind, answered_in_time, answered_late)
+                 SELECT responded_on, kind, sum(responded_on <= due_on), sum(responded_on > due_on) FROM requests
+                 WHERE status = 'answered' AND responded_on IS NOT NULL GROUP BY responded_on, kind
+                 ON CONFLICT (day, kind) DO UPDATE SET answered_in_time = excluded.answered_in_time,
+                     answered_late = excluded.answered_late;
+             INSERT INTO stats_daily (day, kind, withdrawn)
+                 SELECT closed_on, kind, count(*) FROM requests WHERE status = 'withdrawn' AND closed_on IS NOT NULL
+                 GROUP BY closed_on, kind
+                 ON CONFLICT (day, kind) DO UPDATE SET withdrawn = excluded.withdrawn;",
+        )?;
+        for sql in suspended.0 {
+            self.tx.execute_batch(&sql)?;
+        }
         Ok(())
     }
 }
 
-/// The search index's insert trigger, dropped for a bulk load.
-#[must_use = "the search index must be rebuilt before the transaction ends"]
-pub struct SuspendedIndex(String);
+/// Triggers dropped for a bulk load, to restore with [`Tx::rebuild_derived`].
+#[must_use = "the search index and daily figures must be rebuilt before the transaction ends"]
+pub struct SuspendedTriggers(Vec<String>);
+
+/// The state a request is inserted in: `new` for a registration, later ones for bulk loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitialState {
+    pub status: Status,
+    pub outcome: Option<crate::domain::outcome::Outcome>,
+    pub ground: Option<String>,
+    pub responded_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub actions: Vec<(crate::domain::kind::DataCategory, CategoryAction)>,
+}
+
+impl Default for InitialState {
+    fn default() -> Self {
+        InitialState {
+            status: Status::New,
+            outcome: None,
+            ground: None,
+            responded_on: None,
+            closed_on: None,
+            actions: vec![],
+        }
+    }
+}

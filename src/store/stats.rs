@@ -94,3 +94,42 @@ impl Reader<'_> {
         Ok(rows)
     }
 }
+
+impl Reader<'_> {
+    /// Days and kinds whose kept figures differ from a recount of the requests (empty when
+    /// the triggers kept `stats_daily` right). Reads every request: for `aryz check`.
+    pub fn stats_drift(&self) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare(
+            "WITH recount AS (
+                SELECT day, kind, sum(received) AS received, sum(in_time) AS in_time, sum(late) AS late,
+                       sum(withdrawn) AS withdrawn
+                FROM (
+                    SELECT received_on AS day, kind, 1 AS received, 0 AS in_time, 0 AS late, 0 AS withdrawn FROM requests
+                    UNION ALL
+                    SELECT responded_on, kind, 0, responded_on <= due_on, responded_on > due_on, 0 FROM requests
+                        WHERE status = 'answered' AND responded_on IS NOT NULL
+                    UNION ALL
+                    SELECT closed_on, kind, 0, 0, 0, 1 FROM requests WHERE status = 'withdrawn' AND closed_on IS NOT NULL
+                ) GROUP BY day, kind
+            ),
+            kept AS (
+                SELECT day, kind, received, answered_in_time AS in_time, answered_late AS late, withdrawn
+                FROM stats_daily WHERE received <> 0 OR answered_in_time <> 0 OR answered_late <> 0 OR withdrawn <> 0
+            )
+            SELECT day, kind FROM (SELECT * FROM recount EXCEPT SELECT * FROM kept)
+            UNION
+            SELECT day, kind FROM (SELECT * FROM kept EXCEPT SELECT * FROM recount)
+            ORDER BY 1, 2 LIMIT 20",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(format!(
+                    "daily figures of {} / {} differ from a recount",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}

@@ -317,3 +317,32 @@ fn backup_is_a_working_copy() {
     assert_eq!(b.read().count(&ListFilter::default()).unwrap(), 1);
     assert!(store.backup_to(&copy).is_err(), "never overwrites");
 }
+
+#[test]
+fn daily_figures_follow_every_change_and_drift_is_detected() {
+    let mut store = Store::in_memory().unwrap();
+    let (id, _) = insert(&mut store, "A", "21503199012345", "2026-11-02");
+    insert(&mut store, "B", "21503199012345", "2026-11-02");
+    let mut r = store.read().request_by_id(id).unwrap().unwrap();
+    r.status = crate::domain::status::Status::Answered;
+    r.responded_on = Some(d("2026-12-10")); // late: due 02.12
+    r.closed_on = r.responded_on;
+    store.write(|tx| tx.update_request(&r, "now")).unwrap();
+    let row: (i64, i64, i64) = store
+        .conn
+        .query_row(
+            "SELECT received, answered_in_time, answered_late FROM stats_daily WHERE day = '2026-11-02'",
+            [],
+            |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(row, (2, 0, 0));
+    let late: i64 = store
+        .conn
+        .query_row("SELECT answered_late FROM stats_daily WHERE day = '2026-12-10'", [], |x| x.get(0))
+        .unwrap();
+    assert_eq!(late, 1);
+    assert!(store.read().stats_drift().unwrap().is_empty());
+    store.conn.execute("UPDATE stats_daily SET received = 5 WHERE day = '2026-11-02'", []).unwrap();
+    assert_eq!(store.read().stats_drift().unwrap().len(), 1);
+}

@@ -26,6 +26,9 @@ use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
 use unicode_width::UnicodeWidthStr;
 
+/// Sections count their rows up to this many; beyond it the screen says "10000+".
+pub const COUNT_CAP: i64 = 10_000;
+
 /// Rows fetched per query.
 pub const PAGE: usize = 100;
 /// Rows kept in memory at most: three pages around the selection.
@@ -369,7 +372,7 @@ impl QueueState {
         self.at_end = self.rows.len() < PAGE;
         self.selected = 0;
         self.offset.set(0);
-        self.total = session.count(&f)?;
+        self.total = session.count_upto(&f, COUNT_CAP)?;
         self.check_empty(session)
     }
 
@@ -406,7 +409,7 @@ impl QueueState {
             self.selected = i;
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
-        self.total = session.count(&f)?;
+        self.total = session.count_upto(&f, COUNT_CAP)?;
         self.check_empty(session)
     }
 
@@ -573,7 +576,9 @@ impl Widget for QueueView<'_> {
             .divider(Span::styled("│", th.muted))
             .render(tabs_area, buf);
 
-        let mut info = vec![Span::styled(tf("queue.count", &[("n", &st.total)]), th.muted)];
+        // Past the cap the count is not read to the end: "10000+".
+        let total = if st.total > COUNT_CAP { format!("{COUNT_CAP}+") } else { st.total.to_string() };
+        let mut info = vec![Span::styled(tf("queue.count", &[("n", &total)]), th.muted)];
         info.push(Span::styled(format!("  {}: {}", t("queue.sorted_by"), sort_label(st.sort)), th.muted));
         if !st.search.is_empty() {
             info.push(Span::styled(format!("  {}: ", t("queue.search")), th.muted));

@@ -1,0 +1,345 @@
+//! The speed budgets of issue 7, measured on a database of 1,000,000 requests.
+//!
+//! Run: `cargo bench --bench budgets` (release build). The database is made once with
+//! `aryz demo --requests 1000000` at `target/bench/aryz.sqlite3` (about a minute), or taken
+//! from `ARYZ_BENCH_DB`. `ARYZ_BENCH_REQUESTS` makes a smaller one for a quick look.
+//! Results are printed as a table (median and 99th percentile); BENCHMARKS.md records them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use aryz::config::Config;
+use aryz::domain::deadline::RuleSet;
+use aryz::service::{Clock, Session, Settings, month_range};
+use aryz::store::{AssigneeFilter, Cursor, GroupBy, ListFilter, Page, SortKey, Store};
+use aryz::tui::action::{Action, Command as Cmd};
+use aryz::tui::app::App;
+use aryz::tui::keymap::KeyMap;
+use aryz::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+struct Row {
+    name: String,
+    budget_ms: f64,
+    median: f64,
+    p99: f64,
+    runs: usize,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn measure(rows: &mut Vec<Row>, name: &str, budget_ms: f64, runs: usize, mut f: impl FnMut(usize)) {
+    // One warm-up run: the budgets are for a warm connection and page cache.
+    f(0);
+    let mut times: Vec<f64> = (0..runs)
+        .map(|i| {
+            let t = Instant::now();
+            f(i + 1);
+            ms(t.elapsed())
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    let pick = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let row = Row { name: name.to_string(), budget_ms, median: pick(0.5), p99: pick(0.99), runs };
+    println!(
+        "{:<48} {:>9.3} {:>9.3} {:>9} {}",
+        row.name,
+        row.median,
+        row.p99,
+        if budget_ms > 0.0 { format!("{budget_ms:.1}") } else { "-".into() },
+        if budget_ms <= 0.0 {
+            ""
+        } else if row.p99 <= budget_ms {
+            "ok"
+        } else {
+            "OVER"
+        }
+    );
+    rows.push(row);
+}
+
+fn aryz_bin() -> PathBuf {
+    // The release binary next to this bench executable's directory.
+    let exe = std::env::current_exe().expect("bench path");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    dir.join("aryz")
+}
+
+fn ensure_db(bin: &Path) -> PathBuf {
+    if let Some(p) = std::env::var_os("ARYZ_BENCH_DB") {
+        return PathBuf::from(p);
+    }
+    let n: usize =
+        std::env::var("ARYZ_BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = bin.parent().and_then(Path::parent).expect("target").join(format!("bench-{n}"));
+    let db = dir.join("aryz.sqlite3");
+    if db.exists() {
+        return db;
+    }
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let run = |args: &[&str]| {
+        let out = Command::new(bin)
+            .args(args)
+            .env("ARYZ_DATA_DIR", &dir)
+            .env("ARYZ_CONFIG_DIR", &dir)
+            .output()
+            .expect("run aryz");
+        assert!(out.status.success(), "aryz {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["init", "--dev-identity"]);
+    let t = Instant::now();
+    run(&["demo", "--requests", &n.to_string()]);
+    println!("built the {n}-request database in {:.1} s", t.elapsed().as_secs_f64());
+    db
+}
+
+fn session(db: &Path, login: &str) -> Session {
+    let store = Store::open(db).expect("open");
+    let today = Clock::new(Config::default().offset().expect("offset"), None).today();
+    Session::with_store(store, login, RuleSet::shipped(), Clock::fixed(today), Settings::default())
+        .expect("session")
+}
+
+fn median_of_process(bin: &Path, args: &[&str], runs: usize) -> f64 {
+    let mut v: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            let out = Command::new(bin).args(args).output().expect("spawn");
+            assert!(out.status.success(), "{:?}: {}", args, String::from_utf8_lossy(&out.stderr));
+            ms(t.elapsed())
+        })
+        .collect();
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else to parse.
+    let bin = aryz_bin();
+    assert!(bin.exists(), "build the binary first: cargo build --release ({})", bin.display());
+    let db = ensure_db(&bin);
+    let mut rows = Vec::new();
+    println!(
+        "database: {} ({:.0} MB)",
+        db.display(),
+        std::fs::metadata(&db).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0)
+    );
+    println!("{:<48} {:>9} {:>9} {:>9}", "measure (ms)", "median", "p99", "budget");
+
+    let sup = session(&db, "jyldyz");
+    let today = sup.today();
+    let first = |s: &Session, f: &ListFilter, sort: SortKey| {
+        s.list(f, sort, &Page { limit: 50, ..Page::default() }).expect("list")
+    };
+
+    measure(&mut rows, "start: open session + counts + first page", 50.0, 50, |_| {
+        let s = session(&db, "aibek");
+        let _ = s.counts(today, &AssigneeFilter::Is("aibek".into())).expect("counts");
+        let _ = first(
+            &s,
+            &ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
+            SortKey::Due,
+        );
+    });
+
+    let sections: Vec<(&str, ListFilter, SortKey)> = vec![
+        (
+            "section Mine (aibek)",
+            ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
+            SortKey::Due,
+        ),
+        (
+            "section Due soon",
+            ListFilter {
+                due_from: Some(today),
+                due_to: Some(sup.due_soon_limit(today)),
+                ..ListFilter::default()
+            },
+            SortKey::Due,
+        ),
+        ("section Overdue", ListFilter { overdue_as_of: Some(today), ..ListFilter::default() }, SortKey::Due),
+        (
+            "section Unassigned",
+            ListFilter { assignee: AssigneeFilter::Unassigned, ..ListFilter::default() },
+            SortKey::Due,
+        ),
+        ("section All open", ListFilter::default(), SortKey::Due),
+        (
+            "section Closed",
+            ListFilter {
+                statuses: vec![
+                    aryz::domain::status::Status::Answered,
+                    aryz::domain::status::Status::Withdrawn,
+                ],
+                ..ListFilter::default()
+            },
+            SortKey::Closed,
+        ),
+    ];
+    for (name, f, sort) in &sections {
+        measure(&mut rows, &format!("{name}: first page + its count"), 4.0, 50, |_| {
+            let _ = first(&sup, f, *sort);
+            // As the queue screen counts: exactly up to 10,000, then "10000+".
+            let _ = sup.count_upto(f, 10_000).expect("count");
+        });
+    }
+    measure(&mut rows, "header counts (open, due soon, overdue)", 4.0, 50, |_| {
+        let _ = sup.counts(today, &AssigneeFilter::Any).expect("counts");
+    });
+
+    // Deep in the queue: the page after the 20,000th open request, and after the
+    // 900,000th closed one.
+    let deep = |f: &ListFilter, sort: SortKey, skip: usize| -> Option<Cursor> {
+        let mut after = None;
+        let mut seen = 0;
+        while seen < skip {
+            let page =
+                sup.list(f, sort, &Page { after: after.clone(), before: None, limit: 1000 }).expect("list");
+            let last = page.last()?;
+            after = Some(Cursor::of(last, sort));
+            seen += page.len();
+        }
+        after
+    };
+    let all_open = ListFilter::default();
+    if let Some(c) = deep(&all_open, SortKey::Due, 20_000) {
+        measure(&mut rows, "page down deep in All open (row 20,000)", 4.0, 100, |_| {
+            let _ = sup
+                .list(&all_open, SortKey::Due, &Page { after: Some(c.clone()), before: None, limit: 50 })
+                .expect("list");
+        });
+    }
+    let closed = &sections[5].1;
+    if let Some(c) = deep(closed, SortKey::Closed, 500_000) {
+        measure(&mut rows, "page down deep in Closed (row 500,000)", 4.0, 100, |_| {
+            let _ = sup
+                .list(closed, SortKey::Closed, &Page { after: Some(c.clone()), before: None, limit: 50 })
+                .expect("list");
+        });
+    }
+
+    // Search: a common name, a PIN, a reference.
+    let sample = first(&sup, &ListFilter { all_statuses: true, ..ListFilter::default() }, SortKey::Received);
+    let some = sample.first().expect("a request");
+    let searches = [
+        ("search by name (common surname)", "Asanova".to_string()),
+        ("search by name prefix, two words", "Жумабек Айгер".to_string()),
+        ("search by PIN", some.subject.pin.clone()),
+        ("search by reference", some.reference.clone()),
+        ("search with no match", "Zzyzx".to_string()),
+    ];
+    for (name, q) in &searches {
+        let f = ListFilter { search: Some(q.clone()), all_statuses: true, ..ListFilter::default() };
+        measure(&mut rows, name, 10.0, 50, |_| {
+            let _ = first(&sup, &f, SortKey::Due);
+        });
+    }
+
+    measure(&mut rows, "open a request's detail (peek)", 4.0, 100, |i| {
+        let r = &sample[i % sample.len()];
+        let _ = sup.peek(&r.reference).expect("peek");
+    });
+
+    let (from, to) = month_range(&today.format("%Y-%m").to_string()).expect("month");
+    let prev = from.pred_opt().expect("date");
+    let (pfrom, pto) = month_range(&prev.format("%Y-%m").to_string()).expect("month");
+    measure(&mut rows, "monthly report, last month, by kind", 50.0, 20, |_| {
+        let _ = sup.report(pfrom, pto, today, GroupBy::Kind).expect("report");
+    });
+    measure(&mut rows, "monthly report, this month, by clerk", 50.0, 20, |_| {
+        let _ = sup.report(from, to, today, GroupBy::Clerk).expect("report");
+    });
+
+    // The terminal UI: one frame of each screen at 200×60, and keystrokes (update + render).
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    let mut app = App::new(session(&db, "jyldyz"), KeyMap::default(), Theme::from_env()).expect("app");
+    let mut draw = |app: &App| {
+        terminal.draw(|f| f.render_widget(app, f.area())).expect("draw");
+    };
+    measure(&mut rows, "render queue at 200x60", 4.0, 100, |_| draw(&app));
+    measure(&mut rows, "keystroke: move down one row (update + render)", 4.0, 500, |_| {
+        app.update(Action::Do(Cmd::MoveDown));
+        draw(&app);
+    });
+    measure(&mut rows, "keystroke: page down (update + render)", 4.0, 200, |_| {
+        app.update(Action::Do(Cmd::PageDown));
+        draw(&app);
+    });
+    measure(&mut rows, "keystroke: next section (update + render)", 4.0, 60, |_| {
+        app.update(Action::Do(Cmd::NextSection));
+        draw(&app);
+    });
+    app.update(Action::Do(Cmd::MoveFirst));
+    app.update(Action::Do(Cmd::Open));
+    measure(&mut rows, "render detail at 200x60", 4.0, 100, |_| draw(&app));
+    app.update(Action::Do(Cmd::Back));
+    app.update(Action::Do(Cmd::ShowCalendar));
+    measure(&mut rows, "render calendar at 200x60", 4.0, 50, |_| draw(&app));
+    app.update(Action::Do(Cmd::Back));
+    app.update(Action::Do(Cmd::ShowHelp));
+    measure(&mut rows, "render help at 200x60", 4.0, 100, |_| draw(&app));
+    app.update(Action::Do(Cmd::Back));
+    app.update(Action::Do(Cmd::RegisterRequest));
+    measure(&mut rows, "render intake form at 200x60", 4.0, 100, |_| draw(&app));
+    app.update(Action::Do(Cmd::Cancel));
+
+    // Export of about 100,000 requests (those received in the last ~180 days).
+    let recent = ListFilter {
+        received_from: today.checked_sub_days(chrono::Days::new(180)),
+        all_statuses: true,
+        ..ListFilter::default()
+    };
+    let n = sup.count(&recent).expect("count");
+    let mut exp = session(&db, "jyldyz");
+    measure(&mut rows, &format!("export {n} requests (CSV rows built, to a sink)"), 0.0, 2, |_| {
+        let mut bytes = 0usize;
+        exp.export(&recent, false, |r| {
+            bytes += r.reference.len() + r.subject.name.len();
+            Ok(())
+        })
+        .expect("export");
+    });
+
+    // Whole processes: aryz against the sqlite3 shell for the same query.
+    let db_s = db.to_str().expect("utf-8 path");
+    let env_ok = Command::new(&bin)
+        .args(["--db", db_s, "list", "--overdue", "--limit", "50", "--format", "json"])
+        .env("ARYZ_OPERATOR", "jyldyz")
+        .output();
+    if env_ok.map(|o| o.status.success()).unwrap_or(false) {
+        let t_aryz = {
+            let mut v: Vec<f64> = (0..30)
+                .map(|_| {
+                    let t = Instant::now();
+                    let _ = Command::new(&bin)
+                        .args(["--db", db_s, "list", "--overdue", "--limit", "50", "--format", "json"])
+                        .env("ARYZ_OPERATOR", "jyldyz")
+                        .output();
+                    ms(t.elapsed())
+                })
+                .collect();
+            v.sort_by(|a, b| a.total_cmp(b));
+            v[v.len() / 2]
+        };
+        let sql = format!(
+            "SELECT * FROM requests WHERE is_open = 1 AND due_on < '{today}' AND (paused_since IS NULL OR due_on < paused_since) ORDER BY due_on, id LIMIT 50;"
+        );
+        let t_sqlite = median_of_process(Path::new("sqlite3"), &["-json", db_s, &sql], 30);
+        println!(
+            "{:<48} {:>9.3} {:>9} {:>9} {}",
+            "process: aryz list --overdue --limit 50 --format json",
+            t_aryz,
+            "-",
+            format!("{:.1}", t_sqlite * 1.5),
+            if t_aryz <= t_sqlite * 1.5 { "ok" } else { "OVER" }
+        );
+        println!("{:<48} {:>9.3}", "process: sqlite3 -json, same query", t_sqlite);
+    }
+    let over = rows.iter().filter(|r| r.budget_ms > 0.0 && r.p99 > r.budget_ms).count();
+    println!("\n{} measures, {} over budget (p99 against the budget)", rows.len(), over);
+    let _ = rows.iter().map(|r| r.runs).sum::<usize>();
+}

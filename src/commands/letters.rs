@@ -1,0 +1,118 @@
+//! `aryz letter` and `aryz subject-export`.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::json;
+
+use super::report::write_file_atomically;
+use super::{Env, Result, output};
+use crate::cli::{Format, LetterArgs};
+use crate::domain::identity::mask_pin;
+use crate::domain::kind::Language;
+use crate::domain::validation::field_error;
+use crate::letters::{Kit, LetterFormat, LetterSpec, LetterType, letters_dir, render};
+use crate::service;
+
+/// A file error inside a use case's transaction (the transaction then rolls back).
+fn to_service(e: super::CliError) -> service::Error {
+    match e {
+        super::CliError::Service(e) => e,
+        other => service::Error::Config(other.to_string()),
+    }
+}
+
+/// The templates of this installation (see [`Kit::for_config`]).
+pub fn load_kit(env: &Env) -> Result<Kit> {
+    Kit::for_config(&env.config, &env.config_dir).map_err(|e| service::Error::Config(e.to_string()).into())
+}
+
+fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
+    if let Some(f) = &a.as_format {
+        return Ok(f.parse::<LetterFormat>()?);
+    }
+    match &a.output {
+        Some(p) if p.as_os_str() == "-" => Ok(LetterFormat::Txt),
+        Some(p) => LetterFormat::from_path(p).ok_or_else(|| {
+            field_error(
+                "as",
+                &format!("cannot tell the format from '{}'; give --as txt or --as pdf", p.display()),
+            )
+            .into()
+        }),
+        None => Ok(LetterFormat::Pdf),
+    }
+}
+
+pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
+    let letter_type: LetterType = a.letter_type.parse()?;
+    let lang = a.lang.as_deref().map(str::parse::<Language>).transpose()?;
+    let format = letter_format(a)?;
+    let to_stdout = a.output.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if to_stdout && format == LetterFormat::Pdf {
+        return Err(
+            field_error("output", "a PDF is not written to the terminal; give --output FILE.pdf").into()
+        );
+    }
+    let kit = load_kit(env)?;
+    let mut s = env.session()?;
+    let spec = LetterSpec { letter_type, lang, format };
+    let (letter, path) = match &a.output {
+        None => s.save_letter(&a.reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
+        Some(target) => {
+            let mut printed = Vec::new();
+            let (letter, ()) =
+                s.write_letter(&a.reference, spec, &kit, &env.config.letterhead, |letter| {
+                    let bytes = render(letter, format).map_err(|e| service::Error::Config(e.to_string()))?;
+                    if to_stdout {
+                        printed = bytes;
+                        return Ok(());
+                    }
+                    write_file_atomically(target, |w| Ok(w.write_all(&bytes)?)).map_err(to_service)
+                })?;
+            if to_stdout {
+                out.write_all(&printed)?;
+                return Ok(());
+            }
+            (letter, target.clone())
+        }
+    };
+    match env.format {
+        Format::Json => output::json(
+            out,
+            &json!({
+                "ref": letter.reference, "type": letter.letter_type, "lang": letter.lang,
+                "format": format, "path": path,
+            }),
+        )?,
+        _ => writeln!(
+            out,
+            "{}: {} ({}, {}) written to {}",
+            letter.reference,
+            letter.letter_type,
+            letter.lang,
+            format,
+            path.display()
+        )?,
+    }
+    Ok(())
+}
+
+pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -> Result<()> {
+    let mut s = env.session()?;
+    let (n, ()) = s.subject_export(pin, |package| {
+        write_file_atomically(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, package).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")?;
+            Ok(())
+        })
+        .map_err(to_service)
+    })?;
+    match env.format {
+        Format::Json => {
+            output::json(out, &json!({"pin": mask_pin(pin.trim()), "requests": n, "path": path}))?
+        }
+        _ => writeln!(out, "{n} requests of PIN {} written to {}", mask_pin(pin.trim()), path.display())?,
+    }
+    Ok(())
+}

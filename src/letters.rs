@@ -1,0 +1,213 @@
+//! Letters to the subject, in the language of the appeal (Kyrgyz, Russian or English):
+//! the acknowledgement of receipt, the reply for each kind and outcome, and the extension
+//! notice. Templates and the privacy policy's data are files in `assets/` that an office may
+//! override from its configuration directory; a letter is composed into a [`Letter`] and
+//! rendered as plain text or as an A4 PDF with an embedded font.
+
+mod compose;
+mod pdf;
+mod template;
+mod text;
+
+pub use compose::{
+    ExtensionInfo, LetterInput, Sample, blocks, compose, compose_sample, reply_key, sample_request, samples,
+};
+pub use pdf::{PdfError, render_pdf};
+pub use template::{Kit, LangKit, Policy, TemplateError, fill};
+pub use text::render_text;
+
+use crate::code_enum;
+use crate::domain::kind::Language;
+
+code_enum!(
+    /// What a letter is.
+    LetterType, "type" {
+        Acknowledgement => "acknowledgement",
+        Reply => "reply",
+        Extension => "extension",
+    }
+);
+
+code_enum!(
+    /// How a letter is written out.
+    LetterFormat, "as" {
+        Txt => "txt",
+        Pdf => "pdf",
+    }
+);
+
+impl LetterFormat {
+    /// The format a file name asks for by its extension (`.txt`, `.pdf`), if any.
+    pub fn from_path(path: &std::path::Path) -> Option<LetterFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "txt" => Some(LetterFormat::Txt),
+            "pdf" => Some(LetterFormat::Pdf),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        self.code()
+    }
+}
+
+/// What letter to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LetterSpec {
+    pub letter_type: LetterType,
+    /// The language; default the language of the appeal.
+    pub lang: Option<Language>,
+    pub format: LetterFormat,
+}
+
+/// The office's letterhead in one language, as configured (empty fields keep the
+/// template's default in that language).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LetterheadConfig {
+    pub service_name: String,
+    pub address: String,
+    pub signer_position: String,
+    pub signer_name: String,
+}
+
+/// One part of a letter's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Paragraph(String),
+    /// A list item (printed with a dash and a hanging indent).
+    Item(String),
+}
+
+/// A composed letter, ready to be rendered as text or PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub lang: Language,
+    pub letter_type: LetterType,
+    pub service_name: String,
+    pub service_address: String,
+    pub reference_label: String,
+    pub reference: String,
+    /// The letter's date, `DD.MM.YYYY`.
+    pub date: String,
+    pub to_label: String,
+    /// The subject's name, then the address and e-mail when known.
+    pub addressee: Vec<String>,
+    pub title: String,
+    pub greeting: String,
+    pub body: Vec<Block>,
+    pub closing: String,
+    pub signer_position: String,
+    pub signer_name: String,
+    /// The page footer, with `{page}` and `{pages}`.
+    pub page_label: String,
+}
+
+impl Letter {
+    /// The footer of page `page` of `pages`.
+    pub fn page_footer(&self, page: usize, pages: usize) -> String {
+        let vars =
+            std::collections::BTreeMap::from([("page", page.to_string()), ("pages", pages.to_string())]);
+        let label = fill(&self.page_label, &vars).unwrap_or_else(|_| format!("{page}/{pages}"));
+        format!("{} · {label}", self.reference)
+    }
+
+    /// A file name for this letter: `ARZ-2026-000123-reply-ru.pdf`.
+    pub fn file_name(&self, format: LetterFormat) -> String {
+        format!("{}-{}-{}.{}", self.reference, self.letter_type, self.lang, format.extension())
+    }
+}
+
+impl Kit {
+    /// The templates for an office: shipped, merged with the overrides of `templates_dir`
+    /// (relative to the config directory; default `templates/` there, used when it exists).
+    /// A configured directory that does not exist is an error naming it.
+    pub fn for_config(
+        config: &crate::config::Config,
+        config_dir: &std::path::Path,
+    ) -> Result<Kit, TemplateError> {
+        let dir = match &config.templates_dir {
+            Some(p) => {
+                let p = if p.is_absolute() { p.clone() } else { config_dir.join(p) };
+                if !p.is_dir() {
+                    return Err(TemplateError::File {
+                        file: p.display().to_string(),
+                        message: "no such directory (templates_dir in the config file)".into(),
+                    });
+                }
+                Some(p)
+            }
+            None => Some(config_dir.join("templates")).filter(|p| p.is_dir()),
+        };
+        Kit::load(dir.as_deref())
+    }
+}
+
+/// The bytes of a letter in a format.
+pub fn render(letter: &Letter, format: LetterFormat) -> Result<Vec<u8>, pdf::PdfError> {
+    match format {
+        LetterFormat::Txt => Ok(render_text(letter).into_bytes()),
+        LetterFormat::Pdf => render_pdf(letter),
+    }
+}
+
+/// Where letters are saved when no file is named: `letters_dir` of the config, else
+/// `letters/` in the data directory.
+pub fn letters_dir(config: &crate::config::Config) -> std::path::PathBuf {
+    config.letters_dir.clone().unwrap_or_else(|| crate::paths::data_dir().join("letters"))
+}
+
+/// Saves `bytes` as a new file `dir/name` (or `stem-2.ext`, `-3`… when that name is
+/// taken): written to a temporary file first and linked into place only when complete, so
+/// nothing half-written and no earlier letter is ever overwritten. Owner-only permissions.
+pub fn save_new_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let written = o.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let mut result = Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free file name"));
+    for i in 1..10_000 {
+        let path = if i == 1 { dir.join(name) } else { dir.join(format!("{stem}-{i}.{ext}")) };
+        // A hard link fails when the name is taken, so two clerks saving at once never
+        // overwrite each other's letter.
+        match std::fs::hard_link(&tmp, &path) {
+            Ok(()) => {
+                result = Ok(path);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// Removes control characters and bidirectional overrides (a stored text could hold any),
+/// keeping newlines.
+pub(crate) fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| *c == '\n' || !c.is_control())
+        // Bidirectional overrides could reorder what a terminal or a reader shows.
+        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}

@@ -1,0 +1,149 @@
+//! A letter as plain text, wrapped to 76 columns, for e-mail or a quick look.
+
+use unicode_width::UnicodeWidthStr;
+
+use super::{Block, Letter};
+
+const WIDTH: usize = 76;
+
+/// Greedy word wrap to `width` display columns; a word longer than a line is cut. Only
+/// ASCII white space breaks a line: a no-break space (U+00A0) keeps "№ ARZ-…" together.
+pub(crate) fn wrap_columns(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut lines = Vec::new();
+    let (mut line, mut line_w) = (String::new(), 0usize);
+    for word in text.split_ascii_whitespace() {
+        let word_w = word.width();
+        if !line.is_empty() && line_w + 1 + word_w <= width {
+            line.push(' ');
+            line.push_str(word);
+            line_w += 1 + word_w;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if word_w <= width {
+            line = word.to_string();
+            line_w = word_w;
+            continue;
+        }
+        let (mut head, mut head_w) = (String::new(), 0usize);
+        for c in word.chars() {
+            let w = c.width().unwrap_or(0);
+            if !head.is_empty() && head_w + w > width {
+                lines.push(std::mem::take(&mut head));
+                head_w = 0;
+            }
+            head.push(c);
+            head_w += w;
+        }
+        line = head;
+        line_w = head_w;
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn right(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+fn centre(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(text.width()) / 2))
+}
+
+/// The letter as text: letterhead, reference and date, addressee, title, body, signature.
+pub fn render_text(letter: &Letter) -> String {
+    let mut out: Vec<String> = Vec::new();
+    out.extend(wrap_columns(&letter.service_name, WIDTH));
+    out.extend(wrap_columns(&letter.service_address, WIDTH));
+    out.push("─".repeat(WIDTH));
+    let reference = format!("{} {}", letter.reference_label, letter.reference);
+    let gap = WIDTH.saturating_sub(reference.width() + letter.date.width()).max(1);
+    out.push(format!("{reference}{}{}", " ".repeat(gap), letter.date));
+    out.push(String::new());
+    // The addressee block sits in the right half, as on a printed letter.
+    let indent = WIDTH / 2;
+    let label = format!("{} ", letter.to_label);
+    for (i, line) in letter.addressee.iter().enumerate() {
+        for (j, l) in
+            wrap_columns(line, WIDTH.saturating_sub(indent + label.width()).max(12)).iter().enumerate()
+        {
+            let lead = if i == 0 && j == 0 { label.clone() } else { " ".repeat(label.width()) };
+            out.push(format!("{}{lead}{l}", " ".repeat(indent)));
+        }
+    }
+    out.push(String::new());
+    for l in wrap_columns(&letter.title, WIDTH - 8) {
+        out.push(centre(&l, WIDTH));
+    }
+    out.push(String::new());
+    out.extend(wrap_columns(&letter.greeting, WIDTH));
+    out.push(String::new());
+    let mut previous_item = false;
+    for b in &letter.body {
+        match b {
+            Block::Paragraph(p) => {
+                if previous_item {
+                    out.push(String::new());
+                }
+                out.extend(wrap_columns(p, WIDTH));
+                out.push(String::new());
+                previous_item = false;
+            }
+            Block::Item(it) => {
+                // Items follow their heading paragraph without a blank line between them.
+                if !previous_item && out.last().is_some_and(String::is_empty) {
+                    out.pop();
+                }
+                for (j, l) in wrap_columns(it, WIDTH - 4).iter().enumerate() {
+                    out.push(format!("{}{l}", if j == 0 { "  – " } else { "    " }));
+                }
+                previous_item = true;
+            }
+        }
+    }
+    if previous_item {
+        out.push(String::new());
+    }
+    out.push(letter.closing.clone());
+    out.push(String::new());
+    let position = wrap_columns(&letter.signer_position, WIDTH / 2 + 4);
+    let sign = if letter.signer_name.is_empty() {
+        "____________".to_string()
+    } else {
+        format!("____________ {}", letter.signer_name)
+    };
+    for (i, l) in position.iter().enumerate() {
+        if i + 1 == position.len() {
+            let gap = WIDTH.saturating_sub(l.width() + sign.width()).max(2);
+            out.push(format!("{l}{}{sign}", " ".repeat(gap)));
+        } else {
+            out.push(l.clone());
+        }
+    }
+    if position.is_empty() {
+        out.push(right(&sign, WIDTH));
+    }
+    let mut s = out.join("\n");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_by_display_width() {
+        let w = wrap_columns("Жеке маалыматтарыңыз такталды жана бөгөт коюлду", 20);
+        assert!(w.iter().all(|l| l.width() <= 20), "{w:?}");
+        assert_eq!(w.join(" "), "Жеке маалыматтарыңыз такталды жана бөгөт коюлду");
+        let w = wrap_columns(&"ө".repeat(45), 20);
+        assert_eq!(w.len(), 3);
+        assert!(wrap_columns("", 10).is_empty());
+    }
+}

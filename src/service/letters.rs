@@ -1,0 +1,185 @@
+//! Letters to the subject and the subject's data package. Writing a letter is an event of
+//! kind `letter` on the request (its text: type, language and format, no personal data) and
+//! an audit entry; the data package is audited. Both run in one transaction with the
+//! writing of their file, so a file that could not be written leaves no event behind.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::domain::identity::mask_pin;
+use crate::domain::kind::Role;
+use crate::domain::request::SubjectRequest;
+use crate::domain::status::Status;
+use crate::domain::validation::field_error;
+use crate::letters::{
+    ExtensionInfo, Kit, Letter, LetterInput, LetterSpec, LetterType, LetterheadConfig, compose, render,
+    save_new_file,
+};
+use crate::store::{Event, EventKind};
+
+use super::{Error, RequestView, Result, Session, check_may_work};
+
+/// The deadline before the last extension and the reason given, from the timeline.
+fn extension_info(events: &[Event]) -> Option<ExtensionInfo> {
+    let e = events
+        .iter()
+        .rev()
+        .find(|e| e.kind == EventKind::DeadlineChanged && e.text.starts_with("extension"))?;
+    let old_due = e.old.as_deref()?.parse().ok()?;
+    // The event text is "extension (REASON): due … + N days = …" (see `Session::extend`).
+    let reason = e
+        .text
+        .strip_prefix("extension (")
+        .and_then(|rest| rest.rfind("): due ").map(|i| rest[..i].to_string()))
+        .unwrap_or_default();
+    Some(ExtensionInfo { old_due, reason })
+}
+
+/// Refuses a letter that does not fit the request's state.
+fn check_letter(r: &SubjectRequest, spec: &LetterSpec) -> Result<()> {
+    if r.subject.name.trim().is_empty() {
+        return Err(Error::Invalid(field_error(
+            "name",
+            &format!(
+                "{}: the subject's personal data were erased (retention); no letter can be written",
+                r.reference
+            ),
+        )));
+    }
+    match spec.letter_type {
+        LetterType::Acknowledgement => Ok(()),
+        LetterType::Reply if r.status == Status::Answered && r.outcome.is_some() => Ok(()),
+        LetterType::Reply => Err(Error::Transition {
+            reference: r.reference.clone(),
+            action: "write a reply letter for",
+            status: r.status,
+        }),
+        LetterType::Extension if r.extensions > 0 => Ok(()),
+        LetterType::Extension => Err(Error::Invalid(field_error(
+            "type",
+            &format!(
+                "{}: the deadline was never extended, so there is no extension notice to write",
+                r.reference
+            ),
+        ))),
+    }
+}
+
+impl Session {
+    /// Composes a letter for a request and hands it to `sink` (which writes the file); then
+    /// records the `letter` event and the audit entry. Nothing is recorded if `sink` fails.
+    pub fn write_letter<T>(
+        &mut self,
+        reference: &str,
+        spec: LetterSpec,
+        kit: &Kit,
+        letterhead: &BTreeMap<String, LetterheadConfig>,
+        sink: impl FnOnce(&Letter) -> Result<T>,
+    ) -> Result<(Letter, T)> {
+        let me = self.operator.clone();
+        let grounds = self.grounds.clone();
+        self.write(|tx, ctx| {
+            let r = Session::load(tx, reference)?;
+            check_may_work(&me, &r, "write a letter for")?;
+            check_letter(&r, &spec)?;
+            let events = tx.read().events(r.id)?;
+            let lang = spec.lang.unwrap_or(r.lang);
+            let input = LetterInput {
+                request: &r,
+                letter_type: spec.letter_type,
+                lang,
+                today: ctx.today,
+                letterhead: letterhead.get(lang.code()),
+                extension: extension_info(&events),
+                grounds: &grounds,
+            };
+            let letter = compose(kit, &input).map_err(|e| Error::Config(e.to_string()))?;
+            let out = sink(&letter)?;
+            let what = format!("{} {} {}", spec.letter_type, lang, spec.format);
+            tx.insert_event(r.id, &Event::new(EventKind::Letter, ctx.login, &ctx.now).text(what.clone()))?;
+            tx.audit(&ctx.now, ctx.login, "letter", &r.reference, &what)?;
+            Ok((letter, out))
+        })
+    }
+
+    /// Writes a letter as a new file in `dir` (named `REF-TYPE-LANG.EXT`, numbered when the
+    /// name is taken) and records it: for the terminal UI and `aryz letter` without --output.
+    pub fn save_letter(
+        &mut self,
+        reference: &str,
+        spec: LetterSpec,
+        kit: &Kit,
+        letterhead: &BTreeMap<String, LetterheadConfig>,
+        dir: &std::path::Path,
+    ) -> Result<(Letter, std::path::PathBuf)> {
+        self.write_letter(reference, spec, kit, letterhead, |letter| {
+            let bytes = render(letter, spec.format).map_err(|e| Error::Config(e.to_string()))?;
+            save_new_file(dir, &letter.file_name(spec.format), &bytes)
+                .map_err(|e| Error::Config(format!("{}: {e}", dir.display())))
+        })
+    }
+
+    /// Everything aryz holds about one person, by PIN: their requests with every field, the
+    /// events of those requests except internal notes, and the letters written. Supervisors
+    /// and admins only; audited. `sink` writes the package; nothing is audited if it fails.
+    pub fn subject_export<T>(
+        &mut self,
+        pin: &str,
+        sink: impl FnOnce(&Value) -> Result<T>,
+    ) -> Result<(usize, T)> {
+        self.require(Role::Supervisor, "export a subject's data")?;
+        let pin = pin.trim();
+        if pin.chars().count() != 14 || !pin.chars().all(|c| c.is_ascii_digit()) {
+            return Err(Error::Invalid(field_error("pin", "must be exactly 14 digits")));
+        }
+        let soon = self.settings.due_soon_working_days;
+        self.write(|tx, ctx| {
+            let read = tx.read();
+            let mut requests = Vec::new();
+            let mut refs = Vec::new();
+            for reference in read.references_of_pin(pin)? {
+                let Some(r) = read.request_by_ref(&reference)? else { continue };
+                let events = read.events(r.id)?;
+                let mut v = RequestView::with(ctx.calendar, soon, &r, ctx.today).json(false);
+                let shown: Vec<&Event> = events.iter().filter(|e| e.kind != EventKind::Note).collect();
+                let letters: Vec<Value> = events
+                    .iter()
+                    .filter(|e| e.kind == EventKind::Letter)
+                    .map(|e| {
+                        let mut parts = e.text.split_whitespace();
+                        json!({
+                            "at": e.at,
+                            "by": e.actor,
+                            "type": parts.next(),
+                            "lang": parts.next(),
+                            "format": parts.next(),
+                        })
+                    })
+                    .collect();
+                v["events"] = serde_json::to_value(&shown).unwrap_or_default();
+                v["letters"] = Value::Array(letters);
+                refs.push(r.reference.clone());
+                requests.push(v);
+            }
+            let package = json!({
+                "subject_export": {
+                    "pin": pin,
+                    "generated_at": ctx.now,
+                    "generated_by": ctx.login,
+                    "requests": requests.len(),
+                },
+                "requests": requests,
+            });
+            let out = sink(&package)?;
+            let detail = format!(
+                "{} requests{}{}",
+                refs.len(),
+                if refs.is_empty() { "" } else { ": " },
+                refs.join(", ")
+            );
+            tx.audit(&ctx.now, ctx.login, "subject_export", &mask_pin(pin), &detail)?;
+            Ok((refs.len(), out))
+        })
+    }
+}
