@@ -184,6 +184,19 @@ fn dashboard_report_and_audit_screens_open_for_supervisors_only() {
     let aibek = d.data.clerks.iter().find(|c| c.login.as_deref() == Some("aibek")).unwrap();
     assert_eq!((aibek.open, aibek.overdue, aibek.answered_this_month), (5, 2, 1));
     assert_eq!(aibek.median_days, Some(26.0), "received 15.10, answered 10.11");
+    // Weeks from Monday 28.09 to Monday 23.11 (today's week), worked out from the fixture's
+    // dates of receipt; every request of the fixture falls in them.
+    let weeks: Vec<(String, i64)> =
+        d.data.weekly.iter().rev().take(9).rev().map(|w| (w.week_of.to_string(), w.received)).collect();
+    assert_eq!(weeks.first().map(|w| w.0.as_str()), Some("2026-09-28"));
+    assert_eq!(weeks.last().map(|w| w.0.as_str()), Some("2026-11-23"));
+    assert_eq!(weeks.iter().map(|w| w.1).collect::<Vec<_>>(), [1, 2, 1, 2, 2, 1, 0, 2, 1]);
+    assert_eq!(d.data.weekly.iter().map(|w| w.received).sum::<i64>(), 12);
+    let nov = d.data.monthly.last().unwrap();
+    assert_eq!((nov.month.to_string().as_str(), nov.in_time, nov.late), ("2026-11-01", 1, 0));
+    assert_eq!(d.data.on_time_percent, Some(100.0));
+    let access = d.data.kinds.iter().find(|k| k.kind.code() == "access").unwrap();
+    assert_eq!(access.received, 6);
     // Enter on a clerk: their open requests in the queue.
     press(&mut app, &["enter"]);
     assert_eq!(app.context(), Context::Queue);

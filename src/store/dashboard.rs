@@ -35,33 +35,23 @@ impl Reader<'_> {
         today: NaiveDate,
         soon_limit: NaiveDate,
     ) -> Result<Vec<AssigneeCounts>> {
-        let mut out: Vec<AssigneeCounts> = Vec::new();
-        // Covered by requests_assignee_due: no table rows are read.
+        // One pass over requests_assignee_due (assignee, due_on, id, paused_since): the
+        // overdue test needs only those columns, so no table row is read.
         let mut st = self.conn.prepare_cached(
-            "SELECT assignee, count(*), sum(due_on >= ?1 AND due_on <= ?2) FROM requests
-             INDEXED BY requests_assignee_due WHERE is_open = 1 GROUP BY assignee",
+            "SELECT assignee, count(*), sum(due_on >= ?1 AND due_on <= ?2),
+                sum(due_on < ?1 AND (paused_since IS NULL OR due_on < paused_since))
+             FROM requests INDEXED BY requests_assignee_due WHERE is_open = 1 GROUP BY assignee",
         )?;
-        let rows = st.query_map(rusqlite::params![today, soon_limit], |r| {
-            Ok(AssigneeCounts { assignee: r.get(0)?, open: r.get(1)?, due_soon: r.get(2)?, overdue: 0 })
-        })?;
-        for r in rows {
-            out.push(r?);
-        }
-        // Only the overdue candidates (due before today) are looked up for their pause.
-        let mut st = self.conn.prepare_cached(
-            "SELECT assignee, count(*) FROM requests INDEXED BY requests_open_due
-             WHERE is_open = 1 AND due_on < ?1 AND (paused_since IS NULL OR due_on < paused_since)
-             GROUP BY assignee",
-        )?;
-        let overdue = st
-            .query_map([today], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?)))?
+        let mut out = st
+            .query_map(rusqlite::params![today, soon_limit], |r| {
+                Ok(AssigneeCounts {
+                    assignee: r.get(0)?,
+                    open: r.get(1)?,
+                    due_soon: r.get(2)?,
+                    overdue: r.get(3)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (who, n) in overdue {
-            match out.iter_mut().find(|c| c.assignee == who) {
-                Some(c) => c.overdue = n,
-                None => out.push(AssigneeCounts { assignee: who, overdue: n, ..AssigneeCounts::default() }),
-            }
-        }
         out.sort_by(|a, b| match (&a.assignee, &b.assignee) {
             (None, None) => std::cmp::Ordering::Equal,
             (None, _) => std::cmp::Ordering::Greater,
