@@ -152,3 +152,10 @@ fn supervisor_audit_log() {
     press(&mut app, &["A"]);
     insta::assert_snapshot!("audit_100x30", screen(&app, 100, 30));
 }
+
+#[test]
+fn supervisor_awaiting_section() {
+    let mut app = supervisor_app("jyldyz");
+    to_section(&mut app, aryz::tui::screens::queue::Section::Awaiting);
+    insta::assert_snapshot!("queue_awaiting_100x30", screen(&app, 100, 30));
+}

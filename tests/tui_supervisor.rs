@@ -257,7 +257,15 @@ fn stored_text_with_escape_sequences_is_neutralised_on_every_screen() {
     go(&mut app, Section::Unassigned);
     let s = screen(&app, 120, 35);
     assert!(s.contains("Evil [2JName"), "the escape is replaced by a space, not dropped: {s}");
-    press(&mut app, &["A"]);
+    // The detail screen: the name in the title and among the fields, a note in the timeline.
+    app.open("ARZ-2026-000012");
+    press(&mut app, &["m"]);
+    type_text(&mut app, "Note");
+    press(&mut app, &["enter", "enter"]);
+    let s = screen(&app, 120, 35);
+    assert!(s.matches("Evil [2JName").count() >= 2, "{s}");
+    assert!(!s.chars().any(|c| c.is_control() && c != '\n'));
+    press(&mut app, &["esc", "A"]);
     let s = screen(&app, 120, 35);
     assert!(s.contains("x [2Jy"), "{s}");
     // Nothing drawn holds a control character.

@@ -20,6 +20,7 @@ use crate::i18n::{label, label_owned, t, tf};
 use crate::service::{Detail, RequestView, Session};
 use crate::store::{Event, EventKind};
 use crate::tui::action::Command;
+use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
 
 #[derive(Debug)]
@@ -109,7 +110,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
     let mut spans = vec![
         Span::styled(event_time(&e.at), th.muted),
         Span::raw("  "),
-        Span::styled(pad(&e.actor, 9), th.label),
+        Span::styled(pad(&clean(&e.actor), 9), th.label),
         Span::raw(" "),
     ];
     match e.kind {
@@ -125,7 +126,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
             EventKind::DeadlineChanged | EventKind::Created => {
                 v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string())
             }
-            _ => v.to_string(),
+            _ => clean(v),
         }
     };
     match (&e.old, &e.new) {
@@ -140,7 +141,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
     if !e.text.is_empty() {
         let style = if e.kind == EventKind::Note { th.internal_note } else { th.base };
         spans.push(Span::raw(" — "));
-        spans.push(Span::styled(e.text.replace('\n', " ⏎ "), style));
+        spans.push(Span::styled(clean(&e.text.replace('\n', " ⏎ ")), style));
     }
     Line::from(spans)
 }
@@ -156,7 +157,10 @@ impl DetailView<'_> {
     fn field(&self, name: &'static str, value: String) -> Item {
         Item(
             LABEL_WIDTH,
-            Line::from(vec![Span::styled(pad(t(name), LABEL_WIDTH), self.theme.label), Span::raw(value)]),
+            Line::from(vec![
+                Span::styled(pad(t(name), LABEL_WIDTH), self.theme.label),
+                Span::raw(clean(&value)),
+            ]),
         )
     }
 
@@ -206,7 +210,11 @@ impl DetailView<'_> {
             lines.push(Line::styled(
                 tf(
                     "detail.paused",
-                    &[("since", &date_dmy(p.since)), ("category", &p.category), ("reason", &p.reason)],
+                    &[
+                        ("since", &date_dmy(p.since)),
+                        ("category", &clean(&p.category)),
+                        ("reason", &clean(&p.reason)),
+                    ],
                 ),
                 th.warning,
             ));
@@ -263,7 +271,7 @@ impl DetailView<'_> {
                 Span::styled(format!("{} ", date_wd(d.due_on)), style),
                 Span::styled(format!("[{kind}] "), th.muted),
             ]));
-            lines.push(Item(4, Line::styled(format!("    {}", d.explanation), th.muted)));
+            lines.push(Item(4, Line::styled(format!("    {}", clean(&d.explanation)), th.muted)));
         }
         if r.deadlines.is_empty() {
             lines.push(self.field("field.due", date_wd(r.due_on)));
@@ -410,7 +418,7 @@ impl Widget for DetailView<'_> {
             Span::raw(" · "),
             Span::styled(label("status", r.status.code()), th.focus),
             Span::raw(" · "),
-            Span::raw(r.subject.name.clone()),
+            Span::raw(clean(&r.subject.name)),
         ])
         .render(title_area, buf);
 

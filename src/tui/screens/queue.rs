@@ -590,6 +590,10 @@ impl Widget for QueueView<'_> {
             info.push(Span::styled(format!("  {}: ", t("queue.filtered")), th.muted));
             info.push(Span::styled(filter_summary(&st.filters), th.focus));
         }
+        if st.section() == Section::Awaiting {
+            let n = self.session.settings.awaiting_subject_days;
+            info.push(Span::styled(format!("  {}", tf("queue.awaiting_days", &[("n", &n)])), th.muted));
+        }
         if !st.marked.is_empty() {
             info.push(Span::styled(
                 format!("  {}", tf("queue.marked", &[("n", &st.marked.len())])),
