@@ -271,3 +271,19 @@ fn stored_text_with_escape_sequences_is_neutralised_on_every_screen() {
     // Nothing drawn holds a control character.
     assert!(!s.chars().any(|c| c.is_control() && c != '\n'));
 }
+
+#[test]
+fn the_supervisors_screens_draw_at_any_size_and_on_an_empty_database() {
+    for data in [true, false] {
+        let mut app = if data { supervisor_app("jyldyz") } else { app("jyldyz", false) };
+        for keys in [&["home"][..], &["tab"], &["tab"], &["tab"], &["D"], &["M"], &["b"], &["A"], &["/"]] {
+            press(&mut app, keys);
+            for (w, h) in [(64, 16), (70, 18), (80, 24), (100, 30), (120, 35), (200, 60), (30, 8)] {
+                let _ = screen(&app, w, h);
+            }
+            // Moving past either end stays in bounds.
+            press(&mut app, &["G", "j", "g", "k", "pagedown", "pageup"]);
+            let _ = screen(&app, 80, 24);
+        }
+    }
+}
