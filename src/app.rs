@@ -20,7 +20,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Err(e) => {
             // The log gets the kind of error only: messages may quote what was typed.
             crate::logging::error(&format!("{name}: failed ({})", e.kind()));
-            let msg = commands::neutralise(&e.to_string());
+            let msg = commands::neutralise(&crate::i18n::messages::translate(&e.to_string()));
             eprintln!("aryz: error: {msg}");
             ExitCode::from(1)
         }

@@ -3,7 +3,11 @@
 
 use std::path::PathBuf;
 
+use std::ffi::OsString;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::i18n::Lang;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,8 +27,78 @@ pub struct Cli {
     /// Ask for the passphrase of an encrypted database on the terminal.
     #[arg(long, global = true)]
     pub ask_key: bool,
+    /// Interface language: ky, ru or en (default: `language` in config.toml, else the
+    /// locale, else English). After `add` and `letter`, `--lang` is the language of the appeal
+    /// or of the letter instead.
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Parses the process's arguments, with [`interface_lang_first`] applied.
+    pub fn parse_args() -> Cli {
+        Cli::parse_from(interface_lang_first(std::env::args_os().collect()))
+    }
+}
+
+/// Top-level options that take a value (to find where the subcommand starts).
+const VALUED: [&str; 3] = ["--db", "--format", "--lang"];
+
+/// Whether the subcommand `name` has a `--lang` of its own: `add` (the language of the
+/// appeal) and `letter` (the language of the letter), contracts with scripts.
+fn has_own_lang(name: &str) -> bool {
+    <Cli as clap::CommandFactory>::command()
+        .find_subcommand(name)
+        .is_some_and(|c| c.get_arguments().any(|a| a.get_long() == Some("lang")))
+}
+
+/// The interface language option may follow any subcommand except those with a `--lang` of
+/// their own ([`has_own_lang`]). clap knows the interface's `--lang` only before the
+/// subcommand, so an `--lang X` / `--lang=X` after another subcommand is moved to just
+/// before it. Nothing after a `--` is touched.
+pub fn interface_lang_first(args: Vec<OsString>) -> Vec<OsString> {
+    let mut i = 1;
+    let sub = loop {
+        let Some(a) = args.get(i) else { return args };
+        let a = a.to_string_lossy();
+        if a == "--" {
+            return args;
+        }
+        if VALUED.contains(&a.as_ref()) {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            break i;
+        }
+    };
+    if has_own_lang(&args[sub].to_string_lossy()) {
+        return args;
+    }
+    let mut head: Vec<OsString> = args[..sub].to_vec();
+    let mut tail: Vec<OsString> = Vec::new();
+    let mut rest = args[sub..].iter();
+    while let Some(a) = rest.next() {
+        if a == "--" {
+            tail.push(a.clone());
+            tail.extend(rest.by_ref().cloned());
+            break;
+        }
+        if a == "--lang" {
+            head.push(a.clone());
+            if let Some(v) = rest.next() {
+                head.push(v.clone());
+            }
+        } else if a.to_string_lossy().starts_with("--lang=") {
+            head.push(a.clone());
+        } else {
+            tail.push(a.clone());
+        }
+    }
+    head.extend(tail);
+    head
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -421,4 +495,50 @@ pub enum CalendarCommand {
         #[arg(long, default_value = "")]
         basis: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moved(args: &[&str]) -> Vec<String> {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        interface_lang_first(args).into_iter().map(|a| a.to_string_lossy().into_owned()).collect()
+    }
+
+    #[test]
+    fn lang_after_a_subcommand_moves_before_it_except_after_add() {
+        assert_eq!(moved(&["aryz", "list", "--lang", "ky"]), ["aryz", "--lang", "ky", "list"]);
+        assert_eq!(
+            moved(&["aryz", "--db", "x", "list", "--lang=ru"]),
+            ["aryz", "--db", "x", "--lang=ru", "list"]
+        );
+        assert_eq!(
+            moved(&["aryz", "--format", "json", "report", "monthly", "--lang", "ru", "--month", "2026-11"]),
+            ["aryz", "--format", "json", "--lang", "ru", "report", "monthly", "--month", "2026-11"]
+        );
+        let add = ["aryz", "--lang", "ky", "add", "--kind", "access", "--lang", "ru"];
+        assert_eq!(moved(&add), add);
+        let letter = ["aryz", "letter", "ARZ-2026-000001", "--type", "reply", "--lang", "ru"];
+        assert_eq!(moved(&letter), letter);
+        assert!(has_own_lang("add") && has_own_lang("letter") && !has_own_lang("list"));
+        let note = ["aryz", "note", "ARZ-2026-000001", "--", "--lang", "ky"];
+        assert_eq!(moved(&note), note);
+        assert_eq!(moved(&["aryz", "--lang"]), ["aryz", "--lang"]);
+        assert_eq!(moved(&["aryz"]), ["aryz"]);
+    }
+
+    #[test]
+    fn clap_reads_both_languages() {
+        let cli = Cli::parse_from(moved(&[
+            "aryz", "--lang", "ky", "add", "--kind", "access", "--name", "A", "--pin", "1", "--lang", "ru",
+        ]));
+        assert_eq!(cli.lang, Some(Lang::Ky));
+        match cli.command {
+            Some(Command::Add(a)) => assert_eq!(a.lang, "ru"),
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::parse_from(moved(&["aryz", "list", "--lang", "ru"]));
+        assert_eq!(cli.lang, Some(Lang::Ru));
+    }
 }

@@ -18,6 +18,7 @@ use crate::config::{Config, ConfigError};
 use crate::domain::calendar::{Calendar, DayKind, month_days};
 use crate::domain::format::{date_dmy, parse_date};
 use crate::domain::kind::{RequestKind, Role};
+use crate::i18n::{t, tf};
 use crate::service::{self, Clock, Session};
 use crate::store::Store;
 
@@ -30,6 +31,8 @@ pub enum CliError {
     Service(#[from] service::Error),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Catalog(#[from] crate::i18n::CatalogError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -72,6 +75,7 @@ impl CliError {
             CliError::Service(E::Config(_)) => "configuration or file".into(),
             CliError::Service(E::Store(e)) => format!("store: {}", e.kind()),
             CliError::Config(_) => "config file".into(),
+            CliError::Catalog(_) => "catalog override".into(),
             CliError::Io(_) => "i/o".into(),
         }
     }
@@ -125,7 +129,9 @@ impl Env {
     pub fn load(cli: &Cli) -> Result<Env> {
         let config_dir = crate::paths::config_dir();
         let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
+        crate::i18n::init(crate::i18n::choose(cli.lang, config.language.as_deref()), &config_dir)?;
         let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
+        crate::files::set_group_access(config.group_access);
         let key = crate::keys::load(&config, &config_dir, cli.ask_key)?;
         Ok(Env { key, db, config, config_dir, format: cli.format })
     }
@@ -147,12 +153,9 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Init { dev_identity } => {
             let (_, login) =
                 service::init_database(&env.db, *dev_identity, &env.clock()?, env.key.as_deref())?;
-            writeln!(out, "created {} with '{login}' as its admin", env.db.display())?;
+            writeln!(out, "{}", tf("cli.created", &[("path", &env.db.display()), ("login", &login)]))?;
             if *dev_identity {
-                writeln!(
-                    out,
-                    "development identity: ARYZ_OPERATOR chooses the operator; do not use for real data"
-                )?;
+                writeln!(out, "{}", t("cli.dev_identity"))?;
             }
         }
         Command::Operator(cmd) => operator(env, cmd, out)?,
@@ -216,7 +219,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Demo { requests, seed } => {
             let mut s = env.session()?;
             let n = s.demo(*requests, *seed)?;
-            writeln!(out, "added {n} synthetic requests")?;
+            writeln!(out, "{}", tf("cli.demo_added", &[("n", &n)]))?;
         }
     }
     Ok(())
@@ -289,7 +292,8 @@ fn deadline(
         .into());
     }
     let rules = env.config.rules(&env.config_dir)?;
-    let deadlines = rules.deadlines(kind, received, registered, &calendar_for(env));
+    let cal = calendar_for(env);
+    let deadlines = rules.deadlines(kind, received, registered, &cal);
     match env.format {
         Format::Json => output::json(out, &json!({ "deadlines": deadlines }))?,
         f => {
@@ -300,7 +304,7 @@ fn deadline(
                         d.rule.clone(),
                         d.due_on.to_string(),
                         if d.binding { "binding" } else { "advisory" }.into(),
-                        d.explanation.clone(),
+                        crate::i18n::deadline::explanation(d, &rules, &cal, received, registered),
                     ]
                 })
                 .collect();
@@ -373,7 +377,9 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
                 let named: Vec<String> = cal
                     .non_working_days(*y, *m)
                     .into_iter()
-                    .filter_map(|(d, e)| e.map(|e| format!("{} {}", d.format("%d"), e.name)))
+                    .filter_map(|(d, e)| {
+                        e.map(|e| format!("{} {}", d.format("%d"), crate::i18n::holiday_name(&e.name)))
+                    })
                     .collect();
                 let weekends = month_days(*y, *m)
                     .filter(|d| Calendar::is_weekend(*d) && cal.entry(*d).is_none())
@@ -401,8 +407,16 @@ fn grounds(env: &Env, out: &mut impl Write) -> Result<()> {
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&g).unwrap_or_default())?,
         f => {
-            let rows: Vec<Vec<String>> =
-                g.iter().map(|g| vec![g.code.clone(), g.description.clone(), g.citation.clone()]).collect();
+            let rows: Vec<Vec<String>> = g
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.code.clone(),
+                        crate::i18n::localized("ground_description", &g.code, &g.description),
+                        crate::i18n::localized("ground_citation", &g.code, &g.citation),
+                    ]
+                })
+                .collect();
             let header = ["CODE", "MEANING", "CITATION"];
             if f == Format::Csv {
                 output::csv(out, &header, &rows)?

@@ -32,6 +32,9 @@ pub struct Config {
     /// The letterhead per language: `[letterhead.ru] service_name = "…"`, `address`,
     /// `signer_position`, `signer_name`. Unset fields keep the template's default.
     pub letterhead: BTreeMap<String, crate::letters::LetterheadConfig>,
+    /// New files (database, backups, exports, letters, log) readable by the owner's group
+    /// too: for one database shared by several clerks' logins on a server.
+    pub group_access: bool,
     /// File holding the key of an encrypted database (feature `encryption`).
     pub key_file: Option<PathBuf>,
     /// Personal fields of requests closed longer ago than this are erased by `aryz retention`.
@@ -71,6 +74,7 @@ impl Default for Config {
             letterhead: BTreeMap::new(),
             retention_years: 5,
             key_file: None,
+            group_access: false,
             keys: BTreeMap::new(),
         }
     }

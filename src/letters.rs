@@ -169,7 +169,7 @@ pub fn save_new_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+        o.mode(crate::files::private_mode());
     }
     let written = o.open(&tmp).and_then(|mut f| {
         f.write_all(bytes)?;

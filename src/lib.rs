@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod files;
 pub mod i18n;
 pub mod keys;
 pub mod letters;

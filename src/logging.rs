@@ -19,7 +19,7 @@ pub fn init(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+        o.mode(crate::files::private_mode());
     }
     if let Ok(f) = o.open(path) {
         let _ = LOG.set(Mutex::new(f));

@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    aryz::app::main(aryz::cli::Cli::parse())
+    aryz::app::main(aryz::cli::Cli::parse_args())
 }

@@ -230,7 +230,12 @@ impl Store {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL lets clerks read while another process writes; NORMAL sync is durable in WAL
         // mode except for the last transactions on power loss, never corrupting.
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        // WAL is a property of the file, set when it was created; asking is much cheaper
+        // than setting it again on every start.
+        let mode: String = self.conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(())
@@ -343,7 +348,7 @@ fn restrict_permissions(path: &Path) {
     {
         use std::os::unix::fs::PermissionsExt;
         // Best effort: the file may sit on a filesystem without Unix permissions.
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(crate::files::private_mode()));
     }
     #[cfg(not(unix))]
     let _ = path;

@@ -278,3 +278,52 @@ fn a_closed_pipe_is_not_an_error() {
         assert_eq!((code, stderr.as_str()), (Some(0), ""), "aryz {args:?} | head -1");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn files_are_private_unless_group_access_is_configured() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let env = TestEnv::new();
+    assert_eq!(mode(&env.db()), 0o600);
+    let backup = env.path().join("b1.sqlite3");
+    env.ok(&["backup", backup.to_str().unwrap()]);
+    assert_eq!(mode(&backup), 0o600);
+    let export = env.path().join("e1.csv");
+    env.ok(&["export", "--all", "--output", export.to_str().unwrap()]);
+    assert_eq!(mode(&export) & 0o077, 0, "no access for group or others");
+
+    env.write_config("group_access = true\n");
+    let backup = env.path().join("b2.sqlite3");
+    env.ok(&["backup", backup.to_str().unwrap()]);
+    assert_eq!(mode(&backup), 0o660, "a shared server's clerks share the group");
+    assert_eq!(mode(&backup) & 0o007, 0, "never others");
+}
+
+#[test]
+fn no_personal_data_reaches_the_log() {
+    let env = TestEnv::with_staff();
+    let name = "Logcheck Testsubjectova";
+    let pin = "11503199012345";
+    let r = env.add(&[
+        "--name",
+        name,
+        "--pin",
+        pin,
+        "--email",
+        "logcheck@example.org",
+        "--description",
+        "Secret words",
+    ]);
+    env.ok(&["note", &r, "Note about Logcheck"]);
+    env.show(&r);
+    env.ok(&["list", "--search", "Logcheck"]);
+    let _ = env.aryz().args(["add", "--kind", "access", "--name", name, "--pin", "123"]).output();
+    let _ = env.aryz().args(["respond", &r, "--outcome", "refused", "--text", name]).output();
+    env.ok(&["respond", &r, "--outcome", "fulfilled", "--text", "Reply to Logcheck"]);
+    let log = std::fs::read_to_string(env.path().join("aryz.log")).unwrap();
+    assert!(log.lines().count() >= 6, "the log records the commands: {log}");
+    for secret in [name, "Logcheck", pin, "logcheck@example.org", "Secret words", "Testsubjectova"] {
+        assert!(!log.contains(secret), "the log contains '{secret}':\n{log}");
+    }
+}

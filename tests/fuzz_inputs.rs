@@ -145,3 +145,48 @@ fn config_rules_and_calendar_parsers_never_panic() {
             parse_calendar(&format!("[[entry]]\ndate = \"2026-01-{v}\"\nkind = \"holiday\"\nname = \"x\"\n"));
     }
 }
+
+#[test]
+fn keymap_overrides_never_panic() {
+    use aryz::config::KeyBinding;
+    use aryz::tui::keymap::{KeyCombo, KeyMap};
+    use std::collections::BTreeMap;
+    let actions = ["quit", "move_down", "open", "search", "record_response", "nonsense", ""];
+    let keys = [
+        "j",
+        "ctrl-x",
+        "alt-",
+        "ctrl+",
+        "F13",
+        "f5",
+        "enter",
+        "Ж",
+        "ctrl-ң",
+        "shift-tab",
+        "pageup",
+        "--",
+        "esc",
+    ];
+    let mut rng = Rng::new(14);
+    for _ in 0..5_000 {
+        let key = if rng.chance(50) { (*rng.pick(&keys)).to_string() } else { random_text(&mut rng, 3) };
+        let _ = KeyCombo::parse(&key);
+        let mut overrides = BTreeMap::new();
+        overrides.insert(rng.pick(&actions).to_string(), KeyBinding::One(key.clone()));
+        if rng.chance(30) {
+            overrides.insert(
+                rng.pick(&actions).to_string(),
+                KeyBinding::Many(vec![key.clone(), random_text(&mut rng, 2)]),
+            );
+        }
+        if let Err(e) = KeyMap::with_overrides(&overrides) {
+            assert!(!e.is_empty());
+        }
+        // A whole config file with a [keys] table.
+        let text =
+            format!("[keys]\n{} = \"{}\"\n", rng.pick(&actions), key.replace(['"', '\\', '\n', '\r'], ""));
+        if let Ok(cfg) = Config::parse(&text) {
+            let _ = KeyMap::with_overrides(&cfg.keys);
+        }
+    }
+}

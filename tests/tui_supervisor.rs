@@ -287,3 +287,23 @@ fn the_supervisors_screens_draw_at_any_size_and_on_an_empty_database() {
         }
     }
 }
+
+/// The supervisors' screens in Kyrgyz and Russian at the smallest common size.
+#[test]
+fn supervisor_screens_in_kyrgyz_and_russian() {
+    use aryz::i18n::{Lang, set_thread_language};
+    for lang in [Lang::Ky, Lang::Ru] {
+        set_thread_language(Some(lang));
+        let code = lang.code();
+        let mut app = supervisor_app("jyldyz");
+        go(&mut app, Section::OverdueByClerk);
+        insta::assert_snapshot!(format!("{code}_overdue_by_clerk_80x24"), screen(&app, 80, 24));
+        press(&mut app, &["D"]);
+        insta::assert_snapshot!(format!("{code}_dashboard_80x24"), screen(&app, 80, 24));
+        press(&mut app, &["M"]);
+        insta::assert_snapshot!(format!("{code}_report_80x24"), screen(&app, 80, 24));
+        press(&mut app, &["A"]);
+        insta::assert_snapshot!(format!("{code}_audit_80x24"), screen(&app, 80, 24));
+        set_thread_language(None);
+    }
+}

@@ -87,12 +87,17 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
         )?,
         _ => writeln!(
             out,
-            "{}: {} ({}, {}) written to {}",
-            letter.reference,
-            letter.letter_type,
-            letter.lang,
-            format,
-            path.display()
+            "{}",
+            crate::i18n::tf(
+                "cli.letter_written",
+                &[
+                    ("reference", &letter.reference),
+                    ("type", &letter.letter_type),
+                    ("lang", &letter.lang),
+                    ("format", &format),
+                    ("path", &path.display()),
+                ]
+            )
         )?,
     }
     Ok(())
@@ -112,7 +117,14 @@ pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -
         Format::Json => {
             output::json(out, &json!({"pin": mask_pin(pin.trim()), "requests": n, "path": path}))?
         }
-        _ => writeln!(out, "{n} requests of PIN {} written to {}", mask_pin(pin.trim()), path.display())?,
+        _ => writeln!(
+            out,
+            "{}",
+            crate::i18n::tf(
+                "cli.subject_exported",
+                &[("n", &n), ("pin", &mask_pin(pin.trim())), ("path", &path.display())]
+            )
+        )?,
     }
     Ok(())
 }

@@ -14,8 +14,17 @@ pub fn neutralise(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
-/// Prints rows as columns aligned by display width.
+/// A `--format table` header in the interface language: the catalog's `cli.col.<name>`,
+/// where `name` is the CSV header in lower case (`%` as `pct`, spaces as `_`).
+fn header_text(h: &str) -> String {
+    let key = h.to_lowercase().replace('%', "pct").replace(' ', "_");
+    crate::i18n::label_owned("cli.col", &key)
+}
+
+/// Prints rows as columns aligned by display width, under headers in the interface language.
 pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let header: Vec<String> = header.iter().map(|h| header_text(h)).collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| neutralise(c)).collect()).collect();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for r in &rows {
@@ -44,10 +53,14 @@ pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std
     Ok(())
 }
 
-/// `key: value` lines, keys aligned.
+/// `key: value` lines, keys aligned; the keys in the interface language (`cli.field.<key>`).
 pub fn record(out: &mut impl Write, fields: &[(&str, String)]) -> std::io::Result<()> {
+    let fields: Vec<(String, &String)> = fields
+        .iter()
+        .map(|(k, v)| (crate::i18n::label_owned("cli.field", &k.replace(' ', "_")), v))
+        .collect();
     let w = fields.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
-    for (k, v) in fields {
+    for (k, v) in &fields {
         writeln!(out, "{k}:{} {}", " ".repeat(w - width(k)), neutralise(v))?;
     }
     Ok(())

@@ -11,6 +11,7 @@ use crate::cli::{ExportArgs, Format, ReportBy, ReportCommand};
 use crate::domain::format::{date_dmy, parse_date};
 use crate::domain::identity::mask_pin;
 use crate::domain::request::SubjectRequest;
+use crate::i18n::{t, tf};
 use crate::service::{Report, RequestView, Session, month_range};
 use crate::store::{GroupBy, ReportRow};
 
@@ -99,10 +100,15 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
             } else {
                 writeln!(
                     out,
-                    "received {} – {}, as of {}",
-                    date_dmy(rep.from),
-                    date_dmy(rep.to),
-                    date_dmy(rep.as_of)
+                    "{}",
+                    tf(
+                        "cli.report_title",
+                        &[
+                            ("from", &date_dmy(rep.from)),
+                            ("to", &date_dmy(rep.to)),
+                            ("as_of", &date_dmy(rep.as_of))
+                        ]
+                    )
                 )?;
                 output::table(out, &header, &rows)?;
             }
@@ -136,33 +142,40 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
         Format::Table | Format::Text => {
             writeln!(
                 out,
-                "aryz digest as of {} (due soon: until {})",
-                date_dmy(dg.as_of),
-                date_dmy(dg.due_soon_until)
+                "{}",
+                tf(
+                    "cli.digest_title",
+                    &[("as_of", &date_dmy(dg.as_of)), ("until", &date_dmy(dg.due_soon_until))]
+                )
             )?;
             if dg.groups.is_empty() {
-                writeln!(out, "\nNothing overdue or due soon.")?;
+                writeln!(out, "\n{}", t("cli.digest_nothing"))?;
             }
             for g in &dg.groups {
                 writeln!(
                     out,
-                    "\n{}: {} overdue, {} due soon",
-                    g.assignee.as_deref().unwrap_or("(unassigned)"),
-                    g.overdue.len(),
-                    g.due_soon.len()
+                    "\n{}",
+                    tf(
+                        "cli.digest_group",
+                        &[
+                            ("assignee", &g.assignee.as_deref().unwrap_or(t("cli.digest_unassigned"))),
+                            ("overdue", &g.overdue.len()),
+                            ("due_soon", &g.due_soon.len())
+                        ]
+                    )
                 )?;
                 for i in g.overdue.iter().chain(&g.due_soon) {
                     let state = if i.overdue {
-                        format!("{} days overdue", -i.days_left)
+                        tf("cli.digest_days_overdue", &[("n", &-i.days_left)])
                     } else {
-                        format!("{} days left", i.days_left)
+                        tf("cli.digest_days_left", &[("n", &i.days_left)])
                     };
                     writeln!(
                         out,
-                        "  {}  {:<15}  due {}  {state}",
+                        "  {}  {:<15}  {}  {state}",
                         i.reference,
                         i.kind.code(),
-                        date_dmy(i.due_on)
+                        tf("cli.digest_due", &[("due", &date_dmy(i.due_on))])
                     )?;
                 }
             }
@@ -377,7 +390,7 @@ fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+        o.mode(crate::files::private_mode());
     }
     o.open(path)
 }

@@ -13,6 +13,7 @@ use crate::domain::outcome::{CategoryAction, Response};
 use crate::domain::request::{NewRequest, Subject, SubjectRequest};
 use crate::domain::status::Status;
 use crate::domain::validation::field_error;
+use crate::i18n::{t, tf};
 use crate::service::{RequestView, Session};
 use crate::store::{AssigneeFilter, ListFilter, Page, SortKey};
 
@@ -126,8 +127,10 @@ fn print_list(
 ) -> Result<()> {
     match env.format {
         Format::Json => {
-            let v: Vec<Value> = rows.iter().map(|r| RequestView::new(s, r, today).json(true)).collect();
-            output::json(out, &Value::Array(v))?;
+            let views: Vec<RequestView<'_>> = rows.iter().map(|r| RequestView::new(s, r, today)).collect();
+            let typed: Vec<_> = views.iter().map(|v| v.typed(true)).collect();
+            serde_json::to_writer_pretty(&mut *out, &typed).map_err(std::io::Error::from)?;
+            writeln!(out)?;
         }
         f => {
             let header = ["REF", "KIND", "SUBJECT", "PIN", "RECEIVED", "DUE", "LEFT", "ASSIGNEE", "STATUS"];
@@ -186,7 +189,7 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
                 let left = r.days_left(today);
                 fields.push((
                     "days left",
-                    if left < 0 { format!("{left} (overdue)") } else { left.to_string() },
+                    if left < 0 { tf("cli.overdue_days", &[("days", &left)]) } else { left.to_string() },
                 ));
             }
             fields.extend([
@@ -208,8 +211,13 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
                 fields.push(("responded", r.responded_on.map(date_dmy).unwrap_or_default()));
             }
             if let Some(p) = &r.pause {
-                fields
-                    .push(("paused", format!("since {} ({}: {})", date_dmy(p.since), p.category, p.reason)));
+                fields.push((
+                    "paused",
+                    tf(
+                        "cli.paused_since",
+                        &[("since", &date_dmy(p.since)), ("category", &p.category), ("reason", &p.reason)],
+                    ),
+                ));
             }
             if f == Format::Csv {
                 let header: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
@@ -217,17 +225,25 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
                 return Ok(());
             }
             output::record(out, &fields)?;
-            writeln!(out, "\ndeadlines:")?;
+            writeln!(out, "\n{}", t("cli.deadlines"))?;
+            let (binding, advisory) = (t("cli.binding"), t("cli.advisory"));
+            let w = binding.chars().count().max(advisory.chars().count());
             for dl in &r.deadlines {
                 writeln!(
                     out,
-                    "  {} {} {}",
+                    "  {} {:<w$} {}",
                     date_dmy(dl.due_on),
-                    if dl.binding { "binding " } else { "advisory" },
-                    output::neutralise(&dl.explanation)
+                    if dl.binding { binding } else { advisory },
+                    output::neutralise(&crate::i18n::deadline::explanation(
+                        dl,
+                        &s.rules,
+                        &s.calendar,
+                        r.received_on,
+                        r.registered_on
+                    ))
                 )?;
             }
-            writeln!(out, "\ntimeline:")?;
+            writeln!(out, "\n{}", t("cli.timeline"))?;
             for e in &d.events {
                 let change = match (&e.old, &e.new) {
                     (Some(o), Some(n)) => format!(" {o} → {n}"),
@@ -238,7 +254,7 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
                 writeln!(out, "  {} {} {}{change}{}", e.at, e.actor, e.kind, output::neutralise(&text))?;
             }
             if !d.related.is_empty() {
-                writeln!(out, "\nother requests of this PIN:")?;
+                writeln!(out, "\n{}", t("cli.related"))?;
                 for o in &d.related {
                     writeln!(out, "  {} {} {} {}", o.reference, o.kind, o.status, date_dmy(o.received_on))?;
                 }
@@ -292,7 +308,14 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
 pub fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut impl Write) -> Result<()> {
     match env.format {
         Format::Json => output::json(out, &RequestView::new(s, r, s.today()).json(true))?,
-        _ => writeln!(out, "{} {} (due {})", r.reference, r.status, date_dmy(r.due_on))?,
+        _ => writeln!(
+            out,
+            "{}",
+            tf(
+                "cli.done_due",
+                &[("reference", &r.reference), ("status", &r.status), ("due", &date_dmy(r.due_on))]
+            )
+        )?,
     }
     Ok(())
 }

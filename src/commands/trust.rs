@@ -10,6 +10,7 @@ use super::{CliError, Env, Result, output};
 use crate::cli::{AuditCommand, Format};
 use crate::domain::format::parse_date;
 use crate::domain::request::parse_reference;
+use crate::i18n::{t, tf};
 use crate::service::import::parse_file;
 use crate::store::AuditFilter;
 
@@ -27,7 +28,7 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
                 None => {
                     match env.format {
                         Format::Json => output::json(out, &json!({"entries": n, "ok": true}))?,
-                        _ => writeln!(out, "audit log intact: {n} entries")?,
+                        _ => writeln!(out, "{}", tf("cli.audit_intact", &[("n", &n)]))?,
                     }
                     Ok(())
                 }
@@ -82,14 +83,14 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
     if env.format == Format::Json {
         output::json(out, &serde_json::to_value(&r).unwrap_or_default())?;
     } else {
-        writeln!(
-            out,
-            "integrity: {}",
-            if r.integrity.is_empty() { "ok".to_string() } else { r.integrity.join("; ") }
-        )?;
+        let result =
+            if r.integrity.is_empty() { t("cli.check_ok").to_string() } else { r.integrity.join("; ") };
+        writeln!(out, "{}", tf("cli.check_integrity", &[("result", &result)]))?;
         match &r.audit_problem {
-            None => writeln!(out, "audit log: intact, {} entries", r.audit_entries)?,
-            Some(p) => writeln!(out, "audit log: broken at entry {}: {}", p.id, p.problem)?,
+            None => writeln!(out, "{}", tf("cli.check_audit_intact", &[("n", &r.audit_entries)]))?,
+            Some(p) => {
+                writeln!(out, "{}", tf("cli.check_audit_broken", &[("id", &p.id), ("problem", &p.problem)]))?
+            }
         }
     }
     if r.ok() { Ok(()) } else { Err(failed("the database failed its checks".into())) }
@@ -98,7 +99,7 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
 pub fn backup(env: &Env, file: &Path, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     s.backup(file)?;
-    writeln!(out, "backed up to {}", file.display())?;
+    writeln!(out, "{}", tf("cli.backed_up", &[("path", &file.display())]))?;
     Ok(())
 }
 
@@ -108,13 +109,8 @@ pub fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Wr
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&r).unwrap_or_default())?,
         _ => {
-            let verb = if dry_run { "would erase" } else { "erased" };
-            writeln!(
-                out,
-                "{verb} the personal data of {} requests closed before {}",
-                r.erased.len(),
-                r.closed_before
-            )?;
+            let key = if dry_run { "cli.would_erase" } else { "cli.erased" };
+            writeln!(out, "{}", tf(key, &[("n", &r.erased.len()), ("date", &r.closed_before)]))?;
             for reference in &r.erased {
                 writeln!(out, "  {reference}")?;
             }
@@ -173,15 +169,16 @@ pub fn import(
             Ok(())
         })?;
     }
-    writeln!(
-        out,
-        "{} rows: {} imported, {} rejected, {} probable duplicates{}",
-        report.rows,
-        report.imported.len(),
-        report.rejected.len(),
-        report.duplicates.len(),
-        if dry_run { " (dry run: nothing written)" } else { "" }
-    )?;
+    let summary = tf(
+        "cli.imported",
+        &[
+            ("rows", &report.rows),
+            ("imported", &report.imported.len()),
+            ("rejected", &report.rejected.len()),
+            ("duplicates", &report.duplicates.len()),
+        ],
+    );
+    writeln!(out, "{summary}{}", if dry_run { t("cli.dry_run") } else { "" })?;
     if !report.rejected.is_empty() && rejects.is_none() {
         return Err(failed(format!("{} bad rows; nothing was imported", report.rejected.len())));
     }

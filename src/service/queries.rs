@@ -3,7 +3,11 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind};
+use crate::domain::outcome::{CategoryAction, Outcome};
+use crate::domain::status::Status;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{Urgency, due_soon_limit, urgency};
@@ -43,55 +47,141 @@ impl<'a> RequestView<'a> {
     /// The JSON of a request (`list`, `show`, `add --format json`). With `masked`, the PIN
     /// and passport show only their last digits and the contact fields are left out.
     pub fn json(&self, masked: bool) -> Value {
+        serde_json::to_value(self.typed(masked)).unwrap_or_default()
+    }
+
+    /// The same record as a typed value, serialized without building a JSON tree first
+    /// (a list of a page of requests is written straight to the output).
+    pub fn typed(&self, masked: bool) -> RequestJson<'a> {
         let r = self.request;
         let s = &r.subject;
         let subject = if masked {
-            json!({
-                "name": s.name,
-                "pin": mask_pin(&s.pin),
-                "passport": s.passport.as_ref().map(|p| p.masked()),
-            })
+            SubjectJson::Masked {
+                name: &s.name,
+                pin: mask_pin(&s.pin),
+                passport: s.passport.as_ref().map(|p| p.masked()),
+            }
         } else {
-            json!({
-                "name": s.name,
-                "pin": s.pin,
-                "birth_date": s.birth_date,
-                "passport": s.passport.as_ref().map(|p| json!({"document": p.document, "issuer": p.issuer, "issued_on": p.issued_on})),
-                "address": s.address,
-                "email": s.email,
-                "phone": s.phone,
-            })
+            SubjectJson::Full {
+                name: &s.name,
+                pin: &s.pin,
+                birth_date: s.birth_date,
+                passport: s.passport.as_ref().map(|p| PassportJson {
+                    document: &p.document,
+                    issuer: &p.issuer,
+                    issued_on: p.issued_on,
+                }),
+                address: &s.address,
+                email: &s.email,
+                phone: &s.phone,
+            }
         };
-        json!({
-            "ref": r.reference,
-            "kind": r.kind,
-            "status": r.status,
-            "channel": r.channel,
-            "lang": r.lang,
-            "received_on": r.received_on,
-            "registered_on": r.registered_on,
-            "identity": r.identity,
-            "due_on": r.due_on,
-            "days_left": r.is_open().then(|| r.days_left(self.today)),
-            "overdue": r.is_overdue(self.today),
-            "urgency": self.urgency,
-            "deadlines": r.deadlines,
-            "assignee": r.assignee,
-            "subject": subject,
-            "categories": r.categories,
-            "description": r.description,
-            "outcome": r.outcome,
-            "ground": r.ground,
-            "responded_on": r.responded_on,
-            "answered_in_time": r.answered_in_time(),
-            "response_text": r.response_text,
-            "actions": r.actions.iter().map(|(c, a)| json!({"category": c, "action": a})).collect::<Vec<_>>(),
-            "closed_on": r.closed_on,
-            "paused": r.pause.as_ref().map(|p| json!({"since": p.since, "category": p.category, "reason": p.reason})),
-            "extensions": r.extensions,
-            "version": r.version,
-        })
+        RequestJson {
+            reference: &r.reference,
+            kind: r.kind,
+            status: r.status,
+            channel: r.channel,
+            lang: r.lang,
+            received_on: r.received_on,
+            registered_on: r.registered_on,
+            identity: r.identity,
+            due_on: r.due_on,
+            days_left: r.is_open().then(|| r.days_left(self.today)),
+            overdue: r.is_overdue(self.today),
+            urgency: self.urgency,
+            deadlines: &r.deadlines,
+            assignee: r.assignee.as_deref(),
+            subject,
+            categories: &r.categories,
+            description: &r.description,
+            outcome: r.outcome,
+            ground: r.ground.as_deref(),
+            responded_on: r.responded_on,
+            answered_in_time: r.answered_in_time(),
+            response_text: &r.response_text,
+            actions: r.actions.iter().map(|(c, a)| ActionJson { category: *c, action: *a }).collect(),
+            closed_on: r.closed_on,
+            paused: r.pause.as_ref().map(|p| PauseJson {
+                since: p.since,
+                category: &p.category,
+                reason: &p.reason,
+            }),
+            extensions: r.extensions,
+            version: r.version,
+        }
     }
+}
+
+/// The JSON shape of a request: a contract with scripts outside the project.
+#[derive(Debug, Serialize)]
+pub struct RequestJson<'a> {
+    #[serde(rename = "ref")]
+    pub reference: &'a str,
+    pub kind: RequestKind,
+    pub status: Status,
+    pub channel: Channel,
+    pub lang: Language,
+    pub received_on: NaiveDate,
+    pub registered_on: NaiveDate,
+    pub identity: IdentityMethod,
+    pub due_on: NaiveDate,
+    pub days_left: Option<i64>,
+    pub overdue: bool,
+    pub urgency: Option<Urgency>,
+    pub deadlines: &'a [crate::domain::deadline::Deadline],
+    pub assignee: Option<&'a str>,
+    pub subject: SubjectJson<'a>,
+    pub categories: &'a [DataCategory],
+    pub description: &'a str,
+    pub outcome: Option<Outcome>,
+    pub ground: Option<&'a str>,
+    pub responded_on: Option<NaiveDate>,
+    pub answered_in_time: Option<bool>,
+    pub response_text: &'a str,
+    pub actions: Vec<ActionJson>,
+    pub closed_on: Option<NaiveDate>,
+    pub paused: Option<PauseJson<'a>>,
+    pub extensions: u32,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum SubjectJson<'a> {
+    Masked {
+        name: &'a str,
+        pin: String,
+        passport: Option<String>,
+    },
+    Full {
+        name: &'a str,
+        pin: &'a str,
+        birth_date: Option<NaiveDate>,
+        passport: Option<PassportJson<'a>>,
+        address: &'a str,
+        email: &'a str,
+        phone: &'a str,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct PassportJson<'a> {
+    pub document: &'a str,
+    pub issuer: &'a str,
+    pub issued_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionJson {
+    pub category: DataCategory,
+    pub action: CategoryAction,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PauseJson<'a> {
+    pub since: NaiveDate,
+    pub category: &'a str,
+    pub reason: &'a str,
 }
 
 /// Everything the detail screen and `aryz show` present.

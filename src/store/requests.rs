@@ -259,6 +259,43 @@ impl Reader<'_> {
         Ok(r)
     }
 
+    /// Adds deadlines and actions to a page of requests with two queries in all (instead of
+    /// two per request: on a page of 50 that was a third of `aryz list`'s time).
+    fn complete_all(&self, mut rows: Vec<SubjectRequest>) -> Result<Vec<SubjectRequest>> {
+        if rows.is_empty() {
+            return Ok(rows);
+        }
+        let ids = format!("[{}]", rows.iter().map(|r| r.id.0.to_string()).collect::<Vec<_>>().join(","));
+        let index: std::collections::HashMap<i64, usize> =
+            rows.iter().enumerate().map(|(i, r)| (r.id.0, i)).collect();
+        let mut st = self.conn.prepare_cached(
+            "SELECT request_id, rule, due_on, binding, explanation FROM deadlines
+             WHERE request_id IN (SELECT value FROM json_each(?1)) ORDER BY request_id, binding DESC, due_on",
+        )?;
+        let mut q = st.query([&ids])?;
+        while let Some(row) = q.next()? {
+            if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
+                rows[i].deadlines.push(Deadline {
+                    rule: row.get(1)?,
+                    due_on: row.get(2)?,
+                    binding: row.get(3)?,
+                    explanation: row.get(4)?,
+                });
+            }
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT request_id, category, action FROM category_actions
+             WHERE request_id IN (SELECT value FROM json_each(?1)) ORDER BY request_id, category",
+        )?;
+        let mut q = st.query([&ids])?;
+        while let Some(row) = q.next()? {
+            if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
+                rows[i].actions.push((code(row, 1)?, code::<CategoryAction>(row, 2)?));
+            }
+        }
+        Ok(rows)
+    }
+
     /// One page of requests matching `f`, in `sort` order. With a search, results come
     /// newest first whatever `sort` says: the search index walks its matches from the
     /// newest and stops at a page, where sorting every match by due date would read them all.
@@ -307,7 +344,7 @@ impl Reader<'_> {
         let rows = st
             .query_map(rusqlite::params_from_iter(q.params.iter()), request_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = rows.into_iter().map(|r| self.complete(r)).collect::<Result<Vec<_>>>()?;
+        let mut out = self.complete_all(rows)?;
         if backwards {
             out.reverse();
         }

@@ -172,6 +172,7 @@ impl App {
     }
 
     fn error(&mut self, text: String) {
+        let text = crate::i18n::messages::translate(&text);
         self.message = Some(Message { text, is_error: true });
     }
 

@@ -19,7 +19,7 @@ use super::screens::queue::QueueView;
 use super::screens::report::ReportView;
 use super::screens::response::ResponseView;
 use super::widgets::help_bar::HelpBar;
-use crate::domain::format::date_wd;
+use crate::i18n::date_wd;
 use crate::i18n::{label, t, tf};
 use unicode_width::UnicodeWidthStr;
 

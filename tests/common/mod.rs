@@ -67,6 +67,10 @@ impl TestEnv {
     pub fn aryz(&self) -> Command {
         let mut cmd = Command::cargo_bin("aryz").expect("aryz binary");
         cmd.env_remove("ARYZ_OPERATOR")
+            // The interface language follows the locale: tests expect English.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
             .env("ARYZ_DATA_DIR", self.dir.path())
             .env("ARYZ_CONFIG_DIR", self.dir.path())
             .env("ARYZ_TODAY", TODAY)

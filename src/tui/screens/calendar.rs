@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use crate::domain::calendar::{Calendar, month_days};
-use crate::domain::format::date_wd;
 use crate::domain::request::SubjectRequest;
+use crate::i18n::date_wd;
 use crate::i18n::{label, t, tf};
 use crate::service::{Result, Session};
 use crate::store::{ListFilter, Page, SortKey};
@@ -152,7 +152,7 @@ impl Widget for CalendarView<'_> {
         let d = st.selected;
         match self.calendar.entry(d) {
             Some(e) => lines.push(Line::styled(
-                format!("{} — {}", label("day_kind", e.kind.code()), e.name),
+                format!("{} — {}", label("day_kind", e.kind.code()), crate::i18n::holiday_name(&e.name)),
                 th.non_working,
             )),
             None if !self.calendar.is_working_day(d) => {

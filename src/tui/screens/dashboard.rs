@@ -18,6 +18,7 @@ use crate::i18n::{label, t, tf};
 use crate::service::{Dashboard, MONTHS, Result, Session, WEEKS};
 use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
+use unicode_width::UnicodeWidthStr;
 
 pub struct DashboardState {
     pub data: Dashboard,
@@ -46,6 +47,11 @@ impl DashboardState {
 /// "93.4 %", or a dash when nothing was answered.
 pub fn percent_text(p: Option<f64>) -> String {
     p.map_or_else(|| "—".into(), |p| format!("{p:.1} %"))
+}
+
+/// A numeric column: at least `min` wide, and as wide as its header.
+fn col(header: &'static str, min: u16) -> Constraint {
+    Constraint::Length((t(header).width() as u16).max(min))
 }
 
 fn num(n: i64) -> TableCell<'static> {
@@ -150,11 +156,13 @@ impl DashboardView<'_> {
             cells.extend([num(c.answered_this_month), TableCell::from(Line::from(median).right_aligned())]);
             Row::new(cells)
         });
-        let mut widths = vec![Constraint::Min(8), Constraint::Length(5), Constraint::Length(7)];
+        // Numbers take their header's width (translations differ in length).
+        let mut widths =
+            vec![Constraint::Min(8), col("dashboard.col.open", 5), col("dashboard.col.overdue", 5)];
         if with_soon {
-            widths.push(Constraint::Length(8));
+            widths.push(col("dashboard.col.due_soon", 5));
         }
-        widths.extend([Constraint::Length(8), Constraint::Length(6)]);
+        widths.extend([col("dashboard.col.answered", 5), col("dashboard.col.median", 6)]);
         let table =
             Table::new(rows, widths).header(header).row_highlight_style(th.selected).column_spacing(1);
         let mut state = TableState::default()
@@ -187,7 +195,12 @@ impl DashboardView<'_> {
         });
         let table = Table::new(
             rows,
-            [Constraint::Fill(1), Constraint::Length(8), Constraint::Length(5), Constraint::Length(8)],
+            [
+                Constraint::Min(8),
+                col("dashboard.col.received", 6),
+                col("dashboard.col.late", 5),
+                col("dashboard.col.in_time", 7),
+            ],
         )
         .header(header)
         .column_spacing(1);
@@ -227,8 +240,7 @@ impl DashboardView<'_> {
     fn render_monthly(&self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
         let d = &self.state.data;
-        let block = titled(t("dashboard.monthly").to_string(), th);
-        let inner = block.inner(area);
+        let title = t("dashboard.monthly");
         let legend = Line::from(vec![
             Span::styled("█ ", th.on_time),
             Span::styled(t("dashboard.in_time"), th.muted),
@@ -236,7 +248,10 @@ impl DashboardView<'_> {
             Span::styled(t("dashboard.late"), th.muted),
         ])
         .right_aligned();
-        let block = block.title(legend);
+        // The legend carries the meaning; the title gives way when both do not fit.
+        let fits = title.width() + legend.width() + 2 <= usize::from(area.width);
+        let block = titled(if fits { title.to_string() } else { String::new() }, th).title(legend);
+        let inner = block.inner(area);
         // Two bars per month and a gap between months.
         let (w, _) = bar_width(inner.width, 2 * MONTHS as u16 + MONTHS as u16, 0);
         let mut chart = BarChart::default()

@@ -12,10 +12,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph, Widget};
 use unicode_width::UnicodeWidthChar;
 
-use crate::domain::format::{date_dmy, date_wd};
+use crate::domain::format::date_dmy;
 use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::{Status, Transition};
+use crate::i18n::date_wd;
 use crate::i18n::{label, label_owned, t, tf};
 use crate::service::{Detail, RequestView, Session};
 use crate::store::{Event, EventKind};
@@ -229,7 +230,7 @@ impl DetailView<'_> {
                     .grounds
                     .iter()
                     .find(|x| &x.code == g)
-                    .map(|x| format!(" — {}", x.citation))
+                    .map(|x| format!(" — {}", crate::i18n::localized("ground_citation", g, &x.citation)))
                     .unwrap_or_default();
                 lines.push(self.field("field.ground", format!("{}{citation}", label_owned("ground", g))));
             }
@@ -271,7 +272,9 @@ impl DetailView<'_> {
                 Span::styled(format!("{} ", date_wd(d.due_on)), style),
                 Span::styled(format!("[{kind}] "), th.muted),
             ]));
-            lines.push(Item(4, Line::styled(format!("    {}", clean(&d.explanation)), th.muted)));
+            let (rules, cal) = (&self.session.rules, &self.session.calendar);
+            let text = crate::i18n::deadline::explanation(d, rules, cal, r.received_on, r.registered_on);
+            lines.push(Item(4, Line::styled(format!("    {}", clean(&text)), th.muted)));
         }
         if r.deadlines.is_empty() {
             lines.push(self.field("field.due", date_wd(r.due_on)));

@@ -8,10 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::domain::deadline::Deadline;
-use crate::domain::format::{date_dmy, date_wd};
+use crate::domain::format::date_dmy;
 use crate::domain::identity::parse_passport;
 use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
 use crate::domain::request::{NewRequest, Subject};
+use crate::i18n::date_wd;
 use crate::i18n::{label, t};
 use crate::service::{Error, Session};
 use crate::tui::input::{parse_date, parse_optional_date};
@@ -130,7 +131,11 @@ impl IntakeState {
             }
         }
         self.deadlines = match received {
-            Some(r) => session.rules.deadlines(kind, r, today, &session.calendar),
+            Some(r) => {
+                let mut d = session.rules.deadlines(kind, r, today, &session.calendar);
+                crate::i18n::deadline::localize(&mut d, &session.rules, &session.calendar, r, today);
+                d
+            }
             None => Vec::new(),
         };
         let received = received?;
@@ -158,6 +163,13 @@ impl IntakeState {
                     f.set_warning(&w.field, w.message);
                 }
                 self.deadlines = deadlines;
+                crate::i18n::deadline::localize(
+                    &mut self.deadlines,
+                    &session.rules,
+                    &session.calendar,
+                    received,
+                    today,
+                );
             }
             Err(Error::Invalid(e)) => {
                 f.set_error(&e.field, e.rule);

@@ -153,7 +153,7 @@ impl Widget for ReportView<'_> {
         let shown = (r.rows.len() - st.scroll.min(r.rows.len())) as u16 + 1;
         let [table_area, total_area] = table_area
             .layout(&Layout::vertical([Constraint::Max(shown), Constraint::Length(1)]).flex(Flex::Start));
-        let mut widths = vec![Constraint::Fill(1)];
+        let mut widths = vec![Constraint::Min(10)];
         widths.extend(
             heads[1..]
                 .iter()

@@ -71,11 +71,10 @@ impl ResponseState {
     /// Shows the citation and meaning of the chosen refusal ground under it.
     pub fn update_hint(&mut self, session: &Session) {
         let code = self.form.choice("ground").to_string();
-        let hint = session
-            .grounds
-            .iter()
-            .find(|g| g.code == code)
-            .map(|g| format!("{} — {}", g.citation, g.description));
+        let hint = session.grounds.iter().find(|g| g.code == code).map(|g| {
+            let citation = crate::i18n::localized("ground_citation", &g.code, &g.citation);
+            format!("{citation} — {}", crate::i18n::localized("ground_description", &g.code, &g.description))
+        });
         if let Some(f) = self.form.field_mut("ground") {
             f.hint = hint;
         }
