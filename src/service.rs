@@ -4,6 +4,7 @@
 
 mod admin;
 mod clock;
+mod dashboard;
 pub mod demo;
 mod error;
 pub mod import;
@@ -21,6 +22,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 pub use clock::Clock;
+pub use dashboard::{ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, WeekBar};
 pub use error::{Error, Result};
 pub use login::os_login;
 pub use queries::{Detail, RequestView};

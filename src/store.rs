@@ -7,6 +7,7 @@
 
 mod audit;
 mod calendar;
+mod dashboard;
 mod events;
 mod letters;
 mod migrate;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use audit::{AuditEntry, AuditFilter, AuditProblem};
+pub use dashboard::{AssigneeCounts, DayStats};
 pub use events::{Event, EventKind};
 pub use migrate::SCHEMA_VERSION;
 pub use operators::Operator;

@@ -257,3 +257,58 @@ fn a_bad_key_in_the_config_is_named_before_the_screen_changes() {
     let s = t.wait_for("aryz exited with 1");
     assert!(s.contains("record_response") && s.contains("nonsense"), "{s}");
 }
+
+#[test]
+fn a_supervisor_marks_three_requests_and_assigns_them_to_a_clerk_who_then_has_them() {
+    if !have_tmux() {
+        eprintln!("tmux is not installed; skipping");
+        return;
+    }
+    let t = Term::new(110, 30);
+    t.add_operator("jyldyz", "supervisor");
+    t.add_operator("aibek", "clerk");
+    t.add_request("E2e First Subject", "12503199000011", "2026-11-16");
+    t.add_request("E2e Second Subject", "22007197000033", "2026-11-18");
+    t.add_request("E2e Third Subject", "21111199100044", "2026-11-20");
+    t.add_request("E2e Fourth Subject", "23112198800055", "2026-11-23");
+    t.start_ui("jyldyz");
+    t.wait_for("ARZ-2026-000004");
+    // "Unassigned" is the tab before "All open".
+    t.keys(&["BTab"]);
+    t.wait_for("Subject");
+    // Mark the first three (each mark moves down a row).
+    t.keys(&["v", "v", "v"]);
+    t.wait_for("3 marked");
+    t.keys(&["a"]);
+    t.wait_for("Assign 3 marked requests");
+    // The operator list starts on the supervisor; step to aibek.
+    let choice = |s: &str| s.lines().find(|l| l.contains("‹ ")).map(str::to_string).unwrap_or_default();
+    for _ in 0..10 {
+        let now = choice(&t.screen());
+        if now.contains("‹ aibek") {
+            break;
+        }
+        t.keys(&["Left"]);
+        t.wait_until("the next operator", |s| choice(s) != now);
+    }
+    t.keys(&["C-s"]);
+    let s = t.wait_for("3 requests assigned to aibek");
+    assert!(!s.contains("marked"), "the marks are cleared:\n{s}");
+    assert!(s.contains("ARZ-2026-000004") && !s.contains("ARZ-2026-000001"), "only the fourth is left:\n{s}");
+    t.keys(&["q"]);
+    t.wait_for("aryz exited with 0");
+
+    t.text("clear");
+    t.keys(&["Enter"]);
+    t.start_ui("aibek");
+    let s = t.wait_until("the clerk's three requests under Mine", |s| {
+        s.contains("3 requests") && s.contains("ARZ-2026-000003")
+    });
+    for r in ["ARZ-2026-000001", "ARZ-2026-000002", "ARZ-2026-000003"] {
+        let row = s.lines().find(|l| l.starts_with(r)).unwrap_or_else(|| panic!("no {r} under Mine:\n{s}"));
+        assert!(row.contains("aibek"), "{row}");
+    }
+    assert!(!s.contains("ARZ-2026-000004"), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("aryz exited with 0");
+}

@@ -106,3 +106,56 @@ fn queue_at_the_minimum_size() {
     let app = app("jyldyz", true);
     insta::assert_snapshot!("queue_64x16", screen(&app, 64, 16));
 }
+
+fn to_section(app: &mut aryz::tui::app::App, section: aryz::tui::screens::queue::Section) {
+    for _ in 0..10 {
+        if app.queue.section() == section {
+            return;
+        }
+        press(app, &["tab"]);
+    }
+}
+
+#[test]
+fn supervisor_queue_grouped_by_clerk() {
+    use aryz::tui::screens::queue::Section;
+    let mut app = supervisor_app("jyldyz");
+    to_section(&mut app, Section::OverdueByClerk);
+    insta::assert_snapshot!("queue_overdue_by_clerk_100x30", screen(&app, 100, 30));
+    to_section(&mut app, Section::DueSoonByClerk);
+    insta::assert_snapshot!("queue_due_soon_by_clerk_80x24", screen(&app, 80, 24));
+    to_section(&mut app, Section::Unassigned);
+    press(&mut app, &["v"]);
+    insta::assert_snapshot!("queue_unassigned_marked_100x30", screen(&app, 100, 30));
+}
+
+#[test]
+fn supervisor_dashboard() {
+    let mut app = supervisor_app("jyldyz");
+    press(&mut app, &["D"]);
+    insta::assert_snapshot!("dashboard_100x30", screen(&app, 100, 30));
+    insta::assert_snapshot!("dashboard_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn supervisor_monthly_report() {
+    let mut app = supervisor_app("jyldyz");
+    press(&mut app, &["M"]);
+    insta::assert_snapshot!("report_by_kind_100x30", screen(&app, 100, 30));
+    press(&mut app, &["b"]);
+    insta::assert_snapshot!("report_by_clerk_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn supervisor_audit_log() {
+    let mut app = supervisor_app("jyldyz");
+    press(&mut app, &["A"]);
+    insta::assert_snapshot!("audit_100x30", screen(&app, 100, 30));
+}
+
+#[test]
+fn supervisor_awaiting_section() {
+    let mut app = supervisor_app("jyldyz");
+    to_section(&mut app, aryz::tui::screens::queue::Section::Awaiting);
+    insta::assert_snapshot!("queue_awaiting_100x30", screen(&app, 100, 30));
+}

@@ -40,6 +40,9 @@ pub struct ListFilter {
     pub pin: Option<String>,
     /// Every status (open and closed) when no statuses are named.
     pub all_statuses: bool,
+    /// Only requests awaiting the subject since before this date (the last change of status
+    /// into `awaiting_subject`).
+    pub awaiting_since_before: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -188,6 +191,10 @@ fn where_clause(f: &ListFilter) -> Sql {
             let ph = q.placeholders(1);
             q.push(format!("{col} {op} {ph}"), [text(d.to_string())]);
         }
+    }
+    if let Some(d) = f.awaiting_since_before {
+        let ph = q.placeholders(1);
+        q.push(format!("requests.is_open = 1 AND requests.status = 'awaiting_subject' AND (SELECT max(e.at) FROM events e WHERE e.request_id = requests.id AND e.kind = 'status_changed' AND e.new_value = 'awaiting_subject') < {ph}"), [text(d.to_string())]);
     }
     if let Some(pin) = &f.pin {
         let ph = q.placeholders(1);

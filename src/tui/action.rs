@@ -12,6 +12,8 @@ pub enum Scope {
     Navigation,
     Queue,
     Detail,
+    /// The supervisors' dashboard, monthly report and audit log.
+    Reports,
     /// Forms, dialogs and prompts.
     Form,
 }
@@ -49,6 +51,9 @@ actions! {
     ShowCalendar => "show_calendar", Global;
     RegisterRequest => "register_request", Global;
     Refresh => "refresh", Global;
+    ShowDashboard => "show_dashboard", Global;
+    ShowReport => "show_report", Global;
+    ShowAudit => "show_audit", Global;
     MoveUp => "move_up", Navigation;
     MoveDown => "move_down", Navigation;
     PageUp => "page_up", Navigation;
@@ -62,6 +67,12 @@ actions! {
     Filter => "filter", Queue;
     CycleSort => "cycle_sort", Queue;
     ClearFilters => "clear_filters", Queue;
+    ToggleMark => "toggle_mark", Queue;
+    MarkAll => "mark_all", Queue;
+    AssignMarked => "assign_marked", Queue;
+    ToggleGrouping => "toggle_grouping", Reports;
+    FilterLog => "filter_log", Reports;
+    ClearLogFilter => "clear_log_filter", Reports;
     AssignTo => "assign_to", Detail;
     TakeRequest => "take_request", Detail;
     AddNote => "add_note", Detail;

@@ -9,12 +9,15 @@ use unicode_width::UnicodeWidthStr;
 
 use super::action::{Action, Command, Scope};
 use super::keymap::{KeyCodeKey, KeyCombo, KeyMap};
+use super::screens::audit::AuditState;
 use super::screens::calendar::CalendarState;
+use super::screens::dashboard::DashboardState;
 use super::screens::detail::{DetailState, available};
 use super::screens::dialog::{DialogKind, DialogState};
 use super::screens::help::{HelpState, scopes};
 use super::screens::intake::IntakeState;
 use super::screens::queue::{AssigneeChoice, Filters, QueueState, Section};
+use super::screens::report::ReportState;
 use super::screens::response::ResponseState;
 use super::theme::Theme;
 use super::widgets::line_edit::{EditOp, LineEdit};
@@ -33,6 +36,9 @@ pub enum Context {
     Detail,
     Calendar,
     Help,
+    Dashboard,
+    Report,
+    Audit,
     /// Intake, response, dialogs and prompts: letters are typed, not commands.
     Form,
     Confirm,
@@ -44,12 +50,17 @@ pub enum Screen {
     Response(ResponseState),
     Calendar(CalendarState),
     Help(HelpState),
+    Dashboard(Box<DashboardState>),
+    Report(Box<ReportState>),
+    Audit(Box<AuditState>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
     Search,
     Jump,
+    /// The audit screen's filter: a reference or an operator.
+    AuditFilter,
 }
 
 #[derive(Debug)]
@@ -160,6 +171,9 @@ impl App {
             Some(Screen::Detail(_)) => Context::Detail,
             Some(Screen::Calendar(_)) => Context::Calendar,
             Some(Screen::Help(_)) => Context::Help,
+            Some(Screen::Dashboard(_)) => Context::Dashboard,
+            Some(Screen::Report(_)) => Context::Report,
+            Some(Screen::Audit(_)) => Context::Audit,
             Some(Screen::Intake(_) | Screen::Response(_)) => Context::Form,
         }
     }
@@ -276,6 +290,7 @@ impl App {
             Context::Queue => self.queue_move(delta as isize),
             Context::Detail | Context::Help => self.scroll_screen(delta),
             Context::Calendar => self.calendar_days(if delta < 0 { -7 } else { 7 }),
+            Context::Dashboard | Context::Report | Context::Audit => self.reports_move(delta as isize),
             Context::Form | Context::Confirm => {}
         }
     }
@@ -288,7 +303,7 @@ impl App {
         if tabs.contains((column, row).into()) {
             // Tabs draw as " title │ title ": one space each side and a divider between.
             let mut x = tabs.x;
-            for s in Section::ALL {
+            for &s in self.sections().iter().skip(self.queue.tabs_first.get()) {
                 let w = s.title().width() as u16 + 2;
                 if column >= x && column < x + w {
                     self.set_section(s);
@@ -300,8 +315,8 @@ impl App {
         }
         let body = self.queue.body_area.get();
         if body.contains((column, row).into()) {
-            let index = self.queue.offset.get() + usize::from(row - body.y);
-            if index < self.queue.rows.len() {
+            let line = self.queue.offset.get() + usize::from(row - body.y);
+            if let Some(index) = self.queue.row_at_line(line) {
                 if index == self.queue.selected {
                     self.open_selected();
                 } else {
@@ -315,6 +330,10 @@ impl App {
         match cmd {
             Command::Quit => self.quit = true,
             Command::Refresh => {
+                if let Some(Screen::Audit(a)) = self.screens.last_mut() {
+                    let r = a.verify(&self.session);
+                    self.ok(r);
+                }
                 self.refresh();
                 if self.message.is_none() {
                     self.info(t("msg.refreshed").to_string());
@@ -329,6 +348,7 @@ impl App {
                 Context::Detail => self.detail_command(cmd),
                 Context::Calendar => self.calendar_command(cmd),
                 Context::Help => self.help_command(cmd),
+                Context::Dashboard | Context::Report | Context::Audit => self.reports_command(cmd),
                 Context::Form => self.form_command(cmd),
                 Context::Confirm => self.confirm_command(cmd),
             },
@@ -357,6 +377,21 @@ impl App {
             Command::Back => {
                 self.screens.pop();
             }
+            Command::ShowDashboard => {
+                if let Some(d) = self.ok(DashboardState::new(&self.session, self.today)) {
+                    self.push_report_screen(Screen::Dashboard(Box::new(d)));
+                }
+            }
+            Command::ShowReport => {
+                if let Some(r) = self.ok(ReportState::new(&self.session, self.today)) {
+                    self.push_report_screen(Screen::Report(Box::new(r)));
+                }
+            }
+            Command::ShowAudit => {
+                if let Some(a) = self.ok(AuditState::new(&self.session)) {
+                    self.push_report_screen(Screen::Audit(Box::new(a)));
+                }
+            }
             _ => return false,
         }
         true
@@ -383,9 +418,15 @@ impl App {
         self.reload_queue();
     }
 
+    /// The queue's sections for this operator's role.
+    pub fn sections(&self) -> &'static [Section] {
+        Section::for_role(self.session.role())
+    }
+
     fn queue_command(&mut self, cmd: Command) {
-        let n = Section::ALL.len();
-        let i = self.queue.section().index();
+        let sections = self.sections();
+        let n = sections.len();
+        let i = self.queue.section().index_for(self.session.role());
         match cmd {
             Command::MoveUp => self.queue_move(-1),
             Command::MoveDown => self.queue_move(1),
@@ -396,8 +437,23 @@ impl App {
                 let r = self.queue.move_last(&self.session, self.today);
                 self.ok(r);
             }
-            Command::NextSection => self.set_section(Section::ALL[(i + 1) % n]),
-            Command::PrevSection => self.set_section(Section::ALL[(i + n - 1) % n]),
+            Command::NextSection => self.set_section(sections[(i + 1) % n]),
+            Command::PrevSection => self.set_section(sections[(i + n - 1) % n]),
+            Command::ToggleMark => {
+                self.queue.toggle_mark();
+                self.queue_move(1);
+            }
+            Command::MarkAll => self.queue.mark_all(),
+            Command::AssignMarked => {
+                if self.queue.marked.is_empty() {
+                    let key = self.keymap.first_key(Command::ToggleMark);
+                    self.error(tf("msg.nothing_marked", &[("key", &key)]));
+                } else {
+                    let refs: Vec<String> = self.queue.marked.iter().cloned().collect();
+                    let d = DialogState::assign_marked(&self.session, refs);
+                    self.overlays.push(Overlay::Dialog(d));
+                }
+            }
             Command::Open => self.open_selected(),
             Command::Search => {
                 let previous = self.queue.search.clone();
@@ -594,6 +650,85 @@ impl App {
         }
     }
 
+    // ---- dashboard, report and audit ---------------------------------------------------
+
+    /// Opens one of the supervisors' screens, in place of another one on top.
+    fn push_report_screen(&mut self, screen: Screen) {
+        if matches!(self.screens.last(), Some(Screen::Dashboard(_) | Screen::Report(_) | Screen::Audit(_))) {
+            self.screens.pop();
+        }
+        self.screens.push(screen);
+    }
+
+    fn reports_move(&mut self, delta: isize) {
+        match self.screens.last_mut() {
+            Some(Screen::Dashboard(d)) => d.move_by(delta),
+            Some(Screen::Audit(a)) => a.move_by(delta),
+            Some(Screen::Report(r)) => r.scroll_by(delta),
+            _ => {}
+        }
+    }
+
+    fn reports_command(&mut self, cmd: Command) {
+        let (today, page) = (self.today, 10);
+        match cmd {
+            Command::MoveUp => return self.reports_move(-1),
+            Command::MoveDown => return self.reports_move(1),
+            Command::PageUp => return self.reports_move(-page),
+            Command::PageDown => return self.reports_move(page),
+            Command::MoveFirst => return self.reports_move(-1_000_000),
+            Command::MoveLast => return self.reports_move(1_000_000),
+            _ => {}
+        }
+        let r = match (cmd, self.screens.last_mut()) {
+            (Command::PrevSection, Some(Screen::Report(r))) => r.move_months(&self.session, today, -1),
+            (Command::NextSection, Some(Screen::Report(r))) => r.move_months(&self.session, today, 1),
+            (Command::ToggleGrouping, Some(Screen::Report(r))) => r.toggle_grouping(&self.session, today),
+            (Command::FilterLog, Some(Screen::Audit(a))) => {
+                let previous = a.filter.clone();
+                self.overlays.push(Overlay::Prompt(Prompt {
+                    kind: PromptKind::AuditFilter,
+                    edit: LineEdit::new(&previous),
+                    previous,
+                }));
+                Ok(())
+            }
+            (Command::ClearLogFilter, Some(Screen::Audit(a))) => {
+                a.filter.clear();
+                a.load(&self.session)
+            }
+            (Command::Open, Some(Screen::Audit(a))) => {
+                // Opens the request an entry is about.
+                match a.entries.get(a.selected).map(|e| e.target.clone()) {
+                    Some(target) if parse_reference(&target).is_ok() => {
+                        self.open(&target);
+                        return;
+                    }
+                    _ => Ok(()),
+                }
+            }
+            (Command::Open, Some(Screen::Dashboard(d))) => {
+                // Opens the queue of the selected clerk: All open, filtered to them.
+                if let Some(c) = d.data.clerks.get(d.selected) {
+                    let choice = match &c.login {
+                        Some(l) => AssigneeChoice::Login(l.clone()),
+                        None => AssigneeChoice::Unassigned,
+                    };
+                    self.screens.clear();
+                    self.queue.filters = Filters { assignee: Some(choice), ..Filters::default() };
+                    self.queue.search.clear();
+                    self.set_section(Section::AllOpen);
+                }
+                return;
+            }
+            (other, _) => {
+                self.global_command(other);
+                return;
+            }
+        };
+        self.ok(r);
+    }
+
     // ---- forms ------------------------------------------------------------------------
 
     fn edit(&mut self, op: &EditOp) {
@@ -674,6 +809,14 @@ impl App {
         match cmd {
             Command::Submit | Command::Save => {
                 self.overlays.pop();
+                if kind == PromptKind::AuditFilter {
+                    if let Some(Screen::Audit(a)) = self.screens.last_mut() {
+                        a.filter = text;
+                        let r = a.load(&self.session);
+                        self.ok(r);
+                    }
+                    return;
+                }
                 if kind == PromptKind::Jump && !text.is_empty() {
                     // A bare number is a reference of this year: "123" → ARZ-2026-000123.
                     let reference = match text.parse::<i64>() {
@@ -688,6 +831,9 @@ impl App {
             }
             Command::Cancel => {
                 self.overlays.pop();
+                if kind == PromptKind::AuditFilter {
+                    return;
+                }
                 if kind == PromptKind::Search && self.queue.search != previous {
                     self.queue.search = previous;
                     self.reload_queue();
@@ -830,6 +976,26 @@ impl App {
             DialogKind::Assign => {
                 let login = f.choice("login").to_string();
                 self.session.assign(&reference, &login, Some(version))
+            }
+            DialogKind::AssignMarked => {
+                let login = f.choice("login").to_string();
+                let refs = d.references.clone();
+                match self.session.assign_many(&refs, &login, None) {
+                    Ok(done) => {
+                        self.overlays.pop();
+                        self.queue.marked.clear();
+                        self.refresh();
+                        self.info(tf("msg.assigned_many", &[("n", &done.len()), ("login", &login)]));
+                    }
+                    Err(e) => {
+                        let text = e.to_string();
+                        if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                            d.problem = Some(text.clone());
+                        }
+                        self.error(text);
+                    }
+                }
+                return;
             }
             DialogKind::Note => {
                 let (text, to_subject) = (f.text("text").to_string(), f.is_on("to_subject"));
@@ -1019,6 +1185,21 @@ impl App {
                 },
                 Screen::Calendar(c) => {
                     if let Err(e) = c.load(&self.session) {
+                        problem = Some(e.to_string());
+                    }
+                }
+                Screen::Dashboard(d) => {
+                    if let Err(e) = d.reload(&self.session, today) {
+                        problem = Some(e.to_string());
+                    }
+                }
+                Screen::Report(r) => {
+                    if let Err(e) = r.reload(&self.session, today) {
+                        problem = Some(e.to_string());
+                    }
+                }
+                Screen::Audit(a) => {
+                    if let Err(e) = a.load(&self.session) {
                         problem = Some(e.to_string());
                     }
                 }

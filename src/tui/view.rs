@@ -8,12 +8,15 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::action::Command;
 use super::app::{App, Context, Overlay, PromptKind, Screen};
+use super::screens::audit::AuditView;
 use super::screens::calendar::CalendarView;
+use super::screens::dashboard::DashboardView;
 use super::screens::detail::{DetailView, available};
 use super::screens::dialog::{ConfirmView, DialogView};
 use super::screens::help::HelpView;
 use super::screens::intake::IntakeView;
 use super::screens::queue::QueueView;
+use super::screens::report::ReportView;
 use super::screens::response::ResponseView;
 use super::widgets::help_bar::HelpBar;
 use crate::i18n::date_wd;
@@ -30,18 +33,16 @@ impl App {
         use Command::*;
         match self.context() {
             Context::Queue => {
-                vec![
-                    Open,
-                    Search,
-                    NextSection,
-                    RegisterRequest,
-                    ShowHelp,
-                    Quit,
-                    Filter,
-                    CycleSort,
-                    JumpToReference,
-                    ShowCalendar,
-                ]
+                let mut v = vec![Open, Search, NextSection];
+                if !self.queue.marked.is_empty() {
+                    v.push(AssignMarked);
+                }
+                v.extend([RegisterRequest, ShowHelp, Quit]);
+                if self.session.role() >= crate::domain::kind::Role::Supervisor {
+                    v.extend([ToggleMark, ShowDashboard, ShowReport, ShowAudit]);
+                }
+                v.extend([Filter, CycleSort, JumpToReference, ShowCalendar]);
+                v
             }
             Context::Detail => {
                 let mut v = match self.screens.last() {
@@ -53,6 +54,9 @@ impl App {
             }
             Context::Calendar => vec![NextSection, MoveDown, PageDown, Open, Back, ShowHelp],
             Context::Help => vec![Back, MoveDown],
+            Context::Dashboard => vec![MoveDown, Open, Back, ShowReport, ShowAudit, ShowHelp],
+            Context::Report => vec![PrevSection, NextSection, ToggleGrouping, Back, ShowDashboard, ShowHelp],
+            Context::Audit => vec![FilterLog, ClearLogFilter, MoveDown, Open, Refresh, Back, ShowHelp],
             Context::Form => match self.overlays.last() {
                 Some(Overlay::Prompt(_)) => vec![Submit, Cancel],
                 _ => vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp],
@@ -122,6 +126,7 @@ impl App {
             let label = match p.kind {
                 PromptKind::Search => t("prompt.search"),
                 PromptKind::Jump => t("prompt.jump"),
+                PromptKind::AuditFilter => t("prompt.audit_filter"),
             };
             let lw = (label.width() as u16 + 1).min(area.width);
             Span::styled(label, th.focus).render(Rect { width: lw, ..area }, buf);
@@ -187,6 +192,9 @@ impl Widget for &App {
                     .render(body, buf)
             }
             Some(Screen::Help(h)) => HelpView { state: h, keymap: &self.keymap, theme: th }.render(body, buf),
+            Some(Screen::Dashboard(d)) => DashboardView { state: d, theme: th }.render(body, buf),
+            Some(Screen::Report(r)) => ReportView { state: r, theme: th }.render(body, buf),
+            Some(Screen::Audit(a)) => AuditView { state: a, theme: th }.render(body, buf),
         }
         for o in &self.overlays {
             match o {

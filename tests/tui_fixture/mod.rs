@@ -278,3 +278,70 @@ pub fn screen(app: &App, width: u16, height: u16) -> String {
     }
     out
 }
+
+/// More requests for the supervisors' screens (after [`add_requests`]): overdue and due-soon
+/// requests of both clerks and unassigned, two awaiting the subject (since 08.10 and since
+/// 20.11), a subject name holding an escape sequence, and audit entries with fixed times.
+pub fn add_supervisor_requests(store: &mut Store) {
+    use EventKind::*;
+    insert(
+        store,
+        &new_request(RequestKind::Access, "2026-10-10", "Testov Bakyt", "22110199000066"),
+        Some("nurzat"),
+        Status::InProgress,
+        &[],
+    );
+    insert(
+        store,
+        &new_request(RequestKind::Information, "2026-10-20", "Unassigned Overdue", "22110199000077"),
+        None,
+        Status::New,
+        &[],
+    );
+    insert(
+        store,
+        &new_request(RequestKind::Correction, "2026-10-28", "Testova Dinara", "22110199000088"),
+        Some("nurzat"),
+        Status::New,
+        &[],
+    );
+    insert(
+        store,
+        &new_request(RequestKind::Access, "2026-10-05", "Awaiting Testov", "22110199000099"),
+        Some("aibek"),
+        Status::AwaitingSubject,
+        &[(StatusChanged, "aibek", "2026-10-08T10:00:00+06:00", Some("new"), Some("awaiting_subject"), "")],
+    );
+    insert(
+        store,
+        &new_request(RequestKind::Access, "2026-11-18", "Recent Awaiting", "22110199000100"),
+        Some("aibek"),
+        Status::AwaitingSubject,
+        &[(StatusChanged, "aibek", "2026-11-20T10:00:00+06:00", Some("new"), Some("awaiting_subject"), "")],
+    );
+    insert(
+        store,
+        &new_request(RequestKind::Access, "2026-11-02", "Evil\u{1b}[2JName\u{7}", "22110199000111"),
+        None,
+        Status::New,
+        &[],
+    );
+    store
+        .write(|tx| {
+            tx.audit("2026-11-23T09:00:00+06:00", "root", "init", "", "database created")?;
+            tx.audit("2026-11-23T10:15:00+06:00", "jyldyz", "assign", "ARZ-2026-000001", "- → aibek")?;
+            tx.audit("2026-11-24T08:30:00+06:00", "aibek", "view", "ARZ-2026-000001", "")?;
+            tx.audit("2026-11-24T08:45:00+06:00", "aibek", "note", "ARZ-2026-000012", "x\u{1b}[2Jy")?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+}
+
+/// The app as `login` on the six requests plus [`add_supervisor_requests`].
+pub fn supervisor_app(login: &str) -> App {
+    let mut store = Store::in_memory().unwrap();
+    add_operators(&mut store);
+    add_requests(&mut store);
+    add_supervisor_requests(&mut store);
+    App::new(session_on(store, login), KeyMap::default(), Theme::colour()).unwrap()
+}

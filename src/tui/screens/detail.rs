@@ -21,6 +21,7 @@ use crate::i18n::{label, label_owned, t, tf};
 use crate::service::{Detail, RequestView, Session};
 use crate::store::{Event, EventKind};
 use crate::tui::action::Command;
+use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
 
 #[derive(Debug)]
@@ -113,7 +114,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
     let mut spans = vec![
         Span::styled(event_time(&e.at), th.muted),
         Span::raw("  "),
-        Span::styled(pad(&e.actor, 9), th.label),
+        Span::styled(pad(&clean(&e.actor), 9), th.label),
         Span::raw(" "),
     ];
     match e.kind {
@@ -129,7 +130,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
             EventKind::DeadlineChanged | EventKind::Created => {
                 v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string())
             }
-            _ => v.to_string(),
+            _ => clean(v),
         }
     };
     match (&e.old, &e.new) {
@@ -144,7 +145,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
     if !e.text.is_empty() {
         let style = if e.kind == EventKind::Note { th.internal_note } else { th.base };
         spans.push(Span::raw(" — "));
-        spans.push(Span::styled(e.text.replace('\n', " ⏎ "), style));
+        spans.push(Span::styled(clean(&e.text.replace('\n', " ⏎ ")), style));
     }
     Line::from(spans)
 }
@@ -160,7 +161,10 @@ impl DetailView<'_> {
     fn field(&self, name: &'static str, value: String) -> Item {
         Item(
             LABEL_WIDTH,
-            Line::from(vec![Span::styled(pad(t(name), LABEL_WIDTH), self.theme.label), Span::raw(value)]),
+            Line::from(vec![
+                Span::styled(pad(t(name), LABEL_WIDTH), self.theme.label),
+                Span::raw(clean(&value)),
+            ]),
         )
     }
 
@@ -210,7 +214,11 @@ impl DetailView<'_> {
             lines.push(Line::styled(
                 tf(
                     "detail.paused",
-                    &[("since", &date_dmy(p.since)), ("category", &p.category), ("reason", &p.reason)],
+                    &[
+                        ("since", &date_dmy(p.since)),
+                        ("category", &clean(&p.category)),
+                        ("reason", &clean(&p.reason)),
+                    ],
                 ),
                 th.warning,
             ));
@@ -269,7 +277,7 @@ impl DetailView<'_> {
             ]));
             let (rules, cal) = (&self.session.rules, &self.session.calendar);
             let text = crate::i18n::deadline::explanation(d, rules, cal, r.received_on, r.registered_on);
-            lines.push(Item(4, Line::styled(format!("    {text}"), th.muted)));
+            lines.push(Item(4, Line::styled(format!("    {}", clean(&text)), th.muted)));
         }
         if r.deadlines.is_empty() {
             lines.push(self.field("field.due", date_wd(r.due_on)));
@@ -416,7 +424,7 @@ impl Widget for DetailView<'_> {
             Span::raw(" · "),
             Span::styled(label("status", r.status.code()), th.focus),
             Span::raw(" · "),
-            Span::raw(r.subject.name.clone()),
+            Span::raw(clean(&r.subject.name)),
         ])
         .render(title_area, buf);
 

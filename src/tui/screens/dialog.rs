@@ -20,6 +20,8 @@ use crate::tui::widgets::form::{Field, Form, FormView, Opt};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
     Assign,
+    /// Assigning the requests marked in the queue, in one transaction.
+    AssignMarked,
     Note,
     Status,
     Withdraw,
@@ -35,6 +37,8 @@ pub struct DialogState {
     pub kind: DialogKind,
     pub reference: String,
     pub version: i64,
+    /// The marked requests of a bulk assignment.
+    pub references: Vec<String>,
     pub form: Form,
     /// A failed save's message, shown in the dialog (which stays open with its input).
     pub problem: Option<String>,
@@ -46,6 +50,7 @@ impl DialogState {
             kind,
             reference: r.map(|r| r.reference.clone()).unwrap_or_default(),
             version: r.map_or(0, |r| r.version),
+            references: Vec::new(),
             form: Form::new(fields),
             problem: None,
         }
@@ -54,6 +59,7 @@ impl DialogState {
     pub fn title(&self) -> String {
         let key = match self.kind {
             DialogKind::Assign => "dialog.assign",
+            DialogKind::AssignMarked => "dialog.assign_marked",
             DialogKind::Note => "dialog.note",
             DialogKind::Status => "dialog.status",
             DialogKind::Withdraw => "dialog.withdraw",
@@ -63,28 +69,32 @@ impl DialogState {
             DialogKind::Filter => "dialog.filter",
             DialogKind::Letter => "dialog.letter",
         };
-        if self.reference.is_empty() {
+        if self.kind == DialogKind::AssignMarked {
+            tf(key, &[("n", &self.references.len())])
+        } else if self.reference.is_empty() {
             t(key).to_string()
         } else {
             format!("{} — {}", t(key), self.reference)
         }
     }
 
+    /// Assigning the marked requests: the operator to give them to.
+    pub fn assign_marked(session: &Session, references: Vec<String>) -> DialogState {
+        let current = session.operator.login.clone();
+        let mut d = DialogState::new(
+            DialogKind::AssignMarked,
+            None,
+            vec![Field::choice("login", t("field.operator"), operator_options(session), &current)],
+        );
+        if let Some(f) = d.form.field_mut("login") {
+            f.hint = Some(crate::tui::safe::clean(&references.join(", ")));
+        }
+        d.references = references;
+        d
+    }
+
     pub fn assign(session: &Session, r: &SubjectRequest) -> DialogState {
-        let ops: Vec<Opt> = session
-            .operators()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|o| o.active)
-            .map(|o| {
-                let text = if o.name.is_empty() {
-                    format!("{} ({})", o.login, label("role", o.role.code()))
-                } else {
-                    format!("{} — {} ({})", o.login, o.name, label("role", o.role.code()))
-                };
-                Opt::new(o.login, text)
-            })
-            .collect();
+        let ops = operator_options(session);
         let current = r.assignee.clone().unwrap_or_else(|| session.operator.login.clone());
         DialogState::new(
             DialogKind::Assign,
@@ -92,7 +102,27 @@ impl DialogState {
             vec![Field::choice("login", t("field.operator"), ops, &current)],
         )
     }
+}
 
+/// The active operators, as choices "login — name (role)".
+fn operator_options(session: &Session) -> Vec<Opt> {
+    session
+        .operators()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.active)
+        .map(|o| {
+            let text = if o.name.is_empty() {
+                format!("{} ({})", o.login, label("role", o.role.code()))
+            } else {
+                format!("{} — {} ({})", o.login, o.name, label("role", o.role.code()))
+            };
+            Opt::new(o.login, crate::tui::safe::clean(&text))
+        })
+        .collect()
+}
+
+impl DialogState {
     pub fn note(r: &SubjectRequest) -> DialogState {
         DialogState::new(
             DialogKind::Note,

@@ -23,6 +23,9 @@ pub fn scopes(context: Context) -> &'static [Scope] {
         Context::Queue => &[Scope::Queue, Scope::Navigation, Scope::Global],
         Context::Detail => &[Scope::Detail, Scope::Navigation, Scope::Global],
         Context::Calendar | Context::Help => &[Scope::Navigation, Scope::Global],
+        Context::Dashboard | Context::Report | Context::Audit => {
+            &[Scope::Reports, Scope::Navigation, Scope::Global]
+        }
         Context::Form | Context::Confirm => &[Scope::Form],
     }
 }
@@ -33,6 +36,7 @@ fn scope_title(s: Scope) -> &'static str {
         Scope::Navigation => t("help.navigation"),
         Scope::Queue => t("help.queue"),
         Scope::Detail => t("help.detail"),
+        Scope::Reports => t("help.reports"),
         Scope::Form => t("help.form"),
     }
 }

@@ -2,6 +2,7 @@
 //! with keyset cursors (never every row: a window of a few pages around the selection).
 
 use std::cell::Cell;
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
@@ -13,7 +14,7 @@ use ratatui::widgets::{
 
 use crate::domain::format::date_dmy;
 use crate::domain::identity::mask_pin;
-use crate::domain::kind::{Channel, RequestKind};
+use crate::domain::kind::{Channel, RequestKind, Role};
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::Status;
 use crate::i18n::{label, t, tf};
@@ -21,7 +22,9 @@ use crate::service::{RequestView, Result, Session};
 use crate::store::{AssigneeFilter, Cursor, ListFilter, Page, SortKey};
 use crate::tui::action::Command;
 use crate::tui::keymap::KeyMap;
+use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
+use unicode_width::UnicodeWidthStr;
 
 /// Sections count their rows up to this many; beyond it the screen says "10000+".
 pub const COUNT_CAP: i64 = 10_000;
@@ -36,12 +39,19 @@ pub enum Section {
     Mine,
     DueSoon,
     Overdue,
+    /// Supervisors': overdue requests under a header per clerk.
+    OverdueByClerk,
+    /// Supervisors': due-soon requests under a header per clerk.
+    DueSoonByClerk,
     Unassigned,
+    /// Supervisors': awaiting the subject longer than the configured number of days.
+    Awaiting,
     AllOpen,
     Closed,
 }
 
 impl Section {
+    /// A clerk's sections.
     pub const ALL: [Section; 6] = [
         Section::Mine,
         Section::DueSoon,
@@ -51,24 +61,77 @@ impl Section {
         Section::Closed,
     ];
 
+    /// Supervisors' and administrators' sections.
+    pub const SUPERVISOR: [Section; 7] = [
+        Section::Mine,
+        Section::OverdueByClerk,
+        Section::DueSoonByClerk,
+        Section::Awaiting,
+        Section::Unassigned,
+        Section::AllOpen,
+        Section::Closed,
+    ];
+
+    /// The sections of an operator with `role`, in tab order.
+    pub fn for_role(role: Role) -> &'static [Section] {
+        if role >= Role::Supervisor { &Section::SUPERVISOR } else { &Section::ALL }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Section::Mine => t("section.mine"),
             Section::DueSoon => t("section.due_soon"),
             Section::Overdue => t("section.overdue"),
+            Section::OverdueByClerk => t("section.overdue_by_clerk"),
+            Section::DueSoonByClerk => t("section.due_soon_by_clerk"),
             Section::Unassigned => t("section.unassigned"),
+            Section::Awaiting => t("section.awaiting"),
             Section::AllOpen => t("section.all_open"),
             Section::Closed => t("section.closed"),
         }
+    }
+
+    /// The position of the section among `role`'s tabs.
+    pub fn index_for(self, role: Role) -> usize {
+        Section::for_role(role).iter().position(|s| *s == self).unwrap_or(0)
     }
 
     pub fn index(self) -> usize {
         Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 
+    /// Whether the section shows its rows under a header per clerk.
+    pub fn by_clerk(self) -> bool {
+        matches!(self, Section::OverdueByClerk | Section::DueSoonByClerk)
+    }
+
     fn default_sort(self) -> SortKey {
         if self == Section::Closed { SortKey::Closed } else { SortKey::Due }
     }
+}
+
+/// Rows shown per clerk in a grouped section (the header gives the full count; filtering by
+/// the clerk pages through all of them).
+pub const GROUP_ROWS: usize = 10;
+
+/// A clerk's header in a grouped section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// `None`: the unassigned requests.
+    pub assignee: Option<String>,
+    /// Requests of this clerk in the section (with the filters and search).
+    pub count: i64,
+    /// Index in `rows` of the group's first row.
+    pub first_row: usize,
+    /// Rows of the group loaded (at most [`GROUP_ROWS`]).
+    pub shown: usize,
+}
+
+/// A line of the queue table: a clerk's header or a request (index into `rows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableLine {
+    Header(usize),
+    Request(usize),
 }
 
 /// Who a filtered list is assigned to.
@@ -115,6 +178,12 @@ pub struct QueueState {
     /// Where the table body and the tabs were drawn, for the mouse.
     pub body_area: Cell<Rect>,
     pub tabs_area: Cell<Rect>,
+    /// The first section whose tab is drawn (the tabs scroll on narrow screens).
+    pub tabs_first: Cell<usize>,
+    /// Requests marked for a bulk action, by reference.
+    pub marked: BTreeSet<String>,
+    /// The clerks' headers of a grouped section (empty otherwise).
+    pub groups: Vec<Group>,
 }
 
 impl QueueState {
@@ -146,8 +215,16 @@ impl QueueState {
                 f.due_from = Some(today);
                 f.due_to = Some(session.due_soon_limit(today));
             }
-            Section::Overdue => f.overdue_as_of = Some(today),
+            Section::DueSoonByClerk => {
+                f.due_from = Some(today);
+                f.due_to = Some(session.due_soon_limit(today));
+            }
+            Section::Overdue | Section::OverdueByClerk => f.overdue_as_of = Some(today),
             Section::Unassigned => f.assignee = AssigneeFilter::Unassigned,
+            Section::Awaiting => {
+                let days = u64::from(session.settings.awaiting_subject_days);
+                f.awaiting_since_before = today.checked_sub_days(chrono::Days::new(days));
+            }
             Section::AllOpen => {}
             Section::Closed => f.statuses = vec![Status::Answered, Status::Withdrawn],
         }
@@ -191,8 +268,104 @@ impl QueueState {
         self.selected_row().map(|r| r.id.0)
     }
 
+    /// Whether the rows show under a header per clerk: a by-clerk section not narrowed to
+    /// one assignee (then it is an ordinary paged list of that clerk's requests).
+    pub fn grouped(&self) -> bool {
+        self.section().by_clerk() && self.filters.assignee.is_none()
+    }
+
+    /// Loads a grouped section: per clerk with requests in it, the count and the first
+    /// [`GROUP_ROWS`] rows, most urgent first. Bounded: clerks × [`GROUP_ROWS`] rows at most.
+    fn load_groups(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        let f = self.list_filter(session, today);
+        let overdue = self.section() == Section::OverdueByClerk;
+        self.rows.clear();
+        self.groups.clear();
+        self.total = 0;
+        for c in session.open_by_assignee(today)? {
+            if (if overdue { c.overdue } else { c.due_soon }) == 0 {
+                continue;
+            }
+            let mut gf = f.clone();
+            gf.assignee = match &c.assignee {
+                Some(l) => AssigneeFilter::Is(l.clone()),
+                None => AssigneeFilter::Unassigned,
+            };
+            // Without filters or search the per-clerk figure is exact; otherwise count again.
+            let count = if self.filters.is_empty() && self.search.trim().is_empty() {
+                if overdue { c.overdue } else { c.due_soon }
+            } else {
+                session.count(&gf)?
+            };
+            if count == 0 {
+                continue;
+            }
+            let rows = session.list(&gf, self.sort, &Page { limit: GROUP_ROWS, ..Page::default() })?;
+            self.groups.push(Group {
+                assignee: c.assignee,
+                count,
+                first_row: self.rows.len(),
+                shown: rows.len(),
+            });
+            self.rows.extend(rows);
+            self.total += count;
+        }
+        self.anchor = None;
+        self.at_end = true;
+        Ok(())
+    }
+
+    /// The lines of the table: clerks' headers (in a grouped section) and requests.
+    pub fn lines(&self) -> Vec<TableLine> {
+        let mut out = Vec::with_capacity(self.rows.len() + self.groups.len());
+        let mut g = 0;
+        for i in 0..self.rows.len() {
+            while g < self.groups.len() && self.groups[g].first_row == i {
+                out.push(TableLine::Header(g));
+                g += 1;
+            }
+            out.push(TableLine::Request(i));
+        }
+        out
+    }
+
+    /// The request drawn on line `line` of the table, if that line is a request.
+    pub fn row_at_line(&self, line: usize) -> Option<usize> {
+        match self.lines().get(line) {
+            Some(TableLine::Request(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Marks the selected request, or unmarks it.
+    pub fn toggle_mark(&mut self) {
+        if let Some(r) = self.selected_row().map(|r| r.reference.clone())
+            && !self.marked.remove(&r)
+        {
+            self.marked.insert(r);
+        }
+    }
+
+    /// Marks every request in view; when all are marked already, unmarks them.
+    pub fn mark_all(&mut self) {
+        if self.rows.iter().all(|r| self.marked.contains(&r.reference)) {
+            for r in &self.rows {
+                self.marked.remove(&r.reference);
+            }
+        } else {
+            self.marked.extend(self.rows.iter().map(|r| r.reference.clone()));
+        }
+    }
+
     /// Loads the top of the list.
     pub fn reload(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        if self.grouped() {
+            self.load_groups(session, today)?;
+            self.selected = 0;
+            self.offset.set(0);
+            return self.check_empty(session);
+        }
+        self.groups.clear();
         let f = self.list_filter(session, today);
         self.rows = session.list(&f, self.sort, &Page { limit: PAGE, ..Page::default() })?;
         self.anchor = None;
@@ -207,7 +380,9 @@ impl QueueState {
     fn check_empty(&mut self, session: &Session) -> Result<()> {
         let any = ListFilter { all_statuses: true, ..ListFilter::default() };
         self.db_is_empty = self.rows.is_empty()
-            && session.list(&any, SortKey::Due, &Page { limit: 1, ..Page::default() })?.is_empty();
+            // By reference: the unique index answers at once, where by due date a million
+            // closed and open requests would be sorted to find one.
+            && session.list(&any, SortKey::Reference, &Page { limit: 1, ..Page::default() })?.is_empty();
         Ok(())
     }
 
@@ -215,6 +390,17 @@ impl QueueState {
     /// selection on the same request when it is still listed.
     pub fn refresh(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
         let keep = self.selected_id();
+        if self.grouped() {
+            self.load_groups(session, today)?;
+            if let Some(id) = keep
+                && let Some(i) = self.rows.iter().position(|r| r.id.0 == id)
+            {
+                self.selected = i;
+            }
+            self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+            return self.check_empty(session);
+        }
+        self.groups.clear();
         let f = self.list_filter(session, today);
         let limit = self.rows.len().clamp(PAGE, WINDOW);
         self.rows = session.list(&f, self.sort, &Page { after: self.anchor.clone(), before: None, limit })?;
@@ -297,6 +483,10 @@ impl QueueState {
 
     /// Jumps to the last rows of the list.
     pub fn move_last(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        if self.grouped() {
+            self.selected = self.rows.len().saturating_sub(1);
+            return Ok(());
+        }
         let f = self.list_filter(session, today);
         // A cursor past every key: paging back from it gives the last page.
         let descending = matches!(self.sort, SortKey::Received | SortKey::Closed);
@@ -371,8 +561,18 @@ impl Widget for QueueView<'_> {
             Constraint::Fill(1),
         ]));
         st.tabs_area.set(tabs_area);
-        Tabs::new(Section::ALL.iter().map(|s| s.title()))
-            .select(st.section().index())
+        let role = self.session.role();
+        let sections = Section::for_role(role);
+        let selected = st.section().index_for(role);
+        // When the tabs do not fit, the first ones give way so that the current one shows.
+        let fits = |from: usize| {
+            sections[from..=selected.max(from)].iter().map(|s| s.title().width() + 3).sum::<usize>()
+                <= usize::from(tabs_area.width)
+        };
+        let first = (0..=selected).find(|&f| fits(f)).unwrap_or(selected);
+        st.tabs_first.set(first);
+        Tabs::new(sections[first..].iter().map(|s| s.title()))
+            .select(selected - first)
             .style(th.tab)
             .highlight_style(th.tab_active)
             .divider(Span::styled("│", th.muted))
@@ -389,6 +589,16 @@ impl Widget for QueueView<'_> {
         if !st.filters.is_empty() {
             info.push(Span::styled(format!("  {}: ", t("queue.filtered")), th.muted));
             info.push(Span::styled(filter_summary(&st.filters), th.focus));
+        }
+        if st.section() == Section::Awaiting {
+            let n = self.session.settings.awaiting_subject_days;
+            info.push(Span::styled(format!("  {}", tf("queue.awaiting_days", &[("n", &n)])), th.muted));
+        }
+        if !st.marked.is_empty() {
+            info.push(Span::styled(
+                format!("  {}", tf("queue.marked", &[("n", &st.marked.len())])),
+                th.focus,
+            ));
         }
         Line::from(info).render(info_area, buf);
 
@@ -419,16 +629,25 @@ impl Widget for QueueView<'_> {
             return;
         }
 
-        let columns = columns_for(table_area.width);
+        let marking = !st.marked.is_empty();
+        let mut columns = columns_for(table_area.width.saturating_sub(if marking { 2 } else { 0 }));
+        if marking {
+            columns.insert(0, Column::Mark);
+        }
         let header: Vec<&str> = columns.iter().map(|c| c.title()).collect();
         let widths: Vec<Constraint> = columns.iter().map(|c| c.width()).collect();
-        let rows = st.rows.iter().map(|r| {
+        let lines = st.lines();
+        let rows = lines.iter().map(|line| {
+            let TableLine::Request(i) = line else { return Row::new(Vec::<TableCell>::new()).height(1) };
+            let r = &st.rows[*i];
+            let marked = st.marked.contains(&r.reference);
             let urgency = RequestView::new(self.session, r, self.today).urgency;
-            Row::new(columns.iter().map(|c| {
+            let row = Row::new(columns.iter().map(|c| {
                 match c {
+                    Column::Mark => TableCell::from(if marked { "●" } else { "" }).style(th.focus),
                     Column::Reference => TableCell::from(r.reference.clone()),
                     Column::Kind => TableCell::from(label("kind_short", r.kind.code())),
-                    Column::Name => TableCell::from(r.subject.name.clone()),
+                    Column::Name => TableCell::from(clean(&r.subject.name)),
                     Column::Pin => TableCell::from(mask_pin(&r.subject.pin)),
                     Column::Received => TableCell::from(date_dmy(r.received_on)),
                     Column::Due => TableCell::from(date_dmy(r.due_on)),
@@ -436,29 +655,56 @@ impl Widget for QueueView<'_> {
                         TableCell::from(Line::from(days_left_text(r, self.today)).right_aligned())
                             .style(th.urgency(urgency))
                     }
-                    Column::Assignee => TableCell::from(r.assignee.clone().unwrap_or_else(|| "—".into())),
+                    Column::Assignee => {
+                        TableCell::from(r.assignee.as_deref().map_or_else(|| "—".into(), clean))
+                    }
                     Column::Status => TableCell::from(label("status_short", r.status.code())),
                 }
-            }))
+            }));
+            if marked { row.style(th.focus) } else { row }
         });
         let table = Table::new(rows, widths)
             .header(Row::new(header).style(th.title))
             .row_highlight_style(th.selected)
             .column_spacing(1);
-        let mut state = TableState::default().with_offset(st.offset.get()).with_selected(Some(st.selected));
+        let selected_line = lines.iter().position(|l| *l == TableLine::Request(st.selected));
+        // Keep a clerk's header in view above the first row of the list.
+        let mut offset = st.offset.get();
+        if selected_line.is_some_and(|l| l <= lines.len() && st.selected == 0 && l > 0) {
+            offset = 0;
+        }
+        let mut state = TableState::default().with_offset(offset).with_selected(selected_line);
         StatefulWidget::render(table, table_area, buf, &mut state);
         st.offset.set(state.offset());
-        st.body_area.set(Rect {
-            y: table_area.y + 1,
-            height: table_area.height.saturating_sub(1),
-            ..table_area
-        });
+        let body = Rect { y: table_area.y + 1, height: table_area.height.saturating_sub(1), ..table_area };
+        st.body_area.set(body);
+        // Clerks' headers span the whole width, drawn over their (empty) table rows.
+        for (n, line) in lines.iter().enumerate().skip(state.offset()).take(usize::from(body.height)) {
+            if let TableLine::Header(g) = line {
+                let y = body.y + (n - state.offset()) as u16;
+                let area = Rect { y, height: 1, ..body };
+                group_header(&st.groups[*g], st.section()).render(area, buf);
+                buf.set_style(area, th.label);
+            }
+        }
     }
+}
+
+/// "aibek — 3 overdue", with a note when only the first rows are shown.
+fn group_header(g: &Group, section: Section) -> Line<'static> {
+    let who = g.assignee.as_deref().map_or_else(|| t("queue.group.unassigned").to_string(), clean);
+    let key = if section == Section::OverdueByClerk { "queue.group.overdue" } else { "queue.group.due_soon" };
+    let mut text = tf(key, &[("who", &who), ("n", &g.count)]);
+    if (g.shown as i64) < g.count {
+        text.push_str(&tf("queue.group.more", &[("shown", &g.shown)]));
+    }
+    Line::from(format!("▸ {text}"))
 }
 
 /// Columns of the queue table, in the order shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
+    Mark,
     Reference,
     Kind,
     Name,
@@ -473,6 +719,7 @@ enum Column {
 impl Column {
     fn title(self) -> &'static str {
         match self {
+            Column::Mark => "",
             Column::Reference => t("col.ref"),
             Column::Kind => t("col.kind"),
             Column::Name => t("col.name"),
@@ -494,6 +741,7 @@ impl Column {
 
     fn fixed_width(self) -> u16 {
         match self {
+            Column::Mark => 1,
             Column::Reference => 15,
             Column::Kind | Column::Status => 11,
             Column::Name => NAME_MIN,

@@ -1,0 +1,100 @@
+//! Supervisors' dashboard figures, read from indexes and the per-day `stats_daily` table so
+//! that a million requests cost no more than a thousand: open requests through the partial
+//! indexes of open requests, answers of a month through `requests_closed_by_clerk`.
+
+use chrono::NaiveDate;
+
+use super::{Reader, Result};
+
+/// Open, due-soon and overdue requests of one assignee (`None`: unassigned).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssigneeCounts {
+    pub assignee: Option<String>,
+    pub open: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
+/// One row of `stats_daily`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayStats {
+    pub day: NaiveDate,
+    pub kind: String,
+    pub received: i64,
+    pub answered_in_time: i64,
+    pub answered_late: i64,
+    pub withdrawn: i64,
+}
+
+impl Reader<'_> {
+    /// Per assignee: open requests, those due from `today` to `soon_limit`, and those overdue
+    /// as of `today` (a paused request's clock stopped on the day of the pause). Ordered by
+    /// login, unassigned last.
+    pub fn open_counts_by_assignee(
+        &self,
+        today: NaiveDate,
+        soon_limit: NaiveDate,
+    ) -> Result<Vec<AssigneeCounts>> {
+        // One pass over requests_assignee_due (assignee, due_on, id, paused_since): the
+        // overdue test needs only those columns, so no table row is read.
+        let mut st = self.conn.prepare_cached(
+            "SELECT assignee, count(*), sum(due_on >= ?1 AND due_on <= ?2),
+                sum(due_on < ?1 AND (paused_since IS NULL OR due_on < paused_since))
+             FROM requests INDEXED BY requests_assignee_due WHERE is_open = 1 GROUP BY assignee",
+        )?;
+        let mut out = st
+            .query_map(rusqlite::params![today, soon_limit], |r| {
+                Ok(AssigneeCounts {
+                    assignee: r.get(0)?,
+                    open: r.get(1)?,
+                    due_soon: r.get(2)?,
+                    overdue: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        out.sort_by(|a, b| match (&a.assignee, &b.assignee) {
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, _) => std::cmp::Ordering::Greater,
+            (_, None) => std::cmp::Ordering::Less,
+            (Some(x), Some(y)) => x.cmp(y),
+        });
+        Ok(out)
+    }
+
+    /// Requests closed in `[from, to]` with an answer: the assignee and the days from receipt
+    /// to the answer (from the covering index `requests_closed_by_clerk`).
+    pub fn answer_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<String>, i64)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT assignee, CAST(julianday(responded_on) - julianday(received_on) AS INTEGER)
+             FROM requests INDEXED BY requests_closed_by_clerk
+             WHERE is_open = 0 AND closed_on >= ?1 AND closed_on <= ?2 AND responded_on IS NOT NULL",
+        )?;
+        let rows = st
+            .query_map(rusqlite::params![from, to], |r| {
+                Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0)))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The per-day, per-kind figures of `[from, to]`, oldest first.
+    pub fn day_stats(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayStats>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT day, kind, received, answered_in_time, answered_late, withdrawn FROM stats_daily
+             WHERE day >= ?1 AND day <= ?2 ORDER BY day, kind",
+        )?;
+        let rows = st
+            .query_map(rusqlite::params![from, to], |r| {
+                Ok(DayStats {
+                    day: r.get(0)?,
+                    kind: r.get(1)?,
+                    received: r.get(2)?,
+                    answered_in_time: r.get(3)?,
+                    answered_late: r.get(4)?,
+                    withdrawn: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}

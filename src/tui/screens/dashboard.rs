@@ -1,0 +1,275 @@
+//! The supervisors' dashboard: counts now, a table per clerk, received per week and
+//! answered in time vs late per month as bar charts, the on-time rate, and a breakdown by
+//! kind. Everything comes from one service call ([`Session::dashboard`]).
+
+use std::cell::Cell;
+
+use chrono::{Datelike, NaiveDate};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Bar, BarChart, BarGroup, Block, Borders, Cell as TableCell, Row, StatefulWidget, Table, TableState,
+    Widget,
+};
+
+use crate::domain::format::date_dmy;
+use crate::i18n::{label, t, tf};
+use crate::service::{Dashboard, MONTHS, Result, Session, WEEKS};
+use crate::tui::safe::clean;
+use crate::tui::theme::Theme;
+use unicode_width::UnicodeWidthStr;
+
+pub struct DashboardState {
+    pub data: Dashboard,
+    /// The selected clerk's line.
+    pub selected: usize,
+    pub offset: Cell<usize>,
+}
+
+impl DashboardState {
+    pub fn new(session: &Session, today: NaiveDate) -> Result<DashboardState> {
+        Ok(DashboardState { data: session.dashboard(today)?, selected: 0, offset: Cell::new(0) })
+    }
+
+    pub fn reload(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        self.data = session.dashboard(today)?;
+        self.selected = self.selected.min(self.data.clerks.len().saturating_sub(1));
+        Ok(())
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.data.clerks.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+}
+
+/// "93.4 %", or a dash when nothing was answered.
+pub fn percent_text(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".into(), |p| format!("{p:.1} %"))
+}
+
+/// A numeric column: at least `min` wide, and as wide as its header.
+fn col(header: &'static str, min: u16) -> Constraint {
+    Constraint::Length((t(header).width() as u16).max(min))
+}
+
+fn num(n: i64) -> TableCell<'static> {
+    TableCell::from(Line::from(n.to_string()).right_aligned())
+}
+
+fn titled<'a>(title: String, th: &Theme) -> Block<'a> {
+    Block::new().borders(Borders::TOP).border_style(th.border).title(Span::styled(title, th.title))
+}
+
+/// How wide bars can be so that `n` of them (with gaps of `gap`) fill `width`.
+fn bar_width(width: u16, n: u16, per_item_gap: u16) -> (u16, u16) {
+    let n = n.max(1);
+    if width >= n * (1 + per_item_gap) {
+        (((width + per_item_gap) / n).saturating_sub(per_item_gap).max(1), per_item_gap)
+    } else {
+        (1, 0)
+    }
+}
+
+pub struct DashboardView<'a> {
+    pub state: &'a DashboardState,
+    pub theme: &'a Theme,
+}
+
+impl Widget for DashboardView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let d = &self.state.data;
+        let [summary, middle, charts] = area.layout(&Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Fill(1),
+            Constraint::Length(if area.height >= 26 { 11 } else { 9 }),
+        ]));
+        let c = d.counts;
+        Line::from(vec![
+            Span::styled(format!("{} ", t("dashboard.title")), th.title),
+            Span::styled(format!("· {} · ", date_dmy(d.today)), th.muted),
+            Span::raw(tf("header.open", &[("n", &c.open)])),
+            Span::styled(" · ", th.muted),
+            Span::styled(
+                tf("header.due_soon", &[("n", &c.due_soon)]),
+                if c.due_soon > 0 { th.due_soon } else { th.base },
+            ),
+            Span::styled(" · ", th.muted),
+            Span::styled(
+                tf("header.overdue", &[("n", &c.overdue)]),
+                if c.overdue > 0 { th.overdue } else { th.base },
+            ),
+        ])
+        .render(summary, buf);
+        let [_, rate] = summary.layout(&Layout::vertical([Constraint::Length(1), Constraint::Length(1)]));
+        Line::from(vec![
+            Span::styled(tf("dashboard.on_time", &[("months", &MONTHS)]), th.muted),
+            Span::styled(percent_text(d.on_time_percent), th.title),
+        ])
+        .render(rate, buf);
+
+        let [clerks_area, kinds_area] =
+            middle.layout(&Layout::horizontal([Constraint::Fill(1), Constraint::Length(36)]).spacing(2));
+        self.render_clerks(clerks_area, buf);
+        self.render_kinds(kinds_area, buf);
+
+        let [weekly_area, monthly_area] =
+            charts.layout(&Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).spacing(2));
+        self.render_weekly(weekly_area, buf);
+        self.render_monthly(monthly_area, buf);
+    }
+}
+
+impl DashboardView<'_> {
+    fn render_clerks(&self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let d = &self.state.data;
+        let block = titled(t("dashboard.clerks").to_string(), th);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        // The due-soon column only when the clerk's name keeps room.
+        let with_soon = inner.width >= 50;
+        let right = |key: &'static str| TableCell::from(Line::from(t(key)).right_aligned());
+        let mut head = vec![
+            TableCell::from(t("dashboard.col.clerk")),
+            right("dashboard.col.open"),
+            right("dashboard.col.overdue"),
+        ];
+        if with_soon {
+            head.push(right("dashboard.col.due_soon"));
+        }
+        head.extend([right("dashboard.col.answered"), right("dashboard.col.median")]);
+        let header = Row::new(head).style(th.label);
+        let rows = d.clerks.iter().map(|c| {
+            let who = c.login.as_deref().map_or_else(|| t("queue.group.unassigned").to_string(), clean);
+            let mut cells = vec![
+                TableCell::from(who),
+                num(c.open),
+                num(c.overdue).style(if c.overdue > 0 { th.overdue } else { th.base }),
+            ];
+            if with_soon {
+                cells.push(num(c.due_soon).style(if c.due_soon > 0 { th.due_soon } else { th.base }));
+            }
+            let median = c.median_days.map_or_else(|| "—".into(), |m| format!("{m:.1}"));
+            cells.extend([num(c.answered_this_month), TableCell::from(Line::from(median).right_aligned())]);
+            Row::new(cells)
+        });
+        // Numbers take their header's width (translations differ in length).
+        let mut widths =
+            vec![Constraint::Min(8), col("dashboard.col.open", 5), col("dashboard.col.overdue", 5)];
+        if with_soon {
+            widths.push(col("dashboard.col.due_soon", 5));
+        }
+        widths.extend([col("dashboard.col.answered", 5), col("dashboard.col.median", 6)]);
+        let table =
+            Table::new(rows, widths).header(header).row_highlight_style(th.selected).column_spacing(1);
+        let mut state = TableState::default()
+            .with_offset(self.state.offset.get())
+            .with_selected((!d.clerks.is_empty()).then_some(self.state.selected));
+        StatefulWidget::render(table, inner, buf, &mut state);
+        self.state.offset.set(state.offset());
+    }
+
+    fn render_kinds(&self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let d = &self.state.data;
+        let block = titled(tf("dashboard.kinds", &[("months", &MONTHS)]), th);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let header = Row::new([
+            TableCell::from(t("dashboard.col.kind")),
+            TableCell::from(Line::from(t("dashboard.col.received")).right_aligned()),
+            TableCell::from(Line::from(t("dashboard.col.late")).right_aligned()),
+            TableCell::from(Line::from(t("dashboard.col.in_time")).right_aligned()),
+        ])
+        .style(th.label);
+        let rows = d.kinds.iter().map(|k| {
+            Row::new([
+                TableCell::from(label("kind_short", k.kind.code())),
+                num(k.received),
+                num(k.answered_late).style(if k.answered_late > 0 { th.overdue } else { th.base }),
+                TableCell::from(Line::from(percent_text(k.on_time_percent())).right_aligned()),
+            ])
+        });
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Min(8),
+                col("dashboard.col.received", 6),
+                col("dashboard.col.late", 5),
+                col("dashboard.col.in_time", 7),
+            ],
+        )
+        .header(header)
+        .column_spacing(1);
+        Widget::render(table, inner, buf);
+    }
+
+    fn render_weekly(&self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let d = &self.state.data;
+        let max = d.weekly.iter().map(|w| w.received).max().unwrap_or(0);
+        let block = titled(tf("dashboard.weekly", &[("weeks", &WEEKS), ("max", &max)]), th);
+        let inner = block.inner(area);
+        let (w, gap) = bar_width(inner.width, WEEKS as u16, 1);
+        let bars: Vec<Bar> = d
+            .weekly
+            .iter()
+            .map(|b| {
+                // A label under the first week of each month, when there is room for it.
+                let label = if w >= 2 && b.week_of.day() <= 7 {
+                    format!("{:02}", b.week_of.month())
+                } else {
+                    String::new()
+                };
+                Bar::new(b.received.max(0) as u64).label(Line::from(label)).text_value(String::new())
+            })
+            .collect();
+        BarChart::default()
+            .block(block)
+            .data(BarGroup::new(bars))
+            .bar_width(w)
+            .bar_gap(gap)
+            .bar_style(th.gauge)
+            .label_style(th.muted)
+            .render(area, buf);
+    }
+
+    fn render_monthly(&self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let d = &self.state.data;
+        let title = t("dashboard.monthly");
+        let legend = Line::from(vec![
+            Span::styled("█ ", th.on_time),
+            Span::styled(t("dashboard.in_time"), th.muted),
+            Span::styled("  █ ", th.overdue),
+            Span::styled(t("dashboard.late"), th.muted),
+        ])
+        .right_aligned();
+        // The legend carries the meaning; the title gives way when both do not fit.
+        let fits = title.width() + legend.width() + 2 <= usize::from(area.width);
+        let block = titled(if fits { title.to_string() } else { String::new() }, th).title(legend);
+        let inner = block.inner(area);
+        // Two bars per month and a gap between months.
+        let (w, _) = bar_width(inner.width, 2 * MONTHS as u16 + MONTHS as u16, 0);
+        let mut chart = BarChart::default()
+            .block(block)
+            .bar_width(w)
+            .bar_gap(0)
+            .group_gap(w.max(1))
+            .label_style(th.muted);
+        for m in &d.monthly {
+            let label = if w >= 1 { format!("{:02}", m.month.month()) } else { String::new() };
+            chart = chart.data(
+                BarGroup::new([
+                    Bar::new(m.in_time.max(0) as u64).style(th.on_time).text_value(String::new()),
+                    Bar::new(m.late.max(0) as u64).style(th.overdue).text_value(String::new()),
+                ])
+                .label(Line::from(label)),
+            );
+        }
+        chart.render(area, buf);
+    }
+}

@@ -1,0 +1,168 @@
+//! The monthly performance report on screen: the same figures as `aryz report monthly`
+//! ([`Session::report`]), by kind or by clerk, for a month chosen with the arrow keys.
+
+use chrono::{Datelike, Months, NaiveDate};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell as TableCell, Paragraph, Row, Table, Widget, Wrap};
+
+use crate::domain::format::date_dmy;
+use crate::i18n::{label_owned, t, tf};
+use crate::service::{Report, Result, Session, month_range};
+use crate::store::{GroupBy, ReportRow};
+use crate::tui::safe::clean;
+use crate::tui::screens::dashboard::percent_text;
+use crate::tui::theme::Theme;
+
+pub struct ReportState {
+    /// The first day of the month shown.
+    pub month: NaiveDate,
+    pub by: GroupBy,
+    pub report: Report,
+    /// First row shown (a report by clerk can be longer than the screen).
+    pub scroll: usize,
+}
+
+fn month_code(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+impl ReportState {
+    /// The report of the month before `today` (the one a supervisor reads at the start of a
+    /// month), by kind.
+    pub fn new(session: &Session, today: NaiveDate) -> Result<ReportState> {
+        let this = today.with_day(1).unwrap_or(today);
+        let month = this.checked_sub_months(Months::new(1)).unwrap_or(this);
+        let report = ReportState::load(session, month, GroupBy::Kind, today)?;
+        Ok(ReportState { month, by: GroupBy::Kind, report, scroll: 0 })
+    }
+
+    fn load(session: &Session, month: NaiveDate, by: GroupBy, today: NaiveDate) -> Result<Report> {
+        let (from, to) = month_range(&month_code(month))?;
+        session.report(from, to, today, by)
+    }
+
+    pub fn reload(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        self.report = ReportState::load(session, self.month, self.by, today)?;
+        Ok(())
+    }
+
+    /// Moves by `months`, never past the month of `today`.
+    pub fn move_months(&mut self, session: &Session, today: NaiveDate, months: i32) -> Result<()> {
+        let shifted = if months < 0 {
+            self.month.checked_sub_months(Months::new(months.unsigned_abs()))
+        } else {
+            self.month.checked_add_months(Months::new(months.unsigned_abs()))
+        };
+        let this = today.with_day(1).unwrap_or(today);
+        if let Some(m) = shifted.filter(|m| *m <= this) {
+            self.report = ReportState::load(session, m, self.by, today)?;
+            self.month = m;
+        }
+        Ok(())
+    }
+
+    pub fn scroll_by(&mut self, delta: isize) {
+        let last = self.report.rows.len().saturating_sub(1) as isize;
+        self.scroll = (self.scroll as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
+    pub fn toggle_grouping(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        let by = if self.by == GroupBy::Kind { GroupBy::Clerk } else { GroupBy::Kind };
+        self.report = ReportState::load(session, self.month, by, today)?;
+        self.by = by;
+        self.scroll = 0;
+        Ok(())
+    }
+}
+
+pub struct ReportView<'a> {
+    pub state: &'a ReportState,
+    pub theme: &'a Theme,
+}
+
+fn num(n: i64) -> TableCell<'static> {
+    TableCell::from(Line::from(n.to_string()).right_aligned())
+}
+
+fn row_cells(name: String, r: &ReportRow) -> Vec<TableCell<'static>> {
+    vec![
+        TableCell::from(name),
+        num(r.received),
+        num(r.answered_in_time),
+        num(r.answered_late),
+        num(r.open_in_time),
+        num(r.open_late),
+        num(r.withdrawn),
+        num(r.extended),
+        num(r.paused),
+        TableCell::from(Line::from(percent_text(r.percent_in_time())).right_aligned()),
+    ]
+}
+
+impl Widget for ReportView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let st = self.state;
+        let r = &st.report;
+        let [title, table_area, note] = area.layout(&Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+        ]));
+        let by = if st.by == GroupBy::Kind { t("report.by_kind") } else { t("report.by_clerk") };
+        Line::from(vec![
+            Span::styled(tf("report.title", &[("month", &month_code(st.month))]), th.title),
+            Span::styled(format!("  {by} · "), th.muted),
+            Span::styled(
+                tf(
+                    "report.range",
+                    &[("from", &date_dmy(r.from)), ("to", &date_dmy(r.to)), ("as_of", &date_dmy(r.as_of))],
+                ),
+                th.muted,
+            ),
+        ])
+        .render(title, buf);
+        let heads = [
+            if st.by == GroupBy::Kind { t("report.col.kind") } else { t("report.col.clerk") },
+            t("report.col.received"),
+            t("report.col.in_time"),
+            t("report.col.late"),
+            t("report.col.open_in_time"),
+            t("report.col.open_late"),
+            t("report.col.withdrawn"),
+            t("report.col.extended"),
+            t("report.col.paused"),
+            t("report.col.percent"),
+        ];
+        let header = Row::new(heads.iter().enumerate().map(|(i, h)| {
+            if i == 0 { TableCell::from(*h) } else { TableCell::from(Line::from(*h).right_aligned()) }
+        }))
+        .style(th.label)
+        .height(1);
+        let name = |g: &Option<String>| match (st.by, g) {
+            (_, None) => t("queue.group.unassigned").to_string(),
+            (GroupBy::Kind, Some(k)) => label_owned("kind_short", k),
+            (GroupBy::Clerk, Some(l)) => clean(l),
+        };
+        let rows: Vec<Row> =
+            r.rows.iter().skip(st.scroll).map(|row| Row::new(row_cells(name(&row.group), row))).collect();
+        let total = Row::new(row_cells(t("report.total").to_string(), &r.total)).style(th.title);
+        // The total stays in view below the rows, however far they are scrolled.
+        let shown = (r.rows.len() - st.scroll.min(r.rows.len())) as u16 + 1;
+        let [table_area, total_area] = table_area
+            .layout(&Layout::vertical([Constraint::Max(shown), Constraint::Length(1)]).flex(Flex::Start));
+        let mut widths = vec![Constraint::Min(10)];
+        widths.extend(
+            heads[1..]
+                .iter()
+                .map(|h| Constraint::Length((unicode_width::UnicodeWidthStr::width(*h) as u16).max(5))),
+        );
+        Table::new(rows, widths.clone()).header(header).column_spacing(1).render(table_area, buf);
+        Table::new([total], widths).column_spacing(1).render(total_area, buf);
+        Paragraph::new(Line::styled(t("report.formula"), th.muted))
+            .wrap(Wrap { trim: true })
+            .render(note, buf);
+    }
+}
