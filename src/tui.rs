@@ -15,7 +15,6 @@ pub mod widgets;
 use std::io;
 use std::time::{Duration, Instant};
 
-use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
 
@@ -48,7 +47,13 @@ pub fn run(session: Session, config: &Config) -> io::Result<()> {
     });
     // The log never gets personal data: who started the UI and how it ended.
     crate::logging::info(&format!("tui: started by {}", app.session.operator.login));
-    let mut terminal = ratatui::try_init()?;
+    // ratatui::try_init sets up raw mode, the alternate screen and the panic hook; the
+    // terminal itself is rebuilt over a buffered stdout, so that a frame leaves in one write
+    // (an unbuffered frame went out in 1 KiB pieces, and tmux repainted each).
+    drop(ratatui::try_init()?);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(
+        io::BufWriter::with_capacity(1 << 16, io::stdout()),
+    ))?;
     // ratatui's hook restores raw mode and the screen; mouse capture must be released too,
     // or the shell receives mouse escape codes after a panic.
     let hook = std::panic::take_hook();
@@ -66,7 +71,13 @@ pub fn run(session: Session, config: &Config) -> io::Result<()> {
     result
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> io::Result<()> {
+fn event_loop<B: ratatui::backend::Backend>(
+    terminal: &mut ratatui::Terminal<B>,
+    mut app: App,
+) -> io::Result<()>
+where
+    io::Error: From<B::Error>,
+{
     let mut last_refresh = Instant::now();
     loop {
         terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;

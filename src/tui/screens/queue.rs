@@ -637,7 +637,25 @@ impl Widget for QueueView<'_> {
         let header: Vec<&str> = columns.iter().map(|c| c.title()).collect();
         let widths: Vec<Constraint> = columns.iter().map(|c| c.width()).collect();
         let lines = st.lines();
-        let rows = lines.iter().map(|line| {
+        let selected_line = lines.iter().position(|l| *l == TableLine::Request(st.selected));
+        // Keep a clerk's header in view above the first row of the list.
+        let mut offset = st.offset.get();
+        if selected_line.is_some_and(|l| l <= lines.len() && st.selected == 0 && l > 0) {
+            offset = 0;
+        }
+        // Only the rows on screen are built: the window holds up to 300 requests, and
+        // formatting all of them on every keystroke cost more than the rest of a frame.
+        let body_rows = usize::from(table_area.height.saturating_sub(1)).max(1);
+        if let Some(sel) = selected_line {
+            if sel < offset {
+                offset = sel;
+            } else if sel >= offset + body_rows {
+                offset = sel + 1 - body_rows;
+            }
+        }
+        offset = offset.min(lines.len().saturating_sub(1));
+        let visible = &lines[offset..(offset + body_rows).min(lines.len())];
+        let rows = visible.iter().map(|line| {
             let TableLine::Request(i) = line else { return Row::new(Vec::<TableCell>::new()).height(1) };
             let r = &st.rows[*i];
             let marked = st.marked.contains(&r.reference);
@@ -667,21 +685,15 @@ impl Widget for QueueView<'_> {
             .header(Row::new(header).style(th.title))
             .row_highlight_style(th.selected)
             .column_spacing(1);
-        let selected_line = lines.iter().position(|l| *l == TableLine::Request(st.selected));
-        // Keep a clerk's header in view above the first row of the list.
-        let mut offset = st.offset.get();
-        if selected_line.is_some_and(|l| l <= lines.len() && st.selected == 0 && l > 0) {
-            offset = 0;
-        }
-        let mut state = TableState::default().with_offset(offset).with_selected(selected_line);
+        let mut state = TableState::default().with_offset(0).with_selected(selected_line.map(|l| l - offset));
         StatefulWidget::render(table, table_area, buf, &mut state);
-        st.offset.set(state.offset());
+        st.offset.set(offset);
         let body = Rect { y: table_area.y + 1, height: table_area.height.saturating_sub(1), ..table_area };
         st.body_area.set(body);
         // Clerks' headers span the whole width, drawn over their (empty) table rows.
-        for (n, line) in lines.iter().enumerate().skip(state.offset()).take(usize::from(body.height)) {
+        for (n, line) in lines.iter().enumerate().skip(offset).take(usize::from(body.height)) {
             if let TableLine::Header(g) = line {
-                let y = body.y + (n - state.offset()) as u16;
+                let y = body.y + (n - offset) as u16;
                 let area = Rect { y, height: 1, ..body };
                 group_header(&st.groups[*g], st.section()).render(area, buf);
                 buf.set_style(area, th.label);
