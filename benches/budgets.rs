@@ -339,6 +339,35 @@ fn main() {
         );
         println!("{:<48} {:>9.3}", "process: sqlite3 -json, same query", t_sqlite);
     }
+    // Import of 100,000 requests, as a whole `aryz import` process, into a copy of the
+    // database (the copy itself is not timed).
+    if std::env::var_os("ARYZ_BENCH_SKIP_IMPORT").is_none() {
+        let tmp = db.with_file_name("import-copy.sqlite3");
+        let csv = db.with_file_name("import-100k.csv");
+        let _ = std::fs::remove_file(&tmp);
+        std::fs::copy(&db, &tmp).expect("copy the database");
+        let mut text = String::from("kind,name,pin,received,channel,lang,categories,description\n");
+        for i in 0..100_000u32 {
+            let day = today.checked_sub_days(chrono::Days::new(u64::from(i % 20))).expect("date");
+            text.push_str(&format!(
+                "access,Import Testsubject {i},2150319{:07},{day},salyk_app,ky,income,Batch from the app\n",
+                i
+            ));
+        }
+        std::fs::write(&csv, text).expect("write csv");
+        let t = Instant::now();
+        let out = Command::new(&bin)
+            .args(["--db", tmp.to_str().expect("path"), "import", csv.to_str().expect("path")])
+            .env("ARYZ_OPERATOR", "jyldyz")
+            .output()
+            .expect("import");
+        let took = ms(t.elapsed());
+        assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
+        println!("{:<48} {:>9.1} {:>9} {:>9}", "import 100,000 requests (whole process)", took, "-", "-");
+        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(&csv);
+    }
+
     let over = rows.iter().filter(|r| r.budget_ms > 0.0 && r.p99 > r.budget_ms).count();
     println!("\n{} measures, {} over budget (p99 against the budget)", rows.len(), over);
     let _ = rows.iter().map(|r| r.runs).sum::<usize>();

@@ -199,10 +199,14 @@ pub fn init(lang: Lang, config_dir: &Path) -> Result<(), CatalogError> {
         langs.push(Lang::En);
     }
     for l in langs {
-        let over = read_override(l, config_dir)?;
-        let catalog = load_catalog(l, over.as_ref().map(|(p, t)| (p.as_path(), t.as_str())))?;
-        // Already loaded (a second `init` in one process): the first catalog stays.
-        let _ = CATALOGS[l.index()].set(catalog);
+        // Without an override the embedded catalog is parsed on first use: a command that
+        // prints JSON never needs it (it was a third of `aryz list --format json`'s time).
+        // An override is parsed now, so that a broken one is reported before anything runs.
+        if let Some((path, text)) = read_override(l, config_dir)? {
+            let catalog = load_catalog(l, Some((path.as_path(), text.as_str())))?;
+            // Already loaded (a second `init` in one process): the first catalog stays.
+            let _ = CATALOGS[l.index()].set(catalog);
+        }
     }
     PROCESS_LANG.store(lang.index() as u8, Ordering::Relaxed);
     Ok(())

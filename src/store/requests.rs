@@ -148,13 +148,24 @@ fn where_clause(f: &ListFilter) -> Sql {
             q.push("requests.is_open = 1".into(), []);
         }
     } else {
-        let ph = q.placeholders(f.statuses.len());
-        q.push(format!("requests.status IN ({ph})"), f.statuses.iter().map(|s| text(s.code())));
-        // Lets the planner use the partial indexes of open and of closed requests.
-        if f.statuses.iter().all(|s| s.is_open()) {
+        let all_of = |set: &[Status]| {
+            set.iter().all(|x| f.statuses.contains(x)) && f.statuses.iter().all(|x| set.contains(x))
+        };
+        let closed = [Status::Answered, Status::Withdrawn];
+        if all_of(Status::OPEN) {
             q.push("requests.is_open = 1".into(), []);
-        } else if f.statuses.iter().all(|s| !s.is_open()) {
+        } else if all_of(&closed) {
+            // Exactly the closed statuses: the partial index answers without reading rows.
             q.push("requests.is_open = 0".into(), []);
+        } else {
+            let ph = q.placeholders(f.statuses.len());
+            q.push(format!("requests.status IN ({ph})"), f.statuses.iter().map(|s| text(s.code())));
+            // Lets the planner use the partial indexes of open and of closed requests.
+            if f.statuses.iter().all(|s| s.is_open()) {
+                q.push("requests.is_open = 1".into(), []);
+            } else if f.statuses.iter().all(|s| !s.is_open()) {
+                q.push("requests.is_open = 0".into(), []);
+            }
         }
     }
     if !f.kinds.is_empty() {

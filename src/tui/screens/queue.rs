@@ -278,35 +278,27 @@ impl QueueState {
     /// [`GROUP_ROWS`] rows, most urgent first. Bounded: clerks × [`GROUP_ROWS`] rows at most.
     fn load_groups(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
         let f = self.list_filter(session, today);
-        let overdue = self.section() == Section::OverdueByClerk;
         self.rows.clear();
         self.groups.clear();
         self.total = 0;
-        for c in session.open_by_assignee(today)? {
-            if (if overdue { c.overdue } else { c.due_soon }) == 0 {
-                continue;
-            }
+        // Every operator (and the unassigned) in turn: a count and the first rows each, both
+        // read from the per-assignee index, so only the requests in the section are touched
+        // (a pass over every open request cost more than all of these together).
+        let mut assignees: Vec<Option<String>> =
+            session.operators()?.into_iter().map(|o| Some(o.login)).collect();
+        assignees.push(None);
+        for assignee in assignees {
             let mut gf = f.clone();
-            gf.assignee = match &c.assignee {
+            gf.assignee = match &assignee {
                 Some(l) => AssigneeFilter::Is(l.clone()),
                 None => AssigneeFilter::Unassigned,
             };
-            // Without filters or search the per-clerk figure is exact; otherwise count again.
-            let count = if self.filters.is_empty() && self.search.trim().is_empty() {
-                if overdue { c.overdue } else { c.due_soon }
-            } else {
-                session.count(&gf)?
-            };
+            let count = session.count(&gf)?;
             if count == 0 {
                 continue;
             }
             let rows = session.list(&gf, self.sort, &Page { limit: GROUP_ROWS, ..Page::default() })?;
-            self.groups.push(Group {
-                assignee: c.assignee,
-                count,
-                first_row: self.rows.len(),
-                shown: rows.len(),
-            });
+            self.groups.push(Group { assignee, count, first_row: self.rows.len(), shown: rows.len() });
             self.rows.extend(rows);
             self.total += count;
         }
