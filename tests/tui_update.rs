@@ -360,6 +360,17 @@ fn a_conflicting_save_keeps_the_form_and_shows_the_error() {
     assert_eq!(s.form.text("text"), "Answer text");
     let m = app.message.clone().unwrap();
     assert!(m.is_error && m.text.contains("changed by someone else"), "{m:?}");
+    // The detail now shows the other clerk's note; saving again, with what was typed,
+    // goes through against the current version.
+    let Some(Screen::Detail(d)) = app.screens.iter().rev().find(|s| matches!(s, Screen::Detail(_))) else {
+        panic!()
+    };
+    assert!(d.detail.events.iter().any(|e| e.text == "changed meanwhile"), "the detail was reloaded");
+    press(&mut app, &["ctrl-s", "enter"]);
+    assert!(!matches!(app.screens.last(), Some(Screen::Response(_))), "{:?}", app.message);
+    let r = app.session.peek("ARZ-2026-000001").unwrap().request;
+    assert_eq!(r.status, aryz::domain::status::Status::Answered);
+    assert_eq!(r.response_text, "Answer text");
 }
 
 #[test]

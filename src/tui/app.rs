@@ -1050,6 +1050,27 @@ impl App {
     }
 
     /// Closes the dialog on success; on failure keeps it, its input and the error.
+    /// After a conflict (another clerk saved the request first) the detail shows the request
+    /// as it is now and the open form or dialog takes its current version, keeping what was
+    /// typed: the operator reads the change and saves again if still right.
+    fn adopt_current_version(&mut self, e: &Error) {
+        let Error::Store(crate::store::StoreError::Conflict(reference)) = e else { return };
+        let Ok(current) = self.session.peek(reference) else { return };
+        let version = current.request.version;
+        if let Some(Overlay::Dialog(d)) = self.overlays.last_mut()
+            && d.reference == *reference
+        {
+            d.version = version;
+        }
+        for screen in self.screens.iter_mut() {
+            match screen {
+                Screen::Response(r) if r.reference == *reference => r.version = version,
+                Screen::Detail(d) if d.request().reference == *reference => d.detail = current.clone(),
+                _ => {}
+            }
+        }
+    }
+
     fn finish_dialog(&mut self, result: Outcome<SubjectRequest>) {
         match result {
             Ok(r) => {
@@ -1057,6 +1078,7 @@ impl App {
                 self.after_change(Ok(r), "msg.saved");
             }
             Err(e) => {
+                self.adopt_current_version(&e);
                 let text = e.to_string();
                 if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
                     if let Error::Invalid(fe) = &e {
@@ -1127,6 +1149,9 @@ impl App {
             }
             PendingOp::Respond { reference, response, version } => {
                 let r = self.session.respond(&reference, &response, Some(version));
+                if let Err(e) = &r {
+                    self.adopt_current_version(e);
+                }
                 if r.is_ok() && matches!(self.screens.last(), Some(Screen::Response(_))) {
                     self.screens.pop();
                 }
