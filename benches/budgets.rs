@@ -254,6 +254,10 @@ fn main() {
         let _ = sup.report(from, to, today, GroupBy::Clerk).expect("report");
     });
 
+    measure(&mut rows, "dashboard (all figures)", 50.0, 20, |_| {
+        let _ = sup.dashboard(today).expect("dashboard");
+    });
+
     // The terminal UI: one frame of each screen at 200×60, and keystrokes (update + render).
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
     let mut app = App::new(session(&db, "jyldyz"), KeyMap::default(), Theme::from_env()).expect("app");
