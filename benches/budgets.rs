@@ -372,6 +372,18 @@ fn main() {
         let _ = std::fs::remove_file(&csv);
     }
 
+    // Keystroke latency from outside, beside `less`, in the same run (needs tmux and the
+    // shared probe beside the project; skipped with a note otherwise).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let probe = root.join("../shared/tools/tui-latency.py");
+    let have_tmux = Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false);
+    if probe.exists() && have_tmux && std::env::var_os("ARYZ_BENCH_SKIP_LATENCY").is_none() {
+        println!("\nkeystroke latency through tmux (benches/latency.sh):");
+        let _ = Command::new("bash").arg(root.join("benches/latency.sh")).arg(&db).current_dir(root).status();
+    } else {
+        println!("\n(latency through tmux skipped: needs tmux and {})", probe.display());
+    }
+
     let over = rows.iter().filter(|r| r.budget_ms > 0.0 && r.p99 > r.budget_ms).count();
     println!("\n{} measures, {} over budget (p99 against the budget)", rows.len(), over);
     let _ = rows.iter().map(|r| r.runs).sum::<usize>();

@@ -513,3 +513,31 @@ fn digest_groups_overdue_and_due_soon_by_assignee_without_personal_data() {
     let json = serde_json::to_string(&dg).unwrap();
     assert!(!json.contains("Test Subject") && !json.contains("21503199012345"));
 }
+
+#[test]
+fn retention_keeps_every_report_figure() {
+    let mut s = session("root");
+    s.demo(300, 3).unwrap();
+    let as_of = d(TODAY);
+    let months = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"];
+    let figures = |s: &Session| -> Vec<Vec<crate::store::ReportRow>> {
+        months
+            .iter()
+            .flat_map(|m| {
+                let (from, to) = month_range(m).unwrap();
+                [crate::store::GroupBy::Kind, crate::store::GroupBy::Clerk]
+                    .map(|by| s.report(from, to, as_of, by).unwrap().rows)
+            })
+            .collect()
+    };
+    let before = figures(&s);
+    let dashboard_before = format!("{:?}", s.dashboard(as_of).unwrap());
+    s.clock = Clock::fixed(d("2032-06-01"));
+    let r = s.retention(5, false).unwrap();
+    assert!(r.erased.len() > 100, "most demo requests are closed: {}", r.erased.len());
+    let erased = s.peek(&r.erased[0]).unwrap().request;
+    assert!(erased.subject.name.is_empty() && erased.subject.pin.is_empty());
+    assert_eq!(figures(&s), before, "the monthly report is identical after retention");
+    assert_eq!(format!("{:?}", s.dashboard(as_of).unwrap()), dashboard_before);
+    assert!(s.check().unwrap().ok());
+}
