@@ -541,3 +541,23 @@ fn retention_keeps_every_report_figure() {
     assert_eq!(format!("{:?}", s.dashboard(as_of).unwrap()), dashboard_before);
     assert!(s.check().unwrap().ok());
 }
+
+#[test]
+fn awaiting_since_follows_the_last_change_into_awaiting() {
+    let mut s = session("jyldyz");
+    s.clock = Clock::fixed(d("2026-11-02"));
+    let r = s.register(&request(RequestKind::Access, "2026-11-02"), None).unwrap().request.reference;
+    s.set_status(&r, StatusTarget::AwaitingSubject, "documents", None).unwrap();
+    let waiting = |s: &Session, before: &str| {
+        s.count(&ListFilter { awaiting_since_before: Some(d(before)), ..ListFilter::default() }).unwrap()
+    };
+    assert_eq!(waiting(&s, "2026-11-02"), 0, "not before the day it started");
+    assert_eq!(waiting(&s, "2026-11-03"), 1);
+    // Back to work and waiting again later: the clock of waiting starts again.
+    s.clock = Clock::fixed(d("2026-11-10"));
+    s.set_status(&r, StatusTarget::InProgress, "", None).unwrap();
+    assert_eq!(waiting(&s, "2026-11-30"), 0, "not awaiting any more");
+    s.set_status(&r, StatusTarget::AwaitingSubject, "more documents", None).unwrap();
+    assert_eq!(waiting(&s, "2026-11-05"), 0);
+    assert_eq!(waiting(&s, "2026-11-11"), 1);
+}

@@ -205,7 +205,10 @@ fn where_clause(f: &ListFilter) -> Sql {
     }
     if let Some(d) = f.awaiting_since_before {
         let ph = q.placeholders(1);
-        q.push(format!("requests.is_open = 1 AND requests.status = 'awaiting_subject' AND (SELECT max(e.at) FROM events e WHERE e.request_id = requests.id AND e.kind = 'status_changed' AND e.new_value = 'awaiting_subject') < {ph}"), [text(d.to_string())]);
+        q.push(
+            format!("requests.status = 'awaiting_subject' AND requests.awaiting_since < {ph}"),
+            [text(d.to_string())],
+        );
     }
     if let Some(pin) = &f.pin {
         let ph = q.placeholders(1);
