@@ -59,6 +59,11 @@ fn has_own_lang(name: &str) -> bool {
 /// subcommand, so an `--lang X` / `--lang=X` after another subcommand is moved to just
 /// before it. Nothing after a `--` is touched.
 pub fn interface_lang_first(args: Vec<OsString>) -> Vec<OsString> {
+    // Most commands have no --lang at all: nothing to move, and no need to build clap's
+    // whole command tree to ask which subcommands own one.
+    if !args.iter().skip(1).any(|a| a.to_string_lossy().starts_with("--lang")) {
+        return args;
+    }
     let mut i = 1;
     let sub = loop {
         let Some(a) = args.get(i) else { return args };
