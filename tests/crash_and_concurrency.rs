@@ -159,7 +159,7 @@ fn four_processes_writing_at_once_lose_nothing() {
         .iter()
         .map(|r| r["ref"].as_str().unwrap().to_string())
         .collect();
-    let per_process = 60;
+    let per_process = 250;
     std::thread::scope(|s| {
         for w in 0..4 {
             let (env, refs) = (&env, &refs);
