@@ -199,6 +199,12 @@ impl Session {
         Ok(self.store.read().list(filter, sort, page)?)
     }
 
+    /// A page of a queue: the rows without their deadlines and per-category actions (a
+    /// screen that shows them opens the request with [`Session::show`]).
+    pub fn list_rows(&self, filter: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
+        Ok(self.store.read().list_rows(filter, sort, page)?)
+    }
+
     pub fn count(&self, filter: &ListFilter) -> Result<i64> {
         Ok(self.store.read().count(filter)?)
     }

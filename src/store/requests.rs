@@ -314,6 +314,13 @@ impl Reader<'_> {
     /// newest first whatever `sort` says: the search index walks its matches from the
     /// newest and stops at a page, where sorting every match by due date would read them all.
     pub fn list(&self, f: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
+        let rows = self.list_rows(f, sort, page)?;
+        self.complete_all(rows)
+    }
+
+    /// Like [`Reader::list`] without the deadlines and per-category actions: what a queue
+    /// shows (the binding due date is on the row itself), in one query instead of three.
+    pub fn list_rows(&self, f: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
         let mut q = where_clause(f);
         let search = f.search.as_deref().and_then(fts_query);
         // Paging back walks the index the other way and reverses the rows afterwards.
@@ -358,7 +365,7 @@ impl Reader<'_> {
         let rows = st
             .query_map(rusqlite::params_from_iter(q.params.iter()), request_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = self.complete_all(rows)?;
+        let mut out = rows;
         if backwards {
             out.reverse();
         }

@@ -297,7 +297,7 @@ impl QueueState {
             if count == 0 {
                 continue;
             }
-            let rows = session.list(&gf, self.sort, &Page { limit: GROUP_ROWS, ..Page::default() })?;
+            let rows = session.list_rows(&gf, self.sort, &Page { limit: GROUP_ROWS, ..Page::default() })?;
             self.groups.push(Group { assignee, count, first_row: self.rows.len(), shown: rows.len() });
             self.rows.extend(rows);
             self.total += count;
@@ -359,7 +359,7 @@ impl QueueState {
         }
         self.groups.clear();
         let f = self.list_filter(session, today);
-        self.rows = session.list(&f, self.sort, &Page { limit: PAGE, ..Page::default() })?;
+        self.rows = session.list_rows(&f, self.sort, &Page { limit: PAGE, ..Page::default() })?;
         self.anchor = None;
         self.at_end = self.rows.len() < PAGE;
         self.selected = 0;
@@ -374,7 +374,7 @@ impl QueueState {
         self.db_is_empty = self.rows.is_empty()
             // By reference: the unique index answers at once, where by due date a million
             // closed and open requests would be sorted to find one.
-            && session.list(&any, SortKey::Reference, &Page { limit: 1, ..Page::default() })?.is_empty();
+            && session.list_rows(&any, SortKey::Reference, &Page { limit: 1, ..Page::default() })?.is_empty();
         Ok(())
     }
 
@@ -395,7 +395,8 @@ impl QueueState {
         self.groups.clear();
         let f = self.list_filter(session, today);
         let limit = self.rows.len().clamp(PAGE, WINDOW);
-        self.rows = session.list(&f, self.sort, &Page { after: self.anchor.clone(), before: None, limit })?;
+        self.rows =
+            session.list_rows(&f, self.sort, &Page { after: self.anchor.clone(), before: None, limit })?;
         self.at_end = self.rows.len() < limit;
         if let Some(id) = keep
             && let Some(i) = self.rows.iter().position(|r| r.id.0 == id)
@@ -427,7 +428,7 @@ impl QueueState {
     fn fetch_after(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
         let Some(last) = self.rows.last() else { return Ok(()) };
         let f = self.list_filter(session, today);
-        let more = session.list(
+        let more = session.list_rows(
             &f,
             self.sort,
             &Page { after: Some(Cursor::of(last, self.sort)), before: None, limit: PAGE },
@@ -450,11 +451,11 @@ impl QueueState {
         let f = self.list_filter(session, today);
         let before = Cursor::of(first, self.sort);
         let mut page =
-            session.list(&f, self.sort, &Page { after: None, before: Some(before), limit: PAGE })?;
+            session.list_rows(&f, self.sort, &Page { after: None, before: Some(before), limit: PAGE })?;
         let added = page.len();
         self.anchor = match page.first() {
             Some(top) if added == PAGE => {
-                let prev = session.list(
+                let prev = session.list_rows(
                     &f,
                     self.sort,
                     &Page { after: None, before: Some(Cursor::of(top, self.sort)), limit: 1 },
@@ -487,7 +488,8 @@ impl QueueState {
         } else {
             Cursor { key: "\u{10FFFF}".into(), id: i64::MAX }
         };
-        self.rows = session.list(&f, self.sort, &Page { after: None, before: Some(end), limit: PAGE })?;
+        self.rows =
+            session.list_rows(&f, self.sort, &Page { after: None, before: Some(end), limit: PAGE })?;
         self.anchor = match self.rows.first() {
             Some(top) if self.rows.len() == PAGE => session
                 .list(
