@@ -1,6 +1,6 @@
 //! "Today" is the office's local date (UTC+06:00 by default), never the UTC date.
 
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::{FixedOffset, NaiveDate, Offset, Utc};
 
 use super::{Error, Result};
 
@@ -18,7 +18,8 @@ impl Clock {
     /// A clock stopped on `today`, for tests and demos.
     pub fn fixed(today: NaiveDate) -> Clock {
         Clock {
-            offset: FixedOffset::east_opt(6 * 3600).unwrap_or(FixedOffset::east_opt(0).expect("zero offset")),
+            // +06:00 is a valid offset: `east_opt` only refuses offsets of a day or more.
+            offset: FixedOffset::east_opt(6 * 3600).unwrap_or_else(|| Utc.fix()),
             fixed_today: Some(today),
         }
     }
