@@ -116,43 +116,7 @@ impl<'a> Layout<'a> {
     /// white space breaks a line (a no-break space keeps "№ ARZ-…" together).
     fn wrap(&self, text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
         let f = self.font(style);
-        let space = f.width(" ", size);
-        let mut lines = Vec::new();
-        let (mut line, mut line_w) = (String::new(), 0.0_f32);
-        for word in text.split_ascii_whitespace() {
-            let word_w = f.width(word, size);
-            if !line.is_empty() && line_w + space + word_w <= width {
-                line.push(' ');
-                line.push_str(word);
-                line_w += space + word_w;
-                continue;
-            }
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            if word_w <= width {
-                line = word.to_string();
-                line_w = word_w;
-                continue;
-            }
-            // A word longer than a line: cut it, measuring each character once.
-            let (mut head, mut head_w) = (String::new(), 0.0_f32);
-            for c in word.chars() {
-                let w = f.advance(f.gid(c)) * size / 1000.0;
-                if !head.is_empty() && head_w + w > width {
-                    lines.push(std::mem::take(&mut head));
-                    head_w = 0.0;
-                }
-                head.push(c);
-                head_w += w;
-            }
-            line = head;
-            line_w = head_w;
-        }
-        if !line.is_empty() {
-            lines.push(line);
-        }
-        lines
+        super::text::wrap_by(text, width, |c| f.advance(f.gid(c)) * size / 1000.0)
     }
 
     /// A wrapped paragraph starting at `x`, `width` wide, each line on the baseline grid.

@@ -6,18 +6,19 @@ use super::{Block, Letter};
 
 const WIDTH: usize = 76;
 
-/// Greedy word wrap to `width` display columns; a word longer than a line is cut. Only
-/// ASCII white space breaks a line: a no-break space (U+00A0) keeps "№ ARZ-…" together.
-pub(crate) fn wrap_columns(text: &str, width: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthChar;
+/// Wraps `text` into lines at most `width` wide, where `char_width` measures one character
+/// (terminal columns for text letters, font units for PDF). Words longer than a line are cut.
+pub(crate) fn wrap_by(text: &str, width: f32, char_width: impl Fn(char) -> f32) -> Vec<String> {
+    let measure = |s: &str| s.chars().map(&char_width).sum::<f32>();
+    let space = char_width(' ');
     let mut lines = Vec::new();
-    let (mut line, mut line_w) = (String::new(), 0usize);
+    let (mut line, mut line_w) = (String::new(), 0.0_f32);
     for word in text.split_ascii_whitespace() {
-        let word_w = word.width();
-        if !line.is_empty() && line_w + 1 + word_w <= width {
+        let word_w = measure(word);
+        if !line.is_empty() && line_w + space + word_w <= width {
             line.push(' ');
             line.push_str(word);
-            line_w += 1 + word_w;
+            line_w += space + word_w;
             continue;
         }
         if !line.is_empty() {
@@ -28,12 +29,13 @@ pub(crate) fn wrap_columns(text: &str, width: usize) -> Vec<String> {
             line_w = word_w;
             continue;
         }
-        let (mut head, mut head_w) = (String::new(), 0usize);
+        // A word longer than a line: cut it, measuring each character once.
+        let (mut head, mut head_w) = (String::new(), 0.0_f32);
         for c in word.chars() {
-            let w = c.width().unwrap_or(0);
+            let w = char_width(c);
             if !head.is_empty() && head_w + w > width {
                 lines.push(std::mem::take(&mut head));
-                head_w = 0;
+                head_w = 0.0;
             }
             head.push(c);
             head_w += w;
@@ -45,6 +47,12 @@ pub(crate) fn wrap_columns(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// Wraps by display width in terminal columns (Kyrgyz and Russian letters are one column).
+pub(crate) fn wrap_columns(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    wrap_by(text, width as f32, |c| c.width().unwrap_or(0) as f32)
 }
 
 fn right(text: &str, width: usize) -> String {

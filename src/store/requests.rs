@@ -630,7 +630,8 @@ impl Tx<'_> {
     }
 
     /// Rebuilds the search index and the daily figures from the requests, and restores the
-    /// triggers that keep them current.
+    /// triggers that keep them current. The recount is the one migration 0003 ran once;
+    /// migrations are frozen history, so the current form lives here.
     pub fn rebuild_derived(&self, suspended: SuspendedTriggers) -> Result<()> {
         self.tx.execute_batch(
             "INSERT INTO requests_fts (requests_fts) VALUES ('rebuild');
