@@ -201,8 +201,12 @@ fn a_long_letter_breaks_across_pages_with_a_footer_on_each() {
     assert!(raw.contains(&format!("/Count {pages}")), "the page tree has {pages} pages");
 }
 
+#[path = "support/tool.rs"]
+mod support_tool;
+
+/// Whether a poppler tool is installed; under `CI` a missing one fails the test instead.
 fn tool(name: &str) -> bool {
-    Command::new(name).arg("-v").output().is_ok()
+    support_tool::require_tool(name, "-v")
 }
 
 #[test]

@@ -277,13 +277,13 @@ pub fn event_kinds(detail: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Whether the `sqlite3` shell is installed (tests needing it skip otherwise).
+#[path = "../support/tool.rs"]
+mod tool;
+
+/// Whether the `sqlite3` shell is installed; under `CI` a missing one fails the test
+/// instead, and locally the skip is announced loudly.
 pub fn have_sqlite3() -> bool {
-    std::process::Command::new("sqlite3")
-        .arg("-version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
+    tool::require_tool("sqlite3", "-version")
 }
 
 /// Runs SQL through the `sqlite3` shell on `db`; returns stdout.

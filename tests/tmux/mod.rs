@@ -13,8 +13,12 @@ pub const WAIT: Duration = Duration::from_secs(15);
 
 pub static NEXT: AtomicUsize = AtomicUsize::new(0);
 
+#[path = "../support/tool.rs"]
+mod tool;
+
+/// Whether tmux is installed; under `CI` a missing tmux fails the test instead.
 pub fn have_tmux() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    tool::require_tool("tmux", "-V")
 }
 
 /// One tmux server on a private socket, a shell in it, and a temporary aryz database.
