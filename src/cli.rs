@@ -473,6 +473,15 @@ pub struct RespondArgs {
     /// What was done per category: CATEGORY=done|refused|not_held (repeatable).
     #[arg(long = "action", value_name = "CATEGORY=ACTION")]
     pub actions: Vec<String>,
+    /// Access: the medium of the copy given: electronic, paper, disk, flash_drive.
+    #[arg(long, value_name = "MEDIUM")]
+    pub medium: Option<String>,
+    /// Access: the copy on a physical medium was charged for.
+    #[arg(long)]
+    pub charged: bool,
+    /// Referred: the code of the receiving body (assets/rules/bodies.toml).
+    #[arg(long, value_name = "BODY")]
+    pub referred_to: Option<String>,
 }
 
 #[derive(Debug, Args)]

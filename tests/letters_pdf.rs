@@ -29,6 +29,8 @@ fn letter(lang: Language, ty: LetterType, kind: RequestKind, outcome: Option<Out
             letterhead: None,
             extension: None,
             grounds: &grounds,
+            details: Default::default(),
+            bodies: &[],
         },
     )
     .expect("composes")
@@ -303,6 +305,8 @@ fn odd_text_never_panics() {
                     letterhead: None,
                     extension: None,
                     grounds: &grounds,
+                    details: Default::default(),
+                    bodies: &[],
                 },
             )
             .expect("composes");

@@ -11,7 +11,7 @@ use crate::cli::{Format, LetterArgs};
 use crate::domain::identity::mask_pin;
 use crate::domain::kind::Language;
 use crate::domain::validation::field_error;
-use crate::letters::{Kit, LetterFormat, LetterSpec, LetterType, letters_dir, render};
+use crate::letters::{Kit, LetterFormat, LetterSpec, LetterType, letters_dir, render, save_new_file};
 use crate::service;
 
 /// A file error inside a use case's transaction (the transaction then rolls back).
@@ -58,11 +58,20 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let spec = LetterSpec { letter_type, lang, format };
     let (letter, path) = match &a.output {
-        None => s.save_letter(&a.reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
+        None => {
+            let dir = letters_dir(&env.config);
+            s.write_letter(&a.reference, spec, &kit, &env.config.letterhead, |letter| {
+                warn(letter);
+                let bytes = render(letter, spec.format).map_err(|e| service::Error::Config(e.to_string()))?;
+                save_new_file(&dir, &letter.file_name(spec.format), &bytes)
+                    .map_err(|e| service::Error::Config(format!("{}: {e}", dir.display())))
+            })?
+        }
         Some(target) => {
             let mut printed = Vec::new();
             let (letter, ()) =
                 s.write_letter(&a.reference, spec, &kit, &env.config.letterhead, |letter| {
+                    warn(letter);
                     let bytes = render(letter, format).map_err(|e| service::Error::Config(e.to_string()))?;
                     if to_stdout {
                         printed = bytes;
@@ -101,6 +110,13 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
         )?,
     }
     Ok(())
+}
+
+/// Tells the clerk on stderr, before the file is written, what the letter lacks.
+fn warn(letter: &crate::letters::Letter) {
+    for w in &letter.warnings {
+        eprintln!("{}: {}", crate::i18n::t("letter_warning.prefix"), w.message());
+    }
 }
 
 pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -> Result<()> {

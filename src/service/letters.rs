@@ -79,11 +79,13 @@ impl Session {
     ) -> Result<(Letter, T)> {
         let me = self.operator.clone();
         let grounds = self.grounds.clone();
+        let bodies = self.bodies.clone();
         self.write(|tx, ctx| {
             let r = Session::load(tx, reference)?;
             check_may_work(&me, &r, "write a letter for")?;
             check_letter(&r, &spec)?;
             let events = tx.read().events(r.id)?;
+            let details = tx.read().response_details(r.id)?;
             let lang = spec.lang.unwrap_or(r.lang);
             let input = LetterInput {
                 request: &r,
@@ -93,6 +95,8 @@ impl Session {
                 letterhead: letterhead.get(lang.code()),
                 extension: extension_info(&events),
                 grounds: &grounds,
+                details,
+                bodies: &bodies,
             };
             let letter = compose(kit, &input).map_err(|e| Error::Config(e.to_string()))?;
             let out = sink(&letter)?;

@@ -963,7 +963,11 @@ impl App {
                 let Ok(days) = f.text("days").trim().parse::<u32>() else {
                     return d.form.set_error("days", t("error.number").to_string());
                 };
-                let question = tf("confirm.extend", &[("reference", &reference), ("days", &days)]);
+                let question = crate::i18n::tn(
+                    "confirm.extend",
+                    u64::from(days),
+                    &[("reference", &reference), ("days", &days)],
+                );
                 let op = PendingOp::Extend { reference, days, reason, version };
                 self.overlays.push(Overlay::Confirm(Box::new(Confirm {
                     question,
@@ -985,7 +989,11 @@ impl App {
                         self.overlays.pop();
                         self.queue.marked.clear();
                         self.refresh();
-                        self.info(tf("msg.assigned_many", &[("n", &done.len()), ("login", &login)]));
+                        self.info(crate::i18n::tn(
+                            "msg.assigned_many",
+                            done.len() as u64,
+                            &[("login", &login)],
+                        ));
                     }
                     Err(e) => {
                         let text = e.to_string();
@@ -1026,14 +1034,15 @@ impl App {
                     None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
                 };
                 match saved {
-                    Ok((_, path)) => {
+                    Ok((letter, path)) => {
                         self.overlays.pop();
                         let shown = path.display().to_string();
                         self.refresh();
-                        self.message = Some(Message {
-                            text: tf("msg.letter_saved", &[("path", &shown)]),
-                            is_error: false,
-                        });
+                        // What the letter lacks comes first, so the clerk reads it.
+                        let mut text: Vec<String> = letter.warnings.iter().map(|w| w.message()).collect();
+                        text.push(tf("msg.letter_saved", &[("path", &shown)]));
+                        self.message =
+                            Some(Message { text: text.join(" "), is_error: !letter.warnings.is_empty() });
                     }
                     Err(e) => {
                         let text = e.to_string();
