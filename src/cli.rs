@@ -352,11 +352,15 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct LetterArgs {
-    #[arg(value_name = "REF")]
-    pub reference: String,
+    #[arg(value_name = "REF", required_unless_present = "all_samples")]
+    pub reference: Option<String>,
     /// acknowledgement, reply or extension.
-    #[arg(long = "type", value_name = "TYPE")]
-    pub letter_type: String,
+    #[arg(long = "type", value_name = "TYPE", required_unless_present = "all_samples")]
+    pub letter_type: Option<String>,
+    /// Every letter type × kind × outcome on synthetic data, as text, for a reader to
+    /// review in one sitting (no database needed).
+    #[arg(long, conflicts_with_all = ["reference", "letter_type"])]
+    pub all_samples: bool,
     /// Language of the letter: ky, ru or en (default: the language of the appeal).
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,

@@ -393,11 +393,22 @@ pub fn samples() -> Vec<Sample> {
 
 /// Composes the letter of a sample (used by [`Kit::check`] and the tests).
 pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, TemplateError> {
-    let r = sample_request(s.kind, s.outcome);
+    let mut r = sample_request(s.kind, s.outcome);
     let grounds = crate::domain::outcome::default_grounds();
     let bodies = crate::domain::referral::shipped_bodies();
-    let extension = (s.letter_type == LetterType::Extension)
-        .then(|| ExtensionInfo { old_due: r.due_on, reason: "additional documents are needed".into() });
+    let extension = (s.letter_type == LetterType::Extension).then(|| ExtensionInfo {
+        old_due: r.due_on,
+        // The clerk's reason is typed in the letter's language; so is the sample's.
+        reason: match lang {
+            Language::Ky => "кошумча документтер талап кылынат".into(),
+            Language::Ru => "необходимо истребовать дополнительные документы".into(),
+            Language::En => "additional documents are needed".into(),
+        },
+    });
+    if extension.is_some() {
+        // An extended request is due later than before.
+        r.due_on = r.due_on.checked_add_days(chrono::Days::new(30)).unwrap_or(r.due_on);
+    }
     compose(
         kit,
         &LetterInput {
