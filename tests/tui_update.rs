@@ -657,3 +657,35 @@ fn a_letter_is_written_from_the_detail_screen() {
     let events = app.session.peek(&reference).unwrap().events;
     assert!(events.iter().any(|e| e.kind == aryz::store::EventKind::Letter), "the letter is on the timeline");
 }
+
+/// A letter to a subject with no postal or e-mail address is written, and the message line
+/// says so first (in the interface language), marked as a problem.
+#[test]
+fn a_letter_without_a_delivery_address_warns_in_the_message_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app("jyldyz", true);
+    let mut new = new_request(
+        aryz::domain::kind::RequestKind::Information,
+        "2026-11-20",
+        "Test Noaddress",
+        "12002198500099",
+    );
+    new.subject.email.clear();
+    let reference = app.session.register(&new, Some("jyldyz")).unwrap().request.reference;
+    app.letters = Some(aryz::tui::app::LetterSetup {
+        kit: aryz::letters::Kit::for_config(&aryz::config::Config::default(), dir.path()).unwrap(),
+        letterhead: Default::default(),
+        dir: dir.path().join("letters"),
+    });
+    press(&mut app, &[":"]);
+    type_text(&mut app, &reference);
+    press(&mut app, &["enter", "L", "tab", "tab", "right", "enter"]);
+    let message = app.message.clone().expect("a message");
+    assert!(message.is_error, "{}", message.text);
+    assert!(message.text.contains(aryz::i18n::t("letter_warning.no_address")), "{}", message.text);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("letters")).unwrap().count(),
+        1,
+        "the letter is still written"
+    );
+}
