@@ -23,6 +23,19 @@ fn the_medium_and_the_charge_of_a_copy_are_recorded_and_said() {
     let e = env.fails(&["respond", &r, "--outcome", "fulfilled", "--medium", "floppy"]);
     assert_mentions(&e, &["medium", "floppy", "flash_drive"]);
     assert_eq!(env.show(&r)["status"], "new", "a refused answer changes nothing");
+    // In the interface language.
+    let e = env.fails(&[
+        "--lang",
+        "ru",
+        "respond",
+        &r,
+        "--outcome",
+        "fulfilled",
+        "--medium",
+        "electronic",
+        "--charged",
+    ]);
+    assert_mentions(&e, &["электронная копия бесплатна"]);
     env.ok(&["respond", &r, "--outcome", "fulfilled", "--medium", "flash_drive", "--charged"]);
     let (text, warn) = letter(&env, &["letter", &r, "--type", "reply", "--output", "-"]);
     assert_mentions(&text, &["на флеш-накопителе", "взята плата", "Государственное агентство"]);
