@@ -189,9 +189,10 @@ pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -
         _ => writeln!(
             out,
             "{}",
-            crate::i18n::tf(
+            crate::i18n::tn(
                 "cli.subject_exported",
-                &[("n", &n), ("pin", &mask_pin(pin.trim())), ("path", &path.display())]
+                n as u64,
+                &[("pin", &mask_pin(pin.trim())), ("path", &path.display())]
             )
         )?,
     }
