@@ -352,11 +352,15 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct LetterArgs {
-    #[arg(value_name = "REF")]
-    pub reference: String,
+    #[arg(value_name = "REF", required_unless_present = "all_samples")]
+    pub reference: Option<String>,
     /// acknowledgement, reply or extension.
-    #[arg(long = "type", value_name = "TYPE")]
-    pub letter_type: String,
+    #[arg(long = "type", value_name = "TYPE", required_unless_present = "all_samples")]
+    pub letter_type: Option<String>,
+    /// Every letter type × kind × outcome on synthetic data, as text, for a reader to
+    /// review in one sitting (no database needed).
+    #[arg(long, conflicts_with_all = ["reference", "letter_type"])]
+    pub all_samples: bool,
     /// Language of the letter: ky, ru or en (default: the language of the appeal).
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
@@ -473,6 +477,15 @@ pub struct RespondArgs {
     /// What was done per category: CATEGORY=done|refused|not_held (repeatable).
     #[arg(long = "action", value_name = "CATEGORY=ACTION")]
     pub actions: Vec<String>,
+    /// Access: the medium of the copy given: electronic, paper, disk, flash_drive.
+    #[arg(long, value_name = "MEDIUM")]
+    pub medium: Option<String>,
+    /// Access: the copy on a physical medium was charged for.
+    #[arg(long)]
+    pub charged: bool,
+    /// Referred: the code of the receiving body (assets/rules/bodies.toml).
+    #[arg(long, value_name = "BODY")]
+    pub referred_to: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -219,7 +219,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Demo { requests, seed } => {
             let mut s = env.session()?;
             let n = s.demo(*requests, *seed)?;
-            writeln!(out, "{}", tf("cli.demo_added", &[("n", &n)]))?;
+            writeln!(out, "{}", crate::i18n::tn("cli.demo_added", n as u64, &[]))?;
         }
     }
     Ok(())

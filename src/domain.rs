@@ -8,6 +8,7 @@ pub mod format;
 pub mod identity;
 pub mod kind;
 pub mod outcome;
+pub mod referral;
 pub mod request;
 pub mod status;
 pub mod validation;

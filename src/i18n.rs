@@ -19,6 +19,10 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 pub mod deadline;
 pub mod messages;
+pub mod plural;
+pub mod script;
+
+pub use plural::tn;
 
 /// An interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]

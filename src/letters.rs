@@ -10,7 +10,8 @@ mod template;
 mod text;
 
 pub use compose::{
-    ExtensionInfo, LetterInput, Sample, blocks, compose, compose_sample, reply_key, sample_request, samples,
+    ExtensionInfo, LetterInput, Sample, blocks, compose, compose_sample, reply_key, sample_details,
+    sample_request, samples, warnings,
 };
 pub use pdf::{PdfError, render_pdf};
 pub use template::{Kit, LangKit, Policy, TemplateError, fill};
@@ -101,6 +102,34 @@ pub struct Letter {
     pub signer_name: String,
     /// The page footer, with `{page}` and `{pages}`.
     pub page_label: String,
+    /// What the clerk is told before the letter is saved (not part of the letter).
+    pub warnings: Vec<LetterWarning>,
+}
+
+/// Something a letter lacks or may get wrong, told to the clerk before it is saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterWarning {
+    /// Neither a postal nor an e-mail address: the letter cannot be delivered as it is.
+    NoDeliveryAddress,
+    /// The response text looks written in another language than the letter's.
+    TextLanguage { text: Language, letter: Language },
+    /// A referral that names no known receiving body.
+    NoReferralBody,
+}
+
+impl LetterWarning {
+    /// The warning in the interface language.
+    pub fn message(&self) -> String {
+        use crate::i18n::{label, t, tf};
+        match self {
+            LetterWarning::NoDeliveryAddress => t("letter_warning.no_address").to_string(),
+            LetterWarning::TextLanguage { text, letter } => tf(
+                "letter_warning.text_language",
+                &[("text", &label("lang", text.code())), ("letter", &label("lang", letter.code()))],
+            ),
+            LetterWarning::NoReferralBody => t("letter_warning.no_body").to_string(),
+        }
+    }
 }
 
 impl Letter {

@@ -58,6 +58,8 @@ pub struct Session {
     pub rules: RuleSet,
     pub calendar: Calendar,
     pub grounds: Vec<RefusalGround>,
+    /// Bodies a request may be referred to (`bodies.toml` of the config directory, else shipped).
+    pub bodies: Vec<crate::domain::referral::ReferralBody>,
     pub clock: Clock,
     pub settings: Settings,
     pub dev_identity: bool,
@@ -80,7 +82,10 @@ impl Session {
         let offset = config.offset().map_err(Error::Config)?;
         let fixed_today = if dev_identity { clock::env_today()? } else { None };
         let clock = Clock::new(offset, fixed_today);
-        Session::with_store(store, &login, rules, clock, settings_of(config))
+        let mut session = Session::with_store(store, &login, rules, clock, settings_of(config))?;
+        session.bodies =
+            crate::domain::referral::load_bodies(&crate::paths::config_dir()).map_err(Error::Config)?;
+        Ok(session)
     }
 
     /// A session on an open store, as `login`. Refuses unknown and disabled operators.
@@ -105,6 +110,7 @@ impl Session {
             rules,
             calendar,
             grounds: default_grounds(),
+            bodies: crate::domain::referral::shipped_bodies(),
             clock,
             settings,
             dev_identity,

@@ -81,7 +81,7 @@ fn open_assign_note_answer_and_find_under_closed() {
         s.contains("closed, newest first")
             && s.lines().any(|l| l.starts_with("ARZ-2026-000001") && l.contains("answered"))
     });
-    assert!(s.contains("1 requests"), "{s}");
+    assert!(s.contains("1 request "), "one request, singular: {s}");
 }
 
 #[test]

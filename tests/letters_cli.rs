@@ -37,7 +37,7 @@ fn acknowledgement_in_the_language_of_the_appeal_is_an_event_and_audited() {
     let env = TestEnv::new();
     let r = env.add(&["--lang", "ky", "--name", "Testova Aigul", "--received", "2026-11-23"]);
     let text = env.ok(&["letter", &r, "--type", "acknowledgement", "--output", "-"]);
-    assert_mentions(&text, &[&r, "Testova Aigul", "23.11.2026", "Кимге:", "Арыздын катталгандыгы", "ң"]);
+    assert_mentions(&text, &[&r, "Testova Aigul", "23.11.2026", "Кимге:", "Кайрылуунун катталгандыгы", "ң"]);
     // The binding deadline: received Mon 23.11.2026 + 30 days = Wed 23.12.2026.
     assert!(text.contains("23.12.2026"), "{text}");
     assert_eq!(letter_events(&env, &r), vec!["acknowledgement ky txt"]);

@@ -29,6 +29,8 @@ fn letter(lang: Language, ty: LetterType, kind: RequestKind, outcome: Option<Out
             letterhead: None,
             extension: None,
             grounds: &grounds,
+            details: Default::default(),
+            bodies: &[],
         },
     )
     .expect("composes")
@@ -307,6 +309,8 @@ fn odd_text_never_panics() {
                     letterhead: None,
                     extension: None,
                     grounds: &grounds,
+                    details: Default::default(),
+                    bodies: &[],
                 },
             )
             .expect("composes");
@@ -317,4 +321,16 @@ fn odd_text_never_panics() {
             assert!(pdf.starts_with(b"%PDF-"));
         }
     }
+}
+
+#[test]
+fn addresses_are_never_broken_across_lines_in_the_pdf() {
+    let mut l = letter(Language::Ru, LetterType::Acknowledgement, RequestKind::Access, None, false);
+    let email = "testova.aigul.testovna.synthetic@very-long-office-domain.example.org";
+    let postal = "720000, г. Бишкек, ул. Тестовая, д. 1, кв. 2";
+    l.addressee = vec!["Testova Aigul Testovna".into(), postal.into(), email.into()];
+    let text = extract_text(&render_pdf(&l).expect("pdf"));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.contains(&email), "the e-mail address is one line:\n{text}");
+    assert!(lines.contains(&postal), "the postal address is one line:\n{text}");
 }

@@ -3,6 +3,7 @@
 
 use aryz::domain::kind::{DataCategory, Language, RequestKind};
 use aryz::domain::outcome::{CategoryAction, Outcome, default_grounds};
+use aryz::domain::referral::{CopyMedium, ResponseDetails, shipped_bodies};
 use aryz::letters::{
     Block, ExtensionInfo, Kit, LetterInput, LetterType, LetterheadConfig, compose, compose_sample,
     render_text, reply_key, sample_request, samples,
@@ -161,10 +162,23 @@ fn fixed_request(kind: RequestKind, outcome: Option<Outcome>) -> aryz::domain::r
     let mut r = sample_request(kind, outcome);
     r.reference = "ARZ-2026-000123".into();
     r.subject.name = "Testova Aigul Testovna".into();
+    // A valid PIN of a woman (first digit 1): the Russian salutation is "Уважаемая".
+    r.subject.pin = "11503199012345".into();
     r
 }
 
 fn render(kit: &Kit, lang: Language, ty: LetterType, r: &aryz::domain::request::SubjectRequest) -> String {
+    render_with(kit, lang, ty, r, Default::default())
+}
+
+fn render_with(
+    kit: &Kit,
+    lang: Language,
+    ty: LetterType,
+    r: &aryz::domain::request::SubjectRequest,
+    details: ResponseDetails,
+) -> String {
+    let bodies = shipped_bodies();
     let grounds = default_grounds();
     let extension = (ty == LetterType::Extension).then(|| ExtensionInfo {
         old_due: r.due_on,
@@ -188,14 +202,18 @@ fn render(kit: &Kit, lang: Language, ty: LetterType, r: &aryz::domain::request::
             letterhead: None,
             extension,
             grounds: &grounds,
+            details,
+            bodies: &bodies,
         },
     )
     .expect("composes");
     render_text(&l)
 }
 
-/// One snapshot per language holding the acknowledgement, the extension notice and three
-/// replies (information fulfilled, correction partly fulfilled, access refused).
+/// One snapshot per language holding the acknowledgement, the extension notice and five
+/// replies (information fulfilled, correction partly fulfilled, access refused, access
+/// fulfilled with a charged paper copy, and a complaint referred to the Agency from a subject
+/// whose PIN is not valid, so the salutation is neutral).
 fn snapshot_for(lang: Language) -> String {
     let kit = kit();
     let mut out = String::new();
@@ -222,6 +240,18 @@ fn snapshot_for(lang: Language) -> String {
         out.push_str(&render(&kit, lang, ty, &r));
         out.push('\n');
     }
+    let paper =
+        ResponseDetails { copy_medium: Some(CopyMedium::Paper), copy_charged: true, referred_to: None };
+    out.push_str("════ reply access fulfilled (paper copy, charged) ════\n");
+    let r = fixed_request(RequestKind::Access, Some(Outcome::Fulfilled));
+    out.push_str(&render_with(&kit, lang, LetterType::Reply, &r, paper));
+    out.push('\n');
+    let referred = ResponseDetails { referred_to: Some("dpa".into()), ..Default::default() };
+    out.push_str("════ reply complaint referred (to the Agency; PIN not valid) ════\n");
+    let mut r = fixed_request(RequestKind::Complaint, Some(Outcome::Referred));
+    r.subject.pin = "31503199012345".into();
+    out.push_str(&render_with(&kit, lang, LetterType::Reply, &r, referred));
+    out.push('\n');
     out
 }
 
@@ -261,6 +291,8 @@ fn the_letterhead_comes_from_the_config() {
             letterhead: Some(&head),
             extension: None,
             grounds: &grounds,
+            details: Default::default(),
+            bodies: &[],
         },
     )
     .expect("composes");

@@ -26,7 +26,7 @@ fn sources(dir: &Path, out: &mut Vec<String>) {
 /// The literal first arguments of `t("…")` and `tf("…", …)` calls.
 fn keys_in(text: &str) -> Vec<String> {
     let mut keys = Vec::new();
-    for pat in ["t(\"", "tf(\""] {
+    for pat in ["t(\"", "tf(\"", "tn(\""] {
         let mut rest = text;
         while let Some(i) = rest.find(pat) {
             let before = rest[..i].chars().last();
@@ -193,6 +193,7 @@ fn every_catalog_key_is_used() {
     let holidays = shipped_calendar().iter().map(|e| aryz::i18n::holiday_key(&e.name)).collect();
     vocab.push(("holiday", holidays));
     vocab.push(("weekday", codes(vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"])));
+    vocab.push(("medium", codes(aryz::domain::referral::CopyMedium::ALL.iter().map(|m| m.code()).collect())));
 
     let en = parse_catalog(EN).unwrap();
     let mut unused = Vec::new();
@@ -208,7 +209,9 @@ fn every_catalog_key_is_used() {
                     || all.contains(&format!("\"{}\"", header.replace('_', " ")))
             }
             // A template of a message of the domain or the services: its literal parts are there.
-            "message" => en[key].split(['{', '}']).step_by(2).all(|part| all.contains(part)),
+            p if p == "message" || p.starts_with("message.") => {
+                en[key].split(['{', '}']).step_by(2).all(|part| all.contains(part))
+            }
             "cli.field" => {
                 all.contains(&format!("\"{code}\""))
                     || all.contains(&format!("\"{}\"", code.replace('_', " ")))

@@ -657,3 +657,45 @@ fn a_letter_is_written_from_the_detail_screen() {
     let events = app.session.peek(&reference).unwrap().events;
     assert!(events.iter().any(|e| e.kind == aryz::store::EventKind::Letter), "the letter is on the timeline");
 }
+
+/// A letter to a subject with no postal or e-mail address: the clerk is asked before it is
+/// saved, and once saved the message line says what it lacks (marked as a problem).
+#[test]
+fn a_letter_without_a_delivery_address_is_confirmed_before_it_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app("jyldyz", true);
+    let mut new = new_request(
+        aryz::domain::kind::RequestKind::Information,
+        "2026-11-20",
+        "Test Noaddress",
+        "12002198500099",
+    );
+    new.subject.email.clear();
+    let reference = app.session.register(&new, Some("jyldyz")).unwrap().request.reference;
+    app.letters = Some(aryz::tui::app::LetterSetup {
+        kit: aryz::letters::Kit::for_config(&aryz::config::Config::default(), dir.path()).unwrap(),
+        letterhead: Default::default(),
+        dir: dir.path().join("letters"),
+    });
+    press(&mut app, &[":"]);
+    type_text(&mut app, &reference);
+    press(&mut app, &["enter", "L", "tab", "tab", "right", "enter"]);
+    // Asked before anything is saved, with what the letter lacks.
+    let Some(Overlay::Confirm(c)) = app.overlays.last() else { panic!("no confirmation: {:?}", app.message) };
+    assert!(c.details.iter().any(|d| d == aryz::i18n::t("letter_warning.no_address")), "{:?}", c.details);
+    assert!(!dir.path().join("letters").exists(), "nothing is saved before the answer");
+    press(&mut app, &["esc"]);
+    assert!(!dir.path().join("letters").exists(), "declined: nothing saved");
+    press(&mut app, &["enter"]);
+    let Some(Overlay::Confirm(_)) = app.overlays.last() else { panic!("asked again") };
+    press(&mut app, &["ctrl-s"]);
+    assert!(app.overlays.is_empty(), "saved: the dialog closes");
+    let message = app.message.clone().expect("a message");
+    assert!(message.is_error, "{}", message.text);
+    assert!(message.text.contains(aryz::i18n::t("letter_warning.no_address")), "{}", message.text);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("letters")).unwrap().count(),
+        1,
+        "the letter is still written"
+    );
+}

@@ -45,7 +45,11 @@ fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
 }
 
 pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
-    let letter_type: LetterType = a.letter_type.parse()?;
+    if a.all_samples {
+        return all_samples(env, a, out);
+    }
+    let letter_type: LetterType = a.letter_type.as_deref().unwrap_or_default().parse()?;
+    let reference = a.reference.as_deref().unwrap_or_default();
     let lang = a.lang.as_deref().map(str::parse::<Language>).transpose()?;
     let format = letter_format(a)?;
     let to_stdout = a.output.as_ref().is_some_and(|p| p.as_os_str() == "-");
@@ -58,25 +62,26 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let spec = LetterSpec { letter_type, lang, format };
     let (letter, path) = match &a.output {
-        None => s.save_letter(&a.reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
+        None => s.save_letter(reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
         Some(target) => {
             let mut printed = Vec::new();
-            let (letter, ()) =
-                s.write_letter(&a.reference, spec, &kit, &env.config.letterhead, |letter| {
-                    let bytes = render(letter, format).map_err(|e| service::Error::Config(e.to_string()))?;
-                    if to_stdout {
-                        printed = bytes;
-                        return Ok(());
-                    }
-                    write_file_atomically(target, |w| Ok(w.write_all(&bytes)?)).map_err(to_service)
-                })?;
+            let (letter, ()) = s.write_letter(reference, spec, &kit, &env.config.letterhead, |letter| {
+                let bytes = render(letter, format).map_err(|e| service::Error::Config(e.to_string()))?;
+                if to_stdout {
+                    printed = bytes;
+                    return Ok(());
+                }
+                write_file_atomically(target, |w| Ok(w.write_all(&bytes)?)).map_err(to_service)
+            })?;
             if to_stdout {
                 out.write_all(&printed)?;
+                warn(&letter);
                 return Ok(());
             }
             (letter, target.clone())
         }
     };
+    warn(&letter);
     match env.format {
         Format::Json => output::json(
             out,
@@ -103,6 +108,70 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
+/// `aryz letter --all-samples [--lang L] [--output FILE]`: one letter of every type × kind ×
+/// outcome, composed from the installation's templates (overrides included) on synthetic
+/// data, as text with a heading per letter: what a native reader reviews in one sitting.
+fn all_samples(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
+    if a.as_format.as_deref().is_some_and(|f| f != "txt")
+        || a.output.as_ref().is_some_and(|p| LetterFormat::from_path(p) == Some(LetterFormat::Pdf))
+    {
+        return Err(field_error("as", "the samples are written as one text file; give --as txt").into());
+    }
+    let langs: Vec<Language> = match a.lang.as_deref() {
+        Some(l) => vec![l.parse::<Language>()?],
+        None => Language::ALL.to_vec(),
+    };
+    let kit = load_kit(env)?;
+    let mut text = String::new();
+    let mut n = 0;
+    for lang in langs {
+        for sample in crate::letters::samples() {
+            let mut letter = crate::letters::compose_sample(&kit, lang, &sample)
+                .map_err(|e| service::Error::Config(e.to_string()))?;
+            if let Some(head) = env.config.letterhead.get(lang.code()) {
+                for (field, value) in [
+                    (&mut letter.service_name, &head.service_name),
+                    (&mut letter.service_address, &head.address),
+                    (&mut letter.signer_position, &head.signer_position),
+                    (&mut letter.signer_name, &head.signer_name),
+                ] {
+                    if !value.trim().is_empty() {
+                        *field = value.trim().to_string();
+                    }
+                }
+            }
+            n += 1;
+            let outcome = sample.outcome.map_or("-", |o| o.code());
+            text.push_str(&format!(
+                "════ {n}. {} · {} · {outcome} · {lang} ════\n",
+                sample.letter_type, sample.kind
+            ));
+            text.push_str(&crate::letters::render_text(&letter));
+            text.push('\n');
+        }
+    }
+    match &a.output {
+        Some(p) if p.as_os_str() != "-" => {
+            write_file_atomically(p, |w| Ok(w.write_all(text.as_bytes())?))?;
+            writeln!(
+                out,
+                "{}",
+                crate::i18n::tf("letter_samples.written", &[("n", &n), ("path", &p.display())])
+            )?;
+        }
+        _ => out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+/// Tells the clerk on stderr what the letter lacks (once it is written: a failed command
+/// keeps its one line of error), so that it is put right before the letter is sent.
+fn warn(letter: &crate::letters::Letter) {
+    for w in &letter.warnings {
+        eprintln!("{}: {}", crate::i18n::t("letter_warning.prefix"), w.message());
+    }
+}
+
 pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let (n, ()) = s.subject_export(pin, |package| {
@@ -120,9 +189,10 @@ pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -
         _ => writeln!(
             out,
             "{}",
-            crate::i18n::tf(
+            crate::i18n::tn(
                 "cli.subject_exported",
-                &[("n", &n), ("pin", &mask_pin(pin.trim())), ("path", &path.display())]
+                n as u64,
+                &[("pin", &mask_pin(pin.trim())), ("path", &path.display())]
             )
         )?,
     }

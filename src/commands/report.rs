@@ -166,9 +166,9 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
                 )?;
                 for i in g.overdue.iter().chain(&g.due_soon) {
                     let state = if i.overdue {
-                        tf("cli.digest_days_overdue", &[("n", &-i.days_left)])
+                        crate::i18n::tn("cli.digest_days_overdue", i.days_left.unsigned_abs(), &[])
                     } else {
-                        tf("cli.digest_days_left", &[("n", &i.days_left)])
+                        crate::i18n::tn("cli.digest_days_left", i.days_left.unsigned_abs(), &[])
                     };
                     writeln!(
                         out,

@@ -299,6 +299,11 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
         responded_on: opt_date("responded", &a.responded)?.unwrap_or(s.today()),
         channel: a.channel.as_deref().map(str::parse).transpose()?,
         actions,
+        details: crate::domain::referral::ResponseDetails {
+            copy_medium: a.medium.as_deref().map(str::parse).transpose()?,
+            copy_charged: a.charged,
+            referred_to: a.referred_to.clone().filter(|b| !b.trim().is_empty()),
+        },
     };
     let r = s.respond(&a.reference, &response, None)?;
     print_done(env, &s, &r, out)

@@ -28,7 +28,7 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
                 None => {
                     match env.format {
                         Format::Json => output::json(out, &json!({"entries": n, "ok": true}))?,
-                        _ => writeln!(out, "{}", tf("cli.audit_intact", &[("n", &n)]))?,
+                        _ => writeln!(out, "{}", crate::i18n::tn("cli.audit_intact", n as u64, &[]))?,
                     }
                     Ok(())
                 }
@@ -87,7 +87,9 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
             if r.integrity.is_empty() { t("cli.check_ok").to_string() } else { r.integrity.join("; ") };
         writeln!(out, "{}", tf("cli.check_integrity", &[("result", &result)]))?;
         match &r.audit_problem {
-            None => writeln!(out, "{}", tf("cli.check_audit_intact", &[("n", &r.audit_entries)]))?,
+            None => {
+                writeln!(out, "{}", crate::i18n::tn("cli.check_audit_intact", r.audit_entries as u64, &[]))?
+            }
             Some(p) => {
                 writeln!(out, "{}", tf("cli.check_audit_broken", &[("id", &p.id), ("problem", &p.problem)]))?
             }
@@ -110,7 +112,7 @@ pub fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Wr
         Format::Json => output::json(out, &serde_json::to_value(&r).unwrap_or_default())?,
         _ => {
             let key = if dry_run { "cli.would_erase" } else { "cli.erased" };
-            writeln!(out, "{}", tf(key, &[("n", &r.erased.len()), ("date", &r.closed_before)]))?;
+            writeln!(out, "{}", crate::i18n::tn(key, r.erased.len() as u64, &[("date", &r.closed_before)]))?;
             for reference in &r.erased {
                 writeln!(out, "  {reference}")?;
             }

@@ -46,6 +46,27 @@ pub fn pin_birth_date(pin: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(digits, "%d%m%Y").ok()
 }
 
+/// The gender a PIN gives in its first digit (1 female, 2 male), only when the PIN is valid:
+/// 14 digits whose digits 2–9 form a date. Anything else gives none, so that a letter's
+/// salutation stays neutral rather than guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinGender {
+    Female,
+    Male,
+}
+
+pub fn pin_gender(pin: &str) -> Option<PinGender> {
+    let pin = pin.trim();
+    if pin.len() != 14 || !pin.bytes().all(|b| b.is_ascii_digit()) || pin_birth_date(pin).is_none() {
+        return None;
+    }
+    match pin.as_bytes()[0] {
+        b'1' => Some(PinGender::Female),
+        b'2' => Some(PinGender::Male),
+        _ => None,
+    }
+}
+
 /// The PIN as shown in lists: only the last four digits.
 pub fn mask_pin(pin: &str) -> String {
     let n = pin.chars().count();
@@ -225,5 +246,20 @@ mod tests {
         assert!(validate_phone("+996 (555) 12-34-56").is_ok());
         assert!(validate_phone("12").is_err());
         assert!(validate_phone("call me").is_err());
+    }
+}
+
+#[cfg(test)]
+mod gender_tests {
+    use super::*;
+
+    #[test]
+    fn gender_only_from_a_valid_pin() {
+        assert_eq!(pin_gender("11503199012345"), Some(PinGender::Female));
+        assert_eq!(pin_gender("21503199012345"), Some(PinGender::Male));
+        assert_eq!(pin_gender("31503199012345"), None, "first digit not 1/2");
+        assert_eq!(pin_gender("12345678901234"), None, "digits 2–9 not a date");
+        assert_eq!(pin_gender("2150319901234"), None, "13 digits");
+        assert_eq!(pin_gender("2150319901234x"), None);
     }
 }

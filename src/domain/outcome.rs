@@ -60,6 +60,8 @@ pub struct Response {
     pub responded_on: chrono::NaiveDate,
     pub channel: Option<super::kind::Channel>,
     pub actions: Vec<(DataCategory, CategoryAction)>,
+    /// The copy's medium and the receiving body, for the letter.
+    pub details: super::referral::ResponseDetails,
 }
 
 impl Response {
@@ -139,6 +141,7 @@ mod tests {
             responded_on: d("2026-03-10"),
             channel: None,
             actions: vec![],
+            details: Default::default(),
         }
     }
 

@@ -14,25 +14,13 @@ use crate::domain::format::date_dmy;
 
 /// `deadline.<unit>_one|few|many` by the plural rules of the interface language.
 fn unit(base: &str, n: u32) -> String {
-    let form = match current() {
-        Lang::Ru => {
-            let (d, h) = (n % 10, n % 100);
-            if d == 1 && h != 11 {
-                "one"
-            } else if (2..=4).contains(&d) && !(12..=14).contains(&h) {
-                "few"
-            } else {
-                "many"
-            }
-        }
-        Lang::En => {
-            if n == 1 {
-                "one"
-            } else {
-                "many"
-            }
-        }
-        Lang::Ky => "many",
+    // One plural rule for the whole program (`plural::form_index`); Kyrgyz has one form.
+    let lang = current();
+    let form = match (lang, super::plural::form_index(lang, u64::from(n))) {
+        (Lang::Ky, _) => "many",
+        (_, 0) => "one",
+        (Lang::Ru, 1) => "few",
+        _ => "many",
     };
     let key = format!("deadline.{base}_{form}");
     lookup(&key).map_or(key, str::to_string)

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::template::{Kit, LangKit, TemplateError};
-use super::{Block, Letter, LetterType, LetterheadConfig, clean};
+use super::{Block, Letter, LetterType, LetterWarning, LetterheadConfig, clean};
 use crate::domain::format::date_dmy;
+use crate::domain::identity::{PinGender, pin_gender};
 use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind};
 use crate::domain::outcome::{CategoryAction, Outcome, RefusalGround};
+use crate::domain::referral::{ReferralBody, ResponseDetails};
 use crate::domain::request::{RequestId, Subject, SubjectRequest};
 use crate::domain::status::Status;
 
@@ -33,6 +35,10 @@ pub struct LetterInput<'a> {
     pub extension: Option<ExtensionInfo>,
     /// Known refusal grounds, for a ground the templates do not translate.
     pub grounds: &'a [RefusalGround],
+    /// The copy's medium and the receiving body recorded with the answer.
+    pub details: ResponseDetails,
+    /// Bodies a request may be referred to, to name the one recorded.
+    pub bodies: &'a [ReferralBody],
 }
 
 fn list(items: impl IntoIterator<Item = String>) -> String {
@@ -112,6 +118,20 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     v.insert("purposes", list(policy.purposes.iter().cloned()));
     v.insert("legal_bases", list(policy.legal_bases.iter().cloned()));
     v.insert("retention", policy.retention.clone());
+    v.insert("sources", list(policy.sources.iter().cloned()));
+    v.insert("recipients", list(policy.recipients.iter().cloned()));
+    v.insert("processing_method", policy.processing_method.clone());
+    // The holder's address (policy items 3a, 21): the policy data's, else the letterhead's.
+    v.insert("holder_address", pick(&policy.holder_address, &service_address));
+
+    // The receiving body of a referral, from the bodies an admin keeps.
+    let body = input.details.referred_to.as_ref().and_then(|c| input.bodies.iter().find(|b| &b.code == c));
+    let body_name = match body {
+        Some(b) => b.name(input.lang).to_string(),
+        None => lk.text("blocks.referral_body_unknown")?.to_string(),
+    };
+    v.insert("referral_body", body_name);
+    v.insert("referral_address", body.map(|b| b.address.trim().to_string()).unwrap_or_default());
 
     // What was done per category: as recorded, else what the outcome implies.
     let actions: Vec<(DataCategory, CategoryAction)> = if !r.actions.is_empty() {
@@ -147,6 +167,12 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     let rights = lk.render("blocks.rights", &v)?;
     let reason_block =
         if reason.is_empty() { String::new() } else { lk.render("blocks.extension_reason", &v)? };
+    let referral_address_block = if v["referral_address"].is_empty() {
+        String::new()
+    } else {
+        lk.render("blocks.referral_address", &v)?
+    };
+    let copy_block = copy_block(lk, &input.details, &v)?;
     v.insert("intro", intro);
     v.insert("policy", policy_block);
     v.insert("actions", actions_block);
@@ -154,6 +180,8 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     v.insert("ground", ground_block);
     v.insert("rights", rights);
     v.insert("extension_reason", reason_block);
+    v.insert("referral_address_block", referral_address_block);
+    v.insert("copy", copy_block);
 
     let (title_key, body_key) = match input.letter_type {
         LetterType::Acknowledgement => {
@@ -177,6 +205,13 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     }
     let mut greeting_vars = BTreeMap::new();
     greeting_vars.insert("subject_name", subject_name);
+    // The salutation follows the PIN's gender digit when the PIN is valid, else neutral.
+    let greeting_key = match pin_gender(&r.subject.pin) {
+        Some(PinGender::Female) => "labels.greeting_female",
+        Some(PinGender::Male) => "labels.greeting_male",
+        None => "labels.greeting",
+    };
+    let warnings = warnings(input, &addressee);
     Ok(Letter {
         lang: input.lang,
         letter_type: input.letter_type,
@@ -188,13 +223,56 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
         to_label: lk.text("labels.to")?.to_string(),
         addressee,
         title,
-        greeting: lk.render("labels.greeting", &greeting_vars)?,
+        greeting: lk.render(greeting_key, &greeting_vars)?,
         body,
         closing: lk.text("labels.closing")?.to_string(),
         signer_position,
         signer_name,
         page_label: lk.text("labels.page")?.to_string(),
+        warnings,
     })
+}
+
+/// What a copy given on an access request was sent on and whether it was charged; without a
+/// recorded medium, that a copy is given on request.
+fn copy_block(
+    lk: &LangKit,
+    d: &ResponseDetails,
+    v: &BTreeMap<&str, String>,
+) -> Result<String, TemplateError> {
+    let Some(medium) = d.copy_medium else { return lk.render("blocks.copy_none", v) };
+    let mut vars = v.clone();
+    vars.insert("medium", lk.text(&format!("media.{}", medium.code()))?.to_string());
+    let sent = lk.render("blocks.copy_sent", &vars)?;
+    let charge = if d.copy_charged { "blocks.copy_charged" } else { "blocks.copy_free" };
+    Ok(format!("{sent} {}", lk.render(charge, &vars)?))
+}
+
+/// What the clerk should know before the letter is saved: it has no delivery address, its
+/// response text looks written in another language, or a referral names no body.
+pub fn warnings(input: &LetterInput<'_>, addressee: &[String]) -> Vec<LetterWarning> {
+    let r = input.request;
+    let mut out = Vec::new();
+    if addressee.len() < 2 {
+        out.push(LetterWarning::NoDeliveryAddress);
+    }
+    if input.letter_type == LetterType::Reply {
+        let letter_lang = crate::i18n::Lang::from_code(input.lang.code());
+        if let Some(text_lang) = crate::i18n::script::detect(&r.response_text)
+            && Some(text_lang) != letter_lang
+        {
+            let lang = Language::ALL.iter().copied().find(|l| l.code() == text_lang.code());
+            if let Some(text) = lang {
+                out.push(LetterWarning::TextLanguage { text, letter: input.lang });
+            }
+        }
+        if r.outcome == Some(Outcome::Referred)
+            && !input.details.referred_to.as_ref().is_some_and(|c| input.bodies.iter().any(|b| &b.code == c))
+        {
+            out.push(LetterWarning::NoReferralBody);
+        }
+    }
+    out
 }
 
 /// Splits rendered text into paragraphs (separated by blank lines) and list items (lines
@@ -263,7 +341,15 @@ pub fn sample_request(kind: RequestKind, outcome: Option<Outcome>) -> SubjectReq
         description: String::new(),
         subject: Subject {
             name: "Test Subjectova Aigul".into(),
-            pin: "12345678901234".into(),
+            // A valid female PIN for some kinds and an invalid one for others, so that the
+            // samples show both the gendered and the neutral salutation.
+            pin: match kind {
+                RequestKind::Information | RequestKind::Correction | RequestKind::StopProcessing => {
+                    "11503199012345".into()
+                }
+                RequestKind::Access | RequestKind::Destruction => "21503199012345".into(),
+                _ => "12345678901234".into(),
+            },
             address: "Test street 1, Bishkek".into(),
             email: "subject@example.org".into(),
             ..Subject::default()
@@ -307,10 +393,22 @@ pub fn samples() -> Vec<Sample> {
 
 /// Composes the letter of a sample (used by [`Kit::check`] and the tests).
 pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, TemplateError> {
-    let r = sample_request(s.kind, s.outcome);
+    let mut r = sample_request(s.kind, s.outcome);
     let grounds = crate::domain::outcome::default_grounds();
-    let extension = (s.letter_type == LetterType::Extension)
-        .then(|| ExtensionInfo { old_due: r.due_on, reason: "additional documents are needed".into() });
+    let bodies = crate::domain::referral::shipped_bodies();
+    let extension = (s.letter_type == LetterType::Extension).then(|| ExtensionInfo {
+        old_due: r.due_on,
+        // The clerk's reason is typed in the letter's language; so is the sample's.
+        reason: match lang {
+            Language::Ky => "кошумча документтер талап кылынат".into(),
+            Language::Ru => "необходимо истребовать дополнительные документы".into(),
+            Language::En => "additional documents are needed".into(),
+        },
+    });
+    if extension.is_some() {
+        // An extended request is due later than before.
+        r.due_on = r.due_on.checked_add_days(chrono::Days::new(30)).unwrap_or(r.due_on);
+    }
     compose(
         kit,
         &LetterInput {
@@ -321,6 +419,19 @@ pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, T
             letterhead: None,
             extension,
             grounds: &grounds,
+            details: sample_details(s.kind, s.outcome),
+            bodies: &bodies,
         },
     )
+}
+
+/// The medium and body a sample records: a paper copy, charged, on access; the Agency on a
+/// referral.
+pub fn sample_details(kind: RequestKind, outcome: Option<Outcome>) -> ResponseDetails {
+    ResponseDetails {
+        copy_medium: (kind == RequestKind::Access && outcome.is_some())
+            .then_some(crate::domain::referral::CopyMedium::Paper),
+        copy_charged: kind == RequestKind::Access && outcome.is_some(),
+        referred_to: (outcome == Some(Outcome::Referred)).then(|| "dpa".to_string()),
+    }
 }

@@ -162,12 +162,21 @@ fn layout(letter: &Letter) -> Result<Layout<'static>, PdfError> {
     l.put(Style::Regular, 10.5, PAGE_W - RIGHT - w, &letter.date);
     l.y -= 14.0;
     // Addressee, in the right half.
-    let col = LEFT + TEXT_W * 0.5;
     let label_w = l.font(Style::Regular).width(&letter.to_label, BODY) + 5.0;
+    // Further left than the right half when a line would not fit there: an address is
+    // never broken across lines (a longer one wraps only at its spaces).
+    let widest = letter
+        .addressee
+        .iter()
+        .enumerate()
+        .map(|(i, a)| l.font(if i == 0 { Style::Bold } else { Style::Regular }).width(a, BODY))
+        .fold(0.0_f32, f32::max);
+    let indent = super::text::addressee_indent(widest, label_w, TEXT_W);
+    let col = LEFT + indent;
     let mut first = true;
     for line in &letter.addressee {
         let style = if first { Style::Bold } else { Style::Regular };
-        for text in l.wrap(line, style, BODY, (TEXT_W * 0.5 - label_w).max(60.0)) {
+        for text in l.wrap(line, style, BODY, (TEXT_W - indent - label_w).max(60.0)) {
             l.y -= LEADING;
             if first {
                 let label = letter.to_label.clone();

@@ -39,6 +39,15 @@ pub struct Policy {
     pub legal_bases: Vec<String>,
     pub retention: String,
     pub categories: BTreeMap<String, String>,
+    /// Where the data come from (policy item 4a).
+    pub sources: Vec<String>,
+    /// Recipients and third parties (item 3a's "full information"; the policy names none).
+    pub recipients: Vec<String>,
+    /// How the data are processed (policy item 13).
+    pub processing_method: String,
+    /// The holder's address for applications (items 3a, 21); empty: the letterhead's.
+    #[serde(default)]
+    pub holder_address: String,
 }
 
 /// Templates and policy of one language, with where they came from (for error messages).

@@ -24,7 +24,9 @@ pub(crate) fn wrap_by(text: &str, width: f32, char_width: impl Fn(char) -> f32) 
         if !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }
-        if word_w <= width {
+        // An address (e-mail, web) is never cut: it stands whole, even on a line of its own
+        // that is wider than the others.
+        if word_w <= width || is_address(word) {
             line = word.to_string();
             line_w = word_w;
             continue;
@@ -47,6 +49,18 @@ pub(crate) fn wrap_by(text: &str, width: f32, char_width: impl Fn(char) -> f32) 
         lines.push(line);
     }
     lines
+}
+
+/// A word that must never be cut across lines: an e-mail or web address.
+pub(crate) fn is_address(word: &str) -> bool {
+    word.contains('@') || word.contains("://") || word.starts_with("www.")
+}
+
+/// Where the addressee block starts, `0.0` being the left margin: in the right half of
+/// `total`, as on a printed letter, but further left when the widest line (after a label
+/// `label_w` wide) would not fit there, so that an address is never broken across lines.
+pub(crate) fn addressee_indent(widest: f32, label_w: f32, total: f32) -> f32 {
+    (total / 2.0).min(total - label_w - widest).max(0.0)
 }
 
 /// Wraps by display width in terminal columns (Kyrgyz and Russian letters are one column).
@@ -73,9 +87,10 @@ pub fn render_text(letter: &Letter) -> String {
     let gap = WIDTH.saturating_sub(reference.width() + letter.date.width()).max(1);
     out.push(format!("{reference}{}{}", " ".repeat(gap), letter.date));
     out.push(String::new());
-    // The addressee block sits in the right half, as on a printed letter.
-    let indent = WIDTH / 2;
+    // The addressee block sits in the right half, or further left for a long address.
     let label = format!("{} ", letter.to_label);
+    let widest = letter.addressee.iter().map(|l| l.width()).max().unwrap_or(0);
+    let indent = addressee_indent(widest as f32, label.width() as f32, WIDTH as f32) as usize;
     for (i, line) in letter.addressee.iter().enumerate() {
         for (j, l) in
             wrap_columns(line, WIDTH.saturating_sub(indent + label.width()).max(12)).iter().enumerate()
@@ -153,5 +168,14 @@ mod tests {
         let w = wrap_columns(&"ө".repeat(45), 20);
         assert_eq!(w.len(), 3);
         assert!(wrap_columns("", 10).is_empty());
+    }
+
+    #[test]
+    fn addresses_are_never_cut() {
+        let w = wrap_columns("write to a.very.long.mailbox.name@example-office.org today", 20);
+        assert!(w.contains(&"a.very.long.mailbox.name@example-office.org".to_string()), "{w:?}");
+        assert_eq!(addressee_indent(10.0, 6.0, 76.0), 38.0);
+        assert_eq!(addressee_indent(50.0, 6.0, 76.0), 20.0);
+        assert_eq!(addressee_indent(90.0, 6.0, 76.0), 0.0);
     }
 }

@@ -79,11 +79,13 @@ impl Session {
     ) -> Result<(Letter, T)> {
         let me = self.operator.clone();
         let grounds = self.grounds.clone();
+        let bodies = self.bodies.clone();
         self.write(|tx, ctx| {
             let r = Session::load(tx, reference)?;
             check_may_work(&me, &r, "write a letter for")?;
             check_letter(&r, &spec)?;
             let events = tx.read().events(r.id)?;
+            let details = tx.read().response_details(r.id)?;
             let lang = spec.lang.unwrap_or(r.lang);
             let input = LetterInput {
                 request: &r,
@@ -93,6 +95,8 @@ impl Session {
                 letterhead: letterhead.get(lang.code()),
                 extension: extension_info(&events),
                 grounds: &grounds,
+                details,
+                bodies: &bodies,
             };
             let letter = compose(kit, &input).map_err(|e| Error::Config(e.to_string()))?;
             let out = sink(&letter)?;
@@ -101,6 +105,37 @@ impl Session {
             tx.audit(&ctx.now, ctx.login, "letter", &r.reference, &what)?;
             Ok((letter, out))
         })
+    }
+
+    /// The letter as it would be written now, without recording anything: for warning the
+    /// clerk before it is saved (no delivery address, text in another language…). The same
+    /// checks and composition as [`Session::write_letter`].
+    pub fn preview_letter(
+        &self,
+        reference: &str,
+        spec: LetterSpec,
+        kit: &Kit,
+        letterhead: &BTreeMap<String, LetterheadConfig>,
+    ) -> Result<Letter> {
+        let reference = crate::domain::request::parse_reference(reference).map_err(Error::Invalid)?;
+        let read = self.store.read();
+        let r = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
+        check_may_work(&self.operator, &r, "write a letter for")?;
+        check_letter(&r, &spec)?;
+        let events = read.events(r.id)?;
+        let lang = spec.lang.unwrap_or(r.lang);
+        let input = LetterInput {
+            request: &r,
+            letter_type: spec.letter_type,
+            lang,
+            today: self.today(),
+            letterhead: letterhead.get(lang.code()),
+            extension: extension_info(&events),
+            grounds: &self.grounds,
+            details: read.response_details(r.id)?,
+            bodies: &self.bodies,
+        };
+        compose(kit, &input).map_err(|e| Error::Config(e.to_string()))
     }
 
     /// Writes a letter as a new file in `dir` (named `REF-TYPE-LANG.EXT`, numbered when the

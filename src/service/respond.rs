@@ -20,6 +20,7 @@ impl Session {
     ) -> Result<SubjectRequest> {
         let me = self.operator.clone();
         let grounds = self.grounds.clone();
+        let bodies = self.bodies.clone();
         self.write(|tx, ctx| {
             let mut r = Session::load(tx, reference)?;
             check_may_work(&me, &r, "answer")?;
@@ -29,6 +30,7 @@ impl Session {
                 status: r.status,
             })?;
             response.validate(r.kind, r.received_on, ctx.today, &grounds)?;
+            response.details.validate(r.kind, response.outcome, &bodies)?;
             let mut events = vec![
                 Event::new(EventKind::Responded, ctx.login, &ctx.now)
                     .change(None::<String>, Some(response.outcome.code()))
@@ -62,6 +64,7 @@ impl Session {
             r.actions = response.actions.clone();
             r.closed_on = Some(response.responded_on);
             r.pause = None;
+            tx.set_response_details(r.id, &response.details)?;
             save(tx, ctx, &r, expected_version, &events, "respond", &detail)
         })
     }

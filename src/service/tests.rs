@@ -71,6 +71,7 @@ fn response(outcome: Outcome) -> Response {
         responded_on: d(TODAY),
         channel: None,
         actions: vec![],
+        details: Default::default(),
     }
 }
 

@@ -74,12 +74,39 @@ pub struct Prompt {
 /// An operation waiting for the operator's yes.
 #[derive(Debug, Clone)]
 pub enum PendingOp {
-    Register { new: NewRequest, assignee: Option<String> },
-    Respond { reference: String, response: Response, version: i64 },
-    Withdraw { reference: String, reason: String, version: i64 },
-    Reopen { reference: String, reason: String, version: i64 },
-    Extend { reference: String, days: u32, reason: String, version: i64 },
-    Resume { reference: String },
+    Register {
+        new: NewRequest,
+        assignee: Option<String>,
+    },
+    Respond {
+        reference: String,
+        response: Response,
+        version: i64,
+    },
+    Withdraw {
+        reference: String,
+        reason: String,
+        version: i64,
+    },
+    Reopen {
+        reference: String,
+        reason: String,
+        version: i64,
+    },
+    Extend {
+        reference: String,
+        days: u32,
+        reason: String,
+        version: i64,
+    },
+    Resume {
+        reference: String,
+    },
+    /// A letter the clerk was warned about (no delivery address…) and saves anyway.
+    Letter {
+        reference: String,
+        spec: crate::letters::LetterSpec,
+    },
 }
 
 #[derive(Debug)]
@@ -963,7 +990,11 @@ impl App {
                 let Ok(days) = f.text("days").trim().parse::<u32>() else {
                     return d.form.set_error("days", t("error.number").to_string());
                 };
-                let question = tf("confirm.extend", &[("reference", &reference), ("days", &days)]);
+                let question = crate::i18n::tn(
+                    "confirm.extend",
+                    u64::from(days),
+                    &[("reference", &reference), ("days", &days)],
+                );
                 let op = PendingOp::Extend { reference, days, reason, version };
                 self.overlays.push(Overlay::Confirm(Box::new(Confirm {
                     question,
@@ -985,7 +1016,11 @@ impl App {
                         self.overlays.pop();
                         self.queue.marked.clear();
                         self.refresh();
-                        self.info(tf("msg.assigned_many", &[("n", &done.len()), ("login", &login)]));
+                        self.info(crate::i18n::tn(
+                            "msg.assigned_many",
+                            done.len() as u64,
+                            &[("login", &login)],
+                        ));
                     }
                     Err(e) => {
                         let text = e.to_string();
@@ -1021,27 +1056,21 @@ impl App {
                     lang: f.choice("lang").parse().ok(),
                     format: f.choice("format").parse().unwrap_or(crate::letters::LetterFormat::Pdf),
                 };
-                let saved = match &self.letters {
-                    Some(l) => self.session.save_letter(&reference, spec, &l.kit, &l.letterhead, &l.dir),
+                // What the letter lacks is asked about before it is saved.
+                let preview = match &self.letters {
+                    Some(l) => self.session.preview_letter(&reference, spec, &l.kit, &l.letterhead),
                     None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
                 };
-                match saved {
-                    Ok((_, path)) => {
-                        self.overlays.pop();
-                        let shown = path.display().to_string();
-                        self.refresh();
-                        self.message = Some(Message {
-                            text: tf("msg.letter_saved", &[("path", &shown)]),
-                            is_error: false,
-                        });
+                match preview {
+                    Ok(letter) if !letter.warnings.is_empty() => {
+                        self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                            question: t("letter_warning.confirm").to_string(),
+                            details: letter.warnings.iter().map(|w| w.message()).collect(),
+                            op: PendingOp::Letter { reference, spec },
+                            yes_focused: false,
+                        })));
                     }
-                    Err(e) => {
-                        let text = e.to_string();
-                        if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
-                            d.problem = Some(text.clone());
-                        }
-                        self.error(text);
-                    }
+                    _ => self.save_letter(&reference, spec),
                 }
                 return;
             }
@@ -1119,6 +1148,33 @@ impl App {
         }
     }
 
+    /// Saves the letter of the dialog on top and says where (and what it lacks); on failure
+    /// the dialog stays with the error.
+    fn save_letter(&mut self, reference: &str, spec: crate::letters::LetterSpec) {
+        let saved = match &self.letters {
+            Some(l) => self.session.save_letter(reference, spec, &l.kit, &l.letterhead, &l.dir),
+            None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
+        };
+        match saved {
+            Ok((letter, path)) => {
+                self.overlays.pop();
+                let shown = path.display().to_string();
+                self.refresh();
+                // What the letter lacks comes first, so the clerk reads it.
+                let mut text: Vec<String> = letter.warnings.iter().map(|w| w.message()).collect();
+                text.push(tf("msg.letter_saved", &[("path", &shown)]));
+                self.message = Some(Message { text: text.join(" "), is_error: !letter.warnings.is_empty() });
+            }
+            Err(e) => {
+                let text = e.to_string();
+                if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                    d.problem = Some(text.clone());
+                }
+                self.error(text);
+            }
+        }
+    }
+
     /// Runs a confirmed operation. On success the form or dialog behind it closes; on
     /// failure it stays with its input and shows the error.
     fn execute(&mut self, op: PendingOp) {
@@ -1176,6 +1232,7 @@ impl App {
                 let r = self.session.resume(&reference);
                 self.after_change(r, "msg.saved");
             }
+            PendingOp::Letter { reference, spec } => self.save_letter(&reference, spec),
         }
     }
 

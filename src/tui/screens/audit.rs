@@ -98,7 +98,8 @@ impl Widget for AuditView<'_> {
         };
         Line::from(vec![Span::styled(format!("{} ", t("audit.title")), th.title), verdict])
             .render(status, buf);
-        let mut line = vec![Span::styled(tf("audit.shown", &[("n", &st.entries.len())]), th.muted)];
+        let mut line =
+            vec![Span::styled(crate::i18n::tn("audit.shown", st.entries.len() as u64, &[]), th.muted)];
         if !st.filter.trim().is_empty() {
             line.push(Span::styled(format!("  {}: ", t("queue.filtered")), th.muted));
             line.push(Span::styled(clean(st.filter.trim()), th.focus));

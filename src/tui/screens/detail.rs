@@ -284,7 +284,10 @@ impl DetailView<'_> {
         }
 
         lines.push(Line::raw(""));
-        lines.push(Line::styled(tf("detail.timeline", &[("n", &self.state.detail.events.len())]), th.title));
+        lines.push(Line::styled(
+            crate::i18n::tn("detail.timeline", self.state.detail.events.len() as u64, &[]),
+            th.title,
+        ));
         for e in &self.state.detail.events {
             lines.push(Item(4, event_line(e, th).to_owned_line()));
         }
@@ -440,7 +443,11 @@ impl Widget for DetailView<'_> {
         let words = if !r.is_open() {
             tf("detail.gauge_closed", &[("used", &used), ("total", &total)])
         } else if left < 0 {
-            tf("detail.gauge_overdue", &[("days", &-left), ("due", &date_dmy(r.due_on))])
+            crate::i18n::tn(
+                "detail.gauge_overdue",
+                left.unsigned_abs(),
+                &[("days", &-left), ("due", &date_dmy(r.due_on))],
+            )
         } else {
             tf(
                 "detail.gauge",

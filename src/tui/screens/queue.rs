@@ -574,7 +574,10 @@ impl Widget for QueueView<'_> {
 
         // Past the cap the count is not read to the end: "10000+".
         let total = if st.total > COUNT_CAP { format!("{COUNT_CAP}+") } else { st.total.to_string() };
-        let mut info = vec![Span::styled(tf("queue.count", &[("n", &total)]), th.muted)];
+        let mut info = vec![Span::styled(
+            crate::i18n::tn("queue.count", st.total.min(COUNT_CAP + 1) as u64, &[("n", &total)]),
+            th.muted,
+        )];
         info.push(Span::styled(format!("  {}: {}", t("queue.sorted_by"), sort_label(st.sort)), th.muted));
         if !st.search.is_empty() {
             info.push(Span::styled(format!("  {}: ", t("queue.search")), th.muted));
@@ -586,7 +589,10 @@ impl Widget for QueueView<'_> {
         }
         if st.section() == Section::Awaiting {
             let n = self.session.settings.awaiting_subject_days;
-            info.push(Span::styled(format!("  {}", tf("queue.awaiting_days", &[("n", &n)])), th.muted));
+            info.push(Span::styled(
+                format!("  {}", crate::i18n::tn("queue.awaiting_days", u64::from(n), &[])),
+                th.muted,
+            ));
         }
         if !st.marked.is_empty() {
             info.push(Span::styled(

@@ -10,6 +10,7 @@ use ratatui::widgets::Widget;
 use crate::domain::format::date_dmy;
 use crate::domain::kind::{Channel, DataCategory, RequestKind};
 use crate::domain::outcome::{CategoryAction, Outcome, Response};
+use crate::domain::referral::{CopyMedium, ResponseDetails};
 use crate::domain::request::SubjectRequest;
 use crate::i18n::{label, label_owned, t, tf};
 use crate::service::Session;
@@ -57,6 +58,26 @@ impl ResponseState {
         fields.push(Field::text("text", t("field.text"), ""));
         fields.push(Field::text("responded", t("field.responded"), &date_dmy(today)));
         fields.push(Field::choice("channel", t("field.response_channel"), channels, r.channel.code()));
+        // What the letter needs to be complete: the copy's medium (access) and the receiving
+        // body (a referral), chosen from the bodies an admin keeps in bodies.toml.
+        if r.kind == RequestKind::Access {
+            let mut media = vec![Opt::new("", t("response_details.no_medium"))];
+            media.extend(options(CopyMedium::ALL, "medium", CopyMedium::code));
+            fields.push(Field::choice("medium", t("response_details.medium"), media, ""));
+            let charged = vec![
+                Opt::new("no", t("response_details.free")),
+                Opt::new("yes", t("response_details.charged")),
+            ];
+            fields.push(Field::choice("charged", t("response_details.charge"), charged, "no"));
+        }
+        let mut bodies = vec![Opt::new("", t("response_details.no_body"))];
+        let lang = crate::domain::kind::Language::ALL
+            .iter()
+            .copied()
+            .find(|l| l.code() == crate::i18n::current().code())
+            .unwrap_or(crate::domain::kind::Language::En);
+        bodies.extend(session.bodies.iter().map(|b| Opt::new(b.code.clone(), b.name(lang))));
+        fields.push(Field::choice("referred_to", t("response_details.referred_to"), bodies, ""));
         let mut s = ResponseState {
             reference: r.reference.clone(),
             version: r.version,
@@ -113,6 +134,16 @@ impl ResponseState {
                 return None;
             }
         };
+        let details = ResponseDetails {
+            copy_medium: f
+                .fields
+                .iter()
+                .any(|x| x.id == "medium")
+                .then(|| f.choice("medium").parse().ok())
+                .flatten(),
+            copy_charged: f.fields.iter().any(|x| x.id == "charged") && f.choice("charged") == "yes",
+            referred_to: Some(f.choice("referred_to").to_string()).filter(|b| !b.is_empty()),
+        };
         let response = Response {
             outcome,
             ground,
@@ -120,8 +151,12 @@ impl ResponseState {
             responded_on,
             channel,
             actions,
+            details,
         };
-        match response.validate(self.kind, self.received_on, today, &session.grounds) {
+        let checked = response
+            .validate(self.kind, self.received_on, today, &session.grounds)
+            .and_then(|()| response.details.validate(self.kind, response.outcome, &session.bodies));
+        match checked {
             Ok(()) => Some(response),
             Err(e) => {
                 let field = if e.field == "action" {
