@@ -12,6 +12,7 @@ mod events;
 mod letters;
 mod migrate;
 mod operators;
+mod records;
 mod requests;
 mod retention;
 mod row;
@@ -22,7 +23,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use audit::{AuditEntry, AuditFilter, AuditProblem};
+pub use audit::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Verification};
 pub use dashboard::{AssigneeCounts, DayStats};
 pub use events::{Event, EventKind};
 pub use migrate::SCHEMA_VERSION;
@@ -104,6 +105,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// The SQLCipher key of an encrypted database (feature `encryption`).
     key: Option<String>,
+    /// Whether this connection's temporary triggers noting touched records exist yet.
+    tracking: bool,
 }
 
 /// Applies a SQLCipher key to a fresh connection, before anything else touches the file.
@@ -138,7 +141,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         apply_key(&conn, key)?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from) };
+        let mut store = Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from), tracking: false };
         // Check before configuring: a foreign file must be left exactly as it was (setting
         // WAL mode would rewrite its header).
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -193,7 +196,7 @@ impl Store {
             let conn = Connection::open(&tmp).map_err(StoreError::from)?;
             restrict_permissions(&tmp);
             apply_key(&conn, key)?;
-            let mut store = Store { conn, path: Some(tmp.clone()), key: key.map(String::from) };
+            let mut store = Store { conn, path: Some(tmp.clone()), key: key.map(String::from), tracking: false };
             store.configure()?;
             migrate::migrate(&mut store.conn)?;
             store.write(init)?;
@@ -216,7 +219,7 @@ impl Store {
     /// A private in-memory database, for tests.
     pub fn in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None, key: None };
+        let mut store = Store { conn, path: None, key: None, tracking: false };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
@@ -267,8 +270,14 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        if !self.tracking {
+            // Created on the first write only: reads never pay for it.
+            self.conn.execute_batch(records::TRACKING_SQL).map_err(StoreError::from)?;
+            self.tracking = true;
+        }
         let tx =
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        records::clear_touched(&tx)?;
         let out = f(&Tx { tx: &tx })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)

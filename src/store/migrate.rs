@@ -13,12 +13,20 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_covering_open.sql"),
     include_str!("../../migrations/0005_awaiting.sql"),
     include_str!("../../migrations/0006_awaiting_since.sql"),
+    RECORD_CHAIN,
 ];
+
+/// Migration 0008: the audit chain covers the records. Applying it to a database that
+/// already has records also writes their baseline entry (hashing needs Rust, not SQL).
+const RECORD_CHAIN: &str = include_str!("../../migrations/0008_record_chain.sql");
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current < 0 {
+        return Err(StoreError::Corrupt(format!("schema version {current} is not one aryz ever writes")));
+    }
     if current > SCHEMA_VERSION {
         return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION });
     }
@@ -31,6 +39,9 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             continue;
         }
         tx.execute_batch(sql)?;
+        if *sql == RECORD_CHAIN {
+            super::audit::baseline_entry(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.commit()?;

@@ -47,6 +47,7 @@ pub fn add_operators(store: &mut Store) {
                     "2026-01-01T09:00:00+06:00",
                 )?;
             }
+            tx.audit("2026-01-01T09:00:00+06:00", "root", "init", "", "")?;
             Ok::<_, StoreError>(())
         })
         .unwrap();
