@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::domain::kind::Role;
-use crate::store::{AuditEntry, AuditFilter, AuditProblem, Event, EventKind};
+use crate::store::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Event, EventKind, Store, Verification};
 
 use super::{Error, Result, Session};
 
@@ -16,6 +16,10 @@ pub struct CheckReport {
     pub integrity: Vec<String>,
     pub audit_entries: usize,
     pub audit_problem: Option<AuditProblem>,
+    /// Every problem of the chain and the records (the first one is `audit_problem`).
+    pub audit_problems: Vec<AuditProblem>,
+    /// The last entry: keep it elsewhere, and give it to `aryz audit verify --expect`.
+    pub audit_head: Option<AuditHead>,
 }
 
 impl CheckReport {
@@ -38,6 +42,18 @@ impl Session {
         Ok(self.store.read().verify_audit()?)
     }
 
+    /// The chain and the records, and optionally a head kept elsewhere (`--expect N:HASH`).
+    pub fn verify_full(&self, expect: Option<&AuditHead>) -> Result<Verification> {
+        self.require(Role::Supervisor, "verify the audit log")?;
+        Ok(self.store.read().verify_full(expect)?)
+    }
+
+    /// The head of the audit log (number and hash of the last entry), to keep elsewhere.
+    /// Not personal data: any operator may read it.
+    pub fn audit_head(&self) -> Result<Option<AuditHead>> {
+        Ok(self.store.read().audit_head()?)
+    }
+
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
         self.require(Role::Supervisor, "read the audit log")?;
         Ok(self.store.read().audit_entries(filter)?)
@@ -48,8 +64,14 @@ impl Session {
         self.require(Role::Supervisor, "check the database")?;
         let mut integrity = self.store.integrity_problems()?;
         integrity.extend(self.store.read().stats_drift()?);
-        let (audit_entries, audit_problem) = self.store.read().verify_audit()?;
-        Ok(CheckReport { integrity, audit_entries, audit_problem })
+        let v = self.store.read().verify_full(None)?;
+        Ok(CheckReport {
+            integrity,
+            audit_entries: v.entries,
+            audit_problem: v.problems.first().cloned(),
+            audit_problems: v.problems,
+            audit_head: v.head,
+        })
     }
 
     /// An online backup, consistent while others write; recorded in the audit log.
@@ -104,4 +126,54 @@ impl Session {
         }
         Ok(RetentionReport { closed_before, erased, dry_run })
     }
+}
+
+/// Parses a head kept elsewhere: `N:HASH`.
+pub fn parse_head(text: &str) -> Result<AuditHead> {
+    let bad = || {
+        Error::Invalid(crate::domain::validation::field_error(
+            "expect",
+            "must be an entry number and its hash, N:HASH, as `aryz audit head` prints it",
+        ))
+    };
+    let (id, hash) = text.trim().split_once(':').ok_or_else(bad)?;
+    let id: i64 = id.parse().map_err(|_| bad())?;
+    if id < 1 || hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    Ok(AuditHead { id, hash: hash.to_ascii_lowercase() })
+}
+
+/// Opens the anchor file for appending (created 0600, or 0640 under group access).
+pub(crate) fn open_anchor(path: &Path) -> Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(crate::files::private_mode());
+    }
+    o.open(path).map_err(|e| Error::Config(format!("audit_anchor_file {}: {e}", path.display())))
+}
+
+/// Appends the current head to the anchor file: one line, `N:HASH`.
+pub(crate) fn append_anchor(store: &Store, file: &mut std::fs::File, path: &Path) -> Result<()> {
+    use std::io::Write;
+    let Some(head) = store.read().audit_head()? else { return Ok(()) };
+    writeln!(file, "{head}").and_then(|()| file.sync_data()).map_err(|e| {
+        Error::Config(format!(
+            "the change was saved, but its audit head could not be appended to audit_anchor_file {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// The last head recorded in an anchor file, if any.
+pub fn last_anchor(path: &Path) -> Result<Option<AuditHead>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::Config(format!("audit_anchor_file {}: {e}", path.display()))),
+    };
+    text.lines().rev().find(|l| !l.trim().is_empty()).map(parse_head).transpose()
 }

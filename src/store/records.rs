@@ -85,6 +85,14 @@ fn row_values(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Vec<Value>>
     (0..n).map(|i| row.get::<_, Value>(i)).collect()
 }
 
+fn show_key(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::Integer(i)) => format!("#{i}"),
+        Some(Value::Text(t)) => t.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
 fn column_count(cols: &str) -> usize {
     cols.split(',').count()
 }
@@ -300,14 +308,14 @@ fn walk(
                 if ord == Ordering::Equal {
                     feed(&mut h, tag, v.iter().map(ValueRef::from));
                 } else {
-                    orphan(format!("{what} of request #{:?} that does not exist", v.first()));
+                    orphan(format!("{what} of request {} that does not exist", show_key(v.first())));
                 }
             })?;
         }
         each(Current { key, label: reference, hash: h.finalize().into() })?;
     }
     for (cursor, what) in [(&mut events, "event"), (&mut actions, "category action")] {
-        cursor.take_rest(|v| orphan(format!("{what} of request #{:?} that does not exist", v.first())))?;
+        cursor.take_rest(|v| orphan(format!("{what} of request {} that does not exist", show_key(v.first()))))?;
     }
     Ok(())
 }
@@ -437,11 +445,7 @@ pub(super) fn check(conn: &Connection) -> Result<RecordCheck> {
         let mut orphans = Vec::new();
         let mut sum = Sum::default();
         let describe_filed = |v: &[Value]| -> (String, i64) {
-            let key = match v.first() {
-                Some(Value::Integer(i)) => format!("#{i}"),
-                Some(Value::Text(t)) => t.clone(),
-                other => format!("{other:?}"),
-            };
+            let key = show_key(v.first());
             let entry = match v.get(2) {
                 Some(Value::Integer(i)) => *i,
                 _ => 0,
@@ -478,7 +482,7 @@ pub(super) fn check(conn: &Connection) -> Result<RecordCheck> {
                 }
                 Ok(())
             },
-            |o| orphans.push(format!("an {o}: added or left outside aryz")),
+            |o| orphans.push(format!("{o}: added or left outside aryz")),
         )?;
         problems.extend(orphans);
         filed.take_rest(|v| {
