@@ -141,7 +141,8 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         apply_key(&conn, key)?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from), tracking: false };
+        let mut store =
+            Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from), tracking: false };
         // Check before configuring: a foreign file must be left exactly as it was (setting
         // WAL mode would rewrite its header).
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -196,7 +197,8 @@ impl Store {
             let conn = Connection::open(&tmp).map_err(StoreError::from)?;
             restrict_permissions(&tmp);
             apply_key(&conn, key)?;
-            let mut store = Store { conn, path: Some(tmp.clone()), key: key.map(String::from), tracking: false };
+            let mut store =
+                Store { conn, path: Some(tmp.clone()), key: key.map(String::from), tracking: false };
             store.configure()?;
             migrate::migrate(&mut store.conn)?;
             store.write(init)?;

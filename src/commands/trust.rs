@@ -46,15 +46,17 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
                 }
                 return Ok(());
             }
-            if env.format != Format::Json {
-                for p in v.problems.iter().take(50) {
-                    writeln!(out, "{}", output::neutralise(&describe(p)))?;
-                }
-                if v.problems.len() > 50 {
-                    writeln!(out, "… {} more", v.problems.len() - 50)?;
-                }
-            }
-            Err(failed(format!("the audit log or the records fail verification: {} problems", v.problems.len())))
+            // One line on stderr names the first problem; `check` and JSON list them all.
+            let first = &v.problems[0];
+            let more = match v.problems.len() {
+                1 => String::new(),
+                n => format!(" (and {} more problems)", n - 1),
+            };
+            Err(failed(output::neutralise(&if first.id == 0 {
+                format!("records fail verification: {}{more}", first.problem)
+            } else {
+                format!("audit log broken at entry {}: {}{more}", first.id, first.problem)
+            })))
         }
         AuditCommand::Head => {
             let head = s.audit_head()?;

@@ -153,8 +153,16 @@ impl Reader<'_> {
                     Some((expected_id, format!("entry {expected_id} is missing")))
                 } else if e.prev_hash != prev {
                     Some((e.id, "does not follow the previous entry (an entry before it was changed, removed or inserted)".to_string()))
-                } else if entry_hash(&e.prev_hash, e.id, &e.at, &e.actor, &e.action, &e.target, &e.detail, &state)
-                    != e.hash
+                } else if entry_hash(
+                    &e.prev_hash,
+                    e.id,
+                    &e.at,
+                    &e.actor,
+                    &e.action,
+                    &e.target,
+                    &e.detail,
+                    &state,
+                ) != e.hash
                 {
                     Some((e.id, "its content was changed after it was written".to_string()))
                 } else {
@@ -171,7 +179,10 @@ impl Reader<'_> {
         }
         let last_id = expected_id - 1;
         if n == 0 {
-            problems.push(AuditProblem { id: 1, problem: "the log is empty, yet every aryz database starts with its init entry".into() });
+            problems.push(AuditProblem {
+                id: 1,
+                problem: "the log is empty, yet every aryz database starts with its init entry".into(),
+            });
         }
         // The head recorded with the last append detects entries removed from the end.
         let head: Option<String> = self
@@ -181,14 +192,19 @@ impl Reader<'_> {
         if let Some(head) = head
             && head != format!("{last_id}:{prev}")
         {
-            problems.push(AuditProblem { id: expected_id, problem: "entries at the end of the log are missing".into() });
+            problems.push(AuditProblem {
+                id: expected_id,
+                problem: "entries at the end of the log are missing".into(),
+            });
         }
         if let Some(x) = expect
             && !expected_seen
         {
             problems.push(AuditProblem {
                 id: x.id,
-                problem: format!("is missing: the log ends at entry {last_id}, but the head kept elsewhere is {x}"),
+                problem: format!(
+                    "is missing: the log ends at entry {last_id}, but the head kept elsewhere is {x}"
+                ),
             });
         }
         // The records: each against `record_state`, all of them against the last entry's sums.
@@ -278,8 +294,11 @@ fn append(
 /// Migration 0008 on a database that already has records: files them all under one
 /// baseline entry, so that from then on every change to them must be audited.
 pub(super) fn baseline_entry(conn: &rusqlite::Connection) -> Result<()> {
-    let records: i64 =
-        conn.query_row("SELECT (SELECT count(*) FROM requests) + (SELECT count(*) FROM operators)", [], |r| r.get(0))?;
+    let records: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM requests) + (SELECT count(*) FROM operators)",
+        [],
+        |r| r.get(0),
+    )?;
     if records == 0 {
         return Ok(());
     }

@@ -48,3 +48,43 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database made before migration 0008 (records, no record state) verifies after it:
+    /// its records enter the chain through one baseline entry.
+    #[test]
+    fn existing_records_get_a_baseline_entry() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS.iter().position(|m| *m == RECORD_CHAIN).unwrap();
+        for sql in &MIGRATIONS[..before] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", before as i64).unwrap();
+        conn.execute_batch(
+            "INSERT INTO operators (login, role, created_at) VALUES ('root', 'admin', 'now');
+             INSERT INTO audit (id, at, actor, action, prev_hash, hash) VALUES (1, 'now', 'root', 'init', '', '');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let store = super::super::Store { conn, path: None, key: None, tracking: false };
+        let v = store.read().verify_full(None).unwrap();
+        // Entry 1 was planted without a valid hash; everything after it is about records.
+        assert!(v.problems.iter().all(|p| p.id == 1), "{:?}", v.problems);
+        let (action, state): (String, String) = store
+            .conn
+            .query_row("SELECT action, state FROM audit WHERE id = 2", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!(action, "records_baseline");
+        assert!(state.contains("operators=1:"), "{state}");
+    }
+
+    #[test]
+    fn a_negative_schema_version_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", -3).unwrap();
+        assert!(matches!(migrate(&mut conn), Err(StoreError::Corrupt(_))));
+    }
+}

@@ -284,15 +284,24 @@ fn walk(
         let mut rows = st.query([])?;
         while let Some(row) = rows.next()? {
             let mut h = Sha256::new();
-            feed(&mut h, b'o', (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
+            feed(
+                &mut h,
+                b'o',
+                (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter(),
+            );
             let login: String = row.get(0)?;
-            each(Current { key: Key::Login(login.clone()), label: login.clone(), hash: h.finalize().into() })?;
+            each(Current {
+                key: Key::Login(login.clone()),
+                label: login.clone(),
+                hash: h.finalize().into(),
+            })?;
         }
         return Ok(());
     }
     let mut req = conn.prepare(&format!("SELECT {REQUEST_COLUMNS} FROM requests ORDER BY id"))?;
     let mut ev = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY request_id, id"))?;
-    let mut ac = conn.prepare(&format!("SELECT {ACTION_COLUMNS} FROM category_actions ORDER BY request_id, category"))?;
+    let mut ac = conn
+        .prepare(&format!("SELECT {ACTION_COLUMNS} FROM category_actions ORDER BY request_id, category"))?;
     let n = column_count(REQUEST_COLUMNS);
     let mut events = Cursor::new(ev.query([])?, column_count(EVENT_COLUMNS))?;
     let mut actions = Cursor::new(ac.query([])?, column_count(ACTION_COLUMNS))?;
@@ -315,7 +324,9 @@ fn walk(
         each(Current { key, label: reference, hash: h.finalize().into() })?;
     }
     for (cursor, what) in [(&mut events, "event"), (&mut actions, "category action")] {
-        cursor.take_rest(|v| orphan(format!("{what} of request {} that does not exist", show_key(v.first()))))?;
+        cursor.take_rest(|v| {
+            orphan(format!("{what} of request {} that does not exist", show_key(v.first())))
+        })?;
     }
     Ok(())
 }
@@ -324,7 +335,8 @@ fn walk(
 fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
     let mut h = Sha256::new();
     if kind == OPERATOR {
-        let mut st = conn.prepare_cached(&format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?1"))?;
+        let mut st =
+            conn.prepare_cached(&format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?1"))?;
         let mut rows = st.query([key.to_value()])?;
         let Some(row) = rows.next()? else { return Ok(None) };
         let n = column_count(OPERATOR_COLUMNS);
@@ -339,7 +351,11 @@ fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
         feed(&mut h, b'r', (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
     }
     for (sql, cols, tag) in [
-        (format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id = ?1 ORDER BY id"), EVENT_COLUMNS, b'e'),
+        (
+            format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id = ?1 ORDER BY id"),
+            EVENT_COLUMNS,
+            b'e',
+        ),
         (
             format!("SELECT {ACTION_COLUMNS} FROM category_actions WHERE request_id = ?1 ORDER BY category"),
             ACTION_COLUMNS,
@@ -350,7 +366,11 @@ fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
         let mut rows = st.query([key.to_value()])?;
         let n = column_count(cols);
         while let Some(row) = rows.next()? {
-            feed(&mut h, tag, (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
+            feed(
+                &mut h,
+                tag,
+                (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter(),
+            );
         }
     }
     Ok(Some(h.finalize().into()))
@@ -414,12 +434,18 @@ pub(super) fn baseline(conn: &Connection, audit_id: i64) -> Result<State> {
     let mut state = State::default();
     let mut current = Vec::new();
     for kind in [REQUEST, OPERATOR] {
-        walk(conn, kind, |c| {
-            current.push((kind, c));
-            Ok(())
-        }, |_| {})?;
+        walk(
+            conn,
+            kind,
+            |c| {
+                current.push((kind, c));
+                Ok(())
+            },
+            |_| {},
+        )?;
     }
-    let mut st = conn.prepare("INSERT OR REPLACE INTO record_state (kind, key, hash, audit_id) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut st = conn
+        .prepare("INSERT OR REPLACE INTO record_state (kind, key, hash, audit_id) VALUES (?1, ?2, ?3, ?4)")?;
     for (kind, c) in current {
         state.sum_mut(kind).add(&c.hash);
         st.execute(params![kind, c.key.to_value(), &c.hash[..], audit_id])?;
@@ -439,7 +465,8 @@ pub(super) fn check(conn: &Connection) -> Result<RecordCheck> {
     let mut out = RecordCheck::default();
     for kind in [REQUEST, OPERATOR] {
         let what = if kind == REQUEST { "request" } else { "operator" };
-        let mut st = conn.prepare("SELECT key, hash, audit_id FROM record_state WHERE kind = ?1 ORDER BY key")?;
+        let mut st =
+            conn.prepare("SELECT key, hash, audit_id FROM record_state WHERE kind = ?1 ORDER BY key")?;
         let mut filed = Cursor::new(st.query([kind])?, 3)?;
         let mut problems = Vec::new();
         let mut orphans = Vec::new();
@@ -473,7 +500,10 @@ pub(super) fn check(conn: &Connection) -> Result<RecordCheck> {
                     }
                 })?;
                 match seen {
-                    None => problems.push(format!("{what} {} was created outside aryz (no audited change made it)", c.label)),
+                    None => problems.push(format!(
+                        "{what} {} was created outside aryz (no audited change made it)",
+                        c.label
+                    )),
                     Some((h, entry)) if h != Some(c.hash) => problems.push(format!(
                         "{what} {} was changed outside aryz (it is not what audit entry {entry} left)",
                         c.label
@@ -487,7 +517,9 @@ pub(super) fn check(conn: &Connection) -> Result<RecordCheck> {
         problems.extend(orphans);
         filed.take_rest(|v| {
             let (key, entry) = describe_filed(v);
-            problems.push(format!("{what} {key} was deleted outside aryz (audit entry {entry} left it in place)"));
+            problems.push(format!(
+                "{what} {key} was deleted outside aryz (audit entry {entry} left it in place)"
+            ));
         })?;
         *out.found.sum_mut(kind) = sum;
         out.problems.extend(problems);
