@@ -397,6 +397,10 @@ pub struct ExportArgs {
     /// Full PINs and passport numbers (supervisors and admins; audited).
     #[arg(long)]
     pub unmasked: bool,
+    /// CSV cells exactly as stored: no apostrophe before a leading =, +, -, @, TAB or CR
+    /// (which a spreadsheet would run as a formula) and no marking of hidden characters.
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,5 +9,6 @@ pub mod identity;
 pub mod kind;
 pub mod outcome;
 pub mod request;
+pub mod safe_text;
 pub mod status;
 pub mod validation;

@@ -32,7 +32,7 @@ pub fn log(level: &str, message: &str) {
         && let Ok(mut f) = m.lock()
     {
         let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
-        let clean: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let clean = crate::domain::safe_text::line(message);
         let _ = writeln!(f, "{now} [{}] {level} {clean}", std::process::id());
     }
 }

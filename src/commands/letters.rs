@@ -107,7 +107,7 @@ pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -
     let mut s = env.session()?;
     let (n, ()) = s.subject_export(pin, |package| {
         write_file_atomically(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, package).map_err(std::io::Error::from)?;
+            crate::domain::safe_text::json_pretty(&mut *w, package).map_err(std::io::Error::from)?;
             w.write_all(b"\n")?;
             Ok(())
         })

@@ -129,7 +129,7 @@ fn print_list(
         Format::Json => {
             let views: Vec<RequestView<'_>> = rows.iter().map(|r| RequestView::new(s, r, today)).collect();
             let typed: Vec<_> = views.iter().map(|v| v.typed(true)).collect();
-            serde_json::to_writer_pretty(&mut *out, &typed).map_err(std::io::Error::from)?;
+            crate::domain::safe_text::json_pretty(&mut *out, &typed).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         f => {

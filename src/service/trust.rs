@@ -85,6 +85,36 @@ impl Session {
         })
     }
 
+    /// Puts a disclosure of personal data on record before any of it leaves: an entry in its
+    /// own committed transaction. Returns the entry's number; [`Session::end_disclosure`]
+    /// records how it ended (an entry left without an end was killed mid-way).
+    pub fn begin_disclosure(&mut self, action: &str, target: &str, detail: &str) -> Result<i64> {
+        self.write(|tx, ctx| {
+            tx.audit(&ctx.now, ctx.login, action, target, detail)?;
+            Ok(tx.read().audit_head()?.map(|h| h.id).unwrap_or(0))
+        })
+    }
+
+    /// Records the end of the disclosure begun by entry `started`: `{action}_completed`, or
+    /// `{action}_interrupted` with the reason (a closed pipe, a full disk…).
+    pub fn end_disclosure(
+        &mut self,
+        started: i64,
+        action: &str,
+        target: &str,
+        outcome: std::result::Result<String, String>,
+    ) -> Result<()> {
+        let (what, detail) = match outcome {
+            Ok(d) => ("completed", format!("entry {started}: {d}")),
+            Err(e) => ("interrupted", format!("entry {started}: {e}")),
+        };
+        let action = format!("{action}_{what}");
+        self.write(|tx, ctx| {
+            tx.audit(&ctx.now, ctx.login, &action, target, &detail)?;
+            Ok(())
+        })
+    }
+
     /// Erases the personal fields of requests closed more than `years` years ago. Each
     /// erasure is an event and an audit entry; the report figures do not change.
     pub fn retention(&mut self, years: u32, dry_run: bool) -> Result<RetentionReport> {

@@ -15,13 +15,13 @@ use unicode_width::UnicodeWidthChar;
 use crate::domain::format::date_dmy;
 use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
+use crate::domain::safe_text::clean;
 use crate::domain::status::{Status, Transition};
 use crate::i18n::date_wd;
 use crate::i18n::{label, label_owned, t, tf};
 use crate::service::{Detail, RequestView, Session};
 use crate::store::{Event, EventKind};
 use crate::tui::action::Command;
-use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
 
 #[derive(Debug)]
