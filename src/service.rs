@@ -9,7 +9,7 @@ pub mod demo;
 mod error;
 pub mod import;
 mod intake;
-mod letters;
+pub mod letters;
 mod login;
 mod queries;
 mod report;
