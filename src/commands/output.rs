@@ -111,7 +111,11 @@ impl<W: Write> CsvOut<W> {
                 std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.into_bytes()),
             }))
         };
-        r.map_err(std::io::Error::from)
+        // Keep the I/O error itself: a closed pipe must stay recognisable as one.
+        r.map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(e) => e,
+            other => std::io::Error::other(format!("{other:?}")),
+        })
     }
 
     /// Writes out what is buffered; an error here (a closed pipe, a full disk) is the

@@ -119,7 +119,13 @@ impl Session {
         };
         self.write(|tx, ctx| {
             tx.insert_event(id, &Event::new(EventKind::Letter, ctx.login, &ctx.now).text(what.clone()))?;
-            tx.audit(&ctx.now, ctx.login, "letter_completed", &reference, &format!("entry {started}: {what}"))?;
+            tx.audit(
+                &ctx.now,
+                ctx.login,
+                "letter_completed",
+                &reference,
+                &format!("entry {started}: {what}"),
+            )?;
             Ok(())
         })?;
         Ok((letter, out))
