@@ -70,12 +70,23 @@ impl NewFile {
     /// An unnamed file in the existing directory `dir`, readable by its owner only (and
     /// group under group access).
     pub fn create_in(dir: &Path) -> io::Result<NewFile> {
+        NewFile::create(dir, true)
+    }
+
+    /// A file with a hidden 0600 name (`.aryz.PID.N.partial`) until linked, for writers
+    /// that open files by name (SQLite resolves `/proc/self/fd/N` to a new, named file).
+    /// Removed on every error path; only a SIGKILL can leave it, readable by its owner only.
+    pub fn create_named_in(dir: &Path) -> io::Result<NewFile> {
+        NewFile::create(dir, false)
+    }
+
+    fn create(dir: &Path, unnamed: bool) -> io::Result<NewFile> {
         #[cfg(target_os = "linux")]
-        {
+        if unnamed {
             use std::os::unix::fs::OpenOptionsExt;
             match OpenOptions::new().write(true).custom_flags(libc::O_TMPFILE).mode(private_mode()).open(dir)
             {
-                Ok(file) => return Ok(NewFile { file, partial: None }),
+                Ok(file) => return Ok(NewFile { file: exact_mode(file)?, partial: None }),
                 // Filesystems without O_TMPFILE answer EOPNOTSUPP (or EISDIR on old kernels).
                 Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP) | Some(libc::EISDIR)) => {}
                 Err(e) => return Err(e),
@@ -90,11 +101,18 @@ impl NewFile {
             o.mode(private_mode());
         }
         let file = o.open(&partial)?;
-        Ok(NewFile { file, partial: Some(partial) })
+        let file = NewFile { file, partial: Some(partial) };
+        exact_mode(file.file.try_clone()?)?;
+        Ok(file)
     }
 
     pub fn file(&mut self) -> &mut File {
         &mut self.file
+    }
+
+    /// The hidden name of a [`NewFile::create_named_in`] file.
+    pub fn partial_path(&self) -> Option<&Path> {
+        self.partial.as_deref()
     }
 
     /// Makes the content durable and gives the file the name `path`; fails with
@@ -114,6 +132,16 @@ impl Drop for NewFile {
             let _ = std::fs::remove_file(p);
         }
     }
+}
+
+/// Sets the file's mode to [`private_mode`] exactly: the umask may have taken group bits.
+fn exact_mode(file: File) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(private_mode()))?;
+    }
+    Ok(file)
 }
 
 fn unique() -> u64 {

@@ -182,7 +182,8 @@ impl Store {
             return Err(StoreError::EncryptionUnavailable.into());
         }
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+        crate::files::create_private_dir(dir)
+            .map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}.creating", std::process::id()));
         let remove = |p: &Path| {
@@ -304,17 +305,27 @@ impl Store {
     }
 
     /// Copies the database online into `dest` (consistent while others write).
+    /// The copy is written under a hidden 0600 name and linked at `dest` only when complete:
+    /// a failed backup (a full disk) leaves no file to block the retry.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(StoreError::AlreadyExists(dest.to_path_buf()));
+        check_backup_target(dest)?;
+        let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let io = |source| StoreError::Io { path: dest.to_path_buf(), source };
+        let file = crate::files::NewFile::create_named_in(dir).map_err(io)?;
+        let partial = file.partial_path().map(Path::to_path_buf).unwrap_or_default();
+        {
+            let mut out = Connection::open(&partial)?;
+            // An encrypted database is copied page by page: the copy takes the same key.
+            apply_key(&out, self.key.as_deref())?;
+            // No journal beside a file that has no name yet; a failed copy is discarded whole.
+            out.pragma_update(None, "journal_mode", "OFF")?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+            backup.run_to_completion(256, Duration::from_millis(5), None)?;
         }
-        let mut out = Connection::open(dest)?;
-        restrict_permissions(dest);
-        // An encrypted database is copied page by page: the copy takes the same key.
-        apply_key(&out, self.key.as_deref())?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
-        backup.run_to_completion(256, Duration::from_millis(5), None)?;
-        Ok(())
+        file.link(dest).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => StoreError::AlreadyExists(dest.to_path_buf()),
+            _ => io(e),
+        })
     }
 
     /// `PRAGMA integrity_check` and `foreign_key_check`; returns the problems found.
@@ -351,6 +362,22 @@ impl Tx<'_> {
     pub fn read(&self) -> Reader<'_> {
         Reader { conn: self.tx }
     }
+}
+
+/// Refuses a backup target that exists or whose directory does not: checked before
+/// anything is done.
+pub fn check_backup_target(dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(StoreError::AlreadyExists(dest.to_path_buf()));
+    }
+    let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(StoreError::Io {
+            path: dest.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
+        });
+    }
+    Ok(())
 }
 
 /// Databases and backups hold personal data: readable by their owner only.

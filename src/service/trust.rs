@@ -77,6 +77,7 @@ impl Session {
     /// An online backup, consistent while others write; recorded in the audit log.
     pub fn backup(&mut self, dest: &Path) -> Result<()> {
         self.require(Role::Admin, "make backups")?;
+        crate::store::check_backup_target(dest)?;
         self.store.backup_to(dest)?;
         let name = dest.display().to_string();
         self.write(|tx, ctx| {
