@@ -158,7 +158,12 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
                     tf(
                         "cli.digest_group",
                         &[
-                            ("assignee", &g.assignee.as_deref().unwrap_or(t("cli.digest_unassigned"))),
+                            (
+                                "assignee",
+                                &output::neutralise(
+                                    g.assignee.as_deref().unwrap_or(t("cli.digest_unassigned"))
+                                )
+                            ),
                             ("overdue", &g.overdue.len()),
                             ("due_soon", &g.due_soon.len())
                         ]

@@ -251,7 +251,12 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
                     _ => String::new(),
                 };
                 let text = if e.text.is_empty() { String::new() } else { format!(": {}", e.text) };
-                writeln!(out, "  {} {} {}{change}{}", e.at, e.actor, e.kind, output::neutralise(&text))?;
+                // Every part is stored text: the time and actor could be planted too.
+                writeln!(
+                    out,
+                    "  {}",
+                    output::neutralise(&format!("{} {} {}{change}{text}", e.at, e.actor, e.kind))
+                )?;
             }
             if !d.related.is_empty() {
                 writeln!(out, "\n{}", t("cli.related"))?;
