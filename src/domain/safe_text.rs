@@ -93,15 +93,16 @@ pub fn refusal(s: &str, multiline: bool) -> Option<String> {
         return None;
     }
     let c = s.chars().find(|c| is_hidden(*c) && !(multiline && (*c == '\n' || *c == '\t')))?;
-    let what = if c.is_control() {
-        "control characters"
+    let code = format!("U+{:04X}", c as u32);
+    // Whole sentences: they are the templates of the catalogs' `[message]` translations.
+    Some(if c.is_control() {
+        format!("control characters are not allowed (found {code})")
     } else if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
     {
-        "direction-changing characters"
+        format!("direction-changing characters are not allowed (found {code})")
     } else {
-        "invisible characters"
-    };
-    Some(format!("{what} are not allowed (found U+{:04X})", c as u32))
+        format!("invisible characters are not allowed (found {code})")
+    })
 }
 
 /// A JSON formatter that escapes, besides what JSON requires, DEL, C1 controls, separators
