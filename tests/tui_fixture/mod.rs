@@ -123,6 +123,8 @@ fn insert(
                 }
                 tx.update_request(&r, &at(&day, "12:00"))?;
             }
+            // Records enter the audit chain through an audited change, as in aryz itself.
+            tx.audit(&at(&day, "09:30"), "root", "register", &r.reference, "")?;
             Ok::<_, StoreError>(())
         })
         .unwrap();
