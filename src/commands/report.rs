@@ -184,6 +184,10 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
                     )?;
                 }
             }
+            // The head of the audit log, kept by whoever receives the digest (SECURITY.md).
+            if let Some(head) = s.audit_head()? {
+                writeln!(out, "\n{}", crate::i18n::tf("audit_trust.head_line", &[("head", &head)]))?;
+            }
         }
     }
     Ok(())
@@ -393,7 +397,12 @@ pub fn check_new_file(path: &Path) -> Result<()> {
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !dir.is_dir() {
-        return Err(crate::service::Error::Config(format!("{}: no such directory", dir.display())).into());
+        return Err(crate::service::Error::Config(format!(
+            "{}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        ))
+        .into());
     }
     Ok(())
 }
