@@ -261,3 +261,15 @@ fn check_prints_the_head() {
     let head = env.ok(&["audit", "head"]);
     assert!(out.contains(head.trim()), "{out}");
 }
+
+/// A bulk load (most requests touched at once) is hashed in one ordered pass instead of one
+/// request at a time: both must file the same hashes.
+#[test]
+fn a_bulk_load_binds_the_same_hashes_as_single_changes() {
+    let env = TestEnv::new();
+    env.ok(&["demo", "--requests", "6000", "--seed", "9"]);
+    assert!(env.ok(&["audit", "verify"]).starts_with("audit log intact"));
+    let db = copy_db(&env, "bulk");
+    tamper(&db, "UPDATE events SET text = 'x' WHERE id = (SELECT max(id) FROM events)");
+    assert_eq!(verify(&env, &db, &[]).status.code(), Some(1));
+}

@@ -381,7 +381,8 @@ fn to_hash(b: Vec<u8>) -> Option<Hash> {
 }
 
 /// Rehashes the records this transaction touched, files their new hashes in `record_state`
-/// under `audit_id`, and updates `state` to match.
+/// under `audit_id`, and updates `state` to match. A few records are read one by one; a bulk
+/// load (most of the requests touched) is hashed in one ordered pass instead.
 pub(super) fn bind_touched(conn: &Connection, state: &mut State, audit_id: i64) -> Result<()> {
     let touched: Vec<(i64, Key)> = {
         let mut st = conn.prepare_cached("SELECT kind, key FROM temp.aryz_touched")?;
@@ -390,35 +391,71 @@ pub(super) fn bind_touched(conn: &Connection, state: &mut State, audit_id: i64) 
     if touched.is_empty() {
         return Ok(());
     }
-    for (kind, key) in touched {
-        let new = hash_one(conn, kind, &key)?;
-        let old: Option<Hash> = conn
-            .prepare_cached("SELECT hash FROM record_state WHERE kind = ?1 AND key = ?2")?
-            .query_row(params![kind, key.to_value()], |r| r.get::<_, Vec<u8>>(0))
-            .optional()?
-            .and_then(to_hash);
-        if old == new {
-            continue;
-        }
-        let sum = state.sum_mut(kind);
-        if let Some(old) = &old {
-            sum.sub(old);
-        }
-        match new {
-            Some(h) => {
-                sum.add(&h);
-                conn.prepare_cached(
-                    "INSERT OR REPLACE INTO record_state (kind, key, hash, audit_id) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![kind, key.to_value(), &h[..], audit_id])?;
-            }
-            None => {
-                conn.prepare_cached("DELETE FROM record_state WHERE kind = ?1 AND key = ?2")?
-                    .execute(params![kind, key.to_value()])?;
-            }
+    let requests = touched.iter().filter(|(k, _)| *k == REQUEST).count();
+    let mut walked: Option<std::collections::HashMap<i64, Hash>> = None;
+    if requests > 5_000 {
+        let max_id: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM requests", [], |r| r.get(0))?;
+        if requests as i64 * 4 > max_id {
+            let wanted: std::collections::HashSet<i64> = touched
+                .iter()
+                .filter_map(|(k, key)| match key {
+                    Key::Id(id) if *k == REQUEST => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            let mut found = std::collections::HashMap::with_capacity(wanted.len());
+            walk(
+                conn,
+                REQUEST,
+                |c| {
+                    if let Key::Id(id) = c.key
+                        && wanted.contains(&id)
+                    {
+                        found.insert(id, c.hash);
+                    }
+                    Ok(())
+                },
+                |_| {},
+            )?;
+            walked = Some(found);
         }
     }
+    for (kind, key) in touched {
+        let new = match (&walked, &key) {
+            (Some(found), Key::Id(id)) if kind == REQUEST => found.get(id).copied(),
+            _ => hash_one(conn, kind, &key)?,
+        };
+        file(conn, state, kind, &key, new, audit_id)?;
+    }
     conn.prepare_cached("DELETE FROM temp.aryz_touched")?.execute([])?;
+    Ok(())
+}
+
+/// Files one record's new hash (`None`: it is gone) and moves the sums from its old one.
+fn file(conn: &Connection, state: &mut State, kind: i64, key: &Key, new: Option<Hash>, audit_id: i64) -> Result<()> {
+    let old: Option<Hash> = conn
+        .prepare_cached("SELECT hash FROM record_state WHERE kind = ?1 AND key = ?2")?
+        .query_row(params![kind, key.to_value()], |r| r.get::<_, Vec<u8>>(0))
+        .optional()?
+        .and_then(to_hash);
+    if old == new {
+        return Ok(());
+    }
+    let sum = state.sum_mut(kind);
+    if let Some(old) = &old {
+        sum.sub(old);
+    }
+    match new {
+        Some(h) => {
+            sum.add(&h);
+            conn.prepare_cached("INSERT OR REPLACE INTO record_state (kind, key, hash, audit_id) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![kind, key.to_value(), &h[..], audit_id])?;
+        }
+        None => {
+            conn.prepare_cached("DELETE FROM record_state WHERE kind = ?1 AND key = ?2")?
+                .execute(params![kind, key.to_value()])?;
+        }
+    }
     Ok(())
 }
 
