@@ -8,7 +8,6 @@ use crate::cli::Cli;
 use crate::commands::{self, CliError, Env};
 
 pub fn main(cli: Cli) -> ExitCode {
-    crate::logging::init(&crate::paths::log_file());
     let name = cli.command.as_ref().map_or("tui", commands::name);
     match run(&cli) {
         Ok(()) => {

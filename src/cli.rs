@@ -273,8 +273,15 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk the hash chain; exit 1 at the first broken or missing entry.
-    Verify,
+    /// Walk the hash chain and rehash every record; exit 1 on any problem.
+    Verify {
+        /// A head kept elsewhere (`aryz audit head`): fail if that entry is missing or differs.
+        /// Default: the last line of `audit_anchor_file`, when configured.
+        #[arg(long, value_name = "N:HASH")]
+        expect: Option<String>,
+    },
+    /// Print the head of the log (number and hash of the last entry), to keep elsewhere.
+    Head,
     /// List audit entries, newest first.
     Log {
         #[arg(long = "ref", value_name = "REF")]
@@ -394,6 +401,10 @@ pub struct ExportArgs {
     /// Full PINs and passport numbers (supervisors and admins; audited).
     #[arg(long)]
     pub unmasked: bool,
+    /// CSV cells exactly as stored: no apostrophe before a leading =, +, -, @, TAB or CR
+    /// (which a spreadsheet would run as a formula) and no marking of hidden characters.
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

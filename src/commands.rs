@@ -132,6 +132,9 @@ impl Env {
         crate::i18n::init(crate::i18n::choose(cli.lang, config.language.as_deref()), &config_dir)?;
         let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
         crate::files::set_group_access(config.group_access);
+        // Opened once the configuration is known: with group access the log is shared by
+        // the group's logins (0660), else its owner's only.
+        crate::logging::init(&crate::paths::log_file());
         let key = crate::keys::load(&config, &config_dir, cli.ask_key)?;
         Ok(Env { key, db, config, config_dir, format: cli.format })
     }

@@ -41,6 +41,9 @@ pub struct Config {
     pub retention_years: u32,
     /// Keymap overrides of the terminal UI: `action = "key"`.
     pub keys: BTreeMap<String, KeyBinding>,
+    /// After each write, aryz appends the audit head (`N:HASH`) to this file: kept where
+    /// clerks cannot write, it catches a log cut back or rewritten (SECURITY.md).
+    pub audit_anchor_file: Option<PathBuf>,
 }
 
 /// One key or several keys for an action.
@@ -76,6 +79,7 @@ impl Default for Config {
             key_file: None,
             group_access: false,
             keys: BTreeMap::new(),
+            audit_anchor_file: None,
         }
     }
 }
@@ -103,6 +107,12 @@ impl Config {
 
     /// Parses and checks the text of a config file; the message names the line.
     pub fn parse(text: &str) -> Result<Config, String> {
+        // TOML forbids raw control characters except in comments, where a NUL would still
+        // hide the rest of a line from other tools; refuse it anywhere.
+        if let Some(at) = text.find('\0') {
+            let line = text[..at].matches('\n').count() + 1;
+            return Err(format!("line {line}: a NUL byte is not allowed in the configuration"));
+        }
         let cfg: Config = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
         cfg.offset()?;
         if cfg.due_soon_working_days > 60 {

@@ -10,5 +10,6 @@ pub mod kind;
 pub mod outcome;
 pub mod referral;
 pub mod request;
+pub mod safe_text;
 pub mod status;
 pub mod validation;

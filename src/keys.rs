@@ -19,6 +19,19 @@ pub fn load(config: &Config, config_dir: &Path, ask: bool) -> Result<Option<Stri
             || config.key_file.as_ref().map(|p| if p.is_absolute() { p.clone() } else { config_dir.join(p) }),
         );
     let Some(file) = file else { return Ok(None) };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(&file)
+            && meta.permissions().mode() & 0o007 != 0
+        {
+            return Err(failed(format!(
+                "key file {}: readable by other users (mode {:o}); allow its owner only (chmod 600)",
+                file.display(),
+                meta.permissions().mode() & 0o777
+            )));
+        }
+    }
     let text =
         std::fs::read_to_string(&file).map_err(|e| failed(format!("key file {}: {e}", file.display())))?;
     let key = text.trim_end_matches(['\n', '\r']).to_string();

@@ -191,52 +191,26 @@ pub fn letters_dir(config: &crate::config::Config) -> std::path::PathBuf {
 /// nothing half-written and no earlier letter is ever overwritten. Owner-only permissions.
 pub fn save_new_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<std::path::PathBuf> {
     use std::io::Write;
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(crate::files::private_mode());
-    }
-    let written = o.open(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
+    // Unnamed until complete: a killed process leaves no readable letter behind.
+    crate::files::create_private_dir(dir)?;
+    let mut file = crate::files::NewFile::create_in(dir)?;
+    file.file().write_all(bytes)?;
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-    let mut result = Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free file name"));
     for i in 1..10_000 {
         let path = if i == 1 { dir.join(name) } else { dir.join(format!("{stem}-{i}.{ext}")) };
-        // A hard link fails when the name is taken, so two clerks saving at once never
+        // Linking fails when the name is taken, so two clerks saving at once never
         // overwrite each other's letter.
-        match std::fs::hard_link(&tmp, &path) {
-            Ok(()) => {
-                result = Ok(path);
-                break;
-            }
+        match file.link(&path) {
+            Ok(()) => return Ok(path),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                result = Err(e);
-                break;
-            }
+            Err(e) => return Err(e),
         }
     }
-    let _ = std::fs::remove_file(&tmp);
-    result
+    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free file name"))
 }
 
 /// Removes control characters and bidirectional overrides (a stored text could hold any),
 /// keeping newlines.
 pub(crate) fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .filter(|c| *c == '\n' || !c.is_control())
-        // Bidirectional overrides could reorder what a terminal or a reader shows.
-        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
-        .collect()
+    crate::domain::safe_text::multiline(s).into_owned()
 }

@@ -9,10 +9,10 @@ use std::sync::{Mutex, OnceLock};
 
 static LOG: OnceLock<Mutex<std::fs::File>> = OnceLock::new();
 
-/// Opens (creating, owner-only) the log file. Failing to log never stops aryz.
+/// Opens (creating, owner-only or group-shared as configured) the log file. Failing to log never stops aryz.
 pub fn init(path: &Path) {
     if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
+        let _ = crate::files::create_private_dir(dir);
     }
     let mut o = std::fs::OpenOptions::new();
     o.create(true).append(true);
@@ -22,6 +22,13 @@ pub fn init(path: &Path) {
         o.mode(crate::files::private_mode());
     }
     if let Ok(f) = o.open(path) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Exactly this mode whatever the umask, and also for a log made before group
+            // access was turned on (only its owner may change it; others leave it).
+            let _ = f.set_permissions(std::fs::Permissions::from_mode(crate::files::private_mode()));
+        }
         let _ = LOG.set(Mutex::new(f));
     }
 }
@@ -32,7 +39,7 @@ pub fn log(level: &str, message: &str) {
         && let Ok(mut f) = m.lock()
     {
         let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
-        let clean: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let clean = crate::domain::safe_text::line(message);
         let _ = writeln!(f, "{now} [{}] {level} {clean}", std::process::id());
     }
 }

@@ -9,7 +9,7 @@ pub mod demo;
 mod error;
 pub mod import;
 mod intake;
-mod letters;
+pub mod letters;
 mod login;
 mod queries;
 mod report;
@@ -27,7 +27,7 @@ pub use error::{Error, Result};
 pub use login::os_login;
 pub use queries::{Detail, RequestView};
 pub use report::{Digest, DigestGroup, DigestItem, Report, month_range};
-pub use trust::{CheckReport, RetentionReport};
+pub use trust::{CheckReport, RetentionReport, last_anchor, parse_head};
 pub use workflow::StatusTarget;
 
 use crate::config::Config;
@@ -43,11 +43,13 @@ use crate::store::{Operator, Store, Tx};
 pub struct Settings {
     pub due_soon_working_days: u32,
     pub awaiting_subject_days: u32,
+    /// Append-only file receiving the audit head after each write (`audit_anchor_file`).
+    pub audit_anchor_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { due_soon_working_days: 5, awaiting_subject_days: 10 }
+        Settings { due_soon_working_days: 5, awaiting_subject_days: 10, audit_anchor_file: None }
     }
 }
 
@@ -162,7 +164,17 @@ impl Session {
             rules: &self.rules,
             calendar: &self.calendar,
         };
-        self.store.write(|tx| f(tx, &ctx))
+        // Opened before the change, so that an anchor file that cannot be written stops the
+        // command before anything is committed.
+        let mut anchor = match &self.settings.audit_anchor_file {
+            Some(path) => Some((trust::open_anchor(path)?, path.clone())),
+            None => None,
+        };
+        let out = self.store.write(|tx| f(tx, &ctx))?;
+        if let Some((file, path)) = &mut anchor {
+            trust::append_anchor(&self.store, file, path)?;
+        }
+        Ok(out)
     }
 }
 
@@ -192,6 +204,7 @@ pub fn settings_of(config: &Config) -> Settings {
     Settings {
         due_soon_working_days: config.due_soon_working_days,
         awaiting_subject_days: config.awaiting_subject_days,
+        audit_anchor_file: config.audit_anchor_file.clone(),
     }
 }
 

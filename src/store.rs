@@ -12,6 +12,7 @@ mod events;
 mod letters;
 mod migrate;
 mod operators;
+mod records;
 mod requests;
 mod retention;
 mod row;
@@ -22,7 +23,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use audit::{AuditEntry, AuditFilter, AuditProblem};
+pub use audit::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Verification};
 pub use dashboard::{AssigneeCounts, DayStats};
 pub use events::{Event, EventKind};
 pub use migrate::SCHEMA_VERSION;
@@ -104,6 +105,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// The SQLCipher key of an encrypted database (feature `encryption`).
     key: Option<String>,
+    /// Whether this connection's temporary triggers noting touched records exist yet.
+    tracking: bool,
 }
 
 /// Applies a SQLCipher key to a fresh connection, before anything else touches the file.
@@ -138,7 +141,8 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         apply_key(&conn, key)?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from) };
+        let mut store =
+            Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from), tracking: false };
         // Check before configuring: a foreign file must be left exactly as it was (setting
         // WAL mode would rewrite its header).
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -178,7 +182,8 @@ impl Store {
             return Err(StoreError::EncryptionUnavailable.into());
         }
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+        crate::files::create_private_dir(dir)
+            .map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}.creating", std::process::id()));
         let remove = |p: &Path| {
@@ -193,7 +198,8 @@ impl Store {
             let conn = Connection::open(&tmp).map_err(StoreError::from)?;
             restrict_permissions(&tmp);
             apply_key(&conn, key)?;
-            let mut store = Store { conn, path: Some(tmp.clone()), key: key.map(String::from) };
+            let mut store =
+                Store { conn, path: Some(tmp.clone()), key: key.map(String::from), tracking: false };
             store.configure()?;
             migrate::migrate(&mut store.conn)?;
             store.write(init)?;
@@ -216,7 +222,7 @@ impl Store {
     /// A private in-memory database, for tests.
     pub fn in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None, key: None };
+        let mut store = Store { conn, path: None, key: None, tracking: false };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
@@ -267,8 +273,14 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        if !self.tracking {
+            // Created on the first write only: reads never pay for it.
+            self.conn.execute_batch(records::TRACKING_SQL).map_err(StoreError::from)?;
+            self.tracking = true;
+        }
         let tx =
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        records::clear_touched(&tx)?;
         let out = f(&Tx { tx: &tx })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)
@@ -293,17 +305,27 @@ impl Store {
     }
 
     /// Copies the database online into `dest` (consistent while others write).
+    /// The copy is written under a hidden 0600 name and linked at `dest` only when complete:
+    /// a failed backup (a full disk) leaves no file to block the retry.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(StoreError::AlreadyExists(dest.to_path_buf()));
+        check_backup_target(dest)?;
+        let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let io = |source| StoreError::Io { path: dest.to_path_buf(), source };
+        let file = crate::files::NewFile::create_named_in(dir).map_err(io)?;
+        let partial = file.partial_path().map(Path::to_path_buf).unwrap_or_default();
+        {
+            let mut out = Connection::open(&partial)?;
+            // An encrypted database is copied page by page: the copy takes the same key.
+            apply_key(&out, self.key.as_deref())?;
+            // No journal beside a file that has no name yet; a failed copy is discarded whole.
+            out.pragma_update(None, "journal_mode", "OFF")?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+            backup.run_to_completion(256, Duration::from_millis(5), None)?;
         }
-        let mut out = Connection::open(dest)?;
-        restrict_permissions(dest);
-        // An encrypted database is copied page by page: the copy takes the same key.
-        apply_key(&out, self.key.as_deref())?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
-        backup.run_to_completion(256, Duration::from_millis(5), None)?;
-        Ok(())
+        file.link(dest).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => StoreError::AlreadyExists(dest.to_path_buf()),
+            _ => io(e),
+        })
     }
 
     /// `PRAGMA integrity_check` and `foreign_key_check`; returns the problems found.
@@ -340,6 +362,22 @@ impl Tx<'_> {
     pub fn read(&self) -> Reader<'_> {
         Reader { conn: self.tx }
     }
+}
+
+/// Refuses a backup target that exists or whose directory does not: checked before
+/// anything is done.
+pub fn check_backup_target(dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(StoreError::AlreadyExists(dest.to_path_buf()));
+    }
+    let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(StoreError::Io {
+            path: dest.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
+        });
+    }
+    Ok(())
 }
 
 /// Databases and backups hold personal data: readable by their owner only.

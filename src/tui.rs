@@ -6,7 +6,6 @@ pub mod action;
 pub mod app;
 pub mod input;
 pub mod keymap;
-pub mod safe;
 pub mod screens;
 pub mod theme;
 pub mod view;

@@ -272,7 +272,6 @@ fn a_closed_pipe_is_not_an_error() {
     for args in [
         &["list", "--all", "--limit", "10000"][..],
         &["--format", "json", "list", "--all", "--limit", "10000"],
-        &["export", "--all"],
     ] {
         let (code, stderr) = read_one_line_then_close(&env, args);
         assert_eq!((code, stderr.as_str()), (Some(0), ""), "aryz {args:?} | head -1");

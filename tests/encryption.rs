@@ -19,6 +19,7 @@ fn encrypted_database_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("key");
     std::fs::write(&key, "correct horse battery staple\n").unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let run = |args: &[&str], key_file: Option<&Path>| {
         let mut c = aryz(dir.path());
         if let Some(k) = key_file {
@@ -42,6 +43,7 @@ fn encrypted_database_round_trip() {
 
     let wrong = dir.path().join("wrong");
     std::fs::write(&wrong, "not the key").unwrap();
+    std::fs::set_permissions(&wrong, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let out = run(&["list"], Some(&wrong));
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -7,6 +7,8 @@ fn a_key_without_the_feature_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("key");
     std::fs::write(&key, "secret").unwrap();
+    // A key file must not be readable by others (aryz refuses it otherwise).
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aryz"))
         .env("ARYZ_DATA_DIR", dir.path())
         .env("ARYZ_CONFIG_DIR", dir.path())

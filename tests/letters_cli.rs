@@ -270,9 +270,13 @@ fn subject_export_holds_everything_but_internal_notes() {
     assert_eq!(reqs[0]["letters"][0]["type"], "acknowledgement");
     assert_eq!(reqs[0]["letters"][0]["format"], "txt");
     let audit = env.json(&["audit", "log", "--operator", "sam"]);
-    let entry = &audit.as_array().expect("entries")[0];
+    // On record before the file was written, then completed.
+    let entry = &audit.as_array().expect("entries")[1];
     assert_eq!(entry["action"], "subject_export");
     assert!(entry["detail"].as_str().expect("detail").contains(&a));
+    let done = &audit.as_array().expect("entries")[0];
+    assert_eq!(done["action"], "subject_export_completed");
+    assert!(!done.to_string().contains(PIN_FEMALE), "no full PIN in the audit log");
     assert!(!entry.to_string().contains(PIN_FEMALE), "no full PIN in the audit log");
 
     // Bad input.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::report::write_file_atomically;
+use super::report::{check_new_file, write_file_atomically};
 use super::{Env, Result, output};
 use crate::cli::{Format, LetterArgs};
 use crate::domain::identity::mask_pin;
@@ -58,23 +58,28 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
             field_error("output", "a PDF is not written to the terminal; give --output FILE.pdf").into()
         );
     }
+    if let Some(target) = a.output.as_ref().filter(|_| !to_stdout) {
+        check_new_file(target)?;
+    }
     let kit = load_kit(env)?;
     let mut s = env.session()?;
     let spec = LetterSpec { letter_type, lang, format };
     let (letter, path) = match &a.output {
         None => s.save_letter(reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
         Some(target) => {
-            let mut printed = Vec::new();
             let (letter, ()) = s.write_letter(reference, spec, &kit, &env.config.letterhead, |letter| {
                 let bytes = render(letter, format).map_err(|e| service::Error::Config(e.to_string()))?;
                 if to_stdout {
-                    printed = bytes;
-                    return Ok(());
+                    // Written and flushed inside the disclosure: a closed pipe marks it
+                    // interrupted and fails the command.
+                    return out
+                        .write_all(&bytes)
+                        .and_then(|()| out.flush())
+                        .map_err(|e| service::Error::Config(format!("writing the letter: {e}")));
                 }
                 write_file_atomically(target, |w| Ok(w.write_all(&bytes)?)).map_err(to_service)
             })?;
             if to_stdout {
-                out.write_all(&printed)?;
                 warn(&letter);
                 return Ok(());
             }
@@ -173,10 +178,12 @@ fn warn(letter: &crate::letters::Letter) {
 }
 
 pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -> Result<()> {
+    service::letters::subject_pin(pin)?;
+    check_new_file(path)?;
     let mut s = env.session()?;
     let (n, ()) = s.subject_export(pin, |package| {
         write_file_atomically(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, package).map_err(std::io::Error::from)?;
+            crate::domain::safe_text::json_pretty(&mut *w, package).map_err(std::io::Error::from)?;
             w.write_all(b"\n")?;
             Ok(())
         })

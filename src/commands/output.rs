@@ -9,9 +9,10 @@ fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// Replaces control characters so that data never moves the cursor of a terminal.
+/// Stored text for one line of a terminal: hidden characters shown as `⟨U+XXXX⟩`
+/// (see [`crate::domain::safe_text`]).
 pub fn neutralise(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    crate::domain::safe_text::clean(s)
 }
 
 /// A `--format table` header in the interface language: the catalog's `cli.col.<name>`,
@@ -66,27 +67,76 @@ pub fn record(out: &mut impl Write, fields: &[(&str, String)]) -> std::io::Resul
     Ok(())
 }
 
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+/// Whether `s` is a plain number (`-3`, `12.5`): a spreadsheet reads it as a number, never
+/// as a formula, so it keeps its sign.
+fn is_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// RFC 4180 CSV, UTF-8, CRLF line ends (what Excel and LibreOffice expect).
-pub fn csv(out: &mut (impl Write + ?Sized), header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
-    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-    csv_row(out, &header)?;
-    for r in rows {
-        csv_row(out, r)?;
+/// One cell as a spreadsheet may receive it: hidden characters shown by code (newlines
+/// kept), and a cell a spreadsheet would run as a formula — starting with `=`, `+`, `-`,
+/// `@`, TAB or CR — prefixed with an apostrophe, as OWASP recommends.
+pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    let shown = crate::domain::safe_text::multiline(s);
+    if matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')) && !is_number(s) {
+        std::borrow::Cow::Owned(format!("'{shown}"))
+    } else {
+        shown
     }
-    Ok(())
 }
 
-pub fn csv_row(out: &mut (impl Write + ?Sized), row: &[String]) -> std::io::Result<()> {
-    let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
-    write!(out, "{}\r\n", cells.join(","))
+/// RFC 4180 CSV (UTF-8, CRLF line ends, what Excel and LibreOffice expect) through the
+/// `csv` crate's writer; cells made [`spreadsheet_cell`]-safe unless `raw`.
+pub struct CsvOut<W: Write> {
+    w: csv::Writer<W>,
+    raw: bool,
+}
+
+impl<W: Write> CsvOut<W> {
+    pub fn new(w: W, raw: bool) -> CsvOut<W> {
+        CsvOut { w: csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w), raw }
+    }
+
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> std::io::Result<()> {
+        let r = if self.raw {
+            self.w.write_record(cells.iter().map(|c| c.as_ref().as_bytes()))
+        } else {
+            self.w.write_record(cells.iter().map(|c| match spreadsheet_cell(c.as_ref()) {
+                std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.as_bytes()),
+                std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.into_bytes()),
+            }))
+        };
+        // Keep the I/O error itself: a closed pipe must stay recognisable as one.
+        r.map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(e) => e,
+            other => std::io::Error::other(format!("{other:?}")),
+        })
+    }
+
+    /// Writes out what is buffered; an error here (a closed pipe, a full disk) is the
+    /// export's error.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// A whole CSV document: header and rows, cells spreadsheet-safe.
+pub fn csv(out: &mut (impl Write + ?Sized), header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let mut c = CsvOut::new(out, false);
+    c.row(header)?;
+    for r in rows {
+        c.row(r)?;
+    }
+    c.flush()
 }
 
 pub fn json(out: &mut impl Write, v: &serde_json::Value) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v)?;
+    crate::domain::safe_text::json_pretty(&mut *out, v)?;
     writeln!(out)
 }
 
@@ -106,10 +156,34 @@ mod tests {
     }
 
     #[test]
+    fn each_formula_start_is_neutralised_unless_raw() {
+        for (cell, safe) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+cmd", "'+cmd"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "' x"),
+            ("\r=1", "'⟨U+000D⟩=1"),
+            ("-3", "-3"),
+            ("12.5", "12.5"),
+            ("Asel", "Asel"),
+        ] {
+            assert_eq!(spreadsheet_cell(cell), safe, "{cell:?}");
+            let mut out = Vec::new();
+            let mut c = CsvOut::new(&mut out, true);
+            c.row(&[cell]).unwrap();
+            c.flush().unwrap();
+            drop(c);
+            let back = csv::ReaderBuilder::new().has_headers(false).from_reader(&out[..]).records().next();
+            assert_eq!(&back.unwrap().unwrap()[0], cell, "--raw keeps {cell:?}");
+        }
+    }
+
+    #[test]
     fn csv_quotes_and_neutralise() {
         let mut out = Vec::new();
         csv(&mut out, &["a"], &[vec!["x,\"y\"".into()]]).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "a\r\n\"x,\"\"y\"\"\"\r\n");
-        assert_eq!(neutralise("a\u{1b}[2Jb"), "a [2Jb");
+        assert_eq!(neutralise("a\u{1b}[2Jb"), "a⟨U+001B⟩[2Jb");
     }
 }

@@ -158,7 +158,12 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
                     tf(
                         "cli.digest_group",
                         &[
-                            ("assignee", &g.assignee.as_deref().unwrap_or(t("cli.digest_unassigned"))),
+                            (
+                                "assignee",
+                                &output::neutralise(
+                                    g.assignee.as_deref().unwrap_or(t("cli.digest_unassigned"))
+                                )
+                            ),
                             ("overdue", &g.overdue.len()),
                             ("due_soon", &g.due_soon.len())
                         ]
@@ -178,6 +183,10 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
                         tf("cli.digest_due", &[("due", &date_dmy(i.due_on))])
                     )?;
                 }
+            }
+            // The head of the audit log, kept by whoever receives the digest (SECURITY.md).
+            if let Some(head) = s.audit_head()? {
+                writeln!(out, "\n{}", crate::i18n::tf("audit_trust.head_line", &[("head", &head)]))?;
             }
         }
     }
@@ -260,18 +269,43 @@ fn export_row(r: &SubjectRequest, today: chrono::NaiveDate, unmasked: bool) -> V
 pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let (filter, today) = filter_of(&s, &a.filter)?;
-    // Refuse before anything is written, so a refused export prints nothing.
-    s.check_export(&filter, a.unmasked)?;
-    match &a.output {
-        None => write_export(&mut s, env.format, a, &filter, today, out).map(|_| ()),
-        Some(path) => {
-            if same_file(path, &env.db) {
-                return Err(crate::domain::validation::field_error("output", "is the database itself").into());
+    // Every check before the export is put on record, so a refused export changes nothing.
+    if let Some(path) = &a.output {
+        if same_file(path, &env.db) {
+            return Err(crate::domain::validation::field_error("output", "is the database itself").into());
+        }
+        check_new_file(path)?;
+    }
+    // On record, committed, before the first byte leaves.
+    let started = s.begin_export(&filter, a.unmasked)?;
+    let result = match &a.output {
+        None => write_export(&s, env.format, a, &filter, today, out).and_then(|n| {
+            out.flush()?;
+            Ok(n)
+        }),
+        Some(path) => write_file_atomically(path, |w| write_export(&s, env.format, a, &filter, today, w)),
+    };
+    let outcome = match &result {
+        Ok(n) => Ok(format!("{n} requests")),
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Err("the reader closed the pipe".into())
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    s.end_disclosure(started, "export", "", outcome)?;
+    match result {
+        Ok(n) => {
+            if let Some(path) = &a.output {
+                eprintln!("exported {n} requests to {}", path.display());
             }
-            let n = write_file_atomically(path, |w| write_export(&mut s, env.format, a, &filter, today, w))?;
-            eprintln!("exported {n} requests to {}", path.display());
             Ok(())
         }
+        // Unlike a list, an export cut short is a failure: the reader has part of it.
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(crate::service::Error::Config(
+            format!("the export was cut short: the reader closed the pipe (audit entry {started} is marked interrupted)"),
+        )
+        .into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -287,31 +321,23 @@ pub fn same_file(a: &Path, db: &Path) -> bool {
 }
 
 fn write_export(
-    s: &mut Session,
+    s: &Session,
     format: Format,
     a: &ExportArgs,
     filter: &crate::store::ListFilter,
     today: chrono::NaiveDate,
     w: &mut dyn Write,
 ) -> Result<usize> {
-    let json = format == Format::Json;
-    if json {
-        w.write_all(b"[\n")?;
-    } else {
-        if a.bom {
-            w.write_all("\u{feff}".as_bytes())?;
-        }
-        output::csv(w, &EXPORT_HEADER, &[])?;
-    }
     let unmasked = a.unmasked;
     // The derived fields need the calendar and the due-soon window, not the session itself.
     let (cal, soon) = (s.calendar.clone(), s.settings.due_soon_working_days);
-    let mut first = true;
     // The service's callback speaks service errors; keep the I/O error itself (a closed
-    // pipe is not a failure) and report it after.
+    // pipe, a full disk) and report it after.
     let mut io_error: Option<std::io::Error> = None;
-    let mut write_one = |r: &SubjectRequest| -> std::io::Result<()> {
-        if json {
+    let n = if format == Format::Json {
+        w.write_all(b"[\n")?;
+        let mut first = true;
+        let n = s.export_rows(filter, |r| {
             let mut v: Value = RequestView::with(&cal, soon, r, today).json(!unmasked);
             if let Some(sub) = v.get_mut("subject")
                 && !unmasked
@@ -320,36 +346,48 @@ fn write_export(
                 sub["email"] = json!(r.subject.email);
                 sub["phone"] = json!(r.subject.phone);
             }
-            if !first {
-                w.write_all(b",\n")?;
-            }
+            let sep: &[u8] = if first { b"" } else { b",\n" };
             first = false;
-            serde_json::to_writer(&mut *w, &v)?;
-            Ok(())
-        } else {
-            output::csv_row(w, &export_row(r, today, unmasked))
+            w.write_all(sep)
+                .and_then(|()| {
+                    crate::domain::safe_text::json_compact(&mut *w, &v).map_err(std::io::Error::from)
+                })
+                .map_err(|e| keep_io(&mut io_error, e))
+        });
+        if let Some(e) = io_error {
+            return Err(CliError::Io(e));
         }
-    };
-    let n = s.export(filter, unmasked, |r| {
-        write_one(r).map_err(|e| {
-            let msg = format!("writing the export: {e}");
-            io_error = Some(e);
-            crate::service::Error::Config(msg)
-        })
-    });
-    if let Some(e) = io_error {
-        return Err(CliError::Io(e));
-    }
-    let n = n?;
-    if json {
+        let n = n?;
         w.write_all(b"\n]\n")?;
-    }
+        n
+    } else {
+        if a.bom {
+            w.write_all("\u{feff}".as_bytes())?;
+        }
+        let mut csv = output::CsvOut::new(&mut *w, a.raw);
+        csv.row(&EXPORT_HEADER)?;
+        let n = s.export_rows(filter, |r| {
+            csv.row(&export_row(r, today, unmasked)).map_err(|e| keep_io(&mut io_error, e))
+        });
+        if let Some(e) = io_error {
+            return Err(CliError::Io(e));
+        }
+        let n = n?;
+        csv.flush()?;
+        n
+    };
     Ok(n)
 }
 
-/// Writes `path` through a temporary file in the same directory, renamed into place only
-/// when everything was written: a failed export leaves nothing half-written.
-pub fn write_file_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+fn keep_io(slot: &mut Option<std::io::Error>, e: std::io::Error) -> crate::service::Error {
+    let msg = format!("writing the export: {e}");
+    *slot = Some(e);
+    crate::service::Error::Config(msg)
+}
+
+/// Checks, before anything is done, that `path` can become a new file: not taken, its
+/// directory existing or creatable. (Also checked again, atomically, when it is linked.)
+pub fn check_new_file(path: &Path) -> Result<()> {
     if path.exists() {
         return Err(crate::service::Error::Config(format!(
             "{}: already exists; choose another file name (nothing is overwritten)",
@@ -358,39 +396,42 @@ pub fn write_file_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> R
         .into());
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
-    let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
-    let file =
-        open_private(&tmp).map_err(|e| crate::service::Error::Config(format!("{}: {e}", path.display())))?;
-    let mut w = std::io::BufWriter::new(file);
-    let result = f(&mut w).and_then(|v| {
-        w.flush()?;
-        Ok(v)
-    });
-    drop(w);
-    match result {
-        Ok(v) => {
-            std::fs::rename(&tmp, path).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                crate::service::Error::Config(format!("{}: {e}", path.display()))
-            })?;
-            Ok(v)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
+    if !dir.is_dir() {
+        return Err(crate::service::Error::Config(format!(
+            "{}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        ))
+        .into());
     }
+    Ok(())
 }
 
-/// Creates a file readable and writable by its owner only.
-fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(crate::files::private_mode());
-    }
-    o.open(path)
+/// Writes `path` as an unnamed file linked into place only when everything was written
+/// ([`crate::files::NewFile`]): a failed or killed export leaves nothing behind.
+pub fn write_file_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+    check_new_file(path)?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let io_err = |e: std::io::Error| -> CliError {
+        crate::service::Error::Config(format!("{}: {e}", path.display())).into()
+    };
+    let mut file = crate::files::NewFile::create_in(dir).map_err(io_err)?;
+    let v = {
+        let mut w = std::io::BufWriter::new(file.file());
+        let v = f(&mut w)?;
+        w.flush().map_err(io_err)?;
+        v
+    };
+    file.link(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            crate::service::Error::Config(format!(
+                "{}: already exists; choose another file name (nothing is overwritten)",
+                path.display()
+            ))
+            .into()
+        } else {
+            io_err(e)
+        }
+    })?;
+    Ok(v)
 }

@@ -129,7 +129,7 @@ fn print_list(
         Format::Json => {
             let views: Vec<RequestView<'_>> = rows.iter().map(|r| RequestView::new(s, r, today)).collect();
             let typed: Vec<_> = views.iter().map(|v| v.typed(true)).collect();
-            serde_json::to_writer_pretty(&mut *out, &typed).map_err(std::io::Error::from)?;
+            crate::domain::safe_text::json_pretty(&mut *out, &typed).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         f => {
@@ -251,7 +251,12 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
                     _ => String::new(),
                 };
                 let text = if e.text.is_empty() { String::new() } else { format!(": {}", e.text) };
-                writeln!(out, "  {} {} {}{change}{}", e.at, e.actor, e.kind, output::neutralise(&text))?;
+                // Every part is stored text: the time and actor could be planted too.
+                writeln!(
+                    out,
+                    "  {}",
+                    output::neutralise(&format!("{} {} {}{change}{text}", e.at, e.actor, e.kind))
+                )?;
             }
             if !d.related.is_empty() {
                 writeln!(out, "\n{}", t("cli.related"))?;

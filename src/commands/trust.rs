@@ -22,23 +22,50 @@ fn failed(msg: String) -> CliError {
 pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     match cmd {
-        AuditCommand::Verify => {
-            let (n, problem) = s.verify_audit()?;
-            match problem {
-                None => {
-                    match env.format {
-                        Format::Json => output::json(out, &json!({"entries": n, "ok": true}))?,
-                        _ => writeln!(out, "{}", crate::i18n::tn("cli.audit_intact", n as u64, &[]))?,
-                    }
-                    Ok(())
-                }
-                Some(p) => {
-                    if env.format == Format::Json {
-                        output::json(out, &json!({"entries": n, "ok": false, "first_problem": p}))?;
-                    }
-                    Err(failed(format!("audit log broken at entry {}: {}", p.id, p.problem)))
-                }
+        AuditCommand::Verify { expect } => {
+            let expect = match expect {
+                Some(text) => Some(crate::service::parse_head(text)?),
+                None => match &env.config.audit_anchor_file {
+                    Some(path) => crate::service::last_anchor(path)?,
+                    None => None,
+                },
+            };
+            let v = s.verify_full(expect.as_ref())?;
+            if env.format == Format::Json {
+                output::json(
+                    out,
+                    &json!({"entries": v.entries, "ok": v.problems.is_empty(), "head": v.head, "expected": expect, "problems": v.problems}),
+                )?;
             }
+            if v.problems.is_empty() {
+                if env.format != Format::Json {
+                    writeln!(out, "{}", crate::i18n::tn("cli.audit_intact", v.entries as u64, &[]))?;
+                    if let Some(head) = &v.head {
+                        writeln!(out, "{}", tf("audit_trust.head_line", &[("head", head)]))?;
+                    }
+                }
+                return Ok(());
+            }
+            // One line on stderr names the first problem; `check` and JSON list them all.
+            let first = &v.problems[0];
+            let more = match v.problems.len() {
+                1 => String::new(),
+                n => format!(" (and {} more problems)", n - 1),
+            };
+            Err(failed(output::neutralise(&if first.id == 0 {
+                format!("records fail verification: {}{more}", first.problem)
+            } else {
+                format!("audit log broken at entry {}: {}{more}", first.id, first.problem)
+            })))
+        }
+        AuditCommand::Head => {
+            let head = s.audit_head()?;
+            match (env.format, head) {
+                (Format::Json, h) => output::json(out, &json!({"head": h}))?,
+                (_, Some(h)) => writeln!(out, "{h}")?,
+                (_, None) => return Err(failed("the audit log is empty".into())),
+            }
+            Ok(())
         }
         AuditCommand::Log { reference, operator, since, limit } => {
             let f = AuditFilter {
@@ -77,6 +104,11 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
     }
 }
 
+/// One problem on one line: the entry it concerns, or the record alone.
+fn describe(p: &crate::store::AuditProblem) -> String {
+    if p.id == 0 { p.problem.clone() } else { format!("entry {}: {}", p.id, p.problem) }
+}
+
 pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let r = s.check()?;
@@ -87,12 +119,18 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
             if r.integrity.is_empty() { t("cli.check_ok").to_string() } else { r.integrity.join("; ") };
         writeln!(out, "{}", tf("cli.check_integrity", &[("result", &result)]))?;
         match &r.audit_problem {
-            None => {
-                writeln!(out, "{}", crate::i18n::tn("cli.check_audit_intact", r.audit_entries as u64, &[]))?
-            }
-            Some(p) => {
-                writeln!(out, "{}", tf("cli.check_audit_broken", &[("id", &p.id), ("problem", &p.problem)]))?
-            }
+            None => writeln!(out, "{}", crate::i18n::tn("cli.check_audit_intact", r.audit_entries as u64, &[]))?,
+            Some(p) => writeln!(
+                out,
+                "{}",
+                tf("cli.check_audit_broken", &[("id", &p.id), ("problem", &output::neutralise(&p.problem))])
+            )?,
+        }
+        for p in r.audit_problems.iter().skip(1).take(20) {
+            writeln!(out, "  {}", output::neutralise(&describe(p)))?;
+        }
+        if let Some(head) = &r.audit_head {
+            writeln!(out, "{}", tf("audit_trust.head_line", &[("head", head)]))?;
         }
     }
     if r.ok() { Ok(()) } else { Err(failed("the database failed its checks".into())) }

@@ -157,6 +157,7 @@ pub fn parse_passport(
 
 /// A very small e-mail check: something@something.tld, no spaces.
 pub fn validate_email(email: &str) -> Result<(), FieldError> {
+    super::validation::check_line("email", email)?;
     let ok = email.len() <= 254
         && !email.chars().any(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {

@@ -43,8 +43,8 @@ pub fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError>
     if n > max {
         return Err(field_error(field, &format!("at most {max} characters (got {n})")));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(field_error(field, "control characters are not allowed"));
+    if let Some(why) = super::safe_text::refusal(value, true) {
+        return Err(field_error(field, &why));
     }
     Ok(())
 }

@@ -66,9 +66,19 @@ fn check_letter(r: &SubjectRequest, spec: &LetterSpec) -> Result<()> {
     }
 }
 
+/// The PIN of a subject export, checked: exactly 14 digits.
+pub fn subject_pin(pin: &str) -> Result<&str> {
+    let pin = pin.trim();
+    if pin.chars().count() != 14 || !pin.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::Invalid(field_error("pin", "must be exactly 14 digits")));
+    }
+    Ok(pin)
+}
+
 impl Session {
-    /// Composes a letter for a request and hands it to `sink` (which writes the file); then
-    /// records the `letter` event and the audit entry. Nothing is recorded if `sink` fails.
+    /// Composes a letter for a request, puts it on record (an audit entry committed before
+    /// `sink` writes anything), hands it to `sink`, then records the `letter` event with
+    /// `letter_completed` — or `letter_interrupted` if `sink` fails.
     pub fn write_letter<T>(
         &mut self,
         reference: &str,
@@ -80,7 +90,7 @@ impl Session {
         let me = self.operator.clone();
         let grounds = self.grounds.clone();
         let bodies = self.bodies.clone();
-        self.write(|tx, ctx| {
+        let (letter, id, reference, what, started) = self.write(|tx, ctx| {
             let r = Session::load(tx, reference)?;
             check_may_work(&me, &r, "write a letter for")?;
             check_letter(&r, &spec)?;
@@ -99,12 +109,30 @@ impl Session {
                 bodies: &bodies,
             };
             let letter = compose(kit, &input).map_err(|e| Error::Config(e.to_string()))?;
-            let out = sink(&letter)?;
             let what = format!("{} {} {}", spec.letter_type, lang, spec.format);
-            tx.insert_event(r.id, &Event::new(EventKind::Letter, ctx.login, &ctx.now).text(what.clone()))?;
             tx.audit(&ctx.now, ctx.login, "letter", &r.reference, &what)?;
-            Ok((letter, out))
-        })
+            let started = tx.read().audit_head()?.map(|h| h.id).unwrap_or(0);
+            Ok((letter, r.id, r.reference.clone(), what, started))
+        })?;
+        let out = match sink(&letter) {
+            Ok(out) => out,
+            Err(e) => {
+                self.end_disclosure(started, "letter", &reference, Err(e.to_string()))?;
+                return Err(e);
+            }
+        };
+        self.write(|tx, ctx| {
+            tx.insert_event(id, &Event::new(EventKind::Letter, ctx.login, &ctx.now).text(what.clone()))?;
+            tx.audit(
+                &ctx.now,
+                ctx.login,
+                "letter_completed",
+                &reference,
+                &format!("entry {started}: {what}"),
+            )?;
+            Ok(())
+        })?;
+        Ok((letter, out))
     }
 
     /// The letter as it would be written now, without recording anything: for warning the
@@ -157,19 +185,17 @@ impl Session {
 
     /// Everything aryz holds about one person, by PIN: their requests with every field, the
     /// events of those requests except internal notes, and the letters written. Supervisors
-    /// and admins only; audited. `sink` writes the package; nothing is audited if it fails.
+    /// and admins only. Put on record before `sink` writes anything; completed or
+    /// interrupted after.
     pub fn subject_export<T>(
         &mut self,
         pin: &str,
         sink: impl FnOnce(&Value) -> Result<T>,
     ) -> Result<(usize, T)> {
         self.require(Role::Supervisor, "export a subject's data")?;
-        let pin = pin.trim();
-        if pin.chars().count() != 14 || !pin.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Error::Invalid(field_error("pin", "must be exactly 14 digits")));
-        }
+        let pin = subject_pin(pin)?;
         let soon = self.settings.due_soon_working_days;
-        self.write(|tx, ctx| {
+        let (package, n, detail, started) = self.write(|tx, ctx| {
             let read = tx.read();
             let mut requests = Vec::new();
             let mut refs = Vec::new();
@@ -206,7 +232,6 @@ impl Session {
                 },
                 "requests": requests,
             });
-            let out = sink(&package)?;
             let detail = format!(
                 "{} requests{}{}",
                 refs.len(),
@@ -214,7 +239,15 @@ impl Session {
                 refs.join(", ")
             );
             tx.audit(&ctx.now, ctx.login, "subject_export", &mask_pin(pin), &detail)?;
-            Ok((refs.len(), out))
-        })
+            let started = tx.read().audit_head()?.map(|h| h.id).unwrap_or(0);
+            Ok((package, refs.len(), detail, started))
+        })?;
+        let result = sink(&package);
+        let outcome = match &result {
+            Ok(_) => Ok(detail),
+            Err(e) => Err(e.to_string()),
+        };
+        self.end_disclosure(started, "subject_export", &mask_pin(pin), outcome)?;
+        Ok((n, result?))
     }
 }

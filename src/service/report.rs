@@ -184,19 +184,30 @@ impl Session {
         unmasked: bool,
         f: impl FnMut(&SubjectRequest) -> Result<()>,
     ) -> Result<usize> {
+        let started = self.begin_export(filter, unmasked)?;
+        let result = self.export_rows(filter, f);
+        let outcome = match &result {
+            Ok(n) => Ok(format!("{n} requests")),
+            Err(e) => Err(e.to_string()),
+        };
+        self.end_disclosure(started, "export", "", outcome)?;
+        result
+    }
+
+    /// Checks and puts an export on record before its first row leaves (its own committed
+    /// entry); returns that entry's number for [`Session::end_disclosure`].
+    pub fn begin_export(&mut self, filter: &ListFilter, unmasked: bool) -> Result<i64> {
         self.check_export(filter, unmasked)?;
-        let n = self.for_each(filter, SortKey::Reference, f)?;
-        self.write(|tx, ctx| {
-            tx.audit(
-                &ctx.now,
-                ctx.login,
-                "export",
-                "",
-                &format!("{n} requests{}", if unmasked { ", unmasked" } else { "" }),
-            )?;
-            Ok(())
-        })?;
-        Ok(n)
+        self.begin_disclosure("export", "", if unmasked { "unmasked" } else { "masked" })
+    }
+
+    /// The rows of an export begun with [`Session::begin_export`].
+    pub fn export_rows(
+        &self,
+        filter: &ListFilter,
+        f: impl FnMut(&SubjectRequest) -> Result<()>,
+    ) -> Result<usize> {
+        self.for_each(filter, SortKey::Reference, f)
     }
 }
 

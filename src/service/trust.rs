@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::domain::kind::Role;
-use crate::store::{AuditEntry, AuditFilter, AuditProblem, Event, EventKind};
+use crate::store::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Event, EventKind, Store, Verification};
 
 use super::{Error, Result, Session};
 
@@ -16,6 +16,10 @@ pub struct CheckReport {
     pub integrity: Vec<String>,
     pub audit_entries: usize,
     pub audit_problem: Option<AuditProblem>,
+    /// Every problem of the chain and the records (the first one is `audit_problem`).
+    pub audit_problems: Vec<AuditProblem>,
+    /// The last entry: keep it elsewhere, and give it to `aryz audit verify --expect`.
+    pub audit_head: Option<AuditHead>,
 }
 
 impl CheckReport {
@@ -38,6 +42,18 @@ impl Session {
         Ok(self.store.read().verify_audit()?)
     }
 
+    /// The chain and the records, and optionally a head kept elsewhere (`--expect N:HASH`).
+    pub fn verify_full(&self, expect: Option<&AuditHead>) -> Result<Verification> {
+        self.require(Role::Supervisor, "verify the audit log")?;
+        Ok(self.store.read().verify_full(expect)?)
+    }
+
+    /// The head of the audit log (number and hash of the last entry), to keep elsewhere.
+    /// Not personal data: any operator may read it.
+    pub fn audit_head(&self) -> Result<Option<AuditHead>> {
+        Ok(self.store.read().audit_head()?)
+    }
+
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
         self.require(Role::Supervisor, "read the audit log")?;
         Ok(self.store.read().audit_entries(filter)?)
@@ -48,17 +64,54 @@ impl Session {
         self.require(Role::Supervisor, "check the database")?;
         let mut integrity = self.store.integrity_problems()?;
         integrity.extend(self.store.read().stats_drift()?);
-        let (audit_entries, audit_problem) = self.store.read().verify_audit()?;
-        Ok(CheckReport { integrity, audit_entries, audit_problem })
+        let v = self.store.read().verify_full(None)?;
+        Ok(CheckReport {
+            integrity,
+            audit_entries: v.entries,
+            audit_problem: v.problems.first().cloned(),
+            audit_problems: v.problems,
+            audit_head: v.head,
+        })
     }
 
     /// An online backup, consistent while others write; recorded in the audit log.
     pub fn backup(&mut self, dest: &Path) -> Result<()> {
         self.require(Role::Admin, "make backups")?;
+        crate::store::check_backup_target(dest)?;
         self.store.backup_to(dest)?;
         let name = dest.display().to_string();
         self.write(|tx, ctx| {
             tx.audit(&ctx.now, ctx.login, "backup", &name, "")?;
+            Ok(())
+        })
+    }
+
+    /// Puts a disclosure of personal data on record before any of it leaves: an entry in its
+    /// own committed transaction. Returns the entry's number; [`Session::end_disclosure`]
+    /// records how it ended (an entry left without an end was killed mid-way).
+    pub fn begin_disclosure(&mut self, action: &str, target: &str, detail: &str) -> Result<i64> {
+        self.write(|tx, ctx| {
+            tx.audit(&ctx.now, ctx.login, action, target, detail)?;
+            Ok(tx.read().audit_head()?.map(|h| h.id).unwrap_or(0))
+        })
+    }
+
+    /// Records the end of the disclosure begun by entry `started`: `{action}_completed`, or
+    /// `{action}_interrupted` with the reason (a closed pipe, a full disk…).
+    pub fn end_disclosure(
+        &mut self,
+        started: i64,
+        action: &str,
+        target: &str,
+        outcome: std::result::Result<String, String>,
+    ) -> Result<()> {
+        let (what, detail) = match outcome {
+            Ok(d) => ("completed", format!("entry {started}: {d}")),
+            Err(e) => ("interrupted", format!("entry {started}: {e}")),
+        };
+        let action = format!("{action}_{what}");
+        self.write(|tx, ctx| {
+            tx.audit(&ctx.now, ctx.login, &action, target, &detail)?;
             Ok(())
         })
     }
@@ -104,4 +157,54 @@ impl Session {
         }
         Ok(RetentionReport { closed_before, erased, dry_run })
     }
+}
+
+/// Parses a head kept elsewhere: `N:HASH`.
+pub fn parse_head(text: &str) -> Result<AuditHead> {
+    let bad = || {
+        Error::Invalid(crate::domain::validation::field_error(
+            "expect",
+            "must be an entry number and its hash, N:HASH, as `aryz audit head` prints it",
+        ))
+    };
+    let (id, hash) = text.trim().split_once(':').ok_or_else(bad)?;
+    let id: i64 = id.parse().map_err(|_| bad())?;
+    if id < 1 || hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    Ok(AuditHead { id, hash: hash.to_ascii_lowercase() })
+}
+
+/// Opens the anchor file for appending (created 0600, or 0640 under group access).
+pub(crate) fn open_anchor(path: &Path) -> Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(crate::files::private_mode());
+    }
+    o.open(path).map_err(|e| Error::Config(format!("audit_anchor_file {}: {e}", path.display())))
+}
+
+/// Appends the current head to the anchor file: one line, `N:HASH`.
+pub(crate) fn append_anchor(store: &Store, file: &mut std::fs::File, path: &Path) -> Result<()> {
+    use std::io::Write;
+    let Some(head) = store.read().audit_head()? else { return Ok(()) };
+    writeln!(file, "{head}").and_then(|()| file.sync_data()).map_err(|e| {
+        Error::Config(format!(
+            "the change was saved, but its audit head could not be appended to audit_anchor_file {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// The last head recorded in an anchor file, if any.
+pub fn last_anchor(path: &Path) -> Result<Option<AuditHead>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::Config(format!("audit_anchor_file {}: {e}", path.display()))),
+    };
+    text.lines().rev().find(|l| !l.trim().is_empty()).map(parse_head).transpose()
 }

@@ -13,13 +13,21 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_covering_open.sql"),
     include_str!("../../migrations/0005_awaiting.sql"),
     include_str!("../../migrations/0006_awaiting_since.sql"),
+    RECORD_CHAIN,
     include_str!("../../migrations/0010_response_details.sql"),
 ];
+
+/// Migration 0008: the audit chain covers the records. Applying it to a database that
+/// already has records also writes their baseline entry (hashing needs Rust, not SQL).
+const RECORD_CHAIN: &str = include_str!("../../migrations/0008_record_chain.sql");
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current < 0 {
+        return Err(StoreError::Corrupt(format!("schema version {current} is not one aryz ever writes")));
+    }
     if current > SCHEMA_VERSION {
         return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION });
     }
@@ -32,9 +40,52 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             continue;
         }
         tx.execute_batch(sql)?;
+        if *sql == RECORD_CHAIN {
+            super::audit::baseline_entry(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database made before migration 0008 (records, no record state) verifies after it:
+    /// its records enter the chain through one baseline entry.
+    #[test]
+    fn existing_records_get_a_baseline_entry() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS.iter().position(|m| *m == RECORD_CHAIN).unwrap();
+        for sql in &MIGRATIONS[..before] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", before as i64).unwrap();
+        conn.execute_batch(
+            "INSERT INTO operators (login, role, created_at) VALUES ('root', 'admin', 'now');
+             INSERT INTO audit (id, at, actor, action, prev_hash, hash) VALUES (1, 'now', 'root', 'init', '', '');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let store = super::super::Store { conn, path: None, key: None, tracking: false };
+        let v = store.read().verify_full(None).unwrap();
+        // Entry 1 was planted without a valid hash; everything after it is about records.
+        assert!(v.problems.iter().all(|p| p.id == 1), "{:?}", v.problems);
+        let (action, state): (String, String) = store
+            .conn
+            .query_row("SELECT action, state FROM audit WHERE id = 2", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!(action, "records_baseline");
+        assert!(state.contains("operators=1:"), "{state}");
+    }
+
+    #[test]
+    fn a_negative_schema_version_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", -3).unwrap();
+        assert!(matches!(migrate(&mut conn), Err(StoreError::Corrupt(_))));
+    }
 }

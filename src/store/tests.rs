@@ -263,8 +263,19 @@ fn concurrent_writers_lose_nothing() {
                 // A separate connection per thread locks like a separate process.
                 let mut store = Store::open(&path).unwrap();
                 for i in 0..25 {
-                    insert(&mut store, &format!("T{t} #{i}"), "21503199012345", "2026-11-20");
-                    store.write(|tx| tx.audit("t", &format!("w{t}"), "register", "", "")).unwrap();
+                    let new = new_request(&format!("T{t} #{i}"), "21503199012345", "2026-11-20", "");
+                    let dl = RuleSet::shipped().deadlines(
+                        new.kind,
+                        new.received_on,
+                        new.received_on,
+                        &Calendar::shipped(),
+                    );
+                    store
+                        .write(|tx| {
+                            tx.insert_request(&new, new.received_on, &dl, None, "now")?;
+                            tx.audit("t", &format!("w{t}"), "register", "", "")
+                        })
+                        .unwrap();
                 }
             })
         })

@@ -234,6 +234,10 @@ impl App {
             return None;
         }
         let combo = KeyCombo::from_event(key)?;
+        // Ctrl-C quits from every screen, form and dialog, whatever the keymap says.
+        if combo == crate::tui::keymap::ctrl_c() {
+            return Some(Action::Do(Command::Quit));
+        }
         let context = self.context();
         if context == Context::Form && self.text_focused() {
             let edit = match (combo.code, combo.ctrl, combo.alt) {

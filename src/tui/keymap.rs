@@ -231,6 +231,24 @@ const DEFAULTS: &[(Command, &[&str])] = &[
     (Command::Cancel, &["esc"]),
 ];
 
+/// Scopes whose commands work together on one screen (see `help::scopes`, which looks keys
+/// up in this order): a key may serve only one command within each group.
+pub const ACTIVE_TOGETHER: &[&[Scope]] = &[
+    &[Scope::Queue, Scope::Navigation, Scope::Global],
+    &[Scope::Detail, Scope::Navigation, Scope::Global],
+    &[Scope::Navigation, Scope::Global],
+    &[Scope::Reports, Scope::Navigation, Scope::Global],
+    &[Scope::Form],
+];
+
+/// Global commands that forms pass on, for keys that type nothing.
+pub const FORM_GLOBALS: &[Command] = &[Command::Quit, Command::Refresh, Command::ShowHelp];
+
+/// The key that always quits.
+pub fn ctrl_c() -> KeyCombo {
+    KeyCombo { code: KeyCodeKey::Char('c'), ctrl: true, alt: false }
+}
+
 /// The bindings in force: defaults with the configured overrides applied.
 #[derive(Debug, Clone)]
 pub struct KeyMap {
@@ -267,23 +285,46 @@ impl KeyMap {
             if combos.is_empty() {
                 return Err(format!("config [keys] {name}: give at least one key"));
             }
+            if cmd != Command::Quit && combos.contains(&ctrl_c()) {
+                return Err(format!("config [keys] {name}: ctrl-c always quits; choose another key"));
+            }
             map.keys.insert(cmd, combos);
+        }
+        // Ctrl-C quits from every screen whatever the keymap, and the help says so.
+        if let Some(quit) = map.keys.get_mut(&Command::Quit)
+            && !quit.contains(&ctrl_c())
+        {
+            quit.push(ctrl_c());
         }
         map.check_clashes()?;
         Ok(map)
     }
 
-    /// Two commands of one scope on one key would make one of them unreachable.
+    /// One key bound to two commands that are active at once (in one scope, or in scopes
+    /// that work together on a screen) would leave one of them unreachable: refused.
     fn check_clashes(&self) -> Result<(), String> {
-        let mut seen: BTreeMap<(Scope, KeyCombo), Command> = BTreeMap::new();
-        for (cmd, combos) in &self.keys {
-            for k in combos {
-                if let Some(other) = seen.insert((cmd.scope(), *k), *cmd) {
-                    return Err(format!(
-                        "config [keys]: key '{k}' is bound to both {} and {}",
-                        other.name(),
-                        cmd.name()
-                    ));
+        for group in ACTIVE_TOGETHER {
+            let mut seen: BTreeMap<KeyCombo, Command> = BTreeMap::new();
+            for (cmd, combos) in &self.keys {
+                let in_group = group.contains(&cmd.scope());
+                // In forms only keys that type nothing reach these global commands.
+                let reaches_forms = *group == [Scope::Form] && FORM_GLOBALS.contains(cmd);
+                if !in_group && !reaches_forms {
+                    continue;
+                }
+                for k in combos {
+                    if reaches_forms && k.typed_char().is_some() {
+                        continue;
+                    }
+                    if let Some(other) = seen.insert(*k, *cmd)
+                        && other != *cmd
+                    {
+                        return Err(format!(
+                            "config [keys]: key '{k}' is bound to both {} and {}, which work on the same screen",
+                            other.name(),
+                            cmd.name()
+                        ));
+                    }
                 }
             }
         }
@@ -320,6 +361,51 @@ mod tests {
         }
         let map = KeyMap::with_overrides(&BTreeMap::new()).unwrap();
         assert!(Command::ALL.iter().all(|c| !map.keys_of(*c).is_empty()), "every command has a default key");
+    }
+
+    #[test]
+    fn every_screen_looks_keys_up_in_one_checked_group() {
+        use crate::tui::app::Context;
+        for c in [
+            Context::Queue,
+            Context::Detail,
+            Context::Calendar,
+            Context::Help,
+            Context::Dashboard,
+            Context::Report,
+            Context::Audit,
+            Context::Form,
+            Context::Confirm,
+        ] {
+            let s = crate::tui::screens::help::scopes(c);
+            assert!(ACTIVE_TOGETHER.contains(&s), "{c:?}: {s:?}");
+        }
+    }
+
+    #[test]
+    fn a_keymap_that_locks_out_quit_or_shadows_an_action_is_refused() {
+        let one = |name: &str, key: &str| {
+            let mut o = BTreeMap::new();
+            o.insert(name.to_string(), KeyBinding::One(key.into()));
+            KeyMap::with_overrides(&o)
+        };
+        // `quit = "j"`: j also moves down on the same screens.
+        let e = one("quit", "j").unwrap_err();
+        assert!(e.contains("'j'") && e.contains("quit") && e.contains("move_down"), "{e}");
+        // A detail action on a navigation key.
+        let e = one("add_note", "g").unwrap_err();
+        assert!(e.contains("add_note") && e.contains("move_first"), "{e}");
+        // A form command on a key that quits from forms.
+        let e = one("save", "f5").unwrap_err();
+        assert!(e.contains("save") && e.contains("refresh"), "{e}");
+        // Ctrl-C belongs to quit.
+        let e = one("search", "ctrl-c").unwrap_err();
+        assert!(e.contains("search") && e.contains("ctrl-c always quits"), "{e}");
+        // Quit rebound still has ctrl-c, and the help shows what is bound.
+        let map = one("quit", "Q").unwrap();
+        assert_eq!(map.keys_of(Command::Quit), &[KeyCombo::parse("Q").unwrap(), ctrl_c()]);
+        // Keys of screens never shown together may repeat.
+        assert!(one("clear_log_filter", "x").is_ok());
     }
 
     #[test]

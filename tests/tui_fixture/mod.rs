@@ -47,6 +47,7 @@ pub fn add_operators(store: &mut Store) {
                     "2026-01-01T09:00:00+06:00",
                 )?;
             }
+            tx.audit("2026-01-01T09:00:00+06:00", "root", "init", "", "")?;
             Ok::<_, StoreError>(())
         })
         .unwrap();
@@ -122,6 +123,8 @@ fn insert(
                 }
                 tx.update_request(&r, &at(&day, "12:00"))?;
             }
+            // Records enter the audit chain through an audited change, as in aryz itself.
+            tx.audit(&at(&day, "09:30"), "root", "register", &r.reference, "")?;
             Ok::<_, StoreError>(())
         })
         .unwrap();

@@ -9,10 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell as TableCell, Row, StatefulWidget, Table, TableState, Widget};
 
 use crate::domain::request::parse_reference;
+use crate::domain::safe_text::clean;
 use crate::i18n::{t, tf};
 use crate::service::{Result, Session};
 use crate::store::{AuditEntry, AuditFilter, AuditProblem};
-use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
 
 /// Entries loaded at most: the newest ones (a filter narrows to a reference or operator).

@@ -14,9 +14,9 @@ use ratatui::widgets::{
 };
 
 use crate::domain::format::date_dmy;
+use crate::domain::safe_text::clean;
 use crate::i18n::{label, t, tf};
 use crate::service::{Dashboard, MONTHS, Result, Session, WEEKS};
-use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
 use unicode_width::UnicodeWidthStr;
 

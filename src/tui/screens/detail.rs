@@ -15,13 +15,13 @@ use unicode_width::UnicodeWidthChar;
 use crate::domain::format::date_dmy;
 use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
+use crate::domain::safe_text::clean;
 use crate::domain::status::{Status, Transition};
 use crate::i18n::date_wd;
 use crate::i18n::{label, label_owned, t, tf};
 use crate::service::{Detail, RequestView, Session};
 use crate::store::{Event, EventKind};
 use crate::tui::action::Command;
-use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
 
 #[derive(Debug)]
@@ -106,7 +106,8 @@ pub fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
 pub fn event_time(at: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(at) {
         Ok(dt) => dt.format("%d.%m.%Y %H:%M").to_string(),
-        Err(_) => at.to_string(),
+        // A time that is not one (planted in the file) is shown, inert.
+        Err(_) => clean(at),
     }
 }
 
@@ -124,14 +125,15 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
     }
     spans.push(Span::styled(label("event", e.kind.code()), th.title));
     let code_label = |v: &str| -> String {
-        match e.kind {
+        // An unknown code comes back as it was stored: cleaned like any stored text.
+        clean(&match e.kind {
             EventKind::StatusChanged | EventKind::Reopened | EventKind::Withdrawn => label_owned("status", v),
             EventKind::Responded => label_owned("outcome", v),
             EventKind::DeadlineChanged | EventKind::Created => {
                 v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string())
             }
-            _ => clean(v),
-        }
+            _ => v.to_string(),
+        })
     };
     match (&e.old, &e.new) {
         (None, Some(n)) if e.kind == EventKind::Created => {

@@ -87,7 +87,7 @@ impl DialogState {
             vec![Field::choice("login", t("field.operator"), operator_options(session), &current)],
         );
         if let Some(f) = d.form.field_mut("login") {
-            f.hint = Some(crate::tui::safe::clean(&references.join(", ")));
+            f.hint = Some(crate::domain::safe_text::clean(&references.join(", ")));
         }
         d.references = references;
         d
@@ -117,7 +117,7 @@ fn operator_options(session: &Session) -> Vec<Opt> {
             } else {
                 format!("{} — {} ({})", o.login, o.name, label("role", o.role.code()))
             };
-            Opt::new(o.login, crate::tui::safe::clean(&text))
+            Opt::new(o.login, crate::domain::safe_text::clean(&text))
         })
         .collect()
 }

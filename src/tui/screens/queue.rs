@@ -16,13 +16,13 @@ use crate::domain::format::date_dmy;
 use crate::domain::identity::mask_pin;
 use crate::domain::kind::{Channel, RequestKind, Role};
 use crate::domain::request::SubjectRequest;
+use crate::domain::safe_text::clean;
 use crate::domain::status::Status;
 use crate::i18n::{label, t, tf};
 use crate::service::{RequestView, Result, Session};
 use crate::store::{AssigneeFilter, Cursor, ListFilter, Page, SortKey};
 use crate::tui::action::Command;
 use crate::tui::keymap::KeyMap;
-use crate::tui::safe::clean;
 use crate::tui::theme::Theme;
 use unicode_width::UnicodeWidthStr;
 

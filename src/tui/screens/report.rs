@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell as TableCell, Paragraph, Row, Table, Widget, Wrap};
 
 use crate::domain::format::date_dmy;
+use crate::domain::safe_text::clean;
 use crate::i18n::{label_owned, t, tf};
 use crate::service::{Report, Result, Session, month_range};
 use crate::store::{GroupBy, ReportRow};
-use crate::tui::safe::clean;
 use crate::tui::screens::dashboard::percent_text;
 use crate::tui::theme::Theme;
 

@@ -52,7 +52,7 @@ impl LineEdit {
         match op {
             EditOp::Insert(c) => {
                 // Control characters could move a clerk's cursor when shown elsewhere.
-                if c.is_control() || len >= self.max_chars {
+                if crate::domain::safe_text::is_hidden(*c) || len >= self.max_chars {
                     return false;
                 }
                 let at = self.byte_at(self.cursor);

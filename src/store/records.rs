@@ -1,0 +1,565 @@
+//! The records under the audit chain: a request (with its events and category actions) and
+//! an operator each have a hash of their canonical content. Every audit entry binds the
+//! count and the sum (mod 2^256) of those hashes after its change, and `record_state` keeps
+//! each record's hash as the last audited change left it.
+//!
+//! Which records a transaction changed is recorded by temporary triggers that only aryz's
+//! own connections have (an edit with another SQLite client records nothing), and
+//! [`Tx::audit`] rehashes exactly those: the cost of an audited change grows with what it
+//! changed, not with the size of the database. `aryz audit verify` rehashes every record in
+//! one ordered pass and names each one that differs from `record_state`; the sums catch an
+//! edit of `record_state` itself.
+
+use std::cmp::Ordering;
+
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::Result;
+
+pub(super) const REQUEST: i64 = 1;
+pub(super) const OPERATOR: i64 = 2;
+
+/// The columns a request's hash covers, in order. Fixed here (not `SELECT *`) so that a
+/// later migration adding a column does not change every hash; derived columns
+/// (`is_open`, `awaiting_since`) are left out.
+const REQUEST_COLUMNS: &str = "id, ref, kind, status, channel, lang, received_on, registered_on, identity,
+    categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
+    passport_issued, address, email, phone, assignee, due_on, outcome, ground, responded_on,
+    response_text, response_channel, closed_on, paused_since, pause_category, pause_reason,
+    extensions, paused_days, version, created_at, updated_at, erased_on";
+const EVENT_COLUMNS: &str = "request_id, id, at, actor, kind, old_value, new_value, text";
+const ACTION_COLUMNS: &str = "request_id, category, action";
+const OPERATOR_COLUMNS: &str = "login, name, role, active, created_at";
+
+/// Temporary (per-connection) table and triggers noting which records a transaction touched.
+pub(super) const TRACKING_SQL: &str = "
+CREATE TEMP TABLE IF NOT EXISTS aryz_touched (kind INTEGER NOT NULL, key ANY NOT NULL, PRIMARY KEY (kind, key)) STRICT, WITHOUT ROWID;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_req_ins AFTER INSERT ON main.requests BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, new.id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_req_upd AFTER UPDATE ON main.requests BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.id), (1, new.id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_req_del AFTER DELETE ON main.requests BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_ev_ins AFTER INSERT ON main.events BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_ev_upd AFTER UPDATE ON main.events BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id), (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_ev_del AFTER DELETE ON main.events BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_ca_ins AFTER INSERT ON main.category_actions BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_ca_upd AFTER UPDATE ON main.category_actions BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id), (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_ca_del AFTER DELETE ON main.category_actions BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_op_ins AFTER INSERT ON main.operators BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (2, new.login); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_op_upd AFTER UPDATE ON main.operators BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (2, old.login), (2, new.login); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_op_del AFTER DELETE ON main.operators BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (2, old.login); END;
+";
+
+pub(super) type Hash = [u8; 32];
+
+/// Feeds one row's values, each with a type tag and a length, so that no two different
+/// rows give the same byte stream.
+fn feed<'a>(h: &mut Sha256, tag: u8, values: impl Iterator<Item = ValueRef<'a>>) {
+    h.update([tag]);
+    for v in values {
+        match v {
+            ValueRef::Null => h.update([0]),
+            ValueRef::Integer(i) => {
+                h.update([1]);
+                h.update(i.to_le_bytes());
+            }
+            ValueRef::Real(f) => {
+                h.update([2]);
+                h.update(f.to_bits().to_le_bytes());
+            }
+            ValueRef::Text(t) => {
+                h.update([3]);
+                h.update((t.len() as u64).to_le_bytes());
+                h.update(t);
+            }
+            ValueRef::Blob(b) => {
+                h.update([4]);
+                h.update((b.len() as u64).to_le_bytes());
+                h.update(b);
+            }
+        }
+    }
+}
+
+fn row_values(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Vec<Value>> {
+    (0..n).map(|i| row.get::<_, Value>(i)).collect()
+}
+
+fn show_key(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::Integer(i)) => format!("#{i}"),
+        Some(Value::Text(t)) => t.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn column_count(cols: &str) -> usize {
+    cols.split(',').count()
+}
+
+/// The key of a record: a request id or an operator login (SQLite orders integers first).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Key {
+    Id(i64),
+    Login(String),
+}
+
+impl Key {
+    fn from_value(v: Value) -> Key {
+        match v {
+            Value::Integer(i) => Key::Id(i),
+            Value::Text(t) => Key::Login(t),
+            other => Key::Login(format!("{other:?}")),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Key::Id(i) => Value::Integer(*i),
+            Key::Login(s) => Value::Text(s.clone()),
+        }
+    }
+}
+
+/// Count and 256-bit sum of the hashes of one kind of record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Sum {
+    pub count: i64,
+    limbs: [u64; 4],
+}
+
+impl Sum {
+    fn limbs_of(h: &Hash) -> [u64; 4] {
+        let mut l = [0u64; 4];
+        for (i, chunk) in h.chunks_exact(8).enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(chunk);
+            l[i] = u64::from_le_bytes(b);
+        }
+        l
+    }
+
+    pub fn add(&mut self, h: &Hash) {
+        let x = Sum::limbs_of(h);
+        let mut carry = false;
+        for (a, b) in self.limbs.iter_mut().zip(x) {
+            let (s1, c1) = a.overflowing_add(b);
+            let (s2, c2) = s1.overflowing_add(carry as u64);
+            *a = s2;
+            carry = c1 || c2;
+        }
+        self.count += 1;
+    }
+
+    pub fn sub(&mut self, h: &Hash) {
+        let x = Sum::limbs_of(h);
+        let mut borrow = false;
+        for (a, b) in self.limbs.iter_mut().zip(x) {
+            let (s1, b1) = a.overflowing_sub(b);
+            let (s2, b2) = s1.overflowing_sub(borrow as u64);
+            *a = s2;
+            borrow = b1 || b2;
+        }
+        self.count -= 1;
+    }
+
+    fn hex(&self) -> String {
+        self.limbs.iter().rev().map(|l| format!("{l:016x}")).collect()
+    }
+
+    fn parse(s: &str) -> Option<Sum> {
+        let (count, hex) = s.split_once(':')?;
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut limbs = [0u64; 4];
+        for (i, limb) in limbs.iter_mut().rev().enumerate() {
+            *limb = u64::from_str_radix(hex.get(i * 16..i * 16 + 16)?, 16).ok()?;
+        }
+        Some(Sum { count: count.parse().ok()?, limbs })
+    }
+}
+
+/// What an audit entry binds: the sums of all records after its change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct State {
+    pub requests: Sum,
+    pub operators: Sum,
+}
+
+impl State {
+    /// An entry written before migration 0008 has no state: nothing was bound then.
+    pub fn parse(s: &str) -> Option<State> {
+        if s.is_empty() {
+            return Some(State::default());
+        }
+        let rest = s.strip_prefix("v1 requests=")?;
+        let (r, o) = rest.split_once(" operators=")?;
+        Some(State { requests: Sum::parse(r)?, operators: Sum::parse(o)? })
+    }
+
+    pub fn render(&self) -> String {
+        format!(
+            "v1 requests={}:{} operators={}:{}",
+            self.requests.count,
+            self.requests.hex(),
+            self.operators.count,
+            self.operators.hex()
+        )
+    }
+
+    fn sum_mut(&mut self, kind: i64) -> &mut Sum {
+        if kind == REQUEST { &mut self.requests } else { &mut self.operators }
+    }
+}
+
+/// Rows of one ordered query, one row looked ahead, grouped by their first column.
+struct Cursor<'s> {
+    rows: rusqlite::Rows<'s>,
+    n: usize,
+    next: Option<Vec<Value>>,
+}
+
+impl<'s> Cursor<'s> {
+    fn new(rows: rusqlite::Rows<'s>, n: usize) -> Result<Cursor<'s>> {
+        let mut c = Cursor { rows, n, next: None };
+        c.advance()?;
+        Ok(c)
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        self.next = match self.rows.next()? {
+            Some(r) => Some(row_values(r, self.n)?),
+            None => None,
+        };
+        Ok(())
+    }
+
+    fn key(&self) -> Option<Key> {
+        self.next.as_ref().and_then(|v| v.first().cloned()).map(Key::from_value)
+    }
+
+    fn take_rest(&mut self, mut f: impl FnMut(&[Value])) -> Result<()> {
+        while let Some(v) = self.next.take() {
+            f(&v);
+            self.advance()?;
+        }
+        Ok(())
+    }
+
+    /// Takes every row whose key is below `key` (orphans) and then those equal to it.
+    fn take_group(&mut self, key: &Key, mut f: impl FnMut(Ordering, &[Value])) -> Result<()> {
+        while let Some(k) = self.key() {
+            let ord = k.cmp(key);
+            if ord == Ordering::Greater {
+                break;
+            }
+            if let Some(v) = &self.next {
+                f(ord, v);
+            }
+            self.advance()?;
+        }
+        Ok(())
+    }
+}
+
+/// One record as it is now, with the key it is filed under and a label for messages.
+pub(super) struct Current {
+    pub key: Key,
+    pub label: String,
+    pub hash: Hash,
+}
+
+/// Walks every record of `kind` in key order, with its current hash. `orphan` receives a
+/// description of each event or category-action row whose request does not exist.
+fn walk(
+    conn: &Connection,
+    kind: i64,
+    mut each: impl FnMut(Current) -> Result<()>,
+    mut orphan: impl FnMut(String),
+) -> Result<()> {
+    if kind == OPERATOR {
+        let mut st = conn.prepare(&format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login"))?;
+        let n = column_count(OPERATOR_COLUMNS);
+        let mut rows = st.query([])?;
+        while let Some(row) = rows.next()? {
+            let mut h = Sha256::new();
+            feed(
+                &mut h,
+                b'o',
+                (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter(),
+            );
+            let login: String = row.get(0)?;
+            each(Current {
+                key: Key::Login(login.clone()),
+                label: login.clone(),
+                hash: h.finalize().into(),
+            })?;
+        }
+        return Ok(());
+    }
+    let mut req = conn.prepare(&format!("SELECT {REQUEST_COLUMNS} FROM requests ORDER BY id"))?;
+    let mut ev = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY request_id, id"))?;
+    let mut ac = conn
+        .prepare(&format!("SELECT {ACTION_COLUMNS} FROM category_actions ORDER BY request_id, category"))?;
+    let n = column_count(REQUEST_COLUMNS);
+    let mut events = Cursor::new(ev.query([])?, column_count(EVENT_COLUMNS))?;
+    let mut actions = Cursor::new(ac.query([])?, column_count(ACTION_COLUMNS))?;
+    let mut rows = req.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let reference: String = row.get::<_, Option<String>>(1)?.unwrap_or_default();
+        let key = Key::Id(id);
+        let mut h = Sha256::new();
+        feed(&mut h, b'r', (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
+        for (cursor, tag, what) in [(&mut events, b'e', "event"), (&mut actions, b'a', "category action")] {
+            cursor.take_group(&key, |ord, v| {
+                if ord == Ordering::Equal {
+                    feed(&mut h, tag, v.iter().map(ValueRef::from));
+                } else {
+                    orphan(format!("{what} of request {} that does not exist", show_key(v.first())));
+                }
+            })?;
+        }
+        each(Current { key, label: reference, hash: h.finalize().into() })?;
+    }
+    for (cursor, what) in [(&mut events, "event"), (&mut actions, "category action")] {
+        cursor.take_rest(|v| {
+            orphan(format!("{what} of request {} that does not exist", show_key(v.first())))
+        })?;
+    }
+    Ok(())
+}
+
+/// The current hash of one record, `None` when it does not exist.
+fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
+    let mut h = Sha256::new();
+    if kind == OPERATOR {
+        let mut st =
+            conn.prepare_cached(&format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?1"))?;
+        let mut rows = st.query([key.to_value()])?;
+        let Some(row) = rows.next()? else { return Ok(None) };
+        let n = column_count(OPERATOR_COLUMNS);
+        feed(&mut h, b'o', (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
+        return Ok(Some(h.finalize().into()));
+    }
+    {
+        let mut st = conn.prepare_cached(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = ?1"))?;
+        let mut rows = st.query([key.to_value()])?;
+        let Some(row) = rows.next()? else { return Ok(None) };
+        let n = column_count(REQUEST_COLUMNS);
+        feed(&mut h, b'r', (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
+    }
+    for (sql, cols, tag) in [
+        (
+            format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id = ?1 ORDER BY id"),
+            EVENT_COLUMNS,
+            b'e',
+        ),
+        (
+            format!("SELECT {ACTION_COLUMNS} FROM category_actions WHERE request_id = ?1 ORDER BY category"),
+            ACTION_COLUMNS,
+            b'a',
+        ),
+    ] {
+        let mut st = conn.prepare_cached(&sql)?;
+        let mut rows = st.query([key.to_value()])?;
+        let n = column_count(cols);
+        while let Some(row) = rows.next()? {
+            feed(
+                &mut h,
+                tag,
+                (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter(),
+            );
+        }
+    }
+    Ok(Some(h.finalize().into()))
+}
+
+fn to_hash(b: Vec<u8>) -> Option<Hash> {
+    b.try_into().ok()
+}
+
+/// Rehashes the records this transaction touched, files their new hashes in `record_state`
+/// under `audit_id`, and updates `state` to match. A few records are read one by one; a bulk
+/// load (most of the requests touched) is hashed in one ordered pass instead.
+pub(super) fn bind_touched(conn: &Connection, state: &mut State, audit_id: i64) -> Result<()> {
+    let touched: Vec<(i64, Key)> = {
+        let mut st = conn.prepare_cached("SELECT kind, key FROM temp.aryz_touched")?;
+        st.query_map([], |r| Ok((r.get(0)?, Key::from_value(r.get(1)?))))?.collect::<rusqlite::Result<_>>()?
+    };
+    if touched.is_empty() {
+        return Ok(());
+    }
+    let requests = touched.iter().filter(|(k, _)| *k == REQUEST).count();
+    let mut walked: Option<std::collections::HashMap<i64, Hash>> = None;
+    if requests > 5_000 {
+        let max_id: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM requests", [], |r| r.get(0))?;
+        if requests as i64 * 4 > max_id {
+            let wanted: std::collections::HashSet<i64> = touched
+                .iter()
+                .filter_map(|(k, key)| match key {
+                    Key::Id(id) if *k == REQUEST => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            let mut found = std::collections::HashMap::with_capacity(wanted.len());
+            walk(
+                conn,
+                REQUEST,
+                |c| {
+                    if let Key::Id(id) = c.key
+                        && wanted.contains(&id)
+                    {
+                        found.insert(id, c.hash);
+                    }
+                    Ok(())
+                },
+                |_| {},
+            )?;
+            walked = Some(found);
+        }
+    }
+    for (kind, key) in touched {
+        let new = match (&walked, &key) {
+            (Some(found), Key::Id(id)) if kind == REQUEST => found.get(id).copied(),
+            _ => hash_one(conn, kind, &key)?,
+        };
+        file(conn, state, kind, &key, new, audit_id)?;
+    }
+    conn.prepare_cached("DELETE FROM temp.aryz_touched")?.execute([])?;
+    Ok(())
+}
+
+/// Files one record's new hash (`None`: it is gone) and moves the sums from its old one.
+fn file(conn: &Connection, state: &mut State, kind: i64, key: &Key, new: Option<Hash>, audit_id: i64) -> Result<()> {
+    let old: Option<Hash> = conn
+        .prepare_cached("SELECT hash FROM record_state WHERE kind = ?1 AND key = ?2")?
+        .query_row(params![kind, key.to_value()], |r| r.get::<_, Vec<u8>>(0))
+        .optional()?
+        .and_then(to_hash);
+    if old == new {
+        return Ok(());
+    }
+    let sum = state.sum_mut(kind);
+    if let Some(old) = &old {
+        sum.sub(old);
+    }
+    match new {
+        Some(h) => {
+            sum.add(&h);
+            conn.prepare_cached("INSERT OR REPLACE INTO record_state (kind, key, hash, audit_id) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![kind, key.to_value(), &h[..], audit_id])?;
+        }
+        None => {
+            conn.prepare_cached("DELETE FROM record_state WHERE kind = ?1 AND key = ?2")?
+                .execute(params![kind, key.to_value()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Forgets what an earlier, failed or unaudited transaction on this connection touched.
+pub(super) fn clear_touched(conn: &Connection) -> Result<()> {
+    conn.prepare_cached("DELETE FROM temp.aryz_touched")?.execute([])?;
+    Ok(())
+}
+
+/// Files every existing record in `record_state` (the baseline when migration 0008 is
+/// applied to a database that already has records) and returns the sums.
+pub(super) fn baseline(conn: &Connection, audit_id: i64) -> Result<State> {
+    let mut state = State::default();
+    let mut current = Vec::new();
+    for kind in [REQUEST, OPERATOR] {
+        walk(
+            conn,
+            kind,
+            |c| {
+                current.push((kind, c));
+                Ok(())
+            },
+            |_| {},
+        )?;
+    }
+    let mut st = conn
+        .prepare("INSERT OR REPLACE INTO record_state (kind, key, hash, audit_id) VALUES (?1, ?2, ?3, ?4)")?;
+    for (kind, c) in current {
+        state.sum_mut(kind).add(&c.hash);
+        st.execute(params![kind, c.key.to_value(), &c.hash[..], audit_id])?;
+    }
+    Ok(state)
+}
+
+/// What verification of the records found.
+#[derive(Debug, Default)]
+pub(super) struct RecordCheck {
+    pub problems: Vec<String>,
+    pub found: State,
+}
+
+/// Rehashes every record in one ordered pass, merged with `record_state` in the same order.
+pub(super) fn check(conn: &Connection) -> Result<RecordCheck> {
+    let mut out = RecordCheck::default();
+    for kind in [REQUEST, OPERATOR] {
+        let what = if kind == REQUEST { "request" } else { "operator" };
+        let mut st =
+            conn.prepare("SELECT key, hash, audit_id FROM record_state WHERE kind = ?1 ORDER BY key")?;
+        let mut filed = Cursor::new(st.query([kind])?, 3)?;
+        let mut problems = Vec::new();
+        let mut orphans = Vec::new();
+        let mut sum = Sum::default();
+        let describe_filed = |v: &[Value]| -> (String, i64) {
+            let key = show_key(v.first());
+            let entry = match v.get(2) {
+                Some(Value::Integer(i)) => *i,
+                _ => 0,
+            };
+            (key, entry)
+        };
+        walk(
+            conn,
+            kind,
+            |c| {
+                sum.add(&c.hash);
+                let mut seen = None;
+                filed.take_group(&c.key, |ord, v| {
+                    if ord == Ordering::Less {
+                        let (key, entry) = describe_filed(v);
+                        problems.push(format!(
+                            "{what} {key} was deleted outside aryz (audit entry {entry} left it in place)"
+                        ));
+                    } else {
+                        let hash = match v.get(1) {
+                            Some(Value::Blob(b)) => to_hash(b.clone()),
+                            _ => None,
+                        };
+                        seen = Some((hash, describe_filed(v).1));
+                    }
+                })?;
+                match seen {
+                    None => problems.push(format!(
+                        "{what} {} was created outside aryz (no audited change made it)",
+                        c.label
+                    )),
+                    Some((h, entry)) if h != Some(c.hash) => problems.push(format!(
+                        "{what} {} was changed outside aryz (it is not what audit entry {entry} left)",
+                        c.label
+                    )),
+                    Some(_) => {}
+                }
+                Ok(())
+            },
+            |o| orphans.push(format!("{o}: added or left outside aryz")),
+        )?;
+        problems.extend(orphans);
+        filed.take_rest(|v| {
+            let (key, entry) = describe_filed(v);
+            problems.push(format!(
+                "{what} {key} was deleted outside aryz (audit entry {entry} left it in place)"
+            ));
+        })?;
+        *out.found.sum_mut(kind) = sum;
+        out.problems.extend(problems);
+    }
+    Ok(out)
+}
