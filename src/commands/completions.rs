@@ -64,7 +64,7 @@ complete -c aryz -f -l operator -r -a "(aryz __complete logins (commandline -ct)
 
 /// The completion script of `shell`.
 pub fn script(shell: CompletionShell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = visible_command();
     let mut buf = Vec::new();
     let (generator, extra) = match shell {
         CompletionShell::Bash => (Shell::Bash, BASH_DYNAMIC),
@@ -74,6 +74,20 @@ pub fn script(shell: CompletionShell) -> Vec<u8> {
     clap_complete::generate(generator, &mut cmd, "aryz", &mut buf);
     buf.extend_from_slice(extra.replace("__REF_COMMANDS__", REF_COMMANDS).as_bytes());
     buf
+}
+
+/// The command line without its hidden subcommands (`man`, `__complete`): clap_complete's
+/// bash generator would offer them otherwise.
+fn visible_command() -> clap::Command {
+    let full = Cli::command();
+    let mut cmd = clap::Command::new("aryz")
+        .version(env!("CARGO_PKG_VERSION"))
+        .args(full.get_arguments().cloned())
+        .subcommands(full.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
+    if let Some(about) = full.get_about() {
+        cmd = cmd.about(about.clone());
+    }
+    cmd
 }
 
 pub fn completions(shell: CompletionShell, out: &mut impl Write) -> Result<()> {
@@ -252,15 +266,12 @@ pub fn man(dir: &Path, out: &mut impl Write) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// The fields serde accepts in a table, from its "unknown field" message.
+    /// The fields serde accepts in a table, from its "unknown field" message
+    /// ("expected `a` or `b`", "expected one of `a`, `b`, `c`").
     fn accepted_fields(toml_text: &str) -> Vec<String> {
         let e = crate::config::Config::parse(toml_text).unwrap_err();
-        let list = e.split("expected one of").nth(1).unwrap_or_else(|| panic!("{e}"));
-        list.split(',')
-            .map(|f| f.trim().trim_matches(|c| c == '`' || c == ' ').to_string())
-            .filter(|f| !f.is_empty())
-            .map(|f| f.split('`').next().unwrap_or_default().to_string())
-            .collect()
+        let list = e.split("expected").nth(1).unwrap_or_else(|| panic!("{e}"));
+        list.split('`').skip(1).step_by(2).map(String::from).collect()
     }
 
     #[test]

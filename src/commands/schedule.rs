@@ -59,14 +59,16 @@ fn send(program: &Path, message: &[u8]) -> Result<()> {
         .stdout(Stdio::null())
         .spawn()
         .map_err(|e| failed(format!("digest.sendmail {}: {e}", program.display())))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(message)?;
-    }
-    let status = child.wait()?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(failed(format!("digest.sendmail {}: exited with {status}", program.display())))
+    // A write error is reported as the mailer's failure (a closed pipe must not pass for
+    // the reader having had enough, as it does for `aryz list | head`).
+    let written = child.stdin.take().map(|mut stdin| stdin.write_all(message)).unwrap_or(Ok(()));
+    let status = child.wait().map_err(|e| failed(format!("digest.sendmail {}: {e}", program.display())))?;
+    match written {
+        _ if !status.success() => {
+            Err(failed(format!("digest.sendmail {}: exited with {status}", program.display())))
+        }
+        Err(e) => Err(failed(format!("digest.sendmail {}: {e}", program.display()))),
+        Ok(()) => Ok(()),
     }
 }
 
