@@ -76,7 +76,12 @@ fn completion_scripts_load_in_bash_and_register_aryz() {
         "hidden commands are completed"
     );
     let zsh = env.ok(&["completions", "zsh"]);
-    assert!(zsh.starts_with("#compdef aryz"), "{}", &zsh[..40.min(zsh.len())]);
+    assert!(zsh.starts_with("#compdef aryz\n"), "{}", &zsh[..40.min(zsh.len())]);
+    // zsh asks the database for references and logins where clap would complete files.
+    assert!(zsh.contains("_aryz_refs() {") && zsh.contains("_aryz_logins() {"));
+    assert!(zsh.matches(":reference:_aryz_refs'").count() >= 9, "{zsh}");
+    assert!(zsh.contains("--assignee=[]:LOGIN:_aryz_logins'") && !zsh.contains(":LOGIN:_default"));
+    assert!(zsh.find("_aryz_refs() {") < zsh.find("compdef _aryz aryz"));
     let fish = env.ok(&["completions", "fish"]);
     assert!(fish.contains("complete -c aryz") && fish.contains("__complete refs"));
 }

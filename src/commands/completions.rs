@@ -62,6 +62,36 @@ complete -c aryz -f -l assignee -r -a "(aryz __complete logins (commandline -ct)
 complete -c aryz -f -l operator -r -a "(aryz __complete logins (commandline -ct) 2>/dev/null)"
 "#;
 
+/// Zsh: the helpers that the generated script's REF and LOGIN arguments call instead of
+/// `_default` (see [`zsh_dynamic`]).
+const ZSH_HELPERS: &str = r#"
+# --- references and logins from the database (aryz __complete)
+_aryz_refs() {
+    local -a refs
+    refs=(${(f)"$(aryz __complete refs "$PREFIX" 2>/dev/null)"})
+    compadd -a refs
+}
+_aryz_logins() {
+    local -a logins
+    logins=(${(f)"$(aryz __complete logins "$PREFIX" 2>/dev/null)"})
+    compadd -a logins
+}
+"#;
+
+/// Points the zsh script's reference and login arguments at the helpers, which go right
+/// after the `#compdef` line (the script's last lines may call `_aryz` at once).
+fn zsh_dynamic(script: &str) -> String {
+    let script = script
+        .replace(":reference:_default'", ":reference:_aryz_refs'")
+        .replace(":REF:_default'", ":REF:_aryz_refs'")
+        .replace(":LOGIN:_default'", ":LOGIN:_aryz_logins'")
+        .replace("':login:_default'", "':login:_aryz_logins'");
+    match script.split_once('\n') {
+        Some((first, rest)) => format!("{first}\n{ZSH_HELPERS}{rest}"),
+        None => script,
+    }
+}
+
 /// The completion script of `shell`.
 pub fn script(shell: CompletionShell) -> Vec<u8> {
     let mut cmd = visible_command();
@@ -72,6 +102,9 @@ pub fn script(shell: CompletionShell) -> Vec<u8> {
         CompletionShell::Fish => (Shell::Fish, FISH_DYNAMIC),
     };
     clap_complete::generate(generator, &mut cmd, "aryz", &mut buf);
+    if shell == CompletionShell::Zsh {
+        return zsh_dynamic(&String::from_utf8_lossy(&buf)).into_bytes();
+    }
     buf.extend_from_slice(extra.replace("__REF_COMMANDS__", REF_COMMANDS).as_bytes());
     buf
 }
