@@ -235,7 +235,8 @@ fn doctor_on_a_broken_setup_names_each_problem_with_its_fix() {
     assert!(config["fix"].as_str().unwrap().contains("config.toml"));
     let db = finding(&f, "database");
     assert_eq!(db["ok"], false);
-    assert!(db["fix"].as_str().unwrap().contains("check"), "{db}");
+    assert!(db["detail"].as_str().unwrap().contains("not an aryz database"), "{db}");
+    assert!(db["fix"].as_str().unwrap().starts_with("aryz --db NEW.sqlite3 init"), "{db}");
     // The other checks still ran.
     assert_eq!(finding(&f, "templates")["ok"], true);
     // Every other command stops at the bad config, as before; doctor is the way in.

@@ -164,7 +164,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
             Err(e) => f.push(Finding::problem(
                 "database",
                 format!("{shown}: {}", crate::i18n::messages::translate(&e.to_string())),
-                format!("aryz{} check", db_option(db)),
+                database_fix(&e, db),
             )),
             Ok(store) => {
                 let r = store.read();
@@ -197,6 +197,26 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
         Err(_) => chrono::Utc::now().date_naive(),
     });
     f.push(calendar_coverage(&calendar, today));
+}
+
+/// The command that gets a database that will not open working again.
+fn database_fix(e: &crate::store::StoreError, db: &Path) -> String {
+    use crate::store::StoreError as E;
+    let quoted = shell_word(&db.display().to_string());
+    match e {
+        // Most likely the wrong file: point aryz at the database, or start a new one aside.
+        E::NotAryz(_) => format!(
+            "aryz --db NEW.sqlite3 init   # or set `database` in config.toml; keep {quoted} for inspection"
+        ),
+        E::WrongKey => "export ARYZ_KEY_FILE=PATH-OF-THE-KEY   # or set key_file in config.toml".into(),
+        E::EncryptionUnavailable => "cargo install --locked --path . --features encryption".into(),
+        E::TooNew { .. } => {
+            "sudo apt install ./aryz_NEWER_amd64.deb   # the aryz that wrote this database".into()
+        }
+        E::Busy => format!("fuser {quoted}   # which process holds the database"),
+        E::Io { .. } => format!("ls -l {quoted}"),
+        _ => format!("aryz{} check", db_option(db)),
+    }
 }
 
 fn operator(f: &mut Vec<Finding>, store: &Store, dev: bool, db: &Path) {
