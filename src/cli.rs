@@ -220,7 +220,8 @@ pub enum Command {
     Digest {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
-        /// Deliver as `[digest]` of the config says: write `output`, mail `mail_to`, or both.
+        /// Deliver as `[digest]` of the config says (write `output`, mail `mail_to`, or both);
+        /// nothing on a day the calendar says is not a working day.
         #[arg(long)]
         deliver: bool,
     },

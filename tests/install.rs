@@ -300,6 +300,13 @@ fn digest_delivery_writes_the_file_and_mails_through_sendmail() {
     );
     assert!(mail.ends_with(&printed), "{mail}");
     assert_eq!(std::fs::read_to_string(mailbox.with_extension("args")).unwrap().trim(), "-t -i");
+    // On a weekend or a holiday of the calendar nothing is delivered (systemd knows no holidays).
+    std::fs::write(&digest_file, "unchanged").unwrap();
+    for day in ["2026-11-28", "2026-03-20"] {
+        let out = ok(env.on(day).args(["digest", "--deliver"]));
+        assert!(out.contains("is not a working day"), "{day}: {out}");
+    }
+    assert_eq!(std::fs::read_to_string(&digest_file).unwrap(), "unchanged");
     // A failing mailer fails the run (and so the timer's unit).
     env.write_config("[digest]\nmail_to = [\"boss@example.org\"]\nsendmail = \"/bin/false\"\n");
     let e = env.fails(&["digest", "--deliver"]);

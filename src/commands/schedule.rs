@@ -11,6 +11,14 @@ fn failed(msg: String) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
+/// The day of the digest when it is not a working day in the office's calendar (with the
+/// database's additions): the timer fires Monday to Friday, and systemd knows no holidays.
+pub fn non_working_day(env: &Env, as_of: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
+    let s = env.session()?;
+    let day = super::as_of(&s, as_of)?;
+    Ok((!s.calendar.is_working_day(day)).then_some(day))
+}
+
 /// Writes and/or mails the digest text. With neither configured it is an error naming the
 /// keys, so a timer never "succeeds" while delivering nothing.
 pub fn deliver_digest(env: &Env, text: &[u8], out: &mut impl Write) -> Result<()> {
