@@ -27,6 +27,9 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
+    if let Some(result) = run_without_env(cli) {
+        return result;
+    }
     let env = Env::load(cli)?;
     match &cli.command {
         Some(cmd) => {
@@ -40,17 +43,53 @@ fn run(cli: &Cli) -> Result<(), CliError> {
     }
 }
 
-/// Opens the terminal UI, creating the database on a first run as `aryz init` does.
+/// The commands that must work when the configuration does not: `doctor` reports a broken
+/// config instead of stopping at it; completions and man pages need none (the packaging
+/// step runs them on a build machine).
+fn run_without_env(cli: &Cli) -> Option<Result<(), CliError>> {
+    use crate::cli::Command;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = match &cli.command {
+        Some(Command::Doctor) => commands::doctor(&commands::DoctorInput::of_cli(cli), &mut out),
+        Some(Command::Completions { shell }) => {
+            out.write_all(&commands::completion_script(*shell)).map_err(CliError::Io)
+        }
+        Some(Command::Man { dir }) => {
+            commands::write_man_pages(dir).map_err(CliError::Io).and_then(|names| {
+                names
+                    .iter()
+                    .try_for_each(|n| writeln!(out, "{}", dir.join(n).display()))
+                    .map_err(CliError::Io)
+            })
+        }
+        _ => return None,
+    };
+    Some(result.and_then(|()| out.flush().map_err(CliError::Io)))
+}
+
+/// Opens the terminal UI, creating the database on a first run as `aryz init` does, and
+/// saying so: what was created, where, and that this login is its admin.
 fn run_tui(env: &Env) -> Result<(), CliError> {
+    let mut notice = None;
     if !env.db.exists() {
         let offset = env.config.offset().map_err(crate::service::Error::Config)?;
-        crate::service::init_database(
+        let (_, login) = crate::service::init_database(
             &env.db,
             false,
             &crate::service::Clock::new(offset, None),
             env.key.as_deref(),
         )?;
+        let text = first_run_notice(&env.db, &login);
+        // Also on stderr: it stays in the terminal after the screen is left.
+        eprintln!("aryz: {text}");
+        notice = Some(text);
     }
     let session = env.session()?;
-    crate::tui::run(session, &env.config).map_err(CliError::Io)
+    crate::tui::run_with_notice(session, &env.config, notice).map_err(CliError::Io)
+}
+
+/// What a first run says after creating the database.
+pub fn first_run_notice(db: &std::path::Path, login: &str) -> String {
+    crate::i18n::tf("first_run.created", &[("path", &db.display()), ("login", &login)])
 }

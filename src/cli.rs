@@ -220,6 +220,10 @@ pub enum Command {
     Digest {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+        /// Deliver as `[digest]` of the config says (write `output`, mail `mail_to`, or both);
+        /// nothing on a day the calendar says is not a working day.
+        #[arg(long)]
+        deliver: bool,
     },
     /// Export requests with every field and every stored deadline.
     Export(Box<ExportArgs>),
@@ -228,10 +232,14 @@ pub enum Command {
     Audit(AuditCommand),
     /// Integrity check, foreign-key check and audit verification.
     Check,
-    /// Copy the database online to FILE, consistent while others write (admin).
+    /// Copy the database online to FILE, consistent while others write (admin). Without
+    /// FILE: a dated copy in `[backup] dir`, keeping the newest `keep` (or --keep N) copies.
     Backup {
         #[arg(value_name = "FILE")]
-        file: PathBuf,
+        file: Option<PathBuf>,
+        /// Without FILE: how many dated copies to keep (default `[backup] keep`, else 14).
+        #[arg(long, value_name = "N", conflicts_with = "file")]
+        keep: Option<usize>,
     },
     /// Erase the personal fields of requests closed more than N years ago (admin).
     Retention {
@@ -269,6 +277,44 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    // --- installation and diagnosis (issue 18): keep these together.
+    /// What aryz sees: database, operator, calendar, config, templates, disk; each problem
+    /// with the command that fixes it. Exit 0 when all is well, 1 on problems.
+    Doctor,
+    /// Print the completion script of a shell: `aryz completions bash > ~/.local/share/bash-completion/completions/aryz`.
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Write the man pages (aryz.1 and one per subcommand) into DIR: for packaging.
+    #[command(hide = true)]
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Completion candidates for the shell scripts: references or operator logins.
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        #[arg(value_enum)]
+        what: CompleteWhat,
+        #[arg(default_value = "")]
+        prefix: String,
+    },
+}
+
+/// The shells `aryz completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// What `aryz __complete` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompleteWhat {
+    Refs,
+    Logins,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,10 +1,13 @@
 //! The non-interactive subcommands. Each parses and validates its arguments, calls one use
 //! case of the services, and prints the result as a table, JSON or CSV.
 
+mod completions;
+mod doctor;
 mod letters;
 mod output;
 mod report;
 mod requests;
+mod schedule;
 mod trust;
 
 use std::io::Write;
@@ -22,6 +25,8 @@ use crate::i18n::{t, tf};
 use crate::service::{self, Clock, Session};
 use crate::store::Store;
 
+pub use completions::{CONFIG_KEYS, script as completion_script, write_man_pages};
+pub use doctor::{Finding, Input as DoctorInput, diagnose, doctor};
 pub use output::neutralise;
 
 /// Errors at the edge: one line on stderr, exit code 1.
@@ -112,6 +117,10 @@ pub fn name(c: &Command) -> &'static str {
         Command::Letter(_) => "letter",
         Command::SubjectExport { .. } => "subject-export",
         Command::Demo { .. } => "demo",
+        Command::Doctor => "doctor",
+        Command::Completions { .. } => "completions",
+        Command::Man { .. } => "man",
+        Command::Complete { .. } => "__complete",
     }
 }
 
@@ -208,11 +217,11 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Calendar(a) => calendar(env, a, out)?,
         Command::Grounds => grounds(env, out)?,
         Command::Report(cmd) => report::report(env, cmd, out)?,
-        Command::Digest { as_of } => report::digest(env, as_of.as_deref(), out)?,
+        Command::Digest { as_of, deliver } => report::digest(env, as_of.as_deref(), *deliver, out)?,
         Command::Export(a) => report::export(env, a, out)?,
         Command::Audit(cmd) => trust::audit(env, cmd, out)?,
         Command::Check => trust::check(env, out)?,
-        Command::Backup { file } => trust::backup(env, file, out)?,
+        Command::Backup { file, keep } => trust::backup(env, file.as_deref(), *keep, out)?,
         Command::Retention { dry_run, years } => trust::retention(env, *dry_run, *years, out)?,
         Command::Import { file, dry_run, rejects } => {
             trust::import(env, file, *dry_run, rejects.as_deref(), out)?
@@ -224,6 +233,10 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
             let n = s.demo(*requests, *seed)?;
             writeln!(out, "{}", crate::i18n::tn("cli.demo_added", n as u64, &[]))?;
         }
+        Command::Doctor => doctor::doctor(&doctor::Input::of_env(env), out)?,
+        Command::Completions { shell } => completions::completions(*shell, out)?,
+        Command::Man { dir } => completions::man(dir, out)?,
+        Command::Complete { what, prefix } => completions::candidates(env, *what, prefix, out)?,
     }
     Ok(())
 }

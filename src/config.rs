@@ -44,6 +44,50 @@ pub struct Config {
     /// After each write, aryz appends the audit head (`N:HASH`) to this file: kept where
     /// clerks cannot write, it catches a log cut back or rewritten (SECURITY.md).
     pub audit_anchor_file: Option<PathBuf>,
+    /// Where `aryz digest --deliver` (the daily timer) sends the digest.
+    pub digest: DigestConfig,
+    /// Where `aryz backup` without a file (the nightly timer) writes, and how many it keeps.
+    pub backup: BackupConfig,
+}
+
+/// `[digest]`: a file to write, addresses to mail, or both.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DigestConfig {
+    /// The file the digest is written to (replaced whole each time).
+    pub output: Option<PathBuf>,
+    /// Addresses the digest is mailed to through `sendmail`.
+    pub mail_to: Vec<String>,
+    /// The sender's address (default: the MTA's choice for the login).
+    pub mail_from: Option<String>,
+    /// The sendmail-compatible program (reads the message with `-t` on stdin).
+    pub sendmail: PathBuf,
+}
+
+impl Default for DigestConfig {
+    fn default() -> Self {
+        DigestConfig {
+            output: None,
+            mail_to: Vec::new(),
+            mail_from: None,
+            sendmail: "/usr/sbin/sendmail".into(),
+        }
+    }
+}
+
+/// `[backup]`: the directory of dated copies and how many to keep.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    /// Default: `backups/` in the data directory.
+    pub dir: Option<PathBuf>,
+    pub keep: usize,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig { dir: None, keep: 14 }
+    }
 }
 
 /// One key or several keys for an action.
@@ -80,6 +124,8 @@ impl Default for Config {
             group_access: false,
             keys: BTreeMap::new(),
             audit_anchor_file: None,
+            digest: DigestConfig::default(),
+            backup: BackupConfig::default(),
         }
     }
 }
@@ -122,6 +168,17 @@ impl Config {
             && !["ky", "ru", "en"].contains(&l.as_str())
         {
             return Err(format!("language: unknown language '{l}' (expected ky, ru or en)"));
+        }
+        if cfg.backup.keep == 0 {
+            return Err("backup.keep: at least 1 (the copy just made)".into());
+        }
+        if let Some(a) = cfg
+            .digest
+            .mail_to
+            .iter()
+            .find(|a| !a.contains('@') || a.starts_with('-') || a.contains(char::is_whitespace))
+        {
+            return Err(format!("digest.mail_to: '{a}' is not an e-mail address"));
         }
         if let Some(l) = cfg.letterhead.keys().find(|l| !["ky", "ru", "en"].contains(&l.as_str())) {
             return Err(format!("letterhead: unknown language '{l}' (expected ky, ru or en)"));

@@ -22,9 +22,10 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 pub use clock::Clock;
+pub use clock::env_today;
 pub use dashboard::{ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, WeekBar};
 pub use error::{Error, Result};
-pub use login::os_login;
+pub use login::{effective_login, os_login};
 pub use queries::{Detail, RequestView};
 pub use report::{Digest, DigestGroup, DigestItem, Report, month_range};
 pub use trust::{CheckReport, RetentionReport, last_anchor, parse_head};

@@ -9,6 +9,7 @@ mod audit;
 mod calendar;
 mod dashboard;
 mod events;
+mod info;
 mod letters;
 mod migrate;
 mod operators;

@@ -31,10 +31,17 @@ const REFRESH_EVERY: Duration = Duration::from_secs(2);
 /// error naming the entry, reported before the screen is taken over. The terminal is
 /// restored on quit, on error and on panic.
 pub fn run(session: Session, config: &Config) -> io::Result<()> {
+    run_with_notice(session, config, None)
+}
+
+/// [`run`], showing `notice` on the first screen (the first run's "created … you are its
+/// admin").
+pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>) -> io::Result<()> {
     let keymap =
         KeyMap::with_overrides(&config.keys).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     let mut app =
         App::new(session, keymap, Theme::from_env()).map_err(|e| io::Error::other(e.to_string()))?;
+    app.message = notice.map(|text| app::Message { text, is_error: false });
     // Letters from the detail screen: a broken template override is reported when a letter
     // is asked for, not at start (the queue is still usable).
     app.letters = crate::letters::Kit::for_config(config, &crate::paths::config_dir()).ok().map(|kit| {

@@ -117,7 +117,21 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
     Ok(())
 }
 
-pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Result<()> {
+/// The digest on `out`, or with `deliver` where `[digest]` of the config says.
+pub fn digest(env: &Env, as_of_arg: Option<&str>, deliver: bool, out: &mut impl Write) -> Result<()> {
+    if deliver {
+        if let Some(day) = super::schedule::non_working_day(env, as_of_arg)? {
+            writeln!(out, "{}", tf("schedule.digest_skipped", &[("date", &date_dmy(day))]))?;
+            return Ok(());
+        }
+        let mut text = Vec::new();
+        digest_to(env, as_of_arg, &mut text)?;
+        return super::schedule::deliver_digest(env, &text, out);
+    }
+    digest_to(env, as_of_arg, out)
+}
+
+fn digest_to(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let as_of = as_of(&s, as_of_arg)?;
     let dg = s.digest(as_of)?;

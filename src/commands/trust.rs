@@ -136,7 +136,9 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
     if r.ok() { Ok(()) } else { Err(failed("the database failed its checks".into())) }
 }
 
-pub fn backup(env: &Env, file: &Path, out: &mut impl Write) -> Result<()> {
+/// A backup to FILE, or (without one) a dated copy in `[backup] dir` with rotation.
+pub fn backup(env: &Env, file: Option<&Path>, keep: Option<usize>, out: &mut impl Write) -> Result<()> {
+    let Some(file) = file else { return super::schedule::rotating_backup(env, keep, out) };
     let mut s = env.session()?;
     s.backup(file)?;
     writeln!(out, "{}", tf("cli.backed_up", &[("path", &file.display())]))?;

@@ -605,16 +605,25 @@ impl Widget for QueueView<'_> {
         if st.rows.is_empty() {
             st.body_area.set(Rect::default());
             let text = if st.db_is_empty {
-                vec![
+                let mut lines = vec![
                     Line::styled(t("queue.empty_db.title"), th.title),
                     Line::raw(""),
                     Line::raw(tf(
                         "queue.empty_db.register",
                         &[("key", &self.keymap.first_key(Command::RegisterRequest))],
                     )),
-                    Line::raw(t("queue.empty_db.demo")),
-                    Line::styled("    aryz demo", th.key),
-                ]
+                ];
+                // The next real steps: colleagues (only an admin can add them), and demo data
+                // only where `aryz demo` accepts it.
+                if self.session.role() == crate::domain::kind::Role::Admin {
+                    lines.push(Line::raw(t("first_run.colleagues")));
+                    lines.push(Line::styled("    aryz operator add LOGIN --role clerk", th.key));
+                }
+                if self.session.dev_identity {
+                    lines.push(Line::raw(t("queue.empty_db.demo")));
+                    lines.push(Line::styled("    aryz demo", th.key));
+                }
+                lines
             } else if st.search.is_empty() && st.filters.is_empty() {
                 vec![Line::styled(t("queue.empty_section"), th.muted)]
             } else {
