@@ -175,6 +175,10 @@ pub const CONFIG_KEYS: &[(&str, &str)] = &[
     ("group_access", "true: new files are readable and writable by the owner's group too (a shared server)."),
     ("key_file", "The file holding the key of an encrypted database (build feature encryption)."),
     ("retention_years", "aryz retention erases personal data of requests closed longer ago (default 5)."),
+    (
+        "audit_anchor_file",
+        "After each write aryz appends the audit head (N:HASH) to this append-only file; keep it where clerks cannot write (SECURITY.md).",
+    ),
     ("keys", "Keys of the terminal UI: action = \"key\" or [\"key\", \"key\"]."),
     ("digest.output", "aryz digest --deliver writes the digest to this file (replaced whole)."),
     ("digest.mail_to", "aryz digest --deliver mails the digest to these addresses."),
