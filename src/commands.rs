@@ -1,6 +1,7 @@
 //! The non-interactive subcommands. Each parses and validates its arguments, calls one use
 //! case of the services, and prints the result as a table, JSON or CSV.
 
+mod import;
 mod letters;
 mod output;
 mod report;
@@ -211,8 +212,8 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Check => trust::check(env, out)?,
         Command::Backup { file } => trust::backup(env, file, out)?,
         Command::Retention { dry_run, years } => trust::retention(env, *dry_run, *years, out)?,
-        Command::Import { file, dry_run, rejects } => {
-            trust::import(env, file, *dry_run, rejects.as_deref(), out)?
+        Command::Import { file, dry_run, rejects, verbose } => {
+            import::import(env, file, *dry_run, rejects.as_deref(), *verbose, out)?
         }
         Command::Letter(a) => letters::letter(env, a, out)?,
         Command::SubjectExport { pin, output } => letters::subject_export(env, pin, output, out)?,
