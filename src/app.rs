@@ -9,6 +9,7 @@ use crate::commands::{self, CliError, Env};
 
 pub fn main(cli: Cli) -> ExitCode {
     crate::logging::init(&crate::paths::log_file());
+    crate::startup_trace::mark("log opened");
     let name = cli.command.as_ref().map_or("tui", commands::name);
     match run(&cli) {
         Ok(()) => {
@@ -29,6 +30,7 @@ pub fn main(cli: Cli) -> ExitCode {
 
 fn run(cli: &Cli) -> Result<(), CliError> {
     let env = Env::load(cli)?;
+    crate::startup_trace::mark("config, catalog and key loaded");
     match &cli.command {
         Some(cmd) => {
             let stdout = std::io::stdout();
@@ -53,5 +55,6 @@ fn run_tui(env: &Env) -> Result<(), CliError> {
         )?;
     }
     let session = env.session()?;
+    crate::startup_trace::mark("database opened, operator and calendar read");
     crate::tui::run(session, &env.config).map_err(CliError::Io)
 }
