@@ -377,7 +377,12 @@ fn main() {
             std::fs::copy(&db, &tmp).expect("copy the database");
             let t = Instant::now();
             let ok = Command::new("sqlite3")
-                .args([tmp.to_str().expect("path"), "-cmd", ".mode csv", &format!(".import {} plain_import", csv.display())])
+                .args([
+                    tmp.to_str().expect("path"),
+                    "-cmd",
+                    ".mode csv",
+                    &format!(".import {} plain_import", csv.display()),
+                ])
                 .output()
                 .map(|o| o.status.success())
                 .unwrap_or(false);

@@ -36,7 +36,7 @@ pub fn run(session: Session, config: &Config) -> io::Result<()> {
         KeyMap::with_overrides(&config.keys).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     let mut app =
         App::new(session, keymap, Theme::from_env()).map_err(|e| io::Error::other(e.to_string()))?;
-    crate::startup_trace::mark("keymap and theme");
+    crate::startup_trace::mark("screen state built");
     // Letters from the detail screen: a broken template override is reported when a letter
     // is asked for, not at start (the queue is still usable).
     let (config, config_dir) = (config.clone(), crate::paths::config_dir());

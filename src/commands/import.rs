@@ -109,9 +109,7 @@ fn write_rejects(path: &Path, report: &ImportReport, rows: &[RawRow]) -> Result<
         .map(|r| {
             let raw = by_line.get(&r.line);
             let mut cells = vec![r.line.to_string(), r.reason.clone()];
-            cells.extend(
-                COLUMNS.iter().map(|c| raw.and_then(|x| x.fields.get(*c)).cloned().unwrap_or_default()),
-            );
+            cells.extend(COLUMNS.iter().map(|c| raw.map(|x| x.get(c).to_string()).unwrap_or_default()));
             cells
         })
         .collect();
