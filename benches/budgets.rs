@@ -4,6 +4,12 @@
 //! `aryz demo --requests 1000000` at `target/bench/aryz.sqlite3` (about a minute), or taken
 //! from `ARYZ_BENCH_DB`. `ARYZ_BENCH_REQUESTS` makes a smaller one for a quick look.
 //! Results are printed as a table (median and 99th percentile); BENCHMARKS.md records them.
+//!
+//! Issue 16's bulk and outside-in budgets are measured beside anchors in the same run and
+//! printed as ratios: `aryz import` of 100,000 rows beside `sqlite3 .import`, `aryz export
+//! --all` beside `sqlite3 -csv` (`ARYZ_BENCH_SKIP_EXPORT=1` skips the pair), and, through
+//! tmux (`benches/latency.sh`), the first screen beside `less` with aryz's start-up phases,
+//! and keystrokes beside the frame-replay floor.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
