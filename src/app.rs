@@ -31,6 +31,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         return result;
     }
     let env = Env::load(cli)?;
+    crate::startup_trace::mark("config, catalog and key loaded");
     match &cli.command {
         Some(cmd) => {
             let stdout = std::io::stdout();
@@ -86,6 +87,7 @@ fn run_tui(env: &Env) -> Result<(), CliError> {
         notice = Some(text);
     }
     let session = env.session()?;
+    crate::startup_trace::mark("database opened, operator and calendar read");
     crate::tui::run_with_notice(session, &env.config, notice).map_err(CliError::Io)
 }
 

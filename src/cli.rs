@@ -260,6 +260,9 @@ pub enum Command {
         /// Import the good rows and write the bad ones, with their reasons, to this CSV file.
         #[arg(long, value_name = "FILE")]
         rejects: Option<PathBuf>,
+        /// List every row that has a warning, not the first ten of each kind.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Write a letter to the subject (acknowledgement, reply or extension notice) as text or PDF.
     Letter(Box<LetterArgs>),

@@ -3,6 +3,7 @@
 
 mod completions;
 mod doctor;
+mod import;
 mod letters;
 mod output;
 mod report;
@@ -223,8 +224,8 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Check => trust::check(env, out)?,
         Command::Backup { file, keep } => trust::backup(env, file.as_deref(), *keep, out)?,
         Command::Retention { dry_run, years } => trust::retention(env, *dry_run, *years, out)?,
-        Command::Import { file, dry_run, rejects } => {
-            trust::import(env, file, *dry_run, rejects.as_deref(), out)?
+        Command::Import { file, dry_run, rejects, verbose } => {
+            import::import(env, file, *dry_run, rejects.as_deref(), *verbose, out)?
         }
         Command::Letter(a) => letters::letter(env, a, out)?,
         Command::SubjectExport { pin, output } => letters::subject_export(env, pin, output, out)?,

@@ -14,5 +14,6 @@ pub mod letters;
 pub mod logging;
 pub mod paths;
 pub mod service;
+pub mod startup_trace;
 pub mod store;
 pub mod tui;

@@ -1,5 +1,8 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    aryz::app::main(aryz::cli::Cli::parse_args())
+    aryz::startup_trace::start();
+    let cli = aryz::cli::Cli::parse_args();
+    aryz::startup_trace::mark("arguments parsed");
+    aryz::app::main(cli)
 }

@@ -300,6 +300,16 @@ impl Store {
         }
     }
 
+    /// A large page cache for one bulk write (an import), keeping WAL: the journal mode is
+    /// left alone so readers in other processes carry on. Statement journals (the undo of
+    /// one statement inside the transaction) are kept in memory: written to a temporary
+    /// file they were a quarter of an import's time. Neither setting touches what reaches
+    /// the database file or its WAL. `false` restores the defaults.
+    pub fn set_large_cache(&self, on: bool) {
+        let _ = self.conn.pragma_update(None, "cache_size", if on { -262_144 } else { -2_000 });
+        let _ = self.conn.pragma_update(None, "temp_store", if on { "MEMORY" } else { "DEFAULT" });
+    }
+
     /// Read access outside a transaction (each statement sees a consistent snapshot).
     pub fn read(&self) -> Reader<'_> {
         Reader { conn: &self.conn }

@@ -42,15 +42,17 @@ pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>
     let mut app =
         App::new(session, keymap, Theme::from_env()).map_err(|e| io::Error::other(e.to_string()))?;
     app.message = notice.map(|text| app::Message { text, is_error: false });
+    crate::startup_trace::mark("screen state built");
     // Letters from the detail screen: a broken template override is reported when a letter
     // is asked for, not at start (the queue is still usable).
-    app.letters = crate::letters::Kit::for_config(config, &crate::paths::config_dir()).ok().map(|kit| {
-        app::LetterSetup {
+    let (config, config_dir) = (config.clone(), crate::paths::config_dir());
+    app.load_letters = Some(Box::new(move || {
+        crate::letters::Kit::for_config(&config, &config_dir).ok().map(|kit| app::LetterSetup {
             kit,
             letterhead: config.letterhead.clone(),
-            dir: crate::letters::letters_dir(config),
-        }
-    });
+            dir: crate::letters::letters_dir(&config),
+        })
+    }));
     // The log never gets personal data: who started the UI and how it ended.
     crate::logging::info(&format!("tui: started by {}", app.session.operator.login));
     // ratatui::try_init sets up raw mode, the alternate screen and the panic hook; the
@@ -67,6 +69,7 @@ pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>
         let _ = execute!(io::stdout(), DisableMouseCapture);
         hook(info);
     }));
+    crate::startup_trace::mark("terminal set up");
     let result = execute!(io::stdout(), EnableMouseCapture).and_then(|()| event_loop(&mut terminal, app));
     let _ = execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();
@@ -85,8 +88,13 @@ where
     io::Error: From<B::Error>,
 {
     let mut last_refresh = Instant::now();
+    let mut first = true;
     loop {
         terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
+        if first {
+            crate::startup_trace::mark("first frame written");
+            first = false;
+        }
         let wait = REFRESH_EVERY.saturating_sub(last_refresh.elapsed());
         if event::poll(wait)? {
             match event::read()? {

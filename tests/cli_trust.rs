@@ -326,3 +326,134 @@ fn no_personal_data_reaches_the_log() {
         assert!(!log.contains(secret), "the log contains '{secret}':\n{log}");
     }
 }
+
+/// Three rows, the second one bad (an unknown kind), with the given line ending.
+fn mixed_rows(end: &str) -> String {
+    [
+        HEADER.to_string(),
+        format!("access,Test Subject One,{PIN_MALE},2026-11-20,,,,,"),
+        format!("erase,Test Subject Bad,{PIN_MALE},2026-11-20,,,,,"),
+        format!("complaint,Test Subject Three,{PIN_FEMALE},2026-11-20,,,,,"),
+    ]
+    .join(end)
+        + end
+}
+
+#[test]
+fn import_checks_the_rejects_file_before_importing_anything() {
+    let env = TestEnv::with_staff();
+    let file = write(&env, "mixed.csv", &mixed_rows("\n"));
+    let before = env.snapshot();
+    // An existing rejects file: refused, left as it was, and nothing imported.
+    let taken = write(&env, "taken.csv", "keep me\n");
+    let out = env.as_op("sam").args(["import", &file, "--rejects", &taken]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_mentions(
+        &String::from_utf8_lossy(&out.stderr),
+        &["taken.csv", "already exists", "nothing was imported"],
+    );
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "keep me\n");
+    assert_eq!(env.snapshot(), before);
+    // A rejects file that cannot be created (its directory does not exist): the same.
+    let nowhere = env.path().join("no-such-dir").join("rejects.csv");
+    let out =
+        env.as_op("sam").args(["import", &file, "--rejects", nowhere.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_mentions(
+        &String::from_utf8_lossy(&out.stderr),
+        &["rejects.csv", "cannot be written", "nothing was imported"],
+    );
+    assert_eq!(env.snapshot(), before);
+    // No probe file is left behind, and a good path works.
+    let left: Vec<String> = std::fs::read_dir(env.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("probe") || n.contains("partial"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let rejects = env.path().join("rejects.csv");
+    ok(env.as_op("sam").args(["import", &file, "--rejects", rejects.to_str().unwrap()]));
+    assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn import_line_numbers_and_rejected_rows_are_right_for_lf_crlf_and_cr_files() {
+    for (name, end) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
+        let env = TestEnv::with_staff();
+        let file = write(&env, &format!("{name}.csv"), &mixed_rows(end));
+        // Without --rejects: the bad row is named by its line, and nothing is imported.
+        let out = env.as_op("sam").args(["import", &file]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("line 3: kind"), "{name}: {stderr}");
+        // With --rejects: the file holds exactly that row, under its own line number.
+        let rejects = env.path().join(format!("{name}-rejects.csv"));
+        ok(env.as_op("sam").args(["import", &file, "--rejects", rejects.to_str().unwrap()]));
+        let bad = std::fs::read_to_string(&rejects).unwrap();
+        let lines: Vec<&str> = bad.lines().collect();
+        assert_eq!(lines.len(), 2, "{name}: {bad}");
+        assert!(lines[1].starts_with("3,\"kind:"), "{name}: {bad}");
+        assert!(lines[1].contains(",erase,Test Subject Bad,"), "{name}: {bad}");
+        assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 2, "{name}");
+    }
+}
+
+#[test]
+fn import_summarises_warnings_per_kind_unless_verbose() {
+    let env = TestEnv::with_staff();
+    // 25 rows received in October: each is registered late, the same warning 25 times.
+    let mut text = format!("{HEADER}\n");
+    for i in 1..=25 {
+        text.push_str(&format!("access,Test Subject {i},{PIN_MALE},2026-10-{i:02},,,,,\n"));
+    }
+    let file = write(&env, "late.csv", &text);
+    let late = "warning: received: registered more than one working day after receipt";
+    let run = |extra: &[&str]| {
+        let out = env.as_op("sam").args(["import", &file, "--dry-run"]).args(extra).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let short = run(&[]);
+    let listed: Vec<&str> = short.lines().filter(|l| l.contains(late)).collect();
+    assert_eq!(listed.len(), 10, "{short}");
+    assert!(listed[0].starts_with("line 2: ") && listed[9].starts_with("line 11: "), "{short}");
+    let more: Vec<&str> = short.lines().filter(|l| l.starts_with("… 15 more rows with: received:")).collect();
+    assert_eq!(more.len(), 1, "{short}");
+    assert!(more[0].contains("25 in all") && more[0].contains("--verbose"), "{short}");
+    let all = run(&["--verbose"]);
+    let listed: Vec<&str> = all.lines().filter(|l| l.contains(late)).collect();
+    assert_eq!(listed.len(), 25, "{all}");
+    assert!(listed[24].starts_with("line 26: "), "{all}");
+    assert!(!all.contains("more rows with"), "{all}");
+}
+
+#[test]
+fn a_bulk_import_keeps_search_figures_and_audit_whole() {
+    let env = TestEnv::with_staff();
+    let before = env.add(&[]);
+    let entries = |env: &TestEnv| env.json(&["audit", "verify"])["entries"].as_i64().unwrap();
+    let audit_before = entries(&env);
+    // Enough rows for the bulk path (search index and daily figures filled at the end).
+    let kinds = ["access", "correction", "complaint", "information"];
+    let mut text = format!("{HEADER}\n");
+    for i in 0..600 {
+        let (kind, day) = (kinds[i % 4], 2 + i % 20);
+        text.push_str(&format!("{kind},Bulk Testsubject{i},{PIN_MALE},2026-11-{day:02},,,,,\n"));
+    }
+    let file = write(&env, "bulk.csv", &text);
+    let out = ok(env.as_op("sam").args(["import", &file]));
+    assert!(out.contains("600 rows: 600 imported"), "{out}");
+    // One audit entry per request and one for the import, in an intact chain.
+    assert_eq!(entries(&env), audit_before + 601);
+    // The daily figures agree with a recount (`check` compares them) and the search index
+    // holds the new rows; the triggers are back for what comes next.
+    let check = env.ok(&["check"]);
+    assert!(check.contains("integrity: ok") && check.contains("audit log: intact"), "{check}");
+    let found = env.json(&["list", "--all", "--search", "Testsubject599"]);
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    let found = env.json(&["list", "--all", "--search", &before]);
+    assert_eq!(refs(&found), vec![before.clone()]);
+    let after = env.add(&["--name", "Later Testsubjectafter"]);
+    assert_eq!(refs(&env.json(&["list", "--all", "--search", "Testsubjectafter"])), vec![after]);
+    env.ok(&["check"]);
+}

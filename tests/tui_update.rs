@@ -631,11 +631,17 @@ fn status_change_and_reopen_by_a_supervisor() {
 fn a_letter_is_written_from_the_detail_screen() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app("jyldyz", true);
-    app.letters = Some(aryz::tui::app::LetterSetup {
-        kit: aryz::letters::Kit::for_config(&aryz::config::Config::default(), dir.path()).unwrap(),
-        letterhead: Default::default(),
-        dir: dir.path().join("letters"),
-    });
+    // Templates and fonts are loaded when the first letter is written, not at start.
+    let loaded = std::rc::Rc::new(std::cell::Cell::new(false));
+    let (flag, root) = (loaded.clone(), dir.path().to_path_buf());
+    app.load_letters = Some(Box::new(move || {
+        flag.set(true);
+        Some(aryz::tui::app::LetterSetup {
+            kit: aryz::letters::Kit::for_config(&aryz::config::Config::default(), &root).unwrap(),
+            letterhead: Default::default(),
+            dir: root.join("letters"),
+        })
+    }));
     press(&mut app, &["shift-tab"]);
     press(&mut app, &["enter"]);
     let reference = match app.screens.last() {
@@ -644,8 +650,10 @@ fn a_letter_is_written_from_the_detail_screen() {
     };
     press(&mut app, &["L"]);
     assert!(matches!(app.overlays.last(), Some(Overlay::Dialog(_))), "the letter dialog opens");
+    assert!(!loaded.get(), "nothing loaded before a letter is written");
     // Type: acknowledgement; language: the appeal's; format: PDF → change to text.
     press(&mut app, &["tab", "tab", "right", "enter"]);
+    assert!(loaded.get());
     assert!(app.overlays.is_empty(), "{:?}", app.message.as_ref().map(|m| &m.text));
     let message = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     let written: Vec<_> =

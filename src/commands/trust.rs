@@ -5,13 +5,11 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::report::write_file_atomically;
 use super::{CliError, Env, Result, output};
 use crate::cli::{AuditCommand, Format};
 use crate::domain::format::parse_date;
 use crate::domain::request::parse_reference;
 use crate::i18n::{t, tf};
-use crate::service::import::parse_file;
 use crate::store::AuditFilter;
 
 /// A failure that has already been printed in full: exit 1 with a one-line summary.
@@ -157,72 +155,6 @@ pub fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Wr
                 writeln!(out, "  {reference}")?;
             }
         }
-    }
-    Ok(())
-}
-
-pub fn import(
-    env: &Env,
-    file: &Path,
-    dry_run: bool,
-    rejects: Option<&Path>,
-    out: &mut impl Write,
-) -> Result<()> {
-    let text = std::fs::read_to_string(file).map_err(|e| failed(format!("{}: {e}", file.display())))?;
-    let json = match env.format {
-        Format::Json => true,
-        Format::Csv => false,
-        Format::Table | Format::Text => file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")),
-    };
-    let rows = parse_file(&text, json)?;
-    let mut s = env.session()?;
-    let report = s.import(&rows, dry_run, rejects.is_some())?;
-    for r in &report.rejected {
-        eprintln!("line {}: {}", r.line, output::neutralise(&r.reason));
-    }
-    for w in &report.warnings {
-        eprintln!("line {}: warning: {}", w.line, output::neutralise(&w.reason));
-    }
-    for d in &report.duplicates {
-        eprintln!("line {}: probable duplicate of {}", d.line, d.of);
-    }
-    if let Some(path) = rejects
-        && !report.rejected.is_empty()
-        && !dry_run
-    {
-        let bad: Vec<Vec<String>> = report
-            .rejected
-            .iter()
-            .map(|r| {
-                let raw = rows.iter().find(|x| x.line == r.line);
-                let mut cells = vec![r.line.to_string(), r.reason.clone()];
-                cells.extend(
-                    crate::service::import::COLUMNS
-                        .iter()
-                        .map(|c| raw.and_then(|x| x.fields.get(*c)).cloned().unwrap_or_default()),
-                );
-                cells
-            })
-            .collect();
-        let mut header = vec!["line", "reason"];
-        header.extend(crate::service::import::COLUMNS);
-        write_file_atomically(path, |w| {
-            output::csv(w, &header, &bad).map_err(CliError::Io)?;
-            Ok(())
-        })?;
-    }
-    let summary = tf(
-        "cli.imported",
-        &[
-            ("rows", &report.rows),
-            ("imported", &report.imported.len()),
-            ("rejected", &report.rejected.len()),
-            ("duplicates", &report.duplicates.len()),
-        ],
-    );
-    writeln!(out, "{summary}{}", if dry_run { t("cli.dry_run") } else { "" })?;
-    if !report.rejected.is_empty() && rejects.is_none() {
-        return Err(failed(format!("{} bad rows; nothing was imported", report.rejected.len())));
     }
     Ok(())
 }

@@ -1,0 +1,174 @@
+//! `aryz import`: a batch of requests from a CSV or JSON file, with the bad rows optionally
+//! kept aside in a rejects file, and the warnings summarised per kind.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::report::write_file_atomically;
+use super::{CliError, Env, Result, output};
+use crate::cli::Format;
+use crate::i18n::{t, tf};
+use crate::service::import::{COLUMNS, ImportReport, RawRow, Tally, parse_file};
+
+/// Rows listed per kind of warning, rejection or duplicate unless `--verbose` is given.
+const SHOWN: usize = 10;
+
+/// A failure that has already been printed in full: exit 1 with a one-line summary.
+fn failed(msg: String) -> CliError {
+    CliError::Service(crate::service::Error::Config(msg))
+}
+
+pub fn import(
+    env: &Env,
+    file: &Path,
+    dry_run: bool,
+    rejects: Option<&Path>,
+    verbose: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    // A rejects file that cannot be written must stop the command before anything is read
+    // or imported: a command that fails changes nothing.
+    if let Some(path) = rejects.filter(|_| !dry_run) {
+        check_new_file(path)?;
+    }
+    let text = std::fs::read_to_string(file).map_err(|e| failed(format!("{}: {e}", file.display())))?;
+    let json = match env.format {
+        Format::Json => true,
+        Format::Csv => false,
+        Format::Table | Format::Text => file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")),
+    };
+    let rows = parse_file(&text, json)?;
+    drop(text);
+    let mut s = env.session()?;
+    let mut wrote_rejects = false;
+    let result = s.import_with(&rows, dry_run, rejects.is_some(), |report: &ImportReport| -> Result<()> {
+        if let Some(path) = rejects
+            && !report.rejected.is_empty()
+        {
+            write_rejects(path, report, &rows)?;
+            wrote_rejects = true;
+        }
+        Ok(())
+    });
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            // The import failed after the rejects were written: take them back.
+            if let Some(path) = rejects.filter(|_| wrote_rejects) {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e);
+        }
+    };
+    print_summary(&report, verbose);
+    let summary = tf(
+        "cli.imported",
+        &[
+            ("rows", &report.rows),
+            ("imported", &report.imported.len()),
+            ("rejected", &report.rejected.len()),
+            ("duplicates", &report.duplicates.len()),
+        ],
+    );
+    writeln!(out, "{summary}{}", if dry_run { t("cli.dry_run") } else { "" })?;
+    if !report.rejected.is_empty() && rejects.is_none() {
+        return Err(failed(format!("{} bad rows; nothing was imported", report.rejected.len())));
+    }
+    Ok(())
+}
+
+/// Fails, naming the file, if `path` exists or no file can be created beside it. Checked by
+/// creating and removing an empty private file in the same directory.
+fn check_new_file(path: &Path) -> Result<()> {
+    let refuse = |why: String| CliError::Service(crate::service::Error::Config(why));
+    if path.exists() {
+        return Err(refuse(format!(
+            "{}: already exists; choose another file name (nothing is overwritten, nothing was imported)",
+            path.display()
+        )));
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let probe = dir.join(format!(".{name}.{}.probe", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(refuse(format!("{}: cannot be written ({e}); nothing was imported", path.display()))),
+    }
+}
+
+/// The bad rows with their line, reason and original fields. Linear: rows are looked up by
+/// line through one map.
+fn write_rejects(path: &Path, report: &ImportReport, rows: &[RawRow]) -> Result<()> {
+    let by_line: std::collections::HashMap<usize, &RawRow> = rows.iter().map(|r| (r.line, r)).collect();
+    let bad: Vec<Vec<String>> = report
+        .rejected
+        .iter()
+        .map(|r| {
+            let raw = by_line.get(&r.line);
+            let mut cells = vec![r.line.to_string(), r.reason.clone()];
+            cells.extend(COLUMNS.iter().map(|c| raw.map(|x| x.get(c).to_string()).unwrap_or_default()));
+            cells
+        })
+        .collect();
+    let mut header = vec!["line", "reason"];
+    header.extend(COLUMNS);
+    write_file_atomically(path, |w| {
+        output::csv(w, &header, &bad).map_err(CliError::Io)?;
+        Ok(())
+    })
+}
+
+/// Prints to stderr, per kind of rejection, warning and duplicate, the first rows and a
+/// count (every row with `verbose`): a batch of 100,000 rows with one warning each gives a
+/// dozen lines, not 100,000.
+fn print_summary(report: &ImportReport, verbose: bool) {
+    let err = std::io::stderr();
+    let mut err = std::io::BufWriter::new(err.lock());
+    let limit = if verbose { usize::MAX } else { SHOWN };
+    // Rejections by field (the text before the first colon); each row keeps its own reason.
+    let mut fields: Vec<(&str, Vec<&crate::service::import::Rejected>)> = Vec::new();
+    for r in &report.rejected {
+        let field = r.reason.split(':').next().unwrap_or("");
+        match fields.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, v)) => v.push(r),
+            None => fields.push((field, vec![r])),
+        }
+    }
+    for (field, rs) in &fields {
+        for r in rs.iter().take(limit) {
+            let _ = writeln!(err, "line {}: {}", r.line, output::neutralise(&r.reason));
+        }
+        more(
+            &mut err,
+            rs.len(),
+            limit,
+            &tf("cli_import.rejected_kind", &[("field", &output::neutralise(field))]),
+        );
+    }
+    for Tally { kind, lines } in &report.warnings {
+        let kind = output::neutralise(kind);
+        for line in lines.iter().take(limit) {
+            let _ = writeln!(err, "line {line}: warning: {kind}");
+        }
+        more(&mut err, lines.len(), limit, &kind);
+    }
+    for d in report.duplicates.iter().take(limit) {
+        let _ = writeln!(err, "line {}: probable duplicate of {}", d.line, d.of);
+    }
+    more(&mut err, report.duplicates.len(), limit, t("cli_import.duplicate_kind"));
+    let _ = err.flush();
+}
+
+/// "… 99,990 more rows with: KIND (N in all; --verbose lists every row)" when rows were left out.
+fn more(err: &mut impl Write, count: usize, limit: usize, kind: &str) {
+    if count > limit {
+        let _ = writeln!(
+            err,
+            "{}",
+            tf("cli_import.more", &[("more", &(count - limit)), ("count", &count), ("kind", &kind)])
+        );
+    }
+}
