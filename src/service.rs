@@ -12,6 +12,7 @@ mod intake;
 mod letters;
 mod login;
 mod queries;
+mod recompute;
 mod report;
 mod respond;
 mod trust;
@@ -26,6 +27,7 @@ pub use dashboard::{ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, Wee
 pub use error::{Error, Result};
 pub use login::os_login;
 pub use queries::{Detail, RequestView};
+pub use recompute::{DeadlineDrift, Drift, RequestDrift};
 pub use report::{Digest, DigestGroup, DigestItem, Report, month_range};
 pub use trust::{CheckReport, RetentionReport};
 pub use workflow::StatusTarget;
@@ -97,8 +99,7 @@ impl Session {
             None => return Err(Error::UnknownOperator(login.to_string())),
         };
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
-        let mut calendar = Calendar::shipped();
-        calendar.extend(store.read().calendar_entries()?);
+        let calendar = load_calendar(&store.read())?;
         Ok(Session {
             store,
             operator,
@@ -122,9 +123,7 @@ impl Session {
             Some(_) => return Err(Error::DisabledOperator(self.operator.login.clone())),
             None => return Err(Error::UnknownOperator(self.operator.login.clone())),
         }
-        let mut calendar = Calendar::shipped();
-        calendar.extend(self.store.read().calendar_entries()?);
-        self.calendar = calendar;
+        self.calendar = load_calendar(&self.store.read())?;
         Ok(())
     }
 
@@ -158,6 +157,16 @@ impl Session {
         };
         self.store.write(|tx| f(tx, &ctx))
     }
+}
+
+/// The shipped calendar with the database's entries over it and its removed dates taken out.
+pub fn load_calendar(read: &crate::store::Reader<'_>) -> Result<Calendar> {
+    let mut calendar = Calendar::shipped();
+    calendar.extend(read.calendar_entries()?);
+    for d in read.calendar_removals()? {
+        calendar.remove(d);
+    }
+    Ok(calendar)
 }
 
 /// What a use case needs besides the transaction: who, when, and under which rules.

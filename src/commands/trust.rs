@@ -92,6 +92,7 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
                 writeln!(out, "{}", tf("cli.check_audit_broken", &[("id", &p.id), ("problem", &p.problem)]))?
             }
         }
+        super::drift::calendar_problems(&r.calendar, out)?;
     }
     if r.ok() { Ok(()) } else { Err(failed("the database failed its checks".into())) }
 }

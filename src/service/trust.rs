@@ -16,11 +16,13 @@ pub struct CheckReport {
     pub integrity: Vec<String>,
     pub audit_entries: usize,
     pub audit_problem: Option<AuditProblem>,
+    /// Calendar data running out or unconfirmed ahead (issue 10).
+    pub calendar: Vec<crate::domain::calendar::CalendarProblem>,
 }
 
 impl CheckReport {
     pub fn ok(&self) -> bool {
-        self.integrity.is_empty() && self.audit_problem.is_none()
+        self.integrity.is_empty() && self.audit_problem.is_none() && self.calendar.is_empty()
     }
 }
 
@@ -49,7 +51,8 @@ impl Session {
         let mut integrity = self.store.integrity_problems()?;
         integrity.extend(self.store.read().stats_drift()?);
         let (audit_entries, audit_problem) = self.store.read().verify_audit()?;
-        Ok(CheckReport { integrity, audit_entries, audit_problem })
+        let calendar = self.calendar.problems_ahead(self.today());
+        Ok(CheckReport { integrity, audit_entries, audit_problem, calendar })
     }
 
     /// An online backup, consistent while others write; recorded in the audit log.
