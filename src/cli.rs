@@ -505,9 +505,9 @@ pub enum CalendarCommand {
         name: String,
         #[arg(long, default_value = "")]
         basis: String,
-        /// confirmed (with --source) or expected
+        /// confirmed (needs --source) or expected; default: confirmed with --source, else expected
         #[arg(long)]
-        confidence: String,
+        confidence: Option<String>,
         /// What confirms the day: the decree, the Muftiyat's announcement, the publication
         #[arg(long, default_value = "")]
         source: String,

@@ -348,7 +348,11 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
             let date = parse_date("date", date)?;
             let kind: DayKind = kind.parse()?;
             let mut s = env.session()?;
-            let (e, drift) = s.add_calendar_entry(date, kind, name, basis, confidence, source)?;
+            // Without a source nothing confirms the day: it is recorded as expected.
+            let confidence = confidence.clone().unwrap_or_else(|| {
+                if source.trim().is_empty() { "expected".into() } else { "confirmed".into() }
+            });
+            let (e, drift) = s.add_calendar_entry(date, kind, name, basis, &confidence, source)?;
             writeln!(out, "{} {} ({}): {}", date_dmy(e.date), e.kind, e.confidence, neutralise(&e.name))?;
             return drift::print_drift(env, &drift, false, out);
         }
