@@ -314,7 +314,12 @@ fn deadline(
                     vec![
                         d.rule.clone(),
                         d.due_on.to_string(),
-                        drift::binds_label(d, governing.as_deref(), rules.limit_rule.as_deref()),
+                        // CSV keeps its plain values; the table marks the governing deadline and the limit.
+                        if f == Format::Csv {
+                            if d.binding { "binding" } else { "advisory" }.to_string()
+                        } else {
+                            drift::binds_label(d, governing.as_deref(), rules.limit_rule.as_deref())
+                        },
                         crate::i18n::deadline::explanation(d, &rules, &cal, received, registered),
                     ]
                 })

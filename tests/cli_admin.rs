@@ -322,7 +322,11 @@ fn deadline_shows_every_deadline_with_its_arithmetic_without_a_database() {
     let t = env.ok(&["deadline", "--kind", "access", "--received", "2026-03-02"]);
     assert!(t.starts_with("RULE") && t.contains("policy_30d") && t.contains("binding"), "{t}");
     let c = env.ok(&["--format", "csv", "deadline", "--kind", "access", "--received", "2026-03-02"]);
-    assert!(c.lines().nth(1).unwrap().starts_with("policy_30d,2026-04-01,binding,"), "{c}");
+    assert!(c.lines().nth(1).unwrap().starts_with("law58_access_1w,2026-03-09,binding,"), "{c}");
+    assert!(c.lines().nth(3).unwrap().starts_with("policy_30d,2026-04-01,binding,"), "{c}");
+    // The table says which deadline governs and which is the 30-day limit.
+    assert!(t.contains("binding, governs") && t.contains("governing deadline: 09.03.2026"), "{t}");
+    assert!(t.contains("30-day limit: 01.04.2026"), "{t}");
 }
 
 #[test]
