@@ -173,6 +173,7 @@ fn render(kit: &Kit, lang: Language, ty: LetterType, r: &aryz::domain::request::
             Language::Ru => "необходимо истребовать дополнительные документы".into(),
             Language::En => "further documents are needed".into(),
         },
+        basis: String::new(),
     });
     let mut r = r.clone();
     if ty == LetterType::Extension {
@@ -188,6 +189,7 @@ fn render(kit: &Kit, lang: Language, ty: LetterType, r: &aryz::domain::request::
             letterhead: None,
             extension,
             grounds: &grounds,
+            limit: None,
         },
     )
     .expect("composes");
@@ -261,6 +263,7 @@ fn the_letterhead_comes_from_the_config() {
             letterhead: Some(&head),
             extension: None,
             grounds: &grounds,
+            limit: None,
         },
     )
     .expect("composes");

@@ -19,6 +19,8 @@ use crate::domain::status::Status;
 pub struct ExtensionInfo {
     pub old_due: NaiveDate,
     pub reason: String,
+    /// The legal basis of the extension, from the rule's data.
+    pub basis: String,
 }
 
 /// Everything a letter is made of.
@@ -33,6 +35,8 @@ pub struct LetterInput<'a> {
     pub extension: Option<ExtensionInfo>,
     /// Known refusal grounds, for a ground the templates do not translate.
     pub grounds: &'a [RefusalGround],
+    /// The 30-day limit (the rules' limit rule), stated beside the governing date.
+    pub limit: Option<NaiveDate>,
 }
 
 fn list(items: impl IntoIterator<Item = String>) -> String {
@@ -154,6 +158,19 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     v.insert("ground", ground_block);
     v.insert("rights", rights);
     v.insert("extension_reason", reason_block);
+    // The 30-day limit beside the governing date, when it is a different date; a note when
+    // the governing date is provisional; the extension's legal basis from the rules' data.
+    let limit = input.limit.filter(|l| *l != r.due_on);
+    v.insert("limit", limit.map(date_dmy).unwrap_or_default());
+    let basis = ext.as_ref().map(|e| clean(e.basis.trim()).replace('\n', " ")).unwrap_or_default();
+    v.insert("extension_basis", basis.trim_end_matches('.').to_string());
+    let limit_block = if limit.is_some() { lk.render("blocks.limit", &v)? } else { String::new() };
+    let provisional = crate::domain::deadline::governing(&r.deadlines).is_some_and(|g| g.provisional.is_some());
+    let provisional_block = if provisional { lk.render("blocks.provisional", &v)? } else { String::new() };
+    let basis_block = if basis.is_empty() { String::new() } else { lk.render("blocks.extension_basis", &v)? };
+    v.insert("limit_block", limit_block);
+    v.insert("provisional_block", provisional_block);
+    v.insert("extension_basis_block", basis_block);
 
     let (title_key, body_key) = match input.letter_type {
         LetterType::Acknowledgement => {
@@ -310,7 +327,11 @@ pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, T
     let r = sample_request(s.kind, s.outcome);
     let grounds = crate::domain::outcome::default_grounds();
     let extension = (s.letter_type == LetterType::Extension)
-        .then(|| ExtensionInfo { old_due: r.due_on, reason: "additional documents are needed".into() });
+        .then(|| ExtensionInfo {
+            old_due: r.due_on,
+            reason: "additional documents are needed".into(),
+            basis: String::new(),
+        });
     compose(
         kit,
         &LetterInput {
@@ -321,6 +342,7 @@ pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, T
             letterhead: None,
             extension,
             grounds: &grounds,
+            limit: r.deadlines.iter().find(|d| d.rule == "policy_30d").map(|d| d.due_on),
         },
     )
 }

@@ -27,13 +27,15 @@ fn extension_info(events: &[Event]) -> Option<ExtensionInfo> {
         .rev()
         .find(|e| e.kind == EventKind::DeadlineChanged && e.text.starts_with("extension"))?;
     let old_due = e.old.as_deref()?.parse().ok()?;
-    // The event text is "extension (REASON): due … + N days = …" (see `Session::extend`).
+    // The event text is "extension (REASON): due … + N days = …; RULE → DATE; basis: BASIS"
+    // (see `Session::extend`; events before issue 10 have no basis).
     let reason = e
         .text
         .strip_prefix("extension (")
         .and_then(|rest| rest.rfind("): due ").map(|i| rest[..i].to_string()))
         .unwrap_or_default();
-    Some(ExtensionInfo { old_due, reason })
+    let basis = e.text.rsplit_once("; basis: ").map(|(_, b)| b.trim().to_string()).unwrap_or_default();
+    Some(ExtensionInfo { old_due, reason, basis })
 }
 
 /// Refuses a letter that does not fit the request's state.
@@ -93,6 +95,7 @@ impl Session {
                 letterhead: letterhead.get(lang.code()),
                 extension: extension_info(&events),
                 grounds: &grounds,
+                limit: ctx.rules.limit(&r.deadlines).map(|d| d.due_on),
             };
             let letter = compose(kit, &input).map_err(|e| Error::Config(e.to_string()))?;
             let out = sink(&letter)?;

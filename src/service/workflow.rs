@@ -272,7 +272,7 @@ impl Session {
             r.due_on = governing_date(&r);
             r.extensions += 1;
             // The event records the governing date; the rule's own new date is in its text.
-            let ev = deadline_event(ctx, &before, r.due_on, &format!("{rule_id} → {new_due}: {why}"));
+            let ev = deadline_event(ctx, &before, r.due_on, &why);
             Ok((vec![ev], "extend", detail, r))
         })
     }
@@ -415,12 +415,9 @@ fn plan_extension(
     let original = rule.compute(r.received_on, r.registered_on, ctx.calendar).due_on;
     let limit = original.checked_add_days(chrono::Days::new(cap.into())).unwrap_or(original);
     let limit = ctx.calendar.roll_forward(limit);
-    let (new_due, why) = shift_deadline(
-        gov.due_on,
-        days,
-        ctx.calendar,
-        &format!("extension ({reason}; {})", rule.extension_basis),
-    );
+    let (new_due, why) = shift_deadline(gov.due_on, days, ctx.calendar, &format!("extension ({reason})"));
+    // The basis goes last, after a marker the extension letter reads it back by.
+    let why = format!("{why}; {} → {new_due}; basis: {}", rule.id, rule.extension_basis);
     if new_due > limit {
         return Err(Error::Invalid(field_error(
             "days",
