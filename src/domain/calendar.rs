@@ -244,8 +244,10 @@ impl Calendar {
 
     /// The shipped calendar alone.
     pub fn shipped() -> Calendar {
+        // Generating every year takes a few milliseconds: once per process, then copies.
+        static SHIPPED: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
         // The shipped file is tested to parse; an empty calendar would only follow a broken build.
-        Calendar::parse(SHIPPED_CALENDAR).unwrap_or_default()
+        SHIPPED.get_or_init(|| Calendar::parse(SHIPPED_CALENDAR).unwrap_or_default()).clone()
     }
 
     fn generate(&mut self) {
