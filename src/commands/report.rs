@@ -251,7 +251,10 @@ fn export_row(r: &SubjectRequest, today: chrono::NaiveDate, unmasked: bool) -> V
         r.extensions.to_string(),
         r.deadlines
             .iter()
-            .map(|d| format!("{}={}{}", d.rule, d.due_on, if d.binding { " (binding)" } else { "" }))
+            .map(|d| {
+                let provisional = if d.provisional.is_some() { " (provisional)" } else { "" };
+                format!("{}={}{}{provisional}", d.rule, d.due_on, if d.binding { " (binding)" } else { "" })
+            })
             .collect::<Vec<_>>()
             .join("; "),
     ]
