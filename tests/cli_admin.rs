@@ -3,7 +3,6 @@
 mod common;
 
 use common::*;
-use serde_json::Value;
 
 #[test]
 fn init_creates_a_database_whose_first_admin_is_the_os_login_and_refuses_an_existing_one() {
@@ -395,10 +394,14 @@ fn calendar_add_changes_later_deadlines_only() {
     assert!(out.contains("(expected)"), "{out}");
     // The open request whose stored deadline would change is listed: ref, rule, old, new.
     let line = out.lines().find(|l| l.starts_with(&before_holiday)).unwrap_or_default();
-    assert!(line.contains("law67_14wd") && line.contains("2026-12-14") && line.contains("2026-12-15"), "{out}");
+    assert!(
+        line.contains("law67_14wd") && line.contains("2026-12-14") && line.contains("2026-12-15"),
+        "{out}"
+    );
     // aryz deadline counts past it (one more working day)…
     let v = env.json(&["deadline", "--kind", "complaint", "--received", "2026-11-24"]);
-    let law67 = v["deadlines"].as_array().unwrap().iter().find(|d| d["rule"] == "law67_14wd").unwrap().clone();
+    let law67 =
+        v["deadlines"].as_array().unwrap().iter().find(|d| d["rule"] == "law67_14wd").unwrap().clone();
     assert_eq!(law67["due_on"], "2026-12-15", "{v}");
     assert!(law67["explanation"].as_str().unwrap().contains("Test Holiday"), "{v}");
     assert!(law67["provisional"].as_str().unwrap().contains("Test Holiday"), "an expected day: {v}");

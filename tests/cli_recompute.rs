@@ -37,19 +37,35 @@ fn a_calendar_change_is_listed_then_applied_with_an_event_and_an_audit_entry() {
     let other = env.add(&["--received", "2026-11-20"]);
     // A confirmed extra day off on 14.12 moves Law 67 to Tue 15.12.
     let out = env.ok(&[
-        "calendar", "add", "2026-12-14", "--kind", "extra_day_off", "--name", "Test decree day",
-        "--source", "Test resolution No. 1",
+        "calendar",
+        "add",
+        "2026-12-14",
+        "--kind",
+        "extra_day_off",
+        "--name",
+        "Test decree day",
+        "--source",
+        "Test resolution No. 1",
     ]);
     assert!(out.contains("(confirmed)"), "{out}");
     let listed = env.json(&["recompute"]);
     let reqs = listed["requests"].as_array().unwrap();
     assert_eq!(reqs.len(), 2, "{listed}");
     assert_eq!(reqs[0]["reference"], r.as_str());
-    assert_eq!((reqs[0]["old_due"].as_str(), reqs[0]["new_due"].as_str()), (Some("2026-12-14"), Some("2026-12-15")));
+    assert_eq!(
+        (reqs[0]["old_due"].as_str(), reqs[0]["new_due"].as_str()),
+        (Some("2026-12-14"), Some("2026-12-15"))
+    );
     assert_eq!(reqs[0]["changes"][0]["rule"], "law67_14wd");
     assert_eq!(reqs[1]["reference"], other.as_str());
-    assert_eq!((reqs[1]["old_due"].as_str(), reqs[1]["new_due"].as_str()), (Some("2026-11-27"), Some("2026-11-27")));
-    assert_eq!((reqs[1]["changes"][0]["old"].as_str(), reqs[1]["changes"][0]["new"].as_str()), (Some("2026-12-14"), Some("2026-12-15")));
+    assert_eq!(
+        (reqs[1]["old_due"].as_str(), reqs[1]["new_due"].as_str()),
+        (Some("2026-11-27"), Some("2026-11-27"))
+    );
+    assert_eq!(
+        (reqs[1]["changes"][0]["old"].as_str(), reqs[1]["changes"][0]["new"].as_str()),
+        (Some("2026-12-14"), Some("2026-12-15"))
+    );
     // Listing writes nothing.
     assert_eq!(env.show(&r)["due_on"], "2026-12-14");
     // A clerk may not apply it.
@@ -65,7 +81,8 @@ fn a_calendar_change_is_listed_then_applied_with_an_event_and_an_audit_entry() {
     assert!(ev["text"].as_str().unwrap().contains("law67_14wd 2026-12-14 → 2026-12-15"), "{ev}");
     let o = env.show(&other);
     assert_eq!(o["due_on"], "2026-11-27");
-    let law67 = o["deadlines"].as_array().unwrap().iter().find(|x| x["rule"] == "law67_14wd").unwrap().clone();
+    let law67 =
+        o["deadlines"].as_array().unwrap().iter().find(|x| x["rule"] == "law67_14wd").unwrap().clone();
     assert_eq!(law67["due_on"], "2026-12-15");
     let log = env.json(&["audit", "log", "--ref", &r]);
     assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "recompute"), "{log}");
@@ -75,7 +92,10 @@ fn a_calendar_change_is_listed_then_applied_with_an_event_and_an_audit_entry() {
     // Removing the day lists the request again, with the way back.
     let out = env.ok(&["calendar", "remove", "2026-12-14", "--reason", "Resolution withdrawn"]);
     assert!(out.contains(&r) && out.contains("2026-12-15") && out.contains("2026-12-14"), "{out}");
-    assert_mentions(&env.fails(&["calendar", "remove", "2026-12-16", "--reason", "x"]), &["date", "no calendar entry"]);
+    assert_mentions(
+        &env.fails(&["calendar", "remove", "2026-12-16", "--reason", "x"]),
+        &["date", "no calendar entry"],
+    );
 }
 
 #[test]
@@ -90,14 +110,31 @@ fn expected_days_are_listed_and_check_warns_before_they_come() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Orozo Ait on 10.03.2027 is expected"));
     // Confirmed, the check passes.
     ok(env.on("2027-02-20").args([
-        "calendar", "add", "2027-03-10", "--kind", "holiday", "--name", "Orozo Ait", "--confidence", "confirmed",
-        "--source", "Muftiyat announcement (test)",
+        "calendar",
+        "add",
+        "2027-03-10",
+        "--kind",
+        "holiday",
+        "--name",
+        "Orozo Ait",
+        "--confidence",
+        "confirmed",
+        "--source",
+        "Muftiyat announcement (test)",
     ]));
     ok(env.on("2027-02-20").arg("check"));
     // A confirmed day needs its source.
     assert_mentions(
         &fails(env.on("2027-02-20").args([
-            "calendar", "add", "2027-05-17", "--kind", "holiday", "--name", "Kurman Ait", "--confidence", "confirmed",
+            "calendar",
+            "add",
+            "2027-05-17",
+            "--kind",
+            "holiday",
+            "--name",
+            "Kurman Ait",
+            "--confidence",
+            "confirmed",
         ])),
         &["source", "required"],
     );

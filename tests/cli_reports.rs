@@ -18,8 +18,17 @@ fn november(env: &TestEnv) -> [String; 6] {
     let open_late = env.add(&["--received", "2026-11-06", "--kind", "complaint"]); // due 07.12
     // Registered Thu 10.12: Law 67's 14 working days end Wed 30.12; 30 days from 30.11 too.
     let open_in_time = ok(env.on("2026-12-10").args([
-        "add", "--name", "Test Subject", "--pin", PIN_MALE, "--kind", "correction", "--category", "email",
-        "--received", "2026-11-30",
+        "add",
+        "--name",
+        "Test Subject",
+        "--pin",
+        PIN_MALE,
+        "--kind",
+        "correction",
+        "--category",
+        "email",
+        "--received",
+        "2026-11-30",
     ]))
     .trim()
     .to_string();
@@ -103,8 +112,16 @@ fn digest_groups_overdue_and_due_soon_requests_by_assignee_without_personal_data
     let env = TestEnv::with_staff();
     // A correction received 20.10, registered 24.11: 30 days end Thu 19.11 (Law 67: 14.12).
     let overdue = env.add(&[
-        "--received", "2026-10-20", "--kind", "correction", "--category", "email", "--assignee", "cara",
-        "--name", "Secret Subjectname",
+        "--received",
+        "2026-10-20",
+        "--kind",
+        "correction",
+        "--category",
+        "email",
+        "--assignee",
+        "cara",
+        "--name",
+        "Secret Subjectname",
     ]); // due 19.11
     let soon = env.add(&["--received", "2026-11-20"]); // Art. 17: due Fri 27.11
     let later = env.add(&["--kind", "complaint", "--received", "2026-11-24"]); // Law 67: due 14.12

@@ -85,7 +85,10 @@ fn add_with_json_prints_the_whole_record() {
     assert_eq!(binding.len(), 2);
     assert_eq!(binding[0]["rule"], "law67_14wd");
     assert_eq!(binding[0]["due_on"], r["due_on"]);
-    assert_eq!((binding[1]["rule"].as_str(), binding[1]["due_on"].as_str()), (Some("policy_30d"), Some("2026-12-23")));
+    assert_eq!(
+        (binding[1]["rule"].as_str(), binding[1]["due_on"].as_str()),
+        (Some("policy_30d"), Some("2026-12-23"))
+    );
     // The one the clerk just registered is in the list.
     assert_eq!(refs(&env.json(&["list"])), vec!["ARZ-2026-000001"]);
 }
@@ -162,7 +165,16 @@ fn queue(env: &TestEnv) -> [String; 5] {
     // Correction received Tue 20.10, registered 24.11: 30 days end Thu 19.11 (Law 67: 14.12).
     let overdue = env.add(&["--received", "2026-10-20", "--kind", "correction", "--category", "email"]); // due 19.11
     // Complaint received Tue 24.11: Law 67's 14 working days end Mon 14.12 (30 days: 24.12).
-    let later = env.add(&["--received", "2026-11-24", "--kind", "complaint", "--assignee", "carl", "--channel", "post"]); // due 14.12
+    let later = env.add(&[
+        "--received",
+        "2026-11-24",
+        "--kind",
+        "complaint",
+        "--assignee",
+        "carl",
+        "--channel",
+        "post",
+    ]); // due 14.12
     let answered = env.add(&["--received", "2026-11-10"]);
     env.ok(&["respond", &answered, "--outcome", "fulfilled"]);
     let withdrawn = env.add(&["--received", "2026-11-11"]);
@@ -562,7 +574,10 @@ fn extend_moves_the_binding_deadline_when_the_rules_allow_it() {
     env.enable_extension_and_pause();
     // Art. 17's week of an access request cannot be extended.
     let access = env.add(&["--received", "2026-11-20"]);
-    assert_mentions(&env.fails(&["extend", &access, "--days", "5", "--reason", "x"]), &["cannot be extended"]);
+    assert_mentions(
+        &env.fails(&["extend", &access, "--days", "5", "--reason", "x"]),
+        &["cannot be extended"],
+    );
     // A complaint received Tue 24.11: Law 67's 14 working days end Mon 14.12 and govern (the
     // 30-day limit is Thu 24.12); Law 67 may be extended, with its basis cited.
     let r = env.add(&["--kind", "complaint", "--received", "2026-11-24"]);
@@ -575,7 +590,10 @@ fn extend_moves_the_binding_deadline_when_the_rules_allow_it() {
     assert_eq!(d["extensions"], 1);
     let binding: Vec<&Value> =
         d["deadlines"].as_array().unwrap().iter().filter(|x| x["binding"] == true).collect();
-    assert_eq!((binding[0]["rule"].as_str(), binding[0]["due_on"].as_str()), (Some("law67_14wd"), Some("2026-12-21")));
+    assert_eq!(
+        (binding[0]["rule"].as_str(), binding[0]["due_on"].as_str()),
+        (Some("law67_14wd"), Some("2026-12-21"))
+    );
     assert!(binding[0]["explanation"].as_str().unwrap().contains("considering citizens' appeals"), "{d}");
     let ev = d["events"]
         .as_array()

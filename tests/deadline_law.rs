@@ -17,11 +17,7 @@ fn deadlines(kind: RequestKind, received: &str, registered: &str, cal: &Calendar
 }
 
 /// Each rule's date and provisional mark, then the governing rule.
-fn check(
-    dl: &[Deadline],
-    want: &[(&str, &str, Option<&str>)],
-    governs: &str,
-) {
+fn check(dl: &[Deadline], want: &[(&str, &str, Option<&str>)], governs: &str) {
     assert_eq!(dl.len(), want.len(), "{dl:#?}");
     for (rule, due, provisional) in want {
         let x = dl.iter().find(|x| x.rule == *rule).unwrap_or_else(|| panic!("no {rule}: {dl:#?}"));
@@ -57,7 +53,11 @@ fn across_the_2026_2027_year_end() {
     let dl = deadlines(RequestKind::Access, "2026-12-02", "2026-12-02", &cal);
     check(
         &dl,
-        &[("law58_access_1w", "2026-12-09", None), ("law67_14wd", "2026-12-22", None), ("policy_30d", "2027-01-08", None)],
+        &[
+            ("law58_access_1w", "2026-12-09", None),
+            ("law67_14wd", "2026-12-22", None),
+            ("policy_30d", "2027-01-08", None),
+        ],
         "law58_access_1w",
     );
     // A complaint received Thu 24.12.2026: Law 67: 25 (1), 28–31 (5), 1–7 Jan off, 8 (6),
@@ -77,7 +77,11 @@ fn across_the_may_holidays_with_an_expected_kurman_ait() {
     let dl = deadlines(RequestKind::Information, "2027-04-23", "2027-04-23", &cal);
     check(
         &dl,
-        &[("law58_access_1w", "2027-04-30", None), ("law67_14wd", "2027-05-21", Some(why)), ("policy_30d", "2027-05-24", Some(why))],
+        &[
+            ("law58_access_1w", "2027-04-30", None),
+            ("law67_14wd", "2027-05-21", Some(why)),
+            ("policy_30d", "2027-05-24", Some(why)),
+        ],
         "law58_access_1w",
     );
     assert!(dl[1].explained().contains("[PROVISIONAL: Kurman Ait 2027 expected"), "{}", dl[1].explained());
@@ -91,10 +95,18 @@ fn across_31_august() {
     let dl = deadlines(RequestKind::Access, "2026-08-24", "2026-08-24", &cal);
     check(
         &dl,
-        &[("law58_access_1w", "2026-09-01", None), ("law67_14wd", "2026-09-14", None), ("policy_30d", "2026-09-23", None)],
+        &[
+            ("law58_access_1w", "2026-09-01", None),
+            ("law67_14wd", "2026-09-14", None),
+            ("policy_30d", "2026-09-23", None),
+        ],
         "law58_access_1w",
     );
-    assert!(dl[0].explanation.contains("(Independence Day) → next working day Tue 01.09.2026"), "{}", dl[0].explanation);
+    assert!(
+        dl[0].explanation.contains("(Independence Day) → next working day Tue 01.09.2026"),
+        "{}",
+        dl[0].explanation
+    );
 }
 
 #[test]
@@ -107,7 +119,11 @@ fn on_an_expected_orozo_ait_and_after_it_is_confirmed_or_corrected() {
     let dl = deadlines(RequestKind::Access, "2027-03-03", "2027-03-03", &cal);
     check(
         &dl,
-        &[("law58_access_1w", "2027-03-11", Some(why)), ("law67_14wd", "2027-03-25", Some(why)), ("policy_30d", "2027-04-02", Some(why))],
+        &[
+            ("law58_access_1w", "2027-03-11", Some(why)),
+            ("law67_14wd", "2027-03-25", Some(why)),
+            ("policy_30d", "2027-04-02", Some(why)),
+        ],
         "law58_access_1w",
     );
     // Confirmed as forecast: same dates, no longer provisional.
@@ -115,7 +131,11 @@ fn on_an_expected_orozo_ait_and_after_it_is_confirmed_or_corrected() {
     let dl = deadlines(RequestKind::Access, "2027-03-03", "2027-03-03", &cal);
     check(
         &dl,
-        &[("law58_access_1w", "2027-03-11", None), ("law67_14wd", "2027-03-25", None), ("policy_30d", "2027-04-02", None)],
+        &[
+            ("law58_access_1w", "2027-03-11", None),
+            ("law67_14wd", "2027-03-25", None),
+            ("policy_30d", "2027-04-02", None),
+        ],
         "law58_access_1w",
     );
     // Announced a day earlier instead (Tue 09.03): Art. 17's week ends on Wed 10.03, now a
@@ -125,7 +145,11 @@ fn on_an_expected_orozo_ait_and_after_it_is_confirmed_or_corrected() {
     let dl = deadlines(RequestKind::Access, "2027-03-03", "2027-03-03", &cal);
     check(
         &dl,
-        &[("law58_access_1w", "2027-03-10", None), ("law67_14wd", "2027-03-25", None), ("policy_30d", "2027-04-02", None)],
+        &[
+            ("law58_access_1w", "2027-03-10", None),
+            ("law67_14wd", "2027-03-25", None),
+            ("policy_30d", "2027-04-02", None),
+        ],
         "law58_access_1w",
     );
 }
@@ -139,7 +163,11 @@ fn years_without_data_are_provisional_and_say_so() {
     let dl = deadlines(RequestKind::Access, "2030-12-20", "2030-12-20", &cal);
     check(
         &dl,
-        &[("law58_access_1w", "2030-12-27", None), ("law67_14wd", "2031-01-16", Some(why)), ("policy_30d", "2031-01-20", Some(why))],
+        &[
+            ("law58_access_1w", "2030-12-27", None),
+            ("law67_14wd", "2031-01-16", Some(why)),
+            ("policy_30d", "2031-01-20", Some(why)),
+        ],
         "law58_access_1w",
     );
     // Before 2017 nothing is shipped at all.

@@ -29,6 +29,7 @@ fn letter(lang: Language, ty: LetterType, kind: RequestKind, outcome: Option<Out
             letterhead: None,
             extension: None,
             grounds: &grounds,
+            limit: None,
         },
     )
     .expect("composes")
@@ -303,6 +304,7 @@ fn odd_text_never_panics() {
                     letterhead: None,
                     extension: None,
                     grounds: &grounds,
+                    limit: None,
                 },
             )
             .expect("composes");

@@ -36,7 +36,8 @@ fn app_as(login: &str) -> App {
     add_supervisor_requests(&mut store);
     // Stored deadlines keep the shipped rules' dates until an administrator recomputes them.
     let mut admin =
-        Session::with_store(store, "root", rules.clone(), Clock::fixed(today()), Settings::default()).unwrap();
+        Session::with_store(store, "root", rules.clone(), Clock::fixed(today()), Settings::default())
+            .unwrap();
     assert!(!admin.recompute_apply().unwrap().requests.is_empty());
     let session =
         Session::with_store(admin.store, login, rules, Clock::fixed(today()), Settings::default()).unwrap();

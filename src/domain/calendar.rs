@@ -269,11 +269,8 @@ impl Calendar {
                     continue;
                 }
                 let mut d = *date;
-                loop {
-                    match d.succ_opt() {
-                        Some(n) => d = n,
-                        None => break,
-                    }
+                while let Some(n) = d.succ_opt() {
+                    d = n;
                     let taken = days.contains_key(&d) || moved.iter().any(|m| m.date == d);
                     if !Calendar::is_weekend(d) && !taken {
                         moved.push(CalendarEntry {
@@ -376,7 +373,7 @@ impl Calendar {
         }
         // A generated day matters only on a weekday (or moved onto one).
         let generated = self.generated.range(start..=to).map(|(_, e)| e).find(|e| {
-            !e.is_confirmed() && !Calendar::is_weekend(e.date) && self.entries.get(&e.date).is_none()
+            !e.is_confirmed() && !Calendar::is_weekend(e.date) && !self.entries.contains_key(&e.date)
         });
         generated.map(|e| {
             format!("{} on {} is unverified (Labour Code list not checked)", e.name, date_wd(e.date))

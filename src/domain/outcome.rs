@@ -50,7 +50,8 @@ impl RefusalGround {
     /// May this ground refuse (wholly or in part) a request of `kind` answered with `outcome`?
     /// A refused category action under another outcome counts as a partial refusal.
     pub fn fits(&self, kind: RequestKind, outcome: Outcome) -> bool {
-        let outcome = if outcome == Outcome::Refused { Outcome::Refused } else { Outcome::PartiallyFulfilled };
+        let outcome =
+            if outcome == Outcome::Refused { Outcome::Refused } else { Outcome::PartiallyFulfilled };
         (self.kinds.is_empty() || self.kinds.contains(&kind))
             && (self.outcomes.is_empty() || self.outcomes.contains(&outcome))
     }
@@ -111,8 +112,11 @@ impl Response {
                 if let Some(g) = grounds.iter().find(|g| &g.code == code)
                     && !g.fits(kind, self.outcome)
                 {
-                    let fitting: Vec<&str> =
-                        grounds.iter().filter(|g| g.fits(kind, self.outcome)).map(|g| g.code.as_str()).collect();
+                    let fitting: Vec<&str> = grounds
+                        .iter()
+                        .filter(|g| g.fits(kind, self.outcome))
+                        .map(|g| g.code.as_str())
+                        .collect();
                     return Err(field_error(
                         "ground",
                         &format!(
@@ -245,6 +249,11 @@ mod tests {
         let today = r.responded_on;
         let e = r.validate(RequestKind::Access, today, today, &g).unwrap_err();
         assert_eq!(e.field, "ground");
-        assert!(e.rule.contains("does not apply to requests of kind 'access'") && e.rule.contains("art15_state_security"), "{}", e.rule);
+        assert!(
+            e.rule.contains("does not apply to requests of kind 'access'")
+                && e.rule.contains("art15_state_security"),
+            "{}",
+            e.rule
+        );
     }
 }

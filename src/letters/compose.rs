@@ -165,7 +165,8 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     let basis = ext.as_ref().map(|e| clean(e.basis.trim()).replace('\n', " ")).unwrap_or_default();
     v.insert("extension_basis", basis.trim_end_matches('.').to_string());
     let limit_block = if limit.is_some() { lk.render("blocks.limit", &v)? } else { String::new() };
-    let provisional = crate::domain::deadline::governing(&r.deadlines).is_some_and(|g| g.provisional.is_some());
+    let provisional =
+        crate::domain::deadline::governing(&r.deadlines).is_some_and(|g| g.provisional.is_some());
     let provisional_block = if provisional { lk.render("blocks.provisional", &v)? } else { String::new() };
     let basis_block = if basis.is_empty() { String::new() } else { lk.render("blocks.extension_basis", &v)? };
     v.insert("limit_block", limit_block);
@@ -326,12 +327,11 @@ pub fn samples() -> Vec<Sample> {
 pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, TemplateError> {
     let r = sample_request(s.kind, s.outcome);
     let grounds = crate::domain::outcome::default_grounds();
-    let extension = (s.letter_type == LetterType::Extension)
-        .then(|| ExtensionInfo {
-            old_due: r.due_on,
-            reason: "additional documents are needed".into(),
-            basis: String::new(),
-        });
+    let extension = (s.letter_type == LetterType::Extension).then(|| ExtensionInfo {
+        old_due: r.due_on,
+        reason: "additional documents are needed".into(),
+        basis: String::new(),
+    });
     compose(
         kit,
         &LetterInput {

@@ -330,7 +330,8 @@ fn extension_moves_the_deadline_with_an_event() {
     let law67 = r.deadlines.iter().find(|x| x.rule == "law67_14wd").unwrap();
     assert_eq!(law67.due_on, d("2026-04-02"));
     assert!(
-        law67.explanation.contains("extension (records in the archive)") && law67.explanation.contains("basis: Law of the KR"),
+        law67.explanation.contains("extension (records in the archive)")
+            && law67.explanation.contains("basis: Law of the KR"),
         "{}",
         law67.explanation
     );

@@ -31,8 +31,13 @@ pub struct CalendarState {
 
 impl CalendarState {
     pub fn new(session: &Session, today: NaiveDate) -> Result<CalendarState> {
-        let drift = if session.role() >= crate::domain::kind::Role::Supervisor { Some(session.drift()?) } else { None };
-        let mut s = CalendarState { selected: today, due_counts: Vec::new(), due_on_selected: Vec::new(), drift };
+        let drift = if session.role() >= crate::domain::kind::Role::Supervisor {
+            Some(session.drift()?)
+        } else {
+            None
+        };
+        let mut s =
+            CalendarState { selected: today, due_counts: Vec::new(), due_on_selected: Vec::new(), drift };
         s.load(session)?;
         Ok(s)
     }
@@ -170,7 +175,10 @@ impl Widget for CalendarView<'_> {
                 ));
                 if !e.is_confirmed() {
                     lines.push(Line::styled(
-                        tf("drift.calendar_unconfirmed", &[("confidence", &e.confidence), ("source", &e.source)]),
+                        tf(
+                            "drift.calendar_unconfirmed",
+                            &[("confidence", &e.confidence), ("source", &e.source)],
+                        ),
                         th.due_soon,
                     ));
                 }
