@@ -143,3 +143,24 @@ fn expected_days_are_listed_and_check_warns_before_they_come() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("2031"));
 }
+
+#[test]
+fn reports_count_answers_within_the_30_day_limit_beside_in_time() {
+    let env = TestEnv::with_staff();
+    // Access received Mon 02.11, answered Fri 20.11: late for Art. 17's week (09.11) but
+    // within the 30-day limit (Wed 02.12).
+    let late = env.add(&["--received", "2026-11-02"]);
+    env.ok(&["respond", &late, "--outcome", "fulfilled", "--responded", "2026-11-20"]);
+    // Access received Mon 16.11, answered 20.11: in time for both (23.11; 16.12).
+    let in_time = env.add(&["--received", "2026-11-16"]);
+    env.ok(&["respond", &in_time, "--outcome", "fulfilled", "--responded", "2026-11-20"]);
+    let rep = json(env.as_op("sam").args(["--format", "json", "report", "monthly", "--month", "2026-11"]));
+    assert_eq!(
+        (rep["total"]["answered_in_time"].as_i64(), rep["total"]["answered_late"].as_i64()),
+        (Some(1), Some(1)),
+        "{rep}"
+    );
+    assert_eq!(rep["answered_within_limit"], 2, "{rep}");
+    let t = ok(env.as_op("sam").args(["report", "monthly", "--month", "2026-11"]));
+    assert!(t.contains("answered within the 30-day limit: 2"), "{t}");
+}
