@@ -164,3 +164,37 @@ fn reports_count_answers_within_the_30_day_limit_beside_in_time() {
     let t = ok(env.as_op("sam").args(["report", "monthly", "--month", "2026-11"]));
     assert!(t.contains("answered within the 30-day limit: 2"), "{t}");
 }
+
+#[test]
+fn a_provisional_deadline_is_marked_in_letters_and_exports() {
+    let env = TestEnv::with_staff();
+    // A complaint registered Mon 26.04.2027: Law 67's 14 working days skip the May holidays
+    // and the expected Kurman Ait (Mon 17.05.2027) and end Mon 24.05.2027, provisionally.
+    let r = ok(env.on("2027-04-26").args([
+        "add",
+        "--name",
+        "Test Subject",
+        "--pin",
+        PIN_MALE,
+        "--kind",
+        "complaint",
+        "--lang",
+        "en",
+        "--received",
+        "2027-04-26",
+    ]))
+    .trim()
+    .to_string();
+    let v = json(env.on("2027-04-26").args(["--format", "json", "show", &r]));
+    assert_eq!(v["due_on"], "2027-05-24");
+    let law67 =
+        v["deadlines"].as_array().unwrap().iter().find(|d| d["rule"] == "law67_14wd").unwrap().clone();
+    assert_eq!(law67["provisional"], "Kurman Ait 2027 expected on Mon 17.05.2027, not yet confirmed");
+    let letter = ok(env.on("2027-04-26").args(["letter", &r, "--type", "acknowledgement", "--output", "-"]));
+    let flat = letter.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("no later than 24.05.2027"), "{letter}");
+    assert!(flat.contains("This date is provisional"), "{letter}");
+    assert!(flat.contains("30-day limit for your request ends on 26.05.2027"), "{letter}");
+    let csv = ok(env.on("2027-04-26").args(["--format", "csv", "export"]));
+    assert!(csv.contains("law67_14wd=2027-05-24 (binding) (provisional)"), "{csv}");
+}
