@@ -232,6 +232,12 @@ pub enum Command {
     Audit(AuditCommand),
     /// Integrity check, foreign-key check and audit verification.
     Check,
+    /// Open requests whose stored deadlines differ from today's rules and calendar
+    /// (supervisor); --apply rewrites them, each with an event and an audit entry (admin).
+    Recompute {
+        #[arg(long)]
+        apply: bool,
+    },
     /// Copy the database online to FILE, consistent while others write (admin). Without
     /// FILE: a dated copy in `[backup] dir`, keeping the newest `keep` (or --keep N) copies.
     Backup {
@@ -572,6 +578,24 @@ pub enum CalendarCommand {
         name: String,
         #[arg(long, default_value = "")]
         basis: String,
+        /// confirmed (needs --source) or expected; default: confirmed with --source, else expected
+        #[arg(long)]
+        confidence: Option<String>,
+        /// What confirms the day: the decree, the Muftiyat's announcement, the publication
+        #[arg(long, default_value = "")]
+        source: String,
+    },
+    /// Remove a day (shipped, generated or added) from the calendar (admin).
+    Remove {
+        #[arg(value_name = "DATE")]
+        date: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Days that are expected or unverified, not confirmed, from today (or --from) on.
+    Expected {
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
     },
 }
 

@@ -4,6 +4,7 @@
 mod completions;
 mod doctor;
 mod import;
+mod drift;
 mod letters;
 mod output;
 mod report;
@@ -112,6 +113,7 @@ pub fn name(c: &Command) -> &'static str {
         Command::Export(_) => "export",
         Command::Audit(_) => "audit",
         Command::Check => "check",
+        Command::Recompute { .. } => "recompute",
         Command::Backup { .. } => "backup",
         Command::Retention { .. } => "retention",
         Command::Import { .. } => "import",
@@ -222,6 +224,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Export(a) => report::export(env, a, out)?,
         Command::Audit(cmd) => trust::audit(env, cmd, out)?,
         Command::Check => trust::check(env, out)?,
+        Command::Recompute { apply } => drift::recompute(env, *apply, out)?,
         Command::Backup { file, keep } => trust::backup(env, file.as_deref(), *keep, out)?,
         Command::Retention { dry_run, years } => trust::retention(env, *dry_run, *years, out)?,
         Command::Import { file, dry_run, rejects, verbose } => {
@@ -279,13 +282,12 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
 /// The calendar of the shipped file plus the database's entries when a database is there
 /// (a command that "needs no database" still honours an administrator's additions).
 fn calendar_for(env: &Env) -> Calendar {
-    let mut cal = Calendar::shipped();
     if let Ok(store) = Store::open_keyed(&env.db, env.key.as_deref())
-        && let Ok(entries) = store.read().calendar_entries()
+        && let Ok(cal) = service::load_calendar(&store.read())
     {
-        cal.extend(entries);
+        return cal;
     }
-    cal
+    Calendar::shipped()
 }
 
 fn deadline(
@@ -311,8 +313,17 @@ fn deadline(
     let rules = env.config.rules(&env.config_dir)?;
     let cal = calendar_for(env);
     let deadlines = rules.deadlines(kind, received, registered, &cal);
+    let governing = crate::domain::deadline::governing(&deadlines).map(|g| g.rule.clone());
     match env.format {
-        Format::Json => output::json(out, &json!({ "deadlines": deadlines }))?,
+        Format::Json => output::json(
+            out,
+            &json!({
+                "deadlines": deadlines,
+                "governing": governing,
+                "limit": rules.limit(&deadlines).map(|l| &l.rule),
+                "provisional": deadlines.iter().any(|d| d.provisional.is_some()),
+            }),
+        )?,
         f => {
             let rows: Vec<Vec<String>> = deadlines
                 .iter()
@@ -320,7 +331,12 @@ fn deadline(
                     vec![
                         d.rule.clone(),
                         d.due_on.to_string(),
-                        if d.binding { "binding" } else { "advisory" }.into(),
+                        // CSV keeps its plain values; the table marks the governing deadline and the limit.
+                        if f == Format::Csv {
+                            if d.binding { "binding" } else { "advisory" }.to_string()
+                        } else {
+                            drift::binds_label(d, governing.as_deref(), rules.limit_rule.as_deref())
+                        },
                         crate::i18n::deadline::explanation(d, &rules, &cal, received, registered),
                     ]
                 })
@@ -329,7 +345,8 @@ fn deadline(
             if f == Format::Csv {
                 output::csv(out, &header, &rows)?
             } else {
-                output::table(out, &header, &rows)?
+                output::table(out, &header, &rows)?;
+                drift::governing_lines(&rules, &deadlines, out)?;
             }
         }
     }
@@ -348,13 +365,34 @@ fn parse_month(s: &str) -> Result<(i32, u32)> {
 }
 
 fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
-    if let Some(CalendarCommand::Add { date, kind, name, basis }) = &a.command {
-        let date = parse_date("date", date)?;
-        let kind: DayKind = kind.parse()?;
-        let mut s = env.session()?;
-        let e = s.add_calendar_entry(date, kind, name, basis)?;
-        writeln!(out, "{} {}: {}", date_dmy(e.date), e.kind, neutralise(&e.name))?;
-        return Ok(());
+    match &a.command {
+        Some(CalendarCommand::Add { date, kind, name, basis, confidence, source }) => {
+            let date = parse_date("date", date)?;
+            let kind: DayKind = kind.parse()?;
+            let mut s = env.session()?;
+            // Without a source nothing confirms the day: it is recorded as expected.
+            let confidence = confidence.clone().unwrap_or_else(|| {
+                if source.trim().is_empty() { "expected".into() } else { "confirmed".into() }
+            });
+            let (e, drift) = s.add_calendar_entry(date, kind, name, basis, &confidence, source)?;
+            writeln!(out, "{} {} ({}): {}", date_dmy(e.date), e.kind, e.confidence, neutralise(&e.name))?;
+            return drift::print_drift(env, &drift, false, out);
+        }
+        Some(CalendarCommand::Remove { date, reason }) => {
+            let date = parse_date("date", date)?;
+            let mut s = env.session()?;
+            let drift = s.remove_calendar_date(date, reason)?;
+            writeln!(out, "{}", tf("drift.removed", &[("date", &date_dmy(date))]))?;
+            return drift::print_drift(env, &drift, false, out);
+        }
+        Some(CalendarCommand::Expected { from }) => {
+            let from = match from {
+                Some(f) => parse_date("from", f)?,
+                None => env.clock()?.today(),
+            };
+            return drift::expected(env, &calendar_for(env), from, out);
+        }
+        None => {}
     }
     let cal = calendar_for(env);
     let months: Vec<(i32, u32)> = match (&a.month, a.year) {

@@ -12,6 +12,7 @@ mod intake;
 pub mod letters;
 mod login;
 mod queries;
+mod recompute;
 mod report;
 mod respond;
 mod trust;
@@ -27,6 +28,7 @@ pub use dashboard::{ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, Wee
 pub use error::{Error, Result};
 pub use login::{effective_login, os_login};
 pub use queries::{Detail, RequestView};
+pub use recompute::{DeadlineDrift, Drift, RequestDrift};
 pub use report::{Digest, DigestGroup, DigestItem, Report, month_range};
 pub use trust::{CheckReport, RetentionReport, last_anchor, parse_head};
 pub use workflow::StatusTarget;
@@ -105,8 +107,7 @@ impl Session {
             None => return Err(Error::UnknownOperator(login.to_string())),
         };
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
-        let mut calendar = Calendar::shipped();
-        calendar.extend(store.read().calendar_entries()?);
+        let calendar = load_calendar(&store.read())?;
         Ok(Session {
             store,
             operator,
@@ -131,9 +132,7 @@ impl Session {
             Some(_) => return Err(Error::DisabledOperator(self.operator.login.clone())),
             None => return Err(Error::UnknownOperator(self.operator.login.clone())),
         }
-        let mut calendar = Calendar::shipped();
-        calendar.extend(self.store.read().calendar_entries()?);
-        self.calendar = calendar;
+        self.calendar = load_calendar(&self.store.read())?;
         Ok(())
     }
 
@@ -177,6 +176,16 @@ impl Session {
         }
         Ok(out)
     }
+}
+
+/// The shipped calendar with the database's entries over it and its removed dates taken out.
+pub fn load_calendar(read: &crate::store::Reader<'_>) -> Result<Calendar> {
+    let mut calendar = Calendar::shipped();
+    calendar.extend(read.calendar_entries()?);
+    for d in read.calendar_removals()? {
+        calendar.remove(d);
+    }
+    Ok(calendar)
 }
 
 /// What a use case needs besides the transaction: who, when, and under which rules.

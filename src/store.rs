@@ -8,6 +8,7 @@
 mod audit;
 mod calendar;
 mod dashboard;
+mod drift;
 mod events;
 mod info;
 mod letters;

@@ -3,7 +3,6 @@
 mod common;
 
 use common::*;
-use serde_json::Value;
 
 #[test]
 fn init_creates_a_database_whose_first_admin_is_the_os_login_and_refuses_an_existing_one() {
@@ -274,11 +273,14 @@ fn deadline_shows_every_deadline_with_its_arithmetic_without_a_database() {
                 assert!(d.get(key).is_some(), "{key} missing: {d}");
             }
         }
-        let binding: Vec<&Value> = deadlines.iter().filter(|d| d["binding"] == true).collect();
-        assert_eq!(binding.len(), 1, "{v}");
-        assert_eq!(binding[0]["rule"], "policy_30d");
-        assert_eq!(binding[0]["due_on"], due, "{kind} received {received}: {v}");
-        assert!(binding[0]["explanation"].as_str().unwrap().ends_with(explained), "{v}");
+        // Every shipped rule binds; the governing one is the earliest, the 30 days the limit.
+        assert!(deadlines.iter().all(|d| d["binding"] == true), "{v}");
+        let earliest = deadlines.iter().min_by_key(|d| d["due_on"].as_str().unwrap()).unwrap();
+        assert_eq!(v["governing"], earliest["rule"], "{v}");
+        assert_eq!(v["limit"], "policy_30d");
+        let limit = deadlines.iter().find(|d| d["rule"] == "policy_30d").unwrap();
+        assert_eq!(limit["due_on"], due, "{kind} received {received}: {v}");
+        assert!(limit["explanation"].as_str().unwrap().ends_with(explained), "{v}");
         let rules: Vec<&str> = deadlines.iter().map(|d| d["rule"].as_str().unwrap()).collect();
         assert_eq!(
             rules.contains(&"law58_access_1w"),
@@ -298,7 +300,7 @@ fn deadline_shows_every_deadline_with_its_arithmetic_without_a_database() {
         "--received",
         "2026-03-06",
     ]));
-    let e = v["deadlines"][0]["explanation"].as_str().unwrap();
+    let e = v["deadlines"][2]["explanation"].as_str().unwrap();
     assert!(e.contains("05.04.2026"), "{e}");
     // --registered moves the working-day rule, not the policy's 30 days.
     let v = json(env.aryz().args([
@@ -314,12 +316,16 @@ fn deadline_shows_every_deadline_with_its_arithmetic_without_a_database() {
     ]));
     let law67 = v["deadlines"].as_array().unwrap().iter().find(|d| d["rule"] == "law67_14wd").unwrap();
     assert!(law67["explanation"].as_str().unwrap().contains("04.11.2026"), "{law67}");
-    assert_eq!(v["deadlines"][0]["due_on"], "2026-12-02");
+    assert_eq!(v["deadlines"][2]["due_on"], "2026-12-02");
     // Table and CSV.
     let t = env.ok(&["deadline", "--kind", "access", "--received", "2026-03-02"]);
     assert!(t.starts_with("RULE") && t.contains("policy_30d") && t.contains("binding"), "{t}");
     let c = env.ok(&["--format", "csv", "deadline", "--kind", "access", "--received", "2026-03-02"]);
-    assert!(c.lines().nth(1).unwrap().starts_with("policy_30d,2026-04-01,binding,"), "{c}");
+    assert!(c.lines().nth(1).unwrap().starts_with("law58_access_1w,2026-03-09,binding,"), "{c}");
+    assert!(c.lines().nth(3).unwrap().starts_with("policy_30d,2026-04-01,binding,"), "{c}");
+    // The table says which deadline governs and which is the 30-day limit.
+    assert!(t.contains("binding, governs") && t.contains("governing deadline: 09.03.2026"), "{t}");
+    assert!(t.contains("30-day limit: 01.04.2026"), "{t}");
 }
 
 #[test]
@@ -369,12 +375,13 @@ fn calendar_lists_months_with_their_non_working_days() {
 #[test]
 fn calendar_add_changes_later_deadlines_only() {
     let env = TestEnv::new();
-    let before_holiday = env.add(&["--received", "2026-11-02"]);
-    assert_eq!(env.show(&before_holiday)["due_on"], "2026-12-02");
+    // A complaint received and registered Tue 24.11: Law 67's 14 working days end Mon 14.12.
+    let before_holiday = env.add(&["--kind", "complaint", "--received", "2026-11-24"]);
+    assert_eq!(env.show(&before_holiday)["due_on"], "2026-12-14");
     let out = env.ok(&[
         "calendar",
         "add",
-        "2026-12-02",
+        "2026-12-14",
         "--kind",
         "holiday",
         "--name",
@@ -382,22 +389,33 @@ fn calendar_add_changes_later_deadlines_only() {
         "--basis",
         "Test resolution",
     ]);
-    assert!(out.contains("02.12.2026") && out.contains("Test Holiday"), "{out}");
-    // aryz deadline rolls past it…
-    let v = env.json(&["deadline", "--kind", "access", "--received", "2026-11-02"]);
-    assert_eq!(v["deadlines"][0]["due_on"], "2026-12-03", "{v}");
-    assert!(v["deadlines"][0]["explanation"].as_str().unwrap().contains("Test Holiday"), "{v}");
+    assert!(out.contains("14.12.2026") && out.contains("Test Holiday"), "{out}");
+    // Without --source the day is recorded as expected, not confirmed.
+    assert!(out.contains("(expected)"), "{out}");
+    // The open request whose stored deadline would change is listed: ref, rule, old, new.
+    let line = out.lines().find(|l| l.starts_with(&before_holiday)).unwrap_or_default();
+    assert!(
+        line.contains("law67_14wd") && line.contains("2026-12-14") && line.contains("2026-12-15"),
+        "{out}"
+    );
+    // aryz deadline counts past it (one more working day)…
+    let v = env.json(&["deadline", "--kind", "complaint", "--received", "2026-11-24"]);
+    let law67 =
+        v["deadlines"].as_array().unwrap().iter().find(|d| d["rule"] == "law67_14wd").unwrap().clone();
+    assert_eq!(law67["due_on"], "2026-12-15", "{v}");
+    assert!(law67["explanation"].as_str().unwrap().contains("Test Holiday"), "{v}");
+    assert!(law67["provisional"].as_str().unwrap().contains("Test Holiday"), "an expected day: {v}");
     // …so does a request registered afterwards, while the earlier one keeps its deadline.
-    let after = env.add(&["--received", "2026-11-02"]);
-    assert_eq!(env.show(&after)["due_on"], "2026-12-03");
-    assert_eq!(env.show(&before_holiday)["due_on"], "2026-12-02");
+    let after = env.add(&["--kind", "complaint", "--received", "2026-11-24"]);
+    assert_eq!(env.show(&after)["due_on"], "2026-12-15");
+    assert_eq!(env.show(&before_holiday)["due_on"], "2026-12-14");
     // The calendar lists it.
     let cal = env.json(&["calendar", "--month", "2026-12"]);
     let day = cal["months"][0]["non_working_days"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["date"] == "2026-12-02")
+        .find(|d| d["date"] == "2026-12-14")
         .cloned();
     assert_eq!(
         day.map(|d| (d["kind"].clone(), d["name"].clone())),
@@ -406,24 +424,24 @@ fn calendar_add_changes_later_deadlines_only() {
     // A working Saturday: received Thu 05.11 + 30 days = Sat 05.12, no longer rolled.
     env.ok(&["calendar", "add", "2026-12-05", "--kind", "working_day", "--name", "Working Saturday"]);
     assert_eq!(
-        env.json(&["deadline", "--kind", "access", "--received", "2026-11-05"])["deadlines"][0]["due_on"],
+        env.json(&["deadline", "--kind", "access", "--received", "2026-11-05"])["deadlines"][2]["due_on"],
         "2026-12-05"
     );
     // A holiday declared a working day: received Wed 18.02 + 30 days = Fri 20.03 (Orozo Ait)
     // was rolled to Mon 23.03; now it stays.
     assert_eq!(
-        env.json(&["deadline", "--kind", "access", "--received", "2026-02-18"])["deadlines"][0]["due_on"],
+        env.json(&["deadline", "--kind", "access", "--received", "2026-02-18"])["deadlines"][2]["due_on"],
         "2026-03-23"
     );
     env.ok(&["calendar", "add", "2026-03-20", "--kind", "working_day", "--name", "Orozo Ait moved"]);
     assert_eq!(
-        env.json(&["deadline", "--kind", "access", "--received", "2026-02-18"])["deadlines"][0]["due_on"],
+        env.json(&["deadline", "--kind", "access", "--received", "2026-02-18"])["deadlines"][2]["due_on"],
         "2026-03-20"
     );
     // An extra day off counts like a holiday.
     env.ok(&["calendar", "add", "2026-12-10", "--kind", "extra_day_off", "--name", "Extra day off"]);
     assert_eq!(
-        env.json(&["deadline", "--kind", "access", "--received", "2026-11-10"])["deadlines"][0]["due_on"],
+        env.json(&["deadline", "--kind", "access", "--received", "2026-11-10"])["deadlines"][2]["due_on"],
         "2026-12-11"
     );
 }
@@ -489,19 +507,19 @@ fn the_readme_deadline_example_holds() {
         })
         .collect();
     let want = [
+        ("law58_access_1w", "2026-03-13", true),
+        ("law67_14wd", "2026-03-27", true),
         ("policy_30d", "2026-04-06", true),
-        ("law58_access_1w", "2026-03-13", false),
-        ("law67_14wd", "2026-03-27", false),
     ];
     assert_eq!(got, want.map(|(r, d, b)| (r.to_string(), d.to_string(), b)));
-    let e = v["deadlines"][0]["explanation"].as_str().unwrap();
+    let e = v["deadlines"][2]["explanation"].as_str().unwrap();
     assert!(
         e.ends_with(
             "received Fri 06.03.2026 + 30 days = Sun 05.04.2026 (weekend) → next working day Mon 06.04.2026"
         ),
         "{e}"
     );
-    let e = v["deadlines"][2]["explanation"].as_str().unwrap();
+    let e = v["deadlines"][1]["explanation"].as_str().unwrap();
     assert!(e.contains("skipping 20.03.2026 Orozo Ait"), "{e}");
 }
 
@@ -530,9 +548,11 @@ fn the_config_file_chooses_the_database_and_a_relative_rules_file() {
     env.write_config(&format!("database = {:?}\nrules_file = \"rules.toml\"\n", db.to_str().unwrap()));
     let v = env.json(&["deadline", "--kind", "access", "--received", "2026-11-02"]);
     assert_eq!(
-        v["deadlines"][0]["due_on"], "2026-11-23",
+        v["deadlines"].as_array().unwrap().iter().find(|d| d["rule"] == "policy_30d").unwrap()["due_on"],
+        "2026-11-23",
         "received Mon 02.11 + 20 days = Sun 22.11 → Mon 23.11"
     );
-    // Requests registered before keep their stored deadline.
-    assert_eq!(env.show(&r)["due_on"], "2026-12-24");
+    // Requests registered before keep their stored deadline (access received Tue 24.11:
+    // Art. 17's week, Tue 01.12).
+    assert_eq!(env.show(&r)["due_on"], "2026-12-01");
 }

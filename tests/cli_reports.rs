@@ -9,12 +9,29 @@ use serde_json::Value;
 
 /// Five requests received in November 2026 and one in October, worked as of 20.12.2026:
 /// answered in time (cara), answered late (carl), open in time, open late, withdrawn.
+/// Due dates are the governing (earliest binding) deadlines.
 fn november(env: &TestEnv) -> [String; 6] {
-    let in_time = env.add(&["--received", "2026-11-02", "--assignee", "cara"]); // due 02.12
+    let in_time = env.add(&["--received", "2026-11-16", "--assignee", "cara"]); // Art. 17: Mon 23.11
     ok(env.as_op("cara").args(["respond", &in_time, "--outcome", "fulfilled", "--responded", "2026-11-20"]));
-    let late = env.add(&["--received", "2026-11-05", "--assignee", "carl"]); // due 07.12
+    let late = env.add(&["--received", "2026-11-05", "--assignee", "carl"]); // Art. 17: Thu 12.11
+    // Registered 24.11: 30 days from Fri 06.11 = Sun 06.12 → Mon 07.12 (Law 67: 14.12).
     let open_late = env.add(&["--received", "2026-11-06", "--kind", "complaint"]); // due 07.12
-    let open_in_time = env.add(&["--received", "2026-11-24", "--kind", "correction", "--category", "email"]);
+    // Registered Thu 10.12: Law 67's 14 working days end Wed 30.12; 30 days from 30.11 too.
+    let open_in_time = ok(env.on("2026-12-10").args([
+        "add",
+        "--name",
+        "Test Subject",
+        "--pin",
+        PIN_MALE,
+        "--kind",
+        "correction",
+        "--category",
+        "email",
+        "--received",
+        "2026-11-30",
+    ]))
+    .trim()
+    .to_string();
     let withdrawn = env.add(&["--received", "2026-11-10"]);
     env.ok(&["withdraw", &withdrawn, "--reason", "Subject withdrew"]);
     let october = env.add(&["--received", "2026-10-30"]);
@@ -93,10 +110,21 @@ fn monthly_report_counts_in_time_late_open_and_withdrawn() {
 #[test]
 fn digest_groups_overdue_and_due_soon_requests_by_assignee_without_personal_data() {
     let env = TestEnv::with_staff();
-    let overdue =
-        env.add(&["--received", "2026-10-20", "--assignee", "cara", "--name", "Secret Subjectname"]); // due 19.11
-    let soon = env.add(&["--received", "2026-10-28"]); // due Fri 27.11
-    let later = env.add(&["--received", "2026-11-24"]); // due 24.12
+    // A correction received 20.10, registered 24.11: 30 days end Thu 19.11 (Law 67: 14.12).
+    let overdue = env.add(&[
+        "--received",
+        "2026-10-20",
+        "--kind",
+        "correction",
+        "--category",
+        "email",
+        "--assignee",
+        "cara",
+        "--name",
+        "Secret Subjectname",
+    ]); // due 19.11
+    let soon = env.add(&["--received", "2026-11-20"]); // Art. 17: due Fri 27.11
+    let later = env.add(&["--kind", "complaint", "--received", "2026-11-24"]); // Law 67: due 14.12
     let d = json(env.as_op("sam").args(["--format", "json", "digest"]));
     assert_eq!(d["as_of"], TODAY);
     let groups = d["groups"].as_array().unwrap();

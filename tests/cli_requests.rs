@@ -75,15 +75,20 @@ fn add_with_json_prints_the_whole_record() {
     assert_eq!(s["birth_date"], "1990-03-15");
     assert_eq!(s["email"], "subject@example.test");
     assert_eq!(s["passport"]["document"], "ID1234567");
-    // received Mon 23.11.2026 + 30 days = Wed 23.12.2026
-    assert_eq!(r["due_on"], "2026-12-23");
-    assert_eq!(r["days_left"], 29);
+    // A correction registered Tue 24.11.2026: Law 67's 14 working days end Mon 14.12 and
+    // govern; received Mon 23.11 + 30 days = Wed 23.12 is the 30-day limit.
+    assert_eq!(r["due_on"], "2026-12-14");
+    assert_eq!(r["days_left"], 20);
     assert_eq!(r["overdue"], false);
     let binding: Vec<&Value> =
         r["deadlines"].as_array().unwrap().iter().filter(|d| d["binding"] == true).collect();
-    assert_eq!(binding.len(), 1);
-    assert_eq!(binding[0]["rule"], "policy_30d");
+    assert_eq!(binding.len(), 2);
+    assert_eq!(binding[0]["rule"], "law67_14wd");
     assert_eq!(binding[0]["due_on"], r["due_on"]);
+    assert_eq!(
+        (binding[1]["rule"].as_str(), binding[1]["due_on"].as_str()),
+        (Some("policy_30d"), Some("2026-12-23"))
+    );
     // The one the clerk just registered is in the list.
     assert_eq!(refs(&env.json(&["list"])), vec!["ARZ-2026-000001"]);
 }
@@ -152,11 +157,24 @@ fn add_accepts_a_registration_on_the_next_working_day_after_a_weekend() {
         .stderr("");
 }
 
-/// Three open requests with distinct deadlines, one answered, one withdrawn.
+/// Three open requests with distinct governing deadlines (as of Tue 24.11.2026, "due soon"
+/// runs to Tue 01.12), one answered, one withdrawn.
 fn queue(env: &TestEnv) -> [String; 5] {
-    let soon = env.add(&["--received", "2026-11-02", "--assignee", "cara", "--name", "Aigul Testova"]); // due 02.12
+    // Access received Fri 20.11: Art. 17's week ends Fri 27.11 (Law 67: 14.12; 30 days: 21.12).
+    let soon = env.add(&["--received", "2026-11-20", "--assignee", "cara", "--name", "Aigul Testova"]); // due 27.11
+    // Correction received Tue 20.10, registered 24.11: 30 days end Thu 19.11 (Law 67: 14.12).
     let overdue = env.add(&["--received", "2026-10-20", "--kind", "correction", "--category", "email"]); // due 19.11
-    let later = env.add(&["--received", "2026-11-24", "--assignee", "carl", "--channel", "post"]); // due 24.12
+    // Complaint received Tue 24.11: Law 67's 14 working days end Mon 14.12 (30 days: 24.12).
+    let later = env.add(&[
+        "--received",
+        "2026-11-24",
+        "--kind",
+        "complaint",
+        "--assignee",
+        "carl",
+        "--channel",
+        "post",
+    ]); // due 14.12
     let answered = env.add(&["--received", "2026-11-10"]);
     env.ok(&["respond", &answered, "--outcome", "fulfilled"]);
     let withdrawn = env.add(&["--received", "2026-11-11"]);
@@ -229,7 +247,8 @@ fn list_filters() {
     let [soon, overdue, later, _answered, _withdrawn] = queue(&env);
     let cases: Vec<(Vec<&str>, Vec<&String>)> = vec![
         (vec!["--kind", "correction"], vec![&overdue]),
-        (vec!["--kind", "correction", "--kind", "access"], vec![&overdue, &soon, &later]),
+        (vec!["--kind", "correction", "--kind", "access"], vec![&overdue, &soon]),
+        (vec!["--kind", "complaint"], vec![&later]),
         (vec!["--assignee", "cara"], vec![&soon]),
         (vec!["--unassigned"], vec![&overdue]),
         (vec!["--overdue"], vec![&overdue]),
@@ -241,9 +260,9 @@ fn list_filters() {
         (vec!["--status", "new", "--limit", "1"], vec![&overdue]),
         (vec!["--channel", "post"], vec![&later]),
         // Due on the as-of day is not yet overdue; the day after it is.
-        (vec!["--overdue", "--as-of", "2026-12-02"], vec![&overdue]),
-        (vec!["--due-within", "0", "--as-of", "2026-12-02"], vec![&soon]),
-        (vec!["--due-within", "1", "--as-of", "2026-12-01"], vec![&soon]),
+        (vec!["--overdue", "--as-of", "2026-11-27"], vec![&overdue]),
+        (vec!["--due-within", "0", "--as-of", "2026-11-27"], vec![&soon]),
+        (vec!["--due-within", "1", "--as-of", "2026-11-26"], vec![&soon]),
     ];
     for (args, want) in cases {
         let mut a = vec!["list"];
@@ -372,7 +391,8 @@ fn show_gives_the_full_record_and_its_timeline() {
     }
     let ev = &d["events"];
     assert_eq!(ev[0]["actor"], env.admin.as_str());
-    assert_eq!(ev[0]["new"], "2026-12-23", "created records the binding deadline");
+    // Access received Mon 23.11: Art. 17's week ends Mon 30.11, the governing deadline.
+    assert_eq!(ev[0]["new"], "2026-11-30", "created records the governing deadline");
     assert_eq!((ev[1]["old"].clone(), ev[1]["new"].clone()), (Value::Null, "cara".into()));
     assert_eq!(
         (ev[2]["old"].as_str(), ev[2]["new"].as_str(), ev[2]["text"].as_str()),
@@ -388,8 +408,9 @@ fn show_gives_the_full_record_and_its_timeline() {
     assert!(t.contains("ref:") && t.contains(&r), "{t}");
     assert!(t.contains("received Mon 23.11.2026 + 30 days = Wed 23.12.2026"), "{t}");
     // --as-of recomputes days left of an open request.
+    // Access received Mon 02.11: Art. 17's week ended Mon 09.11, 31 days before 10.12.
     let open = env.add(&["--received", "2026-11-02"]);
-    assert_eq!(env.json(&["show", &open, "--as-of", "2026-12-10"])["days_left"], -8);
+    assert_eq!(env.json(&["show", &open, "--as-of", "2026-12-10"])["days_left"], -31);
     assert_eq!(env.json(&["show", &open, "--as-of", "2026-12-10"])["overdue"], true);
     // CSV: one header line and one record.
     let csv = env.ok(&["--format", "csv", "show", &open]);
@@ -439,7 +460,8 @@ fn respond_with_each_outcome() {
         ("partially_fulfilled", vec!["--ground", &ground]),
     ];
     for (outcome, extra) in cases {
-        let r = env.add(&["--received", "2026-11-02"]);
+        // Received Mon 16.11: Art. 17's week ends Mon 23.11, so an answer on 20.11 is in time.
+        let r = env.add(&["--received", "2026-11-16"]);
         let mut args = vec!["respond", &r, "--outcome", outcome, "--responded", "2026-11-20"];
         args.extend(&extra);
         let out = env.ok(&args);
@@ -503,8 +525,8 @@ fn withdraw_and_reopen() {
     );
     assert_eq!(ev["text"], "Withdrawal was a mistake");
     // The stored deadline stays: reopened past its due date, it is overdue.
-    // received Thu 01.10.2026 + 30 days = Sat 31.10.2026, rolled to Mon 02.11.2026.
-    assert_eq!(d["due_on"], "2026-11-02");
+    // received Thu 01.10.2026 + 1 week (Art. 17) = Thu 08.10.2026, the governing deadline.
+    assert_eq!(d["due_on"], "2026-10-08");
     assert_eq!(d["overdue"], true);
 
     // An answered request reopens without its outcome.
@@ -550,16 +572,29 @@ fn extend_pause_and_resume_are_refused_under_the_shipped_rules() {
 fn extend_moves_the_binding_deadline_when_the_rules_allow_it() {
     let env = TestEnv::new();
     env.enable_extension_and_pause();
-    let r = env.add(&["--received", "2026-11-02"]);
-    assert_eq!(env.show(&r)["due_on"], "2026-12-02");
+    // Art. 17's week of an access request cannot be extended.
+    let access = env.add(&["--received", "2026-11-20"]);
+    assert_mentions(
+        &env.fails(&["extend", &access, "--days", "5", "--reason", "x"]),
+        &["cannot be extended"],
+    );
+    // A complaint received Tue 24.11: Law 67's 14 working days end Mon 14.12 and govern (the
+    // 30-day limit is Thu 24.12); Law 67 may be extended, with its basis cited.
+    let r = env.add(&["--kind", "complaint", "--received", "2026-11-24"]);
+    assert_eq!(env.show(&r)["due_on"], "2026-12-14");
+    // 14.12 + 5 = Sat 19.12 → Mon 21.12.
     let out = env.ok(&["extend", &r, "--days", "5", "--reason", "Archive request"]);
-    assert!(out.contains("07.12.2026"), "{out}");
+    assert!(out.contains("21.12.2026"), "{out}");
     let d = env.show(&r);
-    assert_eq!(d["due_on"], "2026-12-07");
+    assert_eq!(d["due_on"], "2026-12-21");
     assert_eq!(d["extensions"], 1);
     let binding: Vec<&Value> =
         d["deadlines"].as_array().unwrap().iter().filter(|x| x["binding"] == true).collect();
-    assert_eq!(binding[0]["due_on"], "2026-12-07");
+    assert_eq!(
+        (binding[0]["rule"].as_str(), binding[0]["due_on"].as_str()),
+        (Some("law67_14wd"), Some("2026-12-21"))
+    );
+    assert!(binding[0]["explanation"].as_str().unwrap().contains("considering citizens' appeals"), "{d}");
     let ev = d["events"]
         .as_array()
         .unwrap()
@@ -567,13 +602,14 @@ fn extend_moves_the_binding_deadline_when_the_rules_allow_it() {
         .find(|e| e["kind"] == "deadline_changed")
         .expect("deadline_changed event")
         .clone();
-    assert_eq!((ev["old"].as_str(), ev["new"].as_str()), (Some("2026-12-02"), Some("2026-12-07")));
+    assert_eq!((ev["old"].as_str(), ev["new"].as_str()), (Some("2026-12-14"), Some("2026-12-21")));
     assert!(ev["text"].as_str().unwrap().contains("Archive request"), "{ev}");
-    // Extending to a weekend rolls to Monday: 07.12 + 5 = Sat 12.12 → Mon 14.12 (a second
-    // extension exceeds max_times = 1, so use a fresh request).
-    let r2 = env.add(&["--received", "2026-11-02"]);
-    env.ok(&["extend", &r2, "--days", "10", "--reason", "Archive request"]);
-    assert_eq!(env.show(&r2)["due_on"], "2026-12-14");
+    // Extending past the 30-day limit moves the governing date only to that limit: 14.12 +
+    // 12 = Sat 26.12 → Mon 28.12 for Law 67, but the 30 days still bind on Thu 24.12 (a
+    // second extension exceeds max_times = 1, so use a fresh request).
+    let r2 = env.add(&["--kind", "complaint", "--received", "2026-11-24"]);
+    env.ok(&["extend", &r2, "--days", "12", "--reason", "Archive request"]);
+    assert_eq!(env.show(&r2)["due_on"], "2026-12-24");
     // The rules allow one extension of at most 30 days.
     let before = env.snapshot();
     assert_mentions(&env.fails(&["extend", &r, "--days", "5", "--reason", "Again"]), &["already extended"]);
@@ -602,7 +638,8 @@ fn extend_moves_the_binding_deadline_when_the_rules_allow_it() {
 fn pause_and_resume_move_the_deadline_by_the_paused_days() {
     let env = TestEnv::new();
     env.enable_extension_and_pause();
-    let r = env.add(&["--received", "2026-11-02"]); // due Wed 02.12.2026
+    // A complaint received Tue 24.11: Law 67 → Mon 14.12 (governing), 30 days → Thu 24.12.
+    let r = env.add(&["--kind", "complaint", "--received", "2026-11-24"]);
     env.ok(&["pause", &r, "--category", "clarification", "--reason", "Asked the subject which records"]);
     let d = env.show(&r);
     assert_eq!(d["paused"]["since"], TODAY);
@@ -611,15 +648,16 @@ fn pause_and_resume_move_the_deadline_by_the_paused_days() {
         &env.fails(&["pause", &r, "--category", "clarification", "--reason", "Again"]),
         &["already paused"],
     );
-    // Resumed three days later: 02.12 + 3 = Sat 05.12 → Mon 07.12.
+    // Resumed three days later: 14.12 + 3 = Thu 17.12 (and the 30 days: 24.12 + 3 = Sun
+    // 27.12 → Mon 28.12).
     ok(env.on("2026-11-27").args(["resume", &r]));
     let d = json(env.on("2026-11-27").args(["--format", "json", "show", &r]));
     assert_eq!(d["paused"], Value::Null);
-    assert_eq!(d["due_on"], "2026-12-07");
+    assert_eq!(d["due_on"], "2026-12-17");
     let kinds = event_kinds(&d);
     assert!(kinds.ends_with(&["paused".into(), "resumed".into(), "deadline_changed".into()]), "{kinds:?}");
     let ev = d["events"].as_array().unwrap().last().unwrap();
-    assert_eq!((ev["old"].as_str(), ev["new"].as_str()), (Some("2026-12-02"), Some("2026-12-07")));
+    assert_eq!((ev["old"].as_str(), ev["new"].as_str()), (Some("2026-12-14"), Some("2026-12-17")));
     assert_mentions(&fails(env.on("2026-11-27").args(["resume", &r])), &["not paused"]);
     let before = env.snapshot();
     assert_mentions(
@@ -679,12 +717,13 @@ fn demo_fills_a_dev_database_with_consistent_overdue_requests() {
 fn a_paused_request_keeps_its_days_left_and_is_not_overdue() {
     let env = TestEnv::new();
     env.enable_extension_and_pause();
-    let r = env.add(&["--received", "2026-11-02"]); // due Wed 02.12.2026: 8 days left on 24.11
+    // A complaint received Tue 24.11: due Mon 14.12 (Law 67), 20 days left on 24.11.
+    let r = env.add(&["--kind", "complaint", "--received", "2026-11-24"]);
     env.ok(&["pause", &r, "--category", "documents", "--reason", "Waiting for a copy of the ID"]);
-    let d = env.json(&["show", &r, "--as-of", "2026-12-10"]);
-    assert_eq!(d["days_left"], 8, "the clock stopped on the day of the pause");
+    let d = env.json(&["show", &r, "--as-of", "2026-12-20"]);
+    assert_eq!(d["days_left"], 20, "the clock stopped on the day of the pause");
     assert_eq!(d["overdue"], false);
-    assert!(refs(&env.json(&["list", "--overdue", "--as-of", "2026-12-10"])).is_empty());
+    assert!(refs(&env.json(&["list", "--overdue", "--as-of", "2026-12-20"])).is_empty());
     // Withdrawing a paused request closes it and ends the pause.
     env.ok(&["withdraw", &r, "--reason", "Subject withdrew"]);
     let d = env.show(&r);
@@ -695,13 +734,15 @@ fn a_paused_request_keeps_its_days_left_and_is_not_overdue() {
 fn answering_a_paused_request_counts_the_paused_days() {
     let env = TestEnv::new();
     env.enable_extension_and_pause();
-    let r = env.add(&["--received", "2026-11-02"]); // due Wed 02.12.2026
+    // A complaint received Tue 24.11: due Mon 14.12 (Law 67).
+    let r = env.add(&["--kind", "complaint", "--received", "2026-11-24"]);
     env.ok(&["pause", &r, "--category", "documents", "--reason", "Waiting for a copy of the ID"]);
-    // Ten days paused; answered on Fri 04.12 without an explicit resume: two days after the
-    // original due date but well inside it once the pause is counted (02.12 + 10 = 12.12).
-    let d = json(env.on("2026-12-04").args(["--format", "json", "show", &r]));
+    // 22 days paused; answered on Wed 16.12 without an explicit resume: two days after the
+    // original due date but inside it once the pause is counted (14.12 + 22 = Tue 05.01.2027,
+    // a holiday, → the 2027 New Year holidays → Fri 08.01.2027).
+    let d = json(env.on("2026-12-16").args(["--format", "json", "show", &r]));
     assert_eq!(d["overdue"], false, "not overdue while paused");
-    ok(env.on("2026-12-04").args(["respond", &r, "--outcome", "fulfilled"]));
-    let d = json(env.on("2026-12-04").args(["--format", "json", "show", &r]));
+    ok(env.on("2026-12-16").args(["respond", &r, "--outcome", "fulfilled"]));
+    let d = json(env.on("2026-12-16").args(["--format", "json", "show", &r]));
     assert_eq!(d["answered_in_time"], true, "{d}");
 }

@@ -33,14 +33,15 @@ fn register_and_open_a_request_in_kyrgyz() {
     t.text("Тестова Гүлнара");
     t.keys(&["Tab"]);
     t.text("12411199000077");
+    t.wait_for("Шш 01.12.2026 [милдеттүү · чечүүчү]");
     t.wait_for("Бш 24.12.2026 [милдеттүү]");
     t.keys(&["C-s"]);
     t.wait_until("the new row and the message", |s| {
-        s.contains("ARZ-2026-000001 катталды, мөөнөтү 24.12.2026.")
+        s.contains("ARZ-2026-000001 катталды, мөөнөтү 01.12.2026.")
             && s.lines().any(|l| {
                 l.starts_with("ARZ-2026-000001")
                     && l.contains("Тестова Гүлна")
-                    && l.contains("24.12.2026")
+                    && l.contains("01.12.2026")
                     && l.contains("жаңы")
             })
     });
@@ -75,9 +76,10 @@ fn russian_from_the_config_and_the_deadline_arithmetic_in_russian() {
     t.keys(&["Enter"]);
     t.wait_until("the deadlines in Russian", |s| {
         s.contains("Сроки")
-            && s.contains("Пн 02.11.2026 [обязательный]")
-            && s.contains("01.10.2026 + 30 дней = Сб 31.10.2026")
-            && s.contains("(выходной) → следующий")
+            // Art. 17's week governs; the 30 days are marked as the limit.
+            && s.contains("Чт 08.10.2026 [обязательный · определяющий]")
+            && s.contains("01.10.2026 + 1 неделя = Чт 08.10.2026")
+            && s.contains("Пн 02.11.2026 [обязательный · 30-дневный предел]")
     });
     t.keys(&["q"]);
     t.wait_for("aryz exited with 0");

@@ -255,11 +255,11 @@ fn doctor_on_a_broken_setup_names_each_problem_with_its_fix() {
 
     // A calendar without the movable holidays of a year deadlines reach.
     let env = TestEnv::new();
-    let (code, f) = doctor(env.on("2030-06-01").env("ARYZ_OPERATOR", &env.admin));
+    let (code, f) = doctor(env.on("2031-06-01").env("ARYZ_OPERATOR", &env.admin));
     assert_eq!(code, 1);
     let cal = finding(&f, "calendar");
     assert_eq!(cal["ok"], false);
-    assert!(cal["fix"].as_str().unwrap().starts_with("aryz calendar add 2030-"), "{cal}");
+    assert!(cal["fix"].as_str().unwrap().starts_with("aryz calendar add 2031-"), "{cal}");
 }
 
 #[test]

@@ -38,8 +38,11 @@ fn acknowledgement_in_the_language_of_the_appeal_is_an_event_and_audited() {
     let r = env.add(&["--lang", "ky", "--name", "Testova Aigul", "--received", "2026-11-23"]);
     let text = env.ok(&["letter", &r, "--type", "acknowledgement", "--output", "-"]);
     assert_mentions(&text, &[&r, "Testova Aigul", "23.11.2026", "Кимге:", "Кайрылуунун катталгандыгы", "ң"]);
-    // The binding deadline: received Mon 23.11.2026 + 30 days = Wed 23.12.2026.
-    assert!(text.contains("23.12.2026"), "{text}");
+    // The governing deadline: received Mon 23.11.2026 + 1 week (Art. 17) = Mon 30.11.2026;
+    // the 30-day limit: + 30 days = Wed 23.12.2026. The letter states both.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("30.11.2026 күнүнөн кечиктирилбестен"), "{text}");
+    assert!(flat.contains("30 күндүк мөөнөтү 23.12.2026"), "{text}");
     assert_eq!(letter_events(&env, &r), vec!["acknowledgement ky txt"]);
     let ev = env.show(&r)["events"].as_array().expect("events").last().expect("event").clone();
     assert!(!ev.to_string().contains("Testova"), "no personal data in the event: {ev}");
@@ -143,13 +146,16 @@ fn a_reply_needs_an_answered_request() {
 fn an_extension_notice_needs_an_extension() {
     let env = TestEnv::new();
     env.enable_extension_and_pause();
-    let r = env.add(&["--lang", "ky", "--received", "2026-11-23"]);
+    // A complaint registered Tue 24.11: Law 67's 14 working days end Mon 14.12 (governing).
+    let r = env.add(&["--lang", "ky", "--kind", "complaint", "--received", "2026-11-23"]);
     let e = env.fails(&["letter", &r, "--type", "extension", "--output", "-"]);
     assert_mentions(&e, &[&r, "never extended"]);
-    env.ok(&["extend", &r, "--days", "10", "--reason", "кошумча документтер керек"]);
+    env.ok(&["extend", &r, "--days", "5", "--reason", "кошумча документтер керек"]);
     let text = env.ok(&["letter", &r, "--type", "extension", "--output", "-"]);
-    assert_mentions(&text, &["узартуу", "23.12.2026", "кошумча документтер керек"]);
-    // 23.12.2026 + 10 days = Sat 02.01.2027, a holiday week: the deadline moves on.
+    assert_mentions(&text, &["узартуу", "14.12.2026", "кошумча документтер керек"]);
+    // The letter cites the extension's legal basis from the rules' data.
+    assert_mentions(&text, &["укуктук негизи", "considering citizens' appeals"]);
+    // 14.12.2026 + 5 days = Sat 19.12 → Mon 21.12.2026, before the 30-day limit (23.12).
     let due = env.show(&r)["due_on"].as_str().expect("due").to_string();
     let dmy = format!("{}.{}.{}", &due[8..10], &due[5..7], &due[0..4]);
     assert!(text.contains(&dmy), "new deadline {dmy} in\n{text}");

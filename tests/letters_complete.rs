@@ -40,6 +40,7 @@ fn write(kit: &Kit, r: &SubjectRequest, lang: Language, details: ResponseDetails
             grounds: &grounds,
             details,
             bodies: &bodies,
+            limit: None,
         },
     )
     .expect("composes")

@@ -31,6 +31,7 @@ fn letter(lang: Language, ty: LetterType, kind: RequestKind, outcome: Option<Out
             grounds: &grounds,
             details: Default::default(),
             bodies: &[],
+            limit: None,
         },
     )
     .expect("composes")
@@ -311,6 +312,7 @@ fn odd_text_never_panics() {
                     grounds: &grounds,
                     details: Default::default(),
                     bodies: &[],
+                    limit: None,
                 },
             )
             .expect("composes");

@@ -187,6 +187,7 @@ fn render_with(
             Language::Ru => "необходимо истребовать дополнительные документы".into(),
             Language::En => "further documents are needed".into(),
         },
+        basis: String::new(),
     });
     let mut r = r.clone();
     if ty == LetterType::Extension {
@@ -204,6 +205,7 @@ fn render_with(
             grounds: &grounds,
             details,
             bodies: &bodies,
+            limit: None,
         },
     )
     .expect("composes");
@@ -293,6 +295,7 @@ fn the_letterhead_comes_from_the_config() {
             grounds: &grounds,
             details: Default::default(),
             bodies: &[],
+            limit: None,
         },
     )
     .expect("composes");

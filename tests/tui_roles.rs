@@ -19,13 +19,28 @@ fn app_as(login: &str) -> App {
     let text = SHIPPED_RULES
         .replace("[extension]\nallowed = false", "[extension]\nallowed = true")
         .replace("[pause]\nallowed = false", "[pause]\nallowed = true");
-    let rules = RuleSet::parse(&text).unwrap();
+    let mut rules = RuleSet::parse(&text).unwrap();
+    // The fixture's requests are past their statutory terms; for extending to be possible
+    // at all, this office reads them as advisory and lets the 30 days be extended (the
+    // extension rules themselves are tested in the services and CLI tests).
+    for r in &mut rules.rule {
+        r.binding = r.id == "policy_30d";
+        if r.binding {
+            r.extension_max_days = Some(30);
+            r.extension_basis = "test basis".into();
+        }
+    }
     let mut store = Store::in_memory().unwrap();
     add_operators(&mut store);
     add_requests(&mut store);
     add_supervisor_requests(&mut store);
+    // Stored deadlines keep the shipped rules' dates until an administrator recomputes them.
+    let mut admin =
+        Session::with_store(store, "root", rules.clone(), Clock::fixed(today()), Settings::default())
+            .unwrap();
+    assert!(!admin.recompute_apply().unwrap().requests.is_empty());
     let session =
-        Session::with_store(store, login, rules, Clock::fixed(today()), Settings::default()).unwrap();
+        Session::with_store(admin.store, login, rules, Clock::fixed(today()), Settings::default()).unwrap();
     App::new(session, KeyMap::default(), Theme::colour()).unwrap()
 }
 

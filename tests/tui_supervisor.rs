@@ -61,21 +61,36 @@ fn overdue_by_clerk_groups_rows_under_a_header_per_clerk_unassigned_last() {
     assert_eq!(app.queue.section(), Section::OverdueByClerk);
     let groups: Vec<(Option<&str>, i64)> =
         app.queue.groups.iter().map(|g| (g.assignee.as_deref(), g.count)).collect();
-    // aibek: #1 (due 02.11) and #10 awaiting the subject but overdue all the same; nurzat: #7;
-    // unassigned: #8.
-    assert_eq!(groups, [(Some("aibek"), 2), (Some("nurzat"), 1), (None, 1)]);
-    assert_eq!(refs(&app), ["ARZ-2026-000001", "ARZ-2026-000010", "ARZ-2026-000007", "ARZ-2026-000008"]);
-    assert_eq!(app.queue.total, 4);
+    // Governing deadlines (the fixture registers on the day of receipt): aibek: #1 access
+    // (Art. 17: 08.10), #10 access awaiting the subject but overdue all the same (12.10), #2
+    // correction (Law 67: 16.11); nurzat: #7 access (Sat 17.10 → 19.10), #5 access (Sun
+    // 01.11 → 02.11), #9 correction (Law 67: 17.11); unassigned: #8 information (27.10), #12
+    // access (09.11).
+    assert_eq!(groups, [(Some("aibek"), 3), (Some("nurzat"), 3), (None, 2)]);
+    assert_eq!(
+        refs(&app),
+        [
+            "ARZ-2026-000001",
+            "ARZ-2026-000010",
+            "ARZ-2026-000002",
+            "ARZ-2026-000007",
+            "ARZ-2026-000005",
+            "ARZ-2026-000009",
+            "ARZ-2026-000008",
+            "ARZ-2026-000012"
+        ]
+    );
+    assert_eq!(app.queue.total, 8);
     let lines = app.queue.lines();
     assert_eq!(lines[0], TableLine::Header(0));
     assert_eq!(lines[1], TableLine::Request(0));
-    assert_eq!(lines[3], TableLine::Header(1));
+    assert_eq!(lines[4], TableLine::Header(1));
     // Moving skips the headers: the selection is always a request.
-    press(&mut app, &["j", "j"]);
+    press(&mut app, &["j", "j", "j"]);
     assert_eq!(app.queue.selected_row().unwrap().reference, "ARZ-2026-000007");
     let s = screen(&app, 100, 30);
-    assert!(s.contains("▸ aibek — 2 overdue"), "{s}");
-    assert!(s.contains("▸ unassigned — 1 overdue"), "{s}");
+    assert!(s.contains("▸ aibek — 3 overdue"), "{s}");
+    assert!(s.contains("▸ unassigned — 2 overdue"), "{s}");
     // A click on a header selects nothing; on a row, selects it.
     let body = app.queue_body();
     app.update(aryz::tui::action::Action::Click { column: body.x + 2, row: body.y });
@@ -87,7 +102,8 @@ fn overdue_by_clerk_groups_rows_under_a_header_per_clerk_unassigned_last() {
     assert_eq!(app.queue.section(), Section::DueSoonByClerk);
     let groups: Vec<(Option<&str>, i64)> =
         app.queue.groups.iter().map(|g| (g.assignee.as_deref(), g.count)).collect();
-    assert_eq!(groups, [(Some("aibek"), 1), (Some("nurzat"), 2)]);
+    // Due by Tue 01.12: aibek's #3 (Art. 17: 27.11) and #11 (25.11); nurzat's are overdue.
+    assert_eq!(groups, [(Some("aibek"), 2)]);
 }
 
 #[test]
@@ -105,7 +121,7 @@ fn a_filter_on_one_clerk_turns_a_grouped_section_into_their_paged_list() {
     }
     press(&mut app, &["ctrl-s"]);
     assert!(app.queue.groups.is_empty());
-    assert_eq!(refs(&app), ["ARZ-2026-000001", "ARZ-2026-000010"]);
+    assert_eq!(refs(&app), ["ARZ-2026-000001", "ARZ-2026-000010", "ARZ-2026-000002"]);
 }
 
 #[test]
@@ -182,7 +198,8 @@ fn dashboard_report_and_audit_screens_open_for_supervisors_only() {
     let c = d.data.counts;
     assert_eq!((c.open, c.overdue), (app.counts.open, app.counts.overdue));
     let aibek = d.data.clerks.iter().find(|c| c.login.as_deref() == Some("aibek")).unwrap();
-    assert_eq!((aibek.open, aibek.overdue, aibek.answered_this_month), (5, 2, 1));
+    // Overdue: #1, #10 and #2 (see `overdue_by_clerk_groups_rows…`).
+    assert_eq!((aibek.open, aibek.overdue, aibek.answered_this_month), (5, 3, 1));
     assert_eq!(aibek.median_days, Some(26.0), "received 15.10, answered 10.11");
     // Weeks from Monday 28.09 to Monday 23.11 (today's week), worked out from the fixture's
     // dates of receipt; every request of the fixture falls in them.
@@ -193,8 +210,10 @@ fn dashboard_report_and_audit_screens_open_for_supervisors_only() {
     assert_eq!(weeks.iter().map(|w| w.1).collect::<Vec<_>>(), [1, 2, 1, 2, 2, 1, 0, 2, 1]);
     assert_eq!(d.data.weekly.iter().map(|w| w.received).sum::<i64>(), 12);
     let nov = d.data.monthly.last().unwrap();
-    assert_eq!((nov.month.to_string().as_str(), nov.in_time, nov.late), ("2026-11-01", 1, 0));
-    assert_eq!(d.data.on_time_percent, Some(100.0));
+    // #6, a complaint received 15.10 and answered 10.11, missed Law 67's 14 working days
+    // (due 04.11), though within the 30 days.
+    assert_eq!((nov.month.to_string().as_str(), nov.in_time, nov.late), ("2026-11-01", 0, 1));
+    assert_eq!(d.data.on_time_percent, Some(0.0));
     let access = d.data.kinds.iter().find(|k| k.kind.code() == "access").unwrap();
     assert_eq!(access.received, 6);
     // Enter on a clerk: their open requests in the queue.

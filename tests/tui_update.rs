@@ -31,7 +31,8 @@ fn clerk_starts_on_mine_most_urgent_first() {
     assert_eq!(app.queue.section(), Section::Mine);
     assert_eq!(refs(&app), ["ARZ-2026-000001", "ARZ-2026-000002", "ARZ-2026-000003"]);
     assert_eq!(app.counts.open, 3);
-    assert_eq!(app.counts.overdue, 1);
+    // #1 (Art. 17: 08.10) and #2 (Law 67: 16.11) are overdue; #3 (Art. 17: 27.11) is due soon.
+    assert_eq!(app.counts.overdue, 2);
     assert_eq!(app.counts.due_soon, 1);
     let sup = tui_fixture::app("jyldyz", true);
     assert_eq!(sup.queue.section(), Section::AllOpen);
@@ -43,9 +44,10 @@ fn sections_move_with_tab_and_arrows() {
     let mut app = app("aibek", true);
     press(&mut app, &["tab"]);
     assert_eq!(app.queue.section(), Section::DueSoon);
-    assert_eq!(refs(&app), ["ARZ-2026-000005", "ARZ-2026-000002"], "due today, then due in two days");
+    // Due soon (by Tue 01.12): #3 (Art. 17: 27.11). Overdue: #1 (08.10), #5 (02.11), #2 (16.11).
+    assert_eq!(refs(&app), ["ARZ-2026-000003"], "due in three days");
     press(&mut app, &["tab"]);
-    assert_eq!(refs(&app), ["ARZ-2026-000001"]);
+    assert_eq!(refs(&app), ["ARZ-2026-000001", "ARZ-2026-000005", "ARZ-2026-000002"]);
     press(&mut app, &["l"]);
     assert_eq!(app.queue.section(), Section::Unassigned);
     assert_eq!(refs(&app), ["ARZ-2026-000004"]);
@@ -232,10 +234,11 @@ fn register_through_the_form() {
     press(&mut app, &["ctrl-s"]);
     assert!(app.screens.is_empty(), "back on the queue: {:?}", app.message);
     let msg = app.message.clone().unwrap();
-    assert!(msg.text.contains("ARZ-2026-000007") && msg.text.contains("24.12.2026"), "{msg:?}");
+    // An access request received today, Tue 24.11: Art. 17's week ends Tue 01.12.
+    assert!(msg.text.contains("ARZ-2026-000007") && msg.text.contains("01.12.2026"), "{msg:?}");
     let r = app.queue.selected_row().unwrap();
     assert_eq!(r.reference, "ARZ-2026-000007");
-    assert_eq!(r.due_on, d("2026-12-24"));
+    assert_eq!(r.due_on, d("2026-12-01"));
     assert_eq!(r.assignee.as_deref(), Some("aibek"));
 }
 
@@ -283,9 +286,11 @@ fn jump_to_a_reference_by_number() {
 #[test]
 fn clerk_sees_only_allowed_actions() {
     let mut app = app("aibek", true);
-    // nurzat's request: a clerk can open it but not answer it.
-    press(&mut app, &["tab"]);
+    // nurzat's request (#5, the second overdue one): a clerk can open it but not answer it.
+    press(&mut app, &["tab", "tab", "j"]);
     press(&mut app, &["enter"]);
+    let Some(Screen::Detail(d)) = app.screens.last() else { panic!("{:?}", app.message) };
+    assert_eq!(d.request().assignee.as_deref(), Some("nurzat"));
     let bar = app.bar_commands();
     assert!(!bar.contains(&Command::RecordResponse));
     press(&mut app, &["r"]);
@@ -468,8 +473,9 @@ fn no_color_theme_keeps_urgency_visible() {
     for y in 0..30 {
         let row: String = (0..100).map(|x| buf[(x, y)].symbol().to_string()).collect();
         if row.starts_with("ARZ-2026-000001") {
-            // The days-left cell of the overdue row ("-22") is bold and underlined.
-            let x = row.find("-22").unwrap() as u16;
+            // The days-left cell of the overdue row ("-47": Art. 17's week ended 08.10) is bold
+            // and underlined.
+            let x = row.find("-47").unwrap() as u16;
             overdue_bold = buf[(x, y)].modifier.contains(ratatui::style::Modifier::BOLD);
         }
         for x in 0..100 {
@@ -565,13 +571,29 @@ fn extend_pause_and_resume_when_the_rules_allow() {
     let text = SHIPPED_RULES
         .replace("[extension]\nallowed = false", "[extension]\nallowed = true")
         .replace("[pause]\nallowed = false", "[pause]\nallowed = true");
-    let rules = RuleSet::parse(&text).unwrap();
+    let mut rules = RuleSet::parse(&text).unwrap();
     assert!(rules.extension.allowed && rules.pause.allowed);
+    // Art. 17's week cannot be extended; this office reads it as advisory, so that Law 67's
+    // 14 working days govern #3 (10.12) and may be extended.
+    for r in &mut rules.rule {
+        if r.id == "law58_access_1w" {
+            r.binding = false;
+        }
+    }
     let mut store = aryz::store::Store::in_memory().unwrap();
     add_operators(&mut store);
     add_requests(&mut store);
-    let session = aryz::service::Session::with_store(
+    let mut admin = aryz::service::Session::with_store(
         store,
+        "root",
+        rules.clone(),
+        aryz::service::Clock::fixed(today()),
+        aryz::service::Settings::default(),
+    )
+    .unwrap();
+    admin.recompute_apply().unwrap();
+    let session = aryz::service::Session::with_store(
+        admin.store,
         "aibek",
         rules,
         aryz::service::Clock::fixed(today()),
@@ -579,7 +601,7 @@ fn extend_pause_and_resume_when_the_rules_allow() {
     )
     .unwrap();
     let mut app = App::new(session, KeyMap::default(), Theme::colour()).unwrap();
-    // The third of mine: due 21.12.2026.
+    // The third of mine: Law 67's 14 working days from Fri 20.11, Thu 10.12.2026.
     press(&mut app, &["j", "j", "enter"]);
     let due_before = match app.screens.last() {
         Some(Screen::Detail(d)) => d.request().due_on,

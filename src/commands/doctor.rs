@@ -12,14 +12,10 @@ use serde_json::json;
 use super::{CliError, Result, output};
 use crate::cli::{Cli, Format};
 use crate::config::Config;
-use crate::domain::calendar::{Calendar, CalendarEntry, DayKind};
+use crate::domain::calendar::{Calendar, CalendarProblem};
 use crate::i18n::{t, tf};
 use crate::store::{SCHEMA_VERSION, Store};
 
-/// Deadlines of a request received today reach this far (the 30 days, a roll to a working
-/// day and an extension), so the calendar must know the movable holidays of every year up
-/// to then.
-const CALENDAR_HORIZON_DAYS: i64 = 60;
 
 /// Below this much free space (or twice the database, if larger) a backup may not fit.
 const MIN_FREE_BYTES: u64 = 100 * 1024 * 1024;
@@ -244,28 +240,16 @@ fn operator(f: &mut Vec<Finding>, store: &Store, dev: bool, db: &Path) {
     }
 }
 
-/// Whether an entry is one of the movable (lunar) holidays, whose dates are announced each
-/// year and so must be entered for every year: Orozo Ait and Kurman Ait.
-fn is_movable_holiday(e: &CalendarEntry) -> bool {
-    let name = e.name.to_lowercase();
-    e.kind == DayKind::Holiday && (name.contains("orozo") || name.contains("kurman"))
-}
-
-/// The years whose movable holidays the calendar knows, and the years a deadline counted
-/// from `today` may reach that it does not know.
-pub fn coverage(cal: &Calendar, today: NaiveDate) -> (Vec<i32>, Vec<i32>) {
-    let lo = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(today);
-    let hi = NaiveDate::from_ymd_opt(2200, 12, 31).unwrap_or(today);
-    let mut known: Vec<i32> =
-        cal.entries_between(lo, hi).filter(|e| is_movable_holiday(e)).map(|e| e.date.year()).collect();
-    known.dedup();
-    let last = (today + chrono::Duration::days(CALENDAR_HORIZON_DAYS)).year();
-    let missing = (today.year()..=last).filter(|y| !known.contains(y)).collect();
-    (known, missing)
+/// The years around `today` whose calendar data is complete, and the problems `aryz check`
+/// reports for the days ahead (the calendar's own rule: a year deadlines reach without
+/// movable-holiday data, or a day soon that is still expected).
+pub fn coverage(cal: &Calendar, today: NaiveDate) -> (Vec<i32>, Vec<CalendarProblem>) {
+    let known = (today.year() - 1..=today.year() + 4).filter(|y| cal.coverage_gap(*y).is_none()).collect();
+    (known, cal.problems_ahead(today))
 }
 
 fn calendar_coverage(cal: &Calendar, today: NaiveDate) -> Finding {
-    let (known, missing) = coverage(cal, today);
+    let (known, problems) = coverage(cal, today);
     let years = |v: &[i32]| {
         if v.is_empty() {
             "—".to_string()
@@ -273,14 +257,36 @@ fn calendar_coverage(cal: &Calendar, today: NaiveDate) -> Finding {
             v.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
         }
     };
-    match missing.first() {
-        None => Finding::ok("calendar", tf("doctor.calendar_ok", &[("years", &years(&known))])),
-        Some(y) => Finding::problem(
+    let missing: Vec<i32> = problems
+        .iter()
+        .filter_map(|p| match p {
+            CalendarProblem::Gap { year, .. } => Some(*year),
+            CalendarProblem::Unconfirmed(_) => None,
+        })
+        .collect();
+    if let Some(y) = missing.first() {
+        return Finding::problem(
             "calendar",
             tf("doctor.calendar_missing", &[("missing", &years(&missing)), ("years", &years(&known))]),
-            format!("aryz calendar add {y}-MM-DD --kind holiday --name \"Orozo Ait\" --basis \"…\""),
-        ),
+            format!(
+                "aryz calendar add {y}-MM-DD --kind holiday --name \"Orozo Ait\" --confidence confirmed --source \"…\""
+            ),
+        );
     }
+    if let Some(CalendarProblem::Unconfirmed(e)) = problems.first() {
+        return Finding::problem(
+            "calendar",
+            tf(
+                "doctor.calendar_unconfirmed",
+                &[("name", &e.name), ("date", &e.date.format("%d.%m.%Y")), ("confidence", &e.confidence)],
+            ),
+            format!(
+                "aryz calendar add {} --kind holiday --name \"{}\" --confidence confirmed --source \"…\"",
+                e.date, e.name
+            ),
+        );
+    }
+    Finding::ok("calendar", tf("doctor.calendar_ok", &[("years", &years(&known))]))
 }
 
 /// Letter templates (with the overrides) and the embedded fonts: a sample PDF letter is
@@ -421,14 +427,25 @@ mod tests {
     #[test]
     fn coverage_needs_the_years_deadlines_reach() {
         let cal = Calendar::shipped();
-        let (known, missing) = coverage(&cal, date("2026-03-10"));
+        let gaps = |p: Vec<CalendarProblem>| -> Vec<i32> {
+            p.into_iter()
+                .filter_map(|p| match p {
+                    CalendarProblem::Gap { year, .. } => Some(year),
+                    CalendarProblem::Unconfirmed(_) => None,
+                })
+                .collect()
+        };
+        let (known, problems) = coverage(&cal, date("2026-03-10"));
         assert!(known.contains(&2025) && known.contains(&2026), "{known:?}");
-        assert!(missing.is_empty());
+        assert!(problems.is_empty(), "{problems:?}");
         // Late in the last known year, deadlines reach into the next one.
-        let (_, missing) = coverage(&Calendar::new(Vec::new()), date("2026-12-01"));
-        assert_eq!(missing, vec![2026, 2027]);
-        let (_, missing) = coverage(&cal, date("2030-06-01"));
-        assert!(missing.contains(&2030));
+        let (_, problems) = coverage(&Calendar::new(Vec::new()), date("2026-12-01"));
+        assert_eq!(gaps(problems), vec![2026, 2027]);
+        let (_, problems) = coverage(&cal, date("2031-06-01"));
+        assert!(gaps(problems).contains(&2031));
+        // An expected day within 30 days is a problem too.
+        let (_, problems) = coverage(&cal, date("2027-02-20"));
+        assert!(problems.iter().any(|p| matches!(p, CalendarProblem::Unconfirmed(_))), "{problems:?}");
     }
 
     #[test]

@@ -57,6 +57,7 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                 "by": match by { ReportBy::Kind => "kind", ReportBy::Clerk => "clerk" },
                 "rows": rep.rows.iter().map(row_json).collect::<Vec<_>>(),
                 "total": row_json(&rep.total),
+                "answered_within_limit": rep.answered_within_limit,
             }),
         )?,
         f => {
@@ -111,6 +112,9 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                     )
                 )?;
                 output::table(out, &header, &rows)?;
+                if let Some(n) = rep.answered_within_limit {
+                    writeln!(out, "{}", crate::i18n::tf("drift.report_limit", &[("n", &n)]))?;
+                }
             }
         }
     }
@@ -274,7 +278,10 @@ fn export_row(r: &SubjectRequest, today: chrono::NaiveDate, unmasked: bool) -> V
         r.extensions.to_string(),
         r.deadlines
             .iter()
-            .map(|d| format!("{}={}{}", d.rule, d.due_on, if d.binding { " (binding)" } else { "" }))
+            .map(|d| {
+                let provisional = if d.provisional.is_some() { " (provisional)" } else { "" };
+                format!("{}={}{}{provisional}", d.rule, d.due_on, if d.binding { " (binding)" } else { "" })
+            })
             .collect::<Vec<_>>()
             .join("; "),
     ]

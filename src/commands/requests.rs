@@ -65,6 +65,13 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
     for w in &warnings {
         eprintln!("warning: {}", output::neutralise(&w.to_string()));
     }
+    // A provisional governing deadline is said where the operator looks, stdout staying the
+    // reference alone for scripts.
+    if let Some(g) = crate::domain::deadline::governing(&reg.request.deadlines)
+        && let Some(why) = &g.provisional
+    {
+        eprintln!("warning: {} {}", g.due_on, crate::i18n::tf("drift.provisional_line", &[("reason", why)]));
+    }
     match env.format {
         Format::Json => output::json(out, &RequestView::new(&s, &reg.request, today).json(false))?,
         _ => writeln!(out, "{}", reg.request.reference)?,
@@ -243,6 +250,7 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
                     ))
                 )?;
             }
+            super::drift::governing_lines(&s.rules, &r.deadlines, out)?;
             writeln!(out, "\n{}", t("cli.timeline"))?;
             for e in &d.events {
                 let change = match (&e.old, &e.new) {

@@ -130,6 +130,7 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
         if let Some(head) = &r.audit_head {
             writeln!(out, "{}", tf("audit_trust.head_line", &[("head", head)]))?;
         }
+        super::drift::calendar_problems(&r.calendar, out)?;
     }
     if r.ok() { Ok(()) } else { Err(failed("the database failed its checks".into())) }
 }

@@ -1,11 +1,15 @@
-//! The working-day calendar: weekends plus dated entries (holidays, extra days off, working
-//! days) that are data, shipped in `assets/calendar/` and added to by an administrator.
+//! The working-day calendar: weekends, the fixed-date holidays of a Labour Code generated
+//! for every year its rules are valid for, and dated entries (movable holidays, Cabinet
+//! decrees, working Saturdays) that are data, shipped in `assets/calendar/` and added to by
+//! an administrator. Every fact carries a confidence; a period that reaches a day that is
+//! not confirmed, or a year the data does not cover, is uncertain and says why.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use super::format::date_wd;
 use crate::code_enum;
 
 code_enum!(
@@ -16,6 +20,14 @@ code_enum!(
         WorkingDay => "working_day",
     }
 );
+
+/// How sure the data is of a day: `confirmed` (with a source), `expected` (a forecast, such
+/// as the astronomical date of an Ait) or `unverified` (from memory, not checked).
+pub const CONFIDENCES: [&str; 3] = ["confirmed", "expected", "unverified"];
+
+/// Years outside this range have no generated days: a deadline reaching them is provisional.
+pub const FIRST_YEAR: i32 = 1990;
+pub const LAST_YEAR: i32 = 2100;
 
 /// One dated entry of the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,12 +45,74 @@ pub struct CalendarEntry {
     pub source: String,
 }
 
-/// The file format of `assets/calendar/*.toml`: entries, each for one day or a range.
+impl CalendarEntry {
+    /// Confirmed by a source. `verified` is how databases before the confidence field was
+    /// checked stamped every administrator's entry; it is read as confirmed.
+    pub fn is_confirmed(&self) -> bool {
+        matches!(self.confidence.as_str(), "confirmed" | "verified")
+    }
+}
+
+/// The file format of `assets/calendar/*.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CalendarFile {
+    /// Names of the holidays whose dates are announced each year.
+    #[serde(default)]
+    movable: Vec<String>,
+    #[serde(default)]
+    fixed: Vec<FixedRule>,
     #[serde(default)]
     entry: Vec<FileEntry>,
+}
+
+/// A fixed-date holiday of a Labour Code (one day, or `day` … `until_day` of one month),
+/// valid from `from_year` to `to_year` (open when absent).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedRule {
+    pub month: u32,
+    pub day: u32,
+    pub until_day: Option<u32>,
+    pub kind: DayKind,
+    pub name: String,
+    #[serde(default)]
+    pub basis: String,
+    #[serde(default = "all")]
+    pub applies_to: String,
+    pub from_year: i32,
+    pub to_year: Option<i32>,
+    /// The previous Code: a holiday on a weekend gives a day off on the next working day.
+    #[serde(default)]
+    pub weekend_transfer: bool,
+    pub confidence: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+fn all() -> String {
+    "all".into()
+}
+
+impl FixedRule {
+    pub fn valid_in(&self, year: i32) -> bool {
+        year >= self.from_year && self.to_year.is_none_or(|t| year <= t)
+    }
+
+    fn entries(&self, year: i32) -> Vec<CalendarEntry> {
+        (self.day..=self.until_day.unwrap_or(self.day))
+            .filter_map(|d| NaiveDate::from_ymd_opt(year, self.month, d))
+            .map(|date| CalendarEntry {
+                date,
+                kind: self.kind,
+                name: self.name.clone(),
+                basis: self.basis.clone(),
+                applies_to: self.applies_to.clone(),
+                confidence: self.confidence.clone(),
+                source: self.source.clone(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,14 +133,49 @@ struct FileEntry {
     source: String,
 }
 
+/// A reason for `aryz check` to fail on the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum CalendarProblem {
+    /// A year the next 60 days reach without data (fixed rules or a movable holiday).
+    Gap { year: i32, reason: String },
+    /// A day within 30 days that is not confirmed.
+    Unconfirmed(CalendarEntry),
+}
+
 /// The calendar shipped with aryz.
 pub const SHIPPED_CALENDAR: &str = include_str!("../../assets/calendar/kg.toml");
 
-/// Parses a calendar file into its entries; the error names the line.
-pub fn parse_calendar(text: &str) -> Result<Vec<CalendarEntry>, String> {
+fn check_confidence(what: &str, c: &str) -> Result<(), String> {
+    if CONFIDENCES.contains(&c) {
+        Ok(())
+    } else {
+        Err(format!("{what}: confidence must be one of {} (found '{c}')", CONFIDENCES.join(", ")))
+    }
+}
+
+fn parse_file(text: &str) -> Result<CalendarFile, String> {
     let file: CalendarFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    for f in &file.fixed {
+        let what = format!("fixed rule '{}'", f.name);
+        let last = f.until_day.unwrap_or(f.day);
+        if !(1..=12).contains(&f.month) || f.day == 0 || last < f.day || last > 31 {
+            return Err(format!("{what}: month, day or until_day out of range"));
+        }
+        if f.to_year.is_some_and(|t| t < f.from_year) {
+            return Err(format!("{what}: to_year is before from_year"));
+        }
+        check_confidence(&what, &f.confidence)?;
+    }
+    for e in &file.entry {
+        check_confidence(&format!("calendar entry {}", e.date), &e.confidence)?;
+    }
+    Ok(file)
+}
+
+fn dated_entries(file: &CalendarFile) -> Result<Vec<CalendarEntry>, String> {
     let mut out = Vec::new();
-    for e in file.entry {
+    for e in &file.entry {
         let last = e.until.unwrap_or(e.date);
         if last < e.date {
             return Err(format!("calendar entry {}: 'until' is before 'date'", e.date));
@@ -91,23 +200,99 @@ pub fn parse_calendar(text: &str) -> Result<Vec<CalendarEntry>, String> {
     Ok(out)
 }
 
-/// Weekends plus dated entries. Later entries for the same date override earlier ones, so
-/// the database's entries (added by an administrator) override the shipped file.
+/// Parses a calendar file into its dated entries plus one instance of each fixed rule (in
+/// its first valid year), so every name the file can produce is listed; the error names
+/// the entry or rule.
+pub fn parse_calendar(text: &str) -> Result<Vec<CalendarEntry>, String> {
+    let file = parse_file(text)?;
+    let mut out = dated_entries(&file)?;
+    for f in &file.fixed {
+        out.extend(f.entries(f.from_year.clamp(FIRST_YEAR, LAST_YEAR)));
+    }
+    Ok(out)
+}
+
+/// Weekends, generated fixed-date days and dated entries. Dated entries override generated
+/// days, and later dated entries override earlier ones, so the database's entries (added
+/// by an administrator) override the shipped file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Calendar {
     entries: BTreeMap<NaiveDate, CalendarEntry>,
+    generated: BTreeMap<NaiveDate, CalendarEntry>,
+    fixed: Vec<FixedRule>,
+    movable: Vec<String>,
 }
 
 impl Calendar {
+    /// A calendar of weekends and these dated entries only (no fixed rules, no years covered).
     pub fn new(entries: impl IntoIterator<Item = CalendarEntry>) -> Calendar {
         let mut cal = Calendar::default();
         cal.extend(entries);
         cal
     }
 
+    /// Parses a whole calendar file: fixed rules generated for every valid year, dated
+    /// entries, and the names of the movable holidays.
+    pub fn parse(text: &str) -> Result<Calendar, String> {
+        let file = parse_file(text)?;
+        let mut cal = Calendar::new(dated_entries(&file)?);
+        cal.movable = file.movable;
+        cal.fixed = file.fixed;
+        cal.generate();
+        Ok(cal)
+    }
+
     /// The shipped calendar alone.
     pub fn shipped() -> Calendar {
-        Calendar::new(parse_calendar(SHIPPED_CALENDAR).unwrap_or_default())
+        // Generating every year takes a few milliseconds: once per process, then copies.
+        static SHIPPED: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+        // The shipped file is tested to parse; an empty calendar would only follow a broken build.
+        SHIPPED.get_or_init(|| Calendar::parse(SHIPPED_CALENDAR).unwrap_or_default()).clone()
+    }
+
+    fn generate(&mut self) {
+        self.generated.clear();
+        for year in FIRST_YEAR..=LAST_YEAR {
+            let rules: Vec<&FixedRule> = self.fixed.iter().filter(|f| f.valid_in(year)).collect();
+            let mut days: BTreeMap<NaiveDate, (CalendarEntry, bool)> = BTreeMap::new();
+            for f in &rules {
+                for e in f.entries(year) {
+                    days.insert(e.date, (e, f.weekend_transfer));
+                }
+            }
+            // Under the previous Code a holiday on a weekend gave a day off on the next
+            // weekday that is not itself a holiday (in date order, so two weekend holidays
+            // give two days).
+            let mut moved: Vec<CalendarEntry> = Vec::new();
+            for (date, (e, transfer)) in &days {
+                if !*transfer || !Calendar::is_weekend(*date) || e.kind == DayKind::WorkingDay {
+                    continue;
+                }
+                let mut d = *date;
+                while let Some(n) = d.succ_opt() {
+                    d = n;
+                    let taken = days.contains_key(&d) || moved.iter().any(|m| m.date == d);
+                    if !Calendar::is_weekend(d) && !taken {
+                        moved.push(CalendarEntry {
+                            date: d,
+                            kind: DayKind::ExtraDayOff,
+                            name: e.name.clone(),
+                            basis: format!("{}: moved from {}", e.basis, date_wd(*date)),
+                            applies_to: e.applies_to.clone(),
+                            confidence: e.confidence.clone(),
+                            source: e.source.clone(),
+                        });
+                        break;
+                    }
+                }
+            }
+            for (date, (e, _)) in days {
+                self.generated.insert(date, e);
+            }
+            for m in moved {
+                self.generated.insert(m.date, m);
+            }
+        }
     }
 
     pub fn extend(&mut self, entries: impl IntoIterator<Item = CalendarEntry>) {
@@ -116,12 +301,100 @@ impl Calendar {
         }
     }
 
-    pub fn entry(&self, date: NaiveDate) -> Option<&CalendarEntry> {
-        self.entries.get(&date)
+    /// Removes every entry of `date`, dated or generated, so that it is an ordinary day
+    /// (an administrator's `calendar remove`). Returns whether anything was removed.
+    pub fn remove(&mut self, date: NaiveDate) -> bool {
+        let dated = self.entries.remove(&date).is_some();
+        self.generated.remove(&date).is_some() || dated
     }
 
-    pub fn entries_between(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = &CalendarEntry> {
+    /// The entry that decides `date`: a dated one, else a generated one.
+    pub fn entry(&self, date: NaiveDate) -> Option<&CalendarEntry> {
+        self.entries.get(&date).or_else(|| self.generated.get(&date))
+    }
+
+    /// Dated entries only (movable holidays, decrees, administrators' days).
+    pub fn dated_between(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = &CalendarEntry> {
         self.entries.range(from..=to).map(|(_, e)| e)
+    }
+
+    /// Every entry, dated or generated, of `from..=to`, in date order.
+    pub fn entries_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<&CalendarEntry> {
+        let mut days: BTreeMap<NaiveDate, &CalendarEntry> =
+            self.generated.range(from..=to).map(|(d, e)| (*d, e)).collect();
+        days.extend(self.entries.range(from..=to).map(|(d, e)| (*d, e)));
+        days.into_values().collect()
+    }
+
+    /// Dated entries that are not confirmed, from `from` on: what an administrator should confirm.
+    pub fn unconfirmed_from(&self, from: NaiveDate) -> impl Iterator<Item = &CalendarEntry> {
+        self.entries.range(from..).map(|(_, e)| e).filter(|e| !e.is_confirmed())
+    }
+
+    /// Why `year` is not covered: no fixed rules valid for it, or a movable holiday without
+    /// a date in it. `None` when the data covers the year.
+    pub fn coverage_gap(&self, year: i32) -> Option<String> {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) || !self.fixed.iter().any(|f| f.valid_in(year)) {
+            return Some(format!("no calendar data for {year}"));
+        }
+        let (first, last) = (NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?);
+        let missing: Vec<&str> = self
+            .movable
+            .iter()
+            .filter(|m| !self.dated_between(first, last).any(|e| e.name.eq_ignore_ascii_case(m)))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            None
+        } else {
+            Some(format!("no date of {} for {year} in the calendar", missing.join(" or ")))
+        }
+    }
+
+    /// Why a period counted over `(from, to]` is uncertain: a year the data does not cover,
+    /// or a day in it (or within two days after it, as an announced Ait may differ from
+    /// its forecast by a day) that is expected or unverified. `None` when all is confirmed.
+    pub fn uncertainty(&self, from: NaiveDate, to: NaiveDate) -> Option<String> {
+        for year in from.year()..=to.year() {
+            if let Some(gap) = self.coverage_gap(year) {
+                return Some(gap);
+            }
+        }
+        let start = from.succ_opt()?;
+        let end = to.checked_add_days(Days::new(2)).unwrap_or(to);
+        if let Some(e) = self.dated_between(start, end).find(|e| !e.is_confirmed()) {
+            return Some(format!(
+                "{} {} {} on {}, not yet confirmed",
+                e.name,
+                e.date.year(),
+                if e.confidence == "expected" { "expected" } else { "unverified" },
+                date_wd(e.date)
+            ));
+        }
+        // A generated day matters only on a weekday (or moved onto one).
+        let generated = self.generated.range(start..=to).map(|(_, e)| e).find(|e| {
+            !e.is_confirmed() && !Calendar::is_weekend(e.date) && !self.entries.contains_key(&e.date)
+        });
+        generated.map(|e| {
+            format!("{} on {} is unverified (Labour Code list not checked)", e.name, date_wd(e.date))
+        })
+    }
+
+    /// What `aryz check` reports as of `today`: a year without movable-holiday data within
+    /// the next 60 days, and a day within the next 30 days still expected or unverified.
+    pub fn problems_ahead(&self, today: NaiveDate) -> Vec<CalendarProblem> {
+        let mut out = Vec::new();
+        let in60 = today.checked_add_days(Days::new(60)).unwrap_or(today);
+        for year in today.year()..=in60.year() {
+            if let Some(reason) = self.coverage_gap(year) {
+                out.push(CalendarProblem::Gap { year, reason });
+            }
+        }
+        let in30 = today.checked_add_days(Days::new(30)).unwrap_or(today);
+        for e in self.dated_between(today, in30).filter(|e| !e.is_confirmed()) {
+            out.push(CalendarProblem::Unconfirmed(e.clone()));
+        }
+        out
     }
 
     pub fn is_weekend(date: NaiveDate) -> bool {
@@ -129,7 +402,7 @@ impl Calendar {
     }
 
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
-        match self.entries.get(&date).map(|e| e.kind) {
+        match self.entry(date).map(|e| e.kind) {
             Some(DayKind::WorkingDay) => true,
             Some(DayKind::Holiday | DayKind::ExtraDayOff) => false,
             None => !Calendar::is_weekend(date),
@@ -191,10 +464,7 @@ impl Calendar {
 
     /// Non-working days of one month (weekends and dated entries), with their reason.
     pub fn non_working_days(&self, year: i32, month: u32) -> Vec<(NaiveDate, Option<&CalendarEntry>)> {
-        month_days(year, month)
-            .filter(|d| !self.is_working_day(*d))
-            .map(|d| (d, self.entries.get(&d)))
-            .collect()
+        month_days(year, month).filter(|d| !self.is_working_day(*d)).map(|d| (d, self.entry(d))).collect()
     }
 
     pub fn working_days_in_month(&self, year: i32, month: u32) -> usize {

@@ -34,6 +34,27 @@ pub struct RefusalGround {
     pub citation: String,
     /// What the ground means, for the clerk choosing it.
     pub description: String,
+    /// The kinds of request it may refuse; empty: every kind.
+    #[serde(default)]
+    pub kinds: Vec<RequestKind>,
+    /// The outcomes it may be recorded with (`refused`, `partially_fulfilled`); empty: both.
+    #[serde(default)]
+    pub outcomes: Vec<Outcome>,
+    /// The citation stops at the article (or names no article): a lawyer should check the
+    /// paragraph before it is relied on.
+    #[serde(default)]
+    pub needs_legal_review: bool,
+}
+
+impl RefusalGround {
+    /// May this ground refuse (wholly or in part) a request of `kind` answered with `outcome`?
+    /// A refused category action under another outcome counts as a partial refusal.
+    pub fn fits(&self, kind: RequestKind, outcome: Outcome) -> bool {
+        let outcome =
+            if outcome == Outcome::Refused { Outcome::Refused } else { Outcome::PartiallyFulfilled };
+        (self.kinds.is_empty() || self.kinds.contains(&kind))
+            && (self.outcomes.is_empty() || self.outcomes.contains(&outcome))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -88,6 +109,25 @@ impl Response {
             }
             Some(_) if !partly_refused => {
                 return Err(field_error("ground", "a ground is only recorded when something is refused"));
+            }
+            Some(code) => {
+                if let Some(g) = grounds.iter().find(|g| &g.code == code)
+                    && !g.fits(kind, self.outcome)
+                {
+                    let fitting: Vec<&str> = grounds
+                        .iter()
+                        .filter(|g| g.fits(kind, self.outcome))
+                        .map(|g| g.code.as_str())
+                        .collect();
+                    return Err(field_error(
+                        "ground",
+                        &format!(
+                            "'{code}' does not apply to requests of kind '{kind}' answered '{}' (grounds that do: {})",
+                            self.outcome,
+                            fitting.join(", ")
+                        ),
+                    ));
+                }
             }
             _ => {}
         }
@@ -188,5 +228,36 @@ mod tests {
         assert!(r.validate(RequestKind::Access, d("2026-03-01"), d("2026-03-20"), &grounds).is_err());
         r.responded_on = d("2026-02-28");
         assert!(r.validate(RequestKind::Access, d("2026-03-01"), d("2026-03-20"), &grounds).is_err());
+    }
+
+    #[test]
+    fn grounds_fit_their_kinds_and_outcomes() {
+        let g = default_grounds();
+        let fits = |code: &str, kind, outcome| g.iter().find(|x| x.code == code).unwrap().fits(kind, outcome);
+        assert!(fits("art15_state_security", RequestKind::Access, Outcome::Refused));
+        assert!(!fits("data_accurate", RequestKind::Access, Outcome::Refused), "the issue's example");
+        assert!(fits("data_accurate", RequestKind::Correction, Outcome::PartiallyFulfilled));
+        // A refused category action under "fulfilled" counts as a partial refusal.
+        assert!(fits("data_accurate", RequestKind::Correction, Outcome::Fulfilled));
+        assert!(!fits("not_a_subject", RequestKind::Access, Outcome::PartiallyFulfilled));
+        assert!(g.iter().all(|x| x.needs_legal_review), "no paragraph is verified yet");
+        let r = Response {
+            outcome: Outcome::Refused,
+            ground: Some("data_accurate".into()),
+            text: String::new(),
+            responded_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            channel: None,
+            actions: vec![],
+            details: Default::default(),
+        };
+        let today = r.responded_on;
+        let e = r.validate(RequestKind::Access, today, today, &g).unwrap_err();
+        assert_eq!(e.field, "ground");
+        assert!(
+            e.rule.contains("does not apply to requests of kind 'access'")
+                && e.rule.contains("art15_state_security"),
+            "{}",
+            e.rule
+        );
     }
 }

@@ -96,9 +96,29 @@ fn arithmetic(
     }
 }
 
-/// The explanation of `d` to show: in English the stored text; in Kyrgyz or Russian the
-/// text recomputed from its rule when that rule still gives the stored date.
+/// The explanation of `d` to show, with its provisional mark and reason when it has one.
 pub fn explanation(
+    d: &Deadline,
+    rules: &RuleSet,
+    cal: &Calendar,
+    received: NaiveDate,
+    registered: NaiveDate,
+) -> String {
+    let text = arithmetic_text(d, rules, cal, received, registered);
+    match &d.provisional {
+        Some(why) => format!("{text}{}", tf("drift.provisional", &[("reason", why)])),
+        None => text,
+    }
+}
+
+/// A rule's name in the interface language, by its id (the id itself for an unknown rule).
+pub fn rule_name_of(rules: &RuleSet, id: &str) -> String {
+    rules.rule(id).map_or_else(|| id.to_string(), rule_name)
+}
+
+/// In English the stored text; in Kyrgyz or Russian the text recomputed from its rule when
+/// that rule still gives the stored date.
+fn arithmetic_text(
     d: &Deadline,
     rules: &RuleSet,
     cal: &Calendar,
@@ -151,16 +171,18 @@ mod tests {
         set_thread_language(Some(Lang::Ru));
         let ru: Vec<String> = stored.iter().map(|d| explanation(d, &rules, &cal, r, g)).collect();
         assert!(
-            ru[0].ends_with("поступило Чт 01.10.2026 + 30 дней = Сб 31.10.2026 (выходной) → следующий рабочий день Пн 02.11.2026"),
+            ru[2].ends_with("поступило Чт 01.10.2026 + 30 дней = Сб 31.10.2026 (выходной) → следующий рабочий день Пн 02.11.2026"),
             "{ru:?}"
         );
         assert!(ru.iter().any(|s| s.contains("+ 1 неделя = Чт 08.10.2026")), "{ru:?}");
         assert!(ru.iter().any(|s| s.contains("+ 14 рабочих дней = Ср 21.10.2026")), "{ru:?}");
         set_thread_language(Some(Lang::Ky));
-        let ky = explanation(&stored[0], &rules, &cal, r, g);
+        // Every rule binds: the week first, the 30 days (the limit) last.
+        assert_eq!(stored[2].rule, "policy_30d");
+        let ky = explanation(&stored[2], &rules, &cal, r, g);
         assert!(ky.contains("+ 30 күн = Иш 31.10.2026 (дем алыш)"), "{ky}");
         set_thread_language(Some(Lang::En));
-        assert_eq!(explanation(&stored[0], &rules, &cal, r, g), stored[0].explanation);
+        assert_eq!(explanation(&stored[2], &rules, &cal, r, g), stored[2].explanation);
         // Recomputing in English gives the domain's own words: the two formatters agree.
         for d in &stored {
             let rule = rules.rule.iter().find(|x| x.id == d.rule).unwrap();

@@ -21,6 +21,8 @@ use crate::domain::status::Status;
 pub struct ExtensionInfo {
     pub old_due: NaiveDate,
     pub reason: String,
+    /// The legal basis of the extension, from the rule's data.
+    pub basis: String,
 }
 
 /// Everything a letter is made of.
@@ -39,6 +41,8 @@ pub struct LetterInput<'a> {
     pub details: ResponseDetails,
     /// Bodies a request may be referred to, to name the one recorded.
     pub bodies: &'a [ReferralBody],
+    /// The 30-day limit (the rules' limit rule), stated beside the governing date.
+    pub limit: Option<NaiveDate>,
 }
 
 fn list(items: impl IntoIterator<Item = String>) -> String {
@@ -182,6 +186,20 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     v.insert("extension_reason", reason_block);
     v.insert("referral_address_block", referral_address_block);
     v.insert("copy", copy_block);
+    // The 30-day limit beside the governing date, when it is a different date; a note when
+    // the governing date is provisional; the extension's legal basis from the rules' data.
+    let limit = input.limit.filter(|l| *l != r.due_on);
+    v.insert("limit", limit.map(date_dmy).unwrap_or_default());
+    let basis = ext.as_ref().map(|e| clean(e.basis.trim()).replace('\n', " ")).unwrap_or_default();
+    v.insert("extension_basis", basis.trim_end_matches('.').to_string());
+    let limit_block = if limit.is_some() { lk.render("blocks.limit", &v)? } else { String::new() };
+    let provisional =
+        crate::domain::deadline::governing(&r.deadlines).is_some_and(|g| g.provisional.is_some());
+    let provisional_block = if provisional { lk.render("blocks.provisional", &v)? } else { String::new() };
+    let basis_block = if basis.is_empty() { String::new() } else { lk.render("blocks.extension_basis", &v)? };
+    v.insert("limit_block", limit_block);
+    v.insert("provisional_block", provisional_block);
+    v.insert("extension_basis_block", basis_block);
 
     let (title_key, body_key) = match input.letter_type {
         LetterType::Acknowledgement => {
@@ -404,6 +422,7 @@ pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, T
             Language::Ru => "необходимо истребовать дополнительные документы".into(),
             Language::En => "additional documents are needed".into(),
         },
+        basis: String::new(),
     });
     if extension.is_some() {
         // An extended request is due later than before.
@@ -421,6 +440,7 @@ pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, T
             grounds: &grounds,
             details: sample_details(s.kind, s.outcome),
             bodies: &bodies,
+            limit: r.deadlines.iter().find(|d| d.rule == "policy_30d").map(|d| d.due_on),
         },
     )
 }

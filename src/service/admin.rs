@@ -106,30 +106,55 @@ impl Session {
         })
     }
 
-    /// Adds or replaces a calendar entry. Stored deadlines are not recomputed: history is
-    /// never rewritten silently.
+    /// Adds, confirms or corrects a calendar entry. `confidence` is `confirmed` (then a
+    /// source is required) or `expected`. Stored deadlines are not recomputed: history is
+    /// never rewritten silently; the open requests whose deadlines would change are
+    /// returned (`aryz recompute --apply` rewrites them).
     pub fn add_calendar_entry(
         &mut self,
         date: NaiveDate,
         kind: DayKind,
         name: &str,
         basis: &str,
-    ) -> Result<CalendarEntry> {
+        confidence: &str,
+        source: &str,
+    ) -> Result<(CalendarEntry, crate::service::Drift)> {
         self.require(Role::Admin, "change the calendar")?;
         if name.trim().is_empty() {
             return Err(Error::Invalid(field_error("name", "is required")));
         }
         check_line("name", name)?;
         check_line("basis", basis)?;
+        check_line("source", source)?;
+        let confidence = confidence.trim();
+        if !matches!(confidence, "confirmed" | "expected") {
+            return Err(Error::Invalid(field_error(
+                "confidence",
+                &format!("'{confidence}' is not one of: confirmed, expected"),
+            )));
+        }
+        if confidence == "confirmed" && source.trim().is_empty() {
+            return Err(Error::Invalid(field_error(
+                "source",
+                "is required for a confirmed day (the decree, announcement or publication that confirms it)",
+            )));
+        }
         let entry = CalendarEntry {
             date,
             kind,
             name: name.trim().to_string(),
             basis: basis.trim().to_string(),
             applies_to: String::new(),
-            confidence: "verified".into(),
-            source: "added by an administrator".into(),
+            confidence: confidence.to_string(),
+            source: if source.trim().is_empty() {
+                "added by an administrator".into()
+            } else {
+                source.trim().to_string()
+            },
         };
+        let mut next = self.calendar.clone();
+        next.extend([entry.clone()]);
+        let drift = self.drift_under(&next)?;
         self.write(|tx, ctx| {
             tx.put_calendar_entry(&entry, ctx.login, &ctx.now)?;
             tx.audit(
@@ -137,11 +162,37 @@ impl Session {
                 ctx.login,
                 "calendar_add",
                 &date.to_string(),
-                &format!("{kind}: {}", entry.name),
+                &format!("{kind} ({}): {}", entry.confidence, entry.name),
             )?;
             Ok(())
         })?;
-        self.calendar.extend([entry.clone()]);
-        Ok(entry)
+        self.calendar = next;
+        Ok((entry, drift))
+    }
+
+    /// Removes a day from the calendar (shipped, generated or added), e.g. a forecast Ait
+    /// that proved wrong. Returns the open requests whose deadlines would change.
+    pub fn remove_calendar_date(&mut self, date: NaiveDate, reason: &str) -> Result<crate::service::Drift> {
+        self.require(Role::Admin, "change the calendar")?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::Invalid(field_error("reason", "is required")));
+        }
+        check_line("reason", reason)?;
+        let mut next = self.calendar.clone();
+        if !next.remove(date) {
+            return Err(Error::Invalid(field_error(
+                "date",
+                &format!("{date} has no calendar entry to remove"),
+            )));
+        }
+        let drift = self.drift_under(&next)?;
+        self.write(|tx, ctx| {
+            tx.remove_calendar_date(date, reason, ctx.login, &ctx.now)?;
+            tx.audit(&ctx.now, ctx.login, "calendar_remove", &date.to_string(), reason)?;
+            Ok(())
+        })?;
+        self.calendar = next;
+        Ok(drift)
     }
 }

@@ -27,13 +27,15 @@ fn extension_info(events: &[Event]) -> Option<ExtensionInfo> {
         .rev()
         .find(|e| e.kind == EventKind::DeadlineChanged && e.text.starts_with("extension"))?;
     let old_due = e.old.as_deref()?.parse().ok()?;
-    // The event text is "extension (REASON): due … + N days = …" (see `Session::extend`).
+    // The event text is "extension (REASON): due … + N days = …; RULE → DATE; basis: BASIS"
+    // (see `Session::extend`; events before issue 10 have no basis).
     let reason = e
         .text
         .strip_prefix("extension (")
         .and_then(|rest| rest.rfind("): due ").map(|i| rest[..i].to_string()))
         .unwrap_or_default();
-    Some(ExtensionInfo { old_due, reason })
+    let basis = e.text.rsplit_once("; basis: ").map(|(_, b)| b.trim().to_string()).unwrap_or_default();
+    Some(ExtensionInfo { old_due, reason, basis })
 }
 
 /// Refuses a letter that does not fit the request's state.
@@ -107,6 +109,7 @@ impl Session {
                 grounds: &grounds,
                 details,
                 bodies: &bodies,
+                limit: ctx.rules.limit(&r.deadlines).map(|d| d.due_on),
             };
             let letter = compose(kit, &input).map_err(|e| Error::Config(e.to_string()))?;
             let what = format!("{} {} {}", spec.letter_type, lang, spec.format);
@@ -162,6 +165,7 @@ impl Session {
             grounds: &self.grounds,
             details: read.response_details(r.id)?,
             bodies: &self.bodies,
+            limit: self.rules.limit(&r.deadlines).map(|d| d.due_on),
         };
         compose(kit, &input).map_err(|e| Error::Config(e.to_string()))
     }

@@ -18,6 +18,9 @@ pub struct Report {
     pub as_of: NaiveDate,
     pub rows: Vec<ReportRow>,
     pub total: ReportRow,
+    /// Answered within the 30-day limit the service promises (the rules' `limit_rule`),
+    /// beside "answered in time", which counts the governing deadline (issue 10).
+    pub answered_within_limit: Option<i64>,
 }
 
 /// The first and last day of a month given as `YYYY-MM`.
@@ -85,7 +88,11 @@ impl Session {
         for r in &rows {
             total.add(r);
         }
-        Ok(Report { from, to, as_of, rows, total })
+        let answered_within_limit = match &self.rules.limit_rule {
+            Some(rule) => Some(self.store.read().answered_within(from, to, rule)?),
+            None => None,
+        };
+        Ok(Report { from, to, as_of, rows, total, answered_within_limit })
     }
 
     /// Overdue and due-soon requests per assignee as of `as_of`; for a daily scheduled job.

@@ -5,9 +5,8 @@ use crate::domain::request::SubjectRequest;
 use crate::domain::status::Transition;
 use crate::store::{Event, EventKind};
 
-use super::workflow::{deadline_event, move_binding_deadline, save};
+use super::workflow::{deadline_event, save, shift_binding_deadlines};
 use super::{Error, Result, Session, check_may_work};
-use crate::domain::deadline::shift_deadline;
 
 impl Session {
     /// Answers a request. The response is validated against its kind, its dates and the
@@ -46,10 +45,10 @@ impl Session {
                         .text(format!("{days} day(s) paused; answered while paused")),
                 );
                 let why = format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category);
-                let (new_due, why) = shift_deadline(r.due_on, days, ctx.calendar, &why);
-                if new_due != r.due_on {
-                    events.push(deadline_event(ctx, &r, new_due, &why));
-                    move_binding_deadline(&mut r, new_due, &why);
+                let before = r.clone();
+                shift_binding_deadlines(&mut r, days, ctx, &why);
+                if r.due_on != before.due_on {
+                    events.push(deadline_event(ctx, &before, r.due_on, &why));
                 }
                 r.paused_days += days;
             }

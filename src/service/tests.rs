@@ -97,8 +97,15 @@ fn register_stores_deadlines_event_and_audit() {
     let r = &reg.request;
     assert_eq!(r.reference, "ARZ-2026-000001");
     assert_eq!(r.status, Status::New);
-    assert_eq!(r.due_on, d("2026-12-23"));
+    // Received Mon 23.11, registered Tue 24.11: Art. 17's week ends Mon 30.11 (governing);
+    // Law 67's 14 working days from 24.11 end Mon 14.12; the 30 days Wed 23.12 (the limit).
+    assert_eq!(r.due_on, d("2026-11-30"));
     assert_eq!(r.deadlines.len(), 3);
+    let due = |rule: &str| r.deadlines.iter().find(|x| x.rule == rule).unwrap().due_on;
+    assert_eq!(due("law58_access_1w"), d("2026-11-30"));
+    assert_eq!(due("law67_14wd"), d("2026-12-14"));
+    assert_eq!(due("policy_30d"), d("2026-12-23"));
+    assert!(r.deadlines.iter().all(|x| x.binding && x.provisional.is_none()));
     assert_eq!(r.registered_on, d(TODAY));
     let detail = s.peek(&r.reference).unwrap();
     assert_eq!(detail.events[0].kind, EventKind::Created);
@@ -285,6 +292,20 @@ fn permissive_rules() -> RuleSet {
     r
 }
 
+/// An office that reads the statutory terms as advisory (legal-notes §4 allows it in data):
+/// only the policy's 30 days bind, and they may be extended by up to 30 days.
+fn policy_only_rules() -> RuleSet {
+    let mut r = permissive_rules();
+    for rule in &mut r.rule {
+        rule.binding = rule.id == "policy_30d";
+        if rule.binding {
+            rule.extension_max_days = Some(30);
+            rule.extension_basis = "test basis".into();
+        }
+    }
+    r
+}
+
 #[test]
 fn extension_and_pause_are_refused_by_the_shipped_rules() {
     let mut s = session("jyldyz");
@@ -298,16 +319,26 @@ fn extension_and_pause_are_refused_by_the_shipped_rules() {
 #[test]
 fn extension_moves_the_deadline_with_an_event() {
     let mut s = session_with("jyldyz", permissive_rules());
-    // Received 02.03.2026 → due Wed 01.04.2026; + 30 days = Fri 01.05 (holidays) → Mon 11.05.
+    // A complaint received and registered Mon 02.03.2026: Law 67's 14 working days end Mon
+    // 23.03 (skipping Orozo Ait 20.03), governing; the 30 days Wed 01.04.
+    s.clock = Clock::fixed(d("2026-03-02"));
+    let reference =
+        s.register(&request(RequestKind::Complaint, "2026-03-02"), None).unwrap().request.reference;
+    assert_eq!(s.peek(&reference).unwrap().request.due_on, d("2026-03-23"));
     s.clock = Clock::fixed(d("2026-03-10"));
-    let reference = s.register(&request(RequestKind::Access, "2026-03-02"), None).unwrap().request.reference;
     assert!(s.extend(&reference, 31, "too long", None).is_err(), "max 30 days");
-    let r = s.extend(&reference, 30, "records in the archive", None).unwrap();
-    assert_eq!(r.due_on, d("2026-05-11"));
+    // 23.03 + 10 = Thu 02.04; the 30-day limit 01.04 still binds and now governs.
+    let r = s.extend(&reference, 10, "records in the archive", None).unwrap();
+    assert_eq!(r.due_on, d("2026-04-01"));
     assert_eq!(r.extensions, 1);
-    let binding = r.deadlines.iter().find(|x| x.binding).unwrap();
-    assert_eq!(binding.due_on, d("2026-05-11"));
-    assert!(binding.explanation.contains("extension (records in the archive)"), "{}", binding.explanation);
+    let law67 = r.deadlines.iter().find(|x| x.rule == "law67_14wd").unwrap();
+    assert_eq!(law67.due_on, d("2026-04-02"));
+    assert!(
+        law67.explanation.contains("extension (records in the archive)")
+            && law67.explanation.contains("basis: Law of the KR"),
+        "{}",
+        law67.explanation
+    );
     let ev = s
         .peek(&reference)
         .unwrap()
@@ -315,27 +346,66 @@ fn extension_moves_the_deadline_with_an_event() {
         .into_iter()
         .find(|e| e.kind == EventKind::DeadlineChanged)
         .unwrap();
-    assert_eq!((ev.old.as_deref(), ev.new.as_deref()), (Some("2026-04-01"), Some("2026-05-11")));
+    assert_eq!((ev.old.as_deref(), ev.new.as_deref()), (Some("2026-03-23"), Some("2026-04-01")));
     assert!(matches!(s.extend(&reference, 5, "again", None), Err(Error::NotAllowedByRules(_))), "once only");
+    // Art. 17's week cannot be extended: an access request is refused.
+    let access = s.register(&request(RequestKind::Access, "2026-03-10"), None).unwrap().request.reference;
+    assert!(matches!(s.extend(&access, 5, "x", None), Err(Error::NotAllowedByRules(_))));
+}
+
+#[test]
+fn extension_is_refused_after_the_deadline_and_beyond_the_cap() {
+    let mut rules = permissive_rules();
+    rules.extension.max_times = 3;
+    for r in &mut rules.rule {
+        if r.id == "policy_30d" {
+            r.binding = false;
+        }
+    }
+    let mut s = session_with("jyldyz", rules);
+    s.clock = Clock::fixed(d("2026-03-02"));
+    let late = s.register(&request(RequestKind::Complaint, "2026-03-02"), None).unwrap().request.reference;
+    let capped = s.register(&request(RequestKind::Complaint, "2026-03-02"), None).unwrap().request.reference;
+    // Past the governing deadline (Mon 23.03): refused, nothing changes.
+    s.clock = Clock::fixed(d("2026-03-24"));
+    let before = snapshot(&s, &late);
+    assert!(matches!(s.extend(&late, 5, "late", None), Err(Error::NotAllowedByRules(_))));
+    assert_eq!(snapshot(&s, &late), before);
+    // On the last day it may be extended: 23.03 + 20 = Sun 12.04 → Mon 13.04.
+    s.clock = Clock::fixed(d("2026-03-23"));
+    assert_eq!(s.extend(&capped, 20, "archive", None).unwrap().due_on, d("2026-04-13"));
+    // The cap is 30 days in total after 23.03, so 22.04: 13.04 + 15 = 28.04 is refused.
+    let before = snapshot(&s, &capped);
+    match s.extend(&capped, 15, "more", None) {
+        Err(Error::Invalid(e)) => assert_eq!(e.field, "days"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(snapshot(&s, &capped), before);
+    assert_eq!(s.extend(&capped, 9, "more", None).unwrap().due_on, d("2026-04-22"));
 }
 
 #[test]
 fn pause_stops_the_clock_and_resume_moves_the_deadline() {
     let mut s = session_with("jyldyz", permissive_rules());
+    // Complaint received and registered Mon 02.03: Law 67 → Mon 23.03, 30 days → Wed 01.04.
+    s.clock = Clock::fixed(d("2026-03-02"));
+    let reference =
+        s.register(&request(RequestKind::Complaint, "2026-03-02"), None).unwrap().request.reference;
     s.clock = Clock::fixed(d("2026-03-10"));
-    let reference = s.register(&request(RequestKind::Access, "2026-03-02"), None).unwrap().request.reference;
     assert!(s.pause(&reference, "holiday", "x").is_err(), "unknown category");
     s.pause(&reference, "documents", "waiting for the ID card").unwrap();
     // Twenty-five days later the request would be overdue without the pause.
     s.clock = Clock::fixed(d("2026-04-04"));
     let r = s.peek(&reference).unwrap().request;
     assert!(!r.is_overdue(d("2026-04-04")));
-    assert_eq!(r.days_left(d("2026-04-04")), 22, "frozen at the day of the pause");
+    assert_eq!(r.days_left(d("2026-04-04")), 13, "frozen at the day of the pause: 10.03 → 23.03");
     let f = ListFilter { overdue_as_of: Some(d("2026-04-04")), ..ListFilter::default() };
     assert_eq!(s.count(&f).unwrap(), 0);
-    // Resume after 25 days: 01.04 + 25 = Sun 26.04 → Mon 27.04.
+    // Resume after 25 days: every binding clock stopped. Law 67: 23.03 + 25 = Fri 17.04;
+    // the 30 days: 01.04 + 25 = Sun 26.04 → Mon 27.04. The governing date is 17.04.
     let r = s.resume(&reference).unwrap();
-    assert_eq!(r.due_on, d("2026-04-27"));
+    assert_eq!(r.due_on, d("2026-04-17"));
+    assert_eq!(r.deadlines.iter().find(|x| x.rule == "policy_30d").unwrap().due_on, d("2026-04-27"));
     assert_eq!((r.paused_days, r.pause.is_none()), (25, true));
     assert!(s.resume(&reference).is_err(), "not paused any more");
 }
@@ -346,16 +416,38 @@ fn operator_and_calendar_administration() {
     assert!(s.add_operator("bad login", Role::Clerk, "").is_err());
     s.add_operator("bakyt", Role::Clerk, "Bakyt Demo").unwrap();
     assert_eq!(s.operators().unwrap().len(), 5);
-    // Adding a day off moves later deadlines, never stored ones.
-    let reference = s.register(&request(RequestKind::Access, "2026-11-23"), None).unwrap().request.reference;
-    s.add_calendar_entry(d("2026-12-23"), crate::domain::calendar::DayKind::ExtraDayOff, "Test day off", "")
+    // Adding a day off moves later deadlines, never stored ones. A complaint received Mon
+    // 23.11, registered Tue 24.11: Law 67's 14 working days end Mon 14.12 (governing).
+    let reference =
+        s.register(&request(RequestKind::Complaint, "2026-11-23"), None).unwrap().request.reference;
+    assert_eq!(s.peek(&reference).unwrap().request.due_on, d("2026-12-14"));
+    let (_, drift) = s
+        .add_calendar_entry(
+            d("2026-12-14"),
+            crate::domain::calendar::DayKind::ExtraDayOff,
+            "Test day off",
+            "",
+            "confirmed",
+            "test decree",
+        )
         .unwrap();
-    assert_eq!(s.peek(&reference).unwrap().request.due_on, d("2026-12-23"));
-    let r = s.register(&request(RequestKind::Access, "2026-11-23"), None).unwrap().request;
-    assert_eq!(r.due_on, d("2026-12-24"));
+    // The stored request is listed as one that would change, rule by rule.
+    assert_eq!(drift.requests.len(), 1);
+    assert_eq!(drift.requests[0].reference, reference);
+    assert_eq!(drift.requests[0].new_due, d("2026-12-15"));
+    assert_eq!(s.peek(&reference).unwrap().request.due_on, d("2026-12-14"));
+    let r = s.register(&request(RequestKind::Complaint, "2026-11-23"), None).unwrap().request;
+    assert_eq!(r.due_on, d("2026-12-15"));
     let mut clerk = as_operator(s, "aibek");
     assert!(matches!(
-        clerk.add_calendar_entry(d("2026-12-24"), crate::domain::calendar::DayKind::Holiday, "x", ""),
+        clerk.add_calendar_entry(
+            d("2026-12-24"),
+            crate::domain::calendar::DayKind::Holiday,
+            "x",
+            "",
+            "confirmed",
+            "x"
+        ),
         Err(Error::Forbidden { .. })
     ));
 }
@@ -390,7 +482,7 @@ fn demo_fills_a_dev_database_with_every_kind_and_status() {
     s.respond(&open, &response(Outcome::NoData), None).unwrap();
     s.reopen(&open, "checked again", None).unwrap();
     s.withdraw(&open, "withdrawn", None).unwrap();
-    assert!(s.check().unwrap().ok());
+    assert!(s.check().unwrap().ok(), "the calendar is covered for the next 60 days of 24.11.2026");
 }
 
 /// The monthly report on a fixed data set whose figures were worked out by hand.
@@ -411,7 +503,10 @@ fn demo_fills_a_dev_database_with_every_kind_and_status() {
 /// % in time = (2 + 3) / 8 = 62.5 %.
 #[test]
 fn monthly_report_matches_hand_computed_figures() {
-    let mut s = session_with("jyldyz", permissive_rules());
+    // The figures below were worked by hand on the policy's 30 days alone: the office reads
+    // the statutory terms as advisory (the shipped rules' own case is in
+    // `statutory_terms_decide_in_time`).
+    let mut s = session_with("jyldyz", policy_only_rules());
     let reg = |s: &mut Session, kind: RequestKind, received: &str| {
         s.clock = Clock::fixed(d(received));
         s.register(&request(kind, received), None).unwrap().request.reference
@@ -498,22 +593,28 @@ fn monthly_report_matches_hand_computed_figures() {
 fn digest_groups_overdue_and_due_soon_by_assignee_without_personal_data() {
     let mut s = session("jyldyz");
     s.clock = Clock::fixed(d("2026-10-01"));
+    // The governing (earliest binding) deadline decides; as of Tue 24.11 "due soon" runs
+    // to Tue 01.12 (5 working days).
     let late =
-        s.register(&request(RequestKind::Access, "2026-10-01"), Some("aibek")).unwrap().request.reference; // due 02.11 (31.10 Sat)
+        s.register(&request(RequestKind::Access, "2026-10-01"), Some("aibek")).unwrap().request.reference; // Art. 17: Thu 08.10 (30 days: 02.11)
     s.clock = Clock::fixed(d("2026-10-26"));
-    let soon = s.register(&request(RequestKind::Complaint, "2026-10-26"), None).unwrap().request.reference; // due 25.11
-    let _later = s.register(&request(RequestKind::Complaint, "2026-10-26"), Some("nurzat")).unwrap();
+    let complaint =
+        s.register(&request(RequestKind::Complaint, "2026-10-26"), None).unwrap().request.reference; // Law 67: Fri 13.11 (30 days: 25.11)
+    let _later = s.register(&request(RequestKind::Complaint, "2026-10-26"), Some("nurzat")).unwrap(); // 13.11 too
     s.clock = Clock::fixed(d("2026-11-20"));
-    let _fresh = s.register(&request(RequestKind::Access, "2026-11-20"), Some("nurzat")).unwrap(); // due 21.12: neither
+    let fresh =
+        s.register(&request(RequestKind::Access, "2026-11-20"), Some("nurzat")).unwrap().request.reference; // Art. 17: Fri 27.11
     let dg = s.digest(d("2026-11-24")).unwrap();
     assert_eq!(dg.groups.len(), 3, "{dg:?}");
     assert_eq!(dg.groups[0].assignee.as_deref(), Some("aibek"));
     assert_eq!(dg.groups[0].overdue[0].reference, late);
-    assert_eq!(dg.groups[0].overdue[0].days_left, -22);
+    assert_eq!(dg.groups[0].overdue[0].days_left, -47, "08.10 → 24.11");
     assert_eq!(dg.groups[1].assignee.as_deref(), Some("nurzat"));
-    assert_eq!(dg.groups[1].due_soon.len(), 1);
+    assert_eq!((dg.groups[1].overdue.len(), dg.groups[1].due_soon.len()), (1, 1));
+    assert_eq!(dg.groups[1].due_soon[0].reference, fresh);
     assert_eq!(dg.groups[2].assignee, None);
-    assert_eq!(dg.groups[2].due_soon[0].reference, soon);
+    assert_eq!(dg.groups[2].overdue[0].reference, complaint);
+    assert_eq!(dg.groups[2].overdue[0].days_left, -11, "13.11 → 24.11");
     let json = serde_json::to_string(&dg).unwrap();
     assert!(!json.contains("Test Subject") && !json.contains("21503199012345"));
 }
@@ -543,7 +644,10 @@ fn retention_keeps_every_report_figure() {
     assert!(erased.subject.name.is_empty() && erased.subject.pin.is_empty());
     assert_eq!(figures(&s), before, "the monthly report is identical after retention");
     assert_eq!(format!("{:?}", s.dashboard(as_of).unwrap()), dashboard_before);
-    assert!(s.check().unwrap().ok());
+    let check = s.check().unwrap();
+    assert!(check.integrity.is_empty() && check.audit_problem.is_none());
+    // In 2032 the calendar has no Ait dates: the check says so (and fails on that alone).
+    assert!(matches!(check.calendar[0], crate::domain::calendar::CalendarProblem::Gap { year: 2032, .. }));
 }
 
 #[test]

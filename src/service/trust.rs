@@ -20,11 +20,13 @@ pub struct CheckReport {
     pub audit_problems: Vec<AuditProblem>,
     /// The last entry: keep it elsewhere, and give it to `aryz audit verify --expect`.
     pub audit_head: Option<AuditHead>,
+    /// Calendar data running out or unconfirmed ahead (issue 10).
+    pub calendar: Vec<crate::domain::calendar::CalendarProblem>,
 }
 
 impl CheckReport {
     pub fn ok(&self) -> bool {
-        self.integrity.is_empty() && self.audit_problem.is_none()
+        self.integrity.is_empty() && self.audit_problem.is_none() && self.calendar.is_empty()
     }
 }
 
@@ -65,12 +67,14 @@ impl Session {
         let mut integrity = self.store.integrity_problems()?;
         integrity.extend(self.store.read().stats_drift()?);
         let v = self.store.read().verify_full(None)?;
+        let calendar = self.calendar.problems_ahead(self.today());
         Ok(CheckReport {
             integrity,
             audit_entries: v.entries,
             audit_problem: v.problems.first().cloned(),
             audit_problems: v.problems,
             audit_head: v.head,
+            calendar,
         })
     }
 

@@ -1,7 +1,7 @@
 //! Working a request: assignment, notes, status changes, withdrawal, reopening,
 //! extension and pause of the deadline.
 
-use crate::domain::deadline::shift_deadline;
+use crate::domain::deadline::{governing, shift_deadline};
 use crate::domain::kind::Role;
 use crate::domain::request::{Pause, SubjectRequest};
 use crate::domain::status::{Status, Transition};
@@ -261,12 +261,18 @@ impl Session {
                     r.reference, r.extensions, policy.max_times
                 )));
             }
-            let (new_due, why) =
-                shift_deadline(r.due_on, days, ctx.calendar, &format!("extension ({reason})"));
-            let ev = deadline_event(ctx, &r, new_due, &why);
-            let detail = format!("{} → {new_due}", r.due_on);
-            move_binding_deadline(&mut r, new_due, &why);
+            let (rule_id, new_due, why) = plan_extension(&r, days, &reason, ctx)?;
+            let before = r.clone();
+            let detail = format!("{rule_id}: {} → {new_due}", r.due_on);
+            if let Some(d) = r.deadlines.iter_mut().find(|d| d.rule == rule_id) {
+                d.due_on = new_due;
+                d.explanation = format!("{} ; {why}", d.explanation);
+                d.provisional = ctx.calendar.uncertainty(ctx.today, new_due).or(d.provisional.take());
+            }
+            r.due_on = governing_date(&r);
             r.extensions += 1;
+            // The event records the governing date; the rule's own new date is in its text.
+            let ev = deadline_event(ctx, &before, r.due_on, &why);
             Ok((vec![ev], "extend", detail, r))
         })
     }
@@ -310,20 +316,16 @@ impl Session {
                 return Err(Error::NotAllowedByRules(format!("{} is not paused", r.reference)));
             };
             let days = (ctx.today - p.since).num_days().max(0) as u32;
-            let (new_due, why) = shift_deadline(
-                r.due_on,
-                days,
-                ctx.calendar,
-                &format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category),
-            );
+            let why = format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category);
+            let before = r.clone();
+            shift_binding_deadlines(&mut r, days, ctx, &why);
             let mut events = vec![
                 Event::new(EventKind::Resumed, ctx.login, &ctx.now).text(format!("{days} day(s) paused")),
             ];
-            if new_due != r.due_on {
-                events.push(deadline_event(ctx, &r, new_due, &why));
+            if r.due_on != before.due_on {
+                events.push(deadline_event(ctx, &before, r.due_on, &why));
             }
-            let detail = format!("{days} days; {} → {new_due}", r.due_on);
-            move_binding_deadline(&mut r, new_due, &why);
+            let detail = format!("{days} days; {} → {}", before.due_on, r.due_on);
             r.pause = None;
             r.paused_days += days;
             Ok((events, "resume", detail, r))
@@ -359,12 +361,80 @@ pub(crate) fn deadline_event(
         .text(why.to_string())
 }
 
-/// Moves the stored binding deadline and its explanation; advisory deadlines stay.
-pub(crate) fn move_binding_deadline(r: &mut SubjectRequest, new_due: chrono::NaiveDate, why: &str) {
-    let old = r.due_on;
-    r.due_on = new_due;
-    for d in r.deadlines.iter_mut().filter(|d| d.binding && d.due_on == old) {
-        d.due_on = new_due;
-        d.explanation = format!("{} ; {why}", d.explanation);
+/// The governing date of a request: its earliest binding deadline (the stored `due_on`
+/// when it has no deadline rows, as a request imported without them).
+pub(crate) fn governing_date(r: &SubjectRequest) -> chrono::NaiveDate {
+    governing(&r.deadlines).map_or(r.due_on, |d| d.due_on)
+}
+
+/// A pause stops every binding clock: each binding deadline moves by the paused days
+/// (rolled to a working day), and the governing date follows; advisory deadlines stay.
+pub(crate) fn shift_binding_deadlines(r: &mut SubjectRequest, days: u32, ctx: &Ctx<'_>, why: &str) {
+    for d in r.deadlines.iter_mut().filter(|d| d.binding) {
+        let (new_due, _) = shift_deadline(d.due_on, days, ctx.calendar, why);
+        if new_due != d.due_on {
+            d.explanation = format!("{} ; {why}: {} → {}", d.explanation, d.due_on, new_due);
+            d.due_on = new_due;
+        }
     }
+    r.due_on = governing_date(r);
+}
+
+/// Checks an extension of the governing deadline by `days` against the law as the rules
+/// state it: the governing rule must be extendable, the deadline not yet passed, the
+/// total within the rule's cap, and the extension must move the governing date (another
+/// binding deadline, such as the 30-day limit, may come first). Returns the rule, its new
+/// date and the explanation citing the rule's basis.
+fn plan_extension(
+    r: &SubjectRequest,
+    days: u32,
+    reason: &str,
+    ctx: &Ctx<'_>,
+) -> Result<(String, chrono::NaiveDate, String)> {
+    let Some(gov) = governing(&r.deadlines).cloned() else {
+        return Err(Error::NotAllowedByRules(format!("{} has no binding deadline to extend", r.reference)));
+    };
+    if ctx.today > gov.due_on {
+        return Err(Error::NotAllowedByRules(format!(
+            "{}: the governing deadline {} has passed; a deadline can be extended only before it ends",
+            r.reference, gov.due_on
+        )));
+    }
+    let Some(rule) = ctx.rules.rule(&gov.rule) else {
+        return Err(Error::NotAllowedByRules(format!(
+            "{}: rule '{}' is not in the rules in force",
+            r.reference, gov.rule
+        )));
+    };
+    let Some(cap) = rule.extension_max_days else {
+        return Err(Error::NotAllowedByRules(format!(
+            "{}: the governing deadline ({}) cannot be extended under the rules in force",
+            r.reference, rule.id
+        )));
+    };
+    let original = rule.compute(r.received_on, r.registered_on, ctx.calendar).due_on;
+    let limit = original.checked_add_days(chrono::Days::new(cap.into())).unwrap_or(original);
+    let limit = ctx.calendar.roll_forward(limit);
+    let (new_due, why) = shift_deadline(gov.due_on, days, ctx.calendar, &format!("extension ({reason})"));
+    // The basis goes last, after a marker the extension letter reads it back by.
+    let why = format!("{why}; {} → {new_due}; basis: {}", rule.id, rule.extension_basis);
+    if new_due > limit {
+        return Err(Error::Invalid(field_error(
+            "days",
+            &format!(
+                "would take {} past {limit}, the most the rule '{}' allows ({cap} days in total after {original})",
+                rule.id, rule.id
+            ),
+        )));
+    }
+    let next_binding = r.deadlines.iter().filter(|d| d.binding && d.rule != gov.rule).map(|d| d.due_on).min();
+    if let Some(other) = next_binding
+        && other <= gov.due_on
+    {
+        return Err(Error::NotAllowedByRules(format!(
+            "{}: another binding deadline ends {other}, no later than this one; extending would not move the governing deadline",
+            r.reference
+        )));
+    }
+    Ok((rule.id.clone(), new_due, why))
 }

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_covering_open.sql"),
     include_str!("../../migrations/0005_awaiting.sql"),
     include_str!("../../migrations/0006_awaiting_since.sql"),
+    include_str!("../../migrations/0007_calendar_confidence.sql"),
     RECORD_CHAIN,
     include_str!("../../migrations/0010_response_details.sql"),
 ];

@@ -251,7 +251,7 @@ impl Reader<'_> {
         r.deadlines = self
             .conn
             .prepare_cached(
-                "SELECT rule, due_on, binding, explanation FROM deadlines WHERE request_id = ?1
+                "SELECT rule, due_on, binding, explanation, provisional FROM deadlines WHERE request_id = ?1
                  ORDER BY binding DESC, due_on",
             )?
             .query_map([r.id.0], |row| {
@@ -260,6 +260,7 @@ impl Reader<'_> {
                     due_on: row.get(1)?,
                     binding: row.get(2)?,
                     explanation: row.get(3)?,
+                    provisional: row.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -283,7 +284,7 @@ impl Reader<'_> {
         let index: std::collections::HashMap<i64, usize> =
             rows.iter().enumerate().map(|(i, r)| (r.id.0, i)).collect();
         let mut st = self.conn.prepare_cached(
-            "SELECT request_id, rule, due_on, binding, explanation FROM deadlines
+            "SELECT request_id, rule, due_on, binding, explanation, provisional FROM deadlines
              WHERE request_id IN (SELECT value FROM json_each(?1)) ORDER BY request_id, binding DESC, due_on",
         )?;
         let mut q = st.query([&ids])?;
@@ -294,6 +295,7 @@ impl Reader<'_> {
                     due_on: row.get(2)?,
                     binding: row.get(3)?,
                     explanation: row.get(4)?,
+                    provisional: row.get(5)?,
                 });
             }
         }
@@ -518,10 +520,12 @@ impl Tx<'_> {
     pub fn put_deadline(&self, id: RequestId, d: &Deadline) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO deadlines (request_id, rule, due_on, binding, explanation) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (request_id, rule) DO UPDATE SET due_on = excluded.due_on, explanation = excluded.explanation",
+                "INSERT INTO deadlines (request_id, rule, due_on, binding, explanation, provisional)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (request_id, rule) DO UPDATE SET due_on = excluded.due_on, binding = excluded.binding,
+                    explanation = excluded.explanation, provisional = excluded.provisional",
             )?
-            .execute(params![id.0, d.rule, d.due_on, d.binding, d.explanation])?;
+            .execute(params![id.0, d.rule, d.due_on, d.binding, d.explanation, d.provisional])?;
         Ok(())
     }
 

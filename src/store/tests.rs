@@ -187,7 +187,7 @@ fn keyset_pages_cover_the_list_exactly_once_in_order() {
 fn overdue_filter_matches_the_domain_rule() {
     let mut store = Store::in_memory().unwrap();
     insert(&mut store, "Late", "21503199012345", "2026-10-01"); // due 2026-10-31 → Mon 02.11
-    insert(&mut store, "On time", "21503199012345", "2026-11-20");
+    insert(&mut store, "On time", "21503199012345", "2026-11-20"); // Art. 17's week: Fri 27.11
     let today = d("2026-11-24");
     let f = ListFilter { overdue_as_of: Some(today), ..ListFilter::default() };
     let rows = store.read().list(&f, SortKey::Due, &Page { limit: 10, ..Page::default() }).unwrap();
@@ -200,7 +200,8 @@ fn overdue_filter_matches_the_domain_rule() {
         .unwrap();
     assert_eq!(all.iter().filter(|r| r.is_overdue(today)).count(), 1);
     let counts = store.read().counts(today, d("2026-12-01"), &AssigneeFilter::Any).unwrap();
-    assert_eq!(counts, Counts { open: 2, due_soon: 0, overdue: 1 });
+    // "On time" is not overdue but due soon: its governing week ends 27.11, before 01.12.
+    assert_eq!(counts, Counts { open: 2, due_soon: 1, overdue: 1 });
 }
 
 #[test]

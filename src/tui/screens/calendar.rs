@@ -24,11 +24,20 @@ pub struct CalendarState {
     pub due_counts: Vec<(NaiveDate, i64)>,
     /// The first requests due on the selected day.
     pub due_on_selected: Vec<SubjectRequest>,
+    /// For supervisors and administrators: open requests whose stored deadlines differ from
+    /// the rules and calendar in force (computed when the screen opens).
+    pub drift: Option<crate::service::Drift>,
 }
 
 impl CalendarState {
     pub fn new(session: &Session, today: NaiveDate) -> Result<CalendarState> {
-        let mut s = CalendarState { selected: today, due_counts: Vec::new(), due_on_selected: Vec::new() };
+        let drift = if session.role() >= crate::domain::kind::Role::Supervisor {
+            Some(session.drift()?)
+        } else {
+            None
+        };
+        let mut s =
+            CalendarState { selected: today, due_counts: Vec::new(), due_on_selected: Vec::new(), drift };
         s.load(session)?;
         Ok(s)
     }
@@ -139,7 +148,12 @@ impl Widget for CalendarView<'_> {
             if *d == st.selected {
                 style = style.patch(th.selected);
             }
-            let mark = if self.calendar.entry(*d).is_some() { "*" } else { " " };
+            // `*` a day of the calendar data, `?` one not yet confirmed (expected).
+            let mark = match self.calendar.entry(*d) {
+                Some(e) if !e.is_confirmed() => "?",
+                Some(_) => "*",
+                None => " ",
+            };
             Span::styled(format!("{:>2}{mark}", d.day()), style).render(Rect::new(x, y, 4, 1), buf);
             if *n > 0 {
                 let due_style = if *d < self.today { th.overdue } else { th.due_soon };
@@ -150,11 +164,25 @@ impl Widget for CalendarView<'_> {
 
         let mut lines = vec![Line::styled(date_wd(st.selected), th.title)];
         let d = st.selected;
+        if let Some(gap) = self.calendar.coverage_gap(d.year()) {
+            lines.push(Line::styled(tf("drift.provisional_line", &[("reason", &gap)]), th.due_soon));
+        }
         match self.calendar.entry(d) {
-            Some(e) => lines.push(Line::styled(
-                format!("{} — {}", label("day_kind", e.kind.code()), crate::i18n::holiday_name(&e.name)),
-                th.non_working,
-            )),
+            Some(e) => {
+                lines.push(Line::styled(
+                    format!("{} — {}", label("day_kind", e.kind.code()), crate::i18n::holiday_name(&e.name)),
+                    th.non_working,
+                ));
+                if !e.is_confirmed() {
+                    lines.push(Line::styled(
+                        tf(
+                            "drift.calendar_unconfirmed",
+                            &[("confidence", &e.confidence), ("source", &e.source)],
+                        ),
+                        th.due_soon,
+                    ));
+                }
+            }
             None if !self.calendar.is_working_day(d) => {
                 lines.push(Line::styled(t("calendar.weekend"), th.non_working))
             }
@@ -168,6 +196,25 @@ impl Widget for CalendarView<'_> {
                 Span::raw(format!("{:<12}", label("kind_short", r.kind.code()))),
                 Span::styled(r.assignee.clone().unwrap_or_else(|| "—".into()), th.muted),
             ]));
+        }
+        if let Some(drift) = &st.drift {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(t("drift.screen_title"), th.title));
+            if drift.requests.is_empty() {
+                lines.push(Line::styled(t("drift.screen_none"), th.muted));
+            } else {
+                for c in drift.rows().take(DUE_LIST) {
+                    let date = |x: Option<NaiveDate>| x.map_or("—".to_string(), date_wd);
+                    lines.push(Line::from(vec![
+                        Span::raw(format!("  {}  {}  ", c.reference, c.rule)),
+                        Span::styled(format!("{} → {}", date(c.old), date(c.new)), th.due_soon),
+                    ]));
+                }
+                lines.push(Line::styled(
+                    format!("{} ({})", t("drift.screen_hint"), drift.requests.len()),
+                    th.muted,
+                ));
+            }
         }
         Paragraph::new(lines).render(info_area, buf);
     }

@@ -266,9 +266,18 @@ impl DetailView<'_> {
         let th = self.theme;
         let r = self.state.request();
         let mut lines = Doc::from(Line::styled(t("detail.deadlines"), th.title));
+        // The governing deadline drives the urgency colour; the 30-day limit is marked.
+        let governing = crate::domain::deadline::governing(&r.deadlines).map(|g| g.rule.clone());
+        let limit = self.session.rules.limit_rule.clone();
         for d in &r.deadlines {
-            let kind = if d.binding { t("detail.binding") } else { t("detail.advisory") };
-            let style = if d.binding {
+            let mut kind = if d.binding { t("detail.binding") } else { t("detail.advisory") }.to_string();
+            if governing.as_deref() == Some(d.rule.as_str()) {
+                kind = format!("{kind} · {}", t("drift.governs"));
+            }
+            if limit.as_deref() == Some(d.rule.as_str()) {
+                kind = format!("{kind} · {}", t("drift.limit_mark"));
+            }
+            let style = if governing.as_deref() == Some(d.rule.as_str()) {
                 th.urgency(RequestView::new(self.session, r, self.today).urgency)
             } else {
                 th.base

@@ -212,19 +212,24 @@ impl Widget for IntakeView<'_> {
         if let Some(p) = &self.state.problem {
             Line::styled(p.clone(), th.error).render(problem_area, buf);
         }
+        // The governing (earliest binding) deadline with its arithmetic and any provisional
+        // mark; the others, the 30-day limit among them, by name only.
         let mut lines = Vec::new();
+        let governing = crate::domain::deadline::governing(&self.state.deadlines).map(|g| g.rule.clone());
         for d in &self.state.deadlines {
-            if d.binding {
+            let kind = if d.binding { t("detail.binding") } else { t("detail.advisory") };
+            if governing.as_deref() == Some(d.rule.as_str()) {
+                let style = if d.provisional.is_some() { th.due_soon } else { th.title };
                 lines.push(Line::from(vec![
-                    Span::styled(date_wd(d.due_on), th.title),
-                    Span::styled(format!(" [{}] ", t("detail.binding")), th.muted),
+                    Span::styled(date_wd(d.due_on), style),
+                    Span::styled(format!(" [{kind} · {}] ", t("drift.governs")), th.muted),
                     Span::raw(d.explanation.clone()),
                 ]));
             } else {
                 let name = d.explanation.split(": ").next().unwrap_or_default();
                 lines.push(Line::from(vec![
                     Span::raw(date_wd(d.due_on)),
-                    Span::styled(format!(" [{}] {name}", t("detail.advisory")), th.muted),
+                    Span::styled(format!(" [{kind}] {name}"), th.muted),
                 ]));
             }
         }

@@ -33,8 +33,14 @@ pub struct ResponseState {
 impl ResponseState {
     pub fn new(session: &Session, r: &SubjectRequest, today: NaiveDate) -> ResponseState {
         let mut grounds = vec![Opt::new("", t("response.no_ground"))];
-        grounds
-            .extend(session.grounds.iter().map(|g| Opt::new(g.code.clone(), label_owned("ground", &g.code))));
+        // Only the grounds that may refuse this kind of request (the outcome is checked on saving).
+        grounds.extend(
+            session
+                .grounds
+                .iter()
+                .filter(|g| g.kinds.is_empty() || g.kinds.contains(&r.kind))
+                .map(|g| Opt::new(g.code.clone(), label_owned("ground", &g.code))),
+        );
         let mut fields = vec![
             Field::choice(
                 "outcome",

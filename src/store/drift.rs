@@ -1,0 +1,31 @@
+//! What `recompute` needs beyond the ordinary request operations.
+
+use chrono::NaiveDate;
+
+use super::{Reader, Result, Tx};
+use crate::domain::request::RequestId;
+
+impl Tx<'_> {
+    /// Drops a stored deadline whose rule is no longer in the rules in force.
+    pub fn delete_deadline(&self, id: RequestId, rule: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM deadlines WHERE request_id = ?1 AND rule = ?2")?
+            .execute(rusqlite::params![id.0, rule])?;
+        Ok(())
+    }
+}
+
+impl Reader<'_> {
+    /// Requests received in `from..=to` answered on or before their deadline of `rule` (the
+    /// 30-day limit), whatever their governing deadline: the reports' second measure.
+    pub fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id AND d.rule = ?3
+             WHERE r.received_on BETWEEN ?1 AND ?2 AND r.responded_on IS NOT NULL
+               AND r.responded_on <= d.due_on",
+            )?
+            .query_row(rusqlite::params![from, to, rule], |row| row.get(0))?)
+    }
+}
