@@ -38,6 +38,10 @@ const FORMAT: &[(u32, u32)] = &[
 /// Whether `c` is a format character (category Cf).
 pub fn is_format(c: char) -> bool {
     let c = c as u32;
+    // Latin, Greek and Cyrillic (most of what aryz stores) hold only U+00AD.
+    if c < 0x600 {
+        return c == 0xAD;
+    }
     FORMAT.iter().any(|(a, b)| (*a..=*b).contains(&c))
 }
 
