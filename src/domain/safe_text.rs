@@ -53,7 +53,7 @@ pub fn is_hidden(c: char) -> bool {
 
 fn needs_work(s: &str) -> bool {
     // Fast path: plain ASCII text without controls needs nothing.
-    s.bytes().any(|b| b < 0x20 || b >= 0x7F)
+    s.bytes().any(|b| !(0x20..0x7F).contains(&b))
 }
 
 fn render(s: &str, keep_newlines: bool) -> Cow<'_, str> {
