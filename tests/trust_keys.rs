@@ -1,7 +1,6 @@
 //! Quit is always reachable (issue 11): Ctrl-C quits from any screen whatever the keymap,
 //! and a keymap that would lock an action out is refused at start, naming the entry.
 
-#[allow(dead_code)]
 mod tui_fixture;
 
 use std::collections::BTreeMap;

@@ -3,7 +3,6 @@
 //! terminal UI's byte stream as they are; new input holding them is refused.
 
 mod common;
-#[allow(dead_code)]
 mod tui_fixture;
 
 use aryz::domain::safe_text::is_hidden;

@@ -38,6 +38,10 @@ const FORMAT: &[(u32, u32)] = &[
 /// Whether `c` is a format character (category Cf).
 pub fn is_format(c: char) -> bool {
     let c = c as u32;
+    // Latin, Greek and Cyrillic (most of what aryz stores) hold only U+00AD.
+    if c < 0x600 {
+        return c == 0xAD;
+    }
     FORMAT.iter().any(|(a, b)| (*a..=*b).contains(&c))
 }
 
@@ -49,7 +53,7 @@ pub fn is_hidden(c: char) -> bool {
 
 fn needs_work(s: &str) -> bool {
     // Fast path: plain ASCII text without controls needs nothing.
-    s.bytes().any(|b| b < 0x20 || b >= 0x7F)
+    s.bytes().any(|b| !(0x20..0x7F).contains(&b))
 }
 
 fn render(s: &str, keep_newlines: bool) -> Cow<'_, str> {

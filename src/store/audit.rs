@@ -230,7 +230,7 @@ impl Reader<'_> {
             }),
             Some(_) => {}
         }
-        let head = (n > 0).then(|| AuditHead { id: last_id, hash: prev });
+        let head = (n > 0).then_some(AuditHead { id: last_id, hash: prev });
         Ok(Verification { entries: n, head, problems })
     }
 

@@ -392,7 +392,9 @@ pub(super) fn bind_touched(conn: &Connection, state: &mut State, audit_id: i64) 
         return Ok(());
     }
     let requests = touched.iter().filter(|(k, _)| *k == REQUEST).count();
-    let mut walked: Option<std::collections::HashMap<i64, Hash>> = None;
+    // Current and filed hashes of a bulk load's requests, each read in one ordered pass.
+    let mut walked: Option<(std::collections::HashMap<i64, Hash>, std::collections::HashMap<i64, Hash>)> =
+        None;
     if requests > 5_000 {
         let max_id: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM requests", [], |r| r.get(0))?;
         if requests as i64 * 4 > max_id {
@@ -417,27 +419,61 @@ pub(super) fn bind_touched(conn: &Connection, state: &mut State, audit_id: i64) 
                 },
                 |_| {},
             )?;
-            walked = Some(found);
+            let mut filed = std::collections::HashMap::new();
+            let mut st = conn.prepare("SELECT key, hash FROM record_state WHERE kind = 1")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                if let (Value::Integer(id), Some(h)) = (r.get::<_, Value>(0)?, to_hash(r.get(1)?))
+                    && wanted.contains(&id)
+                {
+                    filed.insert(id, h);
+                }
+            }
+            walked = Some((found, filed));
         }
     }
     for (kind, key) in touched {
-        let new = match (&walked, &key) {
-            (Some(found), Key::Id(id)) if kind == REQUEST => found.get(id).copied(),
-            _ => hash_one(conn, kind, &key)?,
-        };
-        file(conn, state, kind, &key, new, audit_id)?;
+        match (&walked, &key) {
+            (Some((found, filed)), Key::Id(id)) if kind == REQUEST => {
+                file_known(conn, state, kind, &key, filed.get(id).copied(), found.get(id).copied(), audit_id)?
+            }
+            _ => {
+                let new = hash_one(conn, kind, &key)?;
+                file(conn, state, kind, &key, new, audit_id)?
+            }
+        }
     }
     conn.prepare_cached("DELETE FROM temp.aryz_touched")?.execute([])?;
     Ok(())
 }
 
 /// Files one record's new hash (`None`: it is gone) and moves the sums from its old one.
-fn file(conn: &Connection, state: &mut State, kind: i64, key: &Key, new: Option<Hash>, audit_id: i64) -> Result<()> {
+fn file(
+    conn: &Connection,
+    state: &mut State,
+    kind: i64,
+    key: &Key,
+    new: Option<Hash>,
+    audit_id: i64,
+) -> Result<()> {
     let old: Option<Hash> = conn
         .prepare_cached("SELECT hash FROM record_state WHERE kind = ?1 AND key = ?2")?
         .query_row(params![kind, key.to_value()], |r| r.get::<_, Vec<u8>>(0))
         .optional()?
         .and_then(to_hash);
+    file_known(conn, state, kind, key, old, new, audit_id)
+}
+
+/// [`file`] with the filed hash already known.
+fn file_known(
+    conn: &Connection,
+    state: &mut State,
+    kind: i64,
+    key: &Key,
+    old: Option<Hash>,
+    new: Option<Hash>,
+    audit_id: i64,
+) -> Result<()> {
     if old == new {
         return Ok(());
     }
@@ -448,8 +484,10 @@ fn file(conn: &Connection, state: &mut State, kind: i64, key: &Key, new: Option<
     match new {
         Some(h) => {
             sum.add(&h);
-            conn.prepare_cached("INSERT OR REPLACE INTO record_state (kind, key, hash, audit_id) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![kind, key.to_value(), &h[..], audit_id])?;
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO record_state (kind, key, hash, audit_id) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![kind, key.to_value(), &h[..], audit_id])?;
         }
         None => {
             conn.prepare_cached("DELETE FROM record_state WHERE kind = ?1 AND key = ?2")?
