@@ -26,7 +26,7 @@ pub use dashboard::{ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, Wee
 pub use error::{Error, Result};
 pub use login::os_login;
 pub use queries::{Detail, RequestView};
-pub use report::{Digest, DigestGroup, DigestItem, Report, month_range};
+pub use report::{Backlog, Digest, DigestGroup, DigestItem, Report, month_or_date, month_range, months_between};
 pub use trust::{CheckReport, RetentionReport};
 pub use workflow::StatusTarget;
 
@@ -43,11 +43,13 @@ use crate::store::{Operator, Store, Tx};
 pub struct Settings {
     pub due_soon_working_days: u32,
     pub awaiting_subject_days: u32,
+    /// The target "% in time" reports are rated against (red/amber/green).
+    pub target_percent_in_time: f64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { due_soon_working_days: 5, awaiting_subject_days: 10 }
+        Settings { due_soon_working_days: 5, awaiting_subject_days: 10, target_percent_in_time: 90.0 }
     }
 }
 
@@ -186,6 +188,7 @@ pub fn settings_of(config: &Config) -> Settings {
     Settings {
         due_soon_working_days: config.due_soon_working_days,
         awaiting_subject_days: config.awaiting_subject_days,
+        target_percent_in_time: config.target_percent_in_time,
     }
 }
 

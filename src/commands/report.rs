@@ -8,11 +8,12 @@ use serde_json::{Value, json};
 use super::requests::filter_of;
 use super::{CliError, Env, Result, as_of, output};
 use crate::cli::{ExportArgs, Format, ReportBy, ReportCommand};
-use crate::domain::format::{date_dmy, parse_date};
+use crate::domain::format::date_dmy;
 use crate::domain::identity::mask_pin;
 use crate::domain::request::SubjectRequest;
 use crate::i18n::{t, tf};
-use crate::service::{Report, RequestView, Session, month_range};
+use crate::domain::history::FORMULA;
+use crate::service::{Backlog, Report, RequestView, Session, month_or_date, month_range};
 use crate::store::{GroupBy, ReportRow};
 
 pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
@@ -23,38 +24,71 @@ pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()
             (f, t, *by, as_of)
         }
         ReportCommand::Range { from, to, by, as_of } => {
-            (parse_date("from", from)?, parse_date("to", to)?, *by, as_of)
+            (month_or_date("from", from, false)?, month_or_date("to", to, true)?, *by, as_of)
+        }
+        ReportCommand::Backlog { days, as_of: a } => {
+            let as_of = as_of(&s, a.as_deref())?;
+            return print_backlog(env, &s.backlog(*days, as_of)?, out);
         }
     };
     let as_of = as_of(&s, as_of_arg.as_deref())?;
     let group = match by {
         ReportBy::Kind => GroupBy::Kind,
         ReportBy::Clerk => GroupBy::Clerk,
+        ReportBy::Month => GroupBy::Month,
     };
     let rep = s.report(from, to, as_of, group)?;
     print_report(env, &rep, by, out)
 }
 
-fn percent(r: &ReportRow) -> String {
-    r.percent_in_time().map(|p| format!("{p:.1}")).unwrap_or_else(|| "-".into())
+/// The report's columns after the group: one list, so a new figure is one more entry here.
+type Column = (&'static str, fn(&Report, &ReportRow) -> Value);
+
+const COLUMNS: &[Column] = &[
+    ("received", |_, r| json!(r.received)),
+    ("answered_in_time", |_, r| json!(r.answered_in_time)),
+    ("answered_late", |_, r| json!(r.answered_late)),
+    ("open_in_time", |_, r| json!(r.open_in_time)),
+    ("open_late", |_, r| json!(r.open_late)),
+    ("withdrawn", |_, r| json!(r.withdrawn)),
+    ("extended", |_, r| json!(r.extended)),
+    ("paused", |_, r| json!(r.paused)),
+    ("reopened", |_, r| json!(r.reopened)),
+    ("backdated", |_, r| json!(r.backdated)),
+    ("percent_in_time", |_, r| json!(r.percent_in_time().map(|p| (p * 10.0).round() / 10.0))),
+    ("target", |rep, _| json!(rep.target)),
+    ("status", |rep, r| json!(rep.status(r).map(|s| s.code()))),
+];
+
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => format!("{f:.1}"),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
 }
 
 fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> Result<()> {
     let label = |r: &ReportRow| r.group.clone().unwrap_or_else(|| "(unassigned)".into());
     let row_json = |r: &ReportRow| {
-        json!({
-            "group": r.group, "received": r.received, "answered_in_time": r.answered_in_time,
-            "answered_late": r.answered_late, "open_in_time": r.open_in_time, "open_late": r.open_late,
-            "withdrawn": r.withdrawn, "extended": r.extended, "paused": r.paused,
-            "percent_in_time": r.percent_in_time(),
-        })
+        let mut m = serde_json::Map::new();
+        m.insert("group".into(), json!(r.group));
+        for (name, f) in COLUMNS {
+            m.insert((*name).into(), f(rep, r));
+        }
+        Value::Object(m)
     };
     match env.format {
         Format::Json => output::json(
             out,
             &json!({
                 "from": rep.from, "to": rep.to, "as_of": rep.as_of,
-                "by": match by { ReportBy::Kind => "kind", ReportBy::Clerk => "clerk" },
+                "by": match by { ReportBy::Kind => "kind", ReportBy::Clerk => "clerk", ReportBy::Month => "month" },
+                "formula": FORMULA,
                 "rows": rep.rows.iter().map(row_json).collect::<Vec<_>>(),
                 "total": row_json(&rep.total),
             }),
@@ -63,37 +97,15 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
             let first = match by {
                 ReportBy::Kind => "KIND",
                 ReportBy::Clerk => "CLERK",
+                ReportBy::Month => "MONTH",
             };
-            let header = [
-                first,
-                "RECEIVED",
-                "IN_TIME",
-                "LATE",
-                "OPEN_IN_TIME",
-                "OPEN_LATE",
-                "WITHDRAWN",
-                "EXTENDED",
-                "PAUSED",
-                "%_IN_TIME",
-            ];
+            let upper: Vec<String> = COLUMNS.iter().map(|(n, _)| n.to_uppercase()).collect();
+            let header: Vec<&str> = std::iter::once(first).chain(upper.iter().map(String::as_str)).collect();
             let rows: Vec<Vec<String>> = rep
                 .rows
                 .iter()
                 .chain(std::iter::once(&rep.total))
-                .map(|r| {
-                    vec![
-                        label(r),
-                        r.received.to_string(),
-                        r.answered_in_time.to_string(),
-                        r.answered_late.to_string(),
-                        r.open_in_time.to_string(),
-                        r.open_late.to_string(),
-                        r.withdrawn.to_string(),
-                        r.extended.to_string(),
-                        r.paused.to_string(),
-                        percent(r),
-                    ]
-                })
+                .map(|r| std::iter::once(label(r)).chain(COLUMNS.iter().map(|(_, f)| cell(&f(rep, r)))).collect())
                 .collect();
             if f == Format::Csv {
                 output::csv(out, &header, &rows)?;
@@ -111,6 +123,35 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                     )
                 )?;
                 output::table(out, &header, &rows)?;
+                writeln!(out, "\n{FORMULA}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_backlog(env: &Env, b: &Backlog, out: &mut impl Write) -> Result<()> {
+    match env.format {
+        Format::Json => output::json(out, &serde_json::to_value(b).unwrap_or_default())?,
+        f => {
+            let rows: Vec<Vec<String>> =
+                b.days.iter().map(|d| vec![d.day.to_string(), d.open.to_string(), d.overdue.to_string()]).collect();
+            if f == Format::Csv {
+                output::csv(out, &["DAY", "OPEN", "OVERDUE"], &rows)?;
+            } else {
+                output::table(out, &["DAY", "OPEN", "OVERDUE"], &rows)?;
+                let a = &b.ageing;
+                writeln!(out)?;
+                output::table(
+                    out,
+                    &["OPEN_DAYS_0_7", "OPEN_DAYS_8_14", "OPEN_DAYS_15_30", "OPEN_OVER_30"],
+                    &[vec![
+                        a.days_0_7.to_string(),
+                        a.days_8_14.to_string(),
+                        a.days_15_30.to_string(),
+                        a.over_30.to_string(),
+                    ]],
+                )?;
             }
         }
     }

@@ -299,6 +299,7 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
         responded_on: opt_date("responded", &a.responded)?.unwrap_or(s.today()),
         channel: a.channel.as_deref().map(str::parse).transpose()?,
         actions,
+        backdate_reason: a.reason.clone().unwrap_or_default().trim().to_string(),
     };
     let r = s.respond(&a.reference, &response, None)?;
     print_done(env, &s, &r, out)

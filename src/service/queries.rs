@@ -193,6 +193,17 @@ pub struct Detail {
     pub related: Vec<SubjectRequest>,
 }
 
+impl Detail {
+    /// Answers dated before the day they were recorded.
+    pub fn backdated_answers(&self) -> usize {
+        self.events
+            .iter()
+            .filter(|e| e.kind == crate::store::EventKind::Responded)
+            .filter(|e| e.effective_on.as_deref().is_some_and(|on| e.at.get(..10).is_some_and(|day| on < day)))
+            .count()
+    }
+}
+
 impl Session {
     /// A page of the queue. Lists show masked personal data and are not audited as views.
     pub fn list(&self, filter: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {

@@ -3,10 +3,11 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::domain::history::Rag;
 use crate::domain::kind::{RequestKind, Role};
 use crate::domain::request::SubjectRequest;
 use crate::domain::validation::field_error;
-use crate::store::{AssigneeFilter, Cursor, GroupBy, ListFilter, Page, ReportRow, SortKey};
+use crate::store::{Ageing, AssigneeFilter, BacklogDay, Cursor, GroupBy, ListFilter, Page, ReportRow, SortKey};
 
 use super::{Error, Result, Session};
 
@@ -16,8 +17,50 @@ pub struct Report {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub as_of: NaiveDate,
+    /// The target "% in time" from the configuration, for the red/amber/green status.
+    pub target: f64,
     pub rows: Vec<ReportRow>,
     pub total: ReportRow,
+}
+
+impl Report {
+    /// Red, amber or green for a row against the target; `None` when nothing counts.
+    pub fn status(&self, r: &ReportRow) -> Option<Rag> {
+        r.percent_in_time().map(|p| Rag::of(p, self.target))
+    }
+}
+
+/// The backlog history and the ageing of open requests.
+#[derive(Debug, Clone, Serialize)]
+pub struct Backlog {
+    pub from: NaiveDate,
+    pub as_of: NaiveDate,
+    pub days: Vec<BacklogDay>,
+    pub ageing: Ageing,
+}
+
+/// Every month `YYYY-MM` from the one of `from` to the one of `to`.
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut y, mut m) = (from.year(), from.month());
+    while (y, m) <= (to.year(), to.month()) {
+        out.push(format!("{y:04}-{m:02}"));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// A date given as `YYYY-MM` (the first or, with `end`, the last day of that month) or as
+/// `YYYY-MM-DD`.
+pub fn month_or_date(field: &str, text: &str, end: bool) -> Result<NaiveDate> {
+    let t = text.trim();
+    if t.len() == 7 {
+        let (first, last) = month_range(t).map_err(|_| {
+            Error::Invalid(field_error(field, &format!("'{t}' is not a date like 2026-03-31 or a month like 2026-03")))
+        })?;
+        return Ok(if end { last } else { first });
+    }
+    Ok(crate::domain::format::parse_date(field, t)?)
 }
 
 /// The first and last day of a month given as `YYYY-MM`.
@@ -65,27 +108,62 @@ pub struct Digest {
 }
 
 impl Session {
-    /// The performance report for requests received in `[from, to]`, as of `as_of`.
+    /// The performance report for requests received in `[from, to]`, as they stood at the
+    /// end of `as_of`, replayed from their history (see `domain::history` for the one
+    /// definition of "in time" and of whom a figure counts for).
     pub fn report(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy) -> Result<Report> {
         self.require(Role::Supervisor, "read reports")?;
         if from > to {
             return Err(Error::Invalid(field_error("from", "must not be after --to")));
         }
-        let mut rows = self.store.read().report(from, to, as_of, by)?;
-        if by == GroupBy::Kind {
-            // Every kind appears, with zeros when none was received.
-            for k in RequestKind::ALL {
-                if !rows.iter().any(|r| r.group.as_deref() == Some(k.code())) {
-                    rows.push(ReportRow { group: Some(k.code().to_string()), ..ReportRow::default() });
+        let mut groups: std::collections::BTreeMap<Option<String>, ReportRow> = Default::default();
+        self.store.read().for_each_history(from, to, as_of, |h| {
+            let Some(a) = h.as_of(as_of) else { return };
+            let key = match by {
+                GroupBy::Kind => Some(h.kind.clone()),
+                GroupBy::Clerk => a.clerk.clone(),
+                GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
+            };
+            groups.entry(key.clone()).or_insert_with(|| ReportRow { group: key, ..ReportRow::default() }).count(&a);
+        })?;
+        let mut rows: Vec<ReportRow> = groups.into_values().collect();
+        let mut fill = |keys: Vec<String>| {
+            for k in keys {
+                if !rows.iter().any(|r| r.group.as_deref() == Some(k.as_str())) {
+                    rows.push(ReportRow { group: Some(k), ..ReportRow::default() });
                 }
             }
-            rows.sort_by_key(|r| RequestKind::ALL.iter().position(|k| Some(k.code()) == r.group.as_deref()));
+        };
+        match by {
+            // Every kind and every month of the range appears, with zeros when none was received.
+            GroupBy::Kind => {
+                fill(RequestKind::ALL.iter().map(|k| k.code().to_string()).collect());
+                rows.sort_by_key(|r| RequestKind::ALL.iter().position(|k| Some(k.code()) == r.group.as_deref()));
+            }
+            GroupBy::Month => {
+                fill(months_between(from, to));
+                rows.sort_by(|a, b| a.group.cmp(&b.group));
+            }
+            // Unassigned last.
+            GroupBy::Clerk => rows.sort_by_key(|r| (r.group.is_none(), r.group.clone())),
         }
         let mut total = ReportRow { group: Some("total".into()), ..ReportRow::default() };
         for r in &rows {
             total.add(r);
         }
-        Ok(Report { from, to, as_of, rows, total })
+        Ok(Report { from, to, as_of, target: self.settings.target_percent_in_time, rows, total })
+    }
+
+    /// Open and overdue requests at the end of each of the `days` days up to `as_of`, and
+    /// the ageing of the requests open now.
+    pub fn backlog(&self, days: u32, as_of: NaiveDate) -> Result<Backlog> {
+        self.require(Role::Supervisor, "read reports")?;
+        if days == 0 || days > 3660 {
+            return Err(Error::Invalid(field_error("days", "must be between 1 and 3660")));
+        }
+        let from = as_of - chrono::Duration::days(i64::from(days) - 1);
+        let read = self.store.read();
+        Ok(Backlog { from, as_of, days: read.backlog(from, as_of)?, ageing: read.ageing(as_of)? })
     }
 
     /// Overdue and due-soon requests per assignee as of `as_of`; for a daily scheduled job.

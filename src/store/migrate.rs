@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_covering_open.sql"),
     include_str!("../../migrations/0005_awaiting.sql"),
     include_str!("../../migrations/0006_awaiting_since.sql"),
+    include_str!("../../migrations/0009_history.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -144,7 +144,7 @@ impl Widget for ReportView<'_> {
         let name = |g: &Option<String>| match (st.by, g) {
             (_, None) => t("queue.group.unassigned").to_string(),
             (GroupBy::Kind, Some(k)) => label_owned("kind_short", k),
-            (GroupBy::Clerk, Some(l)) => clean(l),
+            (GroupBy::Clerk | GroupBy::Month, Some(l)) => clean(l),
         };
         let rows: Vec<Row> =
             r.rows.iter().skip(st.scroll).map(|row| Row::new(row_cells(name(&row.group), row))).collect();

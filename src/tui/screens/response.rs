@@ -56,6 +56,7 @@ impl ResponseState {
         channels.extend(options(Channel::ALL, "channel", Channel::code));
         fields.push(Field::text("text", t("field.text"), ""));
         fields.push(Field::text("responded", t("field.responded"), &date_dmy(today)));
+        fields.push(Field::text("reason", t("supervision.backdate_reason"), ""));
         fields.push(Field::choice("channel", t("field.response_channel"), channels, r.channel.code()));
         let mut s = ResponseState {
             reference: r.reference.clone(),
@@ -120,6 +121,7 @@ impl ResponseState {
             responded_on,
             channel,
             actions,
+            backdate_reason: f.text("reason").trim().to_string(),
         };
         match response.validate(self.kind, self.received_on, today, &session.grounds) {
             Ok(()) => Some(response),
