@@ -13,7 +13,7 @@ use crate::domain::identity::mask_pin;
 use crate::domain::request::SubjectRequest;
 use crate::i18n::{t, tf};
 use crate::domain::history::FORMULA;
-use crate::service::{Backlog, Report, RequestView, Session, month_or_date, month_range};
+use crate::service::{Backlog, DigestItem, Report, RequestView, Session, month_or_date, month_range};
 use crate::store::{GroupBy, ReportRow};
 
 pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
@@ -41,23 +41,24 @@ pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()
     print_report(env, &rep, by, out)
 }
 
-/// The report's columns after the group: one list, so a new figure is one more entry here.
-type Column = (&'static str, fn(&Report, &ReportRow) -> Value);
+/// The report's columns after the group — JSON key, table and CSV header, value — in one
+/// list, so a new figure is one more entry here.
+type Column = (&'static str, &'static str, fn(&Report, &ReportRow) -> Value);
 
 const COLUMNS: &[Column] = &[
-    ("received", |_, r| json!(r.received)),
-    ("answered_in_time", |_, r| json!(r.answered_in_time)),
-    ("answered_late", |_, r| json!(r.answered_late)),
-    ("open_in_time", |_, r| json!(r.open_in_time)),
-    ("open_late", |_, r| json!(r.open_late)),
-    ("withdrawn", |_, r| json!(r.withdrawn)),
-    ("extended", |_, r| json!(r.extended)),
-    ("paused", |_, r| json!(r.paused)),
-    ("reopened", |_, r| json!(r.reopened)),
-    ("backdated", |_, r| json!(r.backdated)),
-    ("percent_in_time", |_, r| json!(r.percent_in_time().map(|p| (p * 10.0).round() / 10.0))),
-    ("target", |rep, _| json!(rep.target)),
-    ("status", |rep, r| json!(rep.status(r).map(|s| s.code()))),
+    ("received", "RECEIVED", |_, r| json!(r.received)),
+    ("answered_in_time", "IN_TIME", |_, r| json!(r.answered_in_time)),
+    ("answered_late", "LATE", |_, r| json!(r.answered_late)),
+    ("open_in_time", "OPEN_IN_TIME", |_, r| json!(r.open_in_time)),
+    ("open_late", "OPEN_LATE", |_, r| json!(r.open_late)),
+    ("withdrawn", "WITHDRAWN", |_, r| json!(r.withdrawn)),
+    ("extended", "EXTENDED", |_, r| json!(r.extended)),
+    ("paused", "PAUSED", |_, r| json!(r.paused)),
+    ("reopened", "REOPENED", |_, r| json!(r.reopened)),
+    ("backdated", "BACKDATED", |_, r| json!(r.backdated)),
+    ("percent_in_time", "%_IN_TIME", |_, r| json!(r.percent_in_time().map(|p| (p * 10.0).round() / 10.0))),
+    ("target", "TARGET", |rep, _| json!(rep.target)),
+    ("status", "STATUS", |rep, r| json!(rep.status(r).map(|s| s.code()))),
 ];
 
 fn cell(v: &Value) -> String {
@@ -77,7 +78,7 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
     let row_json = |r: &ReportRow| {
         let mut m = serde_json::Map::new();
         m.insert("group".into(), json!(r.group));
-        for (name, f) in COLUMNS {
+        for (name, _, f) in COLUMNS {
             m.insert((*name).into(), f(rep, r));
         }
         Value::Object(m)
@@ -99,13 +100,12 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                 ReportBy::Clerk => "CLERK",
                 ReportBy::Month => "MONTH",
             };
-            let upper: Vec<String> = COLUMNS.iter().map(|(n, _)| n.to_uppercase()).collect();
-            let header: Vec<&str> = std::iter::once(first).chain(upper.iter().map(String::as_str)).collect();
+            let header: Vec<&str> = std::iter::once(first).chain(COLUMNS.iter().map(|c| c.1)).collect();
             let rows: Vec<Vec<String>> = rep
                 .rows
                 .iter()
                 .chain(std::iter::once(&rep.total))
-                .map(|r| std::iter::once(label(r)).chain(COLUMNS.iter().map(|(_, f)| cell(&f(rep, r)))).collect())
+                .map(|r| std::iter::once(label(r)).chain(COLUMNS.iter().map(|(_, _, f)| cell(&f(rep, r)))).collect())
                 .collect();
             if f == Format::Csv {
                 output::csv(out, &header, &rows)?;
@@ -123,7 +123,7 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                     )
                 )?;
                 output::table(out, &header, &rows)?;
-                writeln!(out, "\n{FORMULA}")?;
+                writeln!(out, "\n{}", t("report.formula"))?;
             }
         }
     }
@@ -166,19 +166,30 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
         Format::Json => output::json(out, &serde_json::to_value(&dg).unwrap_or_default())?,
         Format::Csv => {
             let mut rows = Vec::new();
+            let mut push = |section: &str, who: Option<&String>, i: &DigestItem| {
+                rows.push(vec![
+                    section.to_string(),
+                    who.cloned().unwrap_or_default(),
+                    i.reference.clone(),
+                    i.kind.to_string(),
+                    i.due_on.to_string(),
+                    i.days_left.to_string(),
+                    if i.overdue { "overdue" } else { "due_soon" }.into(),
+                    i.paused.to_string(),
+                ]);
+            };
+            for i in &dg.due_today {
+                push("due_today", None, i);
+            }
             for g in &dg.groups {
                 for i in g.overdue.iter().chain(&g.due_soon) {
-                    rows.push(vec![
-                        g.assignee.clone().unwrap_or_default(),
-                        i.reference.clone(),
-                        i.kind.to_string(),
-                        i.due_on.to_string(),
-                        i.days_left.to_string(),
-                        if i.overdue { "overdue" } else { "due_soon" }.into(),
-                    ]);
+                    push("by_clerk", g.assignee.as_ref(), i);
                 }
             }
-            output::csv(out, &["ASSIGNEE", "REF", "KIND", "DUE", "DAYS_LEFT", "STATE"], &rows)?;
+            for i in &dg.new_unassigned {
+                push("new_unassigned", None, i);
+            }
+            output::csv(out, &["SECTION", "ASSIGNEE", "REF", "KIND", "DUE", "DAYS_LEFT", "STATE", "PAUSED"], &rows)?;
         }
         Format::Table | Format::Text => {
             writeln!(
@@ -189,8 +200,47 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
                     &[("as_of", &date_dmy(dg.as_of)), ("until", &date_dmy(dg.due_soon_until))]
                 )
             )?;
+            let tt = &dg.totals;
+            writeln!(
+                out,
+                "{}",
+                tf(
+                    "supervision.totals",
+                    &[
+                        ("open", &tt.open),
+                        ("overdue", &tt.overdue),
+                        ("due_today", &tt.due_today),
+                        ("due_soon", &tt.due_soon),
+                        ("paused", &tt.paused),
+                        ("unassigned", &tt.unassigned)
+                    ]
+                )
+            )?;
+            let line = |out: &mut dyn Write, i: &DigestItem| -> std::io::Result<()> {
+                let state = if i.overdue {
+                    tf("cli.digest_days_overdue", &[("n", &-i.days_left)])
+                } else {
+                    tf("cli.digest_days_left", &[("n", &i.days_left)])
+                };
+                let paused = if i.paused { format!("  [{}]", t("supervision.paused")) } else { String::new() };
+                writeln!(
+                    out,
+                    "  {}  {:<15}  {}  {state}{paused}",
+                    i.reference,
+                    i.kind.code(),
+                    tf("cli.digest_due", &[("due", &date_dmy(i.due_on))])
+                )
+            };
+            if !dg.due_today.is_empty() {
+                writeln!(out, "\n{}", t("supervision.due_today"))?;
+                for i in &dg.due_today {
+                    line(out, i)?;
+                }
+            }
             if dg.groups.is_empty() {
                 writeln!(out, "\n{}", t("cli.digest_nothing"))?;
+            } else {
+                writeln!(out, "\n{}", t("supervision.overdue_by_clerk"))?;
             }
             for g in &dg.groups {
                 writeln!(
@@ -206,19 +256,17 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
                     )
                 )?;
                 for i in g.overdue.iter().chain(&g.due_soon) {
-                    let state = if i.overdue {
-                        tf("cli.digest_days_overdue", &[("n", &-i.days_left)])
-                    } else {
-                        tf("cli.digest_days_left", &[("n", &i.days_left)])
-                    };
-                    writeln!(
-                        out,
-                        "  {}  {:<15}  {}  {state}",
-                        i.reference,
-                        i.kind.code(),
-                        tf("cli.digest_due", &[("due", &date_dmy(i.due_on))])
-                    )?;
+                    line(out, i)?;
                 }
+            }
+            if !dg.new_unassigned.is_empty() {
+                writeln!(out, "\n{}", t("supervision.new_unassigned"))?;
+                for i in &dg.new_unassigned {
+                    line(out, i)?;
+                }
+            }
+            if let Some(head) = &dg.audit_head {
+                writeln!(out, "\n{}", tf("supervision.audit_head", &[("head", head)]))?;
             }
         }
     }

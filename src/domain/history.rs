@@ -39,6 +39,7 @@ pub enum Happening {
 /// A request's history: what it started with and every change, in the order recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct History {
+    pub reference: String,
     pub received_on: NaiveDate,
     /// The day it was recorded in aryz; before it, it was not known to exist.
     pub registered_on: NaiveDate,
@@ -71,6 +72,12 @@ pub struct AsOf {
     pub paused: bool,
     /// Its deadline was extended on or before the day.
     pub extended: bool,
+    /// Who held it at the end of the day.
+    pub holder: Option<String>,
+    /// Open and paused at the end of the day.
+    pub paused_now: bool,
+    /// The governing deadline at the end of the day.
+    pub due: NaiveDate,
 }
 
 /// The day after `due` has begun with the request open: the deadline has passed. A clock
@@ -115,6 +122,9 @@ impl History {
                             backdated: *on < step.day,
                             paused: false,
                             extended: false,
+                            holder: None,
+                            due: *at_due,
+                            paused_now: false,
                         });
                     }
                     withdrawn = None;
@@ -146,6 +156,7 @@ impl History {
         if let Some(mut a) = answer {
             a.extended = extended;
             a.paused = ever_paused;
+            a.holder = holder;
             return Some(a);
         }
         if let Some(clerk) = withdrawn {
@@ -156,10 +167,13 @@ impl History {
                 backdated: false,
                 paused: ever_paused,
                 extended,
+                holder,
+                due,
+                paused_now: false,
             });
         }
         let late = passed(due, day, paused_since);
-        let clerk = if late { late_holder.unwrap_or_else(|| holder.clone()) } else { holder };
+        let clerk = if late { late_holder.unwrap_or_else(|| holder.clone()) } else { holder.clone() };
         Some(AsOf {
             standing: if late { Standing::OpenLate } else { Standing::OpenInTime },
             clerk,
@@ -167,6 +181,9 @@ impl History {
             backdated: false,
             paused: ever_paused,
             extended,
+            holder,
+            due,
+            paused_now: paused_since.is_some(),
         })
     }
 }
@@ -277,7 +294,7 @@ mod tests {
 
     #[test]
     fn not_received_yet_does_not_exist() {
-        let h = History { received_on: d("2026-04-20"), registered_on: d("2026-04-20"), kind: "access".into(), first_due: d("2026-05-20"), steps: vec![] };
+        let h = History { reference: String::new(), received_on: d("2026-04-20"), registered_on: d("2026-04-20"), kind: "access".into(), first_due: d("2026-05-20"), steps: vec![] };
         assert_eq!(h.as_of(d("2026-04-15")), None);
         assert_eq!(h.as_of(d("2026-04-20")).unwrap().standing, Standing::OpenInTime);
     }
@@ -286,6 +303,7 @@ mod tests {
     fn lateness_stays_with_the_holder_when_the_deadline_passed() {
         // Held by gulnara, due 14.04, passes on 15.04; reassigned to aibek on 25.05.
         let h = History {
+            reference: String::new(),
             received_on: d("2026-03-13"),
             registered_on: d("2026-03-13"),
             kind: "access".into(),
@@ -306,6 +324,7 @@ mod tests {
     #[test]
     fn backdated_answer_is_open_until_recorded_and_marked() {
         let h = History {
+            reference: String::new(),
             received_on: d("2026-03-02"),
             registered_on: d("2026-03-02"),
             kind: "access".into(),
@@ -324,6 +343,7 @@ mod tests {
     #[test]
     fn a_pause_before_the_deadline_keeps_it_from_passing() {
         let h = History {
+            reference: String::new(),
             received_on: d("2026-03-02"),
             registered_on: d("2026-03-02"),
             kind: "access".into(),

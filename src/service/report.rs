@@ -7,7 +7,8 @@ use crate::domain::history::Rag;
 use crate::domain::kind::{RequestKind, Role};
 use crate::domain::request::SubjectRequest;
 use crate::domain::validation::field_error;
-use crate::store::{Ageing, AssigneeFilter, BacklogDay, Cursor, GroupBy, ListFilter, Page, ReportRow, SortKey};
+use crate::domain::history::Standing;
+use crate::store::{Ageing, AssigneeFilter, AuditFilter, BacklogDay, HistoryScope, Cursor, GroupBy, ListFilter, Page, ReportRow, SortKey};
 
 use super::{Error, Result, Session};
 
@@ -87,24 +88,46 @@ pub struct DigestItem {
     #[serde(rename = "ref")]
     pub reference: String,
     pub kind: RequestKind,
+    pub received_on: NaiveDate,
     pub due_on: NaiveDate,
     pub days_left: i64,
     pub overdue: bool,
+    /// The clock is stopped (waiting for the subject).
+    pub paused: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DigestGroup {
     /// The assignee's login; `None` for unassigned requests.
     pub assignee: Option<String>,
+    /// Oldest deadline first.
     pub overdue: Vec<DigestItem>,
     pub due_soon: Vec<DigestItem>,
+}
+
+/// The digest's opening figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DigestTotals {
+    pub open: i64,
+    pub overdue: i64,
+    pub due_today: i64,
+    pub due_soon: i64,
+    pub paused: i64,
+    pub unassigned: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Digest {
     pub as_of: NaiveDate,
     pub due_soon_until: NaiveDate,
+    pub totals: DigestTotals,
+    pub due_today: Vec<DigestItem>,
     pub groups: Vec<DigestGroup>,
+    /// Unassigned requests, oldest receipt first.
+    pub new_unassigned: Vec<DigestItem>,
+    /// The audit log's last entry, `ID:HASH`, so a reader can later check the log has not
+    /// been cut back past this day's digest.
+    pub audit_head: Option<String>,
 }
 
 impl Session {
@@ -117,7 +140,7 @@ impl Session {
             return Err(Error::Invalid(field_error("from", "must not be after --to")));
         }
         let mut groups: std::collections::BTreeMap<Option<String>, ReportRow> = Default::default();
-        self.store.read().for_each_history(from, to, as_of, |h| {
+        self.store.read().for_each_history(HistoryScope::Received { from, to }, as_of, |h| {
             let Some(a) = h.as_of(as_of) else { return };
             let key = match by {
                 GroupBy::Kind => Some(h.kind.clone()),
@@ -166,52 +189,72 @@ impl Session {
         Ok(Backlog { from, as_of, days: read.backlog(from, as_of)?, ageing: read.ageing(as_of)? })
     }
 
-    /// Overdue and due-soon requests per assignee as of `as_of`; for a daily scheduled job.
+    /// The state of the queue at the end of `as_of`, replayed from the events (a request
+    /// received or registered later does not exist; one answered later is still open):
+    /// totals, due today, overdue and due soon per assignee (oldest deadline first), new
+    /// unassigned requests, and the audit log's head. For a daily scheduled job.
     pub fn digest(&self, as_of: NaiveDate) -> Result<Digest> {
         self.require(Role::Supervisor, "read the digest")?;
         let until = self.due_soon_limit(as_of);
+        let mut totals = DigestTotals::default();
+        let (mut due_today, mut new_unassigned) = (Vec::new(), Vec::new());
         let mut groups: Vec<DigestGroup> = Vec::new();
-        let mut push = |r: &SubjectRequest, overdue: bool| {
+        let read = self.store.read();
+        read.for_each_history(HistoryScope::MaybeOpen, as_of, |h| {
+            let Some(a) = h.as_of(as_of) else { return };
+            let overdue = match a.standing {
+                Standing::OpenLate => true,
+                Standing::OpenInTime => false,
+                _ => return,
+            };
+            let Ok(kind) = h.kind.parse::<RequestKind>() else { return };
             let item = DigestItem {
-                reference: r.reference.clone(),
-                kind: r.kind,
-                due_on: r.due_on,
-                days_left: r.days_left(as_of),
+                reference: h.reference.clone(),
+                kind,
+                received_on: h.received_on,
+                due_on: a.due,
+                days_left: crate::domain::deadline::days_left(a.due, as_of),
                 overdue,
+                paused: a.paused_now,
             };
-            let g = match groups.iter_mut().position(|g| g.assignee == r.assignee) {
-                Some(i) => &mut groups[i],
-                None => {
-                    groups.push(DigestGroup {
-                        assignee: r.assignee.clone(),
-                        overdue: vec![],
-                        due_soon: vec![],
-                    });
-                    let last = groups.len() - 1;
-                    &mut groups[last]
-                }
-            };
-            if overdue { g.overdue.push(item) } else { g.due_soon.push(item) }
-        };
-        let overdue = ListFilter { overdue_as_of: Some(as_of), ..ListFilter::default() };
-        self.for_each(&overdue, SortKey::Due, |r| {
-            push(r, true);
-            Ok(())
-        })?;
-        let soon = ListFilter { due_from: Some(as_of), due_to: Some(until), ..ListFilter::default() };
-        self.for_each(&soon, SortKey::Due, |r| {
-            if !r.is_overdue(as_of) {
-                push(r, false);
+            totals.open += 1;
+            totals.overdue += i64::from(overdue);
+            totals.paused += i64::from(a.paused_now);
+            let soon = !overdue && a.due <= until;
+            totals.due_soon += i64::from(soon);
+            if a.due == as_of {
+                totals.due_today += 1;
+                due_today.push(item.clone());
             }
-            Ok(())
+            if a.holder.is_none() {
+                totals.unassigned += 1;
+                new_unassigned.push(item.clone());
+            }
+            if overdue || soon {
+                let g = match groups.iter().position(|g| g.assignee == a.holder) {
+                    Some(i) => &mut groups[i],
+                    None => {
+                        groups.push(DigestGroup { assignee: a.holder.clone(), overdue: vec![], due_soon: vec![] });
+                        let last = groups.len() - 1;
+                        &mut groups[last]
+                    }
+                };
+                if overdue { g.overdue.push(item) } else { g.due_soon.push(item) }
+            }
         })?;
-        groups.sort_by(|a, b| match (&a.assignee, &b.assignee) {
-            (None, None) => std::cmp::Ordering::Equal,
-            (None, _) => std::cmp::Ordering::Greater,
-            (_, None) => std::cmp::Ordering::Less,
-            (Some(x), Some(y)) => x.cmp(y),
-        });
-        Ok(Digest { as_of, due_soon_until: until, groups })
+        let by_due = |a: &DigestItem, b: &DigestItem| (a.due_on, &a.reference).cmp(&(b.due_on, &b.reference));
+        for g in &mut groups {
+            g.overdue.sort_by(by_due);
+            g.due_soon.sort_by(by_due);
+        }
+        due_today.sort_by(by_due);
+        new_unassigned.sort_by(|a, b| (a.received_on, &a.reference).cmp(&(b.received_on, &b.reference)));
+        groups.sort_by(|a, b| (a.assignee.is_none(), &a.assignee).cmp(&(b.assignee.is_none(), &b.assignee)));
+        let audit_head = read
+            .audit_entries(&AuditFilter { limit: 1, ..AuditFilter::default() })?
+            .first()
+            .map(|e| format!("{}:{}", e.id, e.hash));
+        Ok(Digest { as_of, due_soon_until: until, totals, due_today, groups, new_unassigned, audit_head })
     }
 
     /// Calls `f` on every request matching `filter`, a page at a time (memory stays flat).

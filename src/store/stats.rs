@@ -19,8 +19,9 @@ pub use crate::domain::history::ReportRow;
 /// The recorded changes a history is replayed from.
 const HISTORY_KINDS: &str = "'assigned', 'responded', 'withdrawn', 'reopened', 'deadline_changed', 'paused', 'resumed'";
 
-/// A request as read for its history: id, received, registered, kind, governing deadline now.
-type Head = (i64, NaiveDate, NaiveDate, String, NaiveDate);
+/// A request as read for its history: id, received, registered, kind, governing deadline
+/// now, reference.
+type Head = (i64, NaiveDate, NaiveDate, String, NaiveDate, String);
 
 /// One event row as read for a history.
 struct RawEvent {
@@ -41,6 +42,7 @@ fn day_of(at: &str) -> Option<NaiveDate> {
 /// move the deadline) was recorded.
 fn history_of(head: &Head, events: &[RawEvent]) -> History {
     let (received_on, registered_on, kind, due_now) = (head.1, head.2, head.3.clone(), head.4);
+    let reference = head.5.clone();
     let first_due = events
         .iter()
         .find(|e| e.kind == "deadline_changed")
@@ -79,26 +81,34 @@ fn history_of(head: &Head, events: &[RawEvent]) -> History {
         };
         steps.push(Step { day, what });
     }
-    History { received_on, registered_on, kind, first_due, steps }
+    History { reference, received_on, registered_on, kind, first_due, steps }
+}
+
+/// Which requests to replay.
+#[derive(Debug, Clone, Copy)]
+pub enum HistoryScope {
+    /// Received in `[from, to]` (and known by `as_of`): a report's cohort.
+    Received { from: NaiveDate, to: NaiveDate },
+    /// Every request that may have been open at the end of `as_of`: open now, or changed
+    /// since (a request's state on a day differs from now only through a later change).
+    MaybeOpen,
 }
 
 impl Reader<'_> {
-    /// Calls `f` with the history of every request received in `[from, to]` and on or before
-    /// `as_of`. One pass over the
-    /// requests in order of receipt with their events; memory holds one history at a time.
-    pub fn for_each_history(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        as_of: NaiveDate,
-        mut f: impl FnMut(&History),
-    ) -> Result<()> {
-        let to = to.min(as_of);
+    /// Calls `f` with the history of every request in `scope` received and registered on or
+    /// before `as_of`. One pass over the requests in order with their events; memory holds
+    /// one history at a time.
+    pub fn for_each_history(&self, scope: HistoryScope, as_of: NaiveDate, mut f: impl FnMut(&History)) -> Result<()> {
+        let (filter, from, to) = match scope {
+            HistoryScope::Received { from, to } => ("r.received_on BETWEEN ?1 AND ?2", from, to.min(as_of)),
+            HistoryScope::MaybeOpen => ("(r.is_open = 1 OR r.updated_at >= ?1) AND r.received_on <= ?2", as_of, as_of),
+        };
         let sql = format!(
-            "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, e.at, e.actor, e.kind, e.old_value, e.new_value, e.effective_on
+            "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
+                    e.new_value, e.effective_on
              FROM requests r
              LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
-             WHERE r.received_on BETWEEN ?1 AND ?2 AND r.registered_on <= ?3
+             WHERE {filter} AND r.registered_on <= ?3
              ORDER BY r.id, e.id"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
@@ -116,16 +126,16 @@ impl Reader<'_> {
                 events.clear();
             }
             if current.is_none() {
-                current = Some((id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+                current = Some((id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
             }
-            if let Some(at) = r.get::<_, Option<String>>(5)? {
+            if let Some(at) = r.get::<_, Option<String>>(6)? {
                 events.push(RawEvent {
                     at,
-                    actor: r.get(6)?,
-                    kind: r.get(7)?,
-                    old: r.get(8)?,
-                    new: r.get(9)?,
-                    effective_on: r.get(10)?,
+                    actor: r.get(7)?,
+                    kind: r.get(8)?,
+                    old: r.get(9)?,
+                    new: r.get(10)?,
+                    effective_on: r.get(11)?,
                 });
             }
         }
