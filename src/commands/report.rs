@@ -419,13 +419,19 @@ fn write_export(
             output::csv_row(w, &export_row(r, today, unmasked))
         }
     };
-    let n = s.export(filter, unmasked, |r| {
+    let mut write_checked = |r: &SubjectRequest| {
         write_one(r).map_err(|e| {
             let msg = format!("writing the export: {e}");
             io_error = Some(e);
             crate::service::Error::Config(msg)
         })
-    });
+    };
+    // A past --as-of exports the requests open on that day as they stood then.
+    let n = if today < s.today() {
+        s.export_as_of(filter, today, unmasked, &mut write_checked)
+    } else {
+        s.export(filter, unmasked, &mut write_checked)
+    };
     if let Some(e) = io_error {
         return Err(CliError::Io(e));
     }

@@ -34,6 +34,8 @@ pub enum Happening {
     DueChanged { to: NaiveDate, extension: bool },
     Paused,
     Resumed,
+    /// The status code it moved to.
+    Status(String),
 }
 
 /// A request's history: what it started with and every change, in the order recorded.
@@ -76,6 +78,8 @@ pub struct AsOf {
     pub holder: Option<String>,
     /// Open and paused at the end of the day.
     pub paused_now: bool,
+    /// The status code at the end of the day.
+    pub status: String,
     /// The governing deadline at the end of the day.
     pub due: NaiveDate,
 }
@@ -101,6 +105,7 @@ impl History {
         let mut answer: Option<AsOf> = None;
         let mut withdrawn: Option<Option<String>> = None;
         let (mut extended, mut ever_paused) = (false, false);
+        let mut status = String::from("new");
         for step in self.steps.iter().take_while(|s| s.day <= day) {
             let open = answer.is_none() && withdrawn.is_none();
             if open && late_holder.is_none() && passed(due, step.day, paused_since) {
@@ -125,6 +130,7 @@ impl History {
                             holder: None,
                             due: *at_due,
                             paused_now: false,
+                            status: String::new(),
                         });
                     }
                     withdrawn = None;
@@ -151,12 +157,14 @@ impl History {
                     ever_paused = true;
                 }
                 Happening::Resumed => paused_since = None,
+                Happening::Status(code) => status = code.clone(),
             }
         }
         if let Some(mut a) = answer {
             a.extended = extended;
             a.paused = ever_paused;
             a.holder = holder;
+            a.status = status;
             return Some(a);
         }
         if let Some(clerk) = withdrawn {
@@ -170,6 +178,7 @@ impl History {
                 holder,
                 due,
                 paused_now: false,
+                status,
             });
         }
         let late = passed(due, day, paused_since);
@@ -184,6 +193,7 @@ impl History {
             holder,
             due,
             paused_now: paused_since.is_some(),
+            status,
         })
     }
 }

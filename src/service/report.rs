@@ -307,6 +307,29 @@ impl Session {
     ) -> Result<usize> {
         self.check_export(filter, unmasked)?;
         let n = self.for_each(filter, SortKey::Reference, f)?;
+        self.audit_export(n, unmasked)?;
+        Ok(n)
+    }
+
+    /// Exports the requests open at the end of a past day `as_of`, as they stood then (see
+    /// [`Session::open_as_of`]); masked and audited as [`Session::export`].
+    pub fn export_as_of(
+        &mut self,
+        filter: &ListFilter,
+        as_of: NaiveDate,
+        unmasked: bool,
+        mut f: impl FnMut(&SubjectRequest) -> Result<()>,
+    ) -> Result<usize> {
+        self.check_export(filter, unmasked)?;
+        let rows = self.open_as_of(filter, as_of)?;
+        for r in &rows {
+            f(r)?;
+        }
+        self.audit_export(rows.len(), unmasked)?;
+        Ok(rows.len())
+    }
+
+    fn audit_export(&mut self, n: usize, unmasked: bool) -> Result<()> {
         self.write(|tx, ctx| {
             tx.audit(
                 &ctx.now,
@@ -316,8 +339,7 @@ impl Session {
                 &format!("{n} requests{}", if unmasked { ", unmasked" } else { "" }),
             )?;
             Ok(())
-        })?;
-        Ok(n)
+        })
     }
 }
 

@@ -17,7 +17,8 @@ pub enum GroupBy {
 pub use crate::domain::history::ReportRow;
 
 /// The recorded changes a history is replayed from.
-const HISTORY_KINDS: &str = "'assigned', 'responded', 'withdrawn', 'reopened', 'deadline_changed', 'paused', 'resumed'";
+const HISTORY_KINDS: &str =
+    "'assigned', 'responded', 'withdrawn', 'reopened', 'deadline_changed', 'paused', 'resumed', 'status_changed'";
 
 /// A request as read for its history: id, received, registered, kind, governing deadline
 /// now, reference.
@@ -68,7 +69,14 @@ fn history_of(head: &Head, events: &[RawEvent]) -> History {
                 Happening::Answered { by: e.actor.clone(), on, due: due_then }
             }
             "withdrawn" => Happening::Withdrawn,
-            "reopened" => Happening::Reopened,
+            "reopened" => {
+                // The status it reopened into follows, as a status change would.
+                steps.push(Step { day, what: Happening::Reopened });
+                match &e.new {
+                    Some(code) => Happening::Status(code.clone()),
+                    None => continue,
+                }
+            }
             "deadline_changed" => {
                 let Some(to) = e.new.as_deref().and_then(|d| d.parse().ok()) else { continue };
                 due = to;
@@ -77,6 +85,10 @@ fn history_of(head: &Head, events: &[RawEvent]) -> History {
             }
             "paused" => Happening::Paused,
             "resumed" => Happening::Resumed,
+            "status_changed" => match &e.new {
+                Some(code) => Happening::Status(code.clone()),
+                None => continue,
+            },
             _ => continue,
         };
         steps.push(Step { day, what });
@@ -89,8 +101,9 @@ fn history_of(head: &Head, events: &[RawEvent]) -> History {
 pub enum HistoryScope {
     /// Received in `[from, to]` (and known by `as_of`): a report's cohort.
     Received { from: NaiveDate, to: NaiveDate },
-    /// Every request that may have been open at the end of `as_of`: open now, or changed
-    /// since (a request's state on a day differs from now only through a later change).
+    /// Every request that may have been open at the end of `as_of`: open now, closed on or
+    /// after it, or changed since (a request's state on a day differs from now only through
+    /// a later change).
     MaybeOpen,
 }
 
@@ -101,7 +114,12 @@ impl Reader<'_> {
     pub fn for_each_history(&self, scope: HistoryScope, as_of: NaiveDate, mut f: impl FnMut(&History)) -> Result<()> {
         let (filter, from, to) = match scope {
             HistoryScope::Received { from, to } => ("r.received_on BETWEEN ?1 AND ?2", from, to.min(as_of)),
-            HistoryScope::MaybeOpen => ("(r.is_open = 1 OR r.updated_at >= ?1) AND r.received_on <= ?2", as_of, as_of),
+            // Closed on or after the day, or changed since (a backdated answer recorded later).
+            HistoryScope::MaybeOpen => (
+                "(r.is_open = 1 OR r.closed_on >= ?1 OR r.updated_at >= ?1) AND r.received_on <= ?2",
+                as_of,
+                as_of,
+            ),
         };
         let sql = format!(
             "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,

@@ -158,6 +158,30 @@ fn figures_follow_the_history_hand_worked() {
     assert_eq!(clerk(&rep, None).percent_in_time(), Some(0.0));
     assert_eq!(rep.rows.last().unwrap().group, None, "unassigned last");
     assert_eq!(rep.status(&rep.total), Some(Rag::Red), "71.4 % against the default target of 90 %");
+
+    // The digest and the list of 12.04, read on 20.05: open then were B, E (overdue, both
+    // held by aibek then: B since 10.04), F (unassigned, due 15.04: due soon), G, H and J
+    // (received 01.04, aibek, due 11.05). Oldest deadline first.
+    let dg = s.digest(d("2026-04-12")).unwrap();
+    let tt = &dg.totals;
+    assert_eq!((tt.open, tt.overdue, tt.due_today, tt.unassigned), (6, 2, 0, 1));
+    let aibek = dg.groups.iter().find(|g| g.assignee.as_deref() == Some("aibek")).unwrap();
+    let overdue: Vec<_> = aibek.overdue.iter().map(|i| i.reference.as_str()).collect();
+    assert_eq!(overdue, [b.as_str(), e.as_str()]);
+    assert_eq!(dg.new_unassigned.len(), 1);
+    assert_eq!(dg.groups.last().unwrap().assignee, None, "unassigned last");
+    assert!(dg.audit_head.as_deref().is_some_and(|h| h.contains(':')), "{:?}", dg.audit_head);
+    let open = s.open_as_of(&ListFilter::default(), d("2026-04-12")).unwrap();
+    let refs: Vec<_> = open.iter().map(|r| r.reference.as_str()).collect();
+    assert_eq!(refs[..2], [b.as_str(), e.as_str()]);
+    assert_eq!(refs.len(), 6);
+    assert_eq!(open[0].assignee.as_deref(), Some("aibek"));
+    assert!(open.iter().all(|r| r.is_open() && r.responded_on.is_none()));
+    let g_then = open.iter().find(|r| r.reference == g).unwrap();
+    assert_eq!(g_then.due_on, d("2026-04-30"));
+    let late = ListFilter { overdue_as_of: Some(d("2026-04-12")), ..ListFilter::default() };
+    assert_eq!(s.open_as_of(&late, d("2026-04-12")).unwrap().len(), 2);
+    assert!(s.open_as_of(&late, d("2026-03-20")).unwrap().is_empty());
 }
 
 #[test]
