@@ -48,6 +48,8 @@ pub struct History {
     pub kind: String,
     /// The governing deadline before any recorded change.
     pub first_due: NaiveDate,
+    /// Who held it before any recorded assignment.
+    pub first_holder: Option<String>,
     pub steps: Vec<Step>,
 }
 
@@ -97,7 +99,7 @@ impl History {
         if self.received_on > day || self.registered_on > day {
             return None;
         }
-        let mut holder: Option<String> = None;
+        let mut holder: Option<String> = self.first_holder.clone();
         let mut due = self.first_due;
         let mut paused_since: Option<NaiveDate> = None;
         // Who held it when the deadline passed, once it has (while open).
@@ -304,7 +306,7 @@ mod tests {
 
     #[test]
     fn not_received_yet_does_not_exist() {
-        let h = History { reference: String::new(), received_on: d("2026-04-20"), registered_on: d("2026-04-20"), kind: "access".into(), first_due: d("2026-05-20"), steps: vec![] };
+        let h = History { reference: String::new(), received_on: d("2026-04-20"), registered_on: d("2026-04-20"), kind: "access".into(), first_due: d("2026-05-20"), first_holder: None, steps: vec![] };
         assert_eq!(h.as_of(d("2026-04-15")), None);
         assert_eq!(h.as_of(d("2026-04-20")).unwrap().standing, Standing::OpenInTime);
     }
@@ -318,6 +320,7 @@ mod tests {
             registered_on: d("2026-03-13"),
             kind: "access".into(),
             first_due: d("2026-04-14"),
+            first_holder: None,
             steps: vec![
                 step("2026-03-13", Happening::Assigned(who("gulnara"))),
                 step("2026-05-25", Happening::Assigned(who("aibek"))),
@@ -339,6 +342,7 @@ mod tests {
             registered_on: d("2026-03-02"),
             kind: "access".into(),
             first_due: d("2026-04-01"),
+            first_holder: None,
             steps: vec![
                 step("2026-03-02", Happening::Assigned(who("bakyt"))),
                 step("2026-04-15", Happening::Answered { by: "bakyt".into(), on: d("2026-03-31"), due: d("2026-04-01") }),
@@ -358,6 +362,7 @@ mod tests {
             registered_on: d("2026-03-02"),
             kind: "access".into(),
             first_due: d("2026-04-01"),
+            first_holder: None,
             steps: vec![
                 step("2026-03-20", Happening::Paused),
                 step("2026-04-10", Happening::Resumed),

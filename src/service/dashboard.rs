@@ -70,7 +70,13 @@ pub struct Dashboard {
     /// Answered in time out of all answered over the last [`MONTHS`] months, in percent.
     pub on_time_percent: Option<f64>,
     pub kinds: Vec<KindLine>,
+    /// Open and overdue requests at the end of each of the last `BACKLOG_DAYS` days.
+    pub backlog: Vec<crate::store::BacklogDay>,
+    pub ageing: crate::store::Ageing,
 }
+
+/// Days of backlog history on the dashboard.
+pub const BACKLOG_DAYS: u32 = 90;
 
 fn percent(in_time: i64, late: i64) -> Option<f64> {
     (in_time + late > 0).then(|| 100.0 * in_time as f64 / (in_time + late) as f64)
@@ -195,6 +201,8 @@ impl Session {
             monthly,
             on_time_percent: percent(in_time, late),
             kinds,
+            backlog: read.backlog(today - Days::new(u64::from(BACKLOG_DAYS) - 1), today)?,
+            ageing: read.ageing(today)?,
         })
     }
 }

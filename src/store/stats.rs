@@ -20,9 +20,19 @@ pub use crate::domain::history::ReportRow;
 const HISTORY_KINDS: &str =
     "'assigned', 'responded', 'withdrawn', 'reopened', 'deadline_changed', 'paused', 'resumed', 'status_changed'";
 
-/// A request as read for its history: id, received, registered, kind, governing deadline
-/// now, reference.
-type Head = (i64, NaiveDate, NaiveDate, String, NaiveDate, String);
+/// A request as read for its history.
+struct Head {
+    id: i64,
+    received_on: NaiveDate,
+    registered_on: NaiveDate,
+    kind: String,
+    due_on: NaiveDate,
+    reference: String,
+    assignee: Option<String>,
+    status: String,
+    responded_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
+}
 
 /// One event row as read for a history.
 struct RawEvent {
@@ -42,8 +52,15 @@ fn day_of(at: &str) -> Option<NaiveDate> {
 /// measured against is the one in force once its own transaction (which may end a pause and
 /// move the deadline) was recorded.
 fn history_of(head: &Head, events: &[RawEvent]) -> History {
-    let (received_on, registered_on, kind, due_now) = (head.1, head.2, head.3.clone(), head.4);
-    let reference = head.5.clone();
+    let (received_on, registered_on, kind, due_now) = (head.received_on, head.registered_on, head.kind.clone(), head.due_on);
+    let reference = head.reference.clone();
+    // Requests loaded in bulk (or by older versions) may lack the events of their current
+    // state: their assignee held them from the start, and their answer or withdrawal
+    // happened on its stored date.
+    let first_holder = match events.iter().find(|e| e.kind == "assigned") {
+        Some(e) => e.old.clone(),
+        None => head.assignee.clone(),
+    };
     let first_due = events
         .iter()
         .find(|e| e.kind == "deadline_changed")
@@ -93,7 +110,22 @@ fn history_of(head: &Head, events: &[RawEvent]) -> History {
         };
         steps.push(Step { day, what });
     }
-    History { reference, received_on, registered_on, kind, first_due, steps }
+    let has = |k: &str| events.iter().any(|e| e.kind == k);
+    if head.status == "answered"
+        && !has("responded")
+        && let Some(on) = head.responded_on
+    {
+        let by = head.assignee.clone().unwrap_or_default();
+        steps.push(Step { day: on, what: Happening::Answered { by, on, due } });
+    }
+    if head.status == "withdrawn"
+        && !has("withdrawn")
+        && let Some(on) = head.closed_on
+    {
+        steps.push(Step { day: on, what: Happening::Withdrawn });
+    }
+    steps.sort_by_key(|s| s.day);
+    History { reference, received_on, registered_on, kind, first_due, first_holder, steps }
 }
 
 /// Which requests to replay.
@@ -123,7 +155,7 @@ impl Reader<'_> {
         };
         let sql = format!(
             "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
-                    e.new_value, e.effective_on
+                    e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on
              FROM requests r
              LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
              WHERE {filter} AND r.registered_on <= ?3
@@ -137,14 +169,25 @@ impl Reader<'_> {
         let mut events: Vec<RawEvent> = Vec::new();
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            if current.as_ref().is_some_and(|c| c.0 != id) {
+            if current.as_ref().is_some_and(|c| c.id != id) {
                 if let Some(head) = current.take() {
                     f(&history_of(&head, &events));
                 }
                 events.clear();
             }
             if current.is_none() {
-                current = Some((id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
+                current = Some(Head {
+                    id,
+                    received_on: r.get(1)?,
+                    registered_on: r.get(2)?,
+                    kind: r.get(3)?,
+                    due_on: r.get(4)?,
+                    reference: r.get(5)?,
+                    assignee: r.get(12)?,
+                    status: r.get(13)?,
+                    responded_on: r.get(14)?,
+                    closed_on: r.get(15)?,
+                });
             }
             if let Some(at) = r.get::<_, Option<String>>(6)? {
                 events.push(RawEvent {
