@@ -22,7 +22,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 pub use clock::Clock;
-pub use dashboard::{ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, WeekBar};
+pub use dashboard::{Caseload, ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, WeekBar};
 pub use error::{Error, Result};
 pub use login::os_login;
 pub use queries::{Detail, RequestView};

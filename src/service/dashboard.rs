@@ -95,7 +95,47 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
+/// An operator one can assign work to, with their caseload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Caseload {
+    pub operator: crate::store::Operator,
+    pub open: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
 impl Session {
+    /// The active operators who handle requests (clerks and supervisors, not admins), with
+    /// their open, due-soon and overdue counts, most available first (fewest overdue, then
+    /// fewest due soon, then fewest open). A clerk sees no one's caseload (all zeros): the
+    /// assignment itself tells them they may only take requests for themselves.
+    pub fn assignable(&self, today: NaiveDate) -> Result<Vec<Caseload>> {
+        let ops: Vec<_> = self
+            .store
+            .read()
+            .operators()?
+            .into_iter()
+            .filter(|o| o.active && o.role != Role::Admin)
+            .collect();
+        let counts = if self.role() >= Role::Supervisor { self.open_by_assignee(today)? } else { Vec::new() };
+        let mut out: Vec<Caseload> = ops
+            .into_iter()
+            .map(|o| {
+                let c = counts.iter().find(|c| c.assignee.as_deref() == Some(o.login.as_str()));
+                Caseload {
+                    open: c.map(|c| c.open).unwrap_or(0),
+                    due_soon: c.map(|c| c.due_soon).unwrap_or(0),
+                    overdue: c.map(|c| c.overdue).unwrap_or(0),
+                    operator: o,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.overdue, a.due_soon, a.open, &a.operator.login).cmp(&(b.overdue, b.due_soon, b.open, &b.operator.login))
+        });
+        Ok(out)
+    }
+
     /// Open, due-soon and overdue requests per assignee as of `today` (unassigned last), for
     /// the supervisors' queues grouped by clerk.
     pub fn open_by_assignee(&self, today: NaiveDate) -> Result<Vec<AssigneeCounts>> {

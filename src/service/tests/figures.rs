@@ -301,3 +301,21 @@ fn later_changes_never_rewrite_an_earlier_day() {
         }
     }
 }
+
+#[test]
+fn assign_choices_are_the_operators_who_handle_requests_most_available_first() {
+    let mut s = session_with("jyldyz", rules_30d());
+    on(&mut s, "2026-03-02");
+    // aibek: one overdue on 20.04; nurzat: one open in time; root (admin) is not listed.
+    s.register(&request(RequestKind::Complaint, "2026-03-02"), Some("aibek")).unwrap();
+    on(&mut s, "2026-04-10");
+    s.register(&request(RequestKind::Complaint, "2026-04-10"), Some("nurzat")).unwrap();
+    on(&mut s, "2026-04-20");
+    let list = s.assignable(d("2026-04-20")).unwrap();
+    let logins: Vec<_> = list.iter().map(|c| c.operator.login.as_str()).collect();
+    assert_eq!(logins, ["jyldyz", "nurzat", "aibek"]);
+    assert_eq!((list[2].open, list[2].overdue), (1, 1));
+    assert_eq!((list[1].open, list[1].overdue), (1, 0));
+    let clerk = as_operator(s, "nurzat");
+    assert!(clerk.assignable(d("2026-04-20")).unwrap().iter().all(|c| c.open == 0), "no caseloads for clerks");
+}

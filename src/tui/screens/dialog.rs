@@ -104,20 +104,25 @@ impl DialogState {
     }
 }
 
-/// The active operators, as choices "login — name (role)".
+/// The active operators who handle requests, most available first, as choices
+/// "login — name (role) · open N · due soon N · overdue N".
 fn operator_options(session: &Session) -> Vec<Opt> {
     session
-        .operators()
+        .assignable(session.today())
         .unwrap_or_default()
         .into_iter()
-        .filter(|o| o.active)
-        .map(|o| {
-            let text = if o.name.is_empty() {
+        .map(|c| {
+            let o = c.operator;
+            let who = if o.name.is_empty() {
                 format!("{} ({})", o.login, label("role", o.role.code()))
             } else {
                 format!("{} — {} ({})", o.login, o.name, label("role", o.role.code()))
             };
-            Opt::new(o.login, crate::tui::safe::clean(&text))
+            let load = crate::i18n::tf(
+                "supervision.caseload",
+                &[("open", &c.open), ("soon", &c.due_soon), ("overdue", &c.overdue)],
+            );
+            Opt::new(o.login, crate::tui::safe::clean(&format!("{who} · {load}")))
         })
         .collect()
 }
