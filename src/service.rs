@@ -26,7 +26,9 @@ pub use dashboard::{Caseload, ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, 
 pub use error::{Error, Result};
 pub use login::os_login;
 pub use queries::{Detail, RequestView};
-pub use report::{Backlog, Digest, DigestGroup, DigestItem, Report, month_or_date, month_range, months_between};
+pub use report::{
+    Backlog, Digest, DigestGroup, DigestItem, Report, month_or_date, month_range, months_between,
+};
 pub use trust::{CheckReport, RetentionReport};
 pub use workflow::StatusTarget;
 

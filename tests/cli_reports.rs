@@ -121,7 +121,8 @@ fn digest_groups_overdue_and_due_soon_requests_by_assignee_without_personal_data
     assert!(text.contains(&overdue) && text.contains(&soon) && !text.contains(&later), "{d}");
     // Totals first; new unassigned requests, oldest first, include the one not due soon.
     assert_eq!((d["totals"]["open"].as_i64(), d["totals"]["overdue"].as_i64()), (Some(3), Some(1)), "{d}");
-    let unassigned: Vec<_> = d["new_unassigned"].as_array().unwrap().iter().map(|i| i["ref"].clone()).collect();
+    let unassigned: Vec<_> =
+        d["new_unassigned"].as_array().unwrap().iter().map(|i| i["ref"].clone()).collect();
     assert_eq!(unassigned, [Value::from(soon.as_str()), Value::from(later.as_str())], "{d}");
     assert!(d["audit_head"].as_str().is_some_and(|h| h.contains(':')), "{d}");
     let text = d.to_string();
@@ -282,17 +283,35 @@ fn range_by_month_backlog_and_as_of() {
     // As of 10.11, inside the month: the requests received later do not exist yet, and
     // the answer recorded on 24.11 (dated 20.11) had not been given.
     let rep: Value = serde_json::from_str(&on(&[
-        "--format", "json", "report", "monthly", "--month", "2026-11", "--as-of", "2026-11-10",
+        "--format",
+        "json",
+        "report",
+        "monthly",
+        "--month",
+        "2026-11",
+        "--as-of",
+        "2026-11-10",
     ]))
     .unwrap();
     assert_eq!(rep["total"]["received"], 0, "registered on 24.11, unknown on 10.11: {rep}");
     let rep: Value = serde_json::from_str(&on(&[
-        "--format", "json", "report", "monthly", "--month", "2026-11", "--as-of", "2026-11-24",
+        "--format",
+        "json",
+        "report",
+        "monthly",
+        "--month",
+        "2026-11",
+        "--as-of",
+        "2026-11-24",
     ]))
     .unwrap();
-    assert_eq!((rep["total"]["received"].as_i64(), rep["total"]["answered_in_time"].as_i64()), (Some(5), Some(1)));
+    assert_eq!(
+        (rep["total"]["received"].as_i64(), rep["total"]["answered_in_time"].as_i64()),
+        (Some(5), Some(1))
+    );
     // The backlog: one row per day, in table, CSV and JSON.
-    let b: Value = serde_json::from_str(&on(&["--format", "json", "report", "backlog", "--days", "90"])).unwrap();
+    let b: Value =
+        serde_json::from_str(&on(&["--format", "json", "report", "backlog", "--days", "90"])).unwrap();
     let days = b["days"].as_array().unwrap();
     assert_eq!(days.len(), 90);
     assert_eq!(days.last().unwrap()["day"], "2026-12-20");

@@ -440,8 +440,16 @@ fn respond_with_each_outcome() {
     ];
     for (outcome, extra) in cases {
         let r = env.add(&["--received", "2026-11-02"]);
-        let mut args =
-            vec!["respond", &r, "--outcome", outcome, "--responded", "2026-11-20", "--reason", "paper register"];
+        let mut args = vec![
+            "respond",
+            &r,
+            "--outcome",
+            outcome,
+            "--responded",
+            "2026-11-20",
+            "--reason",
+            "paper register",
+        ];
         args.extend(&extra);
         let out = env.ok(&args);
         assert!(out.starts_with(&format!("{r} answered")), "{out}");

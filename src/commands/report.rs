@@ -9,10 +9,10 @@ use super::requests::filter_of;
 use super::{CliError, Env, Result, as_of, output};
 use crate::cli::{ExportArgs, Format, ReportBy, ReportCommand};
 use crate::domain::format::date_dmy;
+use crate::domain::history::FORMULA;
 use crate::domain::identity::mask_pin;
 use crate::domain::request::SubjectRequest;
 use crate::i18n::{t, tf};
-use crate::domain::history::FORMULA;
 use crate::service::{Backlog, DigestItem, Report, RequestView, Session, month_or_date, month_range};
 use crate::store::{GroupBy, ReportRow};
 
@@ -105,7 +105,11 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                 .rows
                 .iter()
                 .chain(std::iter::once(&rep.total))
-                .map(|r| std::iter::once(label(r)).chain(COLUMNS.iter().map(|(_, _, f)| cell(&f(rep, r)))).collect())
+                .map(|r| {
+                    std::iter::once(label(r))
+                        .chain(COLUMNS.iter().map(|(_, _, f)| cell(&f(rep, r))))
+                        .collect()
+                })
                 .collect();
             if f == Format::Csv {
                 output::csv(out, &header, &rows)?;
@@ -134,8 +138,11 @@ fn print_backlog(env: &Env, b: &Backlog, out: &mut impl Write) -> Result<()> {
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(b).unwrap_or_default())?,
         f => {
-            let rows: Vec<Vec<String>> =
-                b.days.iter().map(|d| vec![d.day.to_string(), d.open.to_string(), d.overdue.to_string()]).collect();
+            let rows: Vec<Vec<String>> = b
+                .days
+                .iter()
+                .map(|d| vec![d.day.to_string(), d.open.to_string(), d.overdue.to_string()])
+                .collect();
             if f == Format::Csv {
                 output::csv(out, &["DAY", "OPEN", "OVERDUE"], &rows)?;
             } else {
@@ -189,7 +196,11 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
             for i in &dg.new_unassigned {
                 push("new_unassigned", None, i);
             }
-            output::csv(out, &["SECTION", "ASSIGNEE", "REF", "KIND", "DUE", "DAYS_LEFT", "STATE", "PAUSED"], &rows)?;
+            output::csv(
+                out,
+                &["SECTION", "ASSIGNEE", "REF", "KIND", "DUE", "DAYS_LEFT", "STATE", "PAUSED"],
+                &rows,
+            )?;
         }
         Format::Table | Format::Text => {
             writeln!(
@@ -222,7 +233,8 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Resul
                 } else {
                     tf("cli.digest_days_left", &[("n", &i.days_left)])
                 };
-                let paused = if i.paused { format!("  [{}]", t("supervision.paused")) } else { String::new() };
+                let paused =
+                    if i.paused { format!("  [{}]", t("supervision.paused")) } else { String::new() };
                 writeln!(
                     out,
                     "  {}  {:<15}  {}  {state}{paused}",

@@ -27,11 +27,18 @@ pub enum Happening {
     Assigned(Option<String>),
     /// Answered, dated `on` by the clerk (earlier than the recording day when backdated),
     /// against the governing deadline `due` in force when it was recorded.
-    Answered { by: String, on: NaiveDate, due: NaiveDate },
+    Answered {
+        by: String,
+        on: NaiveDate,
+        due: NaiveDate,
+    },
     Withdrawn,
     Reopened,
     /// The governing deadline moved: by an extension, or at the end of a pause.
-    DueChanged { to: NaiveDate, extension: bool },
+    DueChanged {
+        to: NaiveDate,
+        extension: bool,
+    },
     Paused,
     Resumed,
     /// The status code it moved to.
@@ -306,7 +313,15 @@ mod tests {
 
     #[test]
     fn not_received_yet_does_not_exist() {
-        let h = History { reference: String::new(), received_on: d("2026-04-20"), registered_on: d("2026-04-20"), kind: "access".into(), first_due: d("2026-05-20"), first_holder: None, steps: vec![] };
+        let h = History {
+            reference: String::new(),
+            received_on: d("2026-04-20"),
+            registered_on: d("2026-04-20"),
+            kind: "access".into(),
+            first_due: d("2026-05-20"),
+            first_holder: None,
+            steps: vec![],
+        };
         assert_eq!(h.as_of(d("2026-04-15")), None);
         assert_eq!(h.as_of(d("2026-04-20")).unwrap().standing, Standing::OpenInTime);
     }
@@ -324,14 +339,23 @@ mod tests {
             steps: vec![
                 step("2026-03-13", Happening::Assigned(who("gulnara"))),
                 step("2026-05-25", Happening::Assigned(who("aibek"))),
-                step("2026-05-27", Happening::Answered { by: "aibek".into(), on: d("2026-05-27"), due: d("2026-04-14") }),
+                step(
+                    "2026-05-27",
+                    Happening::Answered { by: "aibek".into(), on: d("2026-05-27"), due: d("2026-04-14") },
+                ),
             ],
         };
         let at = |s: &str| h.as_of(d(s)).unwrap();
-        assert_eq!((at("2026-04-14").standing, at("2026-04-14").clerk), (Standing::OpenInTime, who("gulnara")));
+        assert_eq!(
+            (at("2026-04-14").standing, at("2026-04-14").clerk),
+            (Standing::OpenInTime, who("gulnara"))
+        );
         assert_eq!((at("2026-04-30").standing, at("2026-04-30").clerk), (Standing::OpenLate, who("gulnara")));
         assert_eq!((at("2026-05-26").standing, at("2026-05-26").clerk), (Standing::OpenLate, who("gulnara")));
-        assert_eq!((at("2026-05-27").standing, at("2026-05-27").clerk), (Standing::AnsweredLate, who("gulnara")));
+        assert_eq!(
+            (at("2026-05-27").standing, at("2026-05-27").clerk),
+            (Standing::AnsweredLate, who("gulnara"))
+        );
     }
 
     #[test]
@@ -345,7 +369,10 @@ mod tests {
             first_holder: None,
             steps: vec![
                 step("2026-03-02", Happening::Assigned(who("bakyt"))),
-                step("2026-04-15", Happening::Answered { by: "bakyt".into(), on: d("2026-03-31"), due: d("2026-04-01") }),
+                step(
+                    "2026-04-15",
+                    Happening::Answered { by: "bakyt".into(), on: d("2026-03-31"), due: d("2026-04-01") },
+                ),
             ],
         };
         let a = h.as_of(d("2026-04-10")).unwrap();

@@ -131,7 +131,12 @@ impl Session {
             })
             .collect();
         out.sort_by(|a, b| {
-            (a.overdue, a.due_soon, a.open, &a.operator.login).cmp(&(b.overdue, b.due_soon, b.open, &b.operator.login))
+            (a.overdue, a.due_soon, a.open, &a.operator.login).cmp(&(
+                b.overdue,
+                b.due_soon,
+                b.open,
+                &b.operator.login,
+            ))
         });
         Ok(out)
     }

@@ -213,7 +213,10 @@ impl Session {
         if !filter.statuses.is_empty() || filter.all_statuses {
             return Err(refused(if filter.all_statuses { "all" } else { "status" }));
         }
-        if filter.received_from.is_some() || filter.received_to.is_some() || filter.awaiting_since_before.is_some() {
+        if filter.received_from.is_some()
+            || filter.received_to.is_some()
+            || filter.awaiting_since_before.is_some()
+        {
             return Err(refused("received"));
         }
         let read = self.store.read();
@@ -267,7 +270,9 @@ impl Detail {
         self.events
             .iter()
             .filter(|e| e.kind == crate::store::EventKind::Responded)
-            .filter(|e| e.effective_on.as_deref().is_some_and(|on| e.at.get(..10).is_some_and(|day| on < day)))
+            .filter(|e| {
+                e.effective_on.as_deref().is_some_and(|on| e.at.get(..10).is_some_and(|day| on < day))
+            })
             .count()
     }
 }

@@ -4,11 +4,14 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::domain::history::Rag;
+use crate::domain::history::Standing;
 use crate::domain::kind::{RequestKind, Role};
 use crate::domain::request::SubjectRequest;
 use crate::domain::validation::field_error;
-use crate::domain::history::Standing;
-use crate::store::{Ageing, AssigneeFilter, AuditFilter, BacklogDay, HistoryScope, Cursor, GroupBy, ListFilter, Page, ReportRow, SortKey};
+use crate::store::{
+    Ageing, AssigneeFilter, AuditFilter, BacklogDay, Cursor, GroupBy, HistoryScope, ListFilter, Page,
+    ReportRow, SortKey,
+};
 
 use super::{Error, Result, Session};
 
@@ -57,7 +60,10 @@ pub fn month_or_date(field: &str, text: &str, end: bool) -> Result<NaiveDate> {
     let t = text.trim();
     if t.len() == 7 {
         let (first, last) = month_range(t).map_err(|_| {
-            Error::Invalid(field_error(field, &format!("'{t}' is not a date like 2026-03-31 or a month like 2026-03")))
+            Error::Invalid(field_error(
+                field,
+                &format!("'{t}' is not a date like 2026-03-31 or a month like 2026-03"),
+            ))
         })?;
         return Ok(if end { last } else { first });
     }
@@ -147,7 +153,10 @@ impl Session {
                 GroupBy::Clerk => a.clerk.clone(),
                 GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
             };
-            groups.entry(key.clone()).or_insert_with(|| ReportRow { group: key, ..ReportRow::default() }).count(&a);
+            groups
+                .entry(key.clone())
+                .or_insert_with(|| ReportRow { group: key, ..ReportRow::default() })
+                .count(&a);
         })?;
         let mut rows: Vec<ReportRow> = groups.into_values().collect();
         let mut fill = |keys: Vec<String>| {
@@ -161,7 +170,9 @@ impl Session {
             // Every kind and every month of the range appears, with zeros when none was received.
             GroupBy::Kind => {
                 fill(RequestKind::ALL.iter().map(|k| k.code().to_string()).collect());
-                rows.sort_by_key(|r| RequestKind::ALL.iter().position(|k| Some(k.code()) == r.group.as_deref()));
+                rows.sort_by_key(|r| {
+                    RequestKind::ALL.iter().position(|k| Some(k.code()) == r.group.as_deref())
+                });
             }
             GroupBy::Month => {
                 fill(months_between(from, to));
@@ -234,7 +245,11 @@ impl Session {
                 let g = match groups.iter().position(|g| g.assignee == a.holder) {
                     Some(i) => &mut groups[i],
                     None => {
-                        groups.push(DigestGroup { assignee: a.holder.clone(), overdue: vec![], due_soon: vec![] });
+                        groups.push(DigestGroup {
+                            assignee: a.holder.clone(),
+                            overdue: vec![],
+                            due_soon: vec![],
+                        });
                         let last = groups.len() - 1;
                         &mut groups[last]
                     }

@@ -17,8 +17,7 @@ pub enum GroupBy {
 pub use crate::domain::history::ReportRow;
 
 /// The recorded changes a history is replayed from.
-const HISTORY_KINDS: &str =
-    "'assigned', 'responded', 'withdrawn', 'reopened', 'deadline_changed', 'paused', 'resumed', 'status_changed'";
+const HISTORY_KINDS: &str = "'assigned', 'responded', 'withdrawn', 'reopened', 'deadline_changed', 'paused', 'resumed', 'status_changed'";
 
 /// A request as read for its history.
 struct Head {
@@ -52,7 +51,8 @@ fn day_of(at: &str) -> Option<NaiveDate> {
 /// measured against is the one in force once its own transaction (which may end a pause and
 /// move the deadline) was recorded.
 fn history_of(head: &Head, events: &[RawEvent]) -> History {
-    let (received_on, registered_on, kind, due_now) = (head.received_on, head.registered_on, head.kind.clone(), head.due_on);
+    let (received_on, registered_on, kind, due_now) =
+        (head.received_on, head.registered_on, head.kind.clone(), head.due_on);
     let reference = head.reference.clone();
     // Requests loaded in bulk (or by older versions) may lack the events of their current
     // state: their assignee held them from the start, and their answer or withdrawal
@@ -143,7 +143,12 @@ impl Reader<'_> {
     /// Calls `f` with the history of every request in `scope` received and registered on or
     /// before `as_of`. One pass over the requests in order with their events; memory holds
     /// one history at a time.
-    pub fn for_each_history(&self, scope: HistoryScope, as_of: NaiveDate, mut f: impl FnMut(&History)) -> Result<()> {
+    pub fn for_each_history(
+        &self,
+        scope: HistoryScope,
+        as_of: NaiveDate,
+        mut f: impl FnMut(&History),
+    ) -> Result<()> {
         let (filter, from, to) = match scope {
             HistoryScope::Received { from, to } => ("r.received_on BETWEEN ?1 AND ?2", from, to.min(as_of)),
             // Closed on or after the day, or changed since (a backdated answer recorded later).
@@ -312,7 +317,12 @@ impl Reader<'_> {
              FROM requests WHERE is_open = 1",
         )?;
         Ok(st.query_row(rusqlite::params![day(7), day(14), day(30)], |r| {
-            Ok(Ageing { days_0_7: r.get(0)?, days_8_14: r.get(1)?, days_15_30: r.get(2)?, over_30: r.get(3)? })
+            Ok(Ageing {
+                days_0_7: r.get(0)?,
+                days_8_14: r.get(1)?,
+                days_15_30: r.get(2)?,
+                over_30: r.get(3)?,
+            })
         })?)
     }
 }

@@ -208,7 +208,8 @@ fn report_by_month_has_every_month_of_the_range_and_a_status() {
 fn withdraw_and_reopen_are_for_supervisors_and_backdating_needs_a_reason() {
     let mut s = session_with("jyldyz", rules_30d());
     on(&mut s, "2026-03-02");
-    let r = s.register(&request(RequestKind::Complaint, "2026-03-02"), Some("aibek")).unwrap().request.reference;
+    let r =
+        s.register(&request(RequestKind::Complaint, "2026-03-02"), Some("aibek")).unwrap().request.reference;
     on(&mut s, "2026-04-20");
     let mut clerk_session = as_operator(s, "aibek");
     let err = clerk_session.withdraw(&r, "withdrawn", None).unwrap_err();
@@ -317,5 +318,8 @@ fn assign_choices_are_the_operators_who_handle_requests_most_available_first() {
     assert_eq!((list[2].open, list[2].overdue), (1, 1));
     assert_eq!((list[1].open, list[1].overdue), (1, 0));
     let clerk = as_operator(s, "nurzat");
-    assert!(clerk.assignable(d("2026-04-20")).unwrap().iter().all(|c| c.open == 0), "no caseloads for clerks");
+    assert!(
+        clerk.assignable(d("2026-04-20")).unwrap().iter().all(|c| c.open == 0),
+        "no caseloads for clerks"
+    );
 }

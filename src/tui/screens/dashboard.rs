@@ -134,8 +134,11 @@ impl DashboardView<'_> {
     fn render_backlog(&self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
         let d = &self.state.data;
-        let [title, spark, ageing] =
-            area.layout(&Layout::vertical([Constraint::Length(1), Constraint::Length(2), Constraint::Length(1)]));
+        let [title, spark, ageing] = area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+        ]));
         let last = d.backlog.last();
         Line::styled(
             tf(

@@ -5,7 +5,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Cell as TableCell, Paragraph, Row, Table, Widget, Wrap};
+use ratatui::widgets::{
+    Bar, BarChart, BarGroup, Block, Cell as TableCell, Paragraph, Row, Table, Widget, Wrap,
+};
 
 use crate::domain::format::date_dmy;
 use crate::domain::history::Rag;
@@ -42,7 +44,11 @@ impl ReportState {
     fn load(session: &Session, month: NaiveDate, by: GroupBy, today: NaiveDate) -> Result<Report> {
         let (first, to) = month_range(&month_code(month))?;
         // The trend: the twelve months ending with the one chosen, a row each.
-        let from = if by == GroupBy::Month { first.checked_sub_months(Months::new(11)).unwrap_or(first) } else { first };
+        let from = if by == GroupBy::Month {
+            first.checked_sub_months(Months::new(11)).unwrap_or(first)
+        } else {
+            first
+        };
         session.report(from, to, today, by)
     }
 
@@ -139,10 +145,10 @@ fn percent_chart<'a>(r: &'a Report, th: &Theme) -> BarChart<'a> {
         })
         .collect();
     BarChart::default()
-        .block(Block::default().title(Line::styled(
-            tf("supervision.chart_percent", &[("target", &r.target)]),
-            th.label,
-        )))
+        .block(
+            Block::default()
+                .title(Line::styled(tf("supervision.chart_percent", &[("target", &r.target)]), th.label)),
+        )
         .data(BarGroup::default().bars(&bars))
         .bar_width(5)
         .bar_gap(1)
@@ -214,8 +220,12 @@ impl Widget for ReportView<'_> {
             (GroupBy::Kind, Some(k)) => label_owned("kind_short", k),
             (GroupBy::Clerk | GroupBy::Month, Some(l)) => clean(l),
         };
-        let rows: Vec<Row> =
-            r.rows.iter().skip(st.scroll).map(|row| Row::new(pick(row_cells(name(&row.group), row, r, th)))).collect();
+        let rows: Vec<Row> = r
+            .rows
+            .iter()
+            .skip(st.scroll)
+            .map(|row| Row::new(pick(row_cells(name(&row.group), row, r, th))))
+            .collect();
         let total = Row::new(pick(row_cells(t("report.total").to_string(), &r.total, r, th))).style(th.title);
         // The total stays in view below the rows, however far they are scrolled.
         let shown = (r.rows.len() - st.scroll.min(r.rows.len())) as u16 + 1;
