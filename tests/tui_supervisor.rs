@@ -194,7 +194,12 @@ fn dashboard_report_and_audit_screens_open_for_supervisors_only() {
     assert_eq!(d.data.weekly.iter().map(|w| w.received).sum::<i64>(), 12);
     let nov = d.data.monthly.last().unwrap();
     assert_eq!((nov.month.to_string().as_str(), nov.in_time, nov.late), ("2026-11-01", 1, 0));
-    assert_eq!(d.data.on_time_percent, Some(100.0));
+    // The one formula (issue 12): the answer in time and the open requests not yet overdue,
+    // over the answer and every open request.
+    let c = d.data.counts;
+    let expected = 100.0 * (1 + c.open - c.overdue) as f64 / (1 + c.open) as f64;
+    assert!(c.overdue > 0 && expected < 100.0);
+    assert_eq!(d.data.on_time_percent, Some(expected));
     let access = d.data.kinds.iter().find(|k| k.kind.code() == "access").unwrap();
     assert_eq!(access.received, 6);
     // Enter on a clerk: their open requests in the queue.

@@ -105,24 +105,27 @@ impl DialogState {
 }
 
 /// The active operators who handle requests, most available first, as choices
-/// "login — name (role) · open N · due soon N · overdue N".
+/// "login (role) · open N · soon N · overdue N".
 fn operator_options(session: &Session) -> Vec<Opt> {
     session
         .assignable(session.today())
         .unwrap_or_default()
         .into_iter()
         .map(|c| {
+            // The login and role, without the name: the caseload needs the room.
             let o = c.operator;
-            let who = if o.name.is_empty() {
-                format!("{} ({})", o.login, label("role", o.role.code()))
-            } else {
-                format!("{} — {} ({})", o.login, o.name, label("role", o.role.code()))
-            };
+            let who = format!("{} ({})", o.login, label("role", o.role.code()));
             let load = crate::i18n::tf(
                 "supervision.caseload",
                 &[("open", &c.open), ("soon", &c.due_soon), ("overdue", &c.overdue)],
             );
-            Opt::new(o.login, crate::tui::safe::clean(&format!("{who} · {load}")))
+            // Clerks see no one's caseload.
+            let text = if session.role() >= crate::domain::kind::Role::Supervisor {
+                format!("{who} · {load}")
+            } else {
+                who
+            };
+            Opt::new(o.login, crate::tui::safe::clean(&text))
         })
         .collect()
 }
