@@ -260,6 +260,18 @@ fn main() {
         let _ = sup.report(from, to, today, GroupBy::Clerk).expect("report");
     });
 
+    // Issue 12: the trend over 12 months (replayed from the events) and the backlog history.
+    let year_from = from - chrono::Months::new(11);
+    measure(&mut rows, "report by month, 12 months", 100.0, 5, |_| {
+        let _ = sup.report(year_from, to, today, GroupBy::Month).expect("report");
+    });
+    measure(&mut rows, "backlog history, 90 days, and ageing", 50.0, 20, |_| {
+        let _ = sup.backlog(90, today).expect("backlog");
+    });
+    measure(&mut rows, "digest (replayed from the events)", 500.0, 5, |_| {
+        let _ = sup.digest(today).expect("digest");
+    });
+
     measure(&mut rows, "dashboard (all figures)", 50.0, 20, |_| {
         let _ = sup.dashboard(today).expect("dashboard");
     });

@@ -214,7 +214,14 @@ pub enum Command {
     /// The refusal grounds and their legal citations.
     Grounds,
     /// Performance reports: received, answered in time and late, open, withdrawn (supervisor).
-    #[command(subcommand)]
+    ///
+    /// % in time = (answered in time + open in time) / (answered in time + answered late +
+    /// open in time + open late); withdrawn requests are counted apart, outside the %. An
+    /// answer in time counts for the clerk who answered; a late answer or a request open past
+    /// its governing deadline for the clerk who held it when the deadline passed. With
+    /// --as-of D the figures are the ones recorded by the end of D: requests received later
+    /// do not exist, answers recorded later are still open.
+    #[command(subcommand, verbatim_doc_comment)]
     Report(ReportCommand),
     /// Overdue and due-soon requests per assignee, for a daily scheduled job (no personal data).
     Digest {
@@ -466,6 +473,8 @@ pub struct ExportArgs {
 pub enum ReportBy {
     Kind,
     Clerk,
+    /// One row per month of receipt, rated against `target_percent_in_time`.
+    Month,
 }
 
 #[derive(Debug, Subcommand)]
@@ -481,14 +490,25 @@ pub enum ReportCommand {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
-    /// Requests received between two dates (inclusive).
+    /// Requests received between two dates or months (inclusive): --from 2026-01 --to 2026-12.
     Range {
+        /// YYYY-MM-DD, or YYYY-MM for the first day of that month.
         #[arg(long, value_name = "DATE")]
         from: String,
+        /// YYYY-MM-DD, or YYYY-MM for the last day of that month.
         #[arg(long, value_name = "DATE")]
         to: String,
         #[arg(long, value_enum, default_value_t = ReportBy::Kind)]
         by: ReportBy,
+        /// The figures as recorded by the end of this date (default today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+    /// Open and overdue requests at the end of each of the last DAYS days, and ageing
+    /// buckets of the requests open now (0-7, 8-14, 15-30, over 30 days).
+    Backlog {
+        #[arg(long, default_value_t = 90, value_name = "DAYS")]
+        days: u32,
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
@@ -535,9 +555,13 @@ pub struct RespondArgs {
     pub ground: Option<String>,
     #[arg(long, default_value = "")]
     pub text: String,
-    /// Date of the response (YYYY-MM-DD); default today.
+    /// Date of the response (YYYY-MM-DD); default today. A date before today needs --reason.
     #[arg(long, value_name = "DATE")]
     pub responded: Option<String>,
+    /// Why the answer is dated before today (required then; kept in the timeline with both
+    /// the date entered and the real date).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
     #[arg(long)]
     pub channel: Option<String>,
     /// What was done per category: CATEGORY=done|refused|not_held (repeatable).

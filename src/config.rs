@@ -20,6 +20,8 @@ pub struct Config {
     pub due_soon_working_days: u32,
     /// Supervisors' section: requests awaiting the subject longer than this many days.
     pub awaiting_subject_days: u32,
+    /// The target "% in time" of the reports (red/amber/green), in percent.
+    pub target_percent_in_time: f64,
     /// Replaces the shipped deadline rules.
     pub rules_file: Option<PathBuf>,
     /// The database file (the `--db` option overrides it).
@@ -114,6 +116,7 @@ impl Default for Config {
             utc_offset: "+06:00".into(),
             due_soon_working_days: 5,
             awaiting_subject_days: 10,
+            target_percent_in_time: 90.0,
             rules_file: None,
             database: None,
             letters_dir: None,
@@ -161,6 +164,9 @@ impl Config {
         }
         let cfg: Config = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
         cfg.offset()?;
+        if !(0.0..=100.0).contains(&cfg.target_percent_in_time) {
+            return Err("target_percent_in_time: must be between 0 and 100".into());
+        }
         if cfg.due_soon_working_days > 60 {
             return Err("due_soon_working_days: at most 60".into());
         }

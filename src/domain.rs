@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod code;
 pub mod deadline;
 pub mod format;
+pub mod history;
 pub mod identity;
 pub mod kind;
 pub mod outcome;

@@ -24,12 +24,14 @@ use chrono::NaiveDate;
 
 pub use clock::Clock;
 pub use clock::env_today;
-pub use dashboard::{ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, WeekBar};
+pub use dashboard::{Caseload, ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, WeekBar};
 pub use error::{Error, Result};
 pub use login::{effective_login, os_login};
 pub use queries::{Detail, RequestView};
 pub use recompute::{DeadlineDrift, Drift, RequestDrift};
-pub use report::{Digest, DigestGroup, DigestItem, Report, month_range};
+pub use report::{
+    Backlog, Digest, DigestGroup, DigestItem, Report, month_or_date, month_range, months_between,
+};
 pub use trust::{CheckReport, RetentionReport, last_anchor, parse_head};
 pub use workflow::StatusTarget;
 
@@ -48,11 +50,18 @@ pub struct Settings {
     pub awaiting_subject_days: u32,
     /// Append-only file receiving the audit head after each write (`audit_anchor_file`).
     pub audit_anchor_file: Option<std::path::PathBuf>,
+    /// The target "% in time" reports are rated against (red/amber/green).
+    pub target_percent_in_time: f64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { due_soon_working_days: 5, awaiting_subject_days: 10, audit_anchor_file: None }
+        Settings {
+            due_soon_working_days: 5,
+            awaiting_subject_days: 10,
+            audit_anchor_file: None,
+            target_percent_in_time: 90.0,
+        }
     }
 }
 
@@ -215,6 +224,7 @@ pub fn settings_of(config: &Config) -> Settings {
         due_soon_working_days: config.due_soon_working_days,
         awaiting_subject_days: config.awaiting_subject_days,
         audit_anchor_file: config.audit_anchor_file.clone(),
+        target_percent_in_time: config.target_percent_in_time,
     }
 }
 

@@ -33,7 +33,7 @@ pub use operators::Operator;
 pub use requests::{
     AssigneeFilter, Counts, Cursor, InitialState, ListFilter, Page, SortKey, SuspendedTriggers, fts_query,
 };
-pub use stats::{GroupBy, ReportRow};
+pub use stats::{Ageing, BacklogDay, GroupBy, HistoryScope, ReportRow};
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;

@@ -114,7 +114,15 @@ fn roles_decide_who_may_do_what() {
             "clerk withdraws another's",
             |_, x, _| v(&["withdraw", x, "--reason", "r"]),
             false,
-            &["carl"],
+            &["cara", "clerk", "withdraw"],
+        ),
+        // Withdrawing takes a request out of the "% in time": supervisors only (issue 12).
+        (
+            "cara",
+            "clerk withdraws own",
+            |o, _, _| v(&["withdraw", o, "--reason", "r"]),
+            false,
+            &["cara", "clerk", "withdraw"],
         ),
         ("cara", "clerk answers own", |o, _, _| v(&["respond", o, "--outcome", "fulfilled"]), true, &[]),
         ("cara", "clerk takes unassigned", |_, _, f| v(&["assign", f, "cara"]), true, &[]),

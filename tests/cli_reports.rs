@@ -12,7 +12,16 @@ use serde_json::Value;
 /// Due dates are the governing (earliest binding) deadlines.
 fn november(env: &TestEnv) -> [String; 6] {
     let in_time = env.add(&["--received", "2026-11-16", "--assignee", "cara"]); // Art. 17: Mon 23.11
-    ok(env.as_op("cara").args(["respond", &in_time, "--outcome", "fulfilled", "--responded", "2026-11-20"]));
+    ok(env.as_op("cara").args([
+        "respond",
+        &in_time,
+        "--outcome",
+        "fulfilled",
+        "--responded",
+        "2026-11-20",
+        "--reason",
+        "entered from the paper register",
+    ]));
     let late = env.add(&["--received", "2026-11-05", "--assignee", "carl"]); // Art. 17: Thu 12.11
     // Registered 24.11: 30 days from Fri 06.11 = Sun 06.12 → Mon 07.12 (Law 67: 14.12).
     let open_late = env.add(&["--received", "2026-11-06", "--kind", "complaint"]); // due 07.12
@@ -83,6 +92,11 @@ fn monthly_report_counts_in_time_late_open_and_withdrawn() {
     );
     assert_eq!(row(&rep, "cara")["answered_in_time"], 1, "{rep}");
     assert_eq!(row(&rep, "carl")["answered_late"], 1, "{rep}");
+    // The one formula: (1 + 1) / (1 + 1 + 1 + 1) = 50 %, the withdrawn one outside it;
+    // the backdated answer is counted; 50 % is red against the default target of 90 %.
+    assert_eq!(rep["total"]["percent_in_time"], 50.0, "{rep}");
+    assert_eq!(rep["total"]["backdated"], 1, "{rep}");
+    assert_eq!(rep["total"]["status"], "red", "{rep}");
     // A range covering October and November counts six.
     let rep = json(env.on("2026-12-20").args([
         "--format",
@@ -101,7 +115,7 @@ fn monthly_report_counts_in_time_late_open_and_withdrawn() {
     let c = ok(env.on("2026-12-20").args(["--format", "csv", "report", "monthly", "--month", "2026-11"]));
     assert!(
         c.starts_with(
-            "KIND,RECEIVED,IN_TIME,LATE,OPEN_IN_TIME,OPEN_LATE,WITHDRAWN,EXTENDED,PAUSED,%_IN_TIME"
+            "KIND,RECEIVED,IN_TIME,LATE,OPEN_IN_TIME,OPEN_LATE,WITHDRAWN,EXTENDED,PAUSED,REOPENED,BACKDATED,%_IN_TIME,TARGET,STATUS"
         ),
         "{c}"
     );
@@ -131,13 +145,22 @@ fn digest_groups_overdue_and_due_soon_requests_by_assignee_without_personal_data
     assert_eq!(groups.len(), 2, "{d}");
     assert_eq!(groups[0]["assignee"], "cara");
     assert_eq!(groups[1]["assignee"], Value::Null, "unassigned comes last");
-    let text = d.to_string();
+    let text = d["groups"].to_string();
     assert!(text.contains(&overdue) && text.contains(&soon) && !text.contains(&later), "{d}");
+    // Totals first; new unassigned requests, oldest first, include the one not due soon.
+    assert_eq!((d["totals"]["open"].as_i64(), d["totals"]["overdue"].as_i64()), (Some(3), Some(1)), "{d}");
+    let unassigned: Vec<_> =
+        d["new_unassigned"].as_array().unwrap().iter().map(|i| i["ref"].clone()).collect();
+    assert_eq!(unassigned, [Value::from(soon.as_str()), Value::from(later.as_str())], "{d}");
+    assert!(d["audit_head"].as_str().is_some_and(|h| h.contains(':')), "{d}");
+    let text = d.to_string();
     assert!(!text.contains("Secret") && !text.contains(PIN_MALE), "the digest carries no personal data: {d}");
     let item = &groups[0]["overdue"][0];
     assert_eq!(item["days_left"], -5, "{d}");
     let t = ok(env.as_op("sam").args(["digest"]));
     assert!(t.contains("cara: 1 overdue, 0 due soon") && t.contains("5 days overdue"), "{t}");
+    assert!(t.lines().nth(1).is_some_and(|l| l.starts_with("Open 3 · overdue 1")), "totals first: {t}");
+    assert!(t.contains("audit head: "), "{t}");
     assert!(!t.contains("Secret"));
 }
 
@@ -268,4 +291,66 @@ fn reports_digest_and_export_refuse_bad_input_and_clerks() {
     {
         usage_error(env.aryz().args(args));
     }
+}
+
+/// The trend by month, the backlog history, and time travel with --as-of.
+#[test]
+fn range_by_month_backlog_and_as_of() {
+    let env = TestEnv::with_staff();
+    november(&env);
+    let on = |args: &[&str]| ok(env.on("2026-12-20").env("ARYZ_OPERATOR", "sam").args(args));
+    let rep: Value = serde_json::from_str(&on(&[
+        "--format", "json", "report", "range", "--from", "2026-09", "--to", "2026-12", "--by", "month",
+    ]))
+    .unwrap();
+    let months: Vec<_> = rep["rows"].as_array().unwrap().iter().map(|r| r["group"].clone()).collect();
+    assert_eq!(months, ["2026-09", "2026-10", "2026-11", "2026-12"].map(Value::from), "{rep}");
+    assert_eq!(row(&rep, "2026-11")["received"], 5);
+    assert_eq!(row(&rep, "2026-10")["open_late"], 1, "the October request is still open: {rep}");
+    assert_eq!(row(&rep, "2026-09")["status"], Value::Null, "nothing received, no status");
+    // As of 10.11, inside the month: the requests received later do not exist yet, and
+    // the answer recorded on 24.11 (dated 20.11) had not been given.
+    let rep: Value = serde_json::from_str(&on(&[
+        "--format",
+        "json",
+        "report",
+        "monthly",
+        "--month",
+        "2026-11",
+        "--as-of",
+        "2026-11-10",
+    ]))
+    .unwrap();
+    assert_eq!(rep["total"]["received"], 0, "registered on 24.11, unknown on 10.11: {rep}");
+    let rep: Value = serde_json::from_str(&on(&[
+        "--format",
+        "json",
+        "report",
+        "monthly",
+        "--month",
+        "2026-11",
+        "--as-of",
+        "2026-11-24",
+    ]))
+    .unwrap();
+    assert_eq!(
+        (rep["total"]["received"].as_i64(), rep["total"]["answered_in_time"].as_i64()),
+        (Some(5), Some(1))
+    );
+    // The backlog: one row per day, in table, CSV and JSON.
+    let b: Value =
+        serde_json::from_str(&on(&["--format", "json", "report", "backlog", "--days", "90"])).unwrap();
+    let days = b["days"].as_array().unwrap();
+    assert_eq!(days.len(), 90);
+    assert_eq!(days.last().unwrap()["day"], "2026-12-20");
+    // Open on 20.12: the October request, open late, open in time (the late one was answered).
+    assert_eq!(days.last().unwrap()["open"], 3, "{b}");
+    let csv = on(&["--format", "csv", "report", "backlog", "--days", "3"]);
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(csv.starts_with("DAY,OPEN,OVERDUE"), "{csv}");
+    let table = on(&["report", "backlog", "--days", "3"]);
+    assert!(table.contains("OPEN_OVER_30"), "{table}");
+    // --help states the formula.
+    let help = ok(env.aryz().args(["report", "--help"]));
+    assert!(help.contains("(answered in time + open in time) / (answered in time + answered late"), "{help}");
 }

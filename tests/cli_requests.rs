@@ -462,7 +462,16 @@ fn respond_with_each_outcome() {
     for (outcome, extra) in cases {
         // Received Mon 16.11: Art. 17's week ends Mon 23.11, so an answer on 20.11 is in time.
         let r = env.add(&["--received", "2026-11-16"]);
-        let mut args = vec!["respond", &r, "--outcome", outcome, "--responded", "2026-11-20"];
+        let mut args = vec![
+            "respond",
+            &r,
+            "--outcome",
+            outcome,
+            "--responded",
+            "2026-11-20",
+            "--reason",
+            "paper register",
+        ];
         args.extend(&extra);
         let out = env.ok(&args);
         assert!(out.starts_with(&format!("{r} answered")), "{out}");

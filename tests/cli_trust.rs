@@ -108,7 +108,16 @@ fn backup_makes_a_working_copy_and_never_overwrites() {
 fn retention_erases_personal_data_of_long_closed_requests_only() {
     let env = TestEnv::with_staff();
     let old = env.add(&["--email", "subject@example.test", "--received", "2026-11-02"]);
-    env.ok(&["respond", &old, "--outcome", "fulfilled", "--responded", "2026-11-20"]);
+    env.ok(&[
+        "respond",
+        &old,
+        "--outcome",
+        "fulfilled",
+        "--responded",
+        "2026-11-20",
+        "--reason",
+        "paper register",
+    ]);
     let open = env.add(&[]);
     let later = "2031-11-21"; // five years and a day after the answer
     let dry = json(env.on(later).args(["--format", "json", "retention", "--years", "5", "--dry-run"]));

@@ -19,7 +19,9 @@ pub fn neutralise(s: &str) -> String {
 /// where `name` is the CSV header in lower case (`%` as `pct`, spaces as `_`).
 fn header_text(h: &str) -> String {
     let key = h.to_lowercase().replace('%', "pct").replace(' ', "_");
-    crate::i18n::label_owned("cli.col", &key)
+    let text = crate::i18n::label_owned("cli.col", &key);
+    // A header no catalog names yet stays as given (upper case), not as its lookup key.
+    if text == key { h.to_string() } else { text }
 }
 
 /// Prints rows as columns aligned by display width, under headers in the interface language.

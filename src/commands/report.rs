@@ -8,11 +8,12 @@ use serde_json::{Value, json};
 use super::requests::filter_of;
 use super::{CliError, Env, Result, as_of, output};
 use crate::cli::{ExportArgs, Format, ReportBy, ReportCommand};
-use crate::domain::format::{date_dmy, parse_date};
+use crate::domain::format::date_dmy;
+use crate::domain::history::FORMULA;
 use crate::domain::identity::mask_pin;
 use crate::domain::request::SubjectRequest;
 use crate::i18n::{t, tf};
-use crate::service::{Report, RequestView, Session, month_range};
+use crate::service::{Backlog, DigestItem, Report, RequestView, Session, month_or_date, month_range};
 use crate::store::{GroupBy, ReportRow};
 
 pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
@@ -23,38 +24,72 @@ pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()
             (f, t, *by, as_of)
         }
         ReportCommand::Range { from, to, by, as_of } => {
-            (parse_date("from", from)?, parse_date("to", to)?, *by, as_of)
+            (month_or_date("from", from, false)?, month_or_date("to", to, true)?, *by, as_of)
+        }
+        ReportCommand::Backlog { days, as_of: a } => {
+            let as_of = as_of(&s, a.as_deref())?;
+            return print_backlog(env, &s.backlog(*days, as_of)?, out);
         }
     };
     let as_of = as_of(&s, as_of_arg.as_deref())?;
     let group = match by {
         ReportBy::Kind => GroupBy::Kind,
         ReportBy::Clerk => GroupBy::Clerk,
+        ReportBy::Month => GroupBy::Month,
     };
     let rep = s.report(from, to, as_of, group)?;
     print_report(env, &rep, by, out)
 }
 
-fn percent(r: &ReportRow) -> String {
-    r.percent_in_time().map(|p| format!("{p:.1}")).unwrap_or_else(|| "-".into())
+/// The report's columns after the group — JSON key, table and CSV header, value — in one
+/// list, so a new figure is one more entry here.
+type Column = (&'static str, &'static str, fn(&Report, &ReportRow) -> Value);
+
+const COLUMNS: &[Column] = &[
+    ("received", "RECEIVED", |_, r| json!(r.received)),
+    ("answered_in_time", "IN_TIME", |_, r| json!(r.answered_in_time)),
+    ("answered_late", "LATE", |_, r| json!(r.answered_late)),
+    ("open_in_time", "OPEN_IN_TIME", |_, r| json!(r.open_in_time)),
+    ("open_late", "OPEN_LATE", |_, r| json!(r.open_late)),
+    ("withdrawn", "WITHDRAWN", |_, r| json!(r.withdrawn)),
+    ("extended", "EXTENDED", |_, r| json!(r.extended)),
+    ("paused", "PAUSED", |_, r| json!(r.paused)),
+    ("reopened", "REOPENED", |_, r| json!(r.reopened)),
+    ("backdated", "BACKDATED", |_, r| json!(r.backdated)),
+    ("percent_in_time", "%_IN_TIME", |_, r| json!(r.percent_in_time().map(|p| (p * 10.0).round() / 10.0))),
+    ("target", "TARGET", |rep, _| json!(rep.target)),
+    ("status", "STATUS", |rep, r| json!(rep.status(r).map(|s| s.code()))),
+];
+
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => format!("{f:.1}"),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
 }
 
 fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> Result<()> {
     let label = |r: &ReportRow| r.group.clone().unwrap_or_else(|| "(unassigned)".into());
     let row_json = |r: &ReportRow| {
-        json!({
-            "group": r.group, "received": r.received, "answered_in_time": r.answered_in_time,
-            "answered_late": r.answered_late, "open_in_time": r.open_in_time, "open_late": r.open_late,
-            "withdrawn": r.withdrawn, "extended": r.extended, "paused": r.paused,
-            "percent_in_time": r.percent_in_time(),
-        })
+        let mut m = serde_json::Map::new();
+        m.insert("group".into(), json!(r.group));
+        for (name, _, f) in COLUMNS {
+            m.insert((*name).into(), f(rep, r));
+        }
+        Value::Object(m)
     };
     match env.format {
         Format::Json => output::json(
             out,
             &json!({
                 "from": rep.from, "to": rep.to, "as_of": rep.as_of,
-                "by": match by { ReportBy::Kind => "kind", ReportBy::Clerk => "clerk" },
+                "by": match by { ReportBy::Kind => "kind", ReportBy::Clerk => "clerk", ReportBy::Month => "month" },
+                "formula": FORMULA,
                 "rows": rep.rows.iter().map(row_json).collect::<Vec<_>>(),
                 "total": row_json(&rep.total),
                 "answered_within_limit": rep.answered_within_limit,
@@ -64,36 +99,17 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
             let first = match by {
                 ReportBy::Kind => "KIND",
                 ReportBy::Clerk => "CLERK",
+                ReportBy::Month => "MONTH",
             };
-            let header = [
-                first,
-                "RECEIVED",
-                "IN_TIME",
-                "LATE",
-                "OPEN_IN_TIME",
-                "OPEN_LATE",
-                "WITHDRAWN",
-                "EXTENDED",
-                "PAUSED",
-                "%_IN_TIME",
-            ];
+            let header: Vec<&str> = std::iter::once(first).chain(COLUMNS.iter().map(|c| c.1)).collect();
             let rows: Vec<Vec<String>> = rep
                 .rows
                 .iter()
                 .chain(std::iter::once(&rep.total))
                 .map(|r| {
-                    vec![
-                        label(r),
-                        r.received.to_string(),
-                        r.answered_in_time.to_string(),
-                        r.answered_late.to_string(),
-                        r.open_in_time.to_string(),
-                        r.open_late.to_string(),
-                        r.withdrawn.to_string(),
-                        r.extended.to_string(),
-                        r.paused.to_string(),
-                        percent(r),
-                    ]
+                    std::iter::once(label(r))
+                        .chain(COLUMNS.iter().map(|(_, _, f)| cell(&f(rep, r))))
+                        .collect()
                 })
                 .collect();
             if f == Format::Csv {
@@ -115,6 +131,38 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                 if let Some(n) = rep.answered_within_limit {
                     writeln!(out, "{}", crate::i18n::tf("drift.report_limit", &[("n", &n)]))?;
                 }
+                writeln!(out, "\n{}", t("report.formula"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_backlog(env: &Env, b: &Backlog, out: &mut impl Write) -> Result<()> {
+    match env.format {
+        Format::Json => output::json(out, &serde_json::to_value(b).unwrap_or_default())?,
+        f => {
+            let rows: Vec<Vec<String>> = b
+                .days
+                .iter()
+                .map(|d| vec![d.day.to_string(), d.open.to_string(), d.overdue.to_string()])
+                .collect();
+            if f == Format::Csv {
+                output::csv(out, &["DAY", "OPEN", "OVERDUE"], &rows)?;
+            } else {
+                output::table(out, &["DAY", "OPEN", "OVERDUE"], &rows)?;
+                let a = &b.ageing;
+                writeln!(out)?;
+                output::table(
+                    out,
+                    &["OPEN_DAYS_0_7", "OPEN_DAYS_8_14", "OPEN_DAYS_15_30", "OPEN_OVER_30"],
+                    &[vec![
+                        a.days_0_7.to_string(),
+                        a.days_8_14.to_string(),
+                        a.days_15_30.to_string(),
+                        a.over_30.to_string(),
+                    ]],
+                )?;
             }
         }
     }
@@ -143,19 +191,34 @@ fn digest_to(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Result
         Format::Json => output::json(out, &serde_json::to_value(&dg).unwrap_or_default())?,
         Format::Csv => {
             let mut rows = Vec::new();
+            let mut push = |section: &str, who: Option<&String>, i: &DigestItem| {
+                rows.push(vec![
+                    section.to_string(),
+                    who.cloned().unwrap_or_default(),
+                    i.reference.clone(),
+                    i.kind.to_string(),
+                    i.due_on.to_string(),
+                    i.days_left.to_string(),
+                    if i.overdue { "overdue" } else { "due_soon" }.into(),
+                    i.paused.to_string(),
+                ]);
+            };
+            for i in &dg.due_today {
+                push("due_today", None, i);
+            }
             for g in &dg.groups {
                 for i in g.overdue.iter().chain(&g.due_soon) {
-                    rows.push(vec![
-                        g.assignee.clone().unwrap_or_default(),
-                        i.reference.clone(),
-                        i.kind.to_string(),
-                        i.due_on.to_string(),
-                        i.days_left.to_string(),
-                        if i.overdue { "overdue" } else { "due_soon" }.into(),
-                    ]);
+                    push("by_clerk", g.assignee.as_ref(), i);
                 }
             }
-            output::csv(out, &["ASSIGNEE", "REF", "KIND", "DUE", "DAYS_LEFT", "STATE"], &rows)?;
+            for i in &dg.new_unassigned {
+                push("new_unassigned", None, i);
+            }
+            output::csv(
+                out,
+                &["SECTION", "ASSIGNEE", "REF", "KIND", "DUE", "DAYS_LEFT", "STATE", "PAUSED"],
+                &rows,
+            )?;
         }
         Format::Table | Format::Text => {
             writeln!(
@@ -166,8 +229,48 @@ fn digest_to(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Result
                     &[("as_of", &date_dmy(dg.as_of)), ("until", &date_dmy(dg.due_soon_until))]
                 )
             )?;
+            let tt = &dg.totals;
+            writeln!(
+                out,
+                "{}",
+                tf(
+                    "supervision.totals",
+                    &[
+                        ("open", &tt.open),
+                        ("overdue", &tt.overdue),
+                        ("due_today", &tt.due_today),
+                        ("due_soon", &tt.due_soon),
+                        ("paused", &tt.paused),
+                        ("unassigned", &tt.unassigned)
+                    ]
+                )
+            )?;
+            let line = |out: &mut dyn Write, i: &DigestItem| -> std::io::Result<()> {
+                let state = if i.overdue {
+                    crate::i18n::tn("cli.digest_days_overdue", i.days_left.unsigned_abs(), &[])
+                } else {
+                    crate::i18n::tn("cli.digest_days_left", i.days_left.unsigned_abs(), &[])
+                };
+                let paused =
+                    if i.paused { format!("  [{}]", t("supervision.paused")) } else { String::new() };
+                writeln!(
+                    out,
+                    "  {}  {:<15}  {}  {state}{paused}",
+                    i.reference,
+                    i.kind.code(),
+                    tf("cli.digest_due", &[("due", &date_dmy(i.due_on))])
+                )
+            };
+            if !dg.due_today.is_empty() {
+                writeln!(out, "\n{}", t("supervision.due_today"))?;
+                for i in &dg.due_today {
+                    line(out, i)?;
+                }
+            }
             if dg.groups.is_empty() {
                 writeln!(out, "\n{}", t("cli.digest_nothing"))?;
+            } else {
+                writeln!(out, "\n{}", t("supervision.overdue_by_clerk"))?;
             }
             for g in &dg.groups {
                 writeln!(
@@ -188,23 +291,17 @@ fn digest_to(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Result
                     )
                 )?;
                 for i in g.overdue.iter().chain(&g.due_soon) {
-                    let state = if i.overdue {
-                        crate::i18n::tn("cli.digest_days_overdue", i.days_left.unsigned_abs(), &[])
-                    } else {
-                        crate::i18n::tn("cli.digest_days_left", i.days_left.unsigned_abs(), &[])
-                    };
-                    writeln!(
-                        out,
-                        "  {}  {:<15}  {}  {state}",
-                        i.reference,
-                        i.kind.code(),
-                        tf("cli.digest_due", &[("due", &date_dmy(i.due_on))])
-                    )?;
+                    line(out, i)?;
                 }
             }
-            // The head of the audit log, kept by whoever receives the digest (SECURITY.md).
-            if let Some(head) = s.audit_head()? {
-                writeln!(out, "\n{}", crate::i18n::tf("audit_trust.head_line", &[("head", &head)]))?;
+            if !dg.new_unassigned.is_empty() {
+                writeln!(out, "\n{}", t("supervision.new_unassigned"))?;
+                for i in &dg.new_unassigned {
+                    line(out, i)?;
+                }
+            }
+            if let Some(head) = &dg.audit_head {
+                writeln!(out, "\n{}", tf("supervision.audit_head", &[("head", head)]))?;
             }
         }
     }
@@ -355,10 +452,15 @@ fn write_export(
     // The service's callback speaks service errors; keep the I/O error itself (a closed
     // pipe, a full disk) and report it after.
     let mut io_error: Option<std::io::Error> = None;
+    // A past --as-of exports the requests open on that day as they stood then.
+    let past = today < s.today();
+    let rows = |f: &mut dyn FnMut(&SubjectRequest) -> crate::service::Result<()>| {
+        if past { s.export_rows_as_of(filter, today, f) } else { s.export_rows(filter, f) }
+    };
     let n = if format == Format::Json {
         w.write_all(b"[\n")?;
         let mut first = true;
-        let n = s.export_rows(filter, |r| {
+        let n = rows(&mut |r| {
             let mut v: Value = RequestView::with(&cal, soon, r, today).json(!unmasked);
             if let Some(sub) = v.get_mut("subject")
                 && !unmasked
@@ -387,7 +489,7 @@ fn write_export(
         }
         let mut csv = output::CsvOut::new(&mut *w, a.raw);
         csv.row(&EXPORT_HEADER)?;
-        let n = s.export_rows(filter, |r| {
+        let n = rows(&mut |r| {
             csv.row(&export_row(r, today, unmasked)).map_err(|e| keep_io(&mut io_error, e))
         });
         if let Some(e) = io_error {

@@ -85,7 +85,14 @@ pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
     if a.limit == 0 || a.limit > 10_000 {
         return Err(field_error("limit", "must be between 1 and 10000").into());
     }
-    let rows = s.list(&filter, SortKey::Due, &Page { limit: a.limit, ..Page::default() })?;
+    // A past --as-of replays the events (a slower path); today's list pages over indexes.
+    let rows = if today < s.today() {
+        let mut rows = s.open_as_of(&filter, today)?;
+        rows.truncate(a.limit);
+        rows
+    } else {
+        s.list(&filter, SortKey::Due, &Page { limit: a.limit, ..Page::default() })?
+    };
     print_list(env, &s, &rows, today, out)
 }
 
@@ -317,6 +324,7 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
             copy_charged: a.charged,
             referred_to: a.referred_to.clone().filter(|b| !b.trim().is_empty()),
         },
+        backdate_reason: a.reason.clone().unwrap_or_default().trim().to_string(),
     };
     let r = s.respond(&a.reference, &response, None)?;
     print_done(env, &s, &r, out)

@@ -83,6 +83,8 @@ pub struct Response {
     pub actions: Vec<(DataCategory, CategoryAction)>,
     /// The copy's medium and the receiving body, for the letter.
     pub details: super::referral::ResponseDetails,
+    /// Why the answer is dated before the day it is recorded; required then.
+    pub backdate_reason: String,
 }
 
 impl Response {
@@ -159,7 +161,16 @@ impl Response {
                 "the response date cannot be before the request was received",
             ));
         }
+        // A date before today changes whether the answer was in time: it needs a reason,
+        // which the timeline keeps beside both dates.
+        if self.responded_on < today && self.backdate_reason.trim().is_empty() {
+            return Err(field_error(
+                "reason",
+                "an answer dated before today needs a reason (--reason); the real date is recorded too",
+            ));
+        }
         super::validation::check_len("text", &self.text, super::validation::MAX_TEXT)?;
+        super::validation::check_len("reason", &self.backdate_reason, super::validation::MAX_TEXT)?;
         Ok(())
     }
 }
@@ -182,7 +193,19 @@ mod tests {
             channel: None,
             actions: vec![],
             details: Default::default(),
+            // Answers in these tests are dated before "today".
+            backdate_reason: "entered from the paper register".into(),
         }
+    }
+
+    #[test]
+    fn an_answer_dated_before_today_needs_a_reason() {
+        let grounds = default_grounds();
+        let mut r = resp(Outcome::Fulfilled, None);
+        r.backdate_reason = "  ".into();
+        let (rec, k) = (d("2026-03-01"), RequestKind::Access);
+        assert_eq!(r.validate(k, rec, d("2026-03-20"), &grounds).unwrap_err().field, "reason");
+        assert!(r.validate(k, rec, d("2026-03-10"), &grounds).is_ok(), "dated today: no reason needed");
     }
 
     #[test]
@@ -249,6 +272,7 @@ mod tests {
             channel: None,
             actions: vec![],
             details: Default::default(),
+            backdate_reason: String::new(),
         };
         let today = r.responded_on;
         let e = r.validate(RequestKind::Access, today, today, &g).unwrap_err();

@@ -70,7 +70,13 @@ pub struct Dashboard {
     /// Answered in time out of all answered over the last [`MONTHS`] months, in percent.
     pub on_time_percent: Option<f64>,
     pub kinds: Vec<KindLine>,
+    /// Open and overdue requests at the end of each of the last `BACKLOG_DAYS` days.
+    pub backlog: Vec<crate::store::BacklogDay>,
+    pub ageing: crate::store::Ageing,
 }
+
+/// Days of backlog history on the dashboard.
+pub const BACKLOG_DAYS: u32 = 90;
 
 fn percent(in_time: i64, late: i64) -> Option<f64> {
     (in_time + late > 0).then(|| 100.0 * in_time as f64 / (in_time + late) as f64)
@@ -89,7 +95,52 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
+/// An operator one can assign work to, with their caseload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Caseload {
+    pub operator: crate::store::Operator,
+    pub open: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
 impl Session {
+    /// The active operators who handle requests (clerks and supervisors, not admins), with
+    /// their open, due-soon and overdue counts, most available first (fewest overdue, then
+    /// fewest due soon, then fewest open). A clerk sees no one's caseload (all zeros): the
+    /// assignment itself tells them they may only take requests for themselves.
+    pub fn assignable(&self, today: NaiveDate) -> Result<Vec<Caseload>> {
+        let ops: Vec<_> = self
+            .store
+            .read()
+            .operators()?
+            .into_iter()
+            .filter(|o| o.active && o.role != Role::Admin)
+            .collect();
+        let counts = if self.role() >= Role::Supervisor { self.open_by_assignee(today)? } else { Vec::new() };
+        let mut out: Vec<Caseload> = ops
+            .into_iter()
+            .map(|o| {
+                let c = counts.iter().find(|c| c.assignee.as_deref() == Some(o.login.as_str()));
+                Caseload {
+                    open: c.map(|c| c.open).unwrap_or(0),
+                    due_soon: c.map(|c| c.due_soon).unwrap_or(0),
+                    overdue: c.map(|c| c.overdue).unwrap_or(0),
+                    operator: o,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.overdue, a.due_soon, a.open, &a.operator.login).cmp(&(
+                b.overdue,
+                b.due_soon,
+                b.open,
+                &b.operator.login,
+            ))
+        });
+        Ok(out)
+    }
+
     /// Open, due-soon and overdue requests per assignee as of `today` (unassigned last), for
     /// the supervisors' queues grouped by clerk.
     pub fn open_by_assignee(&self, today: NaiveDate) -> Result<Vec<AssigneeCounts>> {
@@ -183,8 +234,10 @@ impl Session {
                 }
             }
         }
-        let in_time = monthly.iter().map(|m| m.in_time).sum();
-        let late = monthly.iter().map(|m| m.late).sum();
+        // The one "% in time" (domain::history::FORMULA): answers of the last 12 months and
+        // the requests open now, open past their deadline counting against it.
+        let in_time: i64 = monthly.iter().map(|m| m.in_time).sum::<i64>() + (counts.open - counts.overdue);
+        let late: i64 = monthly.iter().map(|m| m.late).sum::<i64>() + counts.overdue;
         Ok(Dashboard {
             today,
             counts,
@@ -193,6 +246,8 @@ impl Session {
             monthly,
             on_time_percent: percent(in_time, late),
             kinds,
+            backlog: read.backlog(today - Days::new(u64::from(BACKLOG_DAYS) - 1), today)?,
+            ageing: read.ageing(today)?,
         })
     }
 }

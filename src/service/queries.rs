@@ -1,6 +1,7 @@
 //! Reading requests: pages of the queue, one request in detail (an audited view of personal
 //! data), counts, and the JSON shape scripts rely on.
 
+use crate::domain::history::Standing;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
@@ -191,6 +192,89 @@ pub struct Detail {
     pub events: Vec<Event>,
     /// Other requests of the same PIN, newest first.
     pub related: Vec<SubjectRequest>,
+}
+
+impl Session {
+    /// The requests open at the end of `as_of`, as they stood then, replayed from the events:
+    /// a request received or registered later does not exist, one answered later is still
+    /// open, and its assignee, status and deadline are those of that day. Most urgent first.
+    /// A slower path than [`Session::list`] (it replays every request open now or changed
+    /// since), for `list --as-of` and `export --as-of` with a past date.
+    pub fn open_as_of(&self, filter: &ListFilter, as_of: NaiveDate) -> Result<Vec<SubjectRequest>> {
+        let refused = |field: &str| {
+            Error::Invalid(crate::domain::validation::field_error(
+                field,
+                "cannot be combined with a past --as-of, which lists the requests open on that day",
+            ))
+        };
+        if filter.search.is_some() || filter.pin.is_some() {
+            return Err(refused("search"));
+        }
+        if !filter.statuses.is_empty() || filter.all_statuses {
+            return Err(refused(if filter.all_statuses { "all" } else { "status" }));
+        }
+        if filter.received_from.is_some()
+            || filter.received_to.is_some()
+            || filter.awaiting_since_before.is_some()
+        {
+            return Err(refused("received"));
+        }
+        let read = self.store.read();
+        let mut found: Vec<(String, crate::domain::history::AsOf)> = Vec::new();
+        read.for_each_history(crate::store::HistoryScope::MaybeOpen, as_of, |h| {
+            if let Some(a) = h.as_of(as_of)
+                && matches!(a.standing, Standing::OpenInTime | Standing::OpenLate)
+            {
+                found.push((h.reference.clone(), a));
+            }
+        })?;
+        let mut out = Vec::new();
+        for (reference, a) in found {
+            let Some(mut r) = read.request_by_ref(&reference)? else { continue };
+            let keep = (filter.kinds.is_empty() || filter.kinds.contains(&r.kind))
+                && (filter.channels.is_empty() || filter.channels.contains(&r.channel))
+                && match &filter.assignee {
+                    AssigneeFilter::Any => true,
+                    AssigneeFilter::Unassigned => a.holder.is_none(),
+                    AssigneeFilter::Is(l) => a.holder.as_deref() == Some(l.as_str()),
+                }
+                && (filter.overdue_as_of.is_none() || a.standing == Standing::OpenLate)
+                && filter.due_from.is_none_or(|d| a.due >= d)
+                && filter.due_to.is_none_or(|d| a.due <= d);
+            if !keep {
+                continue;
+            }
+            r.assignee = a.holder.clone();
+            r.due_on = a.due;
+            r.status = a.status.parse().unwrap_or(r.status);
+            if !r.is_open() {
+                r.status = crate::domain::status::Status::InProgress;
+            }
+            if !a.paused_now {
+                r.pause = None;
+            }
+            r.outcome = None;
+            r.ground = None;
+            r.responded_on = None;
+            r.closed_on = None;
+            out.push(r);
+        }
+        out.sort_by_key(|r| (r.due_on, r.id.0));
+        Ok(out)
+    }
+}
+
+impl Detail {
+    /// Answers dated before the day they were recorded.
+    pub fn backdated_answers(&self) -> usize {
+        self.events
+            .iter()
+            .filter(|e| e.kind == crate::store::EventKind::Responded)
+            .filter(|e| {
+                e.effective_on.as_deref().is_some_and(|on| e.at.get(..10).is_some_and(|day| on < day))
+            })
+            .count()
+    }
 }
 
 impl Session {

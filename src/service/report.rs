@@ -3,10 +3,15 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::domain::history::Rag;
+use crate::domain::history::Standing;
 use crate::domain::kind::{RequestKind, Role};
 use crate::domain::request::SubjectRequest;
 use crate::domain::validation::field_error;
-use crate::store::{AssigneeFilter, Cursor, GroupBy, ListFilter, Page, ReportRow, SortKey};
+use crate::store::{
+    Ageing, AssigneeFilter, AuditFilter, BacklogDay, Cursor, GroupBy, HistoryScope, ListFilter, Page,
+    ReportRow, SortKey,
+};
 
 use super::{Error, Result, Session};
 
@@ -16,11 +21,56 @@ pub struct Report {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub as_of: NaiveDate,
+    /// The target "% in time" from the configuration, for the red/amber/green status.
+    pub target: f64,
     pub rows: Vec<ReportRow>,
     pub total: ReportRow,
     /// Answered within the 30-day limit the service promises (the rules' `limit_rule`),
     /// beside "answered in time", which counts the governing deadline (issue 10).
     pub answered_within_limit: Option<i64>,
+}
+
+impl Report {
+    /// Red, amber or green for a row against the target; `None` when nothing counts.
+    pub fn status(&self, r: &ReportRow) -> Option<Rag> {
+        r.percent_in_time().map(|p| Rag::of(p, self.target))
+    }
+}
+
+/// The backlog history and the ageing of open requests.
+#[derive(Debug, Clone, Serialize)]
+pub struct Backlog {
+    pub from: NaiveDate,
+    pub as_of: NaiveDate,
+    pub days: Vec<BacklogDay>,
+    pub ageing: Ageing,
+}
+
+/// Every month `YYYY-MM` from the one of `from` to the one of `to`.
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut y, mut m) = (from.year(), from.month());
+    while (y, m) <= (to.year(), to.month()) {
+        out.push(format!("{y:04}-{m:02}"));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// A date given as `YYYY-MM` (the first or, with `end`, the last day of that month) or as
+/// `YYYY-MM-DD`.
+pub fn month_or_date(field: &str, text: &str, end: bool) -> Result<NaiveDate> {
+    let t = text.trim();
+    if t.len() == 7 {
+        let (first, last) = month_range(t).map_err(|_| {
+            Error::Invalid(field_error(
+                field,
+                &format!("'{t}' is not a date like 2026-03-31 or a month like 2026-03"),
+            ))
+        })?;
+        return Ok(if end { last } else { first });
+    }
+    Ok(crate::domain::format::parse_date(field, t)?)
 }
 
 /// The first and last day of a month given as `YYYY-MM`.
@@ -47,42 +97,92 @@ pub struct DigestItem {
     #[serde(rename = "ref")]
     pub reference: String,
     pub kind: RequestKind,
+    pub received_on: NaiveDate,
     pub due_on: NaiveDate,
     pub days_left: i64,
     pub overdue: bool,
+    /// The clock is stopped (waiting for the subject).
+    pub paused: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DigestGroup {
     /// The assignee's login; `None` for unassigned requests.
     pub assignee: Option<String>,
+    /// Oldest deadline first.
     pub overdue: Vec<DigestItem>,
     pub due_soon: Vec<DigestItem>,
+}
+
+/// The digest's opening figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DigestTotals {
+    pub open: i64,
+    pub overdue: i64,
+    pub due_today: i64,
+    pub due_soon: i64,
+    pub paused: i64,
+    pub unassigned: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Digest {
     pub as_of: NaiveDate,
     pub due_soon_until: NaiveDate,
+    pub totals: DigestTotals,
+    pub due_today: Vec<DigestItem>,
     pub groups: Vec<DigestGroup>,
+    /// Unassigned requests, oldest receipt first.
+    pub new_unassigned: Vec<DigestItem>,
+    /// The audit log's last entry, `ID:HASH`, so a reader can later check the log has not
+    /// been cut back past this day's digest.
+    pub audit_head: Option<String>,
 }
 
 impl Session {
-    /// The performance report for requests received in `[from, to]`, as of `as_of`.
+    /// The performance report for requests received in `[from, to]`, as they stood at the
+    /// end of `as_of`, replayed from their history (see `domain::history` for the one
+    /// definition of "in time" and of whom a figure counts for).
     pub fn report(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy) -> Result<Report> {
         self.require(Role::Supervisor, "read reports")?;
         if from > to {
             return Err(Error::Invalid(field_error("from", "must not be after --to")));
         }
-        let mut rows = self.store.read().report(from, to, as_of, by)?;
-        if by == GroupBy::Kind {
-            // Every kind appears, with zeros when none was received.
-            for k in RequestKind::ALL {
-                if !rows.iter().any(|r| r.group.as_deref() == Some(k.code())) {
-                    rows.push(ReportRow { group: Some(k.code().to_string()), ..ReportRow::default() });
+        let mut groups: std::collections::BTreeMap<Option<String>, ReportRow> = Default::default();
+        self.store.read().for_each_history(HistoryScope::Received { from, to }, as_of, |h| {
+            let Some(a) = h.as_of(as_of) else { return };
+            let key = match by {
+                GroupBy::Kind => Some(h.kind.clone()),
+                GroupBy::Clerk => a.clerk.clone(),
+                GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
+            };
+            groups
+                .entry(key.clone())
+                .or_insert_with(|| ReportRow { group: key, ..ReportRow::default() })
+                .count(&a);
+        })?;
+        let mut rows: Vec<ReportRow> = groups.into_values().collect();
+        let mut fill = |keys: Vec<String>| {
+            for k in keys {
+                if !rows.iter().any(|r| r.group.as_deref() == Some(k.as_str())) {
+                    rows.push(ReportRow { group: Some(k), ..ReportRow::default() });
                 }
             }
-            rows.sort_by_key(|r| RequestKind::ALL.iter().position(|k| Some(k.code()) == r.group.as_deref()));
+        };
+        match by {
+            // Every kind and every month of the range appears, with zeros when none was received.
+            GroupBy::Kind => {
+                fill(RequestKind::ALL.iter().map(|k| k.code().to_string()).collect());
+                rows.sort_by_key(|r| {
+                    RequestKind::ALL.iter().position(|k| Some(k.code()) == r.group.as_deref())
+                });
+            }
+            GroupBy::Month => {
+                fill(months_between(from, to));
+                rows.sort_by(|a, b| a.group.cmp(&b.group));
+            }
+            // Unassigned last.
+            GroupBy::Clerk => rows.sort_by_key(|r| (r.group.is_none(), r.group.clone())),
         }
         let mut total = ReportRow { group: Some("total".into()), ..ReportRow::default() };
         for r in &rows {
@@ -92,55 +192,91 @@ impl Session {
             Some(rule) => Some(self.store.read().answered_within(from, to, rule)?),
             None => None,
         };
-        Ok(Report { from, to, as_of, rows, total, answered_within_limit })
+        Ok(Report { from, to, as_of, target: self.settings.target_percent_in_time, rows, total, answered_within_limit })
     }
 
-    /// Overdue and due-soon requests per assignee as of `as_of`; for a daily scheduled job.
+    /// Open and overdue requests at the end of each of the `days` days up to `as_of`, and
+    /// the ageing of the requests open now.
+    pub fn backlog(&self, days: u32, as_of: NaiveDate) -> Result<Backlog> {
+        self.require(Role::Supervisor, "read reports")?;
+        if days == 0 || days > 3660 {
+            return Err(Error::Invalid(field_error("days", "must be between 1 and 3660")));
+        }
+        let from = as_of - chrono::Duration::days(i64::from(days) - 1);
+        let read = self.store.read();
+        Ok(Backlog { from, as_of, days: read.backlog(from, as_of)?, ageing: read.ageing(as_of)? })
+    }
+
+    /// The state of the queue at the end of `as_of`, replayed from the events (a request
+    /// received or registered later does not exist; one answered later is still open):
+    /// totals, due today, overdue and due soon per assignee (oldest deadline first), new
+    /// unassigned requests, and the audit log's head. For a daily scheduled job.
     pub fn digest(&self, as_of: NaiveDate) -> Result<Digest> {
         self.require(Role::Supervisor, "read the digest")?;
         let until = self.due_soon_limit(as_of);
+        let mut totals = DigestTotals::default();
+        let (mut due_today, mut new_unassigned) = (Vec::new(), Vec::new());
         let mut groups: Vec<DigestGroup> = Vec::new();
-        let mut push = |r: &SubjectRequest, overdue: bool| {
+        let read = self.store.read();
+        read.for_each_history(HistoryScope::MaybeOpen, as_of, |h| {
+            let Some(a) = h.as_of(as_of) else { return };
+            let overdue = match a.standing {
+                Standing::OpenLate => true,
+                Standing::OpenInTime => false,
+                _ => return,
+            };
+            let Ok(kind) = h.kind.parse::<RequestKind>() else { return };
             let item = DigestItem {
-                reference: r.reference.clone(),
-                kind: r.kind,
-                due_on: r.due_on,
-                days_left: r.days_left(as_of),
+                reference: h.reference.clone(),
+                kind,
+                received_on: h.received_on,
+                due_on: a.due,
+                days_left: crate::domain::deadline::days_left(a.due, as_of),
                 overdue,
+                paused: a.paused_now,
             };
-            let g = match groups.iter_mut().position(|g| g.assignee == r.assignee) {
-                Some(i) => &mut groups[i],
-                None => {
-                    groups.push(DigestGroup {
-                        assignee: r.assignee.clone(),
-                        overdue: vec![],
-                        due_soon: vec![],
-                    });
-                    let last = groups.len() - 1;
-                    &mut groups[last]
-                }
-            };
-            if overdue { g.overdue.push(item) } else { g.due_soon.push(item) }
-        };
-        let overdue = ListFilter { overdue_as_of: Some(as_of), ..ListFilter::default() };
-        self.for_each(&overdue, SortKey::Due, |r| {
-            push(r, true);
-            Ok(())
-        })?;
-        let soon = ListFilter { due_from: Some(as_of), due_to: Some(until), ..ListFilter::default() };
-        self.for_each(&soon, SortKey::Due, |r| {
-            if !r.is_overdue(as_of) {
-                push(r, false);
+            totals.open += 1;
+            totals.overdue += i64::from(overdue);
+            totals.paused += i64::from(a.paused_now);
+            let soon = !overdue && a.due <= until;
+            totals.due_soon += i64::from(soon);
+            if a.due == as_of {
+                totals.due_today += 1;
+                due_today.push(item.clone());
             }
-            Ok(())
+            if a.holder.is_none() {
+                totals.unassigned += 1;
+                new_unassigned.push(item.clone());
+            }
+            if overdue || soon {
+                let g = match groups.iter().position(|g| g.assignee == a.holder) {
+                    Some(i) => &mut groups[i],
+                    None => {
+                        groups.push(DigestGroup {
+                            assignee: a.holder.clone(),
+                            overdue: vec![],
+                            due_soon: vec![],
+                        });
+                        let last = groups.len() - 1;
+                        &mut groups[last]
+                    }
+                };
+                if overdue { g.overdue.push(item) } else { g.due_soon.push(item) }
+            }
         })?;
-        groups.sort_by(|a, b| match (&a.assignee, &b.assignee) {
-            (None, None) => std::cmp::Ordering::Equal,
-            (None, _) => std::cmp::Ordering::Greater,
-            (_, None) => std::cmp::Ordering::Less,
-            (Some(x), Some(y)) => x.cmp(y),
-        });
-        Ok(Digest { as_of, due_soon_until: until, groups })
+        let by_due = |a: &DigestItem, b: &DigestItem| (a.due_on, &a.reference).cmp(&(b.due_on, &b.reference));
+        for g in &mut groups {
+            g.overdue.sort_by(by_due);
+            g.due_soon.sort_by(by_due);
+        }
+        due_today.sort_by(by_due);
+        new_unassigned.sort_by(|a, b| (a.received_on, &a.reference).cmp(&(b.received_on, &b.reference)));
+        groups.sort_by(|a, b| (a.assignee.is_none(), &a.assignee).cmp(&(b.assignee.is_none(), &b.assignee)));
+        let audit_head = read
+            .audit_entries(&AuditFilter { limit: 1, ..AuditFilter::default() })?
+            .first()
+            .map(|e| format!("{}:{}", e.id, e.hash));
+        Ok(Digest { as_of, due_soon_until: until, totals, due_today, groups, new_unassigned, audit_head })
     }
 
     /// Calls `f` on every request matching `filter`, a page at a time (memory stays flat).
@@ -215,6 +351,22 @@ impl Session {
         f: impl FnMut(&SubjectRequest) -> Result<()>,
     ) -> Result<usize> {
         self.for_each(filter, SortKey::Reference, f)
+    }
+
+    /// The rows of an export begun with [`Session::begin_export`] for a past day `as_of`:
+    /// the requests open at the end of that day, as they stood then (see
+    /// [`Session::open_as_of`]).
+    pub fn export_rows_as_of(
+        &self,
+        filter: &ListFilter,
+        as_of: NaiveDate,
+        mut f: impl FnMut(&SubjectRequest) -> Result<()>,
+    ) -> Result<usize> {
+        let rows = self.open_as_of(filter, as_of)?;
+        for r in &rows {
+            f(r)?;
+        }
+        Ok(rows.len())
     }
 }
 

@@ -33,7 +33,8 @@ impl Session {
             let mut events = vec![
                 Event::new(EventKind::Responded, ctx.login, &ctx.now)
                     .change(None::<String>, Some(response.outcome.code()))
-                    .text(response.text.clone()),
+                    .text(response.text.clone())
+                    .effective_on(response.responded_on),
                 Event::new(EventKind::StatusChanged, ctx.login, &ctx.now)
                     .change(Some(r.status.code()), Some(new.code())),
             ];
@@ -53,7 +54,17 @@ impl Session {
                 r.paused_days += days;
             }
             let in_time = response.responded_on <= r.due_on;
-            let detail = format!("{} ({})", response.outcome, if in_time { "in time" } else { "late" });
+            let mut detail = format!("{} ({})", response.outcome, if in_time { "in time" } else { "late" });
+            if response.responded_on < ctx.today {
+                // The timeline and the audit keep both dates and the reason.
+                let why = response.backdate_reason.trim();
+                detail = format!("{detail}; dated {} on {}: {why}", response.responded_on, ctx.today);
+                events.push(Event::new(EventKind::Note, ctx.login, &ctx.now).text(format!(
+                    "answer dated {} recorded on {}: {why}",
+                    response.responded_on.format("%d.%m.%Y"),
+                    ctx.today.format("%d.%m.%Y")
+                )));
+            }
             r.status = new;
             r.outcome = Some(response.outcome);
             r.ground = response.ground.clone();

@@ -191,6 +191,9 @@ impl Session {
         reason: &str,
         expected_version: Option<i64>,
     ) -> Result<SubjectRequest> {
+        // Withdrawing takes a request out of the "% in time": a supervisor's decision, so a
+        // clerk cannot make an overdue request disappear from the figures.
+        self.require(Role::Supervisor, "withdraw requests")?;
         let reason = required_text("reason", reason)?;
         self.with_request(reference, "withdraw", expected_version, |mut r, ctx| {
             let new = transition(&r, Transition::Withdraw, "withdraw")?;

@@ -35,6 +35,9 @@ pub struct Event {
     pub old: Option<String>,
     pub new: Option<String>,
     pub text: String,
+    /// The date the operator entered, when the event takes effect on another day than it
+    /// was recorded (a backdated answer); `at` keeps the real time.
+    pub effective_on: Option<String>,
 }
 
 impl Event {
@@ -46,6 +49,7 @@ impl Event {
             old: None,
             new: None,
             text: String::new(),
+            effective_on: None,
         }
     }
 
@@ -59,12 +63,17 @@ impl Event {
         self.text = text.into();
         self
     }
+
+    pub fn effective_on(mut self, day: chrono::NaiveDate) -> Event {
+        self.effective_on = Some(day.to_string());
+        self
+    }
 }
 
 impl Reader<'_> {
     pub fn events(&self, id: RequestId) -> Result<Vec<Event>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT at, actor, kind, old_value, new_value, text FROM events WHERE request_id = ?1 ORDER BY id",
+            "SELECT at, actor, kind, old_value, new_value, text, effective_on FROM events WHERE request_id = ?1 ORDER BY id",
         )?;
         let rows = st
             .query_map([id.0], |r| {
@@ -75,6 +84,7 @@ impl Reader<'_> {
                     old: r.get(3)?,
                     new: r.get(4)?,
                     text: r.get(5)?,
+                    effective_on: r.get(6)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -86,10 +96,10 @@ impl Tx<'_> {
     pub fn insert_event(&self, id: RequestId, e: &Event) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO events (request_id, at, actor, kind, old_value, new_value, text)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO events (request_id, at, actor, kind, old_value, new_value, text, effective_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
-            .execute(params![id.0, e.at, e.actor, e.kind.code(), e.old, e.new, e.text])?;
+            .execute(params![id.0, e.at, e.actor, e.kind.code(), e.old, e.new, e.text, e.effective_on])?;
         Ok(())
     }
 }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_awaiting_since.sql"),
     include_str!("../../migrations/0007_calendar_confidence.sql"),
     RECORD_CHAIN,
+    include_str!("../../migrations/0009_history.sql"),
     include_str!("../../migrations/0010_response_details.sql"),
 ];
 

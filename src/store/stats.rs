@@ -1,97 +1,214 @@
 //! Aggregates for reports: counts over a cohort of requests received in a date range.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::{Reader, Result};
+use crate::domain::history::{Happening, History, Step};
 
 /// How report rows are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
     Kind,
     Clerk,
+    /// The month of receipt, `YYYY-MM`.
+    Month,
 }
 
-/// One row of the performance report (UK Ministry of Justice's monthly SAR measures).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ReportRow {
-    /// The kind code or the clerk's login; `None` for unassigned requests.
-    pub group: Option<String>,
-    pub received: i64,
-    pub answered_in_time: i64,
-    pub answered_late: i64,
-    pub open_in_time: i64,
-    pub open_late: i64,
-    pub withdrawn: i64,
-    pub extended: i64,
-    pub paused: i64,
+pub use crate::domain::history::ReportRow;
+
+/// The recorded changes a history is replayed from.
+const HISTORY_KINDS: &str = "'assigned', 'responded', 'withdrawn', 'reopened', 'deadline_changed', 'paused', 'resumed', 'status_changed'";
+
+/// A request as read for its history.
+struct Head {
+    id: i64,
+    received_on: NaiveDate,
+    registered_on: NaiveDate,
+    kind: String,
+    due_on: NaiveDate,
+    reference: String,
+    assignee: Option<String>,
+    status: String,
+    responded_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
 }
 
-impl ReportRow {
-    /// `(answered in time + open in time) / received`, in percent; `None` with nothing received.
-    pub fn percent_in_time(&self) -> Option<f64> {
-        (self.received > 0)
-            .then(|| 100.0 * (self.answered_in_time + self.open_in_time) as f64 / self.received as f64)
-    }
+/// One event row as read for a history.
+struct RawEvent {
+    at: String,
+    actor: String,
+    kind: String,
+    old: Option<String>,
+    new: Option<String>,
+    effective_on: Option<String>,
+}
 
-    pub fn add(&mut self, o: &ReportRow) {
-        self.received += o.received;
-        self.answered_in_time += o.answered_in_time;
-        self.answered_late += o.answered_late;
-        self.open_in_time += o.open_in_time;
-        self.open_late += o.open_late;
-        self.withdrawn += o.withdrawn;
-        self.extended += o.extended;
-        self.paused += o.paused;
+fn day_of(at: &str) -> Option<NaiveDate> {
+    at.get(..10).and_then(|d| d.parse().ok())
+}
+
+/// Turns a request's event rows into its history. The governing deadline an answer is
+/// measured against is the one in force once its own transaction (which may end a pause and
+/// move the deadline) was recorded.
+fn history_of(head: &Head, events: &[RawEvent]) -> History {
+    let (received_on, registered_on, kind, due_now) =
+        (head.received_on, head.registered_on, head.kind.clone(), head.due_on);
+    let reference = head.reference.clone();
+    // Requests loaded in bulk (or by older versions) may lack the events of their current
+    // state: their assignee held them from the start, and their answer or withdrawal
+    // happened on its stored date.
+    let first_holder = match events.iter().find(|e| e.kind == "assigned") {
+        Some(e) => e.old.clone(),
+        None => head.assignee.clone(),
+    };
+    let first_due = events
+        .iter()
+        .find(|e| e.kind == "deadline_changed")
+        .and_then(|e| e.old.as_deref())
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(due_now);
+    let mut steps = Vec::with_capacity(events.len());
+    let mut due = first_due;
+    for (i, e) in events.iter().enumerate() {
+        let Some(day) = day_of(&e.at) else { continue };
+        let same_time = || events.iter().filter(move |o| o.at == e.at);
+        let what = match e.kind.as_str() {
+            "assigned" => Happening::Assigned(e.new.clone()),
+            "responded" => {
+                let due_then = events[i..]
+                    .iter()
+                    .take_while(|o| o.at == e.at)
+                    .filter(|o| o.kind == "deadline_changed")
+                    .filter_map(|o| o.new.as_deref().and_then(|d| d.parse().ok()))
+                    .last()
+                    .unwrap_or(due);
+                let on = e.effective_on.as_deref().and_then(|d| d.parse().ok()).unwrap_or(day);
+                Happening::Answered { by: e.actor.clone(), on, due: due_then }
+            }
+            "withdrawn" => Happening::Withdrawn,
+            "reopened" => {
+                // The status it reopened into follows, as a status change would.
+                steps.push(Step { day, what: Happening::Reopened });
+                match &e.new {
+                    Some(code) => Happening::Status(code.clone()),
+                    None => continue,
+                }
+            }
+            "deadline_changed" => {
+                let Some(to) = e.new.as_deref().and_then(|d| d.parse().ok()) else { continue };
+                due = to;
+                let extension = !same_time().any(|o| o.kind == "resumed" || o.kind == "responded");
+                Happening::DueChanged { to, extension }
+            }
+            "paused" => Happening::Paused,
+            "resumed" => Happening::Resumed,
+            "status_changed" => match &e.new {
+                Some(code) => Happening::Status(code.clone()),
+                None => continue,
+            },
+            _ => continue,
+        };
+        steps.push(Step { day, what });
     }
+    let has = |k: &str| events.iter().any(|e| e.kind == k);
+    if head.status == "answered"
+        && !has("responded")
+        && let Some(on) = head.responded_on
+    {
+        let by = head.assignee.clone().unwrap_or_default();
+        steps.push(Step { day: on, what: Happening::Answered { by, on, due } });
+    }
+    if head.status == "withdrawn"
+        && !has("withdrawn")
+        && let Some(on) = head.closed_on
+    {
+        steps.push(Step { day: on, what: Happening::Withdrawn });
+    }
+    steps.sort_by_key(|s| s.day);
+    History { reference, received_on, registered_on, kind, first_due, first_holder, steps }
+}
+
+/// Which requests to replay.
+#[derive(Debug, Clone, Copy)]
+pub enum HistoryScope {
+    /// Received in `[from, to]` (and known by `as_of`): a report's cohort.
+    Received { from: NaiveDate, to: NaiveDate },
+    /// Every request that may have been open at the end of `as_of`: open now, closed on or
+    /// after it, or changed since (a request's state on a day differs from now only through
+    /// a later change).
+    MaybeOpen,
 }
 
 impl Reader<'_> {
-    /// The cohort of requests received in `[from, to]`, as it stood at the end of `as_of`:
-    /// a request answered or withdrawn after `as_of` still counts as open then.
-    pub fn report(
+    /// Calls `f` with the history of every request in `scope` received and registered on or
+    /// before `as_of`. One pass over the requests in order with their events; memory holds
+    /// one history at a time.
+    pub fn for_each_history(
         &self,
-        from: NaiveDate,
-        to: NaiveDate,
+        scope: HistoryScope,
         as_of: NaiveDate,
-        by: GroupBy,
-    ) -> Result<Vec<ReportRow>> {
-        let group = match by {
-            GroupBy::Kind => "kind",
-            GroupBy::Clerk => "assignee",
+        mut f: impl FnMut(&History),
+    ) -> Result<()> {
+        let (filter, from, to) = match scope {
+            HistoryScope::Received { from, to } => ("r.received_on BETWEEN ?1 AND ?2", from, to.min(as_of)),
+            // Closed on or after the day, or changed since (a backdated answer recorded later).
+            HistoryScope::MaybeOpen => (
+                "(r.is_open = 1 OR r.closed_on >= ?1 OR r.updated_at >= ?1) AND r.received_on <= ?2",
+                as_of,
+                as_of,
+            ),
         };
         let sql = format!(
-            "SELECT {group} AS grp,
-                count(*),
-                sum(status = 'answered' AND responded_on <= ?3 AND responded_on <= due_on),
-                sum(status = 'answered' AND responded_on <= ?3 AND responded_on > due_on),
-                sum(NOT (status = 'answered' AND responded_on <= ?3) AND NOT (status = 'withdrawn' AND closed_on <= ?3)
-                    AND NOT (due_on < ?3 AND (paused_since IS NULL OR due_on < paused_since))),
-                sum(NOT (status = 'answered' AND responded_on <= ?3) AND NOT (status = 'withdrawn' AND closed_on <= ?3)
-                    AND (due_on < ?3 AND (paused_since IS NULL OR due_on < paused_since))),
-                sum(status = 'withdrawn' AND closed_on <= ?3),
-                sum(extensions > 0),
-                sum(paused_days > 0 OR paused_since IS NOT NULL)
-             FROM requests WHERE received_on BETWEEN ?1 AND ?2
-             GROUP BY grp ORDER BY grp"
+            "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
+                    e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on
+             FROM requests r
+             LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
+             WHERE {filter} AND r.registered_on <= ?3
+             ORDER BY r.id, e.id"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st
-            .query_map(rusqlite::params![from, to, as_of], |r| {
-                Ok(ReportRow {
-                    group: r.get(0)?,
-                    received: r.get(1)?,
-                    answered_in_time: r.get(2)?,
-                    answered_late: r.get(3)?,
-                    open_in_time: r.get(4)?,
-                    open_late: r.get(5)?,
-                    withdrawn: r.get(6)?,
-                    extended: r.get(7)?,
-                    paused: r.get(8)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        // Every event is read (the first deadline change names the deadline it started from);
+        // the replay itself stops at `as_of`.
+        let mut rows = st.query(rusqlite::params![from, to, as_of])?;
+        let mut current: Option<Head> = None;
+        let mut events: Vec<RawEvent> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if current.as_ref().is_some_and(|c| c.id != id) {
+                if let Some(head) = current.take() {
+                    f(&history_of(&head, &events));
+                }
+                events.clear();
+            }
+            if current.is_none() {
+                current = Some(Head {
+                    id,
+                    received_on: r.get(1)?,
+                    registered_on: r.get(2)?,
+                    kind: r.get(3)?,
+                    due_on: r.get(4)?,
+                    reference: r.get(5)?,
+                    assignee: r.get(12)?,
+                    status: r.get(13)?,
+                    responded_on: r.get(14)?,
+                    closed_on: r.get(15)?,
+                });
+            }
+            if let Some(at) = r.get::<_, Option<String>>(6)? {
+                events.push(RawEvent {
+                    at,
+                    actor: r.get(7)?,
+                    kind: r.get(8)?,
+                    old: r.get(9)?,
+                    new: r.get(10)?,
+                    effective_on: r.get(11)?,
+                });
+            }
+        }
+        if let Some(head) = current.take() {
+            f(&history_of(&head, &events));
+        }
+        Ok(())
     }
 }
 
@@ -131,5 +248,81 @@ impl Reader<'_> {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+}
+
+/// Open and overdue requests at the end of one day.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BacklogDay {
+    pub day: NaiveDate,
+    pub open: i64,
+    pub overdue: i64,
+}
+
+/// Requests open now by how long they have been open (days since receipt).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Ageing {
+    pub days_0_7: i64,
+    pub days_8_14: i64,
+    pub days_15_30: i64,
+    pub over_30: i64,
+}
+
+impl Reader<'_> {
+    /// Open and overdue requests at the end of each day of `[from, to]`, from the per-day
+    /// counts kept by triggers (`stats_daily`, `stats_backlog_daily`): a running sum over a
+    /// few thousand rows, not a recount of the requests.
+    pub fn backlog(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<BacklogDay>> {
+        let mut st = self.conn.prepare_cached(
+            "WITH RECURSIVE days(day) AS (
+                 SELECT ?1 UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < ?2
+             ),
+             flow AS (
+                 SELECT day, sum(received) AS received,
+                        sum(answered_in_time + answered_late + withdrawn) AS closed
+                 FROM stats_daily GROUP BY day
+             ),
+             opened AS (
+                 SELECT (SELECT coalesce(sum(received - closed), 0) FROM flow WHERE day < ?1) AS base
+             ),
+             late_base AS (
+                 SELECT (SELECT coalesce(sum(overdue_from), 0) FROM stats_backlog_daily WHERE day < date(?1, '-1 day'))
+                      - (SELECT coalesce(sum(overdue_until), 0) FROM stats_backlog_daily WHERE day < ?1) AS base
+             )
+             SELECT d.day,
+                    (SELECT base FROM opened) + sum(coalesce(f.received, 0) - coalesce(f.closed, 0)) OVER w,
+                    (SELECT base FROM late_base)
+                        + sum(coalesce(b1.overdue_from, 0)) OVER w - sum(coalesce(b2.overdue_until, 0)) OVER w
+             FROM days d
+             LEFT JOIN flow f ON f.day = d.day
+             LEFT JOIN stats_backlog_daily b1 ON b1.day = date(d.day, '-1 day')
+             LEFT JOIN stats_backlog_daily b2 ON b2.day = d.day
+             WINDOW w AS (ORDER BY d.day ROWS UNBOUNDED PRECEDING)
+             ORDER BY d.day",
+        )?;
+        let rows = st
+            .query_map(rusqlite::params![from.to_string(), to.to_string()], |r| {
+                Ok(BacklogDay { day: r.get(0)?, open: r.get(1)?, overdue: r.get(2)? })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The requests open now, by days since receipt as of `today`.
+    pub fn ageing(&self, today: NaiveDate) -> Result<Ageing> {
+        let day = |n: i64| (today - chrono::Duration::days(n)).to_string();
+        let mut st = self.conn.prepare_cached(
+            "SELECT coalesce(sum(received_on >= ?1), 0), coalesce(sum(received_on < ?1 AND received_on >= ?2), 0),
+                    coalesce(sum(received_on < ?2 AND received_on >= ?3), 0), coalesce(sum(received_on < ?3), 0)
+             FROM requests WHERE is_open = 1",
+        )?;
+        Ok(st.query_row(rusqlite::params![day(7), day(14), day(30)], |r| {
+            Ok(Ageing {
+                days_0_7: r.get(0)?,
+                days_8_14: r.get(1)?,
+                days_15_30: r.get(2)?,
+                over_30: r.get(3)?,
+            })
+        })?)
     }
 }

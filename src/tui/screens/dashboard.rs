@@ -81,9 +81,12 @@ impl Widget for DashboardView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
         let d = &self.state.data;
-        let [summary, middle, charts] = area.layout(&Layout::vertical([
+        // The backlog history takes four lines when there is room for them.
+        let backlog_height = if area.height >= 30 { 4 } else { 0 };
+        let [summary, middle, backlog, charts] = area.layout(&Layout::vertical([
             Constraint::Length(2),
             Constraint::Fill(1),
+            Constraint::Length(backlog_height),
             Constraint::Length(if area.height >= 26 { 11 } else { 9 }),
         ]));
         let c = d.counts;
@@ -119,10 +122,51 @@ impl Widget for DashboardView<'_> {
             charts.layout(&Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).spacing(2));
         self.render_weekly(weekly_area, buf);
         self.render_monthly(monthly_area, buf);
+        if backlog_height > 0 {
+            self.render_backlog(backlog, buf);
+        }
     }
 }
 
 impl DashboardView<'_> {
+    /// Overdue requests per day over the last 90 days as a sparkline, with the ageing of the
+    /// open ones (the same figures as `aryz report backlog`).
+    fn render_backlog(&self, area: Rect, buf: &mut Buffer) {
+        let th = self.theme;
+        let d = &self.state.data;
+        let [title, spark, ageing] = area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+        ]));
+        let last = d.backlog.last();
+        Line::styled(
+            tf(
+                "supervision.backlog_chart",
+                &[
+                    ("days", &d.backlog.len()),
+                    ("open", &last.map(|b| b.open).unwrap_or(0)),
+                    ("overdue", &last.map(|b| b.overdue).unwrap_or(0)),
+                ],
+            ),
+            th.label,
+        )
+        .render(title, buf);
+        // The most recent days when the screen is narrower than the history.
+        let values: Vec<u64> = d.backlog.iter().map(|b| b.overdue.max(0) as u64).collect();
+        let shown = &values[values.len().saturating_sub(spark.width as usize)..];
+        ratatui::widgets::Sparkline::default().data(shown).style(th.overdue).render(spark, buf);
+        let a = &d.ageing;
+        Line::styled(
+            tf(
+                "supervision.ageing",
+                &[("a", &a.days_0_7), ("b", &a.days_8_14), ("c", &a.days_15_30), ("d", &a.over_30)],
+            ),
+            th.muted,
+        )
+        .render(ageing, buf);
+    }
+
     fn render_clerks(&self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
         let d = &self.state.data;

@@ -258,6 +258,11 @@ impl DetailView<'_> {
         {
             lines.push(self.field("field.closed", date_wd(d)));
         }
+        // Answers dated before the day they were recorded, also those before a reopening.
+        let backdated = self.state.detail.backdated_answers();
+        if backdated > 0 {
+            lines.push(self.field("supervision.backdated", backdated.to_string()));
+        }
         lines
     }
 

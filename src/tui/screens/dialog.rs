@@ -104,18 +104,26 @@ impl DialogState {
     }
 }
 
-/// The active operators, as choices "login — name (role)".
+/// The active operators who handle requests, most available first, as choices
+/// "login (role) · open N · soon N · overdue N".
 fn operator_options(session: &Session) -> Vec<Opt> {
     session
-        .operators()
+        .assignable(session.today())
         .unwrap_or_default()
         .into_iter()
-        .filter(|o| o.active)
-        .map(|o| {
-            let text = if o.name.is_empty() {
-                format!("{} ({})", o.login, label("role", o.role.code()))
+        .map(|c| {
+            // The login and role, without the name: the caseload needs the room.
+            let o = c.operator;
+            let who = format!("{} ({})", o.login, label("role", o.role.code()));
+            let load = crate::i18n::tf(
+                "supervision.caseload",
+                &[("open", &c.open), ("soon", &c.due_soon), ("overdue", &c.overdue)],
+            );
+            // Clerks see no one's caseload.
+            let text = if session.role() >= crate::domain::kind::Role::Supervisor {
+                format!("{who} · {load}")
             } else {
-                format!("{} — {} ({})", o.login, o.name, label("role", o.role.code()))
+                who
             };
             Opt::new(o.login, crate::domain::safe_text::clean(&text))
         })

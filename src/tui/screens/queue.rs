@@ -685,6 +685,10 @@ impl Widget for QueueView<'_> {
                     Column::Assignee => {
                         TableCell::from(r.assignee.as_deref().map_or_else(|| "—".into(), clean))
                     }
+                    // A stopped clock shows instead of the status: it is why the request waits.
+                    Column::Status if r.pause.is_some() => {
+                        TableCell::from(crate::i18n::t("supervision.paused_short")).style(th.muted)
+                    }
                     Column::Status => TableCell::from(label("status_short", r.status.code())),
                 }
             }));

@@ -5,10 +5,13 @@ use chrono::{Datelike, Months, NaiveDate};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell as TableCell, Paragraph, Row, Table, Widget, Wrap};
+use ratatui::widgets::{
+    Bar, BarChart, BarGroup, Block, Cell as TableCell, Paragraph, Row, Table, Widget, Wrap,
+};
 
 use crate::domain::format::date_dmy;
 use crate::domain::safe_text::clean;
+use crate::domain::history::Rag;
 use crate::i18n::{label_owned, t, tf};
 use crate::service::{Report, Result, Session, month_range};
 use crate::store::{GroupBy, ReportRow};
@@ -39,7 +42,13 @@ impl ReportState {
     }
 
     fn load(session: &Session, month: NaiveDate, by: GroupBy, today: NaiveDate) -> Result<Report> {
-        let (from, to) = month_range(&month_code(month))?;
+        let (first, to) = month_range(&month_code(month))?;
+        // The trend: the twelve months ending with the one chosen, a row each.
+        let from = if by == GroupBy::Month {
+            first.checked_sub_months(Months::new(11)).unwrap_or(first)
+        } else {
+            first
+        };
         session.report(from, to, today, by)
     }
 
@@ -69,7 +78,11 @@ impl ReportState {
     }
 
     pub fn toggle_grouping(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
-        let by = if self.by == GroupBy::Kind { GroupBy::Clerk } else { GroupBy::Kind };
+        let by = match self.by {
+            GroupBy::Kind => GroupBy::Clerk,
+            GroupBy::Clerk => GroupBy::Month,
+            GroupBy::Month => GroupBy::Kind,
+        };
         self.report = ReportState::load(session, self.month, by, today)?;
         self.by = by;
         self.scroll = 0;
@@ -86,7 +99,13 @@ fn num(n: i64) -> TableCell<'static> {
     TableCell::from(Line::from(n.to_string()).right_aligned())
 }
 
-fn row_cells(name: String, r: &ReportRow) -> Vec<TableCell<'static>> {
+fn row_cells(name: String, r: &ReportRow, rep: &Report, th: &Theme) -> Vec<TableCell<'static>> {
+    let status = match rep.status(r) {
+        Some(Rag::Green) => Span::styled(t("supervision.rag_green"), th.ok),
+        Some(Rag::Amber) => Span::styled(t("supervision.rag_amber"), th.due_soon),
+        Some(Rag::Red) => Span::styled(t("supervision.rag_red"), th.overdue),
+        None => Span::raw("-"),
+    };
     vec![
         TableCell::from(name),
         num(r.received),
@@ -97,8 +116,43 @@ fn row_cells(name: String, r: &ReportRow) -> Vec<TableCell<'static>> {
         num(r.withdrawn),
         num(r.extended),
         num(r.paused),
+        num(r.reopened),
+        num(r.backdated),
         TableCell::from(Line::from(percent_text(r.percent_in_time())).right_aligned()),
+        TableCell::from(Line::from(status).right_aligned()),
     ]
+}
+
+/// % in time by month as bars (a month with nothing counted has none), titled with the target.
+fn percent_chart<'a>(r: &'a Report, th: &Theme) -> BarChart<'a> {
+    let bars: Vec<Bar> = r
+        .rows
+        .iter()
+        .map(|row| {
+            let p = row.percent_in_time();
+            let style = match r.status(row) {
+                Some(Rag::Green) => th.ok,
+                Some(Rag::Amber) => th.due_soon,
+                Some(Rag::Red) => th.overdue,
+                None => th.muted,
+            };
+            let month = row.group.as_deref().and_then(|g| g.get(5..7)).unwrap_or("").to_string();
+            Bar::default()
+                .value(p.map(|p| p.round() as u64).unwrap_or(0))
+                .text_value(p.map(|p| format!("{p:.0}")).unwrap_or_else(|| "-".into()))
+                .label(Line::from(month))
+                .style(style)
+        })
+        .collect();
+    BarChart::default()
+        .block(
+            Block::default()
+                .title(Line::styled(tf("supervision.chart_percent", &[("target", &r.target)]), th.label)),
+        )
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(5)
+        .bar_gap(1)
+        .max(100)
 }
 
 impl Widget for ReportView<'_> {
@@ -106,12 +160,18 @@ impl Widget for ReportView<'_> {
         let th = self.theme;
         let st = self.state;
         let r = &st.report;
-        let [title, table_area, note] = area.layout(&Layout::vertical([
+        let chart_height = if st.by == GroupBy::Month { 8 } else { 0 };
+        let [title, table_area, chart_area, note] = area.layout(&Layout::vertical([
             Constraint::Length(2),
             Constraint::Fill(1),
-            Constraint::Length(2),
+            Constraint::Length(chart_height),
+            Constraint::Length(3),
         ]));
-        let by = if st.by == GroupBy::Kind { t("report.by_kind") } else { t("report.by_clerk") };
+        let by = match st.by {
+            GroupBy::Kind => t("report.by_kind"),
+            GroupBy::Clerk => t("report.by_clerk"),
+            GroupBy::Month => t("supervision.by_month"),
+        };
         Line::from(vec![
             Span::styled(tf("report.title", &[("month", &month_code(st.month))]), th.title),
             Span::styled(format!("  {by} · "), th.muted),
@@ -125,7 +185,11 @@ impl Widget for ReportView<'_> {
         ])
         .render(title, buf);
         let heads = [
-            if st.by == GroupBy::Kind { t("report.col.kind") } else { t("report.col.clerk") },
+            match st.by {
+                GroupBy::Kind => t("report.col.kind"),
+                GroupBy::Clerk => t("report.col.clerk"),
+                GroupBy::Month => t("supervision.col_month"),
+            },
             t("report.col.received"),
             t("report.col.in_time"),
             t("report.col.late"),
@@ -134,8 +198,18 @@ impl Widget for ReportView<'_> {
             t("report.col.withdrawn"),
             t("report.col.extended"),
             t("report.col.paused"),
+            t("supervision.col_reopened"),
+            t("supervision.col_backdated"),
             t("report.col.percent"),
+            t("supervision.col_status"),
         ];
+        // Columns 7–10 (extended, paused, reopened, backdated) only where they fit.
+        let wide = area.width >= 100;
+        let shown = |i: usize| wide || !(7..=10).contains(&i);
+        let pick = |cells: Vec<TableCell<'static>>| -> Vec<TableCell<'static>> {
+            cells.into_iter().enumerate().filter(|(i, _)| shown(*i)).map(|(_, c)| c).collect()
+        };
+        let heads: Vec<&str> = heads.iter().enumerate().filter(|(i, _)| shown(*i)).map(|(_, h)| *h).collect();
         let header = Row::new(heads.iter().enumerate().map(|(i, h)| {
             if i == 0 { TableCell::from(*h) } else { TableCell::from(Line::from(*h).right_aligned()) }
         }))
@@ -144,11 +218,15 @@ impl Widget for ReportView<'_> {
         let name = |g: &Option<String>| match (st.by, g) {
             (_, None) => t("queue.group.unassigned").to_string(),
             (GroupBy::Kind, Some(k)) => label_owned("kind_short", k),
-            (GroupBy::Clerk, Some(l)) => clean(l),
+            (GroupBy::Clerk | GroupBy::Month, Some(l)) => clean(l),
         };
-        let rows: Vec<Row> =
-            r.rows.iter().skip(st.scroll).map(|row| Row::new(row_cells(name(&row.group), row))).collect();
-        let total = Row::new(row_cells(t("report.total").to_string(), &r.total)).style(th.title);
+        let rows: Vec<Row> = r
+            .rows
+            .iter()
+            .skip(st.scroll)
+            .map(|row| Row::new(pick(row_cells(name(&row.group), row, r, th))))
+            .collect();
+        let total = Row::new(pick(row_cells(t("report.total").to_string(), &r.total, r, th))).style(th.title);
         // The total stays in view below the rows, however far they are scrolled.
         let shown = (r.rows.len() - st.scroll.min(r.rows.len())) as u16 + 1;
         let [table_area, total_area] = table_area
@@ -161,6 +239,9 @@ impl Widget for ReportView<'_> {
         );
         Table::new(rows, widths.clone()).header(header).column_spacing(1).render(table_area, buf);
         Table::new([total], widths).column_spacing(1).render(total_area, buf);
+        if st.by == GroupBy::Month {
+            percent_chart(r, th).render(chart_area, buf);
+        }
         Paragraph::new(Line::styled(t("report.formula"), th.muted))
             .wrap(Wrap { trim: true })
             .render(note, buf);

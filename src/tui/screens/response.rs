@@ -63,6 +63,7 @@ impl ResponseState {
         channels.extend(options(Channel::ALL, "channel", Channel::code));
         fields.push(Field::text("text", t("field.text"), ""));
         fields.push(Field::text("responded", t("field.responded"), &date_dmy(today)));
+        fields.push(Field::text("reason", t("supervision.backdate_reason"), ""));
         fields.push(Field::choice("channel", t("field.response_channel"), channels, r.channel.code()));
         // What the letter needs to be complete: the copy's medium (access) and the receiving
         // body (a referral), chosen from the bodies an admin keeps in bodies.toml.
@@ -158,6 +159,7 @@ impl ResponseState {
             channel,
             actions,
             details,
+            backdate_reason: f.text("reason").trim().to_string(),
         };
         let checked = response
             .validate(self.kind, self.received_on, today, &session.grounds)
