@@ -174,6 +174,10 @@ pub const CONFIG_KEYS: &[(&str, &str)] = &[
     ),
     ("group_access", "true: new files are readable and writable by the owner's group too (a shared server)."),
     ("key_file", "The file holding the key of an encrypted database (build feature encryption)."),
+    (
+        "target_percent_in_time",
+        "The target \"% in time\" reports are rated against: green at or above, amber within 5 points below, red further below (default 90).",
+    ),
     ("retention_years", "aryz retention erases personal data of requests closed longer ago (default 5)."),
     (
         "audit_anchor_file",

@@ -11,6 +11,7 @@ fn rules_30d() -> RuleSet {
     RuleSet::parse(
         "[[rule]]\nid = \"policy_30d\"\nname = \"policy\"\nkinds = \"all\"\nlength = 30\n\
          unit = \"calendar_days\"\nstart = \"receipt\"\nbinding = true\n\
+         extension_max_days = 30\nextension_basis = \"test basis\"\n\
          [extension]\nallowed = true\nmax_days = 30\nmax_times = 3\n\
          [pause]\nallowed = true\ncategories = [\"documents\"]\n",
     )

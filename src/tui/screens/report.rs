@@ -231,12 +231,19 @@ impl Widget for ReportView<'_> {
         let shown = (r.rows.len() - st.scroll.min(r.rows.len())) as u16 + 1;
         let [table_area, total_area] = table_area
             .layout(&Layout::vertical([Constraint::Max(shown), Constraint::Length(1)]).flex(Flex::Start));
+        let width = |s: &str| unicode_width::UnicodeWidthStr::width(s) as u16;
+        // The status column holds the words red/amber/green, which may be wider than its head.
+        let rag = ["supervision.rag_green", "supervision.rag_amber", "supervision.rag_red"]
+            .iter()
+            .map(|k| width(t(k)))
+            .max()
+            .unwrap_or(0);
+        let last = heads.len() - 1;
         let mut widths = vec![Constraint::Min(10)];
-        widths.extend(
-            heads[1..]
-                .iter()
-                .map(|h| Constraint::Length((unicode_width::UnicodeWidthStr::width(*h) as u16).max(5))),
-        );
+        widths.extend(heads.iter().enumerate().skip(1).map(|(i, h)| {
+            let w = if i == last { width(h).max(rag) } else { width(h) };
+            Constraint::Length(w.max(5))
+        }));
         Table::new(rows, widths.clone()).header(header).column_spacing(1).render(table_area, buf);
         Table::new([total], widths).column_spacing(1).render(total_area, buf);
         if st.by == GroupBy::Month {
