@@ -3,8 +3,8 @@
 
 mod completions;
 mod doctor;
-mod import;
 mod drift;
+mod import;
 mod letters;
 mod output;
 mod report;

@@ -150,10 +150,28 @@ fn reports_count_answers_within_the_30_day_limit_beside_in_time() {
     // Access received Mon 02.11, answered Fri 20.11: late for Art. 17's week (09.11) but
     // within the 30-day limit (Wed 02.12).
     let late = env.add(&["--received", "2026-11-02"]);
-    env.ok(&["respond", &late, "--outcome", "fulfilled", "--responded", "2026-11-20", "--reason", "paper register"]);
+    env.ok(&[
+        "respond",
+        &late,
+        "--outcome",
+        "fulfilled",
+        "--responded",
+        "2026-11-20",
+        "--reason",
+        "paper register",
+    ]);
     // Access received Mon 16.11, answered 20.11: in time for both (23.11; 16.12).
     let in_time = env.add(&["--received", "2026-11-16"]);
-    env.ok(&["respond", &in_time, "--outcome", "fulfilled", "--responded", "2026-11-20", "--reason", "paper register"]);
+    env.ok(&[
+        "respond",
+        &in_time,
+        "--outcome",
+        "fulfilled",
+        "--responded",
+        "2026-11-20",
+        "--reason",
+        "paper register",
+    ]);
     let rep = json(env.as_op("sam").args(["--format", "json", "report", "monthly", "--month", "2026-11"]));
     assert_eq!(
         (rep["total"]["answered_in_time"].as_i64(), rep["total"]["answered_late"].as_i64()),

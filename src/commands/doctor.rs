@@ -16,7 +16,6 @@ use crate::domain::calendar::{Calendar, CalendarProblem};
 use crate::i18n::{t, tf};
 use crate::store::{SCHEMA_VERSION, Store};
 
-
 /// Below this much free space (or twice the database, if larger) a backup may not fit.
 const MIN_FREE_BYTES: u64 = 100 * 1024 * 1024;
 

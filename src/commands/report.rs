@@ -489,9 +489,8 @@ fn write_export(
         }
         let mut csv = output::CsvOut::new(&mut *w, a.raw);
         csv.row(&EXPORT_HEADER)?;
-        let n = rows(&mut |r| {
-            csv.row(&export_row(r, today, unmasked)).map_err(|e| keep_io(&mut io_error, e))
-        });
+        let n =
+            rows(&mut |r| csv.row(&export_row(r, today, unmasked)).map_err(|e| keep_io(&mut io_error, e)));
         if let Some(e) = io_error {
             return Err(CliError::Io(e));
         }

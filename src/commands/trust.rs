@@ -117,7 +117,9 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
             if r.integrity.is_empty() { t("cli.check_ok").to_string() } else { r.integrity.join("; ") };
         writeln!(out, "{}", tf("cli.check_integrity", &[("result", &result)]))?;
         match &r.audit_problem {
-            None => writeln!(out, "{}", crate::i18n::tn("cli.check_audit_intact", r.audit_entries as u64, &[]))?,
+            None => {
+                writeln!(out, "{}", crate::i18n::tn("cli.check_audit_intact", r.audit_entries as u64, &[]))?
+            }
             Some(p) => writeln!(
                 out,
                 "{}",

@@ -192,7 +192,15 @@ impl Session {
             Some(rule) => Some(self.store.read().answered_within(from, to, rule)?),
             None => None,
         };
-        Ok(Report { from, to, as_of, target: self.settings.target_percent_in_time, rows, total, answered_within_limit })
+        Ok(Report {
+            from,
+            to,
+            as_of,
+            target: self.settings.target_percent_in_time,
+            rows,
+            total,
+            answered_within_limit,
+        })
     }
 
     /// Open and overdue requests at the end of each of the `days` days up to `as_of`, and

@@ -10,8 +10,8 @@ use ratatui::widgets::{
 };
 
 use crate::domain::format::date_dmy;
-use crate::domain::safe_text::clean;
 use crate::domain::history::Rag;
+use crate::domain::safe_text::clean;
 use crate::i18n::{label_owned, t, tf};
 use crate::service::{Report, Result, Session, month_range};
 use crate::store::{GroupBy, ReportRow};
