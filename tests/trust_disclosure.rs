@@ -127,3 +127,33 @@ fn formula_cells_are_neutralised_in_every_csv_unless_raw() {
     let list = env.ok(&["--format", "csv", "list", "--all"]);
     assert!(list.contains("'=Subject") && !list.contains(",=Subject"), "{list}");
 }
+
+#[test]
+fn a_view_cut_short_by_the_reader_fails_and_is_marked_interrupted() {
+    let env = TestEnv::new();
+    let r = env.add(&[]);
+    // The reader is gone before aryz starts, as with `aryz show REF | true`: the read end
+    // of its stdout pipe is closed before the process exists.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aryz"))
+        .env_remove("ARYZ_OPERATOR")
+        .env("ARYZ_DATA_DIR", env.path())
+        .env("ARYZ_CONFIG_DIR", env.path())
+        .env("ARYZ_TODAY", TODAY)
+        .args(["show", &r])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a view cut short is a failure");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cut short"), "{stderr}");
+    let a = actions(&env);
+    assert_eq!(&a[a.len() - 2..], ["view", "view_interrupted"], "{a:?}");
+    // A view read whole leaves its one entry, on record before the output.
+    env.ok(&["show", &r]);
+    let a = actions(&env);
+    assert_eq!(a.last().map(String::as_str), Some("view"), "{a:?}");
+    assert_eq!(env.ok(&["audit", "verify"]).lines().next().map(|l| l.contains("intact")), Some(true));
+}

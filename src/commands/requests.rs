@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::{Env, Result, as_of, output};
+use super::{CliError, Env, Result, as_of, output};
 use crate::cli::{AddArgs, FilterArgs, Format, ListArgs, RespondArgs};
 use crate::domain::format::{date_dmy, parse_date};
 use crate::domain::identity::{mask_pin, parse_passport};
@@ -177,8 +177,35 @@ fn print_list(
 pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let today = as_of(&s, as_of_arg)?;
-    let d = s.show(reference)?;
-    let view = RequestView::new(&s, &d.request, today);
+    // The view is on record before the first byte leaves; a view cut short (a closed pipe,
+    // a full disk) is marked interrupted and fails, like an export.
+    let (d, entry) = s.show_on_record(reference)?;
+    let result = write_detail(env, &s, &d, today, out).and_then(|()| Ok(out.flush()?));
+    if let Err(e) = result {
+        let reason = match &e {
+            CliError::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+                "the reader closed the pipe".to_string()
+            }
+            other => other.to_string(),
+        };
+        s.end_disclosure(entry, "view", &d.request.reference, Err(reason.clone()))?;
+        return Err(crate::service::Error::Config(format!(
+            "the view was cut short: {reason} (audit entry {entry} is marked interrupted)"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Prints one request's detail: its fields, deadlines, timeline and related requests.
+fn write_detail(
+    env: &Env,
+    s: &crate::service::Session,
+    d: &crate::service::Detail,
+    today: chrono::NaiveDate,
+    out: &mut impl Write,
+) -> Result<()> {
+    let view = RequestView::new(s, &d.request, today);
     match env.format {
         Format::Json => {
             let mut v = view.json(false);

@@ -312,13 +312,17 @@ impl Session {
     /// Opens one request with its timeline and the same subject's other requests. Viewing a
     /// subject's personal data is written to the audit log.
     pub fn show(&mut self, reference: &str) -> Result<Detail> {
+        Ok(self.show_on_record(reference)?.0)
+    }
+
+    /// [`Session::show`], also returning the number of the `view` entry, committed before
+    /// anything is shown, so that a view cut short can be marked interrupted after it
+    /// ([`Session::end_disclosure`]).
+    pub fn show_on_record(&mut self, reference: &str) -> Result<(Detail, i64)> {
         let reference = parse_reference(reference)?;
         let detail = self.peek(&reference)?;
-        self.write(|tx, ctx| {
-            tx.audit(&ctx.now, ctx.login, "view", &reference, "")?;
-            Ok(())
-        })?;
-        Ok(detail)
+        let entry = self.begin_disclosure("view", &reference, "")?;
+        Ok((detail, entry))
     }
 
     /// The detail without an audit entry, for refreshing a screen already opened (and audited).
