@@ -153,8 +153,17 @@ fn an_extension_notice_needs_an_extension() {
     env.ok(&["extend", &r, "--days", "5", "--reason", "кошумча документтер керек"]);
     let text = env.ok(&["letter", &r, "--type", "extension", "--output", "-"]);
     assert_mentions(&text, &["узартуу", "14.12.2026", "кошумча документтер керек"]);
-    // The letter cites the extension's legal basis from the rules' data.
-    assert_mentions(&text, &["укуктук негизи", "considering citizens' appeals"]);
+    // The letter cites the extension's legal basis from the rules' data, in its language.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("укуктук негизи"), "{text}");
+    assert!(flat.contains("«Жарандардын кайрылууларын кароонун тартиби жөнүндө» Мыйзамы"), "{text}");
+    assert!(!flat.contains("considering citizens' appeals"), "no English basis in Kyrgyz: {text}");
+    let ru = env.ok(&["letter", &r, "--type", "extension", "--lang", "ru", "--output", "-"]);
+    let ru = ru.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(ru.contains("«О порядке рассмотрения обращений граждан»"), "{ru}");
+    let en = env.ok(&["letter", &r, "--type", "extension", "--lang", "en", "--output", "-"]);
+    let en = en.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(en.contains("considering citizens' appeals"), "{en}");
     // 14.12.2026 + 5 days = Sat 19.12 → Mon 21.12.2026, before the 30-day limit (23.12).
     let due = env.show(&r)["due_on"].as_str().expect("due").to_string();
     let dmy = format!("{}.{}.{}", &due[8..10], &due[5..7], &due[0..4]);

@@ -56,9 +56,16 @@ pub struct DeadlineRule {
     /// Most calendar days this deadline may be extended by, in total; absent: never.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_max_days: Option<u32>,
-    /// The legal basis of an extension, cited in the extension letter.
+    /// The legal basis of an extension, cited in the extension letter (English; also the
+    /// text kept in the extension's event).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub extension_basis: String,
+    /// The same basis in Kyrgyz and Russian, for letters in those languages; a letter in a
+    /// language without its own text cites the English one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub extension_basis_ky: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub extension_basis_ru: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,6 +252,17 @@ impl RuleSet {
 }
 
 impl DeadlineRule {
+    /// The extension's legal basis in the language of a letter, else in English.
+    pub fn extension_basis_in(&self, lang: crate::domain::kind::Language) -> &str {
+        use crate::domain::kind::Language;
+        let own = match lang {
+            Language::Ky => &self.extension_basis_ky,
+            Language::Ru => &self.extension_basis_ru,
+            Language::En => &self.extension_basis,
+        };
+        if own.trim().is_empty() { &self.extension_basis } else { own }
+    }
+
     pub fn compute(&self, received: NaiveDate, registered: NaiveDate, cal: &Calendar) -> Deadline {
         let (label, start) = match self.start {
             StartEvent::Receipt => ("received", received),

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::domain::identity::mask_pin;
-use crate::domain::kind::Role;
+use crate::domain::deadline::RuleSet;
+use crate::domain::kind::{Language, Role};
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::Status;
 use crate::domain::validation::field_error;
@@ -21,7 +22,10 @@ use crate::store::{Event, EventKind};
 use super::{Error, RequestView, Result, Session, check_may_work};
 
 /// The deadline before the last extension and the reason given, from the timeline.
-fn extension_info(events: &[Event]) -> Option<ExtensionInfo> {
+///
+/// The basis is cited in the letter's language when the rule named in the event still
+/// gives, in the rules in force, the (English) basis the event recorded; else as recorded.
+fn extension_info(events: &[Event], rules: &RuleSet, lang: Language) -> Option<ExtensionInfo> {
     let e = events
         .iter()
         .rev()
@@ -34,7 +38,12 @@ fn extension_info(events: &[Event]) -> Option<ExtensionInfo> {
         .strip_prefix("extension (")
         .and_then(|rest| rest.rfind("): due ").map(|i| rest[..i].to_string()))
         .unwrap_or_default();
-    let basis = e.text.rsplit_once("; basis: ").map(|(_, b)| b.trim().to_string()).unwrap_or_default();
+    let mut basis = e.text.rsplit_once("; basis: ").map(|(_, b)| b.trim().to_string()).unwrap_or_default();
+    if let Some(rule) = rules.rule.iter().find(|r| e.text.contains(&format!("; {} → ", r.id)))
+        && rule.extension_basis.trim() == basis
+    {
+        basis = rule.extension_basis_in(lang).to_string();
+    }
     Some(ExtensionInfo { old_due, reason, basis })
 }
 
@@ -105,7 +114,7 @@ impl Session {
                 lang,
                 today: ctx.today,
                 letterhead: letterhead.get(lang.code()),
-                extension: extension_info(&events),
+                extension: extension_info(&events, ctx.rules, lang),
                 grounds: &grounds,
                 details,
                 bodies: &bodies,
@@ -161,7 +170,7 @@ impl Session {
             lang,
             today: self.today(),
             letterhead: letterhead.get(lang.code()),
-            extension: extension_info(&events),
+            extension: extension_info(&events, &self.rules, lang),
             grounds: &self.grounds,
             details: read.response_details(r.id)?,
             bodies: &self.bodies,
