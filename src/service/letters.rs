@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::domain::identity::mask_pin;
 use crate::domain::deadline::RuleSet;
+use crate::domain::identity::mask_pin;
 use crate::domain::kind::{Language, Role};
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::Status;
