@@ -256,16 +256,7 @@ fn import_with_a_bad_row_imports_nothing_unless_rejects_are_kept() {
 
 /// Starts `aryz ARGS` with stdout piped, reads one line, closes the pipe, waits.
 fn read_one_line_then_close(env: &TestEnv, args: &[&str]) -> (Option<i32>, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aryz"))
-        .env_remove("ARYZ_OPERATOR")
-        .env("ARYZ_DATA_DIR", env.path())
-        .env("ARYZ_CONFIG_DIR", env.path())
-        .env("ARYZ_TODAY", TODAY)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.process().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     // The reader is dropped here: the pipe is closed, as `aryz list | head -1` does.

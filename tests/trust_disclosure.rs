@@ -17,16 +17,7 @@ fn actions(env: &TestEnv) -> Vec<String> {
 }
 
 fn spawn(env: &TestEnv, args: &[&str]) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_aryz"))
-        .env_remove("ARYZ_OPERATOR")
-        .env("ARYZ_DATA_DIR", env.path())
-        .env("ARYZ_CONFIG_DIR", env.path())
-        .env("ARYZ_TODAY", TODAY)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    env.process().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
 }
 
 /// Waits (polling the database, no fixed sleep) until the audit log has `n` entries.
@@ -136,16 +127,7 @@ fn a_view_cut_short_by_the_reader_fails_and_is_marked_interrupted() {
     // of its stdout pipe is closed before the process exists.
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aryz"))
-        .env_remove("ARYZ_OPERATOR")
-        .env("ARYZ_DATA_DIR", env.path())
-        .env("ARYZ_CONFIG_DIR", env.path())
-        .env("ARYZ_TODAY", TODAY)
-        .args(["show", &r])
-        .stdout(writer)
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
+    let out = env.process().args(["show", &r]).stdout(writer).stderr(Stdio::piped()).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "a view cut short is a failure");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cut short"), "{stderr}");

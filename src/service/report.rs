@@ -9,8 +9,7 @@ use crate::domain::kind::{RequestKind, Role};
 use crate::domain::request::SubjectRequest;
 use crate::domain::validation::field_error;
 use crate::store::{
-    Ageing, AssigneeFilter, AuditFilter, BacklogDay, Cursor, GroupBy, HistoryScope, ListFilter, Page,
-    ReportRow, SortKey,
+    Ageing, AssigneeFilter, BacklogDay, Cursor, GroupBy, HistoryScope, ListFilter, Page, ReportRow, SortKey,
 };
 
 use super::{Error, Result, Session};
@@ -280,10 +279,7 @@ impl Session {
         due_today.sort_by(by_due);
         new_unassigned.sort_by(|a, b| (a.received_on, &a.reference).cmp(&(b.received_on, &b.reference)));
         groups.sort_by(|a, b| (a.assignee.is_none(), &a.assignee).cmp(&(b.assignee.is_none(), &b.assignee)));
-        let audit_head = read
-            .audit_entries(&AuditFilter { limit: 1, ..AuditFilter::default() })?
-            .first()
-            .map(|e| format!("{}:{}", e.id, e.hash));
+        let audit_head = read.audit_head()?.map(|h| h.to_string());
         Ok(Digest { as_of, due_soon_until: until, totals, due_today, groups, new_unassigned, audit_head })
     }
 

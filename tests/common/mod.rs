@@ -65,7 +65,12 @@ impl TestEnv {
 
     /// `aryz` with this environment, as the database's admin, on `TODAY`.
     pub fn aryz(&self) -> Command {
-        let mut cmd = Command::cargo_bin("aryz").expect("aryz binary");
+        Command::from_std(self.process())
+    }
+
+    /// The same as a plain process, for tests that spawn it and drive its pipes.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aryz"));
         cmd.env_remove("ARYZ_OPERATOR")
             // The interface language follows the locale: tests expect English.
             .env_remove("LC_ALL")
