@@ -9,6 +9,7 @@ pub mod history;
 pub mod identity;
 pub mod kind;
 pub mod outcome;
+pub mod pause;
 pub mod referral;
 pub mod request;
 pub mod safe_text;

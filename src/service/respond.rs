@@ -1,11 +1,12 @@
 //! Recording the answer to a request: outcome, refusal ground, per-category actions.
 
 use crate::domain::outcome::Response;
+use crate::domain::pause::end_pause;
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::Transition;
 use crate::store::{Event, EventKind};
 
-use super::workflow::{deadline_event, save, shift_binding_deadlines};
+use super::workflow::{deadline_event, save};
 use super::{Error, Result, Session, check_may_work};
 
 impl Session {
@@ -39,19 +40,14 @@ impl Session {
                     .change(Some(r.status.code()), Some(new.code())),
             ];
             // Answering a paused request ends the pause: the paused days count, as on resume.
-            if let Some(p) = r.pause.clone() {
-                let days = (response.responded_on - p.since).num_days().max(0) as u32;
+            if let Some(ended) = end_pause(&mut r, response.responded_on, ctx.calendar) {
                 events.push(
                     Event::new(EventKind::Resumed, ctx.login, &ctx.now)
-                        .text(format!("{days} day(s) paused; answered while paused")),
+                        .text(format!("{} day(s) paused; answered while paused", ended.days)),
                 );
-                let why = format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category);
-                let before = r.clone();
-                shift_binding_deadlines(&mut r, days, ctx, &why);
-                if r.due_on != before.due_on {
-                    events.push(deadline_event(ctx, &before, r.due_on, &why));
+                if r.due_on != ended.due_before {
+                    events.push(deadline_event(ctx, ended.due_before, r.due_on, &ended.why));
                 }
-                r.paused_days += days;
             }
             let in_time = response.responded_on <= r.due_on;
             let mut detail = format!("{} ({})", response.outcome, if in_time { "in time" } else { "late" });

@@ -3,6 +3,7 @@
 
 use crate::domain::deadline::{governing, shift_deadline};
 use crate::domain::kind::Role;
+use crate::domain::pause::{end_pause, governing_date};
 use crate::domain::request::{Pause, SubjectRequest};
 use crate::domain::status::{Status, Transition};
 use crate::domain::validation::{MAX_TEXT, check_len, field_error};
@@ -265,7 +266,7 @@ impl Session {
                 )));
             }
             let (rule_id, new_due, why) = plan_extension(&r, days, &reason, ctx)?;
-            let before = r.clone();
+            let due_before = r.due_on;
             let detail = format!("{rule_id}: {} → {new_due}", r.due_on);
             if let Some(d) = r.deadlines.iter_mut().find(|d| d.rule == rule_id) {
                 d.due_on = new_due;
@@ -275,7 +276,7 @@ impl Session {
             r.due_on = governing_date(&r);
             r.extensions += 1;
             // The event records the governing date; the rule's own new date is in its text.
-            let ev = deadline_event(ctx, &before, r.due_on, &why);
+            let ev = deadline_event(ctx, due_before, r.due_on, &why);
             Ok((vec![ev], "extend", detail, r))
         })
     }
@@ -315,22 +316,17 @@ impl Session {
     /// Restarts the clock: the binding deadline moves by the paused days, rolled forward.
     pub fn resume(&mut self, reference: &str) -> Result<SubjectRequest> {
         self.with_request(reference, "resume", None, |mut r, ctx| {
-            let Some(p) = r.pause.clone() else {
+            let Some(ended) = end_pause(&mut r, ctx.today, ctx.calendar) else {
                 return Err(Error::NotAllowedByRules(format!("{} is not paused", r.reference)));
             };
-            let days = (ctx.today - p.since).num_days().max(0) as u32;
-            let why = format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category);
-            let before = r.clone();
-            shift_binding_deadlines(&mut r, days, ctx, &why);
             let mut events = vec![
-                Event::new(EventKind::Resumed, ctx.login, &ctx.now).text(format!("{days} day(s) paused")),
+                Event::new(EventKind::Resumed, ctx.login, &ctx.now)
+                    .text(format!("{} day(s) paused", ended.days)),
             ];
-            if r.due_on != before.due_on {
-                events.push(deadline_event(ctx, &before, r.due_on, &why));
+            if r.due_on != ended.due_before {
+                events.push(deadline_event(ctx, ended.due_before, r.due_on, &ended.why));
             }
-            let detail = format!("{days} days; {} → {}", before.due_on, r.due_on);
-            r.pause = None;
-            r.paused_days += days;
+            let detail = format!("{} days; {} → {}", ended.days, ended.due_before, r.due_on);
             Ok((events, "resume", detail, r))
         })
     }
@@ -355,32 +351,13 @@ impl Session {
 
 pub(crate) fn deadline_event(
     ctx: &Ctx<'_>,
-    r: &SubjectRequest,
+    old_due: chrono::NaiveDate,
     new_due: chrono::NaiveDate,
     why: &str,
 ) -> Event {
     Event::new(EventKind::DeadlineChanged, ctx.login, &ctx.now)
-        .change(Some(r.due_on.to_string()), Some(new_due.to_string()))
+        .change(Some(old_due.to_string()), Some(new_due.to_string()))
         .text(why.to_string())
-}
-
-/// The governing date of a request: its earliest binding deadline (the stored `due_on`
-/// when it has no deadline rows, as a request imported without them).
-pub(crate) fn governing_date(r: &SubjectRequest) -> chrono::NaiveDate {
-    governing(&r.deadlines).map_or(r.due_on, |d| d.due_on)
-}
-
-/// A pause stops every binding clock: each binding deadline moves by the paused days
-/// (rolled to a working day), and the governing date follows; advisory deadlines stay.
-pub(crate) fn shift_binding_deadlines(r: &mut SubjectRequest, days: u32, ctx: &Ctx<'_>, why: &str) {
-    for d in r.deadlines.iter_mut().filter(|d| d.binding) {
-        let (new_due, _) = shift_deadline(d.due_on, days, ctx.calendar, why);
-        if new_due != d.due_on {
-            d.explanation = format!("{} ; {why}: {} → {}", d.explanation, d.due_on, new_due);
-            d.due_on = new_due;
-        }
-    }
-    r.due_on = governing_date(r);
 }
 
 /// Checks an extension of the governing deadline by `days` against the law as the rules
