@@ -1,6 +1,7 @@
 //! aryz: personal-data subject requests of the State Tax Service of the Kyrgyz Republic.
 //!
-//! Layers, each depending only on the ones below: `cli`/`tui` → `service` → `store` → `domain`.
+//! Layers, each depending only on the ones below: `cli`/`tui` → `service` → `store` → `domain`;
+//! `model` holds the values that cross the store's boundary, whatever the backend.
 
 pub mod app;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod i18n;
 pub mod keys;
 pub mod letters;
 pub mod logging;
+pub mod model;
 pub mod paths;
 pub mod service;
 pub mod startup_trace;

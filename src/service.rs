@@ -41,7 +41,8 @@ use crate::domain::deadline::RuleSet;
 use crate::domain::kind::Role;
 use crate::domain::outcome::{RefusalGround, default_grounds};
 use crate::domain::request::{SubjectRequest, parse_reference};
-use crate::store::{Operator, Store, Tx};
+use crate::model::Operator;
+use crate::store::{Store, Tx};
 
 /// Settings the use cases need from the configuration.
 #[derive(Debug, Clone)]

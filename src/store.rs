@@ -25,15 +25,16 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use audit::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Verification};
-pub use dashboard::{AssigneeCounts, DayStats};
-pub use events::{Event, EventKind};
-pub use migrate::SCHEMA_VERSION;
-pub use operators::Operator;
-pub use requests::{
-    AssigneeFilter, Counts, Cursor, InitialState, ListFilter, Page, SortKey, SuspendedTriggers, fts_query,
+// The values that cross the store's boundary live in `crate::model`. Re-exported here for
+// the transition, so code still naming `crate::store::ListFilter` etc. compiles; new code
+// imports them from `crate::model`.
+pub use crate::model::{
+    Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, AuditHead, AuditProblem, BacklogDay,
+    Counts, Cursor, DayStats, Event, EventKind, GroupBy, HistoryScope, InitialState, ListFilter, Operator,
+    Page, ReportRow, SortKey, Verification,
 };
-pub use stats::{Ageing, BacklogDay, GroupBy, HistoryScope, ReportRow};
+pub use migrate::SCHEMA_VERSION;
+pub use requests::{SuspendedTriggers, fts_query};
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;

@@ -13,8 +13,8 @@ use crate::domain::history::FORMULA;
 use crate::domain::identity::mask_pin;
 use crate::domain::request::SubjectRequest;
 use crate::i18n::{t, tf};
+use crate::model::{GroupBy, ReportRow};
 use crate::service::{Backlog, DigestItem, Report, RequestView, Session, month_or_date, month_range};
-use crate::store::{GroupBy, ReportRow};
 
 pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
@@ -442,7 +442,7 @@ fn write_export(
     s: &Session,
     format: Format,
     a: &ExportArgs,
-    filter: &crate::store::ListFilter,
+    filter: &crate::model::ListFilter,
     today: chrono::NaiveDate,
     w: &mut dyn Write,
 ) -> Result<usize> {

@@ -14,8 +14,8 @@ use crate::domain::request::{NewRequest, Subject, SubjectRequest};
 use crate::domain::status::Status;
 use crate::domain::validation::field_error;
 use crate::i18n::{t, tf};
+use crate::model::{AssigneeFilter, ListFilter, Page, SortKey};
 use crate::service::{RequestView, Session};
-use crate::store::{AssigneeFilter, ListFilter, Page, SortKey};
 
 fn opt_date(field: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
     v.as_deref().map(|s| parse_date(field, s)).transpose().map_err(Into::into)

@@ -10,7 +10,7 @@ use crate::cli::{AuditCommand, Format};
 use crate::domain::format::parse_date;
 use crate::domain::request::parse_reference;
 use crate::i18n::{t, tf};
-use crate::store::AuditFilter;
+use crate::model::AuditFilter;
 
 /// A failure that has already been printed in full: exit 1 with a one-line summary.
 fn failed(msg: String) -> CliError {
@@ -103,7 +103,7 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
 }
 
 /// One problem on one line: the entry it concerns, or the record alone.
-fn describe(p: &crate::store::AuditProblem) -> String {
+fn describe(p: &crate::model::AuditProblem) -> String {
     if p.id == 0 { p.problem.clone() } else { format!("entry {}: {}", p.id, p.problem) }
 }
 

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use crate::domain::calendar::{CalendarEntry, DayKind};
 use crate::domain::kind::Role;
 use crate::domain::validation::{check_line, field_error};
-use crate::store::{Operator, Store};
+use crate::model::Operator;
+use crate::store::Store;
 
 use super::{DEV_IDENTITY_KEY, Error, Result, Session, clock::Clock, login::os_login};
 

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 
 use crate::domain::kind::{RequestKind, Role};
-use crate::store::{AssigneeCounts, Counts};
+use crate::model::{AssigneeCounts, Counts};
 
 use super::{Result, Session};
 
@@ -71,8 +71,8 @@ pub struct Dashboard {
     pub on_time_percent: Option<f64>,
     pub kinds: Vec<KindLine>,
     /// Open and overdue requests at the end of each of the last `BACKLOG_DAYS` days.
-    pub backlog: Vec<crate::store::BacklogDay>,
-    pub ageing: crate::store::Ageing,
+    pub backlog: Vec<crate::model::BacklogDay>,
+    pub ageing: crate::model::Ageing,
 }
 
 /// Days of backlog history on the dashboard.
@@ -98,7 +98,7 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
 /// An operator one can assign work to, with their caseload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Caseload {
-    pub operator: crate::store::Operator,
+    pub operator: crate::model::Operator,
     pub open: i64,
     pub due_soon: i64,
     pub overdue: i64,

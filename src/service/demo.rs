@@ -10,7 +10,8 @@ use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, Reque
 use crate::domain::outcome::{CategoryAction, Outcome};
 use crate::domain::request::{NewRequest, Subject};
 use crate::domain::status::Status;
-use crate::store::{Event, EventKind, InitialState, Operator, Tx};
+use crate::model::{Event, EventKind, InitialState, Operator};
+use crate::store::Tx;
 
 use super::{Ctx, Error, Result, Session};
 

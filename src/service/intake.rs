@@ -5,7 +5,8 @@ use crate::domain::kind::Role;
 use crate::domain::request::RequestId;
 use crate::domain::request::{NewRequest, SubjectRequest};
 use crate::domain::validation::FieldWarning;
-use crate::store::{Event, EventKind, Tx};
+use crate::model::{Event, EventKind};
+use crate::store::Tx;
 
 use super::{Ctx, Error, Result, Session};
 

@@ -17,7 +17,7 @@ use crate::letters::{
     ExtensionInfo, Kit, Letter, LetterInput, LetterSpec, LetterType, LetterheadConfig, compose, render,
     save_new_file,
 };
-use crate::store::{Event, EventKind};
+use crate::model::{Event, EventKind};
 
 use super::{Error, RequestView, Result, Session, check_may_work};
 

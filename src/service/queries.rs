@@ -14,7 +14,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{Urgency, due_soon_limit, urgency};
 use crate::domain::identity::mask_pin;
 use crate::domain::request::{SubjectRequest, parse_reference};
-use crate::store::{AssigneeFilter, Counts, Event, ListFilter, Page, SortKey};
+use crate::model::{AssigneeFilter, Counts, Event, ListFilter, Page, SortKey};
 
 use super::{Error, Result, Session};
 
@@ -221,7 +221,7 @@ impl Session {
         }
         let read = self.store.read();
         let mut found: Vec<(String, crate::domain::history::AsOf)> = Vec::new();
-        read.for_each_history(crate::store::HistoryScope::MaybeOpen, as_of, |h| {
+        read.for_each_history(crate::model::HistoryScope::MaybeOpen, as_of, |h| {
             if let Some(a) = h.as_of(as_of)
                 && matches!(a.standing, Standing::OpenInTime | Standing::OpenLate)
             {
@@ -269,7 +269,7 @@ impl Detail {
     pub fn backdated_answers(&self) -> usize {
         self.events
             .iter()
-            .filter(|e| e.kind == crate::store::EventKind::Responded)
+            .filter(|e| e.kind == crate::model::EventKind::Responded)
             .filter(|e| {
                 e.effective_on.as_deref().is_some_and(|on| e.at.get(..10).is_some_and(|day| on < day))
             })

@@ -9,7 +9,8 @@ use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{Deadline, RuleSet, governing};
 use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
-use crate::store::{Cursor, Event, EventKind, ListFilter, Page, Reader, SortKey, Tx};
+use crate::model::{Cursor, Event, EventKind, ListFilter, Page, SortKey};
+use crate::store::{Reader, Tx};
 
 use super::{Ctx, Result, Session};
 

@@ -8,7 +8,7 @@ use crate::domain::history::Standing;
 use crate::domain::kind::{RequestKind, Role};
 use crate::domain::request::SubjectRequest;
 use crate::domain::validation::field_error;
-use crate::store::{
+use crate::model::{
     Ageing, AssigneeFilter, BacklogDay, Cursor, GroupBy, HistoryScope, ListFilter, Page, ReportRow, SortKey,
 };
 

@@ -4,7 +4,7 @@ use crate::domain::outcome::Response;
 use crate::domain::pause::end_pause;
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::Transition;
-use crate::store::{Event, EventKind};
+use crate::model::{Event, EventKind};
 
 use super::workflow::{deadline_event, save};
 use super::{Error, Result, Session, check_may_work};

@@ -8,7 +8,7 @@ use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, Reque
 use crate::domain::outcome::{CategoryAction, Outcome, Response};
 use crate::domain::request::{NewRequest, Subject};
 use crate::domain::status::Status;
-use crate::store::{EventKind, ListFilter, Operator};
+use crate::model::{EventKind, ListFilter, Operator};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -463,8 +463,8 @@ fn demo_fills_a_dev_database_with_every_kind_and_status() {
     let all = s
         .list(
             &ListFilter { all_statuses: true, ..ListFilter::default() },
-            crate::store::SortKey::Due,
-            &crate::store::Page { limit: 1000, ..Default::default() },
+            crate::model::SortKey::Due,
+            &crate::model::Page { limit: 1000, ..Default::default() },
         )
         .unwrap();
     assert_eq!(all.len(), 300);
@@ -555,7 +555,7 @@ fn monthly_report_matches_hand_computed_figures() {
     // The figures kept by triggers through every use case above match a recount.
     assert_eq!(s.store.read().stats_drift().unwrap(), Vec::<String>::new());
     let (from, to) = month_range("2026-03").unwrap();
-    let rep = s.report(from, to, d("2026-04-15"), crate::store::GroupBy::Kind).unwrap();
+    let rep = s.report(from, to, d("2026-04-15"), crate::model::GroupBy::Kind).unwrap();
     let t = &rep.total;
     assert_eq!(
         (
@@ -585,10 +585,10 @@ fn monthly_report_matches_hand_computed_figures() {
 
     // February: H only, answered in time.
     let (from, to) = month_range("2026-02").unwrap();
-    let feb = s.report(from, to, d("2026-04-15"), crate::store::GroupBy::Clerk).unwrap();
+    let feb = s.report(from, to, d("2026-04-15"), crate::model::GroupBy::Clerk).unwrap();
     assert_eq!((feb.total.received, feb.total.answered_in_time), (1, 1));
     assert!(
-        as_operator(s, "aibek").report(from, to, d("2026-04-15"), crate::store::GroupBy::Kind).is_err(),
+        as_operator(s, "aibek").report(from, to, d("2026-04-15"), crate::model::GroupBy::Kind).is_err(),
         "clerks do not read reports"
     );
 }
@@ -629,12 +629,12 @@ fn retention_keeps_every_report_figure() {
     s.demo(300, 3).unwrap();
     let as_of = d(TODAY);
     let months = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"];
-    let figures = |s: &Session| -> Vec<Vec<crate::store::ReportRow>> {
+    let figures = |s: &Session| -> Vec<Vec<crate::model::ReportRow>> {
         months
             .iter()
             .flat_map(|m| {
                 let (from, to) = month_range(m).unwrap();
-                [crate::store::GroupBy::Kind, crate::store::GroupBy::Clerk]
+                [crate::model::GroupBy::Kind, crate::model::GroupBy::Clerk]
                     .map(|by| s.report(from, to, as_of, by).unwrap().rows)
             })
             .collect()

@@ -7,7 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::domain::kind::Role;
-use crate::store::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Event, EventKind, Store, Verification};
+use crate::model::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Event, EventKind, Verification};
+use crate::store::Store;
 
 use super::{Error, Result, Session};
 

@@ -7,7 +7,8 @@ use crate::domain::pause::{end_pause, governing_date};
 use crate::domain::request::{Pause, SubjectRequest};
 use crate::domain::status::{Status, Transition};
 use crate::domain::validation::{MAX_TEXT, check_len, field_error};
-use crate::store::{Event, EventKind, Tx};
+use crate::model::{Event, EventKind};
+use crate::store::Tx;
 
 use super::{Ctx, Error, Result, Session, check_may_work};
 

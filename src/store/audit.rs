@@ -3,34 +3,13 @@
 //! the chain at that row, and `aryz audit verify` finds it.
 
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{Reader, Result, Tx};
+use crate::model::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Verification};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub detail: String,
-    #[serde(skip)]
-    pub prev_hash: String,
-    #[serde(skip)]
-    pub hash: String,
-}
-
-/// The first place where the chain does not hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditProblem {
-    pub id: i64,
-    pub problem: String,
-}
 
 #[allow(clippy::too_many_arguments)]
 fn entry_hash(
@@ -58,27 +37,6 @@ fn entry_hash(
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The last entry of the chain: what to keep outside the file to catch a cut tail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditHead {
-    pub id: i64,
-    pub hash: String,
-}
-
-impl std::fmt::Display for AuditHead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.id, self.hash)
-    }
-}
-
-/// Everything `aryz audit verify` found: the chain, the records, the expected head.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Verification {
-    pub entries: usize,
-    pub head: Option<AuditHead>,
-    pub problems: Vec<AuditProblem>,
-}
-
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         id: r.get(0)?,
@@ -94,15 +52,6 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
 
 const COLUMNS: &str = "id, at, actor, action, target, detail, prev_hash, hash";
 const CHAIN_COLUMNS: &str = "id, at, actor, action, target, detail, prev_hash, hash, state";
-
-/// Filter of `aryz audit log`.
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub target: Option<String>,
-    pub actor: Option<String>,
-    pub since: Option<String>,
-    pub limit: usize,
-}
 
 impl Reader<'_> {
     /// Walks the whole chain; `Ok(None)` when it holds. (The first problem of [`Reader::verify_full`].)

@@ -5,26 +5,7 @@
 use chrono::NaiveDate;
 
 use super::{Reader, Result};
-
-/// Open, due-soon and overdue requests of one assignee (`None`: unassigned).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AssigneeCounts {
-    pub assignee: Option<String>,
-    pub open: i64,
-    pub due_soon: i64,
-    pub overdue: i64,
-}
-
-/// One row of `stats_daily`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DayStats {
-    pub day: NaiveDate,
-    pub kind: String,
-    pub received: i64,
-    pub answered_in_time: i64,
-    pub answered_late: i64,
-    pub withdrawn: i64,
-}
+use crate::model::{AssigneeCounts, DayStats};
 
 impl Reader<'_> {
     /// Per assignee: open requests, those due from `today` to `soon_limit`, and those overdue

@@ -1,19 +1,10 @@
 //! Operators: OS logins mapped to roles.
 
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 
 use super::row::code;
 use super::{Reader, Result, Tx};
-use crate::domain::kind::Role;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Operator {
-    pub login: String,
-    pub name: String,
-    pub role: Role,
-    pub active: bool,
-}
+use crate::model::Operator;
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Operator> {
     Ok(Operator { login: r.get(0)?, name: r.get(1)?, role: code(r, 2)?, active: r.get(3)? })

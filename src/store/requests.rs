@@ -4,108 +4,29 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 
 use super::row::{REQUEST_COLUMNS, code, request_from_row};
 use super::{Reader, Result, StoreError, Tx};
 use crate::domain::deadline::Deadline;
-use crate::domain::kind::{Channel, RequestKind, join_codes};
+use crate::domain::kind::{RequestKind, join_codes};
 use crate::domain::outcome::CategoryAction;
 use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
 use crate::domain::status::Status;
+use crate::model::{AssigneeFilter, Counts, InitialState, ListFilter, Page, SortKey};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum AssigneeFilter {
-    #[default]
-    Any,
-    Is(String),
-    Unassigned,
-}
-
-/// Which requests a list shows. Empty vectors mean "any"; no statuses means "open ones".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListFilter {
-    pub statuses: Vec<Status>,
-    pub kinds: Vec<RequestKind>,
-    pub channels: Vec<Channel>,
-    pub assignee: AssigneeFilter,
-    /// Only requests overdue as of this date.
-    pub overdue_as_of: Option<NaiveDate>,
-    pub due_from: Option<NaiveDate>,
-    pub due_to: Option<NaiveDate>,
-    pub received_from: Option<NaiveDate>,
-    pub received_to: Option<NaiveDate>,
-    /// Words searched in reference, subject name, PIN and description.
-    pub search: Option<String>,
-    pub pin: Option<String>,
-    /// Every status (open and closed) when no statuses are named.
-    pub all_statuses: bool,
-    /// Only requests awaiting the subject since before this date (the last change of status
-    /// into `awaiting_subject`).
-    pub awaiting_since_before: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SortKey {
-    /// Most urgent first: binding due date, then registration order.
-    #[default]
-    Due,
-    /// Newest received first.
-    Received,
-    /// By reference.
-    Reference,
-    /// Most recently closed first.
-    Closed,
-}
-
-impl SortKey {
-    fn column(self) -> &'static str {
-        match self {
-            SortKey::Due => "requests.due_on",
-            SortKey::Received => "requests.received_on",
-            SortKey::Reference => "requests.ref",
-            SortKey::Closed => "requests.closed_on",
-        }
-    }
-
-    fn descending(self) -> bool {
-        matches!(self, SortKey::Received | SortKey::Closed)
+/// The column a list is sorted by.
+fn sort_column(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Due => "requests.due_on",
+        SortKey::Received => "requests.received_on",
+        SortKey::Reference => "requests.ref",
+        SortKey::Closed => "requests.closed_on",
     }
 }
 
-/// Position in a list: the sort key and id of a row (keyset pagination).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    pub key: String,
-    pub id: i64,
-}
-
-impl Cursor {
-    pub fn of(r: &SubjectRequest, sort: SortKey) -> Cursor {
-        let key = match sort {
-            SortKey::Due => r.due_on.to_string(),
-            SortKey::Received => r.received_on.to_string(),
-            SortKey::Reference => r.reference.clone(),
-            SortKey::Closed => r.closed_on.map(|d| d.to_string()).unwrap_or_default(),
-        };
-        Cursor { key, id: r.id.0 }
-    }
-}
-
-/// One page: rows after `after` (or before `before`, for paging back), at most `limit`.
-#[derive(Debug, Clone, Default)]
-pub struct Page {
-    pub after: Option<Cursor>,
-    pub before: Option<Cursor>,
-    pub limit: usize,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub open: i64,
-    pub due_soon: i64,
-    pub overdue: i64,
+/// Whether a sort runs from the largest key down.
+fn sort_descending(sort: SortKey) -> bool {
+    matches!(sort, SortKey::Received | SortKey::Closed)
 }
 
 /// Builds an FTS5 query from what an operator typed: every word must match as a prefix.
@@ -346,8 +267,8 @@ impl Reader<'_> {
                 )
             }
             None => {
-                let col = sort.column();
-                let ascending = sort.descending() == backwards;
+                let col = sort_column(sort);
+                let ascending = sort_descending(sort) == backwards;
                 if let Some(c) = cursor {
                     let op = if ascending { ">" } else { "<" };
                     let ph = q.placeholders(2);
@@ -714,27 +635,3 @@ impl Tx<'_> {
 /// Triggers dropped for a bulk load, to restore with [`Tx::rebuild_derived`].
 #[must_use = "the search index and daily figures must be rebuilt before the transaction ends"]
 pub struct SuspendedTriggers(Vec<String>);
-
-/// The state a request is inserted in: `new` for a registration, later ones for bulk loads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitialState {
-    pub status: Status,
-    pub outcome: Option<crate::domain::outcome::Outcome>,
-    pub ground: Option<String>,
-    pub responded_on: Option<NaiveDate>,
-    pub closed_on: Option<NaiveDate>,
-    pub actions: Vec<(crate::domain::kind::DataCategory, CategoryAction)>,
-}
-
-impl Default for InitialState {
-    fn default() -> Self {
-        InitialState {
-            status: Status::New,
-            outcome: None,
-            ground: None,
-            responded_on: None,
-            closed_on: None,
-            actions: vec![],
-        }
-    }
-}

@@ -4,17 +4,7 @@ use chrono::NaiveDate;
 
 use super::{Reader, Result};
 use crate::domain::history::{Happening, History, Step};
-
-/// How report rows are grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupBy {
-    Kind,
-    Clerk,
-    /// The month of receipt, `YYYY-MM`.
-    Month,
-}
-
-pub use crate::domain::history::ReportRow;
+use crate::model::{Ageing, BacklogDay, HistoryScope};
 
 /// The recorded changes a history is replayed from.
 const HISTORY_KINDS: &str = "'assigned', 'responded', 'withdrawn', 'reopened', 'deadline_changed', 'paused', 'resumed', 'status_changed'";
@@ -128,17 +118,6 @@ fn history_of(head: &Head, events: &[RawEvent]) -> History {
     History { reference, received_on, registered_on, kind, first_due, first_holder, steps }
 }
 
-/// Which requests to replay.
-#[derive(Debug, Clone, Copy)]
-pub enum HistoryScope {
-    /// Received in `[from, to]` (and known by `as_of`): a report's cohort.
-    Received { from: NaiveDate, to: NaiveDate },
-    /// Every request that may have been open at the end of `as_of`: open now, closed on or
-    /// after it, or changed since (a request's state on a day differs from now only through
-    /// a later change).
-    MaybeOpen,
-}
-
 impl Reader<'_> {
     /// Calls `f` with the history of every request in `scope` received and registered on or
     /// before `as_of`. One pass over the requests in order with their events; memory holds
@@ -249,23 +228,6 @@ impl Reader<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
-}
-
-/// Open and overdue requests at the end of one day.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct BacklogDay {
-    pub day: NaiveDate,
-    pub open: i64,
-    pub overdue: i64,
-}
-
-/// Requests open now by how long they have been open (days since receipt).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Ageing {
-    pub days_0_7: i64,
-    pub days_8_14: i64,
-    pub days_15_30: i64,
-    pub over_30: i64,
 }
 
 impl Reader<'_> {

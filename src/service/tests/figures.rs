@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::domain::history::Rag;
-use crate::store::{GroupBy, ReportRow};
+use crate::model::{GroupBy, ReportRow};
 
 /// Only the policy's 30 days bind, so the dates below stay what they were worked out as,
 /// whatever the shipped rules say; extensions and pauses are allowed.
