@@ -25,7 +25,6 @@ use crate::domain::format::{date_dmy, parse_date};
 use crate::domain::kind::{RequestKind, Role};
 use crate::i18n::{t, tf};
 use crate::service::{self, Clock, Session};
-use crate::store::Store;
 
 pub use completions::{CONFIG_KEYS, script as completion_script, write_man_pages};
 pub use doctor::{Finding, Input as DoctorInput, diagnose, doctor};
@@ -282,12 +281,7 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
 /// The calendar of the shipped file plus the database's entries when a database is there
 /// (a command that "needs no database" still honours an administrator's additions).
 fn calendar_for(env: &Env) -> Calendar {
-    if let Ok(store) = Store::open_keyed(&env.db, env.key.as_deref())
-        && let Ok(cal) = service::load_calendar(&store.read())
-    {
-        return cal;
-    }
-    Calendar::shipped()
+    service::stored_calendar(&env.db, env.key.as_deref()).unwrap_or_else(|_| Calendar::shipped())
 }
 
 fn deadline(

@@ -68,7 +68,9 @@ impl Default for Settings {
 
 /// An operator's session on one database: who acts, under which rules, on which calendar.
 pub struct Session {
-    pub store: Store,
+    /// Private: everything reaches the database through a use case, which checks the
+    /// operator's role and writes the audit entry.
+    store: Store,
     pub operator: Operator,
     pub rules: RuleSet,
     pub calendar: Calendar,
@@ -91,7 +93,7 @@ impl Session {
 
     /// Opens a session on a database encrypted with `key` (feature `encryption`).
     pub fn open_keyed(db: &Path, config: &Config, rules: RuleSet, key: Option<&str>) -> Result<Session> {
-        let store = Store::open_keyed(db, key)?;
+        let store = crate::store::open(db, key)?;
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         let login = login::effective_login(dev_identity)?;
         let offset = config.offset().map_err(Error::Config)?;
@@ -129,6 +131,17 @@ impl Session {
             settings,
             dev_identity,
         })
+    }
+
+    /// Ends the session and gives its database back (to open another operator's session
+    /// on it, as tests do).
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+
+    /// References starting with `prefix` (shell completion); at most `limit`.
+    pub fn reference_candidates(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        Ok(self.store.read().references_starting_with(prefix, limit)?)
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -186,6 +199,12 @@ impl Session {
         }
         Ok(out)
     }
+}
+
+/// The calendar of the database at `db` (shipped days with its entries over them), for a
+/// command that needs no operator.
+pub fn stored_calendar(db: &Path, key: Option<&str>) -> Result<Calendar> {
+    load_calendar(&crate::store::open(db, key)?.read())
 }
 
 /// The shipped calendar with the database's entries over it and its removed dates taken out.

@@ -34,7 +34,7 @@ pub use crate::model::{
     Page, ReportRow, SortKey, Verification,
 };
 pub use migrate::SCHEMA_VERSION;
-pub use requests::{SuspendedTriggers, fts_query};
+pub use requests::SuspendedTriggers;
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;
@@ -64,8 +64,10 @@ pub enum StoreError {
     Conflict(String),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    /// An error of the database engine. Its type stays inside the store: above it, only the
+    /// text (for the message and the log) and the kind are seen, whatever the backend.
     #[error("database error: {0}")]
-    Sqlite(rusqlite::Error),
+    Sqlite(BackendError),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -76,12 +78,28 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::NotADatabase) => StoreError::NotAryz(PathBuf::from("database")),
-            _ => StoreError::Sqlite(e),
+            _ => StoreError::Sqlite(BackendError(Box::new(e))),
         }
     }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A database engine's own error, opaque outside the store (no backend type leaks upward).
+#[derive(Debug)]
+pub struct BackendError(Box<dyn std::error::Error + Send + Sync>);
+
+impl std::fmt::Display for BackendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for BackendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
 
 impl StoreError {
     /// A short name of the kind of error, safe for the log.
@@ -100,6 +118,13 @@ impl StoreError {
             StoreError::Io { .. } => "i/o",
         }
     }
+}
+
+/// Opens the aryz database at `db`: the one door every session, command and check goes
+/// through, so that choosing a backend by the form of `db` (a path today; a `postgres://`
+/// URL with the second backend) happens in one place.
+pub fn open(db: &Path, key: Option<&str>) -> Result<Store> {
+    Store::open_keyed(db, key)
 }
 
 /// A connection to one aryz database.

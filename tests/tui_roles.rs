@@ -7,7 +7,7 @@ mod tui_fixture;
 
 use aryz::domain::deadline::{RuleSet, SHIPPED_RULES};
 use aryz::service::{Clock, Session, Settings};
-use aryz::store::{AuditFilter, ListFilter, Store};
+use aryz::store::{ListFilter, Store};
 use aryz::tui::app::{App, Context, Overlay};
 use aryz::tui::keymap::KeyMap;
 use aryz::tui::screens::queue::Section;
@@ -40,7 +40,8 @@ fn app_as(login: &str) -> App {
             .unwrap();
     assert!(!admin.recompute_apply().unwrap().requests.is_empty());
     let session =
-        Session::with_store(admin.store, login, rules, Clock::fixed(today()), Settings::default()).unwrap();
+        Session::with_store(admin.into_store(), login, rules, Clock::fixed(today()), Settings::default())
+            .unwrap();
     App::new(session, KeyMap::default(), Theme::colour()).unwrap()
 }
 
@@ -61,7 +62,7 @@ fn choose_operator(app: &mut App, login: &str) {
 struct Observed {
     request: Option<String>,
     events: usize,
-    audit: usize,
+    audit: i64,
     requests: i64,
 }
 
@@ -70,7 +71,8 @@ fn observe(app: &App, reference: Option<&str>) -> Observed {
     Observed {
         request: detail.as_ref().map(|d| format!("{:?}", d.request)),
         events: detail.as_ref().map_or(0, |d| d.events.len()),
-        audit: app.session.store.read().audit_entries(&AuditFilter::default()).unwrap().len(),
+        // Entries are numbered from 1 without gaps: the head's number is their count.
+        audit: app.session.audit_head().unwrap().map_or(0, |h| h.id),
         requests: app.session.count(&ListFilter { all_statuses: true, ..ListFilter::default() }).unwrap(),
     }
 }

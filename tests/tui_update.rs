@@ -594,7 +594,7 @@ fn extend_pause_and_resume_when_the_rules_allow() {
     .unwrap();
     admin.recompute_apply().unwrap();
     let session = aryz::service::Session::with_store(
-        admin.store,
+        admin.into_store(),
         "aibek",
         rules,
         aryz::service::Clock::fixed(today()),

@@ -133,8 +133,8 @@ pub fn completions(shell: CompletionShell, out: &mut impl Write) -> Result<()> {
 pub fn candidates(env: &Env, what: CompleteWhat, prefix: &str, out: &mut impl Write) -> Result<()> {
     let Ok(s) = env.session() else { return Ok(()) };
     let list = match what {
-        CompleteWhat::Refs => s.store.read().references_starting_with(prefix, MAX_CANDIDATES),
-        CompleteWhat::Logins => s.store.read().operators().map(|ops| {
+        CompleteWhat::Refs => s.reference_candidates(prefix, MAX_CANDIDATES),
+        CompleteWhat::Logins => s.operators().map(|ops| {
             ops.into_iter()
                 .filter(|o| o.active && o.login.starts_with(prefix))
                 .map(|o| o.login)

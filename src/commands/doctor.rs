@@ -155,7 +155,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
             format!("aryz{} init", db_option(db)),
         ));
     } else {
-        match Store::open_keyed(db, key) {
+        match crate::store::open(db, key) {
             Err(e) => f.push(Finding::problem(
                 "database",
                 format!("{shown}: {}", crate::i18n::messages::translate(&e.to_string())),

@@ -30,7 +30,8 @@ pub struct ListFilter {
     pub due_to: Option<NaiveDate>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
-    /// Words searched in reference, subject name, PIN and description.
+    /// Words searched in reference, subject name, PIN and description: plain text as
+    /// typed; each backend turns it into its own query syntax.
     pub search: Option<String>,
     pub pin: Option<String>,
     /// Every status (open and closed) when no statuses are named.

@@ -30,8 +30,9 @@ fn sort_descending(sort: SortKey) -> bool {
 }
 
 /// Builds an FTS5 query from what an operator typed: every word must match as a prefix.
-/// Quotes make the words literal, so no input is an FTS syntax error.
-pub fn fts_query(input: &str) -> Option<String> {
+/// Quotes make the words literal, so no input is an FTS syntax error. The search reaches
+/// the store as plain text ([`ListFilter::search`]); this syntax is SQLite's alone.
+pub(super) fn fts_query(input: &str) -> Option<String> {
     let terms: Vec<String> = input
         .split_whitespace()
         .map(|w| w.replace('"', ""))

@@ -358,3 +358,35 @@ fn daily_figures_follow_every_change_and_drift_is_detected() {
     store.conn.execute("UPDATE stats_daily SET received = 5 WHERE day = '2026-11-02'", []).unwrap();
     assert_eq!(store.read().stats_drift().unwrap().len(), 1);
 }
+
+/// The seam: no file outside `src/store` names rusqlite, so a second backend needs no
+/// change above the store. (A type alias or a re-export would be caught too: this reads
+/// the source, not the compiled items.)
+#[test]
+fn rusqlite_appears_nowhere_outside_the_store() {
+    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().to_string_lossy().into_owned();
+            if rel == "src/store" || rel == "src/store.rs" {
+                continue;
+            }
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, line) in text.lines().enumerate() {
+                    if line.contains("rusqlite") {
+                        found.push(format!("{rel}:{}: {}", i + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    walk(&src, &mut found);
+    // The walk must have seen the crate: a wrong root would pass vacuously.
+    assert!(src.join("service.rs").is_file() && src.join("model.rs").is_file());
+    assert!(found.is_empty(), "rusqlite outside src/store:\n{}", found.join("\n"));
+}
