@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+// The chain's own values, from the domain where its logic lives.
+pub use crate::domain::audit_chain::{AuditHead, AuditProblem};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
     pub id: i64,
@@ -14,26 +17,6 @@ pub struct AuditEntry {
     pub prev_hash: String,
     #[serde(skip)]
     pub hash: String,
-}
-
-/// The first place where the chain does not hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditProblem {
-    pub id: i64,
-    pub problem: String,
-}
-
-/// The last entry of the chain: what to keep outside the file to catch a cut tail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditHead {
-    pub id: i64,
-    pub hash: String,
-}
-
-impl std::fmt::Display for AuditHead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.id, self.hash)
-    }
 }
 
 /// Everything `aryz audit verify` found: the chain, the records, the expected head.

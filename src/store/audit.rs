@@ -1,41 +1,12 @@
-//! The append-only, hash-chained audit log. Each entry's hash covers its fields and the
-//! previous entry's hash, so editing, deleting or inserting a row behind aryz's back breaks
-//! the chain at that row, and `aryz audit verify` finds it.
+//! The audit log in SQLite: entries in the `audit` table, the head in `meta`. How entries
+//! are hashed, linked and verified is [`crate::domain::audit_chain`]'s, shared by every
+//! backend; this file only stores and reads, and checks the records under the chain.
 
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use super::{Reader, Result, Tx};
-use crate::model::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Verification};
-
-/// The `prev_hash` of the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-#[allow(clippy::too_many_arguments)]
-fn entry_hash(
-    prev: &str,
-    id: i64,
-    at: &str,
-    actor: &str,
-    action: &str,
-    target: &str,
-    detail: &str,
-    state: &str,
-) -> String {
-    let mut h = Sha256::new();
-    // Length-prefixed fields, so that moving text between fields changes the hash.
-    let id = id.to_string();
-    let mut parts = vec![prev, id.as_str(), at, actor, action, target, detail];
-    // Entries written before migration 0008 bound no record state; their hash stays as it was.
-    if !state.is_empty() {
-        parts.push(state);
-    }
-    for part in parts {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::domain::audit_chain::{AuditHead, AuditProblem, ChainCheck, EntryFields, entry_hash, next_link};
+use crate::model::{AuditEntry, AuditFilter, Verification};
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
@@ -73,89 +44,32 @@ impl Reader<'_> {
     /// hold, end where `audit_head` (and `expect`, a head kept elsewhere) says, and every
     /// request, event and operator must be what the last audited change left.
     pub fn verify_full(&self, expect: Option<&AuditHead>) -> Result<Verification> {
-        let mut problems = Vec::new();
         let mut st = self.conn.prepare(&format!("SELECT {CHAIN_COLUMNS} FROM audit ORDER BY id"))?;
         let mut rows = st.query([])?;
-        let mut prev = GENESIS.to_string();
-        let mut expected_id = 1;
-        let mut n = 0;
+        let mut chain = ChainCheck::new(expect);
         let mut last_state = String::new();
-        let mut expected_seen = false;
-        let mut chain_broken = false;
         while let Some(row) = rows.next()? {
             let e = from_row(row)?;
             let state: String = row.get(8)?;
-            n += 1;
-            if let Some(x) = expect
-                && x.id == e.id
-            {
-                expected_seen = true;
-                if x.hash != e.hash {
-                    problems.push(AuditProblem {
-                        id: e.id,
-                        problem: format!("differs from the head kept elsewhere ({x}): the log was rewritten"),
-                    });
-                }
-            }
-            if !chain_broken {
-                let problem = if e.id != expected_id {
-                    Some((expected_id, format!("entry {expected_id} is missing")))
-                } else if e.prev_hash != prev {
-                    Some((e.id, "does not follow the previous entry (an entry before it was changed, removed or inserted)".to_string()))
-                } else if entry_hash(
-                    &e.prev_hash,
-                    e.id,
-                    &e.at,
-                    &e.actor,
-                    &e.action,
-                    &e.target,
-                    &e.detail,
-                    &state,
-                ) != e.hash
-                {
-                    Some((e.id, "its content was changed after it was written".to_string()))
-                } else {
-                    None
-                };
-                if let Some((id, problem)) = problem {
-                    problems.push(AuditProblem { id, problem });
-                    chain_broken = true;
-                }
-            }
-            prev = e.hash;
-            expected_id = e.id + 1;
+            let fields = EntryFields {
+                id: e.id,
+                at: &e.at,
+                actor: &e.actor,
+                action: &e.action,
+                target: &e.target,
+                detail: &e.detail,
+                state: &state,
+            };
+            chain.push(&fields, &e.prev_hash, &e.hash);
             last_state = state;
         }
-        let last_id = expected_id - 1;
-        if n == 0 {
-            problems.push(AuditProblem {
-                id: 1,
-                problem: "the log is empty, yet every aryz database starts with its init entry".into(),
-            });
-        }
         // The head recorded with the last append detects entries removed from the end.
-        let head: Option<String> = self
+        let stored_head: Option<String> = self
             .conn
             .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0))
             .optional()?;
-        if let Some(head) = head
-            && head != format!("{last_id}:{prev}")
-        {
-            problems.push(AuditProblem {
-                id: expected_id,
-                problem: "entries at the end of the log are missing".into(),
-            });
-        }
-        if let Some(x) = expect
-            && !expected_seen
-        {
-            problems.push(AuditProblem {
-                id: x.id,
-                problem: format!(
-                    "is missing: the log ends at entry {last_id}, but the head kept elsewhere is {x}"
-                ),
-            });
-        }
+        let verdict = chain.finish(stored_head.as_deref());
+        let (n, last_id, mut problems) = (verdict.entries, verdict.last_id, verdict.problems);
         // The records: each against `record_state`, all of them against the last entry's sums.
         let check = super::records::check(self.conn)?;
         let record_problems = check.problems.len();
@@ -179,8 +93,7 @@ impl Reader<'_> {
             }),
             Some(_) => {}
         }
-        let head = (n > 0).then_some(AuditHead { id: last_id, hash: prev });
-        Ok(Verification { entries: n, head, problems })
+        Ok(Verification { entries: n, head: verdict.head, problems })
     }
 
     pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
@@ -220,15 +133,16 @@ fn append(
         .prepare_cached("SELECT id, hash, state FROM audit ORDER BY id DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let (id, prev, state) = match last {
-        Some((id, hash, state)) => (id + 1, hash, state),
-        None => (1, GENESIS.to_string(), String::new()),
+    let (last, state) = match last {
+        Some((id, hash, state)) => (Some(AuditHead { id, hash }), state),
+        None => (None, String::new()),
     };
+    let AuditHead { id, hash: prev } = next_link(last);
     // An unreadable state (edited behind aryz's back) restarts from nothing; verify reports it.
     let mut state = super::records::State::parse(&state).unwrap_or_default();
     bind(conn, &mut state, id)?;
     let state = state.render();
-    let hash = entry_hash(&prev, id, at, actor, action, target, detail, &state);
+    let hash = entry_hash(&prev, &EntryFields { id, at, actor, action, target, detail, state: &state });
     conn.prepare_cached(&format!(
         "INSERT INTO audit ({CHAIN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
     ))?
@@ -236,7 +150,7 @@ fn append(
     conn.prepare_cached(
         "INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )?
-    .execute([format!("{id}:{hash}")])?;
+    .execute([AuditHead { id, hash }.to_string()])?;
     Ok(())
 }
 
