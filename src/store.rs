@@ -18,6 +18,7 @@ mod records;
 mod requests;
 mod retention;
 mod row;
+mod seam;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,7 @@ pub use crate::model::{
 };
 pub use migrate::SCHEMA_VERSION;
 pub use requests::SuspendedTriggers;
+pub use seam::{ReadSurface, Reader, Store, Tx, WriteSurface};
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;
@@ -127,8 +129,8 @@ pub fn open(db: &Path, key: Option<&str>) -> Result<Store> {
     Store::open_keyed(db, key)
 }
 
-/// A connection to one aryz database.
-pub struct Store {
+/// A connection to one aryz database in SQLite: the SQLite backend behind [`Store`].
+pub struct SqliteStore {
     conn: Connection,
     path: Option<PathBuf>,
     /// The SQLCipher key of an encrypted database (feature `encryption`).
@@ -153,14 +155,14 @@ fn apply_key(conn: &Connection, key: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens an existing aryz database, migrating it forward if it is older than the binary.
-    pub fn open(path: &Path) -> Result<Store> {
-        Store::open_keyed(path, None)
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_keyed(path, None)
     }
 
     /// Opens an existing database, encrypted with `key` when one is given.
-    pub fn open_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
+    pub fn open_keyed(path: &Path, key: Option<&str>) -> Result<SqliteStore> {
         if !path.exists() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
@@ -170,7 +172,7 @@ impl Store {
         )?;
         apply_key(&conn, key)?;
         let mut store =
-            Store { conn, path: Some(path.to_path_buf()), key: key.map(String::from), tracking: false };
+            SqliteStore { conn, path: Some(path.to_path_buf()), key: key.map(String::from), tracking: false };
         // Check before configuring: a foreign file must be left exactly as it was (setting
         // WAL mode would rewrite its header).
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -181,13 +183,13 @@ impl Store {
     }
 
     /// Creates a new aryz database; refuses to touch an existing file.
-    pub fn create(path: &Path) -> Result<Store> {
-        Store::create_keyed(path, None)
+    pub fn create(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::create_keyed(path, None)
     }
 
     /// Creates a new database, encrypted with `key` when one is given.
-    pub fn create_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
-        Store::create_with(path, key, |_| Ok(()))
+    pub fn create_keyed(path: &Path, key: Option<&str>) -> Result<SqliteStore> {
+        SqliteStore::create_with(path, key, |_| Ok(()))
     }
 
     /// Creates a database whole or not at all: it is built under a temporary name, `init`
@@ -197,10 +199,10 @@ impl Store {
     pub fn create_with<E: From<StoreError>>(
         path: &Path,
         key: Option<&str>,
-        init: impl FnOnce(&Tx<'_>) -> std::result::Result<(), E>,
-    ) -> std::result::Result<Store, E> {
+        init: impl FnOnce(&SqliteTx<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<SqliteStore, E> {
         if path.exists() {
-            return Err(match Store::open_keyed(path, key) {
+            return Err(match SqliteStore::open_keyed(path, key) {
                 Ok(_) => StoreError::AlreadyExists(path.to_path_buf()),
                 Err(e) => e,
             }
@@ -227,7 +229,7 @@ impl Store {
             restrict_permissions(&tmp);
             apply_key(&conn, key)?;
             let mut store =
-                Store { conn, path: Some(tmp.clone()), key: key.map(String::from), tracking: false };
+                SqliteStore { conn, path: Some(tmp.clone()), key: key.map(String::from), tracking: false };
             store.configure()?;
             migrate::migrate(&mut store.conn)?;
             store.write(init)?;
@@ -244,13 +246,13 @@ impl Store {
         });
         remove(&tmp);
         linked?;
-        Ok(Store::open_keyed(path, key)?)
+        Ok(SqliteStore::open_keyed(path, key)?)
     }
 
     /// A private in-memory database, for tests.
-    pub fn in_memory() -> Result<Store> {
+    pub fn in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None, key: None, tracking: false };
+        let mut store = SqliteStore { conn, path: None, key: None, tracking: false };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
@@ -299,7 +301,7 @@ impl Store {
     /// Returning an error from `f` rolls everything back.
     pub fn write<T, E: From<StoreError>>(
         &mut self,
-        f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
+        f: impl FnOnce(&SqliteTx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         if !self.tracking {
             // Created on the first write only: reads never pay for it.
@@ -309,7 +311,7 @@ impl Store {
         let tx =
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         records::clear_touched(&tx)?;
-        let out = f(&Tx { tx: &tx })?;
+        let out = f(&SqliteTx { tx: &tx })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)
     }
@@ -338,8 +340,8 @@ impl Store {
     }
 
     /// Read access outside a transaction (each statement sees a consistent snapshot).
-    pub fn read(&self) -> Reader<'_> {
-        Reader { conn: &self.conn }
+    pub fn read(&self) -> SqliteReader<'_> {
+        SqliteReader { conn: &self.conn }
     }
 
     /// Copies the database online into `dest` (consistent while others write).
@@ -386,19 +388,22 @@ impl Store {
     }
 }
 
-/// Read-only typed queries; also available inside a write transaction through [`Tx::read`].
-pub struct Reader<'c> {
+/// SQLite's read-only typed queries; also available inside a write transaction through
+/// [`SqliteTx::read`].
+#[derive(Clone, Copy)]
+pub struct SqliteReader<'c> {
     conn: &'c Connection,
 }
 
-/// Typed writes inside one transaction.
-pub struct Tx<'c> {
+/// SQLite's typed writes inside one transaction.
+#[derive(Clone, Copy)]
+pub struct SqliteTx<'c> {
     tx: &'c rusqlite::Transaction<'c>,
 }
 
-impl Tx<'_> {
-    pub fn read(&self) -> Reader<'_> {
-        Reader { conn: self.tx }
+impl SqliteTx<'_> {
+    pub fn read(&self) -> SqliteReader<'_> {
+        SqliteReader { conn: self.tx }
     }
 }
 
@@ -430,5 +435,8 @@ fn restrict_permissions(path: &Path) {
     let _ = path;
 }
 
+#[cfg(test)]
+#[macro_use]
+mod conformance;
 #[cfg(test)]
 mod tests;

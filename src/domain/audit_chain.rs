@@ -174,7 +174,7 @@ impl<'x> ChainCheck<'x> {
                 ),
             });
         }
-        let head = (self.entries > 0).then(|| AuditHead { id: last_id, hash: self.prev });
+        let head = (self.entries > 0).then_some(AuditHead { id: last_id, hash: self.prev });
         ChainVerdict { entries: self.entries, last_id, head, problems: self.problems }
     }
 }

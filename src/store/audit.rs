@@ -4,7 +4,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Reader, Result, Tx};
+use super::{Result, SqliteReader, SqliteTx};
 use crate::domain::audit_chain::{AuditHead, AuditProblem, ChainCheck, EntryFields, entry_hash, next_link};
 use crate::model::{AuditEntry, AuditFilter, Verification};
 
@@ -24,7 +24,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
 const COLUMNS: &str = "id, at, actor, action, target, detail, prev_hash, hash";
 const CHAIN_COLUMNS: &str = "id, at, actor, action, target, detail, prev_hash, hash, state";
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// Walks the whole chain; `Ok(None)` when it holds. (The first problem of [`Reader::verify_full`].)
     pub fn verify_audit(&self) -> Result<(usize, Option<AuditProblem>)> {
         let v = self.verify_full(None)?;
@@ -110,7 +110,7 @@ impl Reader<'_> {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Appends one entry to the chain, binding the state of every record this transaction
     /// changed so far (see [`super::records`]). The one way anything writes the log.
     pub fn audit(&self, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {

@@ -4,10 +4,10 @@ use chrono::NaiveDate;
 use rusqlite::params;
 
 use super::row::code;
-use super::{Reader, Result, Tx};
+use super::{Result, SqliteReader, SqliteTx};
 use crate::domain::calendar::CalendarEntry;
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// The administrators' entries in force (removed days excluded).
     pub fn calendar_entries(&self) -> Result<Vec<CalendarEntry>> {
         let mut st = self.conn.prepare_cached(
@@ -39,7 +39,7 @@ impl Reader<'_> {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Adds or replaces the entry for its date (undoing a removal of that date).
     pub fn put_calendar_entry(&self, e: &CalendarEntry, by: &str, now: &str) -> Result<()> {
         self.tx.execute(

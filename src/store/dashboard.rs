@@ -4,10 +4,10 @@
 
 use chrono::NaiveDate;
 
-use super::{Reader, Result};
+use super::{Result, SqliteReader};
 use crate::model::{AssigneeCounts, DayStats};
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// Per assignee: open requests, those due from `today` to `soon_limit`, and those overdue
     /// as of `today` (a paused request's clock stopped on the day of the pause). Ordered by
     /// login, unassigned last.

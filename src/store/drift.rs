@@ -2,10 +2,10 @@
 
 use chrono::NaiveDate;
 
-use super::{Reader, Result, Tx};
+use super::{Result, SqliteReader, SqliteTx};
 use crate::domain::request::RequestId;
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Drops a stored deadline whose rule is no longer in the rules in force.
     pub fn delete_deadline(&self, id: RequestId, rule: &str) -> Result<()> {
         self.tx
@@ -15,7 +15,7 @@ impl Tx<'_> {
     }
 }
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// Requests received in `from..=to` answered on or before their deadline of `rule` (the
     /// 30-day limit), whatever their governing deadline: the reports' second measure.
     pub fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str) -> Result<i64> {

@@ -3,11 +3,11 @@
 use rusqlite::params;
 
 use super::row::code;
-use super::{Reader, Result, Tx};
+use super::{Result, SqliteReader, SqliteTx};
 use crate::domain::request::RequestId;
 use crate::model::Event;
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     pub fn events(&self, id: RequestId) -> Result<Vec<Event>> {
         let mut st = self.conn.prepare_cached(
             "SELECT at, actor, kind, old_value, new_value, text, effective_on FROM events WHERE request_id = ?1 ORDER BY id",
@@ -29,7 +29,7 @@ impl Reader<'_> {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     pub fn insert_event(&self, id: RequestId, e: &Event) -> Result<()> {
         self.tx
             .prepare_cached(

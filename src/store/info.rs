@@ -1,9 +1,9 @@
 //! What `aryz doctor` and the shell completions read about a database: its engine and
 //! schema version, and references by prefix.
 
-use super::{Reader, Result};
+use super::{Result, SqliteReader};
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// The schema version recorded in the file (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)

@@ -1,10 +1,10 @@
 //! Reads for letters and the subject data package.
 
-use super::{Reader, Result, Tx};
+use super::{Result, SqliteReader, SqliteTx};
 use crate::domain::referral::{CopyMedium, ResponseDetails};
 use crate::domain::request::RequestId;
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// References of every request of one PIN (open and closed), oldest first.
     pub fn references_of_pin(&self, pin: &str) -> Result<Vec<String>> {
         let mut st = self
@@ -15,7 +15,7 @@ impl Reader<'_> {
     }
 }
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// The medium, charge and referral recorded with the request's last answer (default when
     /// none were recorded).
     pub fn response_details(&self, id: RequestId) -> Result<ResponseDetails> {
@@ -39,7 +39,7 @@ impl Reader<'_> {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Records the medium, charge and referral of an answer, replacing an earlier answer's.
     pub fn set_response_details(&self, id: RequestId, d: &ResponseDetails) -> Result<()> {
         self.tx

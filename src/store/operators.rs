@@ -3,14 +3,14 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::row::code;
-use super::{Reader, Result, Tx};
+use super::{Result, SqliteReader, SqliteTx};
 use crate::model::Operator;
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Operator> {
     Ok(Operator { login: r.get(0)?, name: r.get(1)?, role: code(r, 2)?, active: r.get(3)? })
 }
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     pub fn operator(&self, login: &str) -> Result<Option<Operator>> {
         Ok(self
             .conn
@@ -35,7 +35,7 @@ impl Reader<'_> {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     pub fn insert_operator(&self, op: &Operator, now: &str) -> Result<()> {
         self.tx.execute(
             "INSERT INTO operators (login, name, role, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",

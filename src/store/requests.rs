@@ -6,7 +6,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 
 use super::row::{REQUEST_COLUMNS, code, request_from_row};
-use super::{Reader, Result, StoreError, Tx};
+use super::{Result, SqliteReader, SqliteTx, StoreError};
 use crate::domain::deadline::Deadline;
 use crate::domain::kind::{RequestKind, join_codes};
 use crate::domain::outcome::CategoryAction;
@@ -143,7 +143,7 @@ fn where_sql(q: &Sql) -> String {
     if q.clauses.is_empty() { String::new() } else { format!("WHERE {}", q.clauses.join(" AND ")) }
 }
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     pub fn request_by_ref(&self, reference: &str) -> Result<Option<SubjectRequest>> {
         let r = self
             .conn
@@ -346,7 +346,7 @@ impl Reader<'_> {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Takes the next reference of the year: `ARZ-YYYY-NNNNNN`.
     pub fn next_reference(&self, year: i32) -> Result<String> {
         let seq: i64 = self
@@ -511,7 +511,7 @@ impl Tx<'_> {
     }
 }
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// A request of the same PIN, kind and date of receipt: a probable duplicate.
     pub fn duplicate_of(&self, pin: &str, kind: RequestKind, received: NaiveDate) -> Result<Option<String>> {
         Ok(self
@@ -524,7 +524,7 @@ impl Reader<'_> {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     pub fn put_actions(
         &self,
         id: RequestId,
@@ -582,7 +582,7 @@ impl Tx<'_> {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// The largest request id so far (0 in an empty database): requests inserted after this
     /// call get larger ids, which [`Tx::restore_derived_after`] relies on.
     pub fn last_request_id(&self) -> Result<i64> {

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use super::{Reader, Result, Tx};
+use super::{Result, SqliteReader, SqliteTx};
 use crate::domain::request::RequestId;
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// Closed requests (closed before `closed_before`) whose personal data are still kept.
     pub fn retention_due(&self, closed_before: NaiveDate, limit: usize) -> Result<Vec<(RequestId, String)>> {
         let mut st = self.conn.prepare_cached(
@@ -21,7 +21,7 @@ impl Reader<'_> {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Erases the personal fields of one request and the free text of its events; kind,
     /// dates, status, outcome, assignee and deadlines stay for the reports.
     pub fn erase_personal_data(&self, id: RequestId, on: NaiveDate, now: &str) -> Result<()> {

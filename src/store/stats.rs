@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Reader, Result};
+use super::{Result, SqliteReader};
 use crate::domain::history::{Happening, History, Step};
 use crate::model::{Ageing, BacklogDay, HistoryScope};
 
@@ -118,7 +118,7 @@ fn history_of(head: &Head, events: &[RawEvent]) -> History {
     History { reference, received_on, registered_on, kind, first_due, first_holder, steps }
 }
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// Calls `f` with the history of every request in `scope` received and registered on or
     /// before `as_of`. One pass over the requests in order with their events; memory holds
     /// one history at a time.
@@ -191,7 +191,7 @@ impl Reader<'_> {
     }
 }
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// Days and kinds whose kept figures differ from a recount of the requests (empty when
     /// the triggers kept `stats_daily` right). Reads every request: for `aryz check`.
     pub fn stats_drift(&self) -> Result<Vec<String>> {
@@ -230,7 +230,7 @@ impl Reader<'_> {
     }
 }
 
-impl Reader<'_> {
+impl SqliteReader<'_> {
     /// Open and overdue requests at the end of each day of `[from, to]`, from the per-day
     /// counts kept by triggers (`stats_daily`, `stats_backlog_daily`): a running sum over a
     /// few thousand rows, not a recount of the requests.

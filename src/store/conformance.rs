@@ -1,0 +1,702 @@
+//! The backend conformance suite: every store behaviour, written once against the seam
+//! ([`Store`], [`super::Reader`], [`super::Tx`]) and run on each backend.
+//!
+//! `store_tests!(name, constructor)` expands to a module of tests; the constructor returns a
+//! fresh, empty, migrated [`Store`] (as a [`Fresh`]) each time it is called. A backend is conformant when
+//! its instantiation passes: SQLite's is at the bottom, and PostgreSQL's will be one more
+//! line (its constructor making a fresh schema on a private test cluster).
+//!
+//! Tests that need a backend's own machinery (a raw connection editing the file behind
+//! aryz's back, WAL, file permissions, several processes) live beside the backend
+//! (`tests.rs` for SQLite); what every backend must do lives here.
+
+use chrono::NaiveDate;
+
+use super::Store;
+use crate::domain::calendar::Calendar;
+use crate::domain::deadline::RuleSet;
+use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind};
+use crate::domain::request::{NewRequest, RequestId, Subject};
+
+pub(super) fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub(super) fn new_request(name: &str, pin: &str, received: &str, description: &str) -> NewRequest {
+    NewRequest {
+        kind: RequestKind::Access,
+        channel: Channel::SalykApp,
+        lang: Language::Ky,
+        received_on: d(received),
+        identity: IdentityMethod::ESignature,
+        categories: vec![DataCategory::Income],
+        description: description.into(),
+        subject: Subject { name: name.into(), pin: pin.into(), ..Subject::default() },
+    }
+}
+
+/// Registers a synthetic request with the shipped deadlines; returns its id and reference.
+pub(super) fn insert(store: &mut Store, name: &str, pin: &str, received: &str) -> (RequestId, String) {
+    let new = new_request(name, pin, received, "");
+    let dl = RuleSet::shipped().deadlines(new.kind, new.received_on, new.received_on, &Calendar::shipped());
+    store
+        .write(|tx| tx.insert_request(&new, new.received_on, &dl, None, "2026-11-24T10:00:00+06:00"))
+        .unwrap()
+}
+
+/// A fresh store for one test, with whatever must live as long as it (a temporary
+/// directory, a scratch schema to drop); it derefs to the [`Store`].
+pub(super) struct Fresh {
+    store: Store,
+    // Dropped after the store (fields drop in order).
+    _keep: Option<Box<dyn std::any::Any>>,
+}
+
+impl Fresh {
+    pub(super) fn new(store: Store) -> Fresh {
+        Fresh { store, _keep: None }
+    }
+
+    pub(super) fn keeping(store: Store, keep: impl std::any::Any) -> Fresh {
+        Fresh { store, _keep: Some(Box::new(keep)) }
+    }
+}
+
+impl std::ops::Deref for Fresh {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl std::ops::DerefMut for Fresh {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+}
+
+/// The suite. `$open` is an expression callable as `$open()` returning a [`Fresh`] store.
+macro_rules! store_tests {
+    ($name:ident, $open:expr) => {
+        #[allow(clippy::redundant_closure_call)]
+        mod $name {
+            // The constructor named at the invocation lives beside it.
+            #[allow(unused_imports)]
+            use super::*;
+            use crate::domain::calendar::Calendar;
+            use crate::domain::calendar::{CalendarEntry, DayKind};
+            use crate::domain::deadline::RuleSet;
+            use crate::domain::history::History;
+            use crate::domain::kind::Role;
+            use crate::domain::referral::{CopyMedium, ResponseDetails};
+            use crate::domain::status::Status;
+            use crate::model::{
+                AssigneeFilter, AuditFilter, Counts, Cursor, Event, EventKind, HistoryScope, ListFilter,
+                Operator, Page, SortKey,
+            };
+            use crate::store::conformance::{d, insert, new_request};
+            use crate::store::{Store, StoreError};
+
+            fn open() -> crate::store::conformance::Fresh {
+                ($open)()
+            }
+
+            /// Adds a clerk (an assignee must be a known operator).
+            fn clerk(store: &mut Store, login: &str) {
+                let op = Operator {
+                    login: login.into(),
+                    name: "Test Clerk".into(),
+                    role: Role::Clerk,
+                    active: true,
+                };
+                store.write(|tx| tx.insert_operator(&op, "now")).unwrap();
+            }
+
+            fn all() -> ListFilter {
+                ListFilter { all_statuses: true, ..ListFilter::default() }
+            }
+
+            fn page(limit: usize) -> Page {
+                Page { limit, ..Page::default() }
+            }
+
+            #[test]
+            fn a_fresh_store_is_empty_and_at_the_current_schema() {
+                let store = open();
+                let r = store.read();
+                assert_eq!(r.schema_version().unwrap(), crate::store::SCHEMA_VERSION);
+                assert_eq!(r.count(&all()).unwrap(), 0);
+                assert_eq!(r.audit_head().unwrap(), None);
+                assert!(r.operators().unwrap().is_empty());
+                assert!(!r.engine_version().unwrap().is_empty());
+            }
+
+            #[test]
+            fn a_failed_use_case_leaves_nothing_behind() {
+                let mut store = open();
+                let new = new_request("Test Subject", "21503199012345", "2026-11-20", "");
+                let dl = RuleSet::shipped().deadlines(
+                    new.kind,
+                    new.received_on,
+                    new.received_on,
+                    &Calendar::shipped(),
+                );
+                let r: crate::store::Result<()> = store.write(|tx| {
+                    tx.insert_request(&new, new.received_on, &dl, None, "now")?;
+                    tx.audit("now", "x", "register", "", "")?;
+                    Err(StoreError::Corrupt("fail on purpose".into()))
+                });
+                assert!(r.is_err());
+                assert_eq!(store.read().count(&all()).unwrap(), 0);
+                assert_eq!(store.read().verify_audit().unwrap().0, 0);
+                assert_eq!(store.read().audit_head().unwrap(), None);
+                // The reference sequence rolled back too: the next request is number 1.
+                let (_, reference) = insert(&mut store, "Test Subject", "21503199012345", "2026-11-20");
+                assert_eq!(reference, "ARZ-2026-000001");
+            }
+
+            #[test]
+            fn references_are_sequential_per_year_of_receipt() {
+                let mut store = open();
+                assert_eq!(insert(&mut store, "A", "21503199012345", "2026-01-10").1, "ARZ-2026-000001");
+                assert_eq!(insert(&mut store, "B", "21503199012345", "2025-12-30").1, "ARZ-2025-000001");
+                assert_eq!(insert(&mut store, "C", "21503199012345", "2026-02-01").1, "ARZ-2026-000002");
+                let r = store.read();
+                assert_eq!(
+                    r.references_starting_with("arz-2026", 10).unwrap(),
+                    vec!["ARZ-2026-000002", "ARZ-2026-000001"]
+                );
+                assert_eq!(r.references_starting_with("ARZ-2025-0", 1).unwrap(), vec!["ARZ-2025-000001"]);
+                assert_eq!(
+                    r.references_of_pin("21503199012345").unwrap(),
+                    vec!["ARZ-2025-000001", "ARZ-2026-000001", "ARZ-2026-000002"]
+                );
+                assert!(r.references_of_pin("99999999999999").unwrap().is_empty());
+            }
+
+            #[test]
+            fn a_request_reads_back_as_written() {
+                let mut store = open();
+                let (id, reference) = insert(&mut store, "Test Subject", "21503199012345", "2026-11-02");
+                let by_id = store.read().request_by_id(id).unwrap().unwrap();
+                let by_ref = store.read().request_by_ref(&reference).unwrap().unwrap();
+                assert_eq!(by_id, by_ref);
+                assert_eq!(
+                    (by_id.reference.as_str(), by_id.status, by_id.version),
+                    (reference.as_str(), Status::New, 1)
+                );
+                assert_eq!(by_id.subject.name, "Test Subject");
+                assert_eq!(by_id.received_on, d("2026-11-02"));
+                let want = RuleSet::shipped().deadlines(
+                    by_id.kind,
+                    by_id.received_on,
+                    by_id.received_on,
+                    &Calendar::shipped(),
+                );
+                assert_eq!(by_id.deadlines.len(), want.len());
+                assert!(store.read().request_by_ref("ARZ-2026-999999").unwrap().is_none());
+                assert_eq!(
+                    store
+                        .read()
+                        .duplicate_of("21503199012345", RequestKind::Access, d("2026-11-02"))
+                        .unwrap(),
+                    Some(reference)
+                );
+                assert_eq!(
+                    store
+                        .read()
+                        .duplicate_of("21503199012345", RequestKind::Correction, d("2026-11-02"))
+                        .unwrap(),
+                    None
+                );
+            }
+
+            use crate::domain::kind::RequestKind;
+
+            #[test]
+            fn stale_versions_conflict() {
+                let mut store = open();
+                clerk(&mut store, "aibek");
+                let (id, _) = insert(&mut store, "A", "21503199012345", "2026-11-20");
+                let mut r = store.read().request_by_id(id).unwrap().unwrap();
+                r.assignee = Some("aibek".into());
+                assert_eq!(store.write(|tx| tx.update_request(&r, "now")).unwrap(), 2);
+                let e = store.write(|tx| tx.update_request(&r, "now")).unwrap_err();
+                assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+                let now = store.read().request_by_id(id).unwrap().unwrap();
+                assert_eq!((now.version, now.assignee.as_deref()), (2, Some("aibek")));
+            }
+
+            #[test]
+            fn search_by_name_pin_reference_and_description() {
+                let mut store = open();
+                insert(&mut store, "Өмүрбекова Айгүл", "11111111111111", "2026-11-01");
+                let (_, r2) = insert(&mut store, "Testov Bakyt", "22222222222222", "2026-11-02");
+                let new = new_request(
+                    "Other Person",
+                    "33333333333333",
+                    "2026-11-03",
+                    "wrong phone number in the app",
+                );
+                let dl = RuleSet::shipped().deadlines(
+                    new.kind,
+                    new.received_on,
+                    new.received_on,
+                    &Calendar::shipped(),
+                );
+                store.write(|tx| tx.insert_request(&new, new.received_on, &dl, None, "now")).unwrap();
+                let find = |q: &str| -> Vec<String> {
+                    let f = ListFilter { search: Some(q.into()), ..all() };
+                    store
+                        .read()
+                        .list(&f, SortKey::Reference, &page(10))
+                        .unwrap()
+                        .into_iter()
+                        .map(|r| r.subject.name)
+                        .collect()
+                };
+                assert_eq!(find("өмүр"), vec!["Өмүрбекова Айгүл"], "prefix, Kyrgyz letters, any case");
+                assert_eq!(find("ӨМҮРБЕКОВА"), vec!["Өмүрбекова Айгүл"], "upper case finds lower");
+                assert_eq!(find("22222222222222"), vec!["Testov Bakyt"]);
+                assert_eq!(find(&r2), vec!["Testov Bakyt"]);
+                assert_eq!(find("phone"), vec!["Other Person"]);
+                assert_eq!(find("testov bak"), vec!["Testov Bakyt"], "all words must match");
+                assert!(find("nobody").is_empty());
+                let f = ListFilter { search: Some("test".into()), ..all() };
+                assert_eq!(store.read().count(&f).unwrap(), 1);
+                // Query syntax in the input is taken literally, never an error.
+                for odd in ["\"", "*", "AND", "(", "a OR", "-x", "NEAR(", "^", ":", "'", "%", "_", "\\"] {
+                    let f = ListFilter { search: Some(odd.into()), ..all() };
+                    assert!(store.read().list(&f, SortKey::Due, &page(5)).is_ok(), "{odd}");
+                    assert!(store.read().count(&f).is_ok(), "{odd}");
+                }
+            }
+
+            #[test]
+            fn keyset_pages_cover_the_list_exactly_once_in_order() {
+                let mut store = open();
+                for i in 0..37 {
+                    let day = format!("2026-10-{:02}", 1 + (i * 7) % 28);
+                    insert(&mut store, &format!("Subject {i}"), "21503199012345", &day);
+                }
+                let f = ListFilter::default();
+                let full_list = store.read().list(&f, SortKey::Due, &page(1000)).unwrap();
+                assert_eq!(full_list.len(), 37);
+                assert!(full_list.windows(2).all(|w| (w[0].due_on, w[0].id) < (w[1].due_on, w[1].id)));
+                for sort in [SortKey::Due, SortKey::Received, SortKey::Reference] {
+                    let full = store.read().list(&f, sort, &page(1000)).unwrap();
+                    let rows = store.read().list_rows(&f, sort, &page(1000)).unwrap();
+                    assert_eq!(
+                        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+                        full.iter().map(|r| r.id).collect::<Vec<_>>()
+                    );
+                    let mut seen = Vec::new();
+                    let mut after = None;
+                    let mut pages = Vec::new();
+                    loop {
+                        let p = store
+                            .read()
+                            .list(&f, sort, &Page { after: after.clone(), before: None, limit: 10 })
+                            .unwrap();
+                        if p.is_empty() {
+                            break;
+                        }
+                        after = Some(Cursor::of(p.last().unwrap(), sort));
+                        pages.push(p.clone());
+                        seen.extend(p);
+                    }
+                    assert_eq!(
+                        seen.iter().map(|r| r.id).collect::<Vec<_>>(),
+                        full.iter().map(|r| r.id).collect::<Vec<_>>(),
+                        "{sort:?}"
+                    );
+                    // Paging back from the third page gives the second.
+                    let back = store
+                        .read()
+                        .list(
+                            &f,
+                            sort,
+                            &Page { after: None, before: Some(Cursor::of(&pages[2][0], sort)), limit: 10 },
+                        )
+                        .unwrap();
+                    assert_eq!(back, pages[1], "{sort:?}");
+                }
+                assert_eq!(
+                    store.read().count_upto(&f, Some(10)).unwrap(),
+                    11,
+                    "a capped count stops after cap + 1"
+                );
+                assert_eq!(store.read().count_upto(&f, Some(100)).unwrap(), 37);
+                assert_eq!(store.read().count_upto(&f, None).unwrap(), 37);
+            }
+
+            #[test]
+            fn list_filters_select_what_they_name() {
+                let mut store = open();
+                clerk(&mut store, "aibek");
+                let (a, _) = insert(&mut store, "A", "21503199012345", "2026-11-02");
+                insert(&mut store, "B", "21503199012345", "2026-11-10");
+                let (c, _) = insert(&mut store, "C", "21503199012345", "2026-11-12");
+                let mut ra = store.read().request_by_id(a).unwrap().unwrap();
+                ra.assignee = Some("aibek".into());
+                store.write(|tx| tx.update_request(&ra, "now")).unwrap();
+                let mut rc = store.read().request_by_id(c).unwrap().unwrap();
+                rc.status = Status::Withdrawn;
+                rc.closed_on = Some(d("2026-11-13"));
+                store.write(|tx| tx.update_request(&rc, "now")).unwrap();
+                let names = |f: &ListFilter| -> Vec<String> {
+                    store
+                        .read()
+                        .list(f, SortKey::Received, &page(10))
+                        .unwrap()
+                        .into_iter()
+                        .map(|r| r.subject.name)
+                        .collect()
+                };
+                assert_eq!(names(&ListFilter::default()), vec!["B", "A"], "open ones, newest received first");
+                assert_eq!(names(&all()), vec!["C", "B", "A"]);
+                assert_eq!(
+                    names(&ListFilter { statuses: vec![Status::Withdrawn], ..ListFilter::default() }),
+                    vec!["C"]
+                );
+                assert_eq!(
+                    names(&ListFilter {
+                        assignee: AssigneeFilter::Is("aibek".into()),
+                        ..ListFilter::default()
+                    }),
+                    vec!["A"]
+                );
+                assert_eq!(
+                    names(&ListFilter { assignee: AssigneeFilter::Unassigned, ..ListFilter::default() }),
+                    vec!["B"]
+                );
+                assert_eq!(
+                    names(&ListFilter { received_from: Some(d("2026-11-05")), ..all() }),
+                    vec!["C", "B"]
+                );
+                assert_eq!(names(&ListFilter { received_to: Some(d("2026-11-05")), ..all() }), vec!["A"]);
+                assert_eq!(
+                    names(&ListFilter { kinds: vec![RequestKind::Correction], ..all() }),
+                    Vec::<String>::new()
+                );
+                assert_eq!(names(&ListFilter { pin: Some("21503199012345".into()), ..all() }).len(), 3);
+                let closed = store
+                    .read()
+                    .list(
+                        &ListFilter { statuses: vec![Status::Withdrawn], ..ListFilter::default() },
+                        SortKey::Closed,
+                        &page(10),
+                    )
+                    .unwrap();
+                assert_eq!(closed.len(), 1);
+            }
+
+            #[test]
+            fn overdue_filter_and_counts_match_the_domain_rule() {
+                let mut store = open();
+                insert(&mut store, "Late", "21503199012345", "2026-10-01"); // due 2026-10-31 → Mon 02.11
+                insert(&mut store, "On time", "21503199012345", "2026-11-20"); // Art. 17's week: Fri 27.11
+                let today = d("2026-11-24");
+                let f = ListFilter { overdue_as_of: Some(today), ..ListFilter::default() };
+                let rows = store.read().list(&f, SortKey::Due, &page(10)).unwrap();
+                assert_eq!(rows.len(), 1);
+                assert_eq!(rows[0].subject.name, "Late");
+                assert!(rows[0].is_overdue(today));
+                let every = store.read().list(&ListFilter::default(), SortKey::Due, &page(10)).unwrap();
+                assert_eq!(every.iter().filter(|r| r.is_overdue(today)).count(), 1);
+                let counts = store.read().counts(today, d("2026-12-01"), &AssigneeFilter::Any).unwrap();
+                // "On time" is not overdue but due soon: its governing week ends 27.11, before 01.12.
+                assert_eq!(counts, Counts { open: 2, due_soon: 1, overdue: 1 });
+                let by = store.read().open_counts_by_assignee(today, d("2026-12-01")).unwrap();
+                assert_eq!(by.len(), 1);
+                assert_eq!(
+                    (by[0].assignee.as_deref(), by[0].open, by[0].due_soon, by[0].overdue),
+                    (None, 2, 1, 1)
+                );
+                let ageing = store.read().ageing(today).unwrap();
+                assert_eq!(ageing.days_0_7 + ageing.days_8_14 + ageing.days_15_30 + ageing.over_30, 2);
+                assert_eq!(ageing.over_30, 1);
+            }
+
+            #[test]
+            fn events_come_back_in_order() {
+                let mut store = open();
+                let (id, _) = insert(&mut store, "A", "21503199012345", "2026-11-20");
+                store
+                    .write(|tx| {
+                        tx.insert_event(
+                            id,
+                            &Event::new(EventKind::Created, "aibek", "2026-11-20T09:00:00+06:00"),
+                        )?;
+                        tx.insert_event(
+                            id,
+                            &Event::new(EventKind::StatusChanged, "aibek", "2026-11-20T09:05:00+06:00")
+                                .change(Some("new"), Some("in_progress")),
+                        )?;
+                        tx.insert_event(
+                            id,
+                            &Event::new(EventKind::Note, "aibek", "2026-11-20T09:06:00+06:00").text("called"),
+                        )
+                    })
+                    .unwrap();
+                let ev = store.read().events(id).unwrap();
+                assert_eq!(
+                    ev.iter().map(|e| e.kind).collect::<Vec<_>>(),
+                    vec![EventKind::Created, EventKind::StatusChanged, EventKind::Note]
+                );
+                assert_eq!((ev[1].old.as_deref(), ev[1].new.as_deref()), (Some("new"), Some("in_progress")));
+                assert_eq!(ev[2].text, "called");
+            }
+
+            #[test]
+            fn the_audit_chain_appends_links_and_verifies() {
+                let mut store = open();
+                for i in 0..5 {
+                    store
+                        .write(|tx| {
+                            tx.audit(
+                                "2026-11-24T10:00:00+06:00",
+                                "aibek",
+                                "note",
+                                &format!("ARZ-2026-00000{i}"),
+                                "d",
+                            )
+                        })
+                        .unwrap();
+                }
+                let r = store.read();
+                assert_eq!(r.verify_audit().unwrap(), (5, None));
+                let v = r.verify_full(None).unwrap();
+                assert!(v.problems.is_empty(), "{:?}", v.problems);
+                let head = r.audit_head().unwrap().unwrap();
+                assert_eq!(head.id, 5);
+                assert_eq!(v.head.as_ref(), Some(&head));
+                let entries = r.audit_entries(&AuditFilter::default()).unwrap();
+                assert_eq!(entries.len(), 5);
+                assert_eq!(entries[0].hash, head.hash, "newest first");
+                assert!(
+                    entries.windows(2).all(|w| w[0].prev_hash == w[1].hash),
+                    "each entry follows the one before"
+                );
+                let one = r
+                    .audit_entries(&AuditFilter {
+                        target: Some("ARZ-2026-000002".into()),
+                        ..AuditFilter::default()
+                    })
+                    .unwrap();
+                assert_eq!(one.len(), 1);
+                assert_eq!(
+                    r.audit_entries(&AuditFilter { limit: 2, ..AuditFilter::default() }).unwrap().len(),
+                    2
+                );
+                assert!(
+                    r.audit_entries(&AuditFilter { actor: Some("nobody".into()), ..AuditFilter::default() })
+                        .unwrap()
+                        .is_empty()
+                );
+                // A head kept elsewhere that the chain does not contain is reported.
+                let forged = crate::domain::audit_chain::AuditHead { id: 3, hash: "0".repeat(64) };
+                assert!(!r.verify_full(Some(&forged)).unwrap().problems.is_empty());
+                let kept = crate::domain::audit_chain::AuditHead { id: 3, hash: entries[2].hash.clone() };
+                assert!(r.verify_full(Some(&kept)).unwrap().problems.is_empty());
+            }
+
+            #[test]
+            fn audited_records_verify_and_unaudited_changes_do_not() {
+                let mut store = open();
+                let new = new_request("A", "21503199012345", "2026-11-20", "");
+                let dl = RuleSet::shipped().deadlines(
+                    new.kind,
+                    new.received_on,
+                    new.received_on,
+                    &Calendar::shipped(),
+                );
+                let (id, _) = store
+                    .write(|tx| {
+                        let out = tx.insert_request(&new, new.received_on, &dl, None, "now")?;
+                        tx.audit("t", "root", "register", &out.1, "")?;
+                        Ok::<_, StoreError>(out)
+                    })
+                    .unwrap();
+                assert!(store.read().verify_full(None).unwrap().problems.is_empty());
+                // A change written without its audit entry is what verification exists to find.
+                let mut r = store.read().request_by_id(id).unwrap().unwrap();
+                r.description = "changed quietly".into();
+                store.write(|tx| tx.update_request(&r, "now").map(|_| ())).unwrap();
+                let problems = store.read().verify_full(None).unwrap().problems;
+                assert!(
+                    problems.iter().any(|p| p.problem.contains("ARZ-2026-000001")
+                        && p.problem.contains("changed outside aryz")),
+                    "an unaudited change is found and named: {problems:?}"
+                );
+            }
+
+            #[test]
+            fn operators_meta_and_calendar_round_trip() {
+                let mut store = open();
+                let mut op = Operator {
+                    login: "aibek".into(),
+                    name: "Aibek Demo".into(),
+                    role: Role::Clerk,
+                    active: true,
+                };
+                store.write(|tx| tx.insert_operator(&op, "now")).unwrap();
+                assert_eq!(store.read().operator("aibek").unwrap(), Some(op.clone()));
+                assert_eq!(store.read().operator("nobody").unwrap(), None);
+                op.role = Role::Supervisor;
+                op.active = false;
+                store.write(|tx| tx.update_operator(&op)).unwrap();
+                assert_eq!(store.read().operators().unwrap(), vec![op]);
+                assert_eq!(store.read().meta("k").unwrap(), None);
+                store.write(|tx| tx.set_meta("k", "1")).unwrap();
+                store.write(|tx| tx.set_meta("k", "2")).unwrap();
+                assert_eq!(store.read().meta("k").unwrap().as_deref(), Some("2"));
+                let e = CalendarEntry {
+                    date: d("2026-12-31"),
+                    kind: DayKind::ExtraDayOff,
+                    name: "New Year's Eve".into(),
+                    basis: String::new(),
+                    applies_to: String::new(),
+                    confidence: "verified".into(),
+                    source: String::new(),
+                };
+                store.write(|tx| tx.put_calendar_entry(&e, "root", "now")).unwrap();
+                assert_eq!(store.read().calendar_entries().unwrap(), vec![e]);
+                store
+                    .write(|tx| tx.remove_calendar_date(d("2026-12-31"), "not decreed", "root", "now"))
+                    .unwrap();
+                assert_eq!(store.read().calendar_removals().unwrap(), vec![d("2026-12-31")]);
+            }
+
+            #[test]
+            fn response_details_deadlines_and_actions_are_kept() {
+                let mut store = open();
+                let (id, _) = insert(&mut store, "A", "21503199012345", "2026-11-20");
+                assert_eq!(store.read().response_details(id).unwrap(), ResponseDetails::default());
+                let det = ResponseDetails {
+                    copy_medium: Some(CopyMedium::Paper),
+                    copy_charged: true,
+                    referred_to: None,
+                };
+                store.write(|tx| tx.set_response_details(id, &det)).unwrap();
+                assert_eq!(store.read().response_details(id).unwrap(), det);
+                let r = store.read().request_by_id(id).unwrap().unwrap();
+                let rule = r.deadlines[0].rule.clone();
+                store.write(|tx| tx.delete_deadline(id, &rule)).unwrap();
+                let after = store.read().request_by_id(id).unwrap().unwrap();
+                assert_eq!(after.deadlines.len(), r.deadlines.len() - 1);
+                assert!(after.deadlines.iter().all(|x| x.rule != rule));
+                store.write(|tx| tx.put_deadline(id, &r.deadlines[0])).unwrap();
+                assert_eq!(
+                    store.read().request_by_id(id).unwrap().unwrap().deadlines.len(),
+                    r.deadlines.len()
+                );
+                let actions = vec![(DataCategory::Income, crate::domain::outcome::CategoryAction::Done)];
+                store.write(|tx| tx.put_actions(id, &actions)).unwrap();
+                assert_eq!(store.read().request_by_id(id).unwrap().unwrap().actions, actions);
+            }
+
+            use crate::domain::kind::DataCategory;
+
+            #[test]
+            fn daily_figures_history_and_reports_follow_changes() {
+                let mut store = open();
+                let (id, _) = insert(&mut store, "A", "21503199012345", "2026-11-02");
+                insert(&mut store, "B", "21503199012345", "2026-11-02");
+                let mut r = store.read().request_by_id(id).unwrap().unwrap();
+                r.status = Status::Answered;
+                r.responded_on = Some(d("2026-12-10")); // late: due 02.12
+                r.closed_on = r.responded_on;
+                store.write(|tx| tx.update_request(&r, "now")).unwrap();
+                let days = store.read().day_stats(d("2026-11-01"), d("2026-12-31")).unwrap();
+                let received: i64 = days.iter().map(|x| x.received).sum();
+                let late: i64 = days.iter().map(|x| x.answered_late).sum();
+                let in_time: i64 = days.iter().map(|x| x.answered_in_time).sum();
+                assert_eq!((received, late, in_time), (2, 1, 0));
+                assert!(store.read().stats_drift().unwrap().is_empty());
+                let backlog = store.read().backlog(d("2026-11-01"), d("2026-12-11")).unwrap();
+                assert_eq!(backlog.len(), 41);
+                assert_eq!(backlog.first().map(|b| b.open), Some(0));
+                assert_eq!(backlog.last().map(|b| b.open), Some(1));
+                let mut seen = Vec::new();
+                store
+                    .read()
+                    .for_each_history(
+                        HistoryScope::Received { from: d("2026-11-01"), to: d("2026-11-30") },
+                        d("2026-12-31"),
+                        |h: &History| seen.push(h.reference.clone()),
+                    )
+                    .unwrap();
+                assert_eq!(seen.len(), 2);
+                // One answer closed in December, 38 days after receipt, by nobody assigned.
+                let answers = store.read().answer_days(d("2026-12-01"), d("2026-12-31")).unwrap();
+                assert_eq!(answers, vec![(None, 38)]);
+            }
+
+            #[test]
+            fn retention_erases_personal_data_and_keeps_the_figures() {
+                let mut store = open();
+                let (id, reference) = insert(&mut store, "Old Subject", "21503199012345", "2020-01-10");
+                insert(&mut store, "Open Subject", "21503199012345", "2020-01-11");
+                let mut r = store.read().request_by_id(id).unwrap().unwrap();
+                r.status = Status::Withdrawn;
+                r.closed_on = Some(d("2020-01-20"));
+                store.write(|tx| tx.update_request(&r, "now")).unwrap();
+                store
+                    .write(|tx| tx.insert_event(id, &Event::new(EventKind::Note, "a", "t").text("phoned")))
+                    .unwrap();
+                assert_eq!(store.read().retention_due(d("2025-01-01"), 10).unwrap(), vec![(id, reference)]);
+                store.write(|tx| tx.erase_personal_data(id, d("2026-01-01"), "now")).unwrap();
+                let gone = store.read().request_by_id(id).unwrap().unwrap();
+                assert_eq!((gone.subject.name.as_str(), gone.subject.pin.as_str()), ("", ""));
+                assert_eq!(gone.status, Status::Withdrawn);
+                assert!(store.read().events(id).unwrap().iter().all(|e| e.text.is_empty()));
+                assert!(store.read().retention_due(d("2025-01-01"), 10).unwrap().is_empty());
+                assert_eq!(store.read().count(&all()).unwrap(), 2);
+            }
+
+            #[test]
+            fn a_bulk_load_rebuilds_search_and_figures() {
+                let mut store = open();
+                insert(&mut store, "Before Load", "21503199012345", "2026-11-02");
+                let before = store.write(|tx| tx.last_request_id()).unwrap();
+                store
+                    .write(|tx| {
+                        let suspended = tx.suspend_derived()?;
+                        let new = new_request("Loaded Person", "21503199012345", "2026-11-03", "");
+                        let dl = RuleSet::shipped().deadlines(
+                            new.kind,
+                            new.received_on,
+                            new.received_on,
+                            &Calendar::shipped(),
+                        );
+                        tx.insert_request(&new, new.received_on, &dl, None, "now")?;
+                        tx.restore_derived_after(suspended, before)
+                    })
+                    .unwrap();
+                let f = ListFilter { search: Some("loaded".into()), ..all() };
+                assert_eq!(store.read().count(&f).unwrap(), 1);
+                assert!(store.read().stats_drift().unwrap().is_empty());
+                store
+                    .write(|tx| {
+                        let suspended = tx.suspend_derived()?;
+                        tx.rebuild_derived(suspended)
+                    })
+                    .unwrap();
+                assert_eq!(store.read().count(&f).unwrap(), 1);
+                assert!(store.read().stats_drift().unwrap().is_empty());
+            }
+        }
+    };
+}
+
+store_tests!(sqlite_in_memory, || Fresh::new(Store::in_memory().unwrap()));
+store_tests!(sqlite_file, sqlite_file_store);
+
+/// A SQLite database in a file of its own, in WAL mode as in use; the directory goes with
+/// the fixture.
+fn sqlite_file_store() -> Fresh {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(&dir.path().join("aryz.sqlite3")).unwrap();
+    Fresh::keeping(store, dir)
+}

@@ -1,0 +1,340 @@
+//! The storage seam: what every backend provides, and the one face the services see.
+//!
+//! [`Store`], [`Reader`] and [`Tx`] are what the services, the CLI and the terminal UI hold.
+//! Each is an enum over the compiled-in backends (today SQLite only), and each operation
+//! matches once and calls the backend. Why an enum and not `dyn` trait objects or generic
+//! services:
+//! - a use case is a closure run inside [`Store::write`]: with a `dyn` store that closure
+//!   would need a boxed, type-erased signature, and generic services would carry a backend
+//!   type parameter through `Session`, the TUI's `App` and every screen;
+//! - the set of backends is closed (chosen at build time by cargo features), so an enum
+//!   costs one predictable branch per call, inlined, never one per row; rows come back as
+//!   the same [`crate::model`] values whatever the backend;
+//! - the compiler's exhaustiveness check names every place a new backend must answer.
+//!
+//! The traits [`ReadSurface`] and [`WriteSurface`] are the contract: one list of operations
+//! (the [`surface!`] invocations below) declares each trait, implements it for SQLite, and
+//! generates the forwarding methods of [`Reader`] and [`Tx`]. A second backend (PostgreSQL)
+//! implements the two traits for its reader and transaction, adds a variant to the three
+//! enums, and one arm to [`dispatch!`]; services do not change. The conformance suite
+//! (`store_tests!` in `conformance.rs`) is then instantiated for it with one line.
+//!
+//! What stays beside the traits: opening and creating (a backend is chosen by the form of
+//! the location), backups and integrity checks, bulk-load tuning (`set_bulk`), which have
+//! backend-specific meanings but the same signatures.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::{Result, SqliteReader, SqliteStore, SqliteTx, StoreError, SuspendedTriggers};
+use crate::domain::audit_chain::{AuditHead, AuditProblem};
+use crate::domain::calendar::CalendarEntry;
+use crate::domain::deadline::Deadline;
+use crate::domain::history::History;
+use crate::domain::kind::{DataCategory, RequestKind};
+use crate::domain::outcome::CategoryAction;
+use crate::domain::referral::ResponseDetails;
+use crate::domain::request::{NewRequest, RequestId, SubjectRequest};
+use crate::model::{
+    Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, Counts, DayStats, Event,
+    HistoryScope, InitialState, ListFilter, Operator, Page, SortKey, Verification,
+};
+
+/// Runs `$body` with `$b` bound to the backend inside `$e` (a `Reader`, `Tx` or `Store`
+/// enum). The one place a new backend adds an arm.
+macro_rules! dispatch {
+    ($e:expr, $enum:ident, $b:ident => $body:expr) => {
+        match $e {
+            $enum::Sqlite($b) => $body,
+        }
+    };
+}
+
+/// Declares a surface trait from one list of operations, implements it for the SQLite
+/// backend (whose inherent methods do the work), and gives the facade the same methods,
+/// each forwarding to the backend in use.
+macro_rules! surface {
+    (
+        $(#[$tm:meta])*
+        trait $Trait:ident: $Facade:ident / $Enum:ident / $Sqlite:ident {
+            $( $(#[$m:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty; )*
+        }
+    ) => {
+        $(#[$tm])*
+        pub trait $Trait {
+            $( $(#[$m])* fn $name(&self $(, $arg: $ty)*) -> $ret; )*
+        }
+
+        impl $Trait for $Sqlite<'_> {
+            $(
+                #[inline]
+                fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    $Sqlite::$name(self $(, $arg)*)
+                }
+            )*
+        }
+
+        impl $Facade<'_> {
+            $(
+                $(#[$m])*
+                #[inline]
+                pub fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    dispatch!(&self.0, $Enum, b => $Trait::$name(b $(, $arg)*))
+                }
+            )*
+        }
+    };
+}
+
+/// Read access outside a transaction (each statement sees a consistent snapshot), or
+/// inside one through [`Tx::read`].
+#[derive(Clone, Copy)]
+pub struct Reader<'c>(ReaderBackend<'c>);
+
+#[derive(Clone, Copy)]
+enum ReaderBackend<'c> {
+    Sqlite(SqliteReader<'c>),
+}
+
+/// Typed writes inside one transaction (see [`Store::write`]).
+#[derive(Clone, Copy)]
+pub struct Tx<'c>(TxBackend<'c>);
+
+#[derive(Clone, Copy)]
+enum TxBackend<'c> {
+    Sqlite(SqliteTx<'c>),
+}
+
+surface! {
+    /// Every read a backend answers. Values in and out are [`crate::model`] and
+    /// [`crate::domain`] types; a search is the operator's plain text, which the backend
+    /// turns into its own syntax.
+    trait ReadSurface: Reader / ReaderBackend / SqliteReader {
+        /// The last entry of the audit chain: its number and hash.
+        fn audit_head(&self) -> Result<Option<AuditHead>>;
+        /// The chain (checked by [`crate::domain::audit_chain`]), the head kept beside it
+        /// and `expect` (a head kept elsewhere), and the records under the chain.
+        fn verify_full(&self, expect: Option<&AuditHead>) -> Result<Verification>;
+        /// Entries of `aryz audit log`, newest first.
+        fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>>;
+        fn calendar_entries(&self) -> Result<Vec<CalendarEntry>>;
+        fn calendar_removals(&self) -> Result<Vec<NaiveDate>>;
+        /// Per assignee: open, due from `today` to `soon_limit`, and overdue requests.
+        fn open_counts_by_assignee(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>>;
+        fn answer_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<String>, i64)>>;
+        fn day_stats(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayStats>>;
+        fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str) -> Result<i64>;
+        /// A request's timeline, oldest first.
+        fn events(&self, id: RequestId) -> Result<Vec<Event>>;
+        fn schema_version(&self) -> Result<i64>;
+        /// The engine's name and version, for `aryz doctor`.
+        fn engine_version(&self) -> Result<String>;
+        fn references_starting_with(&self, prefix: &str, limit: usize) -> Result<Vec<String>>;
+        fn references_of_pin(&self, pin: &str) -> Result<Vec<String>>;
+        fn response_details(&self, id: RequestId) -> Result<ResponseDetails>;
+        fn operator(&self, login: &str) -> Result<Option<Operator>>;
+        fn operators(&self) -> Result<Vec<Operator>>;
+        fn meta(&self, key: &str) -> Result<Option<String>>;
+        fn request_by_ref(&self, reference: &str) -> Result<Option<SubjectRequest>>;
+        fn request_by_id(&self, id: RequestId) -> Result<Option<SubjectRequest>>;
+        /// One keyset page of requests, complete with deadlines and category actions.
+        fn list(&self, f: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>>;
+        /// One keyset page as a queue shows it (no deadline rows or actions).
+        fn list_rows(&self, f: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>>;
+        fn count(&self, f: &ListFilter) -> Result<i64>;
+        /// Counts up to `cap` (then stops): "1000+" instead of a full count.
+        fn count_upto(&self, f: &ListFilter, cap: Option<i64>) -> Result<i64>;
+        fn counts(&self, today: NaiveDate, soon_limit: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts>;
+        fn duplicate_of(&self, pin: &str, kind: RequestKind, received: NaiveDate) -> Result<Option<String>>;
+        fn retention_due(&self, closed_before: NaiveDate, limit: usize) -> Result<Vec<(RequestId, String)>>;
+        /// Calls `f` with the history of every request in `scope`, one at a time.
+        fn for_each_history(&self, scope: HistoryScope, as_of: NaiveDate, f: impl FnMut(&History)) -> Result<()>;
+        /// Where the kept daily figures differ from a recount.
+        fn stats_drift(&self) -> Result<Vec<String>>;
+        fn backlog(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<BacklogDay>>;
+        fn ageing(&self, today: NaiveDate) -> Result<Ageing>;
+    }
+}
+
+surface! {
+    /// Every write a backend performs inside one transaction. Each use case ends with
+    /// [`WriteSurface::audit`], which appends the chained entry binding what it changed.
+    trait WriteSurface: Tx / TxBackend / SqliteTx {
+        /// Appends one entry to the audit chain (hash and link from
+        /// [`crate::domain::audit_chain`]), binding the records this transaction changed.
+        fn audit(&self, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> Result<()>;
+        fn put_calendar_entry(&self, e: &CalendarEntry, by: &str, now: &str) -> Result<()>;
+        fn remove_calendar_date(&self, date: NaiveDate, why: &str, by: &str, now: &str) -> Result<()>;
+        fn delete_deadline(&self, id: RequestId, rule: &str) -> Result<()>;
+        fn insert_event(&self, id: RequestId, e: &Event) -> Result<()>;
+        fn set_response_details(&self, id: RequestId, d: &ResponseDetails) -> Result<()>;
+        fn insert_operator(&self, op: &Operator, now: &str) -> Result<()>;
+        fn update_operator(&self, op: &Operator) -> Result<()>;
+        fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+        /// The next reference of `year`'s sequence.
+        fn next_reference(&self, year: i32) -> Result<String>;
+        fn insert_request(
+            &self,
+            new: &NewRequest,
+            registered_on: NaiveDate,
+            deadlines: &[Deadline],
+            assignee: Option<&str>,
+            now: &str,
+        ) -> Result<(RequestId, String)>;
+        fn insert_request_in_state(
+            &self,
+            new: &NewRequest,
+            registered_on: NaiveDate,
+            deadlines: &[Deadline],
+            assignee: Option<&str>,
+            now: &str,
+            state: &InitialState,
+        ) -> Result<(RequestId, String)>;
+        fn put_deadline(&self, id: RequestId, d: &Deadline) -> Result<()>;
+        /// Saves `r` if nobody changed it since `r.version` was read, else
+        /// [`StoreError::Conflict`]; returns the new version.
+        fn update_request(&self, r: &SubjectRequest, now: &str) -> Result<i64>;
+        fn put_actions(&self, id: RequestId, actions: &[(DataCategory, CategoryAction)]) -> Result<()>;
+        /// Stops keeping the search index and daily figures current, for a bulk load.
+        fn suspend_derived(&self) -> Result<SuspendedTriggers>;
+        fn rebuild_derived(&self, suspended: SuspendedTriggers) -> Result<()>;
+        fn last_request_id(&self) -> Result<i64>;
+        fn restore_derived_after(&self, suspended: SuspendedTriggers, after: i64) -> Result<()>;
+        fn erase_personal_data(&self, id: RequestId, on: NaiveDate, now: &str) -> Result<()>;
+    }
+}
+
+impl Reader<'_> {
+    /// Walks the whole chain: the number of entries and the first problem, if any (the first
+    /// problem of [`Reader::verify_full`]; the same for every backend).
+    pub fn verify_audit(&self) -> Result<(usize, Option<AuditProblem>)> {
+        let v = self.verify_full(None)?;
+        Ok((v.entries, v.problems.into_iter().next()))
+    }
+}
+
+impl<'c> Tx<'c> {
+    /// Reads inside this transaction: they see its own writes.
+    pub fn read(&self) -> Reader<'_> {
+        dispatch!(&self.0, TxBackend, b => Reader(ReaderBackend::Sqlite(b.read())))
+    }
+
+    fn sqlite(tx: SqliteTx<'c>) -> Tx<'c> {
+        Tx(TxBackend::Sqlite(tx))
+    }
+}
+
+// Transition shims: while SQLite is the only backend, a query written the old way (an
+// `impl Reader<'_>`/`impl Tx<'_>` block in a file of `src/store` reaching `self.conn` or
+// `self.tx`) still compiles through these. They cannot survive a second variant: when it
+// comes, each method they carried joins a surface above.
+impl<'c> std::ops::Deref for Reader<'c> {
+    type Target = SqliteReader<'c>;
+    fn deref(&self) -> &SqliteReader<'c> {
+        dispatch!(&self.0, ReaderBackend, b => b)
+    }
+}
+
+impl<'c> std::ops::Deref for Tx<'c> {
+    type Target = SqliteTx<'c>;
+    fn deref(&self) -> &SqliteTx<'c> {
+        dispatch!(&self.0, TxBackend, b => b)
+    }
+}
+
+/// A connection to one aryz database, on whichever backend holds it.
+pub struct Store(StoreBackend);
+
+enum StoreBackend {
+    Sqlite(SqliteStore),
+}
+
+impl Store {
+    fn sqlite(s: SqliteStore) -> Store {
+        Store(StoreBackend::Sqlite(s))
+    }
+
+    /// Opens an existing aryz database, migrating it forward if it is older than the binary.
+    pub fn open(path: &Path) -> Result<Store> {
+        SqliteStore::open(path).map(Store::sqlite)
+    }
+
+    /// Opens an existing database, encrypted with `key` when one is given.
+    pub fn open_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
+        SqliteStore::open_keyed(path, key).map(Store::sqlite)
+    }
+
+    /// Creates a new aryz database; refuses to touch an existing file.
+    pub fn create(path: &Path) -> Result<Store> {
+        SqliteStore::create(path).map(Store::sqlite)
+    }
+
+    /// Creates a new database, encrypted with `key` when one is given.
+    pub fn create_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
+        SqliteStore::create_keyed(path, key).map(Store::sqlite)
+    }
+
+    /// Creates a database whole or not at all, with `init` (the first admin, the first
+    /// audit entry) run inside it before anyone else can see it.
+    pub fn create_with<E: From<StoreError>>(
+        path: &Path,
+        key: Option<&str>,
+        init: impl FnOnce(&Tx<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Store, E> {
+        SqliteStore::create_with(path, key, |tx| init(&Tx::sqlite(*tx))).map(Store::sqlite)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn in_memory() -> Result<Store> {
+        SqliteStore::in_memory().map(Store::sqlite)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        dispatch!(&self.0, StoreBackend, s => s.path())
+    }
+
+    /// Runs one use case in one write transaction: all of it happens, with its events and
+    /// audit entry, or none of it (an error from `f` rolls everything back).
+    #[inline]
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        dispatch!(&mut self.0, StoreBackend, s => s.write(|tx| f(&Tx::sqlite(*tx))))
+    }
+
+    /// Read access outside a transaction.
+    #[inline]
+    pub fn read(&self) -> Reader<'_> {
+        dispatch!(&self.0, StoreBackend, s => Reader(ReaderBackend::Sqlite(s.read())))
+    }
+
+    /// Tunes the connection for a bulk load by one process (demo data); `false` restores.
+    pub fn set_bulk(&self, on: bool) {
+        dispatch!(&self.0, StoreBackend, s => s.set_bulk(on))
+    }
+
+    /// A large cache for one bulk write (an import); `false` restores.
+    pub fn set_large_cache(&self, on: bool) {
+        dispatch!(&self.0, StoreBackend, s => s.set_large_cache(on))
+    }
+
+    /// Copies the database online into `dest`, a new file.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        dispatch!(&self.0, StoreBackend, s => s.backup_to(dest))
+    }
+
+    /// The engine's own integrity checks; returns the problems found.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        dispatch!(&self.0, StoreBackend, s => s.integrity_problems())
+    }
+}
+
+#[cfg(test)]
+impl Store {
+    /// The SQLite backend underneath, for SQLite's own tests (raw SQL behind aryz's back).
+    pub(super) fn as_sqlite(&self) -> &SqliteStore {
+        dispatch!(&self.0, StoreBackend, s => s)
+    }
+}
