@@ -463,8 +463,17 @@ fn a_database_locked_past_the_busy_timeout_is_reported_and_nothing_is_written() 
     holder_out.read_line(&mut line).unwrap();
     assert_eq!(line.trim(), "holding", "sqlite3 took the lock");
 
-    let e = fails(env.aryz().args(["add", "--kind", "access", "--name", "Locked Out", "--pin", PIN_MALE]));
-    assert_mentions(&e, &["locked"]);
+    // A short busy timeout (not the default 5 s): the test waits 0.3 s, and the message
+    // names the configured wait, from the environment variable or else the config key.
+    let add = ["add", "--kind", "access", "--name", "Locked Out", "--pin", PIN_MALE];
+    let e = fails(env.aryz().env("ARYZ_BUSY_TIMEOUT_MS", "300").args(add));
+    assert_mentions(&e, &["locked", "gave up after 0.3 s"]);
+    env.write_config("busy_timeout_ms = 200\n");
+    let e = fails(env.aryz().args(add));
+    assert_mentions(&e, &["locked", "gave up after 0.2 s"]);
+    let e = fails(env.aryz().env("ARYZ_BUSY_TIMEOUT_MS", "250").args(["--lang", "ru"]).args(add));
+    assert_mentions(&e, &["заблокирована", "0.25 с"]);
+    env.write_config("");
 
     writeln!(stdin, "ROLLBACK;").unwrap();
     drop(stdin);
@@ -473,4 +482,26 @@ fn a_database_locked_past_the_busy_timeout_is_reported_and_nothing_is_written() 
     assert_eq!(env.snapshot(), before, "the locked-out write left nothing behind");
     // Once the lock is gone the same command works.
     env.add(&["--name", "Locked Out"]);
+}
+
+#[test]
+fn a_busy_timeout_out_of_range_is_refused_naming_the_key_or_variable() {
+    let env = TestEnv::new();
+    env.add(&[]);
+    let before = env.snapshot();
+    for bad in ["0", "600001", "five", "-1", "1.5"] {
+        let e = fails(env.aryz().env("ARYZ_BUSY_TIMEOUT_MS", bad).args(["note", "ARZ-2026-000001", "n"]));
+        assert_mentions(&e, &["ARYZ_BUSY_TIMEOUT_MS", "milliseconds from 1 to 600000"]);
+    }
+    let e = fails(env.aryz().env("ARYZ_BUSY_TIMEOUT_MS", "0").args(["--lang", "ru", "list"]));
+    assert_mentions(&e, &["ARYZ_BUSY_TIMEOUT_MS", "целым числом миллисекунд"]);
+    for bad in ["0", "600001", "\"5000\""] {
+        env.write_config(&format!("busy_timeout_ms = {bad}\n"));
+        let e = fails(env.aryz().args(["note", "ARZ-2026-000001", "n"]));
+        assert_mentions(&e, &["busy_timeout_ms"]);
+    }
+    env.write_config("busy_timeout_ms = 600000\n");
+    env.ok(&["list"]);
+    env.write_config("");
+    assert_eq!(env.snapshot(), before, "a refused setting changed nothing");
 }
