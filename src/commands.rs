@@ -1,6 +1,7 @@
 //! The non-interactive subcommands. Each parses and validates its arguments, calls one use
 //! case of the services, and prints the result as a table, JSON or CSV.
 
+mod batch;
 mod completions;
 mod doctor;
 mod drift;
@@ -124,6 +125,7 @@ pub fn name(c: &Command) -> &'static str {
         Command::Completions { .. } => "completions",
         Command::Man { .. } => "man",
         Command::Complete { .. } => "__complete",
+        Command::Batch => "__batch",
     }
 }
 
@@ -257,6 +259,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Completions { shell } => completions::completions(*shell, out)?,
         Command::Man { dir } => completions::man(dir, out)?,
         Command::Complete { what, prefix } => completions::candidates(env, *what, prefix, out)?,
+        Command::Batch => batch::batch(env, std::io::stdin().lock(), out)?,
     }
     Ok(())
 }

@@ -505,3 +505,39 @@ fn a_busy_timeout_out_of_range_is_refused_naming_the_key_or_variable() {
     env.write_config("");
     assert_eq!(env.snapshot(), before, "a refused setting changed nothing");
 }
+
+#[test]
+fn a_bad_batch_line_is_named_and_the_lines_after_it_do_not_run() {
+    let env = TestEnv::new();
+    let r = env.add(&[]);
+    let r = r.trim();
+    for (n, (bad, words)) in [
+        ("note x", &["line 2", "JSON array"][..]),
+        (r#"["nope"]"#, &["line 2", "nope"][..]),
+        (r#"["__batch"]"#, &["line 2", "other than __batch"][..]),
+        (r#"["note", "ARZ-2026-000099", "x"]"#, &["line 2", "ARZ-2026-000099"][..]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let input =
+            format!("[\"note\", \"{r}\", \"before {n}\"]\n{bad}\n[\"note\", \"{r}\", \"after {n}\"]\n");
+        // The lines before the bad one have printed their output; the error is one line.
+        let out = env.aryz().arg("__batch").write_stdin(input).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with(r), "the first line's output: {out:?}");
+        let e = String::from_utf8(out.stderr).unwrap();
+        assert!(e.starts_with("aryz: error: ") && e.lines().count() == 1, "{e}");
+        assert_mentions(&e, words);
+        // Each line is its own transaction: the line before the bad one is kept, none after it runs.
+        let notes: Vec<String> = env.show(r)["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "note")
+            .map(|e| e["text"].as_str().unwrap().to_string())
+            .collect();
+        assert!(notes.contains(&format!("before {n}")), "{notes:?}");
+        assert!(!notes.contains(&format!("after {n}")), "{notes:?}");
+    }
+}

@@ -1,0 +1,47 @@
+//! `aryz __batch`: runs many subcommands in one process, one per line of standard input.
+//! Each line is a JSON array of arguments, run as `aryz ARGS` would run them: its own
+//! session (a fresh connection to the database, opened as a new process opens it) and its
+//! own use case in its own transaction. The concurrency tests use it to make thousands of
+//! writes contend across a few processes without starting a process for each write.
+
+use std::io::{BufRead, Write};
+
+use clap::Parser;
+
+use super::{CliError, Env, Result};
+use crate::cli::{Cli, Command};
+use crate::domain::validation::field_error;
+
+/// Runs every line of `input` in order; stops at the first line that fails, naming it.
+/// The options given before `__batch` (`--db`, `--format`, `--lang`) apply to every line.
+pub fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()> {
+    for (n, line) in input.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = format!("line {}", n + 1);
+        let args: Vec<String> = serde_json::from_str(&line)
+            .map_err(|_| field_error(&at, "must be a JSON array of the arguments of one subcommand"))?;
+        let cli = Cli::try_parse_from(std::iter::once("aryz".to_string()).chain(args)).map_err(|e| {
+            let first = e.to_string().lines().next().unwrap_or_default().to_string();
+            field_error(&at, first.trim_start_matches("error: "))
+        })?;
+        match &cli.command {
+            // A batch inside a batch would read the same input; the terminal UI needs a terminal.
+            Some(Command::Batch) | None => {
+                return Err(field_error(&at, "must be a subcommand other than __batch").into());
+            }
+            Some(command) => super::run(env, command, out).map_err(|e| at_line(&at, e))?,
+        }
+    }
+    Ok(())
+}
+
+/// The failing line's error, with the line named first (`line 3: …`).
+fn at_line(at: &str, e: CliError) -> CliError {
+    match e {
+        CliError::Io(e) => CliError::Io(std::io::Error::new(e.kind(), format!("{at}: {e}"))),
+        other => field_error(at, &other.to_string()).into(),
+    }
+}
