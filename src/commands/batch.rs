@@ -9,11 +9,12 @@ use std::io::{BufRead, Write};
 use clap::Parser;
 
 use super::{CliError, Env, Result};
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Format};
 use crate::domain::validation::field_error;
 
 /// Runs every line of `input` in order; stops at the first line that fails, naming it.
-/// The options given before `__batch` (`--db`, `--format`, `--lang`) apply to every line.
+/// A line's `--db` and `--format` apply to it, else those given to `__batch`; the interface
+/// language and the key are the batch's (a line's own `--lang` or `--ask-key` is refused).
 pub fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()> {
     for (n, line) in input.lines().enumerate() {
         let line = line?;
@@ -27,12 +28,22 @@ pub fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()>
             let first = e.to_string().lines().next().unwrap_or_default().to_string();
             field_error(&at, first.trim_start_matches("error: "))
         })?;
+        if cli.lang.is_some() || cli.ask_key {
+            return Err(field_error(&at, "--lang and --ask-key go before __batch, not on a line").into());
+        }
+        let line_env = Env {
+            key: env.key.clone(),
+            db: cli.db.clone().unwrap_or_else(|| env.db.clone()),
+            config: env.config.clone(),
+            config_dir: env.config_dir.clone(),
+            format: if cli.format == Format::Table { env.format } else { cli.format },
+        };
         match &cli.command {
             // A batch inside a batch would read the same input; the terminal UI needs a terminal.
             Some(Command::Batch) | None => {
                 return Err(field_error(&at, "must be a subcommand other than __batch").into());
             }
-            Some(command) => super::run(env, command, out).map_err(|e| at_line(&at, e))?,
+            Some(command) => super::run(&line_env, command, out).map_err(|e| at_line(&at, e))?,
         }
     }
     Ok(())

@@ -515,6 +515,7 @@ fn a_bad_batch_line_is_named_and_the_lines_after_it_do_not_run() {
         ("note x", &["line 2", "JSON array"][..]),
         (r#"["nope"]"#, &["line 2", "nope"][..]),
         (r#"["__batch"]"#, &["line 2", "other than __batch"][..]),
+        (r#"["--lang", "ru", "list"]"#, &["line 2", "before __batch"][..]),
         (r#"["note", "ARZ-2026-000099", "x"]"#, &["line 2", "ARZ-2026-000099"][..]),
     ]
     .into_iter()
@@ -540,4 +541,19 @@ fn a_bad_batch_line_is_named_and_the_lines_after_it_do_not_run() {
         assert!(notes.contains(&format!("before {n}")), "{notes:?}");
         assert!(!notes.contains(&format!("after {n}")), "{notes:?}");
     }
+}
+
+#[test]
+fn each_batch_line_prints_what_the_same_command_alone_prints() {
+    let env = TestEnv::new();
+    let r = env.add(&[]);
+    let r = r.trim();
+    let input = format!("[\"--format\", \"json\", \"show\", \"{r}\"]\n[\"show\", \"{r}\"]\n");
+    let batch = ok(env.aryz().arg("__batch").write_stdin(input));
+    let alone = env.ok(&["--format", "json", "show", r]) + &env.ok(&["show", r]);
+    assert_eq!(batch, alone);
+    // The batch's own --format applies to lines without one.
+    let csv =
+        ok(env.aryz().args(["--format", "csv", "__batch"]).write_stdin(format!("[\"show\", \"{r}\"]\n")));
+    assert_eq!(csv, env.ok(&["--format", "csv", "show", r]));
 }
