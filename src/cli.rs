@@ -316,6 +316,10 @@ pub enum Command {
         #[arg(default_value = "")]
         prefix: String,
     },
+    /// Runs the subcommands on standard input, one JSON array of arguments per line, each as
+    /// its own `aryz ARGS` would: for tests that need many writes from few processes.
+    #[command(name = "__batch", hide = true)]
+    Batch,
 }
 
 /// The shells `aryz completions` writes scripts for.

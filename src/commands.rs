@@ -1,6 +1,7 @@
 //! The non-interactive subcommands. Each parses and validates its arguments, calls one use
 //! case of the services, and prints the result as a table, JSON or CSV.
 
+mod batch;
 mod completions;
 mod doctor;
 mod drift;
@@ -123,6 +124,7 @@ pub fn name(c: &Command) -> &'static str {
         Command::Completions { .. } => "completions",
         Command::Man { .. } => "man",
         Command::Complete { .. } => "__complete",
+        Command::Batch => "__batch",
     }
 }
 
@@ -146,6 +148,7 @@ impl Env {
         // Opened once the configuration is known: with group access the log is shared by
         // the group's logins (0660), else its owner's only.
         crate::logging::init(&crate::paths::log_file());
+        crate::store::set_busy_timeout(busy_timeout(&config)?);
         let key = crate::keys::load(&config, &config_dir, cli.ask_key)?;
         Ok(Env { key, db, config, config_dir, format: cli.format })
     }
@@ -159,6 +162,21 @@ impl Env {
         let offset = self.config.offset().map_err(service::Error::Config)?;
         Ok(Clock::new(offset, None))
     }
+}
+
+/// How long to wait for another process's lock: `ARYZ_BUSY_TIMEOUT_MS` (the tests' short
+/// wait, or a one-off longer one) over the configuration's `busy_timeout_ms`.
+fn busy_timeout(config: &Config) -> Result<std::time::Duration> {
+    const VAR: &str = "ARYZ_BUSY_TIMEOUT_MS";
+    let ms = match std::env::var(VAR) {
+        Ok(v) if !v.is_empty() => {
+            v.trim().parse::<u64>().ok().filter(|ms| crate::config::BUSY_TIMEOUT_MS.contains(ms)).ok_or_else(
+                || crate::domain::validation::field_error(VAR, crate::config::BUSY_TIMEOUT_RULE),
+            )?
+        }
+        _ => config.busy_timeout_ms,
+    };
+    Ok(std::time::Duration::from_millis(ms))
 }
 
 /// Runs a subcommand, writing its output to `out`.
@@ -240,6 +258,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Completions { shell } => completions::completions(*shell, out)?,
         Command::Man { dir } => completions::man(dir, out)?,
         Command::Complete { what, prefix } => completions::candidates(env, *what, prefix, out)?,
+        Command::Batch => batch::batch(env, std::io::stdin().lock(), out)?,
     }
     Ok(())
 }

@@ -50,6 +50,9 @@ pub struct Config {
     pub digest: DigestConfig,
     /// Where `aryz backup` without a file (the nightly timer) writes, and how many it keeps.
     pub backup: BackupConfig,
+    /// How long a command waits for another aryz process's write to finish before it gives
+    /// up with "the database is locked", in milliseconds.
+    pub busy_timeout_ms: u64,
 }
 
 /// `[digest]`: a file to write, addresses to mail, or both.
@@ -129,9 +132,17 @@ impl Default for Config {
             audit_anchor_file: None,
             digest: DigestConfig::default(),
             backup: BackupConfig::default(),
+            busy_timeout_ms: crate::store::DEFAULT_BUSY_TIMEOUT_MS,
         }
     }
 }
+
+/// The busy timeouts accepted, in milliseconds: waiting not at all would fail whenever two
+/// clerks save at the same moment; over ten minutes a stuck process would look like a hang.
+pub const BUSY_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 1..=600_000;
+
+/// The rule of [`BUSY_TIMEOUT_MS`], for the config key and the environment variable.
+pub const BUSY_TIMEOUT_RULE: &str = "must be a whole number of milliseconds from 1 to 600000";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -174,6 +185,9 @@ impl Config {
             && !["ky", "ru", "en"].contains(&l.as_str())
         {
             return Err(format!("language: unknown language '{l}' (expected ky, ru or en)"));
+        }
+        if !BUSY_TIMEOUT_MS.contains(&cfg.busy_timeout_ms) {
+            return Err(format!("busy_timeout_ms: {BUSY_TIMEOUT_RULE}"));
         }
         if cfg.backup.keep == 0 {
             return Err("backup.keep: at least 1 (the copy just made)".into());

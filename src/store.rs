@@ -22,6 +22,7 @@ mod seam;
 mod stats;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -41,8 +42,25 @@ pub use seam::{ReadSurface, Reader, Store, Tx, WriteSurface};
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;
 
-/// How long a writer waits for another process's transaction before giving up.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a writer waits for another process's transaction before giving up, unless the
+/// configuration (`busy_timeout_ms`, or `ARYZ_BUSY_TIMEOUT_MS`) says otherwise.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS);
+pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5000;
+
+/// This process's busy timeout in milliseconds, set once at start ([`set_busy_timeout`]).
+/// Process-wide rather than per `Store`: every connection the process opens waits the same
+/// configured time, and a `Busy` error names that time whichever statement met the lock.
+static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(DEFAULT_BUSY_TIMEOUT_MS);
+
+/// Sets how long connections opened from now on wait for another process's lock.
+pub fn set_busy_timeout(t: Duration) {
+    BUSY_TIMEOUT_MS.store(u64::try_from(t.as_millis()).unwrap_or(u64::MAX), Ordering::Relaxed);
+}
+
+/// How long a connection waits for another process's lock before `Busy`.
+pub fn busy_timeout() -> Duration {
+    Duration::from_millis(BUSY_TIMEOUT_MS.load(Ordering::Relaxed))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -60,7 +78,7 @@ pub enum StoreError {
         "the database has schema version {found}, newer than this aryz knows ({known}); use a newer aryz"
     )]
     TooNew { found: i64, known: i64 },
-    #[error("the database is locked by another aryz process; gave up after {} s, try again", BUSY_TIMEOUT.as_secs())]
+    #[error("the database is locked by another aryz process; gave up after {} s, try again", busy_timeout().as_secs_f64())]
     Busy,
     #[error("{0} was changed by someone else since it was loaded; reload it and try again")]
     Conflict(String),
@@ -175,7 +193,7 @@ impl SqliteStore {
             SqliteStore { conn, path: Some(path.to_path_buf()), key: key.map(String::from), tracking: false };
         // Check before configuring: a foreign file must be left exactly as it was (setting
         // WAL mode would rewrite its header).
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        store.conn.busy_timeout(busy_timeout())?;
         store.check_is_aryz().map_err(|e| store.name_error(e))?;
         store.configure().map_err(|e| store.name_error(e))?;
         migrate::migrate(&mut store.conn)?;
@@ -263,7 +281,7 @@ impl SqliteStore {
     }
 
     fn configure(&self) -> Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.busy_timeout(busy_timeout())?;
         // WAL lets clerks read while another process writes; NORMAL sync is durable in WAL
         // mode except for the last transactions on power loss, never corrupting.
         // WAL is a property of the file, set when it was created; asking is much cheaper

@@ -193,12 +193,20 @@ pub const CONFIG_KEYS: &[(&str, &str)] = &[
         "Where aryz backup without FILE writes dated copies (default: backups/ in the data directory).",
     ),
     ("backup.keep", "How many dated copies aryz backup keeps (default 14)."),
+    (
+        "busy_timeout_ms",
+        "How long a command waits for another aryz process's write before it says the database is locked, in milliseconds (default 5000, 1 to 600000).",
+    ),
 ];
 
 const ENVIRONMENT: &[(&str, &str)] = &[
     ("ARYZ_DATA_DIR", "The data directory: database, log, letters, backups (default ~/.local/share/aryz)."),
     ("ARYZ_CONFIG_DIR", "The config directory: config.toml, i18n/, templates/ (default ~/.config/aryz)."),
     ("ARYZ_KEY_FILE", "The key file of an encrypted database (overrides key_file)."),
+    (
+        "ARYZ_BUSY_TIMEOUT_MS",
+        "How long to wait for another aryz process's write, in milliseconds (overrides busy_timeout_ms).",
+    ),
     ("ARYZ_OPERATOR", "On a database created with init --dev-identity only: the operator's login."),
     ("ARYZ_TODAY", "On a database created with init --dev-identity only: today's date, YYYY-MM-DD."),
     ("LC_ALL, LC_MESSAGES, LANG", "The interface language when neither --lang nor language is set."),

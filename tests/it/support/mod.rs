@@ -1,0 +1,3 @@
+//! Helpers shared by the test modules that need neither `common` nor `tmux`.
+
+pub mod tool;

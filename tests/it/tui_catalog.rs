@@ -1,0 +1,248 @@
+//! Every string key the terminal UI looks up exists in the English catalog, and every
+//! vocabulary code has a label, so no screen shows a bare key. The Kyrgyz and Russian
+//! catalogs have exactly the English keys, with the same placeholders, and no key is unused.
+
+use std::path::Path;
+
+use aryz::domain::calendar::DayKind;
+use aryz::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
+use aryz::domain::outcome::{CategoryAction, Outcome};
+use aryz::domain::status::Status;
+use aryz::i18n::{EN, KY, RU, has, parse_catalog};
+use aryz::store::EventKind;
+use aryz::tui::action::Command;
+
+fn sources(dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            sources(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(std::fs::read_to_string(&p).unwrap());
+        }
+    }
+}
+
+/// The literal first arguments of `t("…")` and `tf("…", …)` calls.
+fn keys_in(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    for pat in ["t(\"", "tf(\"", "tn(\""] {
+        let mut rest = text;
+        while let Some(i) = rest.find(pat) {
+            let before = rest[..i].chars().last();
+            rest = &rest[i + pat.len()..];
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            if let Some(end) = rest.find('"') {
+                keys.push(rest[..end].to_string());
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_key_used_by_the_ui_is_in_the_catalog() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
+    sources(&root.join("src/tui"), &mut texts);
+    sources(&root.join("src/commands"), &mut texts);
+    for f in ["src/tui.rs", "src/commands.rs", "src/app.rs"] {
+        texts.push(std::fs::read_to_string(root.join(f)).unwrap());
+    }
+    let mut missing = Vec::new();
+    let mut count = 0;
+    for text in &texts {
+        for k in keys_in(text) {
+            count += 1;
+            if !has(&k) {
+                missing.push(k);
+            }
+        }
+    }
+    assert!(count > 100, "found only {count} keys: the scan is broken");
+    assert!(missing.is_empty(), "missing from assets/i18n/en.toml: {missing:?}");
+}
+
+#[test]
+fn every_vocabulary_code_has_a_label() {
+    let mut missing = Vec::new();
+    let mut check = |prefix: &str, code: &str| {
+        if !has(&format!("{prefix}.{code}")) {
+            missing.push(format!("{prefix}.{code}"));
+        }
+    };
+    RequestKind::ALL.iter().for_each(|v| {
+        check("kind", v.code());
+        check("kind_short", v.code());
+    });
+    Status::ALL.iter().for_each(|v| {
+        check("status", v.code());
+        check("status_short", v.code());
+    });
+    DataCategory::ALL.iter().for_each(|v| check("category", v.code()));
+    Channel::ALL.iter().for_each(|v| check("channel", v.code()));
+    Language::ALL.iter().for_each(|v| check("lang", v.code()));
+    IdentityMethod::ALL.iter().for_each(|v| check("identity", v.code()));
+    Role::ALL.iter().for_each(|v| check("role", v.code()));
+    Outcome::ALL.iter().for_each(|v| check("outcome", v.code()));
+    CategoryAction::ALL.iter().for_each(|v| check("category_action", v.code()));
+    EventKind::ALL.iter().for_each(|v| check("event", v.code()));
+    Command::ALL.iter().for_each(|c| {
+        check("action", c.name());
+        check("bar", c.name());
+    });
+    for g in aryz::domain::outcome::default_grounds() {
+        check("ground", &g.code);
+    }
+    for c in aryz::domain::deadline::RuleSet::shipped().pause.categories {
+        check("pause", &c);
+    }
+    assert!(missing.is_empty(), "missing labels: {missing:?}");
+}
+
+/// The `{name}` placeholders of a text, sorted.
+fn placeholders(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('{') {
+        rest = &rest[i + 1..];
+        if let Some(end) = rest.find('}') {
+            let name = &rest[..end];
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn kyrgyz_and_russian_have_every_english_key_and_nothing_else() {
+    let en = parse_catalog(EN).unwrap();
+    for (code, text) in [("ky", KY), ("ru", RU)] {
+        let other = parse_catalog(text).unwrap_or_else(|e| panic!("{code}.toml: {e}"));
+        let mut missing: Vec<&String> = en.keys().filter(|k| !other.contains_key(*k)).collect();
+        let mut extra: Vec<&String> = other.keys().filter(|k| !en.contains_key(*k)).collect();
+        missing.sort();
+        extra.sort();
+        assert!(missing.is_empty(), "missing from assets/i18n/{code}.toml: {missing:?}");
+        assert!(extra.is_empty(), "in assets/i18n/{code}.toml but not in en.toml: {extra:?}");
+        let mut bad = Vec::new();
+        for (k, v) in &en {
+            if placeholders(v) != placeholders(&other[k]) {
+                bad.push(format!("{k}: {:?} vs {:?}", placeholders(v), placeholders(&other[k])));
+            }
+            if other[k].trim().is_empty() && !v.trim().is_empty() {
+                bad.push(format!("{k}: empty"));
+            }
+        }
+        bad.sort();
+        assert!(bad.is_empty(), "{code}.toml placeholders differ from en.toml: {bad:#?}");
+    }
+}
+
+#[test]
+fn kyrgyz_catalog_is_kyrgyz() {
+    // The letters that tell Kyrgyz from Russian: a catalog copied from ru.toml would fail.
+    let ky = parse_catalog(KY).unwrap();
+    let n = ky.values().filter(|v| v.contains(['ң', 'ө', 'ү', 'Ң', 'Ө', 'Ү'])).count();
+    assert!(n > 100, "only {n} Kyrgyz texts with ң ө ү");
+}
+
+/// Whether a catalog key is looked up by the code: its literal in the sources, a code of
+/// the vocabulary it labels, or (for the command line's headers and record fields) the
+/// English CSV header or field name it translates.
+#[test]
+fn every_catalog_key_is_used() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
+    sources(&root.join("src"), &mut texts);
+    let all = texts.join("\n");
+    let mut vocab: Vec<(&str, Vec<String>)> = Vec::new();
+    let codes = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
+    vocab.push(("kind", codes(RequestKind::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("kind_short", codes(RequestKind::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("status", codes(Status::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("status_short", codes(Status::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("category", codes(DataCategory::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("channel", codes(Channel::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("lang", codes(Language::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("identity", codes(IdentityMethod::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("role", codes(Role::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("outcome", codes(Outcome::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("category_action", codes(CategoryAction::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("event", codes(EventKind::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("day_kind", codes(DayKind::ALL.iter().map(|v| v.code()).collect())));
+    vocab.push(("action", codes(Command::ALL.iter().map(|c| c.name()).collect())));
+    vocab.push(("bar", codes(Command::ALL.iter().map(|c| c.name()).collect())));
+    vocab.push(("ground", aryz::domain::outcome::default_grounds().into_iter().map(|g| g.code).collect()));
+    vocab.push(("pause", aryz::domain::deadline::RuleSet::shipped().pause.categories));
+    vocab.push((
+        "month",
+        codes(vec!["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]),
+    ));
+    let forms = ["days", "weeks", "working_days"].map(|u| ["one", "few", "many"].map(|f| format!("{u}_{f}")));
+    vocab.push(("deadline", forms.into_iter().flatten().collect()));
+    vocab.push(("rule", aryz::domain::deadline::RuleSet::shipped().rule.into_iter().map(|r| r.id).collect()));
+    let grounds: Vec<String> = aryz::domain::outcome::default_grounds().into_iter().map(|g| g.code).collect();
+    vocab.push(("ground_citation", grounds.clone()));
+    vocab.push(("ground_description", grounds));
+    let holidays = shipped_calendar().iter().map(|e| aryz::i18n::holiday_key(&e.name)).collect();
+    vocab.push(("holiday", holidays));
+    vocab.push(("weekday", codes(vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"])));
+    vocab.push(("medium", codes(aryz::domain::referral::CopyMedium::ALL.iter().map(|m| m.code()).collect())));
+
+    let en = parse_catalog(EN).unwrap();
+    let mut unused = Vec::new();
+    for key in en.keys() {
+        if all.contains(&format!("\"{key}\"")) {
+            continue;
+        }
+        let (prefix, code) = key.rsplit_once('.').unwrap_or(("", key));
+        let used = match prefix {
+            "cli.col" => {
+                let header = code.to_uppercase().replace("PCT", "%");
+                all.contains(&format!("\"{header}\""))
+                    || all.contains(&format!("\"{}\"", header.replace('_', " ")))
+            }
+            // A template of a message of the domain or the services: its literal parts are there.
+            p if p == "message" || p.starts_with("message.") => {
+                en[key].split(['{', '}']).step_by(2).all(|part| all.contains(part))
+            }
+            "cli.field" => {
+                all.contains(&format!("\"{code}\""))
+                    || all.contains(&format!("\"{}\"", code.replace('_', " ")))
+            }
+            p => vocab.iter().any(|(v, codes)| *v == p && codes.iter().any(|c| c == code)),
+        };
+        if !used {
+            unused.push(key.clone());
+        }
+    }
+    unused.sort();
+    assert!(unused.is_empty(), "keys of assets/i18n/en.toml that no code uses: {unused:?}");
+}
+
+#[test]
+fn english_ground_texts_equal_the_shipped_grounds() {
+    let en = parse_catalog(EN).unwrap();
+    for g in aryz::domain::outcome::default_grounds() {
+        assert_eq!(en.get(&format!("ground_citation.{}", g.code)), Some(&g.citation), "{}", g.code);
+        assert_eq!(en.get(&format!("ground_description.{}", g.code)), Some(&g.description), "{}", g.code);
+    }
+}
+
+#[test]
+fn english_holiday_names_equal_the_shipped_calendar() {
+    let en = parse_catalog(EN).unwrap();
+    for e in shipped_calendar().iter() {
+        assert_eq!(en.get(&format!("holiday.{}", aryz::i18n::holiday_key(&e.name))), Some(&e.name));
+    }
+}
+
+fn shipped_calendar() -> Vec<aryz::domain::calendar::CalendarEntry> {
+    aryz::domain::calendar::parse_calendar(include_str!("../../assets/calendar/kg.toml")).unwrap()
+}
