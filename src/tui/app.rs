@@ -12,7 +12,7 @@ use super::keymap::{KeyCodeKey, KeyCombo, KeyMap};
 use super::screens::audit::AuditState;
 use super::screens::calendar::CalendarState;
 use super::screens::dashboard::DashboardState;
-use super::screens::detail::{DetailState, available};
+use super::screens::detail::{DetailState, refusal};
 use super::screens::dialog::{DialogKind, DialogState};
 use super::screens::help::{HelpState, scopes};
 use super::screens::intake::IntakeState;
@@ -569,11 +569,9 @@ impl App {
             Command::NextSection | Command::PrevSection | Command::Open => return,
             _ => {}
         }
-        if cmd.scope() == Scope::Detail && !available(&self.session, &r).contains(&cmd) {
-            self.error(tf(
-                "msg.not_available",
-                &[("action", &label("action", cmd.name())), ("status", &label("status", r.status.code()))],
-            ));
+        // The service says whether the action is allowed, and if not, why.
+        if let Some(why) = refusal(&self.session, &r, cmd) {
+            self.error(why);
             return;
         }
         match cmd {
