@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 use unicode_width::UnicodeWidthStr;
 
 use super::action::{Action, Command, Scope};
+use super::effect::Effect;
 use super::keymap::{KeyCodeKey, KeyCombo, KeyMap};
 use super::screens::audit::AuditState;
 use super::screens::calendar::CalendarState;
@@ -23,10 +24,9 @@ use super::theme::Theme;
 use super::widgets::line_edit::{EditOp, LineEdit};
 use crate::domain::format::date_dmy;
 use crate::domain::kind::Role;
-use crate::domain::outcome::Response;
-use crate::domain::request::{NewRequest, SubjectRequest, format_reference, parse_reference};
+use crate::domain::request::{SubjectRequest, format_reference, parse_reference};
 use crate::i18n::{label, t, tf};
-use crate::service::{Error, Session, StatusTarget};
+use crate::service::{Error, Session};
 use crate::store::{AssigneeFilter, Counts};
 
 /// Which keys apply: decided by the top overlay, else the top screen.
@@ -71,51 +71,8 @@ pub struct Prompt {
     pub previous: String,
 }
 
-/// An operation waiting for the operator's yes.
-#[derive(Debug, Clone)]
-pub enum PendingOp {
-    Register {
-        new: NewRequest,
-        assignee: Option<String>,
-    },
-    Respond {
-        reference: String,
-        response: Response,
-        version: i64,
-    },
-    Withdraw {
-        reference: String,
-        reason: String,
-        version: i64,
-    },
-    Reopen {
-        reference: String,
-        reason: String,
-        version: i64,
-    },
-    Extend {
-        reference: String,
-        days: u32,
-        reason: String,
-        version: i64,
-    },
-    Resume {
-        reference: String,
-    },
-    /// A letter the clerk was warned about (no delivery address…) and saves anyway.
-    Letter {
-        reference: String,
-        spec: crate::letters::LetterSpec,
-    },
-}
-
-#[derive(Debug)]
-pub struct Confirm {
-    pub question: String,
-    pub details: Vec<String>,
-    pub op: PendingOp,
-    pub yes_focused: bool,
-}
+pub use super::effect::Question as Confirm;
+pub use super::effect::UseCase as PendingOp;
 
 pub enum Overlay {
     Prompt(Prompt),
@@ -940,155 +897,76 @@ impl App {
         }
     }
 
+    /// The dialog builds its typed request (or marks the field that is wrong).
     fn save_dialog(&mut self) {
         let Some(Overlay::Dialog(d)) = self.overlays.last_mut() else { return };
-        let (reference, version) = (d.reference.clone(), d.version);
-        let f = &d.form;
-        let reason = f.text("reason").trim().to_string();
-        let result = match d.kind {
-            DialogKind::Filter => {
-                let parse = |id: &str| crate::tui::input::parse_optional_date(f.text(id));
-                let (from, to) = match (parse("received_from"), parse("received_to")) {
-                    (Ok(a), Ok(b)) => (a, b),
-                    (Err(e), _) => return d.form.set_error("received_from", e),
-                    (_, Err(e)) => return d.form.set_error("received_to", e),
-                };
-                let filters = Filters {
-                    kind: f.choice("kind").parse().ok(),
-                    status: f.choice("status").parse().ok(),
-                    assignee: match f.choice("assignee") {
-                        "" => None,
-                        "-" => Some(AssigneeChoice::Unassigned),
-                        l => Some(AssigneeChoice::Login(l.to_string())),
-                    },
-                    channel: f.choice("channel").parse().ok(),
-                    received_from: from,
-                    received_to: to,
-                };
+        let effect = d.submit();
+        self.apply(effect);
+    }
+
+    /// Applies what a component asked for.
+    pub fn apply(&mut self, effect: Effect) {
+        match effect {
+            Effect::None => {}
+            Effect::Quit => self.quit = true,
+            Effect::Run(op) => self.execute(op),
+            Effect::Confirm(q) => self.overlays.push(Overlay::Confirm(q)),
+            Effect::Close => {
+                if self.overlays.pop().is_none() {
+                    self.screens.pop();
+                }
+            }
+            Effect::Filter(filters) => {
                 self.overlays.pop();
                 self.queue.filters = filters;
                 self.reload_queue();
-                return;
             }
-            DialogKind::Withdraw | DialogKind::Reopen => {
-                if reason.is_empty() {
-                    if let Some(x) = d.form.field_mut("reason") {
-                        x.touched = true;
-                    }
-                    return d.form.set_error("reason", t("error.required").to_string());
-                }
-                let (op, key) = if d.kind == DialogKind::Withdraw {
-                    (
-                        PendingOp::Withdraw { reference: reference.clone(), reason, version },
-                        "confirm.withdraw",
-                    )
-                } else {
-                    (PendingOp::Reopen { reference: reference.clone(), reason, version }, "confirm.reopen")
-                };
-                let question = tf(key, &[("reference", &reference)]);
+            Effect::Message(text, true) => self.error(text),
+            Effect::Message(text, false) => self.info(text),
+        }
+    }
+
+    /// A dialog's letter: what it lacks is asked about before it is saved.
+    fn letter(&mut self, reference: String, spec: crate::letters::LetterSpec) {
+        if self.letters.is_none()
+            && let Some(load) = self.load_letters.take()
+        {
+            self.letters = load();
+        }
+        let preview = match &self.letters {
+            Some(l) => self.session.preview_letter(&reference, spec, &l.kit, &l.letterhead),
+            None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
+        };
+        match preview {
+            Ok(letter) if !letter.warnings.is_empty() => {
                 self.overlays.push(Overlay::Confirm(Box::new(Confirm {
-                    question,
-                    details: Vec::new(),
-                    op,
+                    question: t("letter_warning.confirm").to_string(),
+                    details: letter.warnings.iter().map(|w| w.message()).collect(),
+                    op: PendingOp::SaveLetter { reference, spec },
                     yes_focused: false,
                 })));
-                return;
             }
-            DialogKind::Extend => {
-                let Ok(days) = f.text("days").trim().parse::<u32>() else {
-                    return d.form.set_error("days", t("error.number").to_string());
-                };
-                let question = crate::i18n::tn(
-                    "confirm.extend",
-                    u64::from(days),
-                    &[("reference", &reference), ("days", &days)],
-                );
-                let op = PendingOp::Extend { reference, days, reason, version };
-                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
-                    question,
-                    details: Vec::new(),
-                    op,
-                    yes_focused: true,
-                })));
-                return;
+            _ => self.save_letter(&reference, spec),
+        }
+    }
+
+    /// Assigns the marked requests; on success the marks go.
+    fn assign_marked(&mut self, references: &[String], login: &str) {
+        match self.session.assign_many(references, login, None) {
+            Ok(done) => {
+                self.overlays.pop();
+                self.queue.marked.clear();
+                self.refresh();
+                self.info(crate::i18n::tn("msg.assigned_many", done.len() as u64, &[("login", &login)]));
             }
-            DialogKind::Assign => {
-                let login = f.choice("login").to_string();
-                self.session.assign(&reference, &login, Some(version))
-            }
-            DialogKind::AssignMarked => {
-                let login = f.choice("login").to_string();
-                let refs = d.references.clone();
-                match self.session.assign_many(&refs, &login, None) {
-                    Ok(done) => {
-                        self.overlays.pop();
-                        self.queue.marked.clear();
-                        self.refresh();
-                        self.info(crate::i18n::tn(
-                            "msg.assigned_many",
-                            done.len() as u64,
-                            &[("login", &login)],
-                        ));
-                    }
-                    Err(e) => {
-                        let text = e.to_string();
-                        if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
-                            d.problem = Some(text.clone());
-                        }
-                        self.error(text);
-                    }
+            Err(e) => {
+                let text = e.to_string();
+                if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                    d.problem = Some(text.clone());
                 }
-                return;
+                self.error(text);
             }
-            DialogKind::Note => {
-                let (text, to_subject) = (f.text("text").to_string(), f.is_on("to_subject"));
-                self.session.note(&reference, &text, to_subject)
-            }
-            DialogKind::Status => {
-                let target = match f.choice("status") {
-                    "awaiting_subject" => StatusTarget::AwaitingSubject,
-                    _ => StatusTarget::InProgress,
-                };
-                self.session.set_status(&reference, target, &reason, Some(version))
-            }
-            DialogKind::Pause => {
-                let category = f.choice("category").to_string();
-                self.session.pause(&reference, &category, &reason)
-            }
-            DialogKind::Letter => {
-                let spec = crate::letters::LetterSpec {
-                    letter_type: f
-                        .choice("type")
-                        .parse()
-                        .unwrap_or(crate::letters::LetterType::Acknowledgement),
-                    lang: f.choice("lang").parse().ok(),
-                    format: f.choice("format").parse().unwrap_or(crate::letters::LetterFormat::Pdf),
-                };
-                if self.letters.is_none()
-                    && let Some(load) = self.load_letters.take()
-                {
-                    self.letters = load();
-                }
-                // What the letter lacks is asked about before it is saved.
-                let preview = match &self.letters {
-                    Some(l) => self.session.preview_letter(&reference, spec, &l.kit, &l.letterhead),
-                    None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
-                };
-                match preview {
-                    Ok(letter) if !letter.warnings.is_empty() => {
-                        self.overlays.push(Overlay::Confirm(Box::new(Confirm {
-                            question: t("letter_warning.confirm").to_string(),
-                            details: letter.warnings.iter().map(|w| w.message()).collect(),
-                            op: PendingOp::Letter { reference, spec },
-                            yes_focused: false,
-                        })));
-                    }
-                    _ => self.save_letter(&reference, spec),
-                }
-                return;
-            }
-        };
-        self.finish_dialog(result);
+        }
     }
 
     /// Closes the dialog on success; on failure keeps it, its input and the error.
@@ -1245,7 +1123,25 @@ impl App {
                 let r = self.session.resume(&reference);
                 self.after_change(r, "msg.saved");
             }
-            PendingOp::Letter { reference, spec } => self.save_letter(&reference, spec),
+            PendingOp::SaveLetter { reference, spec } => self.save_letter(&reference, spec),
+            PendingOp::Letter { reference, spec } => self.letter(reference, spec),
+            PendingOp::AssignMarked { references, login } => self.assign_marked(&references, &login),
+            PendingOp::Assign { reference, login, version } => {
+                let r = self.session.assign(&reference, &login, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Note { reference, text, to_subject } => {
+                let r = self.session.note(&reference, &text, to_subject);
+                self.finish_dialog(r);
+            }
+            PendingOp::SetStatus { reference, target, reason, version } => {
+                let r = self.session.set_status(&reference, target, &reason, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Pause { reference, category, reason } => {
+                let r = self.session.pause(&reference, &category, &reason);
+                self.finish_dialog(r);
+            }
         }
     }
 
