@@ -1,6 +1,13 @@
 //! The app's state and its one `update` step: an [`Action`] in, state changed (and the
 //! services called) out. Nothing here draws or touches the terminal, so tests drive it
 //! directly.
+//!
+//! For a newcomer: a key is resolved through the keymap to a [`Command`] for the current
+//! [`Context`]; the top dialog or screen handles it. Dialogs return an
+//! [`Effect`](super::effect::Effect) (run a use case, ask first, close, filter, message) that
+//! [`App::apply`] carries out, so a dialog never calls a service itself; whether a request
+//! action is offered or refused is the service's answer (`service::permissions`), never
+//! decided here.
 
 use chrono::{Datelike, NaiveDate};
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
@@ -909,7 +916,7 @@ impl App {
         match effect {
             Effect::None => {}
             Effect::Quit => self.quit = true,
-            Effect::Run(op) => self.execute(op),
+            Effect::Run(op) => self.execute(*op),
             Effect::Confirm(q) => self.overlays.push(Overlay::Confirm(q)),
             Effect::Close => {
                 if self.overlays.pop().is_none() {

@@ -96,7 +96,7 @@ pub enum Effect {
     None,
     Quit,
     /// Run a use case now.
-    Run(UseCase),
+    Run(Box<UseCase>),
     /// Ask first, then run.
     Confirm(Box<Question>),
     /// Close the dialog (or form) on top.

@@ -129,7 +129,7 @@ impl DialogState {
     pub fn request(&self) -> Result<Effect, Invalid> {
         let f = Read(&self.form);
         let (reference, version) = (self.reference.clone(), self.version);
-        let run = |op| Ok(Effect::Run(op));
+        let run = |op| Ok(Effect::Run(Box::new(op)));
         match self.kind {
             DialogKind::Filter => {
                 let date = |x: FilterField| {
@@ -231,6 +231,136 @@ impl DialogState {
                 self.form.set_error(invalid.field, invalid.error);
                 Effect::None
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::widgets::form::{Field, Opt};
+
+    fn dialog(kind: DialogKind, fields: Vec<Field>) -> DialogState {
+        let mut d = DialogState::new(kind, None, fields);
+        d.reference = "ARZ-2026-000001".into();
+        d.version = 3;
+        d
+    }
+
+    /// The status dialog once read `_ => InProgress`: a choice that is not a settable status
+    /// is now an error under the field, and nothing runs.
+    #[test]
+    fn a_status_that_is_not_one_is_an_error_not_in_progress() {
+        for opts in [vec![], vec![Opt::new("answered", "answered")]] {
+            let mut d = dialog(
+                DialogKind::Status,
+                vec![
+                    Field::choice(StatusField::Status.id(), "Status", opts, ""),
+                    Field::text(StatusField::Reason.id(), "Reason", ""),
+                ],
+            );
+            assert!(matches!(d.request(), Err(Invalid { field: "status", .. })));
+            assert!(matches!(d.submit(), Effect::None));
+            assert!(d.form.fields[0].error.is_some(), "the error is shown under the field");
+        }
+        let d = dialog(
+            DialogKind::Status,
+            vec![
+                Field::choice(
+                    StatusField::Status.id(),
+                    "Status",
+                    vec![Opt::new("awaiting_subject", "a")],
+                    "",
+                ),
+                Field::text(StatusField::Reason.id(), "Reason", " waiting "),
+            ],
+        );
+        match d.request() {
+            Ok(Effect::Run(op)) => {
+                let UseCase::SetStatus { target, reason, version, .. } = *op else { panic!("{op:?}") };
+                assert_eq!((target, reason.as_str(), version), (StatusTarget::AwaitingSubject, "waiting", 3));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The letter dialog once fell back to an acknowledgement in PDF: a missing type or
+    /// format is an error naming it.
+    #[test]
+    fn a_letter_without_a_type_or_format_is_refused_by_field() {
+        let fields = |types: Vec<Opt>, formats: Vec<Opt>| {
+            vec![
+                Field::choice(LetterField::Type.id(), "Type", types, ""),
+                Field::choice(LetterField::Lang.id(), "Language", vec![Opt::new("ky", "ky")], "ky"),
+                Field::choice(LetterField::Format.id(), "Format", formats, ""),
+            ]
+        };
+        let txt = || vec![Opt::new("txt", "text")];
+        let d = dialog(DialogKind::Letter, fields(vec![], txt()));
+        assert!(matches!(d.request(), Err(Invalid { field: "type", .. })));
+        let d = dialog(
+            DialogKind::Letter,
+            fields(vec![Opt::new("reply", "reply")], vec![Opt::new("doc", "doc")]),
+        );
+        assert!(matches!(d.request(), Err(Invalid { field: "format", .. })));
+        let d = dialog(DialogKind::Letter, fields(vec![Opt::new("reply", "reply")], txt()));
+        match d.request() {
+            Ok(Effect::Run(op)) => {
+                let UseCase::Letter { spec, .. } = *op else { panic!("{op:?}") };
+                assert_eq!(spec.letter_type, LetterType::Reply);
+                assert_eq!(spec.format, LetterFormat::Txt);
+                assert_eq!(spec.lang, Some(Language::Ky));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A missing field (a typo in an id once read as "") is an error, and so is an empty
+    /// reason; a filled one asks before it runs.
+    #[test]
+    fn withdraw_needs_its_reason_and_asks_first() {
+        let d = dialog(DialogKind::Withdraw, vec![Field::text("reasn", "Reason", "typo'd id")]);
+        assert!(matches!(d.request(), Err(Invalid { field: "reason", .. })));
+        let mut d = dialog(DialogKind::Withdraw, vec![Field::text(ReasonField::Reason.id(), "Reason", "  ")]);
+        assert!(matches!(d.submit(), Effect::None));
+        assert!(d.form.fields[0].touched && d.form.fields[0].error.is_some());
+        let d =
+            dialog(DialogKind::Withdraw, vec![Field::text(ReasonField::Reason.id(), "Reason", "by letter")]);
+        match d.request() {
+            Ok(Effect::Confirm(q)) => {
+                assert!(!q.yes_focused, "a destructive question starts on no");
+                assert!(
+                    matches!(q.op, UseCase::Withdraw { ref reason, version: 3, .. } if reason == "by letter")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Filters: "any" is no filter, a bad date is an error under its field.
+    #[test]
+    fn filters_parse_or_name_the_field() {
+        let fields = |from: &str| {
+            let any = || vec![Opt::new("", "any")];
+            vec![
+                Field::choice(FilterField::Kind.id(), "Kind", vec![Opt::new("access", "access")], "access"),
+                Field::choice(FilterField::Status.id(), "Status", any(), ""),
+                Field::choice(FilterField::Assignee.id(), "Assignee", vec![Opt::new("-", "none")], "-"),
+                Field::choice(FilterField::Channel.id(), "Channel", any(), ""),
+                Field::text(FilterField::ReceivedFrom.id(), "From", from),
+                Field::text(FilterField::ReceivedTo.id(), "To", ""),
+            ]
+        };
+        let d = dialog(DialogKind::Filter, fields("31.02.2026"));
+        assert!(matches!(d.request(), Err(Invalid { field: "received_from", .. })));
+        match dialog(DialogKind::Filter, fields("01.02.2026")).request() {
+            Ok(Effect::Filter(f)) => {
+                assert_eq!(f.kind, Some(RequestKind::Access));
+                assert_eq!((f.status, f.channel), (None, None));
+                assert_eq!(f.assignee, Some(AssigneeChoice::Unassigned));
+                assert_eq!(f.received_from, Some(chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()));
+            }
+            other => panic!("{other:?}"),
         }
     }
 }
