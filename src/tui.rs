@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod component;
 pub mod effect;
 pub mod input;
 pub mod keymap;

@@ -8,7 +8,10 @@ use crate::domain::request::NewRequest;
 use crate::letters::LetterSpec;
 use crate::service::StatusTarget;
 
-use super::screens::queue::Filters;
+use super::screens::Screen;
+use super::screens::dialog::DialogState;
+use super::screens::prompt::Prompt;
+use super::screens::queue::{Filters, Section};
 
 /// A use case the operator asked for, with its typed input.
 #[derive(Debug, Clone)]
@@ -25,6 +28,11 @@ pub enum UseCase {
     Assign {
         reference: String,
         login: String,
+        version: i64,
+    },
+    /// Assigning a request to oneself, straight from the detail.
+    Take {
+        reference: String,
         version: i64,
     },
     /// The requests marked in the queue, all or none.
@@ -90,7 +98,7 @@ pub struct Question {
 }
 
 /// What a key asked for, applied by the app.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Effect {
     /// Nothing beyond the component's own state.
     None,
@@ -99,8 +107,26 @@ pub enum Effect {
     Run(Box<UseCase>),
     /// Ask first, then run.
     Confirm(Box<Question>),
-    /// Close the dialog (or form) on top.
+    /// Close the overlay on top, else the screen on top (a form's cancel).
     Close,
+    /// Leave the screen on top.
+    Back,
+    /// Open a screen above the others.
+    Open(Box<Screen>),
+    /// Open a request's detail (an audited view of its personal data).
+    OpenRequest(String),
+    Dialog(Box<DialogState>),
+    Prompt(Prompt),
+    /// A prompt's text, for the screen under the overlays (or the queue).
+    Answer(String),
+    /// The queue, in `section` with `filters`, above no other screen.
+    ShowQueue {
+        filters: Filters,
+        section: Section,
+    },
+    /// Re-read everything, saying so.
+    Refresh,
+    Batch(Vec<Effect>),
     /// Show the queue with these filters (closing the filter dialog).
     Filter(Filters),
     /// A line for the status bar; `true` for an error.

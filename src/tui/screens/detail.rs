@@ -486,3 +486,97 @@ impl Widget for DetailView<'_> {
         }
     }
 }
+
+/// The detail's keys and drawing: the actions the service allows, or its reason why not.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    use super::{DetailState, DetailView, available, refusal};
+    use crate::i18n::tf;
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env};
+    use crate::tui::effect::{Effect, Question, UseCase};
+    use crate::tui::screens::Screen;
+    use crate::tui::screens::dialog::{DialogKind, DialogState};
+    use crate::tui::screens::response::ResponseState;
+
+    impl Component for DetailState {
+        fn context(&self) -> Context {
+            Context::Detail
+        }
+
+        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
+            let scroll = match cmd {
+                Command::MoveUp => -1,
+                Command::MoveDown => 1,
+                Command::PageUp => -10,
+                Command::PageDown => 10,
+                Command::MoveFirst => -10_000,
+                Command::MoveLast => 10_000,
+                Command::NextSection | Command::PrevSection | Command::Open => 0,
+                _ => i32::MIN,
+            };
+            if scroll != i32::MIN {
+                self.scroll_by(scroll);
+                return Some(Effect::None);
+            }
+            let (session, r) = (ctx.session, self.request());
+            // The service says whether the action is allowed, and if not, why.
+            if let Some(why) = refusal(session, r, cmd) {
+                return Some(Effect::Message(why, true));
+            }
+            let dialog = |d: DialogState| Effect::Dialog(Box::new(d));
+            let (reference, version) = (r.reference.clone(), r.version);
+            Some(match cmd {
+                Command::AssignTo => dialog(DialogState::assign(session, r)),
+                Command::TakeRequest => Effect::Run(Box::new(UseCase::Take { reference, version })),
+                Command::AddNote => dialog(DialogState::note(r)),
+                Command::ChangeStatus => dialog(DialogState::status(r)),
+                Command::RecordResponse => {
+                    Effect::Open(Box::new(Screen::Response(ResponseState::new(session, r, ctx.today))))
+                }
+                Command::Withdraw => dialog(DialogState::reason(DialogKind::Withdraw, r)),
+                Command::Reopen => dialog(DialogState::reason(DialogKind::Reopen, r)),
+                Command::Extend => dialog(DialogState::extend(session, r)),
+                Command::WriteLetter => dialog(DialogState::letter(r)),
+                Command::Pause => dialog(DialogState::pause(session, r)),
+                Command::Resume => Effect::Confirm(Box::new(Question {
+                    question: tf("confirm.resume", &[("reference", &reference)]),
+                    details: Vec::new(),
+                    op: UseCase::Resume { reference },
+                    yes_focused: true,
+                })),
+                _ => return None,
+            })
+        }
+
+        fn scroll(&mut self, delta: i32, _ctx: &Ctx<'_>) -> Effect {
+            self.scroll_by(delta);
+            Effect::None
+        }
+
+        fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
+            self.detail = ctx.session.peek(&self.detail.request.reference)?;
+            Ok(())
+        }
+
+        /// Opening a request from a request replaces it, so Esc leads back to where one
+        /// started.
+        fn replaces(&self, top: Context) -> bool {
+            top == Context::Detail
+        }
+
+        fn bar(&self, env: &Env<'_>) -> Vec<Command> {
+            let mut v = available(env.session, self.request());
+            v.extend([Command::Back, Command::ShowHelp, Command::MoveDown]);
+            v
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            DetailView { state: self, session: env.session, today: env.today, theme: env.theme }
+                .render(area, buf);
+        }
+    }
+}

@@ -12,10 +12,14 @@ use crate::domain::request::SubjectRequest;
 use crate::domain::status::{Status, Transition};
 use crate::i18n::{label, label_owned, t, tf};
 use crate::service::Session;
+use crate::tui::action::Command;
+use crate::tui::component::{Component, Context, Ctx, Env};
+use crate::tui::effect::Effect;
 use crate::tui::screens::intake::options;
 use crate::tui::screens::queue::{AssigneeChoice, Filters};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::form::{Field, Form, FormView, Opt};
+use crate::tui::widgets::form::{Field, Form, FormKey, FormView, Opt};
+use crate::tui::widgets::line_edit::EditOp;
 
 pub mod fields;
 
@@ -289,6 +293,39 @@ impl DialogState {
                 ),
             ],
         )
+    }
+}
+
+impl Component for DialogState {
+    fn context(&self) -> Context {
+        Context::Form
+    }
+
+    fn handle(&mut self, cmd: Command, _ctx: &Ctx<'_>) -> Option<Effect> {
+        match self.form.command(cmd) {
+            FormKey::Moved | FormKey::Changed => Some(Effect::None),
+            FormKey::Save => Some(self.submit()),
+            FormKey::Cancel => Some(Effect::Close),
+            FormKey::Other => None,
+        }
+    }
+
+    fn edit(&mut self, op: &EditOp, _ctx: &Ctx<'_>) -> Effect {
+        self.form.edit(op);
+        Effect::None
+    }
+
+    fn text_focused(&self) -> bool {
+        self.form.focused_is_text()
+    }
+
+    fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+        use Command::*;
+        vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+        DialogView { state: self, theme: env.theme }.render(area, buf);
     }
 }
 
