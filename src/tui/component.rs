@@ -144,3 +144,6 @@ pub fn shown<T>(r: crate::service::Result<T>) -> Effect {
         Err(e) => Effect::Message(e.to_string(), true),
     }
 }
+
+#[cfg(test)]
+mod tests;
