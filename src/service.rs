@@ -11,6 +11,7 @@ pub mod import;
 mod intake;
 pub mod letters;
 mod login;
+pub mod permissions;
 mod queries;
 mod recompute;
 mod report;
@@ -224,19 +225,6 @@ pub(crate) struct Ctx<'a> {
     pub today: NaiveDate,
     pub rules: &'a RuleSet,
     pub calendar: &'a Calendar,
-}
-
-/// Refuses a clerk acting on a request assigned to someone else; supervisors may act on any.
-pub(crate) fn check_may_work(op: &Operator, r: &SubjectRequest, action: &'static str) -> Result<()> {
-    if op.role >= Role::Supervisor {
-        return Ok(());
-    }
-    match &r.assignee {
-        Some(a) if a != &op.login => {
-            Err(Error::NotYours { reference: r.reference.clone(), assignee: a.clone(), action })
-        }
-        _ => Ok(()),
-    }
 }
 
 pub fn settings_of(config: &Config) -> Settings {

@@ -4,6 +4,8 @@
 
 pub mod action;
 pub mod app;
+pub mod component;
+pub mod effect;
 pub mod input;
 pub mod keymap;
 pub mod screens;

@@ -19,7 +19,8 @@ use crate::letters::{
 };
 use crate::model::{Event, EventKind};
 
-use super::{Error, RequestView, Result, Session, check_may_work};
+use super::permissions::{RequestAction, enforce};
+use super::{Error, RequestView, Result, Session};
 
 /// The deadline before the last extension and the reason given, from the timeline.
 ///
@@ -103,7 +104,7 @@ impl Session {
         let bodies = self.bodies.clone();
         let (letter, id, reference, what, started) = self.write(|tx, ctx| {
             let r = Session::load(tx, reference)?;
-            check_may_work(&me, &r, "write a letter for")?;
+            enforce(&me, &r, ctx.rules, ctx.today, RequestAction::Letter)?;
             check_letter(&r, &spec)?;
             let events = tx.read().events(r.id)?;
             let details = tx.read().response_details(r.id)?;
@@ -160,7 +161,7 @@ impl Session {
         let reference = crate::domain::request::parse_reference(reference).map_err(Error::Invalid)?;
         let read = self.store.read();
         let r = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
-        check_may_work(&self.operator, &r, "write a letter for")?;
+        enforce(&self.operator, &r, &self.rules, self.today(), RequestAction::Letter)?;
         check_letter(&r, &spec)?;
         let events = read.events(r.id)?;
         let lang = spec.lang.unwrap_or(r.lang);

@@ -6,8 +6,9 @@ use crate::domain::request::SubjectRequest;
 use crate::domain::status::Transition;
 use crate::model::{Event, EventKind};
 
+use super::permissions::{RequestAction, enforce};
 use super::workflow::{deadline_event, save};
-use super::{Error, Result, Session, check_may_work};
+use super::{Error, Result, Session};
 
 impl Session {
     /// Answers a request. The response is validated against its kind, its dates and the
@@ -23,7 +24,8 @@ impl Session {
         let bodies = self.bodies.clone();
         self.write(|tx, ctx| {
             let mut r = Session::load(tx, reference)?;
-            check_may_work(&me, &r, "answer")?;
+            enforce(&me, &r, ctx.rules, ctx.today, RequestAction::Respond)?;
+            // `enforce` refused a status the answer cannot follow.
             let new = r.status.apply(Transition::Answer).ok_or(Error::Transition {
                 reference: r.reference.clone(),
                 action: "answer",

@@ -2,7 +2,6 @@
 //! extension and pause of the deadline.
 
 use crate::domain::deadline::{governing, shift_deadline};
-use crate::domain::kind::Role;
 use crate::domain::pause::{end_pause, governing_date};
 use crate::domain::request::{Pause, SubjectRequest};
 use crate::domain::status::{Status, Transition};
@@ -10,7 +9,8 @@ use crate::domain::validation::{MAX_TEXT, check_len, field_error};
 use crate::model::{Event, EventKind};
 use crate::store::Tx;
 
-use super::{Ctx, Error, Result, Session, check_may_work};
+use super::permissions::{Refusal, RequestAction, RuleRefusal, check, enforce, policy_error};
+use super::{Ctx, Error, Result, Session};
 
 /// Statuses an operator sets directly; the others follow from respond, withdraw and reopen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,9 +96,8 @@ impl Session {
         expected_version: Option<i64>,
     ) -> Result<Vec<SubjectRequest>> {
         let me = self.operator.clone();
-        if login != me.login {
-            self.require(Role::Supervisor, "assign requests to others")?;
-        }
+        let action = if login == me.login { RequestAction::Take } else { RequestAction::Assign };
+        self.require_for(action)?;
         if references.is_empty() {
             return Err(Error::Invalid(field_error("ref", "name at least one request")));
         }
@@ -121,14 +120,11 @@ impl Session {
             let mut out = Vec::new();
             for reference in references {
                 let mut r = Session::load(tx, reference)?;
-                if !r.is_open() {
-                    return Err(Error::Transition {
-                        reference: r.reference,
-                        action: "assign",
-                        status: r.status,
-                    });
+                // Taking a request that is already one's own changes nothing and succeeds.
+                match check(&me, &r, ctx.rules, ctx.today, action) {
+                    Ok(()) | Err(Refusal::Rules(RuleRefusal::AlreadyYours)) => {}
+                    Err(refusal) => return Err(refusal.into_error(&me, &r, action)),
                 }
-                check_may_work(&me, &r, "reassign")?;
                 if r.assignee.as_deref() == Some(login) {
                     out.push(r);
                     continue;
@@ -154,7 +150,7 @@ impl Session {
     /// Adds an internal note, or records a message sent to the subject.
     pub fn note(&mut self, reference: &str, text: &str, to_subject: bool) -> Result<SubjectRequest> {
         let text = required_text("text", text)?;
-        self.with_request(reference, "add notes to", None, |r, ctx| {
+        self.with_request(reference, RequestAction::Note, None, |r, ctx| {
             let kind = if to_subject { EventKind::Message } else { EventKind::Note };
             let ev = Event::new(kind, ctx.login, &ctx.now).text(text.clone());
             Ok((vec![ev], if to_subject { "message" } else { "note" }, String::new(), r))
@@ -171,7 +167,7 @@ impl Session {
     ) -> Result<SubjectRequest> {
         let reason = reason.trim().to_string();
         check_len("reason", &reason, MAX_TEXT)?;
-        self.with_request(reference, "change the status of", expected_version, |mut r, ctx| {
+        self.with_request(reference, RequestAction::ChangeStatus, expected_version, |mut r, ctx| {
             let t = match target {
                 StatusTarget::InProgress => Transition::StartWork,
                 StatusTarget::AwaitingSubject => Transition::AwaitSubject,
@@ -195,9 +191,9 @@ impl Session {
     ) -> Result<SubjectRequest> {
         // Withdrawing takes a request out of the "% in time": a supervisor's decision, so a
         // clerk cannot make an overdue request disappear from the figures.
-        self.require(Role::Supervisor, "withdraw requests")?;
+        self.require_for(RequestAction::Withdraw)?;
         let reason = required_text("reason", reason)?;
-        self.with_request(reference, "withdraw", expected_version, |mut r, ctx| {
+        self.with_request(reference, RequestAction::Withdraw, expected_version, |mut r, ctx| {
             let new = transition(&r, Transition::Withdraw, "withdraw")?;
             let ev = Event::new(EventKind::Withdrawn, ctx.login, &ctx.now)
                 .change(Some(r.status.code()), Some(new.code()))
@@ -217,9 +213,9 @@ impl Session {
         reason: &str,
         expected_version: Option<i64>,
     ) -> Result<SubjectRequest> {
-        self.require(Role::Supervisor, "reopen requests")?;
+        self.require_for(RequestAction::Reopen)?;
         let reason = required_text("reason", reason)?;
-        self.with_request(reference, "reopen", expected_version, |mut r, ctx| {
+        self.with_request(reference, RequestAction::Reopen, expected_version, |mut r, ctx| {
             let new = transition(&r, Transition::Reopen, "reopen")?;
             let ev = Event::new(EventKind::Reopened, ctx.login, &ctx.now)
                 .change(Some(r.status.code()), Some(new.code()))
@@ -246,9 +242,7 @@ impl Session {
         expected_version: Option<i64>,
     ) -> Result<SubjectRequest> {
         let policy = self.rules.extension.clone();
-        if !policy.allowed {
-            return Err(Error::NotAllowedByRules("extensions are not allowed by the deadline rules in force (rules file: [extension] allowed = false)".into()));
-        }
+        policy_error(&self.rules, RequestAction::Extend)?;
         if days == 0 || days > policy.max_days {
             return Err(Error::Invalid(field_error(
                 "days",
@@ -256,16 +250,7 @@ impl Session {
             )));
         }
         let reason = required_text("reason", reason)?;
-        self.with_request(reference, "extend", expected_version, |mut r, ctx| {
-            if !r.is_open() {
-                return Err(Error::Transition { reference: r.reference, action: "extend", status: r.status });
-            }
-            if r.extensions >= policy.max_times {
-                return Err(Error::NotAllowedByRules(format!(
-                    "{}: already extended {} time(s), the rules allow {}",
-                    r.reference, r.extensions, policy.max_times
-                )));
-            }
+        self.with_request(reference, RequestAction::Extend, expected_version, |mut r, ctx| {
             let (rule_id, new_due, why) = plan_extension(&r, days, &reason, ctx)?;
             let due_before = r.due_on;
             let detail = format!("{rule_id}: {} → {new_due}", r.due_on);
@@ -285,9 +270,7 @@ impl Session {
     /// Stops the clock while waiting for the subject, when the rules allow it.
     pub fn pause(&mut self, reference: &str, category: &str, reason: &str) -> Result<SubjectRequest> {
         let policy = self.rules.pause.clone();
-        if !policy.allowed {
-            return Err(Error::NotAllowedByRules("pausing the clock is not allowed by the deadline rules in force (rules file: [pause] allowed = false)".into()));
-        }
+        policy_error(&self.rules, RequestAction::Pause)?;
         if !policy.categories.iter().any(|c| c == category) {
             return Err(Error::Invalid(field_error(
                 "category",
@@ -299,13 +282,7 @@ impl Session {
         }
         let reason = required_text("reason", reason)?;
         let category = category.to_string();
-        self.with_request(reference, "pause", None, |mut r, ctx| {
-            if !r.is_open() {
-                return Err(Error::Transition { reference: r.reference, action: "pause", status: r.status });
-            }
-            if r.pause.is_some() {
-                return Err(Error::NotAllowedByRules(format!("{} is already paused", r.reference)));
-            }
+        self.with_request(reference, RequestAction::Pause, None, |mut r, ctx| {
             let ev = Event::new(EventKind::Paused, ctx.login, &ctx.now)
                 .change(None::<String>, Some(category.clone()))
                 .text(reason.clone());
@@ -316,7 +293,7 @@ impl Session {
 
     /// Restarts the clock: the binding deadline moves by the paused days, rolled forward.
     pub fn resume(&mut self, reference: &str) -> Result<SubjectRequest> {
-        self.with_request(reference, "resume", None, |mut r, ctx| {
+        self.with_request(reference, RequestAction::Resume, None, |mut r, ctx| {
             let Some(ended) = end_pause(&mut r, ctx.today, ctx.calendar) else {
                 return Err(Error::NotAllowedByRules(format!("{} is not paused", r.reference)));
             };
@@ -332,18 +309,18 @@ impl Session {
         })
     }
 
-    /// Loads a request, checks the operator may work it, applies `f`, saves.
+    /// Loads a request, checks the operator may take `action` on it now, applies `f`, saves.
     fn with_request(
         &mut self,
         reference: &str,
-        action: &'static str,
+        action: RequestAction,
         expected_version: Option<i64>,
         f: impl FnOnce(SubjectRequest, &Ctx<'_>) -> Result<(Vec<Event>, &'static str, String, SubjectRequest)>,
     ) -> Result<SubjectRequest> {
         let me = self.operator.clone();
         self.write(|tx, ctx| {
             let r = Session::load(tx, reference)?;
-            check_may_work(&me, &r, action)?;
+            enforce(&me, &r, ctx.rules, ctx.today, action)?;
             let (events, audit_action, detail, r) = f(r, ctx)?;
             save(tx, ctx, &r, expected_version, &events, audit_action, &detail)
         })
@@ -372,27 +349,12 @@ fn plan_extension(
     reason: &str,
     ctx: &Ctx<'_>,
 ) -> Result<(String, chrono::NaiveDate, String)> {
-    let Some(gov) = governing(&r.deadlines).cloned() else {
-        return Err(Error::NotAllowedByRules(format!("{} has no binding deadline to extend", r.reference)));
-    };
-    if ctx.today > gov.due_on {
-        return Err(Error::NotAllowedByRules(format!(
-            "{}: the governing deadline {} has passed; a deadline can be extended only before it ends",
-            r.reference, gov.due_on
-        )));
-    }
-    let Some(rule) = ctx.rules.rule(&gov.rule) else {
-        return Err(Error::NotAllowedByRules(format!(
-            "{}: rule '{}' is not in the rules in force",
-            r.reference, gov.rule
-        )));
-    };
-    let Some(cap) = rule.extension_max_days else {
-        return Err(Error::NotAllowedByRules(format!(
-            "{}: the governing deadline ({}) cannot be extended under the rules in force",
-            r.reference, rule.id
-        )));
-    };
+    // `enforce` refused a request without an extendable governing deadline that has not
+    // passed; these only name what it checked.
+    let refused = || Error::NotAllowedByRules(format!("{}: no extendable governing deadline", r.reference));
+    let gov = governing(&r.deadlines).cloned().ok_or_else(refused)?;
+    let rule = ctx.rules.rule(&gov.rule).ok_or_else(refused)?;
+    let cap = rule.extension_max_days.ok_or_else(refused)?;
     let original = rule.compute(r.received_on, r.registered_on, ctx.calendar).due_on;
     let limit = original.checked_add_days(chrono::Days::new(cap.into())).unwrap_or(original);
     let limit = ctx.calendar.roll_forward(limit);
@@ -406,15 +368,6 @@ fn plan_extension(
                 "would take {} past {limit}, the most the rule '{}' allows ({cap} days in total after {original})",
                 rule.id, rule.id
             ),
-        )));
-    }
-    let next_binding = r.deadlines.iter().filter(|d| d.binding && d.rule != gov.rule).map(|d| d.due_on).min();
-    if let Some(other) = next_binding
-        && other <= gov.due_on
-    {
-        return Err(Error::NotAllowedByRules(format!(
-            "{}: another binding deadline ends {other}, no later than this one; extending would not move the governing deadline",
-            r.reference
         )));
     }
     Ok((rule.id.clone(), new_due, why))

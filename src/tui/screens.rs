@@ -1,12 +1,78 @@
-//! The screens: each holds its state and draws itself.
+//! The screens and overlays, each a [`Component`] in its own file. Registering a screen
+//! is one line in [`screens!`] below; everything else about it lives in its file.
 
 pub mod audit;
 pub mod calendar;
+pub mod confirm;
 pub mod dashboard;
 pub mod detail;
 pub mod dialog;
 pub mod help;
 pub mod intake;
+pub mod prompt;
 pub mod queue;
 pub mod report;
 pub mod response;
+
+use super::component::Component;
+use super::effect::Question;
+
+macro_rules! screens {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty)),+ $(,)?) => {
+        /// The screens above the queue.
+        pub enum Screen { $($(#[$doc])* $variant($ty)),+ }
+
+        impl Screen {
+            pub fn component(&self) -> &dyn Component {
+                match self { $(Screen::$variant(s) => s),+ }
+            }
+
+            pub fn component_mut(&mut self) -> &mut dyn Component {
+                match self { $(Screen::$variant(s) => s),+ }
+            }
+        }
+    };
+}
+
+screens! {
+    Detail(Box<detail::DetailState>),
+    Intake(intake::IntakeState),
+    Response(response::ResponseState),
+    Calendar(calendar::CalendarState),
+    Help(help::HelpState),
+    Dashboard(Box<dashboard::DashboardState>),
+    Report(Box<report::ReportState>),
+    Audit(Box<audit::AuditState>),
+}
+
+impl std::fmt::Debug for Screen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Screen::{:?}", self.component().context())
+    }
+}
+
+/// Prompts, dialogs and confirmations, above the screens.
+#[derive(Debug)]
+pub enum Overlay {
+    Prompt(prompt::Prompt),
+    Dialog(dialog::DialogState),
+    Confirm(Box<Question>),
+}
+
+impl Overlay {
+    pub fn component(&self) -> &dyn Component {
+        match self {
+            Overlay::Prompt(p) => p,
+            Overlay::Dialog(d) => d,
+            Overlay::Confirm(c) => c,
+        }
+    }
+
+    pub fn component_mut(&mut self) -> &mut dyn Component {
+        match self {
+            Overlay::Prompt(p) => p,
+            Overlay::Dialog(d) => d,
+            Overlay::Confirm(c) => c,
+        }
+    }
+}

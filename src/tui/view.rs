@@ -7,62 +7,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::action::Command;
-use super::app::{App, Context, Overlay, PromptKind, Screen};
-use super::screens::audit::AuditView;
-use super::screens::calendar::CalendarView;
-use super::screens::dashboard::DashboardView;
-use super::screens::detail::{DetailView, available};
-use super::screens::dialog::{ConfirmView, DialogView};
-use super::screens::help::HelpView;
-use super::screens::intake::IntakeView;
-use super::screens::queue::QueueView;
-use super::screens::report::ReportView;
-use super::screens::response::ResponseView;
+use super::app::{App, Overlay};
+use super::component::{Component, Env};
 use super::widgets::help_bar::HelpBar;
 use crate::i18n::date_wd;
 use crate::i18n::{label, t, tf};
-use unicode_width::UnicodeWidthStr;
 
 /// Below this size the layout would break; a plain message shows instead.
 pub const MIN_WIDTH: u16 = 64;
 pub const MIN_HEIGHT: u16 = 16;
 
 impl App {
-    /// The commands the help bar offers now.
+    /// What components may read while drawing.
+    fn env(&self, focused: bool) -> Env<'_> {
+        Env { session: &self.session, today: self.today, theme: &self.theme, keymap: &self.keymap, focused }
+    }
+
+    /// The commands the help bar offers now: the top component's.
     pub fn bar_commands(&self) -> Vec<Command> {
-        use Command::*;
-        match self.context() {
-            Context::Queue => {
-                let mut v = vec![Open, Search, NextSection];
-                if !self.queue.marked.is_empty() {
-                    v.push(AssignMarked);
-                }
-                v.extend([RegisterRequest, ShowHelp, Quit]);
-                if self.session.role() >= crate::domain::kind::Role::Supervisor {
-                    v.extend([ToggleMark, ShowDashboard, ShowReport, ShowAudit]);
-                }
-                v.extend([Filter, CycleSort, JumpToReference, ShowCalendar]);
-                v
-            }
-            Context::Detail => {
-                let mut v = match self.screens.last() {
-                    Some(Screen::Detail(d)) => available(&self.session, d.request()),
-                    _ => Vec::new(),
-                };
-                v.extend([Back, ShowHelp, MoveDown]);
-                v
-            }
-            Context::Calendar => vec![NextSection, MoveDown, PageDown, Open, Back, ShowHelp],
-            Context::Help => vec![Back, MoveDown],
-            Context::Dashboard => vec![MoveDown, Open, Back, ShowReport, ShowAudit, ShowHelp],
-            Context::Report => vec![PrevSection, NextSection, ToggleGrouping, Back, ShowDashboard, ShowHelp],
-            Context::Audit => vec![FilterLog, ClearLogFilter, MoveDown, Open, Refresh, Back, ShowHelp],
-            Context::Form => match self.overlays.last() {
-                Some(Overlay::Prompt(_)) => vec![Submit, Cancel],
-                _ => vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp],
-            },
-            Context::Confirm => vec![NextOption, Submit, Cancel],
-        }
+        self.top().bar(&self.env(true))
     }
 
     fn render_header(&self, area: Rect, buf: &mut Buffer) {
@@ -121,20 +84,11 @@ impl App {
     }
 
     fn render_status_line(&self, area: Rect, buf: &mut Buffer) {
-        let th = &self.theme;
         if let Some(Overlay::Prompt(p)) = self.overlays.last() {
-            let label = match p.kind {
-                PromptKind::Search => t("prompt.search"),
-                PromptKind::Jump => t("prompt.jump"),
-                PromptKind::AuditFilter => t("prompt.audit_filter"),
-            };
-            let lw = (label.width() as u16 + 1).min(area.width);
-            Span::styled(label, th.focus).render(Rect { width: lw, ..area }, buf);
-            let field = Rect { x: area.x + lw, width: area.width.saturating_sub(lw), ..area };
-            p.edit.render(field, buf, th.base, th.selected, true);
-            return;
+            return p.render_line(area, buf, &self.env(true));
         }
         if let Some(m) = &self.message {
+            let th = &self.theme;
             let style = if m.is_error { th.error } else { th.ok };
             Line::styled(m.text.clone(), style).render(area, buf);
         }
@@ -167,47 +121,14 @@ impl Widget for &App {
             Constraint::Length(1),
         ]));
         self.render_header(header, buf);
-        let form_focused = self.overlays.is_empty();
+        // A form shows its cursor only when no overlay is above it.
+        let env = self.env(self.overlays.is_empty());
         match self.screens.last() {
-            None => QueueView {
-                state: &self.queue,
-                session: &self.session,
-                today: self.today,
-                theme: th,
-                keymap: &self.keymap,
-            }
-            .render(body, buf),
-            Some(Screen::Detail(d)) => {
-                DetailView { state: d, session: &self.session, today: self.today, theme: th }
-                    .render(body, buf)
-            }
-            Some(Screen::Intake(s)) => {
-                IntakeView { state: s, theme: th, focused: form_focused }.render(body, buf)
-            }
-            Some(Screen::Response(s)) => {
-                ResponseView { state: s, theme: th, focused: form_focused }.render(body, buf)
-            }
-            Some(Screen::Calendar(c)) => {
-                CalendarView { state: c, calendar: &self.session.calendar, today: self.today, theme: th }
-                    .render(body, buf)
-            }
-            Some(Screen::Help(h)) => HelpView { state: h, keymap: &self.keymap, theme: th }.render(body, buf),
-            Some(Screen::Dashboard(d)) => DashboardView { state: d, theme: th }.render(body, buf),
-            Some(Screen::Report(r)) => ReportView { state: r, theme: th }.render(body, buf),
-            Some(Screen::Audit(a)) => AuditView { state: a, theme: th }.render(body, buf),
+            Some(screen) => screen.component().render(body, buf, &env),
+            None => self.queue.render(body, buf, &env),
         }
         for o in &self.overlays {
-            match o {
-                Overlay::Dialog(d) => DialogView { state: d, theme: th }.render(body, buf),
-                Overlay::Confirm(c) => ConfirmView {
-                    question: &c.question,
-                    details: &c.details,
-                    yes_focused: c.yes_focused,
-                    theme: th,
-                }
-                .render(body, buf),
-                Overlay::Prompt(_) => {}
-            }
+            o.component().render(body, buf, &env);
         }
         Clear.render(status, buf);
         self.render_status_line(status, buf);

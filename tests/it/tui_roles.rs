@@ -337,3 +337,42 @@ fn every_role_and_use_case_through_the_update_step() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A refused key says why: the reason the service gives (issue 13), shown on the screen.
+/// A clerk withdrawing another clerk's request is told the role (not the status), an
+/// extension the rules forbid is told the rules, and a passed deadline its date.
+#[test]
+fn refusals_name_the_real_reason() {
+    let refusal = |app: &App| {
+        let m = app.message.clone().expect("a message");
+        assert!(m.is_error, "{}", m.text);
+        assert!(screen(app, 120, 35).contains(&m.text[..20]), "the message is on the screen");
+        m.text
+    };
+    let mut clerk = app("aibek", true);
+    clerk.open(OTHERS);
+    let before = observe(&clerk, Some(OTHERS));
+    press(&mut clerk, &["w"]);
+    let text = refusal(&clerk);
+    assert!(text.contains("a clerk may not do this, it needs a supervisor"), "{text}");
+    assert!(!text.contains("in progress"), "{text}");
+    assert_eq!(observe(&clerk, Some(OTHERS)), before);
+    assert!(!clerk.bar_commands().contains(&aryz::tui::action::Command::Withdraw));
+
+    // The shipped rules allow no extension: the rules are the reason, on the clerk's own.
+    let mut clerk = app("aibek", true);
+    clerk.open(MINE);
+    press(&mut clerk, &["e"]);
+    let text = refusal(&clerk);
+    assert!(text.contains("the deadline rules in force do not allow extensions"), "{text}");
+    assert!(!text.contains("in progress"), "{text}");
+
+    // Rules that allow it, on a request whose governing deadline has passed: its date.
+    let mut clerk = app_as("aibek");
+    clerk.open(MINE);
+    let due = clerk.session.peek(MINE).unwrap().request.due_on;
+    press(&mut clerk, &["e"]);
+    assert!(due < today(), "the fixture's request is past its deadline ({due})");
+    let text = refusal(&clerk);
+    assert!(text.contains(&due.format("%d.%m.%Y").to_string()) && text.contains("has passed"), "{text}");
+}

@@ -730,3 +730,33 @@ fn a_letter_without_a_delivery_address_is_confirmed_before_it_is_saved() {
         "the letter is still written"
     );
 }
+
+/// The app applies what a component asks for: close the dialog on top, show the queue
+/// filtered, run a use case (here a note, through the service and its audit), quit.
+#[test]
+fn effects_are_applied_by_the_app() {
+    use aryz::tui::effect::{Effect, UseCase};
+    let mut app = app("aibek", true);
+    press(&mut app, &["f"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Dialog(_))));
+    app.apply(Effect::Close);
+    assert!(app.overlays.is_empty());
+    let filters = aryz::tui::screens::queue::Filters {
+        kind: Some(aryz::domain::kind::RequestKind::Access),
+        ..Default::default()
+    };
+    app.apply(Effect::Filter(filters.clone()));
+    assert_eq!(app.queue.filters, filters);
+    let reference = app.queue.rows.first().map(|r| r.reference.clone()).expect("a row");
+    let events = app.session.peek(&reference).unwrap().events.len();
+    app.apply(Effect::Run(Box::new(UseCase::Note {
+        reference: reference.clone(),
+        text: "From an effect".into(),
+        to_subject: false,
+    })));
+    assert_eq!(app.session.peek(&reference).unwrap().events.len(), events + 1, "{:?}", app.message);
+    app.apply(Effect::Message("shown".into(), true));
+    assert!(app.message.as_ref().is_some_and(|m| m.is_error && m.text == "shown"));
+    app.apply(Effect::Quit);
+    assert!(app.quit);
+}

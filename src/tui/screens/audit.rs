@@ -146,3 +146,74 @@ impl Widget for AuditView<'_> {
         st.offset.set(state.offset());
     }
 }
+
+/// The audit log's keys and drawing.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    use super::{AuditState, AuditView};
+    use crate::domain::request::parse_reference;
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env, shown};
+    use crate::tui::effect::Effect;
+    use crate::tui::screens::dashboard::{is_report, list_step};
+    use crate::tui::screens::prompt::{Prompt, PromptKind};
+
+    impl Component for AuditState {
+        fn context(&self) -> Context {
+            Context::Audit
+        }
+
+        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
+            if let Some(step) = list_step(cmd) {
+                self.move_by(step);
+                return Some(Effect::None);
+            }
+            Some(match cmd {
+                // The chain is verified again, then everything re-read.
+                Command::Refresh => Effect::Batch(vec![shown(self.verify(ctx.session)), Effect::Refresh]),
+                Command::FilterLog => Effect::Prompt(Prompt::new(PromptKind::AuditFilter, &self.filter)),
+                Command::ClearLogFilter => {
+                    self.filter.clear();
+                    shown(self.load(ctx.session))
+                }
+                // Opens the request an entry is about.
+                Command::Open => match self.entries.get(self.selected) {
+                    Some(e) if parse_reference(&e.target).is_ok() => Effect::OpenRequest(e.target.clone()),
+                    _ => Effect::None,
+                },
+                _ => return None,
+            })
+        }
+
+        fn scroll(&mut self, delta: i32, _ctx: &Ctx<'_>) -> Effect {
+            self.move_by(delta as isize);
+            Effect::None
+        }
+
+        fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
+            self.load(ctx.session)
+        }
+
+        /// The filter prompt's text.
+        fn answer(&mut self, text: String, ctx: &Ctx<'_>) -> Effect {
+            self.filter = text;
+            shown(self.load(ctx.session))
+        }
+
+        fn replaces(&self, top: Context) -> bool {
+            is_report(top)
+        }
+
+        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+            use Command::*;
+            vec![FilterLog, ClearLogFilter, MoveDown, Open, Refresh, Back, ShowHelp]
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            AuditView { state: self, theme: env.theme }.render(area, buf);
+        }
+    }
+}

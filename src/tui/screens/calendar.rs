@@ -224,3 +224,60 @@ fn month_code(m: u32) -> &'static str {
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         [(m.clamp(1, 12) - 1) as usize]
 }
+
+/// The calendar's keys and drawing.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    use super::{CalendarState, CalendarView};
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env, shown};
+    use crate::tui::effect::Effect;
+
+    impl Component for CalendarState {
+        fn context(&self) -> Context {
+            Context::Calendar
+        }
+
+        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
+            let session = ctx.session;
+            Some(match cmd {
+                Command::MoveUp => shown(self.move_days(session, -7)),
+                Command::MoveDown => shown(self.move_days(session, 7)),
+                Command::PrevSection => shown(self.move_days(session, -1)),
+                Command::NextSection => shown(self.move_days(session, 1)),
+                Command::PageUp => shown(self.move_months(session, -1)),
+                Command::PageDown => shown(self.move_months(session, 1)),
+                Command::MoveFirst => {
+                    self.selected = ctx.today;
+                    shown(self.load(session))
+                }
+                Command::Open => self
+                    .due_on_selected
+                    .first()
+                    .map_or(Effect::None, |r| Effect::OpenRequest(r.reference.clone())),
+                _ => return None,
+            })
+        }
+
+        fn scroll(&mut self, delta: i32, ctx: &Ctx<'_>) -> Effect {
+            shown(self.move_days(ctx.session, if delta < 0 { -7 } else { 7 }))
+        }
+
+        fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
+            self.load(ctx.session)
+        }
+
+        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+            use Command::*;
+            vec![NextSection, MoveDown, PageDown, Open, Back, ShowHelp]
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            CalendarView { state: self, calendar: &env.session.calendar, today: env.today, theme: env.theme }
+                .render(area, buf);
+        }
+    }
+}

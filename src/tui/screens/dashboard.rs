@@ -317,3 +317,84 @@ impl DashboardView<'_> {
         chart.render(area, buf);
     }
 }
+
+/// The dashboard's keys and drawing.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    use super::{DashboardState, DashboardView};
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env};
+    use crate::tui::effect::Effect;
+    use crate::tui::screens::queue::{AssigneeChoice, Filters, Section};
+
+    /// How far the list keys move: a line, a page, to either end.
+    pub(crate) fn list_step(cmd: Command) -> Option<isize> {
+        Some(match cmd {
+            Command::MoveUp => -1,
+            Command::MoveDown => 1,
+            Command::PageUp => -10,
+            Command::PageDown => 10,
+            Command::MoveFirst => -1_000_000,
+            Command::MoveLast => 1_000_000,
+            _ => return None,
+        })
+    }
+
+    /// The supervisors' screens replace one another rather than pile up.
+    pub(crate) fn is_report(c: Context) -> bool {
+        matches!(c, Context::Dashboard | Context::Report | Context::Audit)
+    }
+
+    impl Component for DashboardState {
+        fn context(&self) -> Context {
+            Context::Dashboard
+        }
+
+        fn handle(&mut self, cmd: Command, _ctx: &Ctx<'_>) -> Option<Effect> {
+            if let Some(step) = list_step(cmd) {
+                self.move_by(step);
+                return Some(Effect::None);
+            }
+            match cmd {
+                // The queue of the selected clerk: All open, filtered to them.
+                Command::Open => Some(self.data.clerks.get(self.selected).map_or(Effect::None, |c| {
+                    let choice = match &c.login {
+                        Some(l) => AssigneeChoice::Login(l.clone()),
+                        None => AssigneeChoice::Unassigned,
+                    };
+                    Effect::ShowQueue {
+                        filters: Filters { assignee: Some(choice), ..Filters::default() },
+                        section: Section::AllOpen,
+                    }
+                })),
+                _ => None,
+            }
+        }
+
+        fn scroll(&mut self, delta: i32, _ctx: &Ctx<'_>) -> Effect {
+            self.move_by(delta as isize);
+            Effect::None
+        }
+
+        fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
+            self.reload(ctx.session, ctx.today)
+        }
+
+        fn replaces(&self, top: Context) -> bool {
+            is_report(top)
+        }
+
+        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+            use Command::*;
+            vec![MoveDown, Open, Back, ShowReport, ShowAudit, ShowHelp]
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            DashboardView { state: self, theme: env.theme }.render(area, buf);
+        }
+    }
+}
+pub(crate) use keys::{is_report, list_step};

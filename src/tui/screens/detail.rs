@@ -13,12 +13,12 @@ use ratatui::widgets::{LineGauge, Paragraph, Widget};
 use unicode_width::UnicodeWidthChar;
 
 use crate::domain::format::date_dmy;
-use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
 use crate::domain::safe_text::clean;
-use crate::domain::status::{Status, Transition};
+use crate::domain::status::Status;
 use crate::i18n::date_wd;
 use crate::i18n::{label, label_owned, t, tf};
+use crate::service::permissions::RequestAction;
 use crate::service::{Detail, RequestView, Session};
 use crate::store::{Event, EventKind};
 use crate::tui::action::Command;
@@ -48,58 +48,43 @@ impl DetailState {
     }
 }
 
-/// May this operator work this request (theirs, unassigned, or a supervisor)?
-fn may_work(session: &Session, r: &SubjectRequest) -> bool {
-    session.role() >= Role::Supervisor || r.assignee.as_ref().is_none_or(|a| *a == session.operator.login)
+/// The detail screen's key for each action on a request, in the order the help bar shows
+/// them. Whether an action is offered is the service's answer ([`Session::permissions`]).
+pub fn command_of(action: RequestAction) -> Command {
+    match action {
+        RequestAction::Respond => Command::RecordResponse,
+        RequestAction::Assign => Command::AssignTo,
+        RequestAction::Take => Command::TakeRequest,
+        RequestAction::ChangeStatus => Command::ChangeStatus,
+        RequestAction::Note => Command::AddNote,
+        RequestAction::Extend => Command::Extend,
+        RequestAction::Pause => Command::Pause,
+        RequestAction::Resume => Command::Resume,
+        RequestAction::Withdraw => Command::Withdraw,
+        RequestAction::Reopen => Command::Reopen,
+        RequestAction::Letter => Command::WriteLetter,
+    }
 }
 
-/// The commands this operator may use on `r` in its status, in the order shown.
+/// The action a detail key asks for, if it is one.
+pub fn action_of(cmd: Command) -> Option<RequestAction> {
+    RequestAction::ALL.into_iter().find(|&a| command_of(a) == cmd)
+}
+
+/// The commands this operator may use on `r` now, in the order shown.
 pub fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
-    let mut out = Vec::new();
-    let supervisor = session.role() >= Role::Supervisor;
-    let mine = may_work(session, r);
-    if r.is_open() {
-        if mine {
-            out.push(Command::RecordResponse);
-        }
-        if supervisor {
-            out.push(Command::AssignTo);
-        }
-        if r.assignee.as_deref() != Some(session.operator.login.as_str())
-            && (supervisor || r.assignee.is_none())
-        {
-            out.push(Command::TakeRequest);
-        }
-        if mine
-            && (r.status.apply(Transition::StartWork).is_some()
-                || r.status.apply(Transition::AwaitSubject).is_some())
-        {
-            out.push(Command::ChangeStatus);
-        }
-    }
-    if mine {
-        out.push(Command::AddNote);
-    }
-    if r.is_open() && mine {
-        let rules = &session.rules;
-        if rules.extension.allowed && r.extensions < rules.extension.max_times {
-            out.push(Command::Extend);
-        }
-        if rules.pause.allowed && r.pause.is_none() {
-            out.push(Command::Pause);
-        }
-        if r.pause.is_some() {
-            out.push(Command::Resume);
-        }
-        out.push(Command::Withdraw);
-    }
-    if !r.is_open() && supervisor {
-        out.push(Command::Reopen);
-    }
-    if mine {
-        out.push(Command::WriteLetter);
-    }
-    out
+    session
+        .permissions(r)
+        .into_iter()
+        .filter(|(_, answer)| answer.is_ok())
+        .map(|(a, _)| command_of(a))
+        .collect()
+}
+
+/// Why `cmd` may not be used on `r` now, in the interface language; `None` when it may.
+pub fn refusal(session: &Session, r: &SubjectRequest, cmd: Command) -> Option<String> {
+    let action = action_of(cmd)?;
+    session.may(r, action).err().map(|refusal| refusal.text(label("action", cmd.name())))
 }
 
 /// `2026-11-24T10:15:00+06:00` → `24.11.2026 10:15`.
@@ -498,6 +483,100 @@ impl Widget for DetailView<'_> {
         let scroll = self.state.scroll.min(height.saturating_sub(body_area.height));
         for (area, lines) in columns {
             Paragraph::new(lines).scroll((scroll, 0)).render(area, buf);
+        }
+    }
+}
+
+/// The detail's keys and drawing: the actions the service allows, or its reason why not.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    use super::{DetailState, DetailView, available, refusal};
+    use crate::i18n::tf;
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env};
+    use crate::tui::effect::{Effect, Question, UseCase};
+    use crate::tui::screens::Screen;
+    use crate::tui::screens::dialog::{DialogKind, DialogState};
+    use crate::tui::screens::response::ResponseState;
+
+    impl Component for DetailState {
+        fn context(&self) -> Context {
+            Context::Detail
+        }
+
+        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
+            let scroll = match cmd {
+                Command::MoveUp => -1,
+                Command::MoveDown => 1,
+                Command::PageUp => -10,
+                Command::PageDown => 10,
+                Command::MoveFirst => -10_000,
+                Command::MoveLast => 10_000,
+                Command::NextSection | Command::PrevSection | Command::Open => 0,
+                _ => i32::MIN,
+            };
+            if scroll != i32::MIN {
+                self.scroll_by(scroll);
+                return Some(Effect::None);
+            }
+            let (session, r) = (ctx.session, self.request());
+            // The service says whether the action is allowed, and if not, why.
+            if let Some(why) = refusal(session, r, cmd) {
+                return Some(Effect::Message(why, true));
+            }
+            let dialog = |d: DialogState| Effect::Dialog(Box::new(d));
+            let (reference, version) = (r.reference.clone(), r.version);
+            Some(match cmd {
+                Command::AssignTo => dialog(DialogState::assign(session, r)),
+                Command::TakeRequest => Effect::Run(Box::new(UseCase::Take { reference, version })),
+                Command::AddNote => dialog(DialogState::note(r)),
+                Command::ChangeStatus => dialog(DialogState::status(r)),
+                Command::RecordResponse => {
+                    Effect::Open(Box::new(Screen::Response(ResponseState::new(session, r, ctx.today))))
+                }
+                Command::Withdraw => dialog(DialogState::reason(DialogKind::Withdraw, r)),
+                Command::Reopen => dialog(DialogState::reason(DialogKind::Reopen, r)),
+                Command::Extend => dialog(DialogState::extend(session, r)),
+                Command::WriteLetter => dialog(DialogState::letter(r)),
+                Command::Pause => dialog(DialogState::pause(session, r)),
+                Command::Resume => Effect::Confirm(Box::new(Question {
+                    question: tf("confirm.resume", &[("reference", &reference)]),
+                    details: Vec::new(),
+                    op: UseCase::Resume { reference },
+                    yes_focused: true,
+                })),
+                _ => return None,
+            })
+        }
+
+        fn scroll(&mut self, delta: i32, _ctx: &Ctx<'_>) -> Effect {
+            self.scroll_by(delta);
+            Effect::None
+        }
+
+        fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
+            self.detail = ctx.session.peek(&self.detail.request.reference)?;
+            Ok(())
+        }
+
+        /// Opening a request from a request replaces it, so Esc leads back to where one
+        /// started.
+        fn replaces(&self, top: Context) -> bool {
+            top == Context::Detail
+        }
+
+        fn bar(&self, env: &Env<'_>) -> Vec<Command> {
+            let mut v = available(env.session, self.request());
+            v.extend([Command::Back, Command::ShowHelp, Command::MoveDown]);
+            v
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            DetailView { state: self, session: env.session, today: env.today, theme: env.theme }
+                .render(area, buf);
         }
     }
 }

@@ -12,10 +12,21 @@ use crate::domain::request::SubjectRequest;
 use crate::domain::status::{Status, Transition};
 use crate::i18n::{label, label_owned, t, tf};
 use crate::service::Session;
+use crate::tui::action::Command;
+use crate::tui::component::{Component, Context, Ctx, Env};
+use crate::tui::effect::Effect;
 use crate::tui::screens::intake::options;
 use crate::tui::screens::queue::{AssigneeChoice, Filters};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::form::{Field, Form, FormView, Opt};
+use crate::tui::widgets::form::{Field, Form, FormKey, FormView, Opt};
+use crate::tui::widgets::line_edit::EditOp;
+
+pub mod fields;
+
+use fields::{
+    ExtendField, FieldId, FilterField, LetterField, NoteField, OperatorField, PauseField, ReasonField,
+    StatusField,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
@@ -84,9 +95,14 @@ impl DialogState {
         let mut d = DialogState::new(
             DialogKind::AssignMarked,
             None,
-            vec![Field::choice("login", t("field.operator"), operator_options(session), &current)],
+            vec![Field::choice(
+                OperatorField::Login.id(),
+                t("field.operator"),
+                operator_options(session),
+                &current,
+            )],
         );
-        if let Some(f) = d.form.field_mut("login") {
+        if let Some(f) = d.form.field_mut(OperatorField::Login.id()) {
             f.hint = Some(crate::domain::safe_text::clean(&references.join(", ")));
         }
         d.references = references;
@@ -99,7 +115,7 @@ impl DialogState {
         DialogState::new(
             DialogKind::Assign,
             Some(r),
-            vec![Field::choice("login", t("field.operator"), ops, &current)],
+            vec![Field::choice(OperatorField::Login.id(), t("field.operator"), ops, &current)],
         )
     }
 }
@@ -136,8 +152,8 @@ impl DialogState {
             DialogKind::Note,
             Some(r),
             vec![
-                Field::text("text", t("field.note"), ""),
-                Field::toggle("to_subject", t("field.to_subject"), false),
+                Field::text(NoteField::Text.id(), t("field.note"), ""),
+                Field::toggle(NoteField::ToSubject.id(), t("field.to_subject"), false),
             ],
         )
     }
@@ -154,8 +170,8 @@ impl DialogState {
             DialogKind::Status,
             Some(r),
             vec![
-                Field::choice("status", t("field.new_status"), opts, ""),
-                Field::text("reason", t("field.reason_optional"), ""),
+                Field::choice(StatusField::Status.id(), t("field.new_status"), opts, ""),
+                Field::text(StatusField::Reason.id(), t("field.reason_optional"), ""),
             ],
         )
     }
@@ -180,15 +196,15 @@ impl DialogState {
             DialogKind::Letter,
             Some(r),
             vec![
-                Field::choice("type", t("field.letter_type"), types, first),
-                Field::choice("lang", t("field.letter_lang"), langs, r.lang.code()),
-                Field::choice("format", t("field.letter_format"), formats, "pdf"),
+                Field::choice(LetterField::Type.id(), t("field.letter_type"), types, first),
+                Field::choice(LetterField::Lang.id(), t("field.letter_lang"), langs, r.lang.code()),
+                Field::choice(LetterField::Format.id(), t("field.letter_format"), formats, "pdf"),
             ],
         )
     }
 
     pub fn reason(kind: DialogKind, r: &SubjectRequest) -> DialogState {
-        DialogState::new(kind, Some(r), vec![Field::text("reason", t("field.reason"), "")])
+        DialogState::new(kind, Some(r), vec![Field::text(ReasonField::Reason.id(), t("field.reason"), "")])
     }
 
     pub fn extend(session: &Session, r: &SubjectRequest) -> DialogState {
@@ -197,11 +213,11 @@ impl DialogState {
             DialogKind::Extend,
             Some(r),
             vec![
-                Field::text("days", &tf("field.days", &[("max", &max)]), &max.to_string()),
-                Field::text("reason", t("field.reason"), ""),
+                Field::text(ExtendField::Days.id(), &tf("field.days", &[("max", &max)]), &max.to_string()),
+                Field::text(ExtendField::Reason.id(), t("field.reason"), ""),
             ],
         );
-        if let Some(f) = d.form.field_mut("days") {
+        if let Some(f) = d.form.field_mut(ExtendField::Days.id()) {
             f.hint = Some(tf("dialog.extend_hint", &[("due", &date_dmy(r.due_on))]));
         }
         d
@@ -219,8 +235,8 @@ impl DialogState {
             DialogKind::Pause,
             Some(r),
             vec![
-                Field::choice("category", t("field.pause_category"), cats, ""),
-                Field::text("reason", t("field.reason"), ""),
+                Field::choice(PauseField::Category.id(), t("field.pause_category"), cats, ""),
+                Field::text(PauseField::Reason.id(), t("field.reason"), ""),
             ],
         )
     }
@@ -246,27 +262,70 @@ impl DialogState {
             DialogKind::Filter,
             None,
             vec![
-                Field::choice("kind", t("field.kind"), kinds, current.kind.map_or("", |k| k.code())),
-                Field::choice("status", t("field.status"), statuses, current.status.map_or("", |s| s.code())),
-                Field::choice("assignee", t("field.assignee"), assignees, &assignee),
                 Field::choice(
-                    "channel",
+                    FilterField::Kind.id(),
+                    t("field.kind"),
+                    kinds,
+                    current.kind.map_or("", |k| k.code()),
+                ),
+                Field::choice(
+                    FilterField::Status.id(),
+                    t("field.status"),
+                    statuses,
+                    current.status.map_or("", |s| s.code()),
+                ),
+                Field::choice(FilterField::Assignee.id(), t("field.assignee"), assignees, &assignee),
+                Field::choice(
+                    FilterField::Channel.id(),
                     t("field.channel"),
                     channels,
                     current.channel.map_or("", |c| c.code()),
                 ),
                 Field::text(
-                    "received_from",
+                    FilterField::ReceivedFrom.id(),
                     t("field.received_from"),
                     &current.received_from.map(date_dmy).unwrap_or_default(),
                 ),
                 Field::text(
-                    "received_to",
+                    FilterField::ReceivedTo.id(),
                     t("field.received_to"),
                     &current.received_to.map(date_dmy).unwrap_or_default(),
                 ),
             ],
         )
+    }
+}
+
+impl Component for DialogState {
+    fn context(&self) -> Context {
+        Context::Form
+    }
+
+    fn handle(&mut self, cmd: Command, _ctx: &Ctx<'_>) -> Option<Effect> {
+        match self.form.command(cmd) {
+            FormKey::Moved | FormKey::Changed => Some(Effect::None),
+            FormKey::Save => Some(self.submit()),
+            FormKey::Cancel => Some(Effect::Close),
+            FormKey::Other => None,
+        }
+    }
+
+    fn edit(&mut self, op: &EditOp, _ctx: &Ctx<'_>) -> Effect {
+        self.form.edit(op);
+        Effect::None
+    }
+
+    fn text_focused(&self) -> bool {
+        self.form.focused_is_text()
+    }
+
+    fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+        use Command::*;
+        vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+        DialogView { state: self, theme: env.theme }.render(area, buf);
     }
 }
 

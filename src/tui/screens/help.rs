@@ -74,3 +74,54 @@ impl Widget for HelpView<'_> {
         Paragraph::new(lines).scroll((self.state.scroll.min(max), 0)).render(area, buf);
     }
 }
+
+/// The help screen's keys and drawing.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    use super::{HelpState, HelpView};
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env};
+    use crate::tui::effect::Effect;
+
+    impl HelpState {
+        fn scroll_by(&mut self, delta: i32) {
+            self.scroll = (i32::from(self.scroll) + delta).clamp(0, 500) as u16;
+        }
+    }
+
+    impl Component for HelpState {
+        fn context(&self) -> Context {
+            Context::Help
+        }
+
+        fn handle(&mut self, cmd: Command, _ctx: &Ctx<'_>) -> Option<Effect> {
+            let delta = match cmd {
+                Command::MoveUp => -1,
+                Command::MoveDown => 1,
+                Command::PageUp => -10,
+                Command::PageDown => 10,
+                Command::MoveFirst => -10_000,
+                Command::Open => return Some(Effect::Back),
+                _ => return None,
+            };
+            self.scroll_by(delta);
+            Some(Effect::None)
+        }
+
+        fn scroll(&mut self, delta: i32, _ctx: &Ctx<'_>) -> Effect {
+            self.scroll_by(delta);
+            Effect::None
+        }
+
+        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+            vec![Command::Back, Command::MoveDown]
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            HelpView { state: self, keymap: env.keymap, theme: env.theme }.render(area, buf);
+        }
+    }
+}

@@ -247,3 +247,81 @@ impl Widget for IntakeView<'_> {
             .render(deadlines_area, buf);
     }
 }
+
+/// The intake form's keys and drawing.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    use super::{IntakeState, IntakeView};
+    use crate::i18n::t;
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env};
+    use crate::tui::effect::{Effect, Question, UseCase};
+    use crate::tui::widgets::form::FormKey;
+    use crate::tui::widgets::line_edit::EditOp;
+
+    impl IntakeState {
+        /// Registers the request, after a question when the form has warnings.
+        fn save(&mut self, ctx: &Ctx<'_>) -> Effect {
+            self.form.show_all_errors = true;
+            let Some(new) = self.validate(ctx.session, ctx.today) else {
+                return match self.form.fix_first_error().or_else(|| self.problem.clone()) {
+                    Some(text) => Effect::Message(text, true),
+                    None => Effect::None,
+                };
+            };
+            let assignee = self.assignee(ctx.session).map(str::to_string);
+            let warnings = self.form.warnings();
+            let op = UseCase::Register { new, assignee };
+            if warnings.is_empty() {
+                Effect::Run(Box::new(op))
+            } else {
+                Effect::Confirm(Box::new(Question {
+                    question: t("confirm.register_with_warnings").to_string(),
+                    details: warnings,
+                    op,
+                    yes_focused: true,
+                }))
+            }
+        }
+    }
+
+    impl Component for IntakeState {
+        fn context(&self) -> Context {
+            Context::Form
+        }
+
+        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
+            Some(match self.form.command(cmd) {
+                FormKey::Moved => Effect::None,
+                FormKey::Changed => {
+                    self.validate(ctx.session, ctx.today);
+                    Effect::None
+                }
+                FormKey::Save => self.save(ctx),
+                FormKey::Cancel => Effect::Close,
+                FormKey::Other => return None,
+            })
+        }
+
+        fn edit(&mut self, op: &EditOp, ctx: &Ctx<'_>) -> Effect {
+            IntakeState::edit(self, ctx.session, ctx.today, op);
+            Effect::None
+        }
+
+        fn text_focused(&self) -> bool {
+            self.form.focused_is_text()
+        }
+
+        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+            use Command::*;
+            vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            IntakeView { state: self, theme: env.theme, focused: env.focused }.render(area, buf);
+        }
+    }
+}

@@ -821,3 +821,158 @@ fn filter_summary(f: &Filters) -> String {
     }
     parts.join(", ")
 }
+
+/// The queue's keys, mouse and drawing.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+    use unicode_width::UnicodeWidthStr;
+
+    use super::{QueueState, QueueView, Section};
+    use crate::domain::kind::Role;
+    use crate::i18n::tf;
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env, shown};
+    use crate::tui::effect::Effect;
+    use crate::tui::screens::dialog::DialogState;
+    use crate::tui::screens::prompt::{Prompt, PromptKind};
+
+    impl QueueState {
+        /// Shows section `s` from its top.
+        fn switch(&mut self, s: Section, ctx: &Ctx<'_>) -> Effect {
+            self.set_section(s);
+            shown(self.reload(ctx.session, ctx.today))
+        }
+
+        fn open_selected(&self) -> Effect {
+            self.selected_row().map_or(Effect::None, |r| Effect::OpenRequest(r.reference.clone()))
+        }
+    }
+
+    impl Component for QueueState {
+        fn context(&self) -> Context {
+            Context::Queue
+        }
+
+        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
+            let (session, today) = (ctx.session, ctx.today);
+            let sections = Section::for_role(session.role());
+            let n = sections.len();
+            let i = self.section().index_for(session.role());
+            let page = (self.body_area.get().height.max(2) as isize - 1).max(1);
+            Some(match cmd {
+                Command::MoveUp => shown(self.move_by(session, today, -1)),
+                Command::MoveDown => shown(self.move_by(session, today, 1)),
+                Command::PageUp => shown(self.move_by(session, today, -page)),
+                Command::PageDown => shown(self.move_by(session, today, page)),
+                Command::MoveFirst => shown(self.reload(session, today)),
+                Command::MoveLast => shown(self.move_last(session, today)),
+                Command::NextSection => self.switch(sections[(i + 1) % n], ctx),
+                Command::PrevSection => self.switch(sections[(i + n - 1) % n], ctx),
+                Command::ToggleMark => {
+                    self.toggle_mark();
+                    shown(self.move_by(session, today, 1))
+                }
+                Command::MarkAll => {
+                    self.mark_all();
+                    Effect::None
+                }
+                Command::AssignMarked if self.marked.is_empty() => {
+                    let key = ctx.keymap.first_key(Command::ToggleMark);
+                    Effect::Message(tf("msg.nothing_marked", &[("key", &key)]), true)
+                }
+                Command::AssignMarked => {
+                    let refs = self.marked.iter().cloned().collect();
+                    Effect::Dialog(Box::new(DialogState::assign_marked(session, refs)))
+                }
+                Command::Open => self.open_selected(),
+                Command::Search => Effect::Prompt(Prompt::new(PromptKind::Search, &self.search)),
+                Command::Filter => Effect::Dialog(Box::new(DialogState::filter(session, &self.filters))),
+                Command::CycleSort => {
+                    self.cycle_sort();
+                    shown(self.reload(session, today))
+                }
+                Command::ClearFilters | Command::Back => {
+                    if self.search.is_empty() && self.filters.is_empty() {
+                        Effect::None
+                    } else {
+                        self.search.clear();
+                        self.filters = super::Filters::default();
+                        shown(self.reload(session, today))
+                    }
+                }
+                _ => return None,
+            })
+        }
+
+        fn scroll(&mut self, delta: i32, ctx: &Ctx<'_>) -> Effect {
+            shown(self.move_by(ctx.session, ctx.today, delta as isize))
+        }
+
+        fn click(&mut self, column: u16, row: u16, ctx: &Ctx<'_>) -> Effect {
+            let tabs = self.tabs_area.get();
+            if tabs.contains((column, row).into()) {
+                // Tabs draw as " title │ title ": one space each side and a divider between.
+                let mut x = tabs.x;
+                for &s in Section::for_role(ctx.session.role()).iter().skip(self.tabs_first.get()) {
+                    let w = s.title().width() as u16 + 2;
+                    if column >= x && column < x + w {
+                        return self.switch(s, ctx);
+                    }
+                    x += w + 1;
+                }
+                return Effect::None;
+            }
+            let body = self.body_area.get();
+            if body.contains((column, row).into()) {
+                let line = self.offset.get() + usize::from(row - body.y);
+                if let Some(index) = self.row_at_line(line) {
+                    if index == self.selected {
+                        return self.open_selected();
+                    }
+                    self.selected = index;
+                }
+            }
+            Effect::None
+        }
+
+        fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
+            QueueState::refresh(self, ctx.session, ctx.today)
+        }
+
+        /// The search prompt's text, applied as it is typed.
+        fn answer(&mut self, text: String, ctx: &Ctx<'_>) -> Effect {
+            if self.search == text {
+                return Effect::None;
+            }
+            self.search = text;
+            shown(self.reload(ctx.session, ctx.today))
+        }
+
+        fn bar(&self, env: &Env<'_>) -> Vec<Command> {
+            use Command::*;
+            let mut v = vec![Open, Search, NextSection];
+            if !self.marked.is_empty() {
+                v.push(AssignMarked);
+            }
+            v.extend([RegisterRequest, ShowHelp, Quit]);
+            if env.session.role() >= Role::Supervisor {
+                v.extend([ToggleMark, ShowDashboard, ShowReport, ShowAudit]);
+            }
+            v.extend([Filter, CycleSort, JumpToReference, ShowCalendar]);
+            v
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            QueueView {
+                state: self,
+                session: env.session,
+                today: env.today,
+                theme: env.theme,
+                keymap: env.keymap,
+            }
+            .render(area, buf);
+        }
+    }
+}

@@ -254,3 +254,58 @@ impl Widget for ReportView<'_> {
             .render(note, buf);
     }
 }
+
+/// The monthly report's keys and drawing.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    use super::{ReportState, ReportView};
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env, shown};
+    use crate::tui::effect::Effect;
+    use crate::tui::screens::dashboard::{is_report, list_step};
+
+    impl Component for ReportState {
+        fn context(&self) -> Context {
+            Context::Report
+        }
+
+        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
+            if let Some(step) = list_step(cmd) {
+                self.scroll_by(step);
+                return Some(Effect::None);
+            }
+            let (session, today) = (ctx.session, ctx.today);
+            Some(match cmd {
+                Command::PrevSection => shown(self.move_months(session, today, -1)),
+                Command::NextSection => shown(self.move_months(session, today, 1)),
+                Command::ToggleGrouping => shown(self.toggle_grouping(session, today)),
+                _ => return None,
+            })
+        }
+
+        fn scroll(&mut self, delta: i32, _ctx: &Ctx<'_>) -> Effect {
+            self.scroll_by(delta as isize);
+            Effect::None
+        }
+
+        fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
+            self.reload(ctx.session, ctx.today)
+        }
+
+        fn replaces(&self, top: Context) -> bool {
+            is_report(top)
+        }
+
+        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+            use Command::*;
+            vec![PrevSection, NextSection, ToggleGrouping, Back, ShowDashboard, ShowHelp]
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            ReportView { state: self, theme: env.theme }.render(area, buf);
+        }
+    }
+}

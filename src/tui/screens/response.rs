@@ -194,3 +194,76 @@ impl Widget for ResponseView<'_> {
         FormView { form: &self.state.form, theme: self.theme, focused: self.focused }.render(form_area, buf);
     }
 }
+
+/// The response form's keys and drawing.
+mod keys {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    use super::{ResponseState, ResponseView};
+    use crate::domain::format::date_dmy;
+    use crate::i18n::{label, tf};
+    use crate::tui::action::Command;
+    use crate::tui::component::{Component, Context, Ctx, Env};
+    use crate::tui::effect::{Effect, Question, UseCase};
+    use crate::tui::widgets::form::FormKey;
+    use crate::tui::widgets::line_edit::EditOp;
+
+    impl ResponseState {
+        /// Asks before the answer is recorded.
+        fn save(&mut self, ctx: &Ctx<'_>) -> Effect {
+            self.form.show_all_errors = true;
+            let Some(response) = self.validate(ctx.session, ctx.today) else {
+                return self.form.fix_first_error().map_or(Effect::None, |text| Effect::Message(text, true));
+            };
+            let question = tf(
+                "confirm.respond",
+                &[
+                    ("reference", &self.reference),
+                    ("outcome", &label("outcome", response.outcome.code())),
+                    ("date", &date_dmy(response.responded_on)),
+                ],
+            );
+            let op = UseCase::Respond { reference: self.reference.clone(), response, version: self.version };
+            Effect::Confirm(Box::new(Question { question, details: Vec::new(), op, yes_focused: true }))
+        }
+    }
+
+    impl Component for ResponseState {
+        fn context(&self) -> Context {
+            Context::Form
+        }
+
+        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
+            Some(match self.form.command(cmd) {
+                FormKey::Moved => Effect::None,
+                FormKey::Changed => {
+                    self.validate(ctx.session, ctx.today);
+                    Effect::None
+                }
+                FormKey::Save => self.save(ctx),
+                FormKey::Cancel => Effect::Close,
+                FormKey::Other => return None,
+            })
+        }
+
+        fn edit(&mut self, op: &EditOp, ctx: &Ctx<'_>) -> Effect {
+            ResponseState::edit(self, ctx.session, ctx.today, op);
+            Effect::None
+        }
+
+        fn text_focused(&self) -> bool {
+            self.form.focused_is_text()
+        }
+
+        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+            use Command::*;
+            vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
+        }
+
+        fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+            ResponseView { state: self, theme: env.theme, focused: env.focused }.render(area, buf);
+        }
+    }
+}

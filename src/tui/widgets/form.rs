@@ -417,3 +417,56 @@ impl Widget for FormView<'_> {
         }
     }
 }
+
+/// What a form key did, for the form's owner to act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    /// The focus moved, or nothing changed.
+    Moved,
+    /// A choice or toggle changed (the owner re-validates).
+    Changed,
+    /// Save the form (Save, or Submit on the last field).
+    Save,
+    Cancel,
+    /// Not a form key.
+    Other,
+}
+
+impl Form {
+    /// Applies a form key: moving between fields and changing options; saving and
+    /// cancelling are left to the owner.
+    pub fn command(&mut self, cmd: crate::tui::action::Command) -> FormKey {
+        use crate::tui::action::Command;
+        let changed = |c: bool| if c { FormKey::Changed } else { FormKey::Moved };
+        match cmd {
+            Command::NextField => {
+                self.next_field();
+                FormKey::Moved
+            }
+            Command::PrevField => {
+                self.prev_field();
+                FormKey::Moved
+            }
+            Command::NextOption => changed(self.shift_option(1)),
+            Command::PrevOption => changed(self.shift_option(-1)),
+            Command::ToggleOption => changed(self.toggle()),
+            Command::Submit if !self.is_last() => {
+                self.next_field();
+                FormKey::Moved
+            }
+            Command::Submit | Command::Save => FormKey::Save,
+            Command::Cancel => FormKey::Cancel,
+            _ => FormKey::Other,
+        }
+    }
+}
+
+impl Form {
+    /// After a save with errors: focuses the first field in error and says what to fix.
+    pub fn fix_first_error(&mut self) -> Option<String> {
+        let (i, e) = self.first_error().map(|(i, e)| (i, e.to_string()))?;
+        self.focus = i;
+        let field = self.fields[i].label.clone();
+        Some(crate::i18n::tf("msg.fix_fields", &[("field", &field), ("error", &e)]))
+    }
+}

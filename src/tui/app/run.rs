@@ -1,0 +1,235 @@
+//! Running the use cases that components ask for ([`Effect::Run`](super::super::effect::Effect)),
+//! and what follows: on success the form or dialog closes and everything is re-read; on
+//! failure it stays with its input and the error (under the field when the service names
+//! one).
+
+use super::{App, Confirm, Message, Overlay, PendingOp, Screen};
+use crate::domain::format::date_dmy;
+use crate::domain::request::SubjectRequest;
+use crate::i18n::{t, tf};
+use crate::service::Error;
+
+type Outcome<T> = crate::service::Result<T>;
+
+impl App {
+    /// A dialog's letter: what it lacks is asked about before it is saved.
+    fn letter(&mut self, reference: String, spec: crate::letters::LetterSpec) {
+        if self.letters.is_none()
+            && let Some(load) = self.load_letters.take()
+        {
+            self.letters = load();
+        }
+        let preview = match &self.letters {
+            Some(l) => self.session.preview_letter(&reference, spec, &l.kit, &l.letterhead),
+            None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
+        };
+        match preview {
+            Ok(letter) if !letter.warnings.is_empty() => {
+                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                    question: t("letter_warning.confirm").to_string(),
+                    details: letter.warnings.iter().map(|w| w.message()).collect(),
+                    op: PendingOp::SaveLetter { reference, spec },
+                    yes_focused: false,
+                })));
+            }
+            _ => self.save_letter(&reference, spec),
+        }
+    }
+
+    /// Assigns the marked requests; on success the marks go.
+    fn assign_marked(&mut self, references: &[String], login: &str) {
+        match self.session.assign_many(references, login, None) {
+            Ok(done) => {
+                self.overlays.pop();
+                self.queue.marked.clear();
+                self.refresh();
+                self.info(crate::i18n::tn("msg.assigned_many", done.len() as u64, &[("login", &login)]));
+            }
+            Err(e) => {
+                let text = e.to_string();
+                if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                    d.problem = Some(text.clone());
+                }
+                self.error(text);
+            }
+        }
+    }
+
+    /// Closes the dialog on success; on failure keeps it, its input and the error.
+    /// After a conflict (another clerk saved the request first) the detail shows the request
+    /// as it is now and the open form or dialog takes its current version, keeping what was
+    /// typed: the operator reads the change and saves again if still right.
+    fn adopt_current_version(&mut self, e: &Error) {
+        let Error::Store(crate::store::StoreError::Conflict(reference)) = e else { return };
+        let Ok(current) = self.session.peek(reference) else { return };
+        let version = current.request.version;
+        if let Some(Overlay::Dialog(d)) = self.overlays.last_mut()
+            && d.reference == *reference
+        {
+            d.version = version;
+        }
+        for screen in self.screens.iter_mut() {
+            match screen {
+                Screen::Response(r) if r.reference == *reference => r.version = version,
+                Screen::Detail(d) if d.request().reference == *reference => d.detail = current.clone(),
+                _ => {}
+            }
+        }
+    }
+
+    fn finish_dialog(&mut self, result: Outcome<SubjectRequest>) {
+        match result {
+            Ok(r) => {
+                self.overlays.pop();
+                self.after_change(Ok(r), "msg.saved");
+            }
+            Err(e) => {
+                self.adopt_current_version(&e);
+                let text = e.to_string();
+                if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                    if let Error::Invalid(fe) = &e {
+                        if let Some(f) = d.form.field_mut(&fe.field) {
+                            f.touched = true;
+                        }
+                        d.form.set_error(&fe.field, fe.rule.clone());
+                    }
+                    d.problem = Some(text.clone());
+                }
+                self.error(text);
+            }
+        }
+    }
+
+    /// Saves the letter of the dialog on top and says where (and what it lacks); on failure
+    /// the dialog stays with the error.
+    fn save_letter(&mut self, reference: &str, spec: crate::letters::LetterSpec) {
+        let saved = match &self.letters {
+            Some(l) => self.session.save_letter(reference, spec, &l.kit, &l.letterhead, &l.dir),
+            None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
+        };
+        match saved {
+            Ok((letter, path)) => {
+                self.overlays.pop();
+                let shown = path.display().to_string();
+                self.refresh();
+                // What the letter lacks comes first, so the clerk reads it.
+                let mut text: Vec<String> = letter.warnings.iter().map(|w| w.message()).collect();
+                text.push(tf("msg.letter_saved", &[("path", &shown)]));
+                self.message = Some(Message { text: text.join(" "), is_error: !letter.warnings.is_empty() });
+            }
+            Err(e) => {
+                let text = e.to_string();
+                if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                    d.problem = Some(text.clone());
+                }
+                self.error(text);
+            }
+        }
+    }
+
+    /// Runs a confirmed operation. On success the form or dialog behind it closes; on
+    /// failure it stays with its input and shows the error.
+    pub(super) fn execute(&mut self, op: PendingOp) {
+        match op {
+            PendingOp::Register { new, assignee } => {
+                let r = self.session.register(&new, assignee.as_deref());
+                match r {
+                    Ok(reg) => {
+                        if matches!(self.screens.last(), Some(Screen::Intake(_))) {
+                            self.screens.pop();
+                        }
+                        self.refresh();
+                        self.select_in_queue(&reg.request.reference);
+                        self.info(tf(
+                            "msg.registered",
+                            &[("reference", &reg.request.reference), ("due", &date_dmy(reg.request.due_on))],
+                        ));
+                    }
+                    Err(e) => {
+                        if let (Error::Invalid(fe), Some(Screen::Intake(s))) = (&e, self.screens.last_mut()) {
+                            s.form.set_error(&fe.field, fe.rule.clone());
+                        } else if let Some(Screen::Intake(s)) = self.screens.last_mut() {
+                            s.problem = Some(e.to_string());
+                        }
+                        self.error(e.to_string());
+                    }
+                }
+            }
+            PendingOp::Respond { reference, response, version } => {
+                let r = self.session.respond(&reference, &response, Some(version));
+                if let Err(e) = &r {
+                    self.adopt_current_version(e);
+                }
+                if r.is_ok() && matches!(self.screens.last(), Some(Screen::Response(_))) {
+                    self.screens.pop();
+                }
+                if let (Err(Error::Invalid(fe)), Some(Screen::Response(s))) = (&r, self.screens.last_mut()) {
+                    s.form.set_error(&fe.field, fe.rule.clone());
+                }
+                self.after_change(r, "msg.answered");
+            }
+            PendingOp::Withdraw { reference, reason, version } => {
+                let r = self.session.withdraw(&reference, &reason, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Reopen { reference, reason, version } => {
+                let r = self.session.reopen(&reference, &reason, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Extend { reference, days, reason, version } => {
+                let r = self.session.extend(&reference, days, &reason, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Take { reference, version } => {
+                let login = self.session.operator.login.clone();
+                let r = self.session.assign(&reference, &login, Some(version));
+                self.after_change(r, "msg.assigned");
+            }
+            PendingOp::Resume { reference } => {
+                let r = self.session.resume(&reference);
+                self.after_change(r, "msg.saved");
+            }
+            PendingOp::SaveLetter { reference, spec } => self.save_letter(&reference, spec),
+            PendingOp::Letter { reference, spec } => self.letter(reference, spec),
+            PendingOp::AssignMarked { references, login } => self.assign_marked(&references, &login),
+            PendingOp::Assign { reference, login, version } => {
+                let r = self.session.assign(&reference, &login, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Note { reference, text, to_subject } => {
+                let r = self.session.note(&reference, &text, to_subject);
+                self.finish_dialog(r);
+            }
+            PendingOp::SetStatus { reference, target, reason, version } => {
+                let r = self.session.set_status(&reference, target, &reason, Some(version));
+                self.finish_dialog(r);
+            }
+            PendingOp::Pause { reference, category, reason } => {
+                let r = self.session.pause(&reference, &category, &reason);
+                self.finish_dialog(r);
+            }
+        }
+    }
+
+    /// Selects a request in the loaded window, if it is there.
+    fn select_in_queue(&mut self, reference: &str) {
+        if let Some(i) = self.queue.rows.iter().position(|r| r.reference == reference) {
+            self.queue.selected = i;
+        }
+    }
+
+    /// After a successful change: re-read the detail, the queue and the counts.
+    fn after_change(&mut self, result: Outcome<SubjectRequest>, done_key: &'static str) -> bool {
+        match result {
+            Ok(r) => {
+                self.refresh();
+                self.info(tf(done_key, &[("reference", &r.reference)]));
+                true
+            }
+            Err(e) => {
+                self.error(e.to_string());
+                false
+            }
+        }
+    }
+}
