@@ -14,6 +14,8 @@ mod info;
 mod letters;
 mod migrate;
 mod operators;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod records;
 mod requests;
 mod retention;
@@ -38,6 +40,8 @@ pub use crate::model::{
 pub use migrate::SCHEMA_VERSION;
 pub use requests::SuspendedTriggers;
 pub use seam::{ReadSurface, Reader, Store, Tx, WriteSurface};
+#[cfg(feature = "postgres")]
+pub use postgres::{PG_SCHEMA_VERSION, PgReader, PgStore, PgTx, is_postgres_url};
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;
@@ -90,6 +94,10 @@ pub enum StoreError {
     Sqlite(BackendError),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// A database location refused or unreachable (a PostgreSQL URL with a password, a
+    /// remote server without TLS, a server that does not answer).
+    #[error("{0}")]
+    Location(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -136,6 +144,7 @@ impl StoreError {
             StoreError::Corrupt(_) => "corrupt",
             StoreError::Sqlite(_) => "sqlite",
             StoreError::Io { .. } => "i/o",
+            StoreError::Location(_) => "database location",
         }
     }
 }

@@ -124,7 +124,7 @@ macro_rules! store_tests {
             fn a_fresh_store_is_empty_and_at_the_current_schema() {
                 let store = open();
                 let r = store.read();
-                assert_eq!(r.schema_version().unwrap(), crate::store::SCHEMA_VERSION);
+                assert_eq!(r.schema_version().unwrap(), store.known_schema_version());
                 assert_eq!(r.count(&all()).unwrap(), 0);
                 assert_eq!(r.audit_head().unwrap(), None);
                 assert!(r.operators().unwrap().is_empty());
@@ -699,4 +699,37 @@ fn sqlite_file_store() -> Fresh {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(&dir.path().join("aryz.sqlite3")).unwrap();
     Fresh::keeping(store, dir)
+}
+
+#[cfg(feature = "postgres")]
+store_tests!(postgres, postgres_store);
+
+/// A fresh database on the test process's private PostgreSQL cluster (started once, on first
+/// use, and stopped when the process ends); the database is dropped with the fixture.
+#[cfg(feature = "postgres")]
+fn postgres_store() -> Fresh {
+    use crate::store::postgres::cluster::Cluster;
+    let cluster = Cluster::shared().unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL is needed by the PostgreSQL backend's tests and could not be started: {e}\n\
+             Install postgresql (or set ARYZ_PG_BIN), or test SQLite alone with `cargo test --no-default-features`."
+        )
+    });
+    let url = cluster.fresh_database().unwrap();
+    let store = Store::create_with(std::path::Path::new(&url), None, |_| Ok::<(), super::StoreError>(())).unwrap();
+    Fresh::keeping(store, DropDatabase(url))
+}
+
+/// Drops a test database when the test ends.
+#[cfg(feature = "postgres")]
+struct DropDatabase(String);
+
+#[cfg(feature = "postgres")]
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        use crate::store::postgres::cluster::Cluster;
+        if let (Ok(c), Some(name)) = (Cluster::shared(), self.0.split('?').next().and_then(|u| u.rsplit('/').next())) {
+            let _ = c.admin("postgres", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        }
+    }
 }

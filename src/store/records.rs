@@ -24,14 +24,14 @@ pub(super) const OPERATOR: i64 = 2;
 /// The columns a request's hash covers, in order. Fixed here (not `SELECT *`) so that a
 /// later migration adding a column does not change every hash; derived columns
 /// (`is_open`, `awaiting_since`) are left out.
-const REQUEST_COLUMNS: &str = "id, ref, kind, status, channel, lang, received_on, registered_on, identity,
+pub(super) const REQUEST_COLUMNS: &str = "id, ref, kind, status, channel, lang, received_on, registered_on, identity,
     categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
     passport_issued, address, email, phone, assignee, due_on, outcome, ground, responded_on,
     response_text, response_channel, closed_on, paused_since, pause_category, pause_reason,
     extensions, paused_days, version, created_at, updated_at, erased_on";
-const EVENT_COLUMNS: &str = "request_id, id, at, actor, kind, old_value, new_value, text";
-const ACTION_COLUMNS: &str = "request_id, category, action";
-const OPERATOR_COLUMNS: &str = "login, name, role, active, created_at";
+pub(super) const EVENT_COLUMNS: &str = "request_id, id, at, actor, kind, old_value, new_value, text";
+pub(super) const ACTION_COLUMNS: &str = "request_id, category, action";
+pub(super) const OPERATOR_COLUMNS: &str = "login, name, role, active, created_at";
 
 /// Temporary (per-connection) table and triggers noting which records a transaction touched.
 pub(super) const TRACKING_SQL: &str = "
@@ -208,7 +208,7 @@ impl State {
         )
     }
 
-    fn sum_mut(&mut self, kind: i64) -> &mut Sum {
+    pub(super) fn sum_mut(&mut self, kind: i64) -> &mut Sum {
         if kind == REQUEST { &mut self.requests } else { &mut self.operators }
     }
 }

@@ -27,6 +27,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+#[cfg(feature = "postgres")]
+use super::postgres::{PgReader, PgStore, PgTx, is_postgres_url};
 use super::{Result, SqliteReader, SqliteStore, SqliteTx, StoreError, SuspendedTriggers};
 use crate::domain::audit_chain::{AuditHead, AuditProblem};
 use crate::domain::calendar::CalendarEntry;
@@ -47,6 +49,8 @@ macro_rules! dispatch {
     ($e:expr, $enum:ident, $b:ident => $body:expr) => {
         match $e {
             $enum::Sqlite($b) => $body,
+            #[cfg(feature = "postgres")]
+            $enum::Pg($b) => $body,
         }
     };
 }
@@ -57,7 +61,7 @@ macro_rules! dispatch {
 macro_rules! surface {
     (
         $(#[$tm:meta])*
-        trait $Trait:ident: $Facade:ident / $Enum:ident / $Sqlite:ident {
+        trait $Trait:ident: $Facade:ident / $Enum:ident / $Sqlite:ident / $Pg:ident {
             $( $(#[$m:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty; )*
         }
     ) => {
@@ -71,6 +75,16 @@ macro_rules! surface {
                 #[inline]
                 fn $name(&self $(, $arg: $ty)*) -> $ret {
                     $Sqlite::$name(self $(, $arg)*)
+                }
+            )*
+        }
+
+        #[cfg(feature = "postgres")]
+        impl $Trait for $Pg<'_> {
+            $(
+                #[inline]
+                fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    $Pg::$name(self $(, $arg)*)
                 }
             )*
         }
@@ -95,6 +109,8 @@ pub struct Reader<'c>(ReaderBackend<'c>);
 #[derive(Clone, Copy)]
 enum ReaderBackend<'c> {
     Sqlite(SqliteReader<'c>),
+    #[cfg(feature = "postgres")]
+    Pg(PgReader<'c>),
 }
 
 /// Typed writes inside one transaction (see [`Store::write`]).
@@ -104,13 +120,15 @@ pub struct Tx<'c>(TxBackend<'c>);
 #[derive(Clone, Copy)]
 enum TxBackend<'c> {
     Sqlite(SqliteTx<'c>),
+    #[cfg(feature = "postgres")]
+    Pg(PgTx<'c>),
 }
 
 surface! {
     /// Every read a backend answers. Values in and out are [`crate::model`] and
     /// [`crate::domain`] types; a search is the operator's plain text, which the backend
     /// turns into its own syntax.
-    trait ReadSurface: Reader / ReaderBackend / SqliteReader {
+    trait ReadSurface: Reader / ReaderBackend / SqliteReader / PgReader {
         /// The last entry of the audit chain: its number and hash.
         fn audit_head(&self) -> Result<Option<AuditHead>>;
         /// The chain (checked by [`crate::domain::audit_chain`]), the head kept beside it
@@ -160,7 +178,7 @@ surface! {
 surface! {
     /// Every write a backend performs inside one transaction. Each use case ends with
     /// [`WriteSurface::audit`], which appends the chained entry binding what it changed.
-    trait WriteSurface: Tx / TxBackend / SqliteTx {
+    trait WriteSurface: Tx / TxBackend / SqliteTx / PgTx {
         /// Appends one entry to the audit chain (hash and link from
         /// [`crate::domain::audit_chain`]), binding the records this transaction changed.
         fn audit(&self, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> Result<()>;
@@ -217,29 +235,20 @@ impl Reader<'_> {
 impl<'c> Tx<'c> {
     /// Reads inside this transaction: they see its own writes.
     pub fn read(&self) -> Reader<'_> {
-        dispatch!(&self.0, TxBackend, b => Reader(ReaderBackend::Sqlite(b.read())))
+        match &self.0 {
+            TxBackend::Sqlite(b) => Reader(ReaderBackend::Sqlite(b.read())),
+            #[cfg(feature = "postgres")]
+            TxBackend::Pg(b) => Reader(ReaderBackend::Pg(b.read())),
+        }
     }
 
     fn sqlite(tx: SqliteTx<'c>) -> Tx<'c> {
         Tx(TxBackend::Sqlite(tx))
     }
-}
 
-// Transition shims: while SQLite is the only backend, a query written the old way (an
-// `impl Reader<'_>`/`impl Tx<'_>` block in a file of `src/store` reaching `self.conn` or
-// `self.tx`) still compiles through these. They cannot survive a second variant: when it
-// comes, each method they carried joins a surface above.
-impl<'c> std::ops::Deref for Reader<'c> {
-    type Target = SqliteReader<'c>;
-    fn deref(&self) -> &SqliteReader<'c> {
-        dispatch!(&self.0, ReaderBackend, b => b)
-    }
-}
-
-impl<'c> std::ops::Deref for Tx<'c> {
-    type Target = SqliteTx<'c>;
-    fn deref(&self) -> &SqliteTx<'c> {
-        dispatch!(&self.0, TxBackend, b => b)
+    #[cfg(feature = "postgres")]
+    fn pg(tx: PgTx<'c>) -> Tx<'c> {
+        Tx(TxBackend::Pg(tx))
     }
 }
 
@@ -248,6 +257,8 @@ pub struct Store(StoreBackend);
 
 enum StoreBackend {
     Sqlite(SqliteStore),
+    #[cfg(feature = "postgres")]
+    Pg(PgStore),
 }
 
 impl Store {
@@ -260,9 +271,28 @@ impl Store {
         SqliteStore::open(path).map(Store::sqlite)
     }
 
-    /// Opens an existing database, encrypted with `key` when one is given.
+    /// Opens an existing database: a SQLite file (encrypted with `key` when one is given),
+    /// or a PostgreSQL database when `path` is a `postgres://` URL.
     pub fn open_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
+        #[cfg(feature = "postgres")]
+        if let Some(url) = postgres_url(path, key)? {
+            return PgStore::open(url).map(|s| Store(StoreBackend::Pg(s)));
+        }
         SqliteStore::open_keyed(path, key).map(Store::sqlite)
+    }
+
+    /// Whether this store is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        !matches!(self.0, StoreBackend::Sqlite(_))
+    }
+
+    /// The schema version this aryz writes on this store's backend.
+    pub fn known_schema_version(&self) -> i64 {
+        match &self.0 {
+            StoreBackend::Sqlite(_) => super::SCHEMA_VERSION,
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(_) => super::postgres::PG_SCHEMA_VERSION,
+        }
     }
 
     /// Creates a new aryz database; refuses to touch an existing file.
@@ -282,6 +312,10 @@ impl Store {
         key: Option<&str>,
         init: impl FnOnce(&Tx<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<Store, E> {
+        #[cfg(feature = "postgres")]
+        if let Some(url) = postgres_url(path, key)? {
+            return PgStore::create_with(url, |tx| init(&Tx::pg(*tx))).map(|s| Store(StoreBackend::Pg(s)));
+        }
         SqliteStore::create_with(path, key, |tx| init(&Tx::sqlite(*tx))).map(Store::sqlite)
     }
 
@@ -290,8 +324,13 @@ impl Store {
         SqliteStore::in_memory().map(Store::sqlite)
     }
 
+    /// The SQLite file (`None` in memory and on PostgreSQL).
     pub fn path(&self) -> Option<&Path> {
-        dispatch!(&self.0, StoreBackend, s => s.path())
+        match &self.0 {
+            StoreBackend::Sqlite(s) => s.path(),
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(_) => None,
+        }
     }
 
     /// Runs one use case in one write transaction: all of it happens, with its events and
@@ -301,28 +340,52 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        dispatch!(&mut self.0, StoreBackend, s => s.write(|tx| f(&Tx::sqlite(*tx))))
+        match &mut self.0 {
+            StoreBackend::Sqlite(s) => s.write(|tx| f(&Tx::sqlite(*tx))),
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(s) => s.write(|tx| f(&Tx::pg(*tx))),
+        }
     }
 
     /// Read access outside a transaction.
     #[inline]
     pub fn read(&self) -> Reader<'_> {
-        dispatch!(&self.0, StoreBackend, s => Reader(ReaderBackend::Sqlite(s.read())))
+        match &self.0 {
+            StoreBackend::Sqlite(s) => Reader(ReaderBackend::Sqlite(s.read())),
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(s) => Reader(ReaderBackend::Pg(s.read())),
+        }
     }
 
     /// Tunes the connection for a bulk load by one process (demo data); `false` restores.
     pub fn set_bulk(&self, on: bool) {
-        dispatch!(&self.0, StoreBackend, s => s.set_bulk(on))
+        #[allow(irrefutable_let_patterns)]
+        if let StoreBackend::Sqlite(s) = &self.0 {
+            s.set_bulk(on)
+        }
     }
 
     /// A large cache for one bulk write (an import); `false` restores.
     pub fn set_large_cache(&self, on: bool) {
-        dispatch!(&self.0, StoreBackend, s => s.set_large_cache(on))
+        #[allow(irrefutable_let_patterns)]
+        if let StoreBackend::Sqlite(s) = &self.0 {
+            s.set_large_cache(on)
+        }
     }
 
     /// Copies the database online into `dest`, a new file.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        dispatch!(&self.0, StoreBackend, s => s.backup_to(dest))
+        match &self.0 {
+            StoreBackend::Sqlite(s) => s.backup_to(dest),
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(s) => Err(StoreError::Location(format!(
+                "{}: a PostgreSQL database is backed up by the server's tools, not by aryz: \
+                 `pg_dump --format=custom --file={} '{}'` (or continuous archiving with pg_basebackup)",
+                s.location(),
+                dest.display(),
+                s.location()
+            ))),
+        }
     }
 
     /// The engine's own integrity checks; returns the problems found.
@@ -335,6 +398,28 @@ impl Store {
 impl Store {
     /// The SQLite backend underneath, for SQLite's own tests (raw SQL behind aryz's back).
     pub(super) fn as_sqlite(&self) -> &SqliteStore {
-        dispatch!(&self.0, StoreBackend, s => s)
+        match &self.0 {
+            StoreBackend::Sqlite(s) => s,
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(_) => panic!("a SQLite-only test ran on PostgreSQL"),
+        }
+    }
+}
+
+/// The URL when `path` names a PostgreSQL database (a SQLCipher key has no meaning there).
+#[cfg(feature = "postgres")]
+fn postgres_url<'p>(path: &'p Path, key: Option<&str>) -> Result<Option<&'p str>> {
+    match path.to_str() {
+        Some(url) if is_postgres_url(url) => {
+            if key.is_some() {
+                return Err(StoreError::Location(
+                    "encryption keys are for SQLite files: a PostgreSQL database relies on TLS and the \
+                     server's disk encryption"
+                        .into(),
+                ));
+            }
+            Ok(Some(url))
+        }
+        _ => Ok(None),
     }
 }

@@ -10,27 +10,27 @@ use crate::model::{Ageing, BacklogDay, HistoryScope};
 const HISTORY_KINDS: &str = "'assigned', 'responded', 'withdrawn', 'reopened', 'deadline_changed', 'paused', 'resumed', 'status_changed'";
 
 /// A request as read for its history.
-struct Head {
-    id: i64,
-    received_on: NaiveDate,
-    registered_on: NaiveDate,
-    kind: String,
-    due_on: NaiveDate,
-    reference: String,
-    assignee: Option<String>,
-    status: String,
-    responded_on: Option<NaiveDate>,
-    closed_on: Option<NaiveDate>,
+pub(super) struct Head {
+    pub(super) id: i64,
+    pub(super) received_on: NaiveDate,
+    pub(super) registered_on: NaiveDate,
+    pub(super) kind: String,
+    pub(super) due_on: NaiveDate,
+    pub(super) reference: String,
+    pub(super) assignee: Option<String>,
+    pub(super) status: String,
+    pub(super) responded_on: Option<NaiveDate>,
+    pub(super) closed_on: Option<NaiveDate>,
 }
 
 /// One event row as read for a history.
-struct RawEvent {
-    at: String,
-    actor: String,
-    kind: String,
-    old: Option<String>,
-    new: Option<String>,
-    effective_on: Option<String>,
+pub(super) struct RawEvent {
+    pub(super) at: String,
+    pub(super) actor: String,
+    pub(super) kind: String,
+    pub(super) old: Option<String>,
+    pub(super) new: Option<String>,
+    pub(super) effective_on: Option<String>,
 }
 
 fn day_of(at: &str) -> Option<NaiveDate> {
@@ -40,7 +40,7 @@ fn day_of(at: &str) -> Option<NaiveDate> {
 /// Turns a request's event rows into its history. The governing deadline an answer is
 /// measured against is the one in force once its own transaction (which may end a pause and
 /// move the deadline) was recorded.
-fn history_of(head: &Head, events: &[RawEvent]) -> History {
+pub(super) fn history_of(head: &Head, events: &[RawEvent]) -> History {
     let (received_on, registered_on, kind, due_now) =
         (head.received_on, head.registered_on, head.kind.clone(), head.due_on);
     let reference = head.reference.clone();

@@ -1,0 +1,187 @@
+//! A private, throwaway PostgreSQL cluster for tests: one per test process, in a temporary
+//! directory, on a Unix socket only (no TCP port), stopped and removed when the process
+//! ends. Not used by aryz itself; public (hidden) so that the library's tests and the
+//! integration tests share it.
+//!
+//! The cluster is stopped by a watchdog child (`sh`) that waits for end of file on a pipe
+//! from this process: however the process ends (success, panic, signal), the pipe closes
+//! and the watchdog runs `pg_ctl stop` and removes the directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// A running test cluster.
+pub struct Cluster {
+    pub dir: PathBuf,
+    pub socket_dir: PathBuf,
+    pub port: u16,
+    bin: PathBuf,
+    as_postgres: bool,
+    _watchdog: Mutex<ChildStdin>,
+}
+
+static SHARED: OnceLock<std::result::Result<Cluster, String>> = OnceLock::new();
+static NEXT_DB: AtomicU64 = AtomicU64::new(1);
+
+/// The directory of `initdb` and `pg_ctl`: `ARYZ_PG_BIN`, else the newest
+/// `/usr/lib/postgresql/*/bin`, else whatever is on the `PATH`.
+pub fn bin_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("ARYZ_PG_BIN") {
+        return Some(PathBuf::from(d));
+    }
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let v: u32 = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((v, bin))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, b)| b)
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+impl Cluster {
+    /// The cluster of this process, started on first use.
+    pub fn shared() -> std::result::Result<&'static Cluster, String> {
+        SHARED.get_or_init(Cluster::start).as_ref().map_err(Clone::clone)
+    }
+
+    /// Runs a command line as the cluster's owner.
+    fn run(bin: &Path, as_postgres: bool, line: &str) -> std::result::Result<(), String> {
+        let full = format!("{}/{line}", bin.display());
+        let out = if as_postgres {
+            Command::new("su").args(["postgres", "-s", "/bin/sh", "-c", &full]).output()
+        } else {
+            Command::new("sh").args(["-c", &full]).output()
+        }
+        .map_err(|e| format!("{full}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{full}: {}\n{}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+
+    fn start() -> std::result::Result<Cluster, String> {
+        let bin = bin_dir().ok_or("PostgreSQL (initdb, pg_ctl) not found: install postgresql or set ARYZ_PG_BIN")?;
+        // initdb and pg_ctl refuse to run as root: then the cluster belongs to `postgres`.
+        // SAFETY: geteuid has no preconditions.
+        let as_postgres = unsafe { libc::geteuid() } == 0;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("aryz-pg-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if as_postgres {
+            let st = Command::new("chown")
+                .args(["postgres:", &dir.display().to_string()])
+                .status()
+                .map_err(|e| format!("chown: {e}"))?;
+            if !st.success() {
+                return Err(format!("chown postgres {}: {st}", dir.display()));
+            }
+        }
+        let data = dir.join("data");
+        let socket_dir = dir.join("sock");
+        let log = dir.join("log");
+        let q = |p: &Path| shell_quote(&p.display().to_string());
+        let port = 5432;
+        let mk = if as_postgres { Cluster::run(Path::new("/bin"), true, &format!("mkdir -p {}", q(&socket_dir))) } else {
+            std::fs::create_dir_all(&socket_dir).map_err(|e| e.to_string())
+        };
+        mk?;
+        Cluster::run(
+            &bin,
+            as_postgres,
+            &format!("initdb -D {} -U postgres --auth=trust --locale=C.UTF-8 -E UTF8 --no-sync >/dev/null", q(&data)),
+        )?;
+        // The watchdog: stops the cluster and removes the directory when this process's end
+        // of the pipe closes.
+        let stop = format!("{}/pg_ctl stop -D {} -m immediate", bin.display(), q(&data));
+        let stop = if as_postgres { format!("su postgres -s /bin/sh -c {}", shell_quote(&stop)) } else { stop };
+        let script = format!("cat >/dev/null; {stop} >/dev/null 2>&1; rm -rf {}", q(&dir));
+        let mut child = Command::new("sh")
+            .args(["-c", &script])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("watchdog: {e}"))?;
+        let watchdog = child.stdin.take().ok_or("watchdog: no stdin")?;
+        let opts = format!(
+            "-k {} -p {port} -c listen_addresses='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200",
+            socket_dir.display()
+        );
+        Cluster::run(
+            &bin,
+            as_postgres,
+            &format!("pg_ctl start -D {} -w -t 60 -l {} -o {} >/dev/null", q(&data), q(&log), shell_quote(&opts)),
+        )
+        .map_err(|e| {
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            format!("{e}\n{log}")
+        })?;
+        Ok(Cluster { dir, socket_dir, port, bin, as_postgres, _watchdog: Mutex::new(watchdog) })
+    }
+
+    /// The URL of database `name` on this cluster, as the superuser `postgres`.
+    pub fn url(&self, name: &str) -> String {
+        format!("postgres:///{name}?host={}&port={}&user=postgres", self.socket_dir.display(), self.port)
+    }
+
+    /// Creates a new, empty database with a name unique in this process; returns its URL.
+    pub fn fresh_database(&self) -> std::result::Result<String, String> {
+        let name = format!("t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::Relaxed));
+        let mut admin = postgres::Client::connect(
+            &format!("host={} port={} user=postgres dbname=postgres", self.socket_dir.display(), self.port),
+            postgres::NoTls,
+        )
+        .map_err(|e| e.to_string())?;
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"))
+            .map_err(|e| e.to_string())?;
+        Ok(self.url(&name))
+    }
+
+    /// Runs SQL as the superuser on database `db`.
+    pub fn admin(&self, db: &str, sql: &str) -> std::result::Result<(), String> {
+        let mut c = postgres::Client::connect(
+            &format!("host={} port={} user=postgres dbname={db}", self.socket_dir.display(), self.port),
+            postgres::NoTls,
+        )
+        .map_err(|e| e.to_string())?;
+        c.batch_execute(sql).map_err(|e| e.to_string())
+    }
+
+    /// The directory of the server programs (for `pg_dump` and the like in tests).
+    pub fn bin(&self) -> &Path {
+        &self.bin
+    }
+
+    pub fn runs_as_postgres(&self) -> bool {
+        self.as_postgres
+    }
+
+    /// Writes nothing; keeps the watchdog's pipe open (called by nobody, it documents that
+    /// the pipe must stay open for the life of the process).
+    pub fn keep_alive(&self) {
+        if let Ok(mut w) = self._watchdog.lock() {
+            let _ = w.flush();
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! The records under the audit chain on PostgreSQL: the same hashes, byte for byte, as
+//! SQLite's `store/records.rs` (each value fed with the type SQLite stores it as: integers
+//! and booleans as integers, text as text), so a database moved up from SQLite verifies.
+//!
+//! Which records a transaction changed is noted by the backend's own writes ([`PgTx`]
+//! methods), not by triggers: an edit made with another client (psql) notes nothing, and
+//! `aryz audit verify` names the record it changed.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+
+use postgres::Row;
+use postgres::types::Type;
+use sha2::{Digest, Sha256};
+
+use super::{Conn, P, PgTx, borrow, get};
+use crate::store::records::{
+    ACTION_COLUMNS, EVENT_COLUMNS, Hash, Key, OPERATOR, OPERATOR_COLUMNS, REQUEST, REQUEST_COLUMNS, State, Sum,
+};
+use crate::store::{Result, StoreError};
+
+/// One value as SQLite would hold it.
+enum V {
+    Null,
+    Int(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+fn value(row: &Row, i: usize) -> Result<V> {
+    let ty = row.columns().get(i).map(|c| c.type_().clone()).unwrap_or(Type::TEXT);
+    Ok(match ty {
+        Type::INT8 => get::<Option<i64>>(row, i)?.map_or(V::Null, V::Int),
+        Type::INT4 => get::<Option<i32>>(row, i)?.map_or(V::Null, |v| V::Int(v.into())),
+        Type::INT2 => get::<Option<i16>>(row, i)?.map_or(V::Null, |v| V::Int(v.into())),
+        Type::BOOL => get::<Option<bool>>(row, i)?.map_or(V::Null, |v| V::Int(v.into())),
+        Type::BYTEA => get::<Option<Vec<u8>>>(row, i)?.map_or(V::Null, V::Blob),
+        _ => get::<Option<String>>(row, i)?.map_or(V::Null, V::Text),
+    })
+}
+
+/// Feeds a row as SQLite's `feed` does: a tag, then each value with its type and length.
+fn feed(h: &mut Sha256, tag: u8, row: &Row) -> Result<()> {
+    h.update([tag]);
+    for i in 0..row.len() {
+        match value(row, i)? {
+            V::Null => h.update([0]),
+            V::Int(v) => {
+                h.update([1]);
+                h.update(v.to_le_bytes());
+            }
+            V::Text(t) => {
+                h.update([3]);
+                h.update((t.len() as u64).to_le_bytes());
+                h.update(t.as_bytes());
+            }
+            V::Blob(b) => {
+                h.update([4]);
+                h.update((b.len() as u64).to_le_bytes());
+                h.update(&b);
+            }
+        }
+    }
+    Ok(())
+}
+
+static NEXT_CURSOR: AtomicU64 = AtomicU64::new(1);
+const BATCH: i64 = 2000;
+
+/// A server-side cursor read in batches (inside a transaction), one row looked ahead.
+struct Cursor<'c> {
+    conn: &'c RefCell<Conn>,
+    name: String,
+    buf: VecDeque<Row>,
+    done: bool,
+}
+
+impl<'c> Cursor<'c> {
+    fn open(conn: &'c RefCell<Conn>, sql: &str, params: &[P<'_>]) -> Result<Cursor<'c>> {
+        let name = format!("aryz_cursor_{}", NEXT_CURSOR.fetch_add(1, AtomicOrdering::Relaxed));
+        borrow(conn)?.query_dynamic(&format!("DECLARE {name} NO SCROLL CURSOR FOR {sql}"), params)?;
+        Ok(Cursor { conn, name, buf: VecDeque::new(), done: false })
+    }
+
+    fn peek(&mut self) -> Result<Option<&Row>> {
+        if self.buf.is_empty() && !self.done {
+            let rows = borrow(self.conn)?.query_dynamic(&format!("FETCH {BATCH} FROM {}", self.name), &[])?;
+            if (rows.len() as i64) < BATCH {
+                self.done = true;
+            }
+            self.buf.extend(rows);
+        }
+        Ok(self.buf.front())
+    }
+
+    fn next(&mut self) -> Result<Option<Row>> {
+        self.peek()?;
+        Ok(self.buf.pop_front())
+    }
+
+    fn close(self) -> Result<()> {
+        borrow(self.conn)?.batch(&format!("CLOSE {}", self.name))
+    }
+}
+
+/// Calls `f` with every row of `sql`, read in batches through a cursor (inside the
+/// transaction the caller opened); no borrow of the connection is held while `f` runs.
+pub(super) fn stream(conn: &RefCell<Conn>, sql: &str, f: impl FnMut(&Row) -> Result<()>) -> Result<()> {
+    stream_params(conn, sql, &[], f)
+}
+
+pub(super) fn stream_params(
+    conn: &RefCell<Conn>,
+    sql: &str,
+    params: &[P<'_>],
+    mut f: impl FnMut(&Row) -> Result<()>,
+) -> Result<()> {
+    let mut c = Cursor::open(conn, sql, params)?;
+    while let Some(r) = c.next()? {
+        f(&r)?;
+    }
+    c.close()
+}
+
+fn key_of(row: &Row, kind: i64) -> Result<Key> {
+    Ok(if kind == REQUEST { Key::Id(get(row, 0)?) } else { Key::Login(get(row, 0)?) })
+}
+
+fn show(key: &Key) -> String {
+    match key {
+        Key::Id(i) => format!("#{i}"),
+        Key::Login(l) => l.clone(),
+    }
+}
+
+/// A record as it is now.
+struct Current {
+    key: Key,
+    label: String,
+    hash: Hash,
+}
+
+/// Walks every record of `kind` in key order with its current hash; `orphan` receives each
+/// event or category action whose request does not exist.
+fn walk(
+    conn: &RefCell<Conn>,
+    kind: i64,
+    mut each: impl FnMut(Current) -> Result<()>,
+    mut orphan: impl FnMut(String),
+) -> Result<()> {
+    if kind == OPERATOR {
+        return stream(conn, &format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login"), |row| {
+            let mut h = Sha256::new();
+            feed(&mut h, b'o', row)?;
+            let login: String = get(row, 0)?;
+            each(Current { key: Key::Login(login.clone()), label: login, hash: h.finalize().into() })
+        });
+    }
+    let mut events = Cursor::open(conn, &format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY request_id, id"), &[])?;
+    let mut actions = Cursor::open(
+        conn,
+        &format!("SELECT {ACTION_COLUMNS} FROM category_actions ORDER BY request_id, category"),
+        &[],
+    )?;
+    let mut requests = Cursor::open(conn, &format!("SELECT {REQUEST_COLUMNS} FROM requests ORDER BY id"), &[])?;
+    while let Some(row) = requests.next()? {
+        let id: i64 = get(&row, 0)?;
+        let label: String = get::<Option<String>>(&row, 1)?.unwrap_or_default();
+        let mut h = Sha256::new();
+        feed(&mut h, b'r', &row)?;
+        for (cursor, tag, what) in [(&mut events, b'e', "event"), (&mut actions, b'a', "category action")] {
+            loop {
+                let Some(next) = cursor.peek()? else { break };
+                let rid: i64 = get(next, 0)?;
+                if rid > id {
+                    break;
+                }
+                let Some(next) = cursor.next()? else { break };
+                if rid == id {
+                    feed(&mut h, tag, &next)?;
+                } else {
+                    orphan(format!("{what} of request #{rid} that does not exist"));
+                }
+            }
+        }
+        each(Current { key: Key::Id(id), label, hash: h.finalize().into() })?;
+    }
+    for (cursor, what) in [(&mut events, "event"), (&mut actions, "category action")] {
+        while let Some(r) = cursor.next()? {
+            orphan(format!("{what} of request #{} that does not exist", get::<i64>(&r, 0)?));
+        }
+    }
+    requests.close()?;
+    events.close()?;
+    actions.close()
+}
+
+/// The current hash of one record, `None` when it does not exist.
+fn hash_one(conn: &RefCell<Conn>, kind: i64, key: &Key) -> Result<Option<Hash>> {
+    let mut h = Sha256::new();
+    let mut c = borrow(conn)?;
+    match key {
+        Key::Login(login) if kind == OPERATOR => {
+            let Some(row) =
+                c.query_opt(&format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = $1"), &[login])?
+            else {
+                return Ok(None);
+            };
+            feed(&mut h, b'o', &row)?;
+        }
+        Key::Id(id) if kind == REQUEST => {
+            let Some(row) = c.query_opt(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1"), &[id])?
+            else {
+                return Ok(None);
+            };
+            feed(&mut h, b'r', &row)?;
+            for row in c.query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id = $1 ORDER BY id"), &[id])? {
+                feed(&mut h, b'e', &row)?;
+            }
+            for row in c.query(
+                &format!("SELECT {ACTION_COLUMNS} FROM category_actions WHERE request_id = $1 ORDER BY category"),
+                &[id],
+            )? {
+                feed(&mut h, b'a', &row)?;
+            }
+        }
+        _ => return Err(StoreError::Corrupt(format!("record key {key:?} of the wrong kind"))),
+    }
+    Ok(Some(h.finalize().into()))
+}
+
+fn split(key: &Key) -> (i64, String) {
+    match key {
+        Key::Id(i) => (*i, String::new()),
+        Key::Login(l) => (0, l.clone()),
+    }
+}
+
+/// Rehashes the records this transaction touched, files their new hashes in
+/// `record_state` under `audit_id`, and moves `state`'s sums from their old hashes.
+pub(super) fn bind_touched(tx: &PgTx<'_>, state: &mut State, audit_id: i64) -> Result<()> {
+    let touched: Vec<(i64, Key)> = std::mem::take(&mut *tx.touched.borrow_mut()).into_iter().collect();
+    for (kind, key) in touched {
+        let new = hash_one(tx.conn, kind, &key)?;
+        let (id, login) = split(&key);
+        let mut c = borrow(tx.conn)?;
+        let old: Option<Hash> = c
+            .query_opt(
+                "SELECT hash FROM record_state WHERE kind = $1 AND id = $2 AND login = $3",
+                &[&(kind as i16), &id, &login],
+            )?
+            .map(|r| get::<Vec<u8>>(&r, 0))
+            .transpose()?
+            .and_then(|b| b.try_into().ok());
+        if old == new {
+            continue;
+        }
+        let sum: &mut Sum = state.sum_mut(kind);
+        if let Some(old) = &old {
+            sum.sub(old);
+        }
+        match new {
+            Some(h) => {
+                sum.add(&h);
+                c.execute(
+                    "INSERT INTO record_state AS s (kind, id, login, hash, audit_id) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (kind, id, login) DO UPDATE SET hash = excluded.hash, audit_id = excluded.audit_id",
+                    &[&(kind as i16), &id, &login, &&h[..], &audit_id],
+                )?;
+            }
+            None => {
+                c.execute(
+                    "DELETE FROM record_state WHERE kind = $1 AND id = $2 AND login = $3",
+                    &[&(kind as i16), &id, &login],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What verification of the records found.
+pub(super) struct RecordCheck {
+    pub problems: Vec<String>,
+    pub found: State,
+}
+
+/// Rehashes every record in one ordered pass, merged with `record_state` in the same order
+/// (the same findings, in the same words, as SQLite's check). Inside a transaction.
+pub(super) fn check(conn: &RefCell<Conn>) -> Result<RecordCheck> {
+    let mut out = RecordCheck { problems: Vec::new(), found: State::default() };
+    for kind in [REQUEST, OPERATOR] {
+        let what = if kind == REQUEST { "request" } else { "operator" };
+        let sql = if kind == REQUEST {
+            "SELECT id, hash, audit_id FROM record_state WHERE kind = 1 ORDER BY id"
+        } else {
+            "SELECT login, hash, audit_id FROM record_state WHERE kind = 2 ORDER BY login"
+        };
+        let mut filed = Cursor::open(conn, sql, &[])?;
+        let mut problems = Vec::new();
+        let mut orphans = Vec::new();
+        let mut sum = Sum::default();
+        let mut failure = None;
+        walk(
+            conn,
+            kind,
+            |c| {
+                sum.add(&c.hash);
+                let mut seen: Option<(Option<Hash>, i64)> = None;
+                loop {
+                    let Some(next) = filed.peek()? else { break };
+                    let k = key_of(next, kind)?;
+                    if k > c.key {
+                        break;
+                    }
+                    let Some(row) = filed.next()? else { break };
+                    let entry: i64 = get(&row, 2)?;
+                    if k < c.key {
+                        problems.push(format!(
+                            "{what} {} was deleted outside aryz (audit entry {entry} left it in place)",
+                            show(&k)
+                        ));
+                    } else {
+                        let hash = get::<Vec<u8>>(&row, 1)?.try_into().ok();
+                        seen = Some((hash, entry));
+                    }
+                }
+                match seen {
+                    None => problems
+                        .push(format!("{what} {} was created outside aryz (no audited change made it)", c.label)),
+                    Some((h, entry)) if h != Some(c.hash) => problems.push(format!(
+                        "{what} {} was changed outside aryz (it is not what audit entry {entry} left)",
+                        c.label
+                    )),
+                    Some(_) => {}
+                }
+                Ok(())
+            },
+            |o| orphans.push(format!("{o}: added or left outside aryz")),
+        )
+        .or_else(|e| {
+            failure = Some(e);
+            Ok::<(), StoreError>(())
+        })?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        problems.extend(orphans);
+        while let Some(row) = filed.next()? {
+            let k = key_of(&row, kind)?;
+            let entry: i64 = get(&row, 2)?;
+            problems.push(format!("{what} {} was deleted outside aryz (audit entry {entry} left it in place)", show(&k)));
+        }
+        filed.close()?;
+        *out.found.sum_mut(kind) = sum;
+        out.problems.extend(problems);
+    }
+    Ok(out)
+}

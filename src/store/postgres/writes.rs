@@ -1,0 +1,331 @@
+//! Every write of [`WriteSurface`](crate::store::WriteSurface) on PostgreSQL.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{P, PgTx, borrow, ds, get, opt_ds};
+use crate::domain::audit_chain::{AuditHead, EntryFields, entry_hash, next_link};
+use crate::domain::calendar::CalendarEntry;
+use crate::domain::deadline::Deadline;
+use crate::domain::kind::{DataCategory, join_codes};
+use crate::domain::outcome::CategoryAction;
+use crate::domain::referral::ResponseDetails;
+use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
+use crate::model::{Event, InitialState, Operator};
+use crate::store::records::{Key, OPERATOR, REQUEST, State};
+use crate::store::{Result, StoreError, SuspendedTriggers};
+
+impl PgTx<'_> {
+    fn exec(&self, sql: &str, params: &[P<'_>]) -> Result<u64> {
+        borrow(self.conn)?.execute(sql, params)
+    }
+
+    fn touch(&self, kind: i64, key: Key) {
+        self.touched.borrow_mut().insert((kind, key));
+    }
+
+    fn touch_request(&self, id: RequestId) {
+        self.touch(REQUEST, Key::Id(id.0));
+    }
+
+    /// Appends one entry: the head row is locked first, so concurrent writers link one
+    /// after another at READ COMMITTED, each reading the head the previous one committed.
+    pub fn audit(&self, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
+        let head = borrow(self.conn)?.query_one("SELECT id, hash FROM audit_head FOR UPDATE", &[])?;
+        let (hid, hhash): (i64, String) = (get(&head, 0)?, get(&head, 1)?);
+        let last = (hid > 0).then_some(AuditHead { id: hid, hash: hhash });
+        let last_state: String = match &last {
+            Some(h) => borrow(self.conn)?
+                .query_opt("SELECT state FROM audit WHERE id = $1", &[&h.id])?
+                .map(|r| get(&r, 0))
+                .transpose()?
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let AuditHead { id, hash: prev } = next_link(last);
+        let mut state = State::parse(&last_state).unwrap_or_default();
+        super::records::bind_touched(self, &mut state, id)?;
+        let state = state.render();
+        let hash = entry_hash(&prev, &EntryFields { id, at, actor, action, target, detail, state: &state });
+        self.exec(
+            "INSERT INTO audit (id, at, actor, action, target, detail, prev_hash, hash, state)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[&id, &at, &actor, &action, &target, &detail, &prev, &hash, &state],
+        )?;
+        self.exec("UPDATE audit_head SET id = $1, hash = $2", &[&id, &hash])?;
+        Ok(())
+    }
+
+    pub fn put_calendar_entry(&self, e: &CalendarEntry, by: &str, now: &str) -> Result<()> {
+        self.exec(
+            "INSERT INTO calendar_entries AS c (date, kind, name, basis, applies_to, confidence, source, added_by, added_at, removed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, false)
+             ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                basis = excluded.basis, applies_to = excluded.applies_to, confidence = excluded.confidence,
+                source = excluded.source, added_by = excluded.added_by, added_at = excluded.added_at,
+                removed = false",
+            &[&ds(e.date), &e.kind.code(), &e.name, &e.basis, &e.applies_to, &e.confidence, &e.source, &by, &now],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_calendar_date(&self, date: NaiveDate, why: &str, by: &str, now: &str) -> Result<()> {
+        self.exec(
+            "INSERT INTO calendar_entries AS c (date, kind, name, basis, applies_to, confidence, source, added_by, added_at, removed)
+             VALUES ($1, 'holiday', 'removed', '', '', '', $2, $3, $4, true)
+             ON CONFLICT (date) DO UPDATE SET removed = true, source = excluded.source,
+                added_by = excluded.added_by, added_at = excluded.added_at",
+            &[&ds(date), &why, &by, &now],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_deadline(&self, id: RequestId, rule: &str) -> Result<()> {
+        self.exec("DELETE FROM deadlines WHERE request_id = $1 AND rule = $2", &[&id.0, &rule])?;
+        Ok(())
+    }
+
+    pub fn insert_event(&self, id: RequestId, e: &Event) -> Result<()> {
+        self.exec(
+            "INSERT INTO events (request_id, at, actor, kind, old_value, new_value, text, effective_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[&id.0, &e.at, &e.actor, &e.kind.code(), &e.old, &e.new, &e.text, &e.effective_on],
+        )?;
+        self.touch_request(id);
+        Ok(())
+    }
+
+    pub fn set_response_details(&self, id: RequestId, d: &ResponseDetails) -> Result<()> {
+        self.exec(
+            "INSERT INTO response_details AS r (request_id, copy_medium, copy_charged, referred_to)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (request_id) DO UPDATE SET copy_medium = excluded.copy_medium,
+                copy_charged = excluded.copy_charged, referred_to = excluded.referred_to",
+            &[&id.0, &d.copy_medium.map(|m| m.code()), &d.copy_charged, &d.referred_to],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_operator(&self, op: &Operator, now: &str) -> Result<()> {
+        self.exec(
+            "INSERT INTO operators (login, name, role, active, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&op.login, &op.name, &op.role.code(), &op.active, &now],
+        )?;
+        self.touch(OPERATOR, Key::Login(op.login.clone()));
+        Ok(())
+    }
+
+    pub fn update_operator(&self, op: &Operator) -> Result<()> {
+        self.exec(
+            "UPDATE operators SET name = $2, role = $3, active = $4 WHERE login = $1",
+            &[&op.login, &op.name, &op.role.code(), &op.active],
+        )?;
+        self.touch(OPERATOR, Key::Login(op.login.clone()));
+        Ok(())
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.exec(
+            "INSERT INTO meta AS m (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&key, &value],
+        )?;
+        Ok(())
+    }
+
+    pub fn next_reference(&self, year: i32) -> Result<String> {
+        let row = borrow(self.conn)?.query_one(
+            "INSERT INTO ref_sequences AS s (year, last) VALUES ($1, 1)
+             ON CONFLICT (year) DO UPDATE SET last = s.last + 1 RETURNING last",
+            &[&i64::from(year)],
+        )?;
+        let seq: i64 = get(&row, 0)?;
+        if seq > 999_999 {
+            return Err(StoreError::Corrupt(format!("reference sequence of {year} is exhausted")));
+        }
+        Ok(format_reference(year, seq))
+    }
+
+    pub fn insert_request(
+        &self,
+        new: &NewRequest,
+        registered_on: NaiveDate,
+        deadlines: &[Deadline],
+        assignee: Option<&str>,
+        now: &str,
+    ) -> Result<(RequestId, String)> {
+        self.insert_request_in_state(new, registered_on, deadlines, assignee, now, &InitialState::default())
+    }
+
+    pub fn insert_request_in_state(
+        &self,
+        new: &NewRequest,
+        registered_on: NaiveDate,
+        deadlines: &[Deadline],
+        assignee: Option<&str>,
+        now: &str,
+        state: &InitialState,
+    ) -> Result<(RequestId, String)> {
+        let reference = self.next_reference(new.received_on.year())?;
+        let due = deadlines
+            .iter()
+            .filter(|d| d.binding)
+            .map(|d| d.due_on)
+            .min()
+            .ok_or_else(|| StoreError::Corrupt("no binding deadline".into()))?;
+        let s = &new.subject;
+        let passport = s.passport.as_ref();
+        let row = borrow(self.conn)?.query_one(
+            "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
+                categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
+                passport_issued, address, email, phone, assignee, due_on, created_at, updated_at,
+                outcome, ground, responded_on, closed_on)
+             VALUES ($1, $2, $22, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                $19, $20, $21, $21, $23, $24, $25, $26)
+             RETURNING id",
+            &[
+                &reference,
+                &new.kind.code(),
+                &new.channel.code(),
+                &new.lang.code(),
+                &ds(new.received_on),
+                &ds(registered_on),
+                &new.identity.code(),
+                &join_codes(&new.categories),
+                &new.description,
+                &s.name,
+                &s.pin,
+                &opt_ds(s.birth_date),
+                &passport.map(|p| p.document.clone()),
+                &passport.map(|p| p.issuer.clone()).unwrap_or_default(),
+                &opt_ds(passport.and_then(|p| p.issued_on)),
+                &s.address,
+                &s.email,
+                &s.phone,
+                &assignee,
+                &ds(due),
+                &now,
+                &state.status.code(),
+                &state.outcome.map(|o| o.code()),
+                &state.ground,
+                &opt_ds(state.responded_on),
+                &opt_ds(state.closed_on),
+            ],
+        )?;
+        let id = RequestId(get(&row, 0)?);
+        self.touch_request(id);
+        for d in deadlines {
+            self.put_deadline(id, d)?;
+        }
+        self.put_actions(id, &state.actions)?;
+        Ok((id, reference))
+    }
+
+    pub fn put_deadline(&self, id: RequestId, d: &Deadline) -> Result<()> {
+        self.exec(
+            "INSERT INTO deadlines AS d (request_id, rule, due_on, binding, explanation, provisional)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (request_id, rule) DO UPDATE SET due_on = excluded.due_on, binding = excluded.binding,
+                explanation = excluded.explanation, provisional = excluded.provisional",
+            &[&id.0, &d.rule, &ds(d.due_on), &d.binding, &d.explanation, &d.provisional],
+        )?;
+        Ok(())
+    }
+
+    pub fn update_request(&self, r: &SubjectRequest, now: &str) -> Result<i64> {
+        let s = &r.subject;
+        let passport = s.passport.as_ref();
+        let n = self.exec(
+            "UPDATE requests SET status = $3, assignee = $4, due_on = $5, outcome = $6, ground = $7,
+                responded_on = $8, response_text = $9, response_channel = $10, closed_on = $11,
+                paused_since = $12, pause_category = $13, pause_reason = $14, extensions = $15,
+                paused_days = $16, subject_name = $17, subject_pin = $18, birth_date = $19,
+                passport_doc = $20, passport_issuer = $21, passport_issued = $22, address = $23,
+                email = $24, phone = $25, description = $26, updated_at = $27, version = version + 1
+             WHERE id = $1 AND version = $2",
+            &[
+                &r.id.0,
+                &r.version,
+                &r.status.code(),
+                &r.assignee,
+                &ds(r.due_on),
+                &r.outcome.map(|o| o.code()),
+                &r.ground,
+                &opt_ds(r.responded_on),
+                &r.response_text,
+                &r.response_channel.map(|c| c.code()),
+                &opt_ds(r.closed_on),
+                &opt_ds(r.pause.as_ref().map(|p| p.since)),
+                &r.pause.as_ref().map(|p| p.category.clone()),
+                &r.pause.as_ref().map(|p| p.reason.clone()),
+                &i64::from(r.extensions),
+                &i64::from(r.paused_days),
+                &s.name,
+                &s.pin,
+                &opt_ds(s.birth_date),
+                &passport.map(|p| p.document.clone()),
+                &passport.map(|p| p.issuer.clone()).unwrap_or_default(),
+                &opt_ds(passport.and_then(|p| p.issued_on)),
+                &s.address,
+                &s.email,
+                &s.phone,
+                &r.description,
+                &now,
+            ],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Conflict(r.reference.clone()));
+        }
+        self.touch_request(r.id);
+        self.exec("DELETE FROM category_actions WHERE request_id = $1", &[&r.id.0])?;
+        for (cat, action) in &r.actions {
+            self.exec(
+                "INSERT INTO category_actions (request_id, category, action) VALUES ($1, $2, $3)",
+                &[&r.id.0, &cat.code(), &action.code()],
+            )?;
+        }
+        Ok(r.version + 1)
+    }
+
+    pub fn put_actions(&self, id: RequestId, actions: &[(DataCategory, CategoryAction)]) -> Result<()> {
+        for (cat, action) in actions {
+            self.exec(
+                "INSERT INTO category_actions AS a (request_id, category, action) VALUES ($1, $2, $3)
+                 ON CONFLICT (request_id, category) DO UPDATE SET action = excluded.action",
+                &[&id.0, &cat.code(), &action.code()],
+            )?;
+            self.touch_request(id);
+        }
+        Ok(())
+    }
+
+    /// Nothing to suspend on PostgreSQL: the search vector is a generated column and the
+    /// figures are kept by statement-level triggers, one set-wise upsert per statement.
+    pub fn suspend_derived(&self) -> Result<SuspendedTriggers> {
+        Ok(SuspendedTriggers::none())
+    }
+
+    pub fn rebuild_derived(&self, _suspended: SuspendedTriggers) -> Result<()> {
+        Ok(())
+    }
+
+    pub fn last_request_id(&self) -> Result<i64> {
+        get(&borrow(self.conn)?.query_one("SELECT coalesce(max(id), 0)::bigint FROM requests", &[])?, 0)
+    }
+
+    pub fn restore_derived_after(&self, _suspended: SuspendedTriggers, _after: i64) -> Result<()> {
+        Ok(())
+    }
+
+    pub fn erase_personal_data(&self, id: RequestId, on: NaiveDate, now: &str) -> Result<()> {
+        self.exec(
+            "UPDATE requests SET subject_name = '', subject_pin = '', birth_date = NULL, passport_doc = NULL,
+                passport_issuer = '', passport_issued = NULL, address = '', email = '', phone = '',
+                description = '', response_text = '', pause_reason = NULL, erased_on = $2,
+                updated_at = $3, version = version + 1
+             WHERE id = $1",
+            &[&id.0, &ds(on), &now],
+        )?;
+        self.exec("UPDATE events SET text = '' WHERE request_id = $1 AND text <> ''", &[&id.0])?;
+        self.touch_request(id);
+        Ok(())
+    }
+}
