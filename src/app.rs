@@ -73,7 +73,8 @@ fn run_without_env(cli: &Cli) -> Option<Result<(), CliError>> {
 /// saying so: what was created, where, and that this login is its admin.
 fn run_tui(env: &Env) -> Result<(), CliError> {
     let mut notice = None;
-    if !env.db.exists() {
+    // A server database is created by `aryz init` (by an administrator), never on a first run.
+    if !env.db.exists() && !crate::store::is_server_location(&env.db) {
         let offset = env.config.offset().map_err(crate::service::Error::Config)?;
         let (_, login) = crate::service::init_database(
             &env.db,

@@ -153,7 +153,14 @@ impl StoreError {
 /// through, so that choosing a backend by the form of `db` (a path today; a `postgres://`
 /// URL with the second backend) happens in one place.
 pub fn open(db: &Path, key: Option<&str>) -> Result<Store> {
+    refuse_without_postgres(db)?;
     Store::open_keyed(db, key)
+}
+
+/// Whether `db` names a database on a server (a `postgres://` URL) rather than a SQLite
+/// file: there is no file to look for, size or back up.
+pub fn is_server_location(db: &Path) -> bool {
+    db.to_str().is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
 }
 
 /// A connection to one aryz database in SQLite: the SQLite backend behind [`Store`].
@@ -446,6 +453,17 @@ pub fn check_backup_target(dest: &Path) -> Result<()> {
             path: dest.to_path_buf(),
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
         });
+    }
+    Ok(())
+}
+
+/// A `postgres://` URL given to an aryz built without the PostgreSQL backend.
+fn refuse_without_postgres(db: &Path) -> Result<()> {
+    if !cfg!(feature = "postgres") && is_server_location(db) {
+        return Err(StoreError::Location(format!(
+            "{}: this aryz was built without PostgreSQL; build it with the default features",
+            db.display()
+        )));
     }
     Ok(())
 }

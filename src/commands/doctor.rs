@@ -14,7 +14,7 @@ use crate::cli::{Cli, Format};
 use crate::config::Config;
 use crate::domain::calendar::{Calendar, CalendarProblem};
 use crate::i18n::{t, tf};
-use crate::store::{SCHEMA_VERSION, Store};
+use crate::store::Store;
 
 /// Below this much free space (or twice the database, if larger) a backup may not fit.
 const MIN_FREE_BYTES: u64 = 100 * 1024 * 1024;
@@ -148,7 +148,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
     let shown = db.display().to_string();
     let mut calendar = Calendar::shipped();
     let mut today = None;
-    if !db.exists() {
+    if !db.exists() && !crate::store::is_server_location(db) {
         f.push(Finding::problem(
             "database",
             tf("doctor.database_missing", &[("path", &shown)]),
@@ -164,6 +164,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
             Ok(store) => {
                 let r = store.read();
                 let version = r.engine_version().unwrap_or_default();
+                let version = if store.is_postgres() { version } else { format!("SQLite {version}") };
                 let schema = r.schema_version().unwrap_or_default();
                 f.push(Finding::ok(
                     "database",
@@ -173,7 +174,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
                             ("path", &shown),
                             ("version", &version),
                             ("schema", &schema),
-                            ("known", &SCHEMA_VERSION),
+                            ("known", &store.known_schema_version()),
                         ],
                     ),
                 ));
@@ -323,6 +324,10 @@ fn letters(f: &mut Vec<Finding>, config: &Config, config_dir: &Path) {
 
 /// Free space where the database (and by default its backups) live.
 fn disk(f: &mut Vec<Finding>, db: &Path) {
+    if crate::store::is_server_location(db) {
+        // The database server's disk is its administrators' to watch.
+        return;
+    }
     let mut dir: PathBuf = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).into();
     while !dir.exists() {
         match dir.parent() {

@@ -312,6 +312,7 @@ impl Store {
         key: Option<&str>,
         init: impl FnOnce(&Tx<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<Store, E> {
+        super::refuse_without_postgres(path)?;
         #[cfg(feature = "postgres")]
         if let Some(url) = postgres_url(path, key)? {
             return PgStore::create_with(url, |tx| init(&Tx::pg(*tx))).map(|s| Store(StoreBackend::Pg(s)));
