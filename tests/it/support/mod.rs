@@ -1,3 +1,4 @@
 //! Helpers shared by the test modules that need neither `common` nor `tmux`.
 
+pub mod pg;
 pub mod tool;
