@@ -29,7 +29,10 @@ use super::{BackendError, Result, StoreError};
 
 /// The PostgreSQL migrations, in order; migration `i` brings the schema to version `i + 1`.
 /// Numbered apart from SQLite's: the same schema in each engine's own terms.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_init.sql"),
+    include_str!("../../migrations/postgres/0002_server_rules.sql"),
+];
 
 /// The schema version this aryz writes on PostgreSQL.
 pub const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -34,6 +34,7 @@ mod letters_cli_complete;
 mod letters_complete;
 mod letters_pdf;
 mod letters_templates;
+#[cfg(feature = "postgres")]
 mod postgres_cli;
 mod trust_disclosure;
 mod trust_files;

@@ -136,7 +136,11 @@ impl Cluster {
             let log = std::fs::read_to_string(&log).unwrap_or_default();
             format!("{e}\n{log}")
         })?;
-        Ok(Cluster { dir, socket_dir, port, bin, as_postgres, _watchdog: Mutex::new(watchdog) })
+        let cluster = Cluster { dir, socket_dir, port, bin, as_postgres, _watchdog: Mutex::new(watchdog) };
+        // aryz's group roles, made once: tests create databases in parallel, and roles are
+        // shared by every database of a cluster.
+        cluster.admin("postgres", "CREATE ROLE aryz_clerk NOLOGIN; CREATE ROLE aryz_supervisor NOLOGIN; CREATE ROLE aryz_admin NOLOGIN;")?;
+        Ok(cluster)
     }
 
     /// The URL of database `name` on this cluster, as the superuser `postgres`.

@@ -27,32 +27,54 @@ impl PgTx<'_> {
         self.touch(REQUEST, Key::Id(id.0));
     }
 
-    /// Appends one entry: the head row is locked first, so concurrent writers link one
-    /// after another at READ COMMITTED, each reading the head the previous one committed.
+    /// Appends one entry through the server's `aryz_audit_append` (the only way into the
+    /// log): the head is locked first (`aryz_audit_lock`), so concurrent writers at READ
+    /// COMMITTED link one after another; the records this transaction changed are filed
+    /// under the new entry's number; the server takes the actor from the session's login
+    /// role and computes the hash, the same as [`entry_hash`] (checked on every append).
     pub fn audit(&self, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
-        let head = borrow(self.conn)?.query_one("SELECT id, hash FROM audit_head FOR UPDATE", &[])?;
-        let (hid, hhash): (i64, String) = (get(&head, 0)?, get(&head, 1)?);
+        let head = borrow(self.conn)?.query_one("SELECT head_id, head_hash, head_state FROM aryz_audit_lock()", &[])?;
+        let (hid, hhash, last_state): (i64, String, String) = (get(&head, 0)?, get(&head, 1)?, get(&head, 2)?);
         let last = (hid > 0).then_some(AuditHead { id: hid, hash: hhash });
-        let last_state: String = match &last {
-            Some(h) => borrow(self.conn)?
-                .query_opt("SELECT state FROM audit WHERE id = $1", &[&h.id])?
-                .map(|r| get(&r, 0))
-                .transpose()?
-                .unwrap_or_default(),
-            None => String::new(),
-        };
         let AuditHead { id, hash: prev } = next_link(last);
         let mut state = State::parse(&last_state).unwrap_or_default();
         super::records::bind_touched(self, &mut state, id)?;
         let state = state.render();
-        let hash = entry_hash(&prev, &EntryFields { id, at, actor, action, target, detail, state: &state });
-        self.exec(
-            "INSERT INTO audit (id, at, actor, action, target, detail, prev_hash, hash, state)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[&id, &at, &actor, &action, &target, &detail, &prev, &hash, &state],
+        let row = borrow(self.conn)?.query_one(
+            "SELECT entry_id, entry_hash FROM aryz_audit_append($1, $2, $3, $4, $5, $6)",
+            &[&at, &actor, &action, &target, &detail, &state],
         )?;
-        self.exec("UPDATE audit_head SET id = $1, hash = $2", &[&id, &hash])?;
+        let (got_id, got_hash): (i64, String) = (get(&row, 0)?, get(&row, 1)?);
+        let stored_actor: String =
+            get(&borrow(self.conn)?.query_one("SELECT actor FROM audit WHERE id = $1", &[&got_id])?, 0)?;
+        let want = entry_hash(&prev, &EntryFields { id, at, actor: &stored_actor, action, target, detail, state: &state });
+        if got_id != id || got_hash != want {
+            return Err(StoreError::Corrupt(format!(
+                "the server appended audit entry {got_id} with hash {got_hash}, where aryz computes entry {id} with hash {want}"
+            )));
+        }
         Ok(())
+    }
+
+    /// The operator's login role on the server, in the group of their role (created when
+    /// missing); a disabled operator's role cannot log in. Retried a few times: roles are
+    /// shared by every database of the server, and another one may be changing the same.
+    fn sync_role(&self, op: &Operator) -> Result<()> {
+        let mut last = None;
+        for _ in 0..5 {
+            self.exec("SAVEPOINT aryz_role", &[])?;
+            match self.exec("SELECT aryz_sync_role($1, $2, $3)", &[&op.login, &op.role.code(), &op.active]) {
+                Ok(_) => {
+                    self.exec("RELEASE SAVEPOINT aryz_role", &[])?;
+                    return Ok(());
+                }
+                Err(e) => {
+                    self.exec("ROLLBACK TO SAVEPOINT aryz_role", &[])?;
+                    last = Some(e);
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| StoreError::Corrupt("role not synchronised".into())))
     }
 
     pub fn put_calendar_entry(&self, e: &CalendarEntry, by: &str, now: &str) -> Result<()> {
@@ -110,6 +132,7 @@ impl PgTx<'_> {
             "INSERT INTO operators (login, name, role, active, created_at) VALUES ($1, $2, $3, $4, $5)",
             &[&op.login, &op.name, &op.role.code(), &op.active, &now],
         )?;
+        self.sync_role(op)?;
         self.touch(OPERATOR, Key::Login(op.login.clone()));
         Ok(())
     }
@@ -119,6 +142,7 @@ impl PgTx<'_> {
             "UPDATE operators SET name = $2, role = $3, active = $4 WHERE login = $1",
             &[&op.login, &op.name, &op.role.code(), &op.active],
         )?;
+        self.sync_role(op)?;
         self.touch(OPERATOR, Key::Login(op.login.clone()));
         Ok(())
     }
