@@ -140,6 +140,8 @@ BEGIN
         END IF;
     END LOOP;
     EXECUTE format('ALTER ROLE %I %s', p_login, CASE WHEN p_active THEN 'LOGIN' ELSE 'NOLOGIN' END);
+    -- An aryz administrator adds operators, so creates their roles.
+    EXECUTE format('ALTER ROLE %I %s', p_login, CASE WHEN p_role = 'admin' THEN 'CREATEROLE' ELSE 'NOCREATEROLE' END);
 END $$;
 REVOKE ALL ON FUNCTION aryz_sync_role(text, text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION aryz_sync_role(text, text, boolean) TO aryz_admin;

@@ -78,3 +78,67 @@ fn a_password_in_the_url_and_a_remote_server_without_tls_are_refused() {
     let err = env.fails(&["--db", "postgres://db.example.kg/aryz", "list"]);
     assert!(err.contains("TLS is required"), "{err}");
 }
+
+/// Connects to the test database `url` as the login role `user` (trust on the private
+/// cluster's socket: the server's own rules are what is under test).
+fn connect_as(url: &str, user: &str) -> Result<postgres::Client, postgres::Error> {
+    let url = url.replace("user=postgres", &format!("user={user}"));
+    postgres::Client::connect(&url, postgres::NoTls)
+}
+
+fn message(e: &postgres::Error) -> String {
+    e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string())
+}
+
+#[test]
+fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
+    let Some((env, url)) = pg_env() else { return };
+    let cara_url = url.replace("user=postgres", "user=cara");
+    // Through aryz, connected as her own login role, the clerk works normally.
+    let r = crate::common::ok(env.as_op("cara").args([
+        "--db",
+        &cara_url,
+        "add",
+        "--kind",
+        "access",
+        "--name",
+        "Нургүл Токтосунова",
+        "--pin",
+        PIN_FEMALE,
+    ]));
+    let r = r.trim().to_string();
+    crate::common::ok(env.as_op("cara").args(["--db", &cara_url, "note", &r, "Called"]));
+    let log = env.json(&["audit", "log", "--operator", "cara"]);
+    assert!(log.as_array().is_some_and(|a| a.len() >= 2), "{log}");
+    assert!(env.ok(&["audit", "verify"]).contains("intact"));
+    // Directly, with the same role: no write to the log, no deletion, no change outside the
+    // workflow's columns.
+    let mut cara = connect_as(&url, "cara").expect("cara logs in");
+    for sql in [
+        "INSERT INTO audit (id, at, actor, action, prev_hash, hash) VALUES (999, 'now', 'root', 'forged', '', '')",
+        "UPDATE audit SET actor = 'root'",
+        "DELETE FROM audit",
+        "UPDATE audit_head SET id = 0",
+        "DELETE FROM requests",
+        "UPDATE requests SET ref = 'ARZ-2026-999999'",
+        "UPDATE requests SET erased_on = '2026-01-01'",
+        "INSERT INTO operators (login, role, created_at) VALUES ('mallory', 'admin', 'now')",
+        "UPDATE operators SET role = 'admin' WHERE login = 'cara'",
+        "INSERT INTO stats_daily (day, kind, received) VALUES ('2026-01-01', 'access', 5)",
+        "SELECT aryz_sync_role('cara', 'admin', true)",
+    ] {
+        let e = cara.batch_execute(sql).expect_err(sql);
+        assert!(message(&e).contains("permission denied"), "{sql}: {e:?}");
+    }
+    // The append function is open to her, but it takes the actor from her login.
+    let row = cara
+        .query_one("SELECT entry_id FROM aryz_audit_append('2026-11-24T10:00:00+06:00', 'root', 'forged', '', '', '')", &[])
+        .expect("append");
+    let id: i64 = row.get(0);
+    let actor: String = cara.query_one("SELECT actor FROM audit WHERE id = $1", &[&id]).expect("read").get(0);
+    assert_eq!(actor, "cara");
+    // Disabling an operator revokes the login.
+    env.ok(&["operator", "disable", "carl"]);
+    let e = connect_as(&url, "carl").err().expect("a disabled operator cannot log in");
+    assert!(message(&e).contains("not permitted to log in"), "{e:?}");
+}
