@@ -254,6 +254,13 @@ pub enum Command {
         #[arg(long, value_name = "N", conflicts_with = "file")]
         keep: Option<usize>,
     },
+    /// Copy this SQLite database whole (requests, events, operators, the audit chain with its
+    /// hashes) into an empty PostgreSQL database, and verify the chain there (admin).
+    Migrate {
+        /// The target: postgres://… (no password in it: PGPASSWORD or ~/.pgpass).
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Erase the personal fields of requests closed more than N years ago (admin).
     Retention {
         /// Only list what would be erased.

@@ -115,6 +115,7 @@ pub fn name(c: &Command) -> &'static str {
         Command::Check => "check",
         Command::Recompute { .. } => "recompute",
         Command::Backup { .. } => "backup",
+        Command::Migrate { .. } => "migrate",
         Command::Retention { .. } => "retention",
         Command::Import { .. } => "import",
         Command::Letter(_) => "letter",
@@ -243,6 +244,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Check => trust::check(env, out)?,
         Command::Recompute { apply } => drift::recompute(env, *apply, out)?,
         Command::Backup { file, keep } => trust::backup(env, file.as_deref(), *keep, out)?,
+        Command::Migrate { to } => trust::migrate(env, to, out)?,
         Command::Retention { dry_run, years } => trust::retention(env, *dry_run, *years, out)?,
         Command::Import { file, dry_run, rejects, verbose } => {
             import::import(env, file, *dry_run, rejects.as_deref(), *verbose, out)?

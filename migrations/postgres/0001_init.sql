@@ -171,7 +171,8 @@ CREATE TABLE response_details (
 CREATE FUNCTION requests_awaiting() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NEW.status = 'awaiting_subject' THEN
+        -- A request copied from SQLite keeps the day it came with.
+        IF NEW.status = 'awaiting_subject' AND NEW.awaiting_since IS NULL THEN
             NEW.awaiting_since := substr(NEW.updated_at, 1, 10);
         END IF;
     ELSIF NEW.status IS DISTINCT FROM OLD.status THEN

@@ -146,6 +146,41 @@ pub fn backup(env: &Env, file: Option<&Path>, keep: Option<usize>, out: &mut imp
     Ok(())
 }
 
+/// `aryz migrate --to URL`: the SQLite database copied whole to PostgreSQL, verified there.
+pub fn migrate(env: &Env, to: &str, out: &mut impl Write) -> Result<()> {
+    #[cfg(feature = "postgres")]
+    {
+        let mut s = env.session()?;
+        let r = s.move_up(to)?;
+        match env.format {
+            Format::Json => output::json(out, &serde_json::to_value(&r).unwrap_or_default())?,
+            _ => {
+                let head = r.head.as_ref().map(ToString::to_string).unwrap_or_default();
+                let (req, ev, ops, au) = (r.moved.requests, r.moved.events, r.moved.operators, r.moved.audit_entries);
+                writeln!(
+                    out,
+                    "{}",
+                    tf(
+                        "cli.migrated",
+                        &[("url", &to), ("requests", &req), ("events", &ev), ("operators", &ops), ("entries", &au)]
+                    )
+                )?;
+                writeln!(out, "{}", tf("cli.migrated_verified", &[("n", &r.verified_entries), ("head", &head)]))?;
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(feature = "postgres"))]
+    {
+        let _ = (out, to);
+        Err(crate::service::Error::Config(format!(
+            "{}: this aryz was built without PostgreSQL; build it with the default features",
+            env.db.display()
+        ))
+        .into())
+    }
+}
+
 pub fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let r = s.retention(years.unwrap_or(env.config.retention_years), dry_run)?;

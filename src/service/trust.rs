@@ -31,6 +31,17 @@ impl CheckReport {
     }
 }
 
+/// What `aryz migrate --to` copied and verified.
+#[cfg(feature = "postgres")]
+#[derive(Debug, Clone, Serialize)]
+pub struct MoveReport {
+    pub moved: crate::store::postgres::Moved,
+    /// Entries of the chain verified on the target (the move's own entry comes after them).
+    pub verified_entries: usize,
+    /// The source's head, found unchanged in the target's chain.
+    pub head: Option<AuditHead>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RetentionReport {
     pub closed_before: NaiveDate,
@@ -89,6 +100,32 @@ impl Session {
             tx.audit(&ctx.now, ctx.login, "backup", &name, "")?;
             Ok(())
         })
+    }
+
+    /// Copies this SQLite database whole into the empty PostgreSQL database at `url` (admin),
+    /// then verifies the chain there against this database's head, and records the move in
+    /// both logs. A target that is not empty is refused before anything is written.
+    #[cfg(feature = "postgres")]
+    pub fn move_up(&mut self, url: &str) -> Result<MoveReport> {
+        self.require(Role::Admin, "copy the database to PostgreSQL")?;
+        let head = self.store.read().audit_head()?;
+        let (mut target, moved) = self.store.copy_to_postgres(url)?;
+        let v = target.read().verify_full(head.as_ref())?;
+        if let Some(p) = v.problems.first() {
+            return Err(Error::Config(format!(
+                "{url}: the copied audit chain does not verify (entry {}: {}); the copy is not in use",
+                p.id, p.problem
+            )));
+        }
+        let source = self.store.path().map(|p| p.display().to_string()).unwrap_or_default();
+        let detail = format!("{} requests, {} audit entries", moved.requests, moved.audit_entries);
+        let (now, login) = (self.clock.now_string(), self.operator.login.clone());
+        target.write(|tx| tx.audit(&now, &login, "moved_up_from", &source, &detail))?;
+        self.write(|tx, ctx| {
+            tx.audit(&ctx.now, ctx.login, "moved_up_to", url, &detail)?;
+            Ok(())
+        })?;
+        Ok(MoveReport { moved, verified_entries: v.entries, head })
     }
 
     /// Puts a disclosure of personal data on record before any of it leaves: an entry in its

@@ -8,6 +8,7 @@
 //! pgpass file); TLS is required for any host that is not a Unix socket or loopback.
 
 mod location;
+mod moving;
 mod reads;
 mod records;
 mod writes;
@@ -24,6 +25,7 @@ use postgres::types::ToSql;
 use postgres::{Client, Row, Statement};
 
 pub use location::{PgLocation, is_postgres_url};
+pub use moving::{Moved, copy as copy_from_sqlite};
 
 use super::{BackendError, Result, StoreError};
 
@@ -56,7 +58,22 @@ impl From<postgres::Error> for StoreError {
                 return StoreError::Busy;
             }
         }
-        StoreError::Sqlite(BackendError(Box::new(e)))
+        // postgres::Error's own text is only "db error": the server's message, detail and
+        // hint are what an operator (and the log) needs.
+        let text = match e.as_db_error() {
+            Some(db) => {
+                let mut t = format!("PostgreSQL: {}", db.message());
+                if let Some(d) = db.detail() {
+                    t.push_str(&format!(" ({d})"));
+                }
+                if let Some(h) = db.hint() {
+                    t.push_str(&format!("; {h}"));
+                }
+                t
+            }
+            None => format!("PostgreSQL: {e}"),
+        };
+        StoreError::Sqlite(BackendError(text.into()))
     }
 }
 

@@ -389,6 +389,25 @@ impl Store {
         }
     }
 
+    /// Copies this SQLite database whole into the empty PostgreSQL database at `url`, in one
+    /// transaction; returns the new store and what was copied.
+    #[cfg(feature = "postgres")]
+    pub fn copy_to_postgres(&self, url: &str) -> Result<(Store, super::postgres::Moved)> {
+        match &self.0 {
+            StoreBackend::Sqlite(s) => {
+                if !is_postgres_url(url) {
+                    return Err(StoreError::Location(format!("{url}: not a postgres:// URL")));
+                }
+                let (pg, moved) = super::postgres::copy_from_sqlite(s, url)?;
+                Ok((Store(StoreBackend::Pg(pg)), moved))
+            }
+            StoreBackend::Pg(p) => Err(StoreError::Location(format!(
+                "{}: this database is already on PostgreSQL; copy it with pg_dump",
+                p.location()
+            ))),
+        }
+    }
+
     /// The engine's own integrity checks; returns the problems found.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         dispatch!(&self.0, StoreBackend, s => s.integrity_problems())
