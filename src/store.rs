@@ -38,10 +38,10 @@ pub use crate::model::{
     Page, ReportRow, SortKey, Verification,
 };
 pub use migrate::SCHEMA_VERSION;
-pub use requests::SuspendedTriggers;
-pub use seam::{ReadSurface, Reader, Store, Tx, WriteSurface};
 #[cfg(feature = "postgres")]
 pub use postgres::{PG_SCHEMA_VERSION, PgReader, PgStore, PgTx, is_postgres_url};
+pub use requests::SuspendedTriggers;
+pub use seam::{ReadSurface, Reader, Store, Tx, WriteSurface};
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;

@@ -162,7 +162,7 @@ pub const CONFIG_KEYS: &[(&str, &str)] = &[
         "Requests awaiting the subject longer than this many days are shown to supervisors (default 10).",
     ),
     ("rules_file", "A deadline rules file replacing the shipped rules (relative to the config directory)."),
-    ("database", "The database file (--db overrides it)."),
+    ("database", "The database: a SQLite file or a postgres:// URL (--db overrides it)."),
     ("letters_dir", "Where letters are saved (default: letters/ in the data directory)."),
     (
         "templates_dir",

@@ -156,16 +156,27 @@ pub fn migrate(env: &Env, to: &str, out: &mut impl Write) -> Result<()> {
             Format::Json => output::json(out, &serde_json::to_value(&r).unwrap_or_default())?,
             _ => {
                 let head = r.head.as_ref().map(ToString::to_string).unwrap_or_default();
-                let (req, ev, ops, au) = (r.moved.requests, r.moved.events, r.moved.operators, r.moved.audit_entries);
+                let (req, ev, ops, au) =
+                    (r.moved.requests, r.moved.events, r.moved.operators, r.moved.audit_entries);
                 writeln!(
                     out,
                     "{}",
                     tf(
                         "cli.migrated",
-                        &[("url", &to), ("requests", &req), ("events", &ev), ("operators", &ops), ("entries", &au)]
+                        &[
+                            ("url", &to),
+                            ("requests", &req),
+                            ("events", &ev),
+                            ("operators", &ops),
+                            ("entries", &au)
+                        ]
                     )
                 )?;
-                writeln!(out, "{}", tf("cli.migrated_verified", &[("n", &r.verified_entries), ("head", &head)]))?;
+                writeln!(
+                    out,
+                    "{}",
+                    tf("cli.migrated_verified", &[("n", &r.verified_entries), ("head", &head)])
+                )?;
             }
         }
         Ok(())

@@ -716,7 +716,8 @@ fn postgres_store() -> Fresh {
         )
     });
     let url = cluster.fresh_database().unwrap();
-    let store = Store::create_with(std::path::Path::new(&url), None, |_| Ok::<(), super::StoreError>(())).unwrap();
+    let store =
+        Store::create_with(std::path::Path::new(&url), None, |_| Ok::<(), super::StoreError>(())).unwrap();
     Fresh::keeping(store, DropDatabase(url))
 }
 
@@ -728,7 +729,9 @@ struct DropDatabase(String);
 impl Drop for DropDatabase {
     fn drop(&mut self) {
         use crate::store::postgres::cluster::Cluster;
-        if let (Ok(c), Some(name)) = (Cluster::shared(), self.0.split('?').next().and_then(|u| u.rsplit('/').next())) {
+        if let (Ok(c), Some(name)) =
+            (Cluster::shared(), self.0.split('?').next().and_then(|u| u.rsplit('/').next()))
+        {
             let _ = c.admin("postgres", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
         }
     }

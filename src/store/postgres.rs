@@ -164,10 +164,7 @@ impl PgStore {
         let store = PgStore::connect(url)?;
         {
             let mut c = borrow(&store.conn)?;
-            let exists: bool = get(
-                &c.query_one("SELECT to_regclass('aryz_schema') IS NOT NULL", &[])?,
-                0,
-            )?;
+            let exists: bool = get(&c.query_one("SELECT to_regclass('aryz_schema') IS NOT NULL", &[])?, 0)?;
             if !exists {
                 return Err(StoreError::Missing(store.location.display().into()));
             }

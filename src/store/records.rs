@@ -24,7 +24,8 @@ pub(super) const OPERATOR: i64 = 2;
 /// The columns a request's hash covers, in order. Fixed here (not `SELECT *`) so that a
 /// later migration adding a column does not change every hash; derived columns
 /// (`is_open`, `awaiting_since`) are left out.
-pub(super) const REQUEST_COLUMNS: &str = "id, ref, kind, status, channel, lang, received_on, registered_on, identity,
+pub(super) const REQUEST_COLUMNS: &str =
+    "id, ref, kind, status, channel, lang, received_on, registered_on, identity,
     categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
     passport_issued, address, email, phone, assignee, due_on, outcome, ground, responded_on,
     response_text, response_channel, closed_on, paused_since, pause_category, pause_reason,

@@ -258,7 +258,7 @@ pub struct Store(StoreBackend);
 enum StoreBackend {
     Sqlite(SqliteStore),
     #[cfg(feature = "postgres")]
-    Pg(PgStore),
+    Pg(Box<PgStore>),
 }
 
 impl Store {
@@ -276,7 +276,7 @@ impl Store {
     pub fn open_keyed(path: &Path, key: Option<&str>) -> Result<Store> {
         #[cfg(feature = "postgres")]
         if let Some(url) = postgres_url(path, key)? {
-            return PgStore::open(url).map(|s| Store(StoreBackend::Pg(s)));
+            return PgStore::open(url).map(|s| Store(StoreBackend::Pg(Box::new(s))));
         }
         SqliteStore::open_keyed(path, key).map(Store::sqlite)
     }
@@ -315,7 +315,8 @@ impl Store {
         super::refuse_without_postgres(path)?;
         #[cfg(feature = "postgres")]
         if let Some(url) = postgres_url(path, key)? {
-            return PgStore::create_with(url, |tx| init(&Tx::pg(*tx))).map(|s| Store(StoreBackend::Pg(s)));
+            return PgStore::create_with(url, |tx| init(&Tx::pg(*tx)))
+                .map(|s| Store(StoreBackend::Pg(Box::new(s))));
         }
         SqliteStore::create_with(path, key, |tx| init(&Tx::sqlite(*tx))).map(Store::sqlite)
     }
@@ -399,7 +400,7 @@ impl Store {
                     return Err(StoreError::Location(format!("{url}: not a postgres:// URL")));
                 }
                 let (pg, moved) = super::postgres::copy_from_sqlite(s, url)?;
-                Ok((Store(StoreBackend::Pg(pg)), moved))
+                Ok((Store(StoreBackend::Pg(Box::new(pg))), moved))
             }
             StoreBackend::Pg(p) => Err(StoreError::Location(format!(
                 "{}: this database is already on PostgreSQL; copy it with pg_dump",

@@ -28,8 +28,26 @@ fn pg_env() -> Option<(TestEnv, String)> {
 #[test]
 fn an_office_day_runs_on_postgresql() {
     let Some((env, _url)) = pg_env() else { return };
-    let a = env.add(&["--kind", "access", "--name", "АЙГҮЛ Асанова", "--pin", PIN_FEMALE, "--received", "2026-11-20"]);
-    let b = env.add(&["--kind", "correction", "--name", "Бакыт Осмонов", "--pin", PIN_MALE, "--received", "2026-11-23"]);
+    let a = env.add(&[
+        "--kind",
+        "access",
+        "--name",
+        "АЙГҮЛ Асанова",
+        "--pin",
+        PIN_FEMALE,
+        "--received",
+        "2026-11-20",
+    ]);
+    let b = env.add(&[
+        "--kind",
+        "correction",
+        "--name",
+        "Бакыт Осмонов",
+        "--pin",
+        PIN_MALE,
+        "--received",
+        "2026-11-23",
+    ]);
     // Search: any case in Kyrgyz and Russian, by word prefix, by reference digits and PIN.
     assert_eq!(refs(&env.json(&["list", "--search", "айгүл"])), vec![a.clone()]);
     assert_eq!(refs(&env.json(&["list", "--search", "осмон"])), vec![b.clone()]);
@@ -40,7 +58,14 @@ fn an_office_day_runs_on_postgresql() {
     // Work: assign, note, answer as the clerk.
     env.ok(&["assign", &a, "cara"]);
     crate::common::ok(env.as_op("cara").args(["note", &a, "Called the subject"]));
-    crate::common::ok(env.as_op("cara").args(["respond", &a, "--outcome", "fulfilled", "--text", "Copy sent"]));
+    crate::common::ok(env.as_op("cara").args([
+        "respond",
+        &a,
+        "--outcome",
+        "fulfilled",
+        "--text",
+        "Copy sent",
+    ]));
     let shown = env.show(&a);
     assert_eq!(shown["status"], "answered");
     let kinds = crate::common::event_kinds(&shown);
@@ -150,12 +175,20 @@ fn migrate_copies_a_sqlite_database_whole_with_its_chain() {
     env.ok(&["demo", "--requests", "300"]);
     let a = env.add(&["--kind", "access", "--name", "Айгүл Асанова", "--pin", PIN_FEMALE]);
     env.ok(&["assign", &a, "cara"]);
-    crate::common::ok(env.as_op("cara").args(["respond", &a, "--outcome", "fulfilled", "--text", "Copy sent"]));
+    crate::common::ok(env.as_op("cara").args([
+        "respond",
+        &a,
+        "--outcome",
+        "fulfilled",
+        "--text",
+        "Copy sent",
+    ]));
     let head = env.json(&["audit", "verify"]);
     let url = pg::fresh_database(cluster);
     let out = env.ok(&["migrate", "--to", &url]);
     assert!(out.contains("301 requests") && out.contains("the audit chain verifies there"), "{out}");
-    let head_text = head["head"].as_object().map(|h| format!("{}:{}", h["id"], h["hash"].as_str().unwrap_or("")));
+    let head_text =
+        head["head"].as_object().map(|h| format!("{}:{}", h["id"], h["hash"].as_str().unwrap_or("")));
     assert!(out.contains(head_text.as_deref().unwrap_or("?")), "{out} / {head}");
     // The target holds the same requests, read the same way, and verifies with the source's
     // head kept elsewhere; the figures agree.

@@ -77,7 +77,8 @@ impl Cluster {
     }
 
     fn start() -> std::result::Result<Cluster, String> {
-        let bin = bin_dir().ok_or("PostgreSQL (initdb, pg_ctl) not found: install postgresql or set ARYZ_PG_BIN")?;
+        let bin = bin_dir()
+            .ok_or("PostgreSQL (initdb, pg_ctl) not found: install postgresql or set ARYZ_PG_BIN")?;
         // initdb and pg_ctl refuse to run as root: then the cluster belongs to `postgres`.
         // SAFETY: geteuid has no preconditions.
         let as_postgres = unsafe { libc::geteuid() } == 0;
@@ -101,19 +102,25 @@ impl Cluster {
         let log = dir.join("log");
         let q = |p: &Path| shell_quote(&p.display().to_string());
         let port = 5432;
-        let mk = if as_postgres { Cluster::run(Path::new("/bin"), true, &format!("mkdir -p {}", q(&socket_dir))) } else {
+        let mk = if as_postgres {
+            Cluster::run(Path::new("/bin"), true, &format!("mkdir -p {}", q(&socket_dir)))
+        } else {
             std::fs::create_dir_all(&socket_dir).map_err(|e| e.to_string())
         };
         mk?;
         Cluster::run(
             &bin,
             as_postgres,
-            &format!("initdb -D {} -U postgres --auth=trust --locale=C.UTF-8 -E UTF8 --no-sync >/dev/null", q(&data)),
+            &format!(
+                "initdb -D {} -U postgres --auth=trust --locale=C.UTF-8 -E UTF8 --no-sync >/dev/null",
+                q(&data)
+            ),
         )?;
         // The watchdog: stops the cluster and removes the directory when this process's end
         // of the pipe closes.
         let stop = format!("{}/pg_ctl stop -D {} -m immediate", bin.display(), q(&data));
-        let stop = if as_postgres { format!("su postgres -s /bin/sh -c {}", shell_quote(&stop)) } else { stop };
+        let stop =
+            if as_postgres { format!("su postgres -s /bin/sh -c {}", shell_quote(&stop)) } else { stop };
         let script = format!("cat >/dev/null; {stop} >/dev/null 2>&1; rm -rf {}", q(&dir));
         let mut child = Command::new("sh")
             .args(["-c", &script])
@@ -130,7 +137,12 @@ impl Cluster {
         Cluster::run(
             &bin,
             as_postgres,
-            &format!("pg_ctl start -D {} -w -t 60 -l {} -o {} >/dev/null", q(&data), q(&log), shell_quote(&opts)),
+            &format!(
+                "pg_ctl start -D {} -w -t 60 -l {} -o {} >/dev/null",
+                q(&data),
+                q(&log),
+                shell_quote(&opts)
+            ),
         )
         .map_err(|e| {
             let log = std::fs::read_to_string(&log).unwrap_or_default();
@@ -157,7 +169,9 @@ impl Cluster {
         )
         .map_err(|e| e.to_string())?;
         admin
-            .batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"))
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"
+            ))
             .map_err(|e| e.to_string())?;
         Ok(self.url(&name))
     }

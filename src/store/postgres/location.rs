@@ -39,12 +39,13 @@ impl PgLocation {
         if !is_postgres_url(url) {
             return Err(refuse(format!("{url}: not a postgres:// URL")));
         }
-        let mut config = Config::from_str(url)
-            .map_err(|e| refuse(format!("the database URL is not valid: {e}")))?;
+        let mut config =
+            Config::from_str(url).map_err(|e| refuse(format!("the database URL is not valid: {e}")))?;
         if config.get_password().is_some() {
             return Err(refuse(
                 "the database URL holds a password: aryz refuses passwords in its configuration and on \
-                 its command line; give it in PGPASSWORD or a pgpass file (~/.pgpass), or use a client certificate",
+                 its command line; give it in PGPASSWORD or a pgpass file (~/.pgpass), or use peer \
+                 authentication on the server's socket",
             ));
         }
         if config.get_hosts().is_empty() {
@@ -95,7 +96,13 @@ impl PgLocation {
             if e.as_db_error().is_some_and(|d| d.code() == &postgres::error::SqlState::INVALID_CATALOG_NAME) {
                 StoreError::Missing(PathBuf::from(&self.display))
             } else {
-                StoreError::Location(format!("{}: cannot connect: {e}", self.display))
+                let mut why = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    why.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                StoreError::Location(format!("{}: cannot connect: {why}", self.display))
             }
         })
     }

@@ -94,10 +94,8 @@ fn copy_table(src: &rusqlite::Connection, c: &mut Conn, table: &str) -> Result<i
         .collect::<Result<_>>()?;
     let mut st = src.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
     let source: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    let cols: Vec<(String, String)> = source
-        .iter()
-        .filter_map(|name| target.iter().find(|(n, _)| n == name).cloned())
-        .collect();
+    let cols: Vec<(String, String)> =
+        source.iter().filter_map(|name| target.iter().find(|(n, _)| n == name).cloned()).collect();
     if cols.is_empty() {
         return Ok(0);
     }

@@ -52,7 +52,8 @@ fn request_from_row(r: &Row) -> Result<SubjectRequest> {
         received_on: date(r, 6)?,
         registered_on: date(r, 7)?,
         identity: code(r, 8)?,
-        categories: parse_code_list(&categories).map_err(|e| StoreError::Corrupt(format!("categories: {e}")))?,
+        categories: parse_code_list(&categories)
+            .map_err(|e| StoreError::Corrupt(format!("categories: {e}")))?,
         description: get(r, 10)?,
         subject: Subject {
             name: get(r, 11)?,
@@ -377,7 +378,11 @@ impl PgReader<'_> {
         rows.iter().map(|r| date(r, 0)).collect()
     }
 
-    pub fn open_counts_by_assignee(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>> {
+    pub fn open_counts_by_assignee(
+        &self,
+        today: NaiveDate,
+        soon_limit: NaiveDate,
+    ) -> Result<Vec<AssigneeCounts>> {
         let rows = self.q(
             "SELECT assignee, count(*), count(*) FILTER (WHERE due_on >= $1 AND due_on <= $2),
                 count(*) FILTER (WHERE due_on < $1 AND (paused_since IS NULL OR due_on < paused_since))
@@ -387,7 +392,12 @@ impl PgReader<'_> {
         let mut out = rows
             .iter()
             .map(|r| {
-                Ok(AssigneeCounts { assignee: get(r, 0)?, open: get(r, 1)?, due_soon: get(r, 2)?, overdue: get(r, 3)? })
+                Ok(AssigneeCounts {
+                    assignee: get(r, 0)?,
+                    open: get(r, 1)?,
+                    due_soon: get(r, 2)?,
+                    overdue: get(r, 3)?,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         out.sort_by(|a, b| match (&a.assignee, &b.assignee) {
@@ -508,7 +518,8 @@ impl PgReader<'_> {
     }
 
     pub fn operators(&self) -> Result<Vec<Operator>> {
-        let rows = self.q("SELECT login, name, role, active FROM operators ORDER BY login COLLATE \"C\"", &[])?;
+        let rows =
+            self.q("SELECT login, name, role, active FROM operators ORDER BY login COLLATE \"C\"", &[])?;
         rows.iter().map(operator_from).collect()
     }
 
@@ -585,7 +596,10 @@ impl PgReader<'_> {
                 q.clauses.push(format!("requests.id {op} {ph}"));
             }
             let dir = if backwards { "ASC" } else { "DESC" };
-            format!("SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY requests.id {dir} LIMIT {limit}", q.where_sql())
+            format!(
+                "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY requests.id {dir} LIMIT {limit}",
+                q.where_sql()
+            )
         } else {
             let col = sort_column(sort);
             let descending = matches!(sort, SortKey::Received | SortKey::Closed);
@@ -632,11 +646,20 @@ impl PgReader<'_> {
         }
     }
 
-    pub fn counts(&self, today: NaiveDate, soon_limit: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts> {
+    pub fn counts(
+        &self,
+        today: NaiveDate,
+        soon_limit: NaiveDate,
+        assignee: &AssigneeFilter,
+    ) -> Result<Counts> {
         let base = ListFilter { assignee: assignee.clone(), ..ListFilter::default() };
         Ok(Counts {
             open: self.count(&base)?,
-            due_soon: self.count(&ListFilter { due_from: Some(today), due_to: Some(soon_limit), ..base.clone() })?,
+            due_soon: self.count(&ListFilter {
+                due_from: Some(today),
+                due_to: Some(soon_limit),
+                ..base.clone()
+            })?,
             overdue: self.count(&ListFilter { overdue_as_of: Some(today), ..base })?,
         })
     }
@@ -659,12 +682,19 @@ impl PgReader<'_> {
         rows.iter().map(|r| Ok((RequestId(get(r, 0)?), get(r, 1)?))).collect()
     }
 
-    pub fn for_each_history(&self, scope: HistoryScope, as_of: NaiveDate, mut f: impl FnMut(&History)) -> Result<()> {
+    pub fn for_each_history(
+        &self,
+        scope: HistoryScope,
+        as_of: NaiveDate,
+        mut f: impl FnMut(&History),
+    ) -> Result<()> {
         let (filter, from, to) = match scope {
             HistoryScope::Received { from, to } => ("r.received_on BETWEEN $1 AND $2", from, to.min(as_of)),
-            HistoryScope::MaybeOpen => {
-                ("(r.is_open OR r.closed_on >= $1 OR r.updated_at >= $1) AND r.received_on <= $2", as_of, as_of)
-            }
+            HistoryScope::MaybeOpen => (
+                "(r.is_open OR r.closed_on >= $1 OR r.updated_at >= $1) AND r.received_on <= $2",
+                as_of,
+                as_of,
+            ),
         };
         let sql = format!(
             "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
@@ -786,7 +816,9 @@ impl PgReader<'_> {
              ORDER BY d.day",
             &[&ds(from), &ds(to)],
         )?;
-        rows.iter().map(|r| Ok(BacklogDay { day: date(r, 0)?, open: get(r, 1)?, overdue: get(r, 2)? })).collect()
+        rows.iter()
+            .map(|r| Ok(BacklogDay { day: date(r, 0)?, open: get(r, 1)?, overdue: get(r, 2)? }))
+            .collect()
     }
 
     pub fn ageing(&self, today: NaiveDate) -> Result<Ageing> {
@@ -799,7 +831,12 @@ impl PgReader<'_> {
              FROM requests WHERE is_open",
             &[&day(7), &day(14), &day(30)],
         )?;
-        Ok(Ageing { days_0_7: get(&r, 0)?, days_8_14: get(&r, 1)?, days_15_30: get(&r, 2)?, over_30: get(&r, 3)? })
+        Ok(Ageing {
+            days_0_7: get(&r, 0)?,
+            days_8_14: get(&r, 1)?,
+            days_15_30: get(&r, 2)?,
+            over_30: get(&r, 3)?,
+        })
     }
 }
 

@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 
 use super::{Conn, P, PgTx, borrow, get};
 use crate::store::records::{
-    ACTION_COLUMNS, EVENT_COLUMNS, Hash, Key, OPERATOR, OPERATOR_COLUMNS, REQUEST, REQUEST_COLUMNS, State, Sum,
+    ACTION_COLUMNS, EVENT_COLUMNS, Hash, Key, OPERATOR, OPERATOR_COLUMNS, REQUEST, REQUEST_COLUMNS, State,
+    Sum,
 };
 use crate::store::{Result, StoreError};
 
@@ -157,13 +158,15 @@ fn walk(
             each(Current { key: Key::Login(login.clone()), label: login, hash: h.finalize().into() })
         });
     }
-    let mut events = Cursor::open(conn, &format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY request_id, id"), &[])?;
+    let mut events =
+        Cursor::open(conn, &format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY request_id, id"), &[])?;
     let mut actions = Cursor::open(
         conn,
         &format!("SELECT {ACTION_COLUMNS} FROM category_actions ORDER BY request_id, category"),
         &[],
     )?;
-    let mut requests = Cursor::open(conn, &format!("SELECT {REQUEST_COLUMNS} FROM requests ORDER BY id"), &[])?;
+    let mut requests =
+        Cursor::open(conn, &format!("SELECT {REQUEST_COLUMNS} FROM requests ORDER BY id"), &[])?;
     while let Some(row) = requests.next()? {
         let id: i64 = get(&row, 0)?;
         let label: String = get::<Option<String>>(&row, 1)?.unwrap_or_default();
@@ -210,16 +213,22 @@ fn hash_one(conn: &RefCell<Conn>, kind: i64, key: &Key) -> Result<Option<Hash>> 
             feed(&mut h, b'o', &row)?;
         }
         Key::Id(id) if kind == REQUEST => {
-            let Some(row) = c.query_opt(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1"), &[id])?
+            let Some(row) =
+                c.query_opt(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1"), &[id])?
             else {
                 return Ok(None);
             };
             feed(&mut h, b'r', &row)?;
-            for row in c.query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id = $1 ORDER BY id"), &[id])? {
+            for row in c.query(
+                &format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id = $1 ORDER BY id"),
+                &[id],
+            )? {
                 feed(&mut h, b'e', &row)?;
             }
             for row in c.query(
-                &format!("SELECT {ACTION_COLUMNS} FROM category_actions WHERE request_id = $1 ORDER BY category"),
+                &format!(
+                    "SELECT {ACTION_COLUMNS} FROM category_actions WHERE request_id = $1 ORDER BY category"
+                ),
                 &[id],
             )? {
                 feed(&mut h, b'a', &row)?;
@@ -327,8 +336,10 @@ pub(super) fn check(conn: &RefCell<Conn>) -> Result<RecordCheck> {
                     }
                 }
                 match seen {
-                    None => problems
-                        .push(format!("{what} {} was created outside aryz (no audited change made it)", c.label)),
+                    None => problems.push(format!(
+                        "{what} {} was created outside aryz (no audited change made it)",
+                        c.label
+                    )),
                     Some((h, entry)) if h != Some(c.hash) => problems.push(format!(
                         "{what} {} was changed outside aryz (it is not what audit entry {entry} left)",
                         c.label
@@ -350,7 +361,10 @@ pub(super) fn check(conn: &RefCell<Conn>) -> Result<RecordCheck> {
         while let Some(row) = filed.next()? {
             let k = key_of(&row, kind)?;
             let entry: i64 = get(&row, 2)?;
-            problems.push(format!("{what} {} was deleted outside aryz (audit entry {entry} left it in place)", show(&k)));
+            problems.push(format!(
+                "{what} {} was deleted outside aryz (audit entry {entry} left it in place)",
+                show(&k)
+            ));
         }
         filed.close()?;
         *out.found.sum_mut(kind) = sum;

@@ -33,8 +33,10 @@ impl PgTx<'_> {
     /// under the new entry's number; the server takes the actor from the session's login
     /// role and computes the hash, the same as [`entry_hash`] (checked on every append).
     pub fn audit(&self, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
-        let head = borrow(self.conn)?.query_one("SELECT head_id, head_hash, head_state FROM aryz_audit_lock()", &[])?;
-        let (hid, hhash, last_state): (i64, String, String) = (get(&head, 0)?, get(&head, 1)?, get(&head, 2)?);
+        let head = borrow(self.conn)?
+            .query_one("SELECT head_id, head_hash, head_state FROM aryz_audit_lock()", &[])?;
+        let (hid, hhash, last_state): (i64, String, String) =
+            (get(&head, 0)?, get(&head, 1)?, get(&head, 2)?);
         let last = (hid > 0).then_some(AuditHead { id: hid, hash: hhash });
         let AuditHead { id, hash: prev } = next_link(last);
         let mut state = State::parse(&last_state).unwrap_or_default();
@@ -47,7 +49,10 @@ impl PgTx<'_> {
         let (got_id, got_hash): (i64, String) = (get(&row, 0)?, get(&row, 1)?);
         let stored_actor: String =
             get(&borrow(self.conn)?.query_one("SELECT actor FROM audit WHERE id = $1", &[&got_id])?, 0)?;
-        let want = entry_hash(&prev, &EntryFields { id, at, actor: &stored_actor, action, target, detail, state: &state });
+        let want = entry_hash(
+            &prev,
+            &EntryFields { id, at, actor: &stored_actor, action, target, detail, state: &state },
+        );
         if got_id != id || got_hash != want {
             return Err(StoreError::Corrupt(format!(
                 "the server appended audit entry {got_id} with hash {got_hash}, where aryz computes entry {id} with hash {want}"

@@ -11,7 +11,9 @@ pub fn cluster() -> Option<&'static Cluster> {
         Err(e) => {
             let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
             assert!(!ci, "PostgreSQL is required under CI but could not be started: {e}");
-            eprintln!("\n!!! SKIPPED: PostgreSQL could not be started ({e}); this test did not run (it fails under CI) !!!\n");
+            eprintln!(
+                "\n!!! SKIPPED: PostgreSQL could not be started ({e}); this test did not run (it fails under CI) !!!\n"
+            );
             None
         }
     }
