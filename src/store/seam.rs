@@ -381,8 +381,7 @@ impl Store {
             StoreBackend::Sqlite(s) => s.backup_to(dest),
             #[cfg(feature = "postgres")]
             StoreBackend::Pg(s) => Err(StoreError::Location(format!(
-                "{}: a PostgreSQL database is backed up by the server's tools, not by aryz: \
-                 `pg_dump --format=custom --file={} '{}'` (or continuous archiving with pg_basebackup)",
+                "{}: a PostgreSQL database is backed up by the server's tools, not by aryz: `pg_dump --format=custom --file={} '{}'` (or continuous archiving with pg_basebackup)",
                 s.location(),
                 dest.display(),
                 s.location()
@@ -434,8 +433,7 @@ fn postgres_url<'p>(path: &'p Path, key: Option<&str>) -> Result<Option<&'p str>
         Some(url) if is_postgres_url(url) => {
             if key.is_some() {
                 return Err(StoreError::Location(
-                    "encryption keys are for SQLite files: a PostgreSQL database relies on TLS and the \
-                     server's disk encryption"
+                    "encryption keys are for SQLite files: a PostgreSQL database relies on TLS and the server's disk encryption"
                         .into(),
                 ));
             }

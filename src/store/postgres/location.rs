@@ -43,9 +43,7 @@ impl PgLocation {
             Config::from_str(url).map_err(|e| refuse(format!("the database URL is not valid: {e}")))?;
         if config.get_password().is_some() {
             return Err(refuse(
-                "the database URL holds a password: aryz refuses passwords in its configuration and on \
-                 its command line; give it in PGPASSWORD or a pgpass file (~/.pgpass), or use peer \
-                 authentication on the server's socket",
+                "the database URL holds a password: aryz refuses passwords in its configuration and on its command line; give it in PGPASSWORD or a pgpass file (~/.pgpass), or use peer authentication on the server's socket",
             ));
         }
         if config.get_hosts().is_empty() {
@@ -62,9 +60,7 @@ impl PgLocation {
         }
         if !remote.is_empty() {
             return Err(refuse(format!(
-                "{}: TLS is required to reach a database server that is not on this machine (a Unix socket \
-                 or loopback), and this aryz makes plain connections only; run aryz on the server's machine, \
-                 or reach it through an SSH tunnel to loopback",
+                "{}: TLS is required to reach a database server that is not on this machine (a Unix socket or loopback), and this aryz makes plain connections only; run aryz on the server's machine, or reach it through an SSH tunnel to loopback",
                 remote.join(", ")
             )));
         }

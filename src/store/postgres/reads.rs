@@ -233,6 +233,14 @@ impl PgReader<'_> {
         borrow(self.conn)?.query_one(sql, params)
     }
 
+    /// Inside a write transaction a request is read to be changed: its row is locked until
+    /// the transaction ends, so concurrent use cases on one request run one after the other
+    /// (as under SQLite's one write lock) instead of failing the version check at READ
+    /// COMMITTED.
+    fn lock(&self) -> &'static str {
+        if self.in_tx { " FOR UPDATE" } else { "" }
+    }
+
     pub fn audit_head(&self) -> Result<Option<AuditHead>> {
         self.q_opt("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &[])?
             .map(|r| Ok(AuditHead { id: get(&r, 0)?, hash: get(&r, 1)? }))
@@ -528,7 +536,7 @@ impl PgReader<'_> {
     }
 
     pub fn request_by_ref(&self, reference: &str) -> Result<Option<SubjectRequest>> {
-        let sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE ref = $1");
+        let sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE ref = $1{}", self.lock());
         match self.q_opt(&sql, &[&reference])? {
             Some(r) => Ok(Some(self.complete(request_from_row(&r)?)?)),
             None => Ok(None),
@@ -536,7 +544,7 @@ impl PgReader<'_> {
     }
 
     pub fn request_by_id(&self, id: RequestId) -> Result<Option<SubjectRequest>> {
-        let sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1");
+        let sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1{}", self.lock());
         match self.q_opt(&sql, &[&id.0])? {
             Some(r) => Ok(Some(self.complete(request_from_row(&r)?)?)),
             None => Ok(None),
