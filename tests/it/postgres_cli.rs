@@ -317,3 +317,16 @@ fn refs_of(list: &Value) -> BTreeSet<String> {
 fn event_kinds_of(shown: &Value, kind: &str) -> usize {
     crate::common::event_kinds(shown).iter().filter(|k| *k == kind).count()
 }
+
+/// A bulk load (the demo's 300 requests in one transaction) files every record under its one
+/// audit entry set-wise; the chain and the records verify, and `check` recounts the figures.
+#[test]
+fn a_bulk_load_on_postgresql_verifies() {
+    let Some((env, _url)) = pg_env() else { return };
+    env.ok(&["demo", "--requests", "300"]);
+    assert_eq!(env.json(&["list", "--all", "--limit", "1000"]).as_array().map(Vec::len), Some(300));
+    let a = env.add(&["--kind", "access", "--name", "After Bulk", "--pin", PIN_MALE]);
+    env.ok(&["note", &a, "after the bulk load"]);
+    assert!(env.ok(&["audit", "verify"]).contains("intact"));
+    assert!(env.ok(&["check"]).contains("integrity: ok"));
+}

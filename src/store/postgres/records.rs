@@ -250,7 +250,23 @@ fn split(key: &Key) -> (i64, String) {
 /// `record_state` under `audit_id`, and moves `state`'s sums from their old hashes.
 pub(super) fn bind_touched(tx: &PgTx<'_>, state: &mut State, audit_id: i64) -> Result<()> {
     let touched: Vec<(i64, Key)> = std::mem::take(&mut *tx.touched.borrow_mut()).into_iter().collect();
+    let requests: Vec<i64> = touched
+        .iter()
+        .filter_map(|(k, key)| match key {
+            Key::Id(id) if *k == REQUEST => Some(*id),
+            _ => None,
+        })
+        .collect();
+    // Many requests at once (a bulk load): one ordered pass and set-wise filing instead of
+    // five statements per request.
+    let bulk = requests.len() > 200;
+    if bulk {
+        bind_many(tx, state, audit_id, &requests)?;
+    }
     for (kind, key) in touched {
+        if bulk && kind == REQUEST {
+            continue;
+        }
         let new = hash_one(tx.conn, kind, &key)?;
         let (id, login) = split(&key);
         let mut c = borrow(tx.conn)?;
@@ -287,6 +303,104 @@ pub(super) fn bind_touched(tx: &PgTx<'_>, state: &mut State, audit_id: i64) -> R
         }
     }
     Ok(())
+}
+
+/// [`bind_touched`] for many requests: their current hashes from one ordered pass over the
+/// requests with their events and actions, their filed hashes in one query, and the new
+/// ones filed in one statement.
+fn bind_many(tx: &PgTx<'_>, state: &mut State, audit_id: i64, ids: &[i64]) -> Result<()> {
+    let wanted: std::collections::HashSet<i64> = ids.iter().copied().collect();
+    let mut found = std::collections::HashMap::with_capacity(wanted.len());
+    let low = ids.iter().copied().min().unwrap_or(0);
+    walk_from(tx.conn, low, |c| {
+        if let Key::Id(id) = c.key
+            && wanted.contains(&id)
+        {
+            found.insert(id, c.hash);
+        }
+        Ok(())
+    })?;
+    let mut filed = std::collections::HashMap::with_capacity(wanted.len());
+    for row in borrow(tx.conn)?
+        .query("SELECT id, hash FROM record_state WHERE kind = 1 AND id = ANY ($1)", &[&ids])?
+    {
+        let h: Option<Hash> = get::<Vec<u8>>(&row, 1)?.try_into().ok();
+        if let Some(h) = h {
+            filed.insert(get::<i64>(&row, 0)?, h);
+        }
+    }
+    let (mut put_ids, mut put_hashes, mut gone) = (Vec::new(), Vec::new(), Vec::new());
+    for id in ids {
+        let (old, new) = (filed.get(id).copied(), found.get(id).copied());
+        if old == new {
+            continue;
+        }
+        if let Some(old) = &old {
+            state.requests.sub(old);
+        }
+        match new {
+            Some(h) => {
+                state.requests.add(&h);
+                put_ids.push(*id);
+                put_hashes.push(h.to_vec());
+            }
+            None => gone.push(*id),
+        }
+    }
+    let mut c = borrow(tx.conn)?;
+    c.execute(
+        "INSERT INTO record_state AS s (kind, id, login, hash, audit_id)
+         SELECT 1, i, '', h, $3 FROM unnest($1::bigint[], $2::bytea[]) AS u(i, h)
+         ON CONFLICT (kind, id, login) DO UPDATE SET hash = excluded.hash, audit_id = excluded.audit_id",
+        &[&put_ids, &put_hashes, &audit_id],
+    )?;
+    if !gone.is_empty() {
+        c.execute("DELETE FROM record_state WHERE kind = 1 AND id = ANY ($1)", &[&gone])?;
+    }
+    Ok(())
+}
+
+/// Every request from id `low` on, in order, with its current hash (orphans ignored).
+fn walk_from(conn: &RefCell<Conn>, low: i64, mut each: impl FnMut(Current) -> Result<()>) -> Result<()> {
+    let mut events = Cursor::open(
+        conn,
+        &format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id >= $1 ORDER BY request_id, id"),
+        &[&low],
+    )?;
+    let mut actions = Cursor::open(
+        conn,
+        &format!(
+            "SELECT {ACTION_COLUMNS} FROM category_actions WHERE request_id >= $1 ORDER BY request_id, category"
+        ),
+        &[&low],
+    )?;
+    let mut requests = Cursor::open(
+        conn,
+        &format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id >= $1 ORDER BY id"),
+        &[&low],
+    )?;
+    while let Some(row) = requests.next()? {
+        let id: i64 = get(&row, 0)?;
+        let mut h = Sha256::new();
+        feed(&mut h, b'r', &row)?;
+        for (cursor, tag) in [(&mut events, b'e'), (&mut actions, b'a')] {
+            loop {
+                let Some(next) = cursor.peek()? else { break };
+                let rid: i64 = get(next, 0)?;
+                if rid > id {
+                    break;
+                }
+                let Some(next) = cursor.next()? else { break };
+                if rid == id {
+                    feed(&mut h, tag, &next)?;
+                }
+            }
+        }
+        each(Current { key: Key::Id(id), label: String::new(), hash: h.finalize().into() })?;
+    }
+    requests.close()?;
+    events.close()?;
+    actions.close()
 }
 
 /// What verification of the records found.
