@@ -616,12 +616,13 @@ impl PgReader<'_> {
                 let op = if ascending { ">" } else { "<" };
                 let k = q.bind(Param::Text(c.key.clone()));
                 let i = q.bind(Param::Int(c.id));
-                q.clauses.push(format!("({col} COLLATE \"C\", requests.id) {op} ({k}, {i})"));
+                q.clauses.push(format!("({col}, requests.id) {op} ({k}, {i})"));
             }
+            // No NULLS clause and no COLLATE here: the order must be the indexes' own (the
+            // sort columns are "C" already), or every page sorts the whole table.
             let dir = if ascending { "ASC" } else { "DESC" };
-            let nulls = if ascending { "NULLS FIRST" } else { "NULLS LAST" };
             format!(
-                "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} COLLATE \"C\" {dir} {nulls}, requests.id {dir} LIMIT {limit}",
+                "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, requests.id {dir} LIMIT {limit}",
                 q.where_sql()
             )
         };
