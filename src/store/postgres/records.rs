@@ -424,7 +424,6 @@ pub(super) fn check(conn: &RefCell<Conn>) -> Result<RecordCheck> {
         let mut problems = Vec::new();
         let mut orphans = Vec::new();
         let mut sum = Sum::default();
-        let mut failure = None;
         walk(
             conn,
             kind,
@@ -463,14 +462,7 @@ pub(super) fn check(conn: &RefCell<Conn>) -> Result<RecordCheck> {
                 Ok(())
             },
             |o| orphans.push(format!("{o}: added or left outside aryz")),
-        )
-        .or_else(|e| {
-            failure = Some(e);
-            Ok::<(), StoreError>(())
-        })?;
-        if let Some(e) = failure {
-            return Err(e);
-        }
+        )?;
         problems.extend(orphans);
         while let Some(row) = filed.next()? {
             let k = key_of(&row, kind)?;
