@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use chrono::{Datelike, NaiveDate, Weekday};
 
 pub mod deadline;
-pub mod messages;
+pub mod localize;
 pub mod plural;
 pub mod script;
 
@@ -109,6 +109,13 @@ thread_local! {
 pub struct CatalogError {
     pub path: PathBuf,
     pub message: String,
+}
+
+impl localize::Localize for CatalogError {
+    fn message(&self) -> localize::Message {
+        // The TOML parser's words and the line: as they are.
+        crate::msg!("message.path_error", path = &self.path, error = localize::Message::plain(&self.message))
+    }
 }
 
 /// Flattens nested TOML tables into dotted keys; `Err` names a key whose value is not text.

@@ -158,7 +158,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
         match crate::store::open(db, key) {
             Err(e) => f.push(Finding::problem(
                 "database",
-                format!("{shown}: {}", crate::i18n::messages::translate(&e.to_string())),
+                format!("{shown}: {}", crate::i18n::localize::Localize::localized(&e)),
                 database_fix(&e, db),
             )),
             Ok(store) => {
@@ -411,7 +411,7 @@ pub fn doctor(cli: &Input, out: &mut impl Write) -> Result<()> {
     if problems == 0 {
         Ok(())
     } else {
-        Err(CliError::Service(crate::service::Error::Config(tf("doctor.problems", &[("n", &problems)]))))
+        Err(CliError::Service(crate::service::Error::Config(crate::msg!("doctor.problems", n = problems))))
     }
 }
 

@@ -390,7 +390,9 @@ pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
     // Every check before the export is put on record, so a refused export changes nothing.
     if let Some(path) = &a.output {
         if same_file(path, &env.db) {
-            return Err(crate::domain::validation::field_error("output", "is the database itself").into());
+            return Err(
+                crate::domain::validation::field_error("output", crate::msg!("message.is_database")).into()
+            );
         }
         check_new_file(path)?;
     }
@@ -419,10 +421,10 @@ pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
             Ok(())
         }
         // Unlike a list, an export cut short is a failure: the reader has part of it.
-        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(crate::service::Error::Config(
-            format!("the export was cut short: the reader closed the pipe (audit entry {started} is marked interrupted)"),
-        )
-        .into()),
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Err(crate::service::Error::Config(crate::msg!("message.export_cut_short", entry = started))
+                .into())
+        }
         Err(e) => Err(e),
     }
 }
@@ -502,7 +504,7 @@ fn write_export(
 }
 
 fn keep_io(slot: &mut Option<std::io::Error>, e: std::io::Error) -> crate::service::Error {
-    let msg = format!("writing the export: {e}");
+    let msg = crate::msg!("message.writing_export", error = &e);
     *slot = Some(e);
     crate::service::Error::Config(msg)
 }
@@ -511,18 +513,14 @@ fn keep_io(slot: &mut Option<std::io::Error>, e: std::io::Error) -> crate::servi
 /// directory existing or creatable. (Also checked again, atomically, when it is linked.)
 pub fn check_new_file(path: &Path) -> Result<()> {
     if path.exists() {
-        return Err(crate::service::Error::Config(format!(
-            "{}: already exists; choose another file name (nothing is overwritten)",
-            path.display()
-        ))
-        .into());
+        return Err(crate::service::Error::Config(crate::msg!("message.file_exists", path = path)).into());
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !dir.is_dir() {
-        return Err(crate::service::Error::Config(format!(
-            "{}: the directory {} does not exist",
-            path.display(),
-            dir.display()
+        return Err(crate::service::Error::Config(crate::msg!(
+            "message.no_directory",
+            path = path,
+            dir = dir
         ))
         .into());
     }
@@ -535,7 +533,7 @@ pub fn write_file_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> R
     check_new_file(path)?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e: std::io::Error| -> CliError {
-        crate::service::Error::Config(format!("{}: {e}", path.display())).into()
+        crate::service::Error::Config(crate::msg!("message.path_error", path = path, error = e)).into()
     };
     let mut file = crate::files::NewFile::create_in(dir).map_err(io_err)?;
     let v = {
@@ -546,11 +544,7 @@ pub fn write_file_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> R
     };
     file.link(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            crate::service::Error::Config(format!(
-                "{}: already exists; choose another file name (nothing is overwritten)",
-                path.display()
-            ))
-            .into()
+            crate::service::Error::Config(crate::msg!("message.file_exists", path = path)).into()
         } else {
             io_err(e)
         }

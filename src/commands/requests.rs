@@ -83,7 +83,7 @@ pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let (filter, today) = filter_of(&s, &a.filter)?;
     if a.limit == 0 || a.limit > 10_000 {
-        return Err(field_error("limit", "must be between 1 and 10000").into());
+        return Err(field_error("limit", crate::msg!("message.between", min = 1u32, max = 10000u32)).into());
     }
     // A past --as-of replays the events (a slower path); today's list pages over indexes.
     let rows = if today < s.today() {
@@ -110,7 +110,7 @@ fn parse_all<T: std::str::FromStr<Err = crate::domain::code::UnknownCode> + Part
 pub fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
     let today = as_of(s, a.as_of.as_deref())?;
     if a.due_within.is_some_and(|d| d > 3660) {
-        return Err(field_error("due-within", "at most 3660 days").into());
+        return Err(field_error("due-within", crate::msg!("message.at_most_days", max = 3660u32)).into());
     }
     let filter = ListFilter {
         statuses: parse_all::<Status>(&a.statuses)?,
@@ -184,13 +184,15 @@ pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl 
     if let Err(e) = result {
         let reason = match &e {
             CliError::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
-                "the reader closed the pipe".to_string()
+                crate::msg!("message.reader_closed")
             }
-            other => other.to_string(),
+            other => crate::i18n::localize::Localize::message(other),
         };
-        s.end_disclosure(entry, "view", &d.request.reference, Err(reason.clone()))?;
-        return Err(crate::service::Error::Config(format!(
-            "the view was cut short: {reason} (audit entry {entry} is marked interrupted)"
+        s.end_disclosure(entry, "view", &d.request.reference, Err(reason.to_string()))?;
+        return Err(crate::service::Error::Config(crate::msg!(
+            "message.view_cut_short",
+            reason = reason,
+            entry = entry
         ))
         .into());
     }
@@ -312,7 +314,8 @@ fn write_detail(
 }
 
 pub fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
-    let (login, refs) = args.split_last().ok_or_else(|| field_error("login", "is required"))?;
+    let (login, refs) =
+        args.split_last().ok_or_else(|| field_error("login", crate::msg!("message.required")))?;
     let mut s = env.session()?;
     let done = s.assign_many(refs, login, None)?;
     let today = s.today();
@@ -334,9 +337,9 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let mut actions = Vec::new();
     for spec in &a.actions {
-        let (c, act) = spec.split_once('=').ok_or_else(|| {
-            field_error("action", &format!("'{spec}' is not CATEGORY=done|refused|not_held"))
-        })?;
+        let (c, act) = spec
+            .split_once('=')
+            .ok_or_else(|| field_error("action", crate::msg!("message.action_spec", text = spec)))?;
         actions.push((c.parse::<DataCategory>()?, act.parse::<CategoryAction>()?));
     }
     let response = Response {
