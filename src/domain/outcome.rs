@@ -272,8 +272,8 @@ mod tests {
         let e = r.validate(RequestKind::Access, today, today, &g).unwrap_err();
         assert_eq!(e.field, "ground");
         assert!(
-            e.rule.contains("does not apply to requests of kind 'access'")
-                && e.rule.contains("art15_state_security"),
+            e.rule.to_string().contains("does not apply to requests of kind 'access'")
+                && e.rule.to_string().contains("art15_state_security"),
             "{}",
             e.rule
         );

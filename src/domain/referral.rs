@@ -173,6 +173,7 @@ mod tests {
             r.validate(RequestKind::Information, Outcome::Referred, &bodies)
                 .unwrap_err()
                 .rule
+                .to_string()
                 .contains("unknown body")
         );
     }

@@ -208,11 +208,12 @@ mod tests {
     fn input_refusals_name_the_kind() {
         assert_eq!(refusal("Asel", false), None);
         assert_eq!(refusal("a\nb", true), None);
-        assert!(refusal("a\nb", false).unwrap().contains("control"));
-        assert!(refusal("\u{202e}x", false).unwrap().contains("direction-changing"));
+        assert!(refusal("a\nb", false).unwrap().to_string().contains("control"));
+        assert!(refusal("\u{202e}x", false).unwrap().to_string().contains("direction-changing"));
         assert!(
             refusal("a\u{200b}", true)
                 .unwrap()
+                .to_string()
                 .contains("invisible characters are not allowed (found U+200B)")
         );
     }
