@@ -25,8 +25,7 @@ pub fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()>
         let args: Vec<String> = serde_json::from_str(&line)
             .map_err(|_| field_error(&at, crate::msg!("message.batch.not_json")))?;
         let cli = Cli::try_parse_from(std::iter::once("aryz".to_string()).chain(args)).map_err(|e| {
-            let first = e.to_string().lines().next().unwrap_or_default().to_string();
-            field_error(&at, crate::i18n::localize::Message::plain(first.trim_start_matches("error: ")))
+            field_error(&at, crate::i18n::localize::Localize::message(&crate::cli_help::UsageError(&e)))
         })?;
         if cli.lang.is_some() || cli.ask_key {
             return Err(field_error(&at, crate::msg!("message.batch.global_options")).into());
