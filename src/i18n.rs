@@ -266,6 +266,13 @@ pub fn label_owned(prefix: &str, code: &str) -> String {
     lookup(&format!("{prefix}.{code}")).map_or_else(|| code.to_string(), str::to_string)
 }
 
+/// A code as a person reads it in a table or a record: in English the code itself (what
+/// the command line always showed, and what scripts match), in Kyrgyz and Russian its label
+/// `prefix.code` (`status.in_progress` → "в работе"). JSON and CSV keep the code.
+pub fn shown(prefix: &str, code: &str) -> String {
+    if current() == Lang::En { code.to_string() } else { label_owned(prefix, code) }
+}
+
 /// Data with a translation in the catalog (the shipped refusal grounds' citations): in
 /// English the data's own text (it may come from an office's file), else the catalog's
 /// text of `prefix.code` when there is one.

@@ -257,7 +257,7 @@ fn digest_to(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Result
                     out,
                     "  {}  {:<15}  {}  {state}{paused}",
                     i.reference,
-                    i.kind.code(),
+                    crate::i18n::shown("kind_short", i.kind.code()),
                     tf("cli.digest_due", &[("due", &date_dmy(i.due_on))])
                 )
             };

@@ -14,7 +14,7 @@ use crate::domain::request::{NewRequest, Subject, SubjectRequest};
 use crate::domain::status::Status;
 use crate::domain::validation::field_error;
 use crate::i18n::{t, tf};
-use crate::model::{AssigneeFilter, ListFilter, Page, SortKey};
+use crate::model::{AssigneeFilter, EventKind, ListFilter, Page, SortKey};
 use crate::service::{RequestView, Session};
 
 fn opt_date(field: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
@@ -153,14 +153,14 @@ fn print_list(
                 .map(|r| {
                     vec![
                         r.reference.clone(),
-                        r.kind.to_string(),
+                        code(f, "kind_short", r.kind.code()),
                         r.subject.name.clone(),
                         mask_pin(&r.subject.pin),
                         r.received_on.to_string(),
                         r.due_on.to_string(),
                         if r.is_open() { r.days_left(today).to_string() } else { "-".into() },
                         r.assignee.clone().unwrap_or_else(|| "-".into()),
-                        r.status.to_string(),
+                        code(f, "status_short", r.status.code()),
                     ]
                 })
                 .collect();
@@ -220,10 +220,10 @@ fn write_detail(
             let sub = &r.subject;
             let mut fields = vec![
                 ("ref", r.reference.clone()),
-                ("kind", r.kind.to_string()),
-                ("status", r.status.to_string()),
-                ("channel", r.channel.to_string()),
-                ("lang", r.lang.to_string()),
+                ("kind", code(f, "kind", r.kind.code())),
+                ("status", code(f, "status", r.status.code())),
+                ("channel", code(f, "channel", r.channel.code())),
+                ("lang", code(f, "lang", r.lang.code())),
                 ("received", date_dmy(r.received_on)),
                 ("registered", date_dmy(r.registered_on)),
                 ("due", date_dmy(r.due_on)),
@@ -244,13 +244,17 @@ fn write_detail(
                 ("address", sub.address.clone()),
                 ("email", sub.email.clone()),
                 ("phone", sub.phone.clone()),
-                ("identity", r.identity.to_string()),
-                ("categories", r.categories.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")),
+                ("identity", code(f, "identity", r.identity.code())),
+                (
+                    "categories",
+                    r.categories.iter().map(|c| code(f, "category", c.code())).collect::<Vec<_>>().join(", "),
+                ),
                 ("description", r.description.clone()),
             ]);
             if let Some(o) = r.outcome {
-                fields.push(("outcome", o.to_string()));
-                fields.push(("ground", r.ground.clone().unwrap_or_default()));
+                fields.push(("outcome", code(f, "outcome", o.code())));
+                fields
+                    .push(("ground", r.ground.as_deref().map(|g| code(f, "ground", g)).unwrap_or_default()));
                 fields.push(("responded", r.responded_on.map(date_dmy).unwrap_or_default()));
             }
             if let Some(p) = &r.pause {
@@ -258,7 +262,11 @@ fn write_detail(
                     "paused",
                     tf(
                         "cli.paused_since",
-                        &[("since", &date_dmy(p.since)), ("category", &p.category), ("reason", &p.reason)],
+                        &[
+                            ("since", &date_dmy(p.since)),
+                            ("category", &code(f, "pause", &p.category)),
+                            ("reason", &p.reason),
+                        ],
                     ),
                 ));
             }
@@ -289,23 +297,39 @@ fn write_detail(
             super::drift::governing_lines(&s.rules, &r.deadlines, out)?;
             writeln!(out, "\n{}", t("cli.timeline"))?;
             for e in &d.events {
+                // The old and new values of a status or an answer are codes.
+                let value = |v: &str| match e.kind {
+                    EventKind::StatusChanged | EventKind::Reopened | EventKind::Withdrawn => {
+                        crate::i18n::shown("status", v)
+                    }
+                    EventKind::Responded => crate::i18n::shown("outcome", v),
+                    _ => v.to_string(),
+                };
                 let change = match (&e.old, &e.new) {
-                    (Some(o), Some(n)) => format!(" {o} → {n}"),
-                    (None, Some(n)) => format!(" {n}"),
+                    (Some(o), Some(n)) => format!(" {} → {}", value(o), value(n)),
+                    (None, Some(n)) => format!(" {}", value(n)),
                     _ => String::new(),
                 };
                 let text = if e.text.is_empty() { String::new() } else { format!(": {}", e.text) };
+                let kind = crate::i18n::shown("event", e.kind.code());
                 // Every part is stored text: the time and actor could be planted too.
                 writeln!(
                     out,
                     "  {}",
-                    output::neutralise(&format!("{} {} {}{change}{text}", e.at, e.actor, e.kind))
+                    output::neutralise(&format!("{} {} {kind}{change}{text}", e.at, e.actor))
                 )?;
             }
             if !d.related.is_empty() {
                 writeln!(out, "\n{}", t("cli.related"))?;
                 for o in &d.related {
-                    writeln!(out, "  {} {} {} {}", o.reference, o.kind, o.status, date_dmy(o.received_on))?;
+                    writeln!(
+                        out,
+                        "  {} {} {} {}",
+                        o.reference,
+                        crate::i18n::shown("kind", o.kind.code()),
+                        crate::i18n::shown("status", o.status.code()),
+                        date_dmy(o.received_on)
+                    )?;
                 }
             }
         }
@@ -374,4 +398,10 @@ pub fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut impl Wri
         )?,
     }
     Ok(())
+}
+
+/// A code in a table or record: its label in the interface language (English: the code);
+/// CSV keeps the code.
+fn code(f: Format, prefix: &str, code: &str) -> String {
+    if f == Format::Csv { code.to_string() } else { crate::i18n::shown(prefix, code) }
 }

@@ -19,8 +19,13 @@ pub enum Arg {
     Text(String),
     /// A count; a text's `{a|b}` plural groups follow the argument named `n`.
     Num(i64),
-    /// A code of a vocabulary, shown by its catalog label `vocab.code` (else the code).
+    /// A code of a vocabulary: in English the code itself (the command line's messages
+    /// always named codes, which scripts match), in Kyrgyz and Russian its catalog label
+    /// `vocab.code`.
     Code { vocab: &'static str, code: String },
+    /// A term of a vocabulary shown by its catalog label `vocab.code` in every language
+    /// (a verb, a privilege, a key's action).
+    Term { vocab: &'static str, code: String },
     /// A message inside a message.
     Msg(Box<Message>),
 }
@@ -31,11 +36,17 @@ impl Arg {
         Arg::Code { vocab, code: code.into() }
     }
 
+    /// A term of `vocab`, shown by its label in every language (`Arg::term("verb", "withdraw")`).
+    pub fn term(vocab: &'static str, code: impl Into<String>) -> Arg {
+        Arg::Term { vocab, code: code.into() }
+    }
+
     fn render(&self, lang: Lang) -> String {
         match self {
             Arg::Text(s) => s.clone(),
             Arg::Num(n) => n.to_string(),
-            Arg::Code { vocab, code } => {
+            Arg::Code { code, .. } if lang == Lang::En => code.clone(),
+            Arg::Code { vocab, code } | Arg::Term { vocab, code } => {
                 lookup_in(lang, &format!("{vocab}.{code}")).map_or_else(|| code.clone(), str::to_string)
             }
             Arg::Msg(m) => m.render(lang),
@@ -174,7 +185,7 @@ impl Message {
         for (_, a) in &self.args {
             match a {
                 Arg::Msg(m) => out.extend(m.keys()),
-                Arg::Code { vocab, code } => out.push(format!("{vocab}.{code}")),
+                Arg::Code { vocab, code } | Arg::Term { vocab, code } => out.push(format!("{vocab}.{code}")),
                 Arg::Text(_) | Arg::Num(_) => {}
             }
         }
@@ -186,6 +197,10 @@ impl Message {
 /// system says them.
 pub fn io_error(e: &std::io::Error) -> Message {
     use std::io::ErrorKind as K;
+    // An error aryz made itself says what it says (its own words are in English only).
+    if e.raw_os_error().is_none() && e.get_ref().is_some() {
+        return Message::plain(e.to_string());
+    }
     let key = match e.kind() {
         K::NotFound => "message.io.not_found",
         K::PermissionDenied => "message.io.permission_denied",

@@ -44,20 +44,20 @@ impl Localize for Error {
             Error::Transition { reference, action, status } => msg!(
                 "message.transition",
                 reference = reference,
-                action = Arg::code("verb", *action),
+                action = Arg::term("verb", *action),
                 status = Arg::code("status", status.code())
             ),
             Error::Forbidden { login, role, action } => msg!(
                 "message.forbidden",
                 login = login,
                 role = Arg::code("role", role.code()),
-                action = Arg::code("privilege", *action)
+                action = Arg::term("privilege", *action)
             ),
             Error::NotYours { reference, assignee, action } => msg!(
                 "message.not_yours",
                 reference = reference,
                 assignee = assignee,
-                action = Arg::code("verb", *action)
+                action = Arg::term("verb", *action)
             ),
             Error::UnknownOperator(login) => msg!("message.unknown_operator", login = login),
             Error::DisabledOperator(login) => msg!("message.disabled_operator", login = login),

@@ -170,12 +170,12 @@ impl Localize for Refused<'_> {
             Refusal::Role { role, needed } => msg!(
                 "refusal.role",
                 action = a,
-                role = Arg::code("role", role.code()),
-                needed = Arg::code("role", needed.code())
+                role = Arg::term("role", role.code()),
+                needed = Arg::term("role", needed.code())
             ),
             Refusal::NotYours { assignee } => msg!("refusal.not_yours", action = a, assignee = assignee),
             Refusal::Status { status } => {
-                msg!("refusal.status", action = a, status = Arg::code("status", status.code()))
+                msg!("refusal.status", action = a, status = Arg::term("status", status.code()))
             }
             Refusal::Rules(r) => match r {
                 RuleRefusal::ExtensionsOff => msg!("refusal.extensions_off", action = a),
@@ -206,7 +206,7 @@ impl Refusal {
     /// This refusal of `action` (a code of the terminal UI's `action` vocabulary, shown by
     /// its label: "Withdraw").
     pub fn of(&self, action: &str) -> Refused<'_> {
-        Refused { action: Arg::code("action", action), refusal: self }
+        Refused { action: Arg::term("action", action), refusal: self }
     }
 
     /// The refusal in the interface language, for the `action` code ([`Refusal::of`]).
