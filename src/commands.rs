@@ -290,12 +290,11 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
             let rows: Vec<Vec<String>> = ops
                 .iter()
                 .map(|o| {
-                    vec![
-                        o.login.clone(),
-                        o.role.to_string(),
-                        if o.active { "active" } else { "disabled" }.into(),
-                        o.name.clone(),
-                    ]
+                    let state = if o.active { "active" } else { "disabled" };
+                    let shown = |prefix: &str, code: &str| {
+                        if f == Format::Csv { code.to_string() } else { crate::i18n::shown(prefix, code) }
+                    };
+                    vec![o.login.clone(), shown("role", o.role.code()), shown("operator_state", state), o.name.clone()]
                 })
                 .collect();
             let header = ["LOGIN", "ROLE", "STATE", "NAME"];

@@ -102,13 +102,34 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                 ReportBy::Month => "MONTH",
             };
             let header: Vec<&str> = std::iter::once(first).chain(COLUMNS.iter().map(|c| c.1)).collect();
+            // The table names kinds, the total and the ratings in the language; CSV keeps codes.
+            let shown = |r: &ReportRow, v: String| -> String {
+                if f == Format::Csv {
+                    return v;
+                }
+                match (r.group.as_deref(), by) {
+                    (Some("total"), _) if std::ptr::eq(r, &rep.total) => crate::i18n::shown("report", "total"),
+                    (Some(g), ReportBy::Kind) => crate::i18n::shown("kind", g),
+                    _ => v,
+                }
+            };
+            let rag = |v: String| -> String {
+                if f == Format::Csv || !["green", "amber", "red"].contains(&v.as_str()) {
+                    v
+                } else {
+                    crate::i18n::shown("supervision", &format!("rag_{v}"))
+                }
+            };
             let rows: Vec<Vec<String>> = rep
                 .rows
                 .iter()
                 .chain(std::iter::once(&rep.total))
                 .map(|r| {
-                    std::iter::once(label(r))
-                        .chain(COLUMNS.iter().map(|(_, _, f)| cell(&f(rep, r))))
+                    std::iter::once(shown(r, label(r)))
+                        .chain(COLUMNS.iter().map(|(name, _, f)| {
+                            let v = cell(&f(rep, r));
+                            if *name == "status" { rag(v) } else { v }
+                        }))
                         .collect()
                 })
                 .collect();

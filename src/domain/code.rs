@@ -21,7 +21,7 @@ impl UnknownCode {
 
 impl crate::i18n::localize::Localize for UnknownCode {
     fn message(&self) -> crate::i18n::localize::Message {
-        crate::msg!("message.field", field = self.field, rule = self.rule())
+        crate::msg!("message.field", field = crate::domain::validation::field_name(self.field), rule = self.rule())
     }
 }
 

@@ -30,13 +30,33 @@ impl std::fmt::Display for FieldWarning {
 
 impl Localize for FieldError {
     fn message(&self) -> Message {
-        msg!("message.field", field = &self.field, rule = self.rule.clone())
+        msg!("message.field", field = field_name(&self.field), rule = self.rule.clone())
     }
 }
 
 impl Localize for FieldWarning {
     fn message(&self) -> Message {
-        msg!("message.field", field = &self.field, rule = self.message.clone())
+        msg!("message.field", field = field_name(&self.field), rule = self.message.clone())
+    }
+}
+
+/// The fields and options errors name, each with a name in the catalogs' `[field_name]`
+/// (English shows the field as the code it is; a field not listed shows as it is).
+pub const FIELD_NAMES: &[&str] = &[
+    "action", "address", "as", "as-of", "assignee", "basis", "birth_date", "category", "channel", "charged",
+    "confidence", "date", "days", "description", "due-within", "email", "event", "expect", "file", "from",
+    "ground", "identity", "keep", "kind", "lang", "limit", "login", "medium", "month", "name", "outcome",
+    "output", "passport", "passport_issued", "passport_issuer", "phone", "pin", "reason", "received", "ref",
+    "referred_to", "registered", "requests", "responded", "role", "since", "source", "start", "status",
+    "text", "to", "type", "unit", "year", "years",
+];
+
+/// A field as an error names it: its catalog name when it has one.
+pub fn field_name(field: &str) -> crate::i18n::localize::Arg {
+    if FIELD_NAMES.contains(&field) {
+        crate::i18n::localize::Arg::code("field_name", field)
+    } else {
+        field.into()
     }
 }
 
