@@ -72,7 +72,12 @@ fn exit(e: &clap::Error, args: &[OsString]) -> ! {
                 Err(h) => h.render().to_string(),
                 Ok(_) => e.render().to_string(),
             };
-            let _ = std::io::stdout().write_all(help.as_bytes());
+            // Asked for, the help goes to stdout; shown for a missing subcommand, to stderr.
+            if e.use_stderr() {
+                let _ = std::io::stderr().write_all(help.as_bytes());
+            } else {
+                let _ = std::io::stdout().write_all(help.as_bytes());
+            }
             let code = if e.kind() == ErrorKind::DisplayHelp { 0 } else { 2 };
             std::process::exit(code)
         }

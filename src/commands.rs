@@ -294,7 +294,12 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
                     let shown = |prefix: &str, code: &str| {
                         if f == Format::Csv { code.to_string() } else { crate::i18n::shown(prefix, code) }
                     };
-                    vec![o.login.clone(), shown("role", o.role.code()), shown("operator_state", state), o.name.clone()]
+                    vec![
+                        o.login.clone(),
+                        shown("role", o.role.code()),
+                        shown("operator_state", state),
+                        o.name.clone(),
+                    ]
                 })
                 .collect();
             let header = ["LOGIN", "ROLE", "STATE", "NAME"];

@@ -108,7 +108,9 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                     return v;
                 }
                 match (r.group.as_deref(), by) {
-                    (Some("total"), _) if std::ptr::eq(r, &rep.total) => crate::i18n::shown("report", "total"),
+                    (Some("total"), _) if std::ptr::eq(r, &rep.total) => {
+                        crate::i18n::shown("report", "total")
+                    }
                     (Some(g), ReportBy::Kind) => crate::i18n::shown("kind", g),
                     _ => v,
                 }

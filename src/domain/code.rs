@@ -21,7 +21,11 @@ impl UnknownCode {
 
 impl crate::i18n::localize::Localize for UnknownCode {
     fn message(&self) -> crate::i18n::localize::Message {
-        crate::msg!("message.field", field = crate::domain::validation::field_name(self.field), rule = self.rule())
+        crate::msg!(
+            "message.field",
+            field = crate::domain::validation::field_name(self.field),
+            rule = self.rule()
+        )
     }
 }
 

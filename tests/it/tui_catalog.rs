@@ -238,6 +238,10 @@ fn every_catalog_key_is_used() {
     vocab.push(("weekday", codes(vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"])));
     vocab.push(("medium", codes(aryz::domain::referral::CopyMedium::ALL.iter().map(|m| m.code()).collect())));
     vocab.push(("verb", codes(aryz::service::VERBS.to_vec())));
+    vocab.push(("field_name", codes(aryz::domain::validation::FIELD_NAMES.to_vec())));
+    vocab.push(("operator_state", codes(vec!["active", "disabled"])));
+    vocab.push(("cli_help.about", subcommand_paths().iter().map(|p| p.replace(['-', '.'], "_")).collect()));
+    vocab.push(("cli_help.arg", codes(vec!["db", "format", "ask_key", "lang"])));
     vocab.push(("privilege", codes(aryz::service::PRIVILEGES.to_vec())));
 
     let en = parse_catalog(EN).unwrap();
@@ -286,4 +290,40 @@ fn english_holiday_names_equal_the_shipped_calendar() {
 
 fn shipped_calendar() -> Vec<aryz::domain::calendar::CalendarEntry> {
     aryz::domain::calendar::parse_calendar(include_str!("../../assets/calendar/kg.toml")).unwrap()
+}
+
+/// The paths of the visible subcommands: `list`, `report.monthly`.
+fn subcommand_paths() -> Vec<String> {
+    fn walk(cmd: &clap::Command, prefix: &str, out: &mut Vec<String>) {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let path = if prefix.is_empty() {
+                sub.get_name().to_string()
+            } else {
+                format!("{prefix}.{}", sub.get_name())
+            };
+            walk(sub, &path, out);
+            out.push(path);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&<aryz::cli::Cli as clap::CommandFactory>::command(), "", &mut out);
+    out
+}
+
+/// The English descriptions of the subcommands in the catalog are clap's own (the doc
+/// comments), so the Kyrgyz and Russian ones translate what English shows.
+#[test]
+fn english_subcommand_descriptions_equal_the_help() {
+    let en = parse_catalog(EN).unwrap();
+    let root = <aryz::cli::Cli as clap::CommandFactory>::command();
+    let paths = subcommand_paths();
+    assert!(paths.len() > 40, "{paths:?}");
+    for path in paths {
+        let mut cmd = &root;
+        for name in path.split('.') {
+            cmd = cmd.find_subcommand(name).unwrap();
+        }
+        let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
+        assert_eq!(en.get(&aryz::cli_help::about_key(&path)), Some(&about), "{path}");
+    }
 }
