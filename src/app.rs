@@ -92,6 +92,9 @@ fn run_tui(env: &Env) -> Result<(), CliError> {
         eprintln!("aryz: {text}");
         notice = Some(text);
     }
+    // A bad `[keys]` entry is named, in the interface language, before the screen changes.
+    crate::tui::keymap::KeyMap::with_overrides(&env.config.keys)
+        .map_err(|m| CliError::Service(crate::service::Error::Config(m)))?;
     let session = env.session()?;
     crate::startup_trace::mark("database opened, operator and calendar read");
     crate::tui::run_with_notice(session, &env.config, notice).map_err(CliError::Io)

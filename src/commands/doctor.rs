@@ -122,7 +122,7 @@ pub fn diagnose(cli: &Input) -> Vec<Finding> {
     match crate::tui::keymap::KeyMap::with_overrides(&config.keys) {
         Ok(_) if config.keys.is_empty() => f.push(Finding::ok("keymap", t("doctor.keymap_default").into())),
         Ok(_) => f.push(Finding::ok("keymap", tf("doctor.keymap_changed", &[("n", &config.keys.len())]))),
-        Err(e) => f.push(Finding::problem("keymap", e.to_string(), edit(&config_path))),
+        Err(e) => f.push(Finding::problem("keymap", e.text(), edit(&config_path))),
     }
     match (&config.rules_file, config.rules(&config_dir)) {
         (None, Ok(_)) => f.push(Finding::ok("rules", t("doctor.rules_shipped").into())),
