@@ -439,7 +439,7 @@ pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
     match result {
         Ok(n) => {
             if let Some(path) = &a.output {
-                eprintln!("exported {n} requests to {}", path.display());
+                eprintln!("{}", crate::i18n::tn("cli.exported", n as u64, &[("path", &path.display())]));
             }
             Ok(())
         }

@@ -63,14 +63,20 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
     let reg = s.register(&new, a.assignee.as_deref())?;
     warnings.extend(reg.warnings);
     for w in &warnings {
-        eprintln!("warning: {}", output::neutralise(&w.to_string()));
+        let w = crate::i18n::localize::Localize::localized(w);
+        eprintln!("{}: {}", t("letter_warning.prefix"), output::neutralise(&w));
     }
     // A provisional governing deadline is said where the operator looks, stdout staying the
     // reference alone for scripts.
     if let Some(g) = crate::domain::deadline::governing(&reg.request.deadlines)
         && let Some(why) = &g.provisional
     {
-        eprintln!("warning: {} {}", g.due_on, crate::i18n::tf("drift.provisional_line", &[("reason", why)]));
+        eprintln!(
+            "{}: {} {}",
+            t("letter_warning.prefix"),
+            g.due_on,
+            crate::i18n::tf("drift.provisional_line", &[("reason", why)])
+        );
     }
     match env.format {
         Format::Json => output::json(out, &RequestView::new(&s, &reg.request, today).json(false))?,

@@ -399,7 +399,7 @@ mod tests {
         let e = one("save", "f5").unwrap_err().to_string();
         assert!(e.contains("save") && e.contains("refresh"), "{e}");
         // Ctrl-C belongs to quit.
-        let e = one("search", "ctrl-c").unwrap_err();
+        let e = one("search", "ctrl-c").unwrap_err().to_string();
         assert!(e.contains("search") && e.contains("ctrl-c always quits"), "{e}");
         // Quit rebound still has ctrl-c, and the help shows what is bound.
         let map = one("quit", "Q").unwrap();

@@ -124,6 +124,7 @@ const ALLOWED: &[&str] = &[
     "keep",
     "language",
     "hash",
+    "eve",
     "dejavu",
     "sans",
     "an",
@@ -180,6 +181,8 @@ fn every_subcommand_speaks_russian_and_kyrgyz_on_success_and_on_error() {
         let r2 = env.add(&[]);
         let r3 = env.add(&["--kind", "correction", "--category", "address"]);
         let (r1, r2, r3) = (r1.as_str(), r2.as_str(), r3.as_str());
+        let export = env.path().join(format!("export-{lang}.csv")).display().to_string();
+        let backup = env.path().join(format!("backup-{lang}.sqlite3")).display().to_string();
         let cases = vec![
             // Typical successes.
             case(true, &["list"]),
@@ -208,6 +211,13 @@ fn every_subcommand_speaks_russian_and_kyrgyz_on_success_and_on_error() {
             case(true, &["recompute"]),
             case(true, &["retention", "--dry-run"]),
             case(true, &["--help"]),
+            case(true, &["add", "--kind", "access", "--name", "Test Subject", "--pin", "31503199012345"]),
+            case(true, &["operator", "add", "eve", "--role", "clerk"]),
+            case(true, &["export", "--output", &export]),
+            case(true, &["backup", &backup]),
+            case(true, &["audit", "log", "--limit", "5"]),
+            case(true, &["calendar", "expected"]),
+            case(false, &["backup", &backup]),
             // Typical errors: the service's, the domain's, the store's, the configuration's.
             case(false, &["show", "ARZ-2026-000099"]),
             case(false, &["show", "bogus"]),
