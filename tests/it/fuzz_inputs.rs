@@ -181,7 +181,7 @@ fn keymap_overrides_never_panic() {
             );
         }
         if let Err(e) = KeyMap::with_overrides(&overrides) {
-            assert!(!e.is_empty());
+            assert!(!e.to_string().is_empty());
         }
         // A whole config file with a [keys] table.
         let text =
