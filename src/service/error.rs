@@ -124,3 +124,44 @@ pub const PRIVILEGES: &[&str] = &[
 ];
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::service::permissions::Refusal;
+
+    /// Issue 13: "'aibek' оператору (clerk) 'read the dashboard' аракетин жасай албайт".
+    #[test]
+    fn a_role_refusal_names_the_role_and_what_is_refused_in_the_language() {
+        let e = Error::Forbidden { login: "aibek".into(), role: Role::Clerk, action: "read_dashboard" };
+        assert_eq!(e.to_string(), "operator 'aibek' (clerk) may not read the dashboard");
+        assert_eq!(
+            e.message().render(Lang::Ky),
+            "'aibek' операторуна (адис) бул аракетке уруксат жок: жыйынтык панелин көрүү"
+        );
+        assert_eq!(
+            e.message().render(Lang::Ru),
+            "оператору 'aibek' (специалист) не разрешено: просмотр сводной панели"
+        );
+        let refusal = Refusal::Role { role: Role::Clerk, needed: Role::Supervisor };
+        let ky = refusal.of("withdraw").message().render(Lang::Ky);
+        assert!(ky.contains("«адис»") && ky.contains("«жетекчи»") && !ky.contains("clerk"), "{ky}");
+    }
+
+    #[test]
+    fn every_verb_and_privilege_reads_in_kyrgyz_and_russian() {
+        let term = |vocab: &'static str, code: &str, lang: Lang| {
+            msg!("message.plain", text = Arg::term(vocab, code)).render(lang)
+        };
+        for lang in [Lang::Ky, Lang::Ru] {
+            for (vocab, codes) in [("verb", VERBS), ("privilege", PRIVILEGES)] {
+                for c in codes {
+                    let text = term(vocab, c, lang);
+                    assert!(text.chars().any(|ch| ('а'..='я').contains(&ch)), "{lang:?} {vocab}.{c}: {text}");
+                    assert_ne!(text, term(vocab, c, Lang::En), "{lang:?} {vocab}.{c}");
+                }
+            }
+        }
+    }
+}

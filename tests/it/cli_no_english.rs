@@ -215,8 +215,6 @@ fn every_subcommand_speaks_russian_and_kyrgyz_on_success_and_on_error() {
             case(true, &["operator", "add", "eve", "--role", "clerk"]),
             case(true, &["export", "--output", &export]),
             case(true, &["backup", &backup]),
-            case(true, &["audit", "log", "--limit", "5"]),
-            case(true, &["calendar", "expected"]),
             case(false, &["backup", &backup]),
             // Typical errors: the service's, the domain's, the store's, the configuration's.
             case(false, &["show", "ARZ-2026-000099"]),
