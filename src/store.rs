@@ -98,7 +98,7 @@ pub enum StoreError {
     /// A database location refused or unreachable (a PostgreSQL URL with a password, a
     /// remote server without TLS, a server that does not answer).
     #[error("{0}")]
-    Location(String),
+    Location(crate::i18n::localize::Message),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -461,9 +461,9 @@ pub fn check_backup_target(dest: &Path) -> Result<()> {
 /// A `postgres://` URL given to an aryz built without the PostgreSQL backend.
 fn refuse_without_postgres(db: &Path) -> Result<()> {
     if !cfg!(feature = "postgres") && is_server_location(db) {
-        return Err(StoreError::Location(format!(
-            "{}: this aryz was built without PostgreSQL; build it with the default features",
-            db.display()
+        return Err(StoreError::Location(crate::msg!(
+            "message.pg_not_built",
+            path = db.display().to_string()
         )));
     }
     Ok(())

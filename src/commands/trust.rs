@@ -185,9 +185,9 @@ pub fn migrate(env: &Env, to: &str, out: &mut impl Write) -> Result<()> {
     #[cfg(not(feature = "postgres"))]
     {
         let _ = (out, to);
-        Err(crate::service::Error::Config(format!(
-            "{}: this aryz was built without PostgreSQL; build it with the default features",
-            env.db.display()
+        Err(crate::service::Error::Config(crate::msg!(
+            "message.pg_not_built",
+            path = env.db.display().to_string()
         ))
         .into())
     }

@@ -112,9 +112,11 @@ impl Session {
         let (mut target, moved) = self.store.copy_to_postgres(url)?;
         let v = target.read().verify_full(head.as_ref())?;
         if let Some(p) = v.problems.first() {
-            return Err(Error::Config(format!(
-                "{url}: the copied audit chain does not verify (entry {}: {}); the copy is not in use",
-                p.id, p.problem
+            return Err(Error::Config(crate::msg!(
+                "message.pg_chain",
+                url = url,
+                id = p.id,
+                problem = p.problem.clone()
             )));
         }
         let source = self.store.path().map(|p| p.display().to_string()).unwrap_or_default();

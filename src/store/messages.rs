@@ -22,6 +22,7 @@ impl Localize for StoreError {
             StoreError::Corrupt(why) => msg!("message.corrupt", detail = why),
             StoreError::Sqlite(e) => msg!("message.engine", detail = e.to_string()),
             StoreError::Io { path, source } => msg!("message.path_error", path = path, error = source),
+            StoreError::Location(m) => m.clone(),
         }
     }
 }

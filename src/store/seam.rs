@@ -380,11 +380,10 @@ impl Store {
         match &self.0 {
             StoreBackend::Sqlite(s) => s.backup_to(dest),
             #[cfg(feature = "postgres")]
-            StoreBackend::Pg(s) => Err(StoreError::Location(format!(
-                "{}: a PostgreSQL database is backed up by the server's tools, not by aryz: `pg_dump --format=custom --file={} '{}'` (or continuous archiving with pg_basebackup)",
-                s.location(),
-                dest.display(),
-                s.location()
+            StoreBackend::Pg(s) => Err(StoreError::Location(crate::msg!(
+                "message.pg_backup",
+                url = s.location(),
+                command = format!("`pg_dump --format=custom --file={} '{}'`", dest.display(), s.location())
             ))),
         }
     }
@@ -396,15 +395,14 @@ impl Store {
         match &self.0 {
             StoreBackend::Sqlite(s) => {
                 if !is_postgres_url(url) {
-                    return Err(StoreError::Location(format!("{url}: not a postgres:// URL")));
+                    return Err(StoreError::Location(crate::msg!("message.pg_not_url", url = url)));
                 }
                 let (pg, moved) = super::postgres::copy_from_sqlite(s, url)?;
                 Ok((Store(StoreBackend::Pg(Box::new(pg))), moved))
             }
-            StoreBackend::Pg(p) => Err(StoreError::Location(format!(
-                "{}: this database is already on PostgreSQL; copy it with pg_dump",
-                p.location()
-            ))),
+            StoreBackend::Pg(p) => {
+                Err(StoreError::Location(crate::msg!("message.pg_already", url = p.location())))
+            }
         }
     }
 
@@ -432,10 +430,7 @@ fn postgres_url<'p>(path: &'p Path, key: Option<&str>) -> Result<Option<&'p str>
     match path.to_str() {
         Some(url) if is_postgres_url(url) => {
             if key.is_some() {
-                return Err(StoreError::Location(
-                    "encryption keys are for SQLite files: a PostgreSQL database relies on TLS and the server's disk encryption"
-                        .into(),
-                ));
+                return Err(StoreError::Location(crate::msg!("message.pg_key")));
             }
             Ok(Some(url))
         }

@@ -21,8 +21,8 @@ pub struct PgLocation {
     display: String,
 }
 
-fn refuse(why: impl Into<String>) -> StoreError {
-    StoreError::Location(why.into())
+fn refuse(m: crate::i18n::localize::Message) -> StoreError {
+    StoreError::Location(m)
 }
 
 /// Whether a TCP host is this machine.
@@ -37,14 +37,12 @@ fn is_loopback(host: &str) -> bool {
 impl PgLocation {
     pub fn parse(url: &str) -> Result<PgLocation> {
         if !is_postgres_url(url) {
-            return Err(refuse(format!("{url}: not a postgres:// URL")));
+            return Err(refuse(crate::msg!("message.pg_not_url", url = url)));
         }
-        let mut config =
-            Config::from_str(url).map_err(|e| refuse(format!("the database URL is not valid: {e}")))?;
+        let mut config = Config::from_str(url)
+            .map_err(|e| refuse(crate::msg!("message.pg_bad_url", why = e.to_string())))?;
         if config.get_password().is_some() {
-            return Err(refuse(
-                "the database URL holds a password: aryz refuses passwords in its configuration and on its command line; give it in PGPASSWORD or a pgpass file (~/.pgpass), or use peer authentication on the server's socket",
-            ));
+            return Err(refuse(crate::msg!("message.pg_password")));
         }
         if config.get_hosts().is_empty() {
             // libpq's default: the local server's socket directory.
@@ -59,10 +57,7 @@ impl PgLocation {
             }
         }
         if !remote.is_empty() {
-            return Err(refuse(format!(
-                "{}: TLS is required to reach a database server that is not on this machine (a Unix socket or loopback), and this aryz makes plain connections only; run aryz on the server's machine, or reach it through an SSH tunnel to loopback",
-                remote.join(", ")
-            )));
+            return Err(refuse(crate::msg!("message.pg_tls", hosts = remote.join(", "))));
         }
         if config.get_user().is_none()
             && let Ok(u) = std::env::var("PGUSER")
@@ -98,7 +93,7 @@ impl PgLocation {
                     why.push_str(&format!(": {s}"));
                     source = s.source();
                 }
-                StoreError::Location(format!("{}: cannot connect: {why}", self.display))
+                StoreError::Location(crate::msg!("message.pg_connect", url = self.display.clone(), why = why))
             }
         })
     }

@@ -39,7 +39,7 @@ pub struct Moved {
 }
 
 fn io(e: std::io::Error) -> StoreError {
-    StoreError::Location(format!("copying to PostgreSQL: {e}"))
+    StoreError::Location(crate::i18n::localize::io_error(&e))
 }
 
 /// One value in `COPY`'s text format, for a column of PostgreSQL type `ty`.
