@@ -28,6 +28,8 @@ const ALLOWED: &[&str] = &[
     "resume",
     "deadline",
     "calendar",
+    "migrate",
+    "PostgreSQL",
     "grounds",
     "report",
     "monthly",
