@@ -22,7 +22,9 @@ impl SqliteReader<'_> {
     pub fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str) -> Result<i64> {
         Ok(self
             .conn
-            .prepare_cached("SELECT coalesce(sum(n), 0) FROM figures_within WHERE day BETWEEN ?1 AND ?2 AND rule = ?3")?
+            .prepare_cached(
+                "SELECT coalesce(sum(n), 0) FROM figures_within WHERE day BETWEEN ?1 AND ?2 AND rule = ?3",
+            )?
             .query_row(rusqlite::params![from, to, rule], |row| row.get(0))?)
     }
 }

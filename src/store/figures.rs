@@ -103,7 +103,8 @@ fn stored_spans(conn: &Connection, id: i64) -> Result<Vec<Stored>> {
 /// Rewrites the spans of the requests this transaction touched (noted in `figures_stale`).
 /// Called by the write path before every commit.
 pub(super) fn refresh_stale(conn: &Connection) -> Result<()> {
-    let any: bool = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM figures_stale)")?.query_row([], |r| r.get(0))?;
+    let any: bool =
+        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM figures_stale)")?.query_row([], |r| r.get(0))?;
     if !any {
         return Ok(());
     }
@@ -124,7 +125,8 @@ pub(super) fn refresh_stale(conn: &Connection) -> Result<()> {
 }
 
 /// Recounts the aggregates from the spans (the sums the triggers keep).
-const RECOUNT_MONTHLY: &str = "SELECT substr(received_on, 1, 7), kind, coalesce(clerk, ''), standing, reopened, backdated,
+const RECOUNT_MONTHLY: &str =
+    "SELECT substr(received_on, 1, 7), kind, coalesce(clerk, ''), standing, reopened, backdated,
         paused, extended, count(*)
     FROM request_figures WHERE settled = 1
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
@@ -135,7 +137,8 @@ const RECOUNT_BACKLOG: &str = "SELECT day, sum(open), sum(overdue) FROM (
         SELECT valid_until, -1, -(standing = 'open_late') FROM request_figures
             WHERE standing IN ('open_in_time', 'open_late') AND valid_until <> '9999-12-31'
     ) GROUP BY day HAVING sum(open) <> 0 OR sum(overdue) <> 0";
-const RECOUNT_WITHIN: &str = "SELECT r.received_on, d.rule, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id
+const RECOUNT_WITHIN: &str =
+    "SELECT r.received_on, d.rule, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id
     WHERE r.responded_on IS NOT NULL AND r.responded_on <= d.due_on GROUP BY r.received_on, d.rule";
 
 /// Replays every request and rewrites all the kept figures in one pass: the migration's
@@ -156,7 +159,9 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
         "DELETE FROM request_figures; DELETE FROM figures_monthly; DELETE FROM figures_backlog_daily;
          DELETE FROM figures_within; DELETE FROM figures_stale;",
     )?;
-    walk_histories(conn, "1 = 1", [], |id, h| insert_spans(conn, id, &stored_of(h.received_on, &h.kind, h.pieces())))?;
+    walk_histories(conn, "1 = 1", [], |id, h| {
+        insert_spans(conn, id, &stored_of(h.received_on, &h.kind, h.pieces()))
+    })?;
     conn.execute_batch(&format!(
         "INSERT INTO figures_monthly (month, kind, clerk, standing, reopened, backdated, paused, extended, n)
              {RECOUNT_MONTHLY};
@@ -246,7 +251,13 @@ impl SqliteReader<'_> {
     /// events gives (`domain::history`), read from the kept spans. Whole months come from
     /// `figures_monthly`, corrected by the spans that still change after `as_of`; the days
     /// of a part month are read span by span. Groups where nothing counts are left out.
-    pub fn report_rows(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy) -> Result<Vec<ReportRow>> {
+    pub fn report_rows(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        as_of: NaiveDate,
+        by: GroupBy,
+    ) -> Result<Vec<ReportRow>> {
         let to = to.min(as_of);
         let mut tally = Tally { by, groups: BTreeMap::new() };
         if from <= to {
@@ -280,7 +291,13 @@ impl SqliteReader<'_> {
         Ok(tally.groups.into_values().filter(|r| r.received != 0).collect())
     }
 
-    fn whole_months(&self, tally: &mut Tally, first: NaiveDate, last: NaiveDate, as_of: NaiveDate) -> Result<()> {
+    fn whole_months(
+        &self,
+        tally: &mut Tally,
+        first: NaiveDate,
+        last: NaiveDate,
+        as_of: NaiveDate,
+    ) -> Result<()> {
         let month = |d: NaiveDate| d.format("%Y-%m").to_string();
         // Spans that hold for good, as if every one had begun by `as_of`…
         tally.read(
@@ -380,4 +397,3 @@ fn differing(conn: &Connection, kept: &str, recount: &str) -> Result<i64> {
     );
     Ok(conn.query_row(&sql, [], |r| r.get(0))?)
 }
-

@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use super::{APPLICATION_ID, Result, StoreError};
 
 /// The migrations, in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_retention.sql"),
     include_str!("../../migrations/0003_stats.sql"),

@@ -344,4 +344,9 @@ impl Store {
     pub(super) fn as_sqlite(&self) -> &SqliteStore {
         dispatch!(&self.0, StoreBackend, s => s)
     }
+
+    /// A store over a SQLite connection made by hand (a database of an older schema).
+    pub(super) fn from_sqlite(s: SqliteStore) -> Store {
+        Store::sqlite(s)
+    }
 }
