@@ -211,26 +211,40 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, r: &rusqlite::Row<'_>, sign: i64) -> rusqlite::Result<()> {
-        // Columns: month or date of receipt, kind, clerk, standing, four marks, count.
-        let key: Option<String> = match self.by {
-            GroupBy::Kind => Some(r.get(1)?),
-            GroupBy::Clerk => r.get::<_, Option<String>>(2)?.filter(|c| !c.is_empty()),
-            GroupBy::Month => r.get::<_, String>(0)?.get(..7).map(String::from),
-        };
+        // Columns: the group (kind, clerk or month), standing, four marks, count.
+        let key: Option<String> = r.get(0)?;
         let figure = Figure {
-            standing: standing_of(&r.get::<_, String>(3)?)?,
+            standing: standing_of(&r.get::<_, String>(1)?)?,
             clerk: None,
-            reopened: r.get(4)?,
-            backdated: r.get(5)?,
-            paused: r.get(6)?,
-            extended: r.get(7)?,
+            reopened: r.get(2)?,
+            backdated: r.get(3)?,
+            paused: r.get(4)?,
+            extended: r.get(5)?,
         };
-        let n: i64 = r.get(8)?;
+        let n: i64 = r.get(6)?;
         self.groups
             .entry(key.clone())
             .or_insert_with(|| ReportRow { group: key, ..ReportRow::default() })
             .count_n(&figure, sign * n);
         Ok(())
+    }
+
+    /// `SELECT` of the group, standing, marks and count over `from` (spans or the monthly
+    /// sums) where `filter`, summed by SQLite so that only a few rows reach Rust.
+    fn sql(&self, from: &str, filter: &str) -> String {
+        let monthly = from == "figures_monthly";
+        let key = match (self.by, monthly) {
+            (GroupBy::Kind, _) => "kind",
+            (GroupBy::Clerk, false) => "clerk",
+            (GroupBy::Clerk, true) => "nullif(clerk, '')",
+            (GroupBy::Month, false) => "substr(received_on, 1, 7)",
+            (GroupBy::Month, true) => "month",
+        };
+        let n = if monthly { "sum(n)" } else { "count(*)" };
+        format!(
+            "SELECT {key}, standing, reopened, backdated, paused, extended, {n} FROM {from}
+             WHERE {filter} GROUP BY 1, 2, 3, 4, 5, 6"
+        )
     }
 
     fn read(&mut self, conn: &Connection, sql: &str, p: impl rusqlite::Params, sign: i64) -> Result<()> {
@@ -242,8 +256,6 @@ impl Tally {
         Ok(())
     }
 }
-
-const SPAN_COLUMNS: &str = "received_on, kind, clerk, standing, reopened, backdated, paused, extended, 1";
 
 impl SqliteReader<'_> {
     /// The report's rows for requests received in `[from, to]` as they stood at the end of
@@ -277,15 +289,11 @@ impl SqliteReader<'_> {
             for (a, b) in parts {
                 // `+` keeps the span dates out of the index choice: the days of receipt
                 // (the table's own order) are the narrow range here.
-                tally.read(
-                    self.conn,
-                    &format!(
-                        "SELECT {SPAN_COLUMNS} FROM request_figures
-                         WHERE received_on BETWEEN ?1 AND ?2 AND +valid_from <= ?3 AND +valid_until > ?3"
-                    ),
-                    params![a, b, as_of],
-                    1,
-                )?;
+                let sql = tally.sql(
+                    "request_figures",
+                    "received_on BETWEEN ?1 AND ?2 AND +valid_from <= ?3 AND +valid_until > ?3",
+                );
+                tally.read(self.conn, &sql, params![a, b, as_of], 1)?;
             }
         }
         Ok(tally.groups.into_values().filter(|r| r.received != 0).collect())
@@ -300,33 +308,20 @@ impl SqliteReader<'_> {
     ) -> Result<()> {
         let month = |d: NaiveDate| d.format("%Y-%m").to_string();
         // Spans that hold for good, as if every one had begun by `as_of`…
-        tally.read(
-            self.conn,
-            "SELECT month, kind, clerk, standing, reopened, backdated, paused, extended, n FROM figures_monthly
-             WHERE month BETWEEN ?1 AND ?2 AND n <> 0",
-            params![month(first), month(last)],
-            1,
-        )?;
+        let sql = tally.sql("figures_monthly", "month BETWEEN ?1 AND ?2 AND n <> 0");
+        tally.read(self.conn, &sql, params![month(first), month(last)], 1)?;
         // …less those that begin after it…
-        tally.read(
-            self.conn,
-            &format!(
-                "SELECT {SPAN_COLUMNS} FROM request_figures INDEXED BY request_figures_settled
-                 WHERE settled = 1 AND valid_from > ?3 AND received_on BETWEEN ?1 AND ?2"
-            ),
-            params![first, last, as_of],
-            -1,
-        )?;
+        let sql = tally.sql(
+            "request_figures INDEXED BY request_figures_settled",
+            "settled = 1 AND valid_from > ?3 AND received_on BETWEEN ?1 AND ?2",
+        );
+        tally.read(self.conn, &sql, params![first, last, as_of], -1)?;
         // …and the spans that hold on `as_of` but end or change later.
-        tally.read(
-            self.conn,
-            &format!(
-                "SELECT {SPAN_COLUMNS} FROM request_figures INDEXED BY request_figures_live
-                 WHERE settled = 0 AND valid_until > ?3 AND valid_from <= ?3 AND received_on BETWEEN ?1 AND ?2"
-            ),
-            params![first, last, as_of],
-            1,
-        )?;
+        let sql = tally.sql(
+            "request_figures INDEXED BY request_figures_live",
+            "settled = 0 AND valid_until > ?3 AND valid_from <= ?3 AND received_on BETWEEN ?1 AND ?2",
+        );
+        tally.read(self.conn, &sql, params![first, last, as_of], 1)?;
         Ok(())
     }
 
