@@ -13,6 +13,7 @@ mod events;
 mod figures;
 mod info;
 mod letters;
+mod messages;
 mod migrate;
 mod operators;
 mod records;
