@@ -7,6 +7,7 @@
 //! Connecting: a `postgres://` URL. A password in it is refused (use `PGPASSWORD` or a
 //! pgpass file); TLS is required for any host that is not a Unix socket or loopback.
 
+mod figures;
 mod location;
 mod moving;
 mod reads;
@@ -34,6 +35,7 @@ use super::{BackendError, Result, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_server_rules.sql"),
+    include_str!("../../migrations/postgres/0003_request_figures.sql"),
 ];
 
 /// The schema version this aryz writes on PostgreSQL.
@@ -161,7 +163,7 @@ impl PgTx<'_> {
 impl PgStore {
     /// Connects to an existing aryz database and migrates it forward.
     pub fn open(url: &str) -> Result<PgStore> {
-        let store = PgStore::connect(url)?;
+        let mut store = PgStore::connect(url)?;
         {
             let mut c = borrow(&store.conn)?;
             let exists: bool = get(&c.query_one("SELECT to_regclass('aryz_schema') IS NOT NULL", &[])?, 0)?;
@@ -170,6 +172,9 @@ impl PgStore {
             }
             migrate(&mut c)?;
         }
+        // Figures still to write (migration 0003's backfill, or a write cut short before
+        // it could): replayed now, in a transaction of their own.
+        store.write(|_| Ok::<_, StoreError>(()))?;
         Ok(store)
     }
 
@@ -213,6 +218,7 @@ impl PgStore {
             let tx = PgTx { conn: &store.conn, touched: &store.touched };
             init(&tx)
         };
+        let out = out.and_then(|()| figures::refresh_stale(&store.conn).map_err(E::from));
         store.touched.borrow_mut().clear();
         let mut c = borrow(&store.conn)?;
         match out {
@@ -254,6 +260,8 @@ impl PgStore {
         self.touched.borrow_mut().clear();
         borrow(&self.conn)?.batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
         let out = f(&PgTx { conn: &self.conn, touched: &self.touched });
+        // The kept figures of every request this use case touched, in the same transaction.
+        let out = out.and_then(|v| figures::refresh_stale(&self.conn).map(|()| v).map_err(E::from));
         self.touched.borrow_mut().clear();
         let mut c = borrow(&self.conn)?;
         match out {

@@ -249,7 +249,7 @@ impl PgReader<'_> {
 
     /// Runs `f` inside a read-only REPEATABLE READ transaction (one snapshot for a long
     /// read such as verification), or inside the write transaction already open.
-    fn snapshot<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    pub(super) fn snapshot<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         if self.in_tx {
             return f();
         }
@@ -705,59 +705,15 @@ impl PgReader<'_> {
                 as_of,
             ),
         };
-        let sql = format!(
-            "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
-                    e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on
-             FROM requests r
-             LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
-             WHERE {filter} AND r.registered_on <= $3
-             ORDER BY r.id, e.id"
-        );
+        let filter = format!("{filter} AND r.registered_on <= $3");
         let (from, to, as_of) = (ds(from), ds(to), ds(as_of));
-        let mut current: Option<crate::store::stats::Head> = None;
-        let mut events: Vec<crate::store::stats::RawEvent> = Vec::new();
-        // Rows come in batches through a cursor; `f` runs while no borrow of the connection
-        // is held.
+        // `f` runs while no borrow of the connection is held.
         self.snapshot(|| {
-            super::records::stream_params(self.conn, &sql, &[&from, &to, &as_of], |r| {
-                let id: i64 = get(r, 0)?;
-                if current.as_ref().is_some_and(|c| c.id != id) {
-                    if let Some(head) = current.take() {
-                        f(&crate::store::stats::history_of(&head, &events));
-                    }
-                    events.clear();
-                }
-                if current.is_none() {
-                    current = Some(crate::store::stats::Head {
-                        id,
-                        received_on: date(r, 1)?,
-                        registered_on: date(r, 2)?,
-                        kind: get(r, 3)?,
-                        due_on: date(r, 4)?,
-                        reference: get(r, 5)?,
-                        assignee: get(r, 12)?,
-                        status: get(r, 13)?,
-                        responded_on: opt_date(r, 14)?,
-                        closed_on: opt_date(r, 15)?,
-                    });
-                }
-                if let Some(at) = get::<Option<String>>(r, 6)? {
-                    events.push(crate::store::stats::RawEvent {
-                        at,
-                        actor: get(r, 7)?,
-                        kind: get(r, 8)?,
-                        old: get(r, 9)?,
-                        new: get(r, 10)?,
-                        effective_on: get(r, 11)?,
-                    });
-                }
+            walk_histories(self.conn, &filter, &[&from, &to, &as_of], |_, h| {
+                f(h);
                 Ok(())
             })
-        })?;
-        if let Some(head) = current.take() {
-            f(&crate::store::stats::history_of(&head, &events));
-        }
-        Ok(())
+        })
     }
 
     pub fn stats_drift(&self) -> Result<Vec<String>> {
@@ -795,32 +751,22 @@ impl PgReader<'_> {
             .collect()
     }
 
+    /// Open and overdue requests at the end of each day, as the events recorded them: a
+    /// running sum of the per-day changes kept in `figures_backlog_daily` (migration 0003).
     pub fn backlog(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<BacklogDay>> {
         let rows = self.q(
             "WITH days AS (
-                 SELECT to_char(g, 'YYYY-MM-DD') AS day, to_char(g - interval '1 day', 'YYYY-MM-DD') AS prev
+                 SELECT to_char(g, 'YYYY-MM-DD') AS day
                  FROM generate_series($1::text::date, $2::text::date, interval '1 day') AS g
              ),
-             flow AS (
-                 SELECT day, sum(received) AS received, sum(answered_in_time + answered_late + withdrawn) AS closed
-                 FROM stats_daily GROUP BY day
-             ),
-             opened AS (
-                 SELECT (SELECT coalesce(sum(received - closed), 0) FROM flow WHERE day < $1) AS base
-             ),
-             late_base AS (
-                 SELECT (SELECT coalesce(sum(overdue_from), 0) FROM stats_backlog_daily
-                            WHERE day < to_char($1::text::date - 1, 'YYYY-MM-DD'))
-                      - (SELECT coalesce(sum(overdue_until), 0) FROM stats_backlog_daily WHERE day < $1) AS base
+             base AS (
+                 SELECT coalesce(sum(open), 0) AS open, coalesce(sum(overdue), 0) AS overdue
+                 FROM figures_backlog_daily WHERE day < $1
              )
-             SELECT d.day,
-                    ((SELECT base FROM opened) + sum(coalesce(f.received, 0) - coalesce(f.closed, 0)) OVER w)::bigint,
-                    ((SELECT base FROM late_base)
-                        + sum(coalesce(b1.overdue_from, 0)) OVER w - sum(coalesce(b2.overdue_until, 0)) OVER w)::bigint
+             SELECT d.day, ((SELECT open FROM base) + sum(coalesce(b.open, 0)) OVER w)::bigint,
+                    ((SELECT overdue FROM base) + sum(coalesce(b.overdue, 0)) OVER w)::bigint
              FROM days d
-             LEFT JOIN flow f ON f.day = d.day
-             LEFT JOIN stats_backlog_daily b1 ON b1.day = d.prev
-             LEFT JOIN stats_backlog_daily b2 ON b2.day = d.day
+             LEFT JOIN figures_backlog_daily b ON b.day = d.day
              WINDOW w AS (ORDER BY d.day ROWS UNBOUNDED PRECEDING)
              ORDER BY d.day",
             &[&ds(from), &ds(to)],
@@ -847,6 +793,66 @@ impl PgReader<'_> {
             over_30: get(&r, 3)?,
         })
     }
+}
+
+/// Calls `f` with the id and history of every request matching `filter` (SQL over `r`, the
+/// requests), in order of id; rows come in batches through a cursor (so inside a
+/// transaction). Every event is read (the first deadline change names the deadline it
+/// started from); a replay stops at its own day.
+pub(super) fn walk_histories(
+    conn: &std::cell::RefCell<super::Conn>,
+    filter: &str,
+    params: &[P<'_>],
+    mut f: impl FnMut(i64, &History) -> Result<()>,
+) -> Result<()> {
+    let sql = format!(
+        "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
+                e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on
+         FROM requests r
+         LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
+         WHERE {filter}
+         ORDER BY r.id, e.id"
+    );
+    let mut current: Option<crate::store::stats::Head> = None;
+    let mut events: Vec<crate::store::stats::RawEvent> = Vec::new();
+    super::records::stream_params(conn, &sql, params, |r| {
+        let id: i64 = get(r, 0)?;
+        if current.as_ref().is_some_and(|c| c.id != id) {
+            if let Some(head) = current.take() {
+                f(head.id, &crate::store::stats::history_of(&head, &events))?;
+            }
+            events.clear();
+        }
+        if current.is_none() {
+            current = Some(crate::store::stats::Head {
+                id,
+                received_on: date(r, 1)?,
+                registered_on: date(r, 2)?,
+                kind: get(r, 3)?,
+                due_on: date(r, 4)?,
+                reference: get(r, 5)?,
+                assignee: get(r, 12)?,
+                status: get(r, 13)?,
+                responded_on: opt_date(r, 14)?,
+                closed_on: opt_date(r, 15)?,
+            });
+        }
+        if let Some(at) = get::<Option<String>>(r, 6)? {
+            events.push(crate::store::stats::RawEvent {
+                at,
+                actor: get(r, 7)?,
+                kind: get(r, 8)?,
+                old: get(r, 9)?,
+                new: get(r, 10)?,
+                effective_on: get(r, 11)?,
+            });
+        }
+        Ok(())
+    })?;
+    if let Some(head) = current.take() {
+        f(head.id, &crate::store::stats::history_of(&head, &events))?;
+    }
+    Ok(())
 }
 
 fn operator_from(r: &Row) -> Result<Operator> {

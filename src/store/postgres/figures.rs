@@ -1,0 +1,302 @@
+//! Each request's figures kept as spans of days on PostgreSQL (migration 0003, SQLite's
+//! 0011): the same replay (`History::pieces`) as `store::figures`, written by aryz before
+//! every commit for the requests the transaction touched (marked in `figures_stale` by
+//! triggers); the sums follow the spans by statement-level triggers.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use postgres::Row;
+
+use super::reads::walk_histories;
+use super::{Conn, P, PgReader, borrow, date, ds, get};
+use crate::domain::history::{Figure, Piece, ReportRow, Standing};
+use crate::model::GroupBy;
+use crate::store::{Result, StoreError};
+
+/// `valid_until` of a span that still holds.
+const FOREVER: &str = "9999-12-31";
+
+/// Requests replayed and rewritten per round trip.
+const CHUNK: usize = 2_000;
+
+/// A span as stored, with the request's day of receipt and kind it is counted under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stored {
+    received_on: NaiveDate,
+    kind: String,
+    piece: Piece,
+}
+
+fn stored_of(received_on: NaiveDate, kind: &str, pieces: Vec<Piece>) -> Vec<Stored> {
+    pieces.into_iter().map(|piece| Stored { received_on, kind: kind.to_string(), piece }).collect()
+}
+
+fn standing_of(code: &str) -> Result<Standing> {
+    Standing::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("'{code}' is not a standing")))
+}
+
+/// The stored spans of the requests `ids`, by request, each in order of `valid_from`.
+fn stored_spans(conn: &RefCell<Conn>, ids: &[i64]) -> Result<HashMap<i64, Vec<Stored>>> {
+    let rows = borrow(conn)?.query(
+        "SELECT request_id, received_on, kind, valid_from, valid_until, standing, clerk, reopened, backdated,
+                paused, extended
+         FROM request_figures WHERE request_id = ANY ($1) ORDER BY request_id, valid_from",
+        &[&ids],
+    )?;
+    let mut out: HashMap<i64, Vec<Stored>> = HashMap::new();
+    for r in &rows {
+        let until: String = get(r, 4)?;
+        let s = Stored {
+            received_on: date(r, 1)?,
+            kind: get(r, 2)?,
+            piece: Piece {
+                from: date(r, 3)?,
+                until: if until == FOREVER { None } else { Some(date(r, 4)?) },
+                figure: Figure {
+                    standing: standing_of(&get::<String>(r, 5)?)?,
+                    clerk: get(r, 6)?,
+                    reopened: get(r, 7)?,
+                    backdated: get(r, 8)?,
+                    paused: get(r, 9)?,
+                    extended: get(r, 10)?,
+                },
+            },
+        };
+        out.entry(get(r, 0)?).or_default().push(s);
+    }
+    Ok(out)
+}
+
+/// Rewrites the spans of the requests `ids` whose replay differs from what is stored, and
+/// clears their marks.
+fn refresh(conn: &RefCell<Conn>, ids: &[i64]) -> Result<()> {
+    let mut fresh: Vec<(i64, Vec<Stored>)> = Vec::with_capacity(ids.len());
+    walk_histories(conn, "r.id = ANY ($1)", &[&ids], |id, h| {
+        fresh.push((id, stored_of(h.received_on, &h.kind, h.pieces())));
+        Ok(())
+    })?;
+    let mut kept = stored_spans(conn, ids)?;
+    let mut rewrite: Vec<i64> = Vec::new();
+    let mut cols = Columns::default();
+    for (id, spans) in fresh {
+        if kept.remove(&id).unwrap_or_default() == spans {
+            continue;
+        }
+        rewrite.push(id);
+        for s in spans {
+            cols.push(id, s);
+        }
+    }
+    // Spans of requests no longer there (their rows go with the request anyway).
+    rewrite.extend(kept.into_keys());
+    let c = &cols;
+    let params: [P<'_>; 13] = [
+        &ids,
+        &rewrite,
+        &c.request,
+        &c.received,
+        &c.kind,
+        &c.from,
+        &c.until,
+        &c.standing,
+        &c.clerk,
+        &c.reopened,
+        &c.backdated,
+        &c.paused,
+        &c.extended,
+    ];
+    borrow(conn)?.execute(
+        "SELECT aryz_figures_replace($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        &params,
+    )?;
+    Ok(())
+}
+
+/// Spans as the columns `aryz_figures_replace` takes.
+#[derive(Default)]
+struct Columns {
+    request: Vec<i64>,
+    received: Vec<String>,
+    kind: Vec<String>,
+    from: Vec<String>,
+    until: Vec<String>,
+    standing: Vec<String>,
+    clerk: Vec<Option<String>>,
+    reopened: Vec<bool>,
+    backdated: Vec<bool>,
+    paused: Vec<bool>,
+    extended: Vec<bool>,
+}
+
+impl Columns {
+    fn push(&mut self, id: i64, s: Stored) {
+        let f = s.piece.figure;
+        self.request.push(id);
+        self.received.push(ds(s.received_on));
+        self.kind.push(s.kind);
+        self.from.push(ds(s.piece.from));
+        self.until.push(s.piece.until.map(ds).unwrap_or_else(|| FOREVER.to_string()));
+        self.standing.push(f.standing.code().to_string());
+        self.clerk.push(f.clerk);
+        self.reopened.push(f.reopened);
+        self.backdated.push(f.backdated);
+        self.paused.push(f.paused);
+        self.extended.push(f.extended);
+    }
+}
+
+/// Rewrites the spans of every request marked in `figures_stale`, inside the open
+/// transaction: called by the write path before every commit (and after migration 0003).
+pub(super) fn refresh_stale(conn: &RefCell<Conn>) -> Result<()> {
+    let rows = borrow(conn)?.query("SELECT request_id FROM figures_stale ORDER BY request_id", &[])?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| get(r, 0)).collect::<Result<_>>()?;
+    for chunk in ids.chunks(CHUNK) {
+        refresh(conn, chunk)?;
+    }
+    Ok(())
+}
+
+/// Recounts of the sums the triggers keep.
+const RECOUNT_MONTHLY: &str =
+    "SELECT substr(received_on, 1, 7), kind, coalesce(clerk, ''), standing, reopened, backdated,
+        paused, extended, count(*)
+    FROM request_figures WHERE settled
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
+const RECOUNT_BACKLOG: &str = "SELECT day, sum(o)::bigint, sum(l)::bigint FROM (
+        SELECT valid_from AS day, 1 AS o, (standing = 'open_late')::int AS l FROM request_figures
+            WHERE standing IN ('open_in_time', 'open_late')
+        UNION ALL
+        SELECT valid_until, -1, -(standing = 'open_late')::int FROM request_figures
+            WHERE standing IN ('open_in_time', 'open_late') AND valid_until <> '9999-12-31'
+    ) d GROUP BY day HAVING sum(o) <> 0 OR sum(l) <> 0";
+
+impl PgReader<'_> {
+    /// The report's rows for requests received in `[from, to]` as they stood at the end of
+    /// `as_of`, grouped `by`: the spans holding on `as_of`, summed by the server. Groups
+    /// where nothing counts are left out.
+    pub fn report_rows(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        as_of: NaiveDate,
+        by: GroupBy,
+    ) -> Result<Vec<ReportRow>> {
+        let to = to.min(as_of);
+        let mut groups: BTreeMap<Option<String>, ReportRow> = BTreeMap::new();
+        if from <= to {
+            let key = match by {
+                GroupBy::Kind => "kind",
+                GroupBy::Clerk => "clerk",
+                GroupBy::Month => "substr(received_on, 1, 7)",
+            };
+            let sql = format!(
+                "SELECT {key}, standing, reopened, backdated, paused, extended, count(*) FROM request_figures
+                 WHERE received_on BETWEEN $1 AND $2 AND valid_from <= $3 AND valid_until > $3
+                 GROUP BY 1, 2, 3, 4, 5, 6"
+            );
+            let rows = borrow(self.conn)?.query(&sql, &[&ds(from), &ds(to), &ds(as_of)])?;
+            for r in &rows {
+                add(&mut groups, r)?;
+            }
+        }
+        Ok(groups.into_values().filter(|r| r.received != 0).collect())
+    }
+
+    /// Where the kept figures differ from a full replay and a recount (empty when they
+    /// agree). Reads every request and event: for `aryz check`.
+    pub fn figures_drift(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let stale: i64 = get(&borrow(self.conn)?.query_one("SELECT count(*) FROM figures_stale", &[])?, 0)?;
+        if stale > 0 {
+            out.push(format!("the figures of {stale} requests wait to be rewritten"));
+        }
+        let mut wrong = 0usize;
+        let mut first: Vec<String> = Vec::new();
+        self.snapshot(|| {
+            let ids: Vec<i64> = borrow(self.conn)?
+                .query("SELECT id FROM requests ORDER BY id", &[])?
+                .iter()
+                .map(|r| get(r, 0))
+                .collect::<Result<_>>()?;
+            for chunk in ids.chunks(CHUNK) {
+                let mut fresh: Vec<(i64, String, Vec<Stored>)> = Vec::new();
+                walk_histories(self.conn, "r.id = ANY ($1)", &[&chunk], |id, h| {
+                    fresh.push((id, h.reference.clone(), stored_of(h.received_on, &h.kind, h.pieces())));
+                    Ok(())
+                })?;
+                let mut kept = stored_spans(self.conn, chunk)?;
+                for (id, reference, spans) in fresh {
+                    if kept.remove(&id).unwrap_or_default() != spans {
+                        wrong += 1;
+                        if first.len() < 5 {
+                            first.push(reference);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        if wrong > 0 {
+            out.push(format!(
+                "kept figures of {wrong} requests differ from a replay of their events (first: {})",
+                first.join(", ")
+            ));
+        }
+        let orphans: i64 = get(
+            &borrow(self.conn)?.query_one(
+                "SELECT count(DISTINCT request_id) FROM request_figures f
+                 WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = f.request_id)",
+                &[],
+            )?,
+            0,
+        )?;
+        if orphans > 0 {
+            out.push(format!("kept figures of {orphans} requests that do not exist"));
+        }
+        for (what, kept, recount) in [
+            (
+                "monthly figures",
+                "SELECT month, kind, clerk, standing, reopened, backdated, paused, extended, n FROM figures_monthly
+                 WHERE n <> 0",
+                RECOUNT_MONTHLY,
+            ),
+            (
+                "backlog changes",
+                "SELECT day, open, overdue FROM figures_backlog_daily WHERE open <> 0 OR overdue <> 0",
+                RECOUNT_BACKLOG,
+            ),
+        ] {
+            let sql = format!(
+                "WITH kept AS ({kept}), recount AS ({recount})
+                 SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM recount) a)
+                      + (SELECT count(*) FROM (SELECT * FROM recount EXCEPT SELECT * FROM kept) b)"
+            );
+            let n: i64 = get(&borrow(self.conn)?.query_one(&sql, &[])?, 0)?;
+            if n > 0 {
+                out.push(format!("{what}: {n} rows differ from a recount"));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Adds one summed row (group, standing, four marks, count) to its group.
+fn add(groups: &mut BTreeMap<Option<String>, ReportRow>, r: &Row) -> Result<()> {
+    let key: Option<String> = get(r, 0)?;
+    let figure = Figure {
+        standing: standing_of(&get::<String>(r, 1)?)?,
+        clerk: None,
+        reopened: get(r, 2)?,
+        backdated: get(r, 3)?,
+        paused: get(r, 4)?,
+        extended: get(r, 5)?,
+    };
+    let n: i64 = get(r, 6)?;
+    groups.entry(key.clone()).or_insert_with(|| ReportRow { group: key, ..ReportRow::default() }).count_n(&figure, n);
+    Ok(())
+}
