@@ -21,7 +21,11 @@ mod figures;
 /// A database with an admin `root`, supervisor `jyldyz`, clerks `aibek` and `nurzat`; a
 /// session as `login`.
 fn session_with(login: &str, rules: RuleSet) -> Session {
-    let mut store = Store::in_memory().unwrap();
+    session_on(Store::in_memory().unwrap(), login, rules)
+}
+
+/// The same operators and session on `store` (SQLite or PostgreSQL).
+fn session_on(mut store: Store, login: &str, rules: RuleSet) -> Session {
     store
         .write(|tx| {
             tx.set_meta(DEV_IDENTITY_KEY, "1")?;

@@ -297,6 +297,9 @@ fn add(groups: &mut BTreeMap<Option<String>, ReportRow>, r: &Row) -> Result<()> 
         extended: get(r, 5)?,
     };
     let n: i64 = get(r, 6)?;
-    groups.entry(key.clone()).or_insert_with(|| ReportRow { group: key, ..ReportRow::default() }).count_n(&figure, n);
+    groups
+        .entry(key.clone())
+        .or_insert_with(|| ReportRow { group: key, ..ReportRow::default() })
+        .count_n(&figure, n);
     Ok(())
 }
