@@ -40,6 +40,7 @@ mod trust_keys;
 mod trust_records;
 mod trust_terminal;
 mod tui_catalog;
+mod tui_editing;
 mod tui_roles;
 mod tui_snapshots;
 mod tui_snapshots_i18n;

@@ -30,6 +30,7 @@ impl App {
                     details: letter.warnings.iter().map(|w| w.message()).collect(),
                     op: PendingOp::SaveLetter { reference, spec },
                     yes_focused: false,
+                    on_no: None,
                 })));
             }
             _ => self.save_letter(&reference, spec),
@@ -204,6 +205,10 @@ impl App {
                 let r = self.session.set_status(&reference, target, &reason, Some(version));
                 self.finish_dialog(r);
             }
+            PendingOp::Discard => self.discard(),
+            PendingOp::QuitDiscarding => self.quit_discarding(),
+            PendingOp::RestoreDraft { key, values } => self.restore_draft(&key, values),
+            PendingOp::DropDraft { key } => self.drop_draft(&key),
             PendingOp::Pause { reference, category, reason } => {
                 let r = self.session.pause(&reference, &category, &reason);
                 self.finish_dialog(r);

@@ -24,7 +24,10 @@ impl Component for Question {
                 self.yes_focused = !self.yes_focused;
                 Effect::None
             }
-            Command::Submit if !self.yes_focused => Effect::Close,
+            Command::Submit if !self.yes_focused => match &self.on_no {
+                Some(op) => Effect::Batch(vec![Effect::Close, Effect::Run(op.clone())]),
+                None => Effect::Close,
+            },
             Command::Submit | Command::Save => {
                 Effect::Batch(vec![Effect::Close, Effect::Run(Box::new(self.op.clone()))])
             }

@@ -547,6 +547,7 @@ mod keys {
                     details: Vec::new(),
                     op: UseCase::Resume { reference },
                     yes_focused: true,
+                    on_no: None,
                 })),
                 _ => return None,
             })

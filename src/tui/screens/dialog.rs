@@ -152,7 +152,7 @@ impl DialogState {
             DialogKind::Note,
             Some(r),
             vec![
-                Field::text(NoteField::Text.id(), t("field.note"), ""),
+                Field::area(NoteField::Text.id(), t("field.note"), ""),
                 Field::toggle(NoteField::ToSubject.id(), t("field.to_subject"), false),
             ],
         )
@@ -305,9 +305,33 @@ impl Component for DialogState {
         match self.form.command(cmd) {
             FormKey::Moved | FormKey::Changed => Some(Effect::None),
             FormKey::Save => Some(self.submit()),
-            FormKey::Cancel => Some(Effect::Close),
+            FormKey::Cancel => Some(Effect::Cancel),
             FormKey::Other => None,
         }
+    }
+
+    fn multiline_focused(&self) -> bool {
+        self.form.focused_is_area()
+    }
+
+    /// Dialogs where something is typed keep it; choices alone (assign, filter, letter) not.
+    fn draft(&self) -> Option<(String, &Form)> {
+        let name = match self.kind {
+            DialogKind::Note => "note",
+            DialogKind::Status => "status",
+            DialogKind::Withdraw => "withdraw",
+            DialogKind::Reopen => "reopen",
+            DialogKind::Extend => "extend",
+            DialogKind::Pause => "pause",
+            DialogKind::Assign | DialogKind::AssignMarked | DialogKind::Filter | DialogKind::Letter => {
+                return None;
+            }
+        };
+        Some((format!("{name}-{}", self.reference), &self.form))
+    }
+
+    fn restore(&mut self, values: &crate::tui::widgets::form::Values, _ctx: &Ctx<'_>) {
+        self.form.restore(values);
     }
 
     fn edit(&mut self, op: &EditOp, _ctx: &Ctx<'_>) -> Effect {
@@ -338,12 +362,10 @@ pub struct DialogView<'a> {
 impl Widget for DialogView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
-        // One row a field, one more for each message or hint, and a spare row for an error.
-        let f = &self.state.form.fields;
-        let extra = f.iter().filter(|x| x.error.is_some() || x.warning.is_some() || x.hint.is_some()).count();
-        let form_h = (f.len() + extra + 1) as u16;
-        let h = (form_h + 2 + u16::from(self.state.problem.is_some())).min(area.height);
+        // The form's rows (a text box takes several), a spare row, and one for an error.
         let w = area.width.saturating_sub(4).min(72);
+        let form_h = self.state.form.height(w.saturating_sub(2)) + 1;
+        let h = (form_h + 2 + u16::from(self.state.problem.is_some())).min(area.height);
         let popup = area.centered(Constraint::Length(w), Constraint::Length(h));
         Clear.render(popup, buf);
         let block = Block::new()

@@ -61,7 +61,7 @@ impl ResponseState {
         }
         let mut channels = vec![Opt::new("", t("response.no_channel"))];
         channels.extend(options(Channel::ALL, "channel", Channel::code));
-        fields.push(Field::text("text", t("field.text"), ""));
+        fields.push(Field::area("text", t("field.text"), ""));
         fields.push(Field::text("responded", t("field.responded"), &date_dmy(today)));
         fields.push(Field::text("reason", t("supervision.backdate_reason"), ""));
         fields.push(Field::choice("channel", t("field.response_channel"), channels, r.channel.code()));
@@ -207,7 +207,7 @@ mod keys {
     use crate::tui::action::Command;
     use crate::tui::component::{Component, Context, Ctx, Env};
     use crate::tui::effect::{Effect, Question, UseCase};
-    use crate::tui::widgets::form::FormKey;
+    use crate::tui::widgets::form::{Form, FormKey, Values};
     use crate::tui::widgets::line_edit::EditOp;
 
     impl ResponseState {
@@ -226,7 +226,13 @@ mod keys {
                 ],
             );
             let op = UseCase::Respond { reference: self.reference.clone(), response, version: self.version };
-            Effect::Confirm(Box::new(Question { question, details: Vec::new(), op, yes_focused: true }))
+            Effect::Confirm(Box::new(Question {
+                question,
+                details: Vec::new(),
+                op,
+                yes_focused: true,
+                on_no: None,
+            }))
         }
     }
 
@@ -243,7 +249,7 @@ mod keys {
                     Effect::None
                 }
                 FormKey::Save => self.save(ctx),
-                FormKey::Cancel => Effect::Close,
+                FormKey::Cancel => Effect::Cancel,
                 FormKey::Other => return None,
             })
         }
@@ -255,6 +261,19 @@ mod keys {
 
         fn text_focused(&self) -> bool {
             self.form.focused_is_text()
+        }
+
+        fn multiline_focused(&self) -> bool {
+            self.form.focused_is_area()
+        }
+
+        fn draft(&self) -> Option<(String, &Form)> {
+            Some((format!("response-{}", self.reference), &self.form))
+        }
+
+        fn restore(&mut self, values: &Values, ctx: &Ctx<'_>) {
+            self.form.restore(values);
+            self.validate(ctx.session, ctx.today);
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
