@@ -684,6 +684,11 @@ fn a_letter_is_written_from_the_detail_screen() {
     // Type: acknowledgement; language: the appeal's; format: PDF → change to text.
     press(&mut app, &["tab", "tab", "right", "enter"]);
     assert!(loaded.get());
+    // The letter is shown first, in the chosen language, and saved from there.
+    let Some(Screen::Preview(p)) = app.screens.last() else { panic!("no preview: {:?}", app.message) };
+    assert!(p.lines.iter().any(|l| l.contains("ARZ-2026-")), "{:?}", p.lines);
+    assert!(app.overlays.is_empty(), "the dialog closed for the preview");
+    press(&mut app, &["down", "space", "ctrl-s"]);
     assert!(app.overlays.is_empty(), "{:?}", app.message.as_ref().map(|m| &m.text));
     let message = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     let written: Vec<_> =
@@ -718,6 +723,8 @@ fn a_letter_without_a_delivery_address_is_confirmed_before_it_is_saved() {
     press(&mut app, &[":"]);
     type_text(&mut app, &reference);
     press(&mut app, &["enter", "L", "tab", "tab", "right", "enter"]);
+    assert!(matches!(app.screens.last(), Some(Screen::Preview(_))), "{:?}", app.message);
+    press(&mut app, &["ctrl-s"]);
     // Asked before anything is saved, with what the letter lacks.
     let Some(Overlay::Confirm(c)) = app.overlays.last() else { panic!("no confirmation: {:?}", app.message) };
     assert!(c.details.iter().any(|d| d == aryz::i18n::t("letter_warning.no_address")), "{:?}", c.details);

@@ -3,11 +3,12 @@
 //! failure it stays with its input and the error (under the field when the service names
 //! one).
 
-use super::{App, Confirm, Message, Overlay, PendingOp, Screen};
+use super::{App, Message, Overlay, PendingOp, Screen};
 use crate::domain::format::date_dmy;
 use crate::domain::request::SubjectRequest;
 use crate::i18n::{t, tf};
 use crate::service::Error;
+use crate::tui::screens::preview::PreviewState;
 
 type Outcome<T> = crate::service::Result<T>;
 
@@ -24,16 +25,23 @@ impl App {
             None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
         };
         match preview {
-            Ok(letter) if !letter.warnings.is_empty() => {
-                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
-                    question: t("letter_warning.confirm").to_string(),
-                    details: letter.warnings.iter().map(|w| w.message()).collect(),
-                    op: PendingOp::SaveLetter { reference, spec },
-                    yes_focused: false,
-                    on_no: None,
-                })));
+            // The letter as it will be saved, to read before saving it.
+            Ok(letter) => {
+                if matches!(self.overlays.last(), Some(Overlay::Dialog(_))) {
+                    self.overlays.pop();
+                }
+                let text = crate::letters::render_text(&letter);
+                let warnings = letter.warnings.iter().map(|w| w.message()).collect();
+                let screen = PreviewState::new(reference, spec, &text, warnings);
+                self.screens.push(Screen::Preview(Box::new(screen)));
             }
-            _ => self.save_letter(&reference, spec),
+            Err(e) => {
+                let text = e.to_string();
+                if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                    d.problem = Some(text.clone());
+                }
+                self.error(text);
+            }
         }
     }
 
@@ -110,7 +118,12 @@ impl App {
         };
         match saved {
             Ok((letter, path)) => {
-                self.overlays.pop();
+                if matches!(self.overlays.last(), Some(Overlay::Dialog(_))) {
+                    self.overlays.pop();
+                }
+                if matches!(self.screens.last(), Some(Screen::Preview(_))) {
+                    self.screens.pop();
+                }
                 let shown = path.display().to_string();
                 self.refresh();
                 // What the letter lacks comes first, so the clerk reads it.
