@@ -28,7 +28,7 @@ pub struct PreviewState {
 
 impl PreviewState {
     pub fn new(reference: String, spec: LetterSpec, text: &str, warnings: Vec<String>) -> PreviewState {
-        let lines = text.lines().map(|l| crate::domain::safe_text::clean(l)).collect();
+        let lines = text.lines().map(crate::domain::safe_text::clean).collect();
         PreviewState { reference, spec, lines, warnings, scroll: 0, page: std::cell::Cell::new(10) }
     }
 
