@@ -53,6 +53,9 @@ pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>
     // Letters from the detail screen: a broken template override is reported when a letter
     // is asked for, not at start (the queue is still usable).
     let (config, config_dir) = (config.clone(), crate::paths::config_dir());
+    let (canned_config, canned_dir) = (config.clone(), config_dir.clone());
+    app.load_canned =
+        Some(Box::new(move || crate::letters::canned::CannedTexts::for_config(&canned_config, &canned_dir)));
     app.load_letters = Some(Box::new(move || {
         crate::letters::Kit::for_config(&config, &config_dir).ok().map(|kit| app::LetterSetup {
             kit,

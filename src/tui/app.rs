@@ -64,6 +64,10 @@ pub struct App {
     /// Loads [`App::letters`] when the first letter is asked for. Templates and fonts took
     /// 7–8 ms, half of the first screen's time, for a screen most sessions never open.
     pub load_letters: Option<Box<dyn FnOnce() -> Option<LetterSetup>>>,
+    /// The standard response texts, loaded when first asked for.
+    pub canned: Option<crate::letters::canned::CannedTexts>,
+    /// Loads [`App::canned`] from the config (`responses_dir`); without it, the shipped texts.
+    pub load_canned: Option<Box<dyn FnOnce() -> Result<crate::letters::canned::CannedTexts, String>>>,
     /// Where unsaved forms are kept; `None` keeps none (tests that do not test drafts).
     pub drafts: Option<super::drafts::Drafts>,
 }
@@ -95,6 +99,8 @@ impl App {
             letters: None,
             load_letters: None,
             drafts: None,
+            canned: None,
+            load_canned: None,
         };
         app.queue.reload(&app.session, today)?;
         crate::startup_trace::mark("first page of the queue read");
@@ -347,6 +353,7 @@ impl App {
                     self.info(t("msg.refreshed").to_string());
                 }
             }
+            Effect::Canned { kind, outcome, lang } => self.offer_canned(kind, outcome, lang),
             Effect::Message(text, true) => self.error(text),
             Effect::Message(text, false) => self.info(text),
             Effect::Batch(effects) => effects.into_iter().for_each(|e| self.apply(e)),
@@ -535,6 +542,32 @@ impl App {
         {
             self.error(e.to_string());
         }
+    }
+
+    /// The standard texts for a response: a dialog to choose one, or why there is none.
+    fn offer_canned(
+        &mut self,
+        kind: crate::domain::kind::RequestKind,
+        outcome: crate::domain::outcome::Outcome,
+        lang: crate::domain::kind::Language,
+    ) {
+        if self.canned.is_none() {
+            let loaded = match self.load_canned.take() {
+                Some(load) => load(),
+                None => Ok(crate::letters::canned::CannedTexts::shipped()),
+            };
+            match loaded {
+                Ok(c) => self.canned = Some(c),
+                Err(e) => return self.error(tf("canned.unavailable", &[("error", &e)])),
+            }
+        }
+        let Some(canned) = &self.canned else { return };
+        let texts = canned.matching(kind, outcome, lang);
+        if texts.is_empty() {
+            return self.info(t("canned.none").to_string());
+        }
+        let dialog = super::screens::dialog::DialogState::canned(&texts);
+        self.overlays.push(Overlay::Dialog(dialog));
     }
 
     /// Where the body of the screen is drawn, for tests of the mouse.

@@ -146,6 +146,12 @@ pub enum Effect {
     Batch(Vec<Effect>),
     /// Show the queue with these filters (closing the filter dialog).
     Filter(Filters),
+    /// Offer the standard response texts for this kind, outcome and language.
+    Canned {
+        kind: crate::domain::kind::RequestKind,
+        outcome: crate::domain::outcome::Outcome,
+        lang: crate::domain::kind::Language,
+    },
     /// A line for the status bar; `true` for an error.
     Message(String, bool),
 }

@@ -270,3 +270,25 @@ fn identity_is_chosen_with_the_channels_methods_first() {
     }
     assert_eq!(first(&app), "document_presented");
 }
+
+/// A standard text is inserted with a key and then edited; the texts offered are those of
+/// the request's kind, the chosen outcome and the appeal's language.
+#[test]
+fn a_standard_text_is_inserted_then_edited() {
+    let mut app = app("aibek", true);
+    // #1: an access request in Kyrgyz, answered "fulfilled" by default.
+    press(&mut app, &["enter", "r", "ctrl-t"]);
+    let Some(Overlay::Dialog(d)) = app.overlays.last() else { panic!("no chooser: {:?}", app.message) };
+    let hint = d.form.fields[0].hint.clone().unwrap_or_default();
+    assert!(hint.contains("арызыңыз"), "Kyrgyz texts for a Kyrgyz appeal: {hint}");
+    press(&mut app, &["enter"]);
+    assert!(app.overlays.is_empty());
+    let Some(Screen::Response(s)) = app.screens.last() else { panic!() };
+    assert_eq!(s.form.focused().unwrap().id, "text", "the focus is in the text, to edit it");
+    let inserted = s.form.text("text").to_string();
+    assert!(inserted.contains("\n\n"), "{inserted:?}");
+    type_text(&mut app, " Тиркеме: 2 барак.");
+    press(&mut app, &["ctrl-s", "enter"]);
+    let Some(Screen::Detail(d)) = app.screens.last() else { panic!("{:?}", app.message) };
+    assert_eq!(d.request().response_text, format!("{inserted} Тиркеме: 2 барак."));
+}

@@ -24,8 +24,8 @@ use crate::tui::widgets::line_edit::EditOp;
 pub mod fields;
 
 use fields::{
-    ExtendField, FieldId, FilterField, LetterField, NoteField, OperatorField, PauseField, ReasonField,
-    StatusField,
+    CannedField, ExtendField, FieldId, FilterField, LetterField, NoteField, OperatorField, PauseField,
+    ReasonField, StatusField,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub enum DialogKind {
     Pause,
     Filter,
     Letter,
+    /// Choosing a standard response text to insert.
+    Canned,
 }
 
 #[derive(Debug)]
@@ -79,6 +81,7 @@ impl DialogState {
             DialogKind::Pause => "dialog.pause",
             DialogKind::Filter => "dialog.filter",
             DialogKind::Letter => "dialog.letter",
+            DialogKind::Canned => "dialog.canned",
         };
         if self.kind == DialogKind::AssignMarked {
             tf(key, &[("n", &self.references.len())])
@@ -203,6 +206,33 @@ impl DialogState {
         )
     }
 
+    /// The standard texts to choose from (name shown; the text is inserted).
+    pub fn canned(texts: &[&crate::letters::canned::Canned]) -> DialogState {
+        let opts = texts
+            .iter()
+            .map(|c| Opt::new(c.text.clone(), crate::domain::safe_text::clean(&c.name)))
+            .collect();
+        let mut d = DialogState::new(
+            DialogKind::Canned,
+            None,
+            vec![Field::choice(CannedField::Text.id(), t("canned.field"), opts, "")],
+        );
+        d.update_canned_hint();
+        d
+    }
+
+    /// Under the choice, the start of the chosen text.
+    pub fn update_canned_hint(&mut self) {
+        if self.kind != DialogKind::Canned {
+            return;
+        }
+        let text = self.form.choice(CannedField::Text.id()).to_string();
+        if let Some(f) = self.form.field_mut(CannedField::Text.id()) {
+            let shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            f.hint = Some(crate::domain::safe_text::clean(&crate::tui::widgets::wrap::ellipsis(&shown, 200)));
+        }
+    }
+
     pub fn reason(kind: DialogKind, r: &SubjectRequest) -> DialogState {
         DialogState::new(kind, Some(r), vec![Field::text(ReasonField::Reason.id(), t("field.reason"), "")])
     }
@@ -303,7 +333,11 @@ impl Component for DialogState {
 
     fn handle(&mut self, cmd: Command, _ctx: &Ctx<'_>) -> Option<Effect> {
         match self.form.command(cmd) {
-            FormKey::Moved | FormKey::Changed => Some(Effect::None),
+            FormKey::Moved => Some(Effect::None),
+            FormKey::Changed => {
+                self.update_canned_hint();
+                Some(Effect::None)
+            }
             FormKey::Save => Some(self.submit()),
             FormKey::Cancel => Some(Effect::Cancel),
             FormKey::Other => None,
@@ -323,7 +357,11 @@ impl Component for DialogState {
             DialogKind::Reopen => "reopen",
             DialogKind::Extend => "extend",
             DialogKind::Pause => "pause",
-            DialogKind::Assign | DialogKind::AssignMarked | DialogKind::Filter | DialogKind::Letter => {
+            DialogKind::Assign
+            | DialogKind::AssignMarked
+            | DialogKind::Filter
+            | DialogKind::Letter
+            | DialogKind::Canned => {
                 return None;
             }
         };

@@ -26,6 +26,8 @@ pub struct ResponseState {
     pub reference: String,
     pub version: i64,
     pub kind: RequestKind,
+    /// The appeal's language: the reply's, and the standard texts offered.
+    pub lang: crate::domain::kind::Language,
     pub received_on: NaiveDate,
     pub form: Form,
 }
@@ -89,6 +91,7 @@ impl ResponseState {
             reference: r.reference.clone(),
             version: r.version,
             kind: r.kind,
+            lang: r.lang,
             received_on: r.received_on,
             form: Form::new(fields),
         };
@@ -250,8 +253,27 @@ mod keys {
                 }
                 FormKey::Save => self.save(ctx),
                 FormKey::Cancel => Effect::Cancel,
+                FormKey::Other if cmd == Command::InsertText => Effect::Canned {
+                    kind: self.kind,
+                    outcome: self
+                        .form
+                        .choice("outcome")
+                        .parse()
+                        .unwrap_or(crate::domain::outcome::Outcome::Fulfilled),
+                    lang: self.lang,
+                },
                 FormKey::Other => return None,
             })
+        }
+
+        /// A standard text chosen: inserted at the cursor of the response text, to edit.
+        fn answer(&mut self, text: String, ctx: &Ctx<'_>) -> Effect {
+            if let Some(i) = self.form.index("text") {
+                self.form.focus = i;
+            }
+            self.form.insert_in_focused(&text);
+            self.validate(ctx.session, ctx.today);
+            Effect::None
         }
 
         fn edit(&mut self, op: &EditOp, ctx: &Ctx<'_>) -> Effect {
@@ -278,7 +300,7 @@ mod keys {
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
             use Command::*;
-            vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
+            vec![NextField, NextOption, Save, InsertText, Cancel, ShowHelp]
         }
 
         fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {

@@ -41,6 +41,8 @@ field_ids! {
     ExtendField { Days => "days", Reason => "reason" }
     PauseField { Category => "category", Reason => "reason" }
     LetterField { Type => "type", Lang => "lang", Format => "format" }
+    /// The standard response text chosen (its code is the text).
+    CannedField { Text => "text" }
     FilterField {
         Kind => "kind",
         Status => "status",
@@ -222,6 +224,10 @@ impl DialogState {
                 category: f.choice(PauseField::Category)?,
                 reason: f.text(PauseField::Reason)?,
             }),
+            DialogKind::Canned => {
+                let text = f.choice(CannedField::Text)?;
+                Ok(Effect::Batch(vec![Effect::Close, Effect::Answer(text)]))
+            }
             DialogKind::Letter => run(UseCase::Letter {
                 reference,
                 spec: LetterSpec {
