@@ -48,7 +48,7 @@ fn register_and_open_a_request_in_kyrgyz() {
         s.contains("ARZ-2026-000001 катталды, мөөнөтү 01.12.2026.")
             && s.lines().any(|l| {
                 l.starts_with("ARZ-2026-000001")
-                    && l.contains("Тестова Гүлна")
+                    && l.contains("Тестова Гүлн…")
                     && l.contains("01.12.2026")
                     && l.contains("жаңы")
             })

@@ -41,6 +41,7 @@ mod trust_records;
 mod trust_terminal;
 mod tui_catalog;
 mod tui_editing;
+mod tui_reading;
 mod tui_roles;
 mod tui_snapshots;
 mod tui_snapshots_i18n;
