@@ -68,14 +68,14 @@ fn help_lists_only_what_the_role_may_do() {
     let s = screen(&clerk, 100, 60);
     let dashboard = aryz::i18n::label("action", "show_dashboard");
     let mark = aryz::i18n::label("action", "toggle_mark");
-    assert!(!s.contains(&dashboard) && !s.contains(&mark), "{s}");
+    assert!(!s.contains(dashboard) && !s.contains(mark), "{s}");
     let mut sup = app("jyldyz", true);
     press(&mut sup, &["?"]);
     let s = screen(&sup, 100, 60);
-    assert!(s.contains(&dashboard) && s.contains(&mark), "{s}");
+    assert!(s.contains(dashboard) && s.contains(mark), "{s}");
     // On the detail: a clerk is not offered withdrawing or reopening.
     press(&mut clerk, &["esc", "enter", "?"]);
     let s = screen(&clerk, 100, 60);
-    assert!(s.contains(&aryz::i18n::label("action", "add_note")), "{s}");
-    assert!(!s.contains(&aryz::i18n::label("action", "withdraw")), "{s}");
+    assert!(s.contains(aryz::i18n::label("action", "add_note")), "{s}");
+    assert!(!s.contains(aryz::i18n::label("action", "withdraw")), "{s}");
 }
