@@ -428,6 +428,9 @@ pub struct ConfirmView<'a> {
     pub details: &'a [String],
     pub yes_focused: bool,
     pub theme: &'a Theme,
+    /// What "yes" does, as its button says ("Yes, save", "Yes, discard").
+    pub yes: &'a str,
+    pub no: &'a str,
 }
 
 impl Widget for ConfirmView<'_> {
@@ -443,9 +446,9 @@ impl Widget for ConfirmView<'_> {
         let (yes, no) = if self.yes_focused { (th.selected, th.base) } else { (th.base, th.selected) };
         lines.push(
             Line::from(vec![
-                Span::styled(format!(" {} ", t("confirm.no")), no),
+                Span::styled(format!(" {} ", self.no), no),
                 Span::raw("   "),
-                Span::styled(format!(" {} ", t("confirm.yes")), yes),
+                Span::styled(format!(" {} ", self.yes), yes),
             ])
             .centered(),
         );
