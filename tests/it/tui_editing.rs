@@ -292,3 +292,33 @@ fn a_standard_text_is_inserted_then_edited() {
     let Some(Screen::Detail(d)) = app.screens.last() else { panic!("{:?}", app.message) };
     assert_eq!(d.request().response_text, format!("{inserted} Тиркеме: 2 барак."));
 }
+
+/// Answering "fulfilled" to an access request whose identity is not verified is warned
+/// about under the outcome and again in the question (the service decides whether it may).
+#[test]
+fn disclosing_to_an_unverified_subject_is_warned_about() {
+    let mut app = app("jyldyz", true);
+    let mut new = new_request(
+        aryz::domain::kind::RequestKind::Access,
+        "2026-11-20",
+        "Test Unverified",
+        "12002198500099",
+    );
+    new.identity = aryz::domain::kind::IdentityMethod::NotVerified;
+    let r = app.session.register(&new, Some("jyldyz")).unwrap().request.reference;
+    app.open(&r);
+    press(&mut app, &["r"]);
+    let Some(Screen::Response(s)) = app.screens.last() else { panic!("{:?}", app.message) };
+    let warning = s.form.field("outcome").unwrap().warning.clone().unwrap_or_default();
+    assert!(warning.contains("not verified"), "{warning:?}");
+    press(&mut app, &["ctrl-s"]);
+    let Some(Overlay::Confirm(q)) = app.overlays.last() else { panic!("{:?}", app.message) };
+    assert!(q.details.iter().any(|d| d.contains("not verified")), "{:?}", q.details);
+    // "No data" discloses nothing: no warning.
+    press(&mut app, &["esc"]);
+    let Some(Screen::Response(s)) = app.screens.last_mut() else { panic!() };
+    s.form.select("outcome", "no_data");
+    press(&mut app, &["right", "left"]);
+    let Some(Screen::Response(s)) = app.screens.last() else { panic!() };
+    assert!(s.form.field("outcome").unwrap().warning.is_none());
+}

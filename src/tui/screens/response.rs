@@ -29,6 +29,9 @@ pub struct ResponseState {
     /// The appeal's language: the reply's, and the standard texts offered.
     pub lang: crate::domain::kind::Language,
     pub received_on: NaiveDate,
+    /// How the subject's identity was checked: disclosing to an unverified subject is warned
+    /// about here (the service decides).
+    pub identity: crate::domain::kind::IdentityMethod,
     pub form: Form,
 }
 
@@ -93,9 +96,11 @@ impl ResponseState {
             kind: r.kind,
             lang: r.lang,
             received_on: r.received_on,
+            identity: r.identity,
             form: Form::new(fields),
         };
-        s.update_hint(session);
+        // The hint under the ground, and warnings from the start (an unverified identity).
+        s.validate(session, today);
         s
     }
 
@@ -164,6 +169,12 @@ impl ResponseState {
             details,
             backdate_reason: f.text("reason").trim().to_string(),
         };
+        // Personal data handed to someone whose identity was not checked is a breach.
+        let discloses = matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled)
+            && matches!(self.kind, RequestKind::Access | RequestKind::Information);
+        if discloses && self.identity == crate::domain::kind::IdentityMethod::NotVerified {
+            f.set_warning("outcome", t("response.unverified_identity").to_string());
+        }
         let checked = response
             .validate(self.kind, self.received_on, today, &session.grounds)
             .and_then(|()| response.details.validate(self.kind, response.outcome, &session.bodies));
@@ -229,9 +240,10 @@ mod keys {
                 ],
             );
             let op = UseCase::Respond { reference: self.reference.clone(), response, version: self.version };
+            // Warnings (an unverified identity) are read again in the question.
             Effect::Confirm(Box::new(Question {
                 question,
-                details: Vec::new(),
+                details: self.form.warnings(),
                 op,
                 yes_focused: true,
                 on_no: None,
