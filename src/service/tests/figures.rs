@@ -393,7 +393,7 @@ fn kept_figures_equal_the_replay(s: &Session, seed: u64) {
                     let kept = s.store.read().report_rows(d(from), d(to), day, by).unwrap();
                     assert_eq!(
                         kept,
-                        replayed(&s, d(from), d(to), day, by),
+                        replayed(s, d(from), d(to), day, by),
                         "seed {seed}, {from}..{to} as of {day}, {by:?}"
                     );
                 }
