@@ -580,6 +580,14 @@ pub struct RespondArgs {
     /// Referred: the code of the receiving body (assets/rules/bodies.toml).
     #[arg(long, value_name = "BODY")]
     pub referred_to: Option<String>,
+    /// The subject's identity, not verified at intake, was verified now: e_signature or
+    /// document_presented. Needed before disclosing personal data (fulfilled or partially
+    /// fulfilled access or information).
+    #[arg(long, value_name = "METHOD", conflicts_with = "identity_override")]
+    pub identity_verified_by: Option<String>,
+    /// Supervisor: disclose although the identity is not verified, for this reason (audited).
+    #[arg(long, value_name = "REASON")]
+    pub identity_override: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -79,6 +79,7 @@ impl CliError {
             CliError::Service(E::UnknownOperator(_)) => "unknown operator".into(),
             CliError::Service(E::DisabledOperator(_)) => "disabled operator".into(),
             CliError::Service(E::NotAllowedByRules(_)) => "not allowed by the rules".into(),
+            CliError::Service(E::IdentityNotVerified { .. }) => "identity not verified".into(),
             CliError::Service(E::Config(_)) => "configuration or file".into(),
             CliError::Service(E::Store(e)) => format!("store: {}", e.kind()),
             CliError::Config(_) => "config file".into(),

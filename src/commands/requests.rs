@@ -352,6 +352,10 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
             referred_to: a.referred_to.clone().filter(|b| !b.trim().is_empty()),
         },
         backdate_reason: a.reason.clone().unwrap_or_default().trim().to_string(),
+        identity: crate::domain::outcome::IdentityAtAnswer {
+            verified_by: a.identity_verified_by.as_deref().map(str::parse).transpose()?,
+            override_reason: a.identity_override.clone(),
+        },
     };
     let r = s.respond(&a.reference, &response, None)?;
     print_done(env, &s, &r, out)

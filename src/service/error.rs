@@ -24,6 +24,14 @@ pub enum Error {
     DisabledOperator(String),
     #[error("{0}")]
     NotAllowedByRules(String),
+    #[error(
+        "{reference}: the subject's identity is not verified, and a {outcome} answer to a {kind} request discloses personal data; verify it (--identity-verified-by e_signature|document_presented) or have a supervisor override with a reason (--identity-override REASON)"
+    )]
+    IdentityNotVerified {
+        reference: String,
+        kind: crate::domain::kind::RequestKind,
+        outcome: crate::domain::outcome::Outcome,
+    },
     #[error("{0}")]
     Config(String),
     #[error(transparent)]

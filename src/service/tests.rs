@@ -16,6 +16,7 @@ fn d(s: &str) -> NaiveDate {
 
 const TODAY: &str = "2026-11-24";
 
+mod casefile;
 mod figures;
 
 /// A database with an admin `root`, supervisor `jyldyz`, clerks `aibek` and `nurzat`; a
@@ -77,6 +78,7 @@ fn response(outcome: Outcome) -> Response {
         actions: vec![],
         details: Default::default(),
         backdate_reason: String::new(),
+        identity: Default::default(),
     }
 }
 

@@ -17,6 +17,8 @@ const MIGRATIONS: &[&str] = &[
     RECORD_CHAIN,
     include_str!("../../migrations/0009_history.sql"),
     include_str!("../../migrations/0010_response_details.sql"),
+    // 0011 (figures) lands from another branch; it goes here, before 0012.
+    include_str!("../../migrations/0012_case_file.sql"),
 ];
 
 /// Migration 0008: the audit chain covers the records. Applying it to a database that

@@ -89,6 +89,7 @@ fn answer() -> Response {
         actions: vec![],
         details: Default::default(),
         backdate_reason: String::new(),
+        identity: Default::default(),
     }
 }
 

@@ -160,6 +160,7 @@ impl ResponseState {
             actions,
             details,
             backdate_reason: f.text("reason").trim().to_string(),
+            identity: Default::default(),
         };
         let checked = response
             .validate(self.kind, self.received_on, today, &session.grounds)
