@@ -316,6 +316,39 @@ pub enum Command {
         #[arg(default_value = "")]
         prefix: String,
     },
+    // --- the case file (issue 15): keep these together.
+    /// Attach a file to a request (kept in the database; a file attached twice is stored once).
+    Attach {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// request_scan, identity_document, power_of_attorney, outgoing_letter, data_extract or other.
+        #[arg(long, value_name = "KIND", default_value = "other")]
+        kind: String,
+    },
+    /// List the files of a request: number, kind, name, size, SHA-256, who added it and when.
+    Attachments {
+        #[arg(value_name = "REF")]
+        reference: String,
+    },
+    /// Write file N of a request to a new FILE, byte for byte (audited as a disclosure).
+    Attachment {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(value_name = "N")]
+        n: i64,
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Close REF as a duplicate of REF2: withdrawn, closed as "duplicate", outside "% in
+    /// time"; both timelines say so. Its holder or a supervisor.
+    Link {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long, value_name = "REF2")]
+        duplicate_of: String,
+    },
     /// Runs the subcommands on standard input, one JSON array of arguments per line, each as
     /// its own `aryz ARGS` would: for tests that need many writes from few processes.
     #[command(name = "__batch", hide = true)]
@@ -421,6 +454,23 @@ pub struct AddArgs {
     /// Assign at once (yourself, or anyone if you are a supervisor).
     #[arg(long, value_name = "LOGIN")]
     pub assignee: Option<String>,
+    /// Register although the receipt date is more than 60 days before today (a likely typo
+    /// otherwise, refused without this).
+    #[arg(long)]
+    pub confirm_old_receipt: bool,
+    /// The request was made by an authorised representative of this name (letters are
+    /// addressed to them; attach the power of attorney with `aryz attach --kind power_of_attorney`).
+    #[arg(long, value_name = "NAME")]
+    pub representative: Option<String>,
+    /// The representative's authority: power of attorney number and date, or the like.
+    #[arg(long, value_name = "TEXT", default_value = "", requires = "representative")]
+    pub representative_document: String,
+    #[arg(long, value_name = "ADDRESS", default_value = "", requires = "representative")]
+    pub representative_address: String,
+    #[arg(long, value_name = "EMAIL", default_value = "", requires = "representative")]
+    pub representative_email: String,
+    #[arg(long, value_name = "PHONE", default_value = "", requires = "representative")]
+    pub representative_phone: String,
 }
 
 #[derive(Debug, Args)]
@@ -450,6 +500,7 @@ pub struct LetterArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// At most this many rows (1 to 10000); stderr says when more match.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
 }

@@ -2,6 +2,7 @@
 //! case of the services, and prints the result as a table, JSON or CSV.
 
 mod batch;
+mod casefile;
 mod completions;
 mod doctor;
 mod drift;
@@ -126,6 +127,10 @@ pub fn name(c: &Command) -> &'static str {
         Command::Man { .. } => "man",
         Command::Complete { .. } => "__complete",
         Command::Batch => "__batch",
+        Command::Attach { .. } => "attach",
+        Command::Attachments { .. } => "attachments",
+        Command::Attachment { .. } => "attachment",
+        Command::Link { .. } => "link",
     }
 }
 
@@ -260,6 +265,10 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Man { dir } => completions::man(dir, out)?,
         Command::Complete { what, prefix } => completions::candidates(env, *what, prefix, out)?,
         Command::Batch => batch::batch(env, std::io::stdin().lock(), out)?,
+        Command::Attach { reference, file, kind } => casefile::attach(env, reference, file, kind, out)?,
+        Command::Attachments { reference } => casefile::attachments(env, reference, out)?,
+        Command::Attachment { reference, n, output } => casefile::attachment(env, reference, *n, output, out)?,
+        Command::Link { reference, duplicate_of } => casefile::link(env, reference, duplicate_of, out)?,
     }
     Ok(())
 }

@@ -41,6 +41,8 @@ pub struct Config {
     pub key_file: Option<PathBuf>,
     /// Personal fields of requests closed longer ago than this are erased by `aryz retention`.
     pub retention_years: u32,
+    /// The largest file that may be attached to a request, in MB (1 to 500).
+    pub attachment_max_mb: u64,
     /// Keymap overrides of the terminal UI: `action = "key"`.
     pub keys: BTreeMap<String, KeyBinding>,
     /// After each write, aryz appends the audit head (`N:HASH`) to this file: kept where
@@ -126,6 +128,7 @@ impl Default for Config {
             templates_dir: None,
             letterhead: BTreeMap::new(),
             retention_years: 5,
+            attachment_max_mb: crate::domain::attachment::DEFAULT_MAX_MB,
             key_file: None,
             group_access: false,
             keys: BTreeMap::new(),
@@ -175,6 +178,9 @@ impl Config {
         }
         let cfg: Config = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
         cfg.offset()?;
+        if !(1..=500).contains(&cfg.attachment_max_mb) {
+            return Err("attachment_max_mb: must be between 1 and 500".into());
+        }
         if !(0.0..=100.0).contains(&cfg.target_percent_in_time) {
             return Err("target_percent_in_time: must be between 0 and 100".into());
         }

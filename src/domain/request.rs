@@ -27,6 +27,37 @@ pub struct Subject {
     pub phone: String,
 }
 
+/// Who made the request on the subject's behalf: an authorised representative (their power
+/// of attorney is kept as an attachment). Letters are addressed to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Representative {
+    pub name: String,
+    /// The document they act under (power of attorney number and date, or the like).
+    pub document: String,
+    pub address: String,
+    pub email: String,
+    pub phone: String,
+}
+
+impl Representative {
+    /// Hard checks: a name, one-line fields, a valid e-mail and phone when given.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.name.trim().is_empty() {
+            return Err(field_error("representative", "needs the representative's name"));
+        }
+        check_line("representative", &self.name)?;
+        check_line("representative_document", &self.document)?;
+        check_line("representative_address", &self.address)?;
+        if !self.email.is_empty() {
+            validate_email(&self.email).map_err(|e| field_error("representative_email", &e.rule))?;
+        }
+        if !self.phone.is_empty() {
+            validate_phone(&self.phone).map_err(|e| field_error("representative_phone", &e.rule))?;
+        }
+        Ok(())
+    }
+}
+
 /// A request as entered at intake, before it has a reference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewRequest {
@@ -38,7 +69,12 @@ pub struct NewRequest {
     pub categories: Vec<DataCategory>,
     pub description: String,
     pub subject: Subject,
+    /// The representative who made the request, if not the subject.
+    pub representative: Option<Representative>,
 }
+
+/// How many days before registration a receipt date is taken for a likely typo.
+pub const OLD_RECEIPT_DAYS: i64 = 60;
 
 impl NewRequest {
     /// Hard checks (the first error found) and soft warnings, as of `today`, for a request
@@ -86,6 +122,9 @@ impl NewRequest {
                 "received",
                 "registered more than one working day after receipt (Law 67 asks for registration within 1 working day)",
             ));
+        }
+        if let Some(rep) = &self.representative {
+            rep.validate()?;
         }
         if self.kind.acts_on_categories() && self.categories.is_empty() {
             warnings.push(warning("category", "no data category named for a request that acts on data"));
@@ -207,6 +246,7 @@ mod tests {
                 pin: "21503199012345".into(),
                 ..Subject::default()
             },
+            representative: None,
         }
     }
 

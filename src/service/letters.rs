@@ -134,8 +134,24 @@ impl Session {
                 return Err(e);
             }
         };
+        // Every letter is kept in the case file as sent (issue 15). Composition is
+        // deterministic, so rendering again gives the bytes the sink wrote.
+        let sent = render(&letter, spec.format)
+            .ok()
+            .map(|bytes| {
+                crate::domain::attachment::NewAttachment::new(
+                    crate::domain::attachment::AttachmentKind::OutgoingLetter,
+                    &letter.file_name(spec.format),
+                    bytes,
+                    self.attachment_limit(),
+                )
+            })
+            .transpose()?;
         self.write(|tx, ctx| {
             tx.insert_event(id, &Event::new(EventKind::Letter, ctx.login, &ctx.now).text(what.clone()))?;
+            if let Some(sent) = &sent {
+                super::casefile::attach_in(tx, ctx, id, &reference, sent)?;
+            }
             tx.audit(
                 &ctx.now,
                 ctx.login,

@@ -8,7 +8,10 @@ use common::*;
 #[test]
 fn an_answer_disclosing_data_to_an_unverified_subject_is_refused() {
     let env = TestEnv::with_staff();
-    let r = env.add_as(Some("cara"), &["--assignee", "cara"]);
+    // `add` without --identity records "not verified".
+    let r = ok(env.as_op("cara").args(["add", "--kind", "access", "--name", "Test Subject", "--pin", PIN_MALE, "--assignee", "cara"]))
+        .trim()
+        .to_string();
     assert_eq!(env.show(&r)["identity"], "not_verified", "add records 'not verified' unless told");
     let before = env.snapshot();
     let err = fails(env.as_op("cara").args(["respond", &r, "--outcome", "fulfilled"]));
@@ -37,7 +40,7 @@ fn an_answer_disclosing_data_to_an_unverified_subject_is_refused() {
 #[test]
 fn verifying_identity_when_answering_records_the_method() {
     let env = TestEnv::with_staff();
-    let r = env.add_as(Some("cara"), &["--assignee", "cara", "--kind", "information"]);
+    let r = env.add_as(Some("cara"), &["--assignee", "cara", "--kind", "information", "--identity", "not_verified"]);
     ok(env.as_op("cara").args([
         "respond",
         &r,

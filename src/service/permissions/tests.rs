@@ -76,6 +76,7 @@ fn new_request(received: &str) -> NewRequest {
         categories: vec![DataCategory::Phone],
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
+        representative: None,
     }
 }
 
