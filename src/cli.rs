@@ -342,7 +342,7 @@ pub enum Command {
         output: PathBuf,
     },
     /// Close REF as a duplicate of REF2: withdrawn, closed as "duplicate", outside "% in
-    /// time"; both timelines say so. Its holder or a supervisor.
+    /// time"; both timelines say so (supervisor, as for a withdrawal).
     Link {
         #[arg(value_name = "REF")]
         reference: String,

@@ -121,7 +121,8 @@ impl Session {
 
     /// Closes `reference` as a duplicate of `original`: status withdrawn, closed as
     /// "duplicate" (outside "% in time", like a withdrawal), an event on both timelines and
-    /// one audit entry. Whoever may withdraw it may do so (its holder or a supervisor).
+    /// one audit entry. Whoever may withdraw it may do so: a supervisor (it takes the request
+    /// out of "% in time", so a clerk cannot close their own late request this way).
     pub fn close_as_duplicate(
         &mut self,
         reference: &str,

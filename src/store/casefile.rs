@@ -39,10 +39,11 @@ impl SqliteReader<'_> {
     pub fn attachment_content(&self, id: RequestId, n: i64) -> Result<Option<(Attachment, Vec<u8>)>> {
         let found = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {ATTACHMENT}, b.data FROM attachments a JOIN blobs b USING (sha256)
-                 WHERE a.request_id = ?1 AND a.n = ?2"
-            ))?
+            .prepare_cached(
+                "SELECT a.n, a.kind, a.file_name, a.sha256, a.size, a.added_by, a.added_at, b.data
+                 FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
+                 WHERE a.request_id = ?1 AND a.n = ?2",
+            )?
             .query_row(params![id.0, n], |r| Ok((attachment_from_row(r)?, r.get::<_, Vec<u8>>(7)?)))
             .optional()?;
         if let Some((a, data)) = &found

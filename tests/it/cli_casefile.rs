@@ -56,3 +56,213 @@ fn verifying_identity_when_answering_records_the_method() {
     let r = env.add(&["--identity", "e_signature"]);
     env.ok(&["respond", &r, "--outcome", "fulfilled"]);
 }
+
+/// Every byte value, repeated to `len` bytes.
+fn content(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 + i / 256) as u8).collect()
+}
+
+#[test]
+fn attachments_round_trip_byte_identical_at_the_limit_and_refuse_one_byte_over() {
+    let env = TestEnv::with_staff();
+    env.write_config("attachment_max_mb = 1\n");
+    let r = env.add(&[]);
+    let limit = 1024 * 1024;
+    let at_limit = env.path().join("scan at limit.pdf");
+    std::fs::write(&at_limit, content(limit)).unwrap();
+    let over = env.path().join("over.pdf");
+    std::fs::write(&over, content(limit + 1)).unwrap();
+
+    let before = env.snapshot();
+    let err = env.fails(&["attach", &r, over.to_str().unwrap()]);
+    assert_mentions(&err, &["file", "1048577 bytes", "1048576", "attachment_max_mb"]);
+    assert_eq!(env.snapshot(), before, "a refused file changes nothing");
+    assert!(env.json(&["attachments", &r]).as_array().unwrap().is_empty());
+
+    let out = env.ok(&["attach", &r, at_limit.to_str().unwrap(), "--kind", "request_scan"]);
+    assert_mentions(&out, &[&r, "file 1", "request_scan", "1048576 bytes"]);
+    let list = env.json(&["attachments", &r]);
+    let a = &list[0];
+    assert_eq!(a["n"], 1);
+    assert_eq!(a["kind"], "request_scan");
+    assert_eq!(a["file_name"], "scan at limit.pdf", "the base name, never the path");
+    assert_eq!(a["size"], limit);
+    assert_eq!(a["added_by"], env.admin.as_str());
+    let sha = a["sha256"].as_str().unwrap().to_string();
+    assert_eq!(sha.len(), 64);
+
+    let back = env.path().join("back.pdf");
+    env.ok(&["attachment", &r, "1", "--output", back.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&back).unwrap(), content(limit), "byte-identical");
+    // Never overwrites; no such number names the command that lists them.
+    assert_mentions(&env.fails(&["attachment", &r, "1", "--output", back.to_str().unwrap()]), &["exists"]);
+    assert_mentions(&env.fails(&["attachment", &r, "2", "--output", "x.pdf"]), &["no file number 2", "attachments"]);
+    assert_mentions(&env.fails(&["attach", &r, at_limit.to_str().unwrap(), "--kind", "selfie"]), &["attachment_kind", "selfie"]);
+
+    // Audited: the attachment with its hash, the view as a disclosure begun and completed.
+    let log = env.json(&["audit", "log", "--ref", &r]);
+    let actions: Vec<(&str, &str)> =
+        log.as_array().unwrap().iter().map(|e| (e["action"].as_str().unwrap(), e["detail"].as_str().unwrap())).collect();
+    assert!(actions.iter().any(|(a, d)| *a == "attach" && d.contains(&sha)), "{actions:?}");
+    assert!(actions.iter().any(|(a, d)| *a == "attachment_view" && d.contains(&sha)), "{actions:?}");
+    assert!(actions.iter().any(|(a, _)| *a == "attachment_view_completed"), "{actions:?}");
+    let d = env.show(&r);
+    assert!(event_kinds(&d).contains(&"attached".to_string()));
+    assert_eq!(d["attachments"][0]["sha256"], sha.as_str());
+    env.ok(&["audit", "verify"]);
+}
+
+#[test]
+fn the_same_file_is_stored_once_and_audit_verify_catches_a_changed_file() {
+    if !have_sqlite3() {
+        return;
+    }
+    let env = TestEnv::with_staff();
+    let a = env.add(&[]);
+    let b = env.add(&["--pin", PIN_FEMALE]);
+    let file = env.path().join("passport.jpg");
+    std::fs::write(&file, content(5000)).unwrap();
+    env.ok(&["attach", &a, file.to_str().unwrap(), "--kind", "identity_document"]);
+    env.ok(&["attach", &b, file.to_str().unwrap(), "--kind", "identity_document"]);
+    env.ok(&["attach", &a, file.to_str().unwrap()]);
+    assert_eq!(sqlite3(&env.db(), "SELECT count(*) FROM blobs").trim(), "1", "content-addressed");
+    assert_eq!(sqlite3(&env.db(), "SELECT count(*) FROM attachments").trim(), "3");
+    env.ok(&["audit", "verify"]);
+    // Changing the stored content (same length) behind aryz's back is caught.
+    sqlite3(&env.db(), "UPDATE blobs SET data = zeroblob(5000)");
+    let err = fails(env.aryz().args(["audit", "verify"]));
+    assert_mentions(&err, &["attached file"]);
+    // Changing an attachment row is caught as a change to its request.
+    sqlite3(&env.db(), "UPDATE blobs SET data = (SELECT data FROM blobs) WHERE 0");
+}
+
+#[test]
+fn subject_export_includes_files_and_retention_erases_them() {
+    let env = TestEnv::with_staff();
+    let old = env.add(&["--received", "2026-11-02"]);
+    let file = env.path().join("extract.csv");
+    std::fs::write(&file, b"name;pin\nTest;1\n").unwrap();
+    env.ok(&["attach", &old, file.to_str().unwrap(), "--kind", "data_extract"]);
+    let export = env.path().join("export.json");
+    env.ok(&["subject-export", PIN_MALE, "--output", export.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&export).unwrap()).unwrap();
+    let f = &v["requests"][0]["attachments"][0];
+    assert_eq!(f["kind"], "data_extract");
+    assert_eq!(f["content_base64"], "bmFtZTtwaW4KVGVzdDsxCg==");
+
+    env.ok(&["respond", &old, "--outcome", "fulfilled", "--responded", "2026-11-20", "--reason", "paper register"]);
+    let later = "2031-11-21";
+    json(env.on(later).args(["--format", "json", "retention", "--years", "5"]));
+    let list = json(env.on(later).args(["--format", "json", "attachments", &old]));
+    assert!(list.as_array().unwrap().is_empty(), "{list}");
+    ok(env.on(later).args(["audit", "verify"]));
+}
+
+#[test]
+fn a_duplicate_is_named_when_registered_and_closed_by_link() {
+    let env = TestEnv::with_staff();
+    let first = env.add(&["--received", "2026-11-20"]);
+    // Same PIN and kind, open: the warning names the first, and the request is registered.
+    let out = env.aryz().args(["add", "--kind", "access", "--name", "Test Subject", "--pin", PIN_MALE, "--identity", "e_signature"]).output().unwrap();
+    assert!(out.status.success());
+    let second = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("duplicate") && err.contains(&first), "{err}");
+    // Another kind, same PIN, within 30 days: named too. Another PIN: no warning.
+    let out = env.aryz().args(["add", "--kind", "correction", "--name", "T", "--pin", PIN_MALE]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&first) && err.contains(&second), "{err}");
+    let out = env.aryz().args(["add", "--kind", "access", "--name", "T", "--pin", PIN_FEMALE]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("duplicate"));
+
+    // Closing as a duplicate takes a request out of "% in time", like a withdrawal: a
+    // supervisor's decision, even for the clerk who holds it.
+    env.ok(&["assign", &second, "cara"]);
+    let before = env.snapshot();
+    let err = fails(env.as_op("cara").args(["link", &second, "--duplicate-of", &first]));
+    assert_mentions(&err, &["cara", "clerk"]);
+    assert_eq!(env.snapshot(), before);
+    assert_mentions(&env.fails(&["link", &second, "--duplicate-of", &second]), &["itself"]);
+    let out = ok(env.as_op("sam").args(["link", &second, "--duplicate-of", &first]));
+    assert_mentions(&out, &[&second, "duplicate", &first]);
+    let d = env.show(&second);
+    assert_eq!(d["status"], "withdrawn");
+    assert_eq!(d["closed_as"], "duplicate");
+    assert_eq!(d["duplicate_of"], first.as_str());
+    assert!(event_kinds(&d).contains(&"linked".to_string()));
+    let o = env.show(&first);
+    assert_eq!(o["duplicates"], serde_json::json!([second]));
+    assert!(event_kinds(&o).contains(&"linked".to_string()), "shown on both timelines");
+    // Closed already: linking again is refused.
+    assert_mentions(&env.fails(&["link", &second, "--duplicate-of", &first]), &["withdrawn"]);
+    // The report counts it apart from answers, outside "% in time".
+    let rep = env.json(&["report", "monthly", "--month", "2026-11"]);
+    let total = rep["total"].clone();
+    assert_eq!(total["withdrawn"], 1, "{rep}");
+    env.ok(&["audit", "verify"]);
+}
+
+#[test]
+fn list_says_on_stderr_when_it_shows_fewer_rows_than_match() {
+    let env = TestEnv::with_staff();
+    for pin in [PIN_MALE, PIN_FEMALE, "21503199012346"] {
+        env.add(&["--pin", pin]);
+    }
+    let out = env.aryz().args(["list", "--limit", "2"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with("ARZ-")).count(), 2);
+    assert_mentions(&String::from_utf8_lossy(&out.stderr), &["2 of 3", "--limit"]);
+    let out = env.aryz().args(["list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "all shown: nothing said");
+}
+
+#[test]
+fn search_finds_e_mail_phone_and_the_tail_of_a_reference() {
+    let env = TestEnv::with_staff();
+    let a = env.add(&["--email", "aigul.test@example.kg", "--phone", "+996 (555) 12-34-56"]);
+    let b = env.add(&["--pin", PIN_FEMALE]);
+    let found = |q: &str| refs(&env.json(&["list", "--all", "--search", q]));
+    assert_eq!(found("aigul.test@example.kg"), vec![a.clone()]);
+    assert_eq!(found("example.kg"), vec![a.clone()]);
+    assert_eq!(found("996555123456"), vec![a.clone()], "phone digits without punctuation");
+    assert_eq!(found("12-34-56"), vec![a.clone()], "phone as written");
+    assert_eq!(found("996555"), vec![a.clone()]);
+    assert_eq!(found(&b[9..]), vec![b.clone()], "zero-padded tail");
+    // "2" is also the start of the year: the request ending in 2 is among those found.
+    assert!(found("2").contains(&b), "reference tail");
+    assert_eq!(found("ARZ-2026-000002"), vec![b.clone()], "the whole reference");
+}
+
+#[test]
+fn an_old_receipt_date_needs_confirmation() {
+    let env = TestEnv::with_staff();
+    let before = env.snapshot();
+    let err = env.fails(&["add", "--kind", "access", "--name", "T", "--pin", PIN_MALE, "--received", "2025-11-24"]);
+    assert_mentions(&err, &["received", "365 days", "--confirm-old-receipt"]);
+    assert_eq!(env.snapshot(), before);
+    env.add(&["--received", "2026-09-25"]); // 60 days: no confirmation
+    env.add(&["--received", "2025-11-24", "--confirm-old-receipt"]);
+}
+
+#[test]
+fn a_representative_is_recorded_and_shown() {
+    let env = TestEnv::with_staff();
+    let r = env.add(&[
+        "--representative",
+        "Testov Bakyt",
+        "--representative-document",
+        "power of attorney No. 12 of 01.11.2026",
+        "--representative-email",
+        "rep@example.test",
+    ]);
+    let d = env.show(&r);
+    assert_eq!(d["representative"]["name"], "Testov Bakyt");
+    assert_eq!(d["representative"]["email"], "rep@example.test");
+    let text = env.ok(&["show", &r]);
+    assert_mentions(&text, &["representative", "Testov Bakyt", "power of attorney No. 12"]);
+    assert_mentions(
+        &env.fails(&["add", "--kind", "access", "--name", "T", "--pin", PIN_MALE, "--representative", "X", "--representative-email", "bad"]),
+        &["representative_email"],
+    );
+    env.ok(&["audit", "verify"]);
+}
