@@ -349,7 +349,8 @@ fn write_detail(
             if !d.attachments.is_empty() {
                 writeln!(out, "\n{}", t("casefile.attachments"))?;
                 for a in &d.attachments {
-                    let line = format!("  {} {} {} ({} bytes) {} {}", a.n, a.kind, a.file_name, a.size, a.added_by, a.added_at);
+                    let kind = crate::i18n::label_owned("attachment_kind", a.kind.code());
+                    let line = format!("  {} {kind}: {} ({} B) {} {}", a.n, a.file_name, a.size, a.added_by, a.added_at);
                     writeln!(out, "{}", output::neutralise(&line))?;
                 }
             }

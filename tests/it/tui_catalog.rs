@@ -194,6 +194,10 @@ fn every_catalog_key_is_used() {
     vocab.push(("holiday", holidays));
     vocab.push(("weekday", codes(vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"])));
     vocab.push(("medium", codes(aryz::domain::referral::CopyMedium::ALL.iter().map(|m| m.code()).collect())));
+    vocab.push((
+        "attachment_kind",
+        codes(aryz::domain::attachment::AttachmentKind::ALL.iter().map(|k| k.code()).collect()),
+    ));
 
     let en = parse_catalog(EN).unwrap();
     let mut unused = Vec::new();
