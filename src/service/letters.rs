@@ -120,6 +120,7 @@ impl Session {
                 details,
                 bodies: &bodies,
                 limit: ctx.rules.limit(&r.deadlines).map(|d| d.due_on),
+                representative: tx.read().representative(r.id)?,
             };
             let letter = compose(kit, &input).map_err(|e| Error::Config(e.to_string()))?;
             let what = format!("{} {} {}", spec.letter_type, lang, spec.format);
@@ -192,6 +193,7 @@ impl Session {
             details: read.response_details(r.id)?,
             bodies: &self.bodies,
             limit: self.rules.limit(&r.deadlines).map(|d| d.due_on),
+            representative: read.representative(r.id)?,
         };
         compose(kit, &input).map_err(|e| Error::Config(e.to_string()))
     }

@@ -260,6 +260,11 @@ fn a_representative_is_recorded_and_shown() {
     assert_eq!(d["representative"]["email"], "rep@example.test");
     let text = env.ok(&["show", &r]);
     assert_mentions(&text, &["representative", "Testov Bakyt", "power of attorney No. 12"]);
+    // Letters go to the representative, on the subject's behalf, and are kept as sent.
+    let letter = env.ok(&["letter", &r, "--type", "acknowledgement", "--lang", "en", "--output", "-"]);
+    assert_mentions(&letter, &["Testov Bakyt", "on behalf of Test Subject", "rep@example.test", "Dear Testov Bakyt"]);
+    let files = env.json(&["attachments", &r]);
+    assert_eq!(files[0]["kind"], "outgoing_letter", "{files}");
     assert_mentions(
         &env.fails(&["add", "--kind", "access", "--name", "T", "--pin", PIN_MALE, "--representative", "X", "--representative-email", "bad"]),
         &["representative_email"],
