@@ -267,7 +267,9 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Batch => batch::batch(env, std::io::stdin().lock(), out)?,
         Command::Attach { reference, file, kind } => casefile::attach(env, reference, file, kind, out)?,
         Command::Attachments { reference } => casefile::attachments(env, reference, out)?,
-        Command::Attachment { reference, n, output } => casefile::attachment(env, reference, *n, output, out)?,
+        Command::Attachment { reference, n, output } => {
+            casefile::attachment(env, reference, *n, output, out)?
+        }
         Command::Link { reference, duplicate_of } => casefile::link(env, reference, duplicate_of, out)?,
     }
     Ok(())

@@ -72,10 +72,16 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
         && let Some(w) = crate::service::old_receipt(&new, today)
     {
         new.validate(today, today, &s.calendar)?;
-        return Err(field_error("received", &format!("{}; --confirm-old-receipt registers it", w.message)).into());
+        return Err(
+            field_error("received", &format!("{}; --confirm-old-receipt registers it", w.message)).into()
+        );
     }
     let reg = s.register(&new, a.assignee.as_deref())?;
-    warnings.extend(reg.warnings.into_iter().filter(|w| !(a.confirm_old_receipt && w.field == crate::service::RECEIVED_OLD)));
+    warnings.extend(
+        reg.warnings
+            .into_iter()
+            .filter(|w| !(a.confirm_old_receipt && w.field == crate::service::RECEIVED_OLD)),
+    );
     for w in &warnings {
         eprintln!("warning: {}", output::neutralise(&w.to_string()));
     }
@@ -350,7 +356,10 @@ fn write_detail(
                 writeln!(out, "\n{}", t("casefile.attachments"))?;
                 for a in &d.attachments {
                     let kind = crate::i18n::label_owned("attachment_kind", a.kind.code());
-                    let line = format!("  {} {kind}: {} ({} B) {} {}", a.n, a.file_name, a.size, a.added_by, a.added_at);
+                    let line = format!(
+                        "  {} {kind}: {} ({} B) {} {}",
+                        a.n, a.file_name, a.size, a.added_by, a.added_at
+                    );
                     writeln!(out, "{}", output::neutralise(&line))?;
                 }
             }

@@ -48,7 +48,12 @@ pub struct NewAttachment {
 impl NewAttachment {
     /// Checks the file against the size limit (`max_bytes`) and keeps only the base name of
     /// `file_name` (a path is never stored). An empty file is refused.
-    pub fn new(kind: AttachmentKind, file_name: &str, data: Vec<u8>, max_bytes: u64) -> Result<Self, FieldError> {
+    pub fn new(
+        kind: AttachmentKind,
+        file_name: &str,
+        data: Vec<u8>,
+        max_bytes: u64,
+    ) -> Result<Self, FieldError> {
         let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
         if base.is_empty() {
             return Err(field_error("file", "has no file name"));
@@ -114,15 +119,21 @@ mod tests {
     #[test]
     fn names_sizes_and_hashes() {
         let max = 10;
-        let a = NewAttachment::new(AttachmentKind::Other, "/home/clerk/scans/запрос 1.pdf", vec![1; 10], max).unwrap();
+        let a = NewAttachment::new(AttachmentKind::Other, "/home/clerk/scans/запрос 1.pdf", vec![1; 10], max)
+            .unwrap();
         assert_eq!(a.file_name, "запрос 1.pdf", "only the base name is kept");
-        assert_eq!(NewAttachment::new(AttachmentKind::Other, "a.pdf", vec![1; 11], max).unwrap_err().field, "file");
+        assert_eq!(
+            NewAttachment::new(AttachmentKind::Other, "a.pdf", vec![1; 11], max).unwrap_err().field,
+            "file"
+        );
         assert!(NewAttachment::new(AttachmentKind::Other, "a.pdf", vec![], max).is_err());
         assert!(NewAttachment::new(AttachmentKind::Other, "dir/", vec![1], max).is_err());
         assert!(NewAttachment::new(AttachmentKind::Other, "a\u{1b}[2J.pdf", vec![1], max).is_err());
         assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(max_bytes(25), 26_214_400);
-        for (plain, coded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+        for (plain, coded) in
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")]
+        {
             assert_eq!(base64(plain.as_bytes()), coded);
         }
     }

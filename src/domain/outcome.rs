@@ -194,7 +194,10 @@ impl Response {
         super::validation::check_len("reason", &self.backdate_reason, super::validation::MAX_TEXT)?;
         if let Some(why) = &self.identity.override_reason {
             if why.trim().is_empty() {
-                return Err(field_error("identity_override", "needs the reason the identity check is overridden"));
+                return Err(field_error(
+                    "identity_override",
+                    "needs the reason the identity check is overridden",
+                ));
             }
             super::validation::check_len("identity_override", why, super::validation::MAX_TEXT)?;
             if self.identity.verified_by.is_some() {
@@ -244,7 +247,10 @@ mod tests {
         r.identity.override_reason = None;
         assert!(r.validate(RequestKind::Access, today, today, &g).is_ok());
         r.identity.verified_by = Some(crate::domain::kind::IdentityMethod::NotVerified);
-        assert_eq!(r.validate(RequestKind::Access, today, today, &g).unwrap_err().field, "identity_verified_by");
+        assert_eq!(
+            r.validate(RequestKind::Access, today, today, &g).unwrap_err().field,
+            "identity_verified_by"
+        );
     }
 
     fn d(s: &str) -> NaiveDate {

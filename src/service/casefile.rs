@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::domain::attachment::{Attachment, AttachmentKind, NewAttachment, max_bytes};
 use crate::domain::kind::RequestKind;
-use crate::domain::request::{RequestId, Representative, SubjectRequest, parse_reference};
+use crate::domain::request::{Representative, RequestId, SubjectRequest, parse_reference};
 use crate::domain::status::Transition;
 use crate::domain::validation::{FieldWarning, field_error, warning};
 use crate::model::{Event, EventKind, Similar};
@@ -77,7 +77,10 @@ impl Session {
             let read = self.store.read();
             let r = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
             read.attachment_content(r.id, n)?.ok_or_else(|| {
-                Error::Invalid(field_error("n", &format!("{reference} has no file number {n} (see `aryz attachments`)")))
+                Error::Invalid(field_error(
+                    "n",
+                    &format!("{reference} has no file number {n} (see `aryz attachments`)"),
+                ))
             })?
         };
         let detail = format!("file {n} {} sha256={} size={}", a.kind, a.sha256, a.size);
@@ -103,10 +106,8 @@ impl Session {
     /// The requests a new one of `pin` and `kind` may duplicate: the PIN's open requests of
     /// that kind and any of its requests received in the last 30 days (as of today).
     pub fn similar_requests(&self, pin: &str, kind: RequestKind) -> Result<Vec<Similar>> {
-        let since = self
-            .today()
-            .checked_sub_days(chrono::Days::new(DUPLICATE_WINDOW_DAYS))
-            .unwrap_or(NaiveDate::MIN);
+        let since =
+            self.today().checked_sub_days(chrono::Days::new(DUPLICATE_WINDOW_DAYS)).unwrap_or(NaiveDate::MIN);
         Ok(self.store.read().similar_requests(pin.trim(), kind, since)?)
     }
 
@@ -139,7 +140,10 @@ impl Session {
             if tx.read().duplicate_target(o.id)?.is_some() {
                 return Err(Error::Invalid(field_error(
                     "duplicate-of",
-                    &format!("{} is itself closed as a duplicate; link to the request it duplicates", o.reference),
+                    &format!(
+                        "{} is itself closed as a duplicate; link to the request it duplicates",
+                        o.reference
+                    ),
                 )));
             }
             enforce(&me, &r, ctx.rules, ctx.today, RequestAction::Withdraw)?;
@@ -168,7 +172,15 @@ impl Session {
             r.status = new;
             r.closed_on = Some(ctx.today);
             r.pause = None;
-            save(tx, ctx, &r, expected_version, &events, "close_duplicate", &format!("duplicate of {}", o.reference))
+            save(
+                tx,
+                ctx,
+                &r,
+                expected_version,
+                &events,
+                "close_duplicate",
+                &format!("duplicate of {}", o.reference),
+            )
         })
     }
 }
@@ -219,7 +231,10 @@ pub fn duplicate_warnings(similar: &[Similar], kind: RequestKind) -> Vec<FieldWa
             };
             warning(
                 "duplicate",
-                &format!("possible duplicate of {} ({why}: {}, {}, received {})", s.reference, s.kind, s.status, s.received_on),
+                &format!(
+                    "possible duplicate of {} ({why}: {}, {}, received {})",
+                    s.reference, s.kind, s.status, s.received_on
+                ),
             )
         })
         .collect()

@@ -255,7 +255,8 @@ impl Session {
                 // The case file: every file with its content (base64), and the representative.
                 let mut files = Vec::new();
                 for a in read.attachments(r.id)? {
-                    let content = read.attachment_content(r.id, a.n)?.map(|(_, data)| data).unwrap_or_default();
+                    let content =
+                        read.attachment_content(r.id, a.n)?.map(|(_, data)| data).unwrap_or_default();
                     let mut f = serde_json::to_value(&a).unwrap_or_default();
                     f["content_base64"] = json!(crate::domain::attachment::base64(&content));
                     files.push(f);

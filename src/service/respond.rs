@@ -113,10 +113,11 @@ fn disclosure_rule(
         return Ok(vec![ev]);
     }
     match response.identity.override_reason.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-        Some(why) if me.role >= Role::Supervisor => Ok(vec![
-            Event::new(EventKind::Note, ctx.login, &ctx.now)
-                .text(format!("identity not verified; personal data disclosed on a supervisor's override: {why}")),
-        ]),
+        Some(why) if me.role >= Role::Supervisor => {
+            Ok(vec![Event::new(EventKind::Note, ctx.login, &ctx.now).text(format!(
+                "identity not verified; personal data disclosed on a supervisor's override: {why}"
+            ))])
+        }
         Some(_) => Err(Error::Forbidden {
             login: me.login.clone(),
             role: me.role,

@@ -8,7 +8,7 @@ use super::row::code;
 use super::{Result, SqliteReader, SqliteTx, StoreError};
 use crate::domain::attachment::{Attachment, NewAttachment, sha256_hex};
 use crate::domain::kind::RequestKind;
-use crate::domain::request::{RequestId, Representative};
+use crate::domain::request::{Representative, RequestId};
 use crate::model::Similar;
 
 const ATTACHMENT: &str = "n, kind, file_name, sha256, size, added_by, added_at";
@@ -28,9 +28,9 @@ fn attachment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
 impl SqliteReader<'_> {
     /// The files of a request, in the order they were added.
     pub fn attachments(&self, id: RequestId) -> Result<Vec<Attachment>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("SELECT {ATTACHMENT} FROM attachments WHERE request_id = ?1 ORDER BY n"))?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {ATTACHMENT} FROM attachments WHERE request_id = ?1 ORDER BY n"
+        ))?;
         let rows = st.query_map([id.0], attachment_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -133,7 +133,12 @@ impl SqliteReader<'_> {
         )?;
         let rows = st
             .query_map(params![pin, kind.code(), since], |r| {
-                Ok(Similar { reference: r.get(0)?, kind: code(r, 1)?, status: code(r, 2)?, received_on: r.get(3)? })
+                Ok(Similar {
+                    reference: r.get(0)?,
+                    kind: code(r, 1)?,
+                    status: code(r, 2)?,
+                    received_on: r.get(3)?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
@@ -143,10 +148,18 @@ impl SqliteReader<'_> {
 impl SqliteTx<'_> {
     /// Attaches a file as number (last + 1) of the request; the content is stored once
     /// whatever the number of requests it is attached to.
-    pub fn insert_attachment(&self, id: RequestId, a: &NewAttachment, by: &str, now: &str) -> Result<Attachment> {
+    pub fn insert_attachment(
+        &self,
+        id: RequestId,
+        a: &NewAttachment,
+        by: &str,
+        now: &str,
+    ) -> Result<Attachment> {
         let sha = a.sha256();
         self.tx
-            .prepare_cached("INSERT INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3) ON CONFLICT (sha256) DO NOTHING")?
+            .prepare_cached(
+                "INSERT INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3) ON CONFLICT (sha256) DO NOTHING",
+            )?
             .execute(params![sha, a.data.len() as i64, a.data])?;
         let n: i64 = self.tx.query_row(
             "SELECT coalesce(max(n), 0) + 1 FROM attachments WHERE request_id = ?1",
@@ -212,7 +225,9 @@ impl SqliteTx<'_> {
 
     pub fn record_mail_import(&self, message_id: &str, id: RequestId, now: &str) -> Result<()> {
         self.tx
-            .prepare_cached("INSERT INTO mail_imports (message_id, request_id, imported_at) VALUES (?1, ?2, ?3)")?
+            .prepare_cached(
+                "INSERT INTO mail_imports (message_id, request_id, imported_at) VALUES (?1, ?2, ?3)",
+            )?
             .execute(params![message_id, id.0, now])?;
         Ok(())
     }

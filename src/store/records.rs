@@ -315,10 +315,16 @@ fn walk(
     let mut ev = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY request_id, id"))?;
     let mut ac = conn
         .prepare(&format!("SELECT {ACTION_COLUMNS} FROM category_actions ORDER BY request_id, category"))?;
-    let mut at =
-        conn.prepare(&format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments ORDER BY request_id, n"))?;
-    let mut rp = conn.prepare(&format!("SELECT {REPRESENTATIVE_COLUMNS} FROM representatives ORDER BY request_id"))?;
-    let mut ln = conn.prepare(&format!("SELECT {LINK_COLUMNS} FROM request_links ORDER BY request_id"))?;
+    // Before migration 0012 (a baseline written by migration 0008) these tables do not exist.
+    let case_file = has_case_file(conn)?;
+    let or_none = |sql: String| if case_file { sql } else { "SELECT 1 WHERE 0".to_string() };
+    let mut at = conn
+        .prepare(&or_none(format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments ORDER BY request_id, n")))?;
+    let mut rp = conn.prepare(&or_none(format!(
+        "SELECT {REPRESENTATIVE_COLUMNS} FROM representatives ORDER BY request_id"
+    )))?;
+    let mut ln =
+        conn.prepare(&or_none(format!("SELECT {LINK_COLUMNS} FROM request_links ORDER BY request_id")))?;
     let n = column_count(REQUEST_COLUMNS);
     let mut events = Cursor::new(ev.query([])?, column_count(EVENT_COLUMNS))?;
     let mut actions = Cursor::new(ac.query([])?, column_count(ACTION_COLUMNS))?;
@@ -363,9 +369,17 @@ fn walk(
     Ok(())
 }
 
+/// Whether the tables of migration 0012 (attachments, representatives, links) exist.
+fn has_case_file(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'request_links'")?
+        .exists([])?)
+}
+
 /// The current hash of one record, `None` when it does not exist.
 fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
     let mut h = Sha256::new();
+    let case_file = has_case_file(conn)?;
     if kind == OPERATOR {
         let mut st =
             conn.prepare_cached(&format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?1"))?;
@@ -404,7 +418,10 @@ fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
             b'p',
         ),
         (format!("SELECT {LINK_COLUMNS} FROM request_links WHERE request_id = ?1"), LINK_COLUMNS, b'l'),
-    ] {
+    ]
+    .into_iter()
+    .filter(|(_, cols, _)| case_file || *cols == EVENT_COLUMNS || *cols == ACTION_COLUMNS)
+    {
         let mut st = conn.prepare_cached(&sql)?;
         let mut rows = st.query([key.to_value()])?;
         let n = column_count(cols);

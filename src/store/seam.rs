@@ -28,6 +28,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::{Result, SqliteReader, SqliteStore, SqliteTx, StoreError, SuspendedTriggers};
+use crate::domain::attachment::{Attachment, NewAttachment};
 use crate::domain::audit_chain::{AuditHead, AuditProblem};
 use crate::domain::calendar::CalendarEntry;
 use crate::domain::deadline::Deadline;
@@ -35,8 +36,7 @@ use crate::domain::history::History;
 use crate::domain::kind::{DataCategory, RequestKind};
 use crate::domain::outcome::CategoryAction;
 use crate::domain::referral::ResponseDetails;
-use crate::domain::attachment::{Attachment, NewAttachment};
-use crate::domain::request::{NewRequest, RequestId, Representative, SubjectRequest};
+use crate::domain::request::{NewRequest, Representative, RequestId, SubjectRequest};
 use crate::model::{
     Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, Counts, DayStats, Event,
     HistoryScope, InitialState, ListFilter, Operator, Page, Similar, SortKey, Verification,

@@ -9,9 +9,19 @@ use common::*;
 fn an_answer_disclosing_data_to_an_unverified_subject_is_refused() {
     let env = TestEnv::with_staff();
     // `add` without --identity records "not verified".
-    let r = ok(env.as_op("cara").args(["add", "--kind", "access", "--name", "Test Subject", "--pin", PIN_MALE, "--assignee", "cara"]))
-        .trim()
-        .to_string();
+    let r = ok(env.as_op("cara").args([
+        "add",
+        "--kind",
+        "access",
+        "--name",
+        "Test Subject",
+        "--pin",
+        PIN_MALE,
+        "--assignee",
+        "cara",
+    ]))
+    .trim()
+    .to_string();
     assert_eq!(env.show(&r)["identity"], "not_verified", "add records 'not verified' unless told");
     let before = env.snapshot();
     let err = fails(env.as_op("cara").args(["respond", &r, "--outcome", "fulfilled"]));
@@ -28,7 +38,14 @@ fn an_answer_disclosing_data_to_an_unverified_subject_is_refused() {
     ]));
     assert_mentions(&err, &["supervisor"]);
     // A supervisor may, with a reason; the override is an audit entry of its own.
-    ok(env.as_op("sam").args(["respond", &r, "--outcome", "fulfilled", "--identity-override", "known in person"]));
+    ok(env.as_op("sam").args([
+        "respond",
+        &r,
+        "--outcome",
+        "fulfilled",
+        "--identity-override",
+        "known in person",
+    ]));
     let log = env.json(&["audit", "log", "--ref", &r]);
     assert!(
         log.as_array().unwrap().iter().any(|e| e["action"] == "identity_override" && e["actor"] == "sam"),
@@ -40,7 +57,8 @@ fn an_answer_disclosing_data_to_an_unverified_subject_is_refused() {
 #[test]
 fn verifying_identity_when_answering_records_the_method() {
     let env = TestEnv::with_staff();
-    let r = env.add_as(Some("cara"), &["--assignee", "cara", "--kind", "information", "--identity", "not_verified"]);
+    let r = env
+        .add_as(Some("cara"), &["--assignee", "cara", "--kind", "information", "--identity", "not_verified"]);
     ok(env.as_op("cara").args([
         "respond",
         &r,
@@ -96,13 +114,23 @@ fn attachments_round_trip_byte_identical_at_the_limit_and_refuse_one_byte_over()
     assert_eq!(std::fs::read(&back).unwrap(), content(limit), "byte-identical");
     // Never overwrites; no such number names the command that lists them.
     assert_mentions(&env.fails(&["attachment", &r, "1", "--output", back.to_str().unwrap()]), &["exists"]);
-    assert_mentions(&env.fails(&["attachment", &r, "2", "--output", "x.pdf"]), &["no file number 2", "attachments"]);
-    assert_mentions(&env.fails(&["attach", &r, at_limit.to_str().unwrap(), "--kind", "selfie"]), &["attachment_kind", "selfie"]);
+    assert_mentions(
+        &env.fails(&["attachment", &r, "2", "--output", "x.pdf"]),
+        &["no file number 2", "attachments"],
+    );
+    assert_mentions(
+        &env.fails(&["attach", &r, at_limit.to_str().unwrap(), "--kind", "selfie"]),
+        &["attachment_kind", "selfie"],
+    );
 
     // Audited: the attachment with its hash, the view as a disclosure begun and completed.
     let log = env.json(&["audit", "log", "--ref", &r]);
-    let actions: Vec<(&str, &str)> =
-        log.as_array().unwrap().iter().map(|e| (e["action"].as_str().unwrap(), e["detail"].as_str().unwrap())).collect();
+    let actions: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["detail"].as_str().unwrap()))
+        .collect();
     assert!(actions.iter().any(|(a, d)| *a == "attach" && d.contains(&sha)), "{actions:?}");
     assert!(actions.iter().any(|(a, d)| *a == "attachment_view" && d.contains(&sha)), "{actions:?}");
     assert!(actions.iter().any(|(a, _)| *a == "attachment_view_completed"), "{actions:?}");
@@ -150,7 +178,16 @@ fn subject_export_includes_files_and_retention_erases_them() {
     assert_eq!(f["kind"], "data_extract");
     assert_eq!(f["content_base64"], "bmFtZTtwaW4KVGVzdDsxCg==");
 
-    env.ok(&["respond", &old, "--outcome", "fulfilled", "--responded", "2026-11-20", "--reason", "paper register"]);
+    env.ok(&[
+        "respond",
+        &old,
+        "--outcome",
+        "fulfilled",
+        "--responded",
+        "2026-11-20",
+        "--reason",
+        "paper register",
+    ]);
     let later = "2031-11-21";
     json(env.on(later).args(["--format", "json", "retention", "--years", "5"]));
     let list = json(env.on(later).args(["--format", "json", "attachments", &old]));
@@ -163,16 +200,32 @@ fn a_duplicate_is_named_when_registered_and_closed_by_link() {
     let env = TestEnv::with_staff();
     let first = env.add(&["--received", "2026-11-20"]);
     // Same PIN and kind, open: the warning names the first, and the request is registered.
-    let out = env.aryz().args(["add", "--kind", "access", "--name", "Test Subject", "--pin", PIN_MALE, "--identity", "e_signature"]).output().unwrap();
+    let out = env
+        .aryz()
+        .args([
+            "add",
+            "--kind",
+            "access",
+            "--name",
+            "Test Subject",
+            "--pin",
+            PIN_MALE,
+            "--identity",
+            "e_signature",
+        ])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let second = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("duplicate") && err.contains(&first), "{err}");
     // Another kind, same PIN, within 30 days: named too. Another PIN: no warning.
-    let out = env.aryz().args(["add", "--kind", "correction", "--name", "T", "--pin", PIN_MALE]).output().unwrap();
+    let out =
+        env.aryz().args(["add", "--kind", "correction", "--name", "T", "--pin", PIN_MALE]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&first) && err.contains(&second), "{err}");
-    let out = env.aryz().args(["add", "--kind", "access", "--name", "T", "--pin", PIN_FEMALE]).output().unwrap();
+    let out =
+        env.aryz().args(["add", "--kind", "access", "--name", "T", "--pin", PIN_FEMALE]).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("duplicate"));
 
     // Closing as a duplicate takes a request out of "% in time", like a withdrawal: a
@@ -237,7 +290,8 @@ fn search_finds_e_mail_phone_and_the_tail_of_a_reference() {
 fn an_old_receipt_date_needs_confirmation() {
     let env = TestEnv::with_staff();
     let before = env.snapshot();
-    let err = env.fails(&["add", "--kind", "access", "--name", "T", "--pin", PIN_MALE, "--received", "2025-11-24"]);
+    let err =
+        env.fails(&["add", "--kind", "access", "--name", "T", "--pin", PIN_MALE, "--received", "2025-11-24"]);
     assert_mentions(&err, &["received", "365 days", "--confirm-old-receipt"]);
     assert_eq!(env.snapshot(), before);
     env.add(&["--received", "2026-09-25"]); // 60 days: no confirmation
@@ -262,12 +316,48 @@ fn a_representative_is_recorded_and_shown() {
     assert_mentions(&text, &["representative", "Testov Bakyt", "power of attorney No. 12"]);
     // Letters go to the representative, on the subject's behalf, and are kept as sent.
     let letter = env.ok(&["letter", &r, "--type", "acknowledgement", "--lang", "en", "--output", "-"]);
-    assert_mentions(&letter, &["Testov Bakyt", "on behalf of Test Subject", "rep@example.test", "Dear Testov Bakyt"]);
+    assert_mentions(
+        &letter,
+        &["Testov Bakyt", "on behalf of Test Subject", "rep@example.test", "Dear Testov Bakyt"],
+    );
     let files = env.json(&["attachments", &r]);
     assert_eq!(files[0]["kind"], "outgoing_letter", "{files}");
     assert_mentions(
-        &env.fails(&["add", "--kind", "access", "--name", "T", "--pin", PIN_MALE, "--representative", "X", "--representative-email", "bad"]),
+        &env.fails(&[
+            "add",
+            "--kind",
+            "access",
+            "--name",
+            "T",
+            "--pin",
+            PIN_MALE,
+            "--representative",
+            "X",
+            "--representative-email",
+            "bad",
+        ]),
         &["representative_email"],
     );
     env.ok(&["audit", "verify"]);
+}
+
+#[test]
+fn an_authority_inquiry_is_due_within_one_week() {
+    let env = TestEnv::with_staff();
+    let r = env.add(&[
+        "--kind",
+        "authority_inquiry",
+        "--representative",
+        "State Agency for Personal Data Protection",
+        "--representative-document",
+        "inquiry No. 7 of 24.11.2026",
+    ]);
+    let d = env.show(&r);
+    // Received Tue 24.11.2026 + 1 week = Tue 01.12.2026 (Art. 17(g)), before Law 67's term.
+    assert_eq!(d["due_on"], "2026-12-01", "{d}");
+    let rules: Vec<&str> =
+        d["deadlines"].as_array().unwrap().iter().map(|x| x["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"law58_authority_1w"), "{rules:?}");
+    let v = env.json(&["deadline", "--kind", "authority_inquiry", "--received", "2026-11-24"]);
+    assert_eq!(v["deadlines"][0]["rule"], "law58_authority_1w", "{v}");
 }

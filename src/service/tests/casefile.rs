@@ -38,7 +38,8 @@ fn verified_at_answer_records_the_method_and_an_event() {
     let mut s = session("aibek");
     let r = unverified(&mut s, RequestKind::Access);
     let mut resp = response(Outcome::Fulfilled);
-    resp.identity = IdentityAtAnswer { verified_by: Some(IdentityMethod::DocumentPresented), override_reason: None };
+    resp.identity =
+        IdentityAtAnswer { verified_by: Some(IdentityMethod::DocumentPresented), override_reason: None };
     let done = s.respond(&r, &resp, None).unwrap();
     assert_eq!(done.identity, IdentityMethod::DocumentPresented);
     let d = s.peek(&r).unwrap();
@@ -59,7 +60,11 @@ fn only_a_supervisor_overrides_and_the_override_is_audited() {
     let mut s = as_operator(s, "jyldyz");
     let done = s.respond(&r, &resp, None).unwrap();
     assert_eq!(done.identity, IdentityMethod::NotVerified, "the override does not pretend a check");
-    let log = s.store.read().audit_entries(&crate::model::AuditFilter { limit: 100, ..Default::default() }).unwrap();
+    let log = s
+        .store
+        .read()
+        .audit_entries(&crate::model::AuditFilter { limit: 100, ..Default::default() })
+        .unwrap();
     let o = log.iter().find(|a| a.action == "identity_override").expect("an entry of its own");
     assert_eq!(o.target, r);
     assert_eq!(o.detail, "known to the office in person");

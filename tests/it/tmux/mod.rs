@@ -123,7 +123,16 @@ impl Term {
         // Verified at intake: answering "fulfilled" discloses personal data (issue 15).
         self.aryz(
             &[
-                "add", "--kind", "access", "--name", name, "--pin", pin, "--received", received, "--identity",
+                "add",
+                "--kind",
+                "access",
+                "--name",
+                name,
+                "--pin",
+                pin,
+                "--received",
+                received,
+                "--identity",
                 "e_signature",
             ],
             None,
