@@ -131,6 +131,7 @@ pub fn name(c: &Command) -> &'static str {
         Command::Attachments { .. } => "attachments",
         Command::Attachment { .. } => "attachment",
         Command::Link { .. } => "link",
+        Command::ImportMail { .. } => "import-mail",
     }
 }
 
@@ -271,6 +272,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
             casefile::attachment(env, reference, *n, output, out)?
         }
         Command::Link { reference, duplicate_of } => casefile::link(env, reference, duplicate_of, out)?,
+        Command::ImportMail { path, kind } => casefile::import_mail(env, path, kind, out)?,
     }
     Ok(())
 }

@@ -106,3 +106,123 @@ pub fn link(env: &Env, reference: &str, original: &str, out: &mut impl Write) ->
     }
     Ok(())
 }
+
+/// The messages of `path`: the file itself, or the files of a Maildir's `new/` (else of
+/// the folder), in name order.
+fn messages(path: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let io = |e: std::io::Error| {
+        crate::service::Error::Invalid(crate::domain::validation::field_error(
+            "path",
+            &format!("{}: {e}", path.display()),
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let new = path.join("new");
+    let dir = if new.is_dir() { new } else { path.to_path_buf() };
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+pub fn import_mail(env: &Env, path: &Path, kind: &str, out: &mut impl Write) -> Result<()> {
+    use crate::service::casefile::MailOutcome;
+    let kind: crate::domain::kind::RequestKind = kind.parse()?;
+    let files = messages(path)?;
+    let mut s = env.session()?;
+    let (mut registered, mut skipped, mut rejected) = (0usize, 0usize, 0usize);
+    let mut rows = Vec::new();
+    for f in &files {
+        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let result = std::fs::read(f)
+            .map_err(|e| {
+                crate::service::Error::Invalid(crate::domain::validation::field_error(
+                    "message",
+                    &e.to_string(),
+                ))
+            })
+            .and_then(|raw| s.import_mail(&raw, kind));
+        let row = match result {
+            Ok(MailOutcome::Registered { reference, files, warnings }) => {
+                registered += 1;
+                for w in &warnings {
+                    eprintln!("warning: {name}: {}", output::neutralise(&w.to_string()));
+                }
+                json!({"file": name, "result": "registered", "ref": reference, "files": files})
+            }
+            Ok(MailOutcome::Skipped { reference, message_id }) => {
+                skipped += 1;
+                json!({"file": name, "result": "skipped", "ref": reference, "message_id": message_id})
+            }
+            Err(
+                e @ (crate::service::Error::Invalid(_)
+                | crate::service::Error::Store(crate::store::StoreError::Conflict(_))),
+            ) => {
+                rejected += 1;
+                json!({"file": name, "result": "rejected", "reason": e.to_string()})
+            }
+            // The database, the operator's rights: nothing more can be imported.
+            Err(e) => return Err(e.into()),
+        };
+        rows.push(row);
+    }
+    match env.format {
+        Format::Json => output::json(out, &json!({"messages": rows}))?,
+        _ => {
+            for r in &rows {
+                let line = match r["result"].as_str() {
+                    Some("registered") => tf(
+                        "casefile.mail_registered",
+                        &[
+                            ("file", &r["file"].as_str().unwrap_or_default()),
+                            ("reference", &r["ref"].as_str().unwrap_or_default()),
+                            ("n", &r["files"]),
+                        ],
+                    ),
+                    Some("skipped") => tf(
+                        "casefile.mail_skipped",
+                        &[
+                            ("file", &r["file"].as_str().unwrap_or_default()),
+                            ("reference", &r["ref"].as_str().unwrap_or_default()),
+                        ],
+                    ),
+                    _ => tf(
+                        "casefile.mail_rejected",
+                        &[
+                            ("file", &r["file"].as_str().unwrap_or_default()),
+                            ("reason", &r["reason"].as_str().unwrap_or_default()),
+                        ],
+                    ),
+                };
+                writeln!(out, "{}", output::neutralise(&line))?;
+            }
+            writeln!(
+                out,
+                "{}",
+                tf(
+                    "casefile.mail_summary",
+                    &[
+                        ("n", &files.len()),
+                        ("registered", &registered),
+                        ("skipped", &skipped),
+                        ("rejected", &rejected)
+                    ]
+                )
+            )?;
+        }
+    }
+    if rejected > 0 {
+        return Err(crate::service::Error::Invalid(crate::domain::validation::field_error(
+            "message",
+            &format!("{rejected} of {} messages rejected (see above); the others were imported", files.len()),
+        ))
+        .into());
+    }
+    Ok(())
+}

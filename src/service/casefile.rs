@@ -267,3 +267,72 @@ fn write_new_file(path: &Path, data: &[u8]) -> std::io::Result<()> {
     }
     result
 }
+
+/// What became of one e-mail message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome {
+    /// Registered as a new request, with its files (the original message first).
+    Registered { reference: String, files: usize, warnings: Vec<FieldWarning> },
+    /// Registered before (by its Message-ID), as this request.
+    Skipped { reference: String, message_id: String },
+}
+
+impl Session {
+    /// Registers one e-mail message as a request of `kind`: channel e-mail, the sender as
+    /// the subject's name and contact, the text as description, identity not verified, the
+    /// original message and its files attached. All in one transaction: a message is
+    /// registered whole or not at all. A message already registered (same Message-ID) is
+    /// skipped; one that cannot be registered is refused with the reason (field `message`).
+    pub fn import_mail(&mut self, raw: &[u8], kind: RequestKind) -> Result<MailOutcome> {
+        self.require(crate::domain::kind::Role::Clerk, "register requests")?;
+        let today = self.today();
+        let refuse = |why: String| Error::Invalid(field_error("message", &why));
+        let m =
+            crate::mail::parse_message(raw, self.clock.offset(), self.attachment_limit()).map_err(refuse)?;
+        if let Some(reference) = self.store.read().mail_imported(&m.message_id)? {
+            return Ok(MailOutcome::Skipped { reference, message_id: m.message_id });
+        }
+        let pin = m.pin.clone().ok_or_else(|| {
+            refuse(format!(
+                "no PIN (14 digits) in the subject or text of the message from {}; register it with `aryz add`",
+                m.sender_email
+            ))
+        })?;
+        let received_on = m.sent_on.filter(|d| *d <= today).unwrap_or(today);
+        let new = crate::domain::request::NewRequest {
+            kind,
+            channel: crate::domain::kind::Channel::Email,
+            lang: m.lang,
+            received_on,
+            identity: crate::domain::kind::IdentityMethod::NotVerified,
+            categories: Vec::new(),
+            description: m.description.clone(),
+            subject: crate::domain::request::Subject {
+                name: m.sender_name.clone(),
+                pin,
+                email: m.sender_email.clone(),
+                ..Default::default()
+            },
+            representative: None,
+        };
+        let (warnings, deadlines) =
+            self.check_new_request(&new).map_err(|e| refuse(format!("cannot be registered: {e}")))?;
+        let files = m.files.len();
+        let reference = self.write(|tx, ctx| {
+            // Another process may have taken it in since the check above.
+            if let Some(reference) = tx.read().mail_imported(&m.message_id)? {
+                return Ok(Err(reference));
+            }
+            let (id, reference) = super::intake::insert_registered(tx, ctx, &new, &deadlines, None)?;
+            for f in &m.files {
+                attach_in(tx, ctx, id, &reference, f)?;
+            }
+            tx.record_mail_import(&m.message_id, id, &ctx.now)?;
+            Ok(Ok(reference))
+        })?;
+        Ok(match reference {
+            Ok(reference) => MailOutcome::Registered { reference, files, warnings },
+            Err(reference) => MailOutcome::Skipped { reference, message_id: m.message_id },
+        })
+    }
+}

@@ -294,7 +294,18 @@ fn an_old_receipt_date_needs_confirmation() {
         env.fails(&["add", "--kind", "access", "--name", "T", "--pin", PIN_MALE, "--received", "2025-11-24"]);
     assert_mentions(&err, &["received", "365 days", "--confirm-old-receipt"]);
     assert_eq!(env.snapshot(), before);
-    env.add(&["--received", "2026-09-25"]); // 60 days: no confirmation
+    // 60 days: no confirmation needed.
+    ok(env.aryz().args([
+        "add",
+        "--kind",
+        "access",
+        "--name",
+        "T",
+        "--pin",
+        PIN_MALE,
+        "--received",
+        "2026-09-25",
+    ]));
     env.add(&["--received", "2025-11-24", "--confirm-old-receipt"]);
 }
 
@@ -360,4 +371,117 @@ fn an_authority_inquiry_is_due_within_one_week() {
     assert!(rules.contains(&"law58_authority_1w"), "{rules:?}");
     let v = env.json(&["deadline", "--kind", "authority_inquiry", "--received", "2026-11-24"]);
     assert_eq!(v["deadlines"][0]["rule"], "law58_authority_1w", "{v}");
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/mail").join(name)
+}
+
+#[test]
+fn e_mail_in_utf8_koi8r_windows1251_and_multipart_becomes_requests() {
+    let env = TestEnv::with_staff();
+    let cases = [
+        (
+            "utf8.eml",
+            "Жеке маалыматтарыма кирүү тууралуу арыз",
+            "Тестова Айгүл",
+            "aigul.testova@example.kg",
+            "ky",
+            "көчүрмөсүн берүүңүздү суранам",
+        ),
+        (
+            "koi8r.eml",
+            "Запрос о доступе к персональным данным",
+            "Тестов Бакыт",
+            "bakyt.testov@example.ru",
+            "ru",
+            "Прошу предоставить сведения",
+        ),
+        (
+            "cp1251.eml",
+            "Обращение об уточнении данных",
+            "Тестова Гульнара",
+            "gulnara.testova@example.kg",
+            "ru",
+            "уточнить мой номер телефона",
+        ),
+    ];
+    for (file, subject, name, email, lang, text) in cases {
+        let v = env.json(&["import-mail", fixture(file).to_str().unwrap(), "--kind", "access"]);
+        let m = &v["messages"][0];
+        assert_eq!(m["result"], "registered", "{file}: {v}");
+        let d = env.show(m["ref"].as_str().unwrap());
+        assert_eq!(d["channel"], "email");
+        assert_eq!(d["identity"], "not_verified");
+        assert_eq!(d["lang"], lang, "{file}");
+        assert_eq!(d["subject"]["name"], name, "{file}");
+        assert_eq!(d["subject"]["email"], email, "{file}");
+        let desc = d["description"].as_str().unwrap();
+        assert!(desc.starts_with(subject), "{file}: {desc}");
+        assert!(
+            desc.contains(&format!("{subject}\n\n")) && desc.contains(text),
+            "{file}: the body survives: {desc}"
+        );
+        // The original message is kept, byte for byte.
+        let out = env.path().join(format!("{file}.back"));
+        env.ok(&["attachment", m["ref"].as_str().unwrap(), "1", "--output", out.to_str().unwrap()]);
+        assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(fixture(file)).unwrap());
+    }
+    // Quoted-printable text, base64 attachments (one with a Kyrgyz/Russian encoded name).
+    let v = env.json(&["import-mail", fixture("multipart.eml").to_str().unwrap(), "--kind", "access"]);
+    let r = v["messages"][0]["ref"].as_str().unwrap().to_string();
+    assert_eq!(v["messages"][0]["files"], 3, "{v}");
+    let d = env.show(&r);
+    assert!(d["description"].as_str().unwrap().contains("мягкие переносы строк"), "{d}");
+    let files = env.json(&["attachments", &r]);
+    assert_eq!(files[1]["file_name"], "заявление.pdf", "{files}");
+    assert_eq!(files[2]["file_name"], "passport.jpg");
+    for (n, original) in [("2", "multipart-attachment.pdf"), ("3", "multipart-passport.jpg")] {
+        let out = env.path().join(format!("att-{n}"));
+        env.ok(&["attachment", &r, n, "--output", out.to_str().unwrap()]);
+        assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(fixture(original)).unwrap(), "file {n}");
+    }
+    env.ok(&["audit", "verify"]);
+}
+
+#[test]
+fn a_maildir_is_imported_once_and_bad_messages_are_rejected_with_the_reason() {
+    let env = TestEnv::with_staff();
+    let maildir = env.path().join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    for (i, f) in ["utf8.eml", "no-pin.eml", "garbage.eml", "koi8r.eml"].iter().enumerate() {
+        std::fs::copy(fixture(f), maildir.join("new").join(format!("{i}.{f}"))).unwrap();
+    }
+    // A message in cur/ (already read in the mail client) is not taken.
+    std::fs::copy(fixture("cp1251.eml"), maildir.join("cur").join("x.eml")).unwrap();
+    let out = env
+        .aryz()
+        .args(["import-mail", maildir.to_str().unwrap(), "--kind", "information"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "rejections fail the command after the others");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_mentions(
+        &stdout,
+        &["0.utf8.eml: registered as ARZ-2026-000001", "3.koi8r.eml: registered as ARZ-2026-000002"],
+    );
+    assert_mentions(&stdout, &["1.no-pin.eml: rejected", "no PIN", "nurlan.testov@example.kg"]);
+    assert_mentions(&stdout, &["2.garbage.eml: rejected", "From"]);
+    assert_mentions(&stdout, &["4 messages: 2 registered, 0 skipped, 2 rejected"]);
+    assert_mentions(&String::from_utf8_lossy(&out.stderr), &["2 of 4 messages rejected"]);
+    // Nothing half-imported: exactly two requests, each with its message.
+    let all = env.json(&["list", "--all"]);
+    assert_eq!(refs(&all).len(), 2, "{all}");
+    // Again: the same Message-IDs are skipped and said.
+    std::fs::remove_file(maildir.join("new").join("1.no-pin.eml")).unwrap();
+    std::fs::remove_file(maildir.join("new").join("2.garbage.eml")).unwrap();
+    let again = env.ok(&["import-mail", maildir.to_str().unwrap(), "--kind", "information"]);
+    assert_mentions(
+        &again,
+        &["already registered as ARZ-2026-000001", "2 messages: 0 registered, 2 skipped, 0 rejected"],
+    );
+    assert_eq!(refs(&env.json(&["list", "--all"])).len(), 2);
+    env.ok(&["audit", "verify"]);
 }

@@ -139,6 +139,11 @@ impl TestEnv {
         if !extra.contains(&"--identity") {
             cmd.args(["--identity", "e_signature"]);
         }
+        // A receipt date given on purpose: confirmed even when long past (issue 15 asks to
+        // confirm a receipt more than 60 days before registration; cli_casefile tests that).
+        if extra.contains(&"--received") && !extra.contains(&"--confirm-old-receipt") {
+            cmd.arg("--confirm-old-receipt");
+        }
         let out = ok(cmd.args(extra));
         let reference = out.trim().to_string();
         assert_reference(&reference);
