@@ -68,13 +68,17 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
         }),
     };
     // A receipt date long before today is a likely typo: registered only when confirmed.
-    if !a.confirm_old_receipt
-        && let Some(w) = crate::service::old_receipt(&new, today)
-    {
+    if !a.confirm_old_receipt && crate::service::old_receipt(&new, today).is_some() {
         new.validate(today, today, &s.calendar)?;
-        return Err(
-            field_error("received", &format!("{}; --confirm-old-receipt registers it", w.message)).into()
-        );
+        let days = (today - new.received_on).num_days();
+        return Err(field_error(
+            "received",
+            &format!(
+                "received {} is {days} days before registration (more than 60): a likely typo; confirm it; --confirm-old-receipt registers it",
+                new.received_on.format("%d.%m.%Y")
+            ),
+        )
+        .into());
     }
     let reg = s.register(&new, a.assignee.as_deref())?;
     warnings.extend(
@@ -83,7 +87,7 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
             .filter(|w| !(a.confirm_old_receipt && w.field == crate::service::RECEIVED_OLD)),
     );
     for w in &warnings {
-        eprintln!("warning: {}", output::neutralise(&w.to_string()));
+        eprintln!("warning: {}", output::neutralise(&crate::i18n::messages::translate(&w.to_string())));
     }
     // A provisional governing deadline is said where the operator looks, stdout staying the
     // reference alone for scripts.

@@ -224,18 +224,19 @@ pub fn duplicate_warnings(similar: &[Similar], kind: RequestKind) -> Vec<FieldWa
     similar
         .iter()
         .map(|s| {
-            let why = if s.status.is_open() && s.kind == kind {
-                format!("an open {} request of the same PIN", s.kind)
+            let received = s.received_on.format("%d.%m.%Y");
+            let message = if s.status.is_open() && s.kind == kind {
+                format!(
+                    "possible duplicate: {} is an open {} request of the same PIN, received {received}",
+                    s.reference, s.kind
+                )
             } else {
-                format!("a request of the same PIN received in the last {DUPLICATE_WINDOW_DAYS} days")
+                format!(
+                    "possible duplicate: {} ({}, {}) of the same PIN was received {received}, within {DUPLICATE_WINDOW_DAYS} days",
+                    s.reference, s.kind, s.status
+                )
             };
-            warning(
-                "duplicate",
-                &format!(
-                    "possible duplicate of {} ({why}: {}, {}, received {})",
-                    s.reference, s.kind, s.status, s.received_on
-                ),
-            )
+            warning("duplicate", &message)
         })
         .collect()
 }

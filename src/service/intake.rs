@@ -96,7 +96,8 @@ pub fn old_receipt(new: &NewRequest, today: chrono::NaiveDate) -> Option<FieldWa
         crate::domain::validation::warning(
             RECEIVED_OLD,
             &format!(
-                "received {} is {days} days before registration (more than {OLD_RECEIPT_DAYS}): a likely typo; confirm it",
+                // 60 = OLD_RECEIPT_DAYS, written out: the catalogs' template of this text.
+                "received {} is {days} days before registration (more than 60): a likely typo; confirm it",
                 new.received_on.format("%d.%m.%Y")
             ),
         )
