@@ -37,9 +37,10 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Parses the process's arguments, with [`interface_lang_first`] applied.
+    /// Parses the process's arguments, with [`interface_lang_first`] applied; a usage
+    /// error or the help is shown in the interface language ([`crate::cli_help`]).
     pub fn parse_args() -> Cli {
-        Cli::parse_from(interface_lang_first(std::env::args_os().collect()))
+        crate::cli_help::parse_or_exit(interface_lang_first(std::env::args_os().collect()))
     }
 }
 

@@ -9,6 +9,8 @@ use mailparse::{DispositionType, MailHeaderMap, ParsedMail};
 use crate::domain::attachment::{AttachmentKind, NewAttachment};
 use crate::domain::kind::Language;
 use crate::domain::validation::MAX_TEXT;
+use crate::i18n::localize::Message;
+use crate::msg;
 
 /// A message as a request: who sent it, when, what it says, and its files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,18 +34,19 @@ pub struct MailRequest {
 
 /// Parses one message. Refused (with the reason) when it is not a readable message, has no
 /// sender address, or a file is over `max_bytes`.
-pub fn parse_message(raw: &[u8], offset: FixedOffset, max_bytes: u64) -> Result<MailRequest, String> {
+pub fn parse_message(raw: &[u8], offset: FixedOffset, max_bytes: u64) -> Result<MailRequest, Message> {
     if raw.iter().all(u8::is_ascii_whitespace) {
-        return Err("the message is empty".into());
+        return Err(msg!("message.mail_empty"));
     }
-    let mail = mailparse::parse_mail(raw).map_err(|e| format!("not a readable e-mail message: {e}"))?;
+    let mail =
+        mailparse::parse_mail(raw).map_err(|e| msg!("message.mail_unreadable", error = e.to_string()))?;
     let headers = mail.get_headers();
     if headers.get_first_header("From").is_none() {
-        return Err("no From header: not an e-mail message, or its headers are damaged".into());
+        return Err(msg!("message.mail_no_from"));
     }
     let from = headers.get_first_value("From").unwrap_or_default();
     let (sender_name, sender_email) =
-        sender(&from).ok_or_else(|| format!("no sender address in From: {}", one_line(&from)))?;
+        sender(&from).ok_or_else(|| msg!("message.mail_no_sender", from = one_line(&from)))?;
     let message_id = match headers.get_first_value("Message-ID") {
         Some(id) if !id.trim().trim_matches(['<', '>']).trim().is_empty() => {
             one_line(id.trim().trim_start_matches('<').trim_end_matches('>').trim())
@@ -66,7 +69,8 @@ pub fn parse_message(raw: &[u8], offset: FixedOffset, max_bytes: u64) -> Result<
     if description.chars().count() > MAX_TEXT {
         // The whole message stays attached; the description keeps its beginning.
         description = description.chars().take(MAX_TEXT - 40).collect::<String>();
-        description.push_str("\n[… cut; the whole message is attached]");
+        description.push('\n');
+        description.push_str(&msg!("message.mail_cut").render(crate::i18n::Lang::En));
     }
     let pin = find_pin(&format!("{subject}\n{text}"));
     let lang = match crate::i18n::script::detect(&description) {
@@ -75,7 +79,7 @@ pub fn parse_message(raw: &[u8], offset: FixedOffset, max_bytes: u64) -> Result<
         _ => Language::Ru,
     };
     let original = NewAttachment::new(AttachmentKind::RequestScan, "message.eml", raw.to_vec(), max_bytes)
-        .map_err(|e| format!("the message itself {}", e.rule))?;
+        .map_err(|e| msg!("message.mail_itself", rule = e.rule))?;
     files.insert(0, original);
     Ok(MailRequest {
         message_id,
@@ -114,7 +118,7 @@ fn collect(
     html: &mut Option<String>,
     files: &mut Vec<NewAttachment>,
     max_bytes: u64,
-) -> Result<(), String> {
+) -> Result<(), Message> {
     if !part.subparts.is_empty() {
         for p in &part.subparts {
             collect(p, body, html, files, max_bytes)?;
@@ -131,21 +135,22 @@ fn collect(
     let mime = part.ctype.mimetype.to_ascii_lowercase();
     if name.is_none() && disposition.disposition != DispositionType::Attachment {
         if mime == "text/plain" && body.is_none() {
-            *body = Some(part.get_body().map_err(|e| format!("the text cannot be decoded: {e}"))?);
+            *body = Some(part.get_body().map_err(|e| msg!("message.mail_text", error = e.to_string()))?);
             return Ok(());
         }
         if mime == "text/html" && html.is_none() {
-            *html = Some(part.get_body().map_err(|e| format!("the HTML text cannot be decoded: {e}"))?);
+            *html = Some(part.get_body().map_err(|e| msg!("message.mail_text", error = e.to_string()))?);
             return Ok(());
         }
     }
-    let data = part.get_body_raw().map_err(|e| format!("a file cannot be decoded: {e}"))?;
+    let data =
+        part.get_body_raw().map_err(|e| msg!("message.mail_file_undecodable", error = e.to_string()))?;
     if data.is_empty() {
         return Ok(());
     }
     let name = name.unwrap_or_else(|| format!("part-{}.{}", files.len() + 1, extension(&mime)));
     let file = NewAttachment::new(AttachmentKind::Other, &name, data, max_bytes)
-        .map_err(|e| format!("attached file '{name}' {}", e.rule))?;
+        .map_err(|e| msg!("message.mail_file", name = &name, rule = e.rule))?;
     files.push(file);
     Ok(())
 }
@@ -272,11 +277,11 @@ Content-Type: text/plain; charset=utf-8\r\n\r\nPlease give me my data.\r\nPIN 21
 
     #[test]
     fn malformed_messages_are_refused_with_the_reason() {
-        assert!(parse_message(b"", offset(), 1000).unwrap_err().contains("empty"));
-        assert!(parse_message(b"just some text\n", offset(), 1000).unwrap_err().contains("From"));
-        let no_addr = b"From: nobody\r\nSubject: x\r\n\r\nbody\r\n";
-        assert!(parse_message(no_addr, offset(), 1000).unwrap_err().contains("sender"));
-        let big = b"From: a@b.kg\r\nSubject: x\r\n\r\nbody\r\n";
-        assert!(parse_message(big, offset(), 10).unwrap_err().contains("the message itself"));
+        let why =
+            |raw: &[u8], max| parse_message(raw, offset(), max).unwrap_err().render(crate::i18n::Lang::En);
+        assert!(why(b"", 1000).contains("empty"));
+        assert!(why(b"just some text\n", 1000).contains("From"));
+        assert!(why(b"From: nobody\r\nSubject: x\r\n\r\nbody\r\n", 1000).contains("sender"));
+        assert!(why(b"From: a@b.kg\r\nSubject: x\r\n\r\nbody\r\n", 10).contains("the message itself"));
     }
 }

@@ -13,6 +13,7 @@ mod drift;
 mod events;
 mod info;
 mod letters;
+mod messages;
 mod migrate;
 mod operators;
 mod records;

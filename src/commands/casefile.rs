@@ -113,7 +113,7 @@ fn messages(path: &Path) -> Result<Vec<std::path::PathBuf>> {
     let io = |e: std::io::Error| {
         crate::service::Error::Invalid(crate::domain::validation::field_error(
             "path",
-            &format!("{}: {e}", path.display()),
+            crate::msg!("message.path_error", path = path, error = e),
         ))
     };
     let meta = std::fs::metadata(path).map_err(io)?;
@@ -144,7 +144,7 @@ pub fn import_mail(env: &Env, path: &Path, kind: &str, out: &mut impl Write) -> 
             .map_err(|e| {
                 crate::service::Error::Invalid(crate::domain::validation::field_error(
                     "message",
-                    &e.to_string(),
+                    crate::msg!("message.path_error", path = f, error = e),
                 ))
             })
             .and_then(|raw| s.import_mail(&raw, kind));
@@ -220,7 +220,7 @@ pub fn import_mail(env: &Env, path: &Path, kind: &str, out: &mut impl Write) -> 
     if rejected > 0 {
         return Err(crate::service::Error::Invalid(crate::domain::validation::field_error(
             "message",
-            &format!("{rejected} of {} messages rejected (see above); the others were imported", files.len()),
+            crate::msg!("message.mail_rejected_count", n = rejected, total = files.len()),
         ))
         .into());
     }

@@ -6,7 +6,13 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::validation::{FieldError, check_line, field_error};
-use crate::code_enum;
+use crate::i18n::localize::Message;
+use crate::{code_enum, msg};
+
+/// "is N bytes, over the limit of M bytes (K MB, attachment_max_mb)".
+pub fn over_limit(size: u64, max_bytes: u64) -> Message {
+    msg!("message.file_over_limit", size = size, limit = max_bytes, mb = max_bytes / (1024 * 1024))
+}
 
 code_enum!(
     /// What a file is to the case.
@@ -56,25 +62,17 @@ impl NewAttachment {
     ) -> Result<Self, FieldError> {
         let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
         if base.is_empty() {
-            return Err(field_error("file", "has no file name"));
+            return Err(field_error("file", msg!("message.file_no_name")));
         }
         check_line("file", base)?;
         if base.chars().count() > 255 {
-            return Err(field_error("file", "the file name is longer than 255 characters"));
+            return Err(field_error("file", msg!("message.file_name_long")));
         }
         if data.is_empty() {
-            return Err(field_error("file", "is empty"));
+            return Err(field_error("file", msg!("message.empty")));
         }
         if data.len() as u64 > max_bytes {
-            return Err(field_error(
-                "file",
-                &format!(
-                    "is {} bytes, over the limit of {} bytes ({} MB, attachment_max_mb)",
-                    data.len(),
-                    max_bytes,
-                    max_bytes / (1024 * 1024)
-                ),
-            ));
+            return Err(field_error("file", over_limit(data.len() as u64, max_bytes)));
         }
         Ok(NewAttachment { kind, file_name: base.to_string(), data })
     }

@@ -29,14 +29,13 @@ pub fn date_wd(d: NaiveDate) -> String {
 /// nothing in an office's records lies outside that range.
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, super::validation::FieldError> {
     let t = s.trim();
-    let bad =
-        || super::validation::field_error(field, &format!("'{t}' is not a date in the form YYYY-MM-DD"));
+    let bad = || super::validation::field_error(field, crate::msg!("message.not_a_date", text = t));
     if t.len() != 10 || !t.starts_with(|c: char| c.is_ascii_digit()) {
         return Err(bad());
     }
     let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| bad())?;
     if !(1900..=2200).contains(&d.year()) {
-        return Err(super::validation::field_error(field, "the year must be between 1900 and 2200"));
+        return Err(super::validation::field_error(field, crate::msg!("message.year_range")));
     }
     Ok(d)
 }

@@ -10,6 +10,7 @@ use super::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind};
 use super::outcome::{CategoryAction, Outcome};
 use super::status::Status;
 use super::validation::{FieldError, FieldWarning, MAX_TEXT, check_len, check_line, field_error, warning};
+use crate::msg;
 
 /// Database identity of a request (never shown; the reference is what people use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -43,16 +44,16 @@ impl Representative {
     /// Hard checks: a name, one-line fields, a valid e-mail and phone when given.
     pub fn validate(&self) -> Result<(), FieldError> {
         if self.name.trim().is_empty() {
-            return Err(field_error("representative", "needs the representative's name"));
+            return Err(field_error("representative", msg!("message.representative_name")));
         }
         check_line("representative", &self.name)?;
         check_line("representative_document", &self.document)?;
         check_line("representative_address", &self.address)?;
         if !self.email.is_empty() {
-            validate_email(&self.email).map_err(|e| field_error("representative_email", &e.rule))?;
+            validate_email(&self.email).map_err(|e| field_error("representative_email", e.rule))?;
         }
         if !self.phone.is_empty() {
-            validate_phone(&self.phone).map_err(|e| field_error("representative_phone", &e.rule))?;
+            validate_phone(&self.phone).map_err(|e| field_error("representative_phone", e.rule))?;
         }
         Ok(())
     }
@@ -87,22 +88,22 @@ impl NewRequest {
     ) -> Result<Vec<FieldWarning>, FieldError> {
         let s = &self.subject;
         if s.name.trim().is_empty() {
-            return Err(field_error("name", "is required"));
+            return Err(field_error("name", crate::msg!("message.required")));
         }
         check_line("name", &s.name)?;
         let mut warnings = validate_pin(&s.pin, s.birth_date, today)?;
         if self.received_on > today {
-            return Err(field_error("received", "cannot be in the future"));
+            return Err(field_error("received", crate::msg!("message.future")));
         }
         if self.received_on < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN) {
-            return Err(field_error("received", "cannot be before 01.01.2000"));
+            return Err(field_error("received", crate::msg!("message.before_2000")));
         }
         if let Some(b) = s.birth_date {
             if b > today {
-                return Err(field_error("birth_date", "cannot be in the future"));
+                return Err(field_error("birth_date", crate::msg!("message.future")));
             }
             if b < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
-                return Err(field_error("birth_date", "cannot be before 01.01.1900"));
+                return Err(field_error("birth_date", crate::msg!("message.before_1900")));
             }
         }
         if !s.email.is_empty() {
@@ -118,16 +119,13 @@ impl NewRequest {
         }
         // Law 67: registration within one working day of receipt.
         if cal.working_days_between(self.received_on, registered_on) > 1 {
-            warnings.push(warning(
-                "received",
-                "registered more than one working day after receipt (Law 67 asks for registration within 1 working day)",
-            ));
+            warnings.push(warning("received", crate::msg!("message.late_registration")));
         }
         if let Some(rep) = &self.representative {
             rep.validate()?;
         }
         if self.kind.acts_on_categories() && self.categories.is_empty() {
-            warnings.push(warning("category", "no data category named for a request that acts on data"));
+            warnings.push(warning("category", crate::msg!("message.no_category")));
         }
         Ok(warnings)
     }
@@ -217,11 +215,7 @@ pub fn parse_reference(s: &str) -> Result<String, FieldError> {
         && t[4..8].chars().all(|c| c.is_ascii_digit())
         && &t[8..9] == "-"
         && t[9..].chars().all(|c| c.is_ascii_digit());
-    if ok {
-        Ok(t)
-    } else {
-        Err(field_error("ref", &format!("'{}' is not a reference like ARZ-2026-000123", s.trim())))
-    }
+    if ok { Ok(t) } else { Err(field_error("ref", crate::msg!("message.not_a_reference", text = s.trim()))) }
 }
 
 #[cfg(test)]

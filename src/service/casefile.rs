@@ -11,7 +11,9 @@ use crate::domain::kind::RequestKind;
 use crate::domain::request::{Representative, RequestId, SubjectRequest, parse_reference};
 use crate::domain::status::Transition;
 use crate::domain::validation::{FieldWarning, field_error, warning};
+use crate::i18n::localize::{Arg, Message};
 use crate::model::{Event, EventKind, Similar};
+use crate::msg;
 use crate::store::Tx;
 
 use super::permissions::{RequestAction, enforce};
@@ -39,10 +41,12 @@ impl Session {
     /// checked against the limit) and stored in the database.
     pub fn attach_file(&mut self, reference: &str, path: &Path, kind: AttachmentKind) -> Result<Attachment> {
         let limit = self.attachment_limit();
-        let io = |e: std::io::Error| Error::Invalid(field_error("file", &format!("{}: {e}", path.display())));
+        let io = |e: std::io::Error| {
+            Error::Invalid(field_error("file", msg!("message.path_error", path = path, error = e)))
+        };
         let meta = std::fs::metadata(path).map_err(io)?;
         if !meta.is_file() {
-            return Err(Error::Invalid(field_error("file", &format!("{}: not a file", path.display()))));
+            return Err(Error::Invalid(field_error("file", msg!("message.not_a_file", path = path))));
         }
         if meta.len() > limit {
             // Refused before reading: a huge file is never loaded into memory.
@@ -77,10 +81,7 @@ impl Session {
             let read = self.store.read();
             let r = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
             read.attachment_content(r.id, n)?.ok_or_else(|| {
-                Error::Invalid(field_error(
-                    "n",
-                    &format!("{reference} has no file number {n} (see `aryz attachments`)"),
-                ))
+                Error::Invalid(field_error("n", msg!("message.no_attachment", reference = &reference, n = n)))
             })?
         };
         let detail = format!("file {n} {} sha256={} size={}", a.kind, a.sha256, a.size);
@@ -91,7 +92,7 @@ impl Session {
             Err(e) => Err(e.to_string()),
         };
         self.end_disclosure(started, "attachment_view", &reference, outcome)?;
-        written.map_err(|e| Error::Config(format!("{}: {e}", dest.display())))?;
+        written.map_err(|e| Error::Config(msg!("message.path_error", path = dest, error = e)))?;
         Ok(a)
     }
 
@@ -135,15 +136,12 @@ impl Session {
             let mut r = Session::load(tx, reference)?;
             let o = Session::load(tx, original)?;
             if r.id == o.id {
-                return Err(Error::Invalid(field_error("duplicate-of", "a request cannot duplicate itself")));
+                return Err(Error::Invalid(field_error("duplicate-of", msg!("message.duplicate_self"))));
             }
             if tx.read().duplicate_target(o.id)?.is_some() {
                 return Err(Error::Invalid(field_error(
                     "duplicate-of",
-                    &format!(
-                        "{} is itself closed as a duplicate; link to the request it duplicates",
-                        o.reference
-                    ),
+                    msg!("message.duplicate_chain", reference = &o.reference),
                 )));
             }
             enforce(&me, &r, ctx.rules, ctx.today, RequestAction::Withdraw)?;
@@ -224,31 +222,31 @@ pub fn duplicate_warnings(similar: &[Similar], kind: RequestKind) -> Vec<FieldWa
     similar
         .iter()
         .map(|s| {
-            let received = s.received_on.format("%d.%m.%Y");
+            let received = s.received_on.format("%d.%m.%Y").to_string();
             let message = if s.status.is_open() && s.kind == kind {
-                format!(
-                    "possible duplicate: {} is an open {} request of the same PIN, received {received}",
-                    s.reference, s.kind
+                msg!(
+                    "message.duplicate_open",
+                    reference = &s.reference,
+                    kind = Arg::code("kind", s.kind.code()),
+                    date = received
                 )
             } else {
-                format!(
-                    "possible duplicate: {} ({}, {}) of the same PIN was received {received}, within {DUPLICATE_WINDOW_DAYS} days",
-                    s.reference, s.kind, s.status
+                msg!(
+                    "message.duplicate_recent",
+                    reference = &s.reference,
+                    kind = Arg::code("kind", s.kind.code()),
+                    status = Arg::code("status", s.status.code()),
+                    date = received,
+                    days = DUPLICATE_WINDOW_DAYS
                 )
             };
-            warning("duplicate", &message)
+            warning("duplicate", message)
         })
         .collect()
 }
 
 fn over_limit(size: u64, limit: u64) -> Error {
-    Error::Invalid(field_error(
-        "file",
-        &format!(
-            "is {size} bytes, over the limit of {limit} bytes ({} MB, attachment_max_mb)",
-            limit / (1024 * 1024)
-        ),
-    ))
+    Error::Invalid(field_error("file", crate::domain::attachment::over_limit(size, limit)))
 }
 
 /// Writes `data` to a new file at `path` (refusing an existing one), owner-readable only.
@@ -285,20 +283,16 @@ impl Session {
     /// registered whole or not at all. A message already registered (same Message-ID) is
     /// skipped; one that cannot be registered is refused with the reason (field `message`).
     pub fn import_mail(&mut self, raw: &[u8], kind: RequestKind) -> Result<MailOutcome> {
-        self.require(crate::domain::kind::Role::Clerk, "register requests")?;
+        self.require(crate::domain::kind::Role::Clerk, "register_requests")?;
         let today = self.today();
-        let refuse = |why: String| Error::Invalid(field_error("message", &why));
+        let refuse = |why: Message| Error::Invalid(field_error("message", why));
         let m =
             crate::mail::parse_message(raw, self.clock.offset(), self.attachment_limit()).map_err(refuse)?;
         if let Some(reference) = self.store.read().mail_imported(&m.message_id)? {
             return Ok(MailOutcome::Skipped { reference, message_id: m.message_id });
         }
-        let pin = m.pin.clone().ok_or_else(|| {
-            refuse(format!(
-                "no PIN (14 digits) in the subject or text of the message from {}; register it with `aryz add`",
-                m.sender_email
-            ))
-        })?;
+        let pin =
+            m.pin.clone().ok_or_else(|| refuse(msg!("message.mail_no_pin", email = &m.sender_email)))?;
         let received_on = m.sent_on.filter(|d| *d <= today).unwrap_or(today);
         let new = crate::domain::request::NewRequest {
             kind,
@@ -316,8 +310,10 @@ impl Session {
             },
             representative: None,
         };
-        let (warnings, deadlines) =
-            self.check_new_request(&new).map_err(|e| refuse(format!("cannot be registered: {e}")))?;
+        let (warnings, deadlines) = self.check_new_request(&new).map_err(|e| match e {
+            Error::Invalid(f) => refuse(crate::i18n::localize::Localize::message(&f)),
+            other => other,
+        })?;
         let files = m.files.len();
         let reference = self.write(|tx, ctx| {
             // Another process may have taken it in since the check above.

@@ -36,11 +36,11 @@ impl Session {
 
     /// Registers a request, optionally assigned. A clerk may assign only to themselves.
     pub fn register(&mut self, new: &NewRequest, assignee: Option<&str>) -> Result<Registered> {
-        self.require(Role::Clerk, "register requests")?;
+        self.require(Role::Clerk, "register_requests")?;
         if let Some(a) = assignee
             && a != self.operator.login
         {
-            self.require(Role::Supervisor, "assign requests to others")?;
+            self.require(Role::Supervisor, "assign_to_others")?;
         }
         let (warnings, deadlines) = self.check_new_request(new)?;
         let request = self.write(|tx, ctx| {
@@ -50,7 +50,7 @@ impl Session {
                     _ => {
                         return Err(Error::Invalid(crate::domain::validation::field_error(
                             "assignee",
-                            &format!("'{a}' is not an active operator"),
+                            crate::msg!("message.not_active_operator", login = a),
                         )));
                     }
                 }
@@ -95,10 +95,10 @@ pub fn old_receipt(new: &NewRequest, today: chrono::NaiveDate) -> Option<FieldWa
     (days > OLD_RECEIPT_DAYS).then(|| {
         crate::domain::validation::warning(
             RECEIVED_OLD,
-            &format!(
-                // 60 = OLD_RECEIPT_DAYS, written out: the catalogs' template of this text.
-                "received {} is {days} days before registration (more than 60): a likely typo; confirm it",
-                new.received_on.format("%d.%m.%Y")
+            crate::msg!(
+                "message.old_receipt",
+                date = new.received_on.format("%d.%m.%Y").to_string(),
+                days = days
             ),
         )
     })

@@ -10,6 +10,7 @@
 
 mod run;
 
+use crate::i18n::localize::Localize;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -138,7 +139,6 @@ impl App {
     }
 
     fn error(&mut self, text: String) {
-        let text = crate::i18n::messages::translate(&text);
         self.message = Some(Message { text, is_error: true });
     }
 
@@ -147,7 +147,7 @@ impl App {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                self.error(e.to_string());
+                self.error(e.localized());
                 None
             }
         }
@@ -254,19 +254,19 @@ impl App {
             Command::RegisterRequest => Screen::Intake(IntakeState::new(session, today)),
             Command::ShowCalendar => match CalendarState::new(session, today) {
                 Ok(c) => Screen::Calendar(c),
-                Err(e) => return self.error(e.to_string()),
+                Err(e) => return self.error(e.localized()),
             },
             Command::ShowDashboard => match DashboardState::new(session, today) {
                 Ok(d) => Screen::Dashboard(Box::new(d)),
-                Err(e) => return self.error(e.to_string()),
+                Err(e) => return self.error(e.localized()),
             },
             Command::ShowReport => match ReportState::new(session, today) {
                 Ok(r) => Screen::Report(Box::new(r)),
-                Err(e) => return self.error(e.to_string()),
+                Err(e) => return self.error(e.localized()),
             },
             Command::ShowAudit => match AuditState::new(session) {
                 Ok(a) => Screen::Audit(Box::new(a)),
-                Err(e) => return self.error(e.to_string()),
+                Err(e) => return self.error(e.localized()),
             },
             _ => return,
         };
@@ -366,7 +366,7 @@ impl App {
         let mut problem = None;
         for s in self.screens.iter_mut() {
             if let Err(e) = s.component_mut().refresh(&ctx) {
-                problem = Some(e.to_string());
+                problem = Some(e.localized());
             }
         }
         self.ok(queue);

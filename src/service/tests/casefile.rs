@@ -115,7 +115,7 @@ fn similar_requests_and_closing_as_a_duplicate() {
     // Open and of the same kind (though received 54 days ago): named.
     let (w, _) = s.check_new_request(&request(RequestKind::Access, "2026-11-24")).unwrap();
     assert!(
-        w.iter().any(|w| w.field == "duplicate" && w.message.contains(&first.request.reference)),
+        w.iter().any(|w| w.field == "duplicate" && w.to_string().contains(&first.request.reference)),
         "{w:?}"
     );
     // Another kind, received more than 30 days ago: not named.
