@@ -342,12 +342,14 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
     },
-    /// Register requests that arrived by e-mail: a `.eml` file, or a Maildir folder (the
-    /// messages in its `new/`, else the files in the folder). One request per message,
-    /// channel e-mail, the sender as name and contact, the text as description, identity
-    /// not verified, the message and its files attached; each in its own transaction.
-    /// Messages already registered (by Message-ID) are skipped; a message without a PIN or
-    /// that cannot be read is rejected with the reason (exit 1 after the others).
+    /// Register requests that arrived by e-mail (a .eml file or a Maildir folder)
+    ///
+    /// A `.eml` file, or a Maildir folder (the messages in its `new/`, else the files in the
+    /// folder). One request per message, channel e-mail, the sender as name and contact, the
+    /// text as description, identity not verified, the message and its files attached; each
+    /// in its own transaction. Messages already registered (by Message-ID) are skipped; a
+    /// message without a PIN or that cannot be read is rejected with the reason (exit 1 after
+    /// the others).
     ImportMail {
         #[arg(value_name = "PATH")]
         path: PathBuf,
@@ -355,8 +357,9 @@ pub enum Command {
         #[arg(long, value_name = "KIND")]
         kind: String,
     },
-    /// Close REF as a duplicate of REF2: withdrawn, closed as "duplicate", outside "% in
-    /// time"; both timelines say so (supervisor, as for a withdrawal).
+    /// Close REF as a duplicate of REF2 (supervisor)
+    ///
+    /// Withdrawn, closed as "duplicate", outside "% in time"; both timelines say so.
     Link {
         #[arg(value_name = "REF")]
         reference: String,

@@ -25,7 +25,7 @@ pub fn attach(env: &Env, reference: &str, file: &Path, kind: &str, out: &mut imp
                 &[
                     ("reference", &reference),
                     ("n", &a.n),
-                    ("kind", &a.kind),
+                    ("kind", &crate::i18n::shown("attachment_kind", a.kind.code())),
                     ("name", &a.file_name),
                     ("size", &a.size),
                     ("sha256", &a.sha256)
@@ -48,7 +48,11 @@ pub fn attachments(env: &Env, reference: &str, out: &mut impl Write) -> Result<(
                 .map(|a| {
                     vec![
                         a.n.to_string(),
-                        a.kind.to_string(),
+                        if f == Format::Csv {
+                            a.kind.to_string()
+                        } else {
+                            crate::i18n::shown("attachment_kind", a.kind.code())
+                        },
                         a.file_name.clone(),
                         a.size.to_string(),
                         a.sha256.clone(),
