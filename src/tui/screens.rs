@@ -9,6 +9,7 @@ pub mod detail;
 pub mod dialog;
 pub mod help;
 pub mod intake;
+pub mod preview;
 pub mod prompt;
 pub mod queue;
 pub mod report;
@@ -43,6 +44,7 @@ screens! {
     Dashboard(Box<dashboard::DashboardState>),
     Report(Box<report::ReportState>),
     Audit(Box<audit::AuditState>),
+    Preview(Box<preview::PreviewState>),
 }
 
 impl std::fmt::Debug for Screen {

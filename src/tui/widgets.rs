@@ -3,3 +3,5 @@
 pub mod form;
 pub mod help_bar;
 pub mod line_edit;
+pub mod text_box;
+pub mod wrap;
