@@ -324,6 +324,55 @@ pub enum Command {
         #[arg(default_value = "")]
         prefix: String,
     },
+    // --- the case file (issue 15): keep these together.
+    /// Attach a file to a request (kept in the database; a file attached twice is stored once).
+    Attach {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// request_scan, identity_document, power_of_attorney, outgoing_letter, data_extract or other.
+        #[arg(long, value_name = "KIND", default_value = "other")]
+        kind: String,
+    },
+    /// List the files of a request: number, kind, name, size, SHA-256, who added it and when.
+    Attachments {
+        #[arg(value_name = "REF")]
+        reference: String,
+    },
+    /// Write file N of a request to a new FILE, byte for byte (audited as a disclosure).
+    Attachment {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(value_name = "N")]
+        n: i64,
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Register requests that arrived by e-mail (a .eml file or a Maildir folder)
+    ///
+    /// A `.eml` file, or a Maildir folder (the messages in its `new/`, else the files in the
+    /// folder). One request per message, channel e-mail, the sender as name and contact, the
+    /// text as description, identity not verified, the message and its files attached; each
+    /// in its own transaction. Messages already registered (by Message-ID) are skipped; a
+    /// message without a PIN or that cannot be read is rejected with the reason (exit 1 after
+    /// the others).
+    ImportMail {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// The kind recorded for every message (check each after import).
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+    },
+    /// Close REF as a duplicate of REF2 (supervisor)
+    ///
+    /// Withdrawn, closed as "duplicate", outside "% in time"; both timelines say so.
+    Link {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long, value_name = "REF2")]
+        duplicate_of: String,
+    },
     /// Runs the subcommands on standard input, one JSON array of arguments per line, each as
     /// its own `aryz ARGS` would: for tests that need many writes from few processes.
     #[command(name = "__batch", hide = true)]
@@ -429,6 +478,23 @@ pub struct AddArgs {
     /// Assign at once (yourself, or anyone if you are a supervisor).
     #[arg(long, value_name = "LOGIN")]
     pub assignee: Option<String>,
+    /// Register although the receipt date is more than 60 days before today (a likely typo
+    /// otherwise, refused without this).
+    #[arg(long)]
+    pub confirm_old_receipt: bool,
+    /// The request was made by an authorised representative of this name (letters are
+    /// addressed to them; attach the power of attorney with `aryz attach --kind power_of_attorney`).
+    #[arg(long, value_name = "NAME")]
+    pub representative: Option<String>,
+    /// The representative's authority: power of attorney number and date, or the like.
+    #[arg(long, value_name = "TEXT", default_value = "", requires = "representative")]
+    pub representative_document: String,
+    #[arg(long, value_name = "ADDRESS", default_value = "", requires = "representative")]
+    pub representative_address: String,
+    #[arg(long, value_name = "EMAIL", default_value = "", requires = "representative")]
+    pub representative_email: String,
+    #[arg(long, value_name = "PHONE", default_value = "", requires = "representative")]
+    pub representative_phone: String,
 }
 
 #[derive(Debug, Args)]
@@ -458,6 +524,7 @@ pub struct LetterArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// At most this many rows (1 to 10000); stderr says when more match.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
 }
@@ -588,6 +655,14 @@ pub struct RespondArgs {
     /// Referred: the code of the receiving body (assets/rules/bodies.toml).
     #[arg(long, value_name = "BODY")]
     pub referred_to: Option<String>,
+    /// The subject's identity, not verified at intake, was verified now: e_signature or
+    /// document_presented. Needed before disclosing personal data (fulfilled or partially
+    /// fulfilled access or information).
+    #[arg(long, value_name = "METHOD", conflicts_with = "identity_override")]
+    pub identity_verified_by: Option<String>,
+    /// Supervisor: disclose although the identity is not verified, for this reason (audited).
+    #[arg(long, value_name = "REASON")]
+    pub identity_override: Option<String>,
 }
 
 #[derive(Debug, Args)]

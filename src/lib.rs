@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod keys;
 pub mod letters;
 pub mod logging;
+pub mod mail;
 pub mod model;
 pub mod paths;
 pub mod service;

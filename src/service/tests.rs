@@ -16,6 +16,7 @@ fn d(s: &str) -> NaiveDate {
 
 const TODAY: &str = "2026-11-24";
 
+mod casefile;
 mod figures;
 
 /// A database with an admin `root`, supervisor `jyldyz`, clerks `aibek` and `nurzat`; a
@@ -68,6 +69,7 @@ fn request(kind: RequestKind, received: &str) -> NewRequest {
         categories: vec![DataCategory::Phone],
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
+        representative: None,
     }
 }
 
@@ -81,6 +83,7 @@ fn response(outcome: Outcome) -> Response {
         actions: vec![],
         details: Default::default(),
         backdate_reason: String::new(),
+        identity: Default::default(),
     }
 }
 

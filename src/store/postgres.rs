@@ -7,6 +7,7 @@
 //! Connecting: a `postgres://` URL. A password in it is refused (use `PGPASSWORD` or a
 //! pgpass file); TLS is required for any host that is not a Unix socket or loopback.
 
+mod casefile;
 mod figures;
 mod location;
 mod moving;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_server_rules.sql"),
     include_str!("../../migrations/postgres/0003_request_figures.sql"),
+    include_str!("../../migrations/postgres/0004_case_file.sql"),
 ];
 
 /// The schema version this aryz writes on PostgreSQL.

@@ -206,6 +206,7 @@ fn render_with(
             details,
             bodies: &bodies,
             limit: None,
+            representative: None,
         },
     )
     .expect("composes");
@@ -296,6 +297,7 @@ fn the_letterhead_comes_from_the_config() {
             details: Default::default(),
             bodies: &[],
             limit: None,
+            representative: None,
         },
     )
     .expect("composes");

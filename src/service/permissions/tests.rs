@@ -76,6 +76,7 @@ fn new_request(received: &str) -> NewRequest {
         categories: vec![DataCategory::Phone],
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
+        representative: None,
     }
 }
 
@@ -89,6 +90,7 @@ fn answer() -> Response {
         actions: vec![],
         details: Default::default(),
         backdate_reason: String::new(),
+        identity: Default::default(),
     }
 }
 

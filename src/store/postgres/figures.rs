@@ -1,7 +1,8 @@
 //! Each request's figures kept as spans of days on PostgreSQL (migration 0003, SQLite's
-//! 0011): the same replay (`History::pieces`) as `store::figures`, written by aryz before
-//! every commit for the requests the transaction touched (marked in `figures_stale` by
-//! triggers); the sums follow the spans by statement-level triggers.
+//! 0011): the same replay as `History::pieces`, run by the server (migration 0004's
+//! `aryz_request_spans`) before every commit for the requests the transaction touched
+//! (marked in `figures_stale` by triggers); the sums follow the spans by statement-level
+//! triggers. `aryz check` compares them with aryz's own replay (`figures_drift`).
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -10,7 +11,7 @@ use chrono::NaiveDate;
 use postgres::Row;
 
 use super::reads::walk_histories;
-use super::{Conn, P, PgReader, borrow, date, ds, get};
+use super::{Conn, PgReader, borrow, date, ds, get};
 use crate::domain::history::{Figure, Piece, ReportRow, Standing};
 use crate::model::GroupBy;
 use crate::store::{Result, StoreError};
@@ -69,96 +70,18 @@ fn stored_spans(conn: &RefCell<Conn>, ids: &[i64]) -> Result<HashMap<i64, Vec<St
     Ok(out)
 }
 
-/// Rewrites the spans of the requests `ids` whose replay differs from what is stored, and
-/// clears their marks.
-fn refresh(conn: &RefCell<Conn>, ids: &[i64]) -> Result<()> {
-    let mut fresh: Vec<(i64, Vec<Stored>)> = Vec::with_capacity(ids.len());
-    walk_histories(conn, "r.id = ANY ($1)", &[&ids], |id, h| {
-        fresh.push((id, stored_of(h.received_on, &h.kind, h.pieces())));
-        Ok(())
-    })?;
-    let mut kept = stored_spans(conn, ids)?;
-    let mut rewrite: Vec<i64> = Vec::new();
-    let mut cols = Columns::default();
-    for (id, spans) in fresh {
-        if kept.remove(&id).unwrap_or_default() == spans {
-            continue;
-        }
-        rewrite.push(id);
-        for s in spans {
-            cols.push(id, s);
-        }
-    }
-    // Spans of requests no longer there (their rows go with the request anyway).
-    rewrite.extend(kept.into_keys());
-    let c = &cols;
-    let params: [P<'_>; 13] = [
-        &ids,
-        &rewrite,
-        &c.request,
-        &c.received,
-        &c.kind,
-        &c.from,
-        &c.until,
-        &c.standing,
-        &c.clerk,
-        &c.reopened,
-        &c.backdated,
-        &c.paused,
-        &c.extended,
-    ];
-    borrow(conn)?.execute(
-        "SELECT aryz_figures_replace($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        &params,
-    )?;
-    Ok(())
-}
-
-/// Spans as the columns `aryz_figures_replace` takes.
-#[derive(Default)]
-struct Columns {
-    request: Vec<i64>,
-    received: Vec<String>,
-    kind: Vec<String>,
-    from: Vec<String>,
-    until: Vec<String>,
-    standing: Vec<String>,
-    clerk: Vec<Option<String>>,
-    reopened: Vec<bool>,
-    backdated: Vec<bool>,
-    paused: Vec<bool>,
-    extended: Vec<bool>,
-}
-
-impl Columns {
-    fn push(&mut self, id: i64, s: Stored) {
-        let f = s.piece.figure;
-        self.request.push(id);
-        self.received.push(ds(s.received_on));
-        self.kind.push(s.kind);
-        self.from.push(ds(s.piece.from));
-        self.until.push(s.piece.until.map(ds).unwrap_or_else(|| FOREVER.to_string()));
-        self.standing.push(f.standing.code().to_string());
-        self.clerk.push(f.clerk);
-        self.reopened.push(f.reopened);
-        self.backdated.push(f.backdated);
-        self.paused.push(f.paused);
-        self.extended.push(f.extended);
-    }
-}
-
 /// Rewrites the spans of every request marked in `figures_stale`, inside the open
-/// transaction: called by the write path before every commit (and after migration 0003).
+/// transaction: called by the write path before every commit (and after a migration). The
+/// server replays the events itself (`aryz_figures_refresh`, migration 0004): no figures go
+/// from aryz to the server, so no login role can file figures of its own making.
 pub(super) fn refresh_stale(conn: &RefCell<Conn>) -> Result<()> {
-    let rows = borrow(conn)?.query("SELECT request_id FROM figures_stale ORDER BY request_id", &[])?;
-    if rows.is_empty() {
-        return Ok(());
+    let limit = i32::try_from(CHUNK).unwrap_or(i32::MAX);
+    loop {
+        let done: i32 = get(&borrow(conn)?.query_one("SELECT aryz_figures_refresh($1)", &[&limit])?, 0)?;
+        if done < limit {
+            return Ok(());
+        }
     }
-    let ids: Vec<i64> = rows.iter().map(|r| get(r, 0)).collect::<Result<_>>()?;
-    for chunk in ids.chunks(CHUNK) {
-        refresh(conn, chunk)?;
-    }
-    Ok(())
 }
 
 /// Recounts of the sums the triggers keep.

@@ -23,11 +23,19 @@ const TABLES: &[&str] = &[
     "category_actions",
     "events",
     "response_details",
+    "blobs",
+    "attachments",
+    "representatives",
+    "request_links",
+    "mail_imports",
     "audit",
 ];
 
 /// Rows per `COPY` statement (each runs the figures' statement-level triggers once).
 const BATCH: usize = 5000;
+
+/// Bytes per `COPY` statement, at most (attached files are large rows).
+const BATCH_BYTES: usize = 16 << 20;
 
 /// What was copied.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -36,6 +44,7 @@ pub struct Moved {
     pub events: i64,
     pub operators: i64,
     pub audit_entries: i64,
+    pub attachments: i64,
 }
 
 fn io(e: std::io::Error) -> StoreError {
@@ -114,7 +123,7 @@ fn copy_table(src: &rusqlite::Connection, c: &mut Conn, table: &str) -> Result<i
         buf.push(b'\n');
         n += 1;
         pending += 1;
-        if pending == BATCH {
+        if pending == BATCH || buf.len() >= BATCH_BYTES {
             flush(c, table, &names, &mut buf)?;
             pending = 0;
         }
@@ -169,6 +178,7 @@ pub fn copy(src: &SqliteStore, url: &str) -> Result<(PgStore, Moved)> {
                 "events" => moved.events = n,
                 "operators" => moved.operators = n,
                 "audit" => moved.audit_entries = n,
+                "attachments" => moved.attachments = n,
                 _ => {}
             }
         }
@@ -178,6 +188,7 @@ pub fn copy(src: &SqliteStore, url: &str) -> Result<(PgStore, Moved)> {
                  hash = coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '');
              SELECT setval(pg_get_serial_sequence('requests', 'id'), coalesce((SELECT max(id) FROM requests), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce((SELECT max(id) FROM events), 0) + 1, false);
+             SELECT setval(pg_get_serial_sequence('blobs', 'id'), coalesce((SELECT max(id) FROM blobs), 0) + 1, false);
              SELECT aryz_sync_role(login, role, active) FROM operators ORDER BY login;",
         )?;
         Ok(())

@@ -190,11 +190,43 @@ fn where_clause(f: &ListFilter) -> Sql {
         let ph = q.bind(Param::Text(pin.clone()));
         q.clauses.push(format!("requests.subject_pin = {ph}"));
     }
-    if let Some(ts) = f.search.as_deref().and_then(ts_query) {
-        let ph = q.bind(Param::Text(ts));
-        q.clauses.push(format!("requests.search @@ to_tsquery('simple', {ph})"));
+    for word in f.search.as_deref().map(search_words).unwrap_or_default() {
+        let clause = word_clause(&mut q, word);
+        q.clauses.push(clause);
     }
     q
+}
+
+/// The words of a search (as SQLite's `fts_query` takes them): split on white space, each
+/// with at least one letter or digit. Every word must match.
+fn search_words(input: &str) -> Vec<&str> {
+    input.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).collect()
+}
+
+/// What one word of a search matches: every part of it (letters and digits) as the prefix
+/// of a word of the reference, name, PIN, description, e-mail or phone; or, by btree
+/// prefix, the start of the e-mail, of the phone's digits, or of the reference's tail
+/// (`234` for ARZ-2026-000234).
+fn word_clause(q: &mut Sql, word: &str) -> String {
+    let mut alternatives = Vec::new();
+    if let Some(ts) = ts_query(word) {
+        let ph = q.bind(Param::Text(ts));
+        alternatives.push(format!("requests.search @@ to_tsquery('simple', {ph})"));
+    }
+    let ph = q.bind(Param::Text(format!("{}%", like_escape(&word.to_lowercase()))));
+    alternatives.push(format!("(requests.email <> '' AND lower(requests.email) LIKE {ph})"));
+    // The phone as SQLite's `phone_digits` keeps it: without spaces, dashes, brackets, plus
+    // signs and dots.
+    let digits: String = word.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '+' | '.')).collect();
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        let ph = q.bind(Param::Text(format!("{digits}%")));
+        alternatives.push(format!("(requests.phone_digits <> '' AND requests.phone_digits LIKE {ph})"));
+    }
+    if word.chars().all(|c| c.is_ascii_digit()) {
+        let ph = q.bind(Param::Text(format!("{word}%")));
+        alternatives.push(format!("requests.ref_tail LIKE {ph}"));
+    }
+    format!("({})", alternatives.join(" OR "))
 }
 
 /// A text-search query from what an operator typed: every word (letters and digits; any
@@ -592,7 +624,7 @@ impl PgReader<'_> {
 
     pub fn list_rows(&self, f: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
         let mut q = where_clause(f);
-        let searching = f.search.as_deref().and_then(ts_query).is_some();
+        let searching = f.search.as_deref().is_some_and(|s| !search_words(s).is_empty());
         let backwards = page.before.is_some() && page.after.is_none();
         let cursor = page.after.as_ref().or(page.before.as_ref());
         let limit = page.limit.clamp(1, 10_000);

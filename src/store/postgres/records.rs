@@ -16,9 +16,60 @@ use sha2::{Digest, Sha256};
 
 use super::{Conn, P, PgTx, borrow, get};
 use crate::store::records::{
-    ACTION_COLUMNS, EVENT_COLUMNS, Hash, Key, OPERATOR, OPERATOR_COLUMNS, REQUEST, REQUEST_COLUMNS, State,
-    Sum,
+    ACTION_COLUMNS, ATTACHMENT_COLUMNS, EVENT_COLUMNS, Hash, Key, LINK_COLUMNS, OPERATOR, OPERATOR_COLUMNS,
+    REPRESENTATIVE_COLUMNS, REQUEST, REQUEST_COLUMNS, State, Sum,
 };
+
+/// The rows hashed with their request, each in its order (as SQLite's `walk` and
+/// `hash_one`): columns, table, order within the request, tag, and what a row is called.
+const CHILDREN: [(&str, &str, &str, u8, &str); 5] = [
+    (EVENT_COLUMNS, "events", "id", b'e', "event"),
+    (ACTION_COLUMNS, "category_actions", "category", b'a', "category action"),
+    (ATTACHMENT_COLUMNS, "attachments", "n", b'f', "attachment"),
+    (REPRESENTATIVE_COLUMNS, "representatives", "request_id", b'p', "representative"),
+    (LINK_COLUMNS, "request_links", "request_id", b'l', "link"),
+];
+
+/// A cursor over each of [`CHILDREN`] in order of request, from request `low` on.
+fn child_cursors(conn: &RefCell<Conn>, low: i64) -> Result<Vec<(Cursor<'_>, u8, &'static str)>> {
+    CHILDREN
+        .iter()
+        .map(|(cols, table, order, tag, what)| {
+            let c = Cursor::open(
+                conn,
+                &format!("SELECT {cols} FROM {table} WHERE request_id >= $1 ORDER BY request_id, {order}"),
+                &[&low],
+            )?;
+            Ok((c, *tag, *what))
+        })
+        .collect()
+}
+
+/// Feeds the rows of request `id` from each child cursor; `orphan` gets each row of a
+/// request before `id` (one that does not exist).
+fn feed_children(
+    h: &mut Sha256,
+    id: i64,
+    children: &mut [(Cursor<'_>, u8, &'static str)],
+    orphan: &mut impl FnMut(String),
+) -> Result<()> {
+    for (cursor, tag, what) in children.iter_mut() {
+        loop {
+            let Some(next) = cursor.peek()? else { break };
+            let rid: i64 = get(next, 0)?;
+            if rid > id {
+                break;
+            }
+            let Some(next) = cursor.next()? else { break };
+            if rid == id {
+                feed(h, *tag, &next)?;
+            } else {
+                orphan(format!("{what} of request #{rid} that does not exist"));
+            }
+        }
+    }
+    Ok(())
+}
 use crate::store::{Result, StoreError};
 
 /// One value as SQLite would hold it.
@@ -158,13 +209,7 @@ fn walk(
             each(Current { key: Key::Login(login.clone()), label: login, hash: h.finalize().into() })
         });
     }
-    let mut events =
-        Cursor::open(conn, &format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY request_id, id"), &[])?;
-    let mut actions = Cursor::open(
-        conn,
-        &format!("SELECT {ACTION_COLUMNS} FROM category_actions ORDER BY request_id, category"),
-        &[],
-    )?;
+    let mut children = child_cursors(conn, i64::MIN)?;
     let mut requests =
         Cursor::open(conn, &format!("SELECT {REQUEST_COLUMNS} FROM requests ORDER BY id"), &[])?;
     while let Some(row) = requests.next()? {
@@ -172,31 +217,17 @@ fn walk(
         let label: String = get::<Option<String>>(&row, 1)?.unwrap_or_default();
         let mut h = Sha256::new();
         feed(&mut h, b'r', &row)?;
-        for (cursor, tag, what) in [(&mut events, b'e', "event"), (&mut actions, b'a', "category action")] {
-            loop {
-                let Some(next) = cursor.peek()? else { break };
-                let rid: i64 = get(next, 0)?;
-                if rid > id {
-                    break;
-                }
-                let Some(next) = cursor.next()? else { break };
-                if rid == id {
-                    feed(&mut h, tag, &next)?;
-                } else {
-                    orphan(format!("{what} of request #{rid} that does not exist"));
-                }
-            }
-        }
+        feed_children(&mut h, id, &mut children, &mut orphan)?;
         each(Current { key: Key::Id(id), label, hash: h.finalize().into() })?;
     }
-    for (cursor, what) in [(&mut events, "event"), (&mut actions, "category action")] {
+    requests.close()?;
+    for (mut cursor, _, what) in children {
         while let Some(r) = cursor.next()? {
             orphan(format!("{what} of request #{} that does not exist", get::<i64>(&r, 0)?));
         }
+        cursor.close()?;
     }
-    requests.close()?;
-    events.close()?;
-    actions.close()
+    Ok(())
 }
 
 /// The current hash of one record, `None` when it does not exist.
@@ -219,19 +250,13 @@ fn hash_one(conn: &RefCell<Conn>, kind: i64, key: &Key) -> Result<Option<Hash>> 
                 return Ok(None);
             };
             feed(&mut h, b'r', &row)?;
-            for row in c.query(
-                &format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id = $1 ORDER BY id"),
-                &[id],
-            )? {
-                feed(&mut h, b'e', &row)?;
-            }
-            for row in c.query(
-                &format!(
-                    "SELECT {ACTION_COLUMNS} FROM category_actions WHERE request_id = $1 ORDER BY category"
-                ),
-                &[id],
-            )? {
-                feed(&mut h, b'a', &row)?;
+            for (cols, table, order, tag, _) in CHILDREN {
+                for row in c.query(
+                    &format!("SELECT {cols} FROM {table} WHERE request_id = $1 ORDER BY {order}"),
+                    &[id],
+                )? {
+                    feed(&mut h, tag, &row)?;
+                }
             }
         }
         _ => return Err(StoreError::Corrupt(format!("record key {key:?} of the wrong kind"))),
@@ -362,18 +387,7 @@ fn bind_many(tx: &PgTx<'_>, state: &mut State, audit_id: i64, ids: &[i64]) -> Re
 
 /// Every request from id `low` on, in order, with its current hash (orphans ignored).
 fn walk_from(conn: &RefCell<Conn>, low: i64, mut each: impl FnMut(Current) -> Result<()>) -> Result<()> {
-    let mut events = Cursor::open(
-        conn,
-        &format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id >= $1 ORDER BY request_id, id"),
-        &[&low],
-    )?;
-    let mut actions = Cursor::open(
-        conn,
-        &format!(
-            "SELECT {ACTION_COLUMNS} FROM category_actions WHERE request_id >= $1 ORDER BY request_id, category"
-        ),
-        &[&low],
-    )?;
+    let mut children = child_cursors(conn, low)?;
     let mut requests = Cursor::open(
         conn,
         &format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id >= $1 ORDER BY id"),
@@ -383,24 +397,14 @@ fn walk_from(conn: &RefCell<Conn>, low: i64, mut each: impl FnMut(Current) -> Re
         let id: i64 = get(&row, 0)?;
         let mut h = Sha256::new();
         feed(&mut h, b'r', &row)?;
-        for (cursor, tag) in [(&mut events, b'e'), (&mut actions, b'a')] {
-            loop {
-                let Some(next) = cursor.peek()? else { break };
-                let rid: i64 = get(next, 0)?;
-                if rid > id {
-                    break;
-                }
-                let Some(next) = cursor.next()? else { break };
-                if rid == id {
-                    feed(&mut h, tag, &next)?;
-                }
-            }
-        }
+        feed_children(&mut h, id, &mut children, &mut |_| {})?;
         each(Current { key: Key::Id(id), label: String::new(), hash: h.finalize().into() })?;
     }
     requests.close()?;
-    events.close()?;
-    actions.close()
+    for (cursor, _, _) in children {
+        cursor.close()?;
+    }
+    Ok(())
 }
 
 /// What verification of the records found.

@@ -23,7 +23,7 @@ impl PgTx<'_> {
         self.touched.borrow_mut().insert((kind, key));
     }
 
-    fn touch_request(&self, id: RequestId) {
+    pub(super) fn touch_request(&self, id: RequestId) {
         self.touch(REQUEST, Key::Id(id.0));
     }
 
@@ -268,7 +268,8 @@ impl PgTx<'_> {
                 paused_since = $12, pause_category = $13, pause_reason = $14, extensions = $15,
                 paused_days = $16, subject_name = $17, subject_pin = $18, birth_date = $19,
                 passport_doc = $20, passport_issuer = $21, passport_issued = $22, address = $23,
-                email = $24, phone = $25, description = $26, updated_at = $27, version = version + 1
+                email = $24, phone = $25, description = $26, updated_at = $27, identity = $28,
+                version = version + 1
              WHERE id = $1 AND version = $2",
             &[
                 &r.id.0,
@@ -298,6 +299,7 @@ impl PgTx<'_> {
                 &s.phone,
                 &r.description,
                 &now,
+                &r.identity.code(),
             ],
         )?;
         if n == 0 {
