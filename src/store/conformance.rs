@@ -680,6 +680,202 @@ macro_rules! store_tests {
                 assert_eq!(store.read().count(&all()).unwrap(), 2);
             }
 
+            /// Attaches `new` to request `id` in a use case with its audit entry.
+            fn attach(
+                store: &mut Store,
+                id: crate::domain::request::RequestId,
+                new: &crate::domain::attachment::NewAttachment,
+            ) -> crate::domain::attachment::Attachment {
+                store
+                    .write(|tx| {
+                        let a = tx.insert_attachment(id, new, "aibek", "2026-11-24T10:00:00+06:00")?;
+                        tx.audit("2026-11-24T10:00:00+06:00", "aibek", "attach", "", &a.sha256)?;
+                        Ok::<_, StoreError>(a)
+                    })
+                    .unwrap()
+            }
+
+            fn problems(store: &Store) -> Vec<String> {
+                store.read().verify_full(None).unwrap().problems.into_iter().map(|p| p.problem).collect()
+            }
+
+            #[test]
+            fn attachments_are_numbered_stored_once_read_back_whole_and_verified() {
+                use crate::domain::attachment::{AttachmentKind, NewAttachment};
+                let mut store = open();
+                let (a, _) = insert(&mut store, "A", "21503199012345", "2026-11-02");
+                let (b, rb) = insert(&mut store, "B", "21503199012346", "2026-11-03");
+                let scan =
+                    NewAttachment::new(AttachmentKind::RequestScan, "scan.pdf", b"%PDF-1.4 scan".to_vec(), 1 << 20)
+                        .unwrap();
+                // Binary content with NUL and high bytes; a path is never stored.
+                let passport = NewAttachment::new(
+                    AttachmentKind::IdentityDocument,
+                    "scans/passport.jpg",
+                    vec![0xff, 0xd8, 0, 1, 0x80, b'\\', b'\n'],
+                    1 << 20,
+                )
+                .unwrap();
+                let one = attach(&mut store, a, &scan);
+                let two = attach(&mut store, a, &passport);
+                let three = attach(&mut store, b, &scan);
+                assert_eq!((one.n, two.n, three.n), (1, 2, 1), "numbered per request from 1");
+                assert_eq!((two.file_name.as_str(), two.size, two.added_by.as_str()), ("passport.jpg", 7, "aibek"));
+                assert_eq!(one.sha256, three.sha256);
+                assert_eq!(store.read().attachments(a).unwrap(), vec![one.clone(), two.clone()]);
+                let (meta, bytes) = store.read().attachment_content(a, 2).unwrap().unwrap();
+                assert_eq!((meta, bytes), (two.clone(), passport.data.clone()), "byte for byte");
+                assert!(store.read().attachment_content(a, 3).unwrap().is_none());
+                assert!(store.read().attachments(crate::domain::request::RequestId(999)).unwrap().is_empty());
+                assert!(store.read().blob_problems().unwrap().is_empty());
+                assert_eq!(problems(&store), Vec::<String>::new());
+                // Retention erases the files of a; the scan's content stays for b, the
+                // passport's goes.
+                let erased = store
+                    .write(|tx| {
+                        let n = tx.erase_attachments(a)?;
+                        tx.audit("t", "root", "erase", "", "")?;
+                        Ok::<_, StoreError>(n)
+                    })
+                    .unwrap();
+                assert_eq!(erased, 2);
+                assert!(store.read().attachments(a).unwrap().is_empty());
+                assert_eq!(store.read().attachment_content(b, 1).unwrap().unwrap().1, scan.data);
+                assert_eq!(problems(&store), Vec::<String>::new());
+                // A file added without its audit entry is what verification exists to find.
+                store.write(|tx| tx.insert_attachment(b, &passport, "aibek", "now").map(|_| ())).unwrap();
+                let found = problems(&store);
+                assert!(
+                    found.iter().any(|p| p.contains(&rb) && p.contains("changed outside aryz")),
+                    "{found:?}"
+                );
+            }
+
+            #[test]
+            fn representatives_links_and_mail_imports_round_trip() {
+                use crate::domain::request::Representative;
+                let mut store = open();
+                let (a, ra) = insert(&mut store, "A", "21503199012345", "2026-11-02");
+                let (b, rb) = insert(&mut store, "A", "21503199012345", "2026-11-03");
+                let rep = Representative {
+                    name: "Testov Bakyt".into(),
+                    document: "power of attorney No. 12 of 01.11.2026".into(),
+                    address: "Bishkek, Chui 1".into(),
+                    email: "bakyt@example.kg".into(),
+                    phone: "+996 555 000 111".into(),
+                };
+                store
+                    .write(|tx| {
+                        tx.put_representative(a, &rep)?;
+                        tx.link_duplicate(b, a)?;
+                        tx.record_mail_import("<m1@example.kg>", a, "now")?;
+                        tx.audit("t", "root", "case", "", "")
+                    })
+                    .unwrap();
+                let r = store.read();
+                assert_eq!(r.representative(a).unwrap(), Some(rep));
+                assert_eq!(r.representative(b).unwrap(), None);
+                assert_eq!(r.duplicate_target(b).unwrap(), Some(ra.clone()));
+                assert_eq!(r.duplicate_target(a).unwrap(), None);
+                assert_eq!(r.duplicates_of(a).unwrap(), vec![rb.clone()]);
+                assert!(r.duplicates_of(b).unwrap().is_empty());
+                assert_eq!(r.mail_imported("<m1@example.kg>").unwrap(), Some(ra.clone()));
+                assert_eq!(r.mail_imported("<m2@example.kg>").unwrap(), None);
+                assert_eq!(problems(&store), Vec::<String>::new());
+                // A message is registered once; a request duplicates one request, never itself.
+                assert!(store.write(|tx| tx.record_mail_import("<m1@example.kg>", b, "now")).is_err());
+                assert!(store.write(|tx| tx.link_duplicate(b, a)).is_err());
+                assert!(store.write(|tx| tx.link_duplicate(a, a)).is_err());
+                assert_eq!(store.read().duplicates_of(a).unwrap(), vec![rb]);
+                // Retention keeps that there was a representative, not who.
+                store
+                    .write(|tx| {
+                        tx.erase_representative(a)?;
+                        tx.audit("t", "root", "erase", &ra, "")
+                    })
+                    .unwrap();
+                assert_eq!(store.read().representative(a).unwrap(), Some(Representative::default()));
+                assert_eq!(problems(&store), Vec::<String>::new());
+                // A link made without its audit entry is found.
+                let (c, rc) = insert(&mut store, "C", "21503199012345", "2026-11-04");
+                store.write(|tx| tx.link_duplicate(c, a)).unwrap();
+                assert!(problems(&store).iter().any(|p| p.contains(&rc)), "{:?}", problems(&store));
+            }
+
+            #[test]
+            fn similar_requests_are_the_open_ones_of_the_kind_and_the_recent_ones() {
+                use crate::domain::kind::RequestKind;
+                let mut store = open();
+                let pin = "21503199012345";
+                let (a, ra) = insert(&mut store, "A", pin, "2026-10-01");
+                let (_, rb) = insert(&mut store, "A", pin, "2026-11-20");
+                insert(&mut store, "Other", "21503199012346", "2026-11-21");
+                let refs = |store: &Store, kind, since: &str| -> Vec<String> {
+                    store.read().similar_requests(pin, kind, d(since)).unwrap().into_iter().map(|s| s.reference).collect()
+                };
+                assert_eq!(refs(&store, RequestKind::Access, "2026-11-01"), vec![ra.clone(), rb.clone()], "open, same kind");
+                assert_eq!(refs(&store, RequestKind::Correction, "2026-11-01"), vec![rb.clone()], "received since");
+                assert!(refs(&store, RequestKind::Correction, "2026-12-01").is_empty());
+                let mut r = store.read().request_by_id(a).unwrap().unwrap();
+                r.status = Status::Withdrawn;
+                r.closed_on = Some(d("2026-10-05"));
+                store.write(|tx| tx.update_request(&r, "now")).unwrap();
+                assert_eq!(refs(&store, RequestKind::Access, "2026-11-01"), vec![rb.clone()], "a closed one is not open");
+                let s = store.read().similar_requests(pin, RequestKind::Access, d("2026-09-01")).unwrap();
+                assert_eq!(s.len(), 2);
+                assert_eq!((s[0].status, s[0].received_on), (Status::Withdrawn, d("2026-10-01")));
+            }
+
+            #[test]
+            fn search_finds_e_mail_phone_and_the_tail_of_a_reference() {
+                let mut store = open();
+                let mut refs = Vec::new();
+                for i in 0..11 {
+                    let mut new = new_request("Subject", "21503199012345", "2026-11-02", "");
+                    if i == 0 {
+                        new.subject.email = "aigul.test_1@example.kg".into();
+                        new.subject.phone = "+996 (555) 12-34-56".into();
+                    }
+                    let dl = RuleSet::shipped().deadlines(
+                        new.kind,
+                        new.received_on,
+                        new.received_on,
+                        &Calendar::shipped(),
+                    );
+                    refs.push(
+                        store.write(|tx| tx.insert_request(&new, new.received_on, &dl, None, "now")).unwrap().1,
+                    );
+                }
+                let find = |q: &str| -> Vec<String> {
+                    let f = ListFilter { search: Some(q.into()), ..all() };
+                    let mut found: Vec<String> = store
+                        .read()
+                        .list(&f, SortKey::Reference, &page(20))
+                        .unwrap()
+                        .into_iter()
+                        .map(|r| r.reference)
+                        .collect();
+                    found.sort();
+                    assert_eq!(store.read().count(&f).unwrap(), found.len() as i64, "{q}");
+                    found
+                };
+                let first = vec![refs[0].clone()];
+                assert_eq!(find("aigul.test_1@example.kg"), first, "the whole e-mail");
+                assert_eq!(find("AIGUL.TEST_1@"), first, "its start, any case");
+                assert_eq!(find("example.kg"), first, "its domain");
+                assert!(find("example.org").is_empty());
+                assert!(find("aigul.tesx").is_empty());
+                assert_eq!(find("996555123456"), first, "phone digits without punctuation");
+                assert_eq!(find("996555"), first, "their start");
+                assert_eq!(find("12-34-56"), first, "phone as written");
+                assert_eq!(find("(555)"), first);
+                assert_eq!(find("11"), vec![refs[10].clone()], "reference tail, not zero-padded");
+                assert_eq!(find(&refs[10][9..]), vec![refs[10].clone()], "zero-padded tail");
+                assert_eq!(find(&refs[1]), vec![refs[1].clone()], "the whole reference");
+                assert_eq!(find("11 subject"), vec![refs[10].clone()], "every word must match");
+                assert!(find("11 nobody").is_empty());
+            }
+
             #[test]
             fn a_bulk_load_rebuilds_search_and_figures() {
                 let mut store = open();

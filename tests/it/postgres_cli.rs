@@ -153,10 +153,73 @@ fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
         "UPDATE operators SET role = 'admin' WHERE login = 'cara'",
         "INSERT INTO stats_daily (day, kind, received) VALUES ('2026-01-01', 'access', 5)",
         "SELECT aryz_sync_role('cara', 'admin', true)",
+        "INSERT INTO request_figures (received_on, request_id, valid_from, valid_until, kind, standing, reopened, backdated, paused, extended) VALUES ('2026-11-24', 1, '2026-11-24', '9999-12-31', 'access', 'in_time', false, false, false, false)",
+        "DELETE FROM request_figures",
+        "DELETE FROM figures_stale",
+        "UPDATE figures_monthly SET n = n + 1",
+        "DELETE FROM attachments",
+        "UPDATE attachments SET file_name = 'other.pdf'",
+        "DELETE FROM blobs",
+        "UPDATE blobs SET data = 'forged'",
+        "UPDATE representatives SET name = 'Someone Else'",
+        "INSERT INTO request_links (request_id, duplicate_of) VALUES (1, 1)",
+        "DELETE FROM mail_imports",
     ] {
         let e = cara.batch_execute(sql).expect_err(sql);
         assert!(message(&e).contains("permission denied"), "{sql}: {e:?}");
     }
+    // The figures are the server's replay: there is no function to file spans with, and the
+    // one that refreshes them takes no figures from its caller and changes nothing that is
+    // right already.
+    let figures = |c: &mut postgres::Client| -> Vec<String> {
+        c.query("SELECT request_figures::text FROM request_figures ORDER BY request_id, valid_from", &[])
+            .expect("read the figures")
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let before = figures(&mut cara);
+    assert!(!before.is_empty());
+    let e = cara
+        .batch_execute(
+            "SELECT aryz_figures_replace('{}', '{1}', '{1}', '{2026-01-01}', '{access}', '{2026-01-01}', '{9999-12-31}', '{in_time}', '{cara}', '{f}', '{f}', '{f}', '{f}')",
+        )
+        .expect_err("no function files spans");
+    assert!(message(&e).contains("does not exist"), "{e:?}");
+    cara.batch_execute("SELECT aryz_figures_refresh(100)").expect("refresh");
+    assert_eq!(figures(&mut cara), before);
+    // A temporary table of her own does not stand in for the server's: the SECURITY DEFINER
+    // functions look in the schema first.
+    cara.batch_execute(
+        "CREATE TEMP TABLE audit_head (one boolean, id bigint, hash text);
+         INSERT INTO audit_head VALUES (true, 0, '');
+         CREATE TEMP TABLE figures_stale (request_id bigint);",
+    )
+    .expect("a temporary table");
+    cara.query_one("SELECT entry_id FROM aryz_audit_append('2026-11-24T10:00:00+06:00', 'root', 'shadowed', '', '', '')", &[])
+        .expect("append");
+    cara.batch_execute("SELECT aryz_figures_refresh(100)").expect("refresh");
+    assert_eq!(figures(&mut cara), before);
+    // A file added directly is numbered by the server and filed under her own login.
+    cara.batch_execute(&format!(
+        "INSERT INTO blobs (sha256, size, data) VALUES (encode(sha256('x'::bytea), 'hex'), 1, 'x'::bytea);
+         INSERT INTO attachments (request_id, n, kind, file_name, sha256, size, added_by, added_at)
+            SELECT id, 7, 'other', 'x.txt', encode(sha256('x'::bytea), 'hex'), 99, 'root', 'now' FROM requests WHERE ref = '{r}'"
+    ))
+    .expect("a file added directly");
+    let row = cara.query_one("SELECT n, added_by, size FROM attachments", &[]).expect("the file");
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, String>(1), row.get::<_, i64>(2)), (1, "cara".to_string(), 1));
+    let e = cara
+        .batch_execute("INSERT INTO blobs (sha256, size, data) VALUES (repeat('0', 64), 6, 'forged'::bytea)")
+        .expect_err("a content under another's SHA-256");
+    assert!(message(&e).contains("check constraint"), "{e:?}");
+    // Verification names what she did behind aryz's back, and the figures stay right.
+    let out = env.aryz().args(["audit", "verify"]).output().expect("verify");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!out.status.success() && said.contains(&r), "{said}");
+    let out = env.aryz().args(["check"]).output().expect("check");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!said.contains("figures"), "{said}");
     // The append function is open to her, but it takes the actor from her login.
     let row = cara
         .query_one("SELECT entry_id FROM aryz_audit_append('2026-11-24T10:00:00+06:00', 'root', 'forged', '', '', '')", &[])
