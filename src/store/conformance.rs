@@ -705,9 +705,13 @@ macro_rules! store_tests {
                 let mut store = open();
                 let (a, _) = insert(&mut store, "A", "21503199012345", "2026-11-02");
                 let (b, rb) = insert(&mut store, "B", "21503199012346", "2026-11-03");
-                let scan =
-                    NewAttachment::new(AttachmentKind::RequestScan, "scan.pdf", b"%PDF-1.4 scan".to_vec(), 1 << 20)
-                        .unwrap();
+                let scan = NewAttachment::new(
+                    AttachmentKind::RequestScan,
+                    "scan.pdf",
+                    b"%PDF-1.4 scan".to_vec(),
+                    1 << 20,
+                )
+                .unwrap();
                 // Binary content with NUL and high bytes; a path is never stored.
                 let passport = NewAttachment::new(
                     AttachmentKind::IdentityDocument,
@@ -720,7 +724,10 @@ macro_rules! store_tests {
                 let two = attach(&mut store, a, &passport);
                 let three = attach(&mut store, b, &scan);
                 assert_eq!((one.n, two.n, three.n), (1, 2, 1), "numbered per request from 1");
-                assert_eq!((two.file_name.as_str(), two.size, two.added_by.as_str()), ("passport.jpg", 7, "aibek"));
+                assert_eq!(
+                    (two.file_name.as_str(), two.size, two.added_by.as_str()),
+                    ("passport.jpg", 7, "aibek")
+                );
                 assert_eq!(one.sha256, three.sha256);
                 assert_eq!(store.read().attachments(a).unwrap(), vec![one.clone(), two.clone()]);
                 let (meta, bytes) = store.read().attachment_content(a, 2).unwrap().unwrap();
@@ -811,16 +818,34 @@ macro_rules! store_tests {
                 let (_, rb) = insert(&mut store, "A", pin, "2026-11-20");
                 insert(&mut store, "Other", "21503199012346", "2026-11-21");
                 let refs = |store: &Store, kind, since: &str| -> Vec<String> {
-                    store.read().similar_requests(pin, kind, d(since)).unwrap().into_iter().map(|s| s.reference).collect()
+                    store
+                        .read()
+                        .similar_requests(pin, kind, d(since))
+                        .unwrap()
+                        .into_iter()
+                        .map(|s| s.reference)
+                        .collect()
                 };
-                assert_eq!(refs(&store, RequestKind::Access, "2026-11-01"), vec![ra.clone(), rb.clone()], "open, same kind");
-                assert_eq!(refs(&store, RequestKind::Correction, "2026-11-01"), vec![rb.clone()], "received since");
+                assert_eq!(
+                    refs(&store, RequestKind::Access, "2026-11-01"),
+                    vec![ra.clone(), rb.clone()],
+                    "open, same kind"
+                );
+                assert_eq!(
+                    refs(&store, RequestKind::Correction, "2026-11-01"),
+                    vec![rb.clone()],
+                    "received since"
+                );
                 assert!(refs(&store, RequestKind::Correction, "2026-12-01").is_empty());
                 let mut r = store.read().request_by_id(a).unwrap().unwrap();
                 r.status = Status::Withdrawn;
                 r.closed_on = Some(d("2026-10-05"));
                 store.write(|tx| tx.update_request(&r, "now")).unwrap();
-                assert_eq!(refs(&store, RequestKind::Access, "2026-11-01"), vec![rb.clone()], "a closed one is not open");
+                assert_eq!(
+                    refs(&store, RequestKind::Access, "2026-11-01"),
+                    vec![rb.clone()],
+                    "a closed one is not open"
+                );
                 let s = store.read().similar_requests(pin, RequestKind::Access, d("2026-09-01")).unwrap();
                 assert_eq!(s.len(), 2);
                 assert_eq!((s[0].status, s[0].received_on), (Status::Withdrawn, d("2026-10-01")));
@@ -843,7 +868,10 @@ macro_rules! store_tests {
                         &Calendar::shipped(),
                     );
                     refs.push(
-                        store.write(|tx| tx.insert_request(&new, new.received_on, &dl, None, "now")).unwrap().1,
+                        store
+                            .write(|tx| tx.insert_request(&new, new.received_on, &dl, None, "now"))
+                            .unwrap()
+                            .1,
                     );
                 }
                 let find = |q: &str| -> Vec<String> {

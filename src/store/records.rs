@@ -34,7 +34,8 @@ pub(super) const EVENT_COLUMNS: &str = "request_id, id, at, actor, kind, old_val
 pub(super) const ACTION_COLUMNS: &str = "request_id, category, action";
 pub(super) const OPERATOR_COLUMNS: &str = "login, name, role, active, created_at";
 // The case file (migration 0012): a request without rows in these tables hashes as before.
-pub(super) const ATTACHMENT_COLUMNS: &str = "request_id, n, kind, file_name, sha256, size, added_by, added_at";
+pub(super) const ATTACHMENT_COLUMNS: &str =
+    "request_id, n, kind, file_name, sha256, size, added_by, added_at";
 pub(super) const REPRESENTATIVE_COLUMNS: &str = "request_id, name, document, address, email, phone";
 pub(super) const LINK_COLUMNS: &str = "request_id, duplicate_of";
 

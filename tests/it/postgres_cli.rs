@@ -196,8 +196,11 @@ fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
          CREATE TEMP TABLE figures_stale (request_id bigint);",
     )
     .expect("a temporary table");
-    cara.query_one("SELECT entry_id FROM aryz_audit_append('2026-11-24T10:00:00+06:00', 'root', 'shadowed', '', '', '')", &[])
-        .expect("append");
+    cara.query_one(
+        "SELECT entry_id FROM aryz_audit_append('2026-11-24T10:00:00+06:00', 'root', 'shadowed', '', '', '')",
+        &[],
+    )
+    .expect("append");
     cara.batch_execute("SELECT aryz_figures_refresh(100)").expect("refresh");
     assert_eq!(figures(&mut cara), before);
     // A file added directly is numbered by the server and filed under her own login.
@@ -208,7 +211,10 @@ fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
     ))
     .expect("a file added directly");
     let row = cara.query_one("SELECT n, added_by, size FROM attachments", &[]).expect("the file");
-    assert_eq!((row.get::<_, i64>(0), row.get::<_, String>(1), row.get::<_, i64>(2)), (1, "cara".to_string(), 1));
+    assert_eq!(
+        (row.get::<_, i64>(0), row.get::<_, String>(1), row.get::<_, i64>(2)),
+        (1, "cara".to_string(), 1)
+    );
     let e = cara
         .batch_execute("INSERT INTO blobs (sha256, size, data) VALUES (repeat('0', 64), 6, 'forged'::bytea)")
         .expect_err("a content under another's SHA-256");

@@ -135,7 +135,12 @@ impl PgReader<'_> {
             )?
             .iter()
             .map(|r| {
-                Ok(Similar { reference: get(r, 0)?, kind: code(r, 1)?, status: code(r, 2)?, received_on: date(r, 3)? })
+                Ok(Similar {
+                    reference: get(r, 0)?,
+                    kind: code(r, 1)?,
+                    status: code(r, 2)?,
+                    received_on: date(r, 3)?,
+                })
             })
             .collect()
     }
@@ -145,7 +150,13 @@ impl PgTx<'_> {
     /// Attaches a file as the request's next number; the content is stored once whatever
     /// the number of requests it is attached to. The number and the login it is filed
     /// under are what the server recorded.
-    pub fn insert_attachment(&self, id: RequestId, a: &NewAttachment, by: &str, now: &str) -> Result<Attachment> {
+    pub fn insert_attachment(
+        &self,
+        id: RequestId,
+        a: &NewAttachment,
+        by: &str,
+        now: &str,
+    ) -> Result<Attachment> {
         let sha = a.sha256();
         let size = i64::try_from(a.data.len())
             .map_err(|_| StoreError::Corrupt(format!("file {} is too large", a.file_name)))?;
@@ -223,8 +234,10 @@ impl PgTx<'_> {
     }
 
     pub fn link_duplicate(&self, id: RequestId, of: RequestId) -> Result<()> {
-        borrow(self.conn)?
-            .execute("INSERT INTO request_links (request_id, duplicate_of) VALUES ($1, $2)", &[&id.0, &of.0])?;
+        borrow(self.conn)?.execute(
+            "INSERT INTO request_links (request_id, duplicate_of) VALUES ($1, $2)",
+            &[&id.0, &of.0],
+        )?;
         self.touch_request(id);
         Ok(())
     }
