@@ -13,9 +13,9 @@ use crate::domain::deadline::RuleSet;
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Interface language: ky, ru or en.
-    pub language: Option<String>,
+    pub language: Option<crate::i18n::Lang>,
     /// The office's offset from UTC; "today" is the local date there. Asia/Bishkek: +06:00.
-    pub utc_offset: String,
+    pub utc_offset: UtcOffset,
     /// A request is "due soon" within this many working days.
     pub due_soon_working_days: u32,
     /// Supervisors' section: requests awaiting the subject longer than this many days.
@@ -95,6 +95,26 @@ impl Default for BackupConfig {
     }
 }
 
+/// `utc_offset = "+06:00"`: parsed once, when the configuration is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcOffset(pub FixedOffset);
+
+impl UtcOffset {
+    /// Asia/Bishkek, the default.
+    pub fn bishkek() -> UtcOffset {
+        UtcOffset(FixedOffset::east_opt(6 * 3600).unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc)))
+    }
+}
+
+impl<'de> Deserialize<'de> for UtcOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_offset(&s)
+            .map(UtcOffset)
+            .ok_or_else(|| serde::de::Error::custom(format!("'{s}' is not an offset like +06:00")))
+    }
+}
+
 /// One key or several keys for an action.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
@@ -116,7 +136,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             language: None,
-            utc_offset: "+06:00".into(),
+            utc_offset: UtcOffset::bishkek(),
             due_soon_working_days: 5,
             awaiting_subject_days: 10,
             target_percent_in_time: 90.0,
@@ -174,17 +194,11 @@ impl Config {
             return Err(format!("line {line}: a NUL byte is not allowed in the configuration"));
         }
         let cfg: Config = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
-        cfg.offset()?;
         if !(0.0..=100.0).contains(&cfg.target_percent_in_time) {
             return Err("target_percent_in_time: must be between 0 and 100".into());
         }
         if cfg.due_soon_working_days > 60 {
             return Err("due_soon_working_days: at most 60".into());
-        }
-        if let Some(l) = &cfg.language
-            && !["ky", "ru", "en"].contains(&l.as_str())
-        {
-            return Err(format!("language: unknown language '{l}' (expected ky, ru or en)"));
         }
         if !BUSY_TIMEOUT_MS.contains(&cfg.busy_timeout_ms) {
             return Err(format!("busy_timeout_ms: {BUSY_TIMEOUT_RULE}"));
@@ -207,9 +221,8 @@ impl Config {
     }
 
     /// The office's UTC offset.
-    pub fn offset(&self) -> Result<FixedOffset, String> {
-        parse_offset(&self.utc_offset)
-            .ok_or_else(|| format!("utc_offset: '{}' is not an offset like +06:00", self.utc_offset))
+    pub fn offset(&self) -> FixedOffset {
+        self.utc_offset.0
     }
 
     /// The deadline rules: the configured file, else the shipped set.
@@ -259,10 +272,10 @@ mod tests {
     fn defaults_and_parse() {
         let c = Config::parse("").unwrap();
         assert_eq!(c, Config::default());
-        assert_eq!(c.offset().unwrap().local_minus_utc(), 6 * 3600);
+        assert_eq!(c.offset().local_minus_utc(), 6 * 3600);
         let c = Config::parse("utc_offset = \"-03:30\"\ndue_soon_working_days = 3\n[keys]\nquit = \"x\"\n")
             .unwrap();
-        assert_eq!(c.offset().unwrap().local_minus_utc(), -(3 * 3600 + 1800));
+        assert_eq!(c.offset().local_minus_utc(), -(3 * 3600 + 1800));
         assert_eq!(c.keys["quit"].keys(), vec!["x"]);
     }
 

@@ -10,6 +10,7 @@ pub mod history;
 pub mod identity;
 pub mod kind;
 pub mod outcome;
+pub mod parse;
 pub mod pause;
 pub mod referral;
 pub mod request;

@@ -31,7 +31,7 @@ code_enum!(
 
 code_enum!(
     /// How a letter is written out.
-    LetterFormat, "as" {
+    LetterFormat, "format" {
         Txt => "txt",
         Pdf => "pdf",
     }

@@ -97,7 +97,7 @@ impl Session {
         let store = crate::store::open(db, key)?;
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         let login = login::effective_login(dev_identity)?;
-        let offset = config.offset().map_err(Error::Config)?;
+        let offset = config.offset();
         let fixed_today = if dev_identity { clock::env_today()? } else { None };
         let clock = Clock::new(offset, fixed_today);
         let mut session = Session::with_store(store, &login, rules, clock, settings_of(config))?;
@@ -147,6 +147,12 @@ impl Session {
 
     pub fn today(&self) -> NaiveDate {
         self.clock.today()
+    }
+
+    /// A reference as typed; a short one (`123`, `:123`) is of the office's current year,
+    /// as the terminal UI's jump reads it.
+    pub fn reference(&self, r: &crate::domain::parse::RefInput) -> String {
+        r.resolve(chrono::Datelike::year(&self.today()))
     }
 
     /// Reloads what another process may have changed: the operator's role and the calendar.

@@ -90,7 +90,7 @@ pub struct Input {
 
 impl Input {
     pub fn of_cli(cli: &Cli) -> Input {
-        Input { lang: cli.lang, db: cli.db.clone(), ask_key: cli.ask_key, format: cli.format }
+        Input { lang: cli.lang, db: cli.db.clone(), ask_key: cli.ask_key, format: cli.output_format() }
     }
 
     pub fn of_env(env: &super::Env) -> Input {
@@ -106,7 +106,7 @@ pub fn diagnose(cli: &Input) -> Vec<Finding> {
     let loaded = Config::load(&config_path);
     let config = loaded.as_ref().map(Clone::clone).unwrap_or_default();
     // The catalog first, so that every finding is in the interface language.
-    let lang = crate::i18n::choose(cli.lang, config.language.as_deref());
+    let lang = crate::i18n::choose(cli.lang, config.language);
     // Under `commands::run` the catalog is already chosen (a second init keeps the first).
     let catalog = crate::i18n::init(lang, &config_dir);
     match &loaded {
@@ -186,11 +186,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
             }
         }
     }
-    // A config whose offset is bad was replaced by the defaults above, so this always has one.
-    let today = today.unwrap_or_else(|| match config.offset() {
-        Ok(offset) => crate::service::Clock::new(offset, None).today(),
-        Err(_) => chrono::Utc::now().date_naive(),
-    });
+    let today = today.unwrap_or_else(|| crate::service::Clock::new(config.offset(), None).today());
     f.push(calendar_coverage(&calendar, today));
 }
 

@@ -11,7 +11,7 @@ use crate::cli::{Format, LetterArgs};
 use crate::domain::identity::mask_pin;
 use crate::domain::kind::Language;
 use crate::domain::validation::field_error;
-use crate::letters::{Kit, LetterFormat, LetterSpec, LetterType, letters_dir, render};
+use crate::letters::{Kit, LetterFormat, LetterSpec, letters_dir, render};
 use crate::service;
 
 /// A file error inside a use case's transaction (the transaction then rolls back).
@@ -28,15 +28,15 @@ pub fn load_kit(env: &Env) -> Result<Kit> {
 }
 
 fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
-    if let Some(f) = &a.as_format {
-        return Ok(f.parse::<LetterFormat>()?);
+    if let Some(f) = a.format {
+        return Ok(f);
     }
     match &a.output {
         Some(p) if p.as_os_str() == "-" => Ok(LetterFormat::Txt),
         Some(p) => LetterFormat::from_path(p).ok_or_else(|| {
             field_error(
-                "as",
-                &format!("cannot tell the format from '{}'; give --as txt or --as pdf", p.display()),
+                "format",
+                &format!("cannot tell the format from '{}'; give --format txt or --format pdf", p.display()),
             )
             .into()
         }),
@@ -48,9 +48,10 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     if a.all_samples {
         return all_samples(env, a, out);
     }
-    let letter_type: LetterType = a.letter_type.as_deref().unwrap_or_default().parse()?;
-    let reference = a.reference.as_deref().unwrap_or_default();
-    let lang = a.lang.as_deref().map(str::parse::<Language>).transpose()?;
+    let (Some(letter_type), Some(reference)) = (a.letter_type, &a.reference) else {
+        return Err(field_error("type", "a reference and --type are required without --all-samples").into());
+    };
+    let lang = a.lang;
     let format = letter_format(a)?;
     let to_stdout = a.output.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if to_stdout && format == LetterFormat::Pdf {
@@ -63,6 +64,7 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     }
     let kit = load_kit(env)?;
     let mut s = env.session()?;
+    let reference = &s.reference(reference);
     let spec = LetterSpec { letter_type, lang, format };
     let (letter, path) = match &a.output {
         None => s.save_letter(reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
@@ -117,13 +119,15 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
 /// outcome, composed from the installation's templates (overrides included) on synthetic
 /// data, as text with a heading per letter: what a native reader reviews in one sitting.
 fn all_samples(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
-    if a.as_format.as_deref().is_some_and(|f| f != "txt")
+    if a.format.is_some_and(|f| f != LetterFormat::Txt)
         || a.output.as_ref().is_some_and(|p| LetterFormat::from_path(p) == Some(LetterFormat::Pdf))
     {
-        return Err(field_error("as", "the samples are written as one text file; give --as txt").into());
+        return Err(
+            field_error("format", "the samples are written as one text file; give --format txt").into()
+        );
     }
-    let langs: Vec<Language> = match a.lang.as_deref() {
-        Some(l) => vec![l.parse::<Language>()?],
+    let langs: Vec<Language> = match a.lang {
+        Some(l) => vec![l],
         None => Language::ALL.to_vec(),
     };
     let kit = load_kit(env)?;

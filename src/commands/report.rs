@@ -19,19 +19,19 @@ use crate::service::{Backlog, DigestItem, Report, RequestView, Session, month_or
 pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let (from, to, by, as_of_arg) = match cmd {
-        ReportCommand::Monthly { month, by, as_of } => {
+        ReportCommand::Monthly { month, by, as_of, .. } => {
             let (f, t) = month_range(month)?;
             (f, t, *by, as_of)
         }
-        ReportCommand::Range { from, to, by, as_of } => {
+        ReportCommand::Range { from, to, by, as_of, .. } => {
             (month_or_date("from", from, false)?, month_or_date("to", to, true)?, *by, as_of)
         }
-        ReportCommand::Backlog { days, as_of: a } => {
-            let as_of = as_of(&s, a.as_deref())?;
+        ReportCommand::Backlog { days, as_of: a, .. } => {
+            let as_of = as_of(&s, *a);
             return print_backlog(env, &s.backlog(*days, as_of)?, out);
         }
     };
-    let as_of = as_of(&s, as_of_arg.as_deref())?;
+    let as_of = as_of(&s, *as_of_arg);
     let group = match by {
         ReportBy::Kind => GroupBy::Kind,
         ReportBy::Clerk => GroupBy::Clerk,
@@ -170,7 +170,7 @@ fn print_backlog(env: &Env, b: &Backlog, out: &mut impl Write) -> Result<()> {
 }
 
 /// The digest on `out`, or with `deliver` where `[digest]` of the config says.
-pub fn digest(env: &Env, as_of_arg: Option<&str>, deliver: bool, out: &mut impl Write) -> Result<()> {
+pub fn digest(env: &Env, as_of_arg: Option<chrono::NaiveDate>, deliver: bool, out: &mut impl Write) -> Result<()> {
     if deliver {
         if let Some(day) = super::schedule::non_working_day(env, as_of_arg)? {
             writeln!(out, "{}", tf("schedule.digest_skipped", &[("date", &date_dmy(day))]))?;
@@ -183,9 +183,9 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, deliver: bool, out: &mut impl 
     digest_to(env, as_of_arg, out)
 }
 
-fn digest_to(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Result<()> {
+fn digest_to(env: &Env, as_of_arg: Option<chrono::NaiveDate>, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
-    let as_of = as_of(&s, as_of_arg)?;
+    let as_of = as_of(&s, as_of_arg);
     let dg = s.digest(as_of)?;
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&dg).unwrap_or_default())?,

@@ -13,9 +13,9 @@ fn failed(msg: String) -> CliError {
 
 /// The day of the digest when it is not a working day in the office's calendar (with the
 /// database's additions): the timer fires Monday to Friday, and systemd knows no holidays.
-pub fn non_working_day(env: &Env, as_of: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
+pub fn non_working_day(env: &Env, as_of: Option<chrono::NaiveDate>) -> Result<Option<chrono::NaiveDate>> {
     let s = env.session()?;
-    let day = super::as_of(&s, as_of)?;
+    let day = super::as_of(&s, as_of);
     Ok((!s.calendar.is_working_day(day)).then_some(day))
 }
 
@@ -41,7 +41,7 @@ pub fn deliver_digest(env: &Env, text: &[u8], out: &mut impl Write) -> Result<()
 }
 
 fn subject(env: &Env) -> String {
-    let today = env.clock().map(|c| c.today().to_string()).unwrap_or_default();
+    let today = env.clock().today();
     format!("aryz digest {today}")
 }
 
@@ -147,7 +147,7 @@ pub fn rotating_backup(env: &Env, keep: Option<usize>, out: &mut impl Write) -> 
     let dir: PathBuf =
         env.config.backup.dir.clone().unwrap_or_else(|| crate::paths::data_dir().join("backups"));
     std::fs::create_dir_all(&dir).map_err(|e| failed(format!("backup.dir {}: {e}", dir.display())))?;
-    let offset = env.config.offset().map_err(crate::service::Error::Config)?;
+    let offset = env.config.offset();
     let stamp = chrono::Utc::now().with_timezone(&offset).format("%Y%m%d-%H%M%S").to_string();
     let mut file = dir.join(format!("aryz-{stamp}.sqlite3"));
     let mut n = 2;

@@ -7,8 +7,6 @@ use serde_json::json;
 
 use super::{CliError, Env, Result, output};
 use crate::cli::{AuditCommand, Format};
-use crate::domain::format::parse_date;
-use crate::domain::request::parse_reference;
 use crate::i18n::{t, tf};
 use crate::model::AuditFilter;
 
@@ -20,7 +18,7 @@ fn failed(msg: String) -> CliError {
 pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     match cmd {
-        AuditCommand::Verify { expect } => {
+        AuditCommand::Verify { expect, .. } => {
             let expect = match expect {
                 Some(text) => Some(crate::service::parse_head(text)?),
                 None => match &env.config.audit_anchor_file {
@@ -56,7 +54,7 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
                 format!("audit log broken at entry {}: {}{more}", first.id, first.problem)
             })))
         }
-        AuditCommand::Head => {
+        AuditCommand::Head { .. } => {
             let head = s.audit_head()?;
             match (env.format, head) {
                 (Format::Json, h) => output::json(out, &json!({"head": h}))?,
@@ -65,11 +63,11 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
             }
             Ok(())
         }
-        AuditCommand::Log { reference, operator, since, limit } => {
+        AuditCommand::Log { reference, operator, since, limit, .. } => {
             let f = AuditFilter {
-                target: reference.as_deref().map(parse_reference).transpose()?,
+                target: reference.as_ref().map(|r| s.reference(r)),
                 actor: operator.clone(),
-                since: since.as_deref().map(|d| parse_date("since", d)).transpose()?.map(|d| d.to_string()),
+                since: since.map(|d| d.to_string()),
                 limit: *limit,
             };
             let entries = s.audit_log(&f)?;

@@ -12,6 +12,47 @@ pub struct UnknownCode {
     pub allowed: String,
 }
 
+/// The command line's parser of a vocabulary (clap's [`ValueParserFactory`] of every
+/// [`code_enum!`] type): `--help` and the shell completions list the codes, and a bad value
+/// is refused with [`UnknownCode`], naming the field and the allowed codes, as everywhere.
+///
+/// [`ValueParserFactory`]: clap::builder::ValueParserFactory
+#[derive(Debug)]
+pub struct CodeParser<T>(std::marker::PhantomData<T>);
+
+impl<T> Default for CodeParser<T> {
+    fn default() -> Self {
+        CodeParser(std::marker::PhantomData)
+    }
+}
+
+impl<T> Clone for CodeParser<T> {
+    fn clone(&self) -> Self {
+        CodeParser::default()
+    }
+}
+
+impl<T> clap::builder::TypedValueParser for CodeParser<T>
+where
+    T: clap::ValueEnum + std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        clap::builder::TypedValueParser::parse_ref(&|s: &str| s.parse::<T>(), cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(T::value_variants().iter().filter_map(clap::ValueEnum::to_possible_value)))
+    }
+}
+
 #[macro_export]
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident => $code:literal),+ $(,)? }) => {
@@ -50,6 +91,24 @@ macro_rules! code_enum {
                         value: s.to_string(),
                         allowed: $name::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", "),
                     })
+            }
+        }
+
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                $name::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(self.code()))
+            }
+        }
+
+        impl clap::builder::ValueParserFactory for $name {
+            type Parser = $crate::domain::code::CodeParser<$name>;
+
+            fn value_parser() -> Self::Parser {
+                $crate::domain::code::CodeParser::default()
             }
         }
 

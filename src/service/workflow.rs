@@ -19,19 +19,49 @@ pub enum StatusTarget {
     AwaitingSubject,
 }
 
+impl StatusTarget {
+    pub const ALL: &'static [StatusTarget] = &[StatusTarget::InProgress, StatusTarget::AwaitingSubject];
+
+    pub fn status(self) -> Status {
+        match self {
+            StatusTarget::InProgress => Status::InProgress,
+            StatusTarget::AwaitingSubject => Status::AwaitingSubject,
+        }
+    }
+}
+
 impl std::str::FromStr for StatusTarget {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
+    type Err = crate::domain::validation::FieldError;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
         match s.trim() {
             "in_progress" => Ok(StatusTarget::InProgress),
             "awaiting_subject" => Ok(StatusTarget::AwaitingSubject),
-            other => Err(Error::Invalid(field_error(
+            other => Err(field_error(
                 "status",
                 &format!(
                     "'{other}' cannot be set directly (expected in_progress or awaiting_subject; use respond, withdraw or reopen for the others)"
                 ),
-            ))),
+            )),
         }
+    }
+}
+
+/// `aryz status REF STATUS`: `--help` lists the two statuses that can be set.
+impl clap::ValueEnum for StatusTarget {
+    fn value_variants<'a>() -> &'a [Self] {
+        StatusTarget::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.status().code()))
+    }
+}
+
+impl clap::builder::ValueParserFactory for StatusTarget {
+    type Parser = crate::domain::code::CodeParser<StatusTarget>;
+
+    fn value_parser() -> Self::Parser {
+        crate::domain::code::CodeParser::default()
     }
 }
 
