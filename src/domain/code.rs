@@ -12,9 +12,19 @@ pub struct UnknownCode {
     pub allowed: String,
 }
 
+/// A closed vocabulary the command line takes: its codes, in order.
+pub trait Vocabulary: std::str::FromStr + Clone + Send + Sync + 'static {
+    fn codes() -> Vec<&'static str>;
+}
+
 /// The command line's parser of a vocabulary (clap's [`ValueParserFactory`] of every
 /// [`code_enum!`] type): `--help` and the shell completions list the codes, and a bad value
-/// is refused with [`UnknownCode`], naming the field and the allowed codes, as everywhere.
+/// is refused with the type's own error ([`UnknownCode`]), naming the field and the allowed
+/// codes, as everywhere else; `cli` reports it as a field error (exit code 1).
+///
+/// This is deliberately not clap's `ValueEnum`: `value_parser!` prefers a `ValueEnum`'s
+/// `EnumValueParser` to a factory, and that parser refuses a bad value as a usage error
+/// (exit code 2, clap's English text) that does not name the field as the rest of aryz does.
 ///
 /// [`ValueParserFactory`]: clap::builder::ValueParserFactory
 #[derive(Debug)]
@@ -34,7 +44,7 @@ impl<T> Clone for CodeParser<T> {
 
 impl<T> clap::builder::TypedValueParser for CodeParser<T>
 where
-    T: clap::ValueEnum + std::str::FromStr + Clone + Send + Sync + 'static,
+    T: Vocabulary,
     T::Err: std::error::Error + Send + Sync + 'static,
 {
     type Value = T;
@@ -49,7 +59,7 @@ where
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(T::value_variants().iter().filter_map(clap::ValueEnum::to_possible_value)))
+        Some(Box::new(T::codes().into_iter().map(clap::builder::PossibleValue::new)))
     }
 }
 
@@ -94,13 +104,9 @@ macro_rules! code_enum {
             }
         }
 
-        impl clap::ValueEnum for $name {
-            fn value_variants<'a>() -> &'a [Self] {
-                $name::ALL
-            }
-
-            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-                Some(clap::builder::PossibleValue::new(self.code()))
+        impl $crate::domain::code::Vocabulary for $name {
+            fn codes() -> Vec<&'static str> {
+                $name::ALL.iter().map(|v| v.code()).collect()
             }
         }
 

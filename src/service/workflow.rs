@@ -47,13 +47,9 @@ impl std::str::FromStr for StatusTarget {
 }
 
 /// `aryz status REF STATUS`: `--help` lists the two statuses that can be set.
-impl clap::ValueEnum for StatusTarget {
-    fn value_variants<'a>() -> &'a [Self] {
-        StatusTarget::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.status().code()))
+impl crate::domain::code::Vocabulary for StatusTarget {
+    fn codes() -> Vec<&'static str> {
+        StatusTarget::ALL.iter().map(|t| t.status().code()).collect()
     }
 }
 
