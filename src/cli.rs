@@ -536,9 +536,9 @@ impl Command {
                 | ReportCommand::Backlog { out, .. } => out,
             },
             C::Audit(c) => match c {
-                AuditCommand::Verify { out, .. } | AuditCommand::Head { out } | AuditCommand::Log { out, .. } => {
-                    out
-                }
+                AuditCommand::Verify { out, .. }
+                | AuditCommand::Head { out }
+                | AuditCommand::Log { out, .. } => out,
             },
         };
         out.format

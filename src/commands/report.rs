@@ -170,7 +170,12 @@ fn print_backlog(env: &Env, b: &Backlog, out: &mut impl Write) -> Result<()> {
 }
 
 /// The digest on `out`, or with `deliver` where `[digest]` of the config says.
-pub fn digest(env: &Env, as_of_arg: Option<chrono::NaiveDate>, deliver: bool, out: &mut impl Write) -> Result<()> {
+pub fn digest(
+    env: &Env,
+    as_of_arg: Option<chrono::NaiveDate>,
+    deliver: bool,
+    out: &mut impl Write,
+) -> Result<()> {
     if deliver {
         if let Some(day) = super::schedule::non_working_day(env, as_of_arg)? {
             writeln!(out, "{}", tf("schedule.digest_skipped", &[("date", &date_dmy(day))]))?;

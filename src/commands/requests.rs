@@ -9,8 +9,8 @@ use crate::cli::{AddArgs, FilterArgs, Format, ListArgs, RespondArgs};
 use crate::domain::format::date_dmy;
 use crate::domain::identity::{mask_pin, parse_passport};
 use crate::domain::kind::DataCategory;
-use crate::domain::parse::RefInput;
 use crate::domain::outcome::{CategoryAction, Response};
+use crate::domain::parse::RefInput;
 use crate::domain::request::{NewRequest, Subject, SubjectRequest};
 use crate::domain::validation::field_error;
 use crate::i18n::{t, tf};
@@ -316,8 +316,10 @@ pub fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
     let (login, refs) = args.split_last().ok_or_else(|| field_error("login", "is required"))?;
     let mut s = env.session()?;
     let year = chrono::Datelike::year(&s.today());
-    let refs =
-        refs.iter().map(|r| crate::domain::parse::reference(r, year)).collect::<std::result::Result<Vec<_>, _>>()?;
+    let refs = refs
+        .iter()
+        .map(|r| crate::domain::parse::reference(r, year))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     let done = s.assign_many(&refs, login, None)?;
     let today = s.today();
     match env.format {

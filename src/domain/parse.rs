@@ -23,7 +23,9 @@ pub fn date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
     let parts: Vec<&str> = if t.contains('.') { t.split('.').collect() } else { t.split('-').collect() };
     let (y, m, d) = match parts.as_slice() {
         [d, m, y] if t.contains('.') && digits(d, 1..=2) && digits(m, 1..=2) && digits(y, 4..=4) => (y, m, d),
-        [y, m, d] if !t.contains('.') && digits(y, 4..=4) && digits(m, 2..=2) && digits(d, 2..=2) => (y, m, d),
+        [y, m, d] if !t.contains('.') && digits(y, 4..=4) && digits(m, 2..=2) && digits(d, 2..=2) => {
+            (y, m, d)
+        }
         _ => return Err(bad()),
     };
     let (y, m, d): (i32, u32, u32) =

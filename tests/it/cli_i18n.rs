@@ -163,7 +163,7 @@ fn errors_follow_the_language_where_a_template_knows_them() {
     let e = env.fails(&["--lang", "ru", "show", "ARZ-2026-000099"]);
     assert_eq!(e, "aryz: error: ARZ-2026-000099: обращение не найдено");
     let e = env.fails(&["deadline", "--kind", "access", "--received", "2026-13-01", "--lang", "ky"]);
-    assert_eq!(e, "aryz: error: received: '2026-13-01' YYYY-MM-DD түрүндөгү дата эмес");
+    assert_eq!(e, "aryz: error: received: '2026-13-01' DD.MM.YYYY же YYYY-MM-DD түрүндөгү дата эмес");
     // The same errors in English are unchanged, byte for byte.
     let e = env.fails(&["show", "ARZ-2026-000099"]);
     assert_eq!(e, "aryz: error: ARZ-2026-000099: no such request");
