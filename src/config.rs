@@ -109,9 +109,9 @@ impl UtcOffset {
 impl<'de> Deserialize<'de> for UtcOffset {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        parse_offset(&s)
-            .map(UtcOffset)
-            .ok_or_else(|| serde::de::Error::custom(format!("'{s}' is not an offset like +06:00")))
+        parse_offset(&s).map(UtcOffset).ok_or_else(|| {
+            serde::de::Error::custom(format!("utc_offset: '{s}' is not an offset like +06:00"))
+        })
     }
 }
 

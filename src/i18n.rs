@@ -95,7 +95,7 @@ impl<'de> serde::Deserialize<'de> for Lang {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Lang::from_code(s.trim()).ok_or_else(|| {
-            serde::de::Error::custom(format!("unknown language '{s}' (expected ky, ru or en)"))
+            serde::de::Error::custom(format!("language: unknown language '{s}' (expected ky, ru or en)"))
         })
     }
 }
