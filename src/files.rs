@@ -83,13 +83,14 @@ impl NewFile {
     fn create(dir: &Path, unnamed: bool) -> io::Result<NewFile> {
         #[cfg(target_os = "linux")]
         if unnamed {
-            use std::os::unix::fs::OpenOptionsExt;
-            match OpenOptions::new().write(true).custom_flags(libc::O_TMPFILE).mode(private_mode()).open(dir)
-            {
-                Ok(file) => return Ok(NewFile { file: exact_mode(file)?, partial: None }),
+            use rustix::fs::{Mode, OFlags};
+            use rustix::io::Errno;
+            let flags = OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC;
+            match rustix::fs::open(dir, flags, Mode::from_bits_truncate(private_mode())) {
+                Ok(fd) => return Ok(NewFile { file: exact_mode(File::from(fd))?, partial: None }),
                 // Filesystems without O_TMPFILE answer EOPNOTSUPP (or EISDIR on old kernels).
-                Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP) | Some(libc::EISDIR)) => {}
-                Err(e) => return Err(e),
+                Err(Errno::OPNOTSUPP | Errno::ISDIR) => {}
+                Err(e) => return Err(e.into()),
             }
         }
         let partial = dir.join(format!(".aryz.{}.{}.partial", std::process::id(), unique()));
@@ -151,15 +152,10 @@ fn unique() -> u64 {
 
 #[cfg(target_os = "linux")]
 fn link_unnamed(file: &File, path: &Path) -> io::Result<()> {
-    use std::os::unix::ffi::OsStrExt;
+    use rustix::fs::{AtFlags, CWD, linkat};
     use std::os::unix::io::AsRawFd;
-    let src = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
-    let dst = std::ffi::CString::new(path.as_os_str().as_bytes())?;
-    // SAFETY: both arguments are valid NUL-terminated strings that outlive the call.
-    let rc = unsafe {
-        libc::linkat(libc::AT_FDCWD, src.as_ptr(), libc::AT_FDCWD, dst.as_ptr(), libc::AT_SYMLINK_FOLLOW)
-    };
-    if rc == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    let src = format!("/proc/self/fd/{}", file.as_raw_fd());
+    Ok(linkat(CWD, src.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW)?)
 }
 
 #[cfg(not(target_os = "linux"))]

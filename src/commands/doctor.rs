@@ -362,16 +362,8 @@ fn human(bytes: u64) -> String {
 fn free_bytes(dir: &Path) -> Option<u64> {
     #[cfg(unix)]
     {
-        use std::os::unix::ffi::OsStrExt;
-        let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-        // SAFETY: statvfs writes only into the struct we own, given a valid C string.
-        unsafe {
-            let mut s: libc::statvfs = std::mem::zeroed();
-            if libc::statvfs(c.as_ptr(), &mut s) != 0 {
-                return None;
-            }
-            Some((s.f_bavail as u64).saturating_mul(s.f_frsize as u64))
-        }
+        let s = rustix::fs::statvfs(dir).ok()?;
+        Some(s.f_bavail.saturating_mul(s.f_frsize))
     }
     #[cfg(not(unix))]
     {

@@ -8,10 +8,12 @@ use super::{Error, Result};
 pub fn os_login() -> Result<String> {
     #[cfg(unix)]
     {
+        // The one call left to the C library: the user database goes through NSS (LDAP,
+        // SSSD…), which only the C library's getpwuid_r reads; rustix has no wrapper for it.
+        let uid = rustix::process::getuid().as_raw();
         // SAFETY: getpwuid_r writes into our buffers only; we read the name only when it
         // reported success and set `result` to our `pwd`.
         unsafe {
-            let uid = libc::getuid();
             let mut pwd: libc::passwd = std::mem::zeroed();
             let mut buf = vec![0 as libc::c_char; 4096];
             let mut result: *mut libc::passwd = std::ptr::null_mut();
