@@ -105,7 +105,7 @@ fn ensure_db(bin: &Path) -> PathBuf {
 
 fn session(db: &Path, login: &str) -> Session {
     let store = Store::open(db).expect("open");
-    let today = Clock::new(Config::default().offset().expect("offset"), None).today();
+    let today = Clock::new(Config::default().offset(), None).today();
     Session::with_store(store, login, RuleSet::shipped(), Clock::fixed(today), Settings::default())
         .expect("session")
 }
