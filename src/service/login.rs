@@ -5,6 +5,8 @@ use super::{Error, Result};
 
 /// The login name of the real user id, from the system's user database (not from `$USER`,
 /// which anyone can set).
+// The C library's user database, the one unsafe call of aryz (see below).
+#[allow(unsafe_code)]
 pub fn os_login() -> Result<String> {
     #[cfg(unix)]
     {
