@@ -28,7 +28,7 @@ use crate::letters::{LetterFormat, LetterType};
 each to be answered within 30 days. Without a subcommand it opens the terminal UI."
 )]
 pub struct Cli {
-    /// Database file (default: aryz.sqlite3 in the data directory, or ARYZ_DATA_DIR).
+    /// Database file (default: aryz.sqlite3 in the data directory, or `ARYZ_DATA_DIR`).
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Output format of records and lists, for the subcommand that follows (which also takes
@@ -235,7 +235,7 @@ impl TypedValueParser for DateArg {
 pub enum Command {
     /// Create the database; the current OS login becomes its first admin.
     Init {
-        /// Let ARYZ_OPERATOR (and ARYZ_TODAY) choose the operator and date: demos and tests only.
+        /// Let `ARYZ_OPERATOR` (and `ARYZ_TODAY`) choose the operator and date: demos and tests only.
         #[arg(long)]
         dev_identity: bool,
     },
@@ -275,7 +275,7 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
-    /// Set the status: in_progress or awaiting_subject.
+    /// Set the status: `in_progress` or `awaiting_subject`.
     Status {
         #[arg(value_name = "REF")]
         reference: RefInput,
@@ -821,7 +821,7 @@ pub struct RespondArgs {
     pub reason: Option<String>,
     #[arg(long)]
     pub channel: Option<Channel>,
-    /// What was done per category: CATEGORY=done|refused|not_held (repeatable).
+    /// What was done per category: `CATEGORY=done|refused|not_held` (repeatable).
     #[arg(long = "action", value_name = "CATEGORY=ACTION")]
     pub actions: Vec<String>,
     /// Access: the medium of the copy given.

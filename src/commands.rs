@@ -130,7 +130,7 @@ pub fn name(c: &Command) -> &'static str {
 
 /// What every command needs: where the database is, the configuration, the output format.
 pub struct Env {
-    /// The key of an encrypted database, from ARYZ_KEY_FILE, `key_file` or `--ask-key`.
+    /// The key of an encrypted database, from `ARYZ_KEY_FILE`, `key_file` or `--ask-key`.
     pub key: Option<String>,
     pub db: PathBuf,
     pub config: Config,
@@ -238,7 +238,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
             requests::print_done(env, &s, &r, out)?;
         }
         Command::Deadline { kind, received, registered, .. } => {
-            deadline(env, *kind, *received, *registered, out)?
+            deadline(env, *kind, *received, *registered, out)?;
         }
         Command::Calendar(a) => calendar(env, a, out)?,
         Command::Grounds { .. } => grounds(env, out)?,
@@ -251,7 +251,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Backup { file, keep } => trust::backup(env, file.as_deref(), *keep, out)?,
         Command::Retention { dry_run, years, .. } => trust::retention(env, *dry_run, *years, out)?,
         Command::Import { file, dry_run, rejects, verbose, .. } => {
-            import::import(env, file, *dry_run, rejects.as_deref(), *verbose, out)?
+            import::import(env, file, *dry_run, rejects.as_deref(), *verbose, out)?;
         }
         Command::Letter(a) => letters::letter(env, a, out)?,
         Command::SubjectExport { pin, output, .. } => letters::subject_export(env, pin, output, out)?,
@@ -292,9 +292,9 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
                 .collect();
             let header = ["LOGIN", "ROLE", "STATE", "NAME"];
             if f == Format::Csv {
-                output::csv(out, &header, &rows)?
+                output::csv(out, &header, &rows)?;
             } else {
-                output::table(out, &header, &rows)?
+                output::table(out, &header, &rows)?;
             }
         }
     }
@@ -355,7 +355,7 @@ fn deadline(
                 .collect();
             let header = ["RULE", "DUE", "BINDS", "EXPLANATION"];
             if f == Format::Csv {
-                output::csv(out, &header, &rows)?
+                output::csv(out, &header, &rows)?;
             } else {
                 output::table(out, &header, &rows)?;
                 drift::governing_lines(&rules, &deadlines, out)?;
@@ -456,9 +456,9 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
             }
             let header = ["MONTH", "WORKING", "WEEKEND", "HOLIDAYS AND OTHER DAYS"];
             if f == Format::Csv {
-                output::csv(out, &header, &rows)?
+                output::csv(out, &header, &rows)?;
             } else {
-                output::table(out, &header, &rows)?
+                output::table(out, &header, &rows)?;
             }
         }
     }
@@ -482,9 +482,9 @@ fn grounds(env: &Env, out: &mut impl Write) -> Result<()> {
                 .collect();
             let header = ["CODE", "MEANING", "CITATION"];
             if f == Format::Csv {
-                output::csv(out, &header, &rows)?
+                output::csv(out, &header, &rows)?;
             } else {
-                output::table(out, &header, &rows)?
+                output::table(out, &header, &rows)?;
             }
         }
     }

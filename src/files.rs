@@ -74,7 +74,7 @@ impl NewFile {
     }
 
     /// A file with a hidden 0600 name (`.aryz.PID.N.partial`) until linked, for writers
-    /// that open files by name (SQLite resolves `/proc/self/fd/N` to a new, named file).
+    /// that open files by name (`SQLite` resolves `/proc/self/fd/N` to a new, named file).
     /// Removed on every error path; only a SIGKILL can leave it, readable by its owner only.
     pub fn create_named_in(dir: &Path) -> io::Result<NewFile> {
         NewFile::create(dir, false)

@@ -109,7 +109,7 @@ pub fn script(shell: CompletionShell) -> Vec<u8> {
     buf
 }
 
-/// The command line without its hidden subcommands (`man`, `__complete`): clap_complete's
+/// The command line without its hidden subcommands (`man`, `__complete`): `clap_complete`'s
 /// bash generator would offer them otherwise.
 fn visible_command() -> clap::Command {
     let full = Cli::command();

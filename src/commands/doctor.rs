@@ -112,7 +112,7 @@ pub fn diagnose(cli: &Input) -> Vec<Finding> {
     match &loaded {
         Ok(_) if config_path.exists() => f.push(Finding::ok("config", config_path.display().to_string())),
         Ok(_) => {
-            f.push(Finding::ok("config", tf("doctor.config_absent", &[("path", &config_path.display())])))
+            f.push(Finding::ok("config", tf("doctor.config_absent", &[("path", &config_path.display())])));
         }
         Err(e) => f.push(Finding::problem("config", e.to_string(), edit(&config_path))),
     }
@@ -122,7 +122,7 @@ pub fn diagnose(cli: &Input) -> Vec<Finding> {
     match crate::tui::keymap::KeyMap::with_overrides(&config.keys) {
         Ok(_) if config.keys.is_empty() => f.push(Finding::ok("keymap", t("doctor.keymap_default").into())),
         Ok(_) => f.push(Finding::ok("keymap", tf("doctor.keymap_changed", &[("n", &config.keys.len())]))),
-        Err(e) => f.push(Finding::problem("keymap", e.to_string(), edit(&config_path))),
+        Err(e) => f.push(Finding::problem("keymap", e.clone(), edit(&config_path))),
     }
     match (&config.rules_file, config.rules(&config_dir)) {
         (None, Ok(_)) => f.push(Finding::ok("rules", t("doctor.rules_shipped").into())),
@@ -148,13 +148,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
     let shown = db.display().to_string();
     let mut calendar = Calendar::shipped();
     let mut today = None;
-    if !db.exists() {
-        f.push(Finding::problem(
-            "database",
-            tf("doctor.database_missing", &[("path", &shown)]),
-            format!("aryz{} init", db_option(db)),
-        ));
-    } else {
+    if db.exists() {
         match crate::store::open(db, key) {
             Err(e) => f.push(Finding::problem(
                 "database",
@@ -185,6 +179,12 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
                 calendar.extend(r.calendar_entries().unwrap_or_default());
             }
         }
+    } else {
+        f.push(Finding::problem(
+            "database",
+            tf("doctor.database_missing", &[("path", &shown)]),
+            format!("aryz{} init", db_option(db)),
+        ));
     }
     let today = today.unwrap_or_else(|| crate::service::Clock::new(config.offset(), None).today());
     f.push(calendar_coverage(&calendar, today));
@@ -226,10 +226,10 @@ fn operator(f: &mut Vec<Finding>, store: &Store, dev: bool, db: &Path) {
             f.push(Finding::ok("operator", tf(key, &[("login", &login), ("role", &role)])));
         }
         Ok(Some(_)) => {
-            f.push(Finding::problem("operator", tf("doctor.operator_disabled", &[("login", &login)]), add))
+            f.push(Finding::problem("operator", tf("doctor.operator_disabled", &[("login", &login)]), add));
         }
         Ok(None) => {
-            f.push(Finding::problem("operator", tf("doctor.operator_unknown", &[("login", &login)]), add))
+            f.push(Finding::problem("operator", tf("doctor.operator_unknown", &[("login", &login)]), add));
         }
         Err(e) => f.push(Finding::problem("operator", e.to_string(), format!("aryz{} check", db_option(db)))),
     }
@@ -333,7 +333,7 @@ fn disk(f: &mut Vec<Finding>, db: &Path) {
         f.push(Finding::ok("disk", tf("doctor.disk_unknown", &[("dir", &dir.display())])));
         return;
     };
-    let db_size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
+    let db_size = std::fs::metadata(db).map_or(0, |m| m.len());
     let need = MIN_FREE_BYTES.max(db_size.saturating_mul(2));
     let args = [("free", &human(free) as &dyn std::fmt::Display), ("dir", &dir.display())];
     if free >= need {

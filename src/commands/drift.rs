@@ -120,7 +120,7 @@ pub fn calendar_problems(problems: &[CalendarProblem], out: &mut impl Write) -> 
     for p in problems {
         match p {
             CalendarProblem::Gap { reason, .. } => {
-                writeln!(out, "{}", tf("drift.check_calendar_gap", &[("reason", reason)]))?
+                writeln!(out, "{}", tf("drift.check_calendar_gap", &[("reason", reason)]))?;
             }
             CalendarProblem::Unconfirmed(e) => writeln!(
                 out,

@@ -195,7 +195,7 @@ pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -
     })?;
     match env.format {
         Format::Json => {
-            output::json(out, &json!({"pin": mask_pin(pin.trim()), "requests": n, "path": path}))?
+            output::json(out, &json!({"pin": mask_pin(pin.trim()), "requests": n, "path": path}))?;
         }
         _ => writeln!(
             out,

@@ -49,7 +49,7 @@ pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std
         }
         s.trim_end().to_string()
     };
-    writeln!(out, "{}", line(header.to_vec()))?;
+    writeln!(out, "{}", line(header.clone()))?;
     for r in &rows {
         writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
     }
@@ -92,7 +92,7 @@ pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// RFC 4180 CSV (UTF-8, CRLF line ends, what Excel and LibreOffice expect) through the
+/// RFC 4180 CSV (UTF-8, CRLF line ends, what Excel and `LibreOffice` expect) through the
 /// `csv` crate's writer; cells made [`spreadsheet_cell`]-safe unless `raw`.
 pub struct CsvOut<W: Write> {
     w: csv::Writer<W>,

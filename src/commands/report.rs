@@ -58,7 +58,7 @@ const COLUMNS: &[Column] = &[
     ("backdated", "BACKDATED", |_, r| json!(r.backdated)),
     ("percent_in_time", "%_IN_TIME", |_, r| json!(r.percent_in_time().map(|p| (p * 10.0).round() / 10.0))),
     ("target", "TARGET", |rep, _| json!(rep.target)),
-    ("status", "STATUS", |rep, r| json!(rep.status(r).map(|s| s.code()))),
+    ("status", "STATUS", |rep, r| json!(rep.status(r).map(super::super::domain::history::Rag::code))),
 ];
 
 fn cell(v: &Value) -> String {

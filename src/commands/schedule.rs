@@ -69,7 +69,7 @@ fn send(program: &Path, message: &[u8]) -> Result<()> {
         .map_err(|e| failed(format!("digest.sendmail {}: {e}", program.display())))?;
     // A write error is reported as the mailer's failure (a closed pipe must not pass for
     // the reader having had enough, as it does for `aryz list | head`).
-    let written = child.stdin.take().map(|mut stdin| stdin.write_all(message)).unwrap_or(Ok(()));
+    let written = child.stdin.take().map_or(Ok(()), |mut stdin| stdin.write_all(message));
     let status = child.wait().map_err(|e| failed(format!("digest.sendmail {}: {e}", program.display())))?;
     match written {
         _ if !status.success() => {
@@ -176,7 +176,7 @@ mod tests {
     use super::*;
 
     fn names(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+        v.iter().map(std::string::ToString::to_string).collect()
     }
 
     #[test]

@@ -89,9 +89,9 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
                         .collect();
                     let header = ["ID", "AT", "OPERATOR", "ACTION", "TARGET", "DETAIL"];
                     if f == Format::Csv {
-                        output::csv(out, &header, &rows)?
+                        output::csv(out, &header, &rows)?;
                     } else {
-                        output::table(out, &header, &rows)?
+                        output::table(out, &header, &rows)?;
                     }
                 }
             }
@@ -116,7 +116,7 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
         writeln!(out, "{}", tf("cli.check_integrity", &[("result", &result)]))?;
         match &r.audit_problem {
             None => {
-                writeln!(out, "{}", crate::i18n::tn("cli.check_audit_intact", r.audit_entries as u64, &[]))?
+                writeln!(out, "{}", crate::i18n::tn("cli.check_audit_intact", r.audit_entries as u64, &[]))?;
             }
             Some(p) => writeln!(
                 out,
@@ -147,14 +147,13 @@ pub fn backup(env: &Env, file: Option<&Path>, keep: Option<usize>, out: &mut imp
 pub fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let r = s.retention(years.unwrap_or(env.config.retention_years), dry_run)?;
-    match env.format {
-        Format::Json => output::json(out, &serde_json::to_value(&r).unwrap_or_default())?,
-        _ => {
-            let key = if dry_run { "cli.would_erase" } else { "cli.erased" };
-            writeln!(out, "{}", crate::i18n::tn(key, r.erased.len() as u64, &[("date", &r.closed_before)]))?;
-            for reference in &r.erased {
-                writeln!(out, "  {reference}")?;
-            }
+    if env.format == Format::Json {
+        output::json(out, &serde_json::to_value(&r).unwrap_or_default())?
+    } else {
+        let key = if dry_run { "cli.would_erase" } else { "cli.erased" };
+        writeln!(out, "{}", crate::i18n::tn(key, r.erased.len() as u64, &[("date", &r.closed_before)]))?;
+        for reference in &r.erased {
+            writeln!(out, "  {reference}")?;
         }
     }
     Ok(())

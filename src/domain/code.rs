@@ -1,6 +1,6 @@
 //! A small macro for the closed vocabularies of the domain (kinds, statuses, channels…).
 //!
-//! Each vocabulary is stored and exchanged as a stable snake_case code; scripts outside the
+//! Each vocabulary is stored and exchanged as a stable `snake_case` code; scripts outside the
 //! project depend on those codes, so they are written out literally rather than derived.
 
 /// Error for a code that is not in its vocabulary; names the field and the allowed codes.

@@ -74,7 +74,7 @@ impl Session {
                             "the last active admin cannot lose the admin role",
                         )));
                     }
-                    tx.update_operator(&op)?
+                    tx.update_operator(&op)?;
                 }
                 None => tx.insert_operator(&op, &ctx.now)?,
             }

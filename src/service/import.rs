@@ -114,7 +114,7 @@ pub struct ImportReport {
 /// From this many rows on, the search index and daily figures are filled once at the end
 /// instead of by a trigger per row, and the page cache is enlarged for the transaction.
 /// (Below it, dropping and restoring two triggers costs more than it saves; the SIGKILL
-/// test of tests/crash_and_concurrency.rs imports 600 rows, so it kills this path.)
+/// test of `tests/crash_and_concurrency.rs` imports 600 rows, so it kills this path.)
 const BULK_ROWS: usize = 500;
 
 /// Parses CSV text (UTF-8, optional BOM, header row with the column names). Lines end in

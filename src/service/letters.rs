@@ -124,7 +124,7 @@ impl Session {
             let letter = compose(kit, &input).map_err(|e| Error::Config(e.to_string()))?;
             let what = format!("{} {} {}", spec.letter_type, lang, spec.format);
             tx.audit(&ctx.now, ctx.login, "letter", &r.reference, &what)?;
-            let started = tx.read().audit_head()?.map(|h| h.id).unwrap_or(0);
+            let started = tx.read().audit_head()?.map_or(0, |h| h.id);
             Ok((letter, r.id, r.reference.clone(), what, started))
         })?;
         let out = match sink(&letter) {
@@ -253,7 +253,7 @@ impl Session {
                 refs.join(", ")
             );
             tx.audit(&ctx.now, ctx.login, "subject_export", &mask_pin(pin), &detail)?;
-            let started = tx.read().audit_head()?.map(|h| h.id).unwrap_or(0);
+            let started = tx.read().audit_head()?.map_or(0, |h| h.id);
             Ok((package, refs.len(), detail, started))
         })?;
         let result = sink(&package);

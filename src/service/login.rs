@@ -19,7 +19,7 @@ pub fn os_login() -> Result<String> {
             let mut pwd: libc::passwd = std::mem::zeroed();
             let mut buf = vec![0 as libc::c_char; 4096];
             let mut result: *mut libc::passwd = std::ptr::null_mut();
-            let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
+            let rc = libc::getpwuid_r(uid, &raw mut pwd, buf.as_mut_ptr(), buf.len(), &raw mut result);
             if rc == 0 && !result.is_null() && !pwd.pw_name.is_null() {
                 let name = std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned();
                 if !name.is_empty() {

@@ -60,7 +60,7 @@ impl<'a> RequestView<'a> {
             SubjectJson::Masked {
                 name: &s.name,
                 pin: mask_pin(&s.pin),
-                passport: s.passport.as_ref().map(|p| p.masked()),
+                passport: s.passport.as_ref().map(super::super::domain::identity::Passport::masked),
             }
         } else {
             SubjectJson::Full {

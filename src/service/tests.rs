@@ -1,4 +1,4 @@
-//! Use-case tests on in-memory SQLite: roles, transitions, deadlines, events and audit
+//! Use-case tests on in-memory `SQLite`: roles, transitions, deadlines, events and audit
 //! entries, all-or-nothing changes.
 
 use chrono::NaiveDate;

@@ -4,7 +4,7 @@
 //! each record's hash as the last audited change left it.
 //!
 //! Which records a transaction changed is recorded by temporary triggers that only aryz's
-//! own connections have (an edit with another SQLite client records nothing), and
+//! own connections have (an edit with another `SQLite` client records nothing), and
 //! [`Tx::audit`] rehashes exactly those: the cost of an audited change grows with what it
 //! changed, not with the size of the database. `aryz audit verify` rehashes every record in
 //! one ordered pass and names each one that differs from `record_state`; the sums catch an
@@ -97,7 +97,7 @@ fn column_count(cols: &str) -> usize {
     cols.split(',').count()
 }
 
-/// The key of a record: a request id or an operator login (SQLite orders integers first).
+/// The key of a record: a request id or an operator login (`SQLite` orders integers first).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Key {
     Id(i64),
@@ -144,7 +144,7 @@ impl Sum {
         let mut carry = false;
         for (a, b) in self.limbs.iter_mut().zip(x) {
             let (s1, c1) = a.overflowing_add(b);
-            let (s2, c2) = s1.overflowing_add(carry as u64);
+            let (s2, c2) = s1.overflowing_add(u64::from(carry));
             *a = s2;
             carry = c1 || c2;
         }
@@ -156,7 +156,7 @@ impl Sum {
         let mut borrow = false;
         for (a, b) in self.limbs.iter_mut().zip(x) {
             let (s1, b1) = a.overflowing_sub(b);
-            let (s2, b2) = s1.overflowing_sub(borrow as u64);
+            let (s2, b2) = s1.overflowing_sub(u64::from(borrow));
             *a = s2;
             borrow = b1 || b2;
         }
@@ -325,7 +325,7 @@ fn walk(
     }
     for (cursor, what) in [(&mut events, "event"), (&mut actions, "category action")] {
         cursor.take_rest(|v| {
-            orphan(format!("{what} of request {} that does not exist", show_key(v.first())))
+            orphan(format!("{what} of request {} that does not exist", show_key(v.first())));
         })?;
     }
     Ok(())
@@ -435,11 +435,19 @@ pub(super) fn bind_touched(conn: &Connection, state: &mut State, audit_id: i64) 
     for (kind, key) in touched {
         match (&walked, &key) {
             (Some((found, filed)), Key::Id(id)) if kind == REQUEST => {
-                file_known(conn, state, kind, &key, filed.get(id).copied(), found.get(id).copied(), audit_id)?
+                file_known(
+                    conn,
+                    state,
+                    kind,
+                    &key,
+                    filed.get(id).copied(),
+                    found.get(id).copied(),
+                    audit_id,
+                )?;
             }
             _ => {
                 let new = hash_one(conn, kind, &key)?;
-                file(conn, state, kind, &key, new, audit_id)?
+                file(conn, state, kind, &key, new, audit_id)?;
             }
         }
     }

@@ -364,7 +364,7 @@ impl App {
         let ctx = Ctx { session: &self.session, today, keymap: &self.keymap };
         let queue = Component::refresh(&mut self.queue, &ctx);
         let mut problem = None;
-        for s in self.screens.iter_mut() {
+        for s in &mut self.screens {
             if let Err(e) = s.component_mut().refresh(&ctx) {
                 problem = Some(e.to_string());
             }

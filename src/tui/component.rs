@@ -133,7 +133,7 @@ impl<T: Component + ?Sized> Component for Box<T> {
         (**self).bar(env)
     }
     fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
-        (**self).render(area, buf, env)
+        (**self).render(area, buf, env);
     }
 }
 

@@ -88,7 +88,7 @@ fn roles_decide_who_may_do_what() {
     type Case =
         (&'static str, &'static str, fn(&str, &str, &str) -> Vec<String>, bool, &'static [&'static str]);
     fn v(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
+        a.iter().map(std::string::ToString::to_string).collect()
     }
     let cases: &[Case] = &[
         // (operator, description, args(own, other, free), allowed, words in the refusal)

@@ -238,7 +238,7 @@ fn export_to_a_file_is_private_and_complete() {
     // No partial file is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(env.path())
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("partial"))
         .collect();

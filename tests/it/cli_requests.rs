@@ -131,7 +131,7 @@ fn add_warns_on_late_registration_and_on_a_pin_that_disagrees_with_the_birth_dat
                 rest.split(':').next().unwrap()
             })
             .collect();
-        warned.sort();
+        warned.sort_unstable();
         assert_eq!(warned, *fields, "{received} {birth:?}: {stderr}");
     }
 }
@@ -296,7 +296,7 @@ fn list_search_finds_names_pins_references_and_descriptions() {
     ];
     for (q, want) in cases {
         let got = refs(&env.json(&["list", "--search", q]));
-        let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        let want: Vec<String> = want.iter().map(|s| (*s).clone()).collect();
         assert_eq!(got, want, "--search {q:?}");
     }
     assert_eq!(refs(&env.json(&["list", "--search", &comma])), vec![comma.clone()]);

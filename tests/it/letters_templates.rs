@@ -238,7 +238,10 @@ fn snapshot_for(lang: Language) -> String {
             ];
             r.ground = Some("data_accurate".into());
         }
-        out.push_str(&format!("════ {ty} {kind} {} ════\n", outcome.map(|o| o.code()).unwrap_or("-")));
+        out.push_str(&format!(
+            "════ {ty} {kind} {} ════\n",
+            outcome.map_or("-", aryz::domain::outcome::Outcome::code)
+        ));
         out.push_str(&render(&kit, lang, ty, &r));
         out.push('\n');
     }

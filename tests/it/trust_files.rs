@@ -118,7 +118,7 @@ fn a_failed_backup_leaves_no_file() {
             // Writes past 64 KiB fail with EFBIG instead of killing the process.
             libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
             let lim = libc::rlimit { rlim_cur: 64 * 1024, rlim_max: 64 * 1024 };
-            libc::setrlimit(libc::RLIMIT_FSIZE, &lim);
+            libc::setrlimit(libc::RLIMIT_FSIZE, &raw const lim);
             Ok(())
         });
     }

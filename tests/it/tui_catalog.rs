@@ -238,7 +238,7 @@ fn english_ground_texts_equal_the_shipped_grounds() {
 #[test]
 fn english_holiday_names_equal_the_shipped_calendar() {
     let en = parse_catalog(EN).unwrap();
-    for e in shipped_calendar().iter() {
+    for e in &shipped_calendar() {
         assert_eq!(en.get(&format!("holiday.{}", aryz::i18n::holiday_key(&e.name))), Some(&e.name));
     }
 }

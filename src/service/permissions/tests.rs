@@ -100,7 +100,7 @@ fn make(admin: &mut Session, assignee: Option<&str>, status: Status, paused: boo
         Status::New => {}
         Status::InProgress => drop(admin.set_status(&reference, StatusTarget::InProgress, "", None).unwrap()),
         Status::AwaitingSubject => {
-            drop(admin.set_status(&reference, StatusTarget::AwaitingSubject, "", None).unwrap())
+            drop(admin.set_status(&reference, StatusTarget::AwaitingSubject, "", None).unwrap());
         }
         Status::Answered => drop(admin.respond(&reference, &answer(), None).unwrap()),
         Status::Withdrawn => drop(admin.withdraw(&reference, "subject withdrew", None).unwrap()),
@@ -195,7 +195,7 @@ fn agreement(login: &str) -> usize {
                             // the screen does not offer it.
                             (Ok(()) | Err(Refusal::Rules(RuleRefusal::AlreadyYours)), Ok(())) => {}
                             (Err(refusal), Err(e)) => {
-                                assert!(same_kind(refusal, e), "{case}: {refusal:?} but {e}")
+                                assert!(same_kind(refusal, e), "{case}: {refusal:?} but {e}");
                             }
                             _ => panic!("{case}: permission {expected:?}, use case {got:?}"),
                         }

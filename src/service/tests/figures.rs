@@ -280,7 +280,7 @@ fn later_changes_never_rewrite_an_earlier_day() {
                     6 => s.withdraw(&r, "withdrawn", None).map(|_| ()),
                     7 => s.extend(&r, 1 + rng.next(10) as u32, "complex", None).map(|_| ()),
                     _ => {
-                        if s.peek(&r).map(|v| v.request.pause.is_some()).unwrap_or(false) {
+                        if s.peek(&r).is_ok_and(|v| v.request.pause.is_some()) {
                             s.resume(&r).map(|_| ())
                         } else {
                             s.pause(&r, "documents", "waiting").map(|_| ())

@@ -27,7 +27,7 @@ impl App {
             Ok(letter) if !letter.warnings.is_empty() => {
                 self.overlays.push(Overlay::Confirm(Box::new(Confirm {
                     question: t("letter_warning.confirm").to_string(),
-                    details: letter.warnings.iter().map(|w| w.message()).collect(),
+                    details: letter.warnings.iter().map(crate::letters::LetterWarning::message).collect(),
                     op: PendingOp::SaveLetter { reference, spec },
                     yes_focused: false,
                 })));
@@ -68,7 +68,7 @@ impl App {
         {
             d.version = version;
         }
-        for screen in self.screens.iter_mut() {
+        for screen in &mut self.screens {
             match screen {
                 Screen::Response(r) if r.reference == *reference => r.version = version,
                 Screen::Detail(d) if d.request().reference == *reference => d.detail = current.clone(),
@@ -113,7 +113,8 @@ impl App {
                 let shown = path.display().to_string();
                 self.refresh();
                 // What the letter lacks comes first, so the clerk reads it.
-                let mut text: Vec<String> = letter.warnings.iter().map(|w| w.message()).collect();
+                let mut text: Vec<String> =
+                    letter.warnings.iter().map(crate::letters::LetterWarning::message).collect();
                 text.push(tf("msg.letter_saved", &[("path", &shown)]));
                 self.message = Some(Message { text: text.join(" "), is_error: !letter.warnings.is_empty() });
             }

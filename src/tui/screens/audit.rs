@@ -208,7 +208,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Back, ClearLogFilter, FilterLog, MoveDown, Open, Refresh, ShowHelp};
             vec![FilterLog, ClearLogFilter, MoveDown, Open, Refresh, Back, ShowHelp]
         }
 

@@ -145,8 +145,8 @@ impl DashboardView<'_> {
                 "supervision.backlog_chart",
                 &[
                     ("days", &d.backlog.len()),
-                    ("open", &last.map(|b| b.open).unwrap_or(0)),
-                    ("overdue", &last.map(|b| b.overdue).unwrap_or(0)),
+                    ("open", &last.map_or(0, |b| b.open)),
+                    ("overdue", &last.map_or(0, |b| b.overdue)),
                 ],
             ),
             th.label,
@@ -388,7 +388,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Back, MoveDown, Open, ShowAudit, ShowHelp, ShowReport};
             vec![MoveDown, Open, Back, ShowReport, ShowAudit, ShowHelp]
         }
 

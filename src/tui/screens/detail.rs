@@ -115,7 +115,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
             EventKind::StatusChanged | EventKind::Reopened | EventKind::Withdrawn => label_owned("status", v),
             EventKind::Responded => label_owned("outcome", v),
             EventKind::DeadlineChanged | EventKind::Created => {
-                v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string())
+                v.parse::<NaiveDate>().map_or_else(|_| v.to_string(), date_dmy)
             }
             _ => v.to_string(),
         })

@@ -320,7 +320,7 @@ impl Component for DialogState {
     }
 
     fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-        use Command::*;
+        use Command::{Cancel, NextField, NextOption, Save, ShowHelp, ToggleOption};
         vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
     }
 

@@ -316,7 +316,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Cancel, NextField, NextOption, Save, ShowHelp, ToggleOption};
             vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
         }
 
