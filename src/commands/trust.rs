@@ -148,7 +148,7 @@ pub fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Wr
     let mut s = env.session()?;
     let r = s.retention(years.unwrap_or(env.config.retention_years), dry_run)?;
     if env.format == Format::Json {
-        output::json(out, &serde_json::to_value(&r).unwrap_or_default())?
+        output::json(out, &serde_json::to_value(&r).unwrap_or_default())?;
     } else {
         let key = if dry_run { "cli.would_erase" } else { "cli.erased" };
         writeln!(out, "{}", crate::i18n::tn(key, r.erased.len() as u64, &[("date", &r.closed_before)]))?;

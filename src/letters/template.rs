@@ -311,7 +311,7 @@ pub fn fill(tpl: &str, vars: &BTreeMap<&str, String>) -> Result<String, String> 
                     }
                 }
                 if let Some(v) = vars.get(name.as_str()) {
-                    out.push_str(v)
+                    out.push_str(v);
                 } else {
                     let known: Vec<&str> = vars.keys().copied().collect();
                     return Err(format!("unknown placeholder {{{name}}} (known: {})", known.join(", ")));
