@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use crate::cli::Cli;
 use crate::commands::{self, CliError, Env};
 
+// The binary hands its parsed command line over for good.
+#[allow(clippy::needless_pass_by_value)]
 pub fn main(cli: Cli) -> ExitCode {
     let name = match (&cli.command, &cli.rejected) {
         (_, Some(_)) => "arguments",

@@ -60,7 +60,16 @@ pub fn entry_hash(prev: &str, e: &EntryFields<'_>) -> String {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
+}
+
+/// Lower-case hexadecimal of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Where a new entry goes after the chain's last one (`None`: an empty log): its number and
@@ -247,7 +256,7 @@ mod tests {
             bytes.extend_from_slice(&(part.len() as u64).to_le_bytes());
             bytes.extend_from_slice(part.as_bytes());
         }
-        Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+        hex(&Sha256::digest(&bytes))
     }
 
     #[test]

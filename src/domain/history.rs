@@ -121,7 +121,7 @@ impl History {
                 late_holder = Some(holder.clone());
             }
             match &step.what {
-                Happening::Assigned(to) => holder = to.clone(),
+                Happening::Assigned(to) => holder.clone_from(to),
                 Happening::Answered { by, on, due: at_due } => {
                     if answer.is_none() {
                         let in_time = on <= at_due;
@@ -166,7 +166,7 @@ impl History {
                     ever_paused = true;
                 }
                 Happening::Resumed => paused_since = None,
-                Happening::Status(code) => status = code.clone(),
+                Happening::Status(code) => status.clone_from(code),
             }
         }
         if let Some(mut a) = answer {
@@ -307,6 +307,8 @@ mod tests {
         Step { day: d(day), what }
     }
 
+    // Reads as `who("aibek")` where a step names its holder.
+    #[allow(clippy::unnecessary_wraps)]
     fn who(s: &str) -> Option<String> {
         Some(s.to_string())
     }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use super::{EN, Lang, current, lookup, parse_catalog};
 
 /// Splits a template into its literal parts and the names between them:
-/// `a {x} b` → (["a ", " b"], ["x"]).
+/// `a {x} b` → `(["a ", " b"], ["x"])`.
 fn split(template: &str) -> (Vec<&str>, Vec<&str>) {
     let (mut lits, mut names) = (Vec::new(), Vec::new());
     let mut rest = template;

@@ -244,7 +244,7 @@ impl Session {
             if !keep {
                 continue;
             }
-            r.assignee = a.holder.clone();
+            r.assignee.clone_from(&a.holder);
             r.due_on = a.due;
             r.status = a.status.parse().unwrap_or(r.status);
             if !r.is_open() {

@@ -147,7 +147,7 @@ impl Session {
         if from > to {
             return Err(Error::Invalid(field_error("from", "must not be after --to")));
         }
-        let mut groups: std::collections::BTreeMap<Option<String>, ReportRow> = Default::default();
+        let mut groups = std::collections::BTreeMap::<Option<String>, ReportRow>::default();
         self.store.read().for_each_history(HistoryScope::Received { from, to }, as_of, |h| {
             let Some(a) = h.as_of(as_of) else { return };
             let key = match by {

@@ -75,7 +75,7 @@ fn response(outcome: Outcome) -> Response {
         responded_on: d(TODAY),
         channel: None,
         actions: vec![],
-        details: Default::default(),
+        details: crate::domain::referral::ResponseDetails::default(),
         backdate_reason: String::new(),
     }
 }

@@ -164,7 +164,11 @@ impl Sum {
     }
 
     fn hex(&self) -> String {
-        self.limbs.iter().rev().map(|l| format!("{l:016x}")).collect()
+        use std::fmt::Write;
+        self.limbs.iter().rev().fold(String::new(), |mut s, l| {
+            let _ = write!(s, "{l:016x}");
+            s
+        })
     }
 
     fn parse(s: &str) -> Option<Sum> {

@@ -137,6 +137,9 @@ impl App {
         self.message = Some(Message { text, is_error: false });
     }
 
+    // Owned: the message is the caller's to give away (it becomes a key with issue 13's
+    // errors as keys).
+    #[allow(clippy::needless_pass_by_value)]
     fn error(&mut self, text: String) {
         let text = crate::i18n::messages::translate(&text);
         self.message = Some(Message { text, is_error: true });

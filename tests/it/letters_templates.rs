@@ -168,7 +168,7 @@ fn fixed_request(kind: RequestKind, outcome: Option<Outcome>) -> aryz::domain::r
 }
 
 fn render(kit: &Kit, lang: Language, ty: LetterType, r: &aryz::domain::request::SubjectRequest) -> String {
-    render_with(kit, lang, ty, r, Default::default())
+    render_with(kit, lang, ty, r, aryz::domain::referral::ResponseDetails::default())
 }
 
 fn render_with(
@@ -296,7 +296,7 @@ fn the_letterhead_comes_from_the_config() {
             letterhead: Some(&head),
             extension: None,
             grounds: &grounds,
-            details: Default::default(),
+            details: aryz::domain::referral::ResponseDetails::default(),
             bodies: &[],
             limit: None,
         },

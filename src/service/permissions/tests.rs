@@ -9,6 +9,7 @@ use crate::domain::deadline::SHIPPED_RULES;
 use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind};
 use crate::domain::outcome::{Outcome, Response};
 use crate::domain::request::{NewRequest, Subject};
+use crate::i18n::{Lang, set_thread_language};
 use crate::service::{Clock, Session, Settings, StatusTarget};
 use crate::store::Store;
 
@@ -87,7 +88,7 @@ fn answer() -> Response {
         responded_on: d(TODAY),
         channel: None,
         actions: vec![],
-        details: Default::default(),
+        details: crate::domain::referral::ResponseDetails::default(),
         backdate_reason: String::new(),
     }
 }
@@ -143,7 +144,7 @@ fn run(s: &mut Session, r: &SubjectRequest, action: RequestAction) -> crate::ser
                 lang: None,
                 format: crate::letters::LetterFormat::Txt,
             };
-            match s.preview_letter(reference, spec, &kit, &Default::default()) {
+            match s.preview_letter(reference, spec, &kit, &std::collections::BTreeMap::default()) {
                 Err(e @ crate::service::Error::NotYours { .. }) => Err(e),
                 _ => Ok(()),
             }
@@ -315,7 +316,6 @@ fn refusals_read_in_every_language() {
         Refusal::Rules(RuleRefusal::ExtensionsOff),
         Refusal::Rules(RuleRefusal::DeadlinePassed { due: d(TODAY) }),
     ];
-    use crate::i18n::{Lang, set_thread_language};
     for lang in [Lang::En, Lang::Ru, Lang::Ky] {
         set_thread_language(Some(lang));
         for r in &refusals {

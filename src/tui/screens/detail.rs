@@ -145,6 +145,8 @@ pub struct DetailView<'a> {
 }
 
 impl DetailView<'_> {
+    // Owned: every caller builds the value for this field alone.
+    #[allow(clippy::needless_pass_by_value)]
     fn field(&self, name: &'static str, value: String) -> Item {
         Item(
             LABEL_WIDTH,
