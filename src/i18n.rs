@@ -17,10 +17,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-pub mod deadline;
-pub mod messages;
-pub mod plural;
-pub mod script;
+pub(crate) mod deadline;
+pub(crate) mod messages;
+pub(crate) mod plural;
+pub(crate) mod script;
 
 pub use plural::tn;
 

@@ -10,7 +10,7 @@ fn failed(msg: String) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
-pub fn load(config: &Config, config_dir: &Path, ask: bool) -> Result<Option<String>, CliError> {
+pub(crate) fn load(config: &Config, config_dir: &Path, ask: bool) -> Result<Option<String>, CliError> {
     if ask {
         return prompt("aryz: passphrase of the database: ").map(Some);
     }

@@ -15,7 +15,7 @@ use crate::domain::validation::field_error;
 /// Runs every line of `input` in order; stops at the first line that fails, naming it.
 /// A line's `--db` and `--format` apply to it, else those given to `__batch`; the interface
 /// language and the key are the batch's (a line's own `--lang` or `--ask-key` is refused).
-pub fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()> {
+pub(super) fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()> {
     for (n, line) in input.lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {

@@ -123,14 +123,14 @@ fn visible_command() -> clap::Command {
     cmd
 }
 
-pub fn completions(shell: CompletionShell, out: &mut impl Write) -> Result<()> {
+pub(super) fn completions(shell: CompletionShell, out: &mut impl Write) -> Result<()> {
     out.write_all(&script(shell))?;
     Ok(())
 }
 
 /// Prints the candidates, one a line. Any failure (no database, an unknown login) prints
 /// nothing: a completion must never print an error into the command line being typed.
-pub fn candidates(env: &Env, what: CompleteWhat, prefix: &str, out: &mut impl Write) -> Result<()> {
+pub(super) fn candidates(env: &Env, what: CompleteWhat, prefix: &str, out: &mut impl Write) -> Result<()> {
     let Ok(s) = env.session() else { return Ok(()) };
     let list = match what {
         CompleteWhat::Refs => s.reference_candidates(prefix, MAX_CANDIDATES),
@@ -261,7 +261,7 @@ fn roff_section(out: &mut Vec<u8>, title: &str, intro: &str, items: &[(&str, &st
 
 /// The main page, `aryz.1`: clap's sections and the configuration, environment, files and
 /// exit status.
-pub fn main_page() -> std::io::Result<Vec<u8>> {
+pub(super) fn main_page() -> std::io::Result<Vec<u8>> {
     let cmd = Cli::command().disable_help_subcommand(true);
     let mut out = Vec::new();
     clap_mangen::Man::new(cmd).manual("aryz manual").render(&mut out)?;
@@ -304,7 +304,7 @@ pub fn write_man_pages(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
-pub fn man(dir: &Path, out: &mut impl Write) -> Result<()> {
+pub(super) fn man(dir: &Path, out: &mut impl Write) -> Result<()> {
     for name in write_man_pages(dir)? {
         writeln!(out, "{}", dir.join(name).display())?;
     }

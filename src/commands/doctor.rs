@@ -238,7 +238,7 @@ fn operator(f: &mut Vec<Finding>, store: &Store, dev: bool, db: &Path) {
 /// The years around `today` whose calendar data is complete, and the problems `aryz check`
 /// reports for the days ahead (the calendar's own rule: a year deadlines reach without
 /// movable-holiday data, or a day soon that is still expected).
-pub fn coverage(cal: &Calendar, today: NaiveDate) -> (Vec<i32>, Vec<CalendarProblem>) {
+pub(super) fn coverage(cal: &Calendar, today: NaiveDate) -> (Vec<i32>, Vec<CalendarProblem>) {
     let known = (today.year() - 1..=today.year() + 4).filter(|y| cal.coverage_gap(*y).is_none()).collect();
     (known, cal.problems_ahead(today))
 }

@@ -23,7 +23,7 @@ fn to_service(e: super::CliError) -> service::Error {
 }
 
 /// The templates of this installation (see [`Kit::for_config`]).
-pub fn load_kit(env: &Env) -> Result<Kit> {
+pub(super) fn load_kit(env: &Env) -> Result<Kit> {
     Kit::for_config(&env.config, &env.config_dir).map_err(|e| service::Error::Config(e.to_string()).into())
 }
 
@@ -44,7 +44,7 @@ fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
     }
 }
 
-pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     if a.all_samples {
         return all_samples(env, a, out);
     }
@@ -181,7 +181,7 @@ fn warn(letter: &crate::letters::Letter) {
     }
 }
 
-pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -> Result<()> {
+pub(super) fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -> Result<()> {
     service::letters::subject_pin(pin)?;
     check_new_file(path)?;
     let mut s = env.session()?;

@@ -16,7 +16,7 @@ use crate::i18n::{t, tf};
 use crate::model::{GroupBy, ReportRow};
 use crate::service::{Backlog, DigestItem, Report, RequestView, Session, month_or_date, month_range};
 
-pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
+pub(super) fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let (from, to, by, as_of_arg) = match cmd {
         ReportCommand::Monthly { month, by, as_of, .. } => {
@@ -170,7 +170,7 @@ fn print_backlog(env: &Env, b: &Backlog, out: &mut impl Write) -> Result<()> {
 }
 
 /// The digest on `out`, or with `deliver` where `[digest]` of the config says.
-pub fn digest(
+pub(super) fn digest(
     env: &Env,
     as_of_arg: Option<chrono::NaiveDate>,
     deliver: bool,
@@ -389,7 +389,7 @@ fn export_row(r: &SubjectRequest, today: chrono::NaiveDate, unmasked: bool) -> V
     ]
 }
 
-pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let (filter, today) = filter_of(&s, &a.filter)?;
     // Every check before the export is put on record, so a refused export changes nothing.
@@ -433,7 +433,7 @@ pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
 }
 
 /// Is `a` the database file `db` (or its WAL or shared-memory file)?
-pub fn same_file(a: &Path, db: &Path) -> bool {
+pub(super) fn same_file(a: &Path, db: &Path) -> bool {
     let canon = |p: &Path| std::fs::canonicalize(p).ok();
     let Some(target) = canon(a) else { return false };
     ["", "-wal", "-shm"].iter().any(|suffix| {
@@ -514,7 +514,7 @@ fn keep_io(slot: &mut Option<std::io::Error>, e: std::io::Error) -> crate::servi
 
 /// Checks, before anything is done, that `path` can become a new file: not taken, its
 /// directory existing or creatable. (Also checked again, atomically, when it is linked.)
-pub fn check_new_file(path: &Path) -> Result<()> {
+pub(super) fn check_new_file(path: &Path) -> Result<()> {
     if path.exists() {
         return Err(crate::service::Error::Config(format!(
             "{}: already exists; choose another file name (nothing is overwritten)",
@@ -536,7 +536,10 @@ pub fn check_new_file(path: &Path) -> Result<()> {
 
 /// Writes `path` as an unnamed file linked into place only when everything was written
 /// ([`crate::files::NewFile`]): a failed or killed export leaves nothing behind.
-pub fn write_file_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+pub(super) fn write_file_atomically<T>(
+    path: &Path,
+    f: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
     check_new_file(path)?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e: std::io::Error| -> CliError {

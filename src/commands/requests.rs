@@ -17,7 +17,7 @@ use crate::i18n::{t, tf};
 use crate::model::{AssigneeFilter, ListFilter, Page, SortKey};
 use crate::service::{RequestView, Session};
 
-pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let today = s.today();
     let mut categories: Vec<DataCategory> = Vec::new();
@@ -73,7 +73,7 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let (filter, today) = filter_of(&s, &a.filter)?;
     if a.limit == 0 || a.limit > 10_000 {
@@ -102,7 +102,7 @@ fn distinct<T: Copy + PartialEq>(v: &[T]) -> Vec<T> {
 }
 
 /// The list filter of `list` and `export`, and the as-of date.
-pub fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
+pub(super) fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
     let today = as_of(s, a.as_of);
     if a.due_within.is_some_and(|d| d > 3660) {
         return Err(field_error("due-within", "at most 3660 days").into());
@@ -169,7 +169,7 @@ fn print_list(
     Ok(())
 }
 
-pub fn show(
+pub(super) fn show(
     env: &Env,
     reference: &RefInput,
     as_of_arg: Option<chrono::NaiveDate>,
@@ -312,7 +312,7 @@ fn write_detail(
     Ok(())
 }
 
-pub fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
+pub(super) fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
     let (login, refs) = args.split_last().ok_or_else(|| field_error("login", "is required"))?;
     let mut s = env.session()?;
     let year = chrono::Datelike::year(&s.today());
@@ -336,7 +336,7 @@ pub fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let mut actions = Vec::new();
     for spec in &a.actions {
@@ -364,7 +364,7 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
 }
 
 /// After a change: the reference and new status, or the whole record as JSON.
-pub fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut impl Write) -> Result<()> {
+pub(super) fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut impl Write) -> Result<()> {
     match env.format {
         Format::Json => output::json(out, &RequestView::new(s, r, s.today()).json(true))?,
         _ => writeln!(

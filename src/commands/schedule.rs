@@ -13,7 +13,10 @@ fn failed(msg: String) -> CliError {
 
 /// The day of the digest when it is not a working day in the office's calendar (with the
 /// database's additions): the timer fires Monday to Friday, and systemd knows no holidays.
-pub fn non_working_day(env: &Env, as_of: Option<chrono::NaiveDate>) -> Result<Option<chrono::NaiveDate>> {
+pub(super) fn non_working_day(
+    env: &Env,
+    as_of: Option<chrono::NaiveDate>,
+) -> Result<Option<chrono::NaiveDate>> {
     let s = env.session()?;
     let day = super::as_of(&s, as_of);
     Ok((!s.calendar.is_working_day(day)).then_some(day))
@@ -21,7 +24,7 @@ pub fn non_working_day(env: &Env, as_of: Option<chrono::NaiveDate>) -> Result<Op
 
 /// Writes and/or mails the digest text. With neither configured it is an error naming the
 /// keys, so a timer never "succeeds" while delivering nothing.
-pub fn deliver_digest(env: &Env, text: &[u8], out: &mut impl Write) -> Result<()> {
+pub(super) fn deliver_digest(env: &Env, text: &[u8], out: &mut impl Write) -> Result<()> {
     let cfg = &env.config.digest;
     if cfg.output.is_none() && cfg.mail_to.is_empty() {
         return Err(failed(
@@ -46,7 +49,7 @@ fn subject(env: &Env) -> String {
 }
 
 /// A plain-text UTF-8 message for `sendmail -t` (recipients read from the headers).
-pub fn mail_message(to: &[String], from: Option<&str>, subject: &str, body: &[u8]) -> Vec<u8> {
+pub(super) fn mail_message(to: &[String], from: Option<&str>, subject: &str, body: &[u8]) -> Vec<u8> {
     let mut m = format!("To: {}\r\n", to.join(", "));
     if let Some(from) = from {
         m.push_str(&format!("From: {from}\r\n"));
@@ -121,7 +124,7 @@ fn is_dated_copy(name: &str) -> bool {
 
 /// The copies to delete so that the newest `keep` remain. Dated names sort in time order
 /// (a `-N` copy of the same second after the first).
-pub fn to_remove(mut names: Vec<String>, keep: usize) -> Vec<String> {
+pub(super) fn to_remove(mut names: Vec<String>, keep: usize) -> Vec<String> {
     names.retain(|n| is_dated_copy(n));
     names.sort_by(|a, b| {
         let key = |n: &str| {
@@ -139,7 +142,7 @@ pub fn to_remove(mut names: Vec<String>, keep: usize) -> Vec<String> {
     names.into_iter().skip(keep).collect()
 }
 
-pub fn rotating_backup(env: &Env, keep: Option<usize>, out: &mut impl Write) -> Result<()> {
+pub(super) fn rotating_backup(env: &Env, keep: Option<usize>, out: &mut impl Write) -> Result<()> {
     let keep = keep.unwrap_or(env.config.backup.keep);
     if keep == 0 {
         return Err(crate::domain::validation::field_error("keep", "must be at least 1").into());

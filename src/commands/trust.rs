@@ -15,7 +15,7 @@ fn failed(msg: String) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
-pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> {
+pub(super) fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     match cmd {
         AuditCommand::Verify { expect, .. } => {
@@ -105,7 +105,7 @@ fn describe(p: &crate::model::AuditProblem) -> String {
     if p.id == 0 { p.problem.clone() } else { format!("entry {}: {}", p.id, p.problem) }
 }
 
-pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
+pub(super) fn check(env: &Env, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let r = s.check()?;
     if env.format == Format::Json {
@@ -136,7 +136,12 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
 }
 
 /// A backup to FILE, or (without one) a dated copy in `[backup] dir` with rotation.
-pub fn backup(env: &Env, file: Option<&Path>, keep: Option<usize>, out: &mut impl Write) -> Result<()> {
+pub(super) fn backup(
+    env: &Env,
+    file: Option<&Path>,
+    keep: Option<usize>,
+    out: &mut impl Write,
+) -> Result<()> {
     let Some(file) = file else { return super::schedule::rotating_backup(env, keep, out) };
     let mut s = env.session()?;
     s.backup(file)?;
@@ -144,7 +149,7 @@ pub fn backup(env: &Env, file: Option<&Path>, keep: Option<usize>, out: &mut imp
     Ok(())
 }
 
-pub fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Write) -> Result<()> {
+pub(super) fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let r = s.retention(years.unwrap_or(env.config.retention_years), dry_run)?;
     if env.format == Format::Json {

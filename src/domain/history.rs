@@ -263,7 +263,7 @@ impl ReportRow {
 }
 
 /// The statement of the formula, the same in every place that shows a percentage.
-pub const FORMULA: &str = "% in time = (answered in time + open in time) / (answered in time + answered late + open in time + open late); withdrawn requests are counted apart, outside the percentage";
+pub(crate) const FORMULA: &str = "% in time = (answered in time + open in time) / (answered in time + answered late + open in time + open late); withdrawn requests are counted apart, outside the percentage";
 
 /// Red, amber or green against a target percentage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

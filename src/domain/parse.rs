@@ -10,11 +10,11 @@ use super::validation::{FieldError, field_error};
 
 /// The years a date may have: dates are stored as text and compared as text, and nothing
 /// in an office's records lies outside this range.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 /// Parses `24.11.2026` (day and month may have one digit: `1.3.2026`) or `2026-11-24`,
 /// naming `field` on error.
-pub fn date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
+pub(crate) fn date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
     let t = s.trim();
     let bad = || field_error(field, &format!("'{t}' is not a date in the form DD.MM.YYYY or YYYY-MM-DD"));
     let digits = |p: &str, len: std::ops::RangeInclusive<usize>| {
@@ -89,7 +89,7 @@ fn not_a_reference(t: &str) -> FieldError {
 }
 
 /// Parses a reference as people type it; a short one (`234`, `:234`) is of `year`.
-pub fn reference(s: &str, year: i32) -> Result<String, FieldError> {
+pub(crate) fn reference(s: &str, year: i32) -> Result<String, FieldError> {
     Ok(s.parse::<RefInput>()?.resolve(year))
 }
 

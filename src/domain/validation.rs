@@ -23,22 +23,22 @@ impl std::fmt::Display for FieldWarning {
     }
 }
 
-pub fn field_error(field: &str, rule: &str) -> FieldError {
+pub(crate) fn field_error(field: &str, rule: &str) -> FieldError {
     FieldError { field: field.to_string(), rule: rule.to_string() }
 }
 
-pub fn warning(field: &str, message: &str) -> FieldWarning {
+pub(crate) fn warning(field: &str, message: &str) -> FieldWarning {
     FieldWarning { field: field.to_string(), message: message.to_string() }
 }
 
 /// Longest accepted name, address, e-mail and similar one-line fields, in characters.
-pub const MAX_LINE: usize = 200;
+pub(crate) const MAX_LINE: usize = 200;
 /// Longest accepted description, note or response text, in characters.
-pub const MAX_TEXT: usize = 10_000;
+pub(crate) const MAX_TEXT: usize = 10_000;
 
 /// Rejects text longer than `max` characters or containing control characters other than
 /// newlines and tabs (which could move the cursor of a clerk's terminal).
-pub fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+pub(crate) fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     let n = value.chars().count();
     if n > max {
         return Err(field_error(field, &format!("at most {max} characters (got {n})")));
@@ -50,7 +50,7 @@ pub fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError>
 }
 
 /// Like [`check_len`] for one-line fields: no newlines either.
-pub fn check_line(field: &str, value: &str) -> Result<(), FieldError> {
+pub(crate) fn check_line(field: &str, value: &str) -> Result<(), FieldError> {
     check_len(field, value, MAX_LINE)?;
     if value.contains('\n') || value.contains('\t') {
         return Err(field_error(field, "must be a single line"));

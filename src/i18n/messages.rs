@@ -47,7 +47,7 @@ fn captures<'m>(template: &str, msg: &'m str) -> Option<Vec<(String, &'m str)>> 
 
 /// `msg` in the interface language when a `[message]` template matches it whole, or, for
 /// `field: rule` and `reference: …` forms, when one matches the part after the first `: `.
-pub fn translate(msg: &str) -> String {
+pub(crate) fn translate(msg: &str) -> String {
     if current() == Lang::En {
         return msg.to_string();
     }

@@ -76,7 +76,7 @@ pub struct Dashboard {
 }
 
 /// Days of backlog history on the dashboard.
-pub const BACKLOG_DAYS: u32 = 90;
+pub(super) const BACKLOG_DAYS: u32 = 90;
 
 fn percent(in_time: i64, late: i64) -> Option<f64> {
     (in_time + late > 0).then(|| 100.0 * in_time as f64 / (in_time + late) as f64)

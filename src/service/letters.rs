@@ -79,7 +79,7 @@ fn check_letter(r: &SubjectRequest, spec: &LetterSpec) -> Result<()> {
 }
 
 /// The PIN of a subject export, checked: exactly 14 digits.
-pub fn subject_pin(pin: &str) -> Result<&str> {
+pub(crate) fn subject_pin(pin: &str) -> Result<&str> {
     let pin = pin.trim();
     if pin.chars().count() != 14 || !pin.chars().all(|c| c.is_ascii_digit()) {
         return Err(Error::Invalid(field_error("pin", "must be exactly 14 digits")));

@@ -91,7 +91,7 @@ fn compare(r: &SubjectRequest, fresh: &[Deadline]) -> Vec<DeadlineDrift> {
 }
 
 /// Every open request whose stored deadlines differ from `rules` on `cal`.
-pub fn find_drift(read: &Reader<'_>, rules: &RuleSet, cal: &Calendar) -> Result<Drift> {
+pub(super) fn find_drift(read: &Reader<'_>, rules: &RuleSet, cal: &Calendar) -> Result<Drift> {
     let mut drift = Drift::default();
     let mut page = Page { limit: 500, ..Page::default() };
     loop {

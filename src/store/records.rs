@@ -139,7 +139,7 @@ impl Sum {
         l
     }
 
-    pub fn add(&mut self, h: &Hash) {
+    pub(super) fn add(&mut self, h: &Hash) {
         let x = Sum::limbs_of(h);
         let mut carry = false;
         for (a, b) in self.limbs.iter_mut().zip(x) {
@@ -151,7 +151,7 @@ impl Sum {
         self.count += 1;
     }
 
-    pub fn sub(&mut self, h: &Hash) {
+    pub(super) fn sub(&mut self, h: &Hash) {
         let x = Sum::limbs_of(h);
         let mut borrow = false;
         for (a, b) in self.limbs.iter_mut().zip(x) {
@@ -193,7 +193,7 @@ pub(super) struct State {
 
 impl State {
     /// An entry written before migration 0008 has no state: nothing was bound then.
-    pub fn parse(s: &str) -> Option<State> {
+    pub(super) fn parse(s: &str) -> Option<State> {
         if s.is_empty() {
             return Some(State::default());
         }
@@ -202,7 +202,7 @@ impl State {
         Some(State { requests: Sum::parse(r)?, operators: Sum::parse(o)? })
     }
 
-    pub fn render(&self) -> String {
+    pub(super) fn render(&self) -> String {
         format!(
             "v1 requests={}:{} operators={}:{}",
             self.requests.count,

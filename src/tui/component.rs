@@ -138,7 +138,7 @@ impl<T: Component + ?Sized> Component for Box<T> {
 }
 
 /// A read's failure as the status line's error; success asks for nothing more.
-pub fn shown<T>(r: crate::service::Result<T>) -> Effect {
+pub(crate) fn shown<T>(r: crate::service::Result<T>) -> Effect {
     match r {
         Ok(_) => Effect::None,
         Err(e) => Effect::Message(e.to_string(), true),

@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use crate::i18n::t;
 
 /// Parses `24.11.2026` (or `1.3.2026`) or `2026-11-24`; the error is the interface's.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     crate::domain::parse::date("date", text).map_err(|_| t("error.date").to_string())
 }
 
 /// An optional date: empty is `None`.
-pub fn parse_optional_date(text: &str) -> Result<Option<NaiveDate>, String> {
+pub(crate) fn parse_optional_date(text: &str) -> Result<Option<NaiveDate>, String> {
     if text.trim().is_empty() { Ok(None) } else { parse_date(text).map(Some) }
 }
 

@@ -1,5 +1,5 @@
 //! Widgets shared by the screens.
 
 pub mod form;
-pub mod help_bar;
-pub mod line_edit;
+pub(crate) mod help_bar;
+pub(crate) mod line_edit;

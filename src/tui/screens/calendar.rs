@@ -90,7 +90,7 @@ impl CalendarState {
     }
 }
 
-pub struct CalendarView<'a> {
+pub(crate) struct CalendarView<'a> {
     pub state: &'a CalendarState,
     pub calendar: &'a Calendar,
     pub today: NaiveDate,

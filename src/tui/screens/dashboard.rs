@@ -45,7 +45,7 @@ impl DashboardState {
 }
 
 /// "93.4 %", or a dash when nothing was answered.
-pub fn percent_text(p: Option<f64>) -> String {
+pub(crate) fn percent_text(p: Option<f64>) -> String {
     p.map_or_else(|| "—".into(), |p| format!("{p:.1} %"))
 }
 
@@ -72,7 +72,7 @@ fn bar_width(width: u16, n: u16, per_item_gap: u16) -> (u16, u16) {
     }
 }
 
-pub struct DashboardView<'a> {
+pub(crate) struct DashboardView<'a> {
     pub state: &'a DashboardState,
     pub theme: &'a Theme,
 }

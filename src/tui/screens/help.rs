@@ -18,7 +18,7 @@ pub struct HelpState {
 }
 
 /// The scopes whose keys work in `context`, in lookup order.
-pub fn scopes(context: Context) -> &'static [Scope] {
+pub(crate) fn scopes(context: Context) -> &'static [Scope] {
     match context {
         Context::Queue => &[Scope::Queue, Scope::Navigation, Scope::Global],
         Context::Detail => &[Scope::Detail, Scope::Navigation, Scope::Global],
@@ -41,7 +41,7 @@ fn scope_title(s: Scope) -> &'static str {
     }
 }
 
-pub fn help_lines(keymap: &KeyMap, context: Context, theme: &Theme) -> Vec<Line<'static>> {
+pub(crate) fn help_lines(keymap: &KeyMap, context: Context, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(t("help.title"), theme.title), Line::raw("")];
     for scope in scopes(context) {
         lines.push(Line::styled(scope_title(*scope), theme.title));
@@ -61,7 +61,7 @@ pub fn help_lines(keymap: &KeyMap, context: Context, theme: &Theme) -> Vec<Line<
     lines
 }
 
-pub struct HelpView<'a> {
+pub(crate) struct HelpView<'a> {
     pub state: &'a HelpState,
     pub keymap: &'a KeyMap,
     pub theme: &'a Theme,

@@ -19,7 +19,7 @@ use crate::tui::input::{parse_date, parse_optional_date};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Field, Form, FormView, Opt};
 
-pub fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static str) -> Vec<Opt> {
+pub(crate) fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static str) -> Vec<Opt> {
     all.iter().map(|v| Opt::new(code(*v), label(prefix, code(*v)))).collect()
 }
 
@@ -188,7 +188,7 @@ impl IntakeState {
     }
 }
 
-pub struct IntakeView<'a> {
+pub(crate) struct IntakeView<'a> {
     pub state: &'a IntakeState,
     pub theme: &'a Theme,
     pub focused: bool,

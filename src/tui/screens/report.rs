@@ -90,7 +90,7 @@ impl ReportState {
     }
 }
 
-pub struct ReportView<'a> {
+pub(crate) struct ReportView<'a> {
     pub state: &'a ReportState,
     pub theme: &'a Theme,
 }

@@ -179,7 +179,7 @@ impl ResponseState {
     }
 }
 
-pub struct ResponseView<'a> {
+pub(crate) struct ResponseView<'a> {
     pub state: &'a ResponseState,
     pub theme: &'a Theme,
     pub focused: bool,
