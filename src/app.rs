@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use crate::cli::Cli;
 use crate::commands::{self, CliError, Env};
+use crate::i18n::localize::Localize;
 
 // The binary hands its parsed command line over for good.
 #[allow(clippy::needless_pass_by_value)]
@@ -25,11 +26,16 @@ pub fn main(cli: Cli) -> ExitCode {
         Err(e) => {
             // The log gets the kind of error only: messages may quote what was typed.
             crate::logging::error(&format!("{name}: failed ({})", e.kind()));
-            let msg = commands::neutralise(&crate::i18n::messages::translate(&e.to_string()));
-            eprintln!("aryz: error: {msg}");
+            eprintln!("{}", error_line(&e));
             ExitCode::from(1)
         }
     }
+}
+
+/// `aryz: error: …` in the interface language, one line, inert on a terminal.
+pub fn error_line(e: &impl Localize) -> String {
+    let msg = commands::neutralise(&e.localized());
+    crate::i18n::tf("cli.error_line", &[("message", &msg)])
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
@@ -95,6 +101,9 @@ fn run_tui(env: &Env) -> Result<(), CliError> {
         eprintln!("aryz: {text}");
         notice = Some(text);
     }
+    // A bad `[keys]` entry is named, in the interface language, before the screen changes.
+    crate::tui::keymap::KeyMap::with_overrides(&env.config.keys)
+        .map_err(|m| CliError::Service(crate::service::Error::Config(m)))?;
     let session = env.session()?;
     crate::startup_trace::mark("database opened, operator and calendar read");
     crate::tui::run_with_notice(session, &env.config, notice).map_err(CliError::Io)

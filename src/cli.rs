@@ -98,7 +98,8 @@ pub fn try_parse_from(args: Vec<OsString>) -> Result<Cli, ParseFailure> {
 impl Cli {
     /// Parses the process's arguments, with [`interface_lang_first`] applied. A value our
     /// parsers refuse comes back in [`Cli::rejected`], with the options before the
-    /// subcommand (the database, the interface language) and no command.
+    /// subcommand (the database, the interface language) and no command; a usage error or
+    /// the help is shown in the interface language ([`crate::cli_help`]).
     pub fn parse_args() -> Cli {
         let args = interface_lang_first(std::env::args_os().collect());
         match try_parse_from(args.clone()) {
@@ -107,10 +108,10 @@ impl Cli {
                 let head = subcommand_at(&args).map_or(&args[..], |at| &args[..at]);
                 match Cli::try_parse_from(head) {
                     Ok(cli) => Cli { rejected: Some(r), command: None, ask_key: false, ..cli },
-                    Err(e) => e.exit(),
+                    Err(e) => crate::cli_help::usage_exit(&e, &args),
                 }
             }
-            Err(ParseFailure::Usage(e)) => e.exit(),
+            Err(ParseFailure::Usage(e)) => crate::cli_help::usage_exit(&e, &args),
         }
     }
 

@@ -24,6 +24,7 @@ use crate::config::{Config, ConfigError};
 use crate::domain::calendar::{Calendar, month_days};
 use crate::domain::format::date_dmy;
 use crate::domain::kind::RequestKind;
+use crate::i18n::localize::{Localize, Message};
 use crate::i18n::{t, tf};
 use crate::service::{self, Clock, Session};
 
@@ -63,6 +64,17 @@ impl From<crate::domain::code::UnknownCode> for CliError {
 }
 
 pub type Result<T> = std::result::Result<T, CliError>;
+
+impl Localize for CliError {
+    fn message(&self) -> Message {
+        match self {
+            CliError::Service(e) => e.message(),
+            CliError::Config(e) => e.message(),
+            CliError::Catalog(e) => e.message(),
+            CliError::Io(e) => crate::i18n::localize::io_error(e),
+        }
+    }
+}
 
 impl CliError {
     /// A short name of the kind of error, safe for the log (no user input).
@@ -177,7 +189,7 @@ fn busy_timeout(config: &Config) -> Result<std::time::Duration> {
     let ms = match std::env::var(VAR) {
         Ok(v) if !v.is_empty() => {
             v.trim().parse::<u64>().ok().filter(|ms| crate::config::BUSY_TIMEOUT_MS.contains(ms)).ok_or_else(
-                || crate::domain::validation::field_error(VAR, crate::config::BUSY_TIMEOUT_RULE),
+                || crate::domain::validation::field_error(VAR, crate::msg!("message.busy_timeout.rule")),
             )?
         }
         _ => config.busy_timeout_ms,
@@ -282,10 +294,14 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
             let rows: Vec<Vec<String>> = ops
                 .iter()
                 .map(|o| {
+                    let state = if o.active { "active" } else { "disabled" };
+                    let shown = |prefix: &str, code: &str| {
+                        if f == Format::Csv { code.to_string() } else { crate::i18n::shown(prefix, code) }
+                    };
                     vec![
                         o.login.clone(),
-                        o.role.to_string(),
-                        if o.active { "active" } else { "disabled" }.into(),
+                        shown("role", o.role.code()),
+                        shown("operator_state", state),
                         o.name.clone(),
                     ]
                 })
@@ -318,7 +334,7 @@ fn deadline(
     if registered < received {
         return Err(crate::domain::validation::field_error(
             "registered",
-            "cannot be before the date received",
+            crate::msg!("message.before_received"),
         )
         .into());
     }
@@ -367,7 +383,7 @@ fn deadline(
 
 fn parse_month(s: &str) -> Result<(i32, u32)> {
     let bad =
-        || crate::domain::validation::field_error("month", &format!("'{s}' is not a month like 2026-03"));
+        || crate::domain::validation::field_error("month", crate::msg!("message.not_a_month", text = s));
     let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
     let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
     if !(1..=12).contains(&m) || !(1900..=2200).contains(&y) || s.trim().len() != 7 {
@@ -407,9 +423,11 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
         (Some(m), _) => vec![parse_month(m)?],
         (None, Some(y)) => {
             if !(1900..=2200).contains(&y) {
-                return Err(
-                    crate::domain::validation::field_error("year", "must be between 1900 and 2200").into()
-                );
+                return Err(crate::domain::validation::field_error(
+                    "year",
+                    crate::msg!("message.between", min = 1900u32, max = 2200u32),
+                )
+                .into());
             }
             (1..=12).map(|m| (y, m)).collect()
         }

@@ -8,6 +8,8 @@ use chrono::FixedOffset;
 use serde::Deserialize;
 
 use crate::domain::deadline::RuleSet;
+use crate::i18n::localize::{Localize, Message};
+use crate::msg;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -161,15 +163,23 @@ impl Default for Config {
 /// clerks save at the same moment; over ten minutes a stuck process would look like a hang.
 pub const BUSY_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 1..=600_000;
 
-/// The rule of [`BUSY_TIMEOUT_MS`], for the config key and the environment variable.
-pub const BUSY_TIMEOUT_RULE: &str = "must be a whole number of milliseconds from 1 to 600000";
-
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: {message}")]
-    Invalid { path: PathBuf, message: String },
-    #[error("{path}: {source}")]
+    #[error("{}", self.message())]
+    Invalid { path: PathBuf, message: Message },
+    #[error("{}", self.message())]
     Io { path: PathBuf, source: std::io::Error },
+}
+
+impl Localize for ConfigError {
+    fn message(&self) -> Message {
+        match self {
+            ConfigError::Invalid { path, message } => {
+                msg!("message.path_error", path = path, error = message.clone())
+            }
+            ConfigError::Io { path, source } => msg!("message.path_error", path = path, error = source),
+        }
+    }
 }
 
 impl Config {
@@ -185,26 +195,41 @@ impl Config {
         Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })
     }
 
-    /// Parses and checks the text of a config file; the message names the line.
-    pub fn parse(text: &str) -> Result<Config, String> {
+    /// Parses and checks the text of a config file; the message names the line or the key.
+    pub fn parse(text: &str) -> Result<Config, Message> {
+        let key = |key: &str, rule: Message| msg!("message.field", field = key, rule = rule);
         // TOML forbids raw control characters except in comments, where a NUL would still
         // hide the rest of a line from other tools; refuse it anywhere.
         if let Some(at) = text.find('\0') {
             let line = text[..at].matches('\n').count() + 1;
-            return Err(format!("line {line}: a NUL byte is not allowed in the configuration"));
+            return Err(msg!("message.config_nul", line = line));
         }
-        let cfg: Config = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
+        // The TOML parser's own words (they quote the line): shown as it says them. The typed
+        // values it checks itself are checked first here, to name the rule in the interface
+        // language.
+        let raw: toml::Table = toml::from_str(text).map_err(|e| Message::plain(one_line(&e.to_string())))?;
+        if let Some(toml::Value::String(s)) = raw.get("utc_offset")
+            && parse_offset(s).is_none()
+        {
+            return Err(key("utc_offset", msg!("message.not_an_offset", text = s)));
+        }
+        if let Some(toml::Value::String(l)) = raw.get("language")
+            && crate::i18n::Lang::from_code(l).is_none()
+        {
+            return Err(key("language", msg!("message.unknown_language", lang = l)));
+        }
+        let cfg: Config = toml::from_str(text).map_err(|e| Message::plain(one_line(&e.to_string())))?;
         if !(0.0..=100.0).contains(&cfg.target_percent_in_time) {
-            return Err("target_percent_in_time: must be between 0 and 100".into());
+            return Err(key("target_percent_in_time", msg!("message.between", min = 0u32, max = 100u32)));
         }
         if cfg.due_soon_working_days > 60 {
-            return Err("due_soon_working_days: at most 60".into());
+            return Err(key("due_soon_working_days", msg!("message.at_most", max = 60u32)));
         }
         if !BUSY_TIMEOUT_MS.contains(&cfg.busy_timeout_ms) {
-            return Err(format!("busy_timeout_ms: {BUSY_TIMEOUT_RULE}"));
+            return Err(key("busy_timeout_ms", msg!("message.busy_timeout.rule")));
         }
         if cfg.backup.keep == 0 {
-            return Err("backup.keep: at least 1 (the copy just made)".into());
+            return Err(key("backup.keep", msg!("message.backup_keep")));
         }
         if let Some(a) = cfg
             .digest
@@ -212,10 +237,10 @@ impl Config {
             .iter()
             .find(|a| !a.contains('@') || a.starts_with('-') || a.contains(char::is_whitespace))
         {
-            return Err(format!("digest.mail_to: '{a}' is not an e-mail address"));
+            return Err(key("digest.mail_to", msg!("message.not_an_address", text = a)));
         }
         if let Some(l) = cfg.letterhead.keys().find(|l| !["ky", "ru", "en"].contains(&l.as_str())) {
-            return Err(format!("letterhead: unknown language '{l}' (expected ky, ru or en)"));
+            return Err(key("letterhead", msg!("message.unknown_language", lang = l)));
         }
         Ok(cfg)
     }
@@ -233,7 +258,8 @@ impl Config {
                 let path = if p.is_absolute() { p.clone() } else { config_dir.join(p) };
                 let text = std::fs::read_to_string(&path)
                     .map_err(|source| ConfigError::Io { path: path.clone(), source })?;
-                RuleSet::parse(&text).map_err(|m| ConfigError::Invalid { path, message: one_line(&m) })
+                RuleSet::parse(&text)
+                    .map_err(|m| ConfigError::Invalid { path, message: Message::plain(one_line(&m)) })
             }
         }
     }
@@ -282,10 +308,11 @@ mod tests {
     #[test]
     fn errors_name_the_line() {
         let e = Config::parse("language = \"en\"\ncolour = 3\n").unwrap_err();
+        let e = e.to_string();
         assert!(e.contains("line 2"), "{e}");
         assert!(!e.contains('\n'));
-        assert!(Config::parse("utc_offset = \"Bishkek\"").unwrap_err().contains("utc_offset"));
-        assert!(Config::parse("language = \"de\"").unwrap_err().contains("language"));
+        assert!(Config::parse("utc_offset = \"Bishkek\"").unwrap_err().to_string().contains("utc_offset"));
+        assert!(Config::parse("language = \"de\"").unwrap_err().to_string().contains("language"));
         assert!(Config::parse("due_soon_working_days = -1").is_err());
     }
 }

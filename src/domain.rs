@@ -16,4 +16,4 @@ pub mod referral;
 pub mod request;
 pub mod safe_text;
 pub mod status;
-pub(crate) mod validation;
+pub mod validation;

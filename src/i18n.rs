@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use chrono::{Datelike, NaiveDate, Weekday};
 
 pub(crate) mod deadline;
-pub(crate) mod messages;
+pub mod localize;
 pub(crate) mod plural;
 pub(crate) mod script;
 
@@ -119,6 +119,13 @@ thread_local! {
 pub struct CatalogError {
     pub path: PathBuf,
     pub message: String,
+}
+
+impl localize::Localize for CatalogError {
+    fn message(&self) -> localize::Message {
+        // The TOML parser's words and the line: as they are.
+        crate::msg!("message.path_error", path = &self.path, error = localize::Message::plain(&self.message))
+    }
 }
 
 /// Flattens nested TOML tables into dotted keys; `Err` names a key whose value is not text.
@@ -267,6 +274,13 @@ pub fn label(prefix: &str, code: &'static str) -> &'static str {
 /// Like [`label`] for codes that are not `'static` (refusal grounds, pause categories).
 pub fn label_owned(prefix: &str, code: &str) -> String {
     lookup(&format!("{prefix}.{code}")).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// A code as a person reads it in a table or a record: in English the code itself (what
+/// the command line always showed, and what scripts match), in Kyrgyz and Russian its label
+/// `prefix.code` (`status.in_progress` → "в работе"). JSON and CSV keep the code.
+pub fn shown(prefix: &str, code: &str) -> String {
+    if current() == Lang::En { code.to_string() } else { label_owned(prefix, code) }
 }
 
 /// Data with a translation in the catalog (the shipped refusal grounds' citations): in

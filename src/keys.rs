@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::commands::CliError;
 use crate::config::Config;
 
-fn failed(msg: String) -> CliError {
+fn failed(msg: crate::i18n::localize::Message) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
@@ -25,18 +25,18 @@ pub(crate) fn load(config: &Config, config_dir: &Path, ask: bool) -> Result<Opti
         if let Ok(meta) = std::fs::metadata(&file)
             && meta.permissions().mode() & 0o007 != 0
         {
-            return Err(failed(format!(
-                "key file {}: readable by other users (mode {:o}); allow its owner only (chmod 600)",
-                file.display(),
-                meta.permissions().mode() & 0o777
+            return Err(failed(crate::msg!(
+                "message.key_file_open",
+                path = &file,
+                mode = format!("{:o}", meta.permissions().mode() & 0o777)
             )));
         }
     }
-    let text =
-        std::fs::read_to_string(&file).map_err(|e| failed(format!("key file {}: {e}", file.display())))?;
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| failed(crate::msg!("message.key_file_error", path = &file, error = e)))?;
     let key = text.trim_end_matches(['\n', '\r']).to_string();
     if key.is_empty() {
-        return Err(failed(format!("key file {}: is empty", file.display())));
+        return Err(failed(crate::msg!("message.key_file_empty", path = &file)));
     }
     Ok(Some(key))
 }
@@ -48,7 +48,7 @@ fn prompt(message: &str) -> Result<String, CliError> {
         .read(true)
         .write(true)
         .open("/dev/tty")
-        .map_err(|e| failed(format!("--ask-key needs a terminal: {e}")))?;
+        .map_err(|e| failed(crate::msg!("message.ask_key_tty", error = e)))?;
     let mut out = &tty;
     let _ = out.write_all(message.as_bytes());
     let _ = out.flush();
@@ -57,10 +57,10 @@ fn prompt(message: &str) -> Result<String, CliError> {
     let r = std::io::BufReader::new(&tty).read_line(&mut line);
     drop(echo);
     let _ = out.write_all(b"\n");
-    r.map_err(|e| failed(format!("reading the passphrase: {e}")))?;
+    r.map_err(|e| failed(crate::msg!("message.passphrase_read", error = e)))?;
     let key = line.trim_end_matches(['\n', '\r']).to_string();
     if key.is_empty() {
-        return Err(failed("the passphrase is empty".into()));
+        return Err(failed(crate::msg!("message.passphrase_empty")));
     }
     Ok(key)
 }

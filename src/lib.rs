@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cli_help;
 pub mod commands;
 pub mod config;
 pub mod domain;

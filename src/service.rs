@@ -26,7 +26,7 @@ use chrono::NaiveDate;
 pub use clock::Clock;
 pub use clock::env_today;
 pub use dashboard::{Caseload, ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, WeekBar};
-pub use error::{Error, Result};
+pub use error::{Error, PRIVILEGES, Result, VERBS};
 pub use login::{effective_login, os_login};
 pub use queries::{Detail, RequestView};
 pub use recompute::{DeadlineDrift, Drift, RequestDrift};
@@ -101,8 +101,8 @@ impl Session {
         let fixed_today = if dev_identity { clock::env_today()? } else { None };
         let clock = Clock::new(offset, fixed_today);
         let mut session = Session::with_store(store, &login, rules, clock, settings_of(config))?;
-        session.bodies =
-            crate::domain::referral::load_bodies(&crate::paths::config_dir()).map_err(Error::Config)?;
+        session.bodies = crate::domain::referral::load_bodies(&crate::paths::config_dir())
+            .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e)))?;
         Ok(session)
     }
 

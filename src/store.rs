@@ -12,6 +12,7 @@ mod drift;
 mod events;
 mod info;
 mod letters;
+mod messages;
 mod migrate;
 mod operators;
 mod records;

@@ -39,10 +39,10 @@ pub fn run(session: Session, config: &Config) -> io::Result<()> {
 /// [`run`], showing `notice` on the first screen (the first run's "created … you are its
 /// admin").
 pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>) -> io::Result<()> {
-    let keymap =
-        KeyMap::with_overrides(&config.keys).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-    let mut app =
-        App::new(session, keymap, Theme::from_env()).map_err(|e| io::Error::other(e.to_string()))?;
+    let keymap = KeyMap::with_overrides(&config.keys)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.text()))?;
+    let mut app = App::new(session, keymap, Theme::from_env())
+        .map_err(|e| io::Error::other(crate::i18n::localize::Localize::localized(&e)))?;
     app.message = notice.map(|text| app::Message { text, is_error: false });
     crate::startup_trace::mark("screen state built");
     // Letters from the detail screen: a broken template override is reported when a letter

@@ -23,17 +23,17 @@ pub(super) fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Res
         }
         let at = format!("line {}", n + 1);
         let args: Vec<String> = serde_json::from_str(&line)
-            .map_err(|_| field_error(&at, "must be a JSON array of the arguments of one subcommand"))?;
+            .map_err(|_| field_error(&at, crate::msg!("message.batch.not_json")))?;
         let args = std::iter::once("aryz".to_string()).chain(args).map(OsString::from).collect();
         let cli = crate::cli::try_parse_from(args).map_err(|e| match e {
             ParseFailure::Rejected(r) => at_line(&at, CliError::Service(r.into())),
             ParseFailure::Usage(e) => {
-                let first = e.to_string().lines().next().unwrap_or_default().to_string();
-                field_error(&at, first.trim_start_matches("error: ")).into()
+                field_error(&at, crate::i18n::localize::Localize::message(&crate::cli_help::UsageError(&e)))
+                    .into()
             }
         })?;
         if cli.lang.is_some() || cli.ask_key {
-            return Err(field_error(&at, "--lang and --ask-key go before __batch, not on a line").into());
+            return Err(field_error(&at, crate::msg!("message.batch.global_options")).into());
         }
         let line_env = Env {
             key: env.key.clone(),
@@ -45,7 +45,7 @@ pub(super) fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Res
         match &cli.command {
             // A batch inside a batch would read the same input; the terminal UI needs a terminal.
             Some(Command::Batch) | None => {
-                return Err(field_error(&at, "must be a subcommand other than __batch").into());
+                return Err(field_error(&at, crate::msg!("message.batch.nested")).into());
             }
             Some(command) => super::run(&line_env, command, out).map_err(|e| at_line(&at, e))?,
         }
@@ -57,6 +57,6 @@ pub(super) fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Res
 fn at_line(at: &str, e: CliError) -> CliError {
     match e {
         CliError::Io(e) => CliError::Io(std::io::Error::new(e.kind(), format!("{at}: {e}"))),
-        other => field_error(at, &other.to_string()).into(),
+        other => field_error(at, crate::i18n::localize::Localize::message(&other)).into(),
     }
 }

@@ -318,7 +318,7 @@ mod tests {
     /// The fields serde accepts in a table, from its "unknown field" message
     /// ("expected `a` or `b`", "expected one of `a`, `b`, `c`").
     fn accepted_fields(toml_text: &str) -> Vec<String> {
-        let e = crate::config::Config::parse(toml_text).unwrap_err();
+        let e = crate::config::Config::parse(toml_text).unwrap_err().to_string();
         let list = e.split("expected").nth(1).unwrap_or_else(|| panic!("{e}"));
         list.split('`').skip(1).step_by(2).map(String::from).collect()
     }

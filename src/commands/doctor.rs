@@ -122,7 +122,7 @@ pub fn diagnose(cli: &Input) -> Vec<Finding> {
     match crate::tui::keymap::KeyMap::with_overrides(&config.keys) {
         Ok(_) if config.keys.is_empty() => f.push(Finding::ok("keymap", t("doctor.keymap_default").into())),
         Ok(_) => f.push(Finding::ok("keymap", tf("doctor.keymap_changed", &[("n", &config.keys.len())]))),
-        Err(e) => f.push(Finding::problem("keymap", e.clone(), edit(&config_path))),
+        Err(e) => f.push(Finding::problem("keymap", e.text(), edit(&config_path))),
     }
     match (&config.rules_file, config.rules(&config_dir)) {
         (None, Ok(_)) => f.push(Finding::ok("rules", t("doctor.rules_shipped").into())),
@@ -152,7 +152,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
         match crate::store::open(db, key) {
             Err(e) => f.push(Finding::problem(
                 "database",
-                format!("{shown}: {}", crate::i18n::messages::translate(&e.to_string())),
+                format!("{shown}: {}", crate::i18n::localize::Localize::localized(&e)),
                 database_fix(&e, db),
             )),
             Ok(store) => {
@@ -399,7 +399,7 @@ pub fn doctor(cli: &Input, out: &mut impl Write) -> Result<()> {
     if problems == 0 {
         Ok(())
     } else {
-        Err(CliError::Service(crate::service::Error::Config(tf("doctor.problems", &[("n", &problems)]))))
+        Err(CliError::Service(crate::service::Error::Config(crate::msg!("doctor.problems", n = problems))))
     }
 }
 

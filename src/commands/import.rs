@@ -14,7 +14,7 @@ use crate::service::import::{COLUMNS, ImportReport, RawRow, Tally, parse_file};
 const SHOWN: usize = 10;
 
 /// A failure that has already been printed in full: exit 1 with a one-line summary.
-fn failed(msg: String) -> CliError {
+fn failed(msg: crate::i18n::localize::Message) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
@@ -31,7 +31,8 @@ pub(super) fn import(
     if let Some(path) = rejects.filter(|_| !dry_run) {
         check_new_file(path)?;
     }
-    let text = std::fs::read_to_string(file).map_err(|e| failed(format!("{}: {e}", file.display())))?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| failed(crate::msg!("message.path_error", path = file, error = e)))?;
     let json = match env.format {
         Format::Json => true,
         Format::Csv => false,
@@ -72,7 +73,7 @@ pub(super) fn import(
     );
     writeln!(out, "{summary}{}", if dry_run { t("cli.dry_run") } else { "" })?;
     if !report.rejected.is_empty() && rejects.is_none() {
-        return Err(failed(format!("{} bad rows; nothing was imported", report.rejected.len())));
+        return Err(failed(crate::msg!("message.bad_rows", n = report.rejected.len())));
     }
     Ok(())
 }
@@ -80,12 +81,9 @@ pub(super) fn import(
 /// Fails, naming the file, if `path` exists or no file can be created beside it. Checked by
 /// creating and removing an empty private file in the same directory.
 fn check_new_file(path: &Path) -> Result<()> {
-    let refuse = |why: String| CliError::Service(crate::service::Error::Config(why));
+    let refuse = |why: crate::i18n::localize::Message| CliError::Service(crate::service::Error::Config(why));
     if path.exists() {
-        return Err(refuse(format!(
-            "{}: already exists; choose another file name (nothing is overwritten, nothing was imported)",
-            path.display()
-        )));
+        return Err(refuse(crate::msg!("message.rejects_exists", path = path)));
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -95,7 +93,7 @@ fn check_new_file(path: &Path) -> Result<()> {
             let _ = std::fs::remove_file(&probe);
             Ok(())
         }
-        Err(e) => Err(refuse(format!("{}: cannot be written ({e}); nothing was imported", path.display()))),
+        Err(e) => Err(refuse(crate::msg!("message.rejects_unwritable", path = path, error = e))),
     }
 }
 

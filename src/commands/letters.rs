@@ -18,13 +18,14 @@ use crate::service;
 fn to_service(e: super::CliError) -> service::Error {
     match e {
         super::CliError::Service(e) => e,
-        other => service::Error::Config(other.to_string()),
+        other => service::Error::Config(crate::i18n::localize::Localize::message(&other)),
     }
 }
 
 /// The templates of this installation (see [`Kit::for_config`]).
 pub(super) fn load_kit(env: &Env) -> Result<Kit> {
-    Kit::for_config(&env.config, &env.config_dir).map_err(|e| service::Error::Config(e.to_string()).into())
+    Kit::for_config(&env.config, &env.config_dir)
+        .map_err(|e| service::Error::Config(crate::i18n::localize::Message::plain(e.to_string())).into())
 }
 
 fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
@@ -34,11 +35,7 @@ fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
     match &a.output {
         Some(p) if p.as_os_str() == "-" => Ok(LetterFormat::Txt),
         Some(p) => LetterFormat::from_path(p).ok_or_else(|| {
-            field_error(
-                "format",
-                &format!("cannot tell the format from '{}'; give --format txt or --format pdf", p.display()),
-            )
-            .into()
+            field_error("format", crate::msg!("message.letter_format_unknown", path = p)).into()
         }),
         None => Ok(LetterFormat::Pdf),
     }
@@ -49,15 +46,13 @@ pub(super) fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<
         return all_samples(env, a, out);
     }
     let (Some(letter_type), Some(reference)) = (a.letter_type, &a.reference) else {
-        return Err(field_error("type", "a reference and --type are required without --all-samples").into());
+        return Err(field_error("type", crate::msg!("message.letter_needs_ref")).into());
     };
     let lang = a.lang;
     let format = letter_format(a)?;
     let to_stdout = a.output.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if to_stdout && format == LetterFormat::Pdf {
-        return Err(
-            field_error("output", "a PDF is not written to the terminal; give --output FILE.pdf").into()
-        );
+        return Err(field_error("output", crate::msg!("message.pdf_to_terminal")).into());
     }
     if let Some(target) = a.output.as_ref().filter(|_| !to_stdout) {
         check_new_file(target)?;
@@ -70,14 +65,15 @@ pub(super) fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<
         None => s.save_letter(reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
         Some(target) => {
             let (letter, ()) = s.write_letter(reference, spec, &kit, &env.config.letterhead, |letter| {
-                let bytes = render(letter, format).map_err(|e| service::Error::Config(e.to_string()))?;
+                let bytes = render(letter, format).map_err(|e| {
+                    service::Error::Config(crate::i18n::localize::Message::plain(e.to_string()))
+                })?;
                 if to_stdout {
                     // Written and flushed inside the disclosure: a closed pipe marks it
                     // interrupted and fails the command.
-                    return out
-                        .write_all(&bytes)
-                        .and_then(|()| out.flush())
-                        .map_err(|e| service::Error::Config(format!("writing the letter: {e}")));
+                    return out.write_all(&bytes).and_then(|()| out.flush()).map_err(|e| {
+                        service::Error::Config(crate::msg!("message.writing_letter", error = e))
+                    });
                 }
                 write_file_atomically(target, |w| Ok(w.write_all(&bytes)?)).map_err(to_service)
             })?;
@@ -122,9 +118,7 @@ fn all_samples(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     if a.format.is_some_and(|f| f != LetterFormat::Txt)
         || a.output.as_ref().is_some_and(|p| LetterFormat::from_path(p) == Some(LetterFormat::Pdf))
     {
-        return Err(
-            field_error("format", "the samples are written as one text file; give --format txt").into()
-        );
+        return Err(field_error("format", crate::msg!("message.samples_txt")).into());
     }
     let langs: Vec<Language> = match a.lang {
         Some(l) => vec![l],
@@ -136,7 +130,7 @@ fn all_samples(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     for lang in langs {
         for sample in crate::letters::samples() {
             let mut letter = crate::letters::compose_sample(&kit, lang, &sample)
-                .map_err(|e| service::Error::Config(e.to_string()))?;
+                .map_err(|e| service::Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
             if let Some(head) = env.config.letterhead.get(lang.code()) {
                 for (field, value) in [
                     (&mut letter.service_name, &head.service_name),

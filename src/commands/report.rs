@@ -102,13 +102,36 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                 ReportBy::Month => "MONTH",
             };
             let header: Vec<&str> = std::iter::once(first).chain(COLUMNS.iter().map(|c| c.1)).collect();
+            // The table names kinds, the total and the ratings in the language; CSV keeps codes.
+            let shown = |r: &ReportRow, v: String| -> String {
+                if f == Format::Csv {
+                    return v;
+                }
+                match (r.group.as_deref(), by) {
+                    (Some("total"), _) if std::ptr::eq(r, &raw const rep.total) => {
+                        crate::i18n::shown("report", "total")
+                    }
+                    (Some(g), ReportBy::Kind) => crate::i18n::shown("kind", g),
+                    _ => v,
+                }
+            };
+            let rag = |v: String| -> String {
+                if f == Format::Csv || !["green", "amber", "red"].contains(&v.as_str()) {
+                    v
+                } else {
+                    crate::i18n::shown("supervision", &format!("rag_{v}"))
+                }
+            };
             let rows: Vec<Vec<String>> = rep
                 .rows
                 .iter()
                 .chain(std::iter::once(&rep.total))
                 .map(|r| {
-                    std::iter::once(label(r))
-                        .chain(COLUMNS.iter().map(|(_, _, f)| cell(&f(rep, r))))
+                    std::iter::once(shown(r, label(r)))
+                        .chain(COLUMNS.iter().map(|(name, _, f)| {
+                            let v = cell(&f(rep, r));
+                            if *name == "status" { rag(v) } else { v }
+                        }))
                         .collect()
                 })
                 .collect();
@@ -262,7 +285,7 @@ fn digest_to(env: &Env, as_of_arg: Option<chrono::NaiveDate>, out: &mut impl Wri
                     out,
                     "  {}  {:<15}  {}  {state}{paused}",
                     i.reference,
-                    i.kind.code(),
+                    crate::i18n::shown("kind_short", i.kind.code()),
                     tf("cli.digest_due", &[("due", &date_dmy(i.due_on))])
                 )
             };
@@ -395,7 +418,9 @@ pub(super) fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<
     // Every check before the export is put on record, so a refused export changes nothing.
     if let Some(path) = &a.output {
         if same_file(path, &env.db) {
-            return Err(crate::domain::validation::field_error("output", "is the database itself").into());
+            return Err(
+                crate::domain::validation::field_error("output", crate::msg!("message.is_database")).into()
+            );
         }
         check_new_file(path)?;
     }
@@ -419,15 +444,15 @@ pub(super) fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<
     match result {
         Ok(n) => {
             if let Some(path) = &a.output {
-                eprintln!("exported {n} requests to {}", path.display());
+                eprintln!("{}", crate::i18n::tn("cli.exported", n as u64, &[("path", &path.display())]));
             }
             Ok(())
         }
         // Unlike a list, an export cut short is a failure: the reader has part of it.
-        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(crate::service::Error::Config(
-            format!("the export was cut short: the reader closed the pipe (audit entry {started} is marked interrupted)"),
-        )
-        .into()),
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Err(crate::service::Error::Config(crate::msg!("message.export_cut_short", entry = started))
+                .into())
+        }
         Err(e) => Err(e),
     }
 }
@@ -507,7 +532,7 @@ fn write_export(
 }
 
 fn keep_io(slot: &mut Option<std::io::Error>, e: std::io::Error) -> crate::service::Error {
-    let msg = format!("writing the export: {e}");
+    let msg = crate::msg!("message.writing_export", error = &e);
     *slot = Some(e);
     crate::service::Error::Config(msg)
 }
@@ -516,18 +541,14 @@ fn keep_io(slot: &mut Option<std::io::Error>, e: std::io::Error) -> crate::servi
 /// directory existing or creatable. (Also checked again, atomically, when it is linked.)
 pub(super) fn check_new_file(path: &Path) -> Result<()> {
     if path.exists() {
-        return Err(crate::service::Error::Config(format!(
-            "{}: already exists; choose another file name (nothing is overwritten)",
-            path.display()
-        ))
-        .into());
+        return Err(crate::service::Error::Config(crate::msg!("message.file_exists", path = path)).into());
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !dir.is_dir() {
-        return Err(crate::service::Error::Config(format!(
-            "{}: the directory {} does not exist",
-            path.display(),
-            dir.display()
+        return Err(crate::service::Error::Config(crate::msg!(
+            "message.no_directory",
+            path = path,
+            dir = dir
         ))
         .into());
     }
@@ -543,7 +564,7 @@ pub(super) fn write_file_atomically<T>(
     check_new_file(path)?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e: std::io::Error| -> CliError {
-        crate::service::Error::Config(format!("{}: {e}", path.display())).into()
+        crate::service::Error::Config(crate::msg!("message.path_error", path = path, error = e)).into()
     };
     let mut file = crate::files::NewFile::create_in(dir).map_err(io_err)?;
     let v = {
@@ -554,11 +575,7 @@ pub(super) fn write_file_atomically<T>(
     };
     file.link(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            crate::service::Error::Config(format!(
-                "{}: already exists; choose another file name (nothing is overwritten)",
-                path.display()
-            ))
-            .into()
+            crate::service::Error::Config(crate::msg!("message.file_exists", path = path)).into()
         } else {
             io_err(e)
         }

@@ -14,7 +14,7 @@ use crate::domain::parse::RefInput;
 use crate::domain::request::{NewRequest, Subject, SubjectRequest};
 use crate::domain::validation::field_error;
 use crate::i18n::{t, tf};
-use crate::model::{AssigneeFilter, ListFilter, Page, SortKey};
+use crate::model::{AssigneeFilter, EventKind, ListFilter, Page, SortKey};
 use crate::service::{RequestView, Session};
 
 pub(super) fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
@@ -57,14 +57,20 @@ pub(super) fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
     let reg = s.register(&new, a.assignee.as_deref())?;
     warnings.extend(reg.warnings);
     for w in &warnings {
-        eprintln!("warning: {}", output::neutralise(&w.to_string()));
+        let w = crate::i18n::localize::Localize::localized(w);
+        eprintln!("{}: {}", t("letter_warning.prefix"), output::neutralise(&w));
     }
     // A provisional governing deadline is said where the operator looks, stdout staying the
     // reference alone for scripts.
     if let Some(g) = crate::domain::deadline::governing(&reg.request.deadlines)
         && let Some(why) = &g.provisional
     {
-        eprintln!("warning: {} {}", g.due_on, crate::i18n::tf("drift.provisional_line", &[("reason", why)]));
+        eprintln!(
+            "{}: {} {}",
+            t("letter_warning.prefix"),
+            g.due_on,
+            crate::i18n::tf("drift.provisional_line", &[("reason", why)])
+        );
     }
     match env.format {
         Format::Json => output::json(out, &RequestView::new(&s, &reg.request, today).json(false))?,
@@ -77,7 +83,7 @@ pub(super) fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> 
     let s = env.session()?;
     let (filter, today) = filter_of(&s, &a.filter)?;
     if a.limit == 0 || a.limit > 10_000 {
-        return Err(field_error("limit", "must be between 1 and 10000").into());
+        return Err(field_error("limit", crate::msg!("message.between", min = 1u32, max = 10000u32)).into());
     }
     // A past --as-of replays the events (a slower path); today's list pages over indexes.
     let rows = if today < s.today() {
@@ -105,7 +111,7 @@ fn distinct<T: Copy + PartialEq>(v: &[T]) -> Vec<T> {
 pub(super) fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
     let today = as_of(s, a.as_of);
     if a.due_within.is_some_and(|d| d > 3660) {
-        return Err(field_error("due-within", "at most 3660 days").into());
+        return Err(field_error("due-within", crate::msg!("message.at_most_days", max = 3660u32)).into());
     }
     let filter = ListFilter {
         statuses: distinct(&a.statuses),
@@ -148,14 +154,14 @@ fn print_list(
                 .map(|r| {
                     vec![
                         r.reference.clone(),
-                        r.kind.to_string(),
+                        code(f, "kind_short", r.kind.code()),
                         r.subject.name.clone(),
                         mask_pin(&r.subject.pin),
                         r.received_on.to_string(),
                         r.due_on.to_string(),
                         if r.is_open() { r.days_left(today).to_string() } else { "-".into() },
                         r.assignee.clone().unwrap_or_else(|| "-".into()),
-                        r.status.to_string(),
+                        code(f, "status_short", r.status.code()),
                     ]
                 })
                 .collect();
@@ -185,13 +191,15 @@ pub(super) fn show(
     if let Err(e) = result {
         let reason = match &e {
             CliError::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
-                "the reader closed the pipe".to_string()
+                crate::msg!("message.reader_closed")
             }
-            other => other.to_string(),
+            other => crate::i18n::localize::Localize::message(other),
         };
-        s.end_disclosure(entry, "view", &d.request.reference, Err(reason.clone()))?;
-        return Err(crate::service::Error::Config(format!(
-            "the view was cut short: {reason} (audit entry {entry} is marked interrupted)"
+        s.end_disclosure(entry, "view", &d.request.reference, Err(reason.to_string()))?;
+        return Err(crate::service::Error::Config(crate::msg!(
+            "message.view_cut_short",
+            reason = reason,
+            entry = entry
         ))
         .into());
     }
@@ -219,10 +227,10 @@ fn write_detail(
             let sub = &r.subject;
             let mut fields = vec![
                 ("ref", r.reference.clone()),
-                ("kind", r.kind.to_string()),
-                ("status", r.status.to_string()),
-                ("channel", r.channel.to_string()),
-                ("lang", r.lang.to_string()),
+                ("kind", code(f, "kind", r.kind.code())),
+                ("status", code(f, "status", r.status.code())),
+                ("channel", code(f, "channel", r.channel.code())),
+                ("lang", code(f, "lang", r.lang.code())),
                 ("received", date_dmy(r.received_on)),
                 ("registered", date_dmy(r.registered_on)),
                 ("due", date_dmy(r.due_on)),
@@ -243,13 +251,17 @@ fn write_detail(
                 ("address", sub.address.clone()),
                 ("email", sub.email.clone()),
                 ("phone", sub.phone.clone()),
-                ("identity", r.identity.to_string()),
-                ("categories", r.categories.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")),
+                ("identity", code(f, "identity", r.identity.code())),
+                (
+                    "categories",
+                    r.categories.iter().map(|c| code(f, "category", c.code())).collect::<Vec<_>>().join(", "),
+                ),
                 ("description", r.description.clone()),
             ]);
             if let Some(o) = r.outcome {
-                fields.push(("outcome", o.to_string()));
-                fields.push(("ground", r.ground.clone().unwrap_or_default()));
+                fields.push(("outcome", code(f, "outcome", o.code())));
+                fields
+                    .push(("ground", r.ground.as_deref().map(|g| code(f, "ground", g)).unwrap_or_default()));
                 fields.push(("responded", r.responded_on.map(date_dmy).unwrap_or_default()));
             }
             if let Some(p) = &r.pause {
@@ -257,7 +269,11 @@ fn write_detail(
                     "paused",
                     tf(
                         "cli.paused_since",
-                        &[("since", &date_dmy(p.since)), ("category", &p.category), ("reason", &p.reason)],
+                        &[
+                            ("since", &date_dmy(p.since)),
+                            ("category", &code(f, "pause", &p.category)),
+                            ("reason", &p.reason),
+                        ],
                     ),
                 ));
             }
@@ -288,23 +304,39 @@ fn write_detail(
             super::drift::governing_lines(&s.rules, &r.deadlines, out)?;
             writeln!(out, "\n{}", t("cli.timeline"))?;
             for e in &d.events {
+                // The old and new values of a status or an answer are codes.
+                let value = |v: &str| match e.kind {
+                    EventKind::StatusChanged | EventKind::Reopened | EventKind::Withdrawn => {
+                        crate::i18n::shown("status", v)
+                    }
+                    EventKind::Responded => crate::i18n::shown("outcome", v),
+                    _ => v.to_string(),
+                };
                 let change = match (&e.old, &e.new) {
-                    (Some(o), Some(n)) => format!(" {o} → {n}"),
-                    (None, Some(n)) => format!(" {n}"),
+                    (Some(o), Some(n)) => format!(" {} → {}", value(o), value(n)),
+                    (None, Some(n)) => format!(" {}", value(n)),
                     _ => String::new(),
                 };
                 let text = if e.text.is_empty() { String::new() } else { format!(": {}", e.text) };
+                let kind = crate::i18n::shown("event", e.kind.code());
                 // Every part is stored text: the time and actor could be planted too.
                 writeln!(
                     out,
                     "  {}",
-                    output::neutralise(&format!("{} {} {}{change}{text}", e.at, e.actor, e.kind))
+                    output::neutralise(&format!("{} {} {kind}{change}{text}", e.at, e.actor))
                 )?;
             }
             if !d.related.is_empty() {
                 writeln!(out, "\n{}", t("cli.related"))?;
                 for o in &d.related {
-                    writeln!(out, "  {} {} {} {}", o.reference, o.kind, o.status, date_dmy(o.received_on))?;
+                    writeln!(
+                        out,
+                        "  {} {} {} {}",
+                        o.reference,
+                        crate::i18n::shown("kind", o.kind.code()),
+                        crate::i18n::shown("status", o.status.code()),
+                        date_dmy(o.received_on)
+                    )?;
                 }
             }
         }
@@ -313,7 +345,8 @@ fn write_detail(
 }
 
 pub(super) fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
-    let (login, refs) = args.split_last().ok_or_else(|| field_error("login", "is required"))?;
+    let (login, refs) =
+        args.split_last().ok_or_else(|| field_error("login", crate::msg!("message.required")))?;
     let mut s = env.session()?;
     let year = chrono::Datelike::year(&s.today());
     let refs = refs
@@ -340,9 +373,9 @@ pub(super) fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Resul
     let mut s = env.session()?;
     let mut actions = Vec::new();
     for spec in &a.actions {
-        let (c, act) = spec.split_once('=').ok_or_else(|| {
-            field_error("action", &format!("'{spec}' is not CATEGORY=done|refused|not_held"))
-        })?;
+        let (c, act) = spec
+            .split_once('=')
+            .ok_or_else(|| field_error("action", crate::msg!("message.action_spec", text = spec)))?;
         actions.push((c.parse::<DataCategory>()?, act.parse::<CategoryAction>()?));
     }
     let response = Response {
@@ -377,4 +410,10 @@ pub(super) fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut i
         )?,
     }
     Ok(())
+}
+
+/// A code in a table or record: its label in the interface language (English: the code);
+/// CSV keeps the code.
+fn code(f: Format, prefix: &str, code: &str) -> String {
+    if f == Format::Csv { code.to_string() } else { crate::i18n::shown(prefix, code) }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{CliError, Env, Result};
 use crate::i18n::tf;
 
-fn failed(msg: String) -> CliError {
+fn failed(msg: crate::i18n::localize::Message) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
@@ -27,9 +27,7 @@ pub(super) fn non_working_day(
 pub(super) fn deliver_digest(env: &Env, text: &[u8], out: &mut impl Write) -> Result<()> {
     let cfg = &env.config.digest;
     if cfg.output.is_none() && cfg.mail_to.is_empty() {
-        return Err(failed(
-            "digest: set output or mail_to under [digest] in config.toml to deliver the digest".into(),
-        ));
+        return Err(failed(crate::msg!("message.digest_nowhere")));
     }
     if let Some(path) = &cfg.output {
         replace_file(path, text)?;
@@ -69,16 +67,30 @@ fn send(program: &Path, message: &[u8]) -> Result<()> {
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
-        .map_err(|e| failed(format!("digest.sendmail {}: {e}", program.display())))?;
+        .map_err(|e| {
+            failed(crate::msg!(
+                "message.config_path_error",
+                key = "digest.sendmail",
+                path = program,
+                error = e
+            ))
+        })?;
     // A write error is reported as the mailer's failure (a closed pipe must not pass for
     // the reader having had enough, as it does for `aryz list | head`).
     let written = child.stdin.take().map_or(Ok(()), |mut stdin| stdin.write_all(message));
-    let status = child.wait().map_err(|e| failed(format!("digest.sendmail {}: {e}", program.display())))?;
+    let status = child.wait().map_err(|e| {
+        failed(crate::msg!("message.config_path_error", key = "digest.sendmail", path = program, error = e))
+    })?;
     match written {
         _ if !status.success() => {
-            Err(failed(format!("digest.sendmail {}: exited with {status}", program.display())))
+            Err(failed(crate::msg!("message.sendmail_status", path = program, status = status.to_string())))
         }
-        Err(e) => Err(failed(format!("digest.sendmail {}: {e}", program.display()))),
+        Err(e) => Err(failed(crate::msg!(
+            "message.config_path_error",
+            key = "digest.sendmail",
+            path = program,
+            error = e
+        ))),
         Ok(()) => Ok(()),
     }
 }
@@ -103,7 +115,9 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(|e| failed(format!("digest.output {}: {e}", path.display())))
+    result.map_err(|e| {
+        failed(crate::msg!("message.config_path_error", key = "digest.output", path = path, error = e))
+    })
 }
 
 /// Whether a file name is one of the dated copies this module writes:
@@ -145,11 +159,17 @@ pub(super) fn to_remove(mut names: Vec<String>, keep: usize) -> Vec<String> {
 pub(super) fn rotating_backup(env: &Env, keep: Option<usize>, out: &mut impl Write) -> Result<()> {
     let keep = keep.unwrap_or(env.config.backup.keep);
     if keep == 0 {
-        return Err(crate::domain::validation::field_error("keep", "must be at least 1").into());
+        return Err(crate::domain::validation::field_error(
+            "keep",
+            crate::msg!("message.at_least", min = 1u32),
+        )
+        .into());
     }
     let dir: PathBuf =
         env.config.backup.dir.clone().unwrap_or_else(|| crate::paths::data_dir().join("backups"));
-    std::fs::create_dir_all(&dir).map_err(|e| failed(format!("backup.dir {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        failed(crate::msg!("message.config_path_error", key = "backup.dir", path = &dir, error = e))
+    })?;
     let offset = env.config.offset();
     let stamp = chrono::Utc::now().with_timezone(&offset).format("%Y%m%d-%H%M%S").to_string();
     let mut file = dir.join(format!("aryz-{stamp}.sqlite3"));

@@ -11,7 +11,7 @@ use crate::i18n::{t, tf};
 use crate::model::AuditFilter;
 
 /// A failure that has already been printed in full: exit 1 with a one-line summary.
-fn failed(msg: String) -> CliError {
+fn failed(msg: crate::i18n::localize::Message) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
@@ -44,22 +44,23 @@ pub(super) fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Resu
             }
             // One line on stderr names the first problem; `check` and JSON list them all.
             let first = &v.problems[0];
-            let more = match v.problems.len() {
-                1 => String::new(),
-                n => format!(" (and {} more problems)", n - 1),
-            };
-            Err(failed(output::neutralise(&if first.id == 0 {
-                format!("records fail verification: {}{more}", first.problem)
+            let problem = output::neutralise(&first.problem);
+            let message = if first.id == 0 {
+                crate::msg!("message.records_broken", problem = problem)
             } else {
-                format!("audit log broken at entry {}: {}{more}", first.id, first.problem)
-            })))
+                crate::msg!("message.audit_broken", id = first.id, problem = problem)
+            };
+            Err(failed(match v.problems.len() {
+                1 => message,
+                n => crate::msg!("message.and_more", message = message, n = n - 1),
+            }))
         }
         AuditCommand::Head { .. } => {
             let head = s.audit_head()?;
             match (env.format, head) {
                 (Format::Json, h) => output::json(out, &json!({"head": h}))?,
                 (_, Some(h)) => writeln!(out, "{h}")?,
-                (_, None) => return Err(failed("the audit log is empty".into())),
+                (_, None) => return Err(failed(crate::msg!("message.audit_empty"))),
             }
             Ok(())
         }
@@ -132,7 +133,7 @@ pub(super) fn check(env: &Env, out: &mut impl Write) -> Result<()> {
         }
         super::drift::calendar_problems(&r.calendar, out)?;
     }
-    if r.ok() { Ok(()) } else { Err(failed("the database failed its checks".into())) }
+    if r.ok() { Ok(()) } else { Err(failed(crate::msg!("message.checks_failed"))) }
 }
 
 /// A backup to FILE, or (without one) a dated copy in `[backup] dir` with rotation.

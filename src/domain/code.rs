@@ -5,7 +5,7 @@
 
 /// Error for a code that is not in its vocabulary; names the field and the allowed codes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: unknown value '{value}' (expected one of: {allowed})")]
+#[error("{}", crate::i18n::localize::Localize::message(self))]
 pub struct UnknownCode {
     pub field: &'static str,
     pub value: String,
@@ -60,6 +60,23 @@ where
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
         Some(Box::new(T::codes().into_iter().map(clap::builder::PossibleValue::new)))
+    }
+}
+
+impl UnknownCode {
+    /// The rule broken: not one of the allowed codes.
+    pub fn rule(&self) -> crate::i18n::localize::Message {
+        crate::msg!("message.unknown_value", value = &self.value, allowed = &self.allowed)
+    }
+}
+
+impl crate::i18n::localize::Localize for UnknownCode {
+    fn message(&self) -> crate::i18n::localize::Message {
+        crate::msg!(
+            "message.field",
+            field = crate::domain::validation::field_name(self.field),
+            rule = self.rule()
+        )
     }
 }
 

@@ -13,25 +13,25 @@ pub fn validate_pin(
     today: NaiveDate,
 ) -> Result<Vec<FieldWarning>, FieldError> {
     if pin.chars().count() != 14 || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err(field_error("pin", "must be exactly 14 digits"));
+        return Err(field_error("pin", crate::msg!("message.pin_digits")));
     }
     let mut warnings = Vec::new();
     if !matches!(pin.as_bytes()[0], b'1' | b'2') {
-        warnings.push(warning("pin", "first digit is usually 1 (female) or 2 (male)"));
+        warnings.push(warning("pin", crate::msg!("message.pin_first_digit")));
     }
     match pin_birth_date(pin) {
-        None => warnings.push(warning("pin", "digits 2–9 are not a date (DDMMYYYY)")),
-        Some(d) if d > today => warnings.push(warning("pin", "the date in digits 2–9 is in the future")),
+        None => warnings.push(warning("pin", crate::msg!("message.pin_date"))),
+        Some(d) if d > today => warnings.push(warning("pin", crate::msg!("message.pin_future"))),
         Some(d) => {
             if let Some(b) = birth_date
                 && b != d
             {
                 warnings.push(warning(
                     "pin",
-                    &format!(
-                        "the date in the PIN ({}) differs from the birth date entered ({})",
-                        d.format("%d.%m.%Y"),
-                        b.format("%d.%m.%Y")
+                    crate::msg!(
+                        "message.pin_birth",
+                        pin = d.format("%d.%m.%Y").to_string(),
+                        birth = b.format("%d.%m.%Y").to_string()
                     ),
                 ));
             }
@@ -120,7 +120,7 @@ pub fn parse_passport(
 ) -> Result<(Passport, Vec<FieldWarning>), FieldError> {
     let trimmed = doc.trim();
     if trimmed.is_empty() {
-        return Err(field_error("passport", "is empty"));
+        return Err(field_error("passport", crate::msg!("message.empty")));
     }
     super::validation::check_line("passport", trimmed)?;
     let compact: String = trimmed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
@@ -133,24 +133,20 @@ pub fn parse_passport(
     let document = if kg_pattern {
         match &upper[..2] {
             "ID" | "AC" => {}
-            "AN" => warnings.push(warning("passport", "series AN (2004 ID card) was withdrawn in 2024")),
-            other => warnings.push(warning(
-                "passport",
-                &format!("series '{other}' is not a known Kyrgyz series (ID, AC, AN)"),
-            )),
+            "AN" => warnings.push(warning("passport", crate::msg!("message.series_an"))),
+            other => {
+                warnings.push(warning("passport", crate::msg!("message.series_unknown", series = other)));
+            }
         }
         upper
     } else {
-        warnings.push(warning(
-            "passport",
-            "not the Kyrgyz pattern (2 Latin letters + 7 digits); recorded as a foreign document",
-        ));
+        warnings.push(warning("passport", crate::msg!("message.passport_foreign")));
         trimmed.to_string()
     };
     if let Some(d) = issued_on
         && d > today
     {
-        return Err(field_error("passport_issued", "the issue date cannot be in the future"));
+        return Err(field_error("passport_issued", crate::msg!("message.issue_future")));
     }
     Ok((Passport { document, issuer: String::new(), issued_on }, warnings))
 }
@@ -163,7 +159,7 @@ pub fn validate_email(email: &str) -> Result<(), FieldError> {
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         });
-    if ok { Ok(()) } else { Err(field_error("email", "is not an e-mail address (name@domain)")) }
+    if ok { Ok(()) } else { Err(field_error("email", crate::msg!("message.email"))) }
 }
 
 /// Phone numbers: digits with optional `+`, spaces, dashes and brackets; 6 to 15 digits.
@@ -173,7 +169,7 @@ pub fn validate_phone(phone: &str) -> Result<(), FieldError> {
     if allowed && (6..=15).contains(&digits) {
         Ok(())
     } else {
-        Err(field_error("phone", "must be 6–15 digits, optionally with + ( ) - and spaces"))
+        Err(field_error("phone", crate::msg!("message.phone")))
     }
 }
 

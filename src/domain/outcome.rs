@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::kind::{DataCategory, RequestKind};
 use super::validation::{FieldError, field_error};
 use crate::code_enum;
+use crate::i18n::localize::Arg;
 
 code_enum!(
     /// The outcome recorded with an answer.
@@ -100,17 +101,17 @@ impl Response {
             || self.actions.iter().any(|(_, a)| *a == CategoryAction::Refused);
         match &self.ground {
             None if self.outcome == Outcome::Refused => {
-                return Err(field_error("ground", "a refusal must name its ground (see `aryz grounds`)"));
+                return Err(field_error("ground", crate::msg!("message.ground_required")));
             }
             Some(code) if !grounds.iter().any(|g| &g.code == code) => {
                 let known: Vec<&str> = grounds.iter().map(|g| g.code.as_str()).collect();
                 return Err(field_error(
                     "ground",
-                    &format!("unknown ground '{code}' (expected one of: {})", known.join(", ")),
+                    crate::msg!("message.unknown_ground", ground = code, allowed = known.join(", ")),
                 ));
             }
             Some(_) if !partly_refused => {
-                return Err(field_error("ground", "a ground is only recorded when something is refused"));
+                return Err(field_error("ground", crate::msg!("message.ground_only_refused")));
             }
             Some(code) => {
                 if let Some(g) = grounds.iter().find(|g| &g.code == code)
@@ -123,10 +124,12 @@ impl Response {
                         .collect();
                     return Err(field_error(
                         "ground",
-                        &format!(
-                            "'{code}' does not apply to requests of kind '{kind}' answered '{}' (grounds that do: {})",
-                            self.outcome,
-                            fitting.join(", ")
+                        crate::msg!(
+                            "message.ground_misfit",
+                            ground = code,
+                            kind = Arg::code("kind", kind.code()),
+                            outcome = Arg::code("outcome", self.outcome.code()),
+                            fitting = fitting.join(", ")
                         ),
                     ));
                 }
@@ -134,40 +137,31 @@ impl Response {
             _ => {}
         }
         if self.actions.iter().any(|(_, a)| *a == CategoryAction::Refused) && self.ground.is_none() {
-            return Err(field_error(
-                "ground",
-                "a refused category action must name the ground of the refusal",
-            ));
+            return Err(field_error("ground", crate::msg!("message.action_ground")));
         }
         if !self.actions.is_empty() && !kind.acts_on_categories() {
-            return Err(field_error(
-                "action",
-                "per-category actions apply only to correction, blocking and destruction requests",
-            ));
+            return Err(field_error("action", crate::msg!("message.per_category")));
         }
         let mut seen = Vec::new();
         for (c, _) in &self.actions {
             if seen.contains(c) {
-                return Err(field_error("action", &format!("category '{c}' given twice")));
+                return Err(field_error(
+                    "action",
+                    crate::msg!("message.category_twice", category = c.code()),
+                ));
             }
             seen.push(*c);
         }
         if self.responded_on > today {
-            return Err(field_error("responded", "the response date cannot be in the future"));
+            return Err(field_error("responded", crate::msg!("message.response_future")));
         }
         if self.responded_on < received_on {
-            return Err(field_error(
-                "responded",
-                "the response date cannot be before the request was received",
-            ));
+            return Err(field_error("responded", crate::msg!("message.response_before")));
         }
         // A date before today changes whether the answer was in time: it needs a reason,
         // which the timeline keeps beside both dates.
         if self.responded_on < today && self.backdate_reason.trim().is_empty() {
-            return Err(field_error(
-                "reason",
-                "an answer dated before today needs a reason (--reason); the real date is recorded too",
-            ));
+            return Err(field_error("reason", crate::msg!("message.backdate_reason")));
         }
         super::validation::check_len("text", &self.text, super::validation::MAX_TEXT)?;
         super::validation::check_len("reason", &self.backdate_reason, super::validation::MAX_TEXT)?;
@@ -278,8 +272,8 @@ mod tests {
         let e = r.validate(RequestKind::Access, today, today, &g).unwrap_err();
         assert_eq!(e.field, "ground");
         assert!(
-            e.rule.contains("does not apply to requests of kind 'access'")
-                && e.rule.contains("art15_state_security"),
+            e.rule.to_string().contains("does not apply to requests of kind 'access'")
+                && e.rule.to_string().contains("art15_state_security"),
             "{}",
             e.rule
         );

@@ -16,7 +16,7 @@ pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 /// naming `field` on error.
 pub(crate) fn date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
     let t = s.trim();
-    let bad = || field_error(field, &format!("'{t}' is not a date in the form DD.MM.YYYY or YYYY-MM-DD"));
+    let bad = || field_error(field, crate::msg!("message.not_a_date", text = t));
     let digits = |p: &str, len: std::ops::RangeInclusive<usize>| {
         len.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
     };
@@ -32,7 +32,7 @@ pub(crate) fn date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
         (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     let date = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(bad)?;
     if !YEARS.contains(&date.year()) {
-        return Err(field_error(field, "the year must be between 1900 and 2200"));
+        return Err(field_error(field, crate::msg!("message.year_range")));
     }
     Ok(date)
 }
@@ -85,7 +85,7 @@ impl std::fmt::Display for RefInput {
 }
 
 fn not_a_reference(t: &str) -> FieldError {
-    field_error("ref", &format!("'{t}' is not a reference like ARZ-2026-000123 or 123"))
+    field_error("ref", crate::msg!("message.not_a_short_reference", text = t))
 }
 
 /// Parses a reference as people type it; a short one (`234`, `:234`) is of `year`.
@@ -122,7 +122,7 @@ mod tests {
             let e = date("received", bad).unwrap_err();
             assert_eq!(e.field, "received", "{bad}");
         }
-        assert!(date("received", "x").unwrap_err().rule.contains("DD.MM.YYYY or YYYY-MM-DD"));
+        assert!(date("received", "x").unwrap_err().to_string().contains("DD.MM.YYYY or YYYY-MM-DD"));
     }
 
     #[test]

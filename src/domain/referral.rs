@@ -46,27 +46,27 @@ impl ResponseDetails {
     ) -> Result<(), FieldError> {
         if let Some(m) = self.copy_medium {
             if kind != RequestKind::Access {
-                return Err(field_error("medium", "a copy's medium is recorded only on an access request"));
+                return Err(field_error("medium", crate::msg!("message.response_details.medium_access")));
             }
             if self.copy_charged && !m.may_be_charged() {
-                return Err(field_error(
-                    "charged",
-                    "an electronic copy is free; only a physical medium may be charged",
-                ));
+                return Err(field_error("charged", crate::msg!("message.response_details.electronic_free")));
             }
         } else if self.copy_charged {
-            return Err(field_error("charged", "a charge needs the medium of the copy (--medium)"));
+            return Err(field_error("charged", crate::msg!("message.response_details.charge_medium")));
         }
         match &self.referred_to {
-            Some(_) if outcome != Outcome::Referred => Err(field_error(
-                "referred_to",
-                "a receiving body is recorded only with the outcome 'referred'",
-            )),
+            Some(_) if outcome != Outcome::Referred => {
+                Err(field_error("referred_to", crate::msg!("message.response_details.body_referred")))
+            }
             Some(code) if !bodies.iter().any(|b| &b.code == code) => {
                 let known: Vec<&str> = bodies.iter().map(|b| b.code.as_str()).collect();
                 Err(field_error(
                     "referred_to",
-                    &format!("unknown body '{code}' (expected one of: {})", known.join(", ")),
+                    crate::msg!(
+                        "message.response_details.unknown_body",
+                        body = code,
+                        allowed = known.join(", ")
+                    ),
                 ))
             }
             _ => Ok(()),
@@ -173,6 +173,7 @@ mod tests {
             r.validate(RequestKind::Information, Outcome::Referred, &bodies)
                 .unwrap_err()
                 .rule
+                .to_string()
                 .contains("unknown body")
         );
     }

@@ -51,22 +51,22 @@ impl NewRequest {
     ) -> Result<Vec<FieldWarning>, FieldError> {
         let s = &self.subject;
         if s.name.trim().is_empty() {
-            return Err(field_error("name", "is required"));
+            return Err(field_error("name", crate::msg!("message.required")));
         }
         check_line("name", &s.name)?;
         let mut warnings = validate_pin(&s.pin, s.birth_date, today)?;
         if self.received_on > today {
-            return Err(field_error("received", "cannot be in the future"));
+            return Err(field_error("received", crate::msg!("message.future")));
         }
         if self.received_on < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN) {
-            return Err(field_error("received", "cannot be before 01.01.2000"));
+            return Err(field_error("received", crate::msg!("message.before_2000")));
         }
         if let Some(b) = s.birth_date {
             if b > today {
-                return Err(field_error("birth_date", "cannot be in the future"));
+                return Err(field_error("birth_date", crate::msg!("message.future")));
             }
             if b < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
-                return Err(field_error("birth_date", "cannot be before 01.01.1900"));
+                return Err(field_error("birth_date", crate::msg!("message.before_1900")));
             }
         }
         if !s.email.is_empty() {
@@ -82,13 +82,10 @@ impl NewRequest {
         }
         // Law 67: registration within one working day of receipt.
         if cal.working_days_between(self.received_on, registered_on) > 1 {
-            warnings.push(warning(
-                "received",
-                "registered more than one working day after receipt (Law 67 asks for registration within 1 working day)",
-            ));
+            warnings.push(warning("received", crate::msg!("message.late_registration")));
         }
         if self.kind.acts_on_categories() && self.categories.is_empty() {
-            warnings.push(warning("category", "no data category named for a request that acts on data"));
+            warnings.push(warning("category", crate::msg!("message.no_category")));
         }
         Ok(warnings)
     }
@@ -178,11 +175,7 @@ pub fn parse_reference(s: &str) -> Result<String, FieldError> {
         && t[4..8].chars().all(|c| c.is_ascii_digit())
         && &t[8..9] == "-"
         && t[9..].chars().all(|c| c.is_ascii_digit());
-    if ok {
-        Ok(t)
-    } else {
-        Err(field_error("ref", &format!("'{}' is not a reference like ARZ-2026-000123", s.trim())))
-    }
+    if ok { Ok(t) } else { Err(field_error("ref", crate::msg!("message.not_a_reference", text = s.trim()))) }
 }
 
 #[cfg(test)]

@@ -92,20 +92,19 @@ pub fn multiline(s: &str) -> Cow<'_, str> {
 
 /// Why new input is refused, if it holds a hidden character: newlines and tabs are allowed
 /// only when `multiline`.
-pub fn refusal(s: &str, multiline: bool) -> Option<String> {
+pub fn refusal(s: &str, multiline: bool) -> Option<crate::i18n::localize::Message> {
     if !needs_work(s) && !s.contains(['\n', '\t']) {
         return None;
     }
     let c = s.chars().find(|c| is_hidden(*c) && !(multiline && (*c == '\n' || *c == '\t')))?;
     let code = format!("U+{:04X}", c as u32);
-    // Whole sentences: they are the templates of the catalogs' `[message]` translations.
     Some(if c.is_control() {
-        format!("control characters are not allowed (found {code})")
+        crate::msg!("message.control_chars", code = code)
     } else if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
     {
-        format!("direction-changing characters are not allowed (found {code})")
+        crate::msg!("message.bidi_chars", code = code)
     } else {
-        format!("invisible characters are not allowed (found {code})")
+        crate::msg!("message.invisible_chars", code = code)
     })
 }
 
@@ -209,11 +208,12 @@ mod tests {
     fn input_refusals_name_the_kind() {
         assert_eq!(refusal("Asel", false), None);
         assert_eq!(refusal("a\nb", true), None);
-        assert!(refusal("a\nb", false).unwrap().contains("control"));
-        assert!(refusal("\u{202e}x", false).unwrap().contains("direction-changing"));
+        assert!(refusal("a\nb", false).unwrap().to_string().contains("control"));
+        assert!(refusal("\u{202e}x", false).unwrap().to_string().contains("direction-changing"));
         assert!(
             refusal("a\u{200b}", true)
                 .unwrap()
+                .to_string()
                 .contains("invisible characters are not allowed (found U+200B)")
         );
     }

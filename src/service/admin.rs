@@ -45,17 +45,13 @@ fn check_login(login: &str) -> Result<()> {
         && login.len() <= 64
         && login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         && !login.starts_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Invalid(field_error("login", "must be 1–64 characters: letters, digits, '.', '_' or '-'")))
-    }
+    if ok { Ok(()) } else { Err(Error::Invalid(field_error("login", crate::msg!("message.login_chars")))) }
 }
 
 impl Session {
     /// Adds an operator, or updates the role and name of an existing one (and re-enables it).
     pub fn add_operator(&mut self, login: &str, role: Role, name: &str) -> Result<Operator> {
-        self.require(Role::Admin, "manage operators")?;
+        self.require(Role::Admin, "manage_operators")?;
         check_login(login)?;
         check_line("name", name)?;
         self.write(|tx, ctx| {
@@ -71,7 +67,7 @@ impl Session {
                     if old.role == Role::Admin && role < Role::Admin && !another_active_admin(tx, login)? {
                         return Err(Error::Invalid(field_error(
                             "role",
-                            "the last active admin cannot lose the admin role",
+                            crate::msg!("message.last_admin_role"),
                         )));
                     }
                     tx.update_operator(&op)?;
@@ -89,16 +85,16 @@ impl Session {
 
     /// Disables an operator; their requests stay assigned until reassigned.
     pub fn disable_operator(&mut self, login: &str) -> Result<Operator> {
-        self.require(Role::Admin, "manage operators")?;
+        self.require(Role::Admin, "manage_operators")?;
         if login == self.operator.login {
-            return Err(Error::Invalid(field_error("login", "an admin cannot disable their own login")));
+            return Err(Error::Invalid(field_error("login", crate::msg!("message.disable_self"))));
         }
         self.write(|tx, ctx| {
             if !another_active_admin(tx, login)? {
-                return Err(Error::Invalid(field_error("login", "the last active admin cannot be disabled")));
+                return Err(Error::Invalid(field_error("login", crate::msg!("message.last_admin_disable"))));
             }
             let mut op = tx.read().operator(login)?.ok_or_else(|| {
-                Error::Invalid(field_error("login", &format!("operator '{login}' is not known")))
+                Error::Invalid(field_error("login", crate::msg!("message.operator_unknown", login = login)))
             })?;
             op.active = false;
             tx.update_operator(&op)?;
@@ -120,9 +116,9 @@ impl Session {
         confidence: &str,
         source: &str,
     ) -> Result<(CalendarEntry, crate::service::Drift)> {
-        self.require(Role::Admin, "change the calendar")?;
+        self.require(Role::Admin, "change_calendar")?;
         if name.trim().is_empty() {
-            return Err(Error::Invalid(field_error("name", "is required")));
+            return Err(Error::Invalid(field_error("name", crate::msg!("message.required"))));
         }
         check_line("name", name)?;
         check_line("basis", basis)?;
@@ -131,14 +127,11 @@ impl Session {
         if !matches!(confidence, "confirmed" | "expected") {
             return Err(Error::Invalid(field_error(
                 "confidence",
-                &format!("'{confidence}' is not one of: confirmed, expected"),
+                crate::msg!("message.unknown_confidence", text = confidence),
             )));
         }
         if confidence == "confirmed" && source.trim().is_empty() {
-            return Err(Error::Invalid(field_error(
-                "source",
-                "is required for a confirmed day (the decree, announcement or publication that confirms it)",
-            )));
+            return Err(Error::Invalid(field_error("source", crate::msg!("message.source_required"))));
         }
         let entry = CalendarEntry {
             date,
@@ -174,17 +167,17 @@ impl Session {
     /// Removes a day from the calendar (shipped, generated or added), e.g. a forecast Ait
     /// that proved wrong. Returns the open requests whose deadlines would change.
     pub fn remove_calendar_date(&mut self, date: NaiveDate, reason: &str) -> Result<crate::service::Drift> {
-        self.require(Role::Admin, "change the calendar")?;
+        self.require(Role::Admin, "change_calendar")?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(Error::Invalid(field_error("reason", "is required")));
+            return Err(Error::Invalid(field_error("reason", crate::msg!("message.required"))));
         }
         check_line("reason", reason)?;
         let mut next = self.calendar.clone();
         if !next.remove(date) {
             return Err(Error::Invalid(field_error(
                 "date",
-                &format!("{date} has no calendar entry to remove"),
+                crate::msg!("message.no_calendar_entry", date = date),
             )));
         }
         let drift = self.drift_under(&next)?;

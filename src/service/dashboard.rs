@@ -144,14 +144,14 @@ impl Session {
     /// Open, due-soon and overdue requests per assignee as of `today` (unassigned last), for
     /// the supervisors' queues grouped by clerk.
     pub fn open_by_assignee(&self, today: NaiveDate) -> Result<Vec<AssigneeCounts>> {
-        self.require(Role::Supervisor, "see every clerk's queue")?;
+        self.require(Role::Supervisor, "see_every_queue")?;
         let soon = self.due_soon_limit(today);
         Ok(self.store.read().open_counts_by_assignee(today, soon)?)
     }
 
     /// The dashboard as of `today`. Supervisors and admins only.
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard> {
-        self.require(Role::Supervisor, "read the dashboard")?;
+        self.require(Role::Supervisor, "read_dashboard")?;
         let read = self.store.read();
         let soon = self.due_soon_limit(today);
 

@@ -328,15 +328,13 @@ impl Session {
     /// Fills a `--dev-identity` database with `n` synthetic requests.
     pub fn demo(&mut self, n: usize, seed: u64) -> Result<usize> {
         if !self.dev_identity {
-            return Err(Error::Config(
-                "demo data goes only into a database created with `aryz init --dev-identity`".into(),
-            ));
+            return Err(Error::Config(crate::msg!("message.demo_dev_only")));
         }
-        self.require(Role::Admin, "load demo data")?;
+        self.require(Role::Admin, "load_demo")?;
         if n == 0 || n > 10_000_000 {
             return Err(Error::Invalid(crate::domain::validation::field_error(
                 "requests",
-                "must be between 1 and 10000000",
+                crate::msg!("message.between", min = 1u32, max = 10_000_000u32),
             )));
         }
         if n >= 10_000 {

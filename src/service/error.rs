@@ -1,42 +1,167 @@
-//! Errors of the use cases: each names what was wrong in words a clerk understands.
+//! Errors of the use cases: each names what was wrong in words a clerk understands. Each is
+//! a catalog key with typed arguments ([`Localize`]), shown in the interface language at
+//! the edge; `Display` is its English text.
 
 use crate::domain::kind::Role;
 use crate::domain::validation::FieldError;
+use crate::i18n::localize::{Arg, Localize, Message};
+use crate::msg;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
     Invalid(#[from] FieldError),
-    #[error("{0}: no such request")]
+    #[error("{}", self.message())]
     NotFound(String),
-    #[error("{reference}: cannot {action} a request that is {status}")]
+    /// `action` is a code of the `verb` vocabulary (`withdraw`, `change_status`).
+    #[error("{}", self.message())]
     Transition { reference: String, action: &'static str, status: crate::domain::status::Status },
-    #[error("operator '{login}' ({role}) may not {action}")]
+    /// `action` is a code of the `privilege` vocabulary (`manage_operators`).
+    #[error("{}", self.message())]
     Forbidden { login: String, role: Role, action: &'static str },
-    #[error("{reference} is assigned to '{assignee}'; only they or a supervisor may {action} it")]
+    /// `action` is a code of the `verb` vocabulary.
+    #[error("{}", self.message())]
     NotYours { reference: String, assignee: String, action: &'static str },
-    #[error(
-        "operator '{0}' is not known to this database; an admin adds it with `aryz operator add {0} --role clerk`"
-    )]
+    #[error("{}", self.message())]
     UnknownOperator(String),
-    #[error("operator '{0}' is disabled; an admin re-enables it with `aryz operator add {0} --role ROLE`")]
+    #[error("{}", self.message())]
     DisabledOperator(String),
     #[error("{0}")]
-    NotAllowedByRules(String),
+    NotAllowedByRules(Message),
+    /// A configuration, file or environment problem.
     #[error("{0}")]
-    Config(String),
+    Config(Message),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-impl From<crate::domain::code::UnknownCode> for Error {
-    fn from(e: crate::domain::code::UnknownCode) -> Self {
-        Error::Invalid(FieldError {
-            field: e.field.to_string(),
-            rule: format!("unknown value '{}' (expected one of: {})", e.value, e.allowed),
-        })
+impl Localize for Error {
+    fn message(&self) -> Message {
+        match self {
+            Error::Invalid(e) => e.message(),
+            Error::NotFound(reference) => msg!("message.not_found", reference = reference),
+            Error::Transition { reference, action, status } => msg!(
+                "message.transition",
+                reference = reference,
+                action = Arg::term("verb", *action),
+                status = Arg::code("status", status.code())
+            ),
+            Error::Forbidden { login, role, action } => msg!(
+                "message.forbidden",
+                login = login,
+                role = Arg::code("role", role.code()),
+                action = Arg::term("privilege", *action)
+            ),
+            Error::NotYours { reference, assignee, action } => msg!(
+                "message.not_yours",
+                reference = reference,
+                assignee = assignee,
+                action = Arg::term("verb", *action)
+            ),
+            Error::UnknownOperator(login) => msg!("message.unknown_operator", login = login),
+            Error::DisabledOperator(login) => msg!("message.disabled_operator", login = login),
+            Error::NotAllowedByRules(m) | Error::Config(m) => m.clone(),
+            Error::Store(e) => e.message(),
+        }
     }
 }
 
+impl From<crate::domain::code::UnknownCode> for Error {
+    fn from(e: crate::domain::code::UnknownCode) -> Self {
+        Error::Invalid(FieldError { field: e.field.to_string(), rule: e.rule() })
+    }
+}
+
+/// The codes of the `verb` vocabulary: what a [`Error::Transition`] or [`Error::NotYours`]
+/// says cannot be done (every one has a text in each catalog; a test checks).
+pub const VERBS: &[&str] = &[
+    "answer",
+    "assign",
+    "reassign",
+    "change_status",
+    "note",
+    "extend",
+    "pause",
+    "resume",
+    "withdraw",
+    "reopen",
+    "letter",
+    "reply_letter",
+];
+
+/// The codes of the `privilege` vocabulary: what a role may not do ([`Error::Forbidden`]).
+pub const PRIVILEGES: &[&str] = &[
+    "register_requests",
+    "assign_to_others",
+    "export_subject_data",
+    "see_every_queue",
+    "read_dashboard",
+    "compare_deadlines",
+    "recompute_deadlines",
+    "read_reports",
+    "read_digest",
+    "export_others",
+    "verify_audit",
+    "read_audit",
+    "check_database",
+    "make_backups",
+    "apply_retention",
+    "import_requests",
+    "manage_operators",
+    "change_calendar",
+    "load_demo",
+    "withdraw_requests",
+    "reopen_requests",
+    "answer",
+    "assign",
+    "change_status",
+    "note",
+    "extend",
+    "pause",
+    "resume",
+    "letter",
+];
+
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::service::permissions::Refusal;
+
+    /// Issue 13: "'aibek' оператору (clerk) 'read the dashboard' аракетин жасай албайт".
+    #[test]
+    fn a_role_refusal_names_the_role_and_what_is_refused_in_the_language() {
+        let e = Error::Forbidden { login: "aibek".into(), role: Role::Clerk, action: "read_dashboard" };
+        assert_eq!(e.to_string(), "operator 'aibek' (clerk) may not read the dashboard");
+        assert_eq!(
+            e.message().render(Lang::Ky),
+            "'aibek' операторуна (адис) бул аракетке уруксат жок: жыйынтык панелин көрүү"
+        );
+        assert_eq!(
+            e.message().render(Lang::Ru),
+            "оператору 'aibek' (специалист) не разрешено: просмотр сводной панели"
+        );
+        let refusal = Refusal::Role { role: Role::Clerk, needed: Role::Supervisor };
+        let ky = refusal.of("withdraw").message().render(Lang::Ky);
+        assert!(ky.contains("«адис»") && ky.contains("«жетекчи»") && !ky.contains("clerk"), "{ky}");
+    }
+
+    #[test]
+    fn every_verb_and_privilege_reads_in_kyrgyz_and_russian() {
+        let term = |vocab: &'static str, code: &str, lang: Lang| {
+            msg!("message.plain", text = Arg::term(vocab, code)).render(lang)
+        };
+        for lang in [Lang::Ky, Lang::Ru] {
+            for (vocab, codes) in [("verb", VERBS), ("privilege", PRIVILEGES)] {
+                for c in codes {
+                    let text = term(vocab, c, lang);
+                    assert!(text.chars().any(|ch| ('а'..='я').contains(&ch)), "{lang:?} {vocab}.{c}: {text}");
+                    assert_ne!(text, term(vocab, c, Lang::En), "{lang:?} {vocab}.{c}");
+                }
+            }
+        }
+    }
+}

@@ -329,7 +329,7 @@ impl Session {
         keep_good: bool,
         before_write: impl FnOnce(&ImportReport) -> std::result::Result<(), E>,
     ) -> std::result::Result<ImportReport, E> {
-        self.require(Role::Supervisor, "import requests")?;
+        self.require(Role::Supervisor, "import_requests")?;
         let today = self.today();
         let mut good = Vec::new();
         let mut report = ImportReport {
@@ -412,7 +412,12 @@ impl Session {
 /// Reads an import file as CSV or JSON.
 pub fn parse_file(text: &str, json: bool) -> Result<Vec<RawRow>> {
     let r = if json { parse_json(text) } else { parse_csv(text) };
-    r.map_err(|m| Error::Invalid(crate::domain::validation::field_error("file", &m)))
+    r.map_err(|m| {
+        Error::Invalid(crate::domain::validation::field_error(
+            "file",
+            crate::i18n::localize::Message::plain(m),
+        ))
+    })
 }
 
 #[cfg(test)]

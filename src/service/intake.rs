@@ -29,11 +29,11 @@ impl Session {
 
     /// Registers a request, optionally assigned. A clerk may assign only to themselves.
     pub fn register(&mut self, new: &NewRequest, assignee: Option<&str>) -> Result<Registered> {
-        self.require(Role::Clerk, "register requests")?;
+        self.require(Role::Clerk, "register_requests")?;
         if let Some(a) = assignee
             && a != self.operator.login
         {
-            self.require(Role::Supervisor, "assign requests to others")?;
+            self.require(Role::Supervisor, "assign_to_others")?;
         }
         let (warnings, deadlines) = self.check_new_request(new)?;
         let request = self.write(|tx, ctx| {
@@ -43,7 +43,7 @@ impl Session {
                     _ => {
                         return Err(Error::Invalid(crate::domain::validation::field_error(
                             "assignee",
-                            &format!("'{a}' is not an active operator"),
+                            crate::msg!("message.not_active_operator", login = a),
                         )));
                     }
                 }

@@ -53,10 +53,7 @@ fn check_letter(r: &SubjectRequest, spec: &LetterSpec) -> Result<()> {
     if r.subject.name.trim().is_empty() {
         return Err(Error::Invalid(field_error(
             "name",
-            &format!(
-                "{}: the subject's personal data were erased (retention); no letter can be written",
-                r.reference
-            ),
+            crate::msg!("message.letter_erased", reference = &r.reference),
         )));
     }
     match spec.letter_type {
@@ -64,16 +61,13 @@ fn check_letter(r: &SubjectRequest, spec: &LetterSpec) -> Result<()> {
         LetterType::Reply if r.status == Status::Answered && r.outcome.is_some() => Ok(()),
         LetterType::Reply => Err(Error::Transition {
             reference: r.reference.clone(),
-            action: "write a reply letter for",
+            action: "reply_letter",
             status: r.status,
         }),
         LetterType::Extension if r.extensions > 0 => Ok(()),
         LetterType::Extension => Err(Error::Invalid(field_error(
             "type",
-            &format!(
-                "{}: the deadline was never extended, so there is no extension notice to write",
-                r.reference
-            ),
+            crate::msg!("message.letter_never_extended", reference = &r.reference),
         ))),
     }
 }
@@ -82,7 +76,7 @@ fn check_letter(r: &SubjectRequest, spec: &LetterSpec) -> Result<()> {
 pub(crate) fn subject_pin(pin: &str) -> Result<&str> {
     let pin = pin.trim();
     if pin.chars().count() != 14 || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::Invalid(field_error("pin", "must be exactly 14 digits")));
+        return Err(Error::Invalid(field_error("pin", crate::msg!("message.pin_digits"))));
     }
     Ok(pin)
 }
@@ -121,7 +115,8 @@ impl Session {
                 bodies: &bodies,
                 limit: ctx.rules.limit(&r.deadlines).map(|d| d.due_on),
             };
-            let letter = compose(kit, &input).map_err(|e| Error::Config(e.to_string()))?;
+            let letter = compose(kit, &input)
+                .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
             let what = format!("{} {} {}", spec.letter_type, lang, spec.format);
             tx.audit(&ctx.now, ctx.login, "letter", &r.reference, &what)?;
             let started = tx.read().audit_head()?.map_or(0, |h| h.id);
@@ -177,7 +172,7 @@ impl Session {
             bodies: &self.bodies,
             limit: self.rules.limit(&r.deadlines).map(|d| d.due_on),
         };
-        compose(kit, &input).map_err(|e| Error::Config(e.to_string()))
+        compose(kit, &input).map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))
     }
 
     /// Writes a letter as a new file in `dir` (named `REF-TYPE-LANG.EXT`, numbered when the
@@ -191,9 +186,10 @@ impl Session {
         dir: &std::path::Path,
     ) -> Result<(Letter, std::path::PathBuf)> {
         self.write_letter(reference, spec, kit, letterhead, |letter| {
-            let bytes = render(letter, spec.format).map_err(|e| Error::Config(e.to_string()))?;
+            let bytes = render(letter, spec.format)
+                .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
             save_new_file(dir, &letter.file_name(spec.format), &bytes)
-                .map_err(|e| Error::Config(format!("{}: {e}", dir.display())))
+                .map_err(|e| Error::Config(crate::msg!("message.path_error", path = dir, error = e)))
         })
     }
 
@@ -206,7 +202,7 @@ impl Session {
         pin: &str,
         sink: impl FnOnce(&Value) -> Result<T>,
     ) -> Result<(usize, T)> {
-        self.require(Role::Supervisor, "export a subject's data")?;
+        self.require(Role::Supervisor, "export_subject_data")?;
         let pin = subject_pin(pin)?;
         let soon = self.settings.due_soon_working_days;
         let (package, n, detail, started) = self.write(|tx, ctx| {

@@ -26,14 +26,12 @@ pub fn os_login() -> Result<String> {
                     return Ok(name);
                 }
             }
-            Err(Error::Config(format!(
-                "cannot find the login name of user id {uid} in the system's user database"
-            )))
+            Err(Error::Config(crate::msg!("message.no_login_name", uid = uid.to_string())))
         }
     }
     #[cfg(not(unix))]
     {
-        std::env::var("USERNAME").map_err(|_| Error::Config("cannot determine the login name".into()))
+        std::env::var("USERNAME").map_err(|_| Error::Config(crate::msg!("message.no_login")))
     }
 }
 

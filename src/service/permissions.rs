@@ -16,7 +16,8 @@ use crate::domain::deadline::{RuleSet, governing};
 use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::{Status, Transition};
-use crate::i18n::{label, tf};
+use crate::i18n::localize::{Arg, Localize, Message};
+use crate::msg;
 use crate::store::Operator;
 
 use super::Error;
@@ -65,23 +66,24 @@ impl RequestAction {
         }
     }
 
-    /// The verb in the service's English messages ("cannot withdraw a request that is …").
+    /// The code of the `verb` vocabulary in the service's messages ("cannot withdraw a
+    /// request that is …").
     pub fn verb(self) -> &'static str {
         match self {
             RequestAction::Respond => "answer",
             RequestAction::Assign | RequestAction::Take => "assign",
-            RequestAction::ChangeStatus => "change the status of",
-            RequestAction::Note => "add notes to",
+            RequestAction::ChangeStatus => "change_status",
+            RequestAction::Note => "note",
             RequestAction::Extend => "extend",
             RequestAction::Pause => "pause",
             RequestAction::Resume => "resume",
             RequestAction::Withdraw => "withdraw",
             RequestAction::Reopen => "reopen",
-            RequestAction::Letter => "write a letter for",
+            RequestAction::Letter => "letter",
         }
     }
 
-    /// The verb of a "not yours" refusal ("only they or a supervisor may … it").
+    /// The `verb` of a "not yours" refusal ("only they or a supervisor may … it").
     fn not_yours_verb(self) -> &'static str {
         match self {
             RequestAction::Assign | RequestAction::Take => "reassign",
@@ -89,12 +91,13 @@ impl RequestAction {
         }
     }
 
-    /// What a role refusal says may not be done ("operator 'x' (clerk) may not …").
+    /// The code of the `privilege` vocabulary a role refusal names ("operator 'x' (clerk)
+    /// may not …").
     fn role_phrase(self) -> &'static str {
         match self {
-            RequestAction::Assign => "assign requests to others",
-            RequestAction::Withdraw => "withdraw requests",
-            RequestAction::Reopen => "reopen requests",
+            RequestAction::Assign => "assign_to_others",
+            RequestAction::Withdraw => "withdraw_requests",
+            RequestAction::Reopen => "reopen_requests",
             other => other.verb(),
         }
     }
@@ -150,43 +153,65 @@ pub enum Refusal {
     Rules(RuleRefusal),
 }
 
-impl Refusal {
-    /// The refusal in the interface language, for `action` as the operator named it
-    /// (e.g. the key's label "Withdraw").
-    pub fn text(&self, action: &str) -> String {
-        let a: (&str, &dyn std::fmt::Display) = ("action", &action);
-        match self {
-            Refusal::Role { role, needed } => tf(
+/// A refusal of one action as the operator named it: the terminal UI's refusal, a
+/// [`Localize`] like every error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused<'a> {
+    /// The action's name as shown (a code of the `action` vocabulary: the key's label).
+    pub action: Arg,
+    pub refusal: &'a Refusal,
+}
+
+impl Localize for Refused<'_> {
+    fn message(&self) -> Message {
+        let a = self.action.clone();
+        let date = |d: &NaiveDate| crate::domain::format::date_dmy(*d);
+        match self.refusal {
+            Refusal::Role { role, needed } => msg!(
                 "refusal.role",
-                &[a, ("role", &label("role", role.code())), ("needed", &label("role", needed.code()))],
+                action = a,
+                role = Arg::term("role", role.code()),
+                needed = Arg::term("role", needed.code())
             ),
-            Refusal::NotYours { assignee } => tf("refusal.not_yours", &[a, ("assignee", assignee)]),
+            Refusal::NotYours { assignee } => msg!("refusal.not_yours", action = a, assignee = assignee),
             Refusal::Status { status } => {
-                tf("refusal.status", &[a, ("status", &label("status", status.code()))])
+                msg!("refusal.status", action = a, status = Arg::term("status", status.code()))
             }
             Refusal::Rules(r) => match r {
-                RuleRefusal::ExtensionsOff => tf("refusal.extensions_off", &[a]),
+                RuleRefusal::ExtensionsOff => msg!("refusal.extensions_off", action = a),
                 RuleRefusal::ExtensionsUsed { done, max } => {
-                    tf("refusal.extensions_used", &[a, ("done", done), ("max", max)])
+                    msg!("refusal.extensions_used", action = a, done = *done, max = *max)
                 }
                 RuleRefusal::DeadlinePassed { due } => {
-                    tf("refusal.deadline_passed", &[a, ("due", &crate::domain::format::date_dmy(*due))])
+                    msg!("refusal.deadline_passed", action = a, due = date(due))
                 }
-                RuleRefusal::NoBindingDeadline => tf("refusal.no_binding_deadline", &[a]),
-                RuleRefusal::UnknownRule { rule } => tf("refusal.unknown_rule", &[a, ("rule", rule)]),
+                RuleRefusal::NoBindingDeadline => msg!("refusal.no_binding_deadline", action = a),
+                RuleRefusal::UnknownRule { rule } => msg!("refusal.unknown_rule", action = a, rule = rule),
                 RuleRefusal::RuleNotExtendable { rule } => {
-                    tf("refusal.rule_not_extendable", &[a, ("rule", rule)])
+                    msg!("refusal.rule_not_extendable", action = a, rule = rule)
                 }
-                RuleRefusal::AnotherDeadlineFirst { due } => tf(
-                    "refusal.another_deadline_first",
-                    &[a, ("due", &crate::domain::format::date_dmy(*due))],
-                ),
-                RuleRefusal::PausesOff => tf("refusal.pauses_off", &[a]),
-                RuleRefusal::AlreadyPaused => tf("refusal.already_paused", &[a]),
-                RuleRefusal::NotPaused => tf("refusal.not_paused", &[a]),
-                RuleRefusal::AlreadyYours => tf("refusal.already_yours", &[a]),
+                RuleRefusal::AnotherDeadlineFirst { due } => {
+                    msg!("refusal.another_deadline_first", action = a, due = date(due))
+                }
+                RuleRefusal::PausesOff => msg!("refusal.pauses_off", action = a),
+                RuleRefusal::AlreadyPaused => msg!("refusal.already_paused", action = a),
+                RuleRefusal::NotPaused => msg!("refusal.not_paused", action = a),
+                RuleRefusal::AlreadyYours => msg!("refusal.already_yours", action = a),
             },
         }
+    }
+}
+
+impl Refusal {
+    /// This refusal of `action` (a code of the terminal UI's `action` vocabulary, shown by
+    /// its label: "Withdraw").
+    pub fn of(&self, action: &str) -> Refused<'_> {
+        Refused { action: Arg::term("action", action), refusal: self }
+    }
+
+    /// The refusal in the interface language, for the `action` code ([`Refusal::of`]).
+    pub fn text(&self, action: &str) -> String {
+        self.of(action).localized()
     }
 
     /// The service's error for this refusal (the command line's English text, unchanged
@@ -201,39 +226,35 @@ impl Refusal {
                 Error::NotYours { reference, assignee, action: action.not_yours_verb() }
             }
             Refusal::Status { status } => Error::Transition { reference, action: action.verb(), status },
-            Refusal::Rules(rule) => Error::NotAllowedByRules(rule_text(&rule, &reference)),
+            Refusal::Rules(rule) => Error::NotAllowedByRules(rule_message(&rule, &reference)),
         }
     }
 }
 
-/// The command line's English text of a rules refusal.
-fn rule_text(rule: &RuleRefusal, reference: &str) -> String {
+/// The command line's message of a rules refusal (its English text unchanged).
+pub(crate) fn rule_message(rule: &RuleRefusal, reference: &str) -> Message {
     match rule {
-        RuleRefusal::ExtensionsOff => {
-            "extensions are not allowed by the deadline rules in force (rules file: [extension] allowed = false)"
-                .into()
-        }
+        RuleRefusal::ExtensionsOff => msg!("message.rules.extensions_off"),
         RuleRefusal::ExtensionsUsed { done, max } => {
-            format!("{reference}: already extended {done} time(s), the rules allow {max}")
+            msg!("message.rules.extensions_used", reference = reference, done = *done, max = *max)
         }
-        RuleRefusal::DeadlinePassed { due } => format!(
-            "{reference}: the governing deadline {due} has passed; a deadline can be extended only before it ends"
-        ),
-        RuleRefusal::NoBindingDeadline => format!("{reference} has no binding deadline to extend"),
-        RuleRefusal::UnknownRule { rule } => format!("{reference}: rule '{rule}' is not in the rules in force"),
+        RuleRefusal::DeadlinePassed { due } => {
+            msg!("message.rules.deadline_passed", reference = reference, due = *due)
+        }
+        RuleRefusal::NoBindingDeadline => msg!("message.rules.no_binding_deadline", reference = reference),
+        RuleRefusal::UnknownRule { rule } => {
+            msg!("message.rules.unknown_rule", reference = reference, rule = rule)
+        }
         RuleRefusal::RuleNotExtendable { rule } => {
-            format!("{reference}: the governing deadline ({rule}) cannot be extended under the rules in force")
+            msg!("message.rules.rule_not_extendable", reference = reference, rule = rule)
         }
-        RuleRefusal::AnotherDeadlineFirst { due } => format!(
-            "{reference}: another binding deadline ends {due}, no later than this one; extending would not move the governing deadline"
-        ),
-        RuleRefusal::PausesOff => {
-            "pausing the clock is not allowed by the deadline rules in force (rules file: [pause] allowed = false)"
-                .into()
+        RuleRefusal::AnotherDeadlineFirst { due } => {
+            msg!("message.rules.another_deadline_first", reference = reference, due = *due)
         }
-        RuleRefusal::AlreadyPaused => format!("{reference} is already paused"),
-        RuleRefusal::NotPaused => format!("{reference} is not paused"),
-        RuleRefusal::AlreadyYours => format!("{reference} is already assigned to you"),
+        RuleRefusal::PausesOff => msg!("message.rules.pauses_off"),
+        RuleRefusal::AlreadyPaused => msg!("message.rules.already_paused", reference = reference),
+        RuleRefusal::NotPaused => msg!("message.rules.not_paused", reference = reference),
+        RuleRefusal::AlreadyYours => msg!("message.rules.already_yours", reference = reference),
     }
 }
 
@@ -256,7 +277,7 @@ pub(crate) fn check_policy(rules: &RuleSet, action: RequestAction) -> Result<(),
 
 /// [`check_policy`] as the service's error.
 pub(crate) fn policy_error(rules: &RuleSet, action: RequestAction) -> super::Result<()> {
-    check_policy(rules, action).map_err(|rule| Error::NotAllowedByRules(rule_text(&rule, "")))
+    check_policy(rules, action).map_err(|rule| Error::NotAllowedByRules(rule_message(&rule, "")))
 }
 
 /// May `op` take `action` on `r` today under `rules`? The role, then what the rules forbid

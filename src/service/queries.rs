@@ -202,10 +202,7 @@ impl Session {
     /// since), for `list --as-of` and `export --as-of` with a past date.
     pub fn open_as_of(&self, filter: &ListFilter, as_of: NaiveDate) -> Result<Vec<SubjectRequest>> {
         let refused = |field: &str| {
-            Error::Invalid(crate::domain::validation::field_error(
-                field,
-                "cannot be combined with a past --as-of, which lists the requests open on that day",
-            ))
+            Error::Invalid(crate::domain::validation::field_error(field, crate::msg!("message.past_as_of")))
         };
         if filter.search.is_some() || filter.pin.is_some() {
             return Err(refused("search"));

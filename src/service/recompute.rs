@@ -164,7 +164,7 @@ impl Session {
     /// The open requests whose stored deadlines differ from today's rules and calendar
     /// (supervisors and administrators).
     pub fn drift(&self) -> Result<Drift> {
-        self.require(Role::Supervisor, "compare stored deadlines")?;
+        self.require(Role::Supervisor, "compare_deadlines")?;
         find_drift(&self.store.read(), &self.rules, &self.calendar)
     }
 
@@ -177,7 +177,7 @@ impl Session {
     /// was rewritten; the comparison is made again inside the transaction, so what is
     /// written is what is true at that moment.
     pub fn recompute_apply(&mut self) -> Result<Drift> {
-        self.require(Role::Admin, "recompute stored deadlines")?;
+        self.require(Role::Admin, "recompute_deadlines")?;
         self.write(|tx, ctx| {
             let drift = find_drift(&tx.read(), ctx.rules, ctx.calendar)?;
             apply(tx, ctx, &drift)?;

@@ -62,10 +62,7 @@ pub fn month_or_date(field: &str, text: &str, end: bool) -> Result<NaiveDate> {
     let t = text.trim();
     if t.len() == 7 {
         let (first, last) = month_range(t).map_err(|_| {
-            Error::Invalid(field_error(
-                field,
-                &format!("'{t}' is not a date like 2026-03-31 or a month like 2026-03"),
-            ))
+            Error::Invalid(field_error(field, crate::msg!("message.not_a_date_or_month", text = t)))
         })?;
         return Ok(if end { last } else { first });
     }
@@ -75,7 +72,7 @@ pub fn month_or_date(field: &str, text: &str, end: bool) -> Result<NaiveDate> {
 /// The first and last day of a month given as `YYYY-MM`.
 pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate)> {
     let bad =
-        || Error::Invalid(field_error("month", &format!("'{}' is not a month like 2026-03", month.trim())));
+        || Error::Invalid(field_error("month", crate::msg!("message.not_a_month", text = month.trim())));
     let t = month.trim();
     if t.len() != 7 {
         return Err(bad());
@@ -143,9 +140,9 @@ impl Session {
     /// end of `as_of`, replayed from their history (see `domain::history` for the one
     /// definition of "in time" and of whom a figure counts for).
     pub fn report(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy) -> Result<Report> {
-        self.require(Role::Supervisor, "read reports")?;
+        self.require(Role::Supervisor, "read_reports")?;
         if from > to {
-            return Err(Error::Invalid(field_error("from", "must not be after --to")));
+            return Err(Error::Invalid(field_error("from", crate::msg!("message.not_after_to"))));
         }
         let mut groups = std::collections::BTreeMap::<Option<String>, ReportRow>::default();
         self.store.read().for_each_history(HistoryScope::Received { from, to }, as_of, |h| {
@@ -205,9 +202,12 @@ impl Session {
     /// Open and overdue requests at the end of each of the `days` days up to `as_of`, and
     /// the ageing of the requests open now.
     pub fn backlog(&self, days: u32, as_of: NaiveDate) -> Result<Backlog> {
-        self.require(Role::Supervisor, "read reports")?;
+        self.require(Role::Supervisor, "read_reports")?;
         if days == 0 || days > 3660 {
-            return Err(Error::Invalid(field_error("days", "must be between 1 and 3660")));
+            return Err(Error::Invalid(field_error(
+                "days",
+                crate::msg!("message.between", min = 1u32, max = 3660u32),
+            )));
         }
         let from = as_of - chrono::Duration::days(i64::from(days) - 1);
         let read = self.store.read();
@@ -219,7 +219,7 @@ impl Session {
     /// totals, due today, overdue and due soon per assignee (oldest deadline first), new
     /// unassigned requests, and the audit log's head. For a daily scheduled job.
     pub fn digest(&self, as_of: NaiveDate) -> Result<Digest> {
-        self.require(Role::Supervisor, "read the digest")?;
+        self.require(Role::Supervisor, "read_digest")?;
         let until = self.due_soon_limit(as_of);
         let mut totals = DigestTotals::default();
         let (mut due_today, mut new_unassigned) = (Vec::new(), Vec::new());
@@ -314,10 +314,7 @@ impl Session {
         if self.role() < Role::Supervisor
             && (unmasked || filter.assignee != AssigneeFilter::Is(self.operator.login.clone()))
         {
-            self.require(
-                Role::Supervisor,
-                "export requests other than their own or with full personal data",
-            )?;
+            self.require(Role::Supervisor, "export_others")?;
         }
         Ok(())
     }

@@ -41,13 +41,13 @@ pub struct RetentionReport {
 impl Session {
     /// Walks the audit chain: the number of entries and the first problem, if any.
     pub fn verify_audit(&self) -> Result<(usize, Option<AuditProblem>)> {
-        self.require(Role::Supervisor, "verify the audit log")?;
+        self.require(Role::Supervisor, "verify_audit")?;
         Ok(self.store.read().verify_audit()?)
     }
 
     /// The chain and the records, and optionally a head kept elsewhere (`--expect N:HASH`).
     pub fn verify_full(&self, expect: Option<&AuditHead>) -> Result<Verification> {
-        self.require(Role::Supervisor, "verify the audit log")?;
+        self.require(Role::Supervisor, "verify_audit")?;
         Ok(self.store.read().verify_full(expect)?)
     }
 
@@ -58,13 +58,13 @@ impl Session {
     }
 
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        self.require(Role::Supervisor, "read the audit log")?;
+        self.require(Role::Supervisor, "read_audit")?;
         Ok(self.store.read().audit_entries(filter)?)
     }
 
     /// Integrity check, foreign-key check and audit verification together.
     pub fn check(&self) -> Result<CheckReport> {
-        self.require(Role::Supervisor, "check the database")?;
+        self.require(Role::Supervisor, "check_database")?;
         let mut integrity = self.store.integrity_problems()?;
         integrity.extend(self.store.read().stats_drift()?);
         let v = self.store.read().verify_full(None)?;
@@ -81,7 +81,7 @@ impl Session {
 
     /// An online backup, consistent while others write; recorded in the audit log.
     pub fn backup(&mut self, dest: &Path) -> Result<()> {
-        self.require(Role::Admin, "make backups")?;
+        self.require(Role::Admin, "make_backups")?;
         crate::store::check_backup_target(dest)?;
         self.store.backup_to(dest)?;
         let name = dest.display().to_string();
@@ -124,11 +124,11 @@ impl Session {
     /// Erases the personal fields of requests closed more than `years` years ago. Each
     /// erasure is an event and an audit entry; the report figures do not change.
     pub fn retention(&mut self, years: u32, dry_run: bool) -> Result<RetentionReport> {
-        self.require(Role::Admin, "apply retention")?;
+        self.require(Role::Admin, "apply_retention")?;
         if !(1..=100).contains(&years) {
             return Err(Error::Invalid(crate::domain::validation::field_error(
                 "years",
-                "must be between 1 and 100",
+                crate::msg!("message.between", min = 1u32, max = 100u32),
             )));
         }
         let today = self.today();
@@ -167,10 +167,7 @@ impl Session {
 /// Parses a head kept elsewhere: `N:HASH`.
 pub fn parse_head(text: &str) -> Result<AuditHead> {
     let bad = || {
-        Error::Invalid(crate::domain::validation::field_error(
-            "expect",
-            "must be an entry number and its hash, N:HASH, as `aryz audit head` prints it",
-        ))
+        Error::Invalid(crate::domain::validation::field_error("expect", crate::msg!("message.audit_expect")))
     };
     let (id, hash) = text.trim().split_once(':').ok_or_else(bad)?;
     let id: i64 = id.parse().map_err(|_| bad())?;
@@ -189,19 +186,23 @@ pub(crate) fn open_anchor(path: &Path) -> Result<std::fs::File> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(crate::files::private_mode());
     }
-    o.open(path).map_err(|e| Error::Config(format!("audit_anchor_file {}: {e}", path.display())))
+    o.open(path).map_err(|e| {
+        Error::Config(crate::msg!(
+            "message.config_path_error",
+            key = "audit_anchor_file",
+            path = path,
+            error = e
+        ))
+    })
 }
 
 /// Appends the current head to the anchor file: one line, `N:HASH`.
 pub(crate) fn append_anchor(store: &Store, file: &mut std::fs::File, path: &Path) -> Result<()> {
     use std::io::Write;
     let Some(head) = store.read().audit_head()? else { return Ok(()) };
-    writeln!(file, "{head}").and_then(|()| file.sync_data()).map_err(|e| {
-        Error::Config(format!(
-            "the change was saved, but its audit head could not be appended to audit_anchor_file {}: {e}",
-            path.display()
-        ))
-    })
+    writeln!(file, "{head}")
+        .and_then(|()| file.sync_data())
+        .map_err(|e| Error::Config(crate::msg!("message.anchor_append", path = path, error = e)))
 }
 
 /// The last head recorded in an anchor file, if any.
@@ -209,7 +210,14 @@ pub fn last_anchor(path: &Path) -> Result<Option<AuditHead>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::Config(format!("audit_anchor_file {}: {e}", path.display()))),
+        Err(e) => {
+            return Err(Error::Config(crate::msg!(
+                "message.config_path_error",
+                key = "audit_anchor_file",
+                path = path,
+                error = e
+            )));
+        }
     };
     text.lines().rev().find(|l| !l.trim().is_empty()).map(parse_head).transpose()
 }

@@ -36,12 +36,7 @@ impl std::str::FromStr for StatusTarget {
         match s.trim() {
             "in_progress" => Ok(StatusTarget::InProgress),
             "awaiting_subject" => Ok(StatusTarget::AwaitingSubject),
-            other => Err(field_error(
-                "status",
-                &format!(
-                    "'{other}' cannot be set directly (expected in_progress or awaiting_subject; use respond, withdraw or reopen for the others)"
-                ),
-            )),
+            other => Err(field_error("status", crate::msg!("message.status_not_settable", status = other))),
         }
     }
 }
@@ -64,7 +59,7 @@ impl clap::builder::ValueParserFactory for StatusTarget {
 fn required_text(field: &str, text: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::Invalid(field_error(field, "is required")));
+        return Err(Error::Invalid(field_error(field, crate::msg!("message.required"))));
     }
     check_len(field, t, MAX_TEXT)?;
     Ok(t.to_string())
@@ -125,7 +120,7 @@ impl Session {
         let action = if login == me.login { RequestAction::Take } else { RequestAction::Assign };
         self.require_for(action)?;
         if references.is_empty() {
-            return Err(Error::Invalid(field_error("ref", "name at least one request")));
+            return Err(Error::Invalid(field_error("ref", crate::msg!("message.name_a_request"))));
         }
         self.write(|tx, ctx| {
             match tx.read().operator(login)? {
@@ -133,13 +128,13 @@ impl Session {
                 Some(_) => {
                     return Err(Error::Invalid(field_error(
                         "login",
-                        &format!("operator '{login}' is disabled"),
+                        crate::msg!("message.operator_disabled", login = login),
                     )));
                 }
                 None => {
                     return Err(Error::Invalid(field_error(
                         "login",
-                        &format!("operator '{login}' is not known"),
+                        crate::msg!("message.operator_unknown", login = login),
                     )));
                 }
             }
@@ -198,7 +193,7 @@ impl Session {
                 StatusTarget::InProgress => Transition::StartWork,
                 StatusTarget::AwaitingSubject => Transition::AwaitSubject,
             };
-            let new = transition(&r, t, "change the status of")?;
+            let new = transition(&r, t, "change_status")?;
             let ev = Event::new(EventKind::StatusChanged, ctx.login, &ctx.now)
                 .change(Some(r.status.code()), Some(new.code()))
                 .text(reason.clone());
@@ -272,7 +267,7 @@ impl Session {
         if days == 0 || days > policy.max_days {
             return Err(Error::Invalid(field_error(
                 "days",
-                &format!("must be between 1 and {}", policy.max_days),
+                crate::msg!("message.between", min = 1u32, max = policy.max_days),
             )));
         }
         let reason = required_text("reason", reason)?;
@@ -300,9 +295,10 @@ impl Session {
         if !policy.categories.iter().any(|c| c == category) {
             return Err(Error::Invalid(field_error(
                 "category",
-                &format!(
-                    "unknown pause category '{category}' (expected one of: {})",
-                    policy.categories.join(", ")
+                crate::msg!(
+                    "message.unknown_pause_category",
+                    category = category,
+                    allowed = policy.categories.join(", ")
                 ),
             )));
         }
@@ -321,7 +317,10 @@ impl Session {
     pub fn resume(&mut self, reference: &str) -> Result<SubjectRequest> {
         self.with_request(reference, RequestAction::Resume, None, |mut r, ctx| {
             let Some(ended) = end_pause(&mut r, ctx.today, ctx.calendar) else {
-                return Err(Error::NotAllowedByRules(format!("{} is not paused", r.reference)));
+                return Err(Error::NotAllowedByRules(crate::msg!(
+                    "message.rules.not_paused",
+                    reference = &r.reference
+                )));
             };
             let mut events = vec![
                 Event::new(EventKind::Resumed, ctx.login, &ctx.now)
@@ -377,7 +376,8 @@ fn plan_extension(
 ) -> Result<(String, chrono::NaiveDate, String)> {
     // `enforce` refused a request without an extendable governing deadline that has not
     // passed; these only name what it checked.
-    let refused = || Error::NotAllowedByRules(format!("{}: no extendable governing deadline", r.reference));
+    let refused =
+        || Error::NotAllowedByRules(crate::msg!("message.rules.no_extendable", reference = &r.reference));
     let gov = governing(&r.deadlines).cloned().ok_or_else(refused)?;
     let rule = ctx.rules.rule(&gov.rule).ok_or_else(refused)?;
     let cap = rule.extension_max_days.ok_or_else(refused)?;
@@ -390,9 +390,12 @@ fn plan_extension(
     if new_due > limit {
         return Err(Error::Invalid(field_error(
             "days",
-            &format!(
-                "would take {} past {limit}, the most the rule '{}' allows ({cap} days in total after {original})",
-                rule.id, rule.id
+            crate::msg!(
+                "message.extension_cap",
+                rule = &rule.id,
+                limit = limit,
+                cap = cap,
+                original = original
             ),
         )));
     }

@@ -10,6 +10,7 @@
 
 mod run;
 
+use crate::i18n::localize::Localize;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -141,7 +142,6 @@ impl App {
     // errors as keys).
     #[allow(clippy::needless_pass_by_value)]
     fn error(&mut self, text: String) {
-        let text = crate::i18n::messages::translate(&text);
         self.message = Some(Message { text, is_error: true });
     }
 
@@ -150,7 +150,7 @@ impl App {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                self.error(e.to_string());
+                self.error(e.localized());
                 None
             }
         }
@@ -257,19 +257,19 @@ impl App {
             Command::RegisterRequest => Screen::Intake(IntakeState::new(session, today)),
             Command::ShowCalendar => match CalendarState::new(session, today) {
                 Ok(c) => Screen::Calendar(c),
-                Err(e) => return self.error(e.to_string()),
+                Err(e) => return self.error(e.localized()),
             },
             Command::ShowDashboard => match DashboardState::new(session, today) {
                 Ok(d) => Screen::Dashboard(Box::new(d)),
-                Err(e) => return self.error(e.to_string()),
+                Err(e) => return self.error(e.localized()),
             },
             Command::ShowReport => match ReportState::new(session, today) {
                 Ok(r) => Screen::Report(Box::new(r)),
-                Err(e) => return self.error(e.to_string()),
+                Err(e) => return self.error(e.localized()),
             },
             Command::ShowAudit => match AuditState::new(session) {
                 Ok(a) => Screen::Audit(Box::new(a)),
-                Err(e) => return self.error(e.to_string()),
+                Err(e) => return self.error(e.localized()),
             },
             _ => return,
         };
@@ -369,7 +369,7 @@ impl App {
         let mut problem = None;
         for s in &mut self.screens {
             if let Err(e) = s.component_mut().refresh(&ctx) {
-                problem = Some(e.to_string());
+                problem = Some(e.localized());
             }
         }
         self.ok(queue);

@@ -9,6 +9,7 @@
 //! component. To add a screen: write its state with `impl Component` in a new file under
 //! `screens/`, and register it with one line in [`screens!`](super::screens).
 
+use crate::i18n::localize::Localize;
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -141,7 +142,7 @@ impl<T: Component + ?Sized> Component for Box<T> {
 pub(crate) fn shown<T>(r: crate::service::Result<T>) -> Effect {
     match r {
         Ok(_) => Effect::None,
-        Err(e) => Effect::Message(e.to_string(), true),
+        Err(e) => Effect::Message(e.localized(), true),
     }
 }
 

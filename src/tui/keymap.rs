@@ -2,6 +2,8 @@
 //! any command (`record_response = "R"` or a list). The help bar and help screen are made
 //! from this map, so what they show is always what is bound.
 
+use crate::i18n::localize::Message;
+use crate::msg;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -106,7 +108,7 @@ impl KeyCombo {
     }
 
     /// Parses `q`, `G`, `?`, `ctrl-s`, `alt-x`, `f1`, `enter`, `shift-tab`, `space`…
-    pub fn parse(s: &str) -> Result<KeyCombo, String> {
+    pub fn parse(s: &str) -> Result<KeyCombo, Message> {
         let mut rest = s.trim();
         let (mut ctrl, mut alt) = (false, false);
         loop {
@@ -122,10 +124,10 @@ impl KeyCombo {
             }
         }
         let code = if rest.chars().count() == 1 {
-            let c = rest.chars().next().ok_or_else(|| format!("'{s}' is not a key"))?;
+            let c = rest.chars().next().ok_or_else(|| msg!("message.keymap.not_a_key", key = s))?;
             // Control characters would be invisible in the help bar and never arrive as such.
             if c.is_control() {
-                return Err(format!("'{s}' is not a key"));
+                return Err(msg!("message.keymap.not_a_key", key = s));
             }
             // ctrl-S arrives as ctrl-s from most terminals.
             KeyCodeKey::Char(if ctrl { c.to_ascii_lowercase() } else { c })
@@ -139,9 +141,7 @@ impl KeyCombo {
             {
                 KeyCodeKey::F(n)
             } else {
-                return Err(format!(
-                    "'{s}' is not a key (examples: \"q\", \"G\", \"ctrl-s\", \"f2\", \"enter\", \"shift-tab\", \"pagedown\")"
-                ));
+                return Err(msg!("message.keymap.not_a_key_examples", key = s));
             }
         };
         Ok(KeyCombo { code, ctrl, alt })
@@ -268,25 +268,24 @@ impl Default for KeyMap {
 
 impl KeyMap {
     /// The defaults with `overrides` (from `config.toml` `[keys]`). Errors name the entry.
-    pub fn with_overrides(overrides: &BTreeMap<String, KeyBinding>) -> Result<KeyMap, String> {
+    pub fn with_overrides(overrides: &BTreeMap<String, KeyBinding>) -> Result<KeyMap, Message> {
         let mut map = KeyMap::default();
         for (name, binding) in overrides {
             let Some(cmd) = Command::from_name(name) else {
                 let known: Vec<&str> = Command::ALL.iter().map(|c| c.name()).collect();
-                return Err(format!(
-                    "config [keys] {name}: unknown action (known actions: {})",
-                    known.join(", ")
-                ));
+                return Err(msg!("message.keymap.unknown_action", name = name, known = known.join(", ")));
             };
             let mut combos = Vec::new();
             for k in binding.keys() {
-                combos.push(KeyCombo::parse(k).map_err(|e| format!("config [keys] {name}: {e}"))?);
+                combos.push(
+                    KeyCombo::parse(k).map_err(|e| msg!("message.keymap.entry", name = name, error = e))?,
+                );
             }
             if combos.is_empty() {
-                return Err(format!("config [keys] {name}: give at least one key"));
+                return Err(msg!("message.keymap.no_key", name = name));
             }
             if cmd != Command::Quit && combos.contains(&ctrl_c()) {
-                return Err(format!("config [keys] {name}: ctrl-c always quits; choose another key"));
+                return Err(msg!("message.keymap.ctrl_c", name = name));
             }
             map.keys.insert(cmd, combos);
         }
@@ -302,7 +301,7 @@ impl KeyMap {
 
     /// One key bound to two commands that are active at once (in one scope, or in scopes
     /// that work together on a screen) would leave one of them unreachable: refused.
-    fn check_clashes(&self) -> Result<(), String> {
+    fn check_clashes(&self) -> Result<(), Message> {
         for group in ACTIVE_TOGETHER {
             let mut seen: BTreeMap<KeyCombo, Command> = BTreeMap::new();
             for (cmd, combos) in &self.keys {
@@ -319,10 +318,11 @@ impl KeyMap {
                     if let Some(other) = seen.insert(*k, *cmd)
                         && other != *cmd
                     {
-                        return Err(format!(
-                            "config [keys]: key '{k}' is bound to both {} and {}, which work on the same screen",
-                            other.name(),
-                            cmd.name()
+                        return Err(msg!(
+                            "message.keymap.clash",
+                            key = k.to_string(),
+                            a = other.name(),
+                            b = cmd.name()
                         ));
                     }
                 }
@@ -390,16 +390,16 @@ mod tests {
             KeyMap::with_overrides(&o)
         };
         // `quit = "j"`: j also moves down on the same screens.
-        let e = one("quit", "j").unwrap_err();
+        let e = one("quit", "j").unwrap_err().to_string();
         assert!(e.contains("'j'") && e.contains("quit") && e.contains("move_down"), "{e}");
         // A detail action on a navigation key.
-        let e = one("add_note", "g").unwrap_err();
+        let e = one("add_note", "g").unwrap_err().to_string();
         assert!(e.contains("add_note") && e.contains("move_first"), "{e}");
         // A form command on a key that quits from forms.
-        let e = one("save", "f5").unwrap_err();
+        let e = one("save", "f5").unwrap_err().to_string();
         assert!(e.contains("save") && e.contains("refresh"), "{e}");
         // Ctrl-C belongs to quit.
-        let e = one("search", "ctrl-c").unwrap_err();
+        let e = one("search", "ctrl-c").unwrap_err().to_string();
         assert!(e.contains("search") && e.contains("ctrl-c always quits"), "{e}");
         // Quit rebound still has ctrl-c, and the help shows what is bound.
         let map = one("quit", "Q").unwrap();
@@ -433,16 +433,16 @@ mod tests {
 
         let mut o = BTreeMap::new();
         o.insert("record_response".to_string(), KeyBinding::Many(vec!["R".into(), "ctrl-x-y".into()]));
-        let e = KeyMap::with_overrides(&o).unwrap_err();
+        let e = KeyMap::with_overrides(&o).unwrap_err().to_string();
         assert!(e.contains("record_response") && e.contains("ctrl-x-y"), "{e}");
 
         let mut o = BTreeMap::new();
         o.insert("launch_rockets".to_string(), KeyBinding::One("x".into()));
-        assert!(KeyMap::with_overrides(&o).unwrap_err().contains("launch_rockets"));
+        assert!(KeyMap::with_overrides(&o).unwrap_err().to_string().contains("launch_rockets"));
 
         let mut o = BTreeMap::new();
         o.insert("search".to_string(), KeyBinding::One("f".into()));
-        let e = KeyMap::with_overrides(&o).unwrap_err();
+        let e = KeyMap::with_overrides(&o).unwrap_err().to_string();
         assert!(e.contains("filter") && e.contains("search"), "{e}");
     }
 }

@@ -84,7 +84,7 @@ fn config_then_locale_then_english() {
 }
 
 #[test]
-fn json_keys_csv_headers_and_codes_do_not_change() {
+fn json_keys_csv_headers_and_codes_do_not_change_tables_name_codes_in_the_language() {
     let env = TestEnv::new();
     let r = env.add(&[]);
     let en = env.json(&["show", &r]);
@@ -93,8 +93,11 @@ fn json_keys_csv_headers_and_codes_do_not_change() {
     let csv = env.ok(&["--lang", "ru", "--format", "csv", "list"]);
     assert!(csv.starts_with("REF,KIND,"), "{csv}");
     assert!(csv.contains(",access,"), "{csv}");
+    // A table is read by a person: the kind and the status in the language; English keeps codes.
     let table = env.ok(&["--lang", "ru", "list"]);
-    assert!(table.contains(" access "), "codes stay codes: {table}");
+    assert!(table.contains(" доступ ") && table.contains(" новое"), "{table}");
+    let table = env.ok(&["list"]);
+    assert!(table.contains(" access ") && table.contains(" new"), "{table}");
 }
 
 #[test]
@@ -158,13 +161,34 @@ fn lang_after_letter_is_the_language_of_the_letter() {
 }
 
 #[test]
-fn errors_follow_the_language_where_a_template_knows_them() {
+fn errors_follow_the_language() {
     let env = TestEnv::new();
     let e = env.fails(&["--lang", "ru", "show", "ARZ-2026-000099"]);
-    assert_eq!(e, "aryz: error: ARZ-2026-000099: обращение не найдено");
+    assert_eq!(e, "aryz: ошибка: ARZ-2026-000099: обращение не найдено");
     let e = env.fails(&["deadline", "--kind", "access", "--received", "2026-13-01", "--lang", "ky"]);
-    assert_eq!(e, "aryz: error: received: '2026-13-01' DD.MM.YYYY же YYYY-MM-DD түрүндөгү дата эмес");
+    assert_eq!(e, "aryz: ката: келген күнү: '2026-13-01' DD.MM.YYYY же YYYY-MM-DD түрүндөгү дата эмес");
     // The same errors in English are unchanged, byte for byte.
     let e = env.fails(&["show", "ARZ-2026-000099"]);
     assert_eq!(e, "aryz: error: ARZ-2026-000099: no such request");
+}
+
+/// A value refused by the typed parsers of the command line (a code, a short reference) is
+/// one field error in the interface language, exit code 1, not clap's English usage error.
+#[test]
+fn refused_values_of_the_command_line_follow_the_language() {
+    let env = TestEnv::new();
+    let e = env.fails(&["--lang", "ky", "list", "--status", "nope"]);
+    assert_eq!(
+        e,
+        "aryz: ката: абалы: белгисиз маани 'nope' (күтүлгөндөр: new, in_progress, awaiting_subject, answered, withdrawn)"
+    );
+    let e = env.fails(&["--lang", "ru", "list", "--status", "nope"]);
+    assert_eq!(
+        e,
+        "aryz: ошибка: статус: неизвестное значение 'nope' (допустимо: new, in_progress, awaiting_subject, answered, withdrawn)"
+    );
+    let e = env.fails(&["--lang", "ru", "show", ":0"]);
+    assert_eq!(e, "aryz: ошибка: номер: ':0' — не номер вида ARZ-2026-000123 или 123");
+    let e = env.fails(&["show", ":0"]);
+    assert_eq!(e, "aryz: error: ref: ':0' is not a reference like ARZ-2026-000123 or 123");
 }

@@ -19,6 +19,7 @@ mod cli_admin;
 mod cli_bad_input;
 mod cli_concurrency;
 mod cli_i18n;
+mod cli_no_english;
 mod cli_recompute;
 mod cli_reports;
 mod cli_requests;

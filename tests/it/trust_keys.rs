@@ -68,6 +68,6 @@ fn the_help_shows_the_keys_that_quit() {
 fn a_locked_out_quit_is_refused_at_start() {
     let mut o = BTreeMap::new();
     o.insert("quit".to_string(), KeyBinding::One("j".into()));
-    let e = KeyMap::with_overrides(&o).unwrap_err();
+    let e = KeyMap::with_overrides(&o).unwrap_err().to_string();
     assert!(e.contains("quit") && e.contains("'j'"), "{e}");
 }

@@ -6,6 +6,7 @@
 use super::{App, Confirm, Message, Overlay, PendingOp, Screen};
 use crate::domain::format::date_dmy;
 use crate::domain::request::SubjectRequest;
+use crate::i18n::localize::Localize;
 use crate::i18n::{t, tf};
 use crate::service::Error;
 
@@ -21,7 +22,7 @@ impl App {
         }
         let preview = match &self.letters {
             Some(l) => self.session.preview_letter(&reference, spec, &l.kit, &l.letterhead),
-            None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
+            None => Err(crate::service::Error::Config(crate::msg!("error.letters_unavailable"))),
         };
         match preview {
             Ok(letter) if !letter.warnings.is_empty() => {
@@ -46,7 +47,7 @@ impl App {
                 self.info(crate::i18n::tn("msg.assigned_many", done.len() as u64, &[("login", &login)]));
             }
             Err(e) => {
-                let text = e.to_string();
+                let text = e.localized();
                 if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
                     d.problem = Some(text.clone());
                 }
@@ -85,13 +86,13 @@ impl App {
             }
             Err(e) => {
                 self.adopt_current_version(&e);
-                let text = e.to_string();
+                let text = e.localized();
                 if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
                     if let Error::Invalid(fe) = &e {
                         if let Some(f) = d.form.field_mut(&fe.field) {
                             f.touched = true;
                         }
-                        d.form.set_error(&fe.field, fe.rule.clone());
+                        d.form.set_error(&fe.field, fe.rule.text());
                     }
                     d.problem = Some(text.clone());
                 }
@@ -105,7 +106,7 @@ impl App {
     fn save_letter(&mut self, reference: &str, spec: crate::letters::LetterSpec) {
         let saved = match &self.letters {
             Some(l) => self.session.save_letter(reference, spec, &l.kit, &l.letterhead, &l.dir),
-            None => Err(crate::service::Error::Config(t("error.letters_unavailable").to_string())),
+            None => Err(crate::service::Error::Config(crate::msg!("error.letters_unavailable"))),
         };
         match saved {
             Ok((letter, path)) => {
@@ -119,7 +120,7 @@ impl App {
                 self.message = Some(Message { text: text.join(" "), is_error: !letter.warnings.is_empty() });
             }
             Err(e) => {
-                let text = e.to_string();
+                let text = e.localized();
                 if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
                     d.problem = Some(text.clone());
                 }
@@ -148,11 +149,11 @@ impl App {
                     }
                     Err(e) => {
                         if let (Error::Invalid(fe), Some(Screen::Intake(s))) = (&e, self.screens.last_mut()) {
-                            s.form.set_error(&fe.field, fe.rule.clone());
+                            s.form.set_error(&fe.field, fe.rule.text());
                         } else if let Some(Screen::Intake(s)) = self.screens.last_mut() {
-                            s.problem = Some(e.to_string());
+                            s.problem = Some(e.localized());
                         }
-                        self.error(e.to_string());
+                        self.error(e.localized());
                     }
                 }
             }
@@ -165,7 +166,7 @@ impl App {
                     self.screens.pop();
                 }
                 if let (Err(Error::Invalid(fe)), Some(Screen::Response(s))) = (&r, self.screens.last_mut()) {
-                    s.form.set_error(&fe.field, fe.rule.clone());
+                    s.form.set_error(&fe.field, fe.rule.text());
                 }
                 self.after_change(r, "msg.answered");
             }
@@ -228,7 +229,7 @@ impl App {
                 true
             }
             Err(e) => {
-                self.error(e.to_string());
+                self.error(e.localized());
                 false
             }
         }

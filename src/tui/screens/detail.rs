@@ -84,7 +84,7 @@ pub(crate) fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
 /// Why `cmd` may not be used on `r` now, in the interface language; `None` when it may.
 pub(crate) fn refusal(session: &Session, r: &SubjectRequest, cmd: Command) -> Option<String> {
     let action = action_of(cmd)?;
-    session.may(r, action).err().map(|refusal| refusal.text(label("action", cmd.name())))
+    session.may(r, action).err().map(|refusal| refusal.text(cmd.name()))
 }
 
 /// `2026-11-24T10:15:00+06:00` → `24.11.2026 10:15`.

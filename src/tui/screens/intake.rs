@@ -1,6 +1,7 @@
 //! The intake form: every field of `aryz add`, checked as the operator types by the same
 //! service check the command line uses. Errors block saving; warnings ask for confirmation.
 
+use crate::i18n::localize::Localize;
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -120,12 +121,12 @@ impl IntakeState {
                 Ok((mut p, warnings)) => {
                     p.issuer = f.text("passport_issuer").trim().to_string();
                     for w in warnings {
-                        f.set_warning(&w.field, w.message);
+                        f.set_warning(&w.field, w.message.text());
                     }
                     passport = Some(p);
                 }
                 Err(e) => {
-                    f.set_error(&e.field, e.rule);
+                    f.set_error(&e.field, e.rule.text());
                     ok = false;
                 }
             }
@@ -160,7 +161,7 @@ impl IntakeState {
         match session.check_new_request(&new) {
             Ok((warnings, deadlines)) => {
                 for w in warnings {
-                    f.set_warning(&w.field, w.message);
+                    f.set_warning(&w.field, w.message.text());
                 }
                 self.deadlines = deadlines;
                 crate::i18n::deadline::localize(
@@ -172,11 +173,11 @@ impl IntakeState {
                 );
             }
             Err(Error::Invalid(e)) => {
-                f.set_error(&e.field, e.rule);
+                f.set_error(&e.field, e.rule.text());
                 ok = false;
             }
             Err(e) => {
-                self.problem = Some(e.to_string());
+                self.problem = Some(e.localized());
                 ok = false;
             }
         }

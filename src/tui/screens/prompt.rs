@@ -1,6 +1,7 @@
 //! The one-line prompts of the status line: search (applied as typed), jump to a
 //! reference, and the audit log's filter.
 
+use crate::i18n::localize::Localize;
 use chrono::Datelike;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -66,7 +67,7 @@ impl Component for Prompt {
                 // command line reads it.
                 match crate::domain::parse::reference(&text, ctx.today.year()) {
                     Ok(r) => Effect::Batch(vec![Effect::Close, Effect::OpenRequest(r)]),
-                    Err(e) => Effect::Batch(vec![Effect::Close, Effect::Message(e.to_string(), true)]),
+                    Err(e) => Effect::Batch(vec![Effect::Close, Effect::Message(e.localized(), true)]),
                 }
             }
             (Command::Submit | Command::Save, _) => Effect::Close,

@@ -172,7 +172,7 @@ impl ResponseState {
                 } else {
                     e.field.clone()
                 };
-                f.set_error(&field, e.rule);
+                f.set_error(&field, e.rule.text());
                 None
             }
         }

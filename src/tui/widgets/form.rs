@@ -249,7 +249,7 @@ impl Form {
     pub fn set_error(&mut self, id: &str, message: String) {
         let i = self.index(id).unwrap_or(self.focus);
         if let Some(f) = self.fields.get_mut(i) {
-            f.error = Some(crate::i18n::messages::translate(&message));
+            f.error = Some(message);
         }
     }
 
@@ -258,7 +258,6 @@ impl Form {
     #[allow(clippy::needless_pass_by_value)]
     pub fn set_warning(&mut self, id: &str, message: String) {
         let i = self.index(id).unwrap_or(self.focus);
-        let message = crate::i18n::messages::translate(&message);
         if let Some(f) = self.fields.get_mut(i) {
             // Several warnings on one field are joined, none is lost.
             f.warning = Some(match f.warning.take() {

@@ -4,6 +4,7 @@
 
 use crate::domain::kind::{Channel, Language, RequestKind};
 use crate::domain::status::Status;
+use crate::i18n::localize::Localize;
 use crate::i18n::t;
 use crate::letters::{LetterFormat, LetterSpec, LetterType};
 use crate::service::StatusTarget;
@@ -99,19 +100,19 @@ impl Read<'_> {
     /// A choice parsed into its type; "" (any) is `None`.
     fn optional<T: std::str::FromStr>(&self, f: impl FieldId) -> Result<Option<T>, Invalid>
     where
-        T::Err: std::fmt::Display,
+        T::Err: crate::i18n::localize::Localize,
     {
         let code = self.choice(f)?;
         if code.is_empty() {
             return Ok(None);
         }
-        code.parse().map(Some).map_err(|e: T::Err| Invalid::new(f, e.to_string()))
+        code.parse().map(Some).map_err(|e: T::Err| Invalid::new(f, e.localized()))
     }
 
     /// A choice that must be made and parse.
     fn parsed<T: std::str::FromStr>(&self, f: impl FieldId) -> Result<T, Invalid>
     where
-        T::Err: std::fmt::Display,
+        T::Err: crate::i18n::localize::Localize,
     {
         self.optional(f)?.ok_or_else(|| Invalid::new(f, t("error.required")))
     }
@@ -199,7 +200,7 @@ impl DialogState {
                 target: f
                     .choice(StatusField::Status)?
                     .parse::<StatusTarget>()
-                    .map_err(|e| Invalid::new(StatusField::Status, e.to_string()))?,
+                    .map_err(|e| Invalid::new(StatusField::Status, e.localized()))?,
                 reason: f.text(StatusField::Reason)?,
                 version,
             }),
