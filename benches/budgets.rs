@@ -145,6 +145,13 @@ fn main() {
     let first = |s: &Session, f: &ListFilter, sort: SortKey| {
         s.list(f, sort, &Page { limit: 50, ..Page::default() }).expect("list")
     };
+    // `ARYZ_BENCH_ONLY=figures`: only the supervisors' figures (reports, backlog, digest,
+    // dashboard), for measuring issue 12's budgets without the rest.
+    let figures_only = std::env::var("ARYZ_BENCH_ONLY").is_ok_and(|v| v == "figures");
+    if figures_only {
+        figures(&mut rows, &sup, today);
+        return;
+    }
 
     measure(&mut rows, "start: open session + counts + first page", 50.0, 50, |_| {
         let s = session(&db, "aibek");
@@ -254,31 +261,7 @@ fn main() {
         let _ = sup.peek(&r.reference).expect("peek");
     });
 
-    let (from, to) = month_range(&today.format("%Y-%m").to_string()).expect("month");
-    let prev = from.pred_opt().expect("date");
-    let (pfrom, pto) = month_range(&prev.format("%Y-%m").to_string()).expect("month");
-    measure(&mut rows, "monthly report, last month, by kind", 50.0, 20, |_| {
-        let _ = sup.report(pfrom, pto, today, GroupBy::Kind).expect("report");
-    });
-    measure(&mut rows, "monthly report, this month, by clerk", 50.0, 20, |_| {
-        let _ = sup.report(from, to, today, GroupBy::Clerk).expect("report");
-    });
-
-    // Issue 12: the trend over 12 months (replayed from the events) and the backlog history.
-    let year_from = from - chrono::Months::new(11);
-    measure(&mut rows, "report by month, 12 months", 100.0, 5, |_| {
-        let _ = sup.report(year_from, to, today, GroupBy::Month).expect("report");
-    });
-    measure(&mut rows, "backlog history, 90 days, and ageing", 50.0, 20, |_| {
-        let _ = sup.backlog(90, today).expect("backlog");
-    });
-    measure(&mut rows, "digest (replayed from the events)", 500.0, 5, |_| {
-        let _ = sup.digest(today).expect("digest");
-    });
-
-    measure(&mut rows, "dashboard (all figures)", 50.0, 20, |_| {
-        let _ = sup.dashboard(today).expect("dashboard");
-    });
+    figures(&mut rows, &sup, today);
 
     // The terminal UI: one frame of each screen at 200×60, and keystrokes (update + render).
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
@@ -489,4 +472,33 @@ fn main() {
     let over = rows.iter().filter(|r| r.budget_ms > 0.0 && r.p99 > r.budget_ms).count();
     println!("\n{} measures, {} over budget (p99 against the budget)", rows.len(), over);
     let _ = rows.iter().map(|r| r.runs).sum::<usize>();
+}
+
+/// The supervisors' figures of issue 12: reports, backlog history, digest and dashboard.
+fn figures(rows: &mut Vec<Row>, sup: &Session, today: chrono::NaiveDate) {
+    let (from, to) = month_range(&today.format("%Y-%m").to_string()).expect("month");
+    let prev = from.pred_opt().expect("date");
+    let (pfrom, pto) = month_range(&prev.format("%Y-%m").to_string()).expect("month");
+    measure(rows, "monthly report, last month, by kind", 50.0, 20, |_| {
+        let _ = sup.report(pfrom, pto, today, GroupBy::Kind).expect("report");
+    });
+    measure(rows, "monthly report, this month, by clerk", 50.0, 20, |_| {
+        let _ = sup.report(from, to, today, GroupBy::Clerk).expect("report");
+    });
+
+    // Issue 12: the trend over 12 months (replayed from the events) and the backlog history.
+    let year_from = from - chrono::Months::new(11);
+    measure(rows, "report by month, 12 months", 100.0, 5, |_| {
+        let _ = sup.report(year_from, to, today, GroupBy::Month).expect("report");
+    });
+    measure(rows, "backlog history, 90 days, and ageing", 50.0, 20, |_| {
+        let _ = sup.backlog(90, today).expect("backlog");
+    });
+    measure(rows, "digest (replayed from the events)", 500.0, 5, |_| {
+        let _ = sup.digest(today).expect("digest");
+    });
+
+    measure(rows, "dashboard (all figures)", 50.0, 20, |_| {
+        let _ = sup.dashboard(today).expect("dashboard");
+    });
 }

@@ -33,6 +33,9 @@ pub struct Config {
     /// Letter template overrides (`ky.toml`, `ru.toml`, `en.toml`, `policy.LANG.toml`);
     /// default `templates/` in the config directory, used when it exists.
     pub templates_dir: Option<PathBuf>,
+    /// Standard response texts (`responses.toml`) replacing or adding to the shipped ones;
+    /// default `responses/` in the config directory, used when it exists.
+    pub responses_dir: Option<PathBuf>,
     /// The letterhead per language: `[letterhead.ru] service_name = "…"`, `address`,
     /// `signer_position`, `signer_name`. Unset fields keep the template's default.
     pub letterhead: BTreeMap<String, crate::letters::LetterheadConfig>,
@@ -146,6 +149,7 @@ impl Default for Config {
             database: None,
             letters_dir: None,
             templates_dir: None,
+            responses_dir: None,
             letterhead: BTreeMap::new(),
             retention_years: 5,
             key_file: None,

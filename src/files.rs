@@ -127,6 +127,22 @@ impl NewFile {
     }
 }
 
+impl NewFile {
+    /// Makes the content durable and puts it in place of `path` in one step (a rename):
+    /// a reader sees the old file or the new one, never a half-written one. For files that
+    /// are rewritten (a form's draft), not for outputs, which [`NewFile::link`] never
+    /// overwrites.
+    pub fn replace(&self, path: &Path) -> io::Result<()> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.{}.new", std::process::id(), unique()));
+        self.link(&tmp)?;
+        std::fs::rename(&tmp, path).inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+    }
+}
+
 impl Drop for NewFile {
     fn drop(&mut self) {
         if let Some(p) = &self.partial {
@@ -181,6 +197,21 @@ mod tests {
         assert_eq!(g.link(&path).unwrap_err().kind(), io::ErrorKind::AlreadyExists);
         drop(g);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn replace_puts_the_new_content_in_place_whole() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("draft.toml");
+        for text in [&b"first"[..], b"second, longer"] {
+            let mut f = NewFile::create_in(dir.path()).unwrap();
+            f.file().write_all(text).unwrap();
+            f.replace(&path).unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), text);
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary name is left");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     }
 
     #[test]

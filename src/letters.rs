@@ -4,6 +4,7 @@
 //! override from its configuration directory; a letter is composed into a [`Letter`] and
 //! rendered as plain text or as an A4 PDF with an embedded font.
 
+pub mod canned;
 mod compose;
 mod pdf;
 mod template;

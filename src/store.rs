@@ -10,6 +10,7 @@ mod calendar;
 mod dashboard;
 mod drift;
 mod events;
+mod figures;
 mod info;
 mod letters;
 mod messages;
@@ -331,6 +332,8 @@ impl SqliteStore {
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         records::clear_touched(&tx)?;
         let out = f(&SqliteTx { tx: &tx })?;
+        // The kept figures of every request this use case touched, in the same transaction.
+        figures::refresh_stale(&tx)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)
     }

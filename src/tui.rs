@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub(crate) mod component;
+pub mod drafts;
 pub mod effect;
 pub(crate) mod input;
 pub mod keymap;
@@ -44,10 +45,17 @@ pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>
     let mut app = App::new(session, keymap, Theme::from_env())
         .map_err(|e| io::Error::other(crate::i18n::localize::Localize::localized(&e)))?;
     app.message = notice.map(|text| app::Message { text, is_error: false });
+    // Unsaved forms are kept as drafts in the data directory (a crash or a closed terminal
+    // loses nothing typed).
+    app.drafts =
+        Some(drafts::Drafts::new(crate::paths::data_dir().join("drafts"), &app.session.operator.login));
     crate::startup_trace::mark("screen state built");
     // Letters from the detail screen: a broken template override is reported when a letter
     // is asked for, not at start (the queue is still usable).
     let (config, config_dir) = (config.clone(), crate::paths::config_dir());
+    let (canned_config, canned_dir) = (config.clone(), config_dir.clone());
+    app.load_canned =
+        Some(Box::new(move || crate::letters::canned::CannedTexts::for_config(&canned_config, &canned_dir)));
     app.load_letters = Some(Box::new(move || {
         crate::letters::Kit::for_config(&config, &config_dir).ok().map(|kit| app::LetterSetup {
             kit,
@@ -92,6 +100,10 @@ where
     let mut last_refresh = Instant::now();
     let mut first = true;
     loop {
+        // After each batch of keys (none waiting), what forms hold is kept as drafts.
+        if !event::poll(Duration::ZERO)? {
+            app.sync_drafts();
+        }
         terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
         if first {
             crate::startup_trace::mark("first frame written");

@@ -169,6 +169,10 @@ pub const CONFIG_KEYS: &[(&str, &str)] = &[
         "Letter template overrides (default: templates/ in the config directory, when it exists).",
     ),
     (
+        "responses_dir",
+        "Standard response texts, responses.toml (default: responses/ in the config directory, when it exists).",
+    ),
+    (
         "letterhead",
         "Per language ([letterhead.ky], .ru, .en): service_name, address, signer_position, signer_name.",
     ),

@@ -70,6 +70,31 @@ pub enum Standing {
     Withdrawn,
 }
 
+impl Standing {
+    pub const ALL: [Standing; 5] = [
+        Standing::AnsweredInTime,
+        Standing::AnsweredLate,
+        Standing::OpenInTime,
+        Standing::OpenLate,
+        Standing::Withdrawn,
+    ];
+
+    /// The code stored in `request_figures`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::AnsweredInTime => "in_time",
+            Standing::AnsweredLate => "late",
+            Standing::OpenInTime => "open_in_time",
+            Standing::OpenLate => "open_late",
+            Standing::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Standing> {
+        Standing::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AsOf {
     pub standing: Standing,
@@ -207,6 +232,81 @@ impl History {
     }
 }
 
+/// What a request counts as in the reports over a span of days: the part of [`AsOf`] the
+/// figures read (standing, whom it counts for, and the marks).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Figure {
+    pub standing: Standing,
+    pub clerk: Option<String>,
+    pub reopened: bool,
+    pub backdated: bool,
+    pub paused: bool,
+    pub extended: bool,
+}
+
+impl From<&AsOf> for Figure {
+    fn from(a: &AsOf) -> Figure {
+        Figure {
+            standing: a.standing,
+            clerk: a.clerk.clone(),
+            reopened: a.reopened,
+            backdated: a.backdated,
+            paused: a.paused,
+            extended: a.extended,
+        }
+    }
+}
+
+/// One span of a request's figures: `figure` holds at the end of every day from `from` up
+/// to the day before `until` (`None`: from `from` on, until something else is recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub figure: Figure,
+}
+
+impl History {
+    /// The request's figures for every day at once: consecutive spans, each what
+    /// [`History::as_of`] gives for every day inside it. `as_of` only changes on a day
+    /// something was recorded, or on the day after the governing deadline when nothing was
+    /// (an open request passing its deadline), so it is evaluated on those days alone. Kept
+    /// in the store (`request_figures`) so reports add up spans instead of replaying.
+    pub fn pieces(&self) -> Vec<Piece> {
+        let start = self.received_on.max(self.registered_on);
+        let mut days: Vec<NaiveDate> = vec![start];
+        days.extend(self.steps.iter().map(|s| s.day).filter(|d| *d > start));
+        days.dedup();
+        let mut out: Vec<Piece> = Vec::new();
+        let push = |out: &mut Vec<Piece>, day: NaiveDate, f: Figure| {
+            if let Some(last) = out.last_mut() {
+                if last.figure == f {
+                    return;
+                }
+                last.until = Some(day);
+            }
+            out.push(Piece { from: day, until: None, figure: f });
+        };
+        for (i, day) in days.iter().enumerate() {
+            let Some(a) = self.as_of(*day) else { continue };
+            push(&mut out, *day, Figure::from(&a));
+            // Open in time with the clock running: late from the day after the deadline,
+            // unless something is recorded first.
+            if a.standing == Standing::OpenInTime && !a.paused_now {
+                let Some(late_from) = a.due.succ_opt() else { continue };
+                let before_next = days.get(i + 1).is_none_or(|next| late_from < *next);
+                if late_from > *day
+                    && before_next
+                    && let Some(l) = self.as_of(late_from)
+                {
+                    push(&mut out, late_from, Figure::from(&l));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The figures of a group of requests on a day (a kind, a clerk, a month, or the total).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ReportRow {
@@ -238,6 +338,22 @@ impl ReportRow {
         self.backdated += i64::from(a.backdated);
         self.paused += i64::from(a.paused);
         self.extended += i64::from(a.extended);
+    }
+
+    /// Adds (`n` > 0) or takes away (`n` < 0) `n` requests of one figure.
+    pub fn count_n(&mut self, f: &Figure, n: i64) {
+        self.received += n;
+        match f.standing {
+            Standing::AnsweredInTime => self.answered_in_time += n,
+            Standing::AnsweredLate => self.answered_late += n,
+            Standing::OpenInTime => self.open_in_time += n,
+            Standing::OpenLate => self.open_late += n,
+            Standing::Withdrawn => self.withdrawn += n,
+        }
+        self.reopened += n * i64::from(f.reopened);
+        self.backdated += n * i64::from(f.backdated);
+        self.paused += n * i64::from(f.paused);
+        self.extended += n * i64::from(f.extended);
     }
 
     pub fn add(&mut self, o: &ReportRow) {

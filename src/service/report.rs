@@ -137,27 +137,17 @@ pub struct Digest {
 
 impl Session {
     /// The performance report for requests received in `[from, to]`, as they stood at the
-    /// end of `as_of`, replayed from their history (see `domain::history` for the one
-    /// definition of "in time" and of whom a figure counts for).
+    /// end of `as_of` by their history (see `domain::history` for the one definition of "in
+    /// time" and of whom a figure counts for; the store keeps each request's replayed
+    /// figures, so the report adds them up instead of replaying).
     pub fn report(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy) -> Result<Report> {
         self.require(Role::Supervisor, "read_reports")?;
         if from > to {
             return Err(Error::Invalid(field_error("from", crate::msg!("message.not_after_to"))));
         }
-        let mut groups = std::collections::BTreeMap::<Option<String>, ReportRow>::default();
-        self.store.read().for_each_history(HistoryScope::Received { from, to }, as_of, |h| {
-            let Some(a) = h.as_of(as_of) else { return };
-            let key = match by {
-                GroupBy::Kind => Some(h.kind.clone()),
-                GroupBy::Clerk => a.clerk.clone(),
-                GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
-            };
-            groups
-                .entry(key.clone())
-                .or_insert_with(|| ReportRow { group: key, ..ReportRow::default() })
-                .count(&a);
-        })?;
-        let mut rows: Vec<ReportRow> = groups.into_values().collect();
+        // Read from the figures kept per request (the replay's result, written with its
+        // events), not replayed here: see `store::figures`.
+        let mut rows: Vec<ReportRow> = self.store.read().report_rows(from, to, as_of, by)?;
         let mut fill = |keys: Vec<String>| {
             for k in keys {
                 if !rows.iter().any(|r| r.group.as_deref() == Some(k.as_str())) {

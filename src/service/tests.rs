@@ -485,7 +485,8 @@ fn demo_fills_a_dev_database_with_every_kind_and_status() {
     s.respond(&open, &response(Outcome::NoData), None).unwrap();
     s.reopen(&open, "checked again", None).unwrap();
     s.withdraw(&open, "withdrawn", None).unwrap();
-    assert!(s.check().unwrap().ok(), "the calendar is covered for the next 60 days of 24.11.2026");
+    let c = s.check().unwrap();
+    assert!(c.ok(), "the calendar is covered for the next 60 days of 24.11.2026; {:?}", c.integrity);
 }
 
 /// The monthly report on a fixed data set whose figures were worked out by hand.

@@ -67,6 +67,7 @@ impl Session {
         self.require(Role::Supervisor, "check_database")?;
         let mut integrity = self.store.integrity_problems()?;
         integrity.extend(self.store.read().stats_drift()?);
+        integrity.extend(self.store.read().figures_drift()?);
         let v = self.store.read().verify_full(None)?;
         let calendar = self.calendar.problems_ahead(self.today());
         Ok(CheckReport {

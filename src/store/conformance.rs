@@ -646,7 +646,31 @@ macro_rules! store_tests {
                     .write(|tx| tx.insert_event(id, &Event::new(EventKind::Note, "a", "t").text("phoned")))
                     .unwrap();
                 assert_eq!(store.read().retention_due(d("2025-01-01"), 10).unwrap(), vec![(id, reference)]);
+                let figures = |store: &Store| {
+                    let r = store.read();
+                    let by = [
+                        crate::model::GroupBy::Kind,
+                        crate::model::GroupBy::Clerk,
+                        crate::model::GroupBy::Month,
+                    ];
+                    let rows: Vec<_> = by
+                        .iter()
+                        .map(|b| {
+                            r.report_rows(d("2020-01-01"), d("2020-01-31"), d("2026-01-01"), *b).unwrap()
+                        })
+                        .collect();
+                    (
+                        rows,
+                        r.backlog(d("2020-01-01"), d("2020-02-29")).unwrap(),
+                        r.day_stats(d("2020-01-01"), d("2020-02-29")).unwrap(),
+                    )
+                };
+                let before = figures(&store);
                 store.write(|tx| tx.erase_personal_data(id, d("2026-01-01"), "now")).unwrap();
+                // Erasing personal data changes no figure.
+                assert_eq!(figures(&store), before);
+                assert_eq!(before.0[0].iter().map(|r| r.received).sum::<i64>(), 2);
+                assert!(store.read().figures_drift().unwrap().is_empty());
                 let gone = store.read().request_by_id(id).unwrap().unwrap();
                 assert_eq!((gone.subject.name.as_str(), gone.subject.pin.as_str()), ("", ""));
                 assert_eq!(gone.status, Status::Withdrawn);

@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use super::{APPLICATION_ID, Result, StoreError};
 
 /// The migrations, in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_retention.sql"),
     include_str!("../../migrations/0003_stats.sql"),
@@ -17,11 +17,16 @@ const MIGRATIONS: &[&str] = &[
     RECORD_CHAIN,
     include_str!("../../migrations/0009_history.sql"),
     include_str!("../../migrations/0010_response_details.sql"),
+    REQUEST_FIGURES,
 ];
 
 /// Migration 0008: the audit chain covers the records. Applying it to a database that
 /// already has records also writes their baseline entry (hashing needs Rust, not SQL).
 const RECORD_CHAIN: &str = include_str!("../../migrations/0008_record_chain.sql");
+
+/// Migration 0011: each request's figures kept as spans. Applying it to a database that
+/// already has requests replays them all once to fill the table (the replay is Rust).
+const REQUEST_FIGURES: &str = include_str!("../../migrations/0011_request_figures.sql");
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -44,6 +49,9 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
         tx.execute_batch(sql)?;
         if *sql == RECORD_CHAIN {
             super::audit::baseline_entry(&tx)?;
+        }
+        if *sql == REQUEST_FIGURES {
+            super::figures::rebuild_all(&tx)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;

@@ -540,7 +540,13 @@ impl SqliteTx<'_> {
     /// the transaction ends. (Recomputing both once is far cheaper than a trigger per row.)
     pub fn suspend_derived(&self) -> Result<SuspendedTriggers> {
         let mut saved = Vec::new();
-        for name in ["requests_fts_insert", "stats_insert"] {
+        for name in [
+            "requests_fts_insert",
+            "stats_insert",
+            "figures_stale_request_insert",
+            "figures_stale_event_insert",
+            "figures_within_deadline_insert",
+        ] {
             // Keep each trigger's own text, so the schema stays defined by the migrations.
             let sql: String = self.tx.query_row(
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
@@ -572,6 +578,7 @@ impl SqliteTx<'_> {
                  GROUP BY closed_on, kind
                  ON CONFLICT (day, kind) DO UPDATE SET withdrawn = excluded.withdrawn;",
         )?;
+        super::figures::rebuild_all(self.tx)?;
         for sql in suspended.0 {
             self.tx.execute_batch(&sql)?;
         }
@@ -623,6 +630,7 @@ impl SqliteTx<'_> {
                  ON CONFLICT (day, kind) DO UPDATE SET withdrawn = withdrawn + excluded.withdrawn",
             )?
             .execute([after])?;
+        super::figures::rebuild_after(self.tx, after)?;
         for sql in suspended.0 {
             self.tx.execute_batch(&sql)?;
         }

@@ -38,7 +38,7 @@ use crate::domain::referral::ResponseDetails;
 use crate::domain::request::{NewRequest, RequestId, SubjectRequest};
 use crate::model::{
     Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, Counts, DayStats, Event,
-    HistoryScope, InitialState, ListFilter, Operator, Page, SortKey, Verification,
+    GroupBy, HistoryScope, InitialState, ListFilter, Operator, Page, ReportRow, SortKey, Verification,
 };
 
 /// Runs `$body` with `$b` bound to the backend inside `$e` (a `Reader`, `Tx` or `Store`
@@ -152,7 +152,14 @@ surface! {
         fn for_each_history(&self, scope: HistoryScope, as_of: NaiveDate, f: impl FnMut(&History)) -> Result<()>;
         /// Where the kept daily figures differ from a recount.
         fn stats_drift(&self) -> Result<Vec<String>>;
+        /// Open and overdue requests at the end of each day, as the events recorded them.
         fn backlog(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<BacklogDay>>;
+        /// The report's rows for requests received in `[from, to]` as they stood at the end
+        /// of `as_of` (what a replay of their events gives), grouped `by`; groups where
+        /// nothing counts are left out.
+        fn report_rows(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy) -> Result<Vec<ReportRow>>;
+        /// Where the kept figures differ from a full replay and a recount.
+        fn figures_drift(&self) -> Result<Vec<String>>;
         fn ageing(&self, today: NaiveDate) -> Result<Ageing>;
     }
 }
@@ -336,5 +343,10 @@ impl Store {
     /// The `SQLite` backend underneath, for `SQLite`'s own tests (raw SQL behind aryz's back).
     pub(super) fn as_sqlite(&self) -> &SqliteStore {
         dispatch!(&self.0, StoreBackend, s => s)
+    }
+
+    /// A store over a `SQLite` connection made by hand (a database of an older schema).
+    pub(super) fn from_sqlite(s: SqliteStore) -> Store {
+        Store::sqlite(s)
     }
 }

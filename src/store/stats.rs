@@ -137,58 +137,72 @@ impl SqliteReader<'_> {
                 as_of,
             ),
         };
-        let sql = format!(
-            "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
-                    e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on
-             FROM requests r
-             LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
-             WHERE {filter} AND r.registered_on <= ?3
-             ORDER BY r.id, e.id"
-        );
-        let mut st = self.conn.prepare_cached(&sql)?;
-        // Every event is read (the first deadline change names the deadline it started from);
-        // the replay itself stops at `as_of`.
-        let mut rows = st.query(rusqlite::params![from, to, as_of])?;
-        let mut current: Option<Head> = None;
-        let mut events: Vec<RawEvent> = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if current.as_ref().is_some_and(|c| c.id != id) {
-                if let Some(head) = current.take() {
-                    f(&history_of(&head, &events));
-                }
-                events.clear();
-            }
-            if current.is_none() {
-                current = Some(Head {
-                    id,
-                    received_on: r.get(1)?,
-                    registered_on: r.get(2)?,
-                    kind: r.get(3)?,
-                    due_on: r.get(4)?,
-                    reference: r.get(5)?,
-                    assignee: r.get(12)?,
-                    status: r.get(13)?,
-                    responded_on: r.get(14)?,
-                    closed_on: r.get(15)?,
-                });
-            }
-            if let Some(at) = r.get::<_, Option<String>>(6)? {
-                events.push(RawEvent {
-                    at,
-                    actor: r.get(7)?,
-                    kind: r.get(8)?,
-                    old: r.get(9)?,
-                    new: r.get(10)?,
-                    effective_on: r.get(11)?,
-                });
-            }
-        }
-        if let Some(head) = current.take() {
-            f(&history_of(&head, &events));
-        }
-        Ok(())
+        let filter = format!("{filter} AND r.registered_on <= ?3");
+        walk_histories(self.conn, &filter, rusqlite::params![from, to, as_of], |_, h| {
+            f(h);
+            Ok(())
+        })
     }
+}
+
+/// Calls `f` with the id and history of every request matching `filter` (SQL over `r`, the
+/// requests), in order of id. Every event is read (the first deadline change names the
+/// deadline it started from); a replay stops at its own day.
+pub(super) fn walk_histories(
+    conn: &rusqlite::Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+    mut f: impl FnMut(i64, &History) -> Result<()>,
+) -> Result<()> {
+    let sql = format!(
+        "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
+                e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on
+         FROM requests r
+         LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
+         WHERE {filter}
+         ORDER BY r.id, e.id"
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let mut rows = st.query(params)?;
+    let mut current: Option<Head> = None;
+    let mut events: Vec<RawEvent> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if current.as_ref().is_some_and(|c| c.id != id) {
+            if let Some(head) = current.take() {
+                f(head.id, &history_of(&head, &events))?;
+            }
+            events.clear();
+        }
+        if current.is_none() {
+            current = Some(Head {
+                id,
+                received_on: r.get(1)?,
+                registered_on: r.get(2)?,
+                kind: r.get(3)?,
+                due_on: r.get(4)?,
+                reference: r.get(5)?,
+                assignee: r.get(12)?,
+                status: r.get(13)?,
+                responded_on: r.get(14)?,
+                closed_on: r.get(15)?,
+            });
+        }
+        if let Some(at) = r.get::<_, Option<String>>(6)? {
+            events.push(RawEvent {
+                at,
+                actor: r.get(7)?,
+                kind: r.get(8)?,
+                old: r.get(9)?,
+                new: r.get(10)?,
+                effective_on: r.get(11)?,
+            });
+        }
+    }
+    if let Some(head) = current.take() {
+        f(head.id, &history_of(&head, &events))?;
+    }
+    Ok(())
 }
 
 impl SqliteReader<'_> {
@@ -231,34 +245,22 @@ impl SqliteReader<'_> {
 }
 
 impl SqliteReader<'_> {
-    /// Open and overdue requests at the end of each day of `[from, to]`, from the per-day
-    /// counts kept by triggers (`stats_daily`, `stats_backlog_daily`): a running sum over a
-    /// few thousand rows, not a recount of the requests.
+    /// Open and overdue requests at the end of each day of `[from, to]`, as the events
+    /// recorded them by that day (the replay's standing, see `domain::history`): a running
+    /// sum of the per-day changes kept in `figures_backlog_daily`, a few thousand rows.
     pub fn backlog(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<BacklogDay>> {
         let mut st = self.conn.prepare_cached(
             "WITH RECURSIVE days(day) AS (
                  SELECT ?1 UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < ?2
              ),
-             flow AS (
-                 SELECT day, sum(received) AS received,
-                        sum(answered_in_time + answered_late + withdrawn) AS closed
-                 FROM stats_daily GROUP BY day
-             ),
-             opened AS (
-                 SELECT (SELECT coalesce(sum(received - closed), 0) FROM flow WHERE day < ?1) AS base
-             ),
-             late_base AS (
-                 SELECT (SELECT coalesce(sum(overdue_from), 0) FROM stats_backlog_daily WHERE day < date(?1, '-1 day'))
-                      - (SELECT coalesce(sum(overdue_until), 0) FROM stats_backlog_daily WHERE day < ?1) AS base
+             base AS (
+                 SELECT coalesce(sum(open), 0) AS open, coalesce(sum(overdue), 0) AS overdue
+                 FROM figures_backlog_daily WHERE day < ?1
              )
-             SELECT d.day,
-                    (SELECT base FROM opened) + sum(coalesce(f.received, 0) - coalesce(f.closed, 0)) OVER w,
-                    (SELECT base FROM late_base)
-                        + sum(coalesce(b1.overdue_from, 0)) OVER w - sum(coalesce(b2.overdue_until, 0)) OVER w
+             SELECT d.day, (SELECT open FROM base) + sum(coalesce(b.open, 0)) OVER w,
+                    (SELECT overdue FROM base) + sum(coalesce(b.overdue, 0)) OVER w
              FROM days d
-             LEFT JOIN flow f ON f.day = d.day
-             LEFT JOIN stats_backlog_daily b1 ON b1.day = date(d.day, '-1 day')
-             LEFT JOIN stats_backlog_daily b2 ON b2.day = d.day
+             LEFT JOIN figures_backlog_daily b ON b.day = d.day
              WINDOW w AS (ORDER BY d.day ROWS UNBOUNDED PRECEDING)
              ORDER BY d.day",
         )?;

@@ -92,6 +92,7 @@ actions! {
     Submit => "submit", Form;
     Save => "save", Form;
     Cancel => "cancel", Form;
+    InsertText => "insert_text", Form;
 }
 
 /// One step of input to the app: a bound command, typing into a field, or the mouse.

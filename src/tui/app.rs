@@ -30,7 +30,7 @@ use super::screens::report::ReportState;
 use super::theme::Theme;
 use super::widgets::line_edit::EditOp;
 use crate::domain::kind::Role;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::service::Session;
 use crate::store::{AssigneeFilter, Counts};
 
@@ -65,6 +65,12 @@ pub struct App {
     /// Loads [`App::letters`] when the first letter is asked for. Templates and fonts took
     /// 7–8 ms, half of the first screen's time, for a screen most sessions never open.
     pub load_letters: Option<Box<dyn FnOnce() -> Option<LetterSetup>>>,
+    /// The standard response texts, loaded when first asked for.
+    pub canned: Option<crate::letters::canned::CannedTexts>,
+    /// Loads [`App::canned`] from the config (`responses_dir`); without it, the shipped texts.
+    pub load_canned: Option<Box<dyn FnOnce() -> Result<crate::letters::canned::CannedTexts, String>>>,
+    /// Where unsaved forms are kept; `None` keeps none (tests that do not test drafts).
+    pub drafts: Option<super::drafts::Drafts>,
 }
 
 /// What writing a letter from the terminal UI needs from the configuration.
@@ -93,6 +99,9 @@ impl App {
             quit: false,
             letters: None,
             load_letters: None,
+            drafts: None,
+            canned: None,
+            load_canned: None,
         };
         app.queue.reload(&app.session, today)?;
         crate::startup_trace::mark("first page of the queue read");
@@ -170,6 +179,18 @@ impl App {
             return Some(Action::Do(Command::Quit));
         }
         let context = self.context();
+        // In a text of several lines, Enter, Up and Down edit (Tab leaves it, Ctrl-S saves).
+        if context == Context::Form && self.top().multiline_focused() {
+            let edit = match (combo.code, combo.ctrl, combo.alt) {
+                (KeyCodeKey::Enter, false, false) => Some(EditOp::Newline),
+                (KeyCodeKey::Up, false, false) => Some(EditOp::Up),
+                (KeyCodeKey::Down, false, false) => Some(EditOp::Down),
+                _ => None,
+            };
+            if let Some(op) = edit {
+                return Some(Action::Edit(op));
+            }
+        }
         if context == Context::Form && self.top().text_focused() {
             let edit = match (combo.code, combo.ctrl, combo.alt) {
                 (KeyCodeKey::Char(c), false, false) => Some(EditOp::Insert(c)),
@@ -189,6 +210,13 @@ impl App {
         }
         if let Some(cmd) = self.keymap.command(scopes(context), &combo) {
             return Some(Action::Do(cmd));
+        }
+        // A letter typed on a choice or a checkbox is not dropped silently: the operator is
+        // told where the typing went (see `update`).
+        if context == Context::Form
+            && let Some(c) = combo.typed_char()
+        {
+            return Some(Action::Edit(EditOp::Insert(c)));
         }
         // In forms only keys that cannot be typed reach the global commands.
         if matches!(context, Context::Form | Context::Confirm) && combo.typed_char().is_none() {
@@ -236,6 +264,9 @@ impl App {
                 Some(effect) => effect,
                 None => return self.global(cmd),
             },
+            Action::Edit(_) if !top.text_focused() => {
+                return self.error(t("editing.not_a_text_field").to_string());
+            }
             Action::Edit(op) => top.edit(&op, &ctx),
             _ if under_overlay => Effect::None,
             Action::ScrollUp => top.scroll(-3, &ctx),
@@ -249,7 +280,7 @@ impl App {
     fn global(&mut self, cmd: Command) {
         let (session, today) = (&self.session, self.today);
         let screen = match cmd {
-            Command::Quit => return self.quit = true,
+            Command::Quit => return self.ask_to_quit(),
             Command::Refresh => return self.apply(Effect::Refresh),
             Command::ShowHelp => Screen::Help(HelpState { context: self.context(), scroll: 0 }),
             Command::Back => return drop(self.screens.pop()),
@@ -283,13 +314,17 @@ impl App {
             Effect::Quit => self.quit = true,
             Effect::Run(op) => self.execute(*op),
             Effect::Confirm(q) => self.overlays.push(Overlay::Confirm(q)),
-            Effect::Dialog(d) => self.overlays.push(Overlay::Dialog(*d)),
+            Effect::Dialog(d) => {
+                self.overlays.push(Overlay::Dialog(*d));
+                self.offer_draft();
+            }
             Effect::Prompt(p) => self.overlays.push(Overlay::Prompt(p)),
             Effect::Close => {
                 if self.overlays.pop().is_none() {
                     self.screens.pop();
                 }
             }
+            Effect::Cancel => self.cancel(),
             Effect::Back => drop(self.screens.pop()),
             Effect::Open(screen) => self.open_screen(*screen),
             Effect::OpenRequest(reference) => self.open(&reference),
@@ -321,6 +356,7 @@ impl App {
                     self.info(t("msg.refreshed").to_string());
                 }
             }
+            Effect::Canned { kind, outcome, lang } => self.offer_canned(kind, outcome, lang),
             Effect::Message(text, true) => self.error(text),
             Effect::Message(text, false) => self.info(text),
             Effect::Batch(effects) => effects.into_iter().for_each(|e| self.apply(e)),
@@ -333,6 +369,7 @@ impl App {
             self.screens.pop();
         }
         self.screens.push(screen);
+        self.offer_draft();
     }
 
     /// Opens a request's detail (an audited view of its personal data).
@@ -376,6 +413,164 @@ impl App {
         if let Some(p) = problem {
             self.error(p);
         }
+    }
+
+    // ---- typed input is never lost ---------------------------------------------------
+
+    /// The open forms holding typed changes: their draft names and values.
+    pub fn unsaved(&self) -> std::collections::BTreeMap<String, super::widgets::form::Values> {
+        let screens = self.screens.iter().map(Screen::component);
+        let overlays = self.overlays.iter().map(Overlay::component);
+        screens
+            .chain(overlays)
+            .filter_map(|c| c.draft())
+            .filter(|(_, form)| form.is_dirty())
+            .map(|(key, form)| (key, form.values()))
+            .collect()
+    }
+
+    /// Keeps what the open forms hold as drafts (after each batch of keys).
+    pub fn sync_drafts(&mut self) {
+        let current = self.unsaved();
+        let Some(drafts) = self.drafts.as_mut() else { return };
+        if let Err(e) = drafts.sync(current) {
+            let dir = drafts.dir().display().to_string();
+            self.error(tf("draft.not_kept", &[("dir", &dir), ("error", &e.to_string())]));
+        }
+    }
+
+    /// A form's cancel: closes it, but asks first when it holds typed changes.
+    fn cancel(&mut self) {
+        if self.top().draft().is_some_and(|(_, form)| form.is_dirty()) {
+            self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+                question: t("draft.discard").to_string(),
+                details: Vec::new(),
+                op: PendingOp::Discard,
+                yes_focused: false,
+                on_no: None,
+            })));
+        } else {
+            self.apply(Effect::Close);
+        }
+    }
+
+    /// Quit (also Ctrl-C): asks first when open forms hold typed changes.
+    fn ask_to_quit(&mut self) {
+        let unsaved = self.unsaved();
+        if unsaved.is_empty() {
+            return self.quit = true;
+        }
+        // A second Ctrl-C on the question itself does not stack another one.
+        if let Some(Overlay::Confirm(q)) = self.overlays.last()
+            && matches!(q.op, PendingOp::QuitDiscarding)
+        {
+            return;
+        }
+        self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+            question: crate::i18n::tn("draft.quit", unsaved.len() as u64, &[]),
+            details: Vec::new(),
+            op: PendingOp::QuitDiscarding,
+            yes_focused: false,
+            on_no: None,
+        })));
+    }
+
+    /// Closes the form on top without saving, deleting its draft.
+    pub(super) fn discard(&mut self) {
+        let key = self.top().draft().map(|(key, _)| key);
+        self.apply(Effect::Close);
+        if let (Some(key), Some(drafts)) = (key, self.drafts.as_mut())
+            && let Err(e) = drafts.delete(&key)
+        {
+            self.error(e.to_string());
+        }
+    }
+
+    /// Quits, deleting the drafts of the open forms (the operator chose to lose them).
+    pub(super) fn quit_discarding(&mut self) {
+        let keys: Vec<String> = self.unsaved().into_keys().collect();
+        if let Some(drafts) = self.drafts.as_mut() {
+            for key in keys {
+                let _ = drafts.delete(&key);
+            }
+        }
+        self.quit = true;
+    }
+
+    /// When the form just opened has a kept draft, asks whether to put it back.
+    fn offer_draft(&mut self) {
+        let Some((key, _)) = self.top().draft() else { return };
+        let Some(draft) = self.drafts.as_ref().and_then(|d| d.load(&key)) else { return };
+        // A short look at what it holds: the texts it would put back, by field.
+        let Some((_, form)) = self.top().draft() else { return };
+        let mut back = form.clone();
+        back.restore(&draft.values);
+        let details = back
+            .fields
+            .iter()
+            .filter(|f| f.is_text() && form.text(&f.id) != back.text(&f.id))
+            .take(4)
+            .map(|f| {
+                let text = back.text(&f.id);
+                let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+                let shown = format!("{}: {line}", f.label);
+                crate::domain::safe_text::clean(&super::widgets::wrap::ellipsis(&shown, 60))
+            })
+            .collect();
+        self.overlays.push(Overlay::Confirm(Box::new(Confirm {
+            question: tf("draft.offer", &[("saved", &draft.saved)]),
+            details,
+            op: PendingOp::RestoreDraft { key: key.clone(), values: draft.values },
+            yes_focused: true,
+            on_no: Some(Box::new(PendingOp::DropDraft { key })),
+        })));
+    }
+
+    /// Puts a kept draft back into the form on top (the one it was offered for).
+    pub(super) fn restore_draft(&mut self, key: &str, values: super::widgets::form::Values) {
+        let (top, ctx) = self.top_mut();
+        if top.draft().is_none_or(|(k, _)| k != key) {
+            return;
+        }
+        top.restore(&values, &ctx);
+        if let Some(d) = self.drafts.as_mut() {
+            d.adopt(key, values);
+        }
+        self.info(t("draft.restored").to_string());
+    }
+
+    pub(super) fn drop_draft(&mut self, key: &str) {
+        if let Some(d) = self.drafts.as_mut()
+            && let Err(e) = d.delete(key)
+        {
+            self.error(e.to_string());
+        }
+    }
+
+    /// The standard texts for a response: a dialog to choose one, or why there is none.
+    fn offer_canned(
+        &mut self,
+        kind: crate::domain::kind::RequestKind,
+        outcome: crate::domain::outcome::Outcome,
+        lang: crate::domain::kind::Language,
+    ) {
+        if self.canned.is_none() {
+            let loaded = match self.load_canned.take() {
+                Some(load) => load(),
+                None => Ok(crate::letters::canned::CannedTexts::shipped()),
+            };
+            match loaded {
+                Ok(c) => self.canned = Some(c),
+                Err(e) => return self.error(tf("canned.unavailable", &[("error", &e)])),
+            }
+        }
+        let Some(canned) = &self.canned else { return };
+        let texts = canned.matching(kind, outcome, lang);
+        if texts.is_empty() {
+            return self.info(t("canned.none").to_string());
+        }
+        let dialog = super::screens::dialog::DialogState::canned(&texts);
+        self.overlays.push(Overlay::Dialog(dialog));
     }
 
     /// Where the body of the screen is drawn, for tests of the mouse.

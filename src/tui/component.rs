@@ -18,6 +18,7 @@ use super::action::Command;
 use super::effect::Effect;
 use super::keymap::KeyMap;
 use super::theme::Theme;
+use super::widgets::form::{Form, Values};
 use super::widgets::line_edit::EditOp;
 use crate::service::Session;
 
@@ -80,6 +81,21 @@ pub trait Component {
         false
     }
 
+    /// Whether the focused field takes several lines (Enter, Up and Down edit it).
+    fn multiline_focused(&self) -> bool {
+        false
+    }
+
+    /// The form whose typed input is kept as a draft until it is saved or discarded, and
+    /// the draft's name (`intake`, `note-ARZ-2026-000001`); `None` for screens, prompts and
+    /// forms of choices only (filters, assignment, letters).
+    fn draft(&self) -> Option<(String, &Form)> {
+        None
+    }
+
+    /// Puts a draft's values back into the form, re-checking it.
+    fn restore(&mut self, _values: &Values, _ctx: &Ctx<'_>) {}
+
     /// Re-reads what other processes may have changed, keeping any input.
     fn refresh(&mut self, _ctx: &Ctx<'_>) -> crate::service::Result<()> {
         Ok(())
@@ -120,6 +136,15 @@ impl<T: Component + ?Sized> Component for Box<T> {
     }
     fn text_focused(&self) -> bool {
         (**self).text_focused()
+    }
+    fn multiline_focused(&self) -> bool {
+        (**self).multiline_focused()
+    }
+    fn draft(&self) -> Option<(String, &Form)> {
+        (**self).draft()
+    }
+    fn restore(&mut self, values: &Values, ctx: &Ctx<'_>) {
+        (**self).restore(values, ctx);
     }
     fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
         (**self).refresh(ctx)

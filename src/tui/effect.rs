@@ -85,6 +85,19 @@ pub enum UseCase {
         reference: String,
         spec: LetterSpec,
     },
+    /// Close the form or dialog on top, throwing away what was typed (and its draft).
+    Discard,
+    /// Quit, throwing away what was typed in the open forms (and their drafts).
+    QuitDiscarding,
+    /// Put a kept draft back into the form on top.
+    RestoreDraft {
+        key: String,
+        values: crate::tui::widgets::form::Values,
+    },
+    /// Delete a kept draft the operator did not want back.
+    DropDraft {
+        key: String,
+    },
 }
 
 /// A question before a final or destructive use case.
@@ -95,6 +108,8 @@ pub struct Question {
     pub op: UseCase,
     /// Whether "yes" has the focus when the question opens.
     pub yes_focused: bool,
+    /// What "no" does beyond closing the question.
+    pub on_no: Option<Box<UseCase>>,
 }
 
 /// What a key asked for, applied by the app.
@@ -107,8 +122,10 @@ pub enum Effect {
     Run(Box<UseCase>),
     /// Ask first, then run.
     Confirm(Box<Question>),
-    /// Close the overlay on top, else the screen on top (a form's cancel).
+    /// Close the overlay on top, else the screen on top.
     Close,
+    /// A form's cancel: closes it, after asking when it holds typed changes.
+    Cancel,
     /// Leave the screen on top.
     Back,
     /// Open a screen above the others.
@@ -129,6 +146,12 @@ pub enum Effect {
     Batch(Vec<Effect>),
     /// Show the queue with these filters (closing the filter dialog).
     Filter(Filters),
+    /// Offer the standard response texts for this kind, outcome and language.
+    Canned {
+        kind: crate::domain::kind::RequestKind,
+        outcome: crate::domain::outcome::Outcome,
+        lang: crate::domain::kind::Language,
+    },
     /// A line for the status bar; `true` for an error.
     Message(String, bool),
 }

@@ -229,6 +229,7 @@ const DEFAULTS: &[(Command, &[&str])] = &[
     (Command::Submit, &["enter"]),
     (Command::Save, &["ctrl-s", "f2"]),
     (Command::Cancel, &["esc"]),
+    (Command::InsertText, &["ctrl-t"]),
 ];
 
 /// Scopes whose commands work together on one screen (see `help::scopes`, which looks keys

@@ -9,6 +9,7 @@ pub(crate) mod detail;
 pub(crate) mod dialog;
 pub(crate) mod help;
 pub(crate) mod intake;
+pub mod preview;
 pub(crate) mod prompt;
 pub mod queue;
 pub(crate) mod report;
@@ -43,6 +44,7 @@ screens! {
     Dashboard(Box<dashboard::DashboardState>),
     Report(Box<report::ReportState>),
     Audit(Box<audit::AuditState>),
+    Preview(Box<preview::PreviewState>),
 }
 
 impl std::fmt::Debug for Screen {

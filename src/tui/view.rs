@@ -32,16 +32,18 @@ impl App {
         let th = &self.theme;
         let op = &self.session.operator;
         let full = if op.name.is_empty() { op.login.clone() } else { format!("{} ({})", op.name, op.login) };
-        let left = |who: String| {
-            Line::from(vec![
-                Span::styled(" aryz ", th.title),
-                Span::styled("│ ", th.muted),
-                Span::raw(who),
-                Span::styled(" · ", th.muted),
-                Span::raw(label("role", op.role.code())),
-                Span::styled(" · ", th.muted),
-                Span::raw(date_wd(self.today)),
-            ])
+        let left = |who: &str, role: bool, date: bool| {
+            let mut spans = vec![Span::styled(" aryz ", th.title)];
+            if !who.is_empty() {
+                spans.extend([Span::styled("│ ", th.muted), Span::raw(who.to_string())]);
+            }
+            if role {
+                spans.extend([Span::styled(" · ", th.muted), Span::raw(label("role", op.role.code()))]);
+            }
+            if date {
+                spans.extend([Span::styled(" · ", th.muted), Span::raw(date_wd(self.today))]);
+            }
+            Line::from(spans)
         };
         let c = self.counts;
         let scope = if self.session.role() == crate::domain::kind::Role::Clerk {
@@ -49,38 +51,53 @@ impl App {
         } else {
             t("header.all")
         };
-        let right = |with_scope: bool| {
+        let right = |with_scope: bool, short: bool| {
             let mut spans = Vec::new();
             if with_scope {
                 spans.push(Span::styled(format!("{scope}: "), th.muted));
             }
+            let (soon, overdue) = if short {
+                ("header.due_soon_short", "header.overdue_short")
+            } else {
+                ("header.due_soon", "header.overdue")
+            };
             spans.extend([
                 Span::raw(tf("header.open", &[("n", &c.open)])),
                 Span::styled(" · ", th.muted),
                 Span::styled(
-                    tf("header.due_soon", &[("n", &c.due_soon)]),
+                    tf(soon, &[("n", &c.due_soon)]),
                     if c.due_soon > 0 { th.due_soon } else { th.base },
                 ),
                 Span::styled(" · ", th.muted),
                 Span::styled(
-                    tf("header.overdue", &[("n", &c.overdue)]),
+                    tf(overdue, &[("n", &c.overdue)]),
                     if c.overdue > 0 { th.overdue } else { th.base },
                 ),
                 Span::raw(" "),
             ]);
             Line::from(spans).right_aligned()
         };
-        // The fullest header that fits: the counts matter more than the operator's name.
-        let candidates = [(full.clone(), true), (op.login.clone(), true), (op.login.clone(), false)];
-        for (who, with_scope) in candidates {
-            let (l, r) = (left(who), right(with_scope));
+        // The fullest header that fits at this width in this language: the counts matter
+        // most, then who is signed in, then the date, the scope and the role.
+        let login = op.login.as_str();
+        let candidates: [(&str, bool, bool, bool, bool); 7] = [
+            (&full, true, true, true, false),
+            (login, true, true, true, false),
+            (login, true, true, false, false),
+            (login, false, true, false, false),
+            (login, false, true, false, true),
+            (login, false, false, false, true),
+            ("", false, false, false, true),
+        ];
+        for (who, role, date, with_scope, short) in candidates {
+            let (l, r) = (left(who, role, date), right(with_scope, short));
             if l.width() + r.width() < usize::from(area.width) {
                 r.render(area, buf);
                 l.render(area, buf);
                 return;
             }
         }
-        left(op.login.clone()).render(area, buf);
+        right(false, true).render(area, buf);
     }
 
     fn render_status_line(&self, area: Rect, buf: &mut Buffer) {

@@ -3,3 +3,5 @@
 pub mod form;
 pub(crate) mod help_bar;
 pub(crate) mod line_edit;
+pub mod text_box;
+pub mod wrap;

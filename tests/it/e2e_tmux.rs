@@ -41,6 +41,8 @@ fn register_through_the_form_and_find_it_with_its_due_date() {
     t.text("Тестова Гүлнара");
     t.keys(&["Tab"]);
     t.text("12411199000077");
+    // Identity has no default: birth date, identity, and the channel's first method.
+    t.keys(&["Tab", "Tab", "Right"]);
     // An access request received today: Art. 17's week (Tue 01.12) governs; the 30 days
     // (Thu 24.12) are the limit.
     t.wait_for("Tue 01.12.2026 [binding · governs]");
@@ -73,8 +75,7 @@ fn open_assign_note_answer_and_find_under_closed() {
     t.keys(&["m"]);
     t.wait_for("Add a note");
     t.text("E2e internal note");
-    t.keys(&["Enter"]);
-    t.keys(&["Enter"]);
+    t.keys(&["C-s"]);
     t.wait_for("[internal] Note — E2e internal note");
     t.keys(&["r"]);
     t.wait_for("Answer ARZ-2026-000001");

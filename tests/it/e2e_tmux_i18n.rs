@@ -39,6 +39,8 @@ fn register_and_open_a_request_in_kyrgyz() {
     t.text("Тестова Гүлнара");
     t.keys(&["Tab"]);
     t.text("12411199000077");
+    // Identity has no default: birth date, identity, and the channel's first method.
+    t.keys(&["Tab", "Tab", "Right"]);
     t.wait_for("Шш 01.12.2026 [милдеттүү · чечүүчү]");
     t.wait_for("Бш 24.12.2026 [милдеттүү]");
     t.keys(&["C-s"]);
@@ -46,7 +48,7 @@ fn register_and_open_a_request_in_kyrgyz() {
         s.contains("ARZ-2026-000001 катталды, мөөнөтү 01.12.2026.")
             && s.lines().any(|l| {
                 l.starts_with("ARZ-2026-000001")
-                    && l.contains("Тестова Гүлна")
+                    && l.contains("Тестова Гүлн…")
                     && l.contains("01.12.2026")
                     && l.contains("жаңы")
             })

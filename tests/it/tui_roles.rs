@@ -109,7 +109,8 @@ fn cases() -> Vec<Case> {
                 type_text(app, "Тестова Гүлнара");
                 press(app, &["tab"]);
                 type_text(app, "12411199000077");
-                press(app, &["ctrl-s"]);
+                // Birth date, then identity (no default): the app's e-signature.
+                press(app, &["tab", "tab", "right", "ctrl-s"]);
             },
             allowed: [true, true, true],
             marked_unassigned: false,
@@ -167,7 +168,7 @@ fn cases() -> Vec<Case> {
             key: "m",
             then: |app| {
                 type_text(app, "Checked the archive");
-                press(app, &["enter", "enter"]);
+                press(app, &["ctrl-s"]);
             },
             allowed: [true, true, true],
             marked_unassigned: false,
@@ -179,7 +180,7 @@ fn cases() -> Vec<Case> {
             key: "m",
             then: |app| {
                 type_text(app, "Checked the archive");
-                press(app, &["enter", "enter"]);
+                press(app, &["ctrl-s"]);
             },
             allowed: [false, true, true],
             marked_unassigned: false,

@@ -285,7 +285,7 @@ fn stored_text_with_escape_sequences_is_neutralised_on_every_screen() {
     app.open("ARZ-2026-000012");
     press(&mut app, &["m"]);
     type_text(&mut app, "Note");
-    press(&mut app, &["enter", "enter"]);
+    press(&mut app, &["ctrl-s"]);
     let s = screen(&app, 120, 35);
     assert!(s.matches("Evil⟨U+001B⟩[2J").count() >= 2, "{s}");
     assert!(!s.chars().any(|c| c.is_control() && c != '\n'));

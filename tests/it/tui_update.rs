@@ -163,7 +163,7 @@ fn open_assign_note_answer_and_find_under_closed() {
     // An internal note.
     press(&mut app, &["m"]);
     type_text(&mut app, "Called the subject; ID confirmed");
-    press(&mut app, &["enter", "enter"]);
+    press(&mut app, &["ctrl-s"]);
     assert!(app.overlays.is_empty(), "{:?}", app.message);
     let Some(Screen::Detail(d)) = app.screens.last() else { panic!() };
     assert!(
@@ -232,7 +232,13 @@ fn register_through_the_form() {
     type_text(&mut app, "Тестова Гүлнара");
     press(&mut app, &["tab"]);
     type_text(&mut app, "12411199000077");
+    // Identity has no default: saving without it names the field.
     press(&mut app, &["ctrl-s"]);
+    let Some(Screen::Intake(s)) = app.screens.last() else { panic!("saved without identity") };
+    assert!(s.form.field("identity").unwrap().error.is_some());
+    assert_eq!(s.form.focused().unwrap().id, "identity", "the focus went to it");
+    // Through the app, the channel's method comes first: an e-signature.
+    press(&mut app, &["right", "ctrl-s"]);
     assert!(app.screens.is_empty(), "back on the queue: {:?}", app.message);
     let msg = app.message.clone().unwrap();
     // An access request received today, Tue 24.11: Art. 17's week ends Tue 01.12.
@@ -261,6 +267,7 @@ fn intake_errors_block_and_warnings_ask() {
     assert!(app.overlays.is_empty());
     let Some(Screen::Intake(s)) = app.screens.last_mut() else { panic!() };
     s.form.set_text("birth_date", "02.01.1990");
+    s.form.select("identity", "e_signature");
     press(&mut app, &["ctrl-s"]);
     assert_eq!(app.context(), Context::Confirm);
     press(&mut app, &["esc"]);
@@ -677,6 +684,11 @@ fn a_letter_is_written_from_the_detail_screen() {
     // Type: acknowledgement; language: the appeal's; format: PDF → change to text.
     press(&mut app, &["tab", "tab", "right", "enter"]);
     assert!(loaded.get());
+    // The letter is shown first, in the chosen language, and saved from there.
+    let Some(Screen::Preview(p)) = app.screens.last() else { panic!("no preview: {:?}", app.message) };
+    assert!(p.lines.iter().any(|l| l.contains("ARZ-2026-")), "{:?}", p.lines);
+    assert!(app.overlays.is_empty(), "the dialog closed for the preview");
+    press(&mut app, &["down", "space", "ctrl-s"]);
     assert!(app.overlays.is_empty(), "{:?}", app.message.as_ref().map(|m| &m.text));
     let message = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     let written: Vec<_> =
@@ -711,6 +723,8 @@ fn a_letter_without_a_delivery_address_is_confirmed_before_it_is_saved() {
     press(&mut app, &[":"]);
     type_text(&mut app, &reference);
     press(&mut app, &["enter", "L", "tab", "tab", "right", "enter"]);
+    assert!(matches!(app.screens.last(), Some(Screen::Preview(_))), "{:?}", app.message);
+    press(&mut app, &["ctrl-s"]);
     // Asked before anything is saved, with what the letter lacks.
     let Some(Overlay::Confirm(c)) = app.overlays.last() else { panic!("no confirmation: {:?}", app.message) };
     assert!(c.details.iter().any(|d| d == aryz::i18n::t("letter_warning.no_address")), "{:?}", c.details);

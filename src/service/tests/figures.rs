@@ -241,66 +241,157 @@ impl Rng {
     }
 }
 
+/// Plays 75 days (from 01.03.2026) of random registrations, reassignments, answers (some
+/// backdated), reopenings, withdrawals, extensions and pauses for `seed`; `end_of_day` is
+/// called as each day ends. Refusals (a closed request, a rule) are part of the game.
+fn play(seed: u64, mut end_of_day: impl FnMut(&Session, NaiveDate)) -> Session {
+    let clerks = ["aibek", "nurzat"];
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut s = session_with("jyldyz", rules_30d());
+    let start = d("2026-03-01");
+    let mut refs: Vec<String> = Vec::new();
+    for day_n in 0..75 {
+        let day = start + chrono::Duration::days(day_n);
+        s.clock = Clock::fixed(day);
+        for _ in 0..rng.next(4) {
+            let op = rng.next(9);
+            if op < 2 || refs.is_empty() {
+                let to = [None, Some(clerks[0]), Some(clerks[1])][rng.next(3) as usize];
+                let received = day - chrono::Duration::days(rng.next(3) as i64);
+                let new = request(RequestKind::Complaint, &received.to_string());
+                refs.push(s.register(&new, to).unwrap().request.reference);
+                continue;
+            }
+            let r = refs[rng.next(refs.len() as u64) as usize].clone();
+            let _ = match op {
+                2 => s.assign(&r, clerks[rng.next(2) as usize], None).map(|_| ()),
+                3 | 4 => {
+                    let mut resp = response(Outcome::Fulfilled);
+                    let back = rng.next(5) as i64;
+                    resp.responded_on = day - chrono::Duration::days(back);
+                    resp.backdate_reason = if back > 0 { "paper register".into() } else { String::new() };
+                    s.respond(&r, &resp, None).map(|_| ())
+                }
+                5 => s.reopen(&r, "again", None).map(|_| ()),
+                6 => s.withdraw(&r, "withdrawn", None).map(|_| ()),
+                7 => s.extend(&r, 1 + rng.next(10) as u32, "complex", None).map(|_| ()),
+                _ => {
+                    if s.peek(&r).is_ok_and(|v| v.request.pause.is_some()) {
+                        s.resume(&r).map(|_| ())
+                    } else {
+                        s.pause(&r, "documents", "waiting").map(|_| ())
+                    }
+                }
+            };
+        }
+        end_of_day(&s, day);
+    }
+    s
+}
+
 /// Whatever happens later — reassignment, answers (backdated or not), reopening,
 /// withdrawal, extension, pause — the figures for an earlier day stay what they were on
 /// that day, by kind and by clerk.
 #[test]
 fn later_changes_never_rewrite_an_earlier_day() {
-    let clerks = ["aibek", "nurzat"];
     for seed in 1..=40u64 {
-        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let mut s = session_with("jyldyz", rules_30d());
         let start = d("2026-03-01");
-        let mut refs: Vec<String> = Vec::new();
         let mut seen: Vec<(NaiveDate, Report, Report)> = Vec::new();
-        for day_n in 0..75 {
-            let day = start + chrono::Duration::days(day_n);
-            s.clock = Clock::fixed(day);
-            for _ in 0..rng.next(4) {
-                let op = rng.next(9);
-                if op < 2 || refs.is_empty() {
-                    let to = [None, Some(clerks[0]), Some(clerks[1])][rng.next(3) as usize];
-                    let received = day - chrono::Duration::days(rng.next(3) as i64);
-                    let new = request(RequestKind::Complaint, &received.to_string());
-                    refs.push(s.register(&new, to).unwrap().request.reference);
-                    continue;
-                }
-                let r = refs[rng.next(refs.len() as u64) as usize].clone();
-                // Refusals (a closed request, a rule) are part of the game: ignore them.
-                let _ = match op {
-                    2 => s.assign(&r, clerks[rng.next(2) as usize], None).map(|_| ()),
-                    3 | 4 => {
-                        let mut resp = response(Outcome::Fulfilled);
-                        let back = rng.next(5) as i64;
-                        resp.responded_on = day - chrono::Duration::days(back);
-                        resp.backdate_reason = if back > 0 { "paper register".into() } else { String::new() };
-                        s.respond(&r, &resp, None).map(|_| ())
-                    }
-                    5 => s.reopen(&r, "again", None).map(|_| ()),
-                    6 => s.withdraw(&r, "withdrawn", None).map(|_| ()),
-                    7 => s.extend(&r, 1 + rng.next(10) as u32, "complex", None).map(|_| ()),
-                    _ => {
-                        if s.peek(&r).is_ok_and(|v| v.request.pause.is_some()) {
-                            s.resume(&r).map(|_| ())
-                        } else {
-                            s.pause(&r, "documents", "waiting").map(|_| ())
-                        }
-                    }
-                };
-            }
+        let s = play(seed, |s, day| {
             // The day is over: its figures, as read at its end.
             seen.push((
                 day,
                 s.report(start - chrono::Duration::days(3), day, day, GroupBy::Clerk).unwrap(),
                 s.report(start - chrono::Duration::days(3), day, day, GroupBy::Kind).unwrap(),
             ));
-        }
+        });
         for (day, by_clerk, by_kind) in &seen {
             let now_clerk = s.report(by_clerk.from, by_clerk.to, *day, GroupBy::Clerk).unwrap();
             let now_kind = s.report(by_kind.from, by_kind.to, *day, GroupBy::Kind).unwrap();
             assert_eq!(now_clerk.rows, by_clerk.rows, "seed {seed}, as of {day}, by clerk");
             assert_eq!(now_kind.rows, by_kind.rows, "seed {seed}, as of {day}, by kind");
         }
+    }
+}
+
+/// The report's rows replayed from the events, one request at a time: what the kept
+/// figures must always add up to.
+fn replayed(s: &Session, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy) -> Vec<ReportRow> {
+    let mut groups: std::collections::BTreeMap<Option<String>, ReportRow> =
+        std::collections::BTreeMap::default();
+    s.store
+        .read()
+        .for_each_history(crate::model::HistoryScope::Received { from, to }, as_of, |h| {
+            let Some(a) = h.as_of(as_of) else { return };
+            let key = match by {
+                GroupBy::Kind => Some(h.kind.clone()),
+                GroupBy::Clerk => a.clerk.clone(),
+                GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
+            };
+            groups
+                .entry(key.clone())
+                .or_insert_with(|| ReportRow { group: key, ..ReportRow::default() })
+                .count(&a);
+        })
+        .unwrap();
+    groups.into_values().collect()
+}
+
+/// The kept figures (`request_figures` and its sums) equal a full replay after random
+/// operations: every cohort (whole months, part months, across months), every grouping,
+/// every day as of which they are read, and the backlog of every day; `aryz check` finds
+/// nothing to report.
+#[test]
+fn kept_figures_equal_a_full_replay_after_random_operations() {
+    use crate::domain::history::Standing;
+    let cohorts = [
+        ("2026-02-26", "2026-05-14"),
+        ("2026-03-01", "2026-03-31"),
+        ("2026-03-01", "2026-04-30"),
+        ("2026-02-01", "2026-05-31"),
+        ("2026-03-10", "2026-04-20"),
+        ("2026-04-01", "2026-04-30"),
+        ("2026-04-30", "2026-04-30"),
+        ("2026-03-31", "2026-05-01"),
+    ];
+    for seed in 1..=12u64 {
+        let s = play(seed, |_, _| ());
+        assert_eq!(s.store.read().figures_drift().unwrap(), Vec::<String>::new(), "seed {seed}");
+        let mut day = d("2026-02-27");
+        while day <= d("2026-06-20") {
+            for (from, to) in cohorts {
+                for by in [GroupBy::Kind, GroupBy::Clerk, GroupBy::Month] {
+                    let kept = s.store.read().report_rows(d(from), d(to), day, by).unwrap();
+                    assert_eq!(
+                        kept,
+                        replayed(&s, d(from), d(to), day, by),
+                        "seed {seed}, {from}..{to} as of {day}, {by:?}"
+                    );
+                }
+            }
+            day += chrono::Duration::days(4);
+        }
+        let backlog = s.store.read().backlog(d("2026-02-25"), d("2026-06-20")).unwrap();
+        for b in &backlog {
+            let (mut open, mut overdue) = (0, 0);
+            s.store
+                .read()
+                .for_each_history(
+                    crate::model::HistoryScope::Received { from: d("2026-01-01"), to: b.day },
+                    b.day,
+                    |h| match h.as_of(b.day).map(|a| a.standing) {
+                        Some(Standing::OpenInTime) => open += 1,
+                        Some(Standing::OpenLate) => {
+                            open += 1;
+                            overdue += 1;
+                        }
+                        _ => {}
+                    },
+                )
+                .unwrap();
+            assert_eq!((b.open, b.overdue), (open, overdue), "seed {seed}, backlog on {}", b.day);
+        }
+        assert!(s.check().unwrap().integrity.is_empty(), "seed {seed}");
     }
 }
 
@@ -323,4 +414,27 @@ fn assign_choices_are_the_operators_who_handle_requests_most_available_first() {
         clerk.assignable(d("2026-04-20")).unwrap().iter().all(|c| c.open == 0),
         "no caseloads for clerks"
     );
+}
+
+/// Retention erases personal data and changes no figure: every report row and the backlog
+/// read the same after it, and the kept figures still equal a replay.
+#[test]
+fn retention_keeps_every_figure_identical() {
+    let mut s = play(7, |_, _| ());
+    let read = |s: &Session| {
+        let mut out = Vec::new();
+        for by in [GroupBy::Kind, GroupBy::Clerk, GroupBy::Month] {
+            for as_of in ["2026-03-20", "2026-04-30", "2026-05-14", "2028-06-01"] {
+                out.push(s.store.read().report_rows(d("2026-02-01"), d("2026-05-31"), d(as_of), by).unwrap());
+            }
+        }
+        (out, s.store.read().backlog(d("2026-02-25"), d("2026-06-20")).unwrap())
+    };
+    let before = read(&s);
+    s = as_operator(s, "root");
+    s.clock = Clock::fixed(d("2028-06-01"));
+    let r = s.retention(1, false).unwrap();
+    assert!(!r.erased.is_empty(), "closed requests were erased");
+    assert_eq!(read(&s), before);
+    assert_eq!(s.store.read().figures_drift().unwrap(), Vec::<String>::new());
 }

@@ -3,12 +3,13 @@
 //! failure it stays with its input and the error (under the field when the service names
 //! one).
 
-use super::{App, Confirm, Message, Overlay, PendingOp, Screen};
+use super::{App, Message, Overlay, PendingOp, Screen};
 use crate::domain::format::date_dmy;
 use crate::domain::request::SubjectRequest;
 use crate::i18n::localize::Localize;
-use crate::i18n::{t, tf};
+use crate::i18n::tf;
 use crate::service::Error;
+use crate::tui::screens::preview::PreviewState;
 
 type Outcome<T> = crate::service::Result<T>;
 
@@ -25,15 +26,23 @@ impl App {
             None => Err(crate::service::Error::Config(crate::msg!("error.letters_unavailable"))),
         };
         match preview {
-            Ok(letter) if !letter.warnings.is_empty() => {
-                self.overlays.push(Overlay::Confirm(Box::new(Confirm {
-                    question: t("letter_warning.confirm").to_string(),
-                    details: letter.warnings.iter().map(crate::letters::LetterWarning::message).collect(),
-                    op: PendingOp::SaveLetter { reference, spec },
-                    yes_focused: false,
-                })));
+            // The letter as it will be saved, to read before saving it.
+            Ok(letter) => {
+                if matches!(self.overlays.last(), Some(Overlay::Dialog(_))) {
+                    self.overlays.pop();
+                }
+                let text = crate::letters::render_text(&letter);
+                let warnings = letter.warnings.iter().map(crate::letters::LetterWarning::message).collect();
+                let screen = PreviewState::new(reference, spec, &text, warnings);
+                self.screens.push(Screen::Preview(Box::new(screen)));
             }
-            _ => self.save_letter(&reference, spec),
+            Err(e) => {
+                let text = e.to_string();
+                if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+                    d.problem = Some(text.clone());
+                }
+                self.error(text);
+            }
         }
     }
 
@@ -110,7 +119,12 @@ impl App {
         };
         match saved {
             Ok((letter, path)) => {
-                self.overlays.pop();
+                if matches!(self.overlays.last(), Some(Overlay::Dialog(_))) {
+                    self.overlays.pop();
+                }
+                if matches!(self.screens.last(), Some(Screen::Preview(_))) {
+                    self.screens.pop();
+                }
                 let shown = path.display().to_string();
                 self.refresh();
                 // What the letter lacks comes first, so the clerk reads it.
@@ -206,6 +220,10 @@ impl App {
                 let r = self.session.set_status(&reference, target, &reason, Some(version));
                 self.finish_dialog(r);
             }
+            PendingOp::Discard => self.discard(),
+            PendingOp::QuitDiscarding => self.quit_discarding(),
+            PendingOp::RestoreDraft { key, values } => self.restore_draft(&key, values),
+            PendingOp::DropDraft { key } => self.drop_draft(&key),
             PendingOp::Pause { reference, category, reason } => {
                 let r = self.session.pause(&reference, &category, &reason);
                 self.finish_dialog(r);

@@ -128,6 +128,7 @@ fn a_question_runs_only_on_yes() {
         details: Vec::new(),
         op: UseCase::Resume { reference: theirs },
         yes_focused: false,
+        on_no: None,
     };
     assert!(matches!(q.handle(Command::Submit, &c), Some(Effect::Close)));
     assert!(matches!(q.handle(Command::NextOption, &c), Some(Effect::None)));

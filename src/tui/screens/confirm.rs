@@ -4,9 +4,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
+use crate::i18n::t;
 use crate::tui::action::Command;
 use crate::tui::component::{Component, Context, Ctx, Env};
-use crate::tui::effect::{Effect, Question};
+use crate::tui::effect::{Effect, Question, UseCase};
 use crate::tui::screens::dialog::ConfirmView;
 
 impl Component for Question {
@@ -24,7 +25,10 @@ impl Component for Question {
                 self.yes_focused = !self.yes_focused;
                 Effect::None
             }
-            Command::Submit if !self.yes_focused => Effect::Close,
+            Command::Submit if !self.yes_focused => match &self.on_no {
+                Some(op) => Effect::Batch(vec![Effect::Close, Effect::Run(op.clone())]),
+                None => Effect::Close,
+            },
             Command::Submit | Command::Save => {
                 Effect::Batch(vec![Effect::Close, Effect::Run(Box::new(self.op.clone()))])
             }
@@ -38,7 +42,15 @@ impl Component for Question {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
+        // The buttons say what they do: losing typed text is never "Yes, save".
+        let (yes, no) = match self.op {
+            UseCase::Discard | UseCase::QuitDiscarding => (t("draft.yes_discard"), t("confirm.no")),
+            UseCase::RestoreDraft { .. } => (t("draft.yes_restore"), t("draft.no_restore")),
+            _ => (t("confirm.yes"), t("confirm.no")),
+        };
         ConfirmView {
+            yes,
+            no,
             question: &self.question,
             details: &self.details,
             yes_focused: self.yes_focused,

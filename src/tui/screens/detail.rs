@@ -362,13 +362,19 @@ impl Doc {
                 let limit = if rows.is_empty() { width } else { width - indent };
                 if used + w > limit && !cur.is_empty() {
                     let min_break = if rows.is_empty() { indent } else { 0 };
+                    // At a space; a word with none (an e-mail address, a URL) after its
+                    // own separators, never mid-name when one is there.
+                    let sep = |ch: char| matches!(ch, '@' | '.' | '-' | '/' | '_' | ',' | ';');
                     let rest = match cur.iter().rposition(|(ch, _)| *ch == ' ') {
                         Some(pos) if pos > min_break => {
                             let rest = cur.split_off(pos + 1);
                             cur.pop();
                             rest
                         }
-                        _ => Vec::new(),
+                        _ => match cur.iter().rposition(|(ch, _)| sep(*ch)) {
+                            Some(pos) if pos > min_break && pos + 1 < cur.len() => cur.split_off(pos + 1),
+                            _ => Vec::new(),
+                        },
                     };
                     rows.push(std::mem::replace(&mut cur, rest));
                     used = cur.iter().map(|(ch, _)| ch.width().unwrap_or(0)).sum();
@@ -549,6 +555,7 @@ mod keys {
                     details: Vec::new(),
                     op: UseCase::Resume { reference },
                     yes_focused: true,
+                    on_no: None,
                 })),
                 _ => return None,
             })

@@ -24,8 +24,8 @@ use crate::tui::widgets::line_edit::EditOp;
 pub(crate) mod fields;
 
 use fields::{
-    ExtendField, FieldId, FilterField, LetterField, NoteField, OperatorField, PauseField, ReasonField,
-    StatusField,
+    CannedField, ExtendField, FieldId, FilterField, LetterField, NoteField, OperatorField, PauseField,
+    ReasonField, StatusField,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub enum DialogKind {
     Pause,
     Filter,
     Letter,
+    /// Choosing a standard response text to insert.
+    Canned,
 }
 
 #[derive(Debug)]
@@ -79,6 +81,7 @@ impl DialogState {
             DialogKind::Pause => "dialog.pause",
             DialogKind::Filter => "dialog.filter",
             DialogKind::Letter => "dialog.letter",
+            DialogKind::Canned => "dialog.canned",
         };
         if self.kind == DialogKind::AssignMarked {
             tf(key, &[("n", &self.references.len())])
@@ -152,7 +155,7 @@ impl DialogState {
             DialogKind::Note,
             Some(r),
             vec![
-                Field::text(NoteField::Text.id(), t("field.note"), ""),
+                Field::area(NoteField::Text.id(), t("field.note"), ""),
                 Field::toggle(NoteField::ToSubject.id(), t("field.to_subject"), false),
             ],
         )
@@ -201,6 +204,33 @@ impl DialogState {
                 Field::choice(LetterField::Format.id(), t("field.letter_format"), formats, "pdf"),
             ],
         )
+    }
+
+    /// The standard texts to choose from (name shown; the text is inserted).
+    pub fn canned(texts: &[&crate::letters::canned::Canned]) -> DialogState {
+        let opts = texts
+            .iter()
+            .map(|c| Opt::new(c.text.clone(), crate::domain::safe_text::clean(&c.name)))
+            .collect();
+        let mut d = DialogState::new(
+            DialogKind::Canned,
+            None,
+            vec![Field::choice(CannedField::Text.id(), t("canned.field"), opts, "")],
+        );
+        d.update_canned_hint();
+        d
+    }
+
+    /// Under the choice, the start of the chosen text.
+    pub fn update_canned_hint(&mut self) {
+        if self.kind != DialogKind::Canned {
+            return;
+        }
+        let text = self.form.choice(CannedField::Text.id()).to_string();
+        if let Some(f) = self.form.field_mut(CannedField::Text.id()) {
+            let shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            f.hint = Some(crate::domain::safe_text::clean(&crate::tui::widgets::wrap::ellipsis(&shown, 200)));
+        }
     }
 
     pub fn reason(kind: DialogKind, r: &SubjectRequest) -> DialogState {
@@ -303,11 +333,43 @@ impl Component for DialogState {
 
     fn handle(&mut self, cmd: Command, _ctx: &Ctx<'_>) -> Option<Effect> {
         match self.form.command(cmd) {
-            FormKey::Moved | FormKey::Changed => Some(Effect::None),
+            FormKey::Moved => Some(Effect::None),
+            FormKey::Changed => {
+                self.update_canned_hint();
+                Some(Effect::None)
+            }
             FormKey::Save => Some(self.submit()),
-            FormKey::Cancel => Some(Effect::Close),
+            FormKey::Cancel => Some(Effect::Cancel),
             FormKey::Other => None,
         }
+    }
+
+    fn multiline_focused(&self) -> bool {
+        self.form.focused_is_area()
+    }
+
+    /// Dialogs where something is typed keep it; choices alone (assign, filter, letter) not.
+    fn draft(&self) -> Option<(String, &Form)> {
+        let name = match self.kind {
+            DialogKind::Note => "note",
+            DialogKind::Status => "status",
+            DialogKind::Withdraw => "withdraw",
+            DialogKind::Reopen => "reopen",
+            DialogKind::Extend => "extend",
+            DialogKind::Pause => "pause",
+            DialogKind::Assign
+            | DialogKind::AssignMarked
+            | DialogKind::Filter
+            | DialogKind::Letter
+            | DialogKind::Canned => {
+                return None;
+            }
+        };
+        Some((format!("{name}-{}", self.reference), &self.form))
+    }
+
+    fn restore(&mut self, values: &crate::tui::widgets::form::Values, _ctx: &Ctx<'_>) {
+        self.form.restore(values);
     }
 
     fn edit(&mut self, op: &EditOp, _ctx: &Ctx<'_>) -> Effect {
@@ -338,12 +400,10 @@ pub(crate) struct DialogView<'a> {
 impl Widget for DialogView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
-        // One row a field, one more for each message or hint, and a spare row for an error.
-        let f = &self.state.form.fields;
-        let extra = f.iter().filter(|x| x.error.is_some() || x.warning.is_some() || x.hint.is_some()).count();
-        let form_h = (f.len() + extra + 1) as u16;
-        let h = (form_h + 2 + u16::from(self.state.problem.is_some())).min(area.height);
+        // The form's rows (a text box takes several), a spare row, and one for an error.
         let w = area.width.saturating_sub(4).min(72);
+        let form_h = self.state.form.height(w.saturating_sub(2)) + 1;
+        let h = (form_h + 2 + u16::from(self.state.problem.is_some())).min(area.height);
         let popup = area.centered(Constraint::Length(w), Constraint::Length(h));
         Clear.render(popup, buf);
         let block = Block::new()
@@ -368,6 +428,9 @@ pub(crate) struct ConfirmView<'a> {
     pub details: &'a [String],
     pub yes_focused: bool,
     pub theme: &'a Theme,
+    /// What "yes" does, as its button says ("Yes, save", "Yes, discard").
+    pub yes: &'a str,
+    pub no: &'a str,
 }
 
 impl Widget for ConfirmView<'_> {
@@ -383,9 +446,9 @@ impl Widget for ConfirmView<'_> {
         let (yes, no) = if self.yes_focused { (th.selected, th.base) } else { (th.base, th.selected) };
         lines.push(
             Line::from(vec![
-                Span::styled(format!(" {} ", t("confirm.no")), no),
+                Span::styled(format!(" {} ", self.no), no),
                 Span::raw("   "),
-                Span::styled(format!(" {} ", t("confirm.yes")), yes),
+                Span::styled(format!(" {} ", self.yes), yes),
             ])
             .centered(),
         );

@@ -1,11 +1,14 @@
-//! The help screen: every key of the screen it was opened from, read from the keymap.
+//! The help screen: the keys of the screen it was opened from, read from the keymap, and
+//! only those of what the operator's role may do.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use crate::domain::kind::Role;
 use crate::i18n::{label, t};
+use crate::service::permissions::{self, RequestAction};
 use crate::tui::action::{Command, Scope};
 use crate::tui::app::Context;
 use crate::tui::keymap::KeyMap;
@@ -41,11 +44,62 @@ fn scope_title(s: Scope) -> &'static str {
     }
 }
 
-pub(crate) fn help_lines(keymap: &KeyMap, context: Context, theme: &Theme) -> Vec<Line<'static>> {
+/// The request action a detail command takes, as the service's permissions know it.
+fn request_action(cmd: Command) -> Option<RequestAction> {
+    Some(match cmd {
+        Command::AssignTo => RequestAction::Assign,
+        Command::TakeRequest => RequestAction::Take,
+        Command::AddNote => RequestAction::Note,
+        Command::ChangeStatus => RequestAction::ChangeStatus,
+        Command::RecordResponse => RequestAction::Respond,
+        Command::Withdraw => RequestAction::Withdraw,
+        Command::Reopen => RequestAction::Reopen,
+        Command::Extend => RequestAction::Extend,
+        Command::Pause => RequestAction::Pause,
+        Command::Resume => RequestAction::Resume,
+        Command::WriteLetter => RequestAction::Letter,
+        _ => return None,
+    })
+}
+
+/// Whether an operator of `role` may use `cmd` at all under `rules`: request actions by
+/// the service's permissions (role, and what the rules switch off), the supervisors'
+/// screens and bulk assignment by the role the service requires for them.
+pub fn allowed(cmd: Command, role: Role, rules: &crate::domain::deadline::RuleSet) -> bool {
+    if let Some(action) = request_action(cmd) {
+        return role >= action.min_role() && permissions::check_policy(rules, action).is_ok();
+    }
+    match cmd {
+        Command::ShowDashboard
+        | Command::ShowReport
+        | Command::ShowAudit
+        | Command::ToggleGrouping
+        | Command::FilterLog
+        | Command::ClearLogFilter
+        | Command::ToggleMark
+        | Command::MarkAll
+        | Command::AssignMarked => role >= Role::Supervisor,
+        _ => true,
+    }
+}
+
+/// The keys of a screen, listing only what `role` may do.
+pub fn help_lines(
+    keymap: &KeyMap,
+    context: Context,
+    theme: &Theme,
+    role: Role,
+    rules: &crate::domain::deadline::RuleSet,
+) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(t("help.title"), theme.title), Line::raw("")];
     for scope in scopes(context) {
+        let cmds: Vec<&Command> =
+            Command::ALL.iter().filter(|c| c.scope() == *scope && allowed(**c, role, rules)).collect();
+        if cmds.is_empty() {
+            continue;
+        }
         lines.push(Line::styled(scope_title(*scope), theme.title));
-        for cmd in Command::ALL.iter().filter(|c| c.scope() == *scope) {
+        for cmd in cmds {
             let keys: Vec<String> = keymap.keys_of(*cmd).iter().map(ToString::to_string).collect();
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<22}", keys.join(", ")), theme.key),
@@ -65,11 +119,13 @@ pub(crate) struct HelpView<'a> {
     pub state: &'a HelpState,
     pub keymap: &'a KeyMap,
     pub theme: &'a Theme,
+    pub session: &'a crate::service::Session,
 }
 
 impl Widget for HelpView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let lines = help_lines(self.keymap, self.state.context, self.theme);
+        let lines =
+            help_lines(self.keymap, self.state.context, self.theme, self.session.role(), &self.session.rules);
         let max = (lines.len() as u16).saturating_sub(area.height);
         Paragraph::new(lines).scroll((self.state.scroll.min(max), 0)).render(area, buf);
     }
@@ -121,7 +177,8 @@ mod keys {
         }
 
         fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
-            HelpView { state: self, keymap: env.keymap, theme: env.theme }.render(area, buf);
+            HelpView { state: self, keymap: env.keymap, theme: env.theme, session: env.session }
+                .render(area, buf);
         }
     }
 }

@@ -18,10 +18,25 @@ use crate::i18n::{label, t};
 use crate::service::{Error, Session};
 use crate::tui::input::{parse_date, parse_optional_date};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::form::{Field, Form, FormView, Opt};
+use crate::tui::widgets::form::{Field, Form, FormView, Input, Opt};
 
 pub(crate) fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static str) -> Vec<Opt> {
     all.iter().map(|v| Opt::new(code(*v), label(prefix, code(*v)))).collect()
+}
+
+/// How identity may have been checked, with no default: "choose" first, then the methods
+/// that fit the channel (an e-signature for the app and signed documents, a document shown
+/// for a visit, none yet for e-mail and post, which carry no proof of who wrote).
+pub fn identity_options(channel: Channel) -> Vec<Opt> {
+    use IdentityMethod::{DocumentPresented, ESignature, NotVerified};
+    let order: [IdentityMethod; 3] = match channel {
+        Channel::SalykApp | Channel::ESignatureDocument => [ESignature, DocumentPresented, NotVerified],
+        Channel::InPerson => [DocumentPresented, ESignature, NotVerified],
+        Channel::Email | Channel::Post | Channel::Other => [NotVerified, DocumentPresented, ESignature],
+    };
+    let mut opts = vec![Opt::new("", t("editing.choose"))];
+    opts.extend(order.iter().map(|m| Opt::new(m.code(), label("identity", m.code()))));
+    opts
 }
 
 #[derive(Debug)]
@@ -53,12 +68,7 @@ impl IntakeState {
             Field::text("name", t("field.name"), ""),
             Field::text("pin", t("field.pin"), ""),
             Field::text("birth_date", t("field.birth_date"), ""),
-            Field::choice(
-                "identity",
-                t("field.identity"),
-                options(IdentityMethod::ALL, "identity", IdentityMethod::code),
-                "e_signature",
-            ),
+            Field::choice("identity", t("field.identity"), identity_options(Channel::SalykApp), ""),
             Field::text("passport", t("field.passport"), ""),
             Field::text("passport_issuer", t("field.passport_issuer"), ""),
             Field::text("passport_issued", t("field.passport_issued"), ""),
@@ -70,7 +80,7 @@ impl IntakeState {
             Field::text("email", t("field.email"), ""),
             Field::text("phone", t("field.phone"), ""),
             Field::text("address", t("field.address"), ""),
-            Field::text("description", t("field.description"), ""),
+            Field::area_of("description", t("field.description"), "", 3),
             Field::toggle("assign_to_me", t("field.assign_to_me"), session.role() == Role::Clerk),
         ];
         let mut s = IntakeState { form: Form::new(fields), deadlines: Vec::new(), problem: None };
@@ -93,10 +103,22 @@ impl IntakeState {
         let kind: RequestKind = f.choice("kind").parse().unwrap_or(RequestKind::Access);
         let channel: Channel = f.choice("channel").parse().unwrap_or(Channel::Other);
         let lang: Language = f.choice("lang").parse().unwrap_or(Language::Ky);
-        let identity: IdentityMethod = f.choice("identity").parse().unwrap_or(IdentityMethod::NotVerified);
+        // The identity options follow the channel, keeping what was chosen.
+        let chosen = f.choice("identity").to_string();
+        if let Some(Field { input: Input::Choice { options, selected }, .. }) = f.field_mut("identity") {
+            *options = identity_options(channel);
+            *selected = options.iter().position(|o| o.code == chosen).unwrap_or(0);
+        }
+        let mut ok = true;
+        let identity: IdentityMethod = if let Ok(m) = f.choice("identity").parse() {
+            m
+        } else {
+            f.set_error("identity", t("editing.identity_required").to_string());
+            ok = false;
+            IdentityMethod::NotVerified
+        };
         let categories: Vec<DataCategory> =
             f.checked("category").iter().filter_map(|c| c.parse().ok()).collect();
-        let mut ok = true;
         let received = match parse_date(f.text("received")) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -260,7 +282,7 @@ mod keys {
     use crate::tui::action::Command;
     use crate::tui::component::{Component, Context, Ctx, Env};
     use crate::tui::effect::{Effect, Question, UseCase};
-    use crate::tui::widgets::form::FormKey;
+    use crate::tui::widgets::form::{Form, FormKey, Values};
     use crate::tui::widgets::line_edit::EditOp;
 
     impl IntakeState {
@@ -284,6 +306,7 @@ mod keys {
                     details: warnings,
                     op,
                     yes_focused: true,
+                    on_no: None,
                 }))
             }
         }
@@ -302,7 +325,7 @@ mod keys {
                     Effect::None
                 }
                 FormKey::Save => self.save(ctx),
-                FormKey::Cancel => Effect::Close,
+                FormKey::Cancel => Effect::Cancel,
                 FormKey::Other => return None,
             })
         }
@@ -314,6 +337,19 @@ mod keys {
 
         fn text_focused(&self) -> bool {
             self.form.focused_is_text()
+        }
+
+        fn multiline_focused(&self) -> bool {
+            self.form.focused_is_area()
+        }
+
+        fn draft(&self) -> Option<(String, &Form)> {
+            Some(("intake".to_string(), &self.form))
+        }
+
+        fn restore(&mut self, values: &Values, ctx: &Ctx<'_>) {
+            self.form.restore(values);
+            self.validate(ctx.session, ctx.today);
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {

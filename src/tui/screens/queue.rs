@@ -643,7 +643,12 @@ impl Widget for QueueView<'_> {
         if marking {
             columns.insert(0, Column::Mark);
         }
-        let header: Vec<&str> = columns.iter().map(|c| c.title()).collect();
+        // What does not fit a column ends with "…" rather than being cut silently.
+        let fixed: u16 = columns.iter().filter(|c| **c != Column::Name).map(|c| c.fixed_width() + 1).sum();
+        let name_w = usize::from(table_area.width.saturating_sub(fixed));
+        let width_of = |c: Column| if c == Column::Name { name_w } else { usize::from(c.fixed_width()) };
+        let fit = |c: Column, text: &str| crate::tui::widgets::wrap::ellipsis(text, width_of(c));
+        let header: Vec<String> = columns.iter().map(|c| fit(*c, c.title())).collect();
         let widths: Vec<Constraint> = columns.iter().map(|c| c.width()).collect();
         let lines = st.lines();
         let selected_line = lines.iter().position(|l| *l == TableLine::Request(st.selected));
@@ -673,8 +678,8 @@ impl Widget for QueueView<'_> {
                 match c {
                     Column::Mark => TableCell::from(if marked { "●" } else { "" }).style(th.focus),
                     Column::Reference => TableCell::from(r.reference.clone()),
-                    Column::Kind => TableCell::from(label("kind_short", r.kind.code())),
-                    Column::Name => TableCell::from(clean(&r.subject.name)),
+                    Column::Kind => TableCell::from(fit(*c, label("kind_short", r.kind.code()))),
+                    Column::Name => TableCell::from(fit(*c, &clean(&r.subject.name))),
                     Column::Pin => TableCell::from(mask_pin(&r.subject.pin)),
                     Column::Received => TableCell::from(date_dmy(r.received_on)),
                     Column::Due => TableCell::from(date_dmy(r.due_on)),
@@ -683,13 +688,13 @@ impl Widget for QueueView<'_> {
                             .style(th.urgency(urgency))
                     }
                     Column::Assignee => {
-                        TableCell::from(r.assignee.as_deref().map_or_else(|| "—".into(), clean))
+                        TableCell::from(fit(*c, &r.assignee.as_deref().map_or_else(|| "—".into(), clean)))
                     }
                     // A stopped clock shows instead of the status: it is why the request waits.
                     Column::Status if r.pause.is_some() => {
-                        TableCell::from(crate::i18n::t("supervision.paused_short")).style(th.muted)
+                        TableCell::from(fit(*c, crate::i18n::t("supervision.paused_short"))).style(th.muted)
                     }
-                    Column::Status => TableCell::from(label("status_short", r.status.code())),
+                    Column::Status => TableCell::from(fit(*c, label("status_short", r.status.code()))),
                 }
             }));
             if marked { row.style(th.focus) } else { row }

@@ -26,7 +26,12 @@ pub struct ResponseState {
     pub reference: String,
     pub version: i64,
     pub kind: RequestKind,
+    /// The appeal's language: the reply's, and the standard texts offered.
+    pub lang: crate::domain::kind::Language,
     pub received_on: NaiveDate,
+    /// How the subject's identity was checked: disclosing to an unverified subject is warned
+    /// about here (the service decides).
+    pub identity: crate::domain::kind::IdentityMethod,
     pub form: Form,
 }
 
@@ -61,7 +66,7 @@ impl ResponseState {
         }
         let mut channels = vec![Opt::new("", t("response.no_channel"))];
         channels.extend(options(Channel::ALL, "channel", Channel::code));
-        fields.push(Field::text("text", t("field.text"), ""));
+        fields.push(Field::area("text", t("field.text"), ""));
         fields.push(Field::text("responded", t("field.responded"), &date_dmy(today)));
         fields.push(Field::text("reason", t("supervision.backdate_reason"), ""));
         fields.push(Field::choice("channel", t("field.response_channel"), channels, r.channel.code()));
@@ -89,10 +94,13 @@ impl ResponseState {
             reference: r.reference.clone(),
             version: r.version,
             kind: r.kind,
+            lang: r.lang,
             received_on: r.received_on,
+            identity: r.identity,
             form: Form::new(fields),
         };
-        s.update_hint(session);
+        // The hint under the ground, and warnings from the start (an unverified identity).
+        s.validate(session, today);
         s
     }
 
@@ -161,6 +169,12 @@ impl ResponseState {
             details,
             backdate_reason: f.text("reason").trim().to_string(),
         };
+        // Personal data handed to someone whose identity was not checked is a breach.
+        let discloses = matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled)
+            && matches!(self.kind, RequestKind::Access | RequestKind::Information);
+        if discloses && self.identity == crate::domain::kind::IdentityMethod::NotVerified {
+            f.set_warning("outcome", t("response.unverified_identity").to_string());
+        }
         let checked = response
             .validate(self.kind, self.received_on, today, &session.grounds)
             .and_then(|()| response.details.validate(self.kind, response.outcome, &session.bodies));
@@ -207,7 +221,7 @@ mod keys {
     use crate::tui::action::Command;
     use crate::tui::component::{Component, Context, Ctx, Env};
     use crate::tui::effect::{Effect, Question, UseCase};
-    use crate::tui::widgets::form::FormKey;
+    use crate::tui::widgets::form::{Form, FormKey, Values};
     use crate::tui::widgets::line_edit::EditOp;
 
     impl ResponseState {
@@ -226,7 +240,14 @@ mod keys {
                 ],
             );
             let op = UseCase::Respond { reference: self.reference.clone(), response, version: self.version };
-            Effect::Confirm(Box::new(Question { question, details: Vec::new(), op, yes_focused: true }))
+            // Warnings (an unverified identity) are read again in the question.
+            Effect::Confirm(Box::new(Question {
+                question,
+                details: self.form.warnings(),
+                op,
+                yes_focused: true,
+                on_no: None,
+            }))
         }
     }
 
@@ -243,9 +264,28 @@ mod keys {
                     Effect::None
                 }
                 FormKey::Save => self.save(ctx),
-                FormKey::Cancel => Effect::Close,
+                FormKey::Cancel => Effect::Cancel,
+                FormKey::Other if cmd == Command::InsertText => Effect::Canned {
+                    kind: self.kind,
+                    outcome: self
+                        .form
+                        .choice("outcome")
+                        .parse()
+                        .unwrap_or(crate::domain::outcome::Outcome::Fulfilled),
+                    lang: self.lang,
+                },
                 FormKey::Other => return None,
             })
+        }
+
+        /// A standard text chosen: inserted at the cursor of the response text, to edit.
+        fn answer(&mut self, text: String, ctx: &Ctx<'_>) -> Effect {
+            if let Some(i) = self.form.index("text") {
+                self.form.focus = i;
+            }
+            self.form.insert_in_focused(&text);
+            self.validate(ctx.session, ctx.today);
+            Effect::None
         }
 
         fn edit(&mut self, op: &EditOp, ctx: &Ctx<'_>) -> Effect {
@@ -257,9 +297,22 @@ mod keys {
             self.form.focused_is_text()
         }
 
+        fn multiline_focused(&self) -> bool {
+            self.form.focused_is_area()
+        }
+
+        fn draft(&self) -> Option<(String, &Form)> {
+            Some((format!("response-{}", self.reference), &self.form))
+        }
+
+        fn restore(&mut self, values: &Values, ctx: &Ctx<'_>) {
+            self.form.restore(values);
+            self.validate(ctx.session, ctx.today);
+        }
+
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::{Cancel, NextField, NextOption, Save, ShowHelp, ToggleOption};
-            vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
+            use Command::{Cancel, InsertText, NextField, NextOption, Save, ShowHelp};
+            vec![NextField, NextOption, Save, InsertText, Cancel, ShowHelp]
         }
 
         fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {

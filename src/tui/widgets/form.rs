@@ -9,6 +9,7 @@ use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
 use super::line_edit::{EditOp, LineEdit};
+use super::text_box::TextBox;
 use crate::tui::theme::Theme;
 
 /// One option of a choice: its stable code and what the operator reads.
@@ -27,8 +28,17 @@ impl Opt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Text(LineEdit),
-    Choice { options: Vec<Opt>, selected: usize },
-    Multi { options: Vec<Opt>, checked: Vec<bool>, cursor: usize },
+    /// Several lines: notes, descriptions, response texts.
+    Area(TextBox),
+    Choice {
+        options: Vec<Opt>,
+        selected: usize,
+    },
+    Multi {
+        options: Vec<Opt>,
+        checked: Vec<bool>,
+        cursor: usize,
+    },
     Toggle(bool),
 }
 
@@ -49,6 +59,18 @@ pub struct Field {
 impl Field {
     pub fn text(id: &str, label: &str, value: &str) -> Field {
         Field::new(id, label, Input::Text(LineEdit::new(value)))
+    }
+
+    /// A multi-line text (Enter makes a new line).
+    pub fn area(id: &str, label: &str, value: &str) -> Field {
+        Field::new(id, label, Input::Area(TextBox::new(value)))
+    }
+
+    /// A multi-line text of `rows` rows on screen.
+    pub fn area_of(id: &str, label: &str, value: &str, rows: u16) -> Field {
+        let mut b = TextBox::new(value);
+        b.rows = rows.max(1);
+        Field::new(id, label, Input::Area(b))
     }
 
     pub fn choice(id: &str, label: &str, options: Vec<Opt>, selected_code: &str) -> Field {
@@ -78,7 +100,64 @@ impl Field {
     }
 
     pub fn is_text(&self) -> bool {
-        matches!(self.input, Input::Text(_))
+        matches!(self.input, Input::Text(_) | Input::Area(_))
+    }
+
+    pub fn is_area(&self) -> bool {
+        matches!(self.input, Input::Area(_))
+    }
+
+    /// The value as a draft keeps it: the text, the chosen code, the ticked codes joined
+    /// by commas, or `true`/`false`.
+    pub fn value(&self) -> String {
+        match &self.input {
+            Input::Text(e) => e.text().to_string(),
+            Input::Area(b) => b.text().to_string(),
+            Input::Choice { options, selected } => {
+                options.get(*selected).map_or_else(String::new, |o| o.code.clone())
+            }
+            Input::Multi { options, checked, .. } => options
+                .iter()
+                .zip(checked)
+                .filter(|(_, c)| **c)
+                .map(|(o, _)| o.code.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            Input::Toggle(on) => on.to_string(),
+        }
+    }
+
+    /// Sets the value from [`Field::value`]'s form; a code that is no longer an option is
+    /// left as it is.
+    pub fn set_value(&mut self, value: &str) {
+        match &mut self.input {
+            Input::Text(e) => e.set(value),
+            Input::Area(b) => b.set(value),
+            Input::Choice { options, selected } => {
+                if let Some(i) = options.iter().position(|o| o.code == value) {
+                    *selected = i;
+                }
+            }
+            Input::Multi { options, checked, .. } => {
+                let on: Vec<&str> = value.split(',').collect();
+                for (o, c) in options.iter().zip(checked.iter_mut()) {
+                    *c = on.contains(&o.code.as_str());
+                }
+            }
+            Input::Toggle(on) => *on = value == "true",
+        }
+        self.touched = true;
+    }
+
+    /// Rows the input takes at `width` columns.
+    fn input_rows(&self, width: u16) -> u16 {
+        match &self.input {
+            Input::Multi { options, .. } => {
+                multi_lines(options, &vec![false; options.len()], width).len() as u16
+            }
+            Input::Area(b) => b.rows,
+            _ => 1,
+        }
     }
 }
 
@@ -88,11 +167,51 @@ pub struct Form {
     pub focus: usize,
     /// Set by a save attempt: every error shows, touched or not.
     pub show_all_errors: bool,
+    /// The values it opened with: a form whose values differ has changes to lose.
+    pristine: Values,
 }
+
+/// A form's values by field id, as a draft keeps them.
+pub type Values = std::collections::BTreeMap<String, String>;
 
 impl Form {
     pub fn new(fields: Vec<Field>) -> Form {
-        Form { fields, focus: 0, show_all_errors: false }
+        let mut f = Form { fields, focus: 0, show_all_errors: false, pristine: Values::new() };
+        f.mark_pristine();
+        f
+    }
+
+    /// The values now count as unchanged (after the form is set up).
+    pub fn mark_pristine(&mut self) {
+        self.pristine = self.values();
+    }
+
+    pub fn values(&self) -> Values {
+        self.fields.iter().map(|f| (f.id.clone(), f.value())).collect()
+    }
+
+    /// Whether anything differs from what the form opened with.
+    pub fn is_dirty(&self) -> bool {
+        self.fields.iter().any(|f| self.pristine.get(&f.id).is_none_or(|v| *v != f.value()))
+    }
+
+    /// Puts a draft's values back (fields it does not name keep theirs).
+    pub fn restore(&mut self, values: &Values) {
+        for f in &mut self.fields {
+            if let Some(v) = values.get(&f.id) {
+                f.set_value(v);
+            }
+        }
+    }
+
+    pub fn focused_is_area(&self) -> bool {
+        self.focused().is_some_and(Field::is_area)
+    }
+
+    /// The rows the form needs at `width` columns (for dialogs sized to their form).
+    pub fn height(&self, width: u16) -> u16 {
+        let label_w = label_width(self, width);
+        field_rows(self, width.saturating_sub(label_w)).1
     }
 
     pub fn focused(&self) -> Option<&Field> {
@@ -134,14 +253,13 @@ impl Form {
     /// Edits the focused text field; returns whether the value changed.
     pub fn edit(&mut self, op: &EditOp) -> bool {
         let Some(f) = self.fields.get_mut(self.focus) else { return false };
-        match &mut f.input {
-            Input::Text(e) => {
-                let changed = e.apply(op);
-                f.touched |= changed;
-                changed
-            }
+        let changed = match &mut f.input {
+            Input::Text(e) => e.apply(op),
+            Input::Area(b) => b.apply(op),
             _ => false,
-        }
+        };
+        f.touched |= changed;
+        changed
     }
 
     /// Moves the focused choice by `delta`, or the cursor of a several-of field.
@@ -179,21 +297,35 @@ impl Form {
                 false
             }
             Input::Choice { .. } | Input::Toggle(_) => self.shift_option(1),
-            Input::Text(_) => false,
+            Input::Text(_) | Input::Area(_) => false,
         }
     }
 
     pub fn text(&self, id: &str) -> &str {
         match self.field(id).map(|f| &f.input) {
             Some(Input::Text(e)) => e.text(),
+            Some(Input::Area(b)) => b.text(),
             _ => "",
         }
     }
 
     pub fn set_text(&mut self, id: &str, value: &str) {
-        if let Some(Field { input: Input::Text(e), .. }) = self.field_mut(id) {
-            e.set(value);
+        match self.field_mut(id).map(|f| &mut f.input) {
+            Some(Input::Text(e)) => e.set(value),
+            Some(Input::Area(b)) => b.set(value),
+            _ => {}
         }
+    }
+
+    /// Inserts `text` at the cursor of the focused multi-line field; whether it did.
+    pub fn insert_in_focused(&mut self, text: &str) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else { return false };
+        let done = match &mut f.input {
+            Input::Area(b) => b.insert(text),
+            _ => false,
+        };
+        f.touched |= done;
+        done
     }
 
     /// The code of the selected option of a choice field.
@@ -289,17 +421,12 @@ fn field_rows(form: &Form, value_width: u16) -> (Vec<(u16, u16)>, u16) {
     let mut y = 0u16;
     let mut out = Vec::new();
     for f in &form.fields {
-        let mut h = match &f.input {
-            Input::Multi { options, .. } => {
-                multi_lines(options, &vec![false; options.len()], value_width).len() as u16
-            }
-            _ => 1,
-        };
-        if visible_message(form, f).is_some() {
-            h += 1;
+        let mut h = f.input_rows(value_width);
+        if let Some((_, m)) = visible_message(form, f) {
+            h += message_lines(m, value_width).len() as u16;
         }
-        if f.hint.is_some() {
-            h += 1;
+        if let Some(hint) = &f.hint {
+            h += super::wrap::wrap(hint, usize::from(value_width)).len() as u16;
         }
         out.push((y, h));
         y += h;
@@ -335,12 +462,21 @@ fn multi_lines(options: &[Opt], checked: &[bool], width: u16) -> Vec<Vec<(usize,
     lines
 }
 
+/// An error or warning under a field, wrapped after its sign.
+fn message_lines(message: &str, width: u16) -> Vec<String> {
+    super::wrap::wrap(message, usize::from(width.saturating_sub(2)).max(1))
+}
+
+fn label_width(form: &Form, width: u16) -> u16 {
+    let label_w = form.fields.iter().map(|f| f.label.width()).max().unwrap_or(0).min(24) as u16 + 3;
+    label_w.min(width / 3)
+}
+
 impl Widget for FormView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let th = self.theme;
         let form = self.form;
-        let label_w = form.fields.iter().map(|f| f.label.width()).max().unwrap_or(0).min(24) as u16 + 3;
-        let label_w = label_w.min(area.width / 3);
+        let label_w = label_width(form, area.width);
         let value_w = area.width.saturating_sub(label_w);
         let (rows, _total) = field_rows(form, value_w);
         // Scroll so the focused field's whole block is visible.
@@ -366,6 +502,20 @@ impl Widget for FormView<'_> {
             let mut used = 1u16;
             match &f.input {
                 Input::Text(e) => e.render(value_area, buf, th.base, th.selected, has_focus),
+                Input::Area(b) => {
+                    used = f.input_rows(value_w);
+                    let bottom = area.y + area.height;
+                    let h = used.min(bottom.saturating_sub(row));
+                    let bar = if has_focus { th.focus } else { th.border };
+                    b.render(
+                        Rect::new(area.x + label_w, row, value_w, h),
+                        buf,
+                        th.base,
+                        th.selected,
+                        bar,
+                        has_focus,
+                    );
+                }
                 Input::Choice { options, selected } => {
                     let label = options.get(*selected).map_or("", |o| o.label.as_str());
                     let style = if has_focus { th.focus } else { th.base };
@@ -405,18 +555,27 @@ impl Widget for FormView<'_> {
                 }
             }
             let mut r = row + used;
-            if let Some((is_error, msg)) = visible_message(form, f)
-                && r < area.y + area.height
-            {
+            let bottom = area.y + area.height;
+            if let Some((is_error, msg)) = visible_message(form, f) {
                 let (style, sign) = if is_error { (th.error, "✗ ") } else { (th.warning, "! ") };
-                Line::from(vec![Span::styled(sign, style), Span::styled(msg.to_string(), style)])
-                    .render(Rect::new(area.x + label_w, r, value_w, 1), buf);
-                r += 1;
+                for (n, line) in message_lines(msg, value_w).into_iter().enumerate() {
+                    if r >= bottom {
+                        break;
+                    }
+                    let sign = if n == 0 { sign } else { "  " };
+                    Line::from(vec![Span::styled(sign, style), Span::styled(line, style)])
+                        .render(Rect::new(area.x + label_w, r, value_w, 1), buf);
+                    r += 1;
+                }
             }
-            if let Some(hint) = &f.hint
-                && r < area.y + area.height
-            {
-                Span::styled(hint.clone(), th.muted).render(Rect::new(area.x + label_w, r, value_w, 1), buf);
+            if let Some(hint) = &f.hint {
+                for line in super::wrap::wrap(hint, usize::from(value_w)) {
+                    if r >= bottom {
+                        break;
+                    }
+                    Span::styled(line, th.muted).render(Rect::new(area.x + label_w, r, value_w, 1), buf);
+                    r += 1;
+                }
             }
             let _ = h;
         }

@@ -19,6 +19,10 @@ pub enum EditOp {
     ClearToStart,
     /// Deletes the word before the cursor (ctrl-w).
     DeleteWord,
+    /// Enter in a multi-line text (a one-line field ignores it, as Up and Down).
+    Newline,
+    Up,
+    Down,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

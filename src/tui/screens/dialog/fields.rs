@@ -42,6 +42,8 @@ field_ids! {
     ExtendField { Days => "days", Reason => "reason" }
     PauseField { Category => "category", Reason => "reason" }
     LetterField { Type => "type", Lang => "lang", Format => "format" }
+    /// The standard response text chosen (its code is the text).
+    CannedField { Text => "text" }
     FilterField {
         Kind => "kind",
         Status => "status",
@@ -76,6 +78,7 @@ impl Read<'_> {
     fn text(&self, f: impl FieldId) -> Result<String, Invalid> {
         match self.input(f)? {
             Input::Text(e) => Ok(e.text().trim().to_string()),
+            Input::Area(b) => Ok(b.text().trim().to_string()),
             _ => Err(Invalid::new(f, t("error.required"))),
         }
     }
@@ -162,6 +165,7 @@ impl DialogState {
                     details: Vec::new(),
                     op,
                     yes_focused: false,
+                    on_no: None,
                 })))
             }
             DialogKind::Extend => {
@@ -181,6 +185,7 @@ impl DialogState {
                     details: Vec::new(),
                     op,
                     yes_focused: true,
+                    on_no: None,
                 })))
             }
             DialogKind::Assign => {
@@ -190,11 +195,22 @@ impl DialogState {
                 references: self.references.clone(),
                 login: f.choice(OperatorField::Login)?,
             }),
-            DialogKind::Note => run(UseCase::Note {
-                reference,
-                text: f.text(NoteField::Text)?,
-                to_subject: f.toggle(NoteField::ToSubject)?,
-            }),
+            DialogKind::Note => {
+                let text = f.required(NoteField::Text)?;
+                let to_subject = f.toggle(NoteField::ToSubject)?;
+                let op = UseCase::Note { reference, text, to_subject };
+                if !to_subject {
+                    return run(op);
+                }
+                // A note to the subject leaves the office: asked, never by a stray space.
+                Ok(Effect::Confirm(Box::new(Question {
+                    question: t("draft.to_subject").to_string(),
+                    details: Vec::new(),
+                    op,
+                    yes_focused: false,
+                    on_no: None,
+                })))
+            }
             DialogKind::Status => run(UseCase::SetStatus {
                 reference,
                 target: f
@@ -209,6 +225,10 @@ impl DialogState {
                 category: f.choice(PauseField::Category)?,
                 reason: f.text(PauseField::Reason)?,
             }),
+            DialogKind::Canned => {
+                let text = f.choice(CannedField::Text)?;
+                Ok(Effect::Batch(vec![Effect::Close, Effect::Answer(text)]))
+            }
             DialogKind::Letter => run(UseCase::Letter {
                 reference,
                 spec: LetterSpec {
