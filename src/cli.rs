@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::attachment::AttachmentKind;
 use crate::domain::calendar::DayKind;
 use crate::domain::code::UnknownCode;
 use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
@@ -229,6 +230,41 @@ impl TypedValueParser for DateArg {
     ) -> Result<NaiveDate, clap::Error> {
         let field = arg.map_or_else(String::new, |a| a.get_long().unwrap_or(a.get_id().as_str()).to_string());
         (move |s: &str| crate::domain::parse::date(&field, s)).parse_ref(cmd, arg, value)
+    }
+}
+
+/// clap's parser of `--identity-verified-by`: an [`IdentityMethod`] that verifies
+/// (`not_verified` is no way of verifying), so `--help` lists only those.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifiedByArg;
+
+impl VerifiedByArg {
+    const METHODS: [IdentityMethod; 2] = [IdentityMethod::ESignature, IdentityMethod::DocumentPresented];
+}
+
+impl TypedValueParser for VerifiedByArg {
+    type Value = IdentityMethod;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<IdentityMethod, clap::Error> {
+        let parse = |s: &str| {
+            s.parse::<IdentityMethod>().ok().filter(|m| Self::METHODS.contains(m)).ok_or_else(|| {
+                UnknownCode {
+                    field: "identity_verified_by",
+                    value: s.to_string(),
+                    allowed: Self::METHODS.map(IdentityMethod::code).join(", "),
+                }
+            })
+        };
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(Self::METHODS.into_iter().map(|m| clap::builder::PossibleValue::new(m.code()))))
     }
 }
 
@@ -477,6 +513,71 @@ pub enum Command {
         #[arg(default_value = "")]
         prefix: String,
     },
+    // --- the case file (issue 15): keep these together.
+    /// Attach a file to a request (kept in the database; a file attached twice is stored once).
+    Attach {
+        /// The reference, or the number of a request of this year (`123`).
+        #[arg(value_name = "REF")]
+        reference: RefInput,
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// What the file is to the case.
+        #[arg(long, value_name = "KIND", default_value = "other")]
+        kind: AttachmentKind,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// List the files of a request: number, kind, name, size, SHA-256, who added it and when.
+    Attachments {
+        /// The reference, or the number of a request of this year (`123`).
+        #[arg(value_name = "REF")]
+        reference: RefInput,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Write file N of a request to a new FILE, byte for byte (audited as a disclosure).
+    Attachment {
+        /// The reference, or the number of a request of this year (`123`).
+        #[arg(value_name = "REF")]
+        reference: RefInput,
+        /// The file's number, as `aryz attachments` lists it.
+        #[arg(value_name = "N")]
+        n: i64,
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Register requests that arrived by e-mail (a .eml file or a Maildir folder)
+    ///
+    /// A `.eml` file, or a Maildir folder (the messages in its `new/`, else the files in the
+    /// folder). One request per message, channel e-mail, the sender as name and contact, the
+    /// text as description, identity not verified, the message and its files attached; each
+    /// in its own transaction. Messages already registered (by Message-ID) are skipped; a
+    /// message without a PIN or that cannot be read is rejected with the reason (exit 1 after
+    /// the others).
+    ImportMail {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// The kind recorded for every message (check each after import).
+        #[arg(long, value_name = "KIND")]
+        kind: RequestKind,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Close REF as a duplicate of REF2 (supervisor)
+    ///
+    /// Withdrawn, closed as "duplicate", outside "% in time"; both timelines say so.
+    Link {
+        /// The reference, or the number of a request of this year (`123`).
+        #[arg(value_name = "REF")]
+        reference: RefInput,
+        /// The request it duplicates (a reference, or a number of this year).
+        #[arg(long, value_name = "REF2")]
+        duplicate_of: RefInput,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Runs the subcommands on standard input, one JSON array of arguments per line, each as
     /// its own `aryz ARGS` would: for tests that need many writes from few processes.
     #[command(name = "__batch", hide = true)]
@@ -522,7 +623,12 @@ impl Command {
             | C::Retention { out, .. }
             | C::Import { out, .. }
             | C::SubjectExport { out, .. }
-            | C::Doctor { out } => out,
+            | C::Doctor { out }
+            | C::Attach { out, .. }
+            | C::Attachments { out, .. }
+            | C::Attachment { out, .. }
+            | C::ImportMail { out, .. }
+            | C::Link { out, .. } => out,
             C::Calendar(a) => match &a.command {
                 None => &a.out,
                 Some(
@@ -661,6 +767,23 @@ pub struct AddArgs {
     /// Assign at once (yourself, or anyone if you are a supervisor).
     #[arg(long, value_name = "LOGIN")]
     pub assignee: Option<String>,
+    /// Register although the receipt date is more than 60 days before today (a likely typo
+    /// otherwise, refused without this).
+    #[arg(long)]
+    pub confirm_old_receipt: bool,
+    /// The request was made by an authorised representative of this name (letters are
+    /// addressed to them; attach the power of attorney with `aryz attach --kind power_of_attorney`).
+    #[arg(long, value_name = "NAME")]
+    pub representative: Option<String>,
+    /// The representative's authority: power of attorney number and date, or the like.
+    #[arg(long, value_name = "TEXT", default_value = "", requires = "representative")]
+    pub representative_document: String,
+    #[arg(long, value_name = "ADDRESS", default_value = "", requires = "representative")]
+    pub representative_address: String,
+    #[arg(long, value_name = "EMAIL", default_value = "", requires = "representative")]
+    pub representative_email: String,
+    #[arg(long, value_name = "PHONE", default_value = "", requires = "representative")]
+    pub representative_phone: String,
     #[command(flatten)]
     pub out: Output,
 }
@@ -691,6 +814,7 @@ pub struct LetterArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// At most this many rows (1 to 10000); stderr says when more match.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
     #[command(flatten)]
@@ -834,6 +958,14 @@ pub struct RespondArgs {
     /// Referred: the code of the receiving body (assets/rules/bodies.toml).
     #[arg(long, value_name = "BODY")]
     pub referred_to: Option<String>,
+    /// The subject's identity, not verified at intake, was verified now (`e_signature` or
+    /// `document_presented`). Needed before disclosing personal data (fulfilled or partially
+    /// fulfilled access or information).
+    #[arg(long, value_name = "METHOD", conflicts_with = "identity_override", value_parser = VerifiedByArg)]
+    pub identity_verified_by: Option<IdentityMethod>,
+    /// Supervisor: disclose although the identity is not verified, for this reason (audited).
+    #[arg(long, value_name = "REASON")]
+    pub identity_override: Option<String>,
     #[command(flatten)]
     pub out: Output,
 }

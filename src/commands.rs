@@ -2,6 +2,7 @@
 //! case of the services, and prints the result as a table, JSON or CSV.
 
 mod batch;
+mod casefile;
 mod completions;
 mod doctor;
 mod drift;
@@ -91,6 +92,7 @@ impl CliError {
             CliError::Service(E::UnknownOperator(_)) => "unknown operator".into(),
             CliError::Service(E::DisabledOperator(_)) => "disabled operator".into(),
             CliError::Service(E::NotAllowedByRules(_)) => "not allowed by the rules".into(),
+            CliError::Service(E::IdentityNotVerified { .. }) => "identity not verified".into(),
             CliError::Service(E::Config(_)) => "configuration or file".into(),
             CliError::Service(E::Store(e)) => format!("store: {}", e.kind()),
             CliError::Config(_) => "config file".into(),
@@ -137,6 +139,11 @@ pub fn name(c: &Command) -> &'static str {
         Command::Man { .. } => "man",
         Command::Complete { .. } => "__complete",
         Command::Batch => "__batch",
+        Command::Attach { .. } => "attach",
+        Command::Attachments { .. } => "attachments",
+        Command::Attachment { .. } => "attachment",
+        Command::Link { .. } => "link",
+        Command::ImportMail { .. } => "import-mail",
     }
 }
 
@@ -277,6 +284,13 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Man { dir } => completions::man(dir, out)?,
         Command::Complete { what, prefix } => completions::candidates(env, *what, prefix, out)?,
         Command::Batch => batch::batch(env, std::io::stdin().lock(), out)?,
+        Command::Attach { reference, file, kind, .. } => casefile::attach(env, reference, file, *kind, out)?,
+        Command::Attachments { reference, .. } => casefile::attachments(env, reference, out)?,
+        Command::Attachment { reference, n, output, .. } => {
+            casefile::attachment(env, reference, *n, output, out)?;
+        }
+        Command::Link { reference, duplicate_of, .. } => casefile::link(env, reference, duplicate_of, out)?,
+        Command::ImportMail { path, kind, .. } => casefile::import_mail(env, path, *kind, out)?,
     }
     Ok(())
 }

@@ -46,6 +46,8 @@ pub struct Config {
     pub key_file: Option<PathBuf>,
     /// Personal fields of requests closed longer ago than this are erased by `aryz retention`.
     pub retention_years: u32,
+    /// The largest file that may be attached to a request, in MB (1 to 500).
+    pub attachment_max_mb: u64,
     /// Keymap overrides of the terminal UI: `action = "key"`.
     pub keys: BTreeMap<String, KeyBinding>,
     /// After each write, aryz appends the audit head (`N:HASH`) to this file: kept where
@@ -152,6 +154,7 @@ impl Default for Config {
             responses_dir: None,
             letterhead: BTreeMap::new(),
             retention_years: 5,
+            attachment_max_mb: crate::domain::attachment::DEFAULT_MAX_MB,
             key_file: None,
             group_access: false,
             keys: BTreeMap::new(),
@@ -223,6 +226,9 @@ impl Config {
             return Err(key("language", msg!("message.unknown_language", lang = l)));
         }
         let cfg: Config = toml::from_str(text).map_err(|e| Message::plain(one_line(&e.to_string())))?;
+        if !(1..=500).contains(&cfg.attachment_max_mb) {
+            return Err(key("attachment_max_mb", msg!("message.between", min = 1u32, max = 500u32)));
+        }
         if !(0.0..=100.0).contains(&cfg.target_percent_in_time) {
             return Err(key("target_percent_in_time", msg!("message.between", min = 0u32, max = 100u32)));
         }

@@ -1,6 +1,7 @@
 //! The pure domain: kinds, statuses, transitions, deadlines, calendar, identity validation
 //! and outcomes. Knows nothing of SQL, terminals or the clock: "today" is a parameter.
 
+pub mod attachment;
 pub(crate) mod audit_chain;
 pub mod calendar;
 pub(crate) mod code;

@@ -3,6 +3,7 @@
 //! transaction with its events and its audit entry.
 
 mod admin;
+pub mod casefile;
 mod clock;
 mod dashboard;
 pub mod demo;
@@ -27,6 +28,7 @@ pub use clock::Clock;
 pub use clock::env_today;
 pub use dashboard::{Caseload, ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, WEEKS, WeekBar};
 pub use error::{Error, PRIVILEGES, Result, VERBS};
+pub use intake::{RECEIVED_OLD, Registered, old_receipt};
 pub use login::{effective_login, os_login};
 pub use queries::{Detail, RequestView};
 pub use recompute::{DeadlineDrift, Drift, RequestDrift};
@@ -54,6 +56,8 @@ pub struct Settings {
     pub audit_anchor_file: Option<std::path::PathBuf>,
     /// The target "% in time" reports are rated against (red/amber/green).
     pub target_percent_in_time: f64,
+    /// The largest file that may be attached to a request, in MB (`attachment_max_mb`).
+    pub attachment_max_mb: u64,
 }
 
 impl Default for Settings {
@@ -63,6 +67,7 @@ impl Default for Settings {
             awaiting_subject_days: 10,
             audit_anchor_file: None,
             target_percent_in_time: 90.0,
+            attachment_max_mb: crate::domain::attachment::DEFAULT_MAX_MB,
         }
     }
 }
@@ -239,6 +244,7 @@ pub fn settings_of(config: &Config) -> Settings {
         awaiting_subject_days: config.awaiting_subject_days,
         audit_anchor_file: config.audit_anchor_file.clone(),
         target_percent_in_time: config.target_percent_in_time,
+        attachment_max_mb: config.attachment_max_mb,
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod audit;
 mod calendar;
+mod casefile;
 mod dashboard;
 mod drift;
 mod events;

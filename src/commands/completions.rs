@@ -183,6 +183,7 @@ pub const CONFIG_KEYS: &[(&str, &str)] = &[
         "The target \"% in time\" reports are rated against: green at or above, amber within 5 points below, red further below (default 90).",
     ),
     ("retention_years", "aryz retention erases personal data of requests closed longer ago (default 5)."),
+    ("attachment_max_mb", "The largest file aryz attach accepts, in MB (default 25, 1 to 500)."),
     (
         "audit_anchor_file",
         "After each write aryz appends the audit head (N:HASH) to this append-only file; keep it where clerks cannot write (SECURITY.md).",

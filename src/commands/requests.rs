@@ -53,9 +53,34 @@ pub(super) fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
             email: a.email.trim().to_string(),
             phone: a.phone.trim().to_string(),
         },
+        representative: a.representative.as_ref().map(|name| crate::domain::request::Representative {
+            name: name.trim().to_string(),
+            document: a.representative_document.trim().to_string(),
+            address: a.representative_address.trim().to_string(),
+            email: a.representative_email.trim().to_string(),
+            phone: a.representative_phone.trim().to_string(),
+        }),
     };
+    // A receipt date long before today is a likely typo: registered only when confirmed.
+    if !a.confirm_old_receipt && crate::service::old_receipt(&new, today).is_some() {
+        new.validate(today, today, &s.calendar)?;
+        let days = (today - new.received_on).num_days();
+        return Err(field_error(
+            "received",
+            crate::msg!(
+                "message.old_receipt_add",
+                date = new.received_on.format("%d.%m.%Y").to_string(),
+                days = days
+            ),
+        )
+        .into());
+    }
     let reg = s.register(&new, a.assignee.as_deref())?;
-    warnings.extend(reg.warnings);
+    warnings.extend(
+        reg.warnings
+            .into_iter()
+            .filter(|w| !(a.confirm_old_receipt && w.field == crate::service::RECEIVED_OLD)),
+    );
     for w in &warnings {
         let w = crate::i18n::localize::Localize::localized(w);
         eprintln!("{}: {}", t("letter_warning.prefix"), output::neutralise(&w));
@@ -86,14 +111,23 @@ pub(super) fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> 
         return Err(field_error("limit", crate::msg!("message.between", min = 1u32, max = 10000u32)).into());
     }
     // A past --as-of replays the events (a slower path); today's list pages over indexes.
-    let rows = if today < s.today() {
+    let (rows, total) = if today < s.today() {
         let mut rows = s.open_as_of(&filter, today)?;
+        let total = rows.len();
         rows.truncate(a.limit);
-        rows
+        (rows, total)
     } else {
-        s.list(&filter, SortKey::Due, &Page { limit: a.limit, ..Page::default() })?
+        let rows = s.list(&filter, SortKey::Due, &Page { limit: a.limit, ..Page::default() })?;
+        // Counted only when the page is full: a shorter page is everything.
+        let total = if rows.len() >= a.limit { s.count(&filter)? as usize } else { rows.len() };
+        (rows, total)
     };
-    print_list(env, &s, &rows, today, out)
+    print_list(env, &s, &rows, today, out)?;
+    if total > rows.len() {
+        // On stderr: stdout stays the rows alone for scripts.
+        eprintln!("{}", tf("casefile.more_rows", &[("shown", &rows.len()), ("total", &total)]));
+    }
+    Ok(())
 }
 
 /// The values in the order given, each once.
@@ -220,6 +254,11 @@ fn write_detail(
             let mut v = view.json(false);
             v["events"] = serde_json::to_value(&d.events).unwrap_or_default();
             v["related"] = Value::Array(d.related.iter().map(|r| json!({"ref": r.reference, "kind": r.kind, "status": r.status, "received_on": r.received_on})).collect());
+            v["attachments"] = serde_json::to_value(&d.attachments).unwrap_or_default();
+            v["representative"] = serde_json::to_value(&d.representative).unwrap_or_default();
+            v["closed_as"] = json!(d.duplicate_of.as_ref().map(|_| "duplicate"));
+            v["duplicate_of"] = json!(d.duplicate_of);
+            v["duplicates"] = json!(d.duplicates);
             output::json(out, &v)?;
         }
         f => {
@@ -263,6 +302,24 @@ fn write_detail(
                 fields
                     .push(("ground", r.ground.as_deref().map(|g| code(f, "ground", g)).unwrap_or_default()));
                 fields.push(("responded", r.responded_on.map(date_dmy).unwrap_or_default()));
+            }
+            if let Some(rep) = &d.representative {
+                let contacts: Vec<&str> = [&rep.document, &rep.address, &rep.email, &rep.phone]
+                    .into_iter()
+                    .map(String::as_str)
+                    .filter(|x| !x.is_empty())
+                    .collect();
+                let mut text = rep.name.clone();
+                if !contacts.is_empty() {
+                    text = format!("{text} ({})", contacts.join(", "));
+                }
+                fields.push(("representative", text));
+            }
+            if let Some(o) = &d.duplicate_of {
+                fields.push(("duplicate of", o.clone()));
+            }
+            if !d.duplicates.is_empty() {
+                fields.push(("duplicates", d.duplicates.join(", ")));
             }
             if let Some(p) = &r.pause {
                 fields.push((
@@ -325,6 +382,17 @@ fn write_detail(
                     "  {}",
                     output::neutralise(&format!("{} {} {kind}{change}{text}", e.at, e.actor))
                 )?;
+            }
+            if !d.attachments.is_empty() {
+                writeln!(out, "\n{}", t("casefile.attachments"))?;
+                for a in &d.attachments {
+                    let kind = crate::i18n::label_owned("attachment_kind", a.kind.code());
+                    let line = format!(
+                        "  {} {kind}: {} ({} B) {} {}",
+                        a.n, a.file_name, a.size, a.added_by, a.added_at
+                    );
+                    writeln!(out, "{}", output::neutralise(&line))?;
+                }
             }
             if !d.related.is_empty() {
                 writeln!(out, "\n{}", t("cli.related"))?;
@@ -391,6 +459,10 @@ pub(super) fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Resul
             referred_to: a.referred_to.clone().filter(|b| !b.trim().is_empty()),
         },
         backdate_reason: a.reason.clone().unwrap_or_default().trim().to_string(),
+        identity: crate::domain::outcome::IdentityAtAnswer {
+            verified_by: a.identity_verified_by,
+            override_reason: a.identity_override.clone(),
+        },
     };
     let r = s.respond(&s.reference(&a.reference), &response, None)?;
     print_done(env, &s, &r, out)

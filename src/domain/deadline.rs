@@ -66,6 +66,13 @@ pub struct DeadlineRule {
     pub extension_basis_ky: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub extension_basis_ru: String,
+    /// Where the rule comes from (the law, article and the page that states it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// How sure the source is: "verified" (read in a primary or official source),
+    /// "secondary", or "unverified" (legal-notes §0's V/W/U).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub confidence: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -404,9 +411,13 @@ mod tests {
     }
 
     #[test]
-    fn shipped_rules_parse_with_three_rules() {
+    fn shipped_rules_parse_with_four_rules() {
         let r = RuleSet::parse(SHIPPED_RULES).unwrap();
-        assert_eq!(r.rule.len(), 3);
+        assert_eq!(r.rule.len(), 4);
+        // The authority inquiry's week (issue 15) carries its source and confidence.
+        let w = r.rule("law58_authority_1w").unwrap();
+        assert!(w.source.contains("Art. 17(g)") && w.confidence == "verified", "{w:?}");
+        assert!(w.kinds.contains(RequestKind::AuthorityInquiry) && !w.kinds.contains(RequestKind::Access));
         assert!(!r.extension.allowed && !r.pause.allowed);
     }
 

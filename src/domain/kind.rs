@@ -12,6 +12,9 @@ code_enum!(
         Destruction => "destruction",
         StopProcessing => "stop_processing",
         Complaint => "complaint",
+        // An inquiry from the State Agency for Personal Data Protection or the Ombudsman
+        // (Law 58, Art. 17(g): answered within one week).
+        AuthorityInquiry => "authority_inquiry",
     }
 );
 

@@ -6,6 +6,7 @@ use super::kind::{DataCategory, RequestKind};
 use super::validation::{FieldError, field_error};
 use crate::code_enum;
 use crate::i18n::localize::Arg;
+use crate::msg;
 
 code_enum!(
     /// The outcome recorded with an answer.
@@ -86,6 +87,27 @@ pub struct Response {
     pub details: super::referral::ResponseDetails,
     /// Why the answer is dated before the day it is recorded; required then.
     pub backdate_reason: String,
+    /// How an answer that discloses personal data deals with an unverified identity.
+    pub identity: IdentityAtAnswer,
+}
+
+/// What an answer that discloses personal data says about the subject's identity, when it
+/// was not verified at intake (issue 15): verified now, by a method, or disclosed anyway on a
+/// supervisor's override with a reason (audited). Neither: the answer is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct IdentityAtAnswer {
+    /// The identity was verified when answering, by this method.
+    pub verified_by: Option<super::kind::IdentityMethod>,
+    /// A supervisor discloses although the identity is not verified, for this reason.
+    pub override_reason: Option<String>,
+}
+
+/// Whether an answer hands personal data to the person who asked: a fulfilled or partly
+/// fulfilled access request (a copy included) or information request. Handing them to
+/// someone whose identity is not verified is a breach.
+pub fn discloses_personal_data(kind: RequestKind, outcome: Outcome) -> bool {
+    matches!(kind, RequestKind::Access | RequestKind::Information)
+        && matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled)
 }
 
 impl Response {
@@ -165,6 +187,18 @@ impl Response {
         }
         super::validation::check_len("text", &self.text, super::validation::MAX_TEXT)?;
         super::validation::check_len("reason", &self.backdate_reason, super::validation::MAX_TEXT)?;
+        if let Some(why) = &self.identity.override_reason {
+            if why.trim().is_empty() {
+                return Err(field_error("identity_override", msg!("message.override_reason")));
+            }
+            super::validation::check_len("identity_override", why, super::validation::MAX_TEXT)?;
+            if self.identity.verified_by.is_some() {
+                return Err(field_error("identity_override", msg!("message.override_both")));
+            }
+        }
+        if self.identity.verified_by == Some(super::kind::IdentityMethod::NotVerified) {
+            return Err(field_error("identity_verified_by", msg!("message.verified_method")));
+        }
         Ok(())
     }
 }
@@ -173,6 +207,37 @@ impl Response {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn which_answers_disclose_personal_data() {
+        use RequestKind as K;
+        for kind in RequestKind::ALL {
+            for outcome in Outcome::ALL {
+                let expected = matches!(kind, K::Access | K::Information)
+                    && matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled);
+                assert_eq!(discloses_personal_data(*kind, *outcome), expected, "{kind} {outcome}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_override_needs_a_reason_and_excludes_a_method() {
+        let g = default_grounds();
+        let today = d("2026-03-10");
+        let mut r = resp(Outcome::Fulfilled, None);
+        r.identity.override_reason = Some("  ".into());
+        assert_eq!(r.validate(RequestKind::Access, today, today, &g).unwrap_err().field, "identity_override");
+        r.identity.override_reason = Some("subject known in person".into());
+        r.identity.verified_by = Some(crate::domain::kind::IdentityMethod::ESignature);
+        assert_eq!(r.validate(RequestKind::Access, today, today, &g).unwrap_err().field, "identity_override");
+        r.identity.override_reason = None;
+        assert!(r.validate(RequestKind::Access, today, today, &g).is_ok());
+        r.identity.verified_by = Some(crate::domain::kind::IdentityMethod::NotVerified);
+        assert_eq!(
+            r.validate(RequestKind::Access, today, today, &g).unwrap_err().field,
+            "identity_verified_by"
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -189,6 +254,7 @@ mod tests {
             details: crate::domain::referral::ResponseDetails::default(),
             // Answers in these tests are dated before "today".
             backdate_reason: "entered from the paper register".into(),
+            identity: IdentityAtAnswer::default(),
         }
     }
 
@@ -267,6 +333,7 @@ mod tests {
             actions: vec![],
             details: crate::domain::referral::ResponseDetails::default(),
             backdate_reason: String::new(),
+            identity: IdentityAtAnswer::default(),
         };
         let today = r.responded_on;
         let e = r.validate(RequestKind::Access, today, today, &g).unwrap_err();

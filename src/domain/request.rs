@@ -10,6 +10,7 @@ use super::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind};
 use super::outcome::{CategoryAction, Outcome};
 use super::status::Status;
 use super::validation::{FieldError, FieldWarning, MAX_TEXT, check_len, check_line, field_error, warning};
+use crate::msg;
 
 /// Database identity of a request (never shown; the reference is what people use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -27,6 +28,37 @@ pub struct Subject {
     pub phone: String,
 }
 
+/// Who made the request on the subject's behalf: an authorised representative (their power
+/// of attorney is kept as an attachment). Letters are addressed to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Representative {
+    pub name: String,
+    /// The document they act under (power of attorney number and date, or the like).
+    pub document: String,
+    pub address: String,
+    pub email: String,
+    pub phone: String,
+}
+
+impl Representative {
+    /// Hard checks: a name, one-line fields, a valid e-mail and phone when given.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.name.trim().is_empty() {
+            return Err(field_error("representative", msg!("message.representative_name")));
+        }
+        check_line("representative", &self.name)?;
+        check_line("representative_document", &self.document)?;
+        check_line("representative_address", &self.address)?;
+        if !self.email.is_empty() {
+            validate_email(&self.email).map_err(|e| field_error("representative_email", e.rule))?;
+        }
+        if !self.phone.is_empty() {
+            validate_phone(&self.phone).map_err(|e| field_error("representative_phone", e.rule))?;
+        }
+        Ok(())
+    }
+}
+
 /// A request as entered at intake, before it has a reference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewRequest {
@@ -38,7 +70,12 @@ pub struct NewRequest {
     pub categories: Vec<DataCategory>,
     pub description: String,
     pub subject: Subject,
+    /// The representative who made the request, if not the subject.
+    pub representative: Option<Representative>,
 }
+
+/// How many days before registration a receipt date is taken for a likely typo.
+pub const OLD_RECEIPT_DAYS: i64 = 60;
 
 impl NewRequest {
     /// Hard checks (the first error found) and soft warnings, as of `today`, for a request
@@ -83,6 +120,9 @@ impl NewRequest {
         // Law 67: registration within one working day of receipt.
         if cal.working_days_between(self.received_on, registered_on) > 1 {
             warnings.push(warning("received", crate::msg!("message.late_registration")));
+        }
+        if let Some(rep) = &self.representative {
+            rep.validate()?;
         }
         if self.kind.acts_on_categories() && self.categories.is_empty() {
             warnings.push(warning("category", crate::msg!("message.no_category")));
@@ -200,6 +240,7 @@ mod tests {
                 pin: "21503199012345".into(),
                 ..Subject::default()
             },
+            representative: None,
         }
     }
 

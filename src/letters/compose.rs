@@ -43,6 +43,9 @@ pub struct LetterInput<'a> {
     pub bodies: &'a [ReferralBody],
     /// The 30-day limit (the rules' limit rule), stated beside the governing date.
     pub limit: Option<NaiveDate>,
+    /// The representative who made the request: the letter is addressed to them, on the
+    /// subject's behalf.
+    pub representative: Option<crate::domain::request::Representative>,
 }
 
 fn list(items: impl IntoIterator<Item = String>) -> String {
@@ -214,22 +217,35 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     let title = lk.render(&title_key, &v)?.trim().to_string();
     let body = blocks(&lk.render(&body_key, &v)?);
 
-    let mut addressee = vec![subject_name.clone()];
-    for extra in [&r.subject.address, &r.subject.email] {
-        let e = clean(extra.trim()).replace('\n', " ");
+    let one_line = |s: &str| clean(s.trim()).replace('\n', " ");
+    let rep = input.representative.as_ref().filter(|p| !p.name.trim().is_empty());
+    let mut greeting_vars = BTreeMap::new();
+    // A representative's letter goes to them, on the subject's behalf, with a neutral
+    // salutation (their gender is not known from the subject's PIN).
+    let (mut addressee, contacts, greeting_key) = if let Some(p) = rep {
+        let mut vars = v.clone();
+        vars.insert("subject_name", subject_name.clone());
+        let on_behalf = lk.render("labels.on_behalf", &vars)?.trim().to_string();
+        greeting_vars.insert("subject_name", one_line(&p.name));
+        (vec![one_line(&p.name), on_behalf], [p.address.clone(), p.email.clone()], "labels.greeting")
+    } else {
+        greeting_vars.insert("subject_name", subject_name.clone());
+        // The salutation follows the PIN's gender digit when the PIN is valid, else neutral.
+        let key = match pin_gender(&r.subject.pin) {
+            Some(PinGender::Female) => "labels.greeting_female",
+            Some(PinGender::Male) => "labels.greeting_male",
+            None => "labels.greeting",
+        };
+        (vec![subject_name.clone()], [r.subject.address.clone(), r.subject.email.clone()], key)
+    };
+    let named = addressee.len();
+    for extra in &contacts {
+        let e = one_line(extra);
         if !e.is_empty() {
             addressee.push(e);
         }
     }
-    let mut greeting_vars = BTreeMap::new();
-    greeting_vars.insert("subject_name", subject_name);
-    // The salutation follows the PIN's gender digit when the PIN is valid, else neutral.
-    let greeting_key = match pin_gender(&r.subject.pin) {
-        Some(PinGender::Female) => "labels.greeting_female",
-        Some(PinGender::Male) => "labels.greeting_male",
-        None => "labels.greeting",
-    };
-    let warnings = warnings(input, &addressee);
+    let warnings = warnings(input, &addressee[named - 1..]);
     Ok(Letter {
         lang: input.lang,
         letter_type: input.letter_type,
@@ -441,6 +457,7 @@ pub fn compose_sample(kit: &Kit, lang: Language, s: &Sample) -> Result<Letter, T
             details: sample_details(s.kind, s.outcome),
             bodies: &bodies,
             limit: r.deadlines.iter().find(|d| d.rule == "policy_30d").map(|d| d.due_on),
+            representative: None,
         },
     )
 }

@@ -20,6 +20,9 @@ code_enum!(
         Reopened => "reopened",
         Letter => "letter",
         Erased => "erased",
+        IdentityVerified => "identity_verified",
+        Attached => "attached",
+        Linked => "linked",
     }
 );
 

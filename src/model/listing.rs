@@ -112,3 +112,13 @@ impl Default for InitialState {
         }
     }
 }
+
+/// A request that a new one may duplicate (same PIN): what a warning names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Similar {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub kind: crate::domain::kind::RequestKind,
+    pub status: crate::domain::status::Status,
+    pub received_on: chrono::NaiveDate,
+}

@@ -24,6 +24,11 @@ impl Clock {
         }
     }
 
+    /// The office's offset from UTC.
+    pub fn offset(&self) -> FixedOffset {
+        self.offset
+    }
+
     pub fn today(&self) -> NaiveDate {
         self.fixed_today.unwrap_or_else(|| Utc::now().with_timezone(&self.offset).date_naive())
     }

@@ -174,6 +174,7 @@ fn draft(rng: &mut Rng, today: NaiveDate, received: NaiveDate, cal: &Calendar) -
             categories,
             description: rng.pick(DESCRIPTIONS).to_string(),
             subject: subject(rng, today),
+            representative: None,
         },
         registered,
     }

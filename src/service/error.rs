@@ -29,6 +29,13 @@ pub enum Error {
     DisabledOperator(String),
     #[error("{0}")]
     NotAllowedByRules(Message),
+    /// An answer would disclose personal data to a subject whose identity is not verified.
+    #[error("{}", self.message())]
+    IdentityNotVerified {
+        reference: String,
+        kind: crate::domain::kind::RequestKind,
+        outcome: crate::domain::outcome::Outcome,
+    },
     /// A configuration, file or environment problem.
     #[error("{0}")]
     Config(Message),
@@ -61,6 +68,12 @@ impl Localize for Error {
             ),
             Error::UnknownOperator(login) => msg!("message.unknown_operator", login = login),
             Error::DisabledOperator(login) => msg!("message.disabled_operator", login = login),
+            Error::IdentityNotVerified { reference, kind, outcome } => msg!(
+                "message.identity_not_verified",
+                reference = reference,
+                kind = Arg::code("kind", kind.code()),
+                outcome = Arg::code("outcome", outcome.code())
+            ),
             Error::NotAllowedByRules(m) | Error::Config(m) => m.clone(),
             Error::Store(e) => e.message(),
         }
@@ -113,6 +126,7 @@ pub const PRIVILEGES: &[&str] = &[
     "load_demo",
     "withdraw_requests",
     "reopen_requests",
+    "override_identity",
     "answer",
     "assign",
     "change_status",

@@ -306,6 +306,7 @@ fn to_request(
                 email: get("email").to_string(),
                 phone: get("phone").to_string(),
             },
+            representative: None,
         },
         warnings,
     ))

@@ -3,7 +3,7 @@
 use crate::domain::deadline::Deadline;
 use crate::domain::kind::Role;
 use crate::domain::request::RequestId;
-use crate::domain::request::{NewRequest, SubjectRequest};
+use crate::domain::request::{NewRequest, OLD_RECEIPT_DAYS, SubjectRequest};
 use crate::domain::validation::FieldWarning;
 use crate::model::{Event, EventKind};
 use crate::store::Tx;
@@ -20,9 +20,16 @@ pub struct Registered {
 impl Session {
     /// Checks a request as the intake form does while typing: the first hard error, or the
     /// warnings and the deadlines it would get. Writes nothing.
+    /// The warnings include the requests it may duplicate (field `duplicate`, naming them)
+    /// and a receipt date long before today (field `received_old`, to be confirmed).
     pub fn check_new_request(&self, new: &NewRequest) -> Result<(Vec<FieldWarning>, Vec<Deadline>)> {
         let today = self.today();
-        let warnings = new.validate(today, today, &self.calendar)?;
+        let mut warnings = new.validate(today, today, &self.calendar)?;
+        if let Some(w) = old_receipt(new, today) {
+            warnings.push(w);
+        }
+        let similar = self.similar_requests(&new.subject.pin, new.kind)?;
+        warnings.extend(super::casefile::duplicate_warnings(&similar, new.kind));
         let deadlines = self.rules.deadlines(new.kind, new.received_on, today, &self.calendar);
         Ok((warnings, deadlines))
     }
@@ -64,6 +71,7 @@ pub(crate) fn insert_registered(
     assignee: Option<&str>,
 ) -> Result<(RequestId, String)> {
     let (id, reference) = tx.insert_request(new, ctx.today, deadlines, assignee, &ctx.now)?;
+    super::casefile::put_representative(tx, id, new.representative.as_ref())?;
     let binding = deadlines.iter().find(|d| d.binding).map(|d| d.due_on.to_string());
     tx.insert_event(
         id,
@@ -75,6 +83,26 @@ pub(crate) fn insert_registered(
             &Event::new(EventKind::Assigned, ctx.login, &ctx.now).change(None::<String>, Some(a)),
         )?;
     }
-    tx.audit(&ctx.now, ctx.login, "register", &reference, &format!("kind={}", new.kind))?;
+    let by = if new.representative.is_some() { " by_representative" } else { "" };
+    tx.audit(&ctx.now, ctx.login, "register", &reference, &format!("kind={}{by}", new.kind))?;
     Ok((id, reference))
 }
+
+/// The warning a receipt date more than [`OLD_RECEIPT_DAYS`] days before `today` gets: a
+/// likely typo (a wrong year or month), which the operator confirms before registering.
+pub fn old_receipt(new: &NewRequest, today: chrono::NaiveDate) -> Option<FieldWarning> {
+    let days = (today - new.received_on).num_days();
+    (days > OLD_RECEIPT_DAYS).then(|| {
+        crate::domain::validation::warning(
+            RECEIVED_OLD,
+            crate::msg!(
+                "message.old_receipt",
+                date = new.received_on.format("%d.%m.%Y").to_string(),
+                days = days
+            ),
+        )
+    })
+}
+
+/// The field of the warning [`old_receipt`] gives.
+pub const RECEIVED_OLD: &str = "received_old";

@@ -114,6 +114,7 @@ impl Session {
                 details,
                 bodies: &bodies,
                 limit: ctx.rules.limit(&r.deadlines).map(|d| d.due_on),
+                representative: tx.read().representative(r.id)?,
             };
             let letter = compose(kit, &input)
                 .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
@@ -129,8 +130,24 @@ impl Session {
                 return Err(e);
             }
         };
+        // Every letter is kept in the case file as sent (issue 15). Composition is
+        // deterministic, so rendering again gives the bytes the sink wrote.
+        let sent = render(&letter, spec.format)
+            .ok()
+            .map(|bytes| {
+                crate::domain::attachment::NewAttachment::new(
+                    crate::domain::attachment::AttachmentKind::OutgoingLetter,
+                    &letter.file_name(spec.format),
+                    bytes,
+                    self.attachment_limit(),
+                )
+            })
+            .transpose()?;
         self.write(|tx, ctx| {
             tx.insert_event(id, &Event::new(EventKind::Letter, ctx.login, &ctx.now).text(what.clone()))?;
+            if let Some(sent) = &sent {
+                super::casefile::attach_in(tx, ctx, id, &reference, sent)?;
+            }
             tx.audit(
                 &ctx.now,
                 ctx.login,
@@ -171,6 +188,7 @@ impl Session {
             details: read.response_details(r.id)?,
             bodies: &self.bodies,
             limit: self.rules.limit(&r.deadlines).map(|d| d.due_on),
+            representative: read.representative(r.id)?,
         };
         compose(kit, &input).map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))
     }
@@ -230,6 +248,17 @@ impl Session {
                     .collect();
                 v["events"] = serde_json::to_value(&shown).unwrap_or_default();
                 v["letters"] = Value::Array(letters);
+                // The case file: every file with its content (base64), and the representative.
+                let mut files = Vec::new();
+                for a in read.attachments(r.id)? {
+                    let content =
+                        read.attachment_content(r.id, a.n)?.map(|(_, data)| data).unwrap_or_default();
+                    let mut f = serde_json::to_value(&a).unwrap_or_default();
+                    f["content_base64"] = json!(crate::domain::attachment::base64(&content));
+                    files.push(f);
+                }
+                v["attachments"] = Value::Array(files);
+                v["representative"] = serde_json::to_value(read.representative(r.id)?).unwrap_or_default();
                 refs.push(r.reference.clone());
                 requests.push(v);
             }

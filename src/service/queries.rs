@@ -192,6 +192,14 @@ pub struct Detail {
     pub events: Vec<Event>,
     /// Other requests of the same PIN, newest first.
     pub related: Vec<SubjectRequest>,
+    /// The case file (issue 15): files, in the order added.
+    pub attachments: Vec<crate::domain::attachment::Attachment>,
+    /// Who made the request on the subject's behalf.
+    pub representative: Option<crate::domain::request::Representative>,
+    /// The request this one was closed as a duplicate of.
+    pub duplicate_of: Option<String>,
+    /// The requests closed as duplicates of this one.
+    pub duplicates: Vec<String>,
 }
 
 impl Session {
@@ -341,6 +349,14 @@ impl Session {
             .into_iter()
             .filter(|r| r.id != request.id)
             .collect();
-        Ok(Detail { request, events, related })
+        Ok(Detail {
+            attachments: read.attachments(request.id)?,
+            representative: read.representative(request.id)?,
+            duplicate_of: read.duplicate_target(request.id)?,
+            duplicates: read.duplicates_of(request.id)?,
+            request,
+            events,
+            related,
+        })
     }
 }

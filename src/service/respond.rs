@@ -1,6 +1,7 @@
 //! Recording the answer to a request: outcome, refusal ground, per-category actions.
 
-use crate::domain::outcome::Response;
+use crate::domain::kind::{IdentityMethod, Role};
+use crate::domain::outcome::{Response, discloses_personal_data};
 use crate::domain::pause::end_pause;
 use crate::domain::request::SubjectRequest;
 use crate::domain::status::Transition;
@@ -33,6 +34,7 @@ impl Session {
             })?;
             response.validate(r.kind, r.received_on, ctx.today, &grounds)?;
             response.details.validate(r.kind, response.outcome, &bodies)?;
+            let identity_events = disclosure_rule(&me, &mut r, response, ctx)?;
             let mut events = vec![
                 Event::new(EventKind::Responded, ctx.login, &ctx.now)
                     .change(None::<String>, Some(response.outcome.code()))
@@ -51,8 +53,20 @@ impl Session {
                     events.push(deadline_event(ctx, ended.due_before, r.due_on, &ended.why));
                 }
             }
+            events.extend(identity_events.iter().cloned());
             let in_time = response.responded_on <= r.due_on;
             let mut detail = format!("{} ({})", response.outcome, if in_time { "in time" } else { "late" });
+            if let Some(why) = &response.identity.override_reason
+                && discloses_personal_data(r.kind, response.outcome)
+                && r.identity == IdentityMethod::NotVerified
+            {
+                // The override is an entry of its own, so the audit log lists every one.
+                tx.audit(&ctx.now, ctx.login, "identity_override", &r.reference, why.trim())?;
+                detail = format!("{detail}; identity not verified, disclosed on override");
+            }
+            if let Some(m) = response.identity.verified_by.filter(|_| !identity_events.is_empty()) {
+                detail = format!("{detail}; identity verified at answer by {m}");
+            }
             if response.responded_on < ctx.today {
                 // The timeline and the audit keep both dates and the reason.
                 let why = response.backdate_reason.trim();
@@ -75,5 +89,44 @@ impl Session {
             tx.set_response_details(r.id, &response.details)?;
             save(tx, ctx, &r, expected_version, &events, "respond", &detail)
         })
+    }
+}
+
+/// Safe disclosure (issue 15), the one place it is enforced: an answer that hands personal
+/// data to a subject whose identity is not verified is refused, unless the identity is
+/// verified now (recorded on the request, with an event) or a supervisor overrides with a
+/// reason (a note on the timeline and an audit entry of its own). Returns the events.
+fn disclosure_rule(
+    me: &crate::model::Operator,
+    r: &mut SubjectRequest,
+    response: &Response,
+    ctx: &super::Ctx<'_>,
+) -> Result<Vec<Event>> {
+    if !discloses_personal_data(r.kind, response.outcome) || r.identity != IdentityMethod::NotVerified {
+        return Ok(Vec::new());
+    }
+    if let Some(method) = response.identity.verified_by.filter(|m| *m != IdentityMethod::NotVerified) {
+        let ev = Event::new(EventKind::IdentityVerified, ctx.login, &ctx.now)
+            .change(Some(r.identity.code()), Some(method.code()))
+            .text("verified when answering");
+        r.identity = method;
+        return Ok(vec![ev]);
+    }
+    match response.identity.override_reason.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        Some(why) if me.role >= Role::Supervisor => {
+            Ok(vec![Event::new(EventKind::Note, ctx.login, &ctx.now).text(format!(
+                "identity not verified; personal data disclosed on a supervisor's override: {why}"
+            ))])
+        }
+        Some(_) => Err(Error::Forbidden {
+            login: me.login.clone(),
+            role: me.role,
+            action: "override the identity check (supervisor)",
+        }),
+        None => Err(Error::IdentityNotVerified {
+            reference: r.reference.clone(),
+            kind: r.kind,
+            outcome: response.outcome,
+        }),
     }
 }

@@ -16,6 +16,7 @@ fn d(s: &str) -> NaiveDate {
 
 const TODAY: &str = "2026-11-24";
 
+mod casefile;
 mod figures;
 
 /// A database with an admin `root`, supervisor `jyldyz`, clerks `aibek` and `nurzat`; a
@@ -64,6 +65,7 @@ fn request(kind: RequestKind, received: &str) -> NewRequest {
         categories: vec![DataCategory::Phone],
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
+        representative: None,
     }
 }
 
@@ -77,6 +79,7 @@ fn response(outcome: Outcome) -> Response {
         actions: vec![],
         details: crate::domain::referral::ResponseDetails::default(),
         backdate_reason: String::new(),
+        identity: crate::domain::outcome::IdentityAtAnswer::default(),
     }
 }
 

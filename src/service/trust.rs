@@ -150,6 +150,9 @@ impl Session {
             self.write(|tx, ctx| {
                 for (id, reference) in &due {
                     tx.erase_personal_data(*id, ctx.today, &ctx.now)?;
+                    // The case file goes too: its files and the representative's details.
+                    tx.erase_attachments(*id)?;
+                    tx.erase_representative(*id)?;
                     tx.insert_event(
                         *id,
                         &Event::new(EventKind::Erased, ctx.login, &ctx.now)

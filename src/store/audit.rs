@@ -74,6 +74,9 @@ impl SqliteReader<'_> {
         let check = super::records::check(self.conn)?;
         let record_problems = check.problems.len();
         problems.extend(check.problems.into_iter().map(|problem| AuditProblem { id: 0, problem }));
+        // Attached files: each stored content against the SHA-256 it is filed under (which
+        // the attachment rows, hashed with their request, bind to the chain).
+        problems.extend(self.blob_problems()?.into_iter().map(|problem| AuditProblem { id: 0, problem }));
         let max_filed: i64 =
             self.conn.query_row("SELECT coalesce(max(audit_id), 0) FROM record_state", [], |r| r.get(0))?;
         if max_filed > last_id {

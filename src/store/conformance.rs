@@ -32,6 +32,7 @@ pub(super) fn new_request(name: &str, pin: &str, received: &str, description: &s
         categories: vec![DataCategory::Income],
         description: description.into(),
         subject: Subject { name: name.into(), pin: pin.into(), ..Subject::default() },
+        representative: None,
     }
 }
 

@@ -32,6 +32,10 @@ const REQUEST_COLUMNS: &str = "id, ref, kind, status, channel, lang, received_on
 const EVENT_COLUMNS: &str = "request_id, id, at, actor, kind, old_value, new_value, text";
 const ACTION_COLUMNS: &str = "request_id, category, action";
 const OPERATOR_COLUMNS: &str = "login, name, role, active, created_at";
+// The case file (migration 0012): a request without rows in these tables hashes as before.
+const ATTACHMENT_COLUMNS: &str = "request_id, n, kind, file_name, sha256, size, added_by, added_at";
+const REPRESENTATIVE_COLUMNS: &str = "request_id, name, document, address, email, phone";
+const LINK_COLUMNS: &str = "request_id, duplicate_of";
 
 /// Temporary (per-connection) table and triggers noting which records a transaction touched.
 pub(super) const TRACKING_SQL: &str = "
@@ -45,6 +49,15 @@ CREATE TEMP TRIGGER IF NOT EXISTS aryz_ev_del AFTER DELETE ON main.events BEGIN 
 CREATE TEMP TRIGGER IF NOT EXISTS aryz_ca_ins AFTER INSERT ON main.category_actions BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, new.request_id); END;
 CREATE TEMP TRIGGER IF NOT EXISTS aryz_ca_upd AFTER UPDATE ON main.category_actions BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id), (1, new.request_id); END;
 CREATE TEMP TRIGGER IF NOT EXISTS aryz_ca_del AFTER DELETE ON main.category_actions BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_at_ins AFTER INSERT ON main.attachments BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_at_upd AFTER UPDATE ON main.attachments BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id), (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_at_del AFTER DELETE ON main.attachments BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_rp_ins AFTER INSERT ON main.representatives BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_rp_upd AFTER UPDATE ON main.representatives BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id), (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_rp_del AFTER DELETE ON main.representatives BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_ln_ins AFTER INSERT ON main.request_links BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_ln_upd AFTER UPDATE ON main.request_links BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id), (1, new.request_id); END;
+CREATE TEMP TRIGGER IF NOT EXISTS aryz_ln_del AFTER DELETE ON main.request_links BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (1, old.request_id); END;
 CREATE TEMP TRIGGER IF NOT EXISTS aryz_op_ins AFTER INSERT ON main.operators BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (2, new.login); END;
 CREATE TEMP TRIGGER IF NOT EXISTS aryz_op_upd AFTER UPDATE ON main.operators BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (2, old.login), (2, new.login); END;
 CREATE TEMP TRIGGER IF NOT EXISTS aryz_op_del AFTER DELETE ON main.operators BEGIN INSERT OR IGNORE INTO aryz_touched VALUES (2, old.login); END;
@@ -306,9 +319,22 @@ fn walk(
     let mut ev = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY request_id, id"))?;
     let mut ac = conn
         .prepare(&format!("SELECT {ACTION_COLUMNS} FROM category_actions ORDER BY request_id, category"))?;
+    // Before migration 0012 (a baseline written by migration 0008) these tables do not exist.
+    let case_file = has_case_file(conn)?;
+    let or_none = |sql: String| if case_file { sql } else { "SELECT 1 WHERE 0".to_string() };
+    let mut at = conn
+        .prepare(&or_none(format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments ORDER BY request_id, n")))?;
+    let mut rp = conn.prepare(&or_none(format!(
+        "SELECT {REPRESENTATIVE_COLUMNS} FROM representatives ORDER BY request_id"
+    )))?;
+    let mut ln =
+        conn.prepare(&or_none(format!("SELECT {LINK_COLUMNS} FROM request_links ORDER BY request_id")))?;
     let n = column_count(REQUEST_COLUMNS);
     let mut events = Cursor::new(ev.query([])?, column_count(EVENT_COLUMNS))?;
     let mut actions = Cursor::new(ac.query([])?, column_count(ACTION_COLUMNS))?;
+    let mut files = Cursor::new(at.query([])?, column_count(ATTACHMENT_COLUMNS))?;
+    let mut reps = Cursor::new(rp.query([])?, column_count(REPRESENTATIVE_COLUMNS))?;
+    let mut links = Cursor::new(ln.query([])?, column_count(LINK_COLUMNS))?;
     let mut rows = req.query([])?;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
@@ -316,7 +342,13 @@ fn walk(
         let key = Key::Id(id);
         let mut h = Sha256::new();
         feed(&mut h, b'r', (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
-        for (cursor, tag, what) in [(&mut events, b'e', "event"), (&mut actions, b'a', "category action")] {
+        for (cursor, tag, what) in [
+            (&mut events, b'e', "event"),
+            (&mut actions, b'a', "category action"),
+            (&mut files, b'f', "attachment"),
+            (&mut reps, b'p', "representative"),
+            (&mut links, b'l', "link"),
+        ] {
             cursor.take_group(&key, |ord, v| {
                 if ord == Ordering::Equal {
                     feed(&mut h, tag, v.iter().map(ValueRef::from));
@@ -327,7 +359,13 @@ fn walk(
         }
         each(Current { key, label: reference, hash: h.finalize().into() })?;
     }
-    for (cursor, what) in [(&mut events, "event"), (&mut actions, "category action")] {
+    for (cursor, what) in [
+        (&mut events, "event"),
+        (&mut actions, "category action"),
+        (&mut files, "attachment"),
+        (&mut reps, "representative"),
+        (&mut links, "link"),
+    ] {
         cursor.take_rest(|v| {
             orphan(format!("{what} of request {} that does not exist", show_key(v.first())));
         })?;
@@ -335,9 +373,17 @@ fn walk(
     Ok(())
 }
 
+/// Whether the tables of migration 0012 (attachments, representatives, links) exist.
+fn has_case_file(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'request_links'")?
+        .exists([])?)
+}
+
 /// The current hash of one record, `None` when it does not exist.
 fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
     let mut h = Sha256::new();
+    let case_file = has_case_file(conn)?;
     if kind == OPERATOR {
         let mut st =
             conn.prepare_cached(&format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?1"))?;
@@ -365,7 +411,21 @@ fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
             ACTION_COLUMNS,
             b'a',
         ),
-    ] {
+        (
+            format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE request_id = ?1 ORDER BY n"),
+            ATTACHMENT_COLUMNS,
+            b'f',
+        ),
+        (
+            format!("SELECT {REPRESENTATIVE_COLUMNS} FROM representatives WHERE request_id = ?1"),
+            REPRESENTATIVE_COLUMNS,
+            b'p',
+        ),
+        (format!("SELECT {LINK_COLUMNS} FROM request_links WHERE request_id = ?1"), LINK_COLUMNS, b'l'),
+    ]
+    .into_iter()
+    .filter(|(_, cols, _)| case_file || *cols == EVENT_COLUMNS || *cols == ACTION_COLUMNS)
+    {
         let mut st = conn.prepare_cached(&sql)?;
         let mut rows = st.query([key.to_value()])?;
         let n = column_count(cols);

@@ -461,7 +461,8 @@ impl SqliteTx<'_> {
                     paused_since = ?12, pause_category = ?13, pause_reason = ?14, extensions = ?15,
                     paused_days = ?16, subject_name = ?17, subject_pin = ?18, birth_date = ?19,
                     passport_doc = ?20, passport_issuer = ?21, passport_issued = ?22, address = ?23,
-                    email = ?24, phone = ?25, description = ?26, updated_at = ?27, version = version + 1
+                    email = ?24, phone = ?25, description = ?26, updated_at = ?27, identity = ?28,
+                    version = version + 1
                  WHERE id = ?1 AND version = ?2",
             )?
             .execute(params![
@@ -492,6 +493,7 @@ impl SqliteTx<'_> {
                 s.phone,
                 r.description,
                 now,
+                r.identity.code(),
             ])?;
         if n == 0 {
             return Err(StoreError::Conflict(r.reference.clone()));
@@ -600,8 +602,9 @@ impl SqliteTx<'_> {
     pub fn restore_derived_after(&self, suspended: SuspendedTriggers, after: i64) -> Result<()> {
         self.tx
             .prepare(
-                "INSERT INTO requests_fts (rowid, ref, subject_name, subject_pin, description)
-                 SELECT id, ref, subject_name, subject_pin, description FROM requests WHERE id > ?1 ORDER BY id",
+                "INSERT INTO requests_fts (rowid, ref, ref_tail, subject_name, subject_pin, description, email, phone, phone_digits)
+                 SELECT id, ref, ref_tail, subject_name, subject_pin, description, email, phone, phone_digits
+                 FROM requests WHERE id > ?1 ORDER BY id",
             )?
             .execute([after])?;
         // The same sums as the `stats_insert` trigger, added per day and kind.

@@ -28,6 +28,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::{Result, SqliteReader, SqliteStore, SqliteTx, StoreError, SuspendedTriggers};
+use crate::domain::attachment::{Attachment, NewAttachment};
 use crate::domain::audit_chain::{AuditHead, AuditProblem};
 use crate::domain::calendar::CalendarEntry;
 use crate::domain::deadline::Deadline;
@@ -35,10 +36,11 @@ use crate::domain::history::History;
 use crate::domain::kind::{DataCategory, RequestKind};
 use crate::domain::outcome::CategoryAction;
 use crate::domain::referral::ResponseDetails;
-use crate::domain::request::{NewRequest, RequestId, SubjectRequest};
+use crate::domain::request::{NewRequest, Representative, RequestId, SubjectRequest};
 use crate::model::{
     Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, Counts, DayStats, Event,
-    GroupBy, HistoryScope, InitialState, ListFilter, Operator, Page, ReportRow, SortKey, Verification,
+    GroupBy, HistoryScope, InitialState, ListFilter, Operator, Page, ReportRow, Similar, SortKey,
+    Verification,
 };
 
 /// Runs `$body` with `$b` bound to the backend inside `$e` (a `Reader`, `Tx` or `Store`
@@ -161,6 +163,21 @@ surface! {
         /// Where the kept figures differ from a full replay and a recount.
         fn figures_drift(&self) -> Result<Vec<String>>;
         fn ageing(&self, today: NaiveDate) -> Result<Ageing>;
+        /// The files of a request, in the order they were added (issue 15).
+        fn attachments(&self, id: RequestId) -> Result<Vec<Attachment>>;
+        /// File `n` of a request with its content, checked against its SHA-256.
+        fn attachment_content(&self, id: RequestId, n: i64) -> Result<Option<(Attachment, Vec<u8>)>>;
+        /// Stored contents that differ from the SHA-256 they are filed under.
+        fn blob_problems(&self) -> Result<Vec<String>>;
+        fn representative(&self, id: RequestId) -> Result<Option<Representative>>;
+        /// The reference of the request `id` was closed as a duplicate of.
+        fn duplicate_target(&self, id: RequestId) -> Result<Option<String>>;
+        /// References of the requests closed as duplicates of `id`.
+        fn duplicates_of(&self, id: RequestId) -> Result<Vec<String>>;
+        /// The request a message was registered as, by its Message-ID.
+        fn mail_imported(&self, message_id: &str) -> Result<Option<String>>;
+        /// Open requests of `pin` and `kind`, and any of `pin` received since `since`.
+        fn similar_requests(&self, pin: &str, kind: RequestKind, since: NaiveDate) -> Result<Vec<Similar>>;
     }
 }
 
@@ -209,6 +226,14 @@ surface! {
         fn last_request_id(&self) -> Result<i64>;
         fn restore_derived_after(&self, suspended: SuspendedTriggers, after: i64) -> Result<()>;
         fn erase_personal_data(&self, id: RequestId, on: NaiveDate, now: &str) -> Result<()>;
+        /// Attaches a file (its content stored once, by SHA-256) as the request's next number.
+        fn insert_attachment(&self, id: RequestId, a: &NewAttachment, by: &str, now: &str) -> Result<Attachment>;
+        /// Erases a request's files and the contents no request uses any more.
+        fn erase_attachments(&self, id: RequestId) -> Result<usize>;
+        fn put_representative(&self, id: RequestId, rep: &Representative) -> Result<()>;
+        fn erase_representative(&self, id: RequestId) -> Result<()>;
+        fn link_duplicate(&self, id: RequestId, of: RequestId) -> Result<()>;
+        fn record_mail_import(&self, message_id: &str, id: RequestId, now: &str) -> Result<()>;
     }
 }
 

@@ -129,6 +129,16 @@ const ALLOWED: &[&str] = &[
     "sans",
     "an",
     "ac",
+    // The case file's subcommands (issue 15).
+    "attach",
+    "attachments",
+    "attachment",
+    "link",
+    "mail",
+    // Names in their descriptions: a mail folder format, a hash, a file type.
+    "maildir",
+    "sha",
+    "eml",
 ];
 
 /// The Latin words of `text` that are not allowed: references, paths, options (`--x`),
@@ -180,9 +190,16 @@ fn every_subcommand_speaks_russian_and_kyrgyz_on_success_and_on_error() {
         let r1 = env.add(&["--assignee", "cara"]);
         let r2 = env.add(&[]);
         let r3 = env.add(&["--kind", "correction", "--category", "address"]);
-        let (r1, r2, r3) = (r1.as_str(), r2.as_str(), r3.as_str());
+        // Identity not verified (issue 15: no personal data disclosed to it).
+        let r4 =
+            ok(env.aryz().args(["add", "--kind", "access", "--name", "Test Subject", "--pin", PIN_FEMALE]))
+                .trim()
+                .to_string();
+        let (r1, r2, r3, r4) = (r1.as_str(), r2.as_str(), r3.as_str(), r4.as_str());
         let export = env.path().join(format!("export-{lang}.csv")).display().to_string();
         let backup = env.path().join(format!("backup-{lang}.sqlite3")).display().to_string();
+        let scan = env.path().join("скан").display().to_string();
+        std::fs::write(&scan, "заявление").unwrap();
         let cases = vec![
             // Typical successes.
             case(true, &["list"]),
@@ -211,6 +228,41 @@ fn every_subcommand_speaks_russian_and_kyrgyz_on_success_and_on_error() {
             case(true, &["recompute"]),
             case(true, &["retention", "--dry-run"]),
             case(true, &["--help"]),
+            // The case file (issue 15).
+            case(true, &["attach", r3, &scan]),
+            case(true, &["attachments", r3]),
+            case(
+                true,
+                &[
+                    "add",
+                    "--kind",
+                    "access",
+                    "--name",
+                    "Тестов Б",
+                    "--pin",
+                    PIN_FEMALE,
+                    "--identity",
+                    "e_signature",
+                ],
+            ),
+            case(
+                false,
+                &[
+                    "add",
+                    "--kind",
+                    "access",
+                    "--name",
+                    "Тестов Б",
+                    "--pin",
+                    PIN_MALE,
+                    "--received",
+                    "2025-01-10",
+                ],
+            ),
+            case(false, &["attach", r3, &format!("{scan}-нет")]),
+            case(false, &["attachment", r3, "9", "--output", &scan]),
+            case(false, &["link", r3, "--duplicate-of", r3]),
+            case(false, &["respond", r4, "--outcome", "fulfilled"]),
             case(true, &["add", "--kind", "access", "--name", "Test Subject", "--pin", "31503199012345"]),
             case(true, &["operator", "add", "eve", "--role", "clerk"]),
             case(true, &["export", "--output", &export]),

@@ -99,11 +99,11 @@ fn a_letter_warns_on_stderr_before_it_is_written() {
 fn every_sample_letter_for_review_without_a_database() {
     let env = TestEnv::bare();
     let (text, _) = letter(&env, &["letter", "--all-samples", "--lang", "ky"]);
-    // 7 kinds × (acknowledgement + extension + 5 outcomes).
-    assert_eq!(text.matches("════ ").count(), 49 * 2, "a heading line opens and closes with ════");
+    // 8 kinds × (acknowledgement + extension + 5 outcomes).
+    assert_eq!(text.matches("════ ").count(), 56 * 2, "a heading line opens and closes with ════");
     assert_mentions(&text, &["reply · complaint · referred · ky", "Кайрылуунун катталгандыгы", "ң"]);
     let out = env.path().join("samples.txt");
     let (said, _) = letter(&env, &["letter", "--all-samples", "--output", out.to_str().expect("utf-8")]);
-    assert_mentions(&said, &["147"]);
+    assert_mentions(&said, &["168"]);
     assert!(std::fs::read_to_string(&out).expect("written").contains("· ru ════"));
 }

@@ -41,6 +41,7 @@ fn write(kit: &Kit, r: &SubjectRequest, lang: Language, details: ResponseDetails
             details,
             bodies: &bodies,
             limit: None,
+            representative: None,
         },
     )
     .expect("composes")

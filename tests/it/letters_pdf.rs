@@ -32,6 +32,7 @@ fn letter(lang: Language, ty: LetterType, kind: RequestKind, outcome: Option<Out
             details: aryz::domain::referral::ResponseDetails::default(),
             bodies: &[],
             limit: None,
+            representative: None,
         },
     )
     .expect("composes")
@@ -312,6 +313,7 @@ fn odd_text_never_panics() {
                     details: aryz::domain::referral::ResponseDetails::default(),
                     bodies: &[],
                     limit: None,
+                    representative: None,
                 },
             )
             .expect("composes");

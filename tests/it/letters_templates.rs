@@ -206,6 +206,7 @@ fn render_with(
             details,
             bodies: &bodies,
             limit: None,
+            representative: None,
         },
     )
     .expect("composes");
@@ -299,6 +300,7 @@ fn the_letterhead_comes_from_the_config() {
             details: aryz::domain::referral::ResponseDetails::default(),
             bodies: &[],
             limit: None,
+            representative: None,
         },
     )
     .expect("composes");

@@ -17,6 +17,7 @@ mod tui_fixture;
 // One module per former test file.
 mod cli_admin;
 mod cli_bad_input;
+mod cli_casefile;
 mod cli_concurrency;
 mod cli_i18n;
 mod cli_no_english;

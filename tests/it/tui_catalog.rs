@@ -253,6 +253,10 @@ fn every_catalog_key_is_used() {
     vocab.push(("holiday", holidays));
     vocab.push(("weekday", codes(vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"])));
     vocab.push(("medium", codes(aryz::domain::referral::CopyMedium::ALL.iter().map(|m| m.code()).collect())));
+    vocab.push((
+        "attachment_kind",
+        codes(aryz::domain::attachment::AttachmentKind::ALL.iter().map(|k| k.code()).collect()),
+    ));
     vocab.push(("verb", codes(aryz::service::VERBS.to_vec())));
     vocab.push(("field_name", codes(aryz::domain::validation::FIELD_NAMES.to_vec())));
     vocab.push(("operator_state", codes(vec!["active", "disabled"])));

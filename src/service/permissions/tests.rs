@@ -77,6 +77,7 @@ fn new_request(received: &str) -> NewRequest {
         categories: vec![DataCategory::Phone],
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
+        representative: None,
     }
 }
 
@@ -90,6 +91,7 @@ fn answer() -> Response {
         actions: vec![],
         details: crate::domain::referral::ResponseDetails::default(),
         backdate_reason: String::new(),
+        identity: crate::domain::outcome::IdentityAtAnswer::default(),
     }
 }
 

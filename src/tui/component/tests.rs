@@ -45,6 +45,7 @@ fn session_as(login: &str) -> (Session, String, String) {
         categories: vec![DataCategory::Phone],
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
+        representative: None,
     };
     let theirs = s.register(&new, Some("nurzat")).unwrap().request.reference;
     let free = s.register(&new, None).unwrap().request.reference;

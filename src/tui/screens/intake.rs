@@ -179,6 +179,7 @@ impl IntakeState {
                 email: f.text("email").trim().to_string(),
                 phone: f.text("phone").trim().to_string(),
             },
+            representative: None,
         };
         match session.check_new_request(&new) {
             Ok((warnings, deadlines)) => {

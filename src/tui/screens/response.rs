@@ -168,6 +168,7 @@ impl ResponseState {
             actions,
             details,
             backdate_reason: f.text("reason").trim().to_string(),
+            identity: crate::domain::outcome::IdentityAtAnswer::default(),
         };
         // Personal data handed to someone whose identity was not checked is a breach.
         let discloses = matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled)

@@ -117,7 +117,8 @@ impl TestEnv {
         self.add_as(None, extra)
     }
 
-    /// Registers a request (kind access unless `extra` names one) as `login` (or the admin).
+    /// Registers a request (kind access unless `extra` names one, identity verified by
+    /// e-signature unless it names one) as `login` (or the admin).
     pub fn add_as(&self, login: Option<&str>, extra: &[&str]) -> String {
         let mut cmd = match login {
             Some(l) => self.as_op(l),
@@ -132,6 +133,16 @@ impl TestEnv {
         }
         if !extra.contains(&"--kind") {
             cmd.args(["--kind", "access"]);
+        }
+        // Verified at intake, so that answers disclosing data go through (issue 15: an
+        // unverified subject gets no personal data without a check or an override).
+        if !extra.contains(&"--identity") {
+            cmd.args(["--identity", "e_signature"]);
+        }
+        // A receipt date given on purpose: confirmed even when long past (issue 15 asks to
+        // confirm a receipt more than 60 days before registration; cli_casefile tests that).
+        if extra.contains(&"--received") && !extra.contains(&"--confirm-old-receipt") {
+            cmd.arg("--confirm-old-receipt");
         }
         let out = ok(cmd.args(extra));
         let reference = out.trim().to_string();

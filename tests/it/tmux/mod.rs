@@ -120,7 +120,23 @@ impl Term {
     }
 
     pub fn add_request(&self, name: &str, pin: &str, received: &str) -> String {
-        self.aryz(&["add", "--kind", "access", "--name", name, "--pin", pin, "--received", received], None)
+        // Verified at intake: answering "fulfilled" discloses personal data (issue 15).
+        self.aryz(
+            &[
+                "add",
+                "--kind",
+                "access",
+                "--name",
+                name,
+                "--pin",
+                pin,
+                "--received",
+                received,
+                "--identity",
+                "e_signature",
+            ],
+            None,
+        )
     }
 }
 

@@ -72,6 +72,7 @@ pub fn new_request(kind: RequestKind, received: &str, name: &str, pin: &str) -> 
             email: "test.subject@example.org".into(),
             ..Subject::default()
         },
+        representative: None,
     }
 }
 
