@@ -14,7 +14,7 @@ pub mod i18n;
 pub(crate) mod keys;
 pub mod letters;
 pub(crate) mod logging;
-pub mod mail;
+pub(crate) mod mail;
 pub(crate) mod model;
 pub(crate) mod paths;
 pub mod service;

@@ -3,7 +3,7 @@
 //! transaction with its events and its audit entry.
 
 mod admin;
-pub mod casefile;
+pub(crate) mod casefile;
 mod clock;
 mod dashboard;
 pub mod demo;
