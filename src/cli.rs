@@ -519,6 +519,7 @@ pub enum Command {
         /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
         reference: RefInput,
+        /// The file to keep (its base name is recorded; at most `attachment_max_mb`).
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// What the file is to the case.
@@ -543,6 +544,7 @@ pub enum Command {
         /// The file's number, as `aryz attachments` lists it.
         #[arg(value_name = "N")]
         n: i64,
+        /// Where to write it: a new file (an existing one is never overwritten).
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
         #[command(flatten)]
@@ -557,6 +559,7 @@ pub enum Command {
     /// message without a PIN or that cannot be read is rejected with the reason (exit 1 after
     /// the others).
     ImportMail {
+        /// A `.eml` file or a Maildir folder.
         #[arg(value_name = "PATH")]
         path: PathBuf,
         /// The kind recorded for every message (check each after import).

@@ -47,6 +47,7 @@ pub const FIELD_NAMES: &[&str] = &[
     "address",
     "as-of",
     "assignee",
+    "attachment_kind",
     "basis",
     "birth_date",
     "category",
