@@ -15,7 +15,7 @@ use crate::cli::{Cli, CompleteWhat, CompletionShell};
 const MAX_CANDIDATES: usize = 200;
 
 /// Subcommands whose first argument is a reference (the shells offer references there).
-const REF_COMMANDS: &str = "show assign note status respond withdraw reopen extend pause resume letter";
+const REF_COMMANDS: &str = "show assign note status respond withdraw reopen extend pause resume letter attach attachments attachment link";
 
 /// Bash: references after a subcommand that takes one (and after `--ref`), logins after
 /// `--assignee`, `--operator`, `operator disable|add`, and after the references of
@@ -34,7 +34,7 @@ _aryz_dynamic() {
     if [[ "$cur" != -* ]]; then
         case "$prev" in
             --assignee|--operator|disable) _aryz_candidates logins "$cur"; return 0 ;;
-            --ref) _aryz_candidates refs "$cur"; return 0 ;;
+            --ref|--duplicate-of) _aryz_candidates refs "$cur"; return 0 ;;
         esac
         if [[ "$sub" == operator && "$prev" == add ]]; then _aryz_candidates logins "$cur"; return 0; fi
         if [[ "$sub" == assign && "$prev" == [Aa][Rr][Zz]-* ]]; then
@@ -84,6 +84,7 @@ fn zsh_dynamic(script: &str) -> String {
     let script = script
         .replace(":reference:_default'", ":reference:_aryz_refs'")
         .replace(":REF:_default'", ":REF:_aryz_refs'")
+        .replace(":REF2:_default'", ":REF2:_aryz_refs'")
         .replace(":LOGIN:_default'", ":LOGIN:_aryz_logins'")
         .replace("':login:_default'", "':login:_aryz_logins'");
     match script.split_once('\n') {
