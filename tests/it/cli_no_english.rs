@@ -135,6 +135,8 @@ const ALLOWED: &[&str] = &[
     "attachment",
     "link",
     "mail",
+    // The attachment kind `other`, a code listed among the allowed values.
+    "other",
     // Names in their descriptions: a mail folder format, a hash, a file type.
     "maildir",
     "sha",
