@@ -51,9 +51,9 @@ pub(super) type P<'a> = &'a (dyn ToSql + Sync);
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
+        use postgres::error::SqlState;
         if let Some(db) = e.as_db_error() {
             let code = db.code();
-            use postgres::error::SqlState;
             if *code == SqlState::T_R_SERIALIZATION_FAILURE
                 || *code == SqlState::T_R_DEADLOCK_DETECTED
                 || *code == SqlState::LOCK_NOT_AVAILABLE
@@ -329,7 +329,7 @@ fn migrate(c: &mut Conn) -> Result<()> {
 
 pub(super) fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T> {
     row.try_get(i).map_err(|e| {
-        let name = row.columns().get(i).map(|c| c.name().to_string()).unwrap_or_else(|| i.to_string());
+        let name = row.columns().get(i).map_or_else(|| i.to_string(), |c| c.name().to_string());
         StoreError::Corrupt(format!("column {name}: {e}"))
     })
 }

@@ -1,7 +1,7 @@
 //! The storage seam: what every backend provides, and the one face the services see.
 //!
 //! [`Store`], [`Reader`] and [`Tx`] are what the services, the CLI and the terminal UI hold.
-//! Each is an enum over the compiled-in backends (today SQLite only), and each operation
+//! Each is an enum over the compiled-in backends (today `SQLite` only), and each operation
 //! matches once and calls the backend. Why an enum and not `dyn` trait objects or generic
 //! services:
 //! - a use case is a closure run inside [`Store::write`]: with a `dyn` store that closure
@@ -13,8 +13,8 @@
 //! - the compiler's exhaustiveness check names every place a new backend must answer.
 //!
 //! The traits [`ReadSurface`] and [`WriteSurface`] are the contract: one list of operations
-//! (the [`surface!`] invocations below) declares each trait, implements it for SQLite, and
-//! generates the forwarding methods of [`Reader`] and [`Tx`]. A second backend (PostgreSQL)
+//! (the [`surface!`] invocations below) declares each trait, implements it for `SQLite`, and
+//! generates the forwarding methods of [`Reader`] and [`Tx`]. A second backend (`PostgreSQL`)
 //! implements the two traits for its reader and transaction, adds a variant to the three
 //! enums, and one arm to [`dispatch!`]; services do not change. The conformance suite
 //! (`store_tests!` in `conformance.rs`) is then instantiated for it with one line.
@@ -57,7 +57,7 @@ macro_rules! dispatch {
     };
 }
 
-/// Declares a surface trait from one list of operations, implements it for the SQLite
+/// Declares a surface trait from one list of operations, implements it for the `SQLite`
 /// backend (whose inherent methods do the work), and gives the facade the same methods,
 /// each forwarding to the backend in use.
 macro_rules! surface {
@@ -395,7 +395,7 @@ impl Store {
     pub fn set_bulk(&self, on: bool) {
         #[allow(irrefutable_let_patterns)]
         if let StoreBackend::Sqlite(s) = &self.0 {
-            s.set_bulk(on)
+            s.set_bulk(on);
         }
     }
 
@@ -403,7 +403,7 @@ impl Store {
     pub fn set_large_cache(&self, on: bool) {
         #[allow(irrefutable_let_patterns)]
         if let StoreBackend::Sqlite(s) = &self.0 {
-            s.set_large_cache(on)
+            s.set_large_cache(on);
         }
     }
 
@@ -446,7 +446,7 @@ impl Store {
 
 #[cfg(test)]
 impl Store {
-    /// The SQLite backend underneath, for SQLite's own tests (raw SQL behind aryz's back).
+    /// The `SQLite` backend underneath, for `SQLite`'s own tests (raw SQL behind aryz's back).
     pub(super) fn as_sqlite(&self) -> &SqliteStore {
         match &self.0 {
             StoreBackend::Sqlite(s) => s,
@@ -455,7 +455,7 @@ impl Store {
         }
     }
 
-    /// A store over a SQLite connection made by hand (a database of an older schema).
+    /// A store over a `SQLite` connection made by hand (a database of an older schema).
     pub(super) fn from_sqlite(s: SqliteStore) -> Store {
         Store::sqlite(s)
     }

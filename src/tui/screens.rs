@@ -1,19 +1,19 @@
 //! The screens and overlays, each a [`Component`] in its own file. Registering a screen
 //! is one line in [`screens!`] below; everything else about it lives in its file.
 
-pub mod audit;
-pub mod calendar;
-pub mod confirm;
-pub mod dashboard;
-pub mod detail;
-pub mod dialog;
-pub mod help;
-pub mod intake;
+pub(crate) mod audit;
+pub(crate) mod calendar;
+pub(crate) mod confirm;
+pub(crate) mod dashboard;
+pub(crate) mod detail;
+pub(crate) mod dialog;
+pub(crate) mod help;
+pub(crate) mod intake;
 pub mod preview;
-pub mod prompt;
+pub(crate) mod prompt;
 pub mod queue;
-pub mod report;
-pub mod response;
+pub(crate) mod report;
+pub(crate) mod response;
 
 use super::component::Component;
 use super::effect::Question;

@@ -1,7 +1,7 @@
 //! Widgets shared by the screens.
 
 pub mod form;
-pub mod help_bar;
-pub mod line_edit;
+pub(crate) mod help_bar;
+pub(crate) mod line_edit;
 pub mod text_box;
 pub mod wrap;

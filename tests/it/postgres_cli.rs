@@ -114,7 +114,7 @@ fn connect_as(url: &str, user: &str) -> Result<postgres::Client, postgres::Error
 }
 
 fn message(e: &postgres::Error) -> String {
-    e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string())
+    e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string())
 }
 
 #[test]
@@ -302,8 +302,11 @@ fn batch(env: &TestEnv, op: &str, lines: &[Vec<String>]) -> String {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn aryz __batch");
-    let input: String =
-        lines.iter().map(|l| format!("{}\n", serde_json::to_string(l).expect("json"))).collect();
+    let mut input = String::new();
+    for l in lines {
+        input.push_str(&serde_json::to_string(l).expect("json"));
+        input.push('\n');
+    }
     child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write batch");
     let out = child.wait_with_output().expect("aryz __batch");
     assert!(out.status.success(), "aryz __batch: {}", String::from_utf8_lossy(&out.stderr));

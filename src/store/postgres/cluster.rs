@@ -20,7 +20,7 @@ pub struct Cluster {
     pub port: u16,
     bin: PathBuf,
     as_postgres: bool,
-    _watchdog: Mutex<ChildStdin>,
+    watchdog: Mutex<ChildStdin>,
 }
 
 static SHARED: OnceLock<std::result::Result<Cluster, String>> = OnceLock::new();
@@ -34,7 +34,7 @@ pub fn bin_dir() -> Option<PathBuf> {
     }
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter_map(|e| {
             let v: u32 = e.file_name().to_str()?.parse().ok()?;
             let bin = e.path().join("bin");
@@ -81,11 +81,10 @@ impl Cluster {
             .ok_or("PostgreSQL (initdb, pg_ctl) not found: install postgresql or set ARYZ_PG_BIN")?;
         // initdb and pg_ctl refuse to run as root: then the cluster belongs to `postgres`.
         // SAFETY: geteuid has no preconditions.
-        let as_postgres = unsafe { libc::geteuid() } == 0;
+        let as_postgres = rustix::process::geteuid().is_root();
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
+            .map_or(0, |d| d.subsec_nanos());
         let dir = std::env::temp_dir().join(format!("aryz-pg-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         if as_postgres {
@@ -148,7 +147,7 @@ impl Cluster {
             let log = std::fs::read_to_string(&log).unwrap_or_default();
             format!("{e}\n{log}")
         })?;
-        let cluster = Cluster { dir, socket_dir, port, bin, as_postgres, _watchdog: Mutex::new(watchdog) };
+        let cluster = Cluster { dir, socket_dir, port, bin, as_postgres, watchdog: Mutex::new(watchdog) };
         // aryz's group roles, made once: tests create databases in parallel, and roles are
         // shared by every database of a cluster.
         cluster.admin("postgres", "CREATE ROLE aryz_clerk NOLOGIN; CREATE ROLE aryz_supervisor NOLOGIN; CREATE ROLE aryz_admin NOLOGIN;")?;
@@ -198,7 +197,7 @@ impl Cluster {
     /// Writes nothing; keeps the watchdog's pipe open (called by nobody, it documents that
     /// the pipe must stay open for the life of the process).
     pub fn keep_alive(&self) {
-        if let Ok(mut w) = self._watchdog.lock() {
+        if let Ok(mut w) = self.watchdog.lock() {
             let _ = w.flush();
         }
     }

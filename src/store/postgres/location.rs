@@ -116,7 +116,7 @@ fn password_for(config: &Config) -> Option<String> {
     };
     let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
     let user = config.get_user().map(String::from).unwrap_or_default();
-    let db = config.get_dbname().map(String::from).unwrap_or_else(|| user.clone());
+    let db = config.get_dbname().map_or_else(|| user.clone(), String::from);
     pgpass_lookup(&text, &host, &port, &db, &user)
 }
 

@@ -47,8 +47,8 @@ pub struct Moved {
     pub attachments: i64,
 }
 
-fn io(e: std::io::Error) -> StoreError {
-    StoreError::Location(crate::i18n::localize::io_error(&e))
+fn io(e: &std::io::Error) -> StoreError {
+    StoreError::Location(crate::i18n::localize::io_error(e))
 }
 
 /// One value in `COPY`'s text format, for a column of PostgreSQL type `ty`.
@@ -83,7 +83,7 @@ fn flush(c: &mut Conn, table: &str, cols: &str, buf: &mut Vec<u8>) -> Result<()>
         return Ok(());
     }
     let mut w = c.client.copy_in(&format!("COPY {table} ({cols}) FROM STDIN"))?;
-    w.write_all(buf).map_err(io)?;
+    w.write_all(buf).map_err(|e| io(&e))?;
     w.finish()?;
     buf.clear();
     Ok(())

@@ -81,7 +81,7 @@ enum V {
 }
 
 fn value(row: &Row, i: usize) -> Result<V> {
-    let ty = row.columns().get(i).map(|c| c.type_().clone()).unwrap_or(Type::TEXT);
+    let ty = row.columns().get(i).map_or(Type::TEXT, |c| c.type_().clone());
     Ok(match ty {
         Type::INT8 => get::<Option<i64>>(row, i)?.map_or(V::Null, V::Int),
         Type::INT4 => get::<Option<i32>>(row, i)?.map_or(V::Null, |v| V::Int(v.into())),

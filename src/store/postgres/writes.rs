@@ -127,7 +127,12 @@ impl PgTx<'_> {
              VALUES ($1, $2, $3, $4)
              ON CONFLICT (request_id) DO UPDATE SET copy_medium = excluded.copy_medium,
                 copy_charged = excluded.copy_charged, referred_to = excluded.referred_to",
-            &[&id.0, &d.copy_medium.map(|m| m.code()), &d.copy_charged, &d.referred_to],
+            &[
+                &id.0,
+                &d.copy_medium.map(crate::domain::referral::CopyMedium::code),
+                &d.copy_charged,
+                &d.referred_to,
+            ],
         )?;
         Ok(())
     }
@@ -233,7 +238,7 @@ impl PgTx<'_> {
                 &ds(due),
                 &now,
                 &state.status.code(),
-                &state.outcome.map(|o| o.code()),
+                &state.outcome.map(crate::domain::outcome::Outcome::code),
                 &state.ground,
                 &opt_ds(state.responded_on),
                 &opt_ds(state.closed_on),
@@ -277,11 +282,11 @@ impl PgTx<'_> {
                 &r.status.code(),
                 &r.assignee,
                 &ds(r.due_on),
-                &r.outcome.map(|o| o.code()),
+                &r.outcome.map(crate::domain::outcome::Outcome::code),
                 &r.ground,
                 &opt_ds(r.responded_on),
                 &r.response_text,
-                &r.response_channel.map(|c| c.code()),
+                &r.response_channel.map(crate::domain::kind::Channel::code),
                 &opt_ds(r.closed_on),
                 &opt_ds(r.pause.as_ref().map(|p| p.since)),
                 &r.pause.as_ref().map(|p| p.category.clone()),

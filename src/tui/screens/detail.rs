@@ -50,7 +50,7 @@ impl DetailState {
 
 /// The detail screen's key for each action on a request, in the order the help bar shows
 /// them. Whether an action is offered is the service's answer ([`Session::permissions`]).
-pub fn command_of(action: RequestAction) -> Command {
+pub(crate) fn command_of(action: RequestAction) -> Command {
     match action {
         RequestAction::Respond => Command::RecordResponse,
         RequestAction::Assign => Command::AssignTo,
@@ -67,12 +67,12 @@ pub fn command_of(action: RequestAction) -> Command {
 }
 
 /// The action a detail key asks for, if it is one.
-pub fn action_of(cmd: Command) -> Option<RequestAction> {
+pub(crate) fn action_of(cmd: Command) -> Option<RequestAction> {
     RequestAction::ALL.into_iter().find(|&a| command_of(a) == cmd)
 }
 
 /// The commands this operator may use on `r` now, in the order shown.
-pub fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
+pub(crate) fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
     session
         .permissions(r)
         .into_iter()
@@ -82,13 +82,13 @@ pub fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
 }
 
 /// Why `cmd` may not be used on `r` now, in the interface language; `None` when it may.
-pub fn refusal(session: &Session, r: &SubjectRequest, cmd: Command) -> Option<String> {
+pub(crate) fn refusal(session: &Session, r: &SubjectRequest, cmd: Command) -> Option<String> {
     let action = action_of(cmd)?;
     session.may(r, action).err().map(|refusal| refusal.text(cmd.name()))
 }
 
 /// `2026-11-24T10:15:00+06:00` → `24.11.2026 10:15`.
-pub fn event_time(at: &str) -> String {
+pub(crate) fn event_time(at: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(at) {
         Ok(dt) => dt.format("%d.%m.%Y %H:%M").to_string(),
         // A time that is not one (planted in the file) is shown, inert.
@@ -115,7 +115,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
             EventKind::StatusChanged | EventKind::Reopened | EventKind::Withdrawn => label_owned("status", v),
             EventKind::Responded => label_owned("outcome", v),
             EventKind::DeadlineChanged | EventKind::Created => {
-                v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string())
+                v.parse::<NaiveDate>().map_or_else(|_| v.to_string(), date_dmy)
             }
             _ => v.to_string(),
         })
@@ -137,7 +137,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-pub struct DetailView<'a> {
+pub(crate) struct DetailView<'a> {
     pub state: &'a DetailState,
     pub session: &'a Session,
     pub today: NaiveDate,
@@ -145,6 +145,8 @@ pub struct DetailView<'a> {
 }
 
 impl DetailView<'_> {
+    // Owned: every caller builds the value for this field alone.
+    #[allow(clippy::needless_pass_by_value)]
     fn field(&self, name: &'static str, value: String) -> Item {
         Item(
             LABEL_WIDTH,

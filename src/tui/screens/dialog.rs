@@ -21,7 +21,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Field, Form, FormKey, FormView, Opt};
 use crate::tui::widgets::line_edit::EditOp;
 
-pub mod fields;
+pub(crate) mod fields;
 
 use fields::{
     CannedField, ExtendField, FieldId, FilterField, LetterField, NoteField, OperatorField, PauseField,
@@ -382,7 +382,7 @@ impl Component for DialogState {
     }
 
     fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-        use Command::*;
+        use Command::{Cancel, NextField, NextOption, Save, ShowHelp, ToggleOption};
         vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
     }
 
@@ -392,7 +392,7 @@ impl Component for DialogState {
 }
 
 /// A dialog drawn centred over the screen.
-pub struct DialogView<'a> {
+pub(crate) struct DialogView<'a> {
     pub state: &'a DialogState,
     pub theme: &'a Theme,
 }
@@ -423,7 +423,7 @@ impl Widget for DialogView<'_> {
 }
 
 /// A yes/no question guarding a final or destructive action.
-pub struct ConfirmView<'a> {
+pub(crate) struct ConfirmView<'a> {
     pub question: &'a str,
     pub details: &'a [String],
     pub yes_focused: bool,

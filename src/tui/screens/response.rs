@@ -168,7 +168,7 @@ impl ResponseState {
             actions,
             details,
             backdate_reason: f.text("reason").trim().to_string(),
-            identity: Default::default(),
+            identity: crate::domain::outcome::IdentityAtAnswer::default(),
         };
         // Personal data handed to someone whose identity was not checked is a breach.
         let discloses = matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled)
@@ -194,7 +194,7 @@ impl ResponseState {
     }
 }
 
-pub struct ResponseView<'a> {
+pub(crate) struct ResponseView<'a> {
     pub state: &'a ResponseState,
     pub theme: &'a Theme,
     pub focused: bool,
@@ -312,7 +312,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Cancel, InsertText, NextField, NextOption, Save, ShowHelp};
             vec![NextField, NextOption, Save, InsertText, Cancel, ShowHelp]
         }
 
