@@ -157,7 +157,7 @@ pub(super) fn migrate(env: &Env, to: &str, out: &mut impl Write) -> Result<()> {
         let mut s = env.session()?;
         let r = s.move_up(to)?;
         if env.format == Format::Json {
-            output::json(out, &serde_json::to_value(&r).unwrap_or_default())?
+            output::json(out, &serde_json::to_value(&r).unwrap_or_default())?;
         } else {
             let head = r.head.as_ref().map(ToString::to_string).unwrap_or_default();
             let (req, ev, ops, au) =

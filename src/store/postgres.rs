@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0002_server_rules.sql"),
     include_str!("../../migrations/postgres/0003_request_figures.sql"),
     include_str!("../../migrations/postgres/0004_case_file.sql"),
+    include_str!("../../migrations/postgres/0005_audit_in_two_steps.sql"),
 ];
 
 /// The schema version this aryz writes on PostgreSQL.
@@ -139,6 +140,8 @@ pub struct PgStore {
     conn: RefCell<Conn>,
     /// Records changed by the open transaction (see [`records`]).
     touched: RefCell<BTreeSet<(i64, super::records::Key)>>,
+    /// Audit entries of the open transaction, appended at COMMIT (see [`records::flush`]).
+    pending: RefCell<Vec<records::Pending>>,
     location: PgLocation,
 }
 
@@ -147,6 +150,8 @@ pub struct PgStore {
 pub struct PgReader<'c> {
     conn: &'c RefCell<Conn>,
     in_tx: bool,
+    /// Inside a transaction: its audit entries waiting for COMMIT.
+    pending: Option<&'c RefCell<Vec<records::Pending>>>,
 }
 
 /// Writes inside one transaction.
@@ -154,11 +159,12 @@ pub struct PgReader<'c> {
 pub struct PgTx<'c> {
     conn: &'c RefCell<Conn>,
     touched: &'c RefCell<BTreeSet<(i64, super::records::Key)>>,
+    pending: &'c RefCell<Vec<records::Pending>>,
 }
 
 impl PgTx<'_> {
     pub fn read(&self) -> PgReader<'_> {
-        PgReader { conn: self.conn, in_tx: true }
+        PgReader { conn: self.conn, in_tx: true, pending: Some(self.pending) }
     }
 }
 
@@ -217,11 +223,16 @@ impl PgStore {
             }
         }
         let out = {
-            let tx = PgTx { conn: &store.conn, touched: &store.touched };
+            let tx = PgTx { conn: &store.conn, touched: &store.touched, pending: &store.pending };
             init(&tx)
         };
-        let out = out.and_then(|()| figures::refresh_stale(&store.conn).map_err(E::from));
+        let out = out.and_then(|()| {
+            figures::refresh_stale(&store.conn)
+                .and_then(|()| records::flush(&store.conn, &store.pending))
+                .map_err(E::from)
+        });
         store.touched.borrow_mut().clear();
+        store.pending.borrow_mut().clear();
         let mut c = borrow(&store.conn)?;
         match out {
             Ok(()) => c.batch("COMMIT")?,
@@ -241,6 +252,7 @@ impl PgStore {
         Ok(PgStore {
             conn: RefCell::new(Conn { client, statements: HashMap::new() }),
             touched: RefCell::new(BTreeSet::new()),
+            pending: RefCell::new(Vec::new()),
             location,
         })
     }
@@ -251,7 +263,7 @@ impl PgStore {
     }
 
     pub fn read(&self) -> PgReader<'_> {
-        PgReader { conn: &self.conn, in_tx: false }
+        PgReader { conn: &self.conn, in_tx: false, pending: None }
     }
 
     /// Runs one use case in one READ COMMITTED transaction; an error rolls it all back.
@@ -260,11 +272,19 @@ impl PgStore {
         f: impl FnOnce(&PgTx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         self.touched.borrow_mut().clear();
+        self.pending.borrow_mut().clear();
         borrow(&self.conn)?.batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
-        let out = f(&PgTx { conn: &self.conn, touched: &self.touched });
-        // The kept figures of every request this use case touched, in the same transaction.
-        let out = out.and_then(|v| figures::refresh_stale(&self.conn).map(|()| v).map_err(E::from));
+        let out = f(&PgTx { conn: &self.conn, touched: &self.touched, pending: &self.pending });
+        // The kept figures of every request this use case touched, in the same transaction,
+        // then its audit entries: the head is locked from here to COMMIT only.
+        let out = out.and_then(|v| {
+            figures::refresh_stale(&self.conn)
+                .and_then(|()| records::flush(&self.conn, &self.pending))
+                .map(|()| v)
+                .map_err(E::from)
+        });
         self.touched.borrow_mut().clear();
+        self.pending.borrow_mut().clear();
         let mut c = borrow(&self.conn)?;
         match out {
             Ok(v) => match c.batch("COMMIT") {

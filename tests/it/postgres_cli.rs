@@ -164,6 +164,8 @@ fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
         "UPDATE representatives SET name = 'Someone Else'",
         "INSERT INTO request_links (request_id, duplicate_of) VALUES (1, 1)",
         "DELETE FROM mail_imports",
+        "UPDATE record_state SET audit_id = 0",
+        "INSERT INTO record_state (kind, id, login, hash, audit_id) VALUES (1, 999, '', '\\x00', 1)",
     ] {
         let e = cara.batch_execute(sql).expect_err(sql);
         assert!(message(&e).contains("permission denied"), "{sql}: {e:?}");

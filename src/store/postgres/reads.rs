@@ -274,6 +274,10 @@ impl PgReader<'_> {
     }
 
     pub fn audit_head(&self) -> Result<Option<AuditHead>> {
+        // Inside a transaction, its own entries are part of the log it reads.
+        if let Some(pending) = self.pending {
+            super::records::flush(self.conn, pending)?;
+        }
         self.q_opt("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &[])?
             .map(|r| Ok(AuditHead { id: get(&r, 0)?, hash: get(&r, 1)? }))
             .transpose()

@@ -15,6 +15,7 @@ use postgres::types::Type;
 use sha2::{Digest, Sha256};
 
 use super::{Conn, P, PgTx, borrow, get};
+use crate::domain::audit_chain::{AuditHead, EntryFields, entry_hash, next_link};
 use crate::store::records::{
     ACTION_COLUMNS, ATTACHMENT_COLUMNS, EVENT_COLUMNS, Hash, Key, LINK_COLUMNS, OPERATOR, OPERATOR_COLUMNS,
     REPRESENTATIVE_COLUMNS, REQUEST, REQUEST_COLUMNS, State, Sum,
@@ -271,9 +272,21 @@ fn split(key: &Key) -> (i64, String) {
     }
 }
 
-/// Rehashes the records this transaction touched, files their new hashes in
-/// `record_state` under `audit_id`, and moves `state`'s sums from their old hashes.
-pub(super) fn bind_touched(tx: &PgTx<'_>, state: &mut State, audit_id: i64) -> Result<()> {
+/// An audit entry of the open transaction, waiting for COMMIT: its fields, and the hash of
+/// each record it binds as the record stood when the entry was made (`None`: gone).
+pub(super) struct Pending {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub records: Vec<(i64, Key, Option<Hash>)>,
+}
+
+/// The current hashes of the records this transaction touched since the last entry (and
+/// forgets them): one ordered pass for many requests (a bulk load), else one record at a
+/// time.
+pub(super) fn current_hashes(tx: &PgTx<'_>) -> Result<Vec<(i64, Key, Option<Hash>)>> {
     let touched: Vec<(i64, Key)> = std::mem::take(&mut *tx.touched.borrow_mut()).into_iter().collect();
     let requests: Vec<i64> = touched
         .iter()
@@ -282,107 +295,116 @@ pub(super) fn bind_touched(tx: &PgTx<'_>, state: &mut State, audit_id: i64) -> R
             _ => None,
         })
         .collect();
-    // Many requests at once (a bulk load): one ordered pass and set-wise filing instead of
-    // five statements per request.
+    let mut walked = std::collections::HashMap::new();
     let bulk = requests.len() > 200;
     if bulk {
-        bind_many(tx, state, audit_id, &requests)?;
+        let wanted: std::collections::HashSet<i64> = requests.iter().copied().collect();
+        let low = requests.iter().copied().min().unwrap_or(0);
+        walk_from(tx.conn, low, |c| {
+            if let Key::Id(id) = c.key
+                && wanted.contains(&id)
+            {
+                walked.insert(id, c.hash);
+            }
+            Ok(())
+        })?;
     }
-    for (kind, key) in touched {
-        if bulk && kind == REQUEST {
-            continue;
-        }
-        let new = hash_one(tx.conn, kind, &key)?;
-        let (id, login) = split(&key);
-        let mut c = borrow(tx.conn)?;
-        let old: Option<Hash> = c
-            .query_opt(
-                "SELECT hash FROM record_state WHERE kind = $1 AND id = $2 AND login = $3",
-                &[&(kind as i16), &id, &login],
-            )?
-            .map(|r| get::<Vec<u8>>(&r, 0))
-            .transpose()?
-            .and_then(|b| b.try_into().ok());
-        if old == new {
-            continue;
-        }
-        let sum: &mut Sum = state.sum_mut(kind);
-        if let Some(old) = &old {
-            sum.sub(old);
-        }
-        match new {
-            Some(h) => {
-                sum.add(&h);
-                c.execute(
-                    "INSERT INTO record_state AS s (kind, id, login, hash, audit_id) VALUES ($1, $2, $3, $4, $5)
-                     ON CONFLICT (kind, id, login) DO UPDATE SET hash = excluded.hash, audit_id = excluded.audit_id",
-                    &[&(kind as i16), &id, &login, &&h[..], &audit_id],
-                )?;
+    touched
+        .into_iter()
+        .map(|(kind, key)| {
+            let hash = match &key {
+                Key::Id(id) if bulk && kind == REQUEST => walked.get(id).copied(),
+                _ => hash_one(tx.conn, kind, &key)?,
+            };
+            Ok((kind, key, hash))
+        })
+        .collect()
+}
+
+/// Appends the entries waiting for COMMIT, in order, each binding its records: locks the
+/// head and reads what is filed for those records (one call), then appends each entry with
+/// the sums moved from the records' filed hashes to their new ones and files the new
+/// hashes (one call each). All that is computed before (the records' hashes, the figures)
+/// is not done while other writers wait for the head.
+pub(super) fn flush(conn: &RefCell<Conn>, pending: &RefCell<Vec<Pending>>) -> Result<()> {
+    let entries = std::mem::take(&mut *pending.borrow_mut());
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut keys: Vec<(i64, Key)> =
+        entries.iter().flat_map(|e| e.records.iter().map(|(kind, key, _)| (*kind, key.clone()))).collect();
+    keys.sort();
+    keys.dedup();
+    let (kinds, ids, logins) = columns(keys.iter().map(|(k, key)| (*k, key)));
+    let head = borrow(conn)?.query_one(
+        "SELECT head_id, head_hash, head_state, filed FROM aryz_audit_lock_records($1, $2, $3)",
+        &[&kinds, &ids, &logins],
+    )?;
+    let (hid, hhash, last_state): (i64, String, String) = (get(&head, 0)?, get(&head, 1)?, get(&head, 2)?);
+    let filed: Vec<Option<Vec<u8>>> = get(&head, 3)?;
+    let mut current: std::collections::BTreeMap<(i64, Key), Option<Hash>> = keys
+        .into_iter()
+        .zip(filed.into_iter().map(|h| h.and_then(|b| Hash::try_from(b).ok())).chain(std::iter::repeat(None)))
+        .collect();
+    let mut state = State::parse(&last_state).unwrap_or_default();
+    let mut last = (hid > 0).then_some(AuditHead { id: hid, hash: hhash });
+    for e in entries {
+        let AuditHead { id, hash: prev } = next_link(last);
+        let mut changed: Vec<(i64, &Key, Option<Vec<u8>>)> = Vec::new();
+        for (kind, key, new) in &e.records {
+            let old = current.get(&(*kind, key.clone())).copied().flatten();
+            if old == *new {
+                continue;
             }
-            None => {
-                c.execute(
-                    "DELETE FROM record_state WHERE kind = $1 AND id = $2 AND login = $3",
-                    &[&(kind as i16), &id, &login],
-                )?;
+            let sum: &mut Sum = state.sum_mut(*kind);
+            if let Some(old) = &old {
+                sum.sub(old);
             }
+            if let Some(h) = new {
+                sum.add(h);
+            }
+            current.insert((*kind, key.clone()), *new);
+            changed.push((*kind, key, new.map(|h| h.to_vec())));
         }
+        let (kinds, ids, logins) = columns(changed.iter().map(|(k, key, _)| (*k, *key)));
+        let hashes: Vec<Option<Vec<u8>>> = changed.into_iter().map(|(_, _, h)| h).collect();
+        let rendered = state.render();
+        let row = borrow(conn)?.query_one(
+            "SELECT entry_id, entry_hash, entry_actor
+             FROM aryz_audit_append_records($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &[&e.at, &e.actor, &e.action, &e.target, &e.detail, &rendered, &kinds, &ids, &logins, &hashes],
+        )?;
+        let (got_id, got_hash, actor): (i64, String, String) = (get(&row, 0)?, get(&row, 1)?, get(&row, 2)?);
+        let fields = EntryFields {
+            id,
+            at: &e.at,
+            actor: &actor,
+            action: &e.action,
+            target: &e.target,
+            detail: &e.detail,
+            state: &rendered,
+        };
+        let want = entry_hash(&prev, &fields);
+        if got_id != id || got_hash != want {
+            return Err(StoreError::Corrupt(format!(
+                "the server appended audit entry {got_id} with hash {got_hash}, where aryz computes entry {id} with hash {want}"
+            )));
+        }
+        last = Some(AuditHead { id, hash: got_hash });
     }
     Ok(())
 }
 
-/// [`bind_touched`] for many requests: their current hashes from one ordered pass over the
-/// requests with their events and actions, their filed hashes in one query, and the new
-/// ones filed in one statement.
-fn bind_many(tx: &PgTx<'_>, state: &mut State, audit_id: i64, ids: &[i64]) -> Result<()> {
-    let wanted: std::collections::HashSet<i64> = ids.iter().copied().collect();
-    let mut found = std::collections::HashMap::with_capacity(wanted.len());
-    let low = ids.iter().copied().min().unwrap_or(0);
-    walk_from(tx.conn, low, |c| {
-        if let Key::Id(id) = c.key
-            && wanted.contains(&id)
-        {
-            found.insert(id, c.hash);
-        }
-        Ok(())
-    })?;
-    let mut filed = std::collections::HashMap::with_capacity(wanted.len());
-    for row in borrow(tx.conn)?
-        .query("SELECT id, hash FROM record_state WHERE kind = 1 AND id = ANY ($1)", &[&ids])?
-    {
-        let h: Option<Hash> = get::<Vec<u8>>(&row, 1)?.try_into().ok();
-        if let Some(h) = h {
-            filed.insert(get::<i64>(&row, 0)?, h);
-        }
+/// Records' keys as the columns `record_state` keys them by.
+fn columns<'k>(keys: impl Iterator<Item = (i64, &'k Key)>) -> (Vec<i16>, Vec<i64>, Vec<String>) {
+    let (mut kinds, mut ids, mut logins) = (Vec::new(), Vec::new(), Vec::new());
+    for (kind, key) in keys {
+        let (id, login) = split(key);
+        kinds.push(i16::try_from(kind).unwrap_or(0));
+        ids.push(id);
+        logins.push(login);
     }
-    let (mut put_ids, mut put_hashes, mut gone) = (Vec::new(), Vec::new(), Vec::new());
-    for id in ids {
-        let (old, new) = (filed.get(id).copied(), found.get(id).copied());
-        if old == new {
-            continue;
-        }
-        if let Some(old) = &old {
-            state.requests.sub(old);
-        }
-        match new {
-            Some(h) => {
-                state.requests.add(&h);
-                put_ids.push(*id);
-                put_hashes.push(h.to_vec());
-            }
-            None => gone.push(*id),
-        }
-    }
-    let mut c = borrow(tx.conn)?;
-    c.execute(
-        "INSERT INTO record_state AS s (kind, id, login, hash, audit_id)
-         SELECT 1, i, '', h, $3 FROM unnest($1::bigint[], $2::bytea[]) AS u(i, h)
-         ON CONFLICT (kind, id, login) DO UPDATE SET hash = excluded.hash, audit_id = excluded.audit_id",
-        &[&put_ids, &put_hashes, &audit_id],
-    )?;
-    if !gone.is_empty() {
-        c.execute("DELETE FROM record_state WHERE kind = 1 AND id = ANY ($1)", &[&gone])?;
-    }
-    Ok(())
+    (kinds, ids, logins)
 }
 
 /// Every request from id `low` on, in order, with its current hash (orphans ignored).

@@ -3,7 +3,6 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{P, PgTx, borrow, ds, get, opt_ds};
-use crate::domain::audit_chain::{AuditHead, EntryFields, entry_hash, next_link};
 use crate::domain::calendar::CalendarEntry;
 use crate::domain::deadline::Deadline;
 use crate::domain::kind::{DataCategory, join_codes};
@@ -11,7 +10,7 @@ use crate::domain::outcome::CategoryAction;
 use crate::domain::referral::ResponseDetails;
 use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
 use crate::model::{Event, InitialState, Operator};
-use crate::store::records::{Key, OPERATOR, REQUEST, State};
+use crate::store::records::{Key, OPERATOR, REQUEST};
 use crate::store::{Result, StoreError, SuspendedTriggers};
 
 impl PgTx<'_> {
@@ -27,37 +26,22 @@ impl PgTx<'_> {
         self.touch(REQUEST, Key::Id(id.0));
     }
 
-    /// Appends one entry through the server's `aryz_audit_append` (the only way into the
-    /// log): the head is locked first (`aryz_audit_lock`), so concurrent writers at READ
-    /// COMMITTED link one after another; the records this transaction changed are filed
-    /// under the new entry's number; the server takes the actor from the session's login
-    /// role and computes the hash, the same as [`entry_hash`] (checked on every append).
+    /// Makes one entry of the audit chain, binding the records this transaction changed
+    /// since the last entry: their hashes are computed now, and the entry is appended at
+    /// COMMIT (`records::flush`), where the head is locked for two calls only. The server
+    /// takes the actor from the session's login role and computes the hash, the same as
+    /// [`crate::domain::audit_chain::entry_hash`] (checked on every append). A read of the
+    /// head inside the transaction appends what waits first.
     pub fn audit(&self, at: &str, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
-        let head = borrow(self.conn)?
-            .query_one("SELECT head_id, head_hash, head_state FROM aryz_audit_lock()", &[])?;
-        let (hid, hhash, last_state): (i64, String, String) =
-            (get(&head, 0)?, get(&head, 1)?, get(&head, 2)?);
-        let last = (hid > 0).then_some(AuditHead { id: hid, hash: hhash });
-        let AuditHead { id, hash: prev } = next_link(last);
-        let mut state = State::parse(&last_state).unwrap_or_default();
-        super::records::bind_touched(self, &mut state, id)?;
-        let state = state.render();
-        let row = borrow(self.conn)?.query_one(
-            "SELECT entry_id, entry_hash FROM aryz_audit_append($1, $2, $3, $4, $5, $6)",
-            &[&at, &actor, &action, &target, &detail, &state],
-        )?;
-        let (got_id, got_hash): (i64, String) = (get(&row, 0)?, get(&row, 1)?);
-        let stored_actor: String =
-            get(&borrow(self.conn)?.query_one("SELECT actor FROM audit WHERE id = $1", &[&got_id])?, 0)?;
-        let want = entry_hash(
-            &prev,
-            &EntryFields { id, at, actor: &stored_actor, action, target, detail, state: &state },
-        );
-        if got_id != id || got_hash != want {
-            return Err(StoreError::Corrupt(format!(
-                "the server appended audit entry {got_id} with hash {got_hash}, where aryz computes entry {id} with hash {want}"
-            )));
-        }
+        let records = super::records::current_hashes(self)?;
+        self.pending.borrow_mut().push(super::records::Pending {
+            at: at.to_string(),
+            actor: actor.to_string(),
+            action: action.to_string(),
+            target: target.to_string(),
+            detail: detail.to_string(),
+            records,
+        });
         Ok(())
     }
 
