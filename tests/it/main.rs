@@ -42,6 +42,7 @@ mod trust_files;
 mod trust_keys;
 mod trust_records;
 mod trust_terminal;
+mod tui_casefile;
 mod tui_catalog;
 mod tui_editing;
 mod tui_reading;
