@@ -24,6 +24,7 @@ mod cli_trust;
 mod crash_and_concurrency;
 mod deadline_law;
 mod e2e_tmux;
+mod e2e_tmux_casefile;
 mod e2e_tmux_editing;
 mod e2e_tmux_i18n;
 mod encryption;

@@ -282,3 +282,54 @@ fn a_clerk_is_refused_closing_as_a_duplicate_with_the_reason() {
     assert!(m.is_error && m.text.contains("supervisor") && m.text.contains("clerk"), "{m:?}");
     assert_eq!(app.session.show(FIRST).unwrap().request.status, Status::InProgress);
 }
+
+/// The fixture, with two files on the first request added at fixed times (for snapshots).
+fn app_with_files(login: &str) -> App {
+    use aryz::domain::attachment::NewAttachment;
+    let mut store = Store::in_memory().unwrap();
+    add_operators(&mut store);
+    add_requests(&mut store);
+    store
+        .write(|tx| {
+            let id = tx.read().request_by_ref(FIRST)?.unwrap().id;
+            let files = [
+                (AttachmentKind::RequestScan, "заявление о доступе к данным (скан).pdf", 183_500, "10:15"),
+                (AttachmentKind::IdentityDocument, "passport.jpg", 912, "10:20"),
+            ];
+            for (kind, name, size, time) in files {
+                let new = NewAttachment::new(kind, name, vec![1u8; size], 25 << 20).unwrap();
+                tx.insert_attachment(id, &new, "aibek", &format!("2026-11-24T{time}:00+06:00"))?;
+            }
+            Ok::<_, aryz::store::StoreError>(())
+        })
+        .unwrap();
+    App::new(session_on(store, login), KeyMap::default(), Theme::colour()).unwrap()
+}
+
+/// The files table and the case file's dialogs at 80×24 in every language: cells that do
+/// not fit end in an ellipsis, nothing runs past the edge.
+#[test]
+fn the_files_table_and_dialogs_fit_80_columns_in_every_language() {
+    use aryz::i18n::{Lang, set_thread_language};
+    for lang in [Lang::En, Lang::Ky, Lang::Ru] {
+        set_thread_language(Some(lang));
+        let code = lang.code();
+        let mut app = app_with_files("jyldyz");
+        app.open(FIRST);
+        let _ = screen(&app, 80, 24);
+        press(&mut app, &["G"]);
+        let s = screen(&app, 80, 24);
+        assert!(s.contains("passport.jpg") && s.contains('…'), "{s}");
+        insta::assert_snapshot!(format!("{code}_detail_files_80x24"), s);
+        insta::assert_snapshot!(format!("{code}_detail_files_120x35"), screen(&app, 120, 35));
+        press(&mut app, &["f"]);
+        insta::assert_snapshot!(format!("{code}_dialog_attach_80x24"), screen(&app, 80, 24));
+        press(&mut app, &["esc", "F"]);
+        insta::assert_snapshot!(format!("{code}_dialog_save_file_80x24"), screen(&app, 80, 24));
+        press(&mut app, &["esc", "d"]);
+        type_text(&mut app, "3");
+        press(&mut app, &["ctrl-s"]);
+        insta::assert_snapshot!(format!("{code}_confirm_duplicate_80x24"), screen(&app, 80, 24));
+        set_thread_language(None);
+    }
+}

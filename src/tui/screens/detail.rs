@@ -151,6 +151,8 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
         })
     };
     match (&e.old, &e.new) {
+        // A file's SHA-256 is for `audit verify`; its text names it.
+        (_, Some(_)) if e.kind == EventKind::Attached => {}
         (None, Some(n)) if e.kind == EventKind::Created => {
             spans.push(Span::raw(format!(" — {} {}", t("event.due"), code_label(n))));
         }
