@@ -333,3 +333,121 @@ fn the_files_table_and_dialogs_fit_80_columns_in_every_language() {
         set_thread_language(None);
     }
 }
+
+/// A request whose subject's identity is not verified, assigned to `login`'s clerk aibek.
+fn unverified_request(app: &mut App) -> String {
+    let mut new = new_request(
+        aryz::domain::kind::RequestKind::Access,
+        "2026-11-20",
+        "Unverified Testov",
+        "21503199100123",
+    );
+    new.identity = aryz::domain::kind::IdentityMethod::NotVerified;
+    app.session.register(&new, Some("aibek")).unwrap().request.reference
+}
+
+fn response_form(app: &App) -> &aryz::tui::screens::response::ResponseState {
+    match app.screens.last() {
+        Some(Screen::Response(r)) => r,
+        other => panic!("not on the response form: {other:?} ({:?})", app.message),
+    }
+}
+
+/// Focuses the response form's field `id`.
+fn focus(app: &mut App, id: &str) {
+    for _ in 0..30 {
+        if response_form(app).form.focused().is_some_and(|f| f.id == id) {
+            return;
+        }
+        press(app, &["tab"]);
+    }
+    panic!("no field {id}");
+}
+
+/// Issue 15, safe disclosure through the terminal UI: "fulfilled" to a subject whose
+/// identity is not verified is warned about in the form and in the question, refused by the
+/// service with the way out under the field, and nothing changes; verified now, it is saved
+/// with the verification on the timeline. A clerk is offered no override.
+#[test]
+fn answering_an_unverified_subject_is_refused_until_the_identity_is_verified() {
+    let mut app = app("aibek", true);
+    let reference = unverified_request(&mut app);
+    app.refresh();
+    app.open(&reference);
+    press(&mut app, &["r"]);
+    let form = &response_form(&app).form;
+    assert!(form.field("identity_override").is_none(), "a clerk cannot override");
+    let warning = form.field("outcome").and_then(|f| f.warning.clone()).unwrap_or_default();
+    assert!(warning.contains("not verified"), "{warning}");
+    press(&mut app, &["ctrl-s"]);
+    let Some(Overlay::Confirm(q)) = app.overlays.last() else { panic!("asked: {:?}", app.message) };
+    assert!(q.details.iter().any(|d| d.contains("not verified")), "the question repeats it: {q:?}");
+    press(&mut app, &["enter"]);
+    let m = app.message.clone().unwrap();
+    assert!(m.is_error && m.text.contains("not verified"), "the service's reason: {m:?}");
+    let error = response_form(&app).form.field("identity_verified_by").and_then(|f| f.error.clone());
+    assert!(error.is_some_and(|e| e.contains("verified now")), "the way out under the field");
+    let after = app.session.show(&reference).unwrap();
+    assert!(after.request.is_open() && after.request.outcome.is_none(), "nothing changed");
+
+    focus(&mut app, "identity_verified_by");
+    press(&mut app, &["right", "right"]);
+    assert_eq!(response_form(&app).form.choice("identity_verified_by"), "document_presented");
+    assert!(response_form(&app).form.field("outcome").unwrap().warning.is_none(), "no longer warned");
+    press(&mut app, &["ctrl-s", "enter"]);
+    assert!(!matches!(app.screens.last(), Some(Screen::Response(_))), "{:?}", app.message);
+    let d = app.session.show(&reference).unwrap();
+    assert_eq!(d.request.status, Status::Answered);
+    assert_eq!(d.request.identity, aryz::domain::kind::IdentityMethod::DocumentPresented);
+    assert!(d.events.iter().any(|e| e.kind == EventKind::IdentityVerified));
+}
+
+/// A supervisor may disclose anyway with a reason: on record as a note and an audit entry.
+#[test]
+fn a_supervisor_overrides_the_identity_check_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("aryz.sqlite3");
+    let mut app = app_with_limit(&db, "jyldyz", 25);
+    let reference = unverified_request(&mut app);
+    app.refresh();
+    app.open(&reference);
+    press(&mut app, &["r"]);
+    focus(&mut app, "identity_override");
+    type_text(&mut app, "Known in person to the head of office");
+    assert!(response_form(&app).form.field("outcome").unwrap().warning.is_none());
+    press(&mut app, &["ctrl-s", "enter"]);
+    assert!(!matches!(app.screens.last(), Some(Screen::Response(_))), "{:?}", app.message);
+    let d = app.session.show(&reference).unwrap();
+    assert_eq!(d.request.status, Status::Answered);
+    assert!(d.events.iter().any(|e| e.kind == EventKind::Note && e.text.contains("Known in person")));
+    assert!(
+        audit(&db).iter().any(|(who, what, target)| who == "jyldyz"
+            && what == "identity_override"
+            && *target == reference)
+    );
+}
+
+/// Issue 15, duplicates at intake: the form warns, naming the PIN's open request of the same
+/// kind, and saving asks first with the warning in the question.
+#[test]
+fn the_intake_form_names_the_requests_a_new_one_may_duplicate() {
+    let mut app = app("aibek", true);
+    press(&mut app, &["n", "tab", "tab", "tab", "tab"]);
+    type_text(&mut app, "Testova Aigul");
+    press(&mut app, &["tab"]);
+    type_text(&mut app, "12503199000011");
+    let Some(Screen::Intake(s)) = app.screens.last() else { panic!() };
+    let warnings = s.form.warnings().join(" ");
+    assert!(warnings.contains(FIRST) && warnings.contains("possible duplicate"), "{warnings}");
+    // The answered complaint of the same PIN was received within 30 days? It was on 15.10, not.
+    assert!(!warnings.contains("ARZ-2026-000006"), "{warnings}");
+    let shown = screen(&app, 100, 30);
+    assert!(shown.contains("possible duplicate"), "{shown}");
+    // Identity: the first method offered.
+    press(&mut app, &["tab", "tab", "right"]);
+    press(&mut app, &["ctrl-s"]);
+    let Some(Overlay::Confirm(q)) = app.overlays.last() else { panic!("asked first: {:?}", app.message) };
+    assert!(q.details.iter().any(|d| d.contains(FIRST)), "{q:?}");
+    press(&mut app, &["enter"]);
+    assert!(app.message.clone().unwrap().text.contains("Registered"), "{:?}", app.message);
+}

@@ -239,8 +239,21 @@ impl App {
                 if r.is_ok() && matches!(self.screens.last(), Some(Screen::Response(_))) {
                     self.screens.pop();
                 }
-                if let (Err(Error::Invalid(fe)), Some(Screen::Response(s))) = (&r, self.screens.last_mut()) {
-                    s.form.set_error(&fe.field, fe.rule.text());
+                match (&r, self.screens.last_mut()) {
+                    (Err(Error::Invalid(fe)), Some(Screen::Response(s))) => {
+                        s.form.set_error(&fe.field, fe.rule.text());
+                    }
+                    // Refused as a disclosure to an unverified subject: the way out, under
+                    // the field that gives it.
+                    (Err(Error::IdentityNotVerified { .. }), Some(Screen::Response(s))) => {
+                        let field = if s.form.field("identity_verified_by").is_some() {
+                            "identity_verified_by"
+                        } else {
+                            "outcome"
+                        };
+                        s.form.set_error(field, crate::i18n::t("response.identity_needed").to_string());
+                    }
+                    _ => {}
                 }
                 self.after_change(r, "msg.answered");
             }
