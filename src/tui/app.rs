@@ -179,6 +179,13 @@ impl App {
             return Some(Action::Do(Command::Quit));
         }
         let context = self.context();
+        // In a path, Tab completes the file name (Down and Enter go to the next field).
+        if context == Context::Form
+            && (combo.code, combo.ctrl, combo.alt) == (KeyCodeKey::Tab, false, false)
+            && self.top().completes()
+        {
+            return Some(Action::Edit(EditOp::Complete));
+        }
         // In a text of several lines, Enter, Up and Down edit (Tab leaves it, Ctrl-S saves).
         if context == Context::Form && self.top().multiline_focused() {
             let edit = match (combo.code, combo.ctrl, combo.alt) {

@@ -6,14 +6,14 @@ pub(crate) mod calendar;
 pub(crate) mod confirm;
 pub(crate) mod dashboard;
 pub(crate) mod detail;
-pub(crate) mod dialog;
+pub mod dialog;
 pub(crate) mod help;
 pub(crate) mod intake;
 pub mod preview;
 pub(crate) mod prompt;
 pub mod queue;
 pub(crate) mod report;
-pub(crate) mod response;
+pub mod response;
 
 use super::component::Component;
 use super::effect::Question;

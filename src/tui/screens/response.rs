@@ -8,8 +8,8 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
 use crate::domain::format::date_dmy;
-use crate::domain::kind::{Channel, DataCategory, RequestKind};
-use crate::domain::outcome::{CategoryAction, Outcome, Response};
+use crate::domain::kind::{Channel, DataCategory, IdentityMethod, RequestKind};
+use crate::domain::outcome::{CategoryAction, IdentityAtAnswer, Outcome, Response, discloses_personal_data};
 use crate::domain::referral::{CopyMedium, ResponseDetails};
 use crate::domain::request::SubjectRequest;
 use crate::i18n::{label, label_owned, t, tf};
@@ -31,7 +31,7 @@ pub struct ResponseState {
     pub received_on: NaiveDate,
     /// How the subject's identity was checked: disclosing to an unverified subject is warned
     /// about here (the service decides).
-    pub identity: crate::domain::kind::IdentityMethod,
+    pub identity: IdentityMethod,
     pub form: Form,
 }
 
@@ -62,6 +62,22 @@ impl ResponseState {
                 let id = format!("{ACTION_PREFIX}{}", c.code());
                 let name = tf("response.action_for", &[("category", &label("category", c.code()))]);
                 fields.push(Field::choice(&id, &name, acts.clone(), "done"));
+            }
+        }
+        // An answer that would disclose personal data to a subject whose identity is not
+        // verified: how it was verified now, or (supervisors) why disclose anyway.
+        if r.identity == IdentityMethod::NotVerified
+            && matches!(r.kind, RequestKind::Access | RequestKind::Information)
+        {
+            let mut methods = vec![Opt::new("", t("response.not_verified_now"))];
+            methods.extend(
+                [IdentityMethod::ESignature, IdentityMethod::DocumentPresented]
+                    .iter()
+                    .map(|m| Opt::new(m.code(), label("identity", m.code()))),
+            );
+            fields.push(Field::choice("identity_verified_by", t("response.verified_by"), methods, ""));
+            if session.role() >= crate::domain::kind::Role::Supervisor {
+                fields.push(Field::text("identity_override", t("response.identity_override"), ""));
             }
         }
         let mut channels = vec![Opt::new("", t("response.no_channel"))];
@@ -168,12 +184,18 @@ impl ResponseState {
             actions,
             details,
             backdate_reason: f.text("reason").trim().to_string(),
-            identity: crate::domain::outcome::IdentityAtAnswer::default(),
+            identity: IdentityAtAnswer {
+                verified_by: f.choice("identity_verified_by").parse().ok(),
+                override_reason: Some(f.text("identity_override").trim().to_string())
+                    .filter(|w| !w.is_empty()),
+            },
         };
-        // Personal data handed to someone whose identity was not checked is a breach.
-        let discloses = matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled)
-            && matches!(self.kind, RequestKind::Access | RequestKind::Information);
-        if discloses && self.identity == crate::domain::kind::IdentityMethod::NotVerified {
+        // Personal data handed to someone whose identity was not checked is a breach: the
+        // service refuses it unless verified now or overridden by a supervisor.
+        let unverified = self.identity == IdentityMethod::NotVerified
+            && response.identity.verified_by.is_none()
+            && response.identity.override_reason.is_none();
+        if discloses_personal_data(self.kind, outcome) && unverified {
             f.set_warning("outcome", t("response.unverified_identity").to_string());
         }
         let checked = response
