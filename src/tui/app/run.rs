@@ -298,10 +298,10 @@ impl App {
             PendingOp::CloseDuplicate { reference, original, version } => {
                 self.close_duplicate(&reference, &original, version);
             }
-            PendingOp::Discard => self.discard(),
-            PendingOp::QuitDiscarding => self.quit_discarding(),
-            PendingOp::RestoreDraft { key, values } => self.restore_draft(&key, values),
-            PendingOp::DropDraft { key } => self.drop_draft(&key),
+            op @ (PendingOp::Discard
+            | PendingOp::QuitDiscarding
+            | PendingOp::RestoreDraft { .. }
+            | PendingOp::DropDraft { .. }) => self.draft_case(op),
             PendingOp::Pause { reference, category, reason } => {
                 let r = self.session.pause(&reference, &category, &reason);
                 self.finish_dialog(r);

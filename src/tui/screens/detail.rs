@@ -596,6 +596,7 @@ mod keys {
     use crate::tui::effect::{Effect, Question, UseCase};
     use crate::tui::screens::Screen;
     use crate::tui::screens::dialog::{DialogKind, DialogState};
+    use crate::tui::screens::form_screen::FormScreen;
     use crate::tui::screens::response::ResponseState;
 
     impl Component for DetailState {
@@ -631,7 +632,8 @@ mod keys {
                 Command::AddNote => dialog(DialogState::note(r)),
                 Command::ChangeStatus => dialog(DialogState::status(r)),
                 Command::RecordResponse => {
-                    Effect::Open(Box::new(Screen::Response(ResponseState::new(session, r, ctx.today))))
+                    let form = FormScreen(ResponseState::new(session, r, ctx.today));
+                    Effect::Open(Box::new(Screen::Response(form)))
                 }
                 Command::Withdraw => dialog(DialogState::reason(DialogKind::Withdraw, r)),
                 Command::Reopen => dialog(DialogState::reason(DialogKind::Reopen, r)),
