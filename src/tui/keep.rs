@@ -120,3 +120,21 @@ pub fn drop(key: &str, drafts: Option<&mut Drafts>) -> Effect {
         _ => Effect::None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quitting_asks_once_and_only_when_something_was_typed() {
+        assert!(matches!(quit(0, false), Effect::Quit));
+        assert!(matches!(quit(2, true), Effect::None), "a second Ctrl-C stacks no second question");
+        match quit(2, false) {
+            Effect::Confirm(q) => {
+                assert!(!q.yes_focused, "no is the default");
+                assert!(matches!(q.op, UseCase::QuitDiscarding));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
