@@ -151,7 +151,7 @@ fn a_clerk_attaches_a_file_through_the_prompt_and_saves_it_back_out() {
     press(&mut app, &["F", "down", "ctrl-u"]);
     type_text(&mut app, &dir.path().join("taken.pdf").display().to_string());
     press(&mut app, &["ctrl-s"]);
-    assert!(dialog(&app).problem.as_deref().is_some_and(|p| p.contains("exists")), "{:?}", dialog(&app));
+    assert!(error_under(&app, "output").contains("exists"), "{:?}", dialog(&app));
     assert_eq!(std::fs::read(dir.path().join("taken.pdf")).unwrap(), b"keep me");
 }
 
@@ -268,7 +268,8 @@ fn a_supervisor_closes_a_request_as_a_duplicate_by_its_short_number() {
     let o = detail(&app);
     assert_eq!(o.duplicates, [NURZATS]);
     assert!(o.events.iter().any(|e| e.kind == EventKind::Linked && e.text.contains(NURZATS)));
-    assert!(screen(&app, 120, 35).contains(NURZATS));
+    let shown = screen(&app, 120, 35);
+    assert!(shown.contains(&format!("Linked — {NURZATS} closed as a")), "{shown}");
 }
 
 /// A clerk is refused with the service's reason (it needs a supervisor), through the key.

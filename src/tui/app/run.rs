@@ -157,7 +157,17 @@ impl App {
                     ("size", &crate::tui::screens::detail::size_text(a.size)),
                 ],
             )),
-            Err(e) => self.dialog_failed(&e),
+            Err(e) => {
+                self.dialog_failed(&e);
+                // The file could not be written there (it exists, no such folder): under the path.
+                if let (Error::Config(m), Some(Overlay::Dialog(d))) = (&e, self.overlays.last_mut()) {
+                    if let Some(f) = d.form.field_mut("output") {
+                        f.touched = true;
+                    }
+                    d.form.set_error("output", m.text());
+                    d.problem = None;
+                }
+            }
         }
     }
 
