@@ -157,7 +157,17 @@ impl App {
                     ("size", &crate::tui::screens::detail::size_text(a.size)),
                 ],
             )),
-            Err(e) => self.dialog_failed(&e),
+            Err(e) => {
+                self.dialog_failed(&e);
+                // The file could not be written there (it exists, no such folder): under the path.
+                if let (Error::Config(m), Some(Overlay::Dialog(d))) = (&e, self.overlays.last_mut()) {
+                    if let Some(f) = d.form.field_mut("output") {
+                        f.touched = true;
+                    }
+                    d.form.set_error("output", m.text());
+                    d.problem = None;
+                }
+            }
         }
     }
 
@@ -299,10 +309,10 @@ impl App {
             PendingOp::CloseDuplicate { reference, original, version } => {
                 self.close_duplicate(&reference, &original, version);
             }
-            PendingOp::Discard => self.discard(),
-            PendingOp::QuitDiscarding => self.quit_discarding(),
-            PendingOp::RestoreDraft { key, values } => self.restore_draft(&key, values),
-            PendingOp::DropDraft { key } => self.drop_draft(&key),
+            op @ (PendingOp::Discard
+            | PendingOp::QuitDiscarding
+            | PendingOp::RestoreDraft { .. }
+            | PendingOp::DropDraft { .. }) => self.draft_case(op),
             PendingOp::Pause { reference, category, reason } => {
                 let r = self.session.pause(&reference, &category, &reason);
                 self.finish_dialog(r);

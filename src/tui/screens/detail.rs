@@ -126,7 +126,10 @@ pub(crate) fn event_time(at: &str) -> String {
     }
 }
 
-fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
+/// One event of the timeline. The case file's events are said in the interface language
+/// (their stored text is English, for the record): a file by its number, kind, name and
+/// size; a duplicate link by the other request.
+fn event_line<'a>(e: &'a Event, th: &Theme, files: &[Attachment]) -> Line<'a> {
     let mut spans = vec![
         Span::styled(event_time(&e.at), th.muted),
         Span::raw("  "),
@@ -151,8 +154,10 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
         })
     };
     match (&e.old, &e.new) {
-        // A file's SHA-256 is for `audit verify`; its text names it.
-        (_, Some(_)) if e.kind == EventKind::Attached => {}
+        // A file's SHA-256 is for `audit verify`, a link's reference is said below, and so
+        // is a withdrawal as a duplicate.
+        (_, Some(_)) if matches!(e.kind, EventKind::Attached | EventKind::Linked) => {}
+        (None, Some(n)) if e.kind == EventKind::Withdrawn && n == "duplicate" => {}
         (None, Some(n)) if e.kind == EventKind::Created => {
             spans.push(Span::raw(format!(" — {} {}", t("event.due"), code_label(n))));
         }
@@ -161,7 +166,29 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
         (Some(o), None) => spans.push(Span::raw(format!(": {} → —", code_label(o)))),
         (None, None) => {}
     }
-    if !e.text.is_empty() {
+    let file =
+        files.iter().find(|a| e.kind == EventKind::Attached && e.new.as_deref() == Some(a.sha256.as_str()));
+    let linked = e.new.as_deref().filter(|_| e.kind == EventKind::Linked);
+    let said = match (file, linked) {
+        (Some(a), _) => Some(format!(
+            "{}. {} {} ({})",
+            a.n,
+            label_owned("attachment_kind", a.kind.code()),
+            clean(&a.file_name),
+            size_text(a.size)
+        )),
+        (_, Some(other)) if e.text.starts_with("duplicate of") => {
+            Some(tf("event.duplicate_of", &[("reference", &clean(other))]))
+        }
+        (_, Some(other)) => Some(tf("event.has_duplicate", &[("reference", &clean(other))])),
+        _ if e.kind == EventKind::Withdrawn && e.new.as_deref() == Some("duplicate") => {
+            Some(t("event.closed_as_duplicate").to_string())
+        }
+        _ => None,
+    };
+    if let Some(text) = said {
+        spans.push(Span::raw(format!(" — {text}")));
+    } else if !e.text.is_empty() {
         let style = if e.kind == EventKind::Note { th.internal_note } else { th.base };
         spans.push(Span::raw(" — "));
         spans.push(Span::styled(clean(&e.text.replace('\n', " ⏎ ")), style));
@@ -341,7 +368,7 @@ impl DetailView<'_> {
             th.title,
         ));
         for e in &self.state.detail.events {
-            lines.push(Item(4, event_line(e, th).to_owned_line()));
+            lines.push(Item(4, event_line(e, th, &self.state.detail.attachments).to_owned_line()));
         }
 
         if !self.state.detail.related.is_empty() {
@@ -598,6 +625,7 @@ mod keys {
     use crate::tui::effect::{Effect, Question, UseCase};
     use crate::tui::screens::Screen;
     use crate::tui::screens::dialog::{DialogKind, DialogState};
+    use crate::tui::screens::form_screen::FormScreen;
     use crate::tui::screens::response::ResponseState;
 
     impl Component for DetailState {
@@ -633,7 +661,8 @@ mod keys {
                 Command::AddNote => dialog(DialogState::note(r)),
                 Command::ChangeStatus => dialog(DialogState::status(r)),
                 Command::RecordResponse => {
-                    Effect::Open(Box::new(Screen::Response(ResponseState::new(session, r, ctx.today))))
+                    let form = FormScreen(ResponseState::new(session, r, ctx.today));
+                    Effect::Open(Box::new(Screen::Response(form)))
                 }
                 Command::Withdraw => dialog(DialogState::reason(DialogKind::Withdraw, r)),
                 Command::Reopen => dialog(DialogState::reason(DialogKind::Reopen, r)),
