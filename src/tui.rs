@@ -8,6 +8,7 @@ pub(crate) mod component;
 pub mod drafts;
 pub mod effect;
 pub(crate) mod input;
+pub(crate) mod keep;
 pub mod keymap;
 pub mod screens;
 pub mod theme;

@@ -4,16 +4,17 @@
 pub(crate) mod audit;
 pub(crate) mod calendar;
 pub(crate) mod confirm;
-pub(crate) mod dashboard;
+pub mod dashboard;
 pub(crate) mod detail;
-pub(crate) mod dialog;
+pub mod dialog;
+pub(crate) mod form_screen;
 pub(crate) mod help;
 pub(crate) mod intake;
 pub mod preview;
 pub(crate) mod prompt;
 pub mod queue;
 pub(crate) mod report;
-pub(crate) mod response;
+pub mod response;
 
 use super::component::Component;
 use super::effect::Question;
@@ -37,8 +38,8 @@ macro_rules! screens {
 
 screens! {
     Detail(Box<detail::DetailState>),
-    Intake(intake::IntakeState),
-    Response(response::ResponseState),
+    Intake(form_screen::FormScreen<intake::IntakeState>),
+    Response(form_screen::FormScreen<response::ResponseState>),
     Calendar(calendar::CalendarState),
     Help(help::HelpState),
     Dashboard(Box<dashboard::DashboardState>),
