@@ -139,6 +139,7 @@ fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     let bin = aryz_bin();
     assert!(bin.exists(), "build the binary first: cargo build --release ({})", bin.display());
+    #[cfg(feature = "postgres")]
     if std::env::var("ARYZ_BENCH_ONLY").is_ok_and(|v| v == "postgres") {
         postgres_budgets(&bin);
         return;
@@ -524,6 +525,7 @@ fn figures(rows: &mut Vec<Row>, sup: &Session, today: chrono::NaiveDate) {
 /// A realistic rate, for the record: 30 offices of about 20 operators each, every operator
 /// writing once every two minutes at the busiest hour, is 5 writes a second; ten times that
 /// is 50 a second, spread over 8 connections.
+#[cfg(feature = "postgres")]
 fn postgres_budgets(bin: &Path) {
     use aryz::store::postgres::cluster::Cluster;
     let n: usize =
@@ -601,6 +603,7 @@ fn postgres_budgets(bin: &Path) {
 /// `total` audited notes from `writers` connections at once, at `rate` a second in all
 /// (0: each as fast as it can). Each write's time runs from when it was due, so a writer
 /// that falls behind its schedule counts the wait (no coordinated omission).
+#[cfg(feature = "postgres")]
 fn paced_writes(
     rows: &mut Vec<Row>,
     open: &(dyn Fn(&str) -> Session + Sync),
