@@ -71,6 +71,8 @@ pub struct App {
     pub load_canned: Option<Box<dyn FnOnce() -> Result<crate::letters::canned::CannedTexts, String>>>,
     /// Where unsaved forms are kept; `None` keeps none (tests that do not test drafts).
     pub drafts: Option<super::drafts::Drafts>,
+    /// The header counts are read (false only between the first frame and the second).
+    pub counts_known: bool,
 }
 
 /// What writing a letter from the terminal UI needs from the configuration.
@@ -84,9 +86,17 @@ type Outcome<T> = crate::service::Result<T>;
 
 impl App {
     pub fn new(session: Session, keymap: KeyMap, theme: Theme) -> Outcome<App> {
+        let mut app = App::new_empty(session, keymap, theme);
+        let today = app.today;
+        app.queue.reload(&app.session, today)?;
+        app.counts = app.session.counts(today, &app.counts_scope())?;
+        Ok(app)
+    }
+
+    fn new_empty(session: Session, keymap: KeyMap, theme: Theme) -> App {
         let today = session.today();
         let section = if session.role() == Role::Clerk { Section::Mine } else { Section::AllOpen };
-        let mut app = App {
+        App {
             session,
             keymap,
             theme,
@@ -102,12 +112,40 @@ impl App {
             drafts: None,
             canned: None,
             load_canned: None,
-        };
-        app.queue.reload(&app.session, today)?;
+            counts_known: true,
+        }
+    }
+
+    /// The app with what its first frame shows: the first rows of the queue. The header
+    /// counts and the section's total are read by [`App::finish_start`], right after that
+    /// frame is on screen (they were a third of the time to the first screen).
+    pub fn first_screen(session: Session, keymap: KeyMap, theme: Theme) -> Outcome<App> {
+        let mut app = App::new_empty(session, keymap, theme);
+        app.counts_known = false;
+        app.queue.reload_rows(&app.session, app.today)?;
         crate::startup_trace::mark("first page of the queue read");
-        app.counts = app.session.counts(today, &app.counts_scope())?;
-        crate::startup_trace::mark("header counts read");
         Ok(app)
+    }
+
+    /// Reads what [`App::first_screen`] left out; an error shows in the status line.
+    pub fn finish_start(&mut self) {
+        if self.counts_known {
+            return;
+        }
+        let r = self.queue.count_total(&self.session, self.today);
+        self.ok(r);
+        if let Some(c) = self.ok(self.session.counts(self.today, &self.counts_scope())) {
+            self.counts = c;
+            self.counts_known = true;
+        }
+    }
+
+    /// Work done while no key waits, after a frame is on screen: the queue reads ahead.
+    pub fn idle(&mut self) {
+        if self.screens.is_empty() && self.overlays.is_empty() {
+            let r = self.queue.prefetch(&self.session, self.today);
+            self.ok(r);
+        }
     }
 
     /// Header counts: a clerk's own queue, or everyone's for supervisors.
@@ -397,6 +435,7 @@ impl App {
         let (today, scope) = (self.today, self.counts_scope());
         if let Some(c) = self.ok(self.session.counts(today, &scope)) {
             self.counts = c;
+            self.counts_known = true;
         }
         let ctx = Ctx { session: &self.session, today, keymap: &self.keymap };
         let queue = Component::refresh(&mut self.queue, &ctx);

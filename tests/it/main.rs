@@ -44,6 +44,7 @@ mod trust_records;
 mod trust_terminal;
 mod tui_catalog;
 mod tui_editing;
+mod tui_present;
 mod tui_reading;
 mod tui_roles;
 mod tui_snapshots;
