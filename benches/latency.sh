@@ -12,9 +12,10 @@
 #   benches/latency.sh [DB]      (default: the database `cargo bench --bench budgets` made)
 #   N=200 STARTS=15 ROUNDS=4     (keys per program, starts per program, rounds)
 #   BASE=path/to/older/aryz      also measures an older build the same way (before/after)
+#   TOOLS=dir                    where tui-latency.py and frame-replay.py are (../shared/tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools=../shared/tools
+tools=${TOOLS:-../shared/tools}
 probe=$tools/tui-latency.py
 replay=$tools/frame-replay.py
 [ -f "$probe" ] && [ -f "$replay" ] || { echo "needs $probe and $replay (the shared tools beside the project)" >&2; exit 1; }

@@ -428,7 +428,9 @@ mod tests {
         }
         let tricky = "# c\n[a.b]\nx = \"q \\\" \\\\ \\n \\u00e9\" # note\n\"k-1\" = \"v\"\n";
         assert_eq!(read_flat(tricky).unwrap(), parse_catalog(tricky).unwrap());
-        for other in ["x = 3", "x = 'lit'", "x = \"\"\"long\"\"\"", "[a]\nx = \"1\"\nx = \"2\"", "x = \"a\" y", "[t]]"] {
+        for other in
+            ["x = 3", "x = 'lit'", "x = \"\"\"long\"\"\"", "[a]\nx = \"1\"\nx = \"2\"", "x = \"a\" y", "[t]]"]
+        {
             assert_eq!(read_flat(other), None, "{other}");
         }
     }

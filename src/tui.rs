@@ -33,6 +33,9 @@ use theme::Theme;
 /// How often the screen re-reads what other clerks' processes changed.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
 
+/// How long no key must come before work that no key waits for is done.
+const IDLE_AFTER: Duration = Duration::from_millis(12);
+
 /// Runs the terminal UI until the operator quits. A bad `[keys]` entry in the config is an
 /// error naming the entry, reported before the screen is taken over. The terminal is
 /// restored on quit, on error and on panic.
@@ -105,22 +108,28 @@ fn restore_terminal() {
 
 fn event_loop<W: io::Write>(screen: &mut present::Screen<W>, mut app: App) -> io::Result<()> {
     let mut last_refresh = Instant::now();
-    // The first frame shows the queue's rows; what it left out (the header counts, the
-    // section's total) is read right after it and drawn in the second.
-    screen.draw(|area, buf| (&app).render(area, buf))?;
-    crate::startup_trace::mark("first frame written");
-    app.finish_start();
-    crate::startup_trace::mark("header counts and total read");
+    // Drawn when something changed: a key, the mouse, a resize, the refresh, idle work.
+    let mut dirty = true;
+    let mut first = true;
     loop {
-        // After each batch of keys (none waiting), what forms hold is kept as drafts.
-        if !event::poll(Duration::ZERO)? {
-            app.sync_drafts();
+        if dirty {
+            // After each batch of keys (none waiting), what forms hold is kept as drafts.
+            if !event::poll(Duration::ZERO)? {
+                app.sync_drafts();
+            }
+            screen.draw(|area, buf| (&app).render(area, buf))?;
+            dirty = false;
+            if first {
+                crate::startup_trace::mark("first frame written");
+                first = false;
+            }
         }
-        screen.draw(|area, buf| (&app).render(area, buf))?;
-        if !event::poll(Duration::ZERO)? {
-            app.idle();
-        }
-        let wait = REFRESH_EVERY.saturating_sub(last_refresh.elapsed());
+        // Work no key waits for (the header counts after the first frame, the queue's next
+        // page) is done once no key has come for a moment: the terminal gets the CPU to show
+        // the frame first, and a key typed meanwhile goes first.
+        let refresh_in = REFRESH_EVERY.saturating_sub(last_refresh.elapsed());
+        let idle_work = app.has_idle_work();
+        let wait = if idle_work { IDLE_AFTER.min(refresh_in) } else { refresh_in };
         if event::poll(wait)? {
             match event::read()? {
                 Event::Key(key) => app.handle_key(&key),
@@ -129,6 +138,10 @@ fn event_loop<W: io::Write>(screen: &mut present::Screen<W>, mut app: App) -> io
                 Event::Resize(w, h) => screen.resize(w, h),
                 _ => {}
             }
+            dirty = true;
+        } else if idle_work {
+            app.idle();
+            dirty = true;
         }
         if app.quit {
             return Ok(());
@@ -136,6 +149,7 @@ fn event_loop<W: io::Write>(screen: &mut present::Screen<W>, mut app: App) -> io
         if last_refresh.elapsed() >= REFRESH_EVERY {
             app.update(Action::Tick);
             last_refresh = Instant::now();
+            dirty = true;
         }
     }
 }

@@ -73,6 +73,8 @@ pub struct App {
     pub drafts: Option<super::drafts::Drafts>,
     /// The header counts are read (false only between the first frame and the second).
     pub counts_known: bool,
+    /// [`App::finish_start`] is still to run (after the first frame).
+    pub start_pending: bool,
 }
 
 /// What writing a letter from the terminal UI needs from the configuration.
@@ -113,6 +115,7 @@ impl App {
             canned: None,
             load_canned: None,
             counts_known: true,
+            start_pending: false,
         }
     }
 
@@ -122,27 +125,40 @@ impl App {
     pub fn first_screen(session: Session, keymap: KeyMap, theme: Theme) -> Outcome<App> {
         let mut app = App::new_empty(session, keymap, theme);
         app.counts_known = false;
+        app.start_pending = true;
         app.queue.reload_rows(&app.session, app.today)?;
         crate::startup_trace::mark("first page of the queue read");
         Ok(app)
     }
 
-    /// Reads what [`App::first_screen`] left out; an error shows in the status line.
+    /// Reads what [`App::first_screen`] left out; an error shows in the status line (and
+    /// the counts stay unshown until the next refresh reads them).
     pub fn finish_start(&mut self) {
-        if self.counts_known {
-            return;
+        if !self.queue.counted {
+            let r = self.queue.count_total(&self.session, self.today);
+            self.ok(r);
         }
-        let r = self.queue.count_total(&self.session, self.today);
-        self.ok(r);
-        if let Some(c) = self.ok(self.session.counts(self.today, &self.counts_scope())) {
+        self.start_pending = false;
+        let counts = self.session.counts(self.today, &self.counts_scope());
+        if let Some(c) = self.ok(counts) {
             self.counts = c;
             self.counts_known = true;
         }
     }
 
-    /// Work done while no key waits, after a frame is on screen: the queue reads ahead.
+    /// Whether [`App::idle`] has something to do.
+    pub fn has_idle_work(&self) -> bool {
+        self.start_pending
+            || (self.queue.last_move != 0 && self.screens.is_empty() && self.overlays.is_empty())
+    }
+
+    /// Work done while no key waits, after a frame is on screen: the header counts the first
+    /// frame left out, then the queue's reading ahead.
     pub fn idle(&mut self) {
-        if self.screens.is_empty() && self.overlays.is_empty() {
+        if self.start_pending {
+            self.finish_start();
+            crate::startup_trace::mark("header counts and total read");
+        } else if self.screens.is_empty() && self.overlays.is_empty() {
             let r = self.queue.prefetch(&self.session, self.today);
             self.ok(r);
         }

@@ -529,3 +529,24 @@ fn a_scroll_is_found_for_a_list_moved_by_one_row() {
     assert_eq!(find_scroll(&before, &before), None, "nothing moved");
     assert_eq!(Cell::EMPTY.symbol(), " ");
 }
+
+/// The first frame (`App::first_screen`) shows the queue's rows without the counts, which
+/// come with the idle work right after it; then the screen is the one `App::new` draws.
+#[test]
+fn the_first_frame_shows_the_rows_and_the_counts_follow() {
+    let mut store = Store::in_memory().unwrap();
+    add_operators(&mut store);
+    crate::tui_fixture::add_requests(&mut store);
+    let mut app = App::first_screen(session_on(store, "jyldyz"), KeyMap::default(), Theme::colour()).unwrap();
+    let first = crate::tui_fixture::screen(&app, 120, 20);
+    let header = first.lines().next().unwrap();
+    assert!(first.contains("ARZ-"), "{first}");
+    assert!(!header.contains("open"), "no counts before they are read: {header}");
+    assert!(first.contains("… requests"), "{first}");
+    assert!(app.has_idle_work());
+    app.idle();
+    assert!(!app.has_idle_work(), "the start's work is done once");
+    let whole = crate::tui_fixture::screen(&crate::tui_fixture::app("jyldyz", true), 120, 20);
+    assert_eq!(crate::tui_fixture::screen(&app, 120, 20), whole);
+    assert!(whole.lines().next().unwrap().contains("5 open"), "{whole}");
+}
