@@ -114,10 +114,16 @@ fn event_loop<W: io::Write>(screen: &mut present::Screen<W>, mut app: App) -> io
     loop {
         if dirty {
             // After each batch of keys (none waiting), what forms hold is kept as drafts.
-            if !event::poll(Duration::ZERO)? {
+            // (Not before the first frame: the first poll sets up the event reader.)
+            if !first && !event::poll(Duration::ZERO)? {
                 app.sync_drafts();
             }
-            screen.draw(|area, buf| (&app).render(area, buf))?;
+            screen.draw(|area, buf| {
+                (&app).render(area, buf);
+                if first {
+                    crate::startup_trace::mark("first frame rendered");
+                }
+            })?;
             dirty = false;
             if first {
                 crate::startup_trace::mark("first frame written");
