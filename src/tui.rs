@@ -8,6 +8,7 @@ pub mod component;
 pub mod drafts;
 pub mod effect;
 pub mod input;
+pub mod keep;
 pub mod keymap;
 pub mod present;
 pub mod screens;

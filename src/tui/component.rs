@@ -86,6 +86,11 @@ pub trait Component {
         false
     }
 
+    /// Whether the focused field is a path, where Tab completes a file name.
+    fn completes(&self) -> bool {
+        false
+    }
+
     /// The form whose typed input is kept as a draft until it is saved or discarded, and
     /// the draft's name (`intake`, `note-ARZ-2026-000001`); `None` for screens, prompts and
     /// forms of choices only (filters, assignment, letters).
@@ -139,6 +144,9 @@ impl<T: Component + ?Sized> Component for Box<T> {
     }
     fn multiline_focused(&self) -> bool {
         (**self).multiline_focused()
+    }
+    fn completes(&self) -> bool {
+        (**self).completes()
     }
     fn draft(&self) -> Option<(String, &Form)> {
         (**self).draft()

@@ -7,6 +7,7 @@ pub mod confirm;
 pub mod dashboard;
 pub mod detail;
 pub mod dialog;
+pub mod form_screen;
 pub mod help;
 pub mod intake;
 pub mod preview;
@@ -37,8 +38,8 @@ macro_rules! screens {
 
 screens! {
     Detail(Box<detail::DetailState>),
-    Intake(intake::IntakeState),
-    Response(response::ResponseState),
+    Intake(form_screen::FormScreen<intake::IntakeState>),
+    Response(form_screen::FormScreen<response::ResponseState>),
     Calendar(calendar::CalendarState),
     Help(help::HelpState),
     Dashboard(Box<dashboard::DashboardState>),

@@ -46,20 +46,7 @@ fn scope_title(s: Scope) -> &'static str {
 
 /// The request action a detail command takes, as the service's permissions know it.
 fn request_action(cmd: Command) -> Option<RequestAction> {
-    Some(match cmd {
-        Command::AssignTo => RequestAction::Assign,
-        Command::TakeRequest => RequestAction::Take,
-        Command::AddNote => RequestAction::Note,
-        Command::ChangeStatus => RequestAction::ChangeStatus,
-        Command::RecordResponse => RequestAction::Respond,
-        Command::Withdraw => RequestAction::Withdraw,
-        Command::Reopen => RequestAction::Reopen,
-        Command::Extend => RequestAction::Extend,
-        Command::Pause => RequestAction::Pause,
-        Command::Resume => RequestAction::Resume,
-        Command::WriteLetter => RequestAction::Letter,
-        _ => return None,
-    })
+    crate::tui::screens::detail::action_of(cmd)
 }
 
 /// Whether an operator of `role` may use `cmd` at all under `rules`: request actions by

@@ -88,13 +88,6 @@ impl IntakeState {
         s
     }
 
-    /// Applies an edit to the focused field and re-checks the form when it changed.
-    pub fn edit(&mut self, session: &Session, today: NaiveDate, op: &crate::tui::widgets::line_edit::EditOp) {
-        if self.form.edit(op) {
-            self.validate(session, today);
-        }
-    }
-
     /// Re-checks the whole form; returns the request to register when nothing blocks it.
     pub fn validate(&mut self, session: &Session, today: NaiveDate) -> Option<NewRequest> {
         let f = &mut self.form;
@@ -273,7 +266,7 @@ impl Widget for IntakeView<'_> {
     }
 }
 
-/// The intake form's keys and drawing.
+/// The intake form's own part of the shared form screen: checking, registering, drawing.
 mod keys {
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;
@@ -282,12 +275,24 @@ mod keys {
     use super::{IntakeState, IntakeView};
     use crate::i18n::t;
     use crate::tui::action::Command;
-    use crate::tui::component::{Component, Context, Ctx, Env};
+    use crate::tui::component::{Ctx, Env};
     use crate::tui::effect::{Effect, Question, UseCase};
-    use crate::tui::widgets::form::{Form, FormKey, Values};
-    use crate::tui::widgets::line_edit::EditOp;
+    use crate::tui::screens::form_screen::FormLogic;
+    use crate::tui::widgets::form::Form;
 
-    impl IntakeState {
+    impl FormLogic for IntakeState {
+        fn form(&self) -> &Form {
+            &self.form
+        }
+
+        fn form_mut(&mut self) -> &mut Form {
+            &mut self.form
+        }
+
+        fn check(&mut self, ctx: &Ctx<'_>) {
+            self.validate(ctx.session, ctx.today);
+        }
+
         /// Registers the request, after a question when the form has warnings.
         fn save(&mut self, ctx: &Ctx<'_>) -> Effect {
             self.form.show_all_errors = true;
@@ -312,49 +317,12 @@ mod keys {
                 }))
             }
         }
-    }
 
-    impl Component for IntakeState {
-        fn context(&self) -> Context {
-            Context::Form
+        fn draft_name(&self) -> String {
+            "intake".to_string()
         }
 
-        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
-            Some(match self.form.command(cmd) {
-                FormKey::Moved => Effect::None,
-                FormKey::Changed => {
-                    self.validate(ctx.session, ctx.today);
-                    Effect::None
-                }
-                FormKey::Save => self.save(ctx),
-                FormKey::Cancel => Effect::Cancel,
-                FormKey::Other => return None,
-            })
-        }
-
-        fn edit(&mut self, op: &EditOp, ctx: &Ctx<'_>) -> Effect {
-            IntakeState::edit(self, ctx.session, ctx.today, op);
-            Effect::None
-        }
-
-        fn text_focused(&self) -> bool {
-            self.form.focused_is_text()
-        }
-
-        fn multiline_focused(&self) -> bool {
-            self.form.focused_is_area()
-        }
-
-        fn draft(&self) -> Option<(String, &Form)> {
-            Some(("intake".to_string(), &self.form))
-        }
-
-        fn restore(&mut self, values: &Values, ctx: &Ctx<'_>) {
-            self.form.restore(values);
-            self.validate(ctx.session, ctx.today);
-        }
-
-        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
+        fn bar(&self) -> Vec<Command> {
             use Command::*;
             vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
         }

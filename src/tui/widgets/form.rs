@@ -513,9 +513,11 @@ impl Widget for FormView<'_> {
                 Input::Choice { options, selected } => {
                     let label = options.get(*selected).map_or("", |o| o.label.as_str());
                     let style = if has_focus { th.focus } else { th.base };
+                    // A long option ends in an ellipsis, so the closing mark stays in sight.
+                    let label = super::wrap::ellipsis(label, usize::from(value_w.saturating_sub(4)));
                     Line::from(vec![
                         Span::styled("‹ ", th.muted),
-                        Span::styled(label.to_string(), style),
+                        Span::styled(label, style),
                         Span::styled(" ›", th.muted),
                     ])
                     .render(value_area, buf);
