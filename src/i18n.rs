@@ -275,7 +275,7 @@ pub fn read_flat(text: &str) -> Option<Catalog> {
             }
             (key, quoted[end + 1..].trim_start())
         } else {
-            let end = line.find(|c: char| c == ' ' || c == '=')?;
+            let end = line.find([' ', '='])?;
             let key = &line[..end];
             if !is_bare_key(key) {
                 return None;

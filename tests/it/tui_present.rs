@@ -178,7 +178,7 @@ impl Vt {
     fn sgr(&mut self, nums: &[usize]) {
         let mut i = 0;
         let colour = |i: &mut usize| -> Ink {
-            let ink = match nums.get(*i + 1) {
+            match nums.get(*i + 1) {
                 Some(5) => {
                     *i += 2;
                     Ink::Index(u8::try_from(nums[*i]).unwrap())
@@ -189,8 +189,7 @@ impl Vt {
                     Ink::Rgb(c(1), c(2), c(3))
                 }
                 other => panic!("bad extended colour {other:?}"),
-            };
-            ink
+            }
         };
         while i < nums.len() {
             let p = nums[i];
