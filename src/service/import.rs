@@ -114,7 +114,7 @@ pub struct ImportReport {
 /// From this many rows on, the search index and daily figures are filled once at the end
 /// instead of by a trigger per row, and the page cache is enlarged for the transaction.
 /// (Below it, dropping and restoring two triggers costs more than it saves; the SIGKILL
-/// test of tests/crash_and_concurrency.rs imports 600 rows, so it kills this path.)
+/// test of `tests/crash_and_concurrency.rs` imports 600 rows, so it kills this path.)
 const BULK_ROWS: usize = 500;
 
 /// Parses CSV text (UTF-8, optional BOM, header row with the column names). Lines end in
@@ -483,8 +483,13 @@ mod tests {
         assert!(
             to_request(&row("access,,21503199012345,2026-11-01,"), today).unwrap_err().starts_with("name:")
         );
+        assert_eq!(
+            to_request(&row("access,x,21503199012345,01.11.2026,"), today).unwrap().0.received_on,
+            "2026-11-01".parse().unwrap(),
+            "a date as written in Kyrgyzstan is read as the command line reads it"
+        );
         assert!(
-            to_request(&row("access,x,21503199012345,01.11.2026,"), today)
+            to_request(&row("access,x,21503199012345,31.11.2026,"), today)
                 .unwrap_err()
                 .starts_with("received:")
         );

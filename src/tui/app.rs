@@ -203,6 +203,9 @@ impl App {
         self.message = Some(Message { text, is_error: false });
     }
 
+    // Owned: the message is the caller's to give away (it becomes a key with issue 13's
+    // errors as keys).
+    #[allow(clippy::needless_pass_by_value)]
     fn error(&mut self, text: String) {
         self.message = Some(Message { text, is_error: true });
     }
@@ -465,7 +468,7 @@ impl App {
         let ctx = Ctx { session: &self.session, today, keymap: &self.keymap };
         let queue = Component::refresh(&mut self.queue, &ctx);
         let mut problem = None;
-        for s in self.screens.iter_mut() {
+        for s in &mut self.screens {
             if let Err(e) = s.component_mut().refresh(&ctx) {
                 problem = Some(e.localized());
             }

@@ -152,7 +152,7 @@ impl<T: Component + ?Sized> Component for Box<T> {
         (**self).draft()
     }
     fn restore(&mut self, values: &Values, ctx: &Ctx<'_>) {
-        (**self).restore(values, ctx)
+        (**self).restore(values, ctx);
     }
     fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
         (**self).refresh(ctx)
@@ -167,12 +167,12 @@ impl<T: Component + ?Sized> Component for Box<T> {
         (**self).bar(env)
     }
     fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
-        (**self).render(area, buf, env)
+        (**self).render(area, buf, env);
     }
 }
 
 /// A read's failure as the status line's error; success asks for nothing more.
-pub fn shown<T>(r: crate::service::Result<T>) -> Effect {
+pub(crate) fn shown<T>(r: crate::service::Result<T>) -> Effect {
     match r {
         Ok(_) => Effect::None,
         Err(e) => Effect::Message(e.localized(), true),

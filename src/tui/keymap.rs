@@ -343,7 +343,7 @@ impl KeyMap {
     }
 
     pub fn keys_of(&self, cmd: Command) -> &[KeyCombo] {
-        self.keys.get(&cmd).map(Vec::as_slice).unwrap_or(&[])
+        self.keys.get(&cmd).map_or(&[], Vec::as_slice)
     }
 
     /// The first key of `cmd`, as shown in the help bar ("" when unbound).

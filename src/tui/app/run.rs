@@ -32,7 +32,7 @@ impl App {
                     self.overlays.pop();
                 }
                 let text = crate::letters::render_text(&letter);
-                let warnings = letter.warnings.iter().map(|w| w.message()).collect();
+                let warnings = letter.warnings.iter().map(crate::letters::LetterWarning::message).collect();
                 let screen = PreviewState::new(reference, spec, &text, warnings);
                 self.screens.push(Screen::Preview(Box::new(screen)));
             }
@@ -78,7 +78,7 @@ impl App {
         {
             d.version = version;
         }
-        for screen in self.screens.iter_mut() {
+        for screen in &mut self.screens {
             match screen {
                 Screen::Response(r) if r.reference == *reference => r.version = version,
                 Screen::Detail(d) if d.request().reference == *reference => d.detail = current.clone(),
@@ -175,7 +175,7 @@ impl App {
     fn close_duplicate(&mut self, reference: &str, original: &str, version: i64) {
         match self.session.close_as_duplicate(reference, original, Some(version)) {
             Ok(r) => {
-                self.dialog_done(tf("msg.linked", &[("reference", &r.reference), ("original", &original)]))
+                self.dialog_done(tf("msg.linked", &[("reference", &r.reference), ("original", &original)]));
             }
             Err(e) => self.dialog_failed(&e),
         }
@@ -199,7 +199,8 @@ impl App {
                 let shown = path.display().to_string();
                 self.refresh();
                 // What the letter lacks comes first, so the clerk reads it.
-                let mut text: Vec<String> = letter.warnings.iter().map(|w| w.message()).collect();
+                let mut text: Vec<String> =
+                    letter.warnings.iter().map(crate::letters::LetterWarning::message).collect();
                 text.push(tf("msg.letter_saved", &[("path", &shown)]));
                 self.message = Some(Message { text: text.join(" "), is_error: !letter.warnings.is_empty() });
             }

@@ -43,7 +43,7 @@ impl DashboardState {
 }
 
 /// "93.4 %", or a dash when nothing was answered.
-pub fn percent_text(p: Option<f64>) -> String {
+pub(crate) fn percent_text(p: Option<f64>) -> String {
     p.map_or_else(|| "—".into(), |p| format!("{p:.1} %"))
 }
 
@@ -65,7 +65,7 @@ fn bar_width(width: u16, n: u16, per_item_gap: u16) -> (u16, u16) {
     }
 }
 
-pub struct DashboardView<'a> {
+pub(crate) struct DashboardView<'a> {
     pub state: &'a DashboardState,
     pub theme: &'a Theme,
 }
@@ -138,8 +138,8 @@ impl DashboardView<'_> {
                 "supervision.backlog_chart",
                 &[
                     ("days", &d.backlog.len()),
-                    ("open", &last.map(|b| b.open).unwrap_or(0)),
-                    ("overdue", &last.map(|b| b.overdue).unwrap_or(0)),
+                    ("open", &last.map_or(0, |b| b.open)),
+                    ("overdue", &last.map_or(0, |b| b.overdue)),
                 ],
             ),
             th.label,
@@ -372,7 +372,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Back, MoveDown, Open, ShowAudit, ShowHelp, ShowReport};
             vec![MoveDown, Open, Back, ShowReport, ShowAudit, ShowHelp]
         }
 

@@ -51,7 +51,7 @@ impl DetailState {
 
 /// The detail screen's key for each action on a request, in the order the help bar shows
 /// them. Whether an action is offered is the service's answer ([`Session::permissions`]).
-pub fn command_of(action: RequestAction) -> Command {
+pub(crate) fn command_of(action: RequestAction) -> Command {
     match action {
         RequestAction::Respond => Command::RecordResponse,
         RequestAction::Assign => Command::AssignTo,
@@ -70,7 +70,7 @@ pub fn command_of(action: RequestAction) -> Command {
 /// The action a detail key asks for, as the service checks it: its own, or for the case
 /// file's keys the one the service checks for them (attaching a file is allowed to whoever
 /// may add a note; closing as a duplicate to whoever may withdraw, a supervisor).
-pub fn action_of(cmd: Command) -> Option<RequestAction> {
+pub(crate) fn action_of(cmd: Command) -> Option<RequestAction> {
     match cmd {
         Command::AttachFile => Some(RequestAction::Note),
         Command::CloseAsDuplicate => Some(RequestAction::Withdraw),
@@ -80,7 +80,7 @@ pub fn action_of(cmd: Command) -> Option<RequestAction> {
 
 /// The commands this operator may use on the request now, in the order shown. Saving a
 /// file out is offered when there is one (whoever may read the request may save it).
-pub fn available(session: &Session, detail: &Detail) -> Vec<Command> {
+pub(crate) fn available(session: &Session, detail: &Detail) -> Vec<Command> {
     let allowed: Vec<RequestAction> = session
         .permissions(&detail.request)
         .into_iter()
@@ -100,7 +100,7 @@ pub fn available(session: &Session, detail: &Detail) -> Vec<Command> {
 }
 
 /// A file's size as a clerk reads it: bytes, KB or MB.
-pub fn size_text(bytes: u64) -> String {
+pub(crate) fn size_text(bytes: u64) -> String {
     const KB: u64 = 1024;
     if bytes < KB {
         tf("size.bytes", &[("n", &bytes)])
@@ -112,13 +112,13 @@ pub fn size_text(bytes: u64) -> String {
 }
 
 /// Why `cmd` may not be used on `r` now, in the interface language; `None` when it may.
-pub fn refusal(session: &Session, r: &SubjectRequest, cmd: Command) -> Option<String> {
+pub(crate) fn refusal(session: &Session, r: &SubjectRequest, cmd: Command) -> Option<String> {
     let action = action_of(cmd)?;
     session.may(r, action).err().map(|refusal| refusal.text(cmd.name()))
 }
 
 /// `2026-11-24T10:15:00+06:00` → `24.11.2026 10:15`.
-pub fn event_time(at: &str) -> String {
+pub(crate) fn event_time(at: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(at) {
         Ok(dt) => dt.format("%d.%m.%Y %H:%M").to_string(),
         // A time that is not one (planted in the file) is shown, inert.
@@ -148,7 +148,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme, files: &[Attachment]) -> Line<'a> {
             EventKind::StatusChanged | EventKind::Reopened | EventKind::Withdrawn => label_owned("status", v),
             EventKind::Responded => label_owned("outcome", v),
             EventKind::DeadlineChanged | EventKind::Created => {
-                v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string())
+                v.parse::<NaiveDate>().map_or_else(|_| v.to_string(), date_dmy)
             }
             _ => v.to_string(),
         })
@@ -196,7 +196,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme, files: &[Attachment]) -> Line<'a> {
     Line::from(spans)
 }
 
-pub struct DetailView<'a> {
+pub(crate) struct DetailView<'a> {
     pub state: &'a DetailState,
     pub session: &'a Session,
     pub today: NaiveDate,
@@ -204,6 +204,8 @@ pub struct DetailView<'a> {
 }
 
 impl DetailView<'_> {
+    // Owned: every caller builds the value for this field alone.
+    #[allow(clippy::needless_pass_by_value)]
     fn field(&self, name: &'static str, value: String) -> Item {
         Item(
             LABEL_WIDTH,

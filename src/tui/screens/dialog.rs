@@ -32,7 +32,7 @@ fn safe_name(name: &str) -> String {
     if cleaned.is_empty() || cleaned == "." || cleaned == ".." { "attachment".to_string() } else { cleaned }
 }
 
-pub mod fields;
+pub(crate) mod fields;
 
 use fields::{
     AttachField, CannedField, DuplicateField, ExtendField, FieldId, FilterField, LetterField, NoteField,
@@ -547,7 +547,7 @@ impl Component for DialogState {
     }
 
     fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-        use Command::*;
+        use Command::{Cancel, NextField, NextOption, Save, ShowHelp, ToggleOption};
         vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
     }
 
@@ -557,7 +557,7 @@ impl Component for DialogState {
 }
 
 /// A dialog drawn centred over the screen.
-pub struct DialogView<'a> {
+pub(crate) struct DialogView<'a> {
     pub state: &'a DialogState,
     pub theme: &'a Theme,
 }
@@ -588,7 +588,7 @@ impl Widget for DialogView<'_> {
 }
 
 /// A yes/no question guarding a final or destructive action.
-pub struct ConfirmView<'a> {
+pub(crate) struct ConfirmView<'a> {
     pub question: &'a str,
     pub details: &'a [String],
     pub yes_focused: bool,

@@ -21,7 +21,7 @@ pub struct HelpState {
 }
 
 /// The scopes whose keys work in `context`, in lookup order.
-pub fn scopes(context: Context) -> &'static [Scope] {
+pub(crate) fn scopes(context: Context) -> &'static [Scope] {
     match context {
         Context::Queue => &[Scope::Queue, Scope::Navigation, Scope::Global],
         Context::Detail => &[Scope::Detail, Scope::Navigation, Scope::Global],
@@ -102,7 +102,7 @@ pub fn help_lines(
     lines
 }
 
-pub struct HelpView<'a> {
+pub(crate) struct HelpView<'a> {
     pub state: &'a HelpState,
     pub keymap: &'a KeyMap,
     pub theme: &'a Theme,

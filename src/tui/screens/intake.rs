@@ -20,7 +20,7 @@ use crate::tui::input::{parse_date, parse_optional_date};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Field, Form, FormView, Input, Opt};
 
-pub fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static str) -> Vec<Opt> {
+pub(crate) fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static str) -> Vec<Opt> {
     all.iter().map(|v| Opt::new(code(*v), label(prefix, code(*v)))).collect()
 }
 
@@ -28,7 +28,7 @@ pub fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static st
 /// that fit the channel (an e-signature for the app and signed documents, a document shown
 /// for a visit, none yet for e-mail and post, which carry no proof of who wrote).
 pub fn identity_options(channel: Channel) -> Vec<Opt> {
-    use IdentityMethod::*;
+    use IdentityMethod::{DocumentPresented, ESignature, NotVerified};
     let order: [IdentityMethod; 3] = match channel {
         Channel::SalykApp | Channel::ESignatureDocument => [ESignature, DocumentPresented, NotVerified],
         Channel::InPerson => [DocumentPresented, ESignature, NotVerified],
@@ -103,13 +103,12 @@ impl IntakeState {
             *selected = options.iter().position(|o| o.code == chosen).unwrap_or(0);
         }
         let mut ok = true;
-        let identity: IdentityMethod = match f.choice("identity").parse() {
-            Ok(m) => m,
-            Err(_) => {
-                f.set_error("identity", t("editing.identity_required").to_string());
-                ok = false;
-                IdentityMethod::NotVerified
-            }
+        let identity: IdentityMethod = if let Ok(m) = f.choice("identity").parse() {
+            m
+        } else {
+            f.set_error("identity", t("editing.identity_required").to_string());
+            ok = false;
+            IdentityMethod::NotVerified
         };
         let categories: Vec<DataCategory> =
             f.checked("category").iter().filter_map(|c| c.parse().ok()).collect();
@@ -206,7 +205,7 @@ impl IntakeState {
     }
 }
 
-pub struct IntakeView<'a> {
+pub(crate) struct IntakeView<'a> {
     pub state: &'a IntakeState,
     pub theme: &'a Theme,
     pub focused: bool,
@@ -323,7 +322,7 @@ mod keys {
         }
 
         fn bar(&self) -> Vec<Command> {
-            use Command::*;
+            use Command::{Cancel, NextField, NextOption, Save, ShowHelp, ToggleOption};
             vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
         }
 

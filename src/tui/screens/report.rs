@@ -89,7 +89,7 @@ impl ReportState {
     }
 }
 
-pub struct ReportView<'a> {
+pub(crate) struct ReportView<'a> {
     pub state: &'a ReportState,
     pub theme: &'a Theme,
 }
@@ -137,8 +137,8 @@ fn percent_chart<'a>(r: &'a Report, th: &Theme) -> BarChart<'a> {
             };
             let month = row.group.as_deref().and_then(|g| g.get(5..7)).unwrap_or("").to_string();
             Bar::default()
-                .value(p.map(|p| p.round() as u64).unwrap_or(0))
-                .text_value(p.map(|p| format!("{p:.0}")).unwrap_or_else(|| "-".into()))
+                .value(p.map_or(0, |p| p.round() as u64))
+                .text_value(p.map_or_else(|| "-".into(), |p| format!("{p:.0}")))
                 .label(Line::from(month))
                 .style(style)
         })
@@ -298,7 +298,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Back, NextSection, PrevSection, ShowDashboard, ShowHelp, ToggleGrouping};
             vec![PrevSection, NextSection, ToggleGrouping, Back, ShowDashboard, ShowHelp]
         }
 

@@ -209,7 +209,7 @@ impl ResponseState {
     }
 }
 
-pub struct ResponseView<'a> {
+pub(crate) struct ResponseView<'a> {
     pub state: &'a ResponseState,
     pub theme: &'a Theme,
     pub focused: bool,
@@ -307,7 +307,7 @@ mod keys {
         }
 
         fn bar(&self) -> Vec<Command> {
-            use Command::*;
+            use Command::{Cancel, InsertText, NextField, NextOption, Save, ShowHelp};
             vec![NextField, NextOption, Save, InsertText, Cancel, ShowHelp]
         }
 

@@ -11,7 +11,7 @@ use crate::tui::action::Command;
 use crate::tui::keymap::KeyMap;
 use crate::tui::theme::Theme;
 
-pub struct HelpBar<'a> {
+pub(crate) struct HelpBar<'a> {
     pub commands: &'a [Command],
     pub keymap: &'a KeyMap,
     pub theme: &'a Theme,

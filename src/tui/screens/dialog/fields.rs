@@ -16,7 +16,7 @@ use crate::tui::widgets::form::{Form, Input};
 use super::{DialogKind, DialogState};
 
 /// A dialog's field: its id in the form (the domain's name, as in the services' errors).
-pub trait FieldId: Copy {
+pub(crate) trait FieldId: Copy {
     fn id(self) -> &'static str;
 }
 
@@ -24,7 +24,7 @@ macro_rules! field_ids {
     ($($(#[$doc:meta])* $name:ident { $($variant:ident => $id:literal),+ $(,)? })+) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
+        pub(crate) enum $name { $($variant),+ }
         impl FieldId for $name {
             fn id(self) -> &'static str {
                 match self { $($name::$variant => $id),+ }
