@@ -90,20 +90,20 @@ type Outcome<T> = crate::service::Result<T>;
 
 impl App {
     pub fn new(session: Session, keymap: KeyMap, theme: Theme) -> Outcome<App> {
-        let mut app = App::new_empty(session, keymap, theme);
+        let mut app = App::new_empty(session, keymap, &theme);
         let today = app.today;
         app.queue.reload(&app.session, today)?;
         app.counts = app.session.counts(today, &app.counts_scope())?;
         Ok(app)
     }
 
-    fn new_empty(session: Session, keymap: KeyMap, theme: Theme) -> App {
+    fn new_empty(session: Session, keymap: KeyMap, theme: &Theme) -> App {
         let today = session.today();
         let section = if session.role() == Role::Clerk { Section::Mine } else { Section::AllOpen };
         App {
             session,
             keymap,
-            theme,
+            theme: *theme,
             today,
             counts: Counts::default(),
             queue: QueueState::new(section),
@@ -125,7 +125,7 @@ impl App {
     /// counts and the section's total are read by [`App::finish_start`], right after that
     /// frame is on screen (they were a third of the time to the first screen).
     pub fn first_screen(session: Session, keymap: KeyMap, theme: Theme) -> Outcome<App> {
-        let mut app = App::new_empty(session, keymap, theme);
+        let mut app = App::new_empty(session, keymap, &theme);
         app.counts_known = false;
         app.start_pending = true;
         app.queue.reload_rows(&app.session, app.today)?;
