@@ -13,17 +13,22 @@
 #   N=200 STARTS=15 ROUNDS=4     (keys per program, starts per program, rounds)
 #   BASE=path/to/older/aryz      also measures an older build the same way (before/after)
 #   TOOLS=dir                    where tui-latency.py and frame-replay.py are (../shared/tools)
+#   BIN=path/to/aryz             measures that build instead of building target/release/aryz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools=${TOOLS:-../shared/tools}
 probe=$tools/tui-latency.py
 replay=$tools/frame-replay.py
 [ -f "$probe" ] && [ -f "$replay" ] || { echo "needs $probe and $replay (the shared tools beside the project)" >&2; exit 1; }
-cargo build --release --locked -q
 db=${1:-target/bench-1000000/aryz.sqlite3}
 [ -f "$db" ] || { echo "no database at $db: run 'cargo bench --bench budgets' first" >&2; exit 1; }
 dir=$(cd "$(dirname "$db")" && pwd)
-bin=$(pwd)/target/release/aryz
+if [ -n "${BIN:-}" ]; then
+  bin=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+else
+  cargo build --release --locked -q
+  bin=$(pwd)/target/release/aryz
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 seq -f "line %07g" 1 1000000 > "$work/lines"
