@@ -361,13 +361,11 @@ pub struct CsvFile {
 impl CsvFile {
     /// Opens `file` and checks its header.
     pub fn open(file: std::fs::File) -> std::result::Result<CsvFile, String> {
-        use std::io::{Read, Seek};
-        let mut f = file;
+        use std::io::Read;
         let mut start = [0u8; 3];
-        let n = f.read(&mut start).map_err(|e| e.to_string())?;
+        let n = ReadAt { file: &file, pos: 0 }.read(&mut start).map_err(|e| e.to_string())?;
         let bom = if n == 3 && start == [0xEF, 0xBB, 0xBF] { 3 } else { 0 };
-        f.seek(std::io::SeekFrom::Start(bom)).map_err(|e| e.to_string())?;
-        let mut rdr = csv::ReaderBuilder::new().from_reader(std::io::BufReader::new(&f));
+        let mut rdr = csv::ReaderBuilder::new().from_reader(ReadAt { file: &file, pos: bom });
         let header: Vec<String> = rdr
             .headers()
             .map_err(|e| format!("line 1: {}", csv_error_kind(&e)))?
@@ -377,14 +375,29 @@ impl CsvFile {
         check_header(&header)?;
         let columns = header.iter().map(|h| column_index(h).unwrap_or(usize::MAX)).collect();
         drop(rdr);
-        Ok(CsvFile { file: f, bom, columns })
+        Ok(CsvFile { file, bom, columns })
     }
 
-    fn reader_at(&self, pos: u64) -> std::io::Result<std::io::BufReader<&std::fs::File>> {
-        use std::io::Seek;
-        let mut f = &self.file;
-        f.seek(std::io::SeekFrom::Start(pos))?;
-        Ok(std::io::BufReader::with_capacity(64 * 1024, f))
+    /// A reader of the file from `pos` with a position of its own (two read it at once).
+    fn reader_at(&self, pos: u64) -> ReadAt<'_> {
+        ReadAt { file: &self.file, pos }
+    }
+}
+
+/// Reads a file from a position of its own (`pread`), not the shared file offset.
+struct ReadAt<'a> {
+    file: &'a std::fs::File,
+    pos: u64,
+}
+
+impl std::io::Read for ReadAt<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(self.file, buf, self.pos)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
     }
 }
 
@@ -393,10 +406,11 @@ impl RowSource for CsvFile {
         let io = |e: std::io::Error| file_error(e.to_string());
         // A second reader of the same file numbers the lines as an editor does (LF, CRLF or
         // a lone CR), a little behind the parser; it holds no more than its buffer.
-        let lines_file = self.file.try_clone().map_err(io)?;
-        let mut lines = StreamLines::new(std::io::BufReader::new(lines_file), self.bom).map_err(io)?;
-        let mut rdr =
-            csv::ReaderBuilder::new().flexible(false).from_reader(self.reader_at(self.bom).map_err(io)?);
+        let mut lines = StreamLines::new(std::io::BufReader::new(self.reader_at(self.bom)), self.bom);
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(false)
+            .buffer_capacity(64 * 1024)
+            .from_reader(self.reader_at(self.bom));
         rdr.headers().map_err(|e| file_error(e.to_string()))?;
         let mut rec = csv::StringRecord::new();
         let mut n = 0usize;
@@ -427,19 +441,19 @@ impl RowSource for CsvFile {
     }
 
     fn fetch(&mut self, pos: u64, line: usize) -> Result<RawRow> {
-        let io = |e: std::io::Error| file_error(e.to_string());
-        use std::io::Seek;
-        let mut f = &self.file;
-        f.seek(std::io::SeekFrom::Start(pos)).map_err(io)?;
         // A small buffer: one row is read, not the next 8 KB of the file each time.
-        let mut rdr =
-            csv::ReaderBuilder::new().has_headers(false).flexible(false).buffer_capacity(1024).from_reader(f);
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(false)
+            .buffer_capacity(1024)
+            .from_reader(self.reader_at(pos));
         let mut rec = csv::StringRecord::new();
         match rdr.read_record(&mut rec) {
             Ok(true) if rec.len() == self.columns.len() => {
                 Ok(RawRow::new(line, self.columns.iter().copied().zip(rec.iter())))
             }
-            _ => Err(file_error(format!("line {line}: the file changed while it was imported"))),
+            Ok(_) => Err(file_error(format!("line {line}: the file changed while it was imported"))),
+            Err(e) => Err(file_error(format!("line {line}: {}", csv_error_kind(&e)))),
         }
     }
 }
@@ -454,9 +468,9 @@ struct StreamLines<R: std::io::BufRead> {
 }
 
 impl<R: std::io::BufRead> StreamLines<R> {
-    fn new(mut r: R, start: u64) -> std::io::Result<Self> {
-        std::io::copy(&mut std::io::Read::take(&mut r, start), &mut std::io::sink())?;
-        Ok(StreamLines { r, at: start, line: 1, prev_cr: false })
+    /// Counts from `start`, where `r` begins.
+    fn new(r: R, start: u64) -> Self {
+        StreamLines { r, at: start, line: 1, prev_cr: false }
     }
 
     /// A lone CR or LF counts once, CRLF once (counted at its CR).
@@ -702,6 +716,37 @@ mod tests {
                 "ending {end:?}: {:?}",
                 parse_csv(&bad)
             );
+        }
+    }
+
+    #[test]
+    fn a_streamed_file_gives_the_rows_and_lines_of_the_whole_text() {
+        let lines = ["kind,name,pin,received", "access,A,1,x", "access,\"B", "B\",2,x", "", "access,C,3,x"];
+        for end in ["\n", "\r\n", "\r"] {
+            for bom in ["", "\u{feff}"] {
+                let text = format!("{bom}{}{end}", lines.join(end));
+                let mut f = tempfile::tempfile().unwrap();
+                std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
+                let mut file = CsvFile::open(f).unwrap();
+                let mut got = Vec::new();
+                file.scan(&mut |row, pos| {
+                    got.push((row, pos));
+                    Ok(())
+                })
+                .unwrap();
+                let whole = parse_csv(&text).unwrap();
+                assert_eq!(got.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(), whole, "{end:?} {bom:?}");
+                // Each row read again by its position, in any order.
+                for (row, pos) in got.iter().rev() {
+                    assert_eq!(&file.fetch(*pos, row.line).unwrap(), row, "{end:?} {bom:?}");
+                }
+                // An error names its line the same way.
+                let bad = format!("{bom}{}{end}access,D{end}", lines.join(end));
+                let mut f = tempfile::tempfile().unwrap();
+                std::io::Write::write_all(&mut f, bad.as_bytes()).unwrap();
+                let err = CsvFile::open(f).unwrap().scan(&mut |_, _| Ok(())).unwrap_err().to_string();
+                assert!(err.contains("line 7:"), "{end:?} {bom:?}: {err}");
+            }
         }
     }
 
