@@ -8,8 +8,14 @@ use crate::cli::Cli;
 use crate::commands::{self, CliError, Env};
 use crate::i18n::localize::Localize;
 
+// The binary hands its parsed command line over for good.
+#[allow(clippy::needless_pass_by_value)]
 pub fn main(cli: Cli) -> ExitCode {
-    let name = cli.command.as_ref().map_or("tui", commands::name);
+    let name = match (&cli.command, &cli.rejected) {
+        (_, Some(_)) => "arguments",
+        (Some(c), None) => commands::name(c),
+        (None, None) => "tui",
+    };
     match run(&cli) {
         Ok(()) => {
             crate::logging::info(&format!("{name}: ok"));
@@ -33,6 +39,10 @@ pub fn error_line(e: &impl Localize) -> String {
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
+    if let Some(r) = &cli.rejected {
+        Env::interface(cli)?;
+        return Err(crate::service::Error::from(r.clone()).into());
+    }
     if let Some(result) = run_without_env(cli) {
         return result;
     }
@@ -58,7 +68,7 @@ fn run_without_env(cli: &Cli) -> Option<Result<(), CliError>> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match &cli.command {
-        Some(Command::Doctor) => commands::doctor(&commands::DoctorInput::of_cli(cli), &mut out),
+        Some(Command::Doctor { .. }) => commands::doctor(&commands::DoctorInput::of_cli(cli), &mut out),
         Some(Command::Completions { shell }) => {
             out.write_all(&commands::completion_script(*shell)).map_err(CliError::Io)
         }
@@ -80,11 +90,10 @@ fn run_without_env(cli: &Cli) -> Option<Result<(), CliError>> {
 fn run_tui(env: &Env) -> Result<(), CliError> {
     let mut notice = None;
     if !env.db.exists() {
-        let offset = env.config.offset().map_err(crate::service::Error::Config)?;
         let (_, login) = crate::service::init_database(
             &env.db,
             false,
-            &crate::service::Clock::new(offset, None),
+            &crate::service::Clock::new(env.config.offset(), None),
             env.key.as_deref(),
         )?;
         let text = first_run_notice(&env.db, &login);

@@ -1,13 +1,24 @@
 //! The command line: clap definitions. These names are a contract: scripts outside the
 //! project call them. Dispatch lives in `commands`.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use std::ffi::OsString;
-
+use chrono::NaiveDate;
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::attachment::AttachmentKind;
+use crate::domain::calendar::DayKind;
+use crate::domain::code::UnknownCode;
+use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind, Role};
+use crate::domain::outcome::Outcome;
+use crate::domain::parse::RefInput;
+use crate::domain::referral::CopyMedium;
+use crate::domain::status::Status;
+use crate::domain::validation::FieldError;
 pub use crate::i18n::Lang;
+use crate::letters::{LetterFormat, LetterType};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -18,12 +29,13 @@ pub use crate::i18n::Lang;
 each to be answered within 30 days. Without a subcommand it opens the terminal UI."
 )]
 pub struct Cli {
-    /// Database file (default: aryz.sqlite3 in the data directory, or ARYZ_DATA_DIR).
+    /// Database file (default: aryz.sqlite3 in the data directory, or `ARYZ_DATA_DIR`).
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Output format of records and lists.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format of records and lists, for the subcommand that follows (which also takes
+    /// its own --format).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
     /// Ask for the passphrase of an encrypted database on the terminal.
     #[arg(long, global = true)]
     pub ask_key: bool,
@@ -34,13 +46,85 @@ pub struct Cli {
     pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// A value of the command line refused by aryz's own parsers (a code, a date, a
+    /// reference): reported after the configuration has chosen the interface language, as
+    /// one line naming the field and the rule, exit code 1, like any other bad input.
+    #[arg(skip)]
+    pub rejected: Option<Rejected>,
+}
+
+/// A value refused while parsing the command line; the rest of the line is not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejected {
+    Code(UnknownCode),
+    Field(FieldError),
+}
+
+impl From<Rejected> for crate::service::Error {
+    fn from(r: Rejected) -> Self {
+        match r {
+            Rejected::Code(c) => c.into(),
+            Rejected::Field(f) => f.into(),
+        }
+    }
+}
+
+/// Why a command line could not be parsed.
+#[derive(Debug)]
+pub enum ParseFailure {
+    /// A value aryz's parsers refused: a field error, reported as any other.
+    Rejected(Rejected),
+    /// Anything else clap refuses (usage, `--help`, `--version`): clap prints it.
+    Usage(clap::Error),
+}
+
+/// The field error our parsers gave clap, when that is why it refused the line.
+fn rejected(e: &clap::Error) -> Option<Rejected> {
+    let source = std::error::Error::source(e)?;
+    if let Some(c) = source.downcast_ref::<UnknownCode>() {
+        return Some(Rejected::Code(c.clone()));
+    }
+    source.downcast_ref::<FieldError>().map(|f| Rejected::Field(f.clone()))
+}
+
+/// Parses `args` (the program name first), with [`interface_lang_first`] applied.
+pub fn try_parse_from(args: Vec<OsString>) -> Result<Cli, ParseFailure> {
+    let args = interface_lang_first(args);
+    Cli::try_parse_from(&args).map_err(|e| match rejected(&e) {
+        Some(r) => ParseFailure::Rejected(r),
+        None => ParseFailure::Usage(e),
+    })
 }
 
 impl Cli {
-    /// Parses the process's arguments, with [`interface_lang_first`] applied; a usage
-    /// error or the help is shown in the interface language ([`crate::cli_help`]).
+    /// Parses the process's arguments, with [`interface_lang_first`] applied. A value our
+    /// parsers refuse comes back in [`Cli::rejected`], with the options before the
+    /// subcommand (the database, the interface language) and no command; a usage error or
+    /// the help is shown in the interface language ([`crate::cli_help`]).
     pub fn parse_args() -> Cli {
-        crate::cli_help::parse_or_exit(interface_lang_first(std::env::args_os().collect()))
+        let args = interface_lang_first(std::env::args_os().collect());
+        match try_parse_from(args.clone()) {
+            Ok(cli) => cli,
+            Err(ParseFailure::Rejected(r)) => {
+                let head = subcommand_at(&args).map_or(&args[..], |at| &args[..at]);
+                match Cli::try_parse_from(head) {
+                    Ok(cli) => Cli { rejected: Some(r), command: None, ask_key: false, ..cli },
+                    Err(e) => crate::cli_help::usage_exit(&e, &args),
+                }
+            }
+            Err(ParseFailure::Usage(e)) => crate::cli_help::usage_exit(&e, &args),
+        }
+    }
+
+    /// The output format of records: the subcommand's `--format`, else the one before it,
+    /// else a table.
+    pub fn output_format(&self) -> Format {
+        self.explicit_format().unwrap_or(Format::Table)
+    }
+
+    /// The `--format` given on the line, if any (the subcommand's first).
+    pub fn explicit_format(&self) -> Option<Format> {
+        self.command.as_ref().and_then(Command::format).or(self.format)
     }
 }
 
@@ -65,21 +149,7 @@ pub fn interface_lang_first(args: Vec<OsString>) -> Vec<OsString> {
     if !args.iter().skip(1).any(|a| a.to_string_lossy().starts_with("--lang")) {
         return args;
     }
-    let mut i = 1;
-    let sub = loop {
-        let Some(a) = args.get(i) else { return args };
-        let a = a.to_string_lossy();
-        if a == "--" {
-            return args;
-        }
-        if VALUED.contains(&a.as_ref()) {
-            i += 2;
-        } else if a.starts_with('-') {
-            i += 1;
-        } else {
-            break i;
-        }
-    };
+    let Some(sub) = subcommand_at(&args) else { return args };
     if has_own_lang(&args[sub].to_string_lossy()) {
         return args;
     }
@@ -107,20 +177,102 @@ pub fn interface_lang_first(args: Vec<OsString>) -> Vec<OsString> {
     head
 }
 
+/// Where the subcommand starts in `args` (the program name first), if there is one before
+/// any `--`.
+fn subcommand_at(args: &[OsString]) -> Option<usize> {
+    let mut i = 1;
+    loop {
+        let a = args.get(i)?.to_string_lossy();
+        if a == "--" {
+            return None;
+        }
+        if VALUED.contains(&a.as_ref()) {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            return Some(i);
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     /// Same as table (the digest's plain-text form).
+    #[value(hide = true)]
     Text,
     Json,
     Csv,
+}
+
+/// The `--format` of a subcommand that prints records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Args)]
+pub struct Output {
+    /// Output format (default: a table, or the --format given before the subcommand).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+}
+
+/// clap's parser of a date option: [`crate::domain::parse::date`] (`DD.MM.YYYY` or
+/// `YYYY-MM-DD`), naming the option (`received`, `as-of`…) on error.
+#[derive(Debug, Clone, Copy)]
+pub struct DateArg;
+
+impl TypedValueParser for DateArg {
+    type Value = NaiveDate;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<NaiveDate, clap::Error> {
+        let field = arg.map_or_else(String::new, |a| a.get_long().unwrap_or(a.get_id().as_str()).to_string());
+        (move |s: &str| crate::domain::parse::date(&field, s)).parse_ref(cmd, arg, value)
+    }
+}
+
+/// clap's parser of `--identity-verified-by`: an [`IdentityMethod`] that verifies
+/// (`not_verified` is no way of verifying), so `--help` lists only those.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifiedByArg;
+
+impl VerifiedByArg {
+    const METHODS: [IdentityMethod; 2] = [IdentityMethod::ESignature, IdentityMethod::DocumentPresented];
+}
+
+impl TypedValueParser for VerifiedByArg {
+    type Value = IdentityMethod;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<IdentityMethod, clap::Error> {
+        let parse = |s: &str| {
+            s.parse::<IdentityMethod>().ok().filter(|m| Self::METHODS.contains(m)).ok_or_else(|| {
+                UnknownCode {
+                    field: "identity_verified_by",
+                    value: s.to_string(),
+                    allowed: Self::METHODS.map(IdentityMethod::code).join(", "),
+                }
+            })
+        };
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(Self::METHODS.into_iter().map(|m| clap::builder::PossibleValue::new(m.code()))))
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create the database; the current OS login becomes its first admin.
     Init {
-        /// Let ARYZ_OPERATOR (and ARYZ_TODAY) choose the operator and date: demos and tests only.
+        /// Let `ARYZ_OPERATOR` (and `ARYZ_TODAY`) choose the operator and date: demos and tests only.
         #[arg(long)]
         dev_identity: bool,
     },
@@ -133,87 +285,114 @@ pub enum Command {
     List(Box<ListArgs>),
     /// Show one request with its deadlines and timeline.
     Show {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
-        reference: String,
-        /// Compute days left as of this date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
-        as_of: Option<String>,
+        reference: RefInput,
+        /// Compute days left as of this date (DD.MM.YYYY or YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = DateArg)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Assign one or more requests to an operator (all or nothing).
     Assign {
         /// References, then the login: `aryz assign ARZ-2026-000001 ARZ-2026-000002 aibek`.
         #[arg(value_name = "REF... LOGIN", num_args = 2.., required = true)]
         args: Vec<String>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Add an internal note (or, with --to-subject, record a message sent to the subject).
     Note {
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
         text: String,
         #[arg(long)]
         to_subject: bool,
+        #[command(flatten)]
+        out: Output,
     },
-    /// Set the status: in_progress or awaiting_subject.
+    /// Set the status: `in_progress` or `awaiting_subject`.
     Status {
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
         #[arg(value_name = "STATUS")]
-        status: String,
+        status: crate::service::StatusTarget,
         #[arg(long, default_value = "")]
         reason: String,
+        #[command(flatten)]
+        out: Output,
     },
     /// Record the answer to a request.
     Respond(Box<RespondArgs>),
     /// Close a request the subject withdrew.
     Withdraw {
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
         #[arg(long)]
         reason: String,
+        #[command(flatten)]
+        out: Output,
     },
     /// Reopen an answered or withdrawn request (supervisor).
     Reopen {
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
         #[arg(long)]
         reason: String,
+        #[command(flatten)]
+        out: Output,
     },
     /// Extend the binding deadline, when the rules allow it.
     Extend {
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
         #[arg(long)]
         days: u32,
         #[arg(long)]
         reason: String,
+        #[command(flatten)]
+        out: Output,
     },
     /// Stop the clock while waiting for the subject, when the rules allow it.
     Pause {
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
+        /// Why the clock stops: one of the pause categories of the rules (the shipped
+        /// rules: see `pause.categories` in assets/rules/).
         #[arg(long)]
         category: String,
         #[arg(long)]
         reason: String,
+        #[command(flatten)]
+        out: Output,
     },
     /// Restart a paused clock; the deadline moves by the paused days.
     Resume {
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
+        #[command(flatten)]
+        out: Output,
     },
     /// Every deadline of a request of KIND received on DATE, with the arithmetic. Needs no database.
     Deadline {
         #[arg(long)]
-        kind: String,
-        #[arg(long, value_name = "DATE")]
-        received: String,
-        #[arg(long, value_name = "DATE")]
-        registered: Option<String>,
+        kind: RequestKind,
+        #[arg(long, value_name = "DATE", value_parser = DateArg)]
+        received: NaiveDate,
+        /// Default: the date received.
+        #[arg(long, value_name = "DATE", value_parser = DateArg)]
+        registered: Option<NaiveDate>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Non-working days and working days per month; `calendar add` (admin) adds a day.
     Calendar(CalendarArgs),
     /// The refusal grounds and their legal citations.
-    Grounds,
+    Grounds {
+        #[command(flatten)]
+        out: Output,
+    },
     /// Performance reports: received, answered in time and late, open, withdrawn (supervisor).
     ///
     /// % in time = (answered in time + open in time) / (answered in time + answered late +
@@ -226,12 +405,14 @@ pub enum Command {
     Report(ReportCommand),
     /// Overdue and due-soon requests per assignee, for a daily scheduled job (no personal data).
     Digest {
-        #[arg(long, value_name = "DATE")]
-        as_of: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = DateArg)]
+        as_of: Option<NaiveDate>,
         /// Deliver as `[digest]` of the config says (write `output`, mail `mail_to`, or both);
         /// nothing on a day the calendar says is not a working day.
         #[arg(long)]
         deliver: bool,
+        #[command(flatten)]
+        out: Output,
     },
     /// Export requests with every field and every stored deadline.
     Export(Box<ExportArgs>),
@@ -239,12 +420,17 @@ pub enum Command {
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Integrity check, foreign-key check and audit verification.
-    Check,
+    Check {
+        #[command(flatten)]
+        out: Output,
+    },
     /// Open requests whose stored deadlines differ from today's rules and calendar
     /// (supervisor); --apply rewrites them, each with an event and an audit entry (admin).
     Recompute {
         #[arg(long)]
         apply: bool,
+        #[command(flatten)]
+        out: Output,
     },
     /// Copy the database online to FILE, consistent while others write (admin). Without
     /// FILE: a dated copy in `[backup] dir`, keeping the newest `keep` (or --keep N) copies.
@@ -263,6 +449,8 @@ pub enum Command {
         /// Years after closing (default: `retention_years` in the config, else 5).
         #[arg(long)]
         years: Option<u32>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Import a batch of requests from a CSV or JSON file (columns: see the README).
     Import {
@@ -277,6 +465,9 @@ pub enum Command {
         /// List every row that has a warning, not the first ten of each kind.
         #[arg(long)]
         verbose: bool,
+        /// The file's format, json or csv (default: from its extension); and the report's.
+        #[command(flatten)]
+        out: Output,
     },
     /// Write a letter to the subject (acknowledgement, reply or extension notice) as text or PDF.
     Letter(Box<LetterArgs>),
@@ -286,6 +477,8 @@ pub enum Command {
         pin: String,
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
+        #[command(flatten)]
+        out: Output,
     },
     /// Fill a --dev-identity database with synthetic requests.
     Demo {
@@ -297,7 +490,10 @@ pub enum Command {
     // --- installation and diagnosis (issue 18): keep these together.
     /// What aryz sees: database, operator, calendar, config, templates, disk; each problem
     /// with the command that fixes it. Exit 0 when all is well, 1 on problems.
-    Doctor,
+    Doctor {
+        #[command(flatten)]
+        out: Output,
+    },
     /// Print the completion script of a shell: `aryz completions bash > ~/.local/share/bash-completion/completions/aryz`.
     Completions {
         #[arg(value_enum)]
@@ -320,27 +516,39 @@ pub enum Command {
     // --- the case file (issue 15): keep these together.
     /// Attach a file to a request (kept in the database; a file attached twice is stored once).
     Attach {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
+        /// The file to keep (its base name is recorded; at most `attachment_max_mb`).
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// request_scan, identity_document, power_of_attorney, outgoing_letter, data_extract or other.
+        /// What the file is to the case.
         #[arg(long, value_name = "KIND", default_value = "other")]
-        kind: String,
+        kind: AttachmentKind,
+        #[command(flatten)]
+        out: Output,
     },
     /// List the files of a request: number, kind, name, size, SHA-256, who added it and when.
     Attachments {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
+        #[command(flatten)]
+        out: Output,
     },
     /// Write file N of a request to a new FILE, byte for byte (audited as a disclosure).
     Attachment {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
+        /// The file's number, as `aryz attachments` lists it.
         #[arg(value_name = "N")]
         n: i64,
+        /// Where to write it: a new file (an existing one is never overwritten).
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
+        #[command(flatten)]
+        out: Output,
     },
     /// Register requests that arrived by e-mail (a .eml file or a Maildir folder)
     ///
@@ -351,25 +559,100 @@ pub enum Command {
     /// message without a PIN or that cannot be read is rejected with the reason (exit 1 after
     /// the others).
     ImportMail {
+        /// A `.eml` file or a Maildir folder.
         #[arg(value_name = "PATH")]
         path: PathBuf,
         /// The kind recorded for every message (check each after import).
         #[arg(long, value_name = "KIND")]
-        kind: String,
+        kind: RequestKind,
+        #[command(flatten)]
+        out: Output,
     },
     /// Close REF as a duplicate of REF2 (supervisor)
     ///
     /// Withdrawn, closed as "duplicate", outside "% in time"; both timelines say so.
     Link {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
-        reference: String,
+        reference: RefInput,
+        /// The request it duplicates (a reference, or a number of this year).
         #[arg(long, value_name = "REF2")]
-        duplicate_of: String,
+        duplicate_of: RefInput,
+        #[command(flatten)]
+        out: Output,
     },
     /// Runs the subcommands on standard input, one JSON array of arguments per line, each as
     /// its own `aryz ARGS` would: for tests that need many writes from few processes.
     #[command(name = "__batch", hide = true)]
     Batch,
+}
+
+impl Command {
+    /// The subcommand's own `--format`, if it prints records and one was given.
+    pub fn format(&self) -> Option<Format> {
+        use Command as C;
+        let out = match self {
+            C::Init { .. }
+            | C::Backup { .. }
+            | C::Letter(_)
+            | C::Demo { .. }
+            | C::Completions { .. }
+            | C::Man { .. }
+            | C::Complete { .. }
+            | C::Batch => return None,
+            C::Operator(c) => match c {
+                OperatorCommand::Add { out, .. }
+                | OperatorCommand::List { out }
+                | OperatorCommand::Disable { out, .. } => out,
+            },
+            C::Add(a) => &a.out,
+            C::List(a) => &a.out,
+            C::Export(a) => &a.out,
+            C::Respond(a) => &a.out,
+            C::Show { out, .. }
+            | C::Assign { out, .. }
+            | C::Note { out, .. }
+            | C::Status { out, .. }
+            | C::Withdraw { out, .. }
+            | C::Reopen { out, .. }
+            | C::Extend { out, .. }
+            | C::Pause { out, .. }
+            | C::Resume { out, .. }
+            | C::Deadline { out, .. }
+            | C::Grounds { out }
+            | C::Digest { out, .. }
+            | C::Check { out }
+            | C::Recompute { out, .. }
+            | C::Retention { out, .. }
+            | C::Import { out, .. }
+            | C::SubjectExport { out, .. }
+            | C::Doctor { out }
+            | C::Attach { out, .. }
+            | C::Attachments { out, .. }
+            | C::Attachment { out, .. }
+            | C::ImportMail { out, .. }
+            | C::Link { out, .. } => out,
+            C::Calendar(a) => match &a.command {
+                None => &a.out,
+                Some(
+                    CalendarCommand::Add { out, .. }
+                    | CalendarCommand::Remove { out, .. }
+                    | CalendarCommand::Expected { out, .. },
+                ) => out,
+            },
+            C::Report(c) => match c {
+                ReportCommand::Monthly { out, .. }
+                | ReportCommand::Range { out, .. }
+                | ReportCommand::Backlog { out, .. } => out,
+            },
+            C::Audit(c) => match c {
+                AuditCommand::Verify { out, .. }
+                | AuditCommand::Head { out }
+                | AuditCommand::Log { out, .. } => out,
+            },
+        };
+        out.format
+    }
 }
 
 /// The shells `aryz completions` writes scripts for.
@@ -395,19 +678,26 @@ pub enum AuditCommand {
         /// Default: the last line of `audit_anchor_file`, when configured.
         #[arg(long, value_name = "N:HASH")]
         expect: Option<String>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Print the head of the log (number and hash of the last entry), to keep elsewhere.
-    Head,
+    Head {
+        #[command(flatten)]
+        out: Output,
+    },
     /// List audit entries, newest first.
     Log {
         #[arg(long = "ref", value_name = "REF")]
-        reference: Option<String>,
+        reference: Option<RefInput>,
         #[arg(long, value_name = "LOGIN")]
         operator: Option<String>,
-        #[arg(long, value_name = "DATE")]
-        since: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = DateArg)]
+        since: Option<NaiveDate>,
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        #[command(flatten)]
+        out: Output,
     },
 }
 
@@ -417,57 +707,66 @@ pub enum OperatorCommand {
     Add {
         login: String,
         #[arg(long)]
-        role: String,
+        role: Role,
         #[arg(long, default_value = "")]
         name: String,
+        #[command(flatten)]
+        out: Output,
     },
     /// List operators.
-    List,
+    List {
+        #[command(flatten)]
+        out: Output,
+    },
     /// Disable an operator.
-    Disable { login: String },
+    Disable {
+        login: String,
+        #[command(flatten)]
+        out: Output,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
     #[arg(long)]
-    pub kind: String,
+    pub kind: RequestKind,
     /// Subject's full name.
     #[arg(long)]
     pub name: String,
     /// Subject's PIN (14 digits).
     #[arg(long)]
     pub pin: String,
-    /// Date received (YYYY-MM-DD); default today.
-    #[arg(long, value_name = "DATE")]
-    pub received: Option<String>,
+    /// Date received (DD.MM.YYYY or YYYY-MM-DD); default today.
+    #[arg(long, value_name = "DATE", value_parser = DateArg)]
+    pub received: Option<NaiveDate>,
     #[arg(long, default_value = "salyk_app")]
-    pub channel: String,
-    /// Language of the appeal: ky, ru or en.
+    pub channel: Channel,
+    /// Language of the appeal.
     #[arg(long, default_value = "ky")]
-    pub lang: String,
+    pub lang: Language,
     #[arg(long, default_value = "")]
     pub email: String,
     #[arg(long, default_value = "")]
     pub phone: String,
     #[arg(long, default_value = "")]
     pub address: String,
-    #[arg(long, value_name = "DATE")]
-    pub birth_date: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = DateArg)]
+    pub birth_date: Option<NaiveDate>,
     /// Passport or ID card (e.g. ID1234567), or a foreign document.
     #[arg(long, value_name = "DOC")]
     pub passport: Option<String>,
     #[arg(long, default_value = "")]
     pub passport_issuer: String,
-    #[arg(long, value_name = "DATE")]
-    pub passport_issued: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = DateArg)]
+    pub passport_issued: Option<NaiveDate>,
     /// Data category concerned (repeatable, or comma-separated).
-    #[arg(long = "category", value_name = "C")]
-    pub categories: Vec<String>,
+    #[arg(long = "category", value_name = "C", value_delimiter = ',')]
+    pub categories: Vec<DataCategory>,
     #[arg(long, default_value = "")]
     pub description: String,
     /// How identity was established.
     #[arg(long, default_value = "not_verified")]
-    pub identity: String,
+    pub identity: IdentityMethod,
     /// Assign at once (yourself, or anyone if you are a supervisor).
     #[arg(long, value_name = "LOGIN")]
     pub assignee: Option<String>,
@@ -488,25 +787,26 @@ pub struct AddArgs {
     pub representative_email: String,
     #[arg(long, value_name = "PHONE", default_value = "", requires = "representative")]
     pub representative_phone: String,
+    #[command(flatten)]
+    pub out: Output,
 }
 
 #[derive(Debug, Args)]
 pub struct LetterArgs {
     #[arg(value_name = "REF", required_unless_present = "all_samples")]
-    pub reference: Option<String>,
-    /// acknowledgement, reply or extension.
+    pub reference: Option<RefInput>,
     #[arg(long = "type", value_name = "TYPE", required_unless_present = "all_samples")]
-    pub letter_type: Option<String>,
+    pub letter_type: Option<LetterType>,
     /// Every letter type × kind × outcome on synthetic data, as text, for a reader to
     /// review in one sitting (no database needed).
     #[arg(long, conflicts_with_all = ["reference", "letter_type"])]
     pub all_samples: bool,
-    /// Language of the letter: ky, ru or en (default: the language of the appeal).
+    /// Language of the letter (default: the language of the appeal).
     #[arg(long, value_name = "LANG")]
-    pub lang: Option<String>,
-    /// txt or pdf (default: from the extension of --output, else pdf).
-    #[arg(long = "as", value_name = "FORMAT")]
-    pub as_format: Option<String>,
+    pub lang: Option<Language>,
+    /// Default: from the extension of --output, else pdf. (`--as` is the same option.)
+    #[arg(long = "format", alias = "as", value_name = "FORMAT")]
+    pub format: Option<LetterFormat>,
     /// The file to write ('-': a text letter on stdout). Default: REF-TYPE-LANG.EXT in
     /// `letters_dir` of the config, else in the current directory.
     #[arg(long, value_name = "FILE")]
@@ -520,6 +820,8 @@ pub struct ListArgs {
     /// At most this many rows (1 to 10000); stderr says when more match.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
+    #[command(flatten)]
+    pub out: Output,
 }
 
 #[derive(Debug, Args)]
@@ -539,6 +841,8 @@ pub struct ExportArgs {
     /// (which a spreadsheet would run as a formula) and no marking of hidden characters.
     #[arg(long)]
     pub raw: bool,
+    #[command(flatten)]
+    pub out: Output,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -559,8 +863,10 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value_t = ReportBy::Kind)]
         by: ReportBy,
         /// Count open requests as of this date (default today).
-        #[arg(long, value_name = "DATE")]
-        as_of: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = DateArg)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Requests received between two dates or months (inclusive): --from 2026-01 --to 2026-12.
     Range {
@@ -573,28 +879,35 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value_t = ReportBy::Kind)]
         by: ReportBy,
         /// The figures as recorded by the end of this date (default today).
-        #[arg(long, value_name = "DATE")]
-        as_of: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = DateArg)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Open and overdue requests at the end of each of the last DAYS days, and ageing
     /// buckets of the requests open now (0-7, 8-14, 15-30, over 30 days).
     Backlog {
         #[arg(long, default_value_t = 90, value_name = "DAYS")]
         days: u32,
-        #[arg(long, value_name = "DATE")]
-        as_of: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = DateArg)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        out: Output,
     },
 }
 
 /// Filters shared by `list` and `export`.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
-    #[arg(long = "status", value_name = "S")]
-    pub statuses: Vec<String>,
-    #[arg(long = "kind", value_name = "K")]
-    pub kinds: Vec<String>,
-    #[arg(long = "channel", value_name = "C")]
-    pub channels: Vec<String>,
+    /// Repeatable, or comma-separated.
+    #[arg(long = "status", value_name = "S", value_delimiter = ',')]
+    pub statuses: Vec<Status>,
+    /// Repeatable, or comma-separated.
+    #[arg(long = "kind", value_name = "K", value_delimiter = ',')]
+    pub kinds: Vec<RequestKind>,
+    /// Repeatable, or comma-separated.
+    #[arg(long = "channel", value_name = "C", value_delimiter = ',')]
+    pub channels: Vec<Channel>,
     #[arg(long, value_name = "LOGIN", conflicts_with_all = ["mine", "unassigned"])]
     pub assignee: Option<String>,
     #[arg(long, conflicts_with = "unassigned")]
@@ -609,8 +922,8 @@ pub struct FilterArgs {
     pub due_within: Option<u32>,
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = DateArg)]
+    pub as_of: Option<NaiveDate>,
     /// Open and closed requests.
     #[arg(long)]
     pub all: bool,
@@ -619,43 +932,45 @@ pub struct FilterArgs {
 #[derive(Debug, Args)]
 pub struct RespondArgs {
     #[arg(value_name = "REF")]
-    pub reference: String,
+    pub reference: RefInput,
     #[arg(long)]
-    pub outcome: String,
+    pub outcome: Outcome,
     /// Refusal ground code (see `aryz grounds`); required for a refusal.
     #[arg(long)]
     pub ground: Option<String>,
     #[arg(long, default_value = "")]
     pub text: String,
-    /// Date of the response (YYYY-MM-DD); default today. A date before today needs --reason.
-    #[arg(long, value_name = "DATE")]
-    pub responded: Option<String>,
+    /// Date of the response; default today. A date before today needs --reason.
+    #[arg(long, value_name = "DATE", value_parser = DateArg)]
+    pub responded: Option<NaiveDate>,
     /// Why the answer is dated before today (required then; kept in the timeline with both
     /// the date entered and the real date).
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
     #[arg(long)]
-    pub channel: Option<String>,
-    /// What was done per category: CATEGORY=done|refused|not_held (repeatable).
+    pub channel: Option<Channel>,
+    /// What was done per category: `CATEGORY=done|refused|not_held` (repeatable).
     #[arg(long = "action", value_name = "CATEGORY=ACTION")]
     pub actions: Vec<String>,
-    /// Access: the medium of the copy given: electronic, paper, disk, flash_drive.
+    /// Access: the medium of the copy given.
     #[arg(long, value_name = "MEDIUM")]
-    pub medium: Option<String>,
+    pub medium: Option<CopyMedium>,
     /// Access: the copy on a physical medium was charged for.
     #[arg(long)]
     pub charged: bool,
     /// Referred: the code of the receiving body (assets/rules/bodies.toml).
     #[arg(long, value_name = "BODY")]
     pub referred_to: Option<String>,
-    /// The subject's identity, not verified at intake, was verified now: e_signature or
-    /// document_presented. Needed before disclosing personal data (fulfilled or partially
+    /// The subject's identity, not verified at intake, was verified now (`e_signature` or
+    /// `document_presented`). Needed before disclosing personal data (fulfilled or partially
     /// fulfilled access or information).
-    #[arg(long, value_name = "METHOD", conflicts_with = "identity_override")]
-    pub identity_verified_by: Option<String>,
+    #[arg(long, value_name = "METHOD", conflicts_with = "identity_override", value_parser = VerifiedByArg)]
+    pub identity_verified_by: Option<IdentityMethod>,
     /// Supervisor: disclose although the identity is not verified, for this reason (audited).
     #[arg(long, value_name = "REASON")]
     pub identity_override: Option<String>,
+    #[command(flatten)]
+    pub out: Output,
 }
 
 #[derive(Debug, Args)]
@@ -668,16 +983,18 @@ pub struct CalendarArgs {
     /// YYYY-MM
     #[arg(long)]
     pub month: Option<String>,
+    #[command(flatten)]
+    pub out: Output,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
     /// Add or replace a dated entry (admin).
     Add {
-        #[arg(value_name = "DATE")]
-        date: String,
+        #[arg(value_name = "DATE", value_parser = DateArg)]
+        date: NaiveDate,
         #[arg(long)]
-        kind: String,
+        kind: DayKind,
         #[arg(long)]
         name: String,
         #[arg(long, default_value = "")]
@@ -688,18 +1005,24 @@ pub enum CalendarCommand {
         /// What confirms the day: the decree, the Muftiyat's announcement, the publication
         #[arg(long, default_value = "")]
         source: String,
+        #[command(flatten)]
+        out: Output,
     },
     /// Remove a day (shipped, generated or added) from the calendar (admin).
     Remove {
-        #[arg(value_name = "DATE")]
-        date: String,
+        #[arg(value_name = "DATE", value_parser = DateArg)]
+        date: NaiveDate,
         #[arg(long)]
         reason: String,
+        #[command(flatten)]
+        out: Output,
     },
     /// Days that are expected or unverified, not confirmed, from today (or --from) on.
     Expected {
-        #[arg(long, value_name = "DATE")]
-        from: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = DateArg)]
+        from: Option<NaiveDate>,
+        #[command(flatten)]
+        out: Output,
     },
 }
 
@@ -741,7 +1064,7 @@ mod tests {
         ]));
         assert_eq!(cli.lang, Some(Lang::Ky));
         match cli.command {
-            Some(Command::Add(a)) => assert_eq!(a.lang, "ru"),
+            Some(Command::Add(a)) => assert_eq!(a.lang, Language::Ru),
             other => panic!("{other:?}"),
         }
         let cli = Cli::parse_from(moved(&["aryz", "list", "--lang", "ru"]));

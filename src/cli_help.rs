@@ -42,7 +42,7 @@ pub fn choose_language(args: &[OsString]) -> Lang {
     }
     let config_dir = crate::paths::config_dir();
     let config = crate::config::Config::load(&config_dir.join(crate::paths::CONFIG_FILE)).ok();
-    let lang = crate::i18n::choose(cli, config.as_ref().and_then(|c| c.language.as_deref()));
+    let lang = crate::i18n::choose(cli, config.as_ref().and_then(|c| c.language));
     if crate::i18n::init(lang, &config_dir).is_err() {
         // A broken catalog override is reported when a command runs; the usage error
         // is shown with the shipped catalog.
@@ -53,14 +53,18 @@ pub fn choose_language(args: &[OsString]) -> Lang {
 
 /// Parses the arguments; on a usage error or `--help`, prints clap's answer in the interface
 /// language and exits as clap does (2 for a usage error, 0 for help and version).
-pub fn parse_or_exit(args: Vec<OsString>) -> Cli {
-    match Cli::try_parse_from(&args) {
+pub fn parse_or_exit(args: &[OsString]) -> Cli {
+    match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(e) => {
-            choose_language(&args);
-            exit(&e, &args)
-        }
+        Err(e) => usage_exit(&e, args),
     }
+}
+
+/// Prints clap's answer `e` to `args` (a usage error, the help, the version) in the
+/// interface language and exits as clap does.
+pub fn usage_exit(e: &clap::Error, args: &[OsString]) -> ! {
+    choose_language(args);
+    exit(e, args)
 }
 
 fn exit(e: &clap::Error, args: &[OsString]) -> ! {
@@ -261,14 +265,14 @@ fn localize_help_subcommand(mut cmd: Command) -> Command {
 }
 
 fn localize(mut cmd: Command, path: &str) -> Command {
-    if !path.is_empty() {
+    if path.is_empty() {
+        cmd = cmd.about(t("cli_help.about_aryz")).long_about(t("cli_help.long_about_aryz"));
+    } else {
         let key = about_key(path);
         if crate::i18n::has(&key) {
             let text = crate::i18n::label_owned("cli_help.about", key.trim_start_matches("cli_help.about."));
             cmd = cmd.about(text).long_about(None);
         }
-    } else {
-        cmd = cmd.about(t("cli_help.about_aryz")).long_about(t("cli_help.long_about_aryz"));
     }
     let template = format!(
         "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",

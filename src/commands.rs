@@ -22,9 +22,9 @@ use serde_json::json;
 
 use crate::cli::{CalendarArgs, CalendarCommand, Cli, Command, Format, OperatorCommand};
 use crate::config::{Config, ConfigError};
-use crate::domain::calendar::{Calendar, DayKind, month_days};
-use crate::domain::format::{date_dmy, parse_date};
-use crate::domain::kind::{RequestKind, Role};
+use crate::domain::calendar::{Calendar, month_days};
+use crate::domain::format::date_dmy;
+use crate::domain::kind::RequestKind;
 use crate::i18n::localize::{Localize, Message};
 use crate::i18n::{t, tf};
 use crate::service::{self, Clock, Session};
@@ -121,12 +121,12 @@ pub fn name(c: &Command) -> &'static str {
         Command::Resume { .. } => "resume",
         Command::Deadline { .. } => "deadline",
         Command::Calendar(_) => "calendar",
-        Command::Grounds => "grounds",
+        Command::Grounds { .. } => "grounds",
         Command::Report(_) => "report",
         Command::Digest { .. } => "digest",
         Command::Export(_) => "export",
         Command::Audit(_) => "audit",
-        Command::Check => "check",
+        Command::Check { .. } => "check",
         Command::Recompute { .. } => "recompute",
         Command::Backup { .. } => "backup",
         Command::Retention { .. } => "retention",
@@ -134,7 +134,7 @@ pub fn name(c: &Command) -> &'static str {
         Command::Letter(_) => "letter",
         Command::SubjectExport { .. } => "subject-export",
         Command::Demo { .. } => "demo",
-        Command::Doctor => "doctor",
+        Command::Doctor { .. } => "doctor",
         Command::Completions { .. } => "completions",
         Command::Man { .. } => "man",
         Command::Complete { .. } => "__complete",
@@ -149,7 +149,7 @@ pub fn name(c: &Command) -> &'static str {
 
 /// What every command needs: where the database is, the configuration, the output format.
 pub struct Env {
-    /// The key of an encrypted database, from ARYZ_KEY_FILE, `key_file` or `--ask-key`.
+    /// The key of an encrypted database, from `ARYZ_KEY_FILE`, `key_file` or `--ask-key`.
     pub key: Option<String>,
     pub db: PathBuf,
     pub config: Config,
@@ -158,10 +158,17 @@ pub struct Env {
 }
 
 impl Env {
-    pub fn load(cli: &Cli) -> Result<Env> {
+    /// Reads the configuration and chooses the interface language (`--lang`, else the
+    /// configuration's, else the locale): what even a refused command line needs, to say why.
+    pub fn interface(cli: &Cli) -> Result<(Config, PathBuf)> {
         let config_dir = crate::paths::config_dir();
         let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
-        crate::i18n::init(crate::i18n::choose(cli.lang, config.language.as_deref()), &config_dir)?;
+        crate::i18n::init(crate::i18n::choose(cli.lang, config.language), &config_dir)?;
+        Ok((config, config_dir))
+    }
+
+    pub fn load(cli: &Cli) -> Result<Env> {
+        let (config, config_dir) = Env::interface(cli)?;
         let db = cli.db.clone().or_else(|| config.database.clone()).unwrap_or_else(crate::paths::default_db);
         crate::files::set_group_access(config.group_access);
         // Opened once the configuration is known: with group access the log is shared by
@@ -169,7 +176,7 @@ impl Env {
         crate::logging::init(&crate::paths::log_file());
         crate::store::set_busy_timeout(busy_timeout(&config)?);
         let key = crate::keys::load(&config, &config_dir, cli.ask_key)?;
-        Ok(Env { key, db, config, config_dir, format: cli.format })
+        Ok(Env { key, db, config, config_dir, format: cli.output_format() })
     }
 
     pub fn session(&self) -> Result<Session> {
@@ -177,9 +184,8 @@ impl Env {
         Ok(Session::open_keyed(&self.db, &self.config, rules, self.key.as_deref())?)
     }
 
-    fn clock(&self) -> Result<Clock> {
-        let offset = self.config.offset().map_err(service::Error::Config)?;
-        Ok(Clock::new(offset, None))
+    fn clock(&self) -> Clock {
+        Clock::new(self.config.offset(), None)
     }
 }
 
@@ -203,7 +209,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
     match command {
         Command::Init { dev_identity } => {
             let (_, login) =
-                service::init_database(&env.db, *dev_identity, &env.clock()?, env.key.as_deref())?;
+                service::init_database(&env.db, *dev_identity, &env.clock(), env.key.as_deref())?;
             writeln!(out, "{}", tf("cli.created", &[("path", &env.db.display()), ("login", &login)]))?;
             if *dev_identity {
                 writeln!(out, "{}", t("cli.dev_identity"))?;
@@ -212,79 +218,79 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Operator(cmd) => operator(env, cmd, out)?,
         Command::Add(a) => requests::add(env, a, out)?,
         Command::List(a) => requests::list(env, a, out)?,
-        Command::Show { reference, as_of } => requests::show(env, reference, as_of.as_deref(), out)?,
-        Command::Assign { args } => requests::assign(env, args, out)?,
-        Command::Note { reference, text, to_subject } => {
+        Command::Show { reference, as_of, .. } => requests::show(env, reference, *as_of, out)?,
+        Command::Assign { args, .. } => requests::assign(env, args, out)?,
+        Command::Note { reference, text, to_subject, .. } => {
             let mut s = env.session()?;
-            let r = s.note(reference, text, *to_subject)?;
+            let r = s.note(&s.reference(reference), text, *to_subject)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Status { reference, status, reason } => {
+        Command::Status { reference, status, reason, .. } => {
             let mut s = env.session()?;
-            let r = s.set_status(reference, status.parse()?, reason, None)?;
+            let r = s.set_status(&s.reference(reference), *status, reason, None)?;
             requests::print_done(env, &s, &r, out)?;
         }
         Command::Respond(a) => requests::respond(env, a, out)?,
-        Command::Withdraw { reference, reason } => {
+        Command::Withdraw { reference, reason, .. } => {
             let mut s = env.session()?;
-            let r = s.withdraw(reference, reason, None)?;
+            let r = s.withdraw(&s.reference(reference), reason, None)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Reopen { reference, reason } => {
+        Command::Reopen { reference, reason, .. } => {
             let mut s = env.session()?;
-            let r = s.reopen(reference, reason, None)?;
+            let r = s.reopen(&s.reference(reference), reason, None)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Extend { reference, days, reason } => {
+        Command::Extend { reference, days, reason, .. } => {
             let mut s = env.session()?;
-            let r = s.extend(reference, *days, reason, None)?;
+            let r = s.extend(&s.reference(reference), *days, reason, None)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Pause { reference, category, reason } => {
+        Command::Pause { reference, category, reason, .. } => {
             let mut s = env.session()?;
-            let r = s.pause(reference, category, reason)?;
+            let r = s.pause(&s.reference(reference), category, reason)?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Resume { reference } => {
+        Command::Resume { reference, .. } => {
             let mut s = env.session()?;
-            let r = s.resume(reference)?;
+            let r = s.resume(&s.reference(reference))?;
             requests::print_done(env, &s, &r, out)?;
         }
-        Command::Deadline { kind, received, registered } => {
-            deadline(env, kind, received, registered.as_deref(), out)?
+        Command::Deadline { kind, received, registered, .. } => {
+            deadline(env, *kind, *received, *registered, out)?;
         }
         Command::Calendar(a) => calendar(env, a, out)?,
-        Command::Grounds => grounds(env, out)?,
+        Command::Grounds { .. } => grounds(env, out)?,
         Command::Report(cmd) => report::report(env, cmd, out)?,
-        Command::Digest { as_of, deliver } => report::digest(env, as_of.as_deref(), *deliver, out)?,
+        Command::Digest { as_of, deliver, .. } => report::digest(env, *as_of, *deliver, out)?,
         Command::Export(a) => report::export(env, a, out)?,
         Command::Audit(cmd) => trust::audit(env, cmd, out)?,
-        Command::Check => trust::check(env, out)?,
-        Command::Recompute { apply } => drift::recompute(env, *apply, out)?,
+        Command::Check { .. } => trust::check(env, out)?,
+        Command::Recompute { apply, .. } => drift::recompute(env, *apply, out)?,
         Command::Backup { file, keep } => trust::backup(env, file.as_deref(), *keep, out)?,
-        Command::Retention { dry_run, years } => trust::retention(env, *dry_run, *years, out)?,
-        Command::Import { file, dry_run, rejects, verbose } => {
-            import::import(env, file, *dry_run, rejects.as_deref(), *verbose, out)?
+        Command::Retention { dry_run, years, .. } => trust::retention(env, *dry_run, *years, out)?,
+        Command::Import { file, dry_run, rejects, verbose, .. } => {
+            import::import(env, file, *dry_run, rejects.as_deref(), *verbose, out)?;
         }
         Command::Letter(a) => letters::letter(env, a, out)?,
-        Command::SubjectExport { pin, output } => letters::subject_export(env, pin, output, out)?,
+        Command::SubjectExport { pin, output, .. } => letters::subject_export(env, pin, output, out)?,
         Command::Demo { requests, seed } => {
             let mut s = env.session()?;
             let n = s.demo(*requests, *seed)?;
             writeln!(out, "{}", crate::i18n::tn("cli.demo_added", n as u64, &[]))?;
         }
-        Command::Doctor => doctor::doctor(&doctor::Input::of_env(env), out)?,
+        Command::Doctor { .. } => doctor::doctor(&doctor::Input::of_env(env), out)?,
         Command::Completions { shell } => completions::completions(*shell, out)?,
         Command::Man { dir } => completions::man(dir, out)?,
         Command::Complete { what, prefix } => completions::candidates(env, *what, prefix, out)?,
         Command::Batch => batch::batch(env, std::io::stdin().lock(), out)?,
-        Command::Attach { reference, file, kind } => casefile::attach(env, reference, file, kind, out)?,
-        Command::Attachments { reference } => casefile::attachments(env, reference, out)?,
-        Command::Attachment { reference, n, output } => {
-            casefile::attachment(env, reference, *n, output, out)?
+        Command::Attach { reference, file, kind, .. } => casefile::attach(env, reference, file, *kind, out)?,
+        Command::Attachments { reference, .. } => casefile::attachments(env, reference, out)?,
+        Command::Attachment { reference, n, output, .. } => {
+            casefile::attachment(env, reference, *n, output, out)?;
         }
-        Command::Link { reference, duplicate_of } => casefile::link(env, reference, duplicate_of, out)?,
-        Command::ImportMail { path, kind } => casefile::import_mail(env, path, kind, out)?,
+        Command::Link { reference, duplicate_of, .. } => casefile::link(env, reference, duplicate_of, out)?,
+        Command::ImportMail { path, kind, .. } => casefile::import_mail(env, path, *kind, out)?,
     }
     Ok(())
 }
@@ -292,11 +298,9 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
 fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let ops = match cmd {
-        OperatorCommand::Add { login, role, name } => {
-            vec![s.add_operator(login, role.parse::<Role>()?, name)?]
-        }
-        OperatorCommand::Disable { login } => vec![s.disable_operator(login)?],
-        OperatorCommand::List => s.operators()?,
+        OperatorCommand::Add { login, role, name, .. } => vec![s.add_operator(login, *role, name)?],
+        OperatorCommand::Disable { login, .. } => vec![s.disable_operator(login)?],
+        OperatorCommand::List { .. } => s.operators()?,
     };
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&ops).unwrap_or_default())?,
@@ -318,9 +322,9 @@ fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()
                 .collect();
             let header = ["LOGIN", "ROLE", "STATE", "NAME"];
             if f == Format::Csv {
-                output::csv(out, &header, &rows)?
+                output::csv(out, &header, &rows)?;
             } else {
-                output::table(out, &header, &rows)?
+                output::table(out, &header, &rows)?;
             }
         }
     }
@@ -335,17 +339,12 @@ fn calendar_for(env: &Env) -> Calendar {
 
 fn deadline(
     env: &Env,
-    kind: &str,
-    received: &str,
-    registered: Option<&str>,
+    kind: RequestKind,
+    received: NaiveDate,
+    registered: Option<NaiveDate>,
     out: &mut impl Write,
 ) -> Result<()> {
-    let kind: RequestKind = kind.parse()?;
-    let received = parse_date("received", received)?;
-    let registered = match registered {
-        Some(r) => parse_date("registered", r)?,
-        None => received,
-    };
+    let registered = registered.unwrap_or(received);
     if registered < received {
         return Err(crate::domain::validation::field_error(
             "registered",
@@ -386,7 +385,7 @@ fn deadline(
                 .collect();
             let header = ["RULE", "DUE", "BINDS", "EXPLANATION"];
             if f == Format::Csv {
-                output::csv(out, &header, &rows)?
+                output::csv(out, &header, &rows)?;
             } else {
                 output::table(out, &header, &rows)?;
                 drift::governing_lines(&rules, &deadlines, out)?;
@@ -409,9 +408,8 @@ fn parse_month(s: &str) -> Result<(i32, u32)> {
 
 fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
     match &a.command {
-        Some(CalendarCommand::Add { date, kind, name, basis, confidence, source }) => {
-            let date = parse_date("date", date)?;
-            let kind: DayKind = kind.parse()?;
+        Some(CalendarCommand::Add { date, kind, name, basis, confidence, source, .. }) => {
+            let (date, kind) = (*date, *kind);
             let mut s = env.session()?;
             // Without a source nothing confirms the day: it is recorded as expected.
             let confidence = confidence.clone().unwrap_or_else(|| {
@@ -421,18 +419,15 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
             writeln!(out, "{} {} ({}): {}", date_dmy(e.date), e.kind, e.confidence, neutralise(&e.name))?;
             return drift::print_drift(env, &drift, false, out);
         }
-        Some(CalendarCommand::Remove { date, reason }) => {
-            let date = parse_date("date", date)?;
+        Some(CalendarCommand::Remove { date, reason, .. }) => {
+            let date = *date;
             let mut s = env.session()?;
             let drift = s.remove_calendar_date(date, reason)?;
             writeln!(out, "{}", tf("drift.removed", &[("date", &date_dmy(date))]))?;
             return drift::print_drift(env, &drift, false, out);
         }
-        Some(CalendarCommand::Expected { from }) => {
-            let from = match from {
-                Some(f) => parse_date("from", f)?,
-                None => env.clock()?.today(),
-            };
+        Some(CalendarCommand::Expected { from, .. }) => {
+            let from = from.unwrap_or_else(|| env.clock().today());
             return drift::expected(env, &calendar_for(env), from, out);
         }
         None => {}
@@ -451,7 +446,7 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
             (1..=12).map(|m| (y, m)).collect()
         }
         (None, None) => {
-            let today = env.clock()?.today();
+            let today = env.clock().today();
             (1..=12).map(|m| (today.year(), m)).collect()
         }
     };
@@ -493,9 +488,9 @@ fn calendar(env: &Env, a: &CalendarArgs, out: &mut impl Write) -> Result<()> {
             }
             let header = ["MONTH", "WORKING", "WEEKEND", "HOLIDAYS AND OTHER DAYS"];
             if f == Format::Csv {
-                output::csv(out, &header, &rows)?
+                output::csv(out, &header, &rows)?;
             } else {
-                output::table(out, &header, &rows)?
+                output::table(out, &header, &rows)?;
             }
         }
     }
@@ -519,19 +514,16 @@ fn grounds(env: &Env, out: &mut impl Write) -> Result<()> {
                 .collect();
             let header = ["CODE", "MEANING", "CITATION"];
             if f == Format::Csv {
-                output::csv(out, &header, &rows)?
+                output::csv(out, &header, &rows)?;
             } else {
-                output::table(out, &header, &rows)?
+                output::table(out, &header, &rows)?;
             }
         }
     }
     Ok(())
 }
 
-/// Parses `--as-of`, or today.
-pub(crate) fn as_of(s: &Session, v: Option<&str>) -> Result<NaiveDate> {
-    match v {
-        Some(d) => Ok(parse_date("as-of", d)?),
-        None => Ok(s.today()),
-    }
+/// `--as-of`, or today.
+pub(crate) fn as_of(s: &Session, v: Option<NaiveDate>) -> NaiveDate {
+    v.unwrap_or_else(|| s.today())
 }

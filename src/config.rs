@@ -15,9 +15,9 @@ use crate::msg;
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Interface language: ky, ru or en.
-    pub language: Option<String>,
+    pub language: Option<crate::i18n::Lang>,
     /// The office's offset from UTC; "today" is the local date there. Asia/Bishkek: +06:00.
-    pub utc_offset: String,
+    pub utc_offset: UtcOffset,
     /// A request is "due soon" within this many working days.
     pub due_soon_working_days: u32,
     /// Supervisors' section: requests awaiting the subject longer than this many days.
@@ -102,6 +102,26 @@ impl Default for BackupConfig {
     }
 }
 
+/// `utc_offset = "+06:00"`: parsed once, when the configuration is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcOffset(pub FixedOffset);
+
+impl UtcOffset {
+    /// Asia/Bishkek, the default.
+    pub fn bishkek() -> UtcOffset {
+        UtcOffset(FixedOffset::east_opt(6 * 3600).unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc)))
+    }
+}
+
+impl<'de> Deserialize<'de> for UtcOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_offset(&s).map(UtcOffset).ok_or_else(|| {
+            serde::de::Error::custom(format!("utc_offset: '{s}' is not an offset like +06:00"))
+        })
+    }
+}
+
 /// One key or several keys for an action.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
@@ -123,7 +143,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             language: None,
-            utc_offset: "+06:00".into(),
+            utc_offset: UtcOffset::bishkek(),
             due_soon_working_days: 5,
             awaiting_subject_days: 10,
             target_percent_in_time: 90.0,
@@ -191,9 +211,21 @@ impl Config {
             let line = text[..at].matches('\n').count() + 1;
             return Err(msg!("message.config_nul", line = line));
         }
-        // The TOML parser's own words (they quote the line): shown as it says them.
+        // The TOML parser's own words (they quote the line): shown as it says them. The typed
+        // values it checks itself are checked first here, to name the rule in the interface
+        // language.
+        let raw: toml::Table = toml::from_str(text).map_err(|e| Message::plain(one_line(&e.to_string())))?;
+        if let Some(toml::Value::String(s)) = raw.get("utc_offset")
+            && parse_offset(s).is_none()
+        {
+            return Err(key("utc_offset", msg!("message.not_an_offset", text = s)));
+        }
+        if let Some(toml::Value::String(l)) = raw.get("language")
+            && crate::i18n::Lang::from_code(l).is_none()
+        {
+            return Err(key("language", msg!("message.unknown_language", lang = l)));
+        }
         let cfg: Config = toml::from_str(text).map_err(|e| Message::plain(one_line(&e.to_string())))?;
-        cfg.offset()?;
         if !(1..=500).contains(&cfg.attachment_max_mb) {
             return Err(key("attachment_max_mb", msg!("message.between", min = 1u32, max = 500u32)));
         }
@@ -202,11 +234,6 @@ impl Config {
         }
         if cfg.due_soon_working_days > 60 {
             return Err(key("due_soon_working_days", msg!("message.at_most", max = 60u32)));
-        }
-        if let Some(l) = &cfg.language
-            && !["ky", "ru", "en"].contains(&l.as_str())
-        {
-            return Err(key("language", msg!("message.unknown_language", lang = l)));
         }
         if !BUSY_TIMEOUT_MS.contains(&cfg.busy_timeout_ms) {
             return Err(key("busy_timeout_ms", msg!("message.busy_timeout.rule")));
@@ -229,14 +256,8 @@ impl Config {
     }
 
     /// The office's UTC offset.
-    pub fn offset(&self) -> Result<FixedOffset, Message> {
-        parse_offset(&self.utc_offset).ok_or_else(|| {
-            msg!(
-                "message.field",
-                field = "utc_offset",
-                rule = msg!("message.not_an_offset", text = &self.utc_offset)
-            )
-        })
+    pub fn offset(&self) -> FixedOffset {
+        self.utc_offset.0
     }
 
     /// The deadline rules: the configured file, else the shipped set.
@@ -287,10 +308,10 @@ mod tests {
     fn defaults_and_parse() {
         let c = Config::parse("").unwrap();
         assert_eq!(c, Config::default());
-        assert_eq!(c.offset().unwrap().local_minus_utc(), 6 * 3600);
+        assert_eq!(c.offset().local_minus_utc(), 6 * 3600);
         let c = Config::parse("utc_offset = \"-03:30\"\ndue_soon_working_days = 3\n[keys]\nquit = \"x\"\n")
             .unwrap();
-        assert_eq!(c.offset().unwrap().local_minus_utc(), -(3 * 3600 + 1800));
+        assert_eq!(c.offset().local_minus_utc(), -(3 * 3600 + 1800));
         assert_eq!(c.keys["quit"].keys(), vec!["x"]);
     }
 

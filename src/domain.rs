@@ -2,16 +2,17 @@
 //! and outcomes. Knows nothing of SQL, terminals or the clock: "today" is a parameter.
 
 pub mod attachment;
-pub mod audit_chain;
+pub(crate) mod audit_chain;
 pub mod calendar;
-pub mod code;
+pub(crate) mod code;
 pub mod deadline;
 pub mod format;
-pub mod history;
+pub(crate) mod history;
 pub mod identity;
 pub mod kind;
 pub mod outcome;
-pub mod pause;
+pub(crate) mod parse;
+pub(crate) mod pause;
 pub mod referral;
 pub mod request;
 pub mod safe_text;

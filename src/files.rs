@@ -10,23 +10,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static GROUP_ACCESS: AtomicBool = AtomicBool::new(false);
 
 /// Set once at start from the configuration.
-pub fn set_group_access(on: bool) {
+pub(crate) fn set_group_access(on: bool) {
     GROUP_ACCESS.store(on, Ordering::Relaxed);
 }
 
 /// The Unix mode for new files: 0600, or 0660 with group access.
-pub fn private_mode() -> u32 {
+pub(crate) fn private_mode() -> u32 {
     if GROUP_ACCESS.load(Ordering::Relaxed) { 0o660 } else { 0o600 }
 }
 
 /// The Unix mode for directories aryz creates: 0700, or 0750 with group access.
-pub fn private_dir_mode() -> u32 {
+pub(crate) fn private_dir_mode() -> u32 {
     if GROUP_ACCESS.load(Ordering::Relaxed) { 0o750 } else { 0o700 }
 }
 
 /// Creates `dir` and any missing parents with [`private_dir_mode`] (whatever the umask);
 /// directories that already exist are left as they are.
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
@@ -60,7 +60,7 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 /// writing (even by SIGKILL, which runs no clean-up) leaves nothing anyone can open. Uses
 /// Linux's `O_TMPFILE`; where the filesystem lacks it, a 0600 `.NAME.PID.partial` file that
 /// every error path removes.
-pub struct NewFile {
+pub(crate) struct NewFile {
     file: File,
     /// The named stand-in when `O_TMPFILE` is not available.
     partial: Option<PathBuf>,
@@ -69,27 +69,28 @@ pub struct NewFile {
 impl NewFile {
     /// An unnamed file in the existing directory `dir`, readable by its owner only (and
     /// group under group access).
-    pub fn create_in(dir: &Path) -> io::Result<NewFile> {
+    pub(crate) fn create_in(dir: &Path) -> io::Result<NewFile> {
         NewFile::create(dir, true)
     }
 
     /// A file with a hidden 0600 name (`.aryz.PID.N.partial`) until linked, for writers
-    /// that open files by name (SQLite resolves `/proc/self/fd/N` to a new, named file).
+    /// that open files by name (`SQLite` resolves `/proc/self/fd/N` to a new, named file).
     /// Removed on every error path; only a SIGKILL can leave it, readable by its owner only.
-    pub fn create_named_in(dir: &Path) -> io::Result<NewFile> {
+    pub(crate) fn create_named_in(dir: &Path) -> io::Result<NewFile> {
         NewFile::create(dir, false)
     }
 
     fn create(dir: &Path, unnamed: bool) -> io::Result<NewFile> {
         #[cfg(target_os = "linux")]
         if unnamed {
-            use std::os::unix::fs::OpenOptionsExt;
-            match OpenOptions::new().write(true).custom_flags(libc::O_TMPFILE).mode(private_mode()).open(dir)
-            {
-                Ok(file) => return Ok(NewFile { file: exact_mode(file)?, partial: None }),
+            use rustix::fs::{Mode, OFlags};
+            use rustix::io::Errno;
+            let flags = OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC;
+            match rustix::fs::open(dir, flags, Mode::from_bits_truncate(private_mode())) {
+                Ok(fd) => return Ok(NewFile { file: exact_mode(File::from(fd))?, partial: None }),
                 // Filesystems without O_TMPFILE answer EOPNOTSUPP (or EISDIR on old kernels).
-                Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP) | Some(libc::EISDIR)) => {}
-                Err(e) => return Err(e),
+                Err(Errno::OPNOTSUPP | Errno::ISDIR) => {}
+                Err(e) => return Err(e.into()),
             }
         }
         let partial = dir.join(format!(".aryz.{}.{}.partial", std::process::id(), unique()));
@@ -106,18 +107,18 @@ impl NewFile {
         Ok(file)
     }
 
-    pub fn file(&mut self) -> &mut File {
+    pub(crate) fn file(&mut self) -> &mut File {
         &mut self.file
     }
 
     /// The hidden name of a [`NewFile::create_named_in`] file.
-    pub fn partial_path(&self) -> Option<&Path> {
+    pub(crate) fn partial_path(&self) -> Option<&Path> {
         self.partial.as_deref()
     }
 
     /// Makes the content durable and gives the file the name `path`; fails with
     /// `AlreadyExists` if that name is taken (nothing is ever overwritten).
-    pub fn link(&self, path: &Path) -> io::Result<()> {
+    pub(crate) fn link(&self, path: &Path) -> io::Result<()> {
         self.file.sync_all()?;
         match &self.partial {
             Some(p) => std::fs::hard_link(p, path),
@@ -167,15 +168,10 @@ fn unique() -> u64 {
 
 #[cfg(target_os = "linux")]
 fn link_unnamed(file: &File, path: &Path) -> io::Result<()> {
-    use std::os::unix::ffi::OsStrExt;
+    use rustix::fs::{AtFlags, CWD, linkat};
     use std::os::unix::io::AsRawFd;
-    let src = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
-    let dst = std::ffi::CString::new(path.as_os_str().as_bytes())?;
-    // SAFETY: both arguments are valid NUL-terminated strings that outlive the call.
-    let rc = unsafe {
-        libc::linkat(libc::AT_FDCWD, src.as_ptr(), libc::AT_FDCWD, dst.as_ptr(), libc::AT_SYMLINK_FOLLOW)
-    };
-    if rc == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    let src = format!("/proc/self/fd/{}", file.as_raw_fd());
+    Ok(linkat(CWD, src.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW)?)
 }
 
 #[cfg(not(target_os = "linux"))]

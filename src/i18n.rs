@@ -17,10 +17,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-pub mod deadline;
+pub(crate) mod deadline;
 pub mod localize;
-pub mod plural;
-pub mod script;
+pub(crate) mod plural;
+pub(crate) mod script;
 
 pub use plural::tn;
 
@@ -86,8 +86,18 @@ impl Lang {
 
 /// The interface language: the command line's choice, else the config's, else the locale's,
 /// else English.
-pub fn choose(cli: Option<Lang>, config: Option<&str>) -> Lang {
-    cli.or_else(|| config.and_then(Lang::from_code)).or_else(Lang::from_env).unwrap_or(Lang::En)
+pub fn choose(cli: Option<Lang>, config: Option<Lang>) -> Lang {
+    cli.or(config).or_else(Lang::from_env).unwrap_or(Lang::En)
+}
+
+/// `language = "ky"` in the configuration: refused, naming the codes, unless ky, ru or en.
+impl<'de> serde::Deserialize<'de> for Lang {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Lang::from_code(s.trim()).ok_or_else(|| {
+            serde::de::Error::custom(format!("language: unknown language '{s}' (expected ky, ru or en)"))
+        })
+    }
 }
 
 pub const EN: &str = include_str!("../assets/i18n/en.toml");
@@ -373,8 +383,8 @@ mod tests {
         assert_eq!(Lang::from_locale("en_GB"), Some(Lang::En));
         assert_eq!(Lang::from_locale("C.UTF-8"), None);
         assert_eq!(Lang::from_locale("de_DE"), None);
-        assert_eq!(choose(Some(Lang::Ru), Some("ky")), Lang::Ru);
-        assert_eq!(choose(None, Some("ky")), Lang::Ky);
+        assert_eq!(choose(Some(Lang::Ru), Some(Lang::Ky)), Lang::Ru);
+        assert_eq!(choose(None, Some(Lang::Ky)), Lang::Ky);
     }
 
     #[test]

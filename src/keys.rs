@@ -10,7 +10,7 @@ fn failed(msg: crate::i18n::localize::Message) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
-pub fn load(config: &Config, config_dir: &Path, ask: bool) -> Result<Option<String>, CliError> {
+pub(crate) fn load(config: &Config, config_dir: &Path, ask: bool) -> Result<Option<String>, CliError> {
     if ask {
         return prompt("aryz: passphrase of the database: ").map(Some);
     }
@@ -66,45 +66,41 @@ fn prompt(message: &str) -> Result<String, CliError> {
 }
 
 /// Turns terminal echo off while alive.
-struct EchoOff {
+struct EchoOff<'a> {
     #[cfg(unix)]
-    saved: Option<(i32, libc::termios)>,
+    saved: Option<(&'a std::fs::File, rustix::termios::Termios)>,
+    #[cfg(not(unix))]
+    _tty: std::marker::PhantomData<&'a std::fs::File>,
 }
 
-impl EchoOff {
-    fn new(tty: &std::fs::File) -> EchoOff {
+impl<'a> EchoOff<'a> {
+    fn new(tty: &'a std::fs::File) -> EchoOff<'a> {
         #[cfg(unix)]
         {
-            use std::os::unix::io::AsRawFd;
-            let fd = tty.as_raw_fd();
-            // SAFETY: tcgetattr/tcsetattr only read and write the termios struct we own.
-            unsafe {
-                let mut t: libc::termios = std::mem::zeroed();
-                if libc::tcgetattr(fd, &mut t) == 0 {
-                    let saved = t;
-                    t.c_lflag &= !libc::ECHO;
-                    libc::tcsetattr(fd, libc::TCSANOW, &t);
-                    return EchoOff { saved: Some((fd, saved)) };
-                }
+            use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+            let Ok(saved) = tcgetattr(tty) else { return EchoOff { saved: None } };
+            let mut quiet = saved.clone();
+            quiet.local_modes.remove(LocalModes::ECHO);
+            // Without echo off the passphrase would show; reading it is still possible.
+            if tcsetattr(tty, OptionalActions::Now, &quiet).is_err() {
+                return EchoOff { saved: None };
             }
-            EchoOff { saved: None }
+            EchoOff { saved: Some((tty, saved)) }
         }
         #[cfg(not(unix))]
         {
             let _ = tty;
-            EchoOff {}
+            EchoOff { _tty: std::marker::PhantomData }
         }
     }
 }
 
-impl Drop for EchoOff {
+impl Drop for EchoOff<'_> {
     fn drop(&mut self) {
         #[cfg(unix)]
-        if let Some((fd, t)) = self.saved {
-            // SAFETY: restores the settings read in `new` on the same descriptor.
-            unsafe {
-                libc::tcsetattr(fd, libc::TCSANOW, &t);
-            }
+        if let Some((tty, saved)) = &self.saved {
+            // Nothing more to do if the terminal went away meanwhile.
+            let _ = rustix::termios::tcsetattr(tty, rustix::termios::OptionalActions::Now, saved);
         }
     }
 }

@@ -32,7 +32,7 @@ code_enum!(
 
 code_enum!(
     /// How a letter is written out.
-    LetterFormat, "as" {
+    LetterFormat, "format" {
         Txt => "txt",
         Pdf => "pdf",
     }
@@ -203,7 +203,7 @@ pub fn save_new_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io
         // overwrite each other's letter.
         match file.link(&path) {
             Ok(()) => return Ok(path),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
     }

@@ -10,7 +10,7 @@ use std::sync::{Mutex, OnceLock};
 static LOG: OnceLock<Mutex<std::fs::File>> = OnceLock::new();
 
 /// Opens (creating, owner-only or group-shared as configured) the log file. Failing to log never stops aryz.
-pub fn init(path: &Path) {
+pub(crate) fn init(path: &Path) {
     if let Some(dir) = path.parent() {
         let _ = crate::files::create_private_dir(dir);
     }
@@ -34,7 +34,7 @@ pub fn init(path: &Path) {
 }
 
 /// Appends one line with a UTC timestamp and the process id.
-pub fn log(level: &str, message: &str) {
+pub(crate) fn log(level: &str, message: &str) {
     if let Some(m) = LOG.get()
         && let Ok(mut f) = m.lock()
     {
@@ -44,10 +44,10 @@ pub fn log(level: &str, message: &str) {
     }
 }
 
-pub fn info(message: &str) {
+pub(crate) fn info(message: &str) {
     log("INFO", message);
 }
 
-pub fn error(message: &str) {
+pub(crate) fn error(message: &str) {
     log("ERROR", message);
 }

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-pub const DB_FILE: &str = "aryz.sqlite3";
-pub const CONFIG_FILE: &str = "config.toml";
-pub const LOG_FILE: &str = "aryz.log";
+pub(crate) const DB_FILE: &str = "aryz.sqlite3";
+pub(crate) const CONFIG_FILE: &str = "config.toml";
+pub(crate) const LOG_FILE: &str = "aryz.log";
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("kg", "salyk", "aryz")
@@ -15,26 +15,22 @@ fn env_dir(var: &str) -> Option<PathBuf> {
     std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
-pub fn data_dir() -> PathBuf {
+pub(crate) fn data_dir() -> PathBuf {
     env_dir("ARYZ_DATA_DIR")
         .or_else(|| project_dirs().map(|d| d.data_dir().to_path_buf()))
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-pub fn config_dir() -> PathBuf {
+pub(crate) fn config_dir() -> PathBuf {
     env_dir("ARYZ_CONFIG_DIR")
         .or_else(|| project_dirs().map(|d| d.config_dir().to_path_buf()))
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-pub fn default_db() -> PathBuf {
+pub(crate) fn default_db() -> PathBuf {
     data_dir().join(DB_FILE)
 }
 
-pub fn config_file() -> PathBuf {
-    config_dir().join(CONFIG_FILE)
-}
-
-pub fn log_file() -> PathBuf {
+pub(crate) fn log_file() -> PathBuf {
     data_dir().join(LOG_FILE)
 }

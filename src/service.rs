@@ -3,16 +3,16 @@
 //! transaction with its events and its audit entry.
 
 mod admin;
-pub mod casefile;
+pub(crate) mod casefile;
 mod clock;
 mod dashboard;
 pub mod demo;
 mod error;
 pub mod import;
 mod intake;
-pub mod letters;
+pub(crate) mod letters;
 mod login;
-pub mod permissions;
+pub(crate) mod permissions;
 mod queries;
 mod recompute;
 mod report;
@@ -102,7 +102,7 @@ impl Session {
         let store = crate::store::open(db, key)?;
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         let login = login::effective_login(dev_identity)?;
-        let offset = config.offset().map_err(Error::Config)?;
+        let offset = config.offset();
         let fixed_today = if dev_identity { clock::env_today()? } else { None };
         let clock = Clock::new(offset, fixed_today);
         let mut session = Session::with_store(store, &login, rules, clock, settings_of(config))?;
@@ -152,6 +152,12 @@ impl Session {
 
     pub fn today(&self) -> NaiveDate {
         self.clock.today()
+    }
+
+    /// A reference as typed; a short one (`123`, `:123`) is of the office's current year,
+    /// as the terminal UI's jump reads it.
+    pub fn reference(&self, r: &crate::domain::parse::RefInput) -> String {
+        r.resolve(chrono::Datelike::year(&self.today()))
     }
 
     /// Reloads what another process may have changed: the operator's role and the calendar.

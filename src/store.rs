@@ -1,4 +1,4 @@
-//! The only place with SQL. SQLite through rusqlite: WAL, foreign keys, a busy timeout,
+//! The only place with SQL. `SQLite` through rusqlite: WAL, foreign keys, a busy timeout,
 //! ordered migrations, FTS5 search, keyset-paged lists, and a hash-chained audit log.
 //!
 //! Reads go through [`Store`]; every write goes through [`Store::write`], which runs one
@@ -153,17 +153,17 @@ pub fn open(db: &Path, key: Option<&str>) -> Result<Store> {
 /// Prepared statements kept per connection (see [`SqliteStore::configure`]).
 const STATEMENT_CACHE: usize = 128;
 
-/// A connection to one aryz database in SQLite: the SQLite backend behind [`Store`].
+/// A connection to one aryz database in `SQLite`: the `SQLite` backend behind [`Store`].
 pub struct SqliteStore {
     conn: Connection,
     path: Option<PathBuf>,
-    /// The SQLCipher key of an encrypted database (feature `encryption`).
+    /// The `SQLCipher` key of an encrypted database (feature `encryption`).
     key: Option<String>,
     /// Whether this connection's temporary triggers noting touched records exist yet.
     tracking: bool,
 }
 
-/// Applies a SQLCipher key to a fresh connection, before anything else touches the file.
+/// Applies a `SQLCipher` key to a fresh connection, before anything else touches the file.
 fn apply_key(conn: &Connection, key: Option<&str>) -> Result<()> {
     let Some(key) = key else { return Ok(()) };
     if !cfg!(feature = "encryption") {
@@ -419,14 +419,14 @@ impl SqliteStore {
     }
 }
 
-/// SQLite's read-only typed queries; also available inside a write transaction through
+/// `SQLite`'s read-only typed queries; also available inside a write transaction through
 /// [`SqliteTx::read`].
 #[derive(Clone, Copy)]
 pub struct SqliteReader<'c> {
     conn: &'c Connection,
 }
 
-/// SQLite's typed writes inside one transaction.
+/// `SQLite`'s typed writes inside one transaction.
 #[derive(Clone, Copy)]
 pub struct SqliteTx<'c> {
     tx: &'c rusqlite::Transaction<'c>,

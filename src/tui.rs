@@ -4,14 +4,15 @@
 
 pub mod action;
 pub mod app;
-pub mod component;
+pub(crate) mod component;
 pub mod drafts;
 pub mod effect;
-pub mod input;
+pub(crate) mod input;
+pub(crate) mod keep;
 pub mod keymap;
 pub mod screens;
 pub mod theme;
-pub mod view;
+pub(crate) mod view;
 pub mod widgets;
 
 use std::io;

@@ -6,16 +6,16 @@
 
 use std::io::{BufRead, Write};
 
-use clap::Parser;
-
 use super::{CliError, Env, Result};
-use crate::cli::{Cli, Command, Format};
+use std::ffi::OsString;
+
+use crate::cli::{Command, ParseFailure};
 use crate::domain::validation::field_error;
 
 /// Runs every line of `input` in order; stops at the first line that fails, naming it.
 /// A line's `--db` and `--format` apply to it, else those given to `__batch`; the interface
 /// language and the key are the batch's (a line's own `--lang` or `--ask-key` is refused).
-pub fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()> {
+pub(super) fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()> {
     for (n, line) in input.lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
@@ -24,8 +24,13 @@ pub fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()>
         let at = format!("line {}", n + 1);
         let args: Vec<String> = serde_json::from_str(&line)
             .map_err(|_| field_error(&at, crate::msg!("message.batch.not_json")))?;
-        let cli = Cli::try_parse_from(std::iter::once("aryz".to_string()).chain(args)).map_err(|e| {
-            field_error(&at, crate::i18n::localize::Localize::message(&crate::cli_help::UsageError(&e)))
+        let args = std::iter::once("aryz".to_string()).chain(args).map(OsString::from).collect();
+        let cli = crate::cli::try_parse_from(args).map_err(|e| match e {
+            ParseFailure::Rejected(r) => at_line(&at, CliError::Service(r.into())),
+            ParseFailure::Usage(e) => {
+                field_error(&at, crate::i18n::localize::Localize::message(&crate::cli_help::UsageError(&e)))
+                    .into()
+            }
         })?;
         if cli.lang.is_some() || cli.ask_key {
             return Err(field_error(&at, crate::msg!("message.batch.global_options")).into());
@@ -35,7 +40,7 @@ pub fn batch(env: &Env, input: impl BufRead, out: &mut impl Write) -> Result<()>
             db: cli.db.clone().unwrap_or_else(|| env.db.clone()),
             config: env.config.clone(),
             config_dir: env.config_dir.clone(),
-            format: if cli.format == Format::Table { env.format } else { cli.format },
+            format: cli.explicit_format().unwrap_or(env.format),
         };
         match &cli.command {
             // A batch inside a batch would read the same input; the terminal UI needs a terminal.

@@ -8,13 +8,20 @@ use serde_json::json;
 use super::{Env, Result, output};
 use crate::cli::Format;
 use crate::domain::attachment::AttachmentKind;
+use crate::domain::kind::RequestKind;
+use crate::domain::parse::RefInput;
 use crate::i18n::tf;
 
-pub fn attach(env: &Env, reference: &str, file: &Path, kind: &str, out: &mut impl Write) -> Result<()> {
-    let kind: AttachmentKind = kind.parse()?;
+pub(super) fn attach(
+    env: &Env,
+    reference: &RefInput,
+    file: &Path,
+    kind: AttachmentKind,
+    out: &mut impl Write,
+) -> Result<()> {
     let mut s = env.session()?;
-    let a = s.attach_file(reference, file, kind)?;
-    let reference = crate::domain::request::parse_reference(reference)?;
+    let reference = s.reference(reference);
+    let a = s.attach_file(&reference, file, kind)?;
     match env.format {
         Format::Json => output::json(out, &json!({"ref": reference, "attachment": a}))?,
         _ => writeln!(
@@ -36,9 +43,10 @@ pub fn attach(env: &Env, reference: &str, file: &Path, kind: &str, out: &mut imp
     Ok(())
 }
 
-pub fn attachments(env: &Env, reference: &str, out: &mut impl Write) -> Result<()> {
+pub(super) fn attachments(env: &Env, reference: &RefInput, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
-    let list = s.attachments(reference)?;
+    let reference = s.reference(reference);
+    let list = s.attachments(&reference)?;
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&list).unwrap_or_default())?,
         f => {
@@ -64,7 +72,6 @@ pub fn attachments(env: &Env, reference: &str, out: &mut impl Write) -> Result<(
             if f == Format::Csv {
                 output::csv(out, &header, &rows)?;
             } else if rows.is_empty() {
-                let reference = crate::domain::request::parse_reference(reference)?;
                 writeln!(out, "{}", tf("casefile.no_files", &[("reference", &reference)]))?;
             } else {
                 output::table(out, &header, &rows)?;
@@ -74,10 +81,16 @@ pub fn attachments(env: &Env, reference: &str, out: &mut impl Write) -> Result<(
     Ok(())
 }
 
-pub fn attachment(env: &Env, reference: &str, n: i64, dest: &Path, out: &mut impl Write) -> Result<()> {
+pub(super) fn attachment(
+    env: &Env,
+    reference: &RefInput,
+    n: i64,
+    dest: &Path,
+    out: &mut impl Write,
+) -> Result<()> {
     let mut s = env.session()?;
-    let a = s.save_attachment(reference, n, dest)?;
-    let reference = crate::domain::request::parse_reference(reference)?;
+    let reference = s.reference(reference);
+    let a = s.save_attachment(&reference, n, dest)?;
     match env.format {
         Format::Json => output::json(out, &json!({"ref": reference, "attachment": a, "path": dest}))?,
         _ => writeln!(
@@ -92,15 +105,15 @@ pub fn attachment(env: &Env, reference: &str, n: i64, dest: &Path, out: &mut imp
     Ok(())
 }
 
-pub fn link(env: &Env, reference: &str, original: &str, out: &mut impl Write) -> Result<()> {
+pub(super) fn link(env: &Env, reference: &RefInput, original: &RefInput, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
-    let r = s.close_as_duplicate(reference, original, None)?;
-    let original = crate::domain::request::parse_reference(original)?;
+    let (reference, original) = (s.reference(reference), s.reference(original));
+    let r = s.close_as_duplicate(&reference, &original, None)?;
     match env.format {
         Format::Json => {
             let mut v = crate::service::RequestView::new(&s, &r, s.today()).json(true);
             v["duplicate_of"] = json!(original);
-            output::json(out, &v)?
+            output::json(out, &v)?;
         }
         _ => writeln!(
             out,
@@ -135,9 +148,8 @@ fn messages(path: &Path) -> Result<Vec<std::path::PathBuf>> {
     Ok(files)
 }
 
-pub fn import_mail(env: &Env, path: &Path, kind: &str, out: &mut impl Write) -> Result<()> {
+pub(super) fn import_mail(env: &Env, path: &Path, kind: RequestKind, out: &mut impl Write) -> Result<()> {
     use crate::service::casefile::MailOutcome;
-    let kind: crate::domain::kind::RequestKind = kind.parse()?;
     let files = messages(path)?;
     let mut s = env.session()?;
     let (mut registered, mut skipped, mut rejected) = (0usize, 0usize, 0usize);
@@ -176,50 +188,49 @@ pub fn import_mail(env: &Env, path: &Path, kind: &str, out: &mut impl Write) -> 
         };
         rows.push(row);
     }
-    match env.format {
-        Format::Json => output::json(out, &json!({"messages": rows}))?,
-        _ => {
-            for r in &rows {
-                let line = match r["result"].as_str() {
-                    Some("registered") => tf(
-                        "casefile.mail_registered",
-                        &[
-                            ("file", &r["file"].as_str().unwrap_or_default()),
-                            ("reference", &r["ref"].as_str().unwrap_or_default()),
-                            ("n", &r["files"]),
-                        ],
-                    ),
-                    Some("skipped") => tf(
-                        "casefile.mail_skipped",
-                        &[
-                            ("file", &r["file"].as_str().unwrap_or_default()),
-                            ("reference", &r["ref"].as_str().unwrap_or_default()),
-                        ],
-                    ),
-                    _ => tf(
-                        "casefile.mail_rejected",
-                        &[
-                            ("file", &r["file"].as_str().unwrap_or_default()),
-                            ("reason", &r["reason"].as_str().unwrap_or_default()),
-                        ],
-                    ),
-                };
-                writeln!(out, "{}", output::neutralise(&line))?;
-            }
-            writeln!(
-                out,
-                "{}",
-                tf(
-                    "casefile.mail_summary",
+    if env.format == Format::Json {
+        output::json(out, &json!({"messages": rows}))?;
+    } else {
+        for r in &rows {
+            let line = match r["result"].as_str() {
+                Some("registered") => tf(
+                    "casefile.mail_registered",
                     &[
-                        ("n", &files.len()),
-                        ("registered", &registered),
-                        ("skipped", &skipped),
-                        ("rejected", &rejected)
-                    ]
-                )
-            )?;
+                        ("file", &r["file"].as_str().unwrap_or_default()),
+                        ("reference", &r["ref"].as_str().unwrap_or_default()),
+                        ("n", &r["files"]),
+                    ],
+                ),
+                Some("skipped") => tf(
+                    "casefile.mail_skipped",
+                    &[
+                        ("file", &r["file"].as_str().unwrap_or_default()),
+                        ("reference", &r["ref"].as_str().unwrap_or_default()),
+                    ],
+                ),
+                _ => tf(
+                    "casefile.mail_rejected",
+                    &[
+                        ("file", &r["file"].as_str().unwrap_or_default()),
+                        ("reason", &r["reason"].as_str().unwrap_or_default()),
+                    ],
+                ),
+            };
+            writeln!(out, "{}", output::neutralise(&line))?;
         }
+        writeln!(
+            out,
+            "{}",
+            tf(
+                "casefile.mail_summary",
+                &[
+                    ("n", &files.len()),
+                    ("registered", &registered),
+                    ("skipped", &skipped),
+                    ("rejected", &rejected)
+                ]
+            )
+        )?;
     }
     if rejected > 0 {
         return Err(crate::service::Error::Invalid(crate::domain::validation::field_error(

@@ -15,7 +15,7 @@ use crate::cli::{Cli, CompleteWhat, CompletionShell};
 const MAX_CANDIDATES: usize = 200;
 
 /// Subcommands whose first argument is a reference (the shells offer references there).
-const REF_COMMANDS: &str = "show assign note status respond withdraw reopen extend pause resume letter";
+const REF_COMMANDS: &str = "show assign note status respond withdraw reopen extend pause resume letter attach attachments attachment link";
 
 /// Bash: references after a subcommand that takes one (and after `--ref`), logins after
 /// `--assignee`, `--operator`, `operator disable|add`, and after the references of
@@ -34,7 +34,7 @@ _aryz_dynamic() {
     if [[ "$cur" != -* ]]; then
         case "$prev" in
             --assignee|--operator|disable) _aryz_candidates logins "$cur"; return 0 ;;
-            --ref) _aryz_candidates refs "$cur"; return 0 ;;
+            --ref|--duplicate-of) _aryz_candidates refs "$cur"; return 0 ;;
         esac
         if [[ "$sub" == operator && "$prev" == add ]]; then _aryz_candidates logins "$cur"; return 0; fi
         if [[ "$sub" == assign && "$prev" == [Aa][Rr][Zz]-* ]]; then
@@ -84,6 +84,7 @@ fn zsh_dynamic(script: &str) -> String {
     let script = script
         .replace(":reference:_default'", ":reference:_aryz_refs'")
         .replace(":REF:_default'", ":REF:_aryz_refs'")
+        .replace(":REF2:_default'", ":REF2:_aryz_refs'")
         .replace(":LOGIN:_default'", ":LOGIN:_aryz_logins'")
         .replace("':login:_default'", "':login:_aryz_logins'");
     match script.split_once('\n') {
@@ -109,7 +110,7 @@ pub fn script(shell: CompletionShell) -> Vec<u8> {
     buf
 }
 
-/// The command line without its hidden subcommands (`man`, `__complete`): clap_complete's
+/// The command line without its hidden subcommands (`man`, `__complete`): `clap_complete`'s
 /// bash generator would offer them otherwise.
 fn visible_command() -> clap::Command {
     let full = Cli::command();
@@ -123,14 +124,14 @@ fn visible_command() -> clap::Command {
     cmd
 }
 
-pub fn completions(shell: CompletionShell, out: &mut impl Write) -> Result<()> {
+pub(super) fn completions(shell: CompletionShell, out: &mut impl Write) -> Result<()> {
     out.write_all(&script(shell))?;
     Ok(())
 }
 
 /// Prints the candidates, one a line. Any failure (no database, an unknown login) prints
 /// nothing: a completion must never print an error into the command line being typed.
-pub fn candidates(env: &Env, what: CompleteWhat, prefix: &str, out: &mut impl Write) -> Result<()> {
+pub(super) fn candidates(env: &Env, what: CompleteWhat, prefix: &str, out: &mut impl Write) -> Result<()> {
     let Ok(s) = env.session() else { return Ok(()) };
     let list = match what {
         CompleteWhat::Refs => s.reference_candidates(prefix, MAX_CANDIDATES),
@@ -266,7 +267,7 @@ fn roff_section(out: &mut Vec<u8>, title: &str, intro: &str, items: &[(&str, &st
 
 /// The main page, `aryz.1`: clap's sections and the configuration, environment, files and
 /// exit status.
-pub fn main_page() -> std::io::Result<Vec<u8>> {
+pub(super) fn main_page() -> std::io::Result<Vec<u8>> {
     let cmd = Cli::command().disable_help_subcommand(true);
     let mut out = Vec::new();
     clap_mangen::Man::new(cmd).manual("aryz manual").render(&mut out)?;
@@ -309,7 +310,7 @@ pub fn write_man_pages(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
-pub fn man(dir: &Path, out: &mut impl Write) -> Result<()> {
+pub(super) fn man(dir: &Path, out: &mut impl Write) -> Result<()> {
     for name in write_man_pages(dir)? {
         writeln!(out, "{}", dir.join(name).display())?;
     }

@@ -90,7 +90,7 @@ pub struct Input {
 
 impl Input {
     pub fn of_cli(cli: &Cli) -> Input {
-        Input { lang: cli.lang, db: cli.db.clone(), ask_key: cli.ask_key, format: cli.format }
+        Input { lang: cli.lang, db: cli.db.clone(), ask_key: cli.ask_key, format: cli.output_format() }
     }
 
     pub fn of_env(env: &super::Env) -> Input {
@@ -106,13 +106,13 @@ pub fn diagnose(cli: &Input) -> Vec<Finding> {
     let loaded = Config::load(&config_path);
     let config = loaded.as_ref().map(Clone::clone).unwrap_or_default();
     // The catalog first, so that every finding is in the interface language.
-    let lang = crate::i18n::choose(cli.lang, config.language.as_deref());
+    let lang = crate::i18n::choose(cli.lang, config.language);
     // Under `commands::run` the catalog is already chosen (a second init keeps the first).
     let catalog = crate::i18n::init(lang, &config_dir);
     match &loaded {
         Ok(_) if config_path.exists() => f.push(Finding::ok("config", config_path.display().to_string())),
         Ok(_) => {
-            f.push(Finding::ok("config", tf("doctor.config_absent", &[("path", &config_path.display())])))
+            f.push(Finding::ok("config", tf("doctor.config_absent", &[("path", &config_path.display())])));
         }
         Err(e) => f.push(Finding::problem("config", e.to_string(), edit(&config_path))),
     }
@@ -148,13 +148,7 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
     let shown = db.display().to_string();
     let mut calendar = Calendar::shipped();
     let mut today = None;
-    if !db.exists() {
-        f.push(Finding::problem(
-            "database",
-            tf("doctor.database_missing", &[("path", &shown)]),
-            format!("aryz{} init", db_option(db)),
-        ));
-    } else {
+    if db.exists() {
         match crate::store::open(db, key) {
             Err(e) => f.push(Finding::problem(
                 "database",
@@ -185,12 +179,14 @@ fn database(f: &mut Vec<Finding>, db: &Path, key: Option<&str>, config: &Config)
                 calendar.extend(r.calendar_entries().unwrap_or_default());
             }
         }
+    } else {
+        f.push(Finding::problem(
+            "database",
+            tf("doctor.database_missing", &[("path", &shown)]),
+            format!("aryz{} init", db_option(db)),
+        ));
     }
-    // A config whose offset is bad was replaced by the defaults above, so this always has one.
-    let today = today.unwrap_or_else(|| match config.offset() {
-        Ok(offset) => crate::service::Clock::new(offset, None).today(),
-        Err(_) => chrono::Utc::now().date_naive(),
-    });
+    let today = today.unwrap_or_else(|| crate::service::Clock::new(config.offset(), None).today());
     f.push(calendar_coverage(&calendar, today));
 }
 
@@ -230,10 +226,10 @@ fn operator(f: &mut Vec<Finding>, store: &Store, dev: bool, db: &Path) {
             f.push(Finding::ok("operator", tf(key, &[("login", &login), ("role", &role)])));
         }
         Ok(Some(_)) => {
-            f.push(Finding::problem("operator", tf("doctor.operator_disabled", &[("login", &login)]), add))
+            f.push(Finding::problem("operator", tf("doctor.operator_disabled", &[("login", &login)]), add));
         }
         Ok(None) => {
-            f.push(Finding::problem("operator", tf("doctor.operator_unknown", &[("login", &login)]), add))
+            f.push(Finding::problem("operator", tf("doctor.operator_unknown", &[("login", &login)]), add));
         }
         Err(e) => f.push(Finding::problem("operator", e.to_string(), format!("aryz{} check", db_option(db)))),
     }
@@ -242,7 +238,7 @@ fn operator(f: &mut Vec<Finding>, store: &Store, dev: bool, db: &Path) {
 /// The years around `today` whose calendar data is complete, and the problems `aryz check`
 /// reports for the days ahead (the calendar's own rule: a year deadlines reach without
 /// movable-holiday data, or a day soon that is still expected).
-pub fn coverage(cal: &Calendar, today: NaiveDate) -> (Vec<i32>, Vec<CalendarProblem>) {
+pub(super) fn coverage(cal: &Calendar, today: NaiveDate) -> (Vec<i32>, Vec<CalendarProblem>) {
     let known = (today.year() - 1..=today.year() + 4).filter(|y| cal.coverage_gap(*y).is_none()).collect();
     (known, cal.problems_ahead(today))
 }
@@ -337,7 +333,7 @@ fn disk(f: &mut Vec<Finding>, db: &Path) {
         f.push(Finding::ok("disk", tf("doctor.disk_unknown", &[("dir", &dir.display())])));
         return;
     };
-    let db_size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
+    let db_size = std::fs::metadata(db).map_or(0, |m| m.len());
     let need = MIN_FREE_BYTES.max(db_size.saturating_mul(2));
     let args = [("free", &human(free) as &dyn std::fmt::Display), ("dir", &dir.display())];
     if free >= need {
@@ -366,16 +362,8 @@ fn human(bytes: u64) -> String {
 fn free_bytes(dir: &Path) -> Option<u64> {
     #[cfg(unix)]
     {
-        use std::os::unix::ffi::OsStrExt;
-        let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-        // SAFETY: statvfs writes only into the struct we own, given a valid C string.
-        unsafe {
-            let mut s: libc::statvfs = std::mem::zeroed();
-            if libc::statvfs(c.as_ptr(), &mut s) != 0 {
-                return None;
-            }
-            Some((s.f_bavail as u64).saturating_mul(s.f_frsize as u64))
-        }
+        let s = rustix::fs::statvfs(dir).ok()?;
+        Some(s.f_bavail.saturating_mul(s.f_frsize))
     }
     #[cfg(not(unix))]
     {

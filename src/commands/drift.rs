@@ -16,7 +16,7 @@ use crate::service::Drift;
 
 /// `binding` / `advisory`, with "governs" on the governing deadline and "limit" on the
 /// 30-day limit.
-pub fn binds_label(d: &Deadline, governing: Option<&str>, limit: Option<&str>) -> String {
+pub(super) fn binds_label(d: &Deadline, governing: Option<&str>, limit: Option<&str>) -> String {
     let mut s = if d.binding { t("cli.binding") } else { t("cli.advisory") }.to_string();
     if governing == Some(d.rule.as_str()) {
         s.push_str(&format!(", {}", t("drift.governs")));
@@ -28,7 +28,7 @@ pub fn binds_label(d: &Deadline, governing: Option<&str>, limit: Option<&str>) -
 }
 
 /// The governing deadline and why, and the 30-day limit, under a table of deadlines.
-pub fn governing_lines(rules: &RuleSet, deadlines: &[Deadline], out: &mut impl Write) -> Result<()> {
+pub(super) fn governing_lines(rules: &RuleSet, deadlines: &[Deadline], out: &mut impl Write) -> Result<()> {
     if let Some(g) = governing(deadlines) {
         let name = crate::i18n::deadline::rule_name_of(rules, &g.rule);
         writeln!(out, "{}", tf("drift.governing", &[("rule", &name), ("date", &date_dmy(g.due_on))]))?;
@@ -43,7 +43,7 @@ pub fn governing_lines(rules: &RuleSet, deadlines: &[Deadline], out: &mut impl W
 }
 
 /// The stored deadlines that differ, as a table, JSON or CSV.
-pub fn print_drift(env: &Env, drift: &Drift, applied: bool, out: &mut impl Write) -> Result<()> {
+pub(super) fn print_drift(env: &Env, drift: &Drift, applied: bool, out: &mut impl Write) -> Result<()> {
     if env.format == Format::Json {
         output::json(
             out,
@@ -75,7 +75,7 @@ pub fn print_drift(env: &Env, drift: &Drift, applied: bool, out: &mut impl Write
 }
 
 /// `aryz recompute [--apply]`.
-pub fn recompute(env: &Env, apply: bool, out: &mut impl Write) -> Result<()> {
+pub(super) fn recompute(env: &Env, apply: bool, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let drift = if apply { s.recompute_apply()? } else { s.drift()? };
     print_drift(env, &drift, apply, out)
@@ -83,7 +83,7 @@ pub fn recompute(env: &Env, apply: bool, out: &mut impl Write) -> Result<()> {
 
 /// `aryz calendar expected`: the days not yet confirmed, from `from` on, and the years
 /// ahead that lack a movable holiday.
-pub fn expected(env: &Env, cal: &Calendar, from: NaiveDate, out: &mut impl Write) -> Result<()> {
+pub(super) fn expected(env: &Env, cal: &Calendar, from: NaiveDate, out: &mut impl Write) -> Result<()> {
     let days: Vec<_> = cal.unconfirmed_from(from).collect();
     if env.format == Format::Json {
         output::json(out, &json!({ "from": from, "days": days }))?;
@@ -113,14 +113,14 @@ pub fn expected(env: &Env, cal: &Calendar, from: NaiveDate, out: &mut impl Write
 }
 
 /// The calendar lines of `aryz check`.
-pub fn calendar_problems(problems: &[CalendarProblem], out: &mut impl Write) -> Result<()> {
+pub(super) fn calendar_problems(problems: &[CalendarProblem], out: &mut impl Write) -> Result<()> {
     if problems.is_empty() {
         writeln!(out, "{}", t("drift.check_calendar_ok"))?;
     }
     for p in problems {
         match p {
             CalendarProblem::Gap { reason, .. } => {
-                writeln!(out, "{}", tf("drift.check_calendar_gap", &[("reason", reason)]))?
+                writeln!(out, "{}", tf("drift.check_calendar_gap", &[("reason", reason)]))?;
             }
             CalendarProblem::Unconfirmed(e) => writeln!(
                 out,

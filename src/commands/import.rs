@@ -18,7 +18,7 @@ fn failed(msg: crate::i18n::localize::Message) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
-pub fn import(
+pub(super) fn import(
     env: &Env,
     file: &Path,
     dry_run: bool,

@@ -11,7 +11,7 @@ use crate::cli::{Format, LetterArgs};
 use crate::domain::identity::mask_pin;
 use crate::domain::kind::Language;
 use crate::domain::validation::field_error;
-use crate::letters::{Kit, LetterFormat, LetterSpec, LetterType, letters_dir, render};
+use crate::letters::{Kit, LetterFormat, LetterSpec, letters_dir, render};
 use crate::service;
 
 /// A file error inside a use case's transaction (the transaction then rolls back).
@@ -23,30 +23,32 @@ fn to_service(e: super::CliError) -> service::Error {
 }
 
 /// The templates of this installation (see [`Kit::for_config`]).
-pub fn load_kit(env: &Env) -> Result<Kit> {
+pub(super) fn load_kit(env: &Env) -> Result<Kit> {
     Kit::for_config(&env.config, &env.config_dir)
         .map_err(|e| service::Error::Config(crate::i18n::localize::Message::plain(e.to_string())).into())
 }
 
 fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
-    if let Some(f) = &a.as_format {
-        return Ok(f.parse::<LetterFormat>()?);
+    if let Some(f) = a.format {
+        return Ok(f);
     }
     match &a.output {
         Some(p) if p.as_os_str() == "-" => Ok(LetterFormat::Txt),
-        Some(p) => LetterFormat::from_path(p)
-            .ok_or_else(|| field_error("as", crate::msg!("message.letter_format_unknown", path = p)).into()),
+        Some(p) => LetterFormat::from_path(p).ok_or_else(|| {
+            field_error("format", crate::msg!("message.letter_format_unknown", path = p)).into()
+        }),
         None => Ok(LetterFormat::Pdf),
     }
 }
 
-pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     if a.all_samples {
         return all_samples(env, a, out);
     }
-    let letter_type: LetterType = a.letter_type.as_deref().unwrap_or_default().parse()?;
-    let reference = a.reference.as_deref().unwrap_or_default();
-    let lang = a.lang.as_deref().map(str::parse::<Language>).transpose()?;
+    let (Some(letter_type), Some(reference)) = (a.letter_type, &a.reference) else {
+        return Err(field_error("type", crate::msg!("message.letter_needs_ref")).into());
+    };
+    let lang = a.lang;
     let format = letter_format(a)?;
     let to_stdout = a.output.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if to_stdout && format == LetterFormat::Pdf {
@@ -57,6 +59,7 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     }
     let kit = load_kit(env)?;
     let mut s = env.session()?;
+    let reference = &s.reference(reference);
     let spec = LetterSpec { letter_type, lang, format };
     let (letter, path) = match &a.output {
         None => s.save_letter(reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
@@ -112,13 +115,13 @@ pub fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
 /// outcome, composed from the installation's templates (overrides included) on synthetic
 /// data, as text with a heading per letter: what a native reader reviews in one sitting.
 fn all_samples(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
-    if a.as_format.as_deref().is_some_and(|f| f != "txt")
+    if a.format.is_some_and(|f| f != LetterFormat::Txt)
         || a.output.as_ref().is_some_and(|p| LetterFormat::from_path(p) == Some(LetterFormat::Pdf))
     {
-        return Err(field_error("as", crate::msg!("message.samples_txt")).into());
+        return Err(field_error("format", crate::msg!("message.samples_txt")).into());
     }
-    let langs: Vec<Language> = match a.lang.as_deref() {
-        Some(l) => vec![l.parse::<Language>()?],
+    let langs: Vec<Language> = match a.lang {
+        Some(l) => vec![l],
         None => Language::ALL.to_vec(),
     };
     let kit = load_kit(env)?;
@@ -172,7 +175,7 @@ fn warn(letter: &crate::letters::Letter) {
     }
 }
 
-pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -> Result<()> {
+pub(super) fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -> Result<()> {
     service::letters::subject_pin(pin)?;
     check_new_file(path)?;
     let mut s = env.session()?;
@@ -186,7 +189,7 @@ pub fn subject_export(env: &Env, pin: &str, path: &Path, out: &mut impl Write) -
     })?;
     match env.format {
         Format::Json => {
-            output::json(out, &json!({"pin": mask_pin(pin.trim()), "requests": n, "path": path}))?
+            output::json(out, &json!({"pin": mask_pin(pin.trim()), "requests": n, "path": path}))?;
         }
         _ => writeln!(
             out,

@@ -25,7 +25,7 @@ fn header_text(h: &str) -> String {
 }
 
 /// Prints rows as columns aligned by display width, under headers in the interface language.
-pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+pub(super) fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
     let header: Vec<String> = header.iter().map(|h| header_text(h)).collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| neutralise(c)).collect()).collect();
@@ -49,7 +49,7 @@ pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std
         }
         s.trim_end().to_string()
     };
-    writeln!(out, "{}", line(header.to_vec()))?;
+    writeln!(out, "{}", line(header.clone()))?;
     for r in &rows {
         writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
     }
@@ -57,7 +57,7 @@ pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std
 }
 
 /// `key: value` lines, keys aligned; the keys in the interface language (`cli.field.<key>`).
-pub fn record(out: &mut impl Write, fields: &[(&str, String)]) -> std::io::Result<()> {
+pub(super) fn record(out: &mut impl Write, fields: &[(&str, String)]) -> std::io::Result<()> {
     let fields: Vec<(String, &String)> = fields
         .iter()
         .map(|(k, v)| (crate::i18n::label_owned("cli.field", &k.replace(' ', "_")), v))
@@ -83,7 +83,7 @@ fn is_number(s: &str) -> bool {
 /// One cell as a spreadsheet may receive it: hidden characters shown by code (newlines
 /// kept), and a cell a spreadsheet would run as a formula — starting with `=`, `+`, `-`,
 /// `@`, TAB or CR — prefixed with an apostrophe, as OWASP recommends.
-pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
     let shown = crate::domain::safe_text::multiline(s);
     if matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')) && !is_number(s) {
         std::borrow::Cow::Owned(format!("'{shown}"))
@@ -92,19 +92,19 @@ pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// RFC 4180 CSV (UTF-8, CRLF line ends, what Excel and LibreOffice expect) through the
+/// RFC 4180 CSV (UTF-8, CRLF line ends, what Excel and `LibreOffice` expect) through the
 /// `csv` crate's writer; cells made [`spreadsheet_cell`]-safe unless `raw`.
-pub struct CsvOut<W: Write> {
+pub(super) struct CsvOut<W: Write> {
     w: csv::Writer<W>,
     raw: bool,
 }
 
 impl<W: Write> CsvOut<W> {
-    pub fn new(w: W, raw: bool) -> CsvOut<W> {
+    pub(super) fn new(w: W, raw: bool) -> CsvOut<W> {
         CsvOut { w: csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w), raw }
     }
 
-    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> std::io::Result<()> {
+    pub(super) fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> std::io::Result<()> {
         let r = if self.raw {
             self.w.write_record(cells.iter().map(|c| c.as_ref().as_bytes()))
         } else {
@@ -122,13 +122,17 @@ impl<W: Write> CsvOut<W> {
 
     /// Writes out what is buffered; an error here (a closed pipe, a full disk) is the
     /// export's error.
-    pub fn flush(&mut self) -> std::io::Result<()> {
+    pub(super) fn flush(&mut self) -> std::io::Result<()> {
         self.w.flush()
     }
 }
 
 /// A whole CSV document: header and rows, cells spreadsheet-safe.
-pub fn csv(out: &mut (impl Write + ?Sized), header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+pub(super) fn csv(
+    out: &mut (impl Write + ?Sized),
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> std::io::Result<()> {
     let mut c = CsvOut::new(out, false);
     c.row(header)?;
     for r in rows {
@@ -137,7 +141,7 @@ pub fn csv(out: &mut (impl Write + ?Sized), header: &[&str], rows: &[Vec<String>
     c.flush()
 }
 
-pub fn json(out: &mut impl Write, v: &serde_json::Value) -> std::io::Result<()> {
+pub(super) fn json(out: &mut impl Write, v: &serde_json::Value) -> std::io::Result<()> {
     crate::domain::safe_text::json_pretty(&mut *out, v)?;
     writeln!(out)
 }

@@ -17,22 +17,22 @@ use crate::i18n::{t, tf};
 use crate::model::{GroupBy, ReportRow};
 use crate::service::{Backlog, DigestItem, Report, RequestView, Session, month_or_date, month_range};
 
-pub fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
+pub(super) fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let (from, to, by, as_of_arg) = match cmd {
-        ReportCommand::Monthly { month, by, as_of } => {
+        ReportCommand::Monthly { month, by, as_of, .. } => {
             let (f, t) = month_range(month)?;
             (f, t, *by, as_of)
         }
-        ReportCommand::Range { from, to, by, as_of } => {
+        ReportCommand::Range { from, to, by, as_of, .. } => {
             (month_or_date("from", from, false)?, month_or_date("to", to, true)?, *by, as_of)
         }
-        ReportCommand::Backlog { days, as_of: a } => {
-            let as_of = as_of(&s, a.as_deref())?;
+        ReportCommand::Backlog { days, as_of: a, .. } => {
+            let as_of = as_of(&s, *a);
             return print_backlog(env, &s.backlog(*days, as_of)?, out);
         }
     };
-    let as_of = as_of(&s, as_of_arg.as_deref())?;
+    let as_of = as_of(&s, *as_of_arg);
     let group = match by {
         ReportBy::Kind => GroupBy::Kind,
         ReportBy::Clerk => GroupBy::Clerk,
@@ -59,7 +59,7 @@ const COLUMNS: &[Column] = &[
     ("backdated", "BACKDATED", |_, r| json!(r.backdated)),
     ("percent_in_time", "%_IN_TIME", |_, r| json!(r.percent_in_time().map(|p| (p * 10.0).round() / 10.0))),
     ("target", "TARGET", |rep, _| json!(rep.target)),
-    ("status", "STATUS", |rep, r| json!(rep.status(r).map(|s| s.code()))),
+    ("status", "STATUS", |rep, r| json!(rep.status(r).map(super::super::domain::history::Rag::code))),
 ];
 
 fn cell(v: &Value) -> String {
@@ -109,7 +109,7 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                     return v;
                 }
                 match (r.group.as_deref(), by) {
-                    (Some("total"), _) if std::ptr::eq(r, &rep.total) => {
+                    (Some("total"), _) if std::ptr::eq(r, &raw const rep.total) => {
                         crate::i18n::shown("report", "total")
                     }
                     (Some(g), ReportBy::Kind) => crate::i18n::shown("kind", g),
@@ -194,7 +194,12 @@ fn print_backlog(env: &Env, b: &Backlog, out: &mut impl Write) -> Result<()> {
 }
 
 /// The digest on `out`, or with `deliver` where `[digest]` of the config says.
-pub fn digest(env: &Env, as_of_arg: Option<&str>, deliver: bool, out: &mut impl Write) -> Result<()> {
+pub(super) fn digest(
+    env: &Env,
+    as_of_arg: Option<chrono::NaiveDate>,
+    deliver: bool,
+    out: &mut impl Write,
+) -> Result<()> {
     if deliver {
         if let Some(day) = super::schedule::non_working_day(env, as_of_arg)? {
             writeln!(out, "{}", tf("schedule.digest_skipped", &[("date", &date_dmy(day))]))?;
@@ -207,9 +212,9 @@ pub fn digest(env: &Env, as_of_arg: Option<&str>, deliver: bool, out: &mut impl 
     digest_to(env, as_of_arg, out)
 }
 
-fn digest_to(env: &Env, as_of_arg: Option<&str>, out: &mut impl Write) -> Result<()> {
+fn digest_to(env: &Env, as_of_arg: Option<chrono::NaiveDate>, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
-    let as_of = as_of(&s, as_of_arg)?;
+    let as_of = as_of(&s, as_of_arg);
     let dg = s.digest(as_of)?;
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&dg).unwrap_or_default())?,
@@ -366,13 +371,13 @@ const EXPORT_HEADER: [&str; 28] = [
 /// One request's export cells. Text the request holds is borrowed, not copied, and codes
 /// are their static strings: a million-row export made 28 strings a row before.
 fn export_row(r: &SubjectRequest, today: chrono::NaiveDate, unmasked: bool) -> [Cow<'_, str>; 28] {
+    fn text(t: &str) -> Cow<'_, str> {
+        Cow::Borrowed(t)
+    }
     let s = &r.subject;
     let date = |d: chrono::NaiveDate| Cow::Owned(d.to_string());
     let opt = |d: Option<chrono::NaiveDate>| d.map_or(Cow::Borrowed(""), date);
     let flag = |b: bool| Cow::Borrowed(if b { "true" } else { "false" });
-    fn text(t: &str) -> Cow<'_, str> {
-        Cow::Borrowed(t)
-    }
     [
         text(&r.reference),
         text(r.kind.code()),
@@ -422,7 +427,7 @@ fn export_row(r: &SubjectRequest, today: chrono::NaiveDate, unmasked: bool) -> [
     ]
 }
 
-pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let (filter, today) = filter_of(&s, &a.filter)?;
     // Every check before the export is put on record, so a refused export changes nothing.
@@ -468,7 +473,7 @@ pub fn export(env: &Env, a: &ExportArgs, out: &mut impl Write) -> Result<()> {
 }
 
 /// Is `a` the database file `db` (or its WAL or shared-memory file)?
-pub fn same_file(a: &Path, db: &Path) -> bool {
+pub(super) fn same_file(a: &Path, db: &Path) -> bool {
     let canon = |p: &Path| std::fs::canonicalize(p).ok();
     let Some(target) = canon(a) else { return false };
     ["", "-wal", "-shm"].iter().any(|suffix| {
@@ -549,7 +554,7 @@ fn keep_io(slot: &mut Option<std::io::Error>, e: std::io::Error) -> crate::servi
 
 /// Checks, before anything is done, that `path` can become a new file: not taken, its
 /// directory existing or creatable. (Also checked again, atomically, when it is linked.)
-pub fn check_new_file(path: &Path) -> Result<()> {
+pub(super) fn check_new_file(path: &Path) -> Result<()> {
     if path.exists() {
         return Err(crate::service::Error::Config(crate::msg!("message.file_exists", path = path)).into());
     }
@@ -567,7 +572,10 @@ pub fn check_new_file(path: &Path) -> Result<()> {
 
 /// Writes `path` as an unnamed file linked into place only when everything was written
 /// ([`crate::files::NewFile`]): a failed or killed export leaves nothing behind.
-pub fn write_file_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+pub(super) fn write_file_atomically<T>(
+    path: &Path,
+    f: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
     check_new_file(path)?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_err = |e: std::io::Error| -> CliError {

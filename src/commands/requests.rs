@@ -6,36 +6,30 @@ use serde_json::{Value, json};
 
 use super::{CliError, Env, Result, as_of, output};
 use crate::cli::{AddArgs, FilterArgs, Format, ListArgs, RespondArgs};
-use crate::domain::format::{date_dmy, parse_date};
+use crate::domain::format::date_dmy;
 use crate::domain::identity::{mask_pin, parse_passport};
-use crate::domain::kind::{DataCategory, parse_code_list};
+use crate::domain::kind::DataCategory;
 use crate::domain::outcome::{CategoryAction, Response};
+use crate::domain::parse::RefInput;
 use crate::domain::request::{NewRequest, Subject, SubjectRequest};
-use crate::domain::status::Status;
 use crate::domain::validation::field_error;
 use crate::i18n::{t, tf};
 use crate::model::{AssigneeFilter, EventKind, ListFilter, Page, SortKey};
 use crate::service::{RequestView, Session};
 
-fn opt_date(field: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
-    v.as_deref().map(|s| parse_date(field, s)).transpose().map_err(Into::into)
-}
-
-pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let today = s.today();
     let mut categories: Vec<DataCategory> = Vec::new();
     for c in &a.categories {
-        for c in parse_code_list::<DataCategory>(c)? {
-            if !categories.contains(&c) {
-                categories.push(c);
-            }
+        if !categories.contains(c) {
+            categories.push(*c);
         }
     }
     let mut warnings = Vec::new();
     let passport = match &a.passport {
         Some(doc) => {
-            let (mut p, w) = parse_passport(doc, today, opt_date("passport-issued", &a.passport_issued)?)?;
+            let (mut p, w) = parse_passport(doc, today, a.passport_issued)?;
             p.issuer = a.passport_issuer.trim().to_string();
             warnings.extend(w);
             Some(p)
@@ -43,17 +37,17 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
         None => None,
     };
     let new = NewRequest {
-        kind: a.kind.parse()?,
-        channel: a.channel.parse()?,
-        lang: a.lang.parse()?,
-        received_on: opt_date("received", &a.received)?.unwrap_or(today),
-        identity: a.identity.parse()?,
+        kind: a.kind,
+        channel: a.channel,
+        lang: a.lang,
+        received_on: a.received.unwrap_or(today),
+        identity: a.identity,
         categories,
         description: a.description.trim().to_string(),
         subject: Subject {
             name: a.name.trim().to_string(),
             pin: a.pin.trim().to_string(),
-            birth_date: opt_date("birth-date", &a.birth_date)?,
+            birth_date: a.birth_date,
             passport,
             address: a.address.trim().to_string(),
             email: a.email.trim().to_string(),
@@ -110,7 +104,7 @@ pub fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let (filter, today) = filter_of(&s, &a.filter)?;
     if a.limit == 0 || a.limit > 10_000 {
@@ -136,26 +130,27 @@ pub fn list(env: &Env, a: &ListArgs, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-fn parse_all<T: std::str::FromStr<Err = crate::domain::code::UnknownCode> + PartialEq>(
-    v: &[String],
-) -> Result<Vec<T>> {
-    let mut out = Vec::new();
-    for s in v {
-        out.extend(parse_code_list::<T>(s)?);
+/// The values in the order given, each once.
+fn distinct<T: Copy + PartialEq>(v: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for x in v {
+        if !out.contains(x) {
+            out.push(*x);
+        }
     }
-    Ok(out)
+    out
 }
 
 /// The list filter of `list` and `export`, and the as-of date.
-pub fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
-    let today = as_of(s, a.as_of.as_deref())?;
+pub(super) fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chrono::NaiveDate)> {
+    let today = as_of(s, a.as_of);
     if a.due_within.is_some_and(|d| d > 3660) {
         return Err(field_error("due-within", crate::msg!("message.at_most_days", max = 3660u32)).into());
     }
     let filter = ListFilter {
-        statuses: parse_all::<Status>(&a.statuses)?,
-        kinds: parse_all(&a.kinds)?,
-        channels: parse_all(&a.channels)?,
+        statuses: distinct(&a.statuses),
+        kinds: distinct(&a.kinds),
+        channels: distinct(&a.channels),
         assignee: match (&a.assignee, a.mine, a.unassigned) {
             (Some(l), _, _) => AssigneeFilter::Is(l.clone()),
             (None, true, _) => AssigneeFilter::Is(s.operator.login.clone()),
@@ -214,12 +209,18 @@ fn print_list(
     Ok(())
 }
 
-pub fn show(env: &Env, reference: &str, as_of_arg: Option<&str>, out: &mut impl Write) -> Result<()> {
+pub(super) fn show(
+    env: &Env,
+    reference: &RefInput,
+    as_of_arg: Option<chrono::NaiveDate>,
+    out: &mut impl Write,
+) -> Result<()> {
     let mut s = env.session()?;
-    let today = as_of(&s, as_of_arg)?;
+    let today = as_of(&s, as_of_arg);
+    let reference = s.reference(reference);
     // The view is on record before the first byte leaves; a view cut short (a closed pipe,
     // a full disk) is marked interrupted and fails, like an export.
-    let (d, entry) = s.show_on_record(reference)?;
+    let (d, entry) = s.show_on_record(&reference)?;
     let result = write_detail(env, &s, &d, today, out).and_then(|()| Ok(out.flush()?));
     if let Err(e) = result {
         let reason = match &e {
@@ -411,11 +412,16 @@ fn write_detail(
     Ok(())
 }
 
-pub fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
+pub(super) fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
     let (login, refs) =
         args.split_last().ok_or_else(|| field_error("login", crate::msg!("message.required")))?;
     let mut s = env.session()?;
-    let done = s.assign_many(refs, login, None)?;
+    let year = chrono::Datelike::year(&s.today());
+    let refs = refs
+        .iter()
+        .map(|r| crate::domain::parse::reference(r, year))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let done = s.assign_many(&refs, login, None)?;
     let today = s.today();
     match env.format {
         Format::Json => output::json(
@@ -431,7 +437,7 @@ pub fn assign(env: &Env, args: &[String], out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
+pub(super) fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let mut actions = Vec::new();
     for spec in &a.actions {
@@ -441,29 +447,29 @@ pub fn respond(env: &Env, a: &RespondArgs, out: &mut impl Write) -> Result<()> {
         actions.push((c.parse::<DataCategory>()?, act.parse::<CategoryAction>()?));
     }
     let response = Response {
-        outcome: a.outcome.parse()?,
+        outcome: a.outcome,
         ground: a.ground.clone().filter(|g| !g.trim().is_empty()),
         text: a.text.trim().to_string(),
-        responded_on: opt_date("responded", &a.responded)?.unwrap_or(s.today()),
-        channel: a.channel.as_deref().map(str::parse).transpose()?,
+        responded_on: a.responded.unwrap_or(s.today()),
+        channel: a.channel,
         actions,
         details: crate::domain::referral::ResponseDetails {
-            copy_medium: a.medium.as_deref().map(str::parse).transpose()?,
+            copy_medium: a.medium,
             copy_charged: a.charged,
             referred_to: a.referred_to.clone().filter(|b| !b.trim().is_empty()),
         },
         backdate_reason: a.reason.clone().unwrap_or_default().trim().to_string(),
         identity: crate::domain::outcome::IdentityAtAnswer {
-            verified_by: a.identity_verified_by.as_deref().map(str::parse).transpose()?,
+            verified_by: a.identity_verified_by,
             override_reason: a.identity_override.clone(),
         },
     };
-    let r = s.respond(&a.reference, &response, None)?;
+    let r = s.respond(&s.reference(&a.reference), &response, None)?;
     print_done(env, &s, &r, out)
 }
 
 /// After a change: the reference and new status, or the whole record as JSON.
-pub fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut impl Write) -> Result<()> {
+pub(super) fn print_done(env: &Env, s: &Session, r: &SubjectRequest, out: &mut impl Write) -> Result<()> {
     match env.format {
         Format::Json => output::json(out, &RequestView::new(s, r, s.today()).json(true))?,
         _ => writeln!(

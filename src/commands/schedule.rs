@@ -13,15 +13,18 @@ fn failed(msg: crate::i18n::localize::Message) -> CliError {
 
 /// The day of the digest when it is not a working day in the office's calendar (with the
 /// database's additions): the timer fires Monday to Friday, and systemd knows no holidays.
-pub fn non_working_day(env: &Env, as_of: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
+pub(super) fn non_working_day(
+    env: &Env,
+    as_of: Option<chrono::NaiveDate>,
+) -> Result<Option<chrono::NaiveDate>> {
     let s = env.session()?;
-    let day = super::as_of(&s, as_of)?;
+    let day = super::as_of(&s, as_of);
     Ok((!s.calendar.is_working_day(day)).then_some(day))
 }
 
 /// Writes and/or mails the digest text. With neither configured it is an error naming the
 /// keys, so a timer never "succeeds" while delivering nothing.
-pub fn deliver_digest(env: &Env, text: &[u8], out: &mut impl Write) -> Result<()> {
+pub(super) fn deliver_digest(env: &Env, text: &[u8], out: &mut impl Write) -> Result<()> {
     let cfg = &env.config.digest;
     if cfg.output.is_none() && cfg.mail_to.is_empty() {
         return Err(failed(crate::msg!("message.digest_nowhere")));
@@ -39,12 +42,12 @@ pub fn deliver_digest(env: &Env, text: &[u8], out: &mut impl Write) -> Result<()
 }
 
 fn subject(env: &Env) -> String {
-    let today = env.clock().map(|c| c.today().to_string()).unwrap_or_default();
+    let today = env.clock().today();
     format!("aryz digest {today}")
 }
 
 /// A plain-text UTF-8 message for `sendmail -t` (recipients read from the headers).
-pub fn mail_message(to: &[String], from: Option<&str>, subject: &str, body: &[u8]) -> Vec<u8> {
+pub(super) fn mail_message(to: &[String], from: Option<&str>, subject: &str, body: &[u8]) -> Vec<u8> {
     let mut m = format!("To: {}\r\n", to.join(", "));
     if let Some(from) = from {
         m.push_str(&format!("From: {from}\r\n"));
@@ -74,7 +77,7 @@ fn send(program: &Path, message: &[u8]) -> Result<()> {
         })?;
     // A write error is reported as the mailer's failure (a closed pipe must not pass for
     // the reader having had enough, as it does for `aryz list | head`).
-    let written = child.stdin.take().map(|mut stdin| stdin.write_all(message)).unwrap_or(Ok(()));
+    let written = child.stdin.take().map_or(Ok(()), |mut stdin| stdin.write_all(message));
     let status = child.wait().map_err(|e| {
         failed(crate::msg!("message.config_path_error", key = "digest.sendmail", path = program, error = e))
     })?;
@@ -135,7 +138,7 @@ fn is_dated_copy(name: &str) -> bool {
 
 /// The copies to delete so that the newest `keep` remain. Dated names sort in time order
 /// (a `-N` copy of the same second after the first).
-pub fn to_remove(mut names: Vec<String>, keep: usize) -> Vec<String> {
+pub(super) fn to_remove(mut names: Vec<String>, keep: usize) -> Vec<String> {
     names.retain(|n| is_dated_copy(n));
     names.sort_by(|a, b| {
         let key = |n: &str| {
@@ -153,7 +156,7 @@ pub fn to_remove(mut names: Vec<String>, keep: usize) -> Vec<String> {
     names.into_iter().skip(keep).collect()
 }
 
-pub fn rotating_backup(env: &Env, keep: Option<usize>, out: &mut impl Write) -> Result<()> {
+pub(super) fn rotating_backup(env: &Env, keep: Option<usize>, out: &mut impl Write) -> Result<()> {
     let keep = keep.unwrap_or(env.config.backup.keep);
     if keep == 0 {
         return Err(crate::domain::validation::field_error(
@@ -167,7 +170,7 @@ pub fn rotating_backup(env: &Env, keep: Option<usize>, out: &mut impl Write) -> 
     std::fs::create_dir_all(&dir).map_err(|e| {
         failed(crate::msg!("message.config_path_error", key = "backup.dir", path = &dir, error = e))
     })?;
-    let offset = env.config.offset().map_err(crate::service::Error::Config)?;
+    let offset = env.config.offset();
     let stamp = chrono::Utc::now().with_timezone(&offset).format("%Y%m%d-%H%M%S").to_string();
     let mut file = dir.join(format!("aryz-{stamp}.sqlite3"));
     let mut n = 2;
@@ -196,7 +199,7 @@ mod tests {
     use super::*;
 
     fn names(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+        v.iter().map(std::string::ToString::to_string).collect()
     }
 
     #[test]

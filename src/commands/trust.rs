@@ -7,8 +7,6 @@ use serde_json::json;
 
 use super::{CliError, Env, Result, output};
 use crate::cli::{AuditCommand, Format};
-use crate::domain::format::parse_date;
-use crate::domain::request::parse_reference;
 use crate::i18n::{t, tf};
 use crate::model::AuditFilter;
 
@@ -17,10 +15,10 @@ fn failed(msg: crate::i18n::localize::Message) -> CliError {
     CliError::Service(crate::service::Error::Config(msg))
 }
 
-pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> {
+pub(super) fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     match cmd {
-        AuditCommand::Verify { expect } => {
+        AuditCommand::Verify { expect, .. } => {
             let expect = match expect {
                 Some(text) => Some(crate::service::parse_head(text)?),
                 None => match &env.config.audit_anchor_file {
@@ -57,7 +55,7 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
                 n => crate::msg!("message.and_more", message = message, n = n - 1),
             }))
         }
-        AuditCommand::Head => {
+        AuditCommand::Head { .. } => {
             let head = s.audit_head()?;
             match (env.format, head) {
                 (Format::Json, h) => output::json(out, &json!({"head": h}))?,
@@ -66,11 +64,11 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
             }
             Ok(())
         }
-        AuditCommand::Log { reference, operator, since, limit } => {
+        AuditCommand::Log { reference, operator, since, limit, .. } => {
             let f = AuditFilter {
-                target: reference.as_deref().map(parse_reference).transpose()?,
+                target: reference.as_ref().map(|r| s.reference(r)),
                 actor: operator.clone(),
-                since: since.as_deref().map(|d| parse_date("since", d)).transpose()?.map(|d| d.to_string()),
+                since: since.map(|d| d.to_string()),
                 limit: *limit,
             };
             let entries = s.audit_log(&f)?;
@@ -92,9 +90,9 @@ pub fn audit(env: &Env, cmd: &AuditCommand, out: &mut impl Write) -> Result<()> 
                         .collect();
                     let header = ["ID", "AT", "OPERATOR", "ACTION", "TARGET", "DETAIL"];
                     if f == Format::Csv {
-                        output::csv(out, &header, &rows)?
+                        output::csv(out, &header, &rows)?;
                     } else {
-                        output::table(out, &header, &rows)?
+                        output::table(out, &header, &rows)?;
                     }
                 }
             }
@@ -108,7 +106,7 @@ fn describe(p: &crate::model::AuditProblem) -> String {
     if p.id == 0 { p.problem.clone() } else { format!("entry {}: {}", p.id, p.problem) }
 }
 
-pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
+pub(super) fn check(env: &Env, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
     let r = s.check()?;
     if env.format == Format::Json {
@@ -119,7 +117,7 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
         writeln!(out, "{}", tf("cli.check_integrity", &[("result", &result)]))?;
         match &r.audit_problem {
             None => {
-                writeln!(out, "{}", crate::i18n::tn("cli.check_audit_intact", r.audit_entries as u64, &[]))?
+                writeln!(out, "{}", crate::i18n::tn("cli.check_audit_intact", r.audit_entries as u64, &[]))?;
             }
             Some(p) => writeln!(
                 out,
@@ -139,7 +137,12 @@ pub fn check(env: &Env, out: &mut impl Write) -> Result<()> {
 }
 
 /// A backup to FILE, or (without one) a dated copy in `[backup] dir` with rotation.
-pub fn backup(env: &Env, file: Option<&Path>, keep: Option<usize>, out: &mut impl Write) -> Result<()> {
+pub(super) fn backup(
+    env: &Env,
+    file: Option<&Path>,
+    keep: Option<usize>,
+    out: &mut impl Write,
+) -> Result<()> {
     let Some(file) = file else { return super::schedule::rotating_backup(env, keep, out) };
     let mut s = env.session()?;
     s.backup(file)?;
@@ -147,17 +150,16 @@ pub fn backup(env: &Env, file: Option<&Path>, keep: Option<usize>, out: &mut imp
     Ok(())
 }
 
-pub fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Write) -> Result<()> {
+pub(super) fn retention(env: &Env, dry_run: bool, years: Option<u32>, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let r = s.retention(years.unwrap_or(env.config.retention_years), dry_run)?;
-    match env.format {
-        Format::Json => output::json(out, &serde_json::to_value(&r).unwrap_or_default())?,
-        _ => {
-            let key = if dry_run { "cli.would_erase" } else { "cli.erased" };
-            writeln!(out, "{}", crate::i18n::tn(key, r.erased.len() as u64, &[("date", &r.closed_before)]))?;
-            for reference in &r.erased {
-                writeln!(out, "  {reference}")?;
-            }
+    if env.format == Format::Json {
+        output::json(out, &serde_json::to_value(&r).unwrap_or_default())?;
+    } else {
+        let key = if dry_run { "cli.would_erase" } else { "cli.erased" };
+        writeln!(out, "{}", crate::i18n::tn(key, r.erased.len() as u64, &[("date", &r.closed_before)]))?;
+        for reference in &r.erased {
+            writeln!(out, "  {reference}")?;
         }
     }
     Ok(())

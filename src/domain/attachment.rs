@@ -9,7 +9,7 @@ use super::validation::{FieldError, check_line, field_error};
 use crate::i18n::localize::Message;
 use crate::{code_enum, msg};
 
-/// "is N bytes, over the limit of M bytes (K MB, attachment_max_mb)".
+/// "is N bytes, over the limit of M bytes (K MB, `attachment_max_mb`)".
 pub fn over_limit(size: u64, max_bytes: u64) -> Message {
     msg!("message.file_over_limit", size = size, limit = max_bytes, mb = max_bytes / (1024 * 1024))
 }
@@ -84,7 +84,7 @@ impl NewAttachment {
 
 /// SHA-256 of `data`, lower-case hex.
 pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+    super::audit_chain::hex(&Sha256::digest(data))
 }
 
 /// Standard base64 (RFC 4648, with padding): a file's content inside a JSON export.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The last entry of the chain: what to keep outside the database to catch a cut tail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,7 +35,7 @@ pub struct AuditProblem {
 
 /// The fields an entry's hash covers, besides the previous hash.
 #[derive(Debug, Clone, Copy)]
-pub struct EntryFields<'a> {
+pub(crate) struct EntryFields<'a> {
     pub id: i64,
     pub at: &'a str,
     pub actor: &'a str,
@@ -47,7 +47,7 @@ pub struct EntryFields<'a> {
 }
 
 /// The hash of an entry following `prev`, as lower-case hex.
-pub fn entry_hash(prev: &str, e: &EntryFields<'_>) -> String {
+pub(crate) fn entry_hash(prev: &str, e: &EntryFields<'_>) -> String {
     let mut h = Sha256::new();
     // Length-prefixed fields, so that moving text between fields changes the hash.
     let id = e.id.to_string();
@@ -60,12 +60,21 @@ pub fn entry_hash(prev: &str, e: &EntryFields<'_>) -> String {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
+}
+
+/// Lower-case hexadecimal of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Where a new entry goes after the chain's last one (`None`: an empty log): its number and
 /// the hash it follows.
-pub fn next_link(last: Option<AuditHead>) -> AuditHead {
+pub(crate) fn next_link(last: Option<AuditHead>) -> AuditHead {
     match last {
         Some(h) => AuditHead { id: h.id + 1, hash: h.hash },
         None => AuditHead { id: 1, hash: GENESIS.to_string() },
@@ -76,7 +85,7 @@ pub fn next_link(last: Option<AuditHead>) -> AuditHead {
 /// gaps, each entry following the previous, each hash matching its content, and optionally
 /// a head kept elsewhere.
 #[derive(Debug)]
-pub struct ChainCheck<'x> {
+pub(crate) struct ChainCheck<'x> {
     expect: Option<&'x AuditHead>,
     prev: String,
     expected_id: i64,
@@ -88,7 +97,7 @@ pub struct ChainCheck<'x> {
 
 /// What [`ChainCheck::finish`] found.
 #[derive(Debug, Clone, Default)]
-pub struct ChainVerdict {
+pub(crate) struct ChainVerdict {
     pub entries: usize,
     /// The number of the last entry (0 for an empty log).
     pub last_id: i64,
@@ -99,7 +108,7 @@ pub struct ChainVerdict {
 
 impl<'x> ChainCheck<'x> {
     /// `expect`: a head kept elsewhere that the chain must contain unchanged.
-    pub fn new(expect: Option<&'x AuditHead>) -> ChainCheck<'x> {
+    pub(crate) fn new(expect: Option<&'x AuditHead>) -> ChainCheck<'x> {
         ChainCheck {
             expect,
             prev: GENESIS.to_string(),
@@ -113,7 +122,7 @@ impl<'x> ChainCheck<'x> {
 
     /// The next entry of the log, in order. After the first break only the kept head is
     /// still compared: everything after a break follows from it.
-    pub fn push(&mut self, e: &EntryFields<'_>, prev_hash: &str, hash: &str) {
+    pub(crate) fn push(&mut self, e: &EntryFields<'_>, prev_hash: &str, hash: &str) {
         self.entries += 1;
         if let Some(x) = self.expect
             && x.id == e.id
@@ -148,7 +157,7 @@ impl<'x> ChainCheck<'x> {
 
     /// Ends the walk. `stored_head`: the head the store recorded with the last append
     /// (`N:HASH`), which catches entries removed from the end.
-    pub fn finish(mut self, stored_head: Option<&str>) -> ChainVerdict {
+    pub(crate) fn finish(mut self, stored_head: Option<&str>) -> ChainVerdict {
         let last_id = self.expected_id - 1;
         if self.entries == 0 {
             self.problems.push(AuditProblem {
@@ -247,7 +256,7 @@ mod tests {
             bytes.extend_from_slice(&(part.len() as u64).to_le_bytes());
             bytes.extend_from_slice(part.as_bytes());
         }
-        Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+        hex(&Sha256::digest(&bytes))
     }
 
     #[test]

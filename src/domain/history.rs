@@ -146,7 +146,7 @@ impl History {
                 late_holder = Some(holder.clone());
             }
             match &step.what {
-                Happening::Assigned(to) => holder = to.clone(),
+                Happening::Assigned(to) => holder.clone_from(to),
                 Happening::Answered { by, on, due: at_due } => {
                     if answer.is_none() {
                         let in_time = on <= at_due;
@@ -191,7 +191,7 @@ impl History {
                     ever_paused = true;
                 }
                 Happening::Resumed => paused_since = None,
-                Happening::Status(code) => status = code.clone(),
+                Happening::Status(code) => status.clone_from(code),
             }
         }
         if let Some(mut a) = answer {
@@ -379,7 +379,7 @@ impl ReportRow {
 }
 
 /// The statement of the formula, the same in every place that shows a percentage.
-pub const FORMULA: &str = "% in time = (answered in time + open in time) / (answered in time + answered late + open in time + open late); withdrawn requests are counted apart, outside the percentage";
+pub(crate) const FORMULA: &str = "% in time = (answered in time + open in time) / (answered in time + answered late + open in time + open late); withdrawn requests are counted apart, outside the percentage";
 
 /// Red, amber or green against a target percentage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -423,6 +423,8 @@ mod tests {
         Step { day: d(day), what }
     }
 
+    // Reads as `who("aibek")` where a step names its holder.
+    #[allow(clippy::unnecessary_wraps)]
     fn who(s: &str) -> Option<String> {
         Some(s.to_string())
     }

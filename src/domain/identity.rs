@@ -135,7 +135,7 @@ pub fn parse_passport(
             "ID" | "AC" => {}
             "AN" => warnings.push(warning("passport", crate::msg!("message.series_an"))),
             other => {
-                warnings.push(warning("passport", crate::msg!("message.series_unknown", series = other)))
+                warnings.push(warning("passport", crate::msg!("message.series_unknown", series = other)));
             }
         }
         upper

@@ -97,7 +97,7 @@ where
 
 /// Joins codes with commas, the storage form of a list of categories.
 pub fn join_codes<T: std::fmt::Display>(items: &[T]) -> String {
-    items.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+    items.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]

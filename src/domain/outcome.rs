@@ -251,10 +251,10 @@ mod tests {
             responded_on: d("2026-03-10"),
             channel: None,
             actions: vec![],
-            details: Default::default(),
+            details: crate::domain::referral::ResponseDetails::default(),
             // Answers in these tests are dated before "today".
             backdate_reason: "entered from the paper register".into(),
-            identity: Default::default(),
+            identity: IdentityAtAnswer::default(),
         }
     }
 
@@ -331,9 +331,9 @@ mod tests {
             responded_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
             channel: None,
             actions: vec![],
-            details: Default::default(),
+            details: crate::domain::referral::ResponseDetails::default(),
             backdate_reason: String::new(),
-            identity: Default::default(),
+            identity: IdentityAtAnswer::default(),
         };
         let today = r.responded_on;
         let e = r.validate(RequestKind::Access, today, today, &g).unwrap_err();

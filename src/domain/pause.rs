@@ -10,13 +10,13 @@ use super::request::{Pause, SubjectRequest};
 
 /// Calendar days a pause lasted when it ends on `on`: the day it started does not count
 /// as running, the day it ends does. An end before the start (a back-dated answer) is 0.
-pub fn paused_days(pause: &Pause, on: NaiveDate) -> u32 {
+pub(crate) fn paused_days(pause: &Pause, on: NaiveDate) -> u32 {
     u32::try_from((on - pause.since).num_days().max(0)).unwrap_or(u32::MAX)
 }
 
 /// What ending a pause did, for the events and the audit entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PauseEnded {
+pub(crate) struct PauseEnded {
     /// Days the clock stood still.
     pub days: u32,
     /// The reason written beside each moved deadline: "paused DD.MM.YYYY (category)".
@@ -28,7 +28,7 @@ pub struct PauseEnded {
 /// Ends the pause of `r` on `on`: every binding deadline moves by the paused days (rolled
 /// to a working day), the governing date follows, the days add to `paused_days` and the
 /// pause is cleared. `None` (and `r` unchanged) when the request is not paused.
-pub fn end_pause(r: &mut SubjectRequest, on: NaiveDate, calendar: &Calendar) -> Option<PauseEnded> {
+pub(crate) fn end_pause(r: &mut SubjectRequest, on: NaiveDate, calendar: &Calendar) -> Option<PauseEnded> {
     let p = r.pause.take()?;
     let days = paused_days(&p, on);
     let why = format!("paused {} ({})", p.since.format("%d.%m.%Y"), p.category);
@@ -40,7 +40,7 @@ pub fn end_pause(r: &mut SubjectRequest, on: NaiveDate, calendar: &Calendar) -> 
 
 /// A pause stops every binding clock: each binding deadline moves by the paused days
 /// (rolled to a working day), and the governing date follows; advisory deadlines stay.
-pub fn shift_binding_deadlines(r: &mut SubjectRequest, days: u32, calendar: &Calendar, why: &str) {
+pub(crate) fn shift_binding_deadlines(r: &mut SubjectRequest, days: u32, calendar: &Calendar, why: &str) {
     for d in r.deadlines.iter_mut().filter(|d| d.binding) {
         let (new_due, _) = shift_deadline(d.due_on, days, calendar, why);
         if new_due != d.due_on {
@@ -53,7 +53,7 @@ pub fn shift_binding_deadlines(r: &mut SubjectRequest, days: u32, calendar: &Cal
 
 /// The governing date of a request: its earliest binding deadline (the stored `due_on`
 /// when it has no deadline rows, as a request imported without them).
-pub fn governing_date(r: &SubjectRequest) -> NaiveDate {
+pub(crate) fn governing_date(r: &SubjectRequest) -> NaiveDate {
     governing(&r.deadlines).map_or(r.due_on, |d| d.due_on)
 }
 

@@ -127,7 +127,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
                 w.write_all(&fragment.as_bytes()[start..i])?;
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
-                    write!(w, "\\u{:04x}", u)?;
+                    write!(w, "\\u{u:04x}")?;
                 }
                 start = i + c.len_utf8();
             }

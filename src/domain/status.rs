@@ -38,8 +38,8 @@ impl Status {
 
     /// The status reached by `t` from `self`, or `None` when the transition is not allowed.
     pub fn apply(self, t: Transition) -> Option<Status> {
-        use Status::*;
-        use Transition::*;
+        use Status::{Answered, AwaitingSubject, InProgress, New, Withdrawn};
+        use Transition::{Answer, AwaitSubject, Reopen, StartWork, Withdraw};
         match (self, t) {
             (New | AwaitingSubject, StartWork) => Some(InProgress),
             (New | InProgress, AwaitSubject) => Some(AwaitingSubject),

@@ -45,9 +45,9 @@ impl Localize for FieldWarning {
 pub const FIELD_NAMES: &[&str] = &[
     "action",
     "address",
-    "as",
     "as-of",
     "assignee",
+    "attachment_kind",
     "basis",
     "birth_date",
     "category",
@@ -64,6 +64,7 @@ pub const FIELD_NAMES: &[&str] = &[
     "event",
     "expect",
     "file",
+    "format",
     "from",
     "ground",
     "identity",
@@ -122,22 +123,22 @@ pub fn field_name(field: &str) -> crate::i18n::localize::Arg {
     }
 }
 
-pub fn field_error(field: &str, rule: Message) -> FieldError {
+pub(crate) fn field_error(field: &str, rule: Message) -> FieldError {
     FieldError { field: field.to_string(), rule }
 }
 
-pub fn warning(field: &str, message: Message) -> FieldWarning {
+pub(crate) fn warning(field: &str, message: Message) -> FieldWarning {
     FieldWarning { field: field.to_string(), message }
 }
 
 /// Longest accepted name, address, e-mail and similar one-line fields, in characters.
-pub const MAX_LINE: usize = 200;
+pub(crate) const MAX_LINE: usize = 200;
 /// Longest accepted description, note or response text, in characters.
-pub const MAX_TEXT: usize = 10_000;
+pub(crate) const MAX_TEXT: usize = 10_000;
 
 /// Rejects text longer than `max` characters or containing control characters other than
 /// newlines and tabs (which could move the cursor of a clerk's terminal).
-pub fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+pub(crate) fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     let n = value.chars().count();
     if n > max {
         return Err(field_error(field, msg!("message.max_chars", max = max, n = n)));
@@ -149,7 +150,7 @@ pub fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError>
 }
 
 /// Like [`check_len`] for one-line fields: no newlines either.
-pub fn check_line(field: &str, value: &str) -> Result<(), FieldError> {
+pub(crate) fn check_line(field: &str, value: &str) -> Result<(), FieldError> {
     check_len(field, value, MAX_LINE)?;
     if value.contains('\n') || value.contains('\t') {
         return Err(field_error(field, msg!("message.single_line")));

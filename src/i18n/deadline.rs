@@ -97,7 +97,7 @@ fn arithmetic(
 }
 
 /// The explanation of `d` to show, with its provisional mark and reason when it has one.
-pub fn explanation(
+pub(crate) fn explanation(
     d: &Deadline,
     rules: &RuleSet,
     cal: &Calendar,
@@ -112,7 +112,7 @@ pub fn explanation(
 }
 
 /// A rule's name in the interface language, by its id (the id itself for an unknown rule).
-pub fn rule_name_of(rules: &RuleSet, id: &str) -> String {
+pub(crate) fn rule_name_of(rules: &RuleSet, id: &str) -> String {
     rules.rule(id).map_or_else(|| id.to_string(), rule_name)
 }
 
@@ -139,7 +139,7 @@ fn arithmetic_text(
 }
 
 /// Replaces the explanations of deadlines about to be shown with [`explanation`]'s.
-pub fn localize(
+pub(crate) fn localize(
     deadlines: &mut [Deadline],
     rules: &RuleSet,
     cal: &Calendar,

@@ -132,6 +132,7 @@ impl Message {
     }
 
     /// Adds an argument.
+    #[must_use]
     pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Message {
         self.args.push((name, value.into()));
         self
@@ -159,15 +160,12 @@ impl Message {
             let arg = after
                 .find('}')
                 .and_then(|close| self.args.iter().find(|(n, _)| *n == &after[..close]).map(|a| (close, a)));
-            match arg {
-                Some((close, (_, a))) => {
-                    out.push_str(&a.render(lang));
-                    rest = &after[close + 1..];
-                }
-                None => {
-                    out.push('{');
-                    rest = after;
-                }
+            if let Some((close, (_, a))) = arg {
+                out.push_str(&a.render(lang));
+                rest = &after[close + 1..];
+            } else {
+                out.push('{');
+                rest = after;
             }
         }
         out.push_str(rest);

@@ -7,7 +7,7 @@ use super::{Lang, current, t};
 
 /// Which of a language's forms a count takes: 0 = one, 1 = few (Russian) or other
 /// (English), 2 = many (Russian).
-pub fn form_index(lang: Lang, n: u64) -> usize {
+pub(crate) fn form_index(lang: Lang, n: u64) -> usize {
     match lang {
         Lang::Ru => {
             let (d, h) = (n % 10, n % 100);
@@ -26,7 +26,7 @@ pub fn form_index(lang: Lang, n: u64) -> usize {
 
 /// Replaces every `{a|b|c}` group of `text` by the form `n` takes in `lang` (the last form
 /// when the group has fewer). Groups without `|` are placeholders and stay as they are.
-pub fn choose_forms(text: &str, lang: Lang, n: u64) -> String {
+pub(crate) fn choose_forms(text: &str, lang: Lang, n: u64) -> String {
     let idx = form_index(lang, n);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;

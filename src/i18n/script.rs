@@ -12,7 +12,7 @@ const MIN_RUSSIAN_LETTERS: usize = 20;
 /// The language of `text`: Kyrgyz when it has ң, ө or ү; Russian when it is mostly Cyrillic
 /// and long enough that Kyrgyz would have shown its letters; English when mostly Latin;
 /// none when it cannot tell (empty, short, digits).
-pub fn detect(text: &str) -> Option<Lang> {
+pub(crate) fn detect(text: &str) -> Option<Lang> {
     if text.chars().any(|c| KYRGYZ.contains(&c)) {
         return Some(Lang::Ky);
     }

@@ -220,26 +220,23 @@ pub fn compose(kit: &Kit, input: &LetterInput<'_>) -> Result<Letter, TemplateErr
     let one_line = |s: &str| clean(s.trim()).replace('\n', " ");
     let rep = input.representative.as_ref().filter(|p| !p.name.trim().is_empty());
     let mut greeting_vars = BTreeMap::new();
-    let (mut addressee, contacts, greeting_key) = match rep {
-        // A representative's letter goes to them, on the subject's behalf, with a neutral
-        // salutation (their gender is not known from the subject's PIN).
-        Some(p) => {
-            let mut vars = v.clone();
-            vars.insert("subject_name", subject_name.clone());
-            let on_behalf = lk.render("labels.on_behalf", &vars)?.trim().to_string();
-            greeting_vars.insert("subject_name", one_line(&p.name));
-            (vec![one_line(&p.name), on_behalf], [p.address.clone(), p.email.clone()], "labels.greeting")
-        }
-        None => {
-            greeting_vars.insert("subject_name", subject_name.clone());
-            // The salutation follows the PIN's gender digit when the PIN is valid, else neutral.
-            let key = match pin_gender(&r.subject.pin) {
-                Some(PinGender::Female) => "labels.greeting_female",
-                Some(PinGender::Male) => "labels.greeting_male",
-                None => "labels.greeting",
-            };
-            (vec![subject_name.clone()], [r.subject.address.clone(), r.subject.email.clone()], key)
-        }
+    // A representative's letter goes to them, on the subject's behalf, with a neutral
+    // salutation (their gender is not known from the subject's PIN).
+    let (mut addressee, contacts, greeting_key) = if let Some(p) = rep {
+        let mut vars = v.clone();
+        vars.insert("subject_name", subject_name.clone());
+        let on_behalf = lk.render("labels.on_behalf", &vars)?.trim().to_string();
+        greeting_vars.insert("subject_name", one_line(&p.name));
+        (vec![one_line(&p.name), on_behalf], [p.address.clone(), p.email.clone()], "labels.greeting")
+    } else {
+        greeting_vars.insert("subject_name", subject_name.clone());
+        // The salutation follows the PIN's gender digit when the PIN is valid, else neutral.
+        let key = match pin_gender(&r.subject.pin) {
+            Some(PinGender::Female) => "labels.greeting_female",
+            Some(PinGender::Male) => "labels.greeting_male",
+            None => "labels.greeting",
+        };
+        (vec![subject_name.clone()], [r.subject.address.clone(), r.subject.email.clone()], key)
     };
     let named = addressee.len();
     for extra in &contacts {

@@ -1,5 +1,5 @@
-//! A letter as an A4 PDF. DejaVu Sans (full Cyrillic, including the Kyrgyz ң ө ү) is
-//! embedded as a subset, as a CID font with Identity-H encoding and a ToUnicode map, so the
+//! A letter as an A4 PDF. `DejaVu` Sans (full Cyrillic, including the Kyrgyz ң ө ү) is
+//! embedded as a subset, as a CID font with Identity-H encoding and a `ToUnicode` map, so the
 //! text can be searched and copied. Layout is simple and deliberate: letterhead, reference
 //! and date, addressee, title, wrapped paragraphs and lists, signature, and a footer with
 //! the reference and page number on every page.
@@ -46,7 +46,7 @@ struct Font<'a> {
 
 impl Font<'_> {
     fn gid(&self, c: char) -> u16 {
-        self.face.glyph_index(c).map(|g| g.0).unwrap_or(0)
+        self.face.glyph_index(c).map_or(0, |g| g.0)
     }
 
     fn advance(&self, gid: u16) -> f32 {

@@ -300,7 +300,7 @@ pub fn fill(tpl: &str, vars: &BTreeMap<&str, String>) -> Result<String, String> 
                     match chars.next() {
                         Some('}') => break,
                         Some(ch) if ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_' => {
-                            name.push(ch)
+                            name.push(ch);
                         }
                         Some(ch) => {
                             return Err(format!(
@@ -310,12 +310,11 @@ pub fn fill(tpl: &str, vars: &BTreeMap<&str, String>) -> Result<String, String> 
                         None => return Err(format!("'{{{name}' is not closed with '}}'")),
                     }
                 }
-                match vars.get(name.as_str()) {
-                    Some(v) => out.push_str(v),
-                    None => {
-                        let known: Vec<&str> = vars.keys().copied().collect();
-                        return Err(format!("unknown placeholder {{{name}}} (known: {})", known.join(", ")));
-                    }
+                if let Some(v) = vars.get(name.as_str()) {
+                    out.push_str(v);
+                } else {
+                    let known: Vec<&str> = vars.keys().copied().collect();
+                    return Err(format!("unknown placeholder {{{name}}} (known: {})", known.join(", ")));
                 }
             }
             '}' => return Err("a lone '}' (write '}}' for a brace)".into()),

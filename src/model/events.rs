@@ -52,17 +52,20 @@ impl Event {
         }
     }
 
+    #[must_use]
     pub fn change(mut self, old: Option<impl Into<String>>, new: Option<impl Into<String>>) -> Event {
         self.old = old.map(Into::into);
         self.new = new.map(Into::into);
         self
     }
 
+    #[must_use]
     pub fn text(mut self, text: impl Into<String>) -> Event {
         self.text = text.into();
         self
     }
 
+    #[must_use]
     pub fn effective_on(mut self, day: chrono::NaiveDate) -> Event {
         self.effective_on = Some(day.to_string());
         self

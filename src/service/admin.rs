@@ -62,7 +62,7 @@ impl Session {
                 Some(old) => {
                     // Changing the role keeps the name unless a new one is given.
                     if op.name.is_empty() {
-                        op.name = old.name.clone();
+                        op.name.clone_from(&old.name);
                     }
                     if old.role == Role::Admin && role < Role::Admin && !another_active_admin(tx, login)? {
                         return Err(Error::Invalid(field_error(
@@ -70,7 +70,7 @@ impl Session {
                             crate::msg!("message.last_admin_role"),
                         )));
                     }
-                    tx.update_operator(&op)?
+                    tx.update_operator(&op)?;
                 }
                 None => tx.insert_operator(&op, &ctx.now)?,
             }

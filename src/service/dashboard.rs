@@ -76,7 +76,7 @@ pub struct Dashboard {
 }
 
 /// Days of backlog history on the dashboard.
-pub const BACKLOG_DAYS: u32 = 90;
+pub(super) const BACKLOG_DAYS: u32 = 90;
 
 fn percent(in_time: i64, late: i64) -> Option<f64> {
     (in_time + late > 0).then(|| 100.0 * in_time as f64 / (in_time + late) as f64)
@@ -123,9 +123,9 @@ impl Session {
             .map(|o| {
                 let c = counts.iter().find(|c| c.assignee.as_deref() == Some(o.login.as_str()));
                 Caseload {
-                    open: c.map(|c| c.open).unwrap_or(0),
-                    due_soon: c.map(|c| c.due_soon).unwrap_or(0),
-                    overdue: c.map(|c| c.overdue).unwrap_or(0),
+                    open: c.map_or(0, |c| c.open),
+                    due_soon: c.map_or(0, |c| c.due_soon),
+                    overdue: c.map_or(0, |c| c.overdue),
                     operator: o,
                 }
             })
@@ -181,13 +181,12 @@ impl Session {
             }
         }
         for (who, mut v) in days {
-            let line = match clerks.iter().position(|c| c.login == who) {
-                Some(i) => &mut clerks[i],
-                None => {
-                    clerks.push(ClerkLine { login: who, ..ClerkLine::default() });
-                    let last = clerks.len() - 1;
-                    &mut clerks[last]
-                }
+            let line = if let Some(i) = clerks.iter().position(|c| c.login == who) {
+                &mut clerks[i]
+            } else {
+                clerks.push(ClerkLine { login: who, ..ClerkLine::default() });
+                let last = clerks.len() - 1;
+                &mut clerks[last]
             };
             line.answered_this_month = v.len() as i64;
             line.median_days = median(&mut v);

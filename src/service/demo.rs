@@ -151,7 +151,7 @@ fn draft(rng: &mut Rng, today: NaiveDate, received: NaiveDate, cal: &Calendar) -
     let registered = if rng.chance(80) { received } else { cal.add_working_days(received, 1).0.min(today) };
     let kind = *rng.pick(RequestKind::ALL);
     let mut categories = Vec::new();
-    for _ in 0..1 + rng.below(3) {
+    for _ in 0..=rng.below(3) {
         let c = *rng.pick(DataCategory::ALL);
         if !categories.contains(&c) {
             categories.push(c);

@@ -14,10 +14,10 @@ pub enum Error {
     Invalid(#[from] FieldError),
     #[error("{}", self.message())]
     NotFound(String),
-    /// `action` is a code of the `verb` vocabulary ("withdraw", "change_status").
+    /// `action` is a code of the `verb` vocabulary (`withdraw`, `change_status`).
     #[error("{}", self.message())]
     Transition { reference: String, action: &'static str, status: crate::domain::status::Status },
-    /// `action` is a code of the `privilege` vocabulary ("manage_operators").
+    /// `action` is a code of the `privilege` vocabulary (`manage_operators`).
     #[error("{}", self.message())]
     Forbidden { login: String, role: Role, action: &'static str },
     /// `action` is a code of the `verb` vocabulary.

@@ -782,8 +782,13 @@ mod tests {
         assert!(
             to_request(&row("access,,21503199012345,2026-11-01,"), today).unwrap_err().starts_with("name:")
         );
+        assert_eq!(
+            to_request(&row("access,x,21503199012345,01.11.2026,"), today).unwrap().0.received_on,
+            "2026-11-01".parse().unwrap(),
+            "a date as written in Kyrgyzstan is read as the command line reads it"
+        );
         assert!(
-            to_request(&row("access,x,21503199012345,01.11.2026,"), today)
+            to_request(&row("access,x,21503199012345,31.11.2026,"), today)
                 .unwrap_err()
                 .starts_with("received:")
         );

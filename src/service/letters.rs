@@ -73,7 +73,7 @@ fn check_letter(r: &SubjectRequest, spec: &LetterSpec) -> Result<()> {
 }
 
 /// The PIN of a subject export, checked: exactly 14 digits.
-pub fn subject_pin(pin: &str) -> Result<&str> {
+pub(crate) fn subject_pin(pin: &str) -> Result<&str> {
     let pin = pin.trim();
     if pin.chars().count() != 14 || !pin.chars().all(|c| c.is_ascii_digit()) {
         return Err(Error::Invalid(field_error("pin", crate::msg!("message.pin_digits"))));
@@ -120,7 +120,7 @@ impl Session {
                 .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
             let what = format!("{} {} {}", spec.letter_type, lang, spec.format);
             tx.audit(&ctx.now, ctx.login, "letter", &r.reference, &what)?;
-            let started = tx.read().audit_head()?.map(|h| h.id).unwrap_or(0);
+            let started = tx.read().audit_head()?.map_or(0, |h| h.id);
             Ok((letter, r.id, r.reference.clone(), what, started))
         })?;
         let out = match sink(&letter) {
@@ -278,7 +278,7 @@ impl Session {
                 refs.join(", ")
             );
             tx.audit(&ctx.now, ctx.login, "subject_export", &mask_pin(pin), &detail)?;
-            let started = tx.read().audit_head()?.map(|h| h.id).unwrap_or(0);
+            let started = tx.read().audit_head()?.map_or(0, |h| h.id);
             Ok((package, refs.len(), detail, started))
         })?;
         let result = sink(&package);

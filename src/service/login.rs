@@ -5,17 +5,21 @@ use super::{Error, Result};
 
 /// The login name of the real user id, from the system's user database (not from `$USER`,
 /// which anyone can set).
+// The C library's user database, the one unsafe call of aryz (see below).
+#[allow(unsafe_code)]
 pub fn os_login() -> Result<String> {
     #[cfg(unix)]
     {
+        // The one call left to the C library: the user database goes through NSS (LDAP,
+        // SSSD…), which only the C library's getpwuid_r reads; rustix has no wrapper for it.
+        let uid = rustix::process::getuid().as_raw();
         // SAFETY: getpwuid_r writes into our buffers only; we read the name only when it
         // reported success and set `result` to our `pwd`.
         unsafe {
-            let uid = libc::getuid();
             let mut pwd: libc::passwd = std::mem::zeroed();
             let mut buf = vec![0 as libc::c_char; 4096];
             let mut result: *mut libc::passwd = std::ptr::null_mut();
-            let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
+            let rc = libc::getpwuid_r(uid, &raw mut pwd, buf.as_mut_ptr(), buf.len(), &raw mut result);
             if rc == 0 && !result.is_null() && !pwd.pw_name.is_null() {
                 let name = std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned();
                 if !name.is_empty() {

@@ -260,14 +260,14 @@ pub(crate) fn rule_message(rule: &RuleRefusal, reference: &str) -> Message {
 
 /// Refuses when the operator's role may never take `action` (checked before a request is
 /// read, so that a clerk is told about the role before anything about the input).
-pub fn check_role(op: &Operator, action: RequestAction) -> Result<(), Refusal> {
+pub(crate) fn check_role(op: &Operator, action: RequestAction) -> Result<(), Refusal> {
     let needed = action.min_role();
     if op.role >= needed { Ok(()) } else { Err(Refusal::Role { role: op.role, needed }) }
 }
 
 /// Refuses what the rules in force forbid for every request (checked before the input,
 /// as the command line always did).
-pub fn check_policy(rules: &RuleSet, action: RequestAction) -> Result<(), RuleRefusal> {
+pub(crate) fn check_policy(rules: &RuleSet, action: RequestAction) -> Result<(), RuleRefusal> {
     match action {
         RequestAction::Extend if !rules.extension.allowed => Err(RuleRefusal::ExtensionsOff),
         RequestAction::Pause if !rules.pause.allowed => Err(RuleRefusal::PausesOff),
@@ -282,7 +282,7 @@ pub(crate) fn policy_error(rules: &RuleSet, action: RequestAction) -> super::Res
 
 /// May `op` take `action` on `r` today under `rules`? The role, then what the rules forbid
 /// for every request, then the assignee, the status, and the rules as they apply to `r`.
-pub fn check(
+pub(crate) fn check(
     op: &Operator,
     r: &SubjectRequest,
     rules: &RuleSet,
@@ -348,7 +348,7 @@ fn extension(r: &SubjectRequest, rules: &RuleSet, today: NaiveDate) -> Result<()
 }
 
 /// Every action with its answer, in [`RequestAction::ALL`]'s order.
-pub fn actions(
+pub(crate) fn actions(
     op: &Operator,
     r: &SubjectRequest,
     rules: &RuleSet,

@@ -60,7 +60,7 @@ impl<'a> RequestView<'a> {
             SubjectJson::Masked {
                 name: &s.name,
                 pin: mask_pin(&s.pin),
-                passport: s.passport.as_ref().map(|p| p.masked()),
+                passport: s.passport.as_ref().map(super::super::domain::identity::Passport::masked),
             }
         } else {
             SubjectJson::Full {
@@ -249,7 +249,7 @@ impl Session {
             if !keep {
                 continue;
             }
-            r.assignee = a.holder.clone();
+            r.assignee.clone_from(&a.holder);
             r.due_on = a.due;
             r.status = a.status.parse().unwrap_or(r.status);
             if !r.is_open() {

@@ -91,7 +91,7 @@ fn compare(r: &SubjectRequest, fresh: &[Deadline]) -> Vec<DeadlineDrift> {
 }
 
 /// Every open request whose stored deadlines differ from `rules` on `cal`.
-pub fn find_drift(read: &Reader<'_>, rules: &RuleSet, cal: &Calendar) -> Result<Drift> {
+pub(super) fn find_drift(read: &Reader<'_>, rules: &RuleSet, cal: &Calendar) -> Result<Drift> {
     let mut drift = Drift::default();
     let mut page = Page { limit: 500, ..Page::default() };
     loop {
@@ -143,7 +143,7 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, drift: &Drift) -> Result<()> {
         for c in d.changes.iter().filter(|c| c.new.is_none()) {
             tx.delete_deadline(r.id, &c.rule)?;
         }
-        r.deadlines = d.fresh.clone();
+        r.deadlines.clone_from(&d.fresh);
         r.due_on = d.new_due;
         tx.update_request(&r, &ctx.now)?;
         for dl in &r.deadlines {

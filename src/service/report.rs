@@ -246,17 +246,16 @@ impl Session {
                 new_unassigned.push(item.clone());
             }
             if overdue || soon {
-                let g = match groups.iter().position(|g| g.assignee == a.holder) {
-                    Some(i) => &mut groups[i],
-                    None => {
-                        groups.push(DigestGroup {
-                            assignee: a.holder.clone(),
-                            overdue: vec![],
-                            due_soon: vec![],
-                        });
-                        let last = groups.len() - 1;
-                        &mut groups[last]
-                    }
+                let g = if let Some(i) = groups.iter().position(|g| g.assignee == a.holder) {
+                    &mut groups[i]
+                } else {
+                    groups.push(DigestGroup {
+                        assignee: a.holder.clone(),
+                        overdue: vec![],
+                        due_soon: vec![],
+                    });
+                    let last = groups.len() - 1;
+                    &mut groups[last]
                 };
                 if overdue { g.overdue.push(item) } else { g.due_soon.push(item) }
             }

@@ -79,11 +79,11 @@ impl Session {
             }
             r.status = new;
             r.outcome = Some(response.outcome);
-            r.ground = response.ground.clone();
+            r.ground.clone_from(&response.ground);
             r.responded_on = Some(response.responded_on);
-            r.response_text = response.text.clone();
+            r.response_text.clone_from(&response.text);
             r.response_channel = response.channel;
-            r.actions = response.actions.clone();
+            r.actions.clone_from(&response.actions);
             r.closed_on = Some(response.responded_on);
             r.pause = None;
             tx.set_response_details(r.id, &response.details)?;

@@ -1,4 +1,4 @@
-//! Use-case tests on in-memory SQLite: roles, transitions, deadlines, events and audit
+//! Use-case tests on in-memory `SQLite`: roles, transitions, deadlines, events and audit
 //! entries, all-or-nothing changes.
 
 use chrono::NaiveDate;
@@ -77,9 +77,9 @@ fn response(outcome: Outcome) -> Response {
         responded_on: d(TODAY),
         channel: None,
         actions: vec![],
-        details: Default::default(),
+        details: crate::domain::referral::ResponseDetails::default(),
         backdate_reason: String::new(),
-        identity: Default::default(),
+        identity: crate::domain::outcome::IdentityAtAnswer::default(),
     }
 }
 

@@ -98,7 +98,7 @@ impl Session {
     pub fn begin_disclosure(&mut self, action: &str, target: &str, detail: &str) -> Result<i64> {
         self.write(|tx, ctx| {
             tx.audit(&ctx.now, ctx.login, action, target, detail)?;
-            Ok(tx.read().audit_head()?.map(|h| h.id).unwrap_or(0))
+            Ok(tx.read().audit_head()?.map_or(0, |h| h.id))
         })
     }
 

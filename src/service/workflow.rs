@@ -19,17 +19,40 @@ pub enum StatusTarget {
     AwaitingSubject,
 }
 
+impl StatusTarget {
+    pub const ALL: &'static [StatusTarget] = &[StatusTarget::InProgress, StatusTarget::AwaitingSubject];
+
+    pub fn status(self) -> Status {
+        match self {
+            StatusTarget::InProgress => Status::InProgress,
+            StatusTarget::AwaitingSubject => Status::AwaitingSubject,
+        }
+    }
+}
+
 impl std::str::FromStr for StatusTarget {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
+    type Err = crate::domain::validation::FieldError;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
         match s.trim() {
             "in_progress" => Ok(StatusTarget::InProgress),
             "awaiting_subject" => Ok(StatusTarget::AwaitingSubject),
-            other => Err(Error::Invalid(field_error(
-                "status",
-                crate::msg!("message.status_not_settable", status = other),
-            ))),
+            other => Err(field_error("status", crate::msg!("message.status_not_settable", status = other))),
         }
+    }
+}
+
+/// `aryz status REF STATUS`: `--help` lists the two statuses that can be set.
+impl crate::domain::code::Vocabulary for StatusTarget {
+    fn codes() -> Vec<&'static str> {
+        StatusTarget::ALL.iter().map(|t| t.status().code()).collect()
+    }
+}
+
+impl clap::builder::ValueParserFactory for StatusTarget {
+    type Parser = crate::domain::code::CodeParser<StatusTarget>;
+
+    fn value_parser() -> Self::Parser {
+        crate::domain::code::CodeParser::default()
     }
 }
 

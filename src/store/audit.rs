@@ -1,4 +1,4 @@
-//! The audit log in SQLite: entries in the `audit` table, the head in `meta`. How entries
+//! The audit log in `SQLite`: entries in the `audit` table, the head in `meta`. How entries
 //! are hashed, linked and verified is [`crate::domain::audit_chain`]'s, shared by every
 //! backend; this file only stores and reads, and checks the records under the chain.
 

@@ -3,12 +3,12 @@
 //!
 //! `store_tests!(name, constructor)` expands to a module of tests; the constructor returns a
 //! fresh, empty, migrated [`Store`] (as a [`Fresh`]) each time it is called. A backend is conformant when
-//! its instantiation passes: SQLite's is at the bottom, and PostgreSQL's will be one more
+//! its instantiation passes: `SQLite`'s is at the bottom, and `PostgreSQL`'s will be one more
 //! line (its constructor making a fresh schema on a private test cluster).
 //!
 //! Tests that need a backend's own machinery (a raw connection editing the file behind
 //! aryz's back, WAL, file permissions, several processes) live beside the backend
-//! (`tests.rs` for SQLite); what every backend must do lives here.
+//! (`tests.rs` for `SQLite`); what every backend must do lives here.
 
 use chrono::NaiveDate;
 
@@ -831,7 +831,7 @@ macro_rules! store_tests {
 store_tests!(sqlite_in_memory, || Fresh::new(Store::in_memory().unwrap()));
 store_tests!(sqlite_file, sqlite_file_store);
 
-/// A SQLite database in a file of its own, in WAL mode as in use; the directory goes with
+/// A `SQLite` database in a file of its own, in WAL mode as in use; the directory goes with
 /// the fixture.
 fn sqlite_file_store() -> Fresh {
     let dir = tempfile::tempdir().unwrap();

@@ -48,7 +48,7 @@ fn insert_spans(conn: &Connection, id: i64, spans: &[Stored]) -> Result<()> {
             s.received_on,
             id,
             s.piece.from,
-            s.piece.until.map(|d| d.to_string()).unwrap_or_else(|| FOREVER.to_string()),
+            s.piece.until.map_or_else(|| FOREVER.to_string(), |d| d.to_string()),
             s.kind,
             f.standing.code(),
             f.clerk,
@@ -230,7 +230,7 @@ impl Tally {
     }
 
     /// `SELECT` of the group, standing, marks and count over `from` (spans or the monthly
-    /// sums) where `filter`, summed by SQLite so that only a few rows reach Rust.
+    /// sums) where `filter`, summed by `SQLite` so that only a few rows reach Rust.
     fn sql(&self, from: &str, filter: &str) -> String {
         let monthly = from == "figures_monthly";
         let key = match (self.by, monthly) {

@@ -9,7 +9,7 @@ impl SqliteReader<'_> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    /// The SQLite library's version, e.g. "3.50.2".
+    /// The `SQLite` library's version, e.g. "3.50.2".
     pub fn engine_version(&self) -> Result<String> {
         Ok(self.conn.query_row("SELECT sqlite_version()", [], |r| r.get(0))?)
     }

@@ -51,7 +51,7 @@ impl SqliteTx<'_> {
             )?
             .execute(rusqlite::params![
                 id.0,
-                d.copy_medium.map(|m| m.code()),
+                d.copy_medium.map(super::super::domain::referral::CopyMedium::code),
                 d.copy_charged,
                 d.referred_to
             ])?;

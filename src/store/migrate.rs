@@ -31,7 +31,7 @@ const REQUEST_FIGURES: &str = include_str!("../../migrations/0011_request_figure
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-pub fn migrate(conn: &mut Connection) -> Result<()> {
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current < 0 {
         return Err(StoreError::Corrupt(format!("schema version {current} is not one aryz ever writes")));

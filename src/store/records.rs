@@ -4,7 +4,7 @@
 //! each record's hash as the last audited change left it.
 //!
 //! Which records a transaction changed is recorded by temporary triggers that only aryz's
-//! own connections have (an edit with another SQLite client records nothing), and
+//! own connections have (an edit with another `SQLite` client records nothing), and
 //! [`Tx::audit`] rehashes exactly those: the cost of an audited change grows with what it
 //! changed, not with the size of the database. `aryz audit verify` rehashes every record in
 //! one ordered pass and names each one that differs from `record_state`; the sums catch an
@@ -110,7 +110,7 @@ fn column_count(cols: &str) -> usize {
     cols.split(',').count()
 }
 
-/// The key of a record: a request id or an operator login (SQLite orders integers first).
+/// The key of a record: a request id or an operator login (`SQLite` orders integers first).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Key {
     Id(i64),
@@ -152,24 +152,24 @@ impl Sum {
         l
     }
 
-    pub fn add(&mut self, h: &Hash) {
+    pub(super) fn add(&mut self, h: &Hash) {
         let x = Sum::limbs_of(h);
         let mut carry = false;
         for (a, b) in self.limbs.iter_mut().zip(x) {
             let (s1, c1) = a.overflowing_add(b);
-            let (s2, c2) = s1.overflowing_add(carry as u64);
+            let (s2, c2) = s1.overflowing_add(u64::from(carry));
             *a = s2;
             carry = c1 || c2;
         }
         self.count += 1;
     }
 
-    pub fn sub(&mut self, h: &Hash) {
+    pub(super) fn sub(&mut self, h: &Hash) {
         let x = Sum::limbs_of(h);
         let mut borrow = false;
         for (a, b) in self.limbs.iter_mut().zip(x) {
             let (s1, b1) = a.overflowing_sub(b);
-            let (s2, b2) = s1.overflowing_sub(borrow as u64);
+            let (s2, b2) = s1.overflowing_sub(u64::from(borrow));
             *a = s2;
             borrow = b1 || b2;
         }
@@ -177,7 +177,11 @@ impl Sum {
     }
 
     fn hex(&self) -> String {
-        self.limbs.iter().rev().map(|l| format!("{l:016x}")).collect()
+        use std::fmt::Write;
+        self.limbs.iter().rev().fold(String::new(), |mut s, l| {
+            let _ = write!(s, "{l:016x}");
+            s
+        })
     }
 
     fn parse(s: &str) -> Option<Sum> {
@@ -202,7 +206,7 @@ pub(super) struct State {
 
 impl State {
     /// An entry written before migration 0008 has no state: nothing was bound then.
-    pub fn parse(s: &str) -> Option<State> {
+    pub(super) fn parse(s: &str) -> Option<State> {
         if s.is_empty() {
             return Some(State::default());
         }
@@ -211,7 +215,7 @@ impl State {
         Some(State { requests: Sum::parse(r)?, operators: Sum::parse(o)? })
     }
 
-    pub fn render(&self) -> String {
+    pub(super) fn render(&self) -> String {
         format!(
             "v1 requests={}:{} operators={}:{}",
             self.requests.count,
@@ -384,7 +388,7 @@ fn walk_from(
         (&mut links, "link"),
     ] {
         cursor.take_rest(|v| {
-            orphan(format!("{what} of request {} that does not exist", show_key(v.first())))
+            orphan(format!("{what} of request {} that does not exist", show_key(v.first())));
         })?;
     }
     Ok(())
@@ -516,11 +520,19 @@ pub(super) fn bind_touched(conn: &Connection, state: &mut State, audit_id: i64) 
     for (kind, key) in touched {
         match (&walked, &key) {
             (Some((found, filed)), Key::Id(id)) if kind == REQUEST => {
-                file_known(conn, state, kind, &key, filed.get(id).copied(), found.get(id).copied(), audit_id)?
+                file_known(
+                    conn,
+                    state,
+                    kind,
+                    &key,
+                    filed.get(id).copied(),
+                    found.get(id).copied(),
+                    audit_id,
+                )?;
             }
             _ => {
                 let new = hash_one(conn, kind, &key)?;
-                file(conn, state, kind, &key, new, audit_id)?
+                file(conn, state, kind, &key, new, audit_id)?;
             }
         }
     }

@@ -20,7 +20,7 @@ use crate::model::{AssigneeFilter, Counts, InitialState, ListFilter, Page, Regis
 /// From this many requests on, a batch registration fills the search index and daily
 /// figures once at the end instead of by a trigger per row. (Below it, dropping and
 /// restoring the triggers costs more than it saves; the SIGKILL test of
-/// tests/it/crash_and_concurrency.rs imports 600 rows, so it kills this path.)
+/// `tests/it/crash_and_concurrency.rs` imports 600 rows, so it kills this path.)
 pub const BULK_ROWS: usize = 500;
 
 /// A date bound as its ISO text (`2026-11-24`), as chrono's `%F` writes it, without going
@@ -72,7 +72,7 @@ fn sort_descending(sort: SortKey) -> bool {
 
 /// Builds an FTS5 query from what an operator typed: every word must match as a prefix.
 /// Quotes make the words literal, so no input is an FTS syntax error. The search reaches
-/// the store as plain text ([`ListFilter::search`]); this syntax is SQLite's alone.
+/// the store as plain text ([`ListFilter::search`]); this syntax is `SQLite`'s alone.
 pub(super) fn fts_query(input: &str) -> Option<String> {
     let terms: Vec<String> = input
         .split_whitespace()
@@ -292,39 +292,36 @@ impl SqliteReader<'_> {
         let backwards = page.before.is_some() && page.after.is_none();
         let cursor = page.after.as_ref().or(page.before.as_ref());
         let limit = page.limit.clamp(1, 10_000);
-        let sql = match &search {
-            Some(m) => {
+        let sql = if let Some(m) = &search {
+            let ph = q.placeholders(1);
+            q.push(format!("requests_fts MATCH {ph}"), [text(m.clone())]);
+            if let Some(c) = cursor {
                 let ph = q.placeholders(1);
-                q.push(format!("requests_fts MATCH {ph}"), [text(m.clone())]);
-                if let Some(c) = cursor {
-                    let ph = q.placeholders(1);
-                    let op = if backwards { ">" } else { "<" };
-                    q.push(format!("requests_fts.rowid {op} {ph}"), [Value::Integer(c.id)]);
-                }
-                let dir = if backwards { "ASC" } else { "DESC" };
-                format!(
-                    "SELECT {REQUEST_COLUMNS} FROM requests_fts JOIN requests ON requests.id = requests_fts.rowid
-                     {} ORDER BY requests_fts.rowid {dir} LIMIT {limit}",
-                    where_sql(&q)
-                )
+                let op = if backwards { ">" } else { "<" };
+                q.push(format!("requests_fts.rowid {op} {ph}"), [Value::Integer(c.id)]);
             }
-            None => {
-                let col = sort_column(sort);
-                let ascending = sort_descending(sort) == backwards;
-                if let Some(c) = cursor {
-                    let op = if ascending { ">" } else { "<" };
-                    let ph = q.placeholders(2);
-                    q.push(
-                        format!("({col}, requests.id) {op} ({ph})"),
-                        [text(c.key.clone()), Value::Integer(c.id)],
-                    );
-                }
-                let dir = if ascending { "ASC" } else { "DESC" };
-                format!(
-                    "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, requests.id {dir} LIMIT {limit}",
-                    where_sql(&q)
-                )
+            let dir = if backwards { "ASC" } else { "DESC" };
+            format!(
+                "SELECT {REQUEST_COLUMNS} FROM requests_fts JOIN requests ON requests.id = requests_fts.rowid
+                 {} ORDER BY requests_fts.rowid {dir} LIMIT {limit}",
+                where_sql(&q)
+            )
+        } else {
+            let col = sort_column(sort);
+            let ascending = sort_descending(sort) == backwards;
+            if let Some(c) = cursor {
+                let op = if ascending { ">" } else { "<" };
+                let ph = q.placeholders(2);
+                q.push(
+                    format!("({col}, requests.id) {op} ({ph})"),
+                    [text(c.key.clone()), Value::Integer(c.id)],
+                );
             }
+            let dir = if ascending { "ASC" } else { "DESC" };
+            format!(
+                "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, requests.id {dir} LIMIT {limit}",
+                where_sql(&q)
+            )
         };
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st
@@ -483,7 +480,7 @@ impl SqliteTx<'_> {
                 DateText::of(due),
                 now,
                 state.status.code(),
-                state.outcome.map(|o| o.code()),
+                state.outcome.map(super::super::domain::outcome::Outcome::code),
                 state.ground,
                 state.responded_on.map(DateText::of),
                 state.closed_on.map(DateText::of),
@@ -599,11 +596,11 @@ impl SqliteTx<'_> {
                 r.status.code(),
                 r.assignee,
                 r.due_on,
-                r.outcome.map(|o| o.code()),
+                r.outcome.map(super::super::domain::outcome::Outcome::code),
                 r.ground,
                 r.responded_on,
                 r.response_text,
-                r.response_channel.map(|c| c.code()),
+                r.response_channel.map(super::super::domain::kind::Channel::code),
                 r.closed_on,
                 r.pause.as_ref().map(|p| p.since),
                 r.pause.as_ref().map(|p| p.category.clone()),

@@ -8,7 +8,7 @@ use crate::domain::kind::parse_code_list;
 use crate::domain::request::{Pause, RequestId, Subject, SubjectRequest};
 
 /// Columns of `requests` in the order [`request_from_row`] reads them.
-pub const REQUEST_COLUMNS: &str = "requests.id, requests.ref, requests.kind, requests.status, \
+pub(super) const REQUEST_COLUMNS: &str = "requests.id, requests.ref, requests.kind, requests.status, \
     requests.channel, requests.lang, requests.received_on, requests.registered_on, requests.identity, \
     requests.categories, requests.description, requests.subject_name, requests.subject_pin, \
     requests.birth_date, requests.passport_doc, requests.passport_issuer, requests.passport_issued, \
@@ -22,7 +22,7 @@ fn corrupt(col: usize, what: impl std::fmt::Display) -> rusqlite::Error {
 }
 
 /// Reads a code column into its enum.
-pub fn code<T: std::str::FromStr>(row: &Row<'_>, col: usize) -> rusqlite::Result<T>
+pub(super) fn code<T: std::str::FromStr>(row: &Row<'_>, col: usize) -> rusqlite::Result<T>
 where
     T::Err: std::fmt::Display,
 {
@@ -42,7 +42,7 @@ where
 
 /// A stored date. The form aryz writes (`2026-11-24`) is read without chrono's parser,
 /// which was a tenth of a large export; anything else goes through it as before.
-pub fn date(row: &Row<'_>, col: usize) -> rusqlite::Result<NaiveDate> {
+pub(super) fn date(row: &Row<'_>, col: usize) -> rusqlite::Result<NaiveDate> {
     match row.get_ref(col)? {
         rusqlite::types::ValueRef::Text(t) => iso_date(t).map_or_else(|| row.get(col), Ok),
         _ => row.get(col),
@@ -50,7 +50,7 @@ pub fn date(row: &Row<'_>, col: usize) -> rusqlite::Result<NaiveDate> {
 }
 
 /// [`date`] of a column that may be NULL.
-pub fn opt_date(row: &Row<'_>, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
+pub(super) fn opt_date(row: &Row<'_>, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
     match row.get_ref(col)? {
         rusqlite::types::ValueRef::Null => Ok(None),
         rusqlite::types::ValueRef::Text(t) => iso_date(t).map_or_else(|| row.get(col), |d| Ok(Some(d))),
@@ -68,7 +68,7 @@ fn iso_date(b: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
-pub fn request_from_row(r: &Row<'_>) -> rusqlite::Result<SubjectRequest> {
+pub(super) fn request_from_row(r: &Row<'_>) -> rusqlite::Result<SubjectRequest> {
     let categories: String = r.get(9)?;
     let passport_doc: Option<String> = r.get(14)?;
     let passport = passport_doc.map(|document| -> rusqlite::Result<Passport> {

@@ -1,7 +1,7 @@
 //! The storage seam: what every backend provides, and the one face the services see.
 //!
 //! [`Store`], [`Reader`] and [`Tx`] are what the services, the CLI and the terminal UI hold.
-//! Each is an enum over the compiled-in backends (today SQLite only), and each operation
+//! Each is an enum over the compiled-in backends (today `SQLite` only), and each operation
 //! matches once and calls the backend. Why an enum and not `dyn` trait objects or generic
 //! services:
 //! - a use case is a closure run inside [`Store::write`]: with a `dyn` store that closure
@@ -13,8 +13,8 @@
 //! - the compiler's exhaustiveness check names every place a new backend must answer.
 //!
 //! The traits [`ReadSurface`] and [`WriteSurface`] are the contract: one list of operations
-//! (the [`surface!`] invocations below) declares each trait, implements it for SQLite, and
-//! generates the forwarding methods of [`Reader`] and [`Tx`]. A second backend (PostgreSQL)
+//! (the [`surface!`] invocations below) declares each trait, implements it for `SQLite`, and
+//! generates the forwarding methods of [`Reader`] and [`Tx`]. A second backend (`PostgreSQL`)
 //! implements the two traits for its reader and transaction, adds a variant to the three
 //! enums, and one arm to [`dispatch!`]; services do not change. The conformance suite
 //! (`store_tests!` in `conformance.rs`) is then instantiated for it with one line.
@@ -53,7 +53,7 @@ macro_rules! dispatch {
     };
 }
 
-/// Declares a surface trait from one list of operations, implements it for the SQLite
+/// Declares a surface trait from one list of operations, implements it for the `SQLite`
 /// backend (whose inherent methods do the work), and gives the facade the same methods,
 /// each forwarding to the backend in use.
 macro_rules! surface {
@@ -228,7 +228,7 @@ surface! {
         /// Registers a batch of new, unassigned requests: for each in order, what
         /// `insert_request`, `insert_event` of its first event and an `audit` entry
         /// (`register`, its reference, its detail) would write, set-wise where the result is
-        /// the same. Returns the references. (PostgreSQL: `COPY` of the rows, the same
+        /// the same. Returns the references. (`PostgreSQL`: `COPY` of the rows, the same
         /// entries.)
         fn register_batch(&self, batch: &[Registration<'_>], registered_on: NaiveDate, now: &str, actor: &str) -> Result<Vec<String>>;
         fn erase_personal_data(&self, id: RequestId, on: NaiveDate, now: &str) -> Result<()>;
@@ -350,12 +350,12 @@ impl Store {
 
     /// Tunes the connection for a bulk load by one process (demo data); `false` restores.
     pub fn set_bulk(&self, on: bool) {
-        dispatch!(&self.0, StoreBackend, s => s.set_bulk(on))
+        dispatch!(&self.0, StoreBackend, s => s.set_bulk(on));
     }
 
     /// A large cache for one bulk write (an import); `false` restores.
     pub fn set_large_cache(&self, on: bool) {
-        dispatch!(&self.0, StoreBackend, s => s.set_large_cache(on))
+        dispatch!(&self.0, StoreBackend, s => s.set_large_cache(on));
     }
 
     /// Copies the database online into `dest`, a new file.
@@ -371,12 +371,12 @@ impl Store {
 
 #[cfg(test)]
 impl Store {
-    /// The SQLite backend underneath, for SQLite's own tests (raw SQL behind aryz's back).
+    /// The `SQLite` backend underneath, for `SQLite`'s own tests (raw SQL behind aryz's back).
     pub(super) fn as_sqlite(&self) -> &SqliteStore {
         dispatch!(&self.0, StoreBackend, s => s)
     }
 
-    /// A store over a SQLite connection made by hand (a database of an older schema).
+    /// A store over a `SQLite` connection made by hand (a database of an older schema).
     pub(super) fn from_sqlite(s: SqliteStore) -> Store {
         Store::sqlite(s)
     }

@@ -1,4 +1,4 @@
-//! SQLite's own tests: migrations and WAL, refusal of foreign and newer files, edits of the
+//! `SQLite`'s own tests: migrations and WAL, refusal of foreign and newer files, edits of the
 //! file behind aryz's back, several connections writing at once, backups, the kept daily
 //! figures. What every backend must do is in the conformance suite (`conformance.rs`).
 

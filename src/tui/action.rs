@@ -84,6 +84,9 @@ actions! {
     Pause => "pause_clock", Detail;
     Resume => "resume_clock", Detail;
     WriteLetter => "write_letter", Detail;
+    AttachFile => "attach_file", Detail;
+    SaveFile => "save_file", Detail;
+    CloseAsDuplicate => "close_as_duplicate", Detail;
     NextField => "next_field", Form;
     PrevField => "prev_field", Form;
     NextOption => "next_option", Form;

@@ -18,11 +18,13 @@ use ratatui::layout::Rect;
 use super::action::{Action, Command, Scope};
 use super::component::{Component, Ctx};
 use super::effect::Effect;
+use super::keep;
 use super::keymap::{KeyCodeKey, KeyCombo, KeyMap};
 use super::screens::audit::AuditState;
 use super::screens::calendar::CalendarState;
 use super::screens::dashboard::DashboardState;
 use super::screens::detail::DetailState;
+use super::screens::form_screen::FormScreen;
 use super::screens::help::{HelpState, scopes};
 use super::screens::intake::IntakeState;
 use super::screens::queue::{QueueState, Section};
@@ -147,6 +149,9 @@ impl App {
         self.message = Some(Message { text, is_error: false });
     }
 
+    // Owned: the message is the caller's to give away (it becomes a key with issue 13's
+    // errors as keys).
+    #[allow(clippy::needless_pass_by_value)]
     fn error(&mut self, text: String) {
         self.message = Some(Message { text, is_error: true });
     }
@@ -176,6 +181,13 @@ impl App {
             return Some(Action::Do(Command::Quit));
         }
         let context = self.context();
+        // In a path, Tab completes the file name (Down and Enter go to the next field).
+        if context == Context::Form
+            && (combo.code, combo.ctrl, combo.alt) == (KeyCodeKey::Tab, false, false)
+            && self.top().completes()
+        {
+            return Some(Action::Edit(EditOp::Complete));
+        }
         // In a text of several lines, Enter, Up and Down edit (Tab leaves it, Ctrl-S saves).
         if context == Context::Form && self.top().multiline_focused() {
             let edit = match (combo.code, combo.ctrl, combo.alt) {
@@ -282,7 +294,7 @@ impl App {
             Command::ShowHelp => Screen::Help(HelpState { context: self.context(), scroll: 0 }),
             Command::Back => return drop(self.screens.pop()),
             Command::JumpToReference => return self.apply(Effect::Prompt(Prompt::new(PromptKind::Jump, ""))),
-            Command::RegisterRequest => Screen::Intake(IntakeState::new(session, today)),
+            Command::RegisterRequest => Screen::Intake(FormScreen(IntakeState::new(session, today))),
             Command::ShowCalendar => match CalendarState::new(session, today) {
                 Ok(c) => Screen::Calendar(c),
                 Err(e) => return self.error(e.localized()),
@@ -321,7 +333,7 @@ impl App {
                     self.screens.pop();
                 }
             }
-            Effect::Cancel => self.cancel(),
+            Effect::Cancel => self.apply(keep::cancel(self.top())),
             Effect::Back => drop(self.screens.pop()),
             Effect::Open(screen) => self.open_screen(*screen),
             Effect::OpenRequest(reference) => self.open(&reference),
@@ -401,7 +413,7 @@ impl App {
         let ctx = Ctx { session: &self.session, today, keymap: &self.keymap };
         let queue = Component::refresh(&mut self.queue, &ctx);
         let mut problem = None;
-        for s in self.screens.iter_mut() {
+        for s in &mut self.screens {
             if let Err(e) = s.component_mut().refresh(&ctx) {
                 problem = Some(e.localized());
             }
@@ -412,136 +424,58 @@ impl App {
         }
     }
 
-    // ---- typed input is never lost ---------------------------------------------------
+    // ---- typed input is never lost (the policy is in `keep`) ----------------------------
 
     /// The open forms holding typed changes: their draft names and values.
     pub fn unsaved(&self) -> std::collections::BTreeMap<String, super::widgets::form::Values> {
         let screens = self.screens.iter().map(Screen::component);
-        let overlays = self.overlays.iter().map(Overlay::component);
-        screens
-            .chain(overlays)
-            .filter_map(|c| c.draft())
-            .filter(|(_, form)| form.is_dirty())
-            .map(|(key, form)| (key, form.values()))
-            .collect()
+        keep::unsaved(screens.chain(self.overlays.iter().map(Overlay::component)))
     }
 
     /// Keeps what the open forms hold as drafts (after each batch of keys).
     pub fn sync_drafts(&mut self) {
         let current = self.unsaved();
-        let Some(drafts) = self.drafts.as_mut() else { return };
-        if let Err(e) = drafts.sync(current) {
-            let dir = drafts.dir().display().to_string();
-            self.error(tf("draft.not_kept", &[("dir", &dir), ("error", &e.to_string())]));
-        }
-    }
-
-    /// A form's cancel: closes it, but asks first when it holds typed changes.
-    fn cancel(&mut self) {
-        if self.top().draft().is_some_and(|(_, form)| form.is_dirty()) {
-            self.overlays.push(Overlay::Confirm(Box::new(Confirm {
-                question: t("draft.discard").to_string(),
-                details: Vec::new(),
-                op: PendingOp::Discard,
-                yes_focused: false,
-                on_no: None,
-            })));
-        } else {
-            self.apply(Effect::Close);
+        if let Some(e) = keep::sync(self.drafts.as_mut(), current) {
+            self.error(e);
         }
     }
 
     /// Quit (also Ctrl-C): asks first when open forms hold typed changes.
     fn ask_to_quit(&mut self) {
-        let unsaved = self.unsaved();
-        if unsaved.is_empty() {
-            return self.quit = true;
-        }
-        // A second Ctrl-C on the question itself does not stack another one.
-        if let Some(Overlay::Confirm(q)) = self.overlays.last()
-            && matches!(q.op, PendingOp::QuitDiscarding)
-        {
-            return;
-        }
-        self.overlays.push(Overlay::Confirm(Box::new(Confirm {
-            question: crate::i18n::tn("draft.quit", unsaved.len() as u64, &[]),
-            details: Vec::new(),
-            op: PendingOp::QuitDiscarding,
-            yes_focused: false,
-            on_no: None,
-        })));
-    }
-
-    /// Closes the form on top without saving, deleting its draft.
-    pub(super) fn discard(&mut self) {
-        let key = self.top().draft().map(|(key, _)| key);
-        self.apply(Effect::Close);
-        if let (Some(key), Some(drafts)) = (key, self.drafts.as_mut())
-            && let Err(e) = drafts.delete(&key)
-        {
-            self.error(e.to_string());
-        }
-    }
-
-    /// Quits, deleting the drafts of the open forms (the operator chose to lose them).
-    pub(super) fn quit_discarding(&mut self) {
-        let keys: Vec<String> = self.unsaved().into_keys().collect();
-        if let Some(drafts) = self.drafts.as_mut() {
-            for key in keys {
-                let _ = drafts.delete(&key);
-            }
-        }
-        self.quit = true;
+        let asking = matches!(self.overlays.last(),
+            Some(Overlay::Confirm(q)) if matches!(q.op, PendingOp::QuitDiscarding));
+        self.apply(keep::quit(self.unsaved().len(), asking));
     }
 
     /// When the form just opened has a kept draft, asks whether to put it back.
     fn offer_draft(&mut self) {
-        let Some((key, _)) = self.top().draft() else { return };
-        let Some(draft) = self.drafts.as_ref().and_then(|d| d.load(&key)) else { return };
-        // A short look at what it holds: the texts it would put back, by field.
-        let Some((_, form)) = self.top().draft() else { return };
-        let mut back = form.clone();
-        back.restore(&draft.values);
-        let details = back
-            .fields
-            .iter()
-            .filter(|f| f.is_text() && form.text(&f.id) != back.text(&f.id))
-            .take(4)
-            .map(|f| {
-                let text = back.text(&f.id);
-                let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
-                let shown = format!("{}: {line}", f.label);
-                crate::domain::safe_text::clean(&super::widgets::wrap::ellipsis(&shown, 60))
-            })
-            .collect();
-        self.overlays.push(Overlay::Confirm(Box::new(Confirm {
-            question: tf("draft.offer", &[("saved", &draft.saved)]),
-            details,
-            op: PendingOp::RestoreDraft { key: key.clone(), values: draft.values },
-            yes_focused: true,
-            on_no: Some(Box::new(PendingOp::DropDraft { key })),
-        })));
+        if let Some(question) = keep::offer(self.top(), self.drafts.as_ref()) {
+            self.apply(question);
+        }
     }
 
-    /// Puts a kept draft back into the form on top (the one it was offered for).
-    pub(super) fn restore_draft(&mut self, key: &str, values: super::widgets::form::Values) {
-        let (top, ctx) = self.top_mut();
-        if top.draft().is_none_or(|(k, _)| k != key) {
-            return;
-        }
-        top.restore(&values, &ctx);
-        if let Some(d) = self.drafts.as_mut() {
-            d.adopt(key, values);
-        }
-        self.info(t("draft.restored").to_string());
-    }
-
-    pub(super) fn drop_draft(&mut self, key: &str) {
-        if let Some(d) = self.drafts.as_mut()
-            && let Err(e) = d.delete(key)
-        {
-            self.error(e.to_string());
-        }
+    /// The kept-draft use cases a question ran: lose a form, quit losing them all, put one
+    /// back or delete it.
+    pub(super) fn draft_case(&mut self, op: PendingOp) {
+        let effect = match op {
+            PendingOp::Discard => keep::discard(self.top().draft().map(|(key, _)| key), self.drafts.as_mut()),
+            PendingOp::QuitDiscarding => {
+                keep::quit_discarding(self.unsaved().into_keys(), self.drafts.as_mut())
+            }
+            PendingOp::DropDraft { key } => keep::drop(&key, self.drafts.as_mut()),
+            PendingOp::RestoreDraft { key, values } => {
+                let (top, ctx) = self.top_mut();
+                if !keep::restore(top, &ctx, &key, &values) {
+                    return;
+                }
+                if let Some(d) = self.drafts.as_mut() {
+                    d.adopt(&key, values);
+                }
+                Effect::Message(t("draft.restored").to_string(), false)
+            }
+            _ => Effect::None,
+        };
+        self.apply(effect);
     }
 
     /// The standard texts for a response: a dialog to choose one, or why there is none.

@@ -86,6 +86,11 @@ pub trait Component {
         false
     }
 
+    /// Whether the focused field is a path, where Tab completes a file name.
+    fn completes(&self) -> bool {
+        false
+    }
+
     /// The form whose typed input is kept as a draft until it is saved or discarded, and
     /// the draft's name (`intake`, `note-ARZ-2026-000001`); `None` for screens, prompts and
     /// forms of choices only (filters, assignment, letters).
@@ -140,11 +145,14 @@ impl<T: Component + ?Sized> Component for Box<T> {
     fn multiline_focused(&self) -> bool {
         (**self).multiline_focused()
     }
+    fn completes(&self) -> bool {
+        (**self).completes()
+    }
     fn draft(&self) -> Option<(String, &Form)> {
         (**self).draft()
     }
     fn restore(&mut self, values: &Values, ctx: &Ctx<'_>) {
-        (**self).restore(values, ctx)
+        (**self).restore(values, ctx);
     }
     fn refresh(&mut self, ctx: &Ctx<'_>) -> crate::service::Result<()> {
         (**self).refresh(ctx)
@@ -159,12 +167,12 @@ impl<T: Component + ?Sized> Component for Box<T> {
         (**self).bar(env)
     }
     fn render(&self, area: Rect, buf: &mut Buffer, env: &Env<'_>) {
-        (**self).render(area, buf, env)
+        (**self).render(area, buf, env);
     }
 }
 
 /// A read's failure as the status line's error; success asks for nothing more.
-pub fn shown<T>(r: crate::service::Result<T>) -> Effect {
+pub(crate) fn shown<T>(r: crate::service::Result<T>) -> Effect {
     match r {
         Ok(_) => Effect::None,
         Err(e) => Effect::Message(e.localized(), true),

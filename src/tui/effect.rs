@@ -85,6 +85,24 @@ pub enum UseCase {
         reference: String,
         spec: LetterSpec,
     },
+    /// Attach the file at `path` (as typed; `~/` is the home folder) to a request.
+    Attach {
+        reference: String,
+        path: std::path::PathBuf,
+        kind: crate::domain::attachment::AttachmentKind,
+    },
+    /// Write file `n` of a request to a new file at `path` (an audited disclosure).
+    SaveAttachment {
+        reference: String,
+        n: i64,
+        path: std::path::PathBuf,
+    },
+    /// Close a request as a duplicate of `original` (supervisors).
+    CloseDuplicate {
+        reference: String,
+        original: String,
+        version: i64,
+    },
     /// Close the form or dialog on top, throwing away what was typed (and its draft).
     Discard,
     /// Quit, throwing away what was typed in the open forms (and their drafts).

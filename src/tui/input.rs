@@ -1,19 +1,17 @@
-//! Reading what the operator typed: dates as written in Kyrgyzstan (`DD.MM.YYYY`), or ISO.
+//! Reading what the operator typed: dates as written in Kyrgyzstan (`DD.MM.YYYY`), or ISO,
+//! with the command line's parser ([`crate::domain::parse::date`]).
 
 use chrono::NaiveDate;
 
 use crate::i18n::t;
 
-/// Parses `24.11.2026`, `24.11.26`-free strict forms, or `2026-11-24`.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let s = text.trim();
-    NaiveDate::parse_from_str(s, "%d.%m.%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .map_err(|_| t("error.date").to_string())
+/// Parses `24.11.2026` (or `1.3.2026`) or `2026-11-24`; the error is the interface's.
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    crate::domain::parse::date("date", text).map_err(|_| t("error.date").to_string())
 }
 
 /// An optional date: empty is `None`.
-pub fn parse_optional_date(text: &str) -> Result<Option<NaiveDate>, String> {
+pub(crate) fn parse_optional_date(text: &str) -> Result<Option<NaiveDate>, String> {
     if text.trim().is_empty() { Ok(None) } else { parse_date(text).map(Some) }
 }
 

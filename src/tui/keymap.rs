@@ -221,6 +221,9 @@ const DEFAULTS: &[(Command, &[&str])] = &[
     (Command::Pause, &["p"]),
     (Command::Resume, &["u"]),
     (Command::WriteLetter, &["L"]),
+    (Command::AttachFile, &["f"]),
+    (Command::SaveFile, &["F"]),
+    (Command::CloseAsDuplicate, &["d"]),
     (Command::NextField, &["tab", "down"]),
     (Command::PrevField, &["backtab", "up"]),
     (Command::NextOption, &["right"]),
@@ -340,7 +343,7 @@ impl KeyMap {
     }
 
     pub fn keys_of(&self, cmd: Command) -> &[KeyCombo] {
-        self.keys.get(&cmd).map(Vec::as_slice).unwrap_or(&[])
+        self.keys.get(&cmd).map_or(&[], Vec::as_slice)
     }
 
     /// The first key of `cmd`, as shown in the help bar ("" when unbound).

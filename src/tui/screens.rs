@@ -1,18 +1,19 @@
 //! The screens and overlays, each a [`Component`] in its own file. Registering a screen
 //! is one line in [`screens!`] below; everything else about it lives in its file.
 
-pub mod audit;
-pub mod calendar;
-pub mod confirm;
+pub(crate) mod audit;
+pub(crate) mod calendar;
+pub(crate) mod confirm;
 pub mod dashboard;
-pub mod detail;
+pub(crate) mod detail;
 pub mod dialog;
-pub mod help;
-pub mod intake;
+pub(crate) mod form_screen;
+pub(crate) mod help;
+pub(crate) mod intake;
 pub mod preview;
-pub mod prompt;
+pub(crate) mod prompt;
 pub mod queue;
-pub mod report;
+pub(crate) mod report;
 pub mod response;
 
 use super::component::Component;
@@ -37,8 +38,8 @@ macro_rules! screens {
 
 screens! {
     Detail(Box<detail::DetailState>),
-    Intake(intake::IntakeState),
-    Response(response::ResponseState),
+    Intake(form_screen::FormScreen<intake::IntakeState>),
+    Response(form_screen::FormScreen<response::ResponseState>),
     Calendar(calendar::CalendarState),
     Help(help::HelpState),
     Dashboard(Box<dashboard::DashboardState>),

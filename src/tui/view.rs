@@ -14,8 +14,8 @@ use crate::i18n::date_wd;
 use crate::i18n::{label, t, tf};
 
 /// Below this size the layout would break; a plain message shows instead.
-pub const MIN_WIDTH: u16 = 64;
-pub const MIN_HEIGHT: u16 = 16;
+pub(crate) const MIN_WIDTH: u16 = 64;
+pub(crate) const MIN_HEIGHT: u16 = 16;
 
 impl App {
     /// What components may read while drawing.

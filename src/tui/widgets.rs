@@ -1,7 +1,9 @@
 //! Widgets shared by the screens.
 
 pub mod form;
-pub mod help_bar;
-pub mod line_edit;
+pub(crate) mod help_bar;
+pub(crate) mod line_edit;
+pub(crate) mod path;
+pub(crate) mod table;
 pub mod text_box;
 pub mod wrap;

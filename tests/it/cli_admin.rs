@@ -80,16 +80,16 @@ fn an_unknown_operator_is_told_to_ask_for_aryz_operator_add() {
 /// assigned to carl, `free` unassigned.
 #[test]
 fn roles_decide_who_may_do_what() {
+    type Case =
+        (&'static str, &'static str, fn(&str, &str, &str) -> Vec<String>, bool, &'static [&'static str]);
+    fn v(a: &[&str]) -> Vec<String> {
+        a.iter().map(std::string::ToString::to_string).collect()
+    }
     let env = TestEnv::with_staff();
     let fresh = |assignee: Option<&str>| match assignee {
         Some(a) => env.add(&["--assignee", a]),
         None => env.add(&[]),
     };
-    type Case =
-        (&'static str, &'static str, fn(&str, &str, &str) -> Vec<String>, bool, &'static [&'static str]);
-    fn v(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
     let cases: &[Case] = &[
         // (operator, description, args(own, other, free), allowed, words in the refusal)
         ("cara", "clerk notes own", |o, _, _| v(&["note", o, "n"]), true, &[]),

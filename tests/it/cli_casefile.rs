@@ -485,3 +485,47 @@ fn a_maildir_is_imported_once_and_bad_messages_are_rejected_with_the_reason() {
     assert_eq!(refs(&env.json(&["list", "--all"])).len(), 2);
     env.ok(&["audit", "verify"]);
 }
+
+#[test]
+fn the_case_files_options_are_typed_and_take_short_references() {
+    let env = TestEnv::with_staff();
+    let first = env.add(&["--received", "2026-11-20"]);
+    let second = env.add(&["--received", "2026-11-21"]);
+    let short = |r: &str| r.rsplit('-').next().unwrap().trim_start_matches('0').to_string();
+    let file = env.path().join("scan.txt");
+    std::fs::write(&file, b"scan").unwrap();
+    let before = env.snapshot();
+    // A kind outside the vocabulary: one line naming the field and the allowed codes, exit 1.
+    let err = env.fails(&["attach", &first, file.to_str().unwrap(), "--kind", "passport"]);
+    assert_mentions(&err, &["passport", "request_scan", "power_of_attorney"]);
+    let err = env.fails(&["import-mail", file.to_str().unwrap(), "--kind", "bogus"]);
+    assert_mentions(&err, &["bogus", "access"]);
+    let err = env.fails(&["attachments", "ARZ-26-1"]);
+    assert_mentions(&err, &["ARZ-26-1"]);
+    // `not_verified` is no way of verifying.
+    let err =
+        env.fails(&["respond", &first, "--outcome", "fulfilled", "--identity-verified-by", "not_verified"]);
+    assert_mentions(&err, &["not_verified", "e_signature", "document_presented"]);
+    assert_eq!(env.snapshot(), before, "refused values change nothing");
+    // `--help` lists the values.
+    assert_mentions(&env.ok(&["attach", "--help"]), &["request_scan", "identity_document", "data_extract"]);
+    assert_mentions(&env.ok(&["import-mail", "--help"]), &["access", "authority_inquiry"]);
+    let help = env.ok(&["respond", "--help"]);
+    assert_mentions(&help, &["e_signature", "document_presented"]);
+    // Short references (`12`, `:12`) for a request of this year, and the command's own --format.
+    let n = short(&first);
+    let a = env.json(&["attach", &n, file.to_str().unwrap(), "--kind", "request_scan", "--format", "json"]);
+    assert_eq!(a["ref"], first.as_str(), "{a}");
+    assert_eq!(a["attachment"]["kind"], "request_scan", "{a}");
+    let list = env.json(&["attachments", &format!(":{n}"), "--format", "json"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    let csv = env.ok(&["attachments", &n, "--format", "csv"]);
+    assert!(csv.starts_with("N,KIND,FILE") && csv.contains("request_scan"), "{csv}");
+    let out = env.path().join("out.txt");
+    let saved = env.json(&["attachment", &n, "1", "--output", out.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(saved["ref"], first.as_str(), "{saved}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"scan");
+    let linked = env.json(&["link", &short(&second), "--duplicate-of", &format!(":{n}"), "--format", "json"]);
+    assert_eq!(linked["duplicate_of"], first.as_str(), "{linked}");
+    assert_eq!(env.show(&second)["closed_as"], "duplicate");
+}

@@ -33,7 +33,9 @@ fn parallel_adds_get_distinct_sequential_references_and_none_is_lost() {
         cmd
     });
     let printed: Vec<String> = out.iter().map(|s| s.trim().to_string()).collect();
-    printed.iter().for_each(|r| assert_reference(r));
+    for r in &printed {
+        assert_reference(r);
+    }
     let distinct: BTreeSet<&String> = printed.iter().collect();
     assert_eq!(distinct.len(), workers * per_worker, "every reference distinct: {printed:?}");
     // Sequential: exactly 1..=60, no gaps.

@@ -166,8 +166,29 @@ fn errors_follow_the_language() {
     let e = env.fails(&["--lang", "ru", "show", "ARZ-2026-000099"]);
     assert_eq!(e, "aryz: ошибка: ARZ-2026-000099: обращение не найдено");
     let e = env.fails(&["deadline", "--kind", "access", "--received", "2026-13-01", "--lang", "ky"]);
-    assert_eq!(e, "aryz: ката: келген күнү: '2026-13-01' YYYY-MM-DD түрүндөгү дата эмес");
+    assert_eq!(e, "aryz: ката: келген күнү: '2026-13-01' DD.MM.YYYY же YYYY-MM-DD түрүндөгү дата эмес");
     // The same errors in English are unchanged, byte for byte.
     let e = env.fails(&["show", "ARZ-2026-000099"]);
     assert_eq!(e, "aryz: error: ARZ-2026-000099: no such request");
+}
+
+/// A value refused by the typed parsers of the command line (a code, a short reference) is
+/// one field error in the interface language, exit code 1, not clap's English usage error.
+#[test]
+fn refused_values_of_the_command_line_follow_the_language() {
+    let env = TestEnv::new();
+    let e = env.fails(&["--lang", "ky", "list", "--status", "nope"]);
+    assert_eq!(
+        e,
+        "aryz: ката: абалы: белгисиз маани 'nope' (күтүлгөндөр: new, in_progress, awaiting_subject, answered, withdrawn)"
+    );
+    let e = env.fails(&["--lang", "ru", "list", "--status", "nope"]);
+    assert_eq!(
+        e,
+        "aryz: ошибка: статус: неизвестное значение 'nope' (допустимо: new, in_progress, awaiting_subject, answered, withdrawn)"
+    );
+    let e = env.fails(&["--lang", "ru", "show", ":0"]);
+    assert_eq!(e, "aryz: ошибка: номер: ':0' — не номер вида ARZ-2026-000123 или 123");
+    let e = env.fails(&["show", ":0"]);
+    assert_eq!(e, "aryz: error: ref: ':0' is not a reference like ARZ-2026-000123 or 123");
 }

@@ -135,6 +135,8 @@ const ALLOWED: &[&str] = &[
     "attachment",
     "link",
     "mail",
+    // The attachment kind `other`, a code listed among the allowed values.
+    "other",
     // Names in their descriptions: a mail folder format, a hash, a file type.
     "maildir",
     "sha",
@@ -142,7 +144,7 @@ const ALLOWED: &[&str] = &[
 ];
 
 /// The Latin words of `text` that are not allowed: references, paths, options (`--x`),
-/// snake_case codes, hashes and words with digits are skipped before the allowlist.
+/// `snake_case` codes, hashes and words with digits are skipped before the allowlist.
 fn english_words(text: &str, extra: &[&str]) -> BTreeSet<String> {
     let allowed: BTreeSet<String> = ALLOWED.iter().chain(extra).map(|w| w.to_lowercase()).collect();
     let mut found = BTreeSet::new();
@@ -179,7 +181,7 @@ struct Case {
 }
 
 fn case(ok: bool, args: &[&str]) -> Case {
-    Case { args: args.iter().map(|a| a.to_string()).collect(), ok }
+    Case { args: args.iter().map(ToString::to_string).collect(), ok }
 }
 
 #[test]
@@ -262,6 +264,10 @@ fn every_subcommand_speaks_russian_and_kyrgyz_on_success_and_on_error() {
             case(false, &["attach", r3, &format!("{scan}-нет")]),
             case(false, &["attachment", r3, "9", "--output", &scan]),
             case(false, &["link", r3, "--duplicate-of", r3]),
+            case(false, &["attach", r3, &scan, "--kind", "bogus"]),
+            case(false, &["import-mail", &scan, "--kind", "bogus"]),
+            case(false, &["respond", r4, "--outcome", "fulfilled", "--identity-verified-by", "not_verified"]),
+            case(false, &["attachments", "ARZ-1"]),
             case(false, &["respond", r4, "--outcome", "fulfilled"]),
             case(true, &["add", "--kind", "access", "--name", "Test Subject", "--pin", "31503199012345"]),
             case(true, &["operator", "add", "eve", "--role", "clerk"]),

@@ -238,7 +238,7 @@ fn export_to_a_file_is_private_and_complete() {
     // No partial file is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(env.path())
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("partial"))
         .collect();
@@ -277,7 +277,7 @@ fn reports_digest_and_export_refuse_bad_input_and_clerks() {
         (&["report", "monthly", "--month", "2026-11", "--as-of", "soon"], &["as-of", "YYYY-MM-DD"]),
         (&["report", "range", "--from", "2026-12-01", "--to", "2026-11-01"], &["from", "--to"]),
         (&["report", "range", "--from", "2026-11-31", "--to", "2026-12-01"], &["from", "YYYY-MM-DD"]),
-        (&["digest", "--as-of", "24.11.2026"], &["as-of", "YYYY-MM-DD"]),
+        (&["digest", "--as-of", "24.11.26"], &["as-of", "YYYY-MM-DD"]),
         (&["export", "--status", "closed"], &["status", "'closed'"]),
         (&["export", "--output", "/nonexistent/dir/x.csv"], &["/nonexistent/dir/x.csv"]),
     ];

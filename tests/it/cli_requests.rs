@@ -133,7 +133,7 @@ fn add_warns_on_late_registration_and_on_a_pin_that_disagrees_with_the_birth_dat
             // The same PIN each time: the possible duplicates are named too (cli_casefile).
             .filter(|field| *field != "duplicate")
             .collect();
-        warned.sort();
+        warned.sort_unstable();
         assert_eq!(warned, *fields, "{received} {birth:?}: {stderr}");
     }
 }
@@ -298,7 +298,7 @@ fn list_search_finds_names_pins_references_and_descriptions() {
     ];
     for (q, want) in cases {
         let got = refs(&env.json(&["list", "--search", q]));
-        let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        let want: Vec<String> = want.iter().map(|s| (*s).clone()).collect();
         assert_eq!(got, want, "--search {q:?}");
     }
     assert_eq!(refs(&env.json(&["list", "--search", &comma])), vec![comma.clone()]);
@@ -756,4 +756,59 @@ fn answering_a_paused_request_counts_the_paused_days() {
     ok(env.on("2026-12-16").args(["respond", &r, "--outcome", "fulfilled"]));
     let d = json(env.on("2026-12-16").args(["--format", "json", "show", &r]));
     assert_eq!(d["answered_in_time"], true, "{d}");
+}
+
+/// One parser for what people type (issue 13): dates as written in Kyrgyzstan or ISO,
+/// references in the short form the terminal UI's jump takes, typed options whose help lists
+/// the allowed values, and `--format` after the subcommand.
+#[test]
+fn the_command_line_reads_what_the_interface_reads() {
+    let env = TestEnv::new();
+    let r = env.add(&["--received", "20.11.2026", "--birth-date", "15.3.1990", "--category", "email,phone"]);
+    assert_eq!(r, "ARZ-2026-000001");
+    let last_year = env.add(&["--received", "30.12.2025"]);
+    assert_eq!(last_year, "ARZ-2025-000001");
+    let shown = env.json(&["show", "1"]);
+    assert_eq!(shown["ref"], "ARZ-2026-000001");
+    assert_eq!(shown["received_on"], "2026-11-20");
+    assert_eq!(shown["subject"]["birth_date"], "1990-03-15");
+    assert_eq!(shown["categories"], serde_json::json!(["email", "phone"]));
+    // Short references are of the current year; the full one reaches last year's.
+    env.ok(&["note", ":1", "Called the subject"]);
+    assert!(env.ok(&["show", &last_year]).contains(&last_year));
+    assert_eq!(event_kinds(&env.json(&["show", "ARZ-2026-000001"])).last().map(String::as_str), Some("note"));
+    let e = env.fails(&["show", "2"]);
+    assert_mentions(&e, &["ARZ-2026-000002", "no such request"]);
+    assert_mentions(&env.fails(&["show", ":0"]), &["ref", "':0'", "ARZ-2026-000123 or 123"]);
+    // --format after the subcommand, as before it.
+    let listed: Value =
+        serde_json::from_str(&env.ok(&["list", "--format", "json", "--kind", "access,information"]))
+            .expect("json");
+    assert_eq!(refs(&listed), ["ARZ-2025-000001", "ARZ-2026-000001"]);
+    assert!(
+        env.ok(&["deadline", "--kind", "access", "--received", "02.03.2026", "--format", "csv"])
+            .starts_with("RULE,")
+    );
+    // Help lists the allowed values of every typed option.
+    for (args, values) in [
+        (
+            &["add", "--help"][..],
+            &[
+                "information, access",
+                "salyk_app, e_signature_document",
+                "e_signature, document_presented",
+                "full_name, birth_date",
+            ][..],
+        ),
+        (&["list", "--help"], &["new, in_progress, awaiting_subject", "table, json, csv"]),
+        (&["respond", "--help"], &["fulfilled, partially_fulfilled", "electronic, paper"]),
+        (&["status", "--help"], &["in_progress, awaiting_subject"]),
+        (&["letter", "--help"], &["acknowledgement, reply, extension", "txt, pdf"]),
+        (&["operator", "add", "--help"], &["clerk, supervisor, admin"]),
+    ] {
+        let help = env.ok(args);
+        for v in values {
+            assert!(help.contains(v), "{args:?}: {v} not in\n{help}");
+        }
+    }
 }

@@ -37,7 +37,7 @@ fn a_reply_of_two_paragraphs_is_written_and_saved_whole() {
     t.keys(&["q"]);
     t.wait_for("aryz exited with 0");
     let json = t.aryz(&["show", "ARZ-2026-000001", "--format", "json"], Some("jyldyz"));
-    assert!(json.contains(r#"Dear subject,\n\nthe copy of your records is enclosed."#), "{json}");
+    assert!(json.contains(r"Dear subject,\n\nthe copy of your records is enclosed."), "{json}");
 }
 
 /// The terminal closes (SIGHUP) with a half-typed intake form: the next time the form

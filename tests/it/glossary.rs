@@ -110,7 +110,7 @@ fn the_glossary_is_complete_and_sourced() {
     let g = glossary();
     assert!(g.len() >= 30, "{} terms", g.len());
     let mut ids: Vec<&str> = g.iter().map(|t| t.id.as_str()).collect();
-    ids.sort();
+    ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), g.len(), "duplicate term ids");
     for t in &g {
@@ -140,7 +140,7 @@ fn every_place_of_a_concept_uses_the_glossary_term() {
                     None => problems.push(format!("{lang} {key}: no such text (term {})", t.id)),
                     // Column headers of the command line join words with '_'.
                     Some(text) if !text.to_lowercase().replace('_', " ").contains(&want) => {
-                        problems.push(format!("{lang} {key}: {text:?} lacks «{want}» (term {})", t.id))
+                        problems.push(format!("{lang} {key}: {text:?} lacks «{want}» (term {})", t.id));
                     }
                     Some(_) => {}
                 }

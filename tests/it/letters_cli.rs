@@ -80,7 +80,7 @@ fn pdf_letters_are_written_whole_and_private() {
     // …or in letters_dir of the config; --as overrides the extension.
     let dir = env.path().join("out");
     env.write_config(&format!("letters_dir = {:?}\n", dir.to_str().expect("utf-8")));
-    let out = env.ok(&["letter", &r, "--type", "acknowledgement", "--as", "txt", "--format", "json"]);
+    let out = env.ok(&["--format", "json", "letter", &r, "--type", "acknowledgement", "--as", "txt"]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["format"], "txt");
     assert_eq!(files_in(&dir), vec![format!("{r}-acknowledgement-ru.txt")]);
@@ -90,6 +90,10 @@ fn pdf_letters_are_written_whole_and_private() {
         files_in(&dir),
         vec![format!("{r}-acknowledgement-ru-2.txt"), format!("{r}-acknowledgement-ru.txt")]
     );
+    // The letter's own --format (--as is the same option); the short reference works too.
+    let short = r.rsplit('-').next().expect("number").trim_start_matches('0').to_string();
+    env.ok(&["letter", &short, "--type", "acknowledgement", "--format", "pdf"]);
+    assert!(files_in(&dir).contains(&format!("{r}-acknowledgement-ru.pdf")), "{:?}", files_in(&dir));
     let e =
         env.fails(&["letter", &r, "--type", "acknowledgement", "--output", path.to_str().expect("utf-8")]);
     assert_mentions(&e, &["ack.pdf", "already exists"]);
@@ -99,7 +103,8 @@ fn pdf_letters_are_written_whole_and_private() {
             "acknowledgement ru pdf",
             "acknowledgement ru pdf",
             "acknowledgement ru txt",
-            "acknowledgement ru txt"
+            "acknowledgement ru txt",
+            "acknowledgement ru pdf"
         ]
     );
 }
@@ -179,9 +184,12 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
     let e = env.fails(&["letter", &r, "--type", "receipt", "--output", "-"]);
     assert_mentions(&e, &["type", "'receipt'", "acknowledgement, reply, extension"]);
     let e = env.fails(&["letter", &r, "--type", "acknowledgement", "--output", "x.doc"]);
-    assert_mentions(&e, &["as", "x.doc", "--as txt or --as pdf"]);
+    assert_mentions(&e, &["format", "x.doc", "--format txt or --format pdf"]);
     let e = env.fails(&["letter", &r, "--type", "acknowledgement", "--as", "docx", "--output", "x.txt"]);
-    assert_mentions(&e, &["as", "'docx'"]);
+    assert_mentions(&e, &["format", "'docx'", "txt, pdf"]);
+    // The letter's own --format: a file format, not the records' (which goes before `letter`).
+    let e = env.fails(&["letter", &r, "--type", "acknowledgement", "--format", "json", "--output", "x.txt"]);
+    assert_mentions(&e, &["format", "'json'", "txt, pdf"]);
     let e = env.fails(&["letter", &r, "--type", "acknowledgement", "--as", "pdf", "--output", "-"]);
     assert_mentions(&e, &["PDF", "terminal"]);
     let e = env.fails(&["letter", "ARZ-2026-999999", "--type", "acknowledgement", "--output", "-"]);

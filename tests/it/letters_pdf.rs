@@ -29,7 +29,7 @@ fn letter(lang: Language, ty: LetterType, kind: RequestKind, outcome: Option<Out
             letterhead: None,
             extension: None,
             grounds: &grounds,
-            details: Default::default(),
+            details: aryz::domain::referral::ResponseDetails::default(),
             bodies: &[],
             limit: None,
             representative: None,
@@ -58,7 +58,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// glyph id → text, from a ToUnicode CMap's `bfchar` entries.
+/// glyph id → text, from a `ToUnicode` `CMap`'s `bfchar` entries.
 fn cmap(data: &[u8]) -> BTreeMap<u16, String> {
     let text = String::from_utf8_lossy(data);
     let mut map = BTreeMap::new();
@@ -138,7 +138,7 @@ fn pdf_string(s: &[u8]) -> (Vec<u8>, usize) {
     (out, i)
 }
 
-/// The text of a PDF written by aryz: each `Tj` string decoded through the ToUnicode map
+/// The text of a PDF written by aryz: each `Tj` string decoded through the `ToUnicode` map
 /// of the font selected with `Tf` (F1 regular, F2 bold, in that order in the file).
 fn extract_text(pdf: &[u8]) -> String {
     let all = streams(pdf);
@@ -159,7 +159,7 @@ fn extract_text(pdf: &[u8]) -> String {
                 let (bytes, len) = pdf_string(&s[i..]);
                 for pair in bytes.chunks(2) {
                     let gid = u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)]);
-                    text.push_str(maps[font].get(&gid).map(String::as_str).unwrap_or("\u{fffd}"));
+                    text.push_str(maps[font].get(&gid).map_or("\u{fffd}", String::as_str));
                 }
                 text.push('\n');
                 i += len;
@@ -310,7 +310,7 @@ fn odd_text_never_panics() {
                     letterhead: None,
                     extension: None,
                     grounds: &grounds,
-                    details: Default::default(),
+                    details: aryz::domain::referral::ResponseDetails::default(),
                     bodies: &[],
                     limit: None,
                     representative: None,

@@ -168,7 +168,7 @@ fn fixed_request(kind: RequestKind, outcome: Option<Outcome>) -> aryz::domain::r
 }
 
 fn render(kit: &Kit, lang: Language, ty: LetterType, r: &aryz::domain::request::SubjectRequest) -> String {
-    render_with(kit, lang, ty, r, Default::default())
+    render_with(kit, lang, ty, r, aryz::domain::referral::ResponseDetails::default())
 }
 
 fn render_with(
@@ -239,7 +239,10 @@ fn snapshot_for(lang: Language) -> String {
             ];
             r.ground = Some("data_accurate".into());
         }
-        out.push_str(&format!("════ {ty} {kind} {} ════\n", outcome.map(|o| o.code()).unwrap_or("-")));
+        out.push_str(&format!(
+            "════ {ty} {kind} {} ════\n",
+            outcome.map_or("-", aryz::domain::outcome::Outcome::code)
+        ));
         out.push_str(&render(&kit, lang, ty, &r));
         out.push('\n');
     }
@@ -294,7 +297,7 @@ fn the_letterhead_comes_from_the_config() {
             letterhead: Some(&head),
             extension: None,
             grounds: &grounds,
-            details: Default::default(),
+            details: aryz::domain::referral::ResponseDetails::default(),
             bodies: &[],
             limit: None,
             representative: None,

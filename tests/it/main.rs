@@ -4,6 +4,10 @@
 //! runs one file); `common`, `support`, `tmux` and `tui_fixture` are the shared helpers.
 //! Snapshots live in `tests/it/snapshots/`, named `it__MODULE__NAME.snap` by insta.
 
+// A test stops where it fails: unwrap, expect and panic are how it says so (the library
+// denies them, Cargo.toml [lints]). Pedantic style lints stay on here too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 // Shared helpers.
 mod common;
 mod support;
@@ -24,6 +28,7 @@ mod cli_trust;
 mod crash_and_concurrency;
 mod deadline_law;
 mod e2e_tmux;
+mod e2e_tmux_casefile;
 mod e2e_tmux_editing;
 mod e2e_tmux_i18n;
 mod encryption;
@@ -42,6 +47,7 @@ mod trust_files;
 mod trust_keys;
 mod trust_records;
 mod trust_terminal;
+mod tui_casefile;
 mod tui_catalog;
 mod tui_editing;
 mod tui_reading;

@@ -13,6 +13,8 @@ fn mode(p: &std::path::Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
+// pre_exec is unsafe by nature: the hook runs between fork and exec.
+#[allow(unsafe_code)]
 fn aryz_umask0(env: &TestEnv, data: &std::path::Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aryz"));
     cmd.env_remove("ARYZ_OPERATOR")
@@ -99,6 +101,8 @@ fn a_negative_schema_version_is_refused_and_left_alone() {
 /// A disk that fills up during the backup (simulated by a file-size limit, so writes past
 /// it fail with EFBIG): the backup fails and leaves no file, so the retry works.
 #[test]
+// pre_exec is unsafe by nature: the hook runs between fork and exec.
+#[allow(unsafe_code)]
 fn a_failed_backup_leaves_no_file() {
     let env = TestEnv::new();
     env.ok(&["demo", "--requests", "300"]);
@@ -118,7 +122,7 @@ fn a_failed_backup_leaves_no_file() {
             // Writes past 64 KiB fail with EFBIG instead of killing the process.
             libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
             let lim = libc::rlimit { rlim_cur: 64 * 1024, rlim_max: 64 * 1024 };
-            libc::setrlimit(libc::RLIMIT_FSIZE, &lim);
+            libc::setrlimit(libc::RLIMIT_FSIZE, &raw const lim);
             Ok(())
         });
     }

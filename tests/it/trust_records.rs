@@ -37,7 +37,7 @@ fn copy_db(env: &TestEnv, name: &str) -> PathBuf {
     dest
 }
 
-/// Runs SQL on `db` as any SQLite client would (no aryz triggers, foreign keys off).
+/// Runs SQL on `db` as any `SQLite` client would (no aryz triggers, foreign keys off).
 fn tamper(db: &Path, sql: &str) {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();

@@ -116,26 +116,42 @@ fn every_vocabulary_code_has_a_label() {
             missing.push(format!("{prefix}.{code}"));
         }
     };
-    RequestKind::ALL.iter().for_each(|v| {
+    for v in RequestKind::ALL {
         check("kind", v.code());
         check("kind_short", v.code());
-    });
-    Status::ALL.iter().for_each(|v| {
+    }
+    for v in Status::ALL {
         check("status", v.code());
         check("status_short", v.code());
-    });
-    DataCategory::ALL.iter().for_each(|v| check("category", v.code()));
-    Channel::ALL.iter().for_each(|v| check("channel", v.code()));
-    Language::ALL.iter().for_each(|v| check("lang", v.code()));
-    IdentityMethod::ALL.iter().for_each(|v| check("identity", v.code()));
-    Role::ALL.iter().for_each(|v| check("role", v.code()));
-    Outcome::ALL.iter().for_each(|v| check("outcome", v.code()));
-    CategoryAction::ALL.iter().for_each(|v| check("category_action", v.code()));
-    EventKind::ALL.iter().for_each(|v| check("event", v.code()));
-    Command::ALL.iter().for_each(|c| {
+    }
+    for v in DataCategory::ALL {
+        check("category", v.code());
+    }
+    for v in Channel::ALL {
+        check("channel", v.code());
+    }
+    for v in Language::ALL {
+        check("lang", v.code());
+    }
+    for v in IdentityMethod::ALL {
+        check("identity", v.code());
+    }
+    for v in Role::ALL {
+        check("role", v.code());
+    }
+    for v in Outcome::ALL {
+        check("outcome", v.code());
+    }
+    for v in CategoryAction::ALL {
+        check("category_action", v.code());
+    }
+    for v in EventKind::ALL {
+        check("event", v.code());
+    }
+    for c in Command::ALL {
         check("action", c.name());
         check("bar", c.name());
-    });
+    }
     for g in aryz::domain::outcome::default_grounds() {
         check("ground", &g.code);
     }
@@ -287,7 +303,7 @@ fn english_ground_texts_equal_the_shipped_grounds() {
 #[test]
 fn english_holiday_names_equal_the_shipped_calendar() {
     let en = parse_catalog(EN).unwrap();
-    for e in shipped_calendar().iter() {
+    for e in &shipped_calendar() {
         assert_eq!(en.get(&format!("holiday.{}", aryz::i18n::holiday_key(&e.name))), Some(&e.name));
     }
 }

@@ -52,8 +52,7 @@ fn note_dialog_saved(app: &App) -> String {
         .into_iter()
         .rev()
         .find(|(k, _)| *k == EventKind::Note)
-        .map(|(_, t)| t)
-        .unwrap_or_else(|| panic!("no note saved: {:?}", app.message))
+        .map_or_else(|| panic!("no note saved: {:?}", app.message), |(_, t)| t)
 }
 
 /// Letters typed on a checkbox are not silently dropped: the operator is told; a note to
@@ -131,7 +130,7 @@ fn ctrl_c_with_typed_changes_asks_before_quitting() {
 
 fn drafts_in(dir: &std::path::Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|r| r.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|r| r.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
         .unwrap_or_default();
     v.sort();
     v

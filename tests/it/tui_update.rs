@@ -668,7 +668,7 @@ fn a_letter_is_written_from_the_detail_screen() {
         flag.set(true);
         Some(aryz::tui::app::LetterSetup {
             kit: aryz::letters::Kit::for_config(&aryz::config::Config::default(), &root).unwrap(),
-            letterhead: Default::default(),
+            letterhead: std::collections::BTreeMap::default(),
             dir: root.join("letters"),
         })
     }));
@@ -717,7 +717,7 @@ fn a_letter_without_a_delivery_address_is_confirmed_before_it_is_saved() {
     let reference = app.session.register(&new, Some("jyldyz")).unwrap().request.reference;
     app.letters = Some(aryz::tui::app::LetterSetup {
         kit: aryz::letters::Kit::for_config(&aryz::config::Config::default(), dir.path()).unwrap(),
-        letterhead: Default::default(),
+        letterhead: std::collections::BTreeMap::default(),
         dir: dir.path().join("letters"),
     });
     press(&mut app, &[":"]);

@@ -9,6 +9,7 @@ use crate::domain::deadline::SHIPPED_RULES;
 use crate::domain::kind::{Channel, DataCategory, IdentityMethod, Language, RequestKind};
 use crate::domain::outcome::{Outcome, Response};
 use crate::domain::request::{NewRequest, Subject};
+use crate::i18n::{Lang, set_thread_language};
 use crate::service::{Clock, Session, Settings, StatusTarget};
 use crate::store::Store;
 
@@ -88,9 +89,9 @@ fn answer() -> Response {
         responded_on: d(TODAY),
         channel: None,
         actions: vec![],
-        details: Default::default(),
+        details: crate::domain::referral::ResponseDetails::default(),
         backdate_reason: String::new(),
-        identity: Default::default(),
+        identity: crate::domain::outcome::IdentityAtAnswer::default(),
     }
 }
 
@@ -102,7 +103,7 @@ fn make(admin: &mut Session, assignee: Option<&str>, status: Status, paused: boo
         Status::New => {}
         Status::InProgress => drop(admin.set_status(&reference, StatusTarget::InProgress, "", None).unwrap()),
         Status::AwaitingSubject => {
-            drop(admin.set_status(&reference, StatusTarget::AwaitingSubject, "", None).unwrap())
+            drop(admin.set_status(&reference, StatusTarget::AwaitingSubject, "", None).unwrap());
         }
         Status::Answered => drop(admin.respond(&reference, &answer(), None).unwrap()),
         Status::Withdrawn => drop(admin.withdraw(&reference, "subject withdrew", None).unwrap()),
@@ -145,7 +146,7 @@ fn run(s: &mut Session, r: &SubjectRequest, action: RequestAction) -> crate::ser
                 lang: None,
                 format: crate::letters::LetterFormat::Txt,
             };
-            match s.preview_letter(reference, spec, &kit, &Default::default()) {
+            match s.preview_letter(reference, spec, &kit, &std::collections::BTreeMap::default()) {
                 Err(e @ crate::service::Error::NotYours { .. }) => Err(e),
                 _ => Ok(()),
             }
@@ -197,7 +198,7 @@ fn agreement(login: &str) -> usize {
                             // the screen does not offer it.
                             (Ok(()) | Err(Refusal::Rules(RuleRefusal::AlreadyYours)), Ok(())) => {}
                             (Err(refusal), Err(e)) => {
-                                assert!(same_kind(refusal, e), "{case}: {refusal:?} but {e}")
+                                assert!(same_kind(refusal, e), "{case}: {refusal:?} but {e}");
                             }
                             _ => panic!("{case}: permission {expected:?}, use case {got:?}"),
                         }
@@ -317,7 +318,6 @@ fn refusals_read_in_every_language() {
         Refusal::Rules(RuleRefusal::ExtensionsOff),
         Refusal::Rules(RuleRefusal::DeadlinePassed { due: d(TODAY) }),
     ];
-    use crate::i18n::{Lang, set_thread_language};
     for lang in [Lang::En, Lang::Ru, Lang::Ky] {
         set_thread_language(Some(lang));
         for r in &refusals {

@@ -32,7 +32,7 @@ impl App {
                     self.overlays.pop();
                 }
                 let text = crate::letters::render_text(&letter);
-                let warnings = letter.warnings.iter().map(|w| w.message()).collect();
+                let warnings = letter.warnings.iter().map(crate::letters::LetterWarning::message).collect();
                 let screen = PreviewState::new(reference, spec, &text, warnings);
                 self.screens.push(Screen::Preview(Box::new(screen)));
             }
@@ -78,7 +78,7 @@ impl App {
         {
             d.version = version;
         }
-        for screen in self.screens.iter_mut() {
+        for screen in &mut self.screens {
             match screen {
                 Screen::Response(r) if r.reference == *reference => r.version = version,
                 Screen::Detail(d) if d.request().reference == *reference => d.detail = current.clone(),
@@ -93,20 +93,91 @@ impl App {
                 self.overlays.pop();
                 self.after_change(Ok(r), "msg.saved");
             }
-            Err(e) => {
-                self.adopt_current_version(&e);
-                let text = e.localized();
-                if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
-                    if let Error::Invalid(fe) = &e {
-                        if let Some(f) = d.form.field_mut(&fe.field) {
-                            f.touched = true;
-                        }
-                        d.form.set_error(&fe.field, fe.rule.text());
-                    }
-                    d.problem = Some(text.clone());
+            Err(e) => self.dialog_failed(&e),
+        }
+    }
+
+    /// A dialog's use case failed: the dialog stays with its input, the error under the
+    /// field the service names and in the status line.
+    fn dialog_failed(&mut self, e: &Error) {
+        self.adopt_current_version(e);
+        let text = e.localized();
+        if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
+            if let Error::Invalid(fe) = e {
+                if let Some(f) = d.form.field_mut(&fe.field) {
+                    f.touched = true;
                 }
-                self.error(text);
+                d.form.set_error(&fe.field, fe.rule.text());
             }
+            d.problem = Some(text.clone());
+        }
+        self.error(text);
+    }
+
+    /// A dialog's use case succeeded: it closes, everything is re-read, and `done` is said.
+    fn dialog_done(&mut self, done: String) {
+        if matches!(self.overlays.last(), Some(Overlay::Dialog(_))) {
+            self.overlays.pop();
+        }
+        self.refresh();
+        self.info(done);
+    }
+
+    /// Attaches a file from the attach dialog; on failure (too big, not a file, unreadable)
+    /// nothing changes and the dialog shows why under the path.
+    fn attach(
+        &mut self,
+        reference: &str,
+        path: &std::path::Path,
+        kind: crate::domain::attachment::AttachmentKind,
+    ) {
+        match self.session.attach_file(reference, path, kind) {
+            Ok(a) => self.dialog_done(tf(
+                "msg.attached",
+                &[
+                    ("reference", &reference),
+                    ("n", &a.n),
+                    ("name", &crate::domain::safe_text::clean(&a.file_name)),
+                    ("size", &crate::tui::screens::detail::size_text(a.size)),
+                ],
+            )),
+            Err(e) => self.dialog_failed(&e),
+        }
+    }
+
+    /// Writes a file out from the save dialog (audited by the service as a disclosure).
+    fn save_attachment(&mut self, reference: &str, n: i64, path: &std::path::Path) {
+        match self.session.save_attachment(reference, n, path) {
+            Ok(a) => self.dialog_done(tf(
+                "msg.file_saved",
+                &[
+                    ("reference", &reference),
+                    ("n", &a.n),
+                    ("path", &path.display()),
+                    ("size", &crate::tui::screens::detail::size_text(a.size)),
+                ],
+            )),
+            Err(e) => {
+                self.dialog_failed(&e);
+                // The file could not be written there (it exists, no such folder): under the path.
+                if let (Error::Config(m), Some(Overlay::Dialog(d))) = (&e, self.overlays.last_mut()) {
+                    if let Some(f) = d.form.field_mut("output") {
+                        f.touched = true;
+                    }
+                    d.form.set_error("output", m.text());
+                    d.problem = None;
+                }
+            }
+        }
+    }
+
+    /// Closes a request as a duplicate (after the question); on failure the dialog stays.
+    fn close_duplicate(&mut self, reference: &str, original: &str, version: i64) {
+        match self.session.close_as_duplicate(reference, original, Some(version)) {
+            Ok(r) => {
+                self.dialog_done(tf("msg.linked", &[("reference", &r.reference), ("original", &original)]));
+            }
+            Err(e) => self.dialog_failed(&e),
         }
     }
 
@@ -128,7 +199,8 @@ impl App {
                 let shown = path.display().to_string();
                 self.refresh();
                 // What the letter lacks comes first, so the clerk reads it.
-                let mut text: Vec<String> = letter.warnings.iter().map(|w| w.message()).collect();
+                let mut text: Vec<String> =
+                    letter.warnings.iter().map(crate::letters::LetterWarning::message).collect();
                 text.push(tf("msg.letter_saved", &[("path", &shown)]));
                 self.message = Some(Message { text: text.join(" "), is_error: !letter.warnings.is_empty() });
             }
@@ -178,8 +250,21 @@ impl App {
                 if r.is_ok() && matches!(self.screens.last(), Some(Screen::Response(_))) {
                     self.screens.pop();
                 }
-                if let (Err(Error::Invalid(fe)), Some(Screen::Response(s))) = (&r, self.screens.last_mut()) {
-                    s.form.set_error(&fe.field, fe.rule.text());
+                match (&r, self.screens.last_mut()) {
+                    (Err(Error::Invalid(fe)), Some(Screen::Response(s))) => {
+                        s.form.set_error(&fe.field, fe.rule.text());
+                    }
+                    // Refused as a disclosure to an unverified subject: the way out, under
+                    // the field that gives it.
+                    (Err(Error::IdentityNotVerified { .. }), Some(Screen::Response(s))) => {
+                        let field = if s.form.field("identity_verified_by").is_some() {
+                            "identity_verified_by"
+                        } else {
+                            "outcome"
+                        };
+                        s.form.set_error(field, crate::i18n::t("response.identity_needed").to_string());
+                    }
+                    _ => {}
                 }
                 self.after_change(r, "msg.answered");
             }
@@ -219,10 +304,15 @@ impl App {
                 let r = self.session.set_status(&reference, target, &reason, Some(version));
                 self.finish_dialog(r);
             }
-            PendingOp::Discard => self.discard(),
-            PendingOp::QuitDiscarding => self.quit_discarding(),
-            PendingOp::RestoreDraft { key, values } => self.restore_draft(&key, values),
-            PendingOp::DropDraft { key } => self.drop_draft(&key),
+            PendingOp::Attach { reference, path, kind } => self.attach(&reference, &path, kind),
+            PendingOp::SaveAttachment { reference, n, path } => self.save_attachment(&reference, n, &path),
+            PendingOp::CloseDuplicate { reference, original, version } => {
+                self.close_duplicate(&reference, &original, version);
+            }
+            op @ (PendingOp::Discard
+            | PendingOp::QuitDiscarding
+            | PendingOp::RestoreDraft { .. }
+            | PendingOp::DropDraft { .. }) => self.draft_case(op),
             PendingOp::Pause { reference, category, reason } => {
                 let r = self.session.pause(&reference, &category, &reason);
                 self.finish_dialog(r);

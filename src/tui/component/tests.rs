@@ -86,7 +86,7 @@ fn the_detail_refuses_with_the_services_reason_and_opens_dialogs_it_allows() {
     );
     match d.handle(Command::TakeRequest, &c) {
         Some(Effect::Run(op)) => {
-            assert!(matches!(*op, UseCase::Take { ref reference, .. } if *reference == free))
+            assert!(matches!(*op, UseCase::Take { ref reference, .. } if *reference == free));
         }
         other => panic!("{other:?}"),
     }
@@ -111,7 +111,7 @@ fn prompts_answer_the_screen_below_and_jump_reads_short_references() {
     }
     match jump.handle(Command::Submit, &c) {
         Some(Effect::Batch(v)) => {
-            assert!(matches!(&v[..], [Effect::Close, Effect::OpenRequest(r)] if r == "ARZ-2026-000007"))
+            assert!(matches!(&v[..], [Effect::Close, Effect::OpenRequest(r)] if r == "ARZ-2026-000007"));
         }
         other => panic!("{other:?}"),
     }

@@ -16,7 +16,7 @@ use crate::store::{AuditEntry, AuditFilter, AuditProblem};
 use crate::tui::theme::Theme;
 
 /// Entries loaded at most: the newest ones (a filter narrows to a reference or operator).
-pub const AUDIT_ROWS: usize = 500;
+pub(crate) const AUDIT_ROWS: usize = 500;
 
 pub struct AuditState {
     pub entries: Vec<AuditEntry>,
@@ -74,7 +74,7 @@ impl AuditState {
     }
 }
 
-pub struct AuditView<'a> {
+pub(crate) struct AuditView<'a> {
     pub state: &'a AuditState,
     pub theme: &'a Theme,
 }
@@ -208,7 +208,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Back, ClearLogFilter, FilterLog, MoveDown, Open, Refresh, ShowHelp};
             vec![FilterLog, ClearLogFilter, MoveDown, Open, Refresh, Back, ShowHelp]
         }
 

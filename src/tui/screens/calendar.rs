@@ -76,7 +76,7 @@ impl CalendarState {
             self.selected.checked_sub_days(Days::new(days.unsigned_abs()))
         };
         self.selected = next.unwrap_or(self.selected);
-        if self.first_of_month() != month { self.load(session) } else { self.load_day(session) }
+        if self.first_of_month() == month { self.load_day(session) } else { self.load(session) }
     }
 
     pub fn move_months(&mut self, session: &Session, months: i32) -> Result<()> {
@@ -90,7 +90,7 @@ impl CalendarState {
     }
 }
 
-pub struct CalendarView<'a> {
+pub(crate) struct CalendarView<'a> {
     pub state: &'a CalendarState,
     pub calendar: &'a Calendar,
     pub today: NaiveDate,
@@ -184,7 +184,7 @@ impl Widget for CalendarView<'_> {
                 }
             }
             None if !self.calendar.is_working_day(d) => {
-                lines.push(Line::styled(t("calendar.weekend"), th.non_working))
+                lines.push(Line::styled(t("calendar.weekend"), th.non_working));
             }
             None => lines.push(Line::styled(t("calendar.working_day"), th.muted)),
         }
@@ -271,7 +271,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Back, MoveDown, NextSection, Open, PageDown, ShowHelp};
             vec![NextSection, MoveDown, PageDown, Open, Back, ShowHelp]
         }
 

@@ -8,16 +8,14 @@ use chrono::{Datelike, NaiveDate};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Bar, BarChart, BarGroup, Block, Borders, Cell as TableCell, Row, StatefulWidget, Table, TableState,
-    Widget,
-};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, TableState, Widget};
 
 use crate::domain::format::date_dmy;
 use crate::domain::safe_text::clean;
 use crate::i18n::{label, t, tf};
 use crate::service::{Dashboard, MONTHS, Result, Session, WEEKS};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::table::{Column, FigureRow, FigureTable};
 use unicode_width::UnicodeWidthStr;
 
 pub struct DashboardState {
@@ -45,17 +43,12 @@ impl DashboardState {
 }
 
 /// "93.4 %", or a dash when nothing was answered.
-pub fn percent_text(p: Option<f64>) -> String {
+pub(crate) fn percent_text(p: Option<f64>) -> String {
     p.map_or_else(|| "—".into(), |p| format!("{p:.1} %"))
 }
 
-/// A numeric column: at least `min` wide, and as wide as its header.
-fn col(header: &'static str, min: u16) -> Constraint {
-    Constraint::Length((t(header).width() as u16).max(min))
-}
-
-fn num(n: i64) -> TableCell<'static> {
-    TableCell::from(Line::from(n.to_string()).right_aligned())
+fn num(n: i64) -> Span<'static> {
+    Span::raw(n.to_string())
 }
 
 fn titled<'a>(title: String, th: &Theme) -> Block<'a> {
@@ -72,7 +65,7 @@ fn bar_width(width: u16, n: u16, per_item_gap: u16) -> (u16, u16) {
     }
 }
 
-pub struct DashboardView<'a> {
+pub(crate) struct DashboardView<'a> {
     pub state: &'a DashboardState,
     pub theme: &'a Theme,
 }
@@ -145,8 +138,8 @@ impl DashboardView<'_> {
                 "supervision.backlog_chart",
                 &[
                     ("days", &d.backlog.len()),
-                    ("open", &last.map(|b| b.open).unwrap_or(0)),
-                    ("overdue", &last.map(|b| b.overdue).unwrap_or(0)),
+                    ("open", &last.map_or(0, |b| b.open)),
+                    ("overdue", &last.map_or(0, |b| b.overdue)),
                 ],
             ),
             th.label,
@@ -175,44 +168,41 @@ impl DashboardView<'_> {
         block.render(area, buf);
         // The due-soon column only when the clerk's name keeps room.
         let with_soon = inner.width >= 50;
-        let right = |key: &'static str| TableCell::from(Line::from(t(key)).right_aligned());
-        let mut head = vec![
-            TableCell::from(t("dashboard.col.clerk")),
-            right("dashboard.col.open"),
-            right("dashboard.col.overdue"),
+        let mut columns = vec![
+            Column::name(t("dashboard.col.clerk"), 8),
+            Column::number(t("dashboard.col.open"), 5),
+            Column::number(t("dashboard.col.overdue"), 5),
         ];
         if with_soon {
-            head.push(right("dashboard.col.due_soon"));
+            columns.push(Column::number(t("dashboard.col.due_soon"), 5));
         }
-        head.extend([right("dashboard.col.answered"), right("dashboard.col.median")]);
-        let header = Row::new(head).style(th.label);
-        let rows = d.clerks.iter().map(|c| {
-            let who = c.login.as_deref().map_or_else(|| t("queue.group.unassigned").to_string(), clean);
-            let mut cells = vec![
-                TableCell::from(who),
-                num(c.open),
-                num(c.overdue).style(if c.overdue > 0 { th.overdue } else { th.base }),
-            ];
-            if with_soon {
-                cells.push(num(c.due_soon).style(if c.due_soon > 0 { th.due_soon } else { th.base }));
-            }
-            let median = c.median_days.map_or_else(|| "—".into(), |m| format!("{m:.1}"));
-            cells.extend([num(c.answered_this_month), TableCell::from(Line::from(median).right_aligned())]);
-            Row::new(cells)
-        });
-        // Numbers take their header's width (translations differ in length).
-        let mut widths =
-            vec![Constraint::Min(8), col("dashboard.col.open", 5), col("dashboard.col.overdue", 5)];
-        if with_soon {
-            widths.push(col("dashboard.col.due_soon", 5));
-        }
-        widths.extend([col("dashboard.col.answered", 5), col("dashboard.col.median", 6)]);
-        let table =
-            Table::new(rows, widths).header(header).row_highlight_style(th.selected).column_spacing(1);
+        columns.extend([
+            Column::number(t("dashboard.col.answered"), 5),
+            Column::number(t("dashboard.col.median"), 6),
+        ]);
+        let warn = |n: i64, style| if n > 0 { style } else { th.base };
+        let rows = d
+            .clerks
+            .iter()
+            .map(|c| {
+                let who = c.login.as_deref().map_or_else(|| t("queue.group.unassigned").to_string(), clean);
+                let mut cells =
+                    vec![Span::raw(who), num(c.open), num(c.overdue).style(warn(c.overdue, th.overdue))];
+                if with_soon {
+                    cells.push(num(c.due_soon).style(warn(c.due_soon, th.due_soon)));
+                }
+                let median = c.median_days.map_or_else(|| "—".into(), |m| format!("{m:.1}"));
+                cells.extend([num(c.answered_this_month), Span::raw(median)]);
+                FigureRow::new(cells)
+            })
+            .collect();
+        let mut table = FigureTable::new(columns, rows);
+        table.header_style = th.label;
+        table.highlight = th.selected;
         let mut state = TableState::default()
             .with_offset(self.state.offset.get())
             .with_selected((!d.clerks.is_empty()).then_some(self.state.selected));
-        StatefulWidget::render(table, inner, buf, &mut state);
+        table.render(inner, buf, Some(&mut state));
         self.state.offset.set(state.offset());
     }
 
@@ -222,33 +212,27 @@ impl DashboardView<'_> {
         let block = titled(tf("dashboard.kinds", &[("months", &MONTHS)]), th);
         let inner = block.inner(area);
         block.render(area, buf);
-        let header = Row::new([
-            TableCell::from(t("dashboard.col.kind")),
-            TableCell::from(Line::from(t("dashboard.col.received")).right_aligned()),
-            TableCell::from(Line::from(t("dashboard.col.late")).right_aligned()),
-            TableCell::from(Line::from(t("dashboard.col.in_time")).right_aligned()),
-        ])
-        .style(th.label);
-        let rows = d.kinds.iter().map(|k| {
-            Row::new([
-                TableCell::from(label("kind_short", k.kind.code())),
-                num(k.received),
-                num(k.answered_late).style(if k.answered_late > 0 { th.overdue } else { th.base }),
-                TableCell::from(Line::from(percent_text(k.on_time_percent())).right_aligned()),
-            ])
-        });
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Min(8),
-                col("dashboard.col.received", 6),
-                col("dashboard.col.late", 5),
-                col("dashboard.col.in_time", 7),
-            ],
-        )
-        .header(header)
-        .column_spacing(1);
-        Widget::render(table, inner, buf);
+        let columns = vec![
+            Column::name(t("dashboard.col.kind"), 8),
+            Column::number(t("dashboard.col.received"), 6),
+            Column::number(t("dashboard.col.late"), 5),
+            Column::number(t("dashboard.col.in_time"), 7),
+        ];
+        let rows = d
+            .kinds
+            .iter()
+            .map(|k| {
+                FigureRow::new(vec![
+                    Span::raw(label("kind_short", k.kind.code())),
+                    num(k.received),
+                    num(k.answered_late).style(if k.answered_late > 0 { th.overdue } else { th.base }),
+                    Span::raw(percent_text(k.on_time_percent())),
+                ])
+            })
+            .collect();
+        let mut table = FigureTable::new(columns, rows);
+        table.header_style = th.label;
+        table.render(inner, buf, None);
     }
 
     fn render_weekly(&self, area: Rect, buf: &mut Buffer) {
@@ -388,7 +372,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Back, MoveDown, Open, ShowAudit, ShowHelp, ShowReport};
             vec![MoveDown, Open, Back, ShowReport, ShowAudit, ShowHelp]
         }
 

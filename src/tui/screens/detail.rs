@@ -12,6 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph, Widget};
 use unicode_width::UnicodeWidthChar;
 
+use crate::domain::attachment::Attachment;
 use crate::domain::format::date_dmy;
 use crate::domain::request::SubjectRequest;
 use crate::domain::safe_text::clean;
@@ -50,7 +51,7 @@ impl DetailState {
 
 /// The detail screen's key for each action on a request, in the order the help bar shows
 /// them. Whether an action is offered is the service's answer ([`Session::permissions`]).
-pub fn command_of(action: RequestAction) -> Command {
+pub(crate) fn command_of(action: RequestAction) -> Command {
     match action {
         RequestAction::Respond => Command::RecordResponse,
         RequestAction::Assign => Command::AssignTo,
@@ -66,29 +67,58 @@ pub fn command_of(action: RequestAction) -> Command {
     }
 }
 
-/// The action a detail key asks for, if it is one.
-pub fn action_of(cmd: Command) -> Option<RequestAction> {
-    RequestAction::ALL.into_iter().find(|&a| command_of(a) == cmd)
+/// The action a detail key asks for, as the service checks it: its own, or for the case
+/// file's keys the one the service checks for them (attaching a file is allowed to whoever
+/// may add a note; closing as a duplicate to whoever may withdraw, a supervisor).
+pub(crate) fn action_of(cmd: Command) -> Option<RequestAction> {
+    match cmd {
+        Command::AttachFile => Some(RequestAction::Note),
+        Command::CloseAsDuplicate => Some(RequestAction::Withdraw),
+        _ => RequestAction::ALL.into_iter().find(|&a| command_of(a) == cmd),
+    }
 }
 
-/// The commands this operator may use on `r` now, in the order shown.
-pub fn available(session: &Session, r: &SubjectRequest) -> Vec<Command> {
-    session
-        .permissions(r)
+/// The commands this operator may use on the request now, in the order shown. Saving a
+/// file out is offered when there is one (whoever may read the request may save it).
+pub(crate) fn available(session: &Session, detail: &Detail) -> Vec<Command> {
+    let allowed: Vec<RequestAction> = session
+        .permissions(&detail.request)
         .into_iter()
         .filter(|(_, answer)| answer.is_ok())
-        .map(|(a, _)| command_of(a))
-        .collect()
+        .map(|(a, _)| a)
+        .collect();
+    let mut cmds: Vec<Command> = allowed.iter().map(|a| command_of(*a)).collect();
+    for cmd in [Command::AttachFile, Command::CloseAsDuplicate] {
+        if action_of(cmd).is_some_and(|a| allowed.contains(&a)) {
+            cmds.push(cmd);
+        }
+    }
+    if !detail.attachments.is_empty() {
+        cmds.push(Command::SaveFile);
+    }
+    cmds
+}
+
+/// A file's size as a clerk reads it: bytes, KB or MB.
+pub(crate) fn size_text(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    if bytes < KB {
+        tf("size.bytes", &[("n", &bytes)])
+    } else if bytes < KB * KB {
+        tf("size.kb", &[("n", &format!("{:.1}", bytes as f64 / KB as f64))])
+    } else {
+        tf("size.mb", &[("n", &format!("{:.1}", bytes as f64 / (KB * KB) as f64))])
+    }
 }
 
 /// Why `cmd` may not be used on `r` now, in the interface language; `None` when it may.
-pub fn refusal(session: &Session, r: &SubjectRequest, cmd: Command) -> Option<String> {
+pub(crate) fn refusal(session: &Session, r: &SubjectRequest, cmd: Command) -> Option<String> {
     let action = action_of(cmd)?;
     session.may(r, action).err().map(|refusal| refusal.text(cmd.name()))
 }
 
 /// `2026-11-24T10:15:00+06:00` → `24.11.2026 10:15`.
-pub fn event_time(at: &str) -> String {
+pub(crate) fn event_time(at: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(at) {
         Ok(dt) => dt.format("%d.%m.%Y %H:%M").to_string(),
         // A time that is not one (planted in the file) is shown, inert.
@@ -96,7 +126,10 @@ pub fn event_time(at: &str) -> String {
     }
 }
 
-fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
+/// One event of the timeline. The case file's events are said in the interface language
+/// (their stored text is English, for the record): a file by its number, kind, name and
+/// size; a duplicate link by the other request.
+fn event_line<'a>(e: &'a Event, th: &Theme, files: &[Attachment]) -> Line<'a> {
     let mut spans = vec![
         Span::styled(event_time(&e.at), th.muted),
         Span::raw("  "),
@@ -115,12 +148,16 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
             EventKind::StatusChanged | EventKind::Reopened | EventKind::Withdrawn => label_owned("status", v),
             EventKind::Responded => label_owned("outcome", v),
             EventKind::DeadlineChanged | EventKind::Created => {
-                v.parse::<NaiveDate>().map(date_dmy).unwrap_or_else(|_| v.to_string())
+                v.parse::<NaiveDate>().map_or_else(|_| v.to_string(), date_dmy)
             }
             _ => v.to_string(),
         })
     };
     match (&e.old, &e.new) {
+        // A file's SHA-256 is for `audit verify`, a link's reference is said below, and so
+        // is a withdrawal as a duplicate.
+        (_, Some(_)) if matches!(e.kind, EventKind::Attached | EventKind::Linked) => {}
+        (None, Some(n)) if e.kind == EventKind::Withdrawn && n == "duplicate" => {}
         (None, Some(n)) if e.kind == EventKind::Created => {
             spans.push(Span::raw(format!(" — {} {}", t("event.due"), code_label(n))));
         }
@@ -129,7 +166,29 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
         (Some(o), None) => spans.push(Span::raw(format!(": {} → —", code_label(o)))),
         (None, None) => {}
     }
-    if !e.text.is_empty() {
+    let file =
+        files.iter().find(|a| e.kind == EventKind::Attached && e.new.as_deref() == Some(a.sha256.as_str()));
+    let linked = e.new.as_deref().filter(|_| e.kind == EventKind::Linked);
+    let said = match (file, linked) {
+        (Some(a), _) => Some(format!(
+            "{}. {} {} ({})",
+            a.n,
+            label_owned("attachment_kind", a.kind.code()),
+            clean(&a.file_name),
+            size_text(a.size)
+        )),
+        (_, Some(other)) if e.text.starts_with("duplicate of") => {
+            Some(tf("event.duplicate_of", &[("reference", &clean(other))]))
+        }
+        (_, Some(other)) => Some(tf("event.has_duplicate", &[("reference", &clean(other))])),
+        _ if e.kind == EventKind::Withdrawn && e.new.as_deref() == Some("duplicate") => {
+            Some(t("event.closed_as_duplicate").to_string())
+        }
+        _ => None,
+    };
+    if let Some(text) = said {
+        spans.push(Span::raw(format!(" — {text}")));
+    } else if !e.text.is_empty() {
         let style = if e.kind == EventKind::Note { th.internal_note } else { th.base };
         spans.push(Span::raw(" — "));
         spans.push(Span::styled(clean(&e.text.replace('\n', " ⏎ ")), style));
@@ -137,7 +196,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-pub struct DetailView<'a> {
+pub(crate) struct DetailView<'a> {
     pub state: &'a DetailState,
     pub session: &'a Session,
     pub today: NaiveDate,
@@ -145,6 +204,8 @@ pub struct DetailView<'a> {
 }
 
 impl DetailView<'_> {
+    // Owned: every caller builds the value for this field alone.
+    #[allow(clippy::needless_pass_by_value)]
     fn field(&self, name: &'static str, value: String) -> Item {
         Item(
             LABEL_WIDTH,
@@ -243,6 +304,13 @@ impl DetailView<'_> {
         {
             lines.push(self.field("field.closed", date_wd(d)));
         }
+        // Closed as a duplicate, or the original of others: shown on both requests.
+        if let Some(o) = &self.state.detail.duplicate_of {
+            lines.push(self.field("field.duplicate_of", o.clone()));
+        }
+        if !self.state.detail.duplicates.is_empty() {
+            lines.push(self.field("field.duplicates", self.state.detail.duplicates.join(", ")));
+        }
         // Answers dated before the day they were recorded, also those before a reopening.
         let backdated = self.state.detail.backdated_answers();
         if backdated > 0 {
@@ -251,8 +319,9 @@ impl DetailView<'_> {
         lines
     }
 
-    /// Deadlines, timeline and the subject's other requests.
-    fn history(&self) -> Doc {
+    /// Deadlines, files, timeline and the subject's other requests, for a column `width`
+    /// wide (the files are a table fitted to it).
+    fn history(&self, width: u16) -> Doc {
         let th = self.theme;
         let r = self.state.request();
         let mut lines = Doc::from(Line::styled(t("detail.deadlines"), th.title));
@@ -284,13 +353,22 @@ impl DetailView<'_> {
             lines.push(self.field("field.due", date_wd(r.due_on)));
         }
 
+        let files = &self.state.detail.attachments;
+        if !files.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(crate::i18n::tn("detail.files", files.len() as u64, &[]), th.title));
+            for line in file_table(files, usize::from(width), th) {
+                lines.push(line);
+            }
+        }
+
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             crate::i18n::tn("detail.timeline", self.state.detail.events.len() as u64, &[]),
             th.title,
         ));
         for e in &self.state.detail.events {
-            lines.push(Item(4, event_line(e, th).to_owned_line()));
+            lines.push(Item(4, event_line(e, th, &self.state.detail.attachments).to_owned_line()));
         }
 
         if !self.state.detail.related.is_empty() {
@@ -307,6 +385,47 @@ impl DetailView<'_> {
         }
         lines
     }
+}
+
+/// A request's files as a table `width` columns wide: number, kind, name, size, who added
+/// it and when. Every cell that does not fit ends in an ellipsis; on a narrow column who and
+/// when give way to the name.
+fn file_table(files: &[Attachment], width: usize, th: &Theme) -> Vec<Line<'static>> {
+    use crate::tui::widgets::wrap::ellipsis;
+    let wide = width >= 72;
+    let kind_w = 18.min(width / 4);
+    let size_w = 9;
+    let (who_w, when_w) = if wide { (9, 16) } else { (0, 0) };
+    let fixed = 3 + (kind_w + 1) + 1 + (size_w + 1) + if wide { who_w + 1 + when_w } else { 0 };
+    let name_w = width.saturating_sub(fixed).max(4);
+    let cell = |text: &str, w: usize| pad(&ellipsis(&clean(text), w), w + 1);
+    let mut out = vec![Line::styled(
+        [
+            cell("", 2),
+            cell(t("col.file_kind"), kind_w),
+            cell(t("col.file_name"), name_w),
+            format!("{:>size_w$} ", ellipsis(t("col.file_size"), size_w)),
+            if wide { cell(t("col.file_by"), who_w) } else { String::new() },
+            if wide { ellipsis(t("col.file_at"), when_w) } else { String::new() },
+        ]
+        .concat(),
+        th.label,
+    )];
+    for a in files {
+        let size = size_text(a.size);
+        let mut spans = vec![
+            Span::styled(cell(&a.n.to_string(), 2), th.muted),
+            Span::raw(cell(&label_owned("attachment_kind", a.kind.code()), kind_w)),
+            Span::raw(cell(&a.file_name, name_w)),
+            Span::raw(format!("{:>size_w$} ", ellipsis(&size, size_w))),
+        ];
+        if wide {
+            spans.push(Span::styled(cell(&a.added_by, who_w), th.muted));
+            spans.push(Span::styled(ellipsis(&event_time(&a.added_at), when_w), th.muted));
+        }
+        out.push(Line::from(spans));
+    }
+    out
 }
 
 /// Detail screens this wide or wider show two columns.
@@ -475,11 +594,11 @@ impl Widget for DetailView<'_> {
                 Constraint::Length(2),
                 Constraint::Fill(1),
             ]));
-            vec![(left, self.fields().wrap(left.width)), (right, self.history().wrap(right.width))]
+            vec![(left, self.fields().wrap(left.width)), (right, self.history(right.width).wrap(right.width))]
         } else {
             let mut all = self.fields();
             all.push(Line::raw(""));
-            all.0.extend(self.history().0);
+            all.0.extend(self.history(body_area.width).0);
             vec![(body_area, all.wrap(body_area.width))]
         };
         let height =
@@ -506,6 +625,7 @@ mod keys {
     use crate::tui::effect::{Effect, Question, UseCase};
     use crate::tui::screens::Screen;
     use crate::tui::screens::dialog::{DialogKind, DialogState};
+    use crate::tui::screens::form_screen::FormScreen;
     use crate::tui::screens::response::ResponseState;
 
     impl Component for DetailState {
@@ -541,13 +661,20 @@ mod keys {
                 Command::AddNote => dialog(DialogState::note(r)),
                 Command::ChangeStatus => dialog(DialogState::status(r)),
                 Command::RecordResponse => {
-                    Effect::Open(Box::new(Screen::Response(ResponseState::new(session, r, ctx.today))))
+                    let form = FormScreen(ResponseState::new(session, r, ctx.today));
+                    Effect::Open(Box::new(Screen::Response(form)))
                 }
                 Command::Withdraw => dialog(DialogState::reason(DialogKind::Withdraw, r)),
                 Command::Reopen => dialog(DialogState::reason(DialogKind::Reopen, r)),
                 Command::Extend => dialog(DialogState::extend(session, r)),
                 Command::WriteLetter => dialog(DialogState::letter(r)),
                 Command::Pause => dialog(DialogState::pause(session, r)),
+                Command::AttachFile => dialog(DialogState::attach(session, r)),
+                Command::SaveFile if self.detail.attachments.is_empty() => {
+                    Effect::Message(tf("msg.no_files", &[("reference", &reference)]), true)
+                }
+                Command::SaveFile => dialog(DialogState::save_file(r, &self.detail.attachments)),
+                Command::CloseAsDuplicate => dialog(DialogState::duplicate(r, ctx.today)),
                 Command::Resume => Effect::Confirm(Box::new(Question {
                     question: tf("confirm.resume", &[("reference", &reference)]),
                     details: Vec::new(),
@@ -576,7 +703,7 @@ mod keys {
         }
 
         fn bar(&self, env: &Env<'_>) -> Vec<Command> {
-            let mut v = available(env.session, self.request());
+            let mut v = available(env.session, &self.detail);
             v.extend([Command::Back, Command::ShowHelp, Command::MoveDown]);
             v
         }

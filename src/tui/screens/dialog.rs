@@ -6,9 +6,11 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
+use crate::domain::attachment::{Attachment, AttachmentKind};
 use crate::domain::format::date_dmy;
 use crate::domain::kind::{Channel, RequestKind};
 use crate::domain::request::SubjectRequest;
+use crate::domain::safe_text::clean;
 use crate::domain::status::{Status, Transition};
 use crate::i18n::{label, label_owned, t, tf};
 use crate::service::Session;
@@ -20,12 +22,21 @@ use crate::tui::screens::queue::{AssigneeChoice, Filters};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Field, Form, FormKey, FormView, Opt};
 use crate::tui::widgets::line_edit::EditOp;
+use crate::tui::widgets::path;
+use crate::tui::widgets::wrap::ellipsis;
 
-pub mod fields;
+/// A stored file's name as a path to save to: its last component, never a folder above.
+fn safe_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned = clean(last);
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." { "attachment".to_string() } else { cleaned }
+}
+
+pub(crate) mod fields;
 
 use fields::{
-    CannedField, ExtendField, FieldId, FilterField, LetterField, NoteField, OperatorField, PauseField,
-    ReasonField, StatusField,
+    AttachField, CannedField, DuplicateField, ExtendField, FieldId, FilterField, LetterField, NoteField,
+    OperatorField, PauseField, ReasonField, SaveFileField, StatusField,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +54,12 @@ pub enum DialogKind {
     Letter,
     /// Choosing a standard response text to insert.
     Canned,
+    /// Attaching a file: its path (Tab completes) and its kind.
+    Attach,
+    /// Saving one of the request's files out to a new file.
+    SaveFile,
+    /// Closing the request as a duplicate of another (supervisors).
+    Duplicate,
 }
 
 #[derive(Debug)]
@@ -55,6 +72,12 @@ pub struct DialogState {
     pub form: Form,
     /// A failed save's message, shown in the dialog (which stays open with its input).
     pub problem: Option<String>,
+    /// The files of a save dialog: number and the name offered as the path.
+    pub files: Vec<(i64, String)>,
+    /// The size limit of an attach dialog, in MB.
+    pub limit_mb: u64,
+    /// The year a bare request number is read in (this year).
+    pub year: i32,
 }
 
 impl DialogState {
@@ -66,6 +89,9 @@ impl DialogState {
             references: Vec::new(),
             form: Form::new(fields),
             problem: None,
+            files: Vec::new(),
+            limit_mb: 0,
+            year: 0,
         }
     }
 
@@ -82,6 +108,9 @@ impl DialogState {
             DialogKind::Filter => "dialog.filter",
             DialogKind::Letter => "dialog.letter",
             DialogKind::Canned => "dialog.canned",
+            DialogKind::Attach => "dialog.attach",
+            DialogKind::SaveFile => "dialog.save_file",
+            DialogKind::Duplicate => "dialog.duplicate",
         };
         if self.kind == DialogKind::AssignMarked {
             tf(key, &[("n", &self.references.len())])
@@ -233,6 +262,128 @@ impl DialogState {
         }
     }
 
+    /// Attaching a file: the path, with the size limit under it, and the kind (chosen, no
+    /// default).
+    pub fn attach(session: &Session, r: &SubjectRequest) -> DialogState {
+        let mut kinds = vec![Opt::new("", t("editing.choose"))];
+        kinds.extend(options(AttachmentKind::ALL, "attachment_kind", AttachmentKind::code));
+        let mut d = DialogState::new(
+            DialogKind::Attach,
+            Some(r),
+            vec![
+                Field::text(AttachField::File.id(), t("field.file"), ""),
+                Field::choice(AttachField::Kind.id(), t("field.attachment_kind"), kinds, ""),
+            ],
+        );
+        d.limit_mb = session.attachment_limit() / (1024 * 1024);
+        d.set_path_hint(None);
+        d
+    }
+
+    /// Saving a file out: which one (the newest first chosen) and where, by default its own
+    /// name in the folder aryz was started in.
+    pub fn save_file(r: &SubjectRequest, files: &[Attachment]) -> DialogState {
+        let opts = files
+            .iter()
+            .map(|a| {
+                let kind = label("attachment_kind", a.kind.code());
+                let size = crate::tui::screens::detail::size_text(a.size);
+                Opt::new(a.n.to_string(), clean(&format!("{}. {} · {kind} · {size}", a.n, a.file_name)))
+            })
+            .collect();
+        let last = files.last();
+        let mut d = DialogState::new(
+            DialogKind::SaveFile,
+            Some(r),
+            vec![
+                Field::choice(
+                    SaveFileField::N.id(),
+                    t("field.attachment"),
+                    opts,
+                    &last.map(|a| a.n.to_string()).unwrap_or_default(),
+                ),
+                Field::text(
+                    SaveFileField::Output.id(),
+                    t("field.output"),
+                    &last.map(|a| safe_name(&a.file_name)).unwrap_or_default(),
+                ),
+            ],
+        );
+        d.files = files.iter().map(|a| (a.n, safe_name(&a.file_name))).collect();
+        d.set_path_hint(None);
+        d
+    }
+
+    /// When another file is chosen, the path follows it unless the clerk typed their own.
+    fn follow_chosen_file(&mut self) {
+        let chosen = self.form.choice(SaveFileField::N.id()).to_string();
+        let typed = self.form.text(SaveFileField::Output.id()).to_string();
+        let own = !typed.is_empty() && !self.files.iter().any(|(_, name)| *name == typed);
+        if let (false, Some((_, name))) = (own, self.files.iter().find(|(n, _)| n.to_string() == chosen)) {
+            let name = name.clone();
+            self.form.set_text(SaveFileField::Output.id(), &name);
+        }
+    }
+
+    /// Closing as a duplicate: the reference of the request it repeats.
+    pub fn duplicate(r: &SubjectRequest, today: chrono::NaiveDate) -> DialogState {
+        let mut d = DialogState::new(
+            DialogKind::Duplicate,
+            Some(r),
+            vec![Field::text(DuplicateField::Original.id(), t("field.duplicate_of"), "")],
+        );
+        d.year = chrono::Datelike::year(&today);
+        if let Some(f) = d.form.field_mut(DuplicateField::Original.id()) {
+            f.hint = Some(t("dialog.duplicate_hint").to_string());
+        }
+        d
+    }
+
+    /// The field that holds a path, where Tab completes.
+    fn path_field(&self) -> Option<&'static str> {
+        match self.kind {
+            DialogKind::Attach => Some(AttachField::File.id()),
+            DialogKind::SaveFile => Some(SaveFileField::Output.id()),
+            _ => None,
+        }
+    }
+
+    /// Under the path: what Tab found (several names, or none), else what the path is for.
+    fn set_path_hint(&mut self, found: Option<String>) {
+        let Some(id) = self.path_field() else { return };
+        let hint = found.unwrap_or_else(|| match self.kind {
+            DialogKind::Attach => tf("dialog.attach_hint", &[("mb", &self.limit_mb)]),
+            _ => t("dialog.save_hint").to_string(),
+        });
+        if let Some(f) = self.form.field_mut(id) {
+            f.hint = Some(hint);
+        }
+    }
+
+    /// Tab in the path: completes the name typed so far, as a shell does.
+    fn complete_path(&mut self) {
+        let Some(id) = self.path_field() else { return };
+        let typed = self.form.text(id).to_string();
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let done = path::complete(&typed, &cwd, path::home().as_deref());
+        if done.text != typed {
+            self.form.set_text(id, &done.text);
+            if let Some(f) = self.form.field_mut(id) {
+                f.touched = true;
+                f.error = None;
+            }
+        }
+        let found = if !done.candidates.is_empty() {
+            let names = ellipsis(&clean(&done.candidates.join("  ")), 300);
+            Some(tf("dialog.matches", &[("n", &done.candidates.len()), ("names", &names)]))
+        } else if done.text == typed {
+            Some(t("dialog.no_match").to_string())
+        } else {
+            None
+        };
+        self.set_path_hint(found);
+    }
+
     pub fn reason(kind: DialogKind, r: &SubjectRequest) -> DialogState {
         DialogState::new(kind, Some(r), vec![Field::text(ReasonField::Reason.id(), t("field.reason"), "")])
     }
@@ -336,6 +487,9 @@ impl Component for DialogState {
             FormKey::Moved => Some(Effect::None),
             FormKey::Changed => {
                 self.update_canned_hint();
+                if self.kind == DialogKind::SaveFile {
+                    self.follow_chosen_file();
+                }
                 Some(Effect::None)
             }
             FormKey::Save => Some(self.submit()),
@@ -361,7 +515,10 @@ impl Component for DialogState {
             | DialogKind::AssignMarked
             | DialogKind::Filter
             | DialogKind::Letter
-            | DialogKind::Canned => {
+            | DialogKind::Canned
+            | DialogKind::Attach
+            | DialogKind::SaveFile
+            | DialogKind::Duplicate => {
                 return None;
             }
         };
@@ -373,7 +530,11 @@ impl Component for DialogState {
     }
 
     fn edit(&mut self, op: &EditOp, _ctx: &Ctx<'_>) -> Effect {
-        self.form.edit(op);
+        if *op == EditOp::Complete {
+            self.complete_path();
+        } else if self.form.edit(op) && self.path_field().is_some() {
+            self.set_path_hint(None);
+        }
         Effect::None
     }
 
@@ -381,8 +542,12 @@ impl Component for DialogState {
         self.form.focused_is_text()
     }
 
+    fn completes(&self) -> bool {
+        self.path_field().is_some_and(|id| self.form.focused().is_some_and(|f| f.id == id))
+    }
+
     fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-        use Command::*;
+        use Command::{Cancel, NextField, NextOption, Save, ShowHelp, ToggleOption};
         vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
     }
 
@@ -392,7 +557,7 @@ impl Component for DialogState {
 }
 
 /// A dialog drawn centred over the screen.
-pub struct DialogView<'a> {
+pub(crate) struct DialogView<'a> {
     pub state: &'a DialogState,
     pub theme: &'a Theme,
 }
@@ -423,7 +588,7 @@ impl Widget for DialogView<'_> {
 }
 
 /// A yes/no question guarding a final or destructive action.
-pub struct ConfirmView<'a> {
+pub(crate) struct ConfirmView<'a> {
     pub question: &'a str,
     pub details: &'a [String],
     pub yes_focused: bool,

@@ -21,7 +21,7 @@ pub struct HelpState {
 }
 
 /// The scopes whose keys work in `context`, in lookup order.
-pub fn scopes(context: Context) -> &'static [Scope] {
+pub(crate) fn scopes(context: Context) -> &'static [Scope] {
     match context {
         Context::Queue => &[Scope::Queue, Scope::Navigation, Scope::Global],
         Context::Detail => &[Scope::Detail, Scope::Navigation, Scope::Global],
@@ -46,20 +46,7 @@ fn scope_title(s: Scope) -> &'static str {
 
 /// The request action a detail command takes, as the service's permissions know it.
 fn request_action(cmd: Command) -> Option<RequestAction> {
-    Some(match cmd {
-        Command::AssignTo => RequestAction::Assign,
-        Command::TakeRequest => RequestAction::Take,
-        Command::AddNote => RequestAction::Note,
-        Command::ChangeStatus => RequestAction::ChangeStatus,
-        Command::RecordResponse => RequestAction::Respond,
-        Command::Withdraw => RequestAction::Withdraw,
-        Command::Reopen => RequestAction::Reopen,
-        Command::Extend => RequestAction::Extend,
-        Command::Pause => RequestAction::Pause,
-        Command::Resume => RequestAction::Resume,
-        Command::WriteLetter => RequestAction::Letter,
-        _ => return None,
-    })
+    crate::tui::screens::detail::action_of(cmd)
 }
 
 /// Whether an operator of `role` may use `cmd` at all under `rules`: request actions by
@@ -115,7 +102,7 @@ pub fn help_lines(
     lines
 }
 
-pub struct HelpView<'a> {
+pub(crate) struct HelpView<'a> {
     pub state: &'a HelpState,
     pub keymap: &'a KeyMap,
     pub theme: &'a Theme,

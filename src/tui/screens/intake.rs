@@ -20,7 +20,7 @@ use crate::tui::input::{parse_date, parse_optional_date};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Field, Form, FormView, Input, Opt};
 
-pub fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static str) -> Vec<Opt> {
+pub(crate) fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static str) -> Vec<Opt> {
     all.iter().map(|v| Opt::new(code(*v), label(prefix, code(*v)))).collect()
 }
 
@@ -28,7 +28,7 @@ pub fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static st
 /// that fit the channel (an e-signature for the app and signed documents, a document shown
 /// for a visit, none yet for e-mail and post, which carry no proof of who wrote).
 pub fn identity_options(channel: Channel) -> Vec<Opt> {
-    use IdentityMethod::*;
+    use IdentityMethod::{DocumentPresented, ESignature, NotVerified};
     let order: [IdentityMethod; 3] = match channel {
         Channel::SalykApp | Channel::ESignatureDocument => [ESignature, DocumentPresented, NotVerified],
         Channel::InPerson => [DocumentPresented, ESignature, NotVerified],
@@ -88,13 +88,6 @@ impl IntakeState {
         s
     }
 
-    /// Applies an edit to the focused field and re-checks the form when it changed.
-    pub fn edit(&mut self, session: &Session, today: NaiveDate, op: &crate::tui::widgets::line_edit::EditOp) {
-        if self.form.edit(op) {
-            self.validate(session, today);
-        }
-    }
-
     /// Re-checks the whole form; returns the request to register when nothing blocks it.
     pub fn validate(&mut self, session: &Session, today: NaiveDate) -> Option<NewRequest> {
         let f = &mut self.form;
@@ -110,13 +103,12 @@ impl IntakeState {
             *selected = options.iter().position(|o| o.code == chosen).unwrap_or(0);
         }
         let mut ok = true;
-        let identity: IdentityMethod = match f.choice("identity").parse() {
-            Ok(m) => m,
-            Err(_) => {
-                f.set_error("identity", t("editing.identity_required").to_string());
-                ok = false;
-                IdentityMethod::NotVerified
-            }
+        let identity: IdentityMethod = if let Ok(m) = f.choice("identity").parse() {
+            m
+        } else {
+            f.set_error("identity", t("editing.identity_required").to_string());
+            ok = false;
+            IdentityMethod::NotVerified
         };
         let categories: Vec<DataCategory> =
             f.checked("category").iter().filter_map(|c| c.parse().ok()).collect();
@@ -213,7 +205,7 @@ impl IntakeState {
     }
 }
 
-pub struct IntakeView<'a> {
+pub(crate) struct IntakeView<'a> {
     pub state: &'a IntakeState,
     pub theme: &'a Theme,
     pub focused: bool,
@@ -273,7 +265,7 @@ impl Widget for IntakeView<'_> {
     }
 }
 
-/// The intake form's keys and drawing.
+/// The intake form's own part of the shared form screen: checking, registering, drawing.
 mod keys {
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;
@@ -282,12 +274,24 @@ mod keys {
     use super::{IntakeState, IntakeView};
     use crate::i18n::t;
     use crate::tui::action::Command;
-    use crate::tui::component::{Component, Context, Ctx, Env};
+    use crate::tui::component::{Ctx, Env};
     use crate::tui::effect::{Effect, Question, UseCase};
-    use crate::tui::widgets::form::{Form, FormKey, Values};
-    use crate::tui::widgets::line_edit::EditOp;
+    use crate::tui::screens::form_screen::FormLogic;
+    use crate::tui::widgets::form::Form;
 
-    impl IntakeState {
+    impl FormLogic for IntakeState {
+        fn form(&self) -> &Form {
+            &self.form
+        }
+
+        fn form_mut(&mut self) -> &mut Form {
+            &mut self.form
+        }
+
+        fn check(&mut self, ctx: &Ctx<'_>) {
+            self.validate(ctx.session, ctx.today);
+        }
+
         /// Registers the request, after a question when the form has warnings.
         fn save(&mut self, ctx: &Ctx<'_>) -> Effect {
             self.form.show_all_errors = true;
@@ -312,50 +316,13 @@ mod keys {
                 }))
             }
         }
-    }
 
-    impl Component for IntakeState {
-        fn context(&self) -> Context {
-            Context::Form
+        fn draft_name(&self) -> String {
+            "intake".to_string()
         }
 
-        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
-            Some(match self.form.command(cmd) {
-                FormKey::Moved => Effect::None,
-                FormKey::Changed => {
-                    self.validate(ctx.session, ctx.today);
-                    Effect::None
-                }
-                FormKey::Save => self.save(ctx),
-                FormKey::Cancel => Effect::Cancel,
-                FormKey::Other => return None,
-            })
-        }
-
-        fn edit(&mut self, op: &EditOp, ctx: &Ctx<'_>) -> Effect {
-            IntakeState::edit(self, ctx.session, ctx.today, op);
-            Effect::None
-        }
-
-        fn text_focused(&self) -> bool {
-            self.form.focused_is_text()
-        }
-
-        fn multiline_focused(&self) -> bool {
-            self.form.focused_is_area()
-        }
-
-        fn draft(&self) -> Option<(String, &Form)> {
-            Some(("intake".to_string(), &self.form))
-        }
-
-        fn restore(&mut self, values: &Values, ctx: &Ctx<'_>) {
-            self.form.restore(values);
-            self.validate(ctx.session, ctx.today);
-        }
-
-        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+        fn bar(&self) -> Vec<Command> {
+            use Command::{Cancel, NextField, NextOption, Save, ShowHelp, ToggleOption};
             vec![NextField, NextOption, ToggleOption, Save, Cancel, ShowHelp]
         }
 

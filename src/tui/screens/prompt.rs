@@ -9,7 +9,6 @@ use ratatui::text::Span;
 use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
-use crate::domain::request::{format_reference, parse_reference};
 use crate::i18n::t;
 use crate::tui::action::Command;
 use crate::tui::component::{Component, Context, Ctx, Env};
@@ -64,12 +63,9 @@ impl Component for Prompt {
                 Effect::Batch(vec![Effect::Close, Effect::Answer(text)])
             }
             (Command::Submit | Command::Save, PromptKind::Jump) if !text.is_empty() => {
-                // A bare number is a reference of this year: "123" → ARZ-2026-000123.
-                let reference = match text.parse::<i64>() {
-                    Ok(n) if n > 0 => format_reference(ctx.today.year(), n),
-                    _ => text,
-                };
-                match parse_reference(&reference) {
+                // A bare number is a reference of this year: "123" → ARZ-2026-000123, as the
+                // command line reads it.
+                match crate::domain::parse::reference(&text, ctx.today.year()) {
                     Ok(r) => Effect::Batch(vec![Effect::Close, Effect::OpenRequest(r)]),
                     Err(e) => Effect::Batch(vec![Effect::Close, Effect::Message(e.localized(), true)]),
                 }

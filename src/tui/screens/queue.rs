@@ -241,7 +241,7 @@ impl QueueState {
         }
         match &fl.assignee {
             Some(AssigneeChoice::Unassigned) if self.section() != Section::Mine => {
-                f.assignee = AssigneeFilter::Unassigned
+                f.assignee = AssigneeFilter::Unassigned;
             }
             Some(AssigneeChoice::Login(l))
                 if self.section() != Section::Mine && self.section() != Section::Unassigned =>
@@ -511,7 +511,7 @@ impl QueueState {
             (SortKey::Due, _) => SortKey::Received,
             (SortKey::Received, _) => SortKey::Reference,
             (SortKey::Reference, Section::Closed) => SortKey::Closed,
-            (SortKey::Reference, _) | (SortKey::Closed, _) => SortKey::Due,
+            (SortKey::Reference | SortKey::Closed, _) => SortKey::Due,
         };
     }
 }
@@ -789,7 +789,7 @@ const NAME_MIN: u16 = 13;
 /// The columns that fit in `width`: reference, name, due and days left always; then, as
 /// room allows, status, assignee, kind, PIN and received date.
 fn columns_for(width: u16) -> Vec<Column> {
-    use Column::*;
+    use Column::{Assignee, Due, Kind, Left, Name, Pin, Received, Reference, Status};
     let mut chosen = vec![Reference, Name, Due, Left];
     let used = |cols: &[Column]| cols.iter().map(|c| c.fixed_width() + 1).sum::<u16>() - 1;
     for extra in [Status, Assignee, Kind, Pin, Received] {
@@ -956,7 +956,10 @@ mod keys {
         }
 
         fn bar(&self, env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{
+                AssignMarked, CycleSort, Filter, JumpToReference, NextSection, Open, Quit, RegisterRequest,
+                Search, ShowAudit, ShowCalendar, ShowDashboard, ShowHelp, ShowReport, ToggleMark,
+            };
             let mut v = vec![Open, Search, NextSection];
             if !self.marked.is_empty() {
                 v.push(AssignMarked);

@@ -3,11 +3,9 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Bar, BarChart, BarGroup, Block, Cell as TableCell, Paragraph, Row, Table, Widget, Wrap,
-};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Widget, Wrap};
 
 use crate::domain::format::date_dmy;
 use crate::domain::history::Rag;
@@ -17,6 +15,7 @@ use crate::service::{Report, Result, Session, month_range};
 use crate::store::{GroupBy, ReportRow};
 use crate::tui::screens::dashboard::percent_text;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::table::{Column, FigureRow, FigureTable};
 
 pub struct ReportState {
     /// The first day of the month shown.
@@ -90,16 +89,16 @@ impl ReportState {
     }
 }
 
-pub struct ReportView<'a> {
+pub(crate) struct ReportView<'a> {
     pub state: &'a ReportState,
     pub theme: &'a Theme,
 }
 
-fn num(n: i64) -> TableCell<'static> {
-    TableCell::from(Line::from(n.to_string()).right_aligned())
+fn num(n: i64) -> Span<'static> {
+    Span::raw(n.to_string())
 }
 
-fn row_cells(name: String, r: &ReportRow, rep: &Report, th: &Theme) -> Vec<TableCell<'static>> {
+fn row_cells(name: String, r: &ReportRow, rep: &Report, th: &Theme) -> Vec<Span<'static>> {
     let status = match rep.status(r) {
         Some(Rag::Green) => Span::styled(t("supervision.rag_green"), th.ok),
         Some(Rag::Amber) => Span::styled(t("supervision.rag_amber"), th.due_soon),
@@ -107,7 +106,7 @@ fn row_cells(name: String, r: &ReportRow, rep: &Report, th: &Theme) -> Vec<Table
         None => Span::raw("-"),
     };
     vec![
-        TableCell::from(name),
+        Span::raw(name),
         num(r.received),
         num(r.answered_in_time),
         num(r.answered_late),
@@ -118,8 +117,8 @@ fn row_cells(name: String, r: &ReportRow, rep: &Report, th: &Theme) -> Vec<Table
         num(r.paused),
         num(r.reopened),
         num(r.backdated),
-        TableCell::from(Line::from(percent_text(r.percent_in_time())).right_aligned()),
-        TableCell::from(Line::from(status).right_aligned()),
+        Span::raw(percent_text(r.percent_in_time())),
+        status,
     ]
 }
 
@@ -138,8 +137,8 @@ fn percent_chart<'a>(r: &'a Report, th: &Theme) -> BarChart<'a> {
             };
             let month = row.group.as_deref().and_then(|g| g.get(5..7)).unwrap_or("").to_string();
             Bar::default()
-                .value(p.map(|p| p.round() as u64).unwrap_or(0))
-                .text_value(p.map(|p| format!("{p:.0}")).unwrap_or_else(|| "-".into()))
+                .value(p.map_or(0, |p| p.round() as u64))
+                .text_value(p.map_or_else(|| "-".into(), |p| format!("{p:.0}")))
                 .label(Line::from(month))
                 .style(style)
         })
@@ -205,33 +204,11 @@ impl Widget for ReportView<'_> {
         ];
         // Columns 7–10 (extended, paused, reopened, backdated) only where they fit.
         let wide = area.width >= 100;
-        let shown = |i: usize| wide || !(7..=10).contains(&i);
-        let pick = |cells: Vec<TableCell<'static>>| -> Vec<TableCell<'static>> {
-            cells.into_iter().enumerate().filter(|(i, _)| shown(*i)).map(|(_, c)| c).collect()
+        let shown = |i: &usize| wide || !(7..=10).contains(i);
+        let pick = |cells: Vec<Span<'static>>| -> Vec<Span<'static>> {
+            cells.into_iter().enumerate().filter(|(i, _)| shown(i)).map(|(_, c)| c).collect()
         };
-        let heads: Vec<&str> = heads.iter().enumerate().filter(|(i, _)| shown(*i)).map(|(_, h)| *h).collect();
-        let header = Row::new(heads.iter().enumerate().map(|(i, h)| {
-            if i == 0 { TableCell::from(*h) } else { TableCell::from(Line::from(*h).right_aligned()) }
-        }))
-        .style(th.label)
-        .height(1);
-        let name = |g: &Option<String>| match (st.by, g) {
-            (_, None) => t("queue.group.unassigned").to_string(),
-            (GroupBy::Kind, Some(k)) => label_owned("kind_short", k),
-            (GroupBy::Clerk | GroupBy::Month, Some(l)) => clean(l),
-        };
-        let rows: Vec<Row> = r
-            .rows
-            .iter()
-            .skip(st.scroll)
-            .map(|row| Row::new(pick(row_cells(name(&row.group), row, r, th))))
-            .collect();
-        let total = Row::new(pick(row_cells(t("report.total").to_string(), &r.total, r, th))).style(th.title);
-        // The total stays in view below the rows, however far they are scrolled.
-        let shown = (r.rows.len() - st.scroll.min(r.rows.len())) as u16 + 1;
-        let [table_area, total_area] = table_area
-            .layout(&Layout::vertical([Constraint::Max(shown), Constraint::Length(1)]).flex(Flex::Start));
-        let width = |s: &str| unicode_width::UnicodeWidthStr::width(s) as u16;
+        let width = |s: &str| u16::try_from(unicode_width::UnicodeWidthStr::width(s)).unwrap_or(u16::MAX);
         // The status column holds the words red/amber/green, which may be wider than its head.
         let rag = ["supervision.rag_green", "supervision.rag_amber", "supervision.rag_red"]
             .iter()
@@ -239,13 +216,34 @@ impl Widget for ReportView<'_> {
             .max()
             .unwrap_or(0);
         let last = heads.len() - 1;
-        let mut widths = vec![Constraint::Min(10)];
-        widths.extend(heads.iter().enumerate().skip(1).map(|(i, h)| {
-            let w = if i == last { width(h).max(rag) } else { width(h) };
-            Constraint::Length(w.max(5))
-        }));
-        Table::new(rows, widths.clone()).header(header).column_spacing(1).render(table_area, buf);
-        Table::new([total], widths).column_spacing(1).render(total_area, buf);
+        let columns: Vec<Column> = heads
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| shown(i))
+            .map(|(i, h)| match i {
+                0 => Column::name(h, 10),
+                i if i == last => Column::number(h, rag.max(5)),
+                _ => Column::number(h, 5),
+            })
+            .collect();
+        let name = |g: &Option<String>| match (st.by, g) {
+            (_, None) => t("queue.group.unassigned").to_string(),
+            (GroupBy::Kind, Some(k)) => label_owned("kind_short", k),
+            (GroupBy::Clerk | GroupBy::Month, Some(l)) => clean(l),
+        };
+        let rows = r
+            .rows
+            .iter()
+            .skip(st.scroll)
+            .map(|row| FigureRow::new(pick(row_cells(name(&row.group), row, r, th))))
+            .collect();
+        let mut table = FigureTable::new(columns, rows);
+        table.header_style = th.label;
+        // The total stays in view below the rows, however far they are scrolled.
+        table.total = Some(
+            FigureRow::new(pick(row_cells(t("report.total").to_string(), &r.total, r, th))).style(th.title),
+        );
+        table.render(table_area, buf, None);
         if st.by == GroupBy::Month {
             percent_chart(r, th).render(chart_area, buf);
         }
@@ -300,7 +298,7 @@ mod keys {
         }
 
         fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+            use Command::{Back, NextSection, PrevSection, ShowDashboard, ShowHelp, ToggleGrouping};
             vec![PrevSection, NextSection, ToggleGrouping, Back, ShowDashboard, ShowHelp]
         }
 

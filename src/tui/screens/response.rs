@@ -8,8 +8,8 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
 use crate::domain::format::date_dmy;
-use crate::domain::kind::{Channel, DataCategory, RequestKind};
-use crate::domain::outcome::{CategoryAction, Outcome, Response};
+use crate::domain::kind::{Channel, DataCategory, IdentityMethod, RequestKind};
+use crate::domain::outcome::{CategoryAction, IdentityAtAnswer, Outcome, Response, discloses_personal_data};
 use crate::domain::referral::{CopyMedium, ResponseDetails};
 use crate::domain::request::SubjectRequest;
 use crate::i18n::{label, label_owned, t, tf};
@@ -31,7 +31,7 @@ pub struct ResponseState {
     pub received_on: NaiveDate,
     /// How the subject's identity was checked: disclosing to an unverified subject is warned
     /// about here (the service decides).
-    pub identity: crate::domain::kind::IdentityMethod,
+    pub identity: IdentityMethod,
     pub form: Form,
 }
 
@@ -62,6 +62,22 @@ impl ResponseState {
                 let id = format!("{ACTION_PREFIX}{}", c.code());
                 let name = tf("response.action_for", &[("category", &label("category", c.code()))]);
                 fields.push(Field::choice(&id, &name, acts.clone(), "done"));
+            }
+        }
+        // An answer that would disclose personal data to a subject whose identity is not
+        // verified: how it was verified now, or (supervisors) why disclose anyway.
+        if r.identity == IdentityMethod::NotVerified
+            && matches!(r.kind, RequestKind::Access | RequestKind::Information)
+        {
+            let mut methods = vec![Opt::new("", t("response.not_verified_now"))];
+            methods.extend(
+                [IdentityMethod::ESignature, IdentityMethod::DocumentPresented]
+                    .iter()
+                    .map(|m| Opt::new(m.code(), label("identity", m.code()))),
+            );
+            fields.push(Field::choice("identity_verified_by", t("response.verified_by"), methods, ""));
+            if session.role() >= crate::domain::kind::Role::Supervisor {
+                fields.push(Field::text("identity_override", t("response.identity_override"), ""));
             }
         }
         let mut channels = vec![Opt::new("", t("response.no_channel"))];
@@ -116,13 +132,6 @@ impl ResponseState {
         }
     }
 
-    /// Applies an edit to the focused field and re-checks the form when it changed.
-    pub fn edit(&mut self, session: &Session, today: NaiveDate, op: &crate::tui::widgets::line_edit::EditOp) {
-        if self.form.edit(op) {
-            self.validate(session, today);
-        }
-    }
-
     /// Builds and checks the response; errors go under their fields.
     pub fn validate(&mut self, session: &Session, today: NaiveDate) -> Option<Response> {
         self.update_hint(session);
@@ -168,12 +177,18 @@ impl ResponseState {
             actions,
             details,
             backdate_reason: f.text("reason").trim().to_string(),
-            identity: Default::default(),
+            identity: IdentityAtAnswer {
+                verified_by: f.choice("identity_verified_by").parse().ok(),
+                override_reason: Some(f.text("identity_override").trim().to_string())
+                    .filter(|w| !w.is_empty()),
+            },
         };
-        // Personal data handed to someone whose identity was not checked is a breach.
-        let discloses = matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled)
-            && matches!(self.kind, RequestKind::Access | RequestKind::Information);
-        if discloses && self.identity == crate::domain::kind::IdentityMethod::NotVerified {
+        // Personal data handed to someone whose identity was not checked is a breach: the
+        // service refuses it unless verified now or overridden by a supervisor.
+        let unverified = self.identity == IdentityMethod::NotVerified
+            && response.identity.verified_by.is_none()
+            && response.identity.override_reason.is_none();
+        if discloses_personal_data(self.kind, outcome) && unverified {
             f.set_warning("outcome", t("response.unverified_identity").to_string());
         }
         let checked = response
@@ -194,7 +209,7 @@ impl ResponseState {
     }
 }
 
-pub struct ResponseView<'a> {
+pub(crate) struct ResponseView<'a> {
     pub state: &'a ResponseState,
     pub theme: &'a Theme,
     pub focused: bool,
@@ -210,7 +225,8 @@ impl Widget for ResponseView<'_> {
     }
 }
 
-/// The response form's keys and drawing.
+/// The response form's own part of the shared form screen: checking, the question before
+/// the answer is recorded, standard texts, drawing.
 mod keys {
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;
@@ -220,12 +236,24 @@ mod keys {
     use crate::domain::format::date_dmy;
     use crate::i18n::{label, tf};
     use crate::tui::action::Command;
-    use crate::tui::component::{Component, Context, Ctx, Env};
+    use crate::tui::component::{Ctx, Env};
     use crate::tui::effect::{Effect, Question, UseCase};
-    use crate::tui::widgets::form::{Form, FormKey, Values};
-    use crate::tui::widgets::line_edit::EditOp;
+    use crate::tui::screens::form_screen::FormLogic;
+    use crate::tui::widgets::form::Form;
 
-    impl ResponseState {
+    impl FormLogic for ResponseState {
+        fn form(&self) -> &Form {
+            &self.form
+        }
+
+        fn form_mut(&mut self) -> &mut Form {
+            &mut self.form
+        }
+
+        fn check(&mut self, ctx: &Ctx<'_>) {
+            self.validate(ctx.session, ctx.today);
+        }
+
         /// Asks before the answer is recorded.
         fn save(&mut self, ctx: &Ctx<'_>) -> Effect {
             self.form.show_all_errors = true;
@@ -250,32 +278,21 @@ mod keys {
                 on_no: None,
             }))
         }
-    }
 
-    impl Component for ResponseState {
-        fn context(&self) -> Context {
-            Context::Form
+        fn draft_name(&self) -> String {
+            format!("response-{}", self.reference)
         }
 
-        fn handle(&mut self, cmd: Command, ctx: &Ctx<'_>) -> Option<Effect> {
-            Some(match self.form.command(cmd) {
-                FormKey::Moved => Effect::None,
-                FormKey::Changed => {
-                    self.validate(ctx.session, ctx.today);
-                    Effect::None
-                }
-                FormKey::Save => self.save(ctx),
-                FormKey::Cancel => Effect::Cancel,
-                FormKey::Other if cmd == Command::InsertText => Effect::Canned {
-                    kind: self.kind,
-                    outcome: self
-                        .form
-                        .choice("outcome")
-                        .parse()
-                        .unwrap_or(crate::domain::outcome::Outcome::Fulfilled),
-                    lang: self.lang,
-                },
-                FormKey::Other => return None,
+        /// Ctrl-T: the standard texts for this kind, the chosen outcome and the language.
+        fn command(&mut self, cmd: Command, _ctx: &Ctx<'_>) -> Option<Effect> {
+            (cmd == Command::InsertText).then(|| Effect::Canned {
+                kind: self.kind,
+                outcome: self
+                    .form
+                    .choice("outcome")
+                    .parse()
+                    .unwrap_or(crate::domain::outcome::Outcome::Fulfilled),
+                lang: self.lang,
             })
         }
 
@@ -289,30 +306,8 @@ mod keys {
             Effect::None
         }
 
-        fn edit(&mut self, op: &EditOp, ctx: &Ctx<'_>) -> Effect {
-            ResponseState::edit(self, ctx.session, ctx.today, op);
-            Effect::None
-        }
-
-        fn text_focused(&self) -> bool {
-            self.form.focused_is_text()
-        }
-
-        fn multiline_focused(&self) -> bool {
-            self.form.focused_is_area()
-        }
-
-        fn draft(&self) -> Option<(String, &Form)> {
-            Some((format!("response-{}", self.reference), &self.form))
-        }
-
-        fn restore(&mut self, values: &Values, ctx: &Ctx<'_>) {
-            self.form.restore(values);
-            self.validate(ctx.session, ctx.today);
-        }
-
-        fn bar(&self, _env: &Env<'_>) -> Vec<Command> {
-            use Command::*;
+        fn bar(&self) -> Vec<Command> {
+            use Command::{Cancel, InsertText, NextField, NextOption, Save, ShowHelp};
             vec![NextField, NextOption, Save, InsertText, Cancel, ShowHelp]
         }
 

@@ -375,6 +375,9 @@ impl Form {
     }
 
     /// Puts an error on the field named `id`, or on the focused field when no field has it.
+    // Owned: the message is the caller's to give away (it becomes a key with issue 13's
+    // errors as keys).
+    #[allow(clippy::needless_pass_by_value)]
     pub fn set_error(&mut self, id: &str, message: String) {
         let i = self.index(id).unwrap_or(self.focus);
         if let Some(f) = self.fields.get_mut(i) {
@@ -382,6 +385,9 @@ impl Form {
         }
     }
 
+    // Owned: the message is the caller's to give away (it becomes a key with issue 13's
+    // errors as keys).
+    #[allow(clippy::needless_pass_by_value)]
     pub fn set_warning(&mut self, id: &str, message: String) {
         let i = self.index(id).unwrap_or(self.focus);
         if let Some(f) = self.fields.get_mut(i) {
@@ -513,9 +519,11 @@ impl Widget for FormView<'_> {
                 Input::Choice { options, selected } => {
                     let label = options.get(*selected).map_or("", |o| o.label.as_str());
                     let style = if has_focus { th.focus } else { th.base };
+                    // A long option ends in an ellipsis, so the closing mark stays in sight.
+                    let label = super::wrap::ellipsis(label, usize::from(value_w.saturating_sub(4)));
                     Line::from(vec![
                         Span::styled("‹ ", th.muted),
-                        Span::styled(label.to_string(), style),
+                        Span::styled(label, style),
                         Span::styled(" ›", th.muted),
                     ])
                     .render(value_area, buf);

@@ -23,6 +23,8 @@ pub enum EditOp {
     Newline,
     Up,
     Down,
+    /// Tab in a path field: complete the file or folder name (other fields ignore it).
+    Complete,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -101,6 +101,7 @@ impl TextBox {
             EditOp::End => return move_by(a, CursorMove::End),
             EditOp::Up => return move_by(a, CursorMove::Up),
             EditOp::Down => return move_by(a, CursorMove::Down),
+            EditOp::Complete => return false,
         };
         if changed {
             self.sync();

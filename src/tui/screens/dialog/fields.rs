@@ -2,6 +2,7 @@
 //! value that is missing or not one of the field's choices is an error naming the field —
 //! never a silent default.
 
+use crate::domain::attachment::AttachmentKind;
 use crate::domain::kind::{Channel, Language, RequestKind};
 use crate::domain::status::Status;
 use crate::i18n::localize::Localize;
@@ -15,7 +16,7 @@ use crate::tui::widgets::form::{Form, Input};
 use super::{DialogKind, DialogState};
 
 /// A dialog's field: its id in the form (the domain's name, as in the services' errors).
-pub trait FieldId: Copy {
+pub(crate) trait FieldId: Copy {
     fn id(self) -> &'static str;
 }
 
@@ -23,7 +24,7 @@ macro_rules! field_ids {
     ($($(#[$doc:meta])* $name:ident { $($variant:ident => $id:literal),+ $(,)? })+) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
+        pub(crate) enum $name { $($variant),+ }
         impl FieldId for $name {
             fn id(self) -> &'static str {
                 match self { $($name::$variant => $id),+ }
@@ -44,6 +45,12 @@ field_ids! {
     LetterField { Type => "type", Lang => "lang", Format => "format" }
     /// The standard response text chosen (its code is the text).
     CannedField { Text => "text" }
+    /// The path (named as the service's errors name it) and the kind of a file to attach.
+    AttachField { File => "file", Kind => "kind" }
+    /// Which file to save out, and where.
+    SaveFileField { N => "n", Output => "output" }
+    /// The request a duplicate repeats.
+    DuplicateField { Original => "duplicate-of" }
     FilterField {
         Kind => "kind",
         Status => "status",
@@ -126,6 +133,28 @@ impl Read<'_> {
             _ => Err(Invalid::new(f, t("error.required"))),
         }
     }
+}
+
+/// A typed path: `~/` is the home folder, a relative one is under the folder aryz runs in.
+fn typed_path(typed: &str) -> std::path::PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    crate::tui::widgets::path::expand(typed, &cwd, crate::tui::widgets::path::home().as_deref())
+}
+
+/// A reference as typed: in full, `2026-123`, or a bare number of `year`.
+pub fn short_reference(typed: &str, year: i32) -> Result<String, String> {
+    use crate::domain::request::{format_reference, parse_reference};
+    let text = typed.trim();
+    let full = if let Ok(n) = text.parse::<i64>() {
+        (n > 0).then(|| format_reference(year, n))
+    } else if let Some((y, n)) = text.split_once('-')
+        && let (Ok(y), Ok(n)) = (y.parse::<i32>(), n.parse::<i64>())
+    {
+        (n > 0 && (1000..=9999).contains(&y)).then(|| format_reference(y, n))
+    } else {
+        Some(text.to_string())
+    };
+    parse_reference(full.as_deref().unwrap_or(text)).map_err(|e| e.localized())
 }
 
 impl DialogState {
@@ -228,6 +257,41 @@ impl DialogState {
             DialogKind::Canned => {
                 let text = f.choice(CannedField::Text)?;
                 Ok(Effect::Batch(vec![Effect::Close, Effect::Answer(text)]))
+            }
+            DialogKind::Attach => {
+                let typed = f.required(AttachField::File)?;
+                let kind = f.parsed::<AttachmentKind>(AttachField::Kind)?;
+                run(UseCase::Attach { reference, path: typed_path(&typed), kind })
+            }
+            DialogKind::SaveFile => {
+                let n = f
+                    .choice(SaveFileField::N)?
+                    .parse::<i64>()
+                    .map_err(|_| Invalid::new(SaveFileField::N, t("error.required")))?;
+                let typed = f.required(SaveFileField::Output)?;
+                run(UseCase::SaveAttachment { reference, n, path: typed_path(&typed) })
+            }
+            DialogKind::Duplicate => {
+                let typed = f.required(DuplicateField::Original)?;
+                let original = short_reference(&typed, self.year)
+                    .map_err(|e| Invalid::new(DuplicateField::Original, e))?;
+                if original == reference {
+                    return Err(Invalid::new(
+                        DuplicateField::Original,
+                        crate::msg!("message.duplicate_self").localized(),
+                    ));
+                }
+                let question = crate::i18n::tf(
+                    "confirm.duplicate",
+                    &[("reference", &reference), ("original", &original)],
+                );
+                Ok(Effect::Confirm(Box::new(Question {
+                    question,
+                    details: Vec::new(),
+                    op: UseCase::CloseDuplicate { reference, original, version },
+                    yes_focused: false,
+                    on_no: None,
+                })))
             }
             DialogKind::Letter => run(UseCase::Letter {
                 reference,
