@@ -20,4 +20,5 @@ pub(crate) mod paths;
 pub mod service;
 pub mod startup_trace;
 pub mod store;
+pub(crate) mod testpoint;
 pub mod tui;

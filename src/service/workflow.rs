@@ -163,6 +163,7 @@ impl Session {
                     "assign",
                     &detail,
                 )?);
+                crate::testpoint::reach("assign", out.len());
             }
             Ok(out)
         })

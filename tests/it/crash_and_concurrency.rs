@@ -123,6 +123,49 @@ fn killed_bulk_import_is_whole_or_absent() {
     assert!(killed > 0, "no run was killed mid-way; the test proved nothing");
 }
 
+/// Runs `args` with the pause point `at` (`assign:K`, debug builds: see `src/testpoint.rs`),
+/// waits until the process says it stands there, inside its transaction, and kills it. Fails
+/// when the process ends without reaching the point.
+fn run_to_pause_and_kill(env: &Env, args: &[&str], at: &str) {
+    use std::io::BufRead;
+    let mut child = env
+        .cmd(args)
+        .env("ARYZ_TEST_PAUSE", at)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let want = format!("aryz: test pause {at}");
+    let mut said = String::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            let status = child.wait().unwrap();
+            panic!("aryz {args:?} ended ({status}) without reaching {at}:\n{said}");
+        }
+        if line.trim_end() == want {
+            break;
+        }
+        said.push_str(&line);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn assignees(env: &Env) -> BTreeSet<String> {
+    env.json(&["list", "--limit", "1000"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["assignee"].as_str().unwrap_or("-").to_string())
+        .collect()
+}
+
+/// A bulk assignment of 300 requests killed inside its transaction, after a random number of
+/// them (the first and the last included), leaves none of them changed; run again to the
+/// end, all of them. The kill waits for the process to stand at that point, so it lands
+/// mid-way however loaded the machine is.
 #[test]
 fn killed_bulk_assignment_is_whole_or_absent() {
     let env = Env::new();
@@ -137,37 +180,35 @@ fn killed_bulk_assignment_is_whole_or_absent() {
         .collect();
     assert_eq!(refs.len(), 300);
     let mut rng = Rng::new(7);
-    let mut killed = 0;
     let ops = env.json(&["operator", "list"]);
     let root = ops.as_array().unwrap().iter().find(|o| o["role"] == "admin").unwrap()["login"]
         .as_str()
         .unwrap()
         .to_string();
-    let mut all: Vec<&str> = vec!["assign"];
-    all.extend(refs.iter().map(String::as_str));
-    all.push(&root);
-    // How long one bulk assignment takes here, so the kills land before, during and after it.
-    let one = timed(&env, &all);
-    for round in 0..12 {
-        let who = if round % 2 == 0 { "aibek" } else { "root" };
-        let login = if who == "root" { root.clone() } else { who.to_string() };
+    let mut before = BTreeSet::from(["-".to_string()]);
+    assert_eq!(assignees(&env), before);
+    for round in 0..8 {
+        let login = if round % 2 == 0 { "aibek".to_string() } else { root.clone() };
         let mut args: Vec<&str> = vec!["assign"];
         args.extend(refs.iter().map(String::as_str));
         args.push(&login);
-        if run_and_kill(&env, &args, &mut rng, one * 3 / 2) {
-            killed += 1;
-        }
+        let at = match round {
+            0 => 1,
+            1 => refs.len(),
+            _ => 1 + rng.below(refs.len() as u64) as usize,
+        };
+        run_to_pause_and_kill(&env, &args, &format!("assign:{at}"));
         env.ok(&["check"]);
-        let assignees: std::collections::HashSet<String> = env
-            .json(&["list", "--limit", "1000"])
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["assignee"].as_str().unwrap_or("-").to_string())
-            .collect();
-        assert_eq!(assignees.len(), 1, "a bulk assignment was applied in part: {assignees:?}");
+        assert_eq!(
+            assignees(&env),
+            before,
+            "a bulk assignment killed after {at} requests was applied in part"
+        );
+        env.ok(&args);
+        env.ok(&["check"]);
+        before = BTreeSet::from([login.clone()]);
+        assert_eq!(assignees(&env), before, "a bulk assignment run to the end was not applied whole");
     }
-    assert!(killed > 0, "no run was killed mid-way; the test proved nothing");
 }
 
 /// Four writers at once, 250 notes each: 1,000 writes contending for the same rows, as

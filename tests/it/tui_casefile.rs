@@ -236,12 +236,17 @@ fn a_supervisor_closes_a_request_as_a_duplicate_by_its_short_number() {
     app.open(NURZATS);
     press(&mut app, &["d"]);
     assert_eq!(dialog(&app).title(), format!("Close as a duplicate — {NURZATS}"));
-    // Itself, and a request that is not there: named under the field, nothing changes.
+    // Itself, not a reference, and a request that is not there: named under the field,
+    // nothing changes.
     type_text(&mut app, "5");
     press(&mut app, &["ctrl-s"]);
     assert!(error_under(&app, "duplicate-of").contains("cannot duplicate itself"));
     press(&mut app, &["ctrl-u"]);
-    type_text(&mut app, "2026-999");
+    type_text(&mut app, "2026-12");
+    press(&mut app, &["ctrl-s"]);
+    assert!(error_under(&app, "duplicate-of").contains("2026-12"), "{:?}", dialog(&app));
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "ARZ-2026-000999");
     press(&mut app, &["ctrl-s"]);
     assert_eq!(app.context(), Context::Confirm);
     press(&mut app, &["right", "enter"]);

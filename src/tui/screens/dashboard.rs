@@ -239,7 +239,8 @@ impl DashboardView<'_> {
         let th = self.theme;
         let d = &self.state.data;
         let max = d.weekly.iter().map(|w| w.received).max().unwrap_or(0);
-        let block = titled(tf("dashboard.weekly", &[("weeks", &WEEKS), ("max", &max)]), th);
+        let title = tf("dashboard.weekly", &[("weeks", &WEEKS), ("max", &max)]);
+        let block = titled(crate::tui::widgets::wrap::ellipsis(&title, usize::from(area.width)), th);
         let inner = block.inner(area);
         let (w, gap) = bar_width(inner.width, WEEKS as u16, 1);
         let bars: Vec<Bar> = d

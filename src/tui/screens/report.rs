@@ -171,7 +171,8 @@ impl Widget for ReportView<'_> {
             GroupBy::Clerk => t("report.by_clerk"),
             GroupBy::Month => t("supervision.by_month"),
         };
-        Line::from(vec![
+        // Two rows: a narrow screen wraps the range and "as of" rather than cutting them.
+        let title_line = Line::from(vec![
             Span::styled(tf("report.title", &[("month", &month_code(st.month))]), th.title),
             Span::styled(format!("  {by} · "), th.muted),
             Span::styled(
@@ -181,8 +182,8 @@ impl Widget for ReportView<'_> {
                 ),
                 th.muted,
             ),
-        ])
-        .render(title, buf);
+        ]);
+        Paragraph::new(title_line).wrap(Wrap { trim: true }).render(title, buf);
         let heads = [
             match st.by {
                 GroupBy::Kind => t("report.col.kind"),

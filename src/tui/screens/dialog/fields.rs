@@ -141,22 +141,6 @@ fn typed_path(typed: &str) -> std::path::PathBuf {
     crate::tui::widgets::path::expand(typed, &cwd, crate::tui::widgets::path::home().as_deref())
 }
 
-/// A reference as typed: in full, `2026-123`, or a bare number of `year`.
-pub fn short_reference(typed: &str, year: i32) -> Result<String, String> {
-    use crate::domain::request::{format_reference, parse_reference};
-    let text = typed.trim();
-    let full = if let Ok(n) = text.parse::<i64>() {
-        (n > 0).then(|| format_reference(year, n))
-    } else if let Some((y, n)) = text.split_once('-')
-        && let (Ok(y), Ok(n)) = (y.parse::<i32>(), n.parse::<i64>())
-    {
-        (n > 0 && (1000..=9999).contains(&y)).then(|| format_reference(y, n))
-    } else {
-        Some(text.to_string())
-    };
-    parse_reference(full.as_deref().unwrap_or(text)).map_err(|e| e.localized())
-}
-
 impl DialogState {
     /// The dialog's typed request, or the first field that is missing or invalid.
     pub fn request(&self) -> Result<Effect, Invalid> {
@@ -273,8 +257,9 @@ impl DialogState {
             }
             DialogKind::Duplicate => {
                 let typed = f.required(DuplicateField::Original)?;
-                let original = short_reference(&typed, self.year)
-                    .map_err(|e| Invalid::new(DuplicateField::Original, e))?;
+                // The one parser of references as people type them (`123` is this year's).
+                let original = crate::domain::parse::reference(&typed, self.year)
+                    .map_err(|e| Invalid::new(DuplicateField::Original, e.rule.localized()))?;
                 if original == reference {
                     return Err(Invalid::new(
                         DuplicateField::Original,
