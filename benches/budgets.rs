@@ -282,6 +282,24 @@ fn main() {
         app.update(Action::Do(Cmd::NextSection));
         draw(&app);
     });
+    // The same keys through the terminal writer (`aryz::tui::present`, issue 16) at the tmux
+    // probe's 120x40: update, read-ahead, render, diff, and the bytes the terminal would get.
+    // Down from the top: the first ~35 `j` move the highlight, the rest scroll the table.
+    for (name, cmd, runs) in [("j", Cmd::MoveDown, 500), ("PageDown", Cmd::PageDown, 200)] {
+        app.update(Action::Do(Cmd::MoveFirst));
+        let mut screen = aryz::tui::present::Screen::new(Vec::new(), 120, 40, true);
+        screen.draw(|a, b| ratatui::widgets::Widget::render(&app, a, b)).expect("draw");
+        let (mut bytes, mut keys) = (0usize, 0usize);
+        measure(&mut rows, &format!("keystroke {name} through the writer, 120x40"), 4.0, runs, |_| {
+            app.update(Action::Do(cmd));
+            screen.draw(|a, b| ratatui::widgets::Widget::render(&app, a, b)).expect("draw");
+            app.idle();
+            bytes += screen.writer_mut().len();
+            keys += 1;
+            screen.writer_mut().clear();
+        });
+        println!("{:<48} {:>9} bytes per key written to the terminal", "", bytes / keys.max(1));
+    }
     app.update(Action::Do(Cmd::MoveFirst));
     app.update(Action::Do(Cmd::Open));
     measure(&mut rows, "render detail at 200x60", 4.0, 100, |_| draw(&app));

@@ -181,6 +181,7 @@ impl Env {
 
     pub fn session(&self) -> Result<Session> {
         let rules = self.config.rules(&self.config_dir)?;
+        crate::startup_trace::mark("deadline rules parsed");
         Ok(Session::open_keyed(&self.db, &self.config, rules, self.key.as_deref())?)
     }
 

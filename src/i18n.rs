@@ -250,7 +250,90 @@ pub fn current() -> Lang {
 
 fn catalog_of(lang: Lang) -> &'static Catalog {
     // The embedded catalogs are tested to parse; an empty map would only show keys.
-    CATALOGS[lang.index()].get_or_init(|| parse_catalog(lang.embedded()).unwrap_or_default())
+    CATALOGS[lang.index()].get_or_init(|| {
+        let text = lang.embedded();
+        read_flat(text).unwrap_or_else(|| parse_catalog(text).unwrap_or_default())
+    })
+}
+
+/// Reads a catalog written the way the shipped ones are: comments, `[a.b]` headers and
+/// `key = "text"` lines (bare or quoted keys; escapes `\"`, `\\`, `\n`, `\t`, `\uXXXX`).
+/// `None` for anything else, and the TOML parser reads it instead. Parsing the catalog
+/// with the TOML parser was a fifth of the time to the first screen; this reads the same
+/// map (a test compares both on every shipped catalog) in a fraction of it.
+pub fn read_flat(text: &str) -> Option<Catalog> {
+    let mut out = HashMap::with_capacity(2048);
+    let mut table = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[') {
+            let name = name.strip_suffix(']')?;
+            if name.is_empty() || !name.split('.').all(is_bare_key) {
+                return None;
+            }
+            table = name.to_string();
+            continue;
+        }
+        let (key, rest) = if let Some(quoted) = line.strip_prefix('"') {
+            let end = quoted.find('"')?;
+            let key = &quoted[..end];
+            if key.contains('\\') {
+                return None;
+            }
+            (key, quoted[end + 1..].trim_start())
+        } else {
+            let end = line.find([' ', '='])?;
+            let key = &line[..end];
+            if !is_bare_key(key) {
+                return None;
+            }
+            (key, line[end..].trim_start())
+        };
+        let value = rest.strip_prefix('=')?.trim_start().strip_prefix('"')?;
+        let (text, after) = read_basic_string(value)?;
+        let after = after.trim_start();
+        if !(after.is_empty() || after.starts_with('#')) {
+            return None;
+        }
+        let full = if table.is_empty() { key.to_string() } else { format!("{table}.{key}") };
+        // A key given twice is an error in TOML: leave it to the parser to say so.
+        if out.insert(full, text).is_some() {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+fn is_bare_key(k: &str) -> bool {
+    !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// A basic string's text after its opening quote, and what follows its closing quote.
+fn read_basic_string(s: &str) -> Option<(String, &str)> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &s[i + 1..])),
+            '\\' => match chars.next()?.1 {
+                '"' => out.push('"'),
+                '\\' => out.push('\\'),
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'u' => {
+                    let hex: String = (0..4).map(|_| chars.next().map(|(_, h)| h)).collect::<Option<_>>()?;
+                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                }
+                _ => return None,
+            },
+            c if c.is_control() && c != '\t' => return None,
+            c => out.push(c),
+        }
+    }
+    None
 }
 
 fn lookup(key: &str) -> Option<&'static str> {
@@ -344,6 +427,23 @@ pub fn date_wd(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick reader gives exactly the TOML parser's map for every shipped catalog, and
+    /// leaves what it does not know to the parser.
+    #[test]
+    fn the_quick_reader_reads_the_shipped_catalogs_as_toml_does() {
+        for l in Lang::ALL {
+            let quick = read_flat(l.embedded()).unwrap_or_else(|| panic!("{}: not read quickly", l.code()));
+            assert_eq!(quick, parse_catalog(l.embedded()).unwrap(), "{}", l.code());
+        }
+        let tricky = "# c\n[a.b]\nx = \"q \\\" \\\\ \\n \\u00e9\" # note\n\"k-1\" = \"v\"\n";
+        assert_eq!(read_flat(tricky).unwrap(), parse_catalog(tricky).unwrap());
+        for other in
+            ["x = 3", "x = 'lit'", "x = \"\"\"long\"\"\"", "[a]\nx = \"1\"\nx = \"2\"", "x = \"a\" y", "[t]]"]
+        {
+            assert_eq!(read_flat(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn english_catalog_parses_and_formats() {

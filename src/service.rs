@@ -100,12 +100,14 @@ impl Session {
     /// Opens a session on a database encrypted with `key` (feature `encryption`).
     pub fn open_keyed(db: &Path, config: &Config, rules: RuleSet, key: Option<&str>) -> Result<Session> {
         let store = crate::store::open(db, key)?;
+        crate::startup_trace::mark("database file opened, schema version checked");
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         let login = login::effective_login(dev_identity)?;
         let offset = config.offset();
         let fixed_today = if dev_identity { clock::env_today()? } else { None };
         let clock = Clock::new(offset, fixed_today);
         let mut session = Session::with_store(store, &login, rules, clock, settings_of(config))?;
+        crate::startup_trace::mark("calendar built");
         session.bodies = crate::domain::referral::load_bodies(&crate::paths::config_dir())
             .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e)))?;
         Ok(session)
@@ -125,6 +127,7 @@ impl Session {
             None => return Err(Error::UnknownOperator(login.to_string())),
         };
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
+        crate::startup_trace::mark("operator read");
         let calendar = load_calendar(&store.read())?;
         Ok(Session {
             store,

@@ -10,6 +10,7 @@ pub mod effect;
 pub(crate) mod input;
 pub(crate) mod keep;
 pub mod keymap;
+pub mod present;
 pub mod screens;
 pub mod theme;
 pub(crate) mod view;
@@ -19,7 +20,9 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
-use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::crossterm::{cursor, execute, queue};
+use ratatui::widgets::Widget;
 
 use crate::config::Config;
 use crate::service::Session;
@@ -30,6 +33,9 @@ use theme::Theme;
 
 /// How often the screen re-reads what other clerks' processes changed.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+/// How long no key must come before work that no key waits for is done.
+const IDLE_AFTER: Duration = Duration::from_millis(12);
 
 /// Runs the terminal UI until the operator quits. A bad `[keys]` entry in the config is an
 /// error naming the entry, reported before the screen is taken over. The terminal is
@@ -43,7 +49,7 @@ pub fn run(session: Session, config: &Config) -> io::Result<()> {
 pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>) -> io::Result<()> {
     let keymap = KeyMap::with_overrides(&config.keys)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.text()))?;
-    let mut app = App::new(session, keymap, Theme::from_env())
+    let mut app = App::first_screen(session, keymap, Theme::from_env())
         .map_err(|e| io::Error::other(crate::i18n::localize::Localize::localized(&e)))?;
     app.message = notice.map(|text| app::Message { text, is_error: false });
     // Unsaved forms are kept as drafts in the data directory (a crash or a closed terminal
@@ -66,24 +72,27 @@ pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>
     }));
     // The log never gets personal data: who started the UI and how it ended.
     crate::logging::info(&format!("tui: started by {}", app.session.operator.login));
-    // ratatui::try_init sets up raw mode, the alternate screen and the panic hook; the
-    // terminal itself is rebuilt over a buffered stdout, so that a frame leaves in one write
-    // (an unbuffered frame went out in 1 KiB pieces, and tmux repainted each).
-    drop(ratatui::try_init()?);
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(
-        io::BufWriter::with_capacity(1 << 16, io::stdout()),
-    ))?;
-    // ratatui's hook restores raw mode and the screen; mouse capture must be released too,
-    // or the shell receives mouse escape codes after a panic.
+    // Raw mode, the alternate screen, mouse capture and a hidden cursor; the escapes leave
+    // with the first frame, in one write (tmux takes in one piece instead of four).
+    let (width, height) = terminal::size()?;
+    terminal::enable_raw_mode()?;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
+        restore_terminal();
         hook(info);
     }));
+    let mut screen = present::Screen::new(
+        io::stdout(),
+        width,
+        height,
+        present::Screen::<io::Stdout>::scroll_regions_from_env(),
+    );
+    let mut setup = Vec::new();
+    queue!(setup, EnterAlternateScreen, EnableMouseCapture, cursor::Hide)?;
+    screen.prefix(&setup);
     crate::startup_trace::mark("terminal set up");
-    let result = execute!(io::stdout(), EnableMouseCapture).and_then(|()| event_loop(&mut terminal, app));
-    let _ = execute!(io::stdout(), DisableMouseCapture);
-    ratatui::restore();
+    let result = event_loop(&mut screen, app);
+    restore_terminal();
     match &result {
         Ok(()) => crate::logging::info("tui: quit"),
         Err(e) => crate::logging::error(&format!("tui: ended with an i/o error ({:?})", e.kind())),
@@ -91,34 +100,55 @@ pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>
     result
 }
 
-fn event_loop<B: ratatui::backend::Backend>(
-    terminal: &mut ratatui::Terminal<B>,
-    mut app: App,
-) -> io::Result<()>
-where
-    io::Error: From<B::Error>,
-{
+/// Gives the terminal back as it was: mouse released, cursor shown, the main screen, cooked
+/// mode. Also from the panic hook, so that a panic never leaves the shell in raw mode.
+fn restore_terminal() {
+    let _ = execute!(io::stdout(), DisableMouseCapture, cursor::Show, LeaveAlternateScreen);
+    let _ = terminal::disable_raw_mode();
+}
+
+fn event_loop<W: io::Write>(screen: &mut present::Screen<W>, mut app: App) -> io::Result<()> {
     let mut last_refresh = Instant::now();
+    // Drawn when something changed: a key, the mouse, a resize, the refresh, idle work.
+    let mut dirty = true;
     let mut first = true;
     loop {
-        // After each batch of keys (none waiting), what forms hold is kept as drafts.
-        if !event::poll(Duration::ZERO)? {
-            app.sync_drafts();
+        if dirty {
+            // After each batch of keys (none waiting), what forms hold is kept as drafts.
+            // (Not before the first frame: the first poll sets up the event reader.)
+            if !first && !event::poll(Duration::ZERO)? {
+                app.sync_drafts();
+            }
+            screen.draw(|area, buf| {
+                (&app).render(area, buf);
+                if first {
+                    crate::startup_trace::mark("first frame rendered");
+                }
+            })?;
+            dirty = false;
+            if first {
+                crate::startup_trace::mark("first frame written");
+                first = false;
+            }
         }
-        terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
-        if first {
-            crate::startup_trace::mark("first frame written");
-            first = false;
-        }
-        let wait = REFRESH_EVERY.saturating_sub(last_refresh.elapsed());
+        // Work no key waits for (the header counts after the first frame, the queue's next
+        // page) is done once no key has come for a moment: the terminal gets the CPU to show
+        // the frame first, and a key typed meanwhile goes first.
+        let refresh_in = REFRESH_EVERY.saturating_sub(last_refresh.elapsed());
+        let idle_work = app.has_idle_work();
+        let wait = if idle_work { IDLE_AFTER.min(refresh_in) } else { refresh_in };
         if event::poll(wait)? {
             match event::read()? {
                 Event::Key(key) => app.handle_key(&key),
                 Event::Mouse(m) => app.handle_mouse(&m),
-                // The next draw uses the new size.
-                Event::Resize(_, _) => {}
+                // The next draw is whole, at the new size.
+                Event::Resize(w, h) => screen.resize(w, h),
                 _ => {}
             }
+            dirty = true;
+        } else if idle_work {
+            app.idle();
+            dirty = true;
         }
         if app.quit {
             return Ok(());
@@ -126,6 +156,7 @@ where
         if last_refresh.elapsed() >= REFRESH_EVERY {
             app.update(Action::Tick);
             last_refresh = Instant::now();
+            dirty = true;
         }
     }
 }

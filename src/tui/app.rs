@@ -73,6 +73,10 @@ pub struct App {
     pub load_canned: Option<Box<dyn FnOnce() -> Result<crate::letters::canned::CannedTexts, String>>>,
     /// Where unsaved forms are kept; `None` keeps none (tests that do not test drafts).
     pub drafts: Option<super::drafts::Drafts>,
+    /// The header counts are read (false only between the first frame and the second).
+    pub counts_known: bool,
+    /// [`App::finish_start`] is still to run (after the first frame).
+    pub start_pending: bool,
 }
 
 /// What writing a letter from the terminal UI needs from the configuration.
@@ -86,12 +90,20 @@ type Outcome<T> = crate::service::Result<T>;
 
 impl App {
     pub fn new(session: Session, keymap: KeyMap, theme: Theme) -> Outcome<App> {
+        let mut app = App::new_empty(session, keymap, &theme);
+        let today = app.today;
+        app.queue.reload(&app.session, today)?;
+        app.counts = app.session.counts(today, &app.counts_scope())?;
+        Ok(app)
+    }
+
+    fn new_empty(session: Session, keymap: KeyMap, theme: &Theme) -> App {
         let today = session.today();
         let section = if session.role() == Role::Clerk { Section::Mine } else { Section::AllOpen };
-        let mut app = App {
+        App {
             session,
             keymap,
-            theme,
+            theme: *theme,
             today,
             counts: Counts::default(),
             queue: QueueState::new(section),
@@ -104,12 +116,54 @@ impl App {
             drafts: None,
             canned: None,
             load_canned: None,
-        };
-        app.queue.reload(&app.session, today)?;
+            counts_known: true,
+            start_pending: false,
+        }
+    }
+
+    /// The app with what its first frame shows: the first rows of the queue. The header
+    /// counts and the section's total are read by [`App::finish_start`], right after that
+    /// frame is on screen (they were a third of the time to the first screen).
+    pub fn first_screen(session: Session, keymap: KeyMap, theme: Theme) -> Outcome<App> {
+        let mut app = App::new_empty(session, keymap, &theme);
+        app.counts_known = false;
+        app.start_pending = true;
+        app.queue.reload_rows(&app.session, app.today)?;
         crate::startup_trace::mark("first page of the queue read");
-        app.counts = app.session.counts(today, &app.counts_scope())?;
-        crate::startup_trace::mark("header counts read");
         Ok(app)
+    }
+
+    /// Reads what [`App::first_screen`] left out; an error shows in the status line (and
+    /// the counts stay unshown until the next refresh reads them).
+    pub fn finish_start(&mut self) {
+        if !self.queue.counted {
+            let r = self.queue.count_total(&self.session, self.today);
+            self.ok(r);
+        }
+        self.start_pending = false;
+        let counts = self.session.counts(self.today, &self.counts_scope());
+        if let Some(c) = self.ok(counts) {
+            self.counts = c;
+            self.counts_known = true;
+        }
+    }
+
+    /// Whether [`App::idle`] has something to do.
+    pub fn has_idle_work(&self) -> bool {
+        self.start_pending
+            || (self.queue.last_move != 0 && self.screens.is_empty() && self.overlays.is_empty())
+    }
+
+    /// Work done while no key waits, after a frame is on screen: the header counts the first
+    /// frame left out, then the queue's reading ahead.
+    pub fn idle(&mut self) {
+        if self.start_pending {
+            self.finish_start();
+            crate::startup_trace::mark("header counts and total read");
+        } else if self.screens.is_empty() && self.overlays.is_empty() {
+            let r = self.queue.prefetch(&self.session, self.today);
+            self.ok(r);
+        }
     }
 
     /// Header counts: a clerk's own queue, or everyone's for supervisors.
@@ -409,6 +463,7 @@ impl App {
         let (today, scope) = (self.today, self.counts_scope());
         if let Some(c) = self.ok(self.session.counts(today, &scope)) {
             self.counts = c;
+            self.counts_known = true;
         }
         let ctx = Ctx { session: &self.session, today, keymap: &self.keymap };
         let queue = Component::refresh(&mut self.queue, &ctx);

@@ -52,6 +52,10 @@ impl App {
             t("header.all")
         };
         let right = |with_scope: bool, short: bool| {
+            // Until they are read (the first frame only), no counts rather than wrong ones.
+            if !self.counts_known {
+                return Line::default();
+            }
             let mut spans = Vec::new();
             if with_scope {
                 spans.push(Span::styled(format!("{scope}: "), th.muted));

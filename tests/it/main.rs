@@ -50,6 +50,7 @@ mod trust_terminal;
 mod tui_casefile;
 mod tui_catalog;
 mod tui_editing;
+mod tui_present;
 mod tui_reading;
 mod tui_roles;
 mod tui_snapshots;

@@ -171,6 +171,8 @@ pub struct QueueState {
     /// No rows follow the window.
     pub at_end: bool,
     pub total: i64,
+    /// `total` is counted (false only on the first frame, drawn before the count).
+    pub counted: bool,
     /// The database holds no request at all (the empty queue then explains how to start).
     pub db_is_empty: bool,
     /// First row shown, kept between frames so the table does not jump.
@@ -184,11 +186,18 @@ pub struct QueueState {
     pub marked: BTreeSet<String>,
     /// The clerks' headers of a grouped section (empty otherwise).
     pub groups: Vec<Group>,
+    /// The direction of the last move not yet followed by a [`QueueState::prefetch`].
+    pub last_move: isize,
 }
 
 impl QueueState {
     pub fn new(section: Section) -> QueueState {
-        QueueState { section: Some(section), sort: section.default_sort(), ..QueueState::default() }
+        QueueState {
+            section: Some(section),
+            sort: section.default_sort(),
+            counted: true,
+            ..QueueState::default()
+        }
     }
 
     pub fn section(&self) -> Section {
@@ -281,6 +290,7 @@ impl QueueState {
         self.rows.clear();
         self.groups.clear();
         self.total = 0;
+        self.counted = true;
         // Every operator (and the unassigned) in turn: a count and the first rows each, both
         // read from the per-assignee index, so only the requests in the section are touched
         // (a pass over every open request cost more than all of these together).
@@ -351,6 +361,13 @@ impl QueueState {
 
     /// Loads the top of the list.
     pub fn reload(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        self.reload_rows(session, today)?;
+        self.count_total(session, today)
+    }
+
+    /// Loads the top of the list without counting it (the first frame's part of
+    /// [`QueueState::reload`]; [`QueueState::count_total`] is the rest).
+    pub fn reload_rows(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
         if self.grouped() {
             self.load_groups(session, today)?;
             self.selected = 0;
@@ -364,8 +381,17 @@ impl QueueState {
         self.at_end = self.rows.len() < PAGE;
         self.selected = 0;
         self.offset.set(0);
-        self.total = session.count_upto(&f, COUNT_CAP)?;
+        self.counted = false;
         self.check_empty(session)
+    }
+
+    /// Counts the list (up to [`COUNT_CAP`]); a grouped section is counted as it loads.
+    pub fn count_total(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        if !self.grouped() {
+            self.total = session.count_upto(&self.list_filter(session, today), COUNT_CAP)?;
+        }
+        self.counted = true;
+        Ok(())
     }
 
     /// Whether the whole database is empty, asked only when the list is (one indexed row).
@@ -405,11 +431,36 @@ impl QueueState {
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         self.total = session.count_upto(&f, COUNT_CAP)?;
+        self.counted = true;
         self.check_empty(session)
+    }
+
+    /// Reads the next page in the direction of the last move while the operator looks at the
+    /// screen, when the selection is near the window's edge: the key that reaches the edge
+    /// then finds the rows there instead of waiting for the query. At most one page per
+    /// move; what is shown does not change (the window's rows shift with the offset and the
+    /// selection).
+    pub fn prefetch(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        let direction = std::mem::take(&mut self.last_move);
+        if self.grouped() || self.rows.is_empty() {
+            return Ok(());
+        }
+        // Two screens ahead, but never more than a page: a fetch after then drops at most a
+        // page of rows above the selection, never the selection itself.
+        let screen = usize::from(self.body_area.get().height).max(1);
+        let margin = (2 * screen).min(PAGE);
+        if direction > 0 && !self.at_end && self.selected + margin >= self.rows.len() {
+            self.fetch_after(session, today)?;
+        } else if direction < 0 && self.anchor.is_some() && self.selected < margin {
+            let added = self.fetch_before(session, today)?;
+            self.selected += added;
+        }
+        Ok(())
     }
 
     /// Moves the selection by `delta` rows, fetching the next or previous page at the edges.
     pub fn move_by(&mut self, session: &Session, today: NaiveDate, delta: isize) -> Result<()> {
+        self.last_move = delta.signum();
         let target = self.selected as isize + delta;
         if target >= self.rows.len() as isize && !self.at_end {
             self.fetch_after(session, today)?;
@@ -572,8 +623,15 @@ impl Widget for QueueView<'_> {
             .divider(Span::styled("│", th.muted))
             .render(tabs_area, buf);
 
-        // Past the cap the count is not read to the end: "10000+".
-        let total = if st.total > COUNT_CAP { format!("{COUNT_CAP}+") } else { st.total.to_string() };
+        // Past the cap the count is not read to the end: "10000+". Before it is read (the
+        // first frame), "…".
+        let total = if !st.counted {
+            "…".to_string()
+        } else if st.total > COUNT_CAP {
+            format!("{COUNT_CAP}+")
+        } else {
+            st.total.to_string()
+        };
         let mut info = vec![Span::styled(
             crate::i18n::tn("queue.count", st.total.min(COUNT_CAP + 1) as u64, &[("n", &total)]),
             th.muted,
