@@ -368,111 +368,106 @@ fn main() {
     }
     // Import of 100,000 requests, as a whole `aryz import` process, into a copy of the
     // database (the copy itself is not timed), beside its anchor in the same run: the
-    // sqlite3 shell's `.import` of the same file into a plain table of a copy.
+    // sqlite3 shell's `.import` of the same file into a plain table of a copy. Alternated,
+    // twice each, so that a neighbour's burst does not land on one side only; the best of
+    // each is compared, by wall time and by CPU time (user + system, steadier under load).
     if std::env::var_os("ARYZ_BENCH_SKIP_IMPORT").is_none() {
         let tmp = db.with_file_name("import-copy.sqlite3");
         let csv = db.with_file_name("import-100k.csv");
         let _ = std::fs::remove_file(&tmp);
-        let mut text = String::from("kind,name,pin,received,channel,lang,categories,description\n");
-        for i in 0..100_000u32 {
-            let day = today.checked_sub_days(chrono::Days::new(u64::from(i % 20))).expect("date");
-            text.push_str(&format!(
-                "access,Import Testsubject {i},2150319{i:07},{day},salyk_app,ky,income,Batch from the app\n"
-            ));
-        }
-        std::fs::write(&csv, text).expect("write csv");
+        write_import_csv(&csv, 100_000, 20, today);
+        let (tmp_s, csv_s) = (tmp.to_str().expect("path"), csv.to_str().expect("path"));
         let mut aryz_runs = Vec::new();
         let mut anchor_runs = Vec::new();
-        // Twice each, alternating, so a neighbour's burst does not land on one side only.
+        println!("\nbulk work, side by side (load average {})", load_average());
         for _ in 0..2 {
             std::fs::copy(&db, &tmp).expect("copy the database");
-            let t = Instant::now();
-            let out = Command::new(&bin)
-                .args(["--db", tmp.to_str().expect("path"), "import", csv.to_str().expect("path")])
-                .env("ARYZ_OPERATOR", "jyldyz")
-                .output()
-                .expect("import");
-            aryz_runs.push(ms(t.elapsed()));
+            let (t, out) =
+                timed(&bin, &["--db", tmp_s, "import", csv_s], &[("ARYZ_OPERATOR", "jyldyz")], false);
             assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
             let stderr_lines = out.stderr.split(|b| *b == b'\n').count() - 1;
             assert!(stderr_lines < 100, "warnings are summarised: {stderr_lines} lines on stderr");
+            aryz_runs.push(t);
             std::fs::copy(&db, &tmp).expect("copy the database");
-            let t = Instant::now();
-            let ok = Command::new("sqlite3")
-                .args([
-                    tmp.to_str().expect("path"),
-                    "-cmd",
-                    ".mode csv",
-                    &format!(".import {} plain_import", csv.display()),
-                ])
-                .output()
-                .is_ok_and(|o| o.status.success());
-            if ok {
-                anchor_runs.push(ms(t.elapsed()));
+            let import = format!(".import {csv_s} plain_import");
+            let (t, out) = timed(Path::new("sqlite3"), &[tmp_s, "-cmd", ".mode csv", &import], &[], false);
+            if out.status.success() {
+                anchor_runs.push(t);
             }
         }
-        let best = |v: &mut Vec<f64>| {
-            v.sort_by(f64::total_cmp);
-            v.first().copied()
-        };
-        let took = best(&mut aryz_runs).unwrap_or(0.0);
-        println!(
-            "{:<48} {:>9.1} {:>9} {:>9} {}",
+        compare(
             "import 100,000 requests (whole process)",
-            took,
-            "-",
-            "3000.0",
-            if took <= 3000.0 { "ok" } else { "OVER" }
+            &aryz_runs,
+            "sqlite3 .import, same file, plain table",
+            &anchor_runs,
+            Some(3000.0),
         );
-        if let Some(anchor) = best(&mut anchor_runs) {
-            println!(
-                "{:<48} {:>9.1}   aryz/sqlite3 = {:.1} x",
-                "anchor: sqlite3 .import, same file, plain table",
-                anchor,
-                took / anchor
-            );
-        }
         let _ = std::fs::remove_file(&tmp);
         let _ = std::fs::remove_file(&csv);
     }
 
     // Export of every request as CSV, as whole processes to /dev/null, beside `sqlite3 -csv`
-    // over the same rows in the same run (budget: 1.5 x). About a minute on a million.
+    // over the same rows in the same run (budget: 1.5 x), alternated twice each.
     if std::env::var_os("ARYZ_BENCH_SKIP_EXPORT").is_none() {
-        let devnull = || std::fs::File::create("/dev/null").map(Stdio::from).expect("/dev/null");
-        let t = Instant::now();
-        let ok = Command::new(&bin)
-            .args(["--db", db_s, "--format", "csv", "export", "--all"])
-            .env("ARYZ_OPERATOR", "jyldyz")
-            .stdout(devnull())
-            .status()
-            .is_ok_and(|s| s.success());
-        let t_aryz = ms(t.elapsed());
-        let t = Instant::now();
-        let anchor = Command::new("sqlite3")
-            .args(["-csv", "-header", db_s, "SELECT * FROM requests"])
-            .stdout(devnull())
-            .status()
-            .is_ok_and(|s| s.success());
-        let t_sqlite = ms(t.elapsed());
-        if ok && anchor {
-            println!(
-                "{:<48} {:>9.1} {:>9} {:>9} {}",
-                "export --all --format csv (whole process)",
-                t_aryz,
-                "-",
-                format!("{:.1}", t_sqlite * 1.5),
-                if t_aryz <= t_sqlite * 1.5 { "ok" } else { "OVER" }
+        let mut aryz_runs = Vec::new();
+        let mut anchor_runs = Vec::new();
+        println!("(load average {})", load_average());
+        for _ in 0..2 {
+            let (t, out) = timed(
+                &bin,
+                &["--db", db_s, "--format", "csv", "export", "--all"],
+                &[("ARYZ_OPERATOR", "jyldyz")],
+                true,
             );
-            println!(
-                "{:<48} {:>9.1}   aryz/sqlite3 = {:.2} x",
-                "anchor: sqlite3 -csv SELECT * FROM requests",
-                t_sqlite,
-                t_aryz / t_sqlite
-            );
-        } else {
-            println!("(export skipped: aryz export ok = {ok}, sqlite3 ok = {anchor})");
+            if out.status.success() {
+                aryz_runs.push(t);
+            }
+            let (t, out) =
+                timed(Path::new("sqlite3"), &["-csv", "-header", db_s, "SELECT * FROM requests"], &[], true);
+            if out.status.success() {
+                anchor_runs.push(t);
+            }
         }
+        compare(
+            "export --all --format csv (whole process)",
+            &aryz_runs,
+            "sqlite3 -csv SELECT * FROM requests",
+            &anchor_runs,
+            None,
+        );
+        println!("  budget: export at most 1.5 x its anchor");
+    }
+
+    // A million rows into a new database (`ARYZ_BENCH_IMPORT_1M=1`; minutes): the time, and
+    // the peak memory, which must not grow with the file.
+    if std::env::var_os("ARYZ_BENCH_IMPORT_1M").is_some() {
+        let dir = db.with_file_name("import-1m");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let csv = dir.join("import-1m.csv");
+        // Received over 400 days: one year's sequence holds 999,999 references.
+        write_import_csv(&csv, 1_000_000, 400, today);
+        let new_db = dir.join("aryz.sqlite3");
+        let dir_s = dir.to_str().expect("path");
+        let env = [("ARYZ_DATA_DIR", dir_s), ("ARYZ_CONFIG_DIR", dir_s), ("ARYZ_OPERATOR", "root")];
+        let (_, out) = timed(&bin, &["init", "--dev-identity"], &env, false);
+        assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
+        println!("(load average {})", load_average());
+        let (t, out) = timed(
+            &bin,
+            &["--db", new_db.to_str().expect("path"), "import", csv.to_str().expect("path")],
+            &env,
+            false,
+        );
+        assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
+        println!(
+            "{:<48} {:>9.1} ms wall, {:.1} s CPU, peak RSS {} MB   budget: 40 s, flat memory",
+            "import 1,000,000 requests into a new database",
+            t.wall_ms,
+            t.cpu_s,
+            t.max_rss_kb.map_or("?".into(), |k| (k / 1024).to_string())
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     // Keystroke latency from outside, beside `less`, in the same run (needs tmux and the
@@ -519,4 +514,88 @@ fn figures(rows: &mut Vec<Row>, sup: &Session, today: chrono::NaiveDate) {
     measure(rows, "dashboard (all figures)", 50.0, 20, |_| {
         let _ = sup.dashboard(today).expect("dashboard");
     });
+}
+
+/// `rows` valid import rows received over the `days` days up to `today`.
+fn write_import_csv(path: &Path, rows: u32, days: u32, today: chrono::NaiveDate) {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).expect("csv"));
+    writeln!(w, "kind,name,pin,received,channel,lang,categories,description").expect("csv");
+    for i in 0..rows {
+        let day = today.checked_sub_days(chrono::Days::new(u64::from(i % days))).expect("date");
+        writeln!(
+            w,
+            "access,Import Testsubject {i},2150319{i:07},{day},salyk_app,ky,income,Batch from the app"
+        )
+        .expect("csv");
+    }
+    w.flush().expect("csv");
+}
+
+/// One process's cost: wall time, CPU time (user + system) and peak memory.
+struct Timed {
+    wall_ms: f64,
+    cpu_s: f64,
+    max_rss_kb: Option<u64>,
+}
+
+/// Runs `program args` with `env`, through `/usr/bin/time` when it is there (for CPU time
+/// and peak memory), stdout to /dev/null when `quiet`.
+fn timed(program: &Path, args: &[&str], env: &[(&str, &str)], quiet: bool) -> (Timed, std::process::Output) {
+    let gnu_time = Path::new("/usr/bin/time");
+    let mut cmd = if gnu_time.exists() {
+        let mut c = Command::new(gnu_time);
+        c.args(["-f", "ARYZ_BENCH_TIME %U %S %M"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    cmd.args(args).envs(env.iter().copied());
+    if quiet {
+        cmd.stdout(std::fs::File::create("/dev/null").map(Stdio::from).expect("/dev/null"));
+    }
+    let t = Instant::now();
+    let out = cmd.output().expect("spawn");
+    let wall_ms = ms(t.elapsed());
+    let text = String::from_utf8_lossy(&out.stderr);
+    let figures: Vec<f64> = text
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("ARYZ_BENCH_TIME "))
+        .map(|l| l.split_whitespace().filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_default();
+    let cpu_s = match figures.as_slice() {
+        [u, s, ..] => u + s,
+        _ => f64::NAN,
+    };
+    let max_rss_kb = figures.get(2).map(|k| *k as u64);
+    (Timed { wall_ms, cpu_s, max_rss_kb }, out)
+}
+
+/// Prints aryz's best run beside its anchor's best, with the ratios of wall and CPU time.
+fn compare(name: &str, aryz: &[Timed], anchor_name: &str, anchor: &[Timed], budget_ms: Option<f64>) {
+    let best = |v: &[Timed]| {
+        let wall = v.iter().map(|t| t.wall_ms).fold(f64::INFINITY, f64::min);
+        let cpu = v.iter().map(|t| t.cpu_s).fold(f64::INFINITY, f64::min);
+        let rss = v.iter().filter_map(|t| t.max_rss_kb).max();
+        (wall, cpu, rss)
+    };
+    let (wall, cpu, rss) = best(aryz);
+    let rss = rss.map_or("?".into(), |k| format!("{} MB", k / 1024));
+    let verdict = budget_ms
+        .map_or(String::new(), |b| format!("budget {b:.0} ms: {}", if wall <= b { "ok" } else { "OVER" }));
+    println!("{name:<48} {wall:>9.1} ms wall {cpu:>7.2} s CPU  peak {rss}  {verdict}");
+    if anchor.is_empty() {
+        println!("  (anchor {anchor_name} did not run)");
+        return;
+    }
+    let (a_wall, a_cpu, _) = best(anchor);
+    println!("  anchor: {anchor_name:<40} {a_wall:>9.1} ms wall {a_cpu:>7.2} s CPU");
+    println!("  aryz / anchor = {:.2} x wall, {:.2} x CPU", wall / a_wall, cpu / a_cpu);
+}
+
+/// The 1, 5 and 15 minute load averages, as the machine reports them.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "unknown".into(), |s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
 }

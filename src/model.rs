@@ -11,6 +11,8 @@ mod stats;
 
 pub use audit::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Verification};
 pub use events::{Event, EventKind};
-pub use listing::{AssigneeFilter, Counts, Cursor, InitialState, ListFilter, Page, Similar, SortKey};
+pub use listing::{
+    AssigneeFilter, Counts, Cursor, InitialState, ListFilter, Page, Registration, Similar, SortKey,
+};
 pub use operators::Operator;
 pub use stats::{Ageing, AssigneeCounts, BacklogDay, DayStats, GroupBy, HistoryScope, ReportRow};

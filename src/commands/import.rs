@@ -8,7 +8,7 @@ use super::report::write_file_atomically;
 use super::{CliError, Env, Result, output};
 use crate::cli::Format;
 use crate::i18n::{t, tf};
-use crate::service::import::{COLUMNS, ImportReport, RawRow, Tally, parse_file};
+use crate::service::import::{COLUMNS, CsvFile, ImportReport, RawRow, RowSource, Tally, parse_file};
 
 /// Rows listed per kind of warning, rejection or duplicate unless `--verbose` is given.
 const SHOWN: usize = 10;
@@ -31,26 +31,47 @@ pub(super) fn import(
     if let Some(path) = rejects.filter(|_| !dry_run) {
         check_new_file(path)?;
     }
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| failed(crate::msg!("message.path_error", path = file, error = e)))?;
+    let open_error = |e: std::io::Error| failed(crate::msg!("message.path_error", path = file, error = e));
     let json = match env.format {
         Format::Json => true,
         Format::Csv => false,
         Format::Table | Format::Text => file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")),
     };
-    let rows = parse_file(&text, json)?;
-    drop(text);
+    // A CSV file is streamed twice and never held whole; a JSON document is parsed whole.
+    let rows: Vec<RawRow>;
+    let mut csv_file;
+    let mut in_memory: &[RawRow];
+    let source: &mut dyn RowSource = if json {
+        let text = std::fs::read_to_string(file).map_err(open_error)?;
+        rows = parse_file(&text, true)?;
+        in_memory = &rows;
+        &mut in_memory
+    } else {
+        let f = std::fs::File::open(file).map_err(open_error)?;
+        csv_file = CsvFile::open(f).map_err(|m| {
+            CliError::Service(crate::service::Error::Invalid(crate::domain::validation::field_error(
+                "file",
+                crate::i18n::localize::Message::plain(m),
+            )))
+        })?;
+        &mut csv_file
+    };
     let mut s = env.session()?;
     let mut wrote_rejects = false;
-    let result = s.import_with(&rows, dry_run, rejects.is_some(), |report: &ImportReport| -> Result<()> {
-        if let Some(path) = rejects
-            && !report.rejected.is_empty()
-        {
-            write_rejects(path, report, &rows)?;
-            wrote_rejects = true;
-        }
-        Ok(())
-    });
+    let result = s.import_with(
+        source,
+        dry_run,
+        rejects.is_some(),
+        |report: &ImportReport, source: &mut dyn RowSource| -> Result<()> {
+            if let Some(path) = rejects
+                && !report.rejected.is_empty()
+            {
+                write_rejects(path, report, source)?;
+                wrote_rejects = true;
+            }
+            Ok(())
+        },
+    );
     let report = match result {
         Ok(r) => r,
         Err(e) => {
@@ -97,20 +118,16 @@ fn check_new_file(path: &Path) -> Result<()> {
     }
 }
 
-/// The bad rows with their line, reason and original fields. Linear: rows are looked up by
-/// line through one map.
-fn write_rejects(path: &Path, report: &ImportReport, rows: &[RawRow]) -> Result<()> {
-    let by_line: std::collections::HashMap<usize, &RawRow> = rows.iter().map(|r| (r.line, r)).collect();
-    let bad: Vec<Vec<String>> = report
-        .rejected
-        .iter()
-        .map(|r| {
-            let raw = by_line.get(&r.line);
-            let mut cells = vec![r.line.to_string(), r.reason.clone()];
-            cells.extend(COLUMNS.iter().map(|c| raw.map(|x| x.get(c).to_string()).unwrap_or_default()));
-            cells
-        })
-        .collect();
+/// The bad rows with their line, reason and original fields, each read again from the
+/// file by its position: linear in the rows, whatever their number.
+fn write_rejects(path: &Path, report: &ImportReport, source: &mut dyn RowSource) -> Result<()> {
+    let mut bad: Vec<Vec<String>> = Vec::with_capacity(report.rejected.len());
+    for r in &report.rejected {
+        let raw = source.fetch(r.pos, r.line)?;
+        let mut cells = vec![r.line.to_string(), r.reason.clone()];
+        cells.extend(COLUMNS.iter().map(|c| raw.get(c).to_string()));
+        bad.push(cells);
+    }
     let mut header = vec!["line", "reason"];
     header.extend(COLUMNS);
     write_file_atomically(path, |w| {

@@ -122,3 +122,16 @@ pub struct Similar {
     pub status: crate::domain::status::Status,
     pub received_on: chrono::NaiveDate,
 }
+
+/// One request of a batch registered in one go ([`crate::store::Tx::register_batch`]): what
+/// registering it alone writes, so that the batch leaves exactly the rows (references,
+/// deadlines, first event, one audit entry each) that registering them one by one would.
+#[derive(Debug, Clone)]
+pub struct Registration<'a> {
+    pub new: &'a crate::domain::request::NewRequest,
+    pub deadlines: &'a [crate::domain::deadline::Deadline],
+    /// The request's first event, written right after it.
+    pub created: super::Event,
+    /// The detail of its own audit entry (action `register`, target its reference).
+    pub audit_detail: String,
+}

@@ -11,8 +11,11 @@ use crate::domain::identity::parse_passport;
 use crate::domain::kind::{DataCategory, Role, parse_code_list};
 use crate::domain::request::{NewRequest, Subject};
 
-use super::intake::insert_registered;
+use super::intake::{created_event, registration_detail};
 use super::{Error, Result, Session};
+use crate::domain::deadline::Deadline;
+use crate::domain::kind::RequestKind;
+use crate::model::Registration;
 
 /// The columns of an import file, in the order of `assets/import/template.csv`.
 pub const COLUMNS: &[&str] = &[
@@ -83,6 +86,9 @@ fn column_index(name: &str) -> Option<usize> {
 pub struct Rejected {
     pub line: usize,
     pub reason: String,
+    /// Where the row is in its source, to fetch it again ([`RowSource::fetch`]).
+    #[serde(skip)]
+    pub pos: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -111,10 +117,8 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
-/// From this many rows on, the search index and daily figures are filled once at the end
-/// instead of by a trigger per row, and the page cache is enlarged for the transaction.
-/// (Below it, dropping and restoring two triggers costs more than it saves; the SIGKILL
-/// test of `tests/crash_and_concurrency.rs` imports 600 rows, so it kills this path.)
+/// From this many rows on, the page cache is enlarged for the transaction (and the store
+/// fills the search index and daily figures once at the end).
 const BULK_ROWS: usize = 500;
 
 /// Parses CSV text (UTF-8, optional BOM, header row with the column names). Lines end in
@@ -312,29 +316,259 @@ fn to_request(
     ))
 }
 
+/// Where an import's rows come from: read once in order to check them, then each good row
+/// again by its position to register it, so that only a date, a line and a position per row
+/// are held in between, whatever the size of the file.
+pub trait RowSource {
+    /// Calls `each` with every row in file order and the position to fetch it again by.
+    fn scan(&mut self, each: &mut dyn FnMut(RawRow, u64) -> Result<()>) -> Result<()>;
+    /// The row at `pos` (a position [`RowSource::scan`] gave), numbered `line`.
+    fn fetch(&mut self, pos: u64, line: usize) -> Result<RawRow>;
+}
+
+/// Rows already in memory (a JSON file): the position is the index.
+impl RowSource for &[RawRow] {
+    fn scan(&mut self, each: &mut dyn FnMut(RawRow, u64) -> Result<()>) -> Result<()> {
+        for (i, row) in self.iter().enumerate() {
+            each(row.clone(), i as u64)?;
+        }
+        Ok(())
+    }
+
+    fn fetch(&mut self, pos: u64, _line: usize) -> Result<RawRow> {
+        usize::try_from(pos)
+            .ok()
+            .and_then(|i| self.get(i))
+            .cloned()
+            .ok_or_else(|| file_error("row moved".into()))
+    }
+}
+
+fn file_error(m: String) -> Error {
+    Error::Invalid(crate::domain::validation::field_error("file", crate::i18n::localize::Message::plain(m)))
+}
+
+/// A CSV file read from disk twice, never whole: the first pass streams it, the second reads
+/// each good row again at its byte offset.
+pub struct CsvFile {
+    file: std::sync::Arc<std::fs::File>,
+    /// The reader of the second pass, moved to each row (building a reader per row was a
+    /// seventh of an import).
+    fetcher: csv::Reader<ReadAt>,
+    /// Bytes of a UTF-8 BOM at the start (offsets are counted from the file's start).
+    bom: u64,
+    /// For each column of the file, its place in [`COLUMNS`].
+    columns: Vec<usize>,
+}
+
+impl CsvFile {
+    /// Opens `file` and checks its header.
+    pub fn open(file: std::fs::File) -> std::result::Result<CsvFile, String> {
+        use std::io::Read;
+        let mut start = [0u8; 3];
+        let file = std::sync::Arc::new(file);
+        let n = ReadAt { file: file.clone(), pos: 0 }.read(&mut start).map_err(|e| e.to_string())?;
+        let bom = if n == 3 && start == [0xEF, 0xBB, 0xBF] { 3 } else { 0 };
+        let mut rdr = csv::ReaderBuilder::new().from_reader(ReadAt { file: file.clone(), pos: bom });
+        let header: Vec<String> = rdr
+            .headers()
+            .map_err(|e| format!("line 1: {}", csv_error_kind(&e)))?
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        check_header(&header)?;
+        let columns = header.iter().map(|h| column_index(h).unwrap_or(usize::MAX)).collect();
+        drop(rdr);
+        // A small buffer: one row is read, not the next 8 KB of the file each time.
+        let fetcher = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(false)
+            .buffer_capacity(1024)
+            .from_reader(ReadAt { file: file.clone(), pos: bom });
+        Ok(CsvFile { file, fetcher, bom, columns })
+    }
+
+    /// A reader of the file from `pos` with a position of its own (two read it at once).
+    fn reader_at(&self, pos: u64) -> ReadAt {
+        ReadAt { file: self.file.clone(), pos }
+    }
+}
+
+/// Reads a file from a position of its own (`pread`), not the shared file offset.
+struct ReadAt {
+    file: std::sync::Arc<std::fs::File>,
+    pos: u64,
+}
+
+impl std::io::Read for ReadAt {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.pos)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for ReadAt {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let moved = match to {
+            std::io::SeekFrom::Start(p) => Some(p),
+            std::io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            std::io::SeekFrom::End(_) => None,
+        };
+        self.pos = moved.ok_or_else(|| std::io::Error::other("seek outside the file"))?;
+        Ok(self.pos)
+    }
+}
+
+impl RowSource for CsvFile {
+    fn scan(&mut self, each: &mut dyn FnMut(RawRow, u64) -> Result<()>) -> Result<()> {
+        let io = |e: std::io::Error| file_error(e.to_string());
+        // A second reader of the same file numbers the lines as an editor does (LF, CRLF or
+        // a lone CR), a little behind the parser; it holds no more than its buffer.
+        let mut lines = StreamLines::new(std::io::BufReader::new(self.reader_at(self.bom)), self.bom);
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(false)
+            .buffer_capacity(64 * 1024)
+            .from_reader(self.reader_at(self.bom));
+        rdr.headers().map_err(|e| file_error(e.to_string()))?;
+        let mut rec = csv::StringRecord::new();
+        let mut n = 0usize;
+        loop {
+            match rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    return Err(file_error(match e.position() {
+                        Some(p) => format!(
+                            "line {}: {}",
+                            lines.line_at(self.bom + p.byte()).map_err(io)?,
+                            csv_error_kind(&e)
+                        ),
+                        None => e.to_string(),
+                    }));
+                }
+            }
+            n += 1;
+            if n > MAX_ROWS {
+                return Err(file_error(format!("more than {MAX_ROWS} rows")));
+            }
+            let pos = rec.position().map_or(0, |p| self.bom + p.byte());
+            let line = lines.line_at(pos).map_err(io)?;
+            each(RawRow::new(line, self.columns.iter().copied().zip(rec.iter())), pos)?;
+        }
+        Ok(())
+    }
+
+    fn fetch(&mut self, pos: u64, line: usize) -> Result<RawRow> {
+        let mut at = csv::Position::new();
+        at.set_byte(pos);
+        if let Err(e) = self.fetcher.seek(at) {
+            return Err(file_error(format!("line {line}: {}", csv_error_kind(&e))));
+        }
+        let mut rec = csv::StringRecord::new();
+        match self.fetcher.read_record(&mut rec) {
+            Ok(true) if rec.len() == self.columns.len() => {
+                Ok(RawRow::new(line, self.columns.iter().copied().zip(rec.iter())))
+            }
+            Ok(_) => Err(file_error(format!("line {line}: the file changed while it was imported"))),
+            Err(e) => Err(file_error(format!("line {line}: {}", csv_error_kind(&e)))),
+        }
+    }
+}
+
+/// [`LineCounter`] over a stream: the line on which the record at each (increasing) byte
+/// offset starts.
+struct StreamLines<R: std::io::BufRead> {
+    r: R,
+    at: u64,
+    line: usize,
+    prev_cr: bool,
+}
+
+impl<R: std::io::BufRead> StreamLines<R> {
+    /// Counts from `start`, where `r` begins.
+    fn new(r: R, start: u64) -> Self {
+        StreamLines { r, at: start, line: 1, prev_cr: false }
+    }
+
+    /// A lone CR or LF counts once, CRLF once (counted at its CR).
+    fn count(&mut self, b: u8) {
+        match b {
+            b'\r' => self.line += 1,
+            b'\n' if !self.prev_cr => self.line += 1,
+            _ => {}
+        }
+        self.prev_cr = b == b'\r';
+        self.at += 1;
+    }
+
+    fn line_at(&mut self, offset: u64) -> std::io::Result<usize> {
+        while self.at < offset {
+            let buf = self.r.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            let take = buf.len().min(usize::try_from(offset - self.at).unwrap_or(usize::MAX));
+            let chunk: Vec<u8> = buf[..take].to_vec();
+            self.r.consume(take);
+            for b in chunk {
+                self.count(b);
+            }
+        }
+        // Line ends at the offset come before the record (see LineCounter::line_at).
+        loop {
+            let next = self.r.fill_buf()?.first().copied();
+            match next {
+                Some(b @ (b'\r' | b'\n')) => {
+                    self.r.consume(1);
+                    self.count(b);
+                }
+                _ => break,
+            }
+        }
+        Ok(self.line)
+    }
+}
+
+/// A good row between the two passes: what ordering and fetching it again need.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    received_on: chrono::NaiveDate,
+    line: usize,
+    pos: u64,
+}
+
+/// Good rows registered per batch of the one transaction: bounds what is held at once.
+const CHUNK: usize = 20_000;
+
 impl Session {
     /// Validates every row, then imports in one transaction. With `keep_good`, bad rows are
     /// returned as rejected and the good ones imported; otherwise any bad row stops it all.
     pub fn import(&mut self, rows: &[RawRow], dry_run: bool, keep_good: bool) -> Result<ImportReport> {
-        self.import_with(rows, dry_run, keep_good, |_| Ok(()))
+        self.import_with(&mut { rows }, dry_run, keep_good, |_, _| Ok(()))
     }
 
-    /// [`Session::import`], with `before_write` called once every row is checked and before
-    /// the transaction starts (not on a dry run, nor when a bad row stops the import). An
-    /// error from it stops the import with nothing written: this is where the caller writes
-    /// the rejects file, so a rejects file that cannot be written imports nothing.
+    /// [`Session::import`] from any [`RowSource`], with `before_write` called once every row
+    /// is checked and before the transaction starts (not on a dry run, nor when a bad row
+    /// stops the import); it may fetch rows again from the source (the rejected ones, by
+    /// [`Rejected::pos`]). An error from it stops the import with nothing written: this is
+    /// where the caller writes the rejects file, so a rejects file that cannot be written
+    /// imports nothing.
     pub fn import_with<E: From<Error>>(
         &mut self,
-        rows: &[RawRow],
+        source: &mut dyn RowSource,
         dry_run: bool,
         keep_good: bool,
-        before_write: impl FnOnce(&ImportReport) -> std::result::Result<(), E>,
+        before_write: impl FnOnce(&ImportReport, &mut dyn RowSource) -> std::result::Result<(), E>,
     ) -> std::result::Result<ImportReport, E> {
         self.require(Role::Supervisor, "import_requests")?;
         let today = self.today();
-        let mut good = Vec::new();
+        let mut good: Vec<Pending> = Vec::new();
         let mut report = ImportReport {
-            rows: rows.len(),
+            rows: 0,
             imported: vec![],
             rejected: vec![],
             duplicates: vec![],
@@ -342,14 +576,17 @@ impl Session {
             committed: false,
         };
         let mut kinds: HashMap<String, usize> = HashMap::new();
-        let mut seen: HashMap<(String, String, chrono::NaiveDate), usize> = HashMap::new();
-        for row in rows {
-            let checked = to_request(row, today).and_then(|(new, w)| {
+        // Earlier rows of the file by (PIN, kind, day of receipt), kept as a hash of the
+        // three: a few bytes a row instead of the strings.
+        let mut seen: HashMap<u64, usize> = HashMap::new();
+        source.scan(&mut |row, pos| {
+            report.rows += 1;
+            let checked = to_request(&row, today).and_then(|(new, w)| {
                 let more = new.validate(today, today, &self.calendar).map_err(|x| x.to_string())?;
                 Ok((new, w.into_iter().chain(more.into_iter().map(|m| m.to_string())).collect::<Vec<_>>()))
             });
             match checked {
-                Err(reason) => report.rejected.push(Rejected { line: row.line, reason }),
+                Err(reason) => report.rejected.push(Rejected { line: row.line, reason, pos }),
                 Ok((new, warnings)) => {
                     for w in warnings {
                         let at = *kinds.entry(w).or_insert_with_key(|k| {
@@ -358,45 +595,68 @@ impl Session {
                         });
                         report.warnings[at].lines.push(row.line);
                     }
-                    let key = (new.subject.pin.clone(), new.kind.code().to_string(), new.received_on);
                     if let Some(r) =
-                        self.store.read().duplicate_of(&key.0, new.kind, key.2).map_err(Error::from)?
+                        self.store.read().duplicate_of(&new.subject.pin, new.kind, new.received_on)?
                     {
                         report.duplicates.push(Duplicate { line: row.line, of: r });
-                    } else if let Some(first) = seen.get(&key) {
+                    } else if let Some(first) = seen.get(&duplicate_key(&new)) {
                         report.duplicates.push(Duplicate { line: row.line, of: format!("line {first}") });
                     }
-                    seen.entry(key).or_insert(row.line);
-                    good.push(new);
+                    seen.entry(duplicate_key(&new)).or_insert(row.line);
+                    good.push(Pending { received_on: new.received_on, line: row.line, pos });
                 }
             }
-        }
+            Ok(())
+        })?;
         drop(seen);
         if dry_run || (!report.rejected.is_empty() && !keep_good) {
             return Ok(report);
         }
-        before_write(&report)?;
+        before_write(&report, source)?;
         if good.is_empty() {
             return Ok(report);
         }
-        // Rows are registered in order of receipt, so references follow the dates.
-        good.sort_by_key(|n| n.received_on);
-        let rules = self.rules.clone();
-        let cal = self.calendar.clone();
+        // Rows are registered in order of receipt (file order within a day), so references
+        // follow the dates.
+        good.sort_by_key(|p| p.received_on);
         let bulk = good.len() >= BULK_ROWS;
         if bulk {
             self.store.set_large_cache(true);
         }
         let imported = self.write(|tx, ctx| {
+            // Deadlines depend on the kind and the day of receipt only (registered today, by
+            // one calendar): computed once per pair, not once per row.
+            let mut deadlines: HashMap<(RequestKind, chrono::NaiveDate), Vec<Deadline>> = HashMap::new();
             let mut refs = Vec::with_capacity(good.len());
-            let suspended = if bulk { Some((tx.last_request_id()?, tx.suspend_derived()?)) } else { None };
-            for new in &good {
-                let deadlines = rules.deadlines(new.kind, new.received_on, ctx.today, &cal);
+            for chunk in good.chunks(CHUNK) {
+                let mut news = Vec::with_capacity(chunk.len());
+                for p in chunk {
+                    let row = source.fetch(p.pos, p.line)?;
+                    let (new, _) = to_request(&row, today).map_err(|reason| {
+                        file_error(format!(
+                            "line {}: the file changed while it was imported: {reason}",
+                            p.line
+                        ))
+                    })?;
+                    deadlines.entry((new.kind, new.received_on)).or_insert_with(|| {
+                        ctx.rules.deadlines(new.kind, new.received_on, ctx.today, ctx.calendar)
+                    });
+                    news.push(new);
+                }
+                let batch: Vec<Registration<'_>> = news
+                    .iter()
+                    .map(|new| {
+                        let d = deadlines.get(&(new.kind, new.received_on)).map_or(&[][..], Vec::as_slice);
+                        Registration {
+                            new,
+                            deadlines: d,
+                            created: created_event(ctx, d),
+                            audit_detail: registration_detail(new),
+                        }
+                    })
+                    .collect();
                 // Registration as one at a time: the same rows, events and audit entry each.
-                refs.push(insert_registered(tx, ctx, new, &deadlines, None)?.1);
-            }
-            if let Some((after, triggers)) = suspended {
-                tx.restore_derived_after(triggers, after)?;
+                refs.extend(tx.register_batch(&batch, ctx.today, &ctx.now, ctx.login)?);
             }
             tx.audit(&ctx.now, ctx.login, "import", "", &format!("{} requests", refs.len()))?;
             Ok(refs)
@@ -408,6 +668,14 @@ impl Session {
         report.committed = true;
         Ok(report)
     }
+}
+
+/// The key under which two rows of one file are probable duplicates, hashed.
+fn duplicate_key(new: &NewRequest) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&new.subject.pin, new.kind, new.received_on).hash(&mut h);
+    h.finish()
 }
 
 /// Reads an import file as CSV or JSON.
@@ -469,6 +737,37 @@ mod tests {
                 "ending {end:?}: {:?}",
                 parse_csv(&bad)
             );
+        }
+    }
+
+    #[test]
+    fn a_streamed_file_gives_the_rows_and_lines_of_the_whole_text() {
+        let lines = ["kind,name,pin,received", "access,A,1,x", "access,\"B", "B\",2,x", "", "access,C,3,x"];
+        for end in ["\n", "\r\n", "\r"] {
+            for bom in ["", "\u{feff}"] {
+                let text = format!("{bom}{}{end}", lines.join(end));
+                let mut f = tempfile::tempfile().unwrap();
+                std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
+                let mut file = CsvFile::open(f).unwrap();
+                let mut got = Vec::new();
+                file.scan(&mut |row, pos| {
+                    got.push((row, pos));
+                    Ok(())
+                })
+                .unwrap();
+                let whole = parse_csv(&text).unwrap();
+                assert_eq!(got.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(), whole, "{end:?} {bom:?}");
+                // Each row read again by its position, in any order.
+                for (row, pos) in got.iter().rev() {
+                    assert_eq!(&file.fetch(*pos, row.line).unwrap(), row, "{end:?} {bom:?}");
+                }
+                // An error names its line the same way.
+                let bad = format!("{bom}{}{end}access,D{end}", lines.join(end));
+                let mut f = tempfile::tempfile().unwrap();
+                std::io::Write::write_all(&mut f, bad.as_bytes()).unwrap();
+                let err = CsvFile::open(f).unwrap().scan(&mut |_, _| Ok(())).unwrap_err().to_string();
+                assert!(err.contains("line 7:"), "{end:?} {bom:?}: {err}");
+            }
         }
     }
 

@@ -72,20 +72,27 @@ pub(crate) fn insert_registered(
 ) -> Result<(RequestId, String)> {
     let (id, reference) = tx.insert_request(new, ctx.today, deadlines, assignee, &ctx.now)?;
     super::casefile::put_representative(tx, id, new.representative.as_ref())?;
-    let binding = deadlines.iter().find(|d| d.binding).map(|d| d.due_on.to_string());
-    tx.insert_event(
-        id,
-        &Event::new(EventKind::Created, ctx.login, &ctx.now).change(None::<String>, binding),
-    )?;
+    tx.insert_event(id, &created_event(ctx, deadlines))?;
     if let Some(a) = assignee {
         tx.insert_event(
             id,
             &Event::new(EventKind::Assigned, ctx.login, &ctx.now).change(None::<String>, Some(a)),
         )?;
     }
-    let by = if new.representative.is_some() { " by_representative" } else { "" };
-    tx.audit(&ctx.now, ctx.login, "register", &reference, &format!("kind={}{by}", new.kind))?;
+    tx.audit(&ctx.now, ctx.login, "register", &reference, &registration_detail(new))?;
     Ok((id, reference))
+}
+
+/// A registration's first event: created, with the binding due date.
+pub(crate) fn created_event(ctx: &Ctx<'_>, deadlines: &[Deadline]) -> Event {
+    let binding = deadlines.iter().find(|d| d.binding).map(|d| d.due_on.to_string());
+    Event::new(EventKind::Created, ctx.login, &ctx.now).change(None::<String>, binding)
+}
+
+/// The detail of a registration's audit entry.
+pub(crate) fn registration_detail(new: &NewRequest) -> String {
+    let by = if new.representative.is_some() { " by_representative" } else { "" };
+    format!("kind={}{by}", new.kind)
 }
 
 /// The warning a receipt date more than [`OLD_RECEIPT_DAYS`] days before `today` gets: a

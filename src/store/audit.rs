@@ -157,6 +157,59 @@ fn append(
     Ok(())
 }
 
+/// Appends one entry per request inserted after request `after` (ids `after + 1 ..`, one
+/// per item of `entries`, in order), each `(target, detail)` with `action`, exactly as
+/// appending them one by one right after each request was inserted would: entry `k` binds
+/// the records as they stood after request `k`. The requests are hashed in one ordered
+/// pass, and the head is written once. For a batch registration.
+pub(super) fn append_per_request(
+    conn: &rusqlite::Connection,
+    after: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    entries: &[(&str, &str)],
+) -> Result<()> {
+    let last: Option<(i64, String, String)> = conn
+        .prepare_cached("SELECT id, hash, state FROM audit ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let (last, state) = match last {
+        Some((id, hash, state)) => (Some(AuditHead { id, hash }), state),
+        None => (None, String::new()),
+    };
+    let mut head = next_link(last);
+    let mut state = super::records::State::parse(&state).unwrap_or_default();
+    let records = super::records::hashed_after(conn, after)?;
+    if records.len() != entries.len()
+        || records.iter().enumerate().any(|(i, (id, _, _))| *id != after + 1 + i as i64)
+    {
+        return Err(super::StoreError::Corrupt(format!(
+            "{} requests were inserted after request {after}, {} were expected",
+            records.len(),
+            entries.len()
+        )));
+    }
+    let mut insert = conn.prepare_cached(&format!(
+        "INSERT INTO audit ({CHAIN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?;
+    for ((target, detail), (id, new, old)) in entries.iter().zip(&records) {
+        super::records::file_request(conn, &mut state, *id, *old, *new, head.id)?;
+        let rendered = state.render();
+        let fields = EntryFields { id: head.id, at, actor, action, target, detail, state: &rendered };
+        let hash = entry_hash(&head.hash, &fields);
+        insert.execute(params![head.id, at, actor, action, target, detail, head.hash, hash, rendered])?;
+        head = AuditHead { id: head.id + 1, hash };
+    }
+    super::records::forget_touched_after(conn, after)?;
+    let written = AuditHead { id: head.id - 1, hash: head.hash };
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([written.to_string()])?;
+    Ok(())
+}
+
 /// Migration 0008 on a database that already has records: files them all under one
 /// baseline entry, so that from then on every change to them must be audited.
 pub(super) fn baseline_entry(conn: &rusqlite::Connection) -> Result<()> {

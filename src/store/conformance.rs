@@ -92,8 +92,8 @@ macro_rules! store_tests {
             use crate::domain::referral::{CopyMedium, ResponseDetails};
             use crate::domain::status::Status;
             use crate::model::{
-                AssigneeFilter, AuditFilter, Counts, Cursor, Event, EventKind, HistoryScope, ListFilter,
-                Operator, Page, SortKey,
+                AssigneeFilter, AuditFilter, Counts, Cursor, Event, EventKind, GroupBy, HistoryScope,
+                ListFilter, Operator, Page, SortKey,
             };
             use crate::store::conformance::{d, insert, new_request};
             use crate::store::{Store, StoreError};
@@ -678,6 +678,119 @@ macro_rules! store_tests {
                 assert!(store.read().events(id).unwrap().iter().all(|e| e.text.is_empty()));
                 assert!(store.read().retention_due(d("2025-01-01"), 10).unwrap().is_empty());
                 assert_eq!(store.read().count(&all()).unwrap(), 2);
+            }
+
+            /// A batch registration leaves what registering the same requests one by one
+            /// (request, first event, audit entry each) leaves: the same references, rows,
+            /// audit entries (whose hashes bind every record's hash), figures and search,
+            /// below and above the size from which the derived tables are filled set-wise.
+            #[test]
+            fn a_batch_registration_writes_what_one_by_one_would() {
+                let now = "2026-11-24T10:00:00+06:00";
+                let rules = RuleSet::shipped();
+                let cal = Calendar::shipped();
+                for n in [3, crate::store::BULK_ROWS + 20] {
+                    let kinds = [RequestKind::Access, RequestKind::Correction, RequestKind::Complaint];
+                    let news: Vec<NewRequest> = (0..n)
+                        .map(|i| {
+                            // Two years' sequences, several kinds and days, names to search.
+                            let received = if i % 7 == 0 { "2025-12-30" } else { "2026-11-02" };
+                            let mut r =
+                                new_request(&format!("Batch Person{i}"), "21503199012345", received, "batch");
+                            r.kind = kinds[i % 3];
+                            r
+                        })
+                        .collect();
+                    let dls: Vec<_> = news
+                        .iter()
+                        .map(|r| rules.deadlines(r.kind, r.received_on, d("2026-11-24"), &cal))
+                        .collect();
+                    let created = |dl: &[crate::domain::deadline::Deadline]| {
+                        let binding = dl.iter().find(|x| x.binding).map(|x| x.due_on.to_string());
+                        Event::new(EventKind::Created, "sam", now).change(None::<String>, binding)
+                    };
+                    let detail = |r: &NewRequest| format!("kind={}", r.kind);
+                    let mut one = open();
+                    let mut batch = open();
+                    let first = new_request("Before Batch", "21503199012345", "2026-11-01", "");
+                    let first_dl = rules.deadlines(first.kind, first.received_on, first.received_on, &cal);
+                    for store in [&mut one, &mut batch] {
+                        store
+                            .write(|tx| {
+                                let (_, reference) =
+                                    tx.insert_request(&first, first.received_on, &first_dl, None, now)?;
+                                tx.audit(now, "sam", "register", &reference, "")
+                            })
+                            .unwrap();
+                    }
+                    let refs_one = one
+                        .write(|tx| {
+                            let mut refs = Vec::new();
+                            for (r, dl) in news.iter().zip(&dls) {
+                                let (id, reference) = tx.insert_request(r, d("2026-11-24"), dl, None, now)?;
+                                tx.insert_event(id, &created(dl))?;
+                                tx.audit(now, "sam", "register", &reference, &detail(r))?;
+                                refs.push(reference);
+                            }
+                            tx.audit(now, "sam", "import", "", "done")?;
+                            Ok::<_, StoreError>(refs)
+                        })
+                        .unwrap();
+                    let refs_batch = batch
+                        .write(|tx| {
+                            let regs: Vec<crate::model::Registration<'_>> = news
+                                .iter()
+                                .zip(&dls)
+                                .map(|(r, dl)| crate::model::Registration {
+                                    new: r,
+                                    deadlines: dl,
+                                    created: created(dl),
+                                    audit_detail: detail(r),
+                                })
+                                .collect();
+                            let refs = tx.register_batch(&regs, d("2026-11-24"), now, "sam")?;
+                            tx.audit(now, "sam", "import", "", "done")?;
+                            Ok::<_, StoreError>(refs)
+                        })
+                        .unwrap();
+                    assert_eq!(refs_batch, refs_one, "{n} requests");
+                    assert!(refs_one.contains(&"ARZ-2025-000001".to_string()), "{refs_one:?}");
+                    let audit = |s: &Store| {
+                        s.read().audit_entries(&AuditFilter { limit: 0, ..AuditFilter::default() }).unwrap()
+                    };
+                    assert_eq!(audit(&batch), audit(&one), "{n} requests");
+                    assert_eq!(audit(&batch).len(), n + 2);
+                    let rows = |s: &Store| {
+                        let list = s.read().list(&all(), SortKey::Reference, &page(10_000)).unwrap();
+                        let events: Vec<_> = list.iter().map(|r| s.read().events(r.id).unwrap()).collect();
+                        (list, events)
+                    };
+                    assert_eq!(rows(&batch), rows(&one), "{n} requests");
+                    let figures = |s: &Store| {
+                        let r = s.read();
+                        (
+                            r.report_rows(d("2025-12-01"), d("2026-11-30"), d("2026-11-24"), GroupBy::Kind)
+                                .unwrap(),
+                            r.backlog(d("2025-12-01"), d("2026-11-30")).unwrap(),
+                            r.day_stats(d("2025-12-01"), d("2026-11-30")).unwrap(),
+                            r.answered_within(d("2025-12-01"), d("2026-11-30"), "law67_14wd").unwrap(),
+                        )
+                    };
+                    assert_eq!(figures(&batch), figures(&one), "{n} requests");
+                    for s in [&batch, &one] {
+                        let r = s.read();
+                        let v = r.verify_full(None).unwrap();
+                        assert!(v.problems.is_empty(), "{n} requests: {:?}", v.problems);
+                        assert!(r.stats_drift().unwrap().is_empty() && r.figures_drift().unwrap().is_empty());
+                        let f = ListFilter { search: Some(format!("Person{}", n - 1)), ..all() };
+                        assert_eq!(r.count(&f).unwrap(), 1, "{n} requests");
+                    }
+                    // A later registration continues both sequences alike.
+                    assert_eq!(
+                        insert(&mut batch, "After", "21503199012345", "2026-11-03").1,
+                        insert(&mut one, "After", "21503199012345", "2026-11-03").1
+                    );
+                }
             }
 
             #[test]

@@ -292,6 +292,17 @@ pub(super) struct Current {
 fn walk(
     conn: &Connection,
     kind: i64,
+    each: impl FnMut(Current) -> Result<()>,
+    orphan: impl FnMut(String),
+) -> Result<()> {
+    walk_from(conn, kind, None, each, orphan)
+}
+
+/// [`walk`], for requests only those with ids above `after` when it is given.
+fn walk_from(
+    conn: &Connection,
+    kind: i64,
+    after: Option<i64>,
     mut each: impl FnMut(Current) -> Result<()>,
     mut orphan: impl FnMut(String),
 ) -> Result<()> {
@@ -315,27 +326,37 @@ fn walk(
         }
         return Ok(());
     }
-    let mut req = conn.prepare(&format!("SELECT {REQUEST_COLUMNS} FROM requests ORDER BY id"))?;
-    let mut ev = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY request_id, id"))?;
-    let mut ac = conn
-        .prepare(&format!("SELECT {ACTION_COLUMNS} FROM category_actions ORDER BY request_id, category"))?;
+    // Rows of the requests above `after` only (`?1`), or of all of them (the same plans as
+    // without a bound: the rowid and the request_id indexes, walked from their start).
+    let (id_from, request_from) = match after {
+        Some(_) => ("WHERE id > ?1", "WHERE request_id > ?1"),
+        None => ("WHERE ?1 IS NULL", "WHERE ?1 IS NULL"),
+    };
+    let mut req = conn.prepare(&format!("SELECT {REQUEST_COLUMNS} FROM requests {id_from} ORDER BY id"))?;
+    let mut ev =
+        conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events {request_from} ORDER BY request_id, id"))?;
+    let mut ac = conn.prepare(&format!(
+        "SELECT {ACTION_COLUMNS} FROM category_actions {request_from} ORDER BY request_id, category"
+    ))?;
     // Before migration 0012 (a baseline written by migration 0008) these tables do not exist.
     let case_file = has_case_file(conn)?;
-    let or_none = |sql: String| if case_file { sql } else { "SELECT 1 WHERE 0".to_string() };
-    let mut at = conn
-        .prepare(&or_none(format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments ORDER BY request_id, n")))?;
-    let mut rp = conn.prepare(&or_none(format!(
-        "SELECT {REPRESENTATIVE_COLUMNS} FROM representatives ORDER BY request_id"
+    let or_none = |sql: String| if case_file { sql } else { "SELECT 1 WHERE ?1 IS NULL AND 0".to_string() };
+    let mut at = conn.prepare(&or_none(format!(
+        "SELECT {ATTACHMENT_COLUMNS} FROM attachments {request_from} ORDER BY request_id, n"
     )))?;
-    let mut ln =
-        conn.prepare(&or_none(format!("SELECT {LINK_COLUMNS} FROM request_links ORDER BY request_id")))?;
+    let mut rp = conn.prepare(&or_none(format!(
+        "SELECT {REPRESENTATIVE_COLUMNS} FROM representatives {request_from} ORDER BY request_id"
+    )))?;
+    let mut ln = conn.prepare(&or_none(format!(
+        "SELECT {LINK_COLUMNS} FROM request_links {request_from} ORDER BY request_id"
+    )))?;
     let n = column_count(REQUEST_COLUMNS);
-    let mut events = Cursor::new(ev.query([])?, column_count(EVENT_COLUMNS))?;
-    let mut actions = Cursor::new(ac.query([])?, column_count(ACTION_COLUMNS))?;
-    let mut files = Cursor::new(at.query([])?, column_count(ATTACHMENT_COLUMNS))?;
-    let mut reps = Cursor::new(rp.query([])?, column_count(REPRESENTATIVE_COLUMNS))?;
-    let mut links = Cursor::new(ln.query([])?, column_count(LINK_COLUMNS))?;
-    let mut rows = req.query([])?;
+    let mut events = Cursor::new(ev.query([after])?, column_count(EVENT_COLUMNS))?;
+    let mut actions = Cursor::new(ac.query([after])?, column_count(ACTION_COLUMNS))?;
+    let mut files = Cursor::new(at.query([after])?, column_count(ATTACHMENT_COLUMNS))?;
+    let mut reps = Cursor::new(rp.query([after])?, column_count(REPRESENTATIVE_COLUMNS))?;
+    let mut links = Cursor::new(ln.query([after])?, column_count(LINK_COLUMNS))?;
+    let mut rows = req.query([after])?;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
         let reference: String = row.get::<_, Option<String>>(1)?.unwrap_or_default();
@@ -566,6 +587,52 @@ fn file_known(
                 .execute(params![kind, key.to_value()])?;
         }
     }
+    Ok(())
+}
+
+/// The requests with ids above `after`, in id order: id, current hash, and the hash filed
+/// for that id in `record_state` (`None` for a new record). One ordered pass.
+pub(super) fn hashed_after(conn: &Connection, after: i64) -> Result<Vec<(i64, Hash, Option<Hash>)>> {
+    let mut out = Vec::new();
+    walk_from(
+        conn,
+        REQUEST,
+        Some(after),
+        |c| {
+            if let Key::Id(id) = c.key {
+                out.push((id, c.hash, None));
+            }
+            Ok(())
+        },
+        |_| {},
+    )?;
+    let mut st = conn.prepare_cached("SELECT key, hash FROM record_state WHERE kind = 1 AND key > ?1")?;
+    let mut rows = st.query([after])?;
+    while let Some(r) = rows.next()? {
+        if let (Value::Integer(id), Some(h)) = (r.get::<_, Value>(0)?, to_hash(r.get(1)?))
+            && let Ok(i) = out.binary_search_by_key(&id, |(k, _, _)| *k)
+        {
+            out[i].2 = Some(h);
+        }
+    }
+    Ok(out)
+}
+
+/// [`file_known`] for a request.
+pub(super) fn file_request(
+    conn: &Connection,
+    state: &mut State,
+    id: i64,
+    old: Option<Hash>,
+    new: Hash,
+    audit_id: i64,
+) -> Result<()> {
+    file_known(conn, state, REQUEST, &Key::Id(id), old, Some(new), audit_id)
+}
+
+/// Forgets that the requests with ids above `after` were touched (their entries are written).
+pub(super) fn forget_touched_after(conn: &Connection, after: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM temp.aryz_touched WHERE kind = 1 AND key > ?1")?.execute([after])?;
     Ok(())
 }
 

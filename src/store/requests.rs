@@ -1,6 +1,9 @@
 //! Requests: insertion with a yearly reference sequence, optimistic updates, keyset-paged
 //! lists with filters and full-text search, counts.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use chrono::{Datelike, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
@@ -12,7 +15,45 @@ use crate::domain::kind::{RequestKind, join_codes};
 use crate::domain::outcome::CategoryAction;
 use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
 use crate::domain::status::Status;
-use crate::model::{AssigneeFilter, Counts, InitialState, ListFilter, Page, SortKey};
+use crate::model::{AssigneeFilter, Counts, InitialState, ListFilter, Page, Registration, SortKey};
+
+/// From this many requests on, a batch registration fills the search index and daily
+/// figures once at the end instead of by a trigger per row. (Below it, dropping and
+/// restoring the triggers costs more than it saves; the SIGKILL test of
+/// `tests/it/crash_and_concurrency.rs` imports 600 rows, so it kills this path.)
+pub const BULK_ROWS: usize = 500;
+
+/// A date bound as its ISO text (`2026-11-24`), as chrono's `%F` writes it, without going
+/// through a formatter: binding dates was a few per cent of an import.
+struct DateText([u8; 10], NaiveDate);
+
+impl DateText {
+    fn of(d: NaiveDate) -> DateText {
+        let mut b = *b"0000-00-00";
+        let (y, m, day) = (d.year(), d.month(), d.day());
+        if (0..=9999).contains(&y) {
+            let y = y as u32;
+            for (i, v) in [(0, y / 1000), (1, y / 100 % 10), (2, y / 10 % 10), (3, y % 10)] {
+                b[i] = b'0' + v as u8;
+            }
+            b[5] = b'0' + (m / 10) as u8;
+            b[6] = b'0' + (m % 10) as u8;
+            b[8] = b'0' + (day / 10) as u8;
+            b[9] = b'0' + (day % 10) as u8;
+        }
+        DateText(b, d)
+    }
+}
+
+impl rusqlite::ToSql for DateText {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        if (0..=9999).contains(&self.1.year()) {
+            Ok(rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(&self.0)))
+        } else {
+            self.1.to_sql()
+        }
+    }
+}
 
 /// The column a list is sorted by.
 fn sort_column(sort: SortKey) -> &'static str {
@@ -214,7 +255,7 @@ impl SqliteReader<'_> {
             if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
                 rows[i].deadlines.push(Deadline {
                     rule: row.get(1)?,
-                    due_on: row.get(2)?,
+                    due_on: super::row::date(row, 2)?,
                     binding: row.get(3)?,
                     explanation: row.get(4)?,
                     provisional: row.get(5)?,
@@ -383,6 +424,22 @@ impl SqliteTx<'_> {
         state: &InitialState,
     ) -> Result<(RequestId, String)> {
         let reference = self.next_reference(new.received_on.year())?;
+        let id = self.insert_row(new, &reference, registered_on, deadlines, assignee, now, state)?;
+        Ok((id, reference))
+    }
+
+    /// Inserts one request under `reference` with its deadlines and actions.
+    #[allow(clippy::too_many_arguments)]
+    fn insert_row(
+        &self,
+        new: &NewRequest,
+        reference: &str,
+        registered_on: NaiveDate,
+        deadlines: &[Deadline],
+        assignee: Option<&str>,
+        now: &str,
+        state: &InitialState,
+    ) -> Result<RequestId> {
         let due = deadlines
             .iter()
             .filter(|d| d.binding)
@@ -405,35 +462,103 @@ impl SqliteTx<'_> {
                 new.kind.code(),
                 new.channel.code(),
                 new.lang.code(),
-                new.received_on,
-                registered_on,
+                DateText::of(new.received_on),
+                DateText::of(registered_on),
                 new.identity.code(),
                 join_codes(&new.categories),
                 new.description,
                 s.name,
                 s.pin,
-                s.birth_date,
-                passport.map(|p| p.document.clone()),
-                passport.map(|p| p.issuer.clone()).unwrap_or_default(),
-                passport.and_then(|p| p.issued_on),
+                s.birth_date.map(DateText::of),
+                passport.map(|p| p.document.as_str()),
+                passport.map(|p| p.issuer.as_str()).unwrap_or_default(),
+                passport.and_then(|p| p.issued_on).map(DateText::of),
                 s.address,
                 s.email,
                 s.phone,
                 assignee,
-                due,
+                DateText::of(due),
                 now,
                 state.status.code(),
                 state.outcome.map(super::super::domain::outcome::Outcome::code),
                 state.ground,
-                state.responded_on,
-                state.closed_on,
+                state.responded_on.map(DateText::of),
+                state.closed_on.map(DateText::of),
             ])?;
         let id = RequestId(self.tx.last_insert_rowid());
         for d in deadlines {
             self.put_deadline(id, d)?;
         }
         self.put_actions(id, &state.actions)?;
-        Ok((id, reference))
+        Ok(id)
+    }
+
+    /// Registers a batch of new requests, unassigned, as [`SqliteTx::insert_request`], the
+    /// request's first event and an audit entry (action `register`, target the reference)
+    /// for each one in turn would, and returns their references in the batch's order. Set-wise
+    /// where the result is the same: references are taken from each year's sequence once,
+    /// the audit entries are written after the rows (each binding the records as they stood
+    /// after its own request, hashed in one ordered pass), and from [`BULK_ROWS`] requests on
+    /// the search index and the daily figures are filled once at the end.
+    pub fn register_batch(
+        &self,
+        batch: &[Registration<'_>],
+        registered_on: NaiveDate,
+        now: &str,
+        actor: &str,
+    ) -> Result<Vec<String>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let after = self.last_request_id()?;
+        let suspended = if batch.len() >= BULK_ROWS { Some(self.suspend_derived()?) } else { None };
+        let references = self.take_references(batch.iter().map(|r| r.new.received_on.year()))?;
+        let state = InitialState::default();
+        for (r, reference) in batch.iter().zip(&references) {
+            let id = self.insert_row(r.new, reference, registered_on, r.deadlines, None, now, &state)?;
+            self.insert_event(id, &r.created)?;
+        }
+        let entries: Vec<(&str, &str)> =
+            references.iter().zip(batch).map(|(t, r)| (t.as_str(), r.audit_detail.as_str())).collect();
+        super::audit::append_per_request(self.tx, after, now, actor, "register", &entries)?;
+        if let Some(triggers) = suspended {
+            self.restore_derived_after(triggers, after)?;
+        }
+        Ok(references)
+    }
+
+    /// The next references of each year's sequence for requests received in `years` (in
+    /// order), as [`SqliteTx::next_reference`] called once each would give them; each
+    /// sequence is read and written once.
+    fn take_references(&self, years: impl Iterator<Item = i32>) -> Result<Vec<String>> {
+        let mut last: HashMap<i32, i64> = HashMap::new();
+        let mut out = Vec::new();
+        for year in years {
+            let seq = match last.entry(year) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(
+                    self.tx
+                        .prepare_cached("SELECT last FROM ref_sequences WHERE year = ?1")?
+                        .query_row([year], |r| r.get(0))
+                        .optional()?
+                        .unwrap_or(0),
+                ),
+            };
+            *seq += 1;
+            if *seq > 999_999 {
+                return Err(StoreError::Corrupt(format!("reference sequence of {year} is exhausted")));
+            }
+            out.push(format_reference(year, *seq));
+        }
+        for (year, seq) in last {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO ref_sequences (year, last) VALUES (?1, ?2)
+                     ON CONFLICT (year) DO UPDATE SET last = excluded.last",
+                )?
+                .execute(params![year, seq])?;
+        }
+        Ok(out)
     }
 
     pub fn put_deadline(&self, id: RequestId, d: &Deadline) -> Result<()> {
@@ -444,7 +569,7 @@ impl SqliteTx<'_> {
                  ON CONFLICT (request_id, rule) DO UPDATE SET due_on = excluded.due_on, binding = excluded.binding,
                     explanation = excluded.explanation, provisional = excluded.provisional",
             )?
-            .execute(params![id.0, d.rule, d.due_on, d.binding, d.explanation, d.provisional])?;
+            .execute(params![id.0, d.rule, DateText::of(d.due_on), d.binding, d.explanation, d.provisional])?;
         Ok(())
     }
 

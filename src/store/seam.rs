@@ -39,8 +39,8 @@ use crate::domain::referral::ResponseDetails;
 use crate::domain::request::{NewRequest, Representative, RequestId, SubjectRequest};
 use crate::model::{
     Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, Counts, DayStats, Event,
-    GroupBy, HistoryScope, InitialState, ListFilter, Operator, Page, ReportRow, Similar, SortKey,
-    Verification,
+    GroupBy, HistoryScope, InitialState, ListFilter, Operator, Page, Registration, ReportRow, Similar,
+    SortKey, Verification,
 };
 
 /// Runs `$body` with `$b` bound to the backend inside `$e` (a `Reader`, `Tx` or `Store`
@@ -225,6 +225,12 @@ surface! {
         fn rebuild_derived(&self, suspended: SuspendedTriggers) -> Result<()>;
         fn last_request_id(&self) -> Result<i64>;
         fn restore_derived_after(&self, suspended: SuspendedTriggers, after: i64) -> Result<()>;
+        /// Registers a batch of new, unassigned requests: for each in order, what
+        /// `insert_request`, `insert_event` of its first event and an `audit` entry
+        /// (`register`, its reference, its detail) would write, set-wise where the result is
+        /// the same. Returns the references. (`PostgreSQL`: `COPY` of the rows, the same
+        /// entries.)
+        fn register_batch(&self, batch: &[Registration<'_>], registered_on: NaiveDate, now: &str, actor: &str) -> Result<Vec<String>>;
         fn erase_personal_data(&self, id: RequestId, on: NaiveDate, now: &str) -> Result<()>;
         /// Attaches a file (its content stored once, by SHA-256) as the request's next number.
         fn insert_attachment(&self, id: RequestId, a: &NewAttachment, by: &str, now: &str) -> Result<Attachment>;
