@@ -375,7 +375,7 @@ fn export_row(r: &SubjectRequest, today: chrono::NaiveDate, unmasked: bool) -> [
         Cow::Borrowed(t)
     }
     let s = &r.subject;
-    let date = |d: chrono::NaiveDate| Cow::Owned(d.to_string());
+    let date = |d: chrono::NaiveDate| Cow::Owned(crate::domain::format::date_iso(d));
     let opt = |d: Option<chrono::NaiveDate>| d.map_or(Cow::Borrowed(""), date);
     let flag = |b: bool| Cow::Borrowed(if b { "true" } else { "false" });
     [

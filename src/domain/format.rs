@@ -7,6 +7,22 @@ pub fn date_dmy(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
+/// `2026-11-24`, as `d.to_string()` writes it, without the formatting machinery (an export
+/// writes seven dates a row).
+pub fn date_iso(d: NaiveDate) -> String {
+    let y = d.year();
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let (y, m, day) = (y as u32, d.month(), d.day());
+    let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
+    [y / 1000, y / 100, y / 10, y]
+        .into_iter()
+        .map(digit)
+        .chain(['-', digit(m / 10), digit(m), '-', digit(day / 10), digit(day)])
+        .collect()
+}
+
 pub fn weekday_en(d: NaiveDate) -> &'static str {
     match d.weekday() {
         Weekday::Mon => "Mon",
@@ -32,6 +48,14 @@ pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, super::validation::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_are_written_as_chrono_writes_them() {
+        for text in ["2026-11-24", "0001-01-01", "9999-12-31", "2024-02-29", "0999-10-05"] {
+            let d: NaiveDate = text.parse().unwrap();
+            assert_eq!(date_iso(d), d.to_string());
+        }
+    }
 
     #[test]
     fn formats() {

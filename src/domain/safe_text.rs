@@ -52,8 +52,20 @@ pub fn is_hidden(c: char) -> bool {
 }
 
 fn needs_work(s: &str) -> bool {
-    // Fast path: plain ASCII text without controls needs nothing.
-    s.bytes().any(|b| !(0x20..0x7F).contains(&b))
+    // Fast path, byte by byte: plain ASCII without controls, and two-byte letters from
+    // U+0100 to U+05FF (Latin, Greek, Cyrillic — Kyrgyz and Russian text) need nothing: no
+    // hidden character lies there. Anything else is looked at character by character.
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            0x20..0x7F => i += 1,
+            // A lead byte of U+0100..U+05FF; `s` is UTF-8, so one continuation byte follows.
+            0xC4..=0xD7 => i += 2,
+            _ => return true,
+        }
+    }
+    false
 }
 
 fn render(s: &str, keep_newlines: bool) -> Cow<'_, str> {
@@ -192,6 +204,21 @@ pub fn json_compact<W: std::io::Write, T: serde::Serialize + ?Sized>(w: W, v: &T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_path_agrees_with_a_look_at_every_character() {
+        // Every character up to U+0700, and a few beyond, alone and inside Cyrillic text.
+        for c in (0u32..0x700).chain([0x2028, 0x202E, 0xFEFF, 0x1F600]).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("Өмүр{c}бек"), format!("ab{c}")] {
+                assert_eq!(
+                    needs_work(&text) && text.chars().any(is_hidden),
+                    text.chars().any(is_hidden),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+    }
 
     #[test]
     fn hidden_characters_are_shown_by_code() {
