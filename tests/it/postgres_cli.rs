@@ -403,3 +403,37 @@ fn a_bulk_load_on_postgresql_verifies() {
     assert!(env.ok(&["audit", "verify"]).contains("intact"));
     assert!(env.ok(&["check"]).contains("integrity: ok"));
 }
+
+/// Login roles belong to the whole server, not to one database, and advisory locks do not
+/// reach across databases: several aryz databases on one server (a test cluster, or offices
+/// sharing a server) that add or copy the same operators at the same moment must all
+/// succeed. CI once failed here with "tuple concurrently updated".
+#[test]
+fn databases_on_one_server_sync_the_same_operators_at_once() {
+    let Some(cluster) = pg::cluster() else { return };
+    let source = TestEnv::with_staff();
+    let urls: Vec<String> = (0..6).map(|_| pg::fresh_database(cluster)).collect();
+    std::thread::scope(|s| {
+        for (i, url) in urls.iter().enumerate() {
+            let source = &source;
+            s.spawn(move || {
+                if i % 2 == 0 {
+                    let out = source.ok(&["migrate", "--to", url]);
+                    assert!(out.contains("the audit chain verifies there"), "{out}");
+                } else {
+                    let mut env = TestEnv::bare();
+                    env.write_config(&format!("database = {url:?}\n"));
+                    env.ok(&["init", "--dev-identity"]);
+                    let ops = env.json(&["operator", "list"]);
+                    env.admin = ops[0]["login"].as_str().expect("login").to_string();
+                    for (login, role) in [("sam", "supervisor"), ("cara", "clerk"), ("carl", "clerk")] {
+                        env.ok(&["operator", "add", login, "--role", role, "--name", "Shared Operator"]);
+                        env.ok(&["operator", "disable", login]);
+                        // Adding again re-enables the operator: a third change of the role.
+                        env.ok(&["operator", "add", login, "--role", role, "--name", "Shared Operator"]);
+                    }
+                }
+            });
+        }
+    });
+}

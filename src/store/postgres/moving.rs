@@ -188,9 +188,14 @@ pub fn copy(src: &SqliteStore, url: &str) -> Result<(PgStore, Moved)> {
                  hash = coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '');
              SELECT setval(pg_get_serial_sequence('requests', 'id'), coalesce((SELECT max(id) FROM requests), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce((SELECT max(id) FROM events), 0) + 1, false);
-             SELECT setval(pg_get_serial_sequence('blobs', 'id'), coalesce((SELECT max(id) FROM blobs), 0) + 1, false);
-             SELECT aryz_sync_role(login, role, active) FROM operators ORDER BY login;",
+             SELECT setval(pg_get_serial_sequence('blobs', 'id'), coalesce((SELECT max(id) FROM blobs), 0) + 1, false);",
         )?;
+        let operators = c.query("SELECT login, role, active FROM operators ORDER BY login", &[])?;
+        drop(c);
+        for row in &operators {
+            let (login, role, active): (String, String, bool) = (get(row, 0)?, get(row, 1)?, get(row, 2)?);
+            tx.sync_role(&login, &role, active)?;
+        }
         Ok(())
     });
     let _ = conn.execute_batch("COMMIT");

@@ -46,13 +46,19 @@ impl PgTx<'_> {
     }
 
     /// The operator's login role on the server, in the group of their role (created when
-    /// missing); a disabled operator's role cannot log in. Retried a few times: roles are
-    /// shared by every database of the server, and another one may be changing the same.
-    fn sync_role(&self, op: &Operator) -> Result<()> {
+    /// missing); a disabled operator's role cannot log in. Roles are shared by every database
+    /// of the server, and advisory locks are not, so another database (or another aryz on
+    /// this one) may be changing the same role at this moment: the server then answers
+    /// "tuple concurrently updated" or a duplicate role name. The change is retried under a
+    /// savepoint, with a growing pause, so the rest of the transaction is kept.
+    pub(super) fn sync_role(&self, login: &str, role: &str, active: bool) -> Result<()> {
         let mut last = None;
-        for _ in 0..5 {
+        for attempt in 0..8u32 {
+            if attempt > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(5u64 << attempt.min(6)));
+            }
             self.exec("SAVEPOINT aryz_role", &[])?;
-            match self.exec("SELECT aryz_sync_role($1, $2, $3)", &[&op.login, &op.role.code(), &op.active]) {
+            match self.exec("SELECT aryz_sync_role($1, $2, $3)", &[&login, &role, &active]) {
                 Ok(_) => {
                     self.exec("RELEASE SAVEPOINT aryz_role", &[])?;
                     return Ok(());
@@ -126,7 +132,7 @@ impl PgTx<'_> {
             "INSERT INTO operators (login, name, role, active, created_at) VALUES ($1, $2, $3, $4, $5)",
             &[&op.login, &op.name, &op.role.code(), &op.active, &now],
         )?;
-        self.sync_role(op)?;
+        self.sync_role(&op.login, op.role.code(), op.active)?;
         self.touch(OPERATOR, Key::Login(op.login.clone()));
         Ok(())
     }
@@ -136,7 +142,7 @@ impl PgTx<'_> {
             "UPDATE operators SET name = $2, role = $3, active = $4 WHERE login = $1",
             &[&op.login, &op.name, &op.role.code(), &op.active],
         )?;
-        self.sync_role(op)?;
+        self.sync_role(&op.login, op.role.code(), op.active)?;
         self.touch(OPERATOR, Key::Login(op.login.clone()));
         Ok(())
     }
