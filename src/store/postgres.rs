@@ -10,6 +10,7 @@
 mod casefile;
 mod figures;
 mod location;
+mod tls;
 mod moving;
 mod reads;
 mod records;
@@ -27,6 +28,7 @@ use postgres::types::ToSql;
 use postgres::{Client, Row, Statement};
 
 pub use location::{PgLocation, is_postgres_url};
+pub use tls::{Roots, SslMode, TlsSettings};
 pub use moving::{Moved, copy as copy_from_sqlite};
 
 use super::{BackendError, Result, StoreError};
