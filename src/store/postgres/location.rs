@@ -179,7 +179,7 @@ fn tls_settings(mode: SslMode, setting: &dyn Fn(&str, &str) -> Option<String>) -
         None => match default_file("root.crt") {
             Some(path) if path.is_file() => Roots::File(path),
             other if mode.checks_the_certificate() => {
-                let path = other.map(|p| p.display().to_string()).unwrap_or_else(|| "~/.postgresql/root.crt".into());
+                let path = other.map_or_else(|| "~/.postgresql/root.crt".into(), |p| p.display().to_string());
                 return Err(refuse(crate::msg!("message.pg_root_cert", mode = mode_name, path = path)));
             }
             _ => Roots::Any,

@@ -110,7 +110,8 @@ fn load_roots(roots: &Roots) -> Result<RootCertStore, Message> {
 #[cfg(unix)]
 fn is_private(path: &Path) -> std::io::Result<bool> {
     use std::os::unix::fs::PermissionsExt;
-    Ok(std::fs::metadata(path)?.permissions().mode() & 0o077 == 0)
+    let others_may_read = std::fs::metadata(path)?.permissions().mode() & 0o077 != 0;
+    Ok(!others_may_read)
 }
 
 #[cfg(not(unix))]
