@@ -10,10 +10,10 @@
 mod casefile;
 mod figures;
 mod location;
-mod tls;
 mod moving;
 mod reads;
 mod records;
+mod tls;
 mod writes;
 
 #[doc(hidden)]
@@ -28,8 +28,8 @@ use postgres::types::ToSql;
 use postgres::{Client, Row, Statement};
 
 pub use location::{PgLocation, is_postgres_url};
-pub use tls::{Roots, SslMode, TlsSettings};
 pub use moving::{Moved, copy as copy_from_sqlite};
+pub use tls::{Roots, SslMode, TlsSettings};
 
 use super::{BackendError, Result, StoreError};
 

@@ -1,11 +1,11 @@
 //! TLS to PostgreSQL (issue 14: "TLS is required for anything but a local socket or
 //! loopback"). A second private cluster listens on 127.0.0.1 with a certificate from a CA
-//! made here with the openssl CLI; its pg_hba.conf has only `hostssl` lines for TCP, so a
+//! made here with the openssl CLI; its `pg_hba.conf` has only `hostssl` lines for TCP, so a
 //! TCP connection that succeeds went through TLS, and the tests also ask the server
 //! (`pg_stat_ssl`). A wrong CA, a certificate naming another host, a plaintext connection
 //! and a world-readable client key are each refused.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -42,8 +42,21 @@ fn make_ca(dir: &Path, name: &str) {
     openssl(
         dir,
         &[
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", &format!("/CN=aryz test {name}"), "-keyout", &key, "-out", &crt,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            &format!("/CN=aryz test {name}"),
+            "-keyout",
+            &key,
+            "-out",
+            &crt,
         ],
     );
 }
@@ -51,12 +64,24 @@ fn make_ca(dir: &Path, name: &str) {
 /// A certificate `NAME.crt` with key `NAME.key`, for subject `cn` and `san` (none when
 /// empty), signed by the CA `ca`.
 fn make_cert(dir: &Path, ca: &str, name: &str, cn: &str, san: &str) {
-    let (crt, key, csr, ext) = (format!("{name}.crt"), format!("{name}.key"), format!("{name}.csr"), format!("{name}.ext"));
+    let (crt, key, csr, ext) =
+        (format!("{name}.crt"), format!("{name}.key"), format!("{name}.csr"), format!("{name}.ext"));
     openssl(
         dir,
         &[
-            "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
-            &format!("/CN={cn}"), "-keyout", &key, "-out", &csr,
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-subj",
+            &format!("/CN={cn}"),
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
         ],
     );
     let mut extensions = String::from("basicConstraints=CA:FALSE\n");
@@ -67,8 +92,21 @@ fn make_cert(dir: &Path, ca: &str, name: &str, cn: &str, san: &str) {
     openssl(
         dir,
         &[
-            "x509", "-req", "-in", &csr, "-CA", &format!("{ca}.crt"), "-CAkey", &format!("{ca}.key"),
-            "-CAcreateserial", "-days", "2", "-extfile", &ext, "-out", &crt,
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &format!("{ca}.crt"),
+            "-CAkey",
+            &format!("{ca}.key"),
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            &ext,
+            "-out",
+            &crt,
         ],
     );
     set_mode(&dir.join(&key), 0o600);
@@ -95,10 +133,10 @@ fn tls() -> Option<&'static Tls> {
         // The server's certificate names 127.0.0.1 only, not "localhost".
         make_cert(d, "ca", "server", "aryz-db", "IP:127.0.0.1");
         make_cert(d, "ca", "client", "certuser", "");
-        let p = |n: &str| PathBuf::from(d.join(n));
+        let p = |n: &str| d.join(n);
         let (cert, key, ca) = (p("server.crt"), p("server.key"), p("ca.crt"));
-        let cluster =
-            Cluster::start_tls(&TlsServer { cert: &cert, key: &key, client_ca: &ca }).expect("start the TLS cluster");
+        let cluster = Cluster::start_tls(&TlsServer { cert: &cert, key: &key, client_ca: &ca })
+            .expect("start the TLS cluster");
         cluster.admin("postgres", "CREATE ROLE certuser LOGIN").expect("certuser");
         cluster.admin("postgres", "CREATE DATABASE certdb OWNER certuser").expect("certdb");
         Tls { dir, cluster }
@@ -109,7 +147,9 @@ fn tls() -> Option<&'static Tls> {
 fn server_says_ssl(url: &str) -> bool {
     let location = PgLocation::parse(url).expect("parse");
     let mut client = location.connect().expect("connect");
-    let row = client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).expect("pg_stat_ssl");
+    let row = client
+        .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+        .expect("pg_stat_ssl");
     row.get(0)
 }
 
@@ -146,15 +186,31 @@ fn verify_full_against_the_ca_connects_over_tls_and_aryz_works_there() {
 #[test]
 fn a_wrong_ca_or_a_certificate_for_another_name_is_refused() {
     let Some(t) = tls() else { return };
-    let e = connect_error(&t.url("127.0.0.1", "postgres", &format!("sslmode=verify-full&sslrootcert={}", t.file("other_ca.crt"))));
+    let e = connect_error(&t.url(
+        "127.0.0.1",
+        "postgres",
+        &format!("sslmode=verify-full&sslrootcert={}", t.file("other_ca.crt")),
+    ));
     assert!(e.contains("cannot connect") && e.contains("UnknownIssuer"), "{e}");
-    let e = connect_error(&t.url("127.0.0.1", "postgres", &format!("sslmode=verify-ca&sslrootcert={}", t.file("other_ca.crt"))));
+    let e = connect_error(&t.url(
+        "127.0.0.1",
+        "postgres",
+        &format!("sslmode=verify-ca&sslrootcert={}", t.file("other_ca.crt")),
+    ));
     assert!(e.contains("UnknownIssuer"), "{e}");
     // The certificate names 127.0.0.1, not localhost: verify-full refuses it there, while
     // verify-ca (the chain only) accepts it.
-    let e = connect_error(&t.url("localhost", "postgres", &format!("sslmode=verify-full&sslrootcert={}", t.file("ca.crt"))));
+    let e = connect_error(&t.url(
+        "localhost",
+        "postgres",
+        &format!("sslmode=verify-full&sslrootcert={}", t.file("ca.crt")),
+    ));
     assert!(e.contains("not valid for name"), "{e}");
-    assert!(server_says_ssl(&t.url("localhost", "postgres", &format!("sslmode=verify-ca&sslrootcert={}", t.file("ca.crt")))));
+    assert!(server_says_ssl(&t.url(
+        "localhost",
+        "postgres",
+        &format!("sslmode=verify-ca&sslrootcert={}", t.file("ca.crt"))
+    )));
     // `require` encrypts without a root certificate.
     assert!(server_says_ssl(&t.url("127.0.0.1", "postgres", "sslmode=require")));
 }
@@ -167,14 +223,24 @@ fn plaintext_is_refused_by_the_server_here_and_by_aryz_for_a_remote_host() {
     assert!(e.contains("pg_hba.conf"), "{e}");
     // A host that is not this machine is refused before any connection, in the user's language.
     let env = TestEnv::bare();
-    let e = crate::common::fails(env.aryz().args(["list", "--db", "postgres://db.example.kg/aryz?sslmode=prefer"]));
+    let e = crate::common::fails(env.aryz().args([
+        "list",
+        "--db",
+        "postgres://db.example.kg/aryz?sslmode=prefer",
+    ]));
     assert!(e.contains("db.example.kg") && e.contains("TLS is required"), "{e}");
-    let e = crate::common::fails(
-        env.aryz().env("LANG", "ru_RU.UTF-8").args(["list", "--db", "postgres://db.example.kg/aryz?sslmode=disable"]),
-    );
+    let e = crate::common::fails(env.aryz().env("LANG", "ru_RU.UTF-8").args([
+        "list",
+        "--db",
+        "postgres://db.example.kg/aryz?sslmode=disable",
+    ]));
     assert!(e.contains("требуется TLS"), "{e}");
     // Without sslmode a remote host is verify-full, which needs a root certificate.
-    let e = crate::common::fails(env.aryz().env("HOME", env.dir.path()).args(["list", "--db", "postgres://db.example.kg/aryz"]));
+    let e = crate::common::fails(env.aryz().env("HOME", env.dir.path()).args([
+        "list",
+        "--db",
+        "postgres://db.example.kg/aryz",
+    ]));
     assert!(e.contains("verify-full") && e.contains("sslrootcert"), "{e}");
 }
 

@@ -148,7 +148,9 @@ impl Cluster {
             // The certificates, owned by the server's user and private, and TLS-only TCP.
             let hba = "local all all trust\nhostssl all certuser 127.0.0.1/32 cert\nhostssl all all 127.0.0.1/32 trust\n";
             std::fs::write(data.join("pg_hba.conf"), hba).map_err(|e| format!("pg_hba.conf: {e}"))?;
-            for (from, to) in [(tls.cert, "server.crt"), (tls.key, "server.key"), (tls.client_ca, "client_ca.crt")] {
+            for (from, to) in
+                [(tls.cert, "server.crt"), (tls.key, "server.key"), (tls.client_ca, "client_ca.crt")]
+            {
                 std::fs::copy(from, data.join(to)).map_err(|e| format!("{}: {e}", from.display()))?;
             }
             for f in ["pg_hba.conf", "server.crt", "server.key", "client_ca.crt"] {

@@ -54,7 +54,9 @@ impl PgLocation {
         let setting = |name: &str, var: &str| params.get(name).cloned().or_else(|| env(var));
         let asked = match setting("sslmode", "PGSSLMODE") {
             None => None,
-            Some(m) => Some(SslMode::parse(&m).ok_or_else(|| refuse(crate::msg!("message.pg_sslmode", value = m)))?),
+            Some(m) => {
+                Some(SslMode::parse(&m).ok_or_else(|| refuse(crate::msg!("message.pg_sslmode", value = m)))?)
+            }
         };
         if config.get_password().is_some() {
             return Err(refuse(crate::msg!("message.pg_password")));
@@ -195,13 +197,21 @@ fn tls_settings(mode: SslMode, setting: &dyn Fn(&str, &str) -> Option<String>) -
         (Some(c), Some(k)) => {
             for f in [&c, &k] {
                 if !Path::new(f).is_file() {
-                    return Err(refuse(crate::msg!("message.pg_tls_file", path = f.clone(), why = "no such file")));
+                    return Err(refuse(crate::msg!(
+                        "message.pg_tls_file",
+                        path = f.clone(),
+                        why = "no such file"
+                    )));
                 }
             }
             Some((PathBuf::from(c), PathBuf::from(k)))
         }
-        (Some(_), None) => return Err(refuse(crate::msg!("message.pg_client_pair", given = "sslcert", missing = "sslkey"))),
-        (None, Some(_)) => return Err(refuse(crate::msg!("message.pg_client_pair", given = "sslkey", missing = "sslcert"))),
+        (Some(_), None) => {
+            return Err(refuse(crate::msg!("message.pg_client_pair", given = "sslcert", missing = "sslkey")));
+        }
+        (None, Some(_)) => {
+            return Err(refuse(crate::msg!("message.pg_client_pair", given = "sslkey", missing = "sslcert")));
+        }
     };
     Ok(TlsSettings { mode, roots, client })
 }
@@ -348,7 +358,8 @@ mod tests {
         assert!(e.to_string().contains("verify-full"), "{e}");
         let e = PgLocation::parse("postgres://db.example.kg/aryz?sslmode=sometimes").err().unwrap();
         assert!(e.to_string().contains("sslmode"), "{e}");
-        let e = PgLocation::parse("postgres://db.example.kg/aryz?sslmode=require&sslcert=/x.crt").err().unwrap();
+        let e =
+            PgLocation::parse("postgres://db.example.kg/aryz?sslmode=require&sslcert=/x.crt").err().unwrap();
         assert!(e.to_string().contains("sslkey"), "{e}");
         assert_eq!(PgLocation::parse("postgres://localhost/aryz").unwrap().ssl_mode(), SslMode::Off);
         // Over a Unix socket TLS is not tried, whatever sslmode says (as libpq does).

@@ -150,9 +150,7 @@ pub fn connector(settings: &TlsSettings) -> Result<MakeRustlsConnect, Message> {
                 return Err(crate::msg!("message.pg_key_private", path = key.display().to_string()));
             }
             let private = PrivateKeyDer::from_pem_file(key).map_err(|e| file_error(key, e))?;
-            builder
-                .with_client_auth_cert(chain, private)
-                .map_err(|e| file_error(cert, e))?
+            builder.with_client_auth_cert(chain, private).map_err(|e| file_error(cert, e))?
         }
     };
     Ok(MakeRustlsConnect::new(config))
