@@ -7,6 +7,7 @@
 //! Connecting: a `postgres://` URL. A password in it is refused (use `PGPASSWORD` or a
 //! pgpass file); TLS is required for any host that is not a Unix socket or loopback.
 
+mod batch;
 mod casefile;
 mod figures;
 mod location;

@@ -9,7 +9,7 @@ use crate::domain::kind::{DataCategory, join_codes};
 use crate::domain::outcome::CategoryAction;
 use crate::domain::referral::ResponseDetails;
 use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
-use crate::model::{Event, InitialState, Operator, Registration};
+use crate::model::{Event, InitialState, Operator};
 use crate::store::records::{Key, OPERATOR, REQUEST};
 use crate::store::{Result, StoreError, SuspendedTriggers};
 
@@ -328,34 +328,6 @@ impl PgTx<'_> {
 
     pub fn restore_derived_after(&self, _suspended: SuspendedTriggers, _after: i64) -> Result<()> {
         Ok(())
-    }
-
-    /// Registers a batch of new, unassigned requests: each as `insert_request`, its first
-    /// event and its `register` entry, one after the other (the entries wait for COMMIT,
-    /// where they are appended under one lock of the head). A set-wise `COPY` path is not
-    /// written yet.
-    pub fn register_batch(
-        &self,
-        batch: &[Registration<'_>],
-        registered_on: NaiveDate,
-        now: &str,
-        actor: &str,
-    ) -> Result<Vec<String>> {
-        let mut references = Vec::with_capacity(batch.len());
-        for r in batch {
-            let (id, reference) = self.insert_request_in_state(
-                r.new,
-                registered_on,
-                r.deadlines,
-                None,
-                now,
-                &InitialState::default(),
-            )?;
-            self.insert_event(id, &r.created)?;
-            self.audit(now, actor, "register", &reference, &r.audit_detail)?;
-            references.push(reference);
-        }
-        Ok(references)
     }
 
     pub fn erase_personal_data(&self, id: RequestId, on: NaiveDate, now: &str) -> Result<()> {
