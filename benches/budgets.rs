@@ -609,8 +609,64 @@ fn postgres_budgets(bin: &Path) {
     paced_writes(&mut rows, &pg_session, &refs, "pg: audited note, 4 writers flat out", 4, 0.0, 1_200);
     let over = rows.iter().filter(|r| r.budget_ms > 0.0 && r.p99 > r.budget_ms).count();
     println!("\n{} measures, {} over budget (p99 against the budget)", rows.len(), over);
+    if std::env::var_os("ARYZ_BENCH_SKIP_IMPORT").is_none() {
+        postgres_import(bin, cluster);
+    }
     let name = url.split('?').next().and_then(|u| u.rsplit('/').next()).unwrap_or_default().to_string();
     let _ = cluster.admin("postgres", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+}
+
+/// `aryz import` of `ARYZ_BENCH_PG_IMPORT` (default 20,000) CSV rows into a new, empty
+/// database, on PostgreSQL (`COPY`: `PgTx::register_batch`) and on SQLite, as whole
+/// processes, alternated twice each in the same run; rows a second by wall time (on
+/// PostgreSQL the server's work is not in aryz's CPU time).
+#[cfg(feature = "postgres")]
+fn postgres_import(bin: &Path, cluster: &aryz::store::postgres::cluster::Cluster) {
+    let n: u32 = std::env::var("ARYZ_BENCH_PG_IMPORT").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let dir = bin.parent().and_then(Path::parent).expect("target").join("bench-pg-import");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let csv = dir.join("import.csv");
+    let today = Clock::new(Config::default().offset(), None).today();
+    write_import_csv(&csv, n, 20, today);
+    let csv_s = csv.to_str().expect("path");
+    let env = |cmd: &mut Command| {
+        cmd.env("ARYZ_DATA_DIR", &dir).env("ARYZ_CONFIG_DIR", &dir);
+    };
+    let init = |db: &str| {
+        let mut cmd = Command::new(bin);
+        cmd.args(["--db", db, "init", "--dev-identity"]);
+        env(&mut cmd);
+        let out = cmd.output().expect("init");
+        assert!(out.status.success(), "init {db}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let dir_s = dir.to_str().expect("path").to_string();
+    let vars = [("ARYZ_DATA_DIR", dir_s.as_str()), ("ARYZ_CONFIG_DIR", dir_s.as_str())];
+    let (mut pg_runs, mut sqlite_runs) = (Vec::new(), Vec::new());
+    println!("\nimport of {n} rows into an empty database (load average {})", load_average());
+    for run in 0..2 {
+        let url = cluster.fresh_database().expect("a fresh database");
+        init(&url);
+        let (t, out) = timed(bin, &["--db", &url, "import", csv_s], &vars, false);
+        assert!(out.status.success(), "import on PostgreSQL: {}", String::from_utf8_lossy(&out.stderr));
+        pg_runs.push(t);
+        let name = url.split('?').next().and_then(|u| u.rsplit('/').next()).unwrap_or_default().to_string();
+        let _ = cluster.admin("postgres", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        let db = dir.join(format!("import-{run}.sqlite3"));
+        let db_s = db.to_str().expect("path");
+        init(db_s);
+        let (t, out) = timed(bin, &["--db", db_s, "import", csv_s], &vars, false);
+        assert!(out.status.success(), "import on SQLite: {}", String::from_utf8_lossy(&out.stderr));
+        sqlite_runs.push(t);
+    }
+    compare("pg: import (whole process)", &pg_runs, "the same import on SQLite", &sqlite_runs, None);
+    let best = |v: &[Timed]| v.iter().map(|t| t.wall_ms).fold(f64::INFINITY, f64::min);
+    println!(
+        "  rows/s by wall time: PostgreSQL {:.0}, SQLite {:.0}",
+        f64::from(n) / best(&pg_runs) * 1000.0,
+        f64::from(n) / best(&sqlite_runs) * 1000.0
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `total` audited notes from `writers` connections at once, at `rate` a second in all
