@@ -279,6 +279,21 @@ pub enum Command {
     /// Manage operators (admin).
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// The offices requests and operators belong to (administrators edit the list).
+    #[command(subcommand)]
+    Office(OfficeCommand),
+    /// Move a request to another office (a supervisor of the head office, or an administrator).
+    Move {
+        #[arg(value_name = "REF")]
+        reference: RefInput,
+        /// The office's code.
+        #[arg(long, value_name = "OFFICE")]
+        to: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Register a request; prints its reference.
     Add(Box<AddArgs>),
     /// List requests, most urgent first (open ones unless --status or --all).
@@ -613,6 +628,11 @@ impl Command {
                 | OperatorCommand::List { out }
                 | OperatorCommand::Disable { out, .. } => out,
             },
+            C::Office(c) => match c {
+                OfficeCommand::Add { out, .. }
+                | OfficeCommand::List { out }
+                | OfficeCommand::Edit { out, .. } => out,
+            },
             C::Add(a) => &a.out,
             C::List(a) => &a.out,
             C::Export(a) => &a.out,
@@ -622,6 +642,7 @@ impl Command {
             | C::Note { out, .. }
             | C::Status { out, .. }
             | C::Withdraw { out, .. }
+            | C::Move { out, .. }
             | C::Reopen { out, .. }
             | C::Extend { out, .. }
             | C::Pause { out, .. }
@@ -718,6 +739,9 @@ pub enum OperatorCommand {
         role: Role,
         #[arg(long, default_value = "")]
         name: String,
+        /// The office's code (a new operator: the default office; an existing one: unchanged).
+        #[arg(long, value_name = "OFFICE")]
+        office: Option<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -734,8 +758,55 @@ pub enum OperatorCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum OfficeCommand {
+    /// Add an office.
+    Add {
+        /// A short code: 1 to 16 letters, digits or '-' (upper-cased).
+        code: String,
+        #[arg(long, default_value = "")]
+        name_en: String,
+        #[arg(long, default_value = "")]
+        name_ky: String,
+        #[arg(long, default_value = "")]
+        name_ru: String,
+        /// The head office: its supervisors see every office.
+        #[arg(long)]
+        head: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// List the offices.
+    List {
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Change an office's code, names, head-office mark or whether it is active.
+    Edit {
+        code: String,
+        #[arg(long = "code", value_name = "NEW")]
+        new_code: Option<String>,
+        #[arg(long)]
+        name_en: Option<String>,
+        #[arg(long)]
+        name_ky: Option<String>,
+        #[arg(long)]
+        name_ru: Option<String>,
+        #[arg(long, value_name = "BOOL")]
+        head: Option<bool>,
+        #[arg(long, value_name = "BOOL")]
+        active: Option<bool>,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
 #[derive(Debug, Args)]
 pub struct AddArgs {
+    /// The office to register it in (a head-office supervisor or an administrator; others
+    /// register in their own office).
+    #[arg(long, value_name = "OFFICE")]
+    pub office: Option<String>,
     #[arg(long)]
     pub kind: RequestKind,
     /// Subject's full name.
@@ -859,6 +930,8 @@ pub enum ReportBy {
     Clerk,
     /// One row per month of receipt, rated against `target_percent_in_time`.
     Month,
+    /// One row per office.
+    Office,
 }
 
 #[derive(Debug, Subcommand)]
@@ -916,6 +989,9 @@ pub struct FilterArgs {
     /// Repeatable, or comma-separated.
     #[arg(long = "channel", value_name = "C", value_delimiter = ',')]
     pub channels: Vec<Channel>,
+    /// Office codes. Repeatable, or comma-separated.
+    #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+    pub offices: Vec<String>,
     #[arg(long, value_name = "LOGIN", conflicts_with_all = ["mine", "unassigned"])]
     pub assignee: Option<String>,
     #[arg(long, conflicts_with = "unassigned")]

@@ -12,6 +12,7 @@ pub mod import;
 mod intake;
 pub(crate) mod letters;
 mod login;
+pub(crate) mod offices;
 pub(crate) mod permissions;
 mod queries;
 mod recompute;
@@ -30,6 +31,7 @@ pub use dashboard::{Caseload, ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, 
 pub use error::{Error, PRIVILEGES, Result, VERBS};
 pub use intake::{RECEIVED_OLD, Registered, old_receipt};
 pub use login::{effective_login, os_login};
+pub use offices::{OfficeEdit, office_code};
 pub use queries::{Detail, RequestView};
 pub use recompute::{DeadlineDrift, Drift, RequestDrift};
 pub use report::{
@@ -187,10 +189,21 @@ impl Session {
         }
     }
 
-    /// Loads a request by reference inside a transaction.
-    pub(crate) fn load(tx: &Tx<'_>, reference: &str) -> Result<SubjectRequest> {
+    /// Loads a request by reference inside a transaction, for `op`: a request of an office
+    /// they do not see is refused, saying so.
+    pub(crate) fn load(tx: &Tx<'_>, op: &Operator, reference: &str) -> Result<SubjectRequest> {
         let reference = parse_reference(reference)?;
-        tx.read().request_by_ref(&reference)?.ok_or(Error::NotFound(reference))
+        let r = tx.read().request_by_ref(&reference)?.ok_or(Error::NotFound(reference))?;
+        Session::require_office(op, &r)?;
+        Ok(r)
+    }
+
+    /// A request by reference, for this operator (outside a transaction): a request of an
+    /// office they do not see is refused, saying so.
+    pub(crate) fn visible(&self, read: &crate::store::Reader<'_>, reference: &str) -> Result<SubjectRequest> {
+        let r = read.request_by_ref(reference)?.ok_or_else(|| Error::NotFound(reference.to_string()))?;
+        Session::require_office(&self.operator, &r)?;
+        Ok(r)
     }
 
     /// Runs a use case in one transaction.

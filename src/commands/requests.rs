@@ -60,6 +60,10 @@ pub(super) fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
             email: a.representative_email.trim().to_string(),
             phone: a.representative_phone.trim().to_string(),
         }),
+        office: match &a.office {
+            Some(code) => Some(s.office(code)?.id),
+            None => None,
+        },
     };
     // A receipt date long before today is a likely typo: registered only when confirmed.
     if !a.confirm_old_receipt && crate::service::old_receipt(&new, today).is_some() {
@@ -151,6 +155,7 @@ pub(super) fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chro
         statuses: distinct(&a.statuses),
         kinds: distinct(&a.kinds),
         channels: distinct(&a.channels),
+        offices: s.office_ids(&a.offices)?,
         assignee: match (&a.assignee, a.mine, a.unassigned) {
             (Some(l), _, _) => AssigneeFilter::Is(l.clone()),
             (None, true, _) => AssigneeFilter::Is(s.operator.login.clone()),

@@ -58,6 +58,8 @@ pub struct History {
     /// Who held it before any recorded assignment.
     pub first_holder: Option<String>,
     pub steps: Vec<Step>,
+    /// The office it belongs to now (an office id).
+    pub office: i64,
 }
 
 /// Where a request stood at the end of a day.

@@ -311,6 +311,7 @@ fn to_request(
                 phone: get("phone").to_string(),
             },
             representative: None,
+            office: None,
         },
         warnings,
     ))
@@ -565,6 +566,8 @@ impl Session {
         before_write: impl FnOnce(&ImportReport, &mut dyn RowSource) -> std::result::Result<(), E>,
     ) -> std::result::Result<ImportReport, E> {
         self.require(Role::Supervisor, "import_requests")?;
+        // Imported requests belong to the importing operator's office.
+        let office = self.operator.office;
         let today = self.today();
         let mut good: Vec<Pending> = Vec::new();
         let mut report = ImportReport {
@@ -632,7 +635,7 @@ impl Session {
                 let mut news = Vec::with_capacity(chunk.len());
                 for p in chunk {
                     let row = source.fetch(p.pos, p.line)?;
-                    let (new, _) = to_request(&row, today).map_err(|reason| {
+                    let (mut new, _) = to_request(&row, today).map_err(|reason| {
                         file_error(format!(
                             "line {}: the file changed while it was imported: {reason}",
                             p.line
@@ -641,6 +644,7 @@ impl Session {
                     deadlines.entry((new.kind, new.received_on)).or_insert_with(|| {
                         ctx.rules.deadlines(new.kind, new.received_on, ctx.today, ctx.calendar)
                     });
+                    new.office = Some(office);
                     news.push(new);
                 }
                 let batch: Vec<Registration<'_>> = news

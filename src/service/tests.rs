@@ -70,6 +70,7 @@ fn request(kind: RequestKind, received: &str) -> NewRequest {
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
         representative: None,
+        office: None,
     }
 }
 

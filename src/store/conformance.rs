@@ -33,6 +33,7 @@ pub(super) fn new_request(name: &str, pin: &str, received: &str, description: &s
         description: description.into(),
         subject: Subject { name: name.into(), pin: pin.into(), ..Subject::default() },
         representative: None,
+        office: None,
     }
 }
 

@@ -19,6 +19,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_response_details.sql"),
     REQUEST_FIGURES,
     include_str!("../../migrations/0012_case_file.sql"),
+    include_str!("../../migrations/0013_offices.sql"),
 ];
 
 /// Migration 0008: the audit chain covers the records. Applying it to a database that

@@ -139,6 +139,10 @@ fn where_clause(f: &ListFilter) -> Sql {
         let ph = q.placeholders(f.channels.len());
         q.push(format!("requests.channel IN ({ph})"), f.channels.iter().map(|s| text(s.code())));
     }
+    if !f.offices.is_empty() {
+        let ph = q.placeholders(f.offices.len());
+        q.push(format!("requests.office IN ({ph})"), f.offices.iter().map(|o| Value::Integer(*o)));
+    }
     match &f.assignee {
         AssigneeFilter::Any => {}
         AssigneeFilter::Is(login) => {
@@ -453,9 +457,9 @@ impl SqliteTx<'_> {
                 "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
                     categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
                     passport_issued, address, email, phone, assignee, due_on, created_at, updated_at,
-                    outcome, ground, responded_on, closed_on)
+                    outcome, ground, responded_on, closed_on, office)
                  VALUES (?1, ?2, ?22, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                    ?19, ?20, ?21, ?21, ?23, ?24, ?25, ?26)",
+                    ?19, ?20, ?21, ?21, ?23, ?24, ?25, ?26, ?27)",
             )?
             .execute(params![
                 reference,
@@ -484,6 +488,7 @@ impl SqliteTx<'_> {
                 state.ground,
                 state.responded_on.map(DateText::of),
                 state.closed_on.map(DateText::of),
+                new.office.unwrap_or(crate::model::DEFAULT_OFFICE),
             ])?;
         let id = RequestId(self.tx.last_insert_rowid());
         for d in deadlines {
@@ -587,7 +592,7 @@ impl SqliteTx<'_> {
                     paused_days = ?16, subject_name = ?17, subject_pin = ?18, birth_date = ?19,
                     passport_doc = ?20, passport_issuer = ?21, passport_issued = ?22, address = ?23,
                     email = ?24, phone = ?25, description = ?26, updated_at = ?27, identity = ?28,
-                    version = version + 1
+                    office = ?29, version = version + 1
                  WHERE id = ?1 AND version = ?2",
             )?
             .execute(params![
@@ -619,6 +624,7 @@ impl SqliteTx<'_> {
                 r.description,
                 now,
                 r.identity.code(),
+                r.office,
             ])?;
         if n == 0 {
             return Err(StoreError::Conflict(r.reference.clone()));

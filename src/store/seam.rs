@@ -41,8 +41,8 @@ use crate::domain::referral::ResponseDetails;
 use crate::domain::request::{NewRequest, Representative, RequestId, SubjectRequest};
 use crate::model::{
     Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, Counts, DayStats, Event,
-    GroupBy, HistoryScope, InitialState, ListFilter, Operator, Page, Registration, ReportRow, Similar,
-    SortKey, Verification,
+    GroupBy, HistoryScope, InitialState, ListFilter, Office, Operator, Page, Registration, ReportRow,
+    Similar, SortKey, Verification,
 };
 
 /// Runs `$body` with `$b` bound to the backend inside `$e` (a `Reader`, `Tx` or `Store`
@@ -155,6 +155,8 @@ surface! {
         fn response_details(&self, id: RequestId) -> Result<ResponseDetails>;
         fn operator(&self, login: &str) -> Result<Option<Operator>>;
         fn operators(&self) -> Result<Vec<Operator>>;
+        /// Every office, by id (the default office first).
+        fn offices(&self) -> Result<Vec<Office>>;
         fn meta(&self, key: &str) -> Result<Option<String>>;
         fn request_by_ref(&self, reference: &str) -> Result<Option<SubjectRequest>>;
         fn request_by_id(&self, id: RequestId) -> Result<Option<SubjectRequest>>;
@@ -213,6 +215,10 @@ surface! {
         fn set_response_details(&self, id: RequestId, d: &ResponseDetails) -> Result<()>;
         fn insert_operator(&self, op: &Operator, now: &str) -> Result<()>;
         fn update_operator(&self, op: &Operator) -> Result<()>;
+        /// Adds an office; returns its id.
+        fn insert_office(&self, o: &Office, by: &str, now: &str) -> Result<i64>;
+        /// Writes every field of office `o.id` but its id.
+        fn update_office(&self, o: &Office, by: &str, now: &str) -> Result<()>;
         fn set_meta(&self, key: &str, value: &str) -> Result<()>;
         /// The next reference of `year`'s sequence.
         fn next_reference(&self, year: i32) -> Result<String>;

@@ -78,6 +78,7 @@ fn new_request(received: &str) -> NewRequest {
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
         representative: None,
+        office: None,
     }
 }
 

@@ -46,6 +46,7 @@ fn session_as(login: &str) -> (Session, String, String) {
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
         representative: None,
+        office: None,
     };
     let theirs = s.register(&new, Some("nurzat")).unwrap().request.reference;
     let free = s.register(&new, None).unwrap().request.reference;

@@ -173,6 +173,7 @@ impl IntakeState {
                 phone: f.text("phone").trim().to_string(),
             },
             representative: None,
+            office: None,
         };
         match session.check_new_request(&new) {
             Ok((warnings, deadlines)) => {

@@ -73,6 +73,7 @@ pub fn new_request(kind: RequestKind, received: &str, name: &str, pin: &str) -> 
             ..Subject::default()
         },
         representative: None,
+        office: None,
     }
 }
 
