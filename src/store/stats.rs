@@ -164,9 +164,18 @@ pub(super) fn walk_histories(
     params: impl rusqlite::Params,
     mut f: impl FnMut(i64, &History) -> Result<()>,
 ) -> Result<()> {
+    // Before migration 0013 (figures rebuilt by migration 0011) every request is in office 1.
+    let office = if conn
+        .prepare_cached("SELECT 1 FROM pragma_table_info('requests') WHERE name = 'office'")?
+        .exists([])?
+    {
+        "r.office"
+    } else {
+        "1"
+    };
     let sql = format!(
         "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
-                e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on, r.office
+                e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on, {office}
          FROM requests r
          LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
          WHERE {filter}

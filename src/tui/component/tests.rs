@@ -24,10 +24,7 @@ fn session_as(login: &str) -> (Session, String, String) {
     store
         .write(|tx| {
             for (l, r) in [("jyldyz", Role::Supervisor), ("aibek", Role::Clerk), ("nurzat", Role::Clerk)] {
-                tx.insert_operator(
-                    &Operator { login: l.into(), name: String::new(), role: r, active: true },
-                    "now",
-                )?;
+                tx.insert_operator(&Operator::new(l, "", r), "now")?;
             }
             tx.audit("now", "jyldyz", "init", "", "")?;
             Ok::<_, crate::store::StoreError>(())
