@@ -4,7 +4,7 @@
 //! The rule itself is [`Operator::scope`] (model/operators.rs): an administrator and a
 //! supervisor of the head office see every office, anyone else their own. It holds here for
 //! every backend; on `PostgreSQL` row-level security holds it on the server as well
-//! (migrations/postgres/0006_offices.sql).
+//! (`migrations/postgres/0006_offices.sql`).
 
 use crate::domain::kind::Role;
 use crate::domain::request::SubjectRequest;
