@@ -88,6 +88,9 @@ pub struct Session {
     pub clock: Clock,
     pub settings: Settings,
     pub dev_identity: bool,
+    /// The offices, as read at the start and after each change of the list or a refresh
+    /// (for showing a request's office without a read per frame).
+    pub office_list: Vec<crate::model::Office>,
 }
 
 /// Meta key marking a database whose operator may be chosen with `ARYZ_OPERATOR`.
@@ -131,7 +134,9 @@ impl Session {
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         crate::startup_trace::mark("operator read");
         let calendar = load_calendar(&store.read())?;
+        let office_list = store.read().offices()?;
         Ok(Session {
+            office_list,
             store,
             operator,
             rules,
@@ -173,6 +178,7 @@ impl Session {
             None => return Err(Error::UnknownOperator(self.operator.login.clone())),
         }
         self.calendar = load_calendar(&self.store.read())?;
+        self.office_list = self.store.read().offices()?;
         Ok(())
     }
 

@@ -116,6 +116,8 @@ impl Session {
             .operators()?
             .into_iter()
             .filter(|o| o.active && o.role != Role::Admin)
+            // Only those who work in an office this operator sees (or who see every office).
+            .filter(|o| o.scope() == crate::model::OfficeScope::All || self.scope().covers(o.office))
             .collect();
         let counts = if self.role() >= Role::Supervisor { self.open_by_assignee(today)? } else { Vec::new() };
         let mut out: Vec<Caseload> = ops

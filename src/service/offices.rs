@@ -68,6 +68,23 @@ impl Session {
         }
     }
 
+    /// Refuses what reads every office's records (verifying them, checking the database) to
+    /// an operator who sees one office (`privilege` names what is refused).
+    pub(crate) fn require_every_office_for(&self, privilege: &'static str) -> Result<()> {
+        if self.scope() == OfficeScope::All {
+            Ok(())
+        } else {
+            Err(Error::Invalid(field_error(
+                "office",
+                msg!(
+                    "message.every_office_needed",
+                    login = self.operator.login.clone(),
+                    action = crate::i18n::localize::Arg::term("privilege", privilege)
+                ),
+            )))
+        }
+    }
+
     /// Refuses a request this operator does not see.
     pub(crate) fn require_office(op: &Operator, r: &SubjectRequest) -> Result<()> {
         if op.scope().covers(r.office) {
@@ -160,6 +177,24 @@ impl Session {
             tx.audit(&ctx.now, ctx.login, "office_add", &o.code, &format!("head={head}"))?;
             Ok(o)
         })
+        .inspect(|_| self.reload_offices())
+    }
+
+    fn reload_offices(&mut self) {
+        if let Ok(all) = self.store.read().offices() {
+            self.office_list = all;
+        }
+    }
+
+    /// The office a request belongs to, as shown: its code, or `None` while the database
+    /// has one office only (nothing to tell apart).
+    pub fn office_shown(&self, id: i64) -> Option<String> {
+        if self.office_list.len() < 2 {
+            return None;
+        }
+        Some(
+            self.office_list.iter().find(|o| o.id == id).map_or_else(|| format!("#{id}"), |o| o.code.clone()),
+        )
     }
 
     /// Changes an office (administrators). The default office cannot be made inactive, and
@@ -219,6 +254,7 @@ impl Session {
             tx.audit(&ctx.now, ctx.login, "office_edit", &o.code, &detail)?;
             Ok(o.clone())
         })
+        .inspect(|_| self.reload_offices())
     }
 
     /// Moves a request to another office: supervisors who see every office (a supervisor
@@ -272,6 +308,7 @@ impl Session {
                 }
             }
             r.version = tx.update_request(&r, &ctx.now)?;
+            tx.set_request_office(r.id, target.id)?;
             tx.insert_event(
                 r.id,
                 &Event::new(EventKind::Moved, ctx.login, &ctx.now)

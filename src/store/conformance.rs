@@ -629,6 +629,7 @@ macro_rules! store_tests {
                 store
                     .write(|tx| {
                         tx.update_request(&r, "now")?;
+                        tx.set_request_office(r.id, osh.id)?;
                         tx.audit("now", "root", "move", &r.reference, "")
                     })
                     .unwrap();

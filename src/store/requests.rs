@@ -578,6 +578,15 @@ impl SqliteTx<'_> {
         Ok(())
     }
 
+    /// Puts request `id` in office `office` (a move: the caller saves the request with
+    /// [`SqliteTx::update_request`] in the same transaction, which checks its version).
+    pub fn set_request_office(&self, id: RequestId, office: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE requests SET office = ?2 WHERE id = ?1")?
+            .execute(params![id.0, office])?;
+        Ok(())
+    }
+
     /// Writes every mutable field of `r` if nobody changed it since `r.version` was read;
     /// otherwise a [`StoreError::Conflict`]. Returns the new version.
     pub fn update_request(&self, r: &SubjectRequest, now: &str) -> Result<i64> {
@@ -592,7 +601,7 @@ impl SqliteTx<'_> {
                     paused_days = ?16, subject_name = ?17, subject_pin = ?18, birth_date = ?19,
                     passport_doc = ?20, passport_issuer = ?21, passport_issued = ?22, address = ?23,
                     email = ?24, phone = ?25, description = ?26, updated_at = ?27, identity = ?28,
-                    office = ?29, version = version + 1
+                    version = version + 1
                  WHERE id = ?1 AND version = ?2",
             )?
             .execute(params![
@@ -624,7 +633,6 @@ impl SqliteTx<'_> {
                 r.description,
                 now,
                 r.identity.code(),
-                r.office,
             ])?;
         if n == 0 {
             return Err(StoreError::Conflict(r.reference.clone()));

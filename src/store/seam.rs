@@ -243,6 +243,8 @@ surface! {
         /// Saves `r` if nobody changed it since `r.version` was read, else
         /// [`StoreError::Conflict`]; returns the new version.
         fn update_request(&self, r: &SubjectRequest, now: &str) -> Result<i64>;
+        /// Puts a request in another office (a move, saved with `update_request`).
+        fn set_request_office(&self, id: RequestId, office: i64) -> Result<()>;
         fn put_actions(&self, id: RequestId, actions: &[(DataCategory, CategoryAction)]) -> Result<()>;
         /// Stops keeping the search index and daily figures current, for a bulk load.
         fn suspend_derived(&self) -> Result<SuspendedTriggers>;

@@ -14,6 +14,8 @@ const ALLOWED: &[&str] = &[
     "aryz",
     "init",
     "operator",
+    "office",
+    "move",
     "add",
     "list",
     "show",

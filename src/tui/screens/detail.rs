@@ -251,6 +251,9 @@ impl DetailView<'_> {
             "field.assignee",
             r.assignee.clone().unwrap_or_else(|| t("detail.unassigned").to_string()),
         ));
+        if let Some(office) = self.session.office_shown(r.office) {
+            lines.push(self.field("field.office", office));
+        }
         if !r.categories.is_empty() {
             let cats: Vec<&str> = r.categories.iter().map(|c| label("category", c.code())).collect();
             lines.push(self.field("field.categories", cats.join(", ")));
