@@ -18,8 +18,8 @@ use super::{Conn, P, PgTx, borrow, get};
 use crate::domain::audit_chain::{AuditHead, EntryFields, entry_hash, next_link};
 use crate::store::records::{
     ACTION_COLUMNS, ATTACHMENT_COLUMNS, EVENT_COLUMNS, Hash, Key, LINK_COLUMNS, OPERATOR, OPERATOR_COLUMNS,
-    REPRESENTATIVE_COLUMNS, REQUEST, REQUEST_COLUMNS, RecordCheck, State, Sum, deleted, feed_office, orphaned,
-    unaudited,
+    REPRESENTATIVE_COLUMNS, REQUEST, REQUEST_COLUMNS, RecordCheck, State, Sum, deleted, feed_office,
+    orphaned, unaudited,
 };
 
 /// The rows hashed with their request, each in its order (as SQLite's `walk` and
