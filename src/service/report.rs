@@ -286,7 +286,7 @@ impl Session {
                 return;
             }
             let Some(a) = h.as_of(as_of) else { return };
-            let overdue = match a.standing {
+            let overdue = match a.figure.standing {
                 Standing::OpenLate => true,
                 Standing::OpenInTime => false,
                 _ => return,
