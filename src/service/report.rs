@@ -175,7 +175,7 @@ impl Session {
                 let Some(a) = h.as_of(as_of) else { return };
                 let key = match by {
                     GroupBy::Kind => Some(h.kind.clone()),
-                    GroupBy::Clerk => a.clerk.clone(),
+                    GroupBy::Clerk => a.figure.clerk.clone(),
                     GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
                     GroupBy::Office => Some(
                         known
