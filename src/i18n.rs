@@ -21,6 +21,7 @@ pub(crate) mod deadline;
 pub mod localize;
 pub(crate) mod plural;
 pub(crate) mod script;
+pub(crate) mod timeline;
 
 pub use plural::tn;
 
