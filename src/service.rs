@@ -108,8 +108,8 @@ impl Session {
         let clock = Clock::new(offset, fixed_today);
         let mut session = Session::with_store(store, &login, rules, clock, settings_of(config))?;
         crate::startup_trace::mark("calendar built");
-        session.bodies = crate::domain::referral::load_bodies(&crate::paths::config_dir())
-            .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e)))?;
+        session.bodies =
+            crate::domain::referral::load_bodies(&crate::paths::config_dir()).map_err(Error::Config)?;
         Ok(session)
     }
 

@@ -70,7 +70,9 @@ pub struct App {
     /// The standard response texts, loaded when first asked for.
     pub canned: Option<crate::letters::canned::CannedTexts>,
     /// Loads [`App::canned`] from the config (`responses_dir`); without it, the shipped texts.
-    pub load_canned: Option<Box<dyn FnOnce() -> Result<crate::letters::canned::CannedTexts, String>>>,
+    pub load_canned: Option<
+        Box<dyn FnOnce() -> Result<crate::letters::canned::CannedTexts, crate::i18n::localize::Message>>,
+    >,
     /// Where unsaved forms are kept; `None` keeps none (tests that do not test drafts).
     pub drafts: Option<super::drafts::Drafts>,
     /// The header counts are read (false only between the first frame and the second).
@@ -547,7 +549,7 @@ impl App {
             };
             match loaded {
                 Ok(c) => self.canned = Some(c),
-                Err(e) => return self.error(tf("canned.unavailable", &[("error", &e)])),
+                Err(e) => return self.error(tf("canned.unavailable", &[("error", &e.text())])),
             }
         }
         let Some(canned) = &self.canned else { return };

@@ -263,6 +263,7 @@ fn every_catalog_key_is_used() {
     vocab.push(("cli_help.about", subcommand_paths().iter().map(|p| p.replace(['-', '.'], "_")).collect()));
     vocab.push(("cli_help.arg", codes(vec!["db", "format", "ask_key", "lang"])));
     vocab.push(("privilege", codes(aryz::service::PRIVILEGES.to_vec())));
+    vocab.push(("toml_type", codes(aryz::i18n::toml_error::TOML_TYPES.to_vec())));
 
     let en = parse_catalog(EN).unwrap();
     let mut unused = Vec::new();
