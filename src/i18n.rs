@@ -491,7 +491,10 @@ mod tests {
         assert!(c.contains_key("queue.search"));
         let e = load_catalog(Lang::Ky, Some((p, "[queue]\ntoday = \"x\"\ntodya = \"y\"\n"))).unwrap_err();
         assert_eq!(e.path, p);
-        assert!(e.message.to_string().contains("line 3") && e.message.to_string().contains("queue.todya"), "{e}");
+        assert!(
+            e.message.to_string().contains("line 3") && e.message.to_string().contains("queue.todya"),
+            "{e}"
+        );
         let e = load_catalog(Lang::Ky, Some((p, "[queue]\ntoday = \"x\n"))).unwrap_err();
         assert!(e.to_string().contains("line 2") && e.to_string().starts_with("/cfg/i18n/ky.toml"), "{e}");
         let e = load_catalog(Lang::Ru, Some((p, "[queue]\n\ntoday = 3\n"))).unwrap_err();

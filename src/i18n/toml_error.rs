@@ -67,12 +67,17 @@ fn what(detail: &str) -> Message {
             None => msg!("message.toml.duplicate_key"),
         };
     }
+    if detail.starts_with("data did not match any variant") {
+        return msg!("message.toml.no_form");
+    }
     if let Some(rest) = detail.strip_prefix("invalid type: ")
         && let Some((_, expected)) = rest.rsplit_once("expected ")
         && let Some(ty) = type_of(expected)
     {
         return msg!("message.toml.wrong_type", expected = Arg::term("toml_type", ty));
     }
+    // The parser's words on one line, as every error is.
+    let detail = detail.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
     msg!("message.toml.syntax", detail = detail)
 }
 
@@ -116,9 +121,9 @@ mod tests {
     fn common_mistakes_have_keys_with_the_line_the_column_and_the_key() {
         let m = error_of("name = \"a\"\ndays = \"x\"\n");
         assert_eq!(m.key, "message.toml.at_key");
-        assert_eq!(m.render(Lang::En), "line 2, column 8, key days: the value must be a whole number");
+        assert_eq!(m.render(Lang::En), "line 2, column 8, key `days`: the value must be a whole number");
         let ru = m.render(Lang::Ru);
-        assert!(ru.starts_with("строка 2, столбец 8, ключ days: "), "{ru}");
+        assert!(ru.starts_with("строка 2, столбец 8, ключ `days`: "), "{ru}");
         let m = error_of("zz = 1\n");
         assert_eq!(
             m.render(Lang::En),

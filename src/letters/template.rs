@@ -346,7 +346,7 @@ pub fn fill(tpl: &str, vars: &BTreeMap<&str, String>) -> Result<String, Message>
                     return Err(msg!(
                         "message.template.unknown_placeholder",
                         placeholder = format!("{{{name}}}"),
-                        known = known.join(", ")
+                        known = known.iter().map(|k| format!("`{{{k}}}`")).collect::<Vec<_>>().join(", ")
                     ));
                 }
             }

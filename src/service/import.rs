@@ -203,6 +203,11 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// The columns an import file may have, as typed: `kind`, `name`, …
+fn known_columns() -> String {
+    COLUMNS.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+}
+
 /// `line N: …`.
 fn at_line(line: usize, error: Message) -> Message {
     msg!("message.at_line", line = line, error = error)
@@ -245,7 +250,7 @@ pub fn parse_json(text: &str) -> std::result::Result<Vec<RawRow>, Message> {
                 return Err(msg!(
                     "message.import.at_item",
                     item = i + 1,
-                    error = msg!("message.import.unknown_field", field = k, known = COLUMNS.join(", "))
+                    error = msg!("message.import.unknown_field", field = k, known = known_columns())
                 ));
             }
             let value = match v {
@@ -271,7 +276,7 @@ fn check_header(header: &[String]) -> std::result::Result<(), Message> {
         if !COLUMNS.contains(&h.as_str()) {
             return Err(at_line(
                 1,
-                msg!("message.import.unknown_column", column = h, known = COLUMNS.join(", ")),
+                msg!("message.import.unknown_column", column = h, known = known_columns()),
             ));
         }
     }
@@ -736,7 +741,7 @@ mod tests {
             parse_csv("kind,name,pin,received,shoe\n")
                 .unwrap_err()
                 .to_string()
-                .contains("unknown column 'shoe'")
+                .contains("unknown column `shoe`")
         );
         let e = parse_csv("kind,name,pin,received\naccess,x,1\n").unwrap_err().to_string();
         assert!(e.starts_with("line 2"), "{e}");
