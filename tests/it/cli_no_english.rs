@@ -493,8 +493,9 @@ fn stored_texts(env: &TestEnv) -> (Vec<String>, Vec<String>) {
             texts.push(t.to_string());
         }
         for field in ["name", "address"] {
+            let value = detail["subject"][field].as_str().unwrap_or_default();
             names.extend(
-                detail["subject"][field].as_str().unwrap_or_default().split_whitespace().map(String::from),
+                value.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(String::from),
             );
         }
         let typed =
@@ -637,7 +638,7 @@ fn file_errors_name_the_place_in_russian_and_kyrgyz() {
         };
         check("language = \"ru\"\ndue_soon_working_days = \"five\"\n", &["list"], key);
         check("language = \"ru\"\nzz_no_such_key = 1\n", &["list"], line);
-        check("language = \"ru\"\n[keys]\nquit = 5\n", &["list"], line);
+        check("language = \"ru\"\n[keys]\nquit = 5\n", &["list"], key);
         check("language = \"ru\"\nutc_offset = \n", &["list"], line);
         check("rules_file = \"rules.toml\"\n", &["list"], "length");
         std::fs::write(&rules, "[[rule]]\nid = 'x'\nlength = 'long'\n").unwrap();
