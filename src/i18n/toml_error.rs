@@ -132,7 +132,7 @@ mod tests {
         let m = error_of("on = true\non = false\n");
         assert!(m.keys().contains(&"message.toml.duplicate_key".to_string()), "{m:?}");
         let ky = error_of("days = 1\nname = \n").render(Lang::Ky);
-        assert!(ky.starts_with("2-сап, 8-мамыча") && ky.contains("«"), "{ky}");
+        assert!(ky.starts_with("2-сап, 8-мамыча") && ky.contains("“"), "{ky}");
     }
 
     #[test]
