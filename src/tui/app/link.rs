@@ -136,7 +136,7 @@ impl App {
 
     /// Waits for the worker's next reply and applies it (tests).
     pub fn wait_worker(&mut self) -> Option<u64> {
-        let reply = self.link.worker.as_ref()?.wait_reply(std::time::Duration::from_secs(60))?;
+        let reply = self.link.worker.as_ref()?.wait_reply(std::time::Duration::from_mins(1))?;
         let calls = reply.calls;
         self.apply_reply(reply);
         Some(calls)
