@@ -11,7 +11,7 @@ use aryz::domain::kind::RequestKind;
 use aryz::service::Session;
 use aryz::store::calls_on_this_thread;
 use aryz::tui::action::Action;
-use aryz::tui::app::{App, Screen};
+use aryz::tui::app::App;
 use aryz::tui::screens::queue::Section;
 use aryz::tui::worker::Worker;
 use tui_fixture::*;
@@ -151,6 +151,7 @@ mod postgres {
     use super::*;
     use crate::support::pg;
     use aryz::store::Store;
+    use aryz::tui::app::Screen;
 
     /// The app as the supervisor on a fresh PostgreSQL database with the fixture's requests,
     /// its reader on a second connection; the database's name.
