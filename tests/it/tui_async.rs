@@ -253,3 +253,24 @@ mod postgres {
         assert!(matches!(app.screens.last(), Some(Screen::Detail(_))));
     }
 }
+
+/// Through the real binary in tmux: what another process registers reaches the screen by
+/// the reader thread's refresh, while the screen waits for nothing.
+#[test]
+fn another_process_s_request_appears_on_the_running_screen() {
+    use crate::tmux::{Term, have_tmux};
+    if !have_tmux() {
+        return;
+    }
+    let t = Term::new(80, 24);
+    t.add_operator("aibek", "clerk");
+    t.start_ui_with("aibek", "");
+    t.wait_for("No requests yet");
+    let reference = t.add_request("Тестова Айгүл", crate::common::PIN_FEMALE, "2026-11-24");
+    let reference = reference.trim();
+    t.aryz(&["assign", reference, "aibek"], None);
+    let s = t.wait_for(reference);
+    assert!(s.lines().next().is_some_and(|h| h.contains("1 open")), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("aryz exited with 0");
+}

@@ -73,6 +73,15 @@ fn target(op: &UseCase) -> Option<(String, Option<i64>)> {
     })
 }
 
+/// The status line while connecting again: the attempt and the pause before it.
+fn lost_text(attempt: u32, seconds: u64) -> String {
+    if seconds == 0 {
+        crate::i18n::t("msg.connection_lost_now").to_string()
+    } else {
+        tf("msg.connection_lost", &[("attempt", &attempt), ("seconds", &seconds)])
+    }
+}
+
 impl App {
     /// Starts reading off the screen thread on a second connection of this session's
     /// database. Without one (an in-memory database) the screen thread reads.
@@ -170,10 +179,7 @@ impl App {
             ReplyBody::Lost { attempt, retry_in, why: _ } => {
                 let seconds = retry_in.as_secs();
                 self.link.offline = Some((attempt, seconds));
-                self.message = Some(Message {
-                    text: tf("msg.connection_lost", &[("attempt", &attempt), ("seconds", &seconds)]),
-                    is_error: true,
-                });
+                self.message = Some(Message { text: lost_text(attempt, seconds), is_error: true });
             }
             ReplyBody::Reconnected { session, checked } => self.reconnected(*session, checked),
         }
@@ -233,10 +239,26 @@ impl App {
         let what = target(&op);
         self.link.generation += 1;
         self.execute(op);
-        if self.session.connection_lost() {
-            self.link.uncertain = what.filter(|(r, _)| !r.is_empty()).or(Some((String::new(), None)));
-            let reference = self.link.uncertain.as_ref().map(|(r, _)| r.clone()).unwrap_or_default();
-            self.error(tf("msg.write_uncertain", &[("reference", &reference)]));
+        if !self.session.connection_lost() {
+            return;
+        }
+        // Whether it reached the database is not known: the form stays (the write failed
+        // as far as this screen knows), and the fate is read once connected again.
+        let Some((reference, version)) = what else { return };
+        let text = if reference.is_empty() {
+            crate::i18n::t("msg.write_uncertain_new").to_string()
+        } else {
+            tf("msg.write_uncertain", &[("reference", &reference)])
+        };
+        self.link.uncertain = Some((reference, version));
+        self.error(text);
+        if self.link.offline.is_some() {
+            // Already connecting again: the worker adds this write to what it checks.
+            let check = self.link.uncertain.clone().filter(|(r, _)| !r.is_empty());
+            if let Some(w) = &self.link.worker {
+                w.send(Job::Reconnect { check });
+            }
+        } else {
             self.connection_broke();
         }
     }
@@ -253,10 +275,7 @@ impl App {
         {
             self.link.offline = Some((1, 0));
             if self.link.uncertain.is_none() {
-                self.message = Some(Message {
-                    text: tf("msg.connection_lost", &[("attempt", &1), ("seconds", &0)]),
-                    is_error: true,
-                });
+                self.message = Some(Message { text: lost_text(1, 0), is_error: true });
             }
         }
     }
