@@ -165,7 +165,7 @@ impl App {
         if self.start_pending {
             self.finish_start();
             crate::startup_trace::mark("header counts and total read");
-        } else if self.screens.is_empty() && self.overlays.is_empty() {
+        } else if self.screens.is_empty() && self.overlays.is_empty() && !self.prefetch_off_thread() {
             let r = self.queue.prefetch(&self.session, self.today);
             self.ok(r);
         }
@@ -439,6 +439,8 @@ impl App {
 
     /// Puts `screen` on top, in place of the top one when it replaces it.
     fn open_screen(&mut self, screen: Screen) {
+        // A refresh asked before read its screens before this one was read.
+        self.link.generation += 1;
         if self.screens.last().is_some_and(|top| screen.component().replaces(top.component().context())) {
             self.screens.pop();
         }

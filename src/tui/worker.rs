@@ -1,6 +1,6 @@
 //! Reading off the screen thread (issue 14, item 6). Over a network a query can take a
 //! while; the screen must not freeze meanwhile. As gitui's asyncgit does, a worker thread
-//! owns its own connection (its own [`Session`]: a rusqlite `Connection` is `Send` but not
+//! owns its own connection (its own [`Session`]: a SQLite connection is `Send` but not
 //! `Sync`, and so is the PostgreSQL client), takes [`Job`]s over one channel and answers
 //! each with a [`Reply`] over another. The worker calls the same service functions as the
 //! screen thread; rules stay in the service.
@@ -53,6 +53,13 @@ pub struct RefreshJob {
 
 pub enum Job {
     Refresh(RefreshJob),
+    /// Read ahead of the selection in the direction it last moved ([`QueueState::prefetch`]
+    /// on this copy of the queue).
+    Prefetch {
+        generation: u64,
+        today: NaiveDate,
+        queue: Box<QueueState>,
+    },
     /// The screen thread's connection broke: a new one for it; `check` is the request and
     /// version of a write that was under way, whose fate is to be read.
     Reconnect {
@@ -79,8 +86,11 @@ pub enum ReplyBody {
     /// Nothing was committed since the mark.
     Unchanged(ChangeMark),
     Fresh(Box<Fresh>),
+    /// The queue with the rows read ahead.
+    Prefetched(Box<QueueState>),
     Failed(Error),
-    /// A refresh that came while the worker was connecting again (the next tick asks again).
+    /// A refresh or read-ahead that came while the worker was connecting again (the next
+    /// tick asks again).
     Skipped,
     /// The connection is lost; attempt `attempt` to connect again comes after `retry_in`.
     Lost {
@@ -179,6 +189,14 @@ fn serve(mut session: Session, jobs: &Receiver<Job>, replies: &Sender<Reply>, ga
                 };
                 (generation, body)
             }
+            Job::Prefetch { generation, today, mut queue } => {
+                let body = match queue.prefetch(&session, today) {
+                    Ok(()) => ReplyBody::Prefetched(queue),
+                    // The next refresh finds out and connects again.
+                    Err(e) => ReplyBody::Failed(e),
+                };
+                (generation, body)
+            }
             Job::Reconnect { check } => {
                 let why = Error::Store(StoreError::Lost(String::new()));
                 let Some(body) = reconnect(&mut session, check, jobs, replies, &why) else { return };
@@ -254,8 +272,8 @@ fn reconnect(
         // Waits out the pause (the backoff itself, not a test's wait), answering jobs.
         while let Some(left) = until.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) {
             match jobs.recv_timeout(left) {
-                Ok(Job::Refresh(r)) => {
-                    let skipped = Reply { generation: r.generation, calls: 0, body: ReplyBody::Skipped };
+                Ok(Job::Refresh(RefreshJob { generation, .. }) | Job::Prefetch { generation, .. }) => {
+                    let skipped = Reply { generation, calls: 0, body: ReplyBody::Skipped };
                     replies.send(skipped).ok()?;
                 }
                 Ok(Job::Reconnect { check: c }) => check = check.or(c),

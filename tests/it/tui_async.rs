@@ -146,6 +146,40 @@ fn a_reply_read_for_what_the_operator_left_is_dropped() {
     assert_eq!(app.link.dropped, 2);
 }
 
+#[test]
+fn reading_ahead_runs_off_the_screen_thread_while_keys_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aryz.sqlite3");
+    let (mut app, gate) = app_with_worker(&path, "jyldyz", true);
+    let gate = gate.unwrap();
+    session_on(aryz::store::Store::open(&path).unwrap(), "root").demo(700, 7).unwrap();
+    // The first page, the selection on its first row.
+    press(&mut app, &["ctrl-r", "g"]);
+    assert_eq!(app.queue.selected, 0);
+    assert_eq!(app.queue.rows.len(), aryz::tui::screens::queue::PAGE);
+    assert!(!app.queue.at_end, "more rows than one page are open");
+    let on_screen_thread = calls_on_this_thread();
+    // Down to the edge of what is loaded: no read on this thread.
+    for _ in 0..aryz::tui::screens::queue::PAGE - 2 {
+        press(&mut app, &["j"]);
+    }
+    assert!(app.has_idle_work());
+    app.idle();
+    assert!(app.link.prefetching && app.link.busy(), "the worker reads ahead");
+    assert!(header(&app).contains('⟳'), "{}", header(&app));
+    press(&mut app, &["k"]);
+    let on = app.queue.rows[app.queue.selected].reference.clone();
+    assert_eq!(calls_on_this_thread(), on_screen_thread, "nothing read on the screen thread");
+    gate.send(()).unwrap();
+    app.wait_worker().unwrap();
+    assert!(!app.link.busy());
+    assert!(app.queue.rows.len() > aryz::tui::screens::queue::PAGE, "rows were read ahead");
+    assert_eq!(
+        app.queue.rows[app.queue.selected].reference, on,
+        "the selection stayed where the keys put it"
+    );
+}
+
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;

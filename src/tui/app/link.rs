@@ -22,6 +22,10 @@ pub struct Link {
     pub mark: Option<ChangeMark>,
     /// A refresh was asked and its reply has not come (the busy mark shows).
     pub waiting: bool,
+    /// A read-ahead of the queue was asked and its reply has not come.
+    pub prefetching: bool,
+    /// The queue's window when the read-ahead was asked.
+    pub(crate) prefetch_for: Window,
     /// The queue's window when the refresh was asked.
     pub(crate) asked_for: Window,
     /// The connection is lost: the attempt to connect again and its pause in seconds.
@@ -36,7 +40,7 @@ pub struct Link {
 impl Link {
     /// Whether a reply is expected (the screen then polls for it often).
     pub fn expecting(&self) -> bool {
-        self.waiting || self.offline.is_some()
+        self.waiting || self.prefetching || self.offline.is_some()
     }
 
     /// The busy mark: a read is under way or the connection is being mended.
@@ -160,9 +164,21 @@ impl App {
                     self.link.mark = Some(mark);
                 }
             }
-            ReplyBody::Skipped => self.link.waiting = false,
+            ReplyBody::Skipped => {
+                self.link.waiting = false;
+                self.link.prefetching = false;
+            }
+            ReplyBody::Prefetched(q) => {
+                self.link.prefetching = false;
+                if current && self.link.prefetch_for == Window::of(&self.queue) {
+                    self.apply_prefetch(*q);
+                } else {
+                    self.link.dropped += 1;
+                }
+            }
             ReplyBody::Failed(e) => {
                 self.link.waiting = false;
+                self.link.prefetching = false;
                 if current {
                     self.error(crate::i18n::localize::Localize::localized(&e));
                 }
@@ -183,6 +199,50 @@ impl App {
             }
             ReplyBody::Reconnected { session, checked } => self.reconnected(*session, checked),
         }
+    }
+
+    /// Asks the worker to read ahead of the selection; `false` without a worker (the
+    /// screen thread then reads ahead itself).
+    pub(super) fn prefetch_off_thread(&mut self) -> bool {
+        let Some(worker) = &self.link.worker else { return false };
+        if self.link.offline.is_some() || self.link.prefetching {
+            // Asked already (or connecting again): the move is forgotten, as a read would.
+            self.queue.last_move = 0;
+            return true;
+        }
+        let job = Job::Prefetch {
+            generation: self.link.generation,
+            today: self.today,
+            queue: Box::new(self.queue.clone()),
+        };
+        self.queue.last_move = 0;
+        self.link.prefetch_for = Window::of(&self.queue);
+        self.link.prefetching = worker.send(job);
+        true
+    }
+
+    /// Takes the rows read ahead, keeping the selection on the request it is on now (keys
+    /// may have moved it meanwhile) and the table where it was.
+    fn apply_prefetch(&mut self, q: crate::tui::screens::queue::QueueState) {
+        let keep = self.queue.selected_row().map(|r| r.id);
+        // How far the rows still shown moved in the window (rows added above, or dropped).
+        let shift = self
+            .queue
+            .rows
+            .iter()
+            .enumerate()
+            .find_map(|(i, r)| q.rows.iter().position(|n| n.id == r.id).map(|j| j as isize - i as isize));
+        let Some(shift) = shift else { return };
+        let selected = self.queue.selected as isize + shift;
+        self.queue.rows = q.rows;
+        self.queue.anchor = q.anchor;
+        self.queue.at_end = q.at_end;
+        self.queue.selected = match keep.and_then(|id| self.queue.rows.iter().position(|r| r.id == id)) {
+            Some(i) => i,
+            None => selected.clamp(0, self.queue.rows.len().saturating_sub(1) as isize) as usize,
+        };
+        let offset = self.queue.offset.get() as isize + shift;
+        self.queue.offset.set(offset.max(0) as usize);
     }
 
     fn apply_fresh(&mut self, f: Fresh) {
