@@ -113,6 +113,8 @@ macro_rules! surface {
                 $(#[$pm])*
                 #[inline]
                 pub fn $pname(&self $(, $parg: $pty)*) -> $pret {
+                    #[cfg(debug_assertions)]
+                    count_call();
                     dispatch!(&self.0, $Enum, b => $Trait::$pname(b $(, $parg)*))
                 }
             )*)?
