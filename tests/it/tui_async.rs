@@ -242,7 +242,7 @@ mod postgres {
         app.update(Action::Tick);
         app.wait_worker().unwrap();
         let m = app.message.clone().unwrap();
-        assert!(m.is_error && m.text.contains("connection to the database was lost"), "{m:?}");
+        assert!(m.is_error && m.text.contains("Connection to the database lost; reconnecting"), "{m:?}");
         assert!(app.link.offline.is_some());
         assert!(screen(&app, 120, 35).lines().next().unwrap().contains("offline"));
         app.wait_worker().unwrap();
@@ -273,7 +273,7 @@ mod postgres {
         terminate(cluster, &db);
         press(&mut app, &["t"]);
         let m = app.message.clone().unwrap();
-        assert!(m.is_error && m.text.contains("whether it was saved is checked"), "{m:?}");
+        assert!(m.is_error && m.text.contains("checking once it is back"), "{m:?}");
         assert!(app.link.offline.is_some());
         // The worker connects again and reads the request's version: unchanged, so not saved.
         let mut text = String::new();

@@ -358,11 +358,8 @@ impl App {
             }
             (Some(_), _) => Some(crate::i18n::t("msg.write_unknown").to_string()),
         };
-        let back = crate::i18n::t("msg.reconnected").to_string();
-        let text = match outcome {
-            Some(o) => format!("{back} {o}"),
-            None => back,
-        };
+        // The write's fate says the connection is back; alone it fits one line at 80 columns.
+        let text = outcome.unwrap_or_else(|| crate::i18n::t("msg.reconnected").to_string());
         self.message = Some(Message { text, is_error: false });
     }
 }
