@@ -253,7 +253,7 @@ mod postgres {
         app.wait_worker().unwrap();
         assert!(!app.link.busy());
         let Some(Screen::Intake(s)) = app.screens.last() else { panic!("the form closed") };
-        assert_eq!(s.form.text("name"), "Half-typed name");
+        assert_eq!(s.form.text(aryz::tui::screens::intake::IntakeField::Name), "Half-typed name");
         // The screen thread's own connection was replaced too: it reads and writes.
         app.session.note("ARZ-2026-000001", "after the reconnect", false).unwrap();
     }
