@@ -285,9 +285,7 @@ fn every_catalog_key_is_used() {
                 let header = code.to_uppercase().replace("PCT", "%");
                 quoted.contains(header.as_str()) || quoted.contains(header.replace('_', " ").as_str())
             }
-            "cli.field" => {
-                quoted.contains(code) || quoted.contains(code.replace('_', " ").as_str())
-            }
+            "cli.field" => quoted.contains(code) || quoted.contains(code.replace('_', " ").as_str()),
             p => vocab.iter().any(|(v, codes)| *v == p && codes.iter().any(|c| c == code)),
         };
         if !used {
