@@ -168,7 +168,15 @@ impl Env {
     /// configuration's, else the locale): what even a refused command line needs, to say why.
     pub fn interface(cli: &Cli) -> Result<(Config, PathBuf)> {
         let config_dir = crate::paths::config_dir();
-        let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
+        let config = match Config::load(&config_dir.join(crate::paths::CONFIG_FILE)) {
+            Ok(config) => config,
+            Err(e) => {
+                // What is wrong with the configuration is said in the language of --lang
+                // (else the locale's): the configuration's own choice cannot be read.
+                let _ = crate::i18n::init(crate::i18n::choose(cli.lang, None), &config_dir);
+                return Err(e.into());
+            }
+        };
         crate::i18n::init(crate::i18n::choose(cli.lang, config.language), &config_dir)?;
         Ok((config, config_dir))
     }

@@ -113,8 +113,8 @@ impl Session {
         let clock = Clock::new(offset, fixed_today);
         let mut session = Session::with_store(store, &login, rules, clock, settings_of(config))?;
         crate::startup_trace::mark("calendar built");
-        session.bodies = crate::domain::referral::load_bodies(&crate::paths::config_dir())
-            .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e)))?;
+        session.bodies =
+            crate::domain::referral::load_bodies(&crate::paths::config_dir()).map_err(Error::Config)?;
         Ok(session)
     }
 
@@ -153,6 +153,35 @@ impl Session {
     /// on it, as tests do).
     pub fn into_store(self) -> Store {
         self.store
+    }
+
+    /// The database's change counter (one cheap statement): equal to the last one read,
+    /// nothing was committed since, by anyone, and re-reading would show nothing new.
+    pub fn change_mark(&self) -> Result<crate::store::ChangeMark> {
+        Ok(self.store.change_mark()?)
+    }
+
+    /// Whether the connection to the database server is known to be broken.
+    pub fn connection_lost(&self) -> bool {
+        self.store.connection_lost()
+    }
+
+    /// The same operator's session on a new connection to the same database, with the same
+    /// rules, clock and settings: the terminal UI's reader off its screen thread, and each
+    /// reconnect after a lost connection. The operator is checked again (a disabled login
+    /// gets no new connection).
+    pub fn connect_again(&self) -> Result<Session> {
+        let store = self.store.reopen()?;
+        let mut s = Session::with_store(
+            store,
+            &self.operator.login,
+            self.rules.clone(),
+            self.clock.clone(),
+            self.settings.clone(),
+        )?;
+        s.grounds.clone_from(&self.grounds);
+        s.bodies.clone_from(&self.bodies);
+        Ok(s)
     }
 
     /// References starting with `prefix` (shell completion); at most `limit`.

@@ -120,6 +120,7 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                         crate::i18n::shown("report", "total")
                     }
                     (Some(g), ReportBy::Kind) => crate::i18n::shown("kind", g),
+                    (None, _) => crate::i18n::t("cli.digest_unassigned").to_string(),
                     _ => v,
                 }
             };

@@ -117,7 +117,7 @@ impl Session {
                 representative: tx.read().representative(r.id)?,
             };
             let letter = compose(kit, &input)
-                .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
+                .map_err(|e| Error::Config(crate::i18n::localize::Localize::message(&e)))?;
             let what = format!("{} {} {}", spec.letter_type, lang, spec.format);
             tx.audit(&ctx.now, ctx.login, "letter", &r.reference, &what)?;
             let started = tx.read().audit_head()?.map_or(0, |h| h.id);
@@ -190,7 +190,7 @@ impl Session {
             limit: self.rules.limit(&r.deadlines).map(|d| d.due_on),
             representative: read.representative(r.id)?,
         };
-        compose(kit, &input).map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))
+        compose(kit, &input).map_err(|e| Error::Config(crate::i18n::localize::Localize::message(&e)))
     }
 
     /// Writes a letter as a new file in `dir` (named `REF-TYPE-LANG.EXT`, numbered when the
@@ -205,7 +205,7 @@ impl Session {
     ) -> Result<(Letter, std::path::PathBuf)> {
         self.write_letter(reference, spec, kit, letterhead, |letter| {
             let bytes = render(letter, spec.format)
-                .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
+                .map_err(|e| Error::Config(crate::i18n::localize::Localize::message(&e)))?;
             save_new_file(dir, &letter.file_name(spec.format), &bytes)
                 .map_err(|e| Error::Config(crate::msg!("message.path_error", path = dir, error = e)))
         })

@@ -104,6 +104,8 @@ macro_rules! surface {
                 $(#[$m])*
                 #[inline]
                 pub fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    #[cfg(debug_assertions)]
+                    count_call();
                     dispatch!(&self.0, $Enum, b => $Trait::$name(b $(, $arg)*))
                 }
             )*
@@ -111,12 +113,38 @@ macro_rules! surface {
                 $(#[$pm])*
                 #[inline]
                 pub fn $pname(&self $(, $parg: $pty)*) -> $pret {
+                    #[cfg(debug_assertions)]
+                    count_call();
                     dispatch!(&self.0, $Enum, b => $Trait::$pname(b $(, $parg)*))
                 }
             )*)?
         }
     };
 }
+
+#[cfg(debug_assertions)]
+thread_local! {
+    static CALLS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Debug builds: one more call through the seam on this thread.
+#[cfg(debug_assertions)]
+fn count_call() {
+    CALLS.with(|c| c.set(c.get() + 1));
+}
+
+/// Debug builds: how many reads and writes this thread has asked of any store through the
+/// seam (each at least one statement), change marks included. The terminal UI's tests use
+/// it to prove that an idle refresh asks the change counter and nothing else.
+#[cfg(debug_assertions)]
+pub fn calls_on_this_thread() -> u64 {
+    CALLS.with(std::cell::Cell::get)
+}
+
+/// What changes whenever anything is committed to the database, by any process: compared
+/// with the last one seen, it tells a screen whether re-reading would show anything new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeMark(i64, u64);
 
 /// Read access outside a transaction (each statement sees a consistent snapshot), or
 /// inside one through [`Tx::read`].
@@ -368,6 +396,39 @@ impl Store {
             return PgStore::open(url).map(|s| Store(StoreBackend::Pg(Box::new(s))));
         }
         SqliteStore::open_keyed(path, key).map(Store::sqlite)
+    }
+
+    /// The change counter, one cheap statement: `SQLite`'s `PRAGMA data_version` with this
+    /// connection's own commits; on `PostgreSQL` the head of the audit chain, which every
+    /// audited write (every use case) moves at its commit.
+    pub fn change_mark(&self) -> Result<ChangeMark> {
+        #[cfg(debug_assertions)]
+        count_call();
+        let (a, b) = dispatch!(&self.0, StoreBackend, s => s.change_mark())?;
+        Ok(ChangeMark(a, b))
+    }
+
+    /// Whether the connection to the server is known to be broken (never on `SQLite`).
+    pub fn connection_lost(&self) -> bool {
+        match &self.0 {
+            StoreBackend::Sqlite(_) => false,
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(s) => s.connection_lost(),
+        }
+    }
+
+    /// A new connection to the same database (the terminal UI's second connection, for
+    /// reads off its screen thread, and a reconnect after a lost connection). An in-memory
+    /// database has no second connection.
+    pub fn reopen(&self) -> Result<Store> {
+        match &self.0 {
+            StoreBackend::Sqlite(s) => match s.path() {
+                Some(p) => SqliteStore::open_keyed(p, s.key()).map(Store::sqlite),
+                None => Err(StoreError::Missing(std::path::PathBuf::from(":memory:"))),
+            },
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(s) => PgStore::open(s.location()).map(|s| Store(StoreBackend::Pg(Box::new(s)))),
+        }
     }
 
     /// Whether this store is on PostgreSQL.
