@@ -1014,14 +1014,39 @@ macro_rules! store_tests {
                 let rules = RuleSet::shipped();
                 let cal = Calendar::shipped();
                 for n in [3, crate::store::BULK_ROWS + 20] {
+                    let mut one = open();
+                    let mut batch = open();
+                    // A second office: every other request is registered in it, and a request
+                    // outside the default office hashes with its office under the chain.
+                    let osh = crate::model::Office {
+                        id: 0,
+                        code: "OSH".into(),
+                        name_en: "Osh (example)".into(),
+                        name_ky: String::new(),
+                        name_ru: String::new(),
+                        head: false,
+                        active: true,
+                    };
+                    let mut office = 0;
+                    for store in [&mut one, &mut batch] {
+                        office = store
+                            .write(|tx| {
+                                let id = tx.insert_office(&osh, "root", now)?;
+                                tx.audit(now, "root", "office_add", "OSH", "")?;
+                                Ok::<_, StoreError>(id)
+                            })
+                            .unwrap();
+                    }
                     let kinds = [RequestKind::Access, RequestKind::Correction, RequestKind::Complaint];
                     let news: Vec<NewRequest> = (0..n)
                         .map(|i| {
-                            // Two years' sequences, several kinds and days, names to search.
+                            // Two years' sequences, several kinds and days, two offices, names
+                            // to search.
                             let received = if i % 7 == 0 { "2025-12-30" } else { "2026-11-02" };
                             let mut r =
                                 new_request(&format!("Batch Person{i}"), "21503199012345", received, "batch");
                             r.kind = kinds[i % 3];
+                            r.office = (i % 2 == 1).then_some(office);
                             r
                         })
                         .collect();
@@ -1034,8 +1059,6 @@ macro_rules! store_tests {
                         Event::new(EventKind::Created, "sam", now).change(None::<String>, binding)
                     };
                     let detail = |r: &NewRequest| format!("kind={}", r.kind);
-                    let mut one = open();
-                    let mut batch = open();
                     let first = new_request("Before Batch", "21503199012345", "2026-11-01", "");
                     let first_dl = rules.deadlines(first.kind, first.received_on, first.received_on, &cal);
                     for store in [&mut one, &mut batch] {
@@ -1083,13 +1106,17 @@ macro_rules! store_tests {
                         s.read().audit_entries(&AuditFilter { limit: 0, ..AuditFilter::default() }).unwrap()
                     };
                     assert_eq!(audit(&batch), audit(&one), "{n} requests");
-                    assert_eq!(audit(&batch).len(), n + 2);
+                    assert_eq!(audit(&batch).len(), n + 3, "the office, the first request, the batch and the import");
                     let rows = |s: &Store| {
                         let list = s.read().list(&all(), SortKey::Reference, &page(10_000)).unwrap();
                         let events: Vec<_> = list.iter().map(|r| s.read().events(r.id).unwrap()).collect();
                         (list, events)
                     };
                     assert_eq!(rows(&batch), rows(&one), "{n} requests");
+                    let in_osh = rows(&batch).0.iter().filter(|r| r.office == office).count();
+                    assert_eq!(in_osh, n / 2, "{n} requests: every other one in the second office");
+                    let f = ListFilter { offices: vec![office], ..all() };
+                    assert_eq!(batch.read().count(&f).unwrap(), i64::try_from(n / 2).unwrap(), "{n} requests");
                     let figures = |s: &Store| {
                         let r = s.read();
                         (

@@ -9,7 +9,7 @@ use crate::domain::kind::{DataCategory, join_codes};
 use crate::domain::outcome::CategoryAction;
 use crate::domain::referral::ResponseDetails;
 use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
-use crate::model::{Event, InitialState, Office, Operator, Registration};
+use crate::model::{Event, InitialState, Office, Operator};
 use crate::store::records::{Key, OPERATOR, REQUEST};
 use crate::store::{Result, StoreError, SuspendedTriggers};
 
