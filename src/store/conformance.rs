@@ -1106,7 +1106,11 @@ macro_rules! store_tests {
                         s.read().audit_entries(&AuditFilter { limit: 0, ..AuditFilter::default() }).unwrap()
                     };
                     assert_eq!(audit(&batch), audit(&one), "{n} requests");
-                    assert_eq!(audit(&batch).len(), n + 3, "the office, the first request, the batch and the import");
+                    assert_eq!(
+                        audit(&batch).len(),
+                        n + 3,
+                        "the office, the first request, the batch and the import"
+                    );
                     let rows = |s: &Store| {
                         let list = s.read().list(&all(), SortKey::Reference, &page(10_000)).unwrap();
                         let events: Vec<_> = list.iter().map(|r| s.read().events(r.id).unwrap()).collect();
@@ -1116,7 +1120,11 @@ macro_rules! store_tests {
                     let in_osh = rows(&batch).0.iter().filter(|r| r.office == office).count();
                     assert_eq!(in_osh, n / 2, "{n} requests: every other one in the second office");
                     let f = ListFilter { offices: vec![office], ..all() };
-                    assert_eq!(batch.read().count(&f).unwrap(), i64::try_from(n / 2).unwrap(), "{n} requests");
+                    assert_eq!(
+                        batch.read().count(&f).unwrap(),
+                        i64::try_from(n / 2).unwrap(),
+                        "{n} requests"
+                    );
                     let figures = |s: &Store| {
                         let r = s.read();
                         (

@@ -99,7 +99,9 @@ impl PgTx<'_> {
         w.write_all(&rows.0).map_err(|e| io(&e))?;
         w.finish()?;
         if guarded {
-            c.batch(&format!("INSERT INTO {table} ({cols}) SELECT {cols} FROM {target}; DROP TABLE {target}"))?;
+            c.batch(&format!(
+                "INSERT INTO {table} ({cols}) SELECT {cols} FROM {target}; DROP TABLE {target}"
+            ))?;
         }
         Ok(())
     }
