@@ -446,6 +446,10 @@ pub enum Command {
         /// nothing on a day the calendar says is not a working day.
         #[arg(long)]
         deliver: bool,
+        /// Only the figures of these offices (codes; repeatable, or comma-separated; default:
+        /// every office you see).
+        #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+        offices: Vec<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -1007,6 +1011,10 @@ pub enum ReportCommand {
         /// Count open requests as of this date (default today).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         as_of: Option<NaiveDate>,
+        /// Only the figures of these offices (codes; repeatable, or comma-separated; default:
+        /// every office you see).
+        #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+        offices: Vec<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -1024,6 +1032,10 @@ pub enum ReportCommand {
         /// The figures as recorded by the end of this date (default today).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         as_of: Option<NaiveDate>,
+        /// Only the figures of these offices (codes; repeatable, or comma-separated; default:
+        /// every office you see).
+        #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+        offices: Vec<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -1036,6 +1048,10 @@ pub enum ReportCommand {
         /// The figures as recorded by the end of this date (default today).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         as_of: Option<NaiveDate>,
+        /// Only the figures of these offices (codes; repeatable, or comma-separated; default:
+        /// every office you see).
+        #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+        offices: Vec<String>,
         #[command(flatten)]
         out: Output,
     },

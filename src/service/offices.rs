@@ -58,16 +58,6 @@ impl Session {
             .map_or_else(|| format!("#{id}"), |o| o.code)
     }
 
-    /// Refuses figures kept for every office together (the dashboard, the backlog) to an
-    /// operator who sees one office: those figures are not kept per office.
-    pub(crate) fn require_every_office(&self) -> Result<()> {
-        if self.scope() == OfficeScope::All {
-            Ok(())
-        } else {
-            Err(Error::Invalid(field_error("office", msg!("message.office_figures_not_kept"))))
-        }
-    }
-
     /// Refuses what reads every office's records (verifying them, checking the database) to
     /// an operator who sees one office (`privilege` names what is refused).
     pub(crate) fn require_every_office_for(&self, privilege: &'static str) -> Result<()> {

@@ -404,13 +404,13 @@ macro_rules! store_tests {
                 let counts = store.read().counts(today, d("2026-12-01"), &AssigneeFilter::Any).unwrap();
                 // "On time" is not overdue but due soon: its governing week ends 27.11, before 01.12.
                 assert_eq!(counts, Counts { open: 2, due_soon: 1, overdue: 1 });
-                let by = store.read().open_counts_by_assignee(today, d("2026-12-01")).unwrap();
+                let by = store.read().open_counts_by_assignee(today, d("2026-12-01"), &[]).unwrap();
                 assert_eq!(by.len(), 1);
                 assert_eq!(
                     (by[0].assignee.as_deref(), by[0].open, by[0].due_soon, by[0].overdue),
                     (None, 2, 1, 1)
                 );
-                let ageing = store.read().ageing(today).unwrap();
+                let ageing = store.read().ageing(today, &[]).unwrap();
                 assert_eq!(ageing.days_0_7 + ageing.days_8_14 + ageing.days_15_30 + ageing.over_30, 2);
                 assert_eq!(ageing.over_30, 1);
             }
@@ -709,13 +709,13 @@ macro_rules! store_tests {
                 r.responded_on = Some(d("2026-12-10")); // late: due 02.12
                 r.closed_on = r.responded_on;
                 store.write(|tx| tx.update_request(&r, "now")).unwrap();
-                let days = store.read().day_stats(d("2026-11-01"), d("2026-12-31")).unwrap();
+                let days = store.read().day_stats(d("2026-11-01"), d("2026-12-31"), &[]).unwrap();
                 let received: i64 = days.iter().map(|x| x.received).sum();
                 let late: i64 = days.iter().map(|x| x.answered_late).sum();
                 let in_time: i64 = days.iter().map(|x| x.answered_in_time).sum();
                 assert_eq!((received, late, in_time), (2, 1, 0));
                 assert!(store.read().stats_drift().unwrap().is_empty());
-                let backlog = store.read().backlog(d("2026-11-01"), d("2026-12-11")).unwrap();
+                let backlog = store.read().backlog(d("2026-11-01"), d("2026-12-11"), &[]).unwrap();
                 assert_eq!(backlog.len(), 41);
                 assert_eq!(backlog.first().map(|b| b.open), Some(0));
                 assert_eq!(backlog.last().map(|b| b.open), Some(1));
@@ -730,7 +730,7 @@ macro_rules! store_tests {
                     .unwrap();
                 assert_eq!(seen.len(), 2);
                 // One answer closed in December, 38 days after receipt, by nobody assigned.
-                let answers = store.read().answer_days(d("2026-12-01"), d("2026-12-31")).unwrap();
+                let answers = store.read().answer_days(d("2026-12-01"), d("2026-12-31"), &[]).unwrap();
                 assert_eq!(answers, vec![(None, 38)]);
             }
 
@@ -757,13 +757,13 @@ macro_rules! store_tests {
                     let rows: Vec<_> = by
                         .iter()
                         .map(|b| {
-                            r.report_rows(d("2020-01-01"), d("2020-01-31"), d("2026-01-01"), *b).unwrap()
+                            r.report_rows(d("2020-01-01"), d("2020-01-31"), d("2026-01-01"), *b, &[]).unwrap()
                         })
                         .collect();
                     (
                         rows,
-                        r.backlog(d("2020-01-01"), d("2020-02-29")).unwrap(),
-                        r.day_stats(d("2020-01-01"), d("2020-02-29")).unwrap(),
+                        r.backlog(d("2020-01-01"), d("2020-02-29"), &[]).unwrap(),
+                        r.day_stats(d("2020-01-01"), d("2020-02-29"), &[]).unwrap(),
                     )
                 };
                 let before = figures(&store);
@@ -1093,11 +1093,11 @@ macro_rules! store_tests {
                     let figures = |s: &Store| {
                         let r = s.read();
                         (
-                            r.report_rows(d("2025-12-01"), d("2026-11-30"), d("2026-11-24"), GroupBy::Kind)
+                            r.report_rows(d("2025-12-01"), d("2026-11-30"), d("2026-11-24"), GroupBy::Kind, &[])
                                 .unwrap(),
-                            r.backlog(d("2025-12-01"), d("2026-11-30")).unwrap(),
-                            r.day_stats(d("2025-12-01"), d("2026-11-30")).unwrap(),
-                            r.answered_within(d("2025-12-01"), d("2026-11-30"), "law67_14wd").unwrap(),
+                            r.backlog(d("2025-12-01"), d("2026-11-30"), &[]).unwrap(),
+                            r.day_stats(d("2025-12-01"), d("2026-11-30"), &[]).unwrap(),
+                            r.answered_within(d("2025-12-01"), d("2026-11-30"), "law67_14wd", &[]).unwrap(),
                         )
                     };
                     assert_eq!(figures(&batch), figures(&one), "{n} requests");

@@ -20,6 +20,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     REQUEST_FIGURES,
     include_str!("../../migrations/0012_case_file.sql"),
     include_str!("../../migrations/0013_offices.sql"),
+    OFFICE_FIGURES,
 ];
 
 /// Migration 0008: the audit chain covers the records. Applying it to a database that
@@ -27,8 +28,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
 const RECORD_CHAIN: &str = include_str!("../../migrations/0008_record_chain.sql");
 
 /// Migration 0011: each request's figures kept as spans. Applying it to a database that
-/// already has requests replays them all once to fill the table (the replay is Rust).
+/// already has requests marks them all; migration 0014 (always applied after it) replays
+/// them once to fill the tables with today's shape (the replay is Rust).
 const REQUEST_FIGURES: &str = include_str!("../../migrations/0011_request_figures.sql");
+
+/// Migration 0014: the kept figures per office. It moves the figures already kept into
+/// their offices in SQL; requests still marked (by 0011 just before) are replayed whole.
+const OFFICE_FIGURES: &str = include_str!("../../migrations/0014_office_figures.sql");
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -53,6 +59,11 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
             super::audit::baseline_entry(&tx)?;
         }
         if *sql == REQUEST_FIGURES {
+            tx.execute_batch("INSERT OR IGNORE INTO figures_stale (request_id) SELECT id FROM requests;")?;
+        }
+        if *sql == OFFICE_FIGURES
+            && tx.prepare("SELECT 1 FROM figures_stale LIMIT 1")?.exists([])?
+        {
             super::figures::rebuild_all(&tx)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
