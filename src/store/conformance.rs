@@ -734,6 +734,153 @@ macro_rules! store_tests {
                 assert_eq!(answers, vec![(None, 38)]);
             }
 
+            /// The kept figures have an office dimension: each office's figures are those of
+            /// its own requests (what a replay of them gives), the offices add up to every
+            /// office, and a move takes a request's figures to its new office exactly, with
+            /// nothing for `check` to find.
+            #[test]
+            fn figures_are_kept_per_office_and_follow_a_move() {
+                use crate::model::{DEFAULT_OFFICE, GroupBy, Office};
+                let mut store = open();
+                let osh = store
+                    .write(|tx| {
+                        let o = Office {
+                            id: 0,
+                            code: "OSH".into(),
+                            name_en: String::new(),
+                            name_ky: String::new(),
+                            name_ru: String::new(),
+                            head: false,
+                            active: true,
+                        };
+                        let id = tx.insert_office(&o, "root", "now")?;
+                        tx.audit("now", "root", "office_add", "OSH", "")?;
+                        Ok::<_, StoreError>(id)
+                    })
+                    .unwrap();
+                let (a, _) = insert(&mut store, "A", "21503199012345", "2026-11-02");
+                let (b, _) = insert(&mut store, "B", "21503199012345", "2026-11-03");
+                let (c, _) = insert(&mut store, "C", "21503199012345", "2026-11-04");
+                let (dd, _) = insert(&mut store, "D", "21503199012345", "2026-10-20");
+                // a answered in time, b late, c withdrawn; d stays open (late by December).
+                for (id, status, on) in [
+                    (a, Status::Answered, "2026-11-10"),
+                    (b, Status::Answered, "2026-12-10"),
+                    (c, Status::Withdrawn, "2026-11-20"),
+                ] {
+                    let mut r = store.read().request_by_id(id).unwrap().unwrap();
+                    r.status = status;
+                    if status == Status::Answered {
+                        r.responded_on = Some(d(on));
+                    }
+                    r.closed_on = Some(d(on));
+                    store.write(|tx| tx.update_request(&r, "now")).unwrap();
+                }
+                let move_to = |store: &mut Store, id, office: i64| {
+                    let mut r = store.read().request_by_id(id).unwrap().unwrap();
+                    r.office = office;
+                    store
+                        .write(|tx| {
+                            tx.update_request(&r, "now")?;
+                            tx.set_request_office(r.id, office)?;
+                            tx.audit("now", "root", "move", &r.reference, "")
+                        })
+                        .unwrap();
+                };
+                let (from, to, as_of) = (d("2026-10-01"), d("2026-12-31"), d("2026-12-20"));
+                let rule = store.read().request_by_id(a).unwrap().unwrap().deadlines[0].rule.clone();
+                // Everything a dashboard, a report and the backlog read, for `offices`.
+                let figures = |store: &Store, offices: &[i64]| {
+                    let r = store.read();
+                    let days = r.day_stats(from, to, offices).unwrap();
+                    let sum = |f: fn(&crate::model::DayStats) -> i64| days.iter().map(f).sum::<i64>();
+                    (
+                        [
+                            sum(|x| x.received),
+                            sum(|x| x.answered_in_time),
+                            sum(|x| x.answered_late),
+                            sum(|x| x.withdrawn),
+                            r.answered_within(from, to, &rule, offices).unwrap(),
+                        ],
+                        r.backlog(d("2026-10-15"), as_of, offices).unwrap(),
+                        r.ageing(as_of, offices).unwrap(),
+                        r.answer_days(from, to, offices).unwrap(),
+                        r.assignee_counts(as_of, as_of, offices).unwrap(),
+                        [GroupBy::Kind, GroupBy::Month, GroupBy::Clerk]
+                            .map(|by| r.report_rows(from, to, as_of, by, offices).unwrap()),
+                    )
+                };
+                // A report of `office` from its requests' own histories.
+                let replayed = |store: &Store, office: i64| {
+                    let mut row = crate::domain::history::ReportRow {
+                        group: Some("total".into()),
+                        ..Default::default()
+                    };
+                    store
+                        .read()
+                        .for_each_history(HistoryScope::Received { from, to }, as_of, |h: &History| {
+                            if h.office == office
+                                && let Some(x) = h.as_of(as_of)
+                            {
+                                row.count(&x);
+                            }
+                        })
+                        .unwrap();
+                    row
+                };
+                let total = |rows: &[crate::domain::history::ReportRow]| {
+                    let mut t = crate::domain::history::ReportRow {
+                        group: Some("total".into()),
+                        ..Default::default()
+                    };
+                    rows.iter().for_each(|r| t.add(r));
+                    t
+                };
+                let check = |store: &Store| {
+                    let every = figures(store, &[]);
+                    let main = figures(store, &[DEFAULT_OFFICE]);
+                    let theirs = figures(store, &[osh]);
+                    assert_eq!(figures(store, &[DEFAULT_OFFICE, osh]), every, "both offices are every office");
+                    for i in 0..5 {
+                        assert_eq!(main.0[i] + theirs.0[i], every.0[i], "daily figure {i}");
+                    }
+                    for (day, (m, o)) in every.1.iter().zip(main.1.iter().zip(&theirs.1)) {
+                        assert_eq!((m.open + o.open, m.overdue + o.overdue), (day.open, day.overdue), "{}", day.day);
+                    }
+                    for (office, f) in [(DEFAULT_OFFICE, &main), (osh, &theirs)] {
+                        assert_eq!(total(&f.5[0]), replayed(store, office), "office {office}");
+                        assert_eq!(total(&f.5[1]), replayed(store, office), "office {office}");
+                    }
+                    let by_office = store.read().report_rows(from, to, as_of, GroupBy::Office, &[]).unwrap();
+                    for r in &by_office {
+                        let id: i64 = r.group.as_deref().unwrap().parse().unwrap();
+                        assert_eq!(r.received, replayed(store, id).received);
+                    }
+                    let read = store.read();
+                    assert!(read.stats_drift().unwrap().is_empty(), "{:?}", read.stats_drift());
+                    assert!(read.figures_drift().unwrap().is_empty(), "{:?}", read.figures_drift());
+                    (main, theirs)
+                };
+                let (main, theirs) = check(&store);
+                assert_eq!(main.0, [4, 1, 1, 1, 1]);
+                assert_eq!(theirs.0, [0; 5]);
+                assert_eq!(theirs.1.iter().map(|x| x.open).max(), Some(0));
+                move_to(&mut store, a, osh);
+                move_to(&mut store, dd, osh);
+                let (main, theirs) = check(&store);
+                assert_eq!(main.0, [2, 0, 1, 1, 0], "received b and c, b late, c withdrawn");
+                assert_eq!(theirs.0, [2, 1, 0, 0, 1], "received a and d, a in time");
+                assert_eq!(theirs.2.over_30, 1, "d is open in Osh");
+                assert_eq!(main.2.over_30 + main.2.days_15_30 + main.2.days_8_14 + main.2.days_0_7, 0);
+                assert_eq!(theirs.1.last().map(|x| (x.open, x.overdue)), Some((1, 1)));
+                assert_eq!(theirs.3.len(), 1, "a's answer");
+                // Moving back restores the first figures exactly.
+                move_to(&mut store, a, DEFAULT_OFFICE);
+                move_to(&mut store, dd, DEFAULT_OFFICE);
+                let (main, theirs) = check(&store);
+                assert_eq!((main.0, theirs.0), ([4, 1, 1, 1, 1], [0; 5]));
+            }
+
             #[test]
             fn retention_erases_personal_data_and_keeps_the_figures() {
                 let mut store = open();
