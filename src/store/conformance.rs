@@ -764,7 +764,7 @@ macro_rules! store_tests {
                 let (dd, _) = insert(&mut store, "D", "21503199012345", "2026-10-20");
                 // a answered in time, b late, c withdrawn; d stays open (late by December).
                 for (id, status, on) in [
-                    (a, Status::Answered, "2026-11-10"),
+                    (a, Status::Answered, "2026-11-03"),
                     (b, Status::Answered, "2026-12-10"),
                     (c, Status::Withdrawn, "2026-11-20"),
                 ] {
@@ -1169,6 +1169,10 @@ macro_rules! store_tests {
                             let mut r =
                                 new_request(&format!("Batch Person{i}"), "21503199012345", received, "batch");
                             r.kind = kinds[i % 3];
+                            // Some in a second office (made below in both stores, as id 2).
+                            if i % 5 == 0 {
+                                r.office = Some(2);
+                            }
                             r
                         })
                         .collect();
@@ -1186,6 +1190,23 @@ macro_rules! store_tests {
                     let first = new_request("Before Batch", "21503199012345", "2026-11-01", "");
                     let first_dl = rules.deadlines(first.kind, first.received_on, first.received_on, &cal);
                     for store in [&mut one, &mut batch] {
+                        let osh = crate::model::Office {
+                            id: 0,
+                            code: "OSH".into(),
+                            name_en: String::new(),
+                            name_ky: String::new(),
+                            name_ru: String::new(),
+                            head: false,
+                            active: true,
+                        };
+                        let id = store
+                            .write(|tx| {
+                                let id = tx.insert_office(&osh, "sam", now)?;
+                                tx.audit(now, "sam", "office_add", "OSH", "")?;
+                                Ok::<_, StoreError>(id)
+                            })
+                            .unwrap();
+                        assert_eq!(id, 2);
                         store
                             .write(|tx| {
                                 let (_, reference) =
@@ -1230,24 +1251,28 @@ macro_rules! store_tests {
                         s.read().audit_entries(&AuditFilter { limit: 0, ..AuditFilter::default() }).unwrap()
                     };
                     assert_eq!(audit(&batch), audit(&one), "{n} requests");
-                    assert_eq!(audit(&batch).len(), n + 2);
+                    assert_eq!(audit(&batch).len(), n + 3, "with the office's entry");
                     let rows = |s: &Store| {
                         let list = s.read().list(&all(), SortKey::Reference, &page(10_000)).unwrap();
                         let events: Vec<_> = list.iter().map(|r| s.read().events(r.id).unwrap()).collect();
                         (list, events)
                     };
                     assert_eq!(rows(&batch), rows(&one), "{n} requests");
-                    let figures = |s: &Store| {
+                    let figures = |s: &Store, o: &[i64]| {
                         let r = s.read();
                         (
-                            r.report_rows(d("2025-12-01"), d("2026-11-30"), d("2026-11-24"), GroupBy::Kind, &[])
+                            r.report_rows(d("2025-12-01"), d("2026-11-30"), d("2026-11-24"), GroupBy::Kind, o)
                                 .unwrap(),
-                            r.backlog(d("2025-12-01"), d("2026-11-30"), &[]).unwrap(),
-                            r.day_stats(d("2025-12-01"), d("2026-11-30"), &[]).unwrap(),
-                            r.answered_within(d("2025-12-01"), d("2026-11-30"), "law67_14wd", &[]).unwrap(),
+                            r.backlog(d("2025-12-01"), d("2026-11-30"), o).unwrap(),
+                            r.day_stats(d("2025-12-01"), d("2026-11-30"), o).unwrap(),
+                            r.answered_within(d("2025-12-01"), d("2026-11-30"), "law67_14wd", o).unwrap(),
                         )
                     };
-                    assert_eq!(figures(&batch), figures(&one), "{n} requests");
+                    for o in [&[][..], &[1], &[2]] {
+                        assert_eq!(figures(&batch, o), figures(&one, o), "{n} requests, offices {o:?}");
+                    }
+                    let in_two = figures(&batch, &[2]).2.iter().map(|x| x.received).sum::<i64>();
+                    assert_eq!(in_two, n.div_ceil(5) as i64, "{n} requests");
                     for s in [&batch, &one] {
                         let r = s.read();
                         let v = r.verify_full(None).unwrap();
