@@ -284,6 +284,7 @@ pub enum Command {
     Office(OfficeCommand),
     /// Move a request to another office (a supervisor of the head office, or an administrator).
     Move {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
         reference: RefInput,
         /// The code of the office it moves to.
