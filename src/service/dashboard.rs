@@ -163,8 +163,9 @@ impl Session {
     /// empty): every figure is read from those offices' kept figures, added together.
     pub fn dashboard_in(&self, today: NaiveDate, offices: &[i64]) -> Result<Dashboard> {
         self.require(Role::Supervisor, "read_dashboard")?;
-        let offices =
-            self.scoped(&crate::model::ListFilter { offices: offices.to_vec(), ..Default::default() })?.offices;
+        let offices = self
+            .scoped(&crate::model::ListFilter { offices: offices.to_vec(), ..Default::default() })?
+            .offices;
         let offices = offices.as_slice();
         let read = self.store.read();
         let soon = self.due_soon_limit(today);

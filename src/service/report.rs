@@ -233,7 +233,8 @@ impl Session {
     /// [`Session::backlog`] of `offices` (ids; every office the operator sees when empty).
     pub fn backlog_in(&self, days: u32, as_of: NaiveDate, offices: &[i64]) -> Result<Backlog> {
         self.require(Role::Supervisor, "read_reports")?;
-        let offices = self.scoped(&ListFilter { offices: offices.to_vec(), ..ListFilter::default() })?.offices;
+        let offices =
+            self.scoped(&ListFilter { offices: offices.to_vec(), ..ListFilter::default() })?.offices;
         if days == 0 || days > 3660 {
             return Err(Error::Invalid(field_error(
                 "days",

@@ -840,12 +840,21 @@ macro_rules! store_tests {
                     let every = figures(store, &[]);
                     let main = figures(store, &[DEFAULT_OFFICE]);
                     let theirs = figures(store, &[osh]);
-                    assert_eq!(figures(store, &[DEFAULT_OFFICE, osh]), every, "both offices are every office");
+                    assert_eq!(
+                        figures(store, &[DEFAULT_OFFICE, osh]),
+                        every,
+                        "both offices are every office"
+                    );
                     for i in 0..5 {
                         assert_eq!(main.0[i] + theirs.0[i], every.0[i], "daily figure {i}");
                     }
                     for (day, (m, o)) in every.1.iter().zip(main.1.iter().zip(&theirs.1)) {
-                        assert_eq!((m.open + o.open, m.overdue + o.overdue), (day.open, day.overdue), "{}", day.day);
+                        assert_eq!(
+                            (m.open + o.open, m.overdue + o.overdue),
+                            (day.open, day.overdue),
+                            "{}",
+                            day.day
+                        );
                     }
                     for (office, f) in [(DEFAULT_OFFICE, &main), (osh, &theirs)] {
                         assert_eq!(total(&f.5[0]), replayed(store, office), "office {office}");
@@ -1261,8 +1270,14 @@ macro_rules! store_tests {
                     let figures = |s: &Store, o: &[i64]| {
                         let r = s.read();
                         (
-                            r.report_rows(d("2025-12-01"), d("2026-11-30"), d("2026-11-24"), GroupBy::Kind, o)
-                                .unwrap(),
+                            r.report_rows(
+                                d("2025-12-01"),
+                                d("2026-11-30"),
+                                d("2026-11-24"),
+                                GroupBy::Kind,
+                                o,
+                            )
+                            .unwrap(),
                             r.backlog(d("2025-12-01"), d("2026-11-30"), o).unwrap(),
                             r.day_stats(d("2025-12-01"), d("2026-11-30"), o).unwrap(),
                             r.answered_within(d("2025-12-01"), d("2026-11-30"), "law67_14wd", o).unwrap(),

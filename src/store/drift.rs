@@ -19,7 +19,13 @@ impl SqliteReader<'_> {
     /// Requests received in `from..=to` answered on or before their deadline of `rule` (the
     /// 30-day limit), whatever their governing deadline: the reports' second measure. From
     /// the per-day counts `figures_within` kept by triggers (migration 0011).
-    pub fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str, offices: &[i64]) -> Result<i64> {
+    pub fn answered_within(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        rule: &str,
+        offices: &[i64],
+    ) -> Result<i64> {
         Ok(self
             .conn
             .prepare_cached(&format!(

@@ -159,9 +159,7 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
         "DELETE FROM request_figures; DELETE FROM figures_monthly; DELETE FROM figures_backlog_daily;
          DELETE FROM figures_within; DELETE FROM figures_stale;",
     )?;
-    walk_histories(conn, "1 = 1", [], |id, h| {
-        insert_spans(conn, id, &stored_of(h))
-    })?;
+    walk_histories(conn, "1 = 1", [], |id, h| insert_spans(conn, id, &stored_of(h)))?;
     conn.execute_batch(&format!(
         "INSERT INTO figures_monthly (month, kind, clerk, standing, reopened, backdated, paused, extended, office, n)
              {};
@@ -180,9 +178,7 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
 /// marking triggers suspended): their spans (the aggregates follow by trigger) and their
 /// answers within each deadline.
 pub(super) fn rebuild_after(conn: &Connection, after: i64) -> Result<()> {
-    walk_histories(conn, "r.id > ?1", [after], |id, h| {
-        insert_spans(conn, id, &stored_of(h))
-    })?;
+    walk_histories(conn, "r.id > ?1", [after], |id, h| insert_spans(conn, id, &stored_of(h)))?;
     conn.prepare(
         "INSERT INTO figures_within (day, rule, office, n)
          SELECT r.received_on, d.rule, r.office, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id

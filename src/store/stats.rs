@@ -230,9 +230,7 @@ impl SqliteReader<'_> {
     /// Days and kinds whose kept figures differ from a recount of the requests (empty when
     /// the triggers kept `stats_daily` right). Reads every request: for `aryz check`.
     pub fn stats_drift(&self) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare(
-            &super::figures_sql::stats_drift(Dialect::Sqlite),
-        )?;
+        let mut st = self.conn.prepare(&super::figures_sql::stats_drift(Dialect::Sqlite))?;
         let rows = st
             .query_map([], |r| {
                 Ok(format!(

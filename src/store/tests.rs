@@ -285,8 +285,10 @@ fn migration_0011_backfills_the_kept_figures() {
     migrate::migrate(&mut conn).unwrap();
     let store = Store::from_sqlite(SqliteStore { conn, path: None, key: None, tracking: false, commits: 0 });
     assert_eq!(store.read().figures_drift().unwrap(), Vec::<String>::new());
-    let rows =
-        store.read().report_rows(d("2026-03-01"), d("2026-03-31"), d("2026-04-30"), GroupBy::Clerk, &[]).unwrap();
+    let rows = store
+        .read()
+        .report_rows(d("2026-03-01"), d("2026-03-31"), d("2026-04-30"), GroupBy::Clerk, &[])
+        .unwrap();
     // The late answer counts for aibek, who held it when its deadline passed on 02.04.
     let aibek = rows.iter().find(|r| r.group.as_deref() == Some("aibek")).unwrap();
     assert_eq!((aibek.received, aibek.answered_late, aibek.open_late), (2, 1, 1));

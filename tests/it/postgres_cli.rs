@@ -318,10 +318,14 @@ fn a_clerk_connecting_directly_sees_and_changes_only_her_office() {
     assert!(n >= 2, "her own request's events: {n}");
     // The kept figures too: only her office's rows exist for her.
     let received = |c: &mut postgres::Client| -> i64 {
-        c.query_one("SELECT coalesce(sum(received), 0)::bigint FROM stats_daily", &[]).expect("figures").get(0)
+        c.query_one("SELECT coalesce(sum(received), 0)::bigint FROM stats_daily", &[])
+            .expect("figures")
+            .get(0)
     };
     for table in ["stats_daily", "figures_monthly", "figures_backlog_daily", "request_figures"] {
-        let sql = format!("SELECT count(*) FROM {table} WHERE office <> (SELECT id FROM offices WHERE code = 'OSH')");
+        let sql = format!(
+            "SELECT count(*) FROM {table} WHERE office <> (SELECT id FROM offices WHERE code = 'OSH')"
+        );
         let n: i64 = olga.query_one(&sql, &[]).expect(&sql).get(0);
         assert_eq!(n, 0, "{sql}");
     }

@@ -456,7 +456,9 @@ fn retention_keeps_every_figure_identical() {
         let mut out = Vec::new();
         for by in [GroupBy::Kind, GroupBy::Clerk, GroupBy::Month] {
             for as_of in ["2026-03-20", "2026-04-30", "2026-05-14", "2028-06-01"] {
-                out.push(s.store.read().report_rows(d("2026-02-01"), d("2026-05-31"), d(as_of), by, &[]).unwrap());
+                out.push(
+                    s.store.read().report_rows(d("2026-02-01"), d("2026-05-31"), d(as_of), by, &[]).unwrap(),
+                );
             }
         }
         (out, s.store.read().backlog(d("2026-02-25"), d("2026-06-20"), &[]).unwrap())

@@ -13,10 +13,10 @@ use postgres::Row;
 use super::reads::walk_histories;
 use super::{Conn, PgReader, borrow, date, ds, get};
 use crate::domain::history::{Figure, History, Piece, ReportRow, Standing};
+use crate::model::GroupBy;
 use crate::store::figures_sql::{
     Dialect, KEPT_BACKLOG, KEPT_MONTHLY, recount_backlog, recount_monthly, report_tally,
 };
-use crate::model::GroupBy;
 use crate::store::{Result, StoreError};
 
 /// `valid_until` of a span that still holds.
@@ -92,8 +92,6 @@ pub(super) fn refresh_stale(conn: &RefCell<Conn>) -> Result<()> {
         }
     }
 }
-
-
 
 impl PgReader<'_> {
     /// The report's rows for requests received in `[from, to]` as they stood at the end of

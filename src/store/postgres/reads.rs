@@ -463,7 +463,13 @@ impl PgReader<'_> {
             .collect()
     }
 
-    pub fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str, offices: &[i64]) -> Result<i64> {
+    pub fn answered_within(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        rule: &str,
+        offices: &[i64],
+    ) -> Result<i64> {
         get(
             &self.q_one(
                 &format!(
@@ -738,10 +744,7 @@ impl PgReader<'_> {
     }
 
     pub fn stats_drift(&self) -> Result<Vec<String>> {
-        let rows = self.q(
-            &figures_sql::stats_drift(Dialect::Postgres),
-            &[],
-        )?;
+        let rows = self.q(&figures_sql::stats_drift(Dialect::Postgres), &[])?;
         rows.iter()
             .map(|r| {
                 Ok(format!(
