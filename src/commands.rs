@@ -284,7 +284,7 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Grounds { .. } => grounds(env, out)?,
         Command::Report(cmd) => report::report(env, cmd, out)?,
         Command::Digest { as_of, deliver, offices, .. } => {
-            report::digest(env, *as_of, *deliver, offices, out)?
+            report::digest(env, *as_of, *deliver, offices, out)?;
         }
         Command::Export(a) => report::export(env, a, out)?,
         Command::Audit(cmd) => trust::audit(env, cmd, out)?,

@@ -833,7 +833,9 @@ macro_rules! store_tests {
                         group: Some("total".into()),
                         ..Default::default()
                     };
-                    rows.iter().for_each(|r| t.add(r));
+                    for r in rows {
+                        t.add(r);
+                    }
                     t
                 };
                 let check = |store: &Store| {
