@@ -102,7 +102,10 @@ fn a_head_office_supervisor_moves_a_request_to_another_office() {
     assert!(matches!(app.screens.last(), Some(Screen::Detail(_))));
     assert!(bar(&app).contains("O office"), "{}", bar(&app));
     press(&mut app, &["O"]);
-    assert_eq!(dialog(&app).form.focused().map(|f| f.value()), Some("OSH".to_string()));
+    assert_eq!(
+        dialog(&app).form.focused().map(aryz::tui::widgets::form::Field::value),
+        Some("OSH".to_string())
+    );
     // A reason is required.
     press(&mut app, &["ctrl-s"]);
     assert!(dialog(&app).form.field(MoveField::Reason).and_then(|f| f.error.clone()).is_some());
