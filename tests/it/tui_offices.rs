@@ -101,6 +101,9 @@ fn a_head_office_supervisor_moves_a_request_to_another_office() {
     app.open(FIRST);
     assert!(matches!(app.screens.last(), Some(Screen::Detail(_))));
     assert!(bar(&app).contains("O office"), "{}", bar(&app));
+    press(&mut app, &["?"]);
+    assert!(screen(&app, 120, 40).contains("Move to another office"), "the help lists it");
+    press(&mut app, &["esc"]);
     press(&mut app, &["O"]);
     assert_eq!(
         dialog(&app).form.focused().map(aryz::tui::widgets::form::Field::value),
@@ -127,6 +130,9 @@ fn others_are_not_offered_the_move_and_are_refused_with_the_reason() {
         app.open(&reference);
         assert!(matches!(app.screens.last(), Some(Screen::Detail(_))));
         assert!(!bar(&app).contains("O office"), "{login}: {}", bar(&app));
+        press(&mut app, &["?"]);
+        assert!(!screen(&app, 120, 40).contains("Move to another office"), "{login}: not in the help");
+        press(&mut app, &["esc"]);
         press(&mut app, &["O"]);
         assert!(app.overlays.is_empty(), "{login}");
         let m = app.message.clone().unwrap();
