@@ -12,6 +12,7 @@ mod dashboard;
 mod drift;
 mod events;
 mod figures;
+pub(crate) mod figures_sql;
 mod info;
 mod letters;
 mod messages;

@@ -316,6 +316,42 @@ fn a_clerk_connecting_directly_sees_and_changes_only_her_office() {
     }
     let n: i64 = olga.query_one("SELECT count(*) FROM events", &[]).expect("events").get(0);
     assert!(n >= 2, "her own request's events: {n}");
+    // The kept figures too: only her office's rows exist for her.
+    let received = |c: &mut postgres::Client| -> i64 {
+        c.query_one("SELECT coalesce(sum(received), 0)::bigint FROM stats_daily", &[])
+            .expect("figures")
+            .get(0)
+    };
+    for table in ["stats_daily", "figures_monthly", "figures_backlog_daily", "request_figures"] {
+        let sql = format!(
+            "SELECT count(*) FROM {table} WHERE office <> (SELECT id FROM offices WHERE code = 'OSH')"
+        );
+        let n: i64 = olga.query_one(&sql, &[]).expect(&sql).get(0);
+        assert_eq!(n, 0, "{sql}");
+    }
+    assert_eq!(received(&mut olga), 1);
+    // A supervisor of Osh, as her own login role: her office's backlog and digest; the head
+    // office's are refused, naming it.
+    env.ok(&["operator", "add", "oleg", "--role", "supervisor", "--office", "OSH"]);
+    let backlog = crate::common::ok(env.as_op("oleg").args([
+        "--db",
+        &as_user("oleg"),
+        "--format",
+        "json",
+        "report",
+        "backlog",
+        "--days",
+        "3",
+    ]));
+    let backlog: serde_json::Value = serde_json::from_str(&backlog).expect("json");
+    assert_eq!(backlog["days"].as_array().and_then(|d| d.last()).map(|d| d["open"].clone()), Some(1.into()));
+    let out = env
+        .as_op("oleg")
+        .args(["--db", &as_user("oleg"), "report", "backlog", "--office", "MAIN"])
+        .output()
+        .expect("backlog");
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success() && said.contains("MAIN"), "{said}");
     // Changing another office's request changes nothing (it does not exist for her).
     let changed = olga
         .execute("UPDATE requests SET description = 'changed' WHERE ref = $1", &[&main])
@@ -369,6 +405,12 @@ fn a_clerk_connecting_directly_sees_and_changes_only_her_office() {
     ]));
     let n: i64 = olga.query_one("SELECT count(*) FROM public.requests", &[]).expect("count").get(0);
     assert_eq!(n, 2);
+    assert_eq!(received(&mut olga), 2, "the moved request's figures moved with it");
+    assert_eq!(received(&mut cara), 0);
+    assert_eq!(received(&mut sam), 2);
+    let digest = env.json(&["digest", "--office", "OSH"]);
+    assert_eq!(digest["totals"]["open"], 2, "{digest}");
+    env.ok(&["check"]);
     assert!(env.ok(&["audit", "verify"]).contains("intact"));
     let by = env.json(&["report", "monthly", "--month", "2026-11", "--by", "office"]);
     let text = by.to_string();
