@@ -1306,6 +1306,41 @@ macro_rules! store_tests {
                 }
             }
 
+            /// The terminal UI's change mark moves on every audited write, also one that
+            /// changes no request, and on none of the reads put on record (opening a request
+            /// is audited, and must not make every screen re-read).
+            #[test]
+            fn the_change_mark_moves_on_writes_and_not_on_reads() {
+                let now = "2026-11-24T10:00:00+06:00";
+                let mut store = open();
+                let empty = store.change_mark().unwrap();
+                let new = new_request("Mark Person", "21503199012345", "2026-11-02", "");
+                let dl = RuleSet::shipped().deadlines(
+                    new.kind,
+                    new.received_on,
+                    new.received_on,
+                    &Calendar::shipped(),
+                );
+                let reference = store
+                    .write(|tx| {
+                        let (_, reference) = tx.insert_request(&new, new.received_on, &dl, None, now)?;
+                        tx.audit(now, "sam", "register", &reference, "")?;
+                        Ok::<_, StoreError>(reference)
+                    })
+                    .unwrap();
+                let written = store.change_mark().unwrap();
+                assert_ne!(written, empty);
+                for action in crate::model::READ_ACTIONS {
+                    store.write(|tx| tx.audit(now, "sam", action, &reference, "")).unwrap();
+                    assert_eq!(store.change_mark().unwrap(), written, "{action}");
+                }
+                store.write(|tx| tx.audit(now, "root", "calendar_add", "2026-12-31", "")).unwrap();
+                let again = store.change_mark().unwrap();
+                assert_ne!(again, written);
+                store.write(|tx| tx.audit(now, "sam", "view", &reference, "")).unwrap();
+                assert_eq!(store.change_mark().unwrap(), again);
+            }
+
             #[test]
             fn a_bulk_load_rebuilds_search_and_figures() {
                 let mut store = open();

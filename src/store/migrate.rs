@@ -91,7 +91,7 @@ mod tests {
         )
         .unwrap();
         migrate(&mut conn).unwrap();
-        let store = super::super::SqliteStore { conn, path: None, key: None, tracking: false, commits: 0 };
+        let store = super::super::SqliteStore { conn, path: None, key: None, tracking: false };
         let v = store.read().verify_full(None).unwrap();
         // Entry 1 was planted without a valid hash; everything after it is about records.
         assert!(v.problems.iter().all(|p| p.id == 1), "{:?}", v.problems);
@@ -123,7 +123,7 @@ mod tests {
         )
         .unwrap();
         migrate(&mut conn).unwrap();
-        let store = super::super::SqliteStore { conn, path: None, key: None, tracking: false, commits: 0 };
+        let store = super::super::SqliteStore { conn, path: None, key: None, tracking: false };
         let read = store.read();
         assert!(read.figures_drift().unwrap().is_empty(), "{:?}", read.figures_drift());
         assert!(read.stats_drift().unwrap().is_empty(), "{:?}", read.stats_drift());

@@ -402,9 +402,9 @@ impl Store {
         SqliteStore::open_keyed(path, key).map(Store::sqlite)
     }
 
-    /// The change counter, one cheap statement: `SQLite`'s `PRAGMA data_version` with this
-    /// connection's own commits; on `PostgreSQL` the head of the audit chain, which every
-    /// audited write (every use case) moves at its commit.
+    /// The change counter, one cheap statement on both backends: the number of the last audit
+    /// entry that is not a read ([`crate::model::READ_ACTIONS`]). Every use case that writes
+    /// moves it at its commit; opening a request, a file or an export does not.
     pub fn change_mark(&self) -> Result<ChangeMark> {
         #[cfg(debug_assertions)]
         count_call();
