@@ -234,7 +234,7 @@ mod postgres {
         // Opening a request, here or on another connection, moves the audit head but not the
         // mark: nothing is read again.
         app.session.show("ARZ-2026-000001").unwrap();
-        let other = Store::open(std::path::Path::new(&cluster.url(&name))).unwrap();
+        let other = aryz::store::open(std::path::Path::new(&cluster.url(&name)), None).unwrap();
         session_on(other, "jyldyz").show("ARZ-2026-000002").unwrap();
         app.update(Action::Tick);
         assert_eq!(app.wait_worker(), Some(1));
