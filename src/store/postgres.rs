@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0005_audit_in_two_steps.sql"),
     include_str!("../../migrations/postgres/0006_offices.sql"),
     include_str!("../../migrations/postgres/0007_office_figures.sql"),
+    include_str!("../../migrations/postgres/0008_audit_in_runs.sql"),
 ];
 
 /// The schema version this aryz writes on PostgreSQL.

@@ -242,6 +242,30 @@ fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
     let id: i64 = row.get(0);
     let actor: String = cara.query_one("SELECT actor FROM audit WHERE id = $1", &[&id]).expect("read").get(0);
     assert_eq!(actor, "cara");
+    // So does the run of entries a bulk import appends under one lock (migration 0008):
+    // each entry is hers and chained to the one before.
+    let rows = cara
+        .query(
+            "SELECT entry_id, entry_hash, entry_actor FROM aryz_audit_append_run(
+                 '{2026-11-24T10:00:00+06:00,2026-11-24T10:00:01+06:00}', '{root,root}', '{forged,forged}',
+                 '{\"\",\"\"}', '{\"\",\"\"}', '{\"\",\"\"}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}',
+                 '{NULL,NULL}')",
+            &[],
+        )
+        .expect("append a run");
+    let run: Vec<(i64, String, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(run.iter().map(|r| (r.0, r.2.as_str())).collect::<Vec<_>>(), [(id + 1, "cara"), (id + 2, "cara")]);
+    let stored = cara
+        .query("SELECT actor, prev_hash, hash FROM audit WHERE id > $1 ORDER BY id", &[&id])
+        .expect("read the run");
+    let prev: String = cara.query_one("SELECT hash FROM audit WHERE id = $1", &[&id]).expect("read").get(0);
+    assert_eq!(
+        stored.iter().map(|r| (r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, String>(2))).collect::<Vec<_>>(),
+        [
+            ("cara".to_string(), prev, run[0].1.clone()),
+            ("cara".to_string(), run[0].1.clone(), run[1].1.clone())
+        ]
+    );
     // Disabling an operator revokes the login.
     env.ok(&["operator", "disable", "carl"]);
     let e = connect_as(&url, "carl").err().expect("a disabled operator cannot log in");
@@ -456,6 +480,16 @@ fn a_regional_supervisor_imports_into_her_office_under_row_level_security() {
     assert_eq!(count("oleg", "SELECT count(DISTINCT request_id) FROM deadlines"), 30);
     assert_eq!(count("cara", "SELECT count(*) FROM requests"), 0);
     assert_eq!(count("cara", "SELECT count(*) FROM deadlines"), 0);
+    // One entry a request, under her own login (the run appended under one lock), then the
+    // import's own; the chain verifies and the kept figures agree with a replay.
+    let entries = connect_as(&url, "postgres")
+        .expect("log in")
+        .query("SELECT actor, count(*) FROM audit WHERE action = 'register' GROUP BY actor", &[])
+        .expect("entries");
+    assert_eq!(
+        entries.iter().map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1))).collect::<Vec<_>>(),
+        [("olga".to_string(), 30)]
+    );
     assert!(env.ok(&["audit", "verify"]).contains("intact"));
     assert!(env.ok(&["check"]).contains("integrity: ok"));
 }

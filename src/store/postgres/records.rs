@@ -446,20 +446,12 @@ pub(super) fn flush(conn: &RefCell<Conn>, pending: &RefCell<Vec<Pending>>) -> Re
                 logins.push(login);
                 hashes.push(hash);
             }
-            // The function runs once per row, in the rows' order (each call locks the head
-            // and sees the entries the calls before it appended); every entry is checked
-            // below against aryz's own chain, so any other order would be refused.
+            // One call appends the whole run under one lock of the head
+            // (`aryz_audit_append_run`, migration 0008): each entry's hash is that of the
+            // one before; every entry is checked below against aryz's own chain.
             borrow(conn)?.query(
-                "SELECT f.entry_id, f.entry_hash, f.entry_actor
-                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                             $7::smallint[], $8::bigint[], $9::text[], $10::bytea[])
-                      WITH ORDINALITY AS u(at, actor, action, target, detail, state, kind, id, login, hash, n)
-                 CROSS JOIN LATERAL aryz_audit_append_records(u.at, u.actor, u.action, u.target, u.detail, u.state,
-                      CASE WHEN u.kind IS NULL THEN '{}'::smallint[] ELSE ARRAY[u.kind] END,
-                      CASE WHEN u.kind IS NULL THEN '{}'::bigint[] ELSE ARRAY[u.id] END,
-                      CASE WHEN u.kind IS NULL THEN '{}'::text[] ELSE ARRAY[u.login] END,
-                      CASE WHEN u.kind IS NULL THEN '{}'::bytea[] ELSE ARRAY[u.hash] END) AS f
-                 ORDER BY u.n",
+                "SELECT entry_id, entry_hash, entry_actor
+                 FROM aryz_audit_append_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 &[&at, &actor, &action, &target, &detail, &st, &kinds, &ids, &logins, &hashes],
             )?
         };
