@@ -114,3 +114,30 @@ REVOKE ALL ON FUNCTION aryz_audit_append_run(text[], text[], text[], text[], tex
                                              text[], bytea[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION aryz_audit_append_run(text[], text[], text[], text[], text[], text[], smallint[], bigint[],
                                                 text[], bytea[]) TO aryz_clerk, aryz_supervisor, aryz_admin;
+
+-- The daily figures' triggers hand `stats_contribute` only the columns it reads, not each
+-- whole row as JSON (with its description, subject and search vector): a 20,000-row import
+-- spent 2.1 s of the server's time turning its rows into JSON. The same keys, the same sums.
+CREATE OR REPLACE FUNCTION stats_after_insert() RETURNS trigger
+SECURITY DEFINER LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM stats_contribute((SELECT coalesce(jsonb_agg(jsonb_build_object(
+                'kind', n.kind, 'status', n.status, 'received_on', n.received_on, 'due_on', n.due_on,
+                'responded_on', n.responded_on, 'closed_on', n.closed_on, 'office', n.office)), '[]')
+            FROM new_rows n), 1);
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION stats_after_delete() RETURNS trigger
+SECURITY DEFINER LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM stats_contribute((SELECT coalesce(jsonb_agg(jsonb_build_object(
+                'kind', o.kind, 'status', o.status, 'received_on', o.received_on, 'due_on', o.due_on,
+                'responded_on', o.responded_on, 'closed_on', o.closed_on, 'office', o.office)), '[]')
+            FROM old_rows o), -1);
+    RETURN NULL;
+END $$;
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION stats_after_insert() SET search_path = %I, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION stats_after_delete() SET search_path = %I, pg_temp', current_schema());
+END $$;
