@@ -254,13 +254,19 @@ fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
         )
         .expect("append a run");
     let run: Vec<(i64, String, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
-    assert_eq!(run.iter().map(|r| (r.0, r.2.as_str())).collect::<Vec<_>>(), [(id + 1, "cara"), (id + 2, "cara")]);
+    assert_eq!(
+        run.iter().map(|r| (r.0, r.2.as_str())).collect::<Vec<_>>(),
+        [(id + 1, "cara"), (id + 2, "cara")]
+    );
     let stored = cara
         .query("SELECT actor, prev_hash, hash FROM audit WHERE id > $1 ORDER BY id", &[&id])
         .expect("read the run");
     let prev: String = cara.query_one("SELECT hash FROM audit WHERE id = $1", &[&id]).expect("read").get(0);
     assert_eq!(
-        stored.iter().map(|r| (r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, String>(2))).collect::<Vec<_>>(),
+        stored
+            .iter()
+            .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, String>(2)))
+            .collect::<Vec<_>>(),
         [
             ("cara".to_string(), prev, run[0].1.clone()),
             ("cara".to_string(), run[0].1.clone(), run[1].1.clone())
