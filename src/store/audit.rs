@@ -69,34 +69,10 @@ impl SqliteReader<'_> {
             .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0))
             .optional()?;
         let verdict = chain.finish(stored_head.as_deref());
-        let (n, last_id, mut problems) = (verdict.entries, verdict.last_id, verdict.problems);
-        // The records: each against `record_state`, all of them against the last entry's sums.
         let check = super::records::check(self.conn)?;
-        let record_problems = check.problems.len();
-        problems.extend(check.problems.into_iter().map(|problem| AuditProblem { id: 0, problem }));
-        // Attached files: each stored content against the SHA-256 it is filed under (which
-        // the attachment rows, hashed with their request, bind to the chain).
-        problems.extend(self.blob_problems()?.into_iter().map(|problem| AuditProblem { id: 0, problem }));
         let max_filed: i64 =
             self.conn.query_row("SELECT coalesce(max(audit_id), 0) FROM record_state", [], |r| r.get(0))?;
-        if max_filed > last_id {
-            problems.push(AuditProblem {
-                id: last_id + 1,
-                problem: format!("records were left by entry {max_filed}, but the log ends at entry {last_id}: entries were removed from the end"),
-            });
-        }
-        match super::records::State::parse(&last_state) {
-            None => problems.push(AuditProblem { id: last_id, problem: "its record state is unreadable".into() }),
-            Some(want) if want != check.found && record_problems == 0 => problems.push(AuditProblem {
-                id: last_id,
-                problem: format!(
-                    "the records are not what this last entry left ({} requests and {} operators then, {} and {} now): records or the log were changed outside aryz",
-                    want.requests.count, want.operators.count, check.found.requests.count, check.found.operators.count
-                ),
-            }),
-            Some(_) => {}
-        }
-        Ok(Verification { entries: n, head: verdict.head, problems })
+        Ok(super::records::conclude(verdict, check, self.blob_problems()?, max_filed, &last_state))
     }
 
     pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {

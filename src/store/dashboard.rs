@@ -9,13 +9,8 @@ use crate::model::{AssigneeCounts, DayStats};
 
 impl SqliteReader<'_> {
     /// Per assignee: open requests, those due from `today` to `soon_limit`, and those overdue
-    /// as of `today` (a paused request's clock stopped on the day of the pause). Ordered by
-    /// login, unassigned last.
-    pub fn open_counts_by_assignee(
-        &self,
-        today: NaiveDate,
-        soon_limit: NaiveDate,
-    ) -> Result<Vec<AssigneeCounts>> {
+    /// as of `today` (a paused request's clock stopped on the day of the pause), in any order.
+    pub fn assignee_counts(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>> {
         // One pass over requests_assignee_due (assignee, due_on, id, paused_since): the
         // overdue test needs only those columns, so no table row is read.
         let mut st = self.conn.prepare_cached(
@@ -23,7 +18,7 @@ impl SqliteReader<'_> {
                 sum(due_on < ?1 AND (paused_since IS NULL OR due_on < paused_since))
              FROM requests INDEXED BY requests_assignee_due WHERE is_open = 1 GROUP BY assignee",
         )?;
-        let mut out = st
+        Ok(st
             .query_map(rusqlite::params![today, soon_limit], |r| {
                 Ok(AssigneeCounts {
                     assignee: r.get(0)?,
@@ -32,14 +27,7 @@ impl SqliteReader<'_> {
                     overdue: r.get(3)?,
                 })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        out.sort_by(|a, b| match (&a.assignee, &b.assignee) {
-            (None, None) => std::cmp::Ordering::Equal,
-            (None, _) => std::cmp::Ordering::Greater,
-            (_, None) => std::cmp::Ordering::Less,
-            (Some(x), Some(y)) => x.cmp(y),
-        });
-        Ok(out)
+            .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Requests closed in `[from, to]` with an answer: the assignee and the days from receipt

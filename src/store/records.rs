@@ -17,6 +17,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::Result;
+use crate::domain::audit_chain::{AuditProblem, ChainVerdict};
+use crate::model::Verification;
 
 pub(super) const REQUEST: i64 = 1;
 pub(super) const OPERATOR: i64 = 2;
@@ -676,6 +678,70 @@ pub(super) struct RecordCheck {
     pub found: State,
 }
 
+/// What a record's row in `record_state` says about it (the same words for every backend):
+/// `filed` is the hash and entry kept for it, `None` when none is kept.
+pub(super) fn unaudited(
+    what: &str,
+    label: &str,
+    filed: Option<(Option<Hash>, i64)>,
+    hash: &Hash,
+) -> Option<String> {
+    match filed {
+        None => Some(format!("{what} {label} was created outside aryz (no audited change made it)")),
+        Some((h, entry)) if h.as_ref() != Some(hash) => {
+            Some(format!("{what} {label} was changed outside aryz (it is not what audit entry {entry} left)"))
+        }
+        Some(_) => None,
+    }
+}
+
+/// A row of `record_state` whose record is gone.
+pub(super) fn deleted(what: &str, key: &str, entry: i64) -> String {
+    format!("{what} {key} was deleted outside aryz (audit entry {entry} left it in place)")
+}
+
+/// A row hashed with a request that belongs to no request.
+pub(super) fn orphaned(row: &str) -> String {
+    format!("{row}: added or left outside aryz")
+}
+
+/// A full verification's findings, put together the same way on every backend: the chain's
+/// verdict, the records' check, the stored contents' problems, the highest entry any record
+/// was left by (`max_filed`), and the record state the last entry bound (`last_state`).
+pub(super) fn conclude(
+    verdict: ChainVerdict,
+    check: RecordCheck,
+    blob_problems: Vec<String>,
+    max_filed: i64,
+    last_state: &str,
+) -> Verification {
+    let (n, last_id, mut problems) = (verdict.entries, verdict.last_id, verdict.problems);
+    // The records: each against `record_state`, all of them against the last entry's sums.
+    let record_problems = check.problems.len();
+    problems.extend(check.problems.into_iter().map(|problem| AuditProblem { id: 0, problem }));
+    // Attached files: each stored content against the SHA-256 it is filed under (which the
+    // attachment rows, hashed with their request, bind to the chain).
+    problems.extend(blob_problems.into_iter().map(|problem| AuditProblem { id: 0, problem }));
+    if max_filed > last_id {
+        problems.push(AuditProblem {
+            id: last_id + 1,
+            problem: format!("records were left by entry {max_filed}, but the log ends at entry {last_id}: entries were removed from the end"),
+        });
+    }
+    match State::parse(last_state) {
+        None => problems.push(AuditProblem { id: last_id, problem: "its record state is unreadable".into() }),
+        Some(want) if want != check.found && record_problems == 0 => problems.push(AuditProblem {
+            id: last_id,
+            problem: format!(
+                "the records are not what this last entry left ({} requests and {} operators then, {} and {} now): records or the log were changed outside aryz",
+                want.requests.count, want.operators.count, check.found.requests.count, check.found.operators.count
+            ),
+        }),
+        Some(_) => {}
+    }
+    Verification { entries: n, head: verdict.head, problems }
+}
+
 /// Rehashes every record in one ordered pass, merged with `record_state` in the same order.
 pub(super) fn check(conn: &Connection) -> Result<RecordCheck> {
     let mut out = RecordCheck::default();
@@ -704,9 +770,7 @@ pub(super) fn check(conn: &Connection) -> Result<RecordCheck> {
                 filed.take_group(&c.key, |ord, v| {
                     if ord == Ordering::Less {
                         let (key, entry) = describe_filed(v);
-                        problems.push(format!(
-                            "{what} {key} was deleted outside aryz (audit entry {entry} left it in place)"
-                        ));
+                        problems.push(deleted(what, &key, entry));
                     } else {
                         let hash = match v.get(1) {
                             Some(Value::Blob(b)) => to_hash(b.clone()),
@@ -715,27 +779,15 @@ pub(super) fn check(conn: &Connection) -> Result<RecordCheck> {
                         seen = Some((hash, describe_filed(v).1));
                     }
                 })?;
-                match seen {
-                    None => problems.push(format!(
-                        "{what} {} was created outside aryz (no audited change made it)",
-                        c.label
-                    )),
-                    Some((h, entry)) if h != Some(c.hash) => problems.push(format!(
-                        "{what} {} was changed outside aryz (it is not what audit entry {entry} left)",
-                        c.label
-                    )),
-                    Some(_) => {}
-                }
+                problems.extend(unaudited(what, &c.label, seen, &c.hash));
                 Ok(())
             },
-            |o| orphans.push(format!("{o}: added or left outside aryz")),
+            |o| orphans.push(orphaned(&o)),
         )?;
         problems.extend(orphans);
         filed.take_rest(|v| {
             let (key, entry) = describe_filed(v);
-            problems.push(format!(
-                "{what} {key} was deleted outside aryz (audit entry {entry} left it in place)"
-            ));
+            problems.push(deleted(what, &key, entry));
         })?;
         *out.found.sum_mut(kind) = sum;
         out.problems.extend(problems);

@@ -15,7 +15,7 @@ use crate::domain::kind::{RequestKind, join_codes};
 use crate::domain::outcome::CategoryAction;
 use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
 use crate::domain::status::Status;
-use crate::model::{AssigneeFilter, Counts, InitialState, ListFilter, Page, Registration, SortKey};
+use crate::model::{AssigneeFilter, InitialState, ListFilter, Page, Registration, SortKey};
 
 /// From this many requests on, a batch registration fills the search index and daily
 /// figures once at the end instead of by a trigger per row. (Below it, dropping and
@@ -363,25 +363,6 @@ impl SqliteReader<'_> {
             .prepare_cached(&sql)?
             .query_row(rusqlite::params_from_iter(q.params.iter()), |r| r.get(0))?)
     }
-
-    /// Open, due-soon (due today up to `soon_limit`) and overdue counts, for one assignee or all.
-    pub fn counts(
-        &self,
-        today: NaiveDate,
-        soon_limit: NaiveDate,
-        assignee: &AssigneeFilter,
-    ) -> Result<Counts> {
-        let base = ListFilter { assignee: assignee.clone(), ..ListFilter::default() };
-        Ok(Counts {
-            open: self.count(&base)?,
-            due_soon: self.count(&ListFilter {
-                due_from: Some(today),
-                due_to: Some(soon_limit),
-                ..base.clone()
-            })?,
-            overdue: self.count(&ListFilter { overdue_as_of: Some(today), ..base })?,
-        })
-    }
 }
 
 impl SqliteTx<'_> {
@@ -398,18 +379,6 @@ impl SqliteTx<'_> {
             return Err(StoreError::Corrupt(format!("reference sequence of {year} is exhausted")));
         }
         Ok(format_reference(year, seq))
-    }
-
-    /// Inserts a registered request with its deadlines; returns its id and reference.
-    pub fn insert_request(
-        &self,
-        new: &NewRequest,
-        registered_on: NaiveDate,
-        deadlines: &[Deadline],
-        assignee: Option<&str>,
-        now: &str,
-    ) -> Result<(RequestId, String)> {
-        self.insert_request_in_state(new, registered_on, deadlines, assignee, now, &InitialState::default())
     }
 
     /// Inserts a request already in a later state (demo data and history loaded in bulk:

@@ -59,17 +59,25 @@ macro_rules! dispatch {
 
 /// Declares a surface trait from one list of operations, implements it for the `SQLite`
 /// backend (whose inherent methods do the work), and gives the facade the same methods,
-/// each forwarding to the backend in use.
+/// each forwarding to the backend in use. Operations after `provided:` are written once,
+/// here, on top of the required ones (default trait methods): backend-neutral logic that no
+/// backend implements or copies. (Their `self` is matched as a token of the invocation, so
+/// that their bodies may use it.)
 macro_rules! surface {
     (
         $(#[$tm:meta])*
         trait $Trait:ident: $Facade:ident / $Enum:ident / $Sqlite:ident / $Pg:ident {
             $( $(#[$m:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty; )*
+            $(
+                provided:
+                $( $(#[$pm:meta])* fn $pname:ident(&$pself:ident $(, $parg:ident: $pty:ty)* $(,)?) -> $pret:ty $pbody:block )*
+            )?
         }
     ) => {
         $(#[$tm])*
         pub trait $Trait {
             $( $(#[$m])* fn $name(&self $(, $arg: $ty)*) -> $ret; )*
+            $($( $(#[$pm])* fn $pname(&$pself $(, $parg: $pty)*) -> $pret $pbody )*)?
         }
 
         impl $Trait for $Sqlite<'_> {
@@ -99,6 +107,13 @@ macro_rules! surface {
                     dispatch!(&self.0, $Enum, b => $Trait::$name(b $(, $arg)*))
                 }
             )*
+            $($(
+                $(#[$pm])*
+                #[inline]
+                pub fn $pname(&self $(, $parg: $pty)*) -> $pret {
+                    dispatch!(&self.0, $Enum, b => $Trait::$pname(b $(, $parg)*))
+                }
+            )*)?
         }
     };
 }
@@ -140,8 +155,9 @@ surface! {
         fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>>;
         fn calendar_entries(&self) -> Result<Vec<CalendarEntry>>;
         fn calendar_removals(&self) -> Result<Vec<NaiveDate>>;
-        /// Per assignee: open, due from `today` to `soon_limit`, and overdue requests.
-        fn open_counts_by_assignee(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>>;
+        /// Per assignee: open, due from `today` to `soon_limit`, and overdue requests, in any
+        /// order (see [`ReadSurface::open_counts_by_assignee`]).
+        fn assignee_counts(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>>;
         fn answer_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<String>, i64)>>;
         fn day_stats(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayStats>>;
         fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str) -> Result<i64>;
@@ -165,7 +181,6 @@ surface! {
         fn count(&self, f: &ListFilter) -> Result<i64>;
         /// Counts up to `cap` (then stops): "1000+" instead of a full count.
         fn count_upto(&self, f: &ListFilter, cap: Option<i64>) -> Result<i64>;
-        fn counts(&self, today: NaiveDate, soon_limit: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts>;
         fn duplicate_of(&self, pin: &str, kind: RequestKind, received: NaiveDate) -> Result<Option<String>>;
         fn retention_due(&self, closed_before: NaiveDate, limit: usize) -> Result<Vec<(RequestId, String)>>;
         /// Calls `f` with the history of every request in `scope`, one at a time.
@@ -196,6 +211,35 @@ surface! {
         fn mail_imported(&self, message_id: &str) -> Result<Option<String>>;
         /// Open requests of `pin` and `kind`, and any of `pin` received since `since`.
         fn similar_requests(&self, pin: &str, kind: RequestKind, since: NaiveDate) -> Result<Vec<Similar>>;
+
+        provided:
+        /// Open requests of `assignee`, those due from `today` to `soon_limit`, and those
+        /// overdue: three [`ReadSurface::count`]s.
+        fn counts(&self, today: NaiveDate, soon_limit: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts> {
+            let base = ListFilter { assignee: assignee.clone(), ..ListFilter::default() };
+            Ok(Counts {
+                open: self.count(&base)?,
+                due_soon: self.count(&ListFilter { due_from: Some(today), due_to: Some(soon_limit), ..base.clone() })?,
+                overdue: self.count(&ListFilter { overdue_as_of: Some(today), ..base })?,
+            })
+        }
+        /// [`ReadSurface::assignee_counts`] ordered by login, unassigned last.
+        fn open_counts_by_assignee(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>> {
+            let mut out = self.assignee_counts(today, soon_limit)?;
+            out.sort_by(|a, b| match (&a.assignee, &b.assignee) {
+                (None, None) => std::cmp::Ordering::Equal,
+                (None, _) => std::cmp::Ordering::Greater,
+                (_, None) => std::cmp::Ordering::Less,
+                (Some(x), Some(y)) => x.cmp(y),
+            });
+            Ok(out)
+        }
+        /// Walks the whole chain: the number of entries and the first problem, if any (the
+        /// first problem of [`ReadSurface::verify_full`]).
+        fn verify_audit(&self) -> Result<(usize, Option<AuditProblem>)> {
+            let v = self.verify_full(None)?;
+            Ok((v.entries, v.problems.into_iter().next()))
+        }
     }
 }
 
@@ -216,14 +260,9 @@ surface! {
         fn set_meta(&self, key: &str, value: &str) -> Result<()>;
         /// The next reference of `year`'s sequence.
         fn next_reference(&self, year: i32) -> Result<String>;
-        fn insert_request(
-            &self,
-            new: &NewRequest,
-            registered_on: NaiveDate,
-            deadlines: &[Deadline],
-            assignee: Option<&str>,
-            now: &str,
-        ) -> Result<(RequestId, String)>;
+        /// Inserts a request already in a later state (demo data and history loaded in
+        /// bulk: one write per request instead of an insert and an update); returns its id
+        /// and reference (the next of its year's sequence).
         fn insert_request_in_state(
             &self,
             new: &NewRequest,
@@ -258,15 +297,19 @@ surface! {
         fn erase_representative(&self, id: RequestId) -> Result<()>;
         fn link_duplicate(&self, id: RequestId, of: RequestId) -> Result<()>;
         fn record_mail_import(&self, message_id: &str, id: RequestId, now: &str) -> Result<()>;
-    }
-}
 
-impl Reader<'_> {
-    /// Walks the whole chain: the number of entries and the first problem, if any (the first
-    /// problem of [`Reader::verify_full`]; the same for every backend).
-    pub fn verify_audit(&self) -> Result<(usize, Option<AuditProblem>)> {
-        let v = self.verify_full(None)?;
-        Ok((v.entries, v.problems.into_iter().next()))
+        provided:
+        /// Inserts a newly registered request with its deadlines; returns its id and reference.
+        fn insert_request(
+            &self,
+            new: &NewRequest,
+            registered_on: NaiveDate,
+            deadlines: &[Deadline],
+            assignee: Option<&str>,
+            now: &str,
+        ) -> Result<(RequestId, String)> {
+            self.insert_request_in_state(new, registered_on, deadlines, assignee, now, &InitialState::default())
+        }
     }
 }
 

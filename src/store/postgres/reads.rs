@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use postgres::Row;
 
 use super::{P, PgReader, borrow, code, date, ds, get, opt_code, opt_date};
-use crate::domain::audit_chain::{AuditHead, AuditProblem, ChainCheck, EntryFields};
+use crate::domain::audit_chain::{AuditHead, ChainCheck, EntryFields};
 use crate::domain::calendar::CalendarEntry;
 use crate::domain::deadline::Deadline;
 use crate::domain::history::History;
@@ -15,20 +15,11 @@ use crate::domain::referral::{CopyMedium, ResponseDetails};
 use crate::domain::request::{Pause, RequestId, Subject, SubjectRequest};
 use crate::domain::status::Status;
 use crate::model::{
-    Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, Counts, DayStats, Event,
+    Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, DayStats, Event,
     HistoryScope, ListFilter, Operator, Page, SortKey, Verification,
 };
+use crate::store::row::REQUEST_COLUMNS;
 use crate::store::{Result, StoreError};
-
-/// Columns of `requests` in the order [`request_from_row`] reads them (as SQLite's).
-const REQUEST_COLUMNS: &str = "requests.id, requests.ref, requests.kind, requests.status, \
-    requests.channel, requests.lang, requests.received_on, requests.registered_on, requests.identity, \
-    requests.categories, requests.description, requests.subject_name, requests.subject_pin, \
-    requests.birth_date, requests.passport_doc, requests.passport_issuer, requests.passport_issued, \
-    requests.address, requests.email, requests.phone, requests.assignee, requests.due_on, requests.outcome, \
-    requests.ground, requests.responded_on, requests.response_text, requests.response_channel, \
-    requests.closed_on, requests.paused_since, requests.pause_category, requests.pause_reason, \
-    requests.extensions, requests.paused_days, requests.version";
 
 fn u32_of(r: &Row, i: usize) -> Result<u32> {
     let v: i64 = get(r, i)?;
@@ -298,7 +289,7 @@ impl PgReader<'_> {
     }
 
     pub fn verify_full(&self, expect: Option<&AuditHead>) -> Result<Verification> {
-        self.snapshot(|| {
+        let (verdict, check, max_filed, last_state) = self.snapshot(|| {
             let mut chain = ChainCheck::new(expect);
             let mut last_state = String::new();
             super::records::stream(
@@ -344,31 +335,13 @@ impl PgReader<'_> {
             let (hid, hhash): (i64, String) = (get(&head, 0)?, get(&head, 1)?);
             let stored = (hid > 0).then(|| AuditHead { id: hid, hash: hhash }.to_string());
             let verdict = chain.finish(stored.as_deref());
-            let (n, last_id, mut problems) = (verdict.entries, verdict.last_id, verdict.problems);
             let check = super::records::check(self.conn)?;
-            let record_problems = check.problems.len();
-            problems.extend(check.problems.into_iter().map(|problem| AuditProblem { id: 0, problem }));
             let max_filed: i64 =
                 get(&self.q_one("SELECT coalesce(max(audit_id), 0)::bigint FROM record_state", &[])?, 0)?;
-            if max_filed > last_id {
-                problems.push(AuditProblem {
-                    id: last_id + 1,
-                    problem: format!("records were left by entry {max_filed}, but the log ends at entry {last_id}: entries were removed from the end"),
-                });
-            }
-            match crate::store::records::State::parse(&last_state) {
-                None => problems.push(AuditProblem { id: last_id, problem: "its record state is unreadable".into() }),
-                Some(want) if want != check.found && record_problems == 0 => problems.push(AuditProblem {
-                    id: last_id,
-                    problem: format!(
-                        "the records are not what this last entry left ({} requests and {} operators then, {} and {} now): records or the log were changed outside aryz",
-                        want.requests.count, want.operators.count, check.found.requests.count, check.found.operators.count
-                    ),
-                }),
-                Some(_) => {}
-            }
-            Ok(Verification { entries: n, head: verdict.head, problems })
-        })
+            Ok((verdict, check, max_filed, last_state))
+        })?;
+        // The stored contents in a snapshot of their own (a snapshot does not nest).
+        Ok(crate::store::records::conclude(verdict, check, self.blob_problems()?, max_filed, &last_state))
     }
 
     pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
@@ -422,19 +395,14 @@ impl PgReader<'_> {
         rows.iter().map(|r| date(r, 0)).collect()
     }
 
-    pub fn open_counts_by_assignee(
-        &self,
-        today: NaiveDate,
-        soon_limit: NaiveDate,
-    ) -> Result<Vec<AssigneeCounts>> {
+    pub fn assignee_counts(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>> {
         let rows = self.q(
             "SELECT assignee, count(*), count(*) FILTER (WHERE due_on >= $1 AND due_on <= $2),
                 count(*) FILTER (WHERE due_on < $1 AND (paused_since IS NULL OR due_on < paused_since))
              FROM requests WHERE is_open GROUP BY assignee",
             &[&ds(today), &ds(soon_limit)],
         )?;
-        let mut out = rows
-            .iter()
+        rows.iter()
             .map(|r| {
                 Ok(AssigneeCounts {
                     assignee: get(r, 0)?,
@@ -443,14 +411,7 @@ impl PgReader<'_> {
                     overdue: get(r, 3)?,
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
-        out.sort_by(|a, b| match (&a.assignee, &b.assignee) {
-            (None, None) => std::cmp::Ordering::Equal,
-            (None, _) => std::cmp::Ordering::Greater,
-            (_, None) => std::cmp::Ordering::Less,
-            (Some(x), Some(y)) => x.cmp(y),
-        });
-        Ok(out)
+            .collect()
     }
 
     pub fn answer_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<String>, i64)>> {
@@ -689,24 +650,6 @@ impl PgReader<'_> {
             Some(r) => get(r, 0),
             None => Ok(0),
         }
-    }
-
-    pub fn counts(
-        &self,
-        today: NaiveDate,
-        soon_limit: NaiveDate,
-        assignee: &AssigneeFilter,
-    ) -> Result<Counts> {
-        let base = ListFilter { assignee: assignee.clone(), ..ListFilter::default() };
-        Ok(Counts {
-            open: self.count(&base)?,
-            due_soon: self.count(&ListFilter {
-                due_from: Some(today),
-                due_to: Some(soon_limit),
-                ..base.clone()
-            })?,
-            overdue: self.count(&ListFilter { overdue_as_of: Some(today), ..base })?,
-        })
     }
 
     pub fn duplicate_of(&self, pin: &str, kind: RequestKind, received: NaiveDate) -> Result<Option<String>> {

@@ -18,7 +18,7 @@ use super::{Conn, P, PgTx, borrow, get};
 use crate::domain::audit_chain::{AuditHead, EntryFields, entry_hash, next_link};
 use crate::store::records::{
     ACTION_COLUMNS, ATTACHMENT_COLUMNS, EVENT_COLUMNS, Hash, Key, LINK_COLUMNS, OPERATOR, OPERATOR_COLUMNS,
-    REPRESENTATIVE_COLUMNS, REQUEST, REQUEST_COLUMNS, State, Sum,
+    REPRESENTATIVE_COLUMNS, REQUEST, REQUEST_COLUMNS, RecordCheck, State, Sum, deleted, orphaned, unaudited,
 };
 
 /// The rows hashed with their request, each in its order (as SQLite's `walk` and
@@ -429,12 +429,6 @@ fn walk_from(conn: &RefCell<Conn>, low: i64, mut each: impl FnMut(Current) -> Re
     Ok(())
 }
 
-/// What verification of the records found.
-pub(super) struct RecordCheck {
-    pub problems: Vec<String>,
-    pub found: State,
-}
-
 /// Rehashes every record in one ordered pass, merged with `record_state` in the same order
 /// (the same findings, in the same words, as SQLite's check). Inside a transaction.
 pub(super) fn check(conn: &RefCell<Conn>) -> Result<RecordCheck> {
@@ -465,38 +459,22 @@ pub(super) fn check(conn: &RefCell<Conn>) -> Result<RecordCheck> {
                     let Some(row) = filed.next()? else { break };
                     let entry: i64 = get(&row, 2)?;
                     if k < c.key {
-                        problems.push(format!(
-                            "{what} {} was deleted outside aryz (audit entry {entry} left it in place)",
-                            show(&k)
-                        ));
+                        problems.push(deleted(what, &show(&k), entry));
                     } else {
                         let hash = get::<Vec<u8>>(&row, 1)?.try_into().ok();
                         seen = Some((hash, entry));
                     }
                 }
-                match seen {
-                    None => problems.push(format!(
-                        "{what} {} was created outside aryz (no audited change made it)",
-                        c.label
-                    )),
-                    Some((h, entry)) if h != Some(c.hash) => problems.push(format!(
-                        "{what} {} was changed outside aryz (it is not what audit entry {entry} left)",
-                        c.label
-                    )),
-                    Some(_) => {}
-                }
+                problems.extend(unaudited(what, &c.label, seen, &c.hash));
                 Ok(())
             },
-            |o| orphans.push(format!("{o}: added or left outside aryz")),
+            |o| orphans.push(orphaned(&o)),
         )?;
         problems.extend(orphans);
         while let Some(row) = filed.next()? {
             let k = key_of(&row, kind)?;
             let entry: i64 = get(&row, 2)?;
-            problems.push(format!(
-                "{what} {} was deleted outside aryz (audit entry {entry} left it in place)",
-                show(&k)
-            ));
+            problems.push(deleted(what, &show(&k), entry));
         }
         filed.close()?;
         *out.found.sum_mut(kind) = sum;

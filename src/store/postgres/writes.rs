@@ -168,17 +168,6 @@ impl PgTx<'_> {
         Ok(format_reference(year, seq))
     }
 
-    pub fn insert_request(
-        &self,
-        new: &NewRequest,
-        registered_on: NaiveDate,
-        deadlines: &[Deadline],
-        assignee: Option<&str>,
-        now: &str,
-    ) -> Result<(RequestId, String)> {
-        self.insert_request_in_state(new, registered_on, deadlines, assignee, now, &InitialState::default())
-    }
-
     pub fn insert_request_in_state(
         &self,
         new: &NewRequest,
@@ -354,7 +343,14 @@ impl PgTx<'_> {
     ) -> Result<Vec<String>> {
         let mut references = Vec::with_capacity(batch.len());
         for r in batch {
-            let (id, reference) = self.insert_request(r.new, registered_on, r.deadlines, None, now)?;
+            let (id, reference) = self.insert_request_in_state(
+                r.new,
+                registered_on,
+                r.deadlines,
+                None,
+                now,
+                &InitialState::default(),
+            )?;
             self.insert_event(id, &r.created)?;
             self.audit(now, actor, "register", &reference, &r.audit_detail)?;
             references.push(reference);
