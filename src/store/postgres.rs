@@ -13,6 +13,7 @@ mod location;
 mod moving;
 mod reads;
 mod records;
+mod tls;
 mod writes;
 
 #[doc(hidden)]
@@ -28,6 +29,7 @@ use postgres::{Client, Row, Statement};
 
 pub use location::{PgLocation, is_postgres_url};
 pub use moving::{Moved, copy as copy_from_sqlite};
+pub use tls::{Roots, SslMode, TlsSettings};
 
 use super::{BackendError, Result, StoreError};
 

@@ -44,6 +44,8 @@ mod letters_pdf;
 mod letters_templates;
 #[cfg(feature = "postgres")]
 mod postgres_cli;
+#[cfg(feature = "postgres")]
+mod postgres_tls;
 mod trust_disclosure;
 mod trust_files;
 mod trust_keys;

@@ -102,8 +102,15 @@ fn a_password_in_the_url_and_a_remote_server_without_tls_are_refused() {
     let env = TestEnv::bare();
     let err = env.fails(&["--db", "postgres://clerk:secret@localhost/aryz", "list"]);
     assert!(err.contains("PGPASSWORD") && !err.contains("secret"), "{err}");
-    let err = env.fails(&["--db", "postgres://db.example.kg/aryz", "list"]);
+    let err = env.fails(&["--db", "postgres://db.example.kg/aryz?sslmode=disable", "list"]);
     assert!(err.contains("TLS is required"), "{err}");
+    // Without sslmode a remote server is verify-full: a root certificate is needed.
+    let err = crate::common::fails(env.aryz().env("HOME", env.dir.path()).args([
+        "--db",
+        "postgres://db.example.kg/aryz",
+        "list",
+    ]));
+    assert!(err.contains("verify-full") && err.contains("root.crt"), "{err}");
 }
 
 /// Connects to the test database `url` as the login role `user` (trust on the private

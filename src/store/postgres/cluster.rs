@@ -13,6 +13,17 @@ use std::process::{ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
+/// What a cluster that listens on loopback with TLS is given: the server's certificate and
+/// key and the root that signs client certificates (PEM files; they are copied into the
+/// cluster). Its `pg_hba.conf` accepts TCP connections only over TLS (`hostssl`): a
+/// plaintext one finds no line and is refused, so a TCP connection that succeeds proves TLS.
+/// The role `certuser` must log in with a client certificate (`cert`); anyone else is trusted.
+pub struct TlsServer<'a> {
+    pub cert: &'a Path,
+    pub key: &'a Path,
+    pub client_ca: &'a Path,
+}
+
 /// A running test cluster.
 pub struct Cluster {
     pub dir: PathBuf,
@@ -77,6 +88,16 @@ impl Cluster {
     }
 
     fn start() -> std::result::Result<Cluster, String> {
+        Cluster::start_with(None)
+    }
+
+    /// A second cluster of its own (not the shared one), listening on 127.0.0.1 at a free
+    /// port with TLS only (see [`TlsServer`]); stopped and removed when the process ends.
+    pub fn start_tls(tls: &TlsServer<'_>) -> std::result::Result<Cluster, String> {
+        Cluster::start_with(Some(tls))
+    }
+
+    fn start_with(tls: Option<&TlsServer<'_>>) -> std::result::Result<Cluster, String> {
         let bin = bin_dir()
             .ok_or("PostgreSQL (initdb, pg_ctl) not found: install postgresql or set ARYZ_PG_BIN")?;
         // initdb and pg_ctl refuse to run as root: then the cluster belongs to `postgres`.
@@ -100,7 +121,15 @@ impl Cluster {
         let socket_dir = dir.join("sock");
         let log = dir.join("log");
         let q = |p: &Path| shell_quote(&p.display().to_string());
-        let port = 5432;
+        let port = if tls.is_some() {
+            // A free TCP port: the one the system picks for a listener, closed again.
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_err(|e| format!("a free port: {e}"))?
+                .port()
+        } else {
+            5432
+        };
         let mk = if as_postgres {
             Cluster::run(Path::new("/bin"), true, &format!("mkdir -p {}", q(&socket_dir)))
         } else {
@@ -115,6 +144,30 @@ impl Cluster {
                 q(&data)
             ),
         )?;
+        if let Some(tls) = tls {
+            // The certificates, owned by the server's user and private, and TLS-only TCP.
+            let hba = "local all all trust\nhostssl all certuser 127.0.0.1/32 cert\nhostssl all all 127.0.0.1/32 trust\n";
+            std::fs::write(data.join("pg_hba.conf"), hba).map_err(|e| format!("pg_hba.conf: {e}"))?;
+            for (from, to) in
+                [(tls.cert, "server.crt"), (tls.key, "server.key"), (tls.client_ca, "client_ca.crt")]
+            {
+                std::fs::copy(from, data.join(to)).map_err(|e| format!("{}: {e}", from.display()))?;
+            }
+            for f in ["pg_hba.conf", "server.crt", "server.key", "client_ca.crt"] {
+                let f = data.join(f);
+                std::fs::set_permissions(&f, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                    .map_err(|e| format!("{}: {e}", f.display()))?;
+                if as_postgres {
+                    let st = Command::new("chown")
+                        .args(["postgres:", &f.display().to_string()])
+                        .status()
+                        .map_err(|e| format!("chown: {e}"))?;
+                    if !st.success() {
+                        return Err(format!("chown postgres {}: {st}", f.display()));
+                    }
+                }
+            }
+        }
         // The watchdog: stops the cluster and removes the directory when this process's end
         // of the pipe closes.
         let stop = format!("{}/pg_ctl stop -D {} -m immediate", bin.display(), q(&data));
@@ -129,8 +182,13 @@ impl Cluster {
             .spawn()
             .map_err(|e| format!("watchdog: {e}"))?;
         let watchdog = child.stdin.take().ok_or("watchdog: no stdin")?;
+        let listen = if tls.is_some() {
+            "-c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key -c ssl_ca_file=client_ca.crt"
+        } else {
+            "-c listen_addresses=''"
+        };
         let opts = format!(
-            "-k {} -p {port} -c listen_addresses='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200",
+            "-k {} -p {port} {listen} -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200",
             socket_dir.display()
         );
         Cluster::run(
