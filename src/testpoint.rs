@@ -1,7 +1,8 @@
 //! Pause points for the crash tests, in debug builds only: `ARYZ_TEST_PAUSE=assign:150`
 //! stops a bulk assignment inside its transaction after its 150th request, says so on
 //! stderr (`aryz: test pause assign:150`) and waits there to be killed, so a test kills it
-//! at a known point mid-way instead of on a timer that a loaded machine makes miss. Release
+//! at a known point mid-way instead of on a timer that a loaded machine makes miss
+//! (`import:N`: an import with its N requests and audit entry written, before the commit). Release
 //! builds have no pause points and never read the variable.
 
 /// The variable naming the pause point: `NAME:N`.

@@ -10,6 +10,7 @@ pub mod effect;
 pub(crate) mod input;
 pub(crate) mod keep;
 pub mod keymap;
+pub(crate) mod mouse;
 pub mod present;
 pub mod screens;
 pub mod theme;
@@ -19,7 +20,7 @@ pub mod widgets;
 use std::io;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{self, DisableMouseCapture, Event};
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::crossterm::{cursor, execute, queue};
 use ratatui::widgets::Widget;
@@ -88,7 +89,7 @@ pub fn run_with_notice(session: Session, config: &Config, notice: Option<String>
         present::Screen::<io::Stdout>::scroll_regions_from_env(),
     );
     let mut setup = Vec::new();
-    queue!(setup, EnterAlternateScreen, EnableMouseCapture, cursor::Hide)?;
+    queue!(setup, EnterAlternateScreen, mouse::ButtonCapture, cursor::Hide)?;
     screen.prefix(&setup);
     crate::startup_trace::mark("terminal set up");
     let result = event_loop(&mut screen, app);

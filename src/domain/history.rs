@@ -97,17 +97,8 @@ impl Standing {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AsOf {
-    pub standing: Standing,
-    /// The clerk it counts for; `None` for unassigned.
-    pub clerk: Option<String>,
-    /// Reopened after its answer, on or before the day.
-    pub reopened: bool,
-    /// Its answer was dated before the day it was recorded.
-    pub backdated: bool,
-    /// Paused at the end of the day, or paused before it.
-    pub paused: bool,
-    /// Its deadline was extended on or before the day.
-    pub extended: bool,
+    /// What it counts as in the figures: standing, whom it counts for, and the marks.
+    pub figure: Figure,
     /// Who held it at the end of the day.
     pub holder: Option<String>,
     /// Open and paused at the end of the day.
@@ -151,16 +142,22 @@ impl History {
                     if answer.is_none() {
                         let in_time = on <= at_due;
                         answer = Some(AsOf {
-                            standing: if in_time { Standing::AnsweredInTime } else { Standing::AnsweredLate },
-                            clerk: if in_time {
-                                Some(by.clone())
-                            } else {
-                                late_holder.clone().unwrap_or_else(|| holder.clone())
+                            figure: Figure {
+                                standing: if in_time {
+                                    Standing::AnsweredInTime
+                                } else {
+                                    Standing::AnsweredLate
+                                },
+                                clerk: if in_time {
+                                    Some(by.clone())
+                                } else {
+                                    late_holder.clone().unwrap_or_else(|| holder.clone())
+                                },
+                                reopened: false,
+                                backdated: *on < step.day,
+                                paused: false,
+                                extended: false,
                             },
-                            reopened: false,
-                            backdated: *on < step.day,
-                            paused: false,
-                            extended: false,
                             holder: None,
                             due: *at_due,
                             paused_now: false,
@@ -178,7 +175,7 @@ impl History {
                 }
                 Happening::Reopened => {
                     if let Some(a) = answer.as_mut() {
-                        a.reopened = true;
+                        a.figure.reopened = true;
                     }
                     withdrawn = None;
                 }
@@ -195,20 +192,22 @@ impl History {
             }
         }
         if let Some(mut a) = answer {
-            a.extended = extended;
-            a.paused = ever_paused;
+            a.figure.extended = extended;
+            a.figure.paused = ever_paused;
             a.holder = holder;
             a.status = status;
             return Some(a);
         }
         if let Some(clerk) = withdrawn {
             return Some(AsOf {
-                standing: Standing::Withdrawn,
-                clerk,
-                reopened: false,
-                backdated: false,
-                paused: ever_paused,
-                extended,
+                figure: Figure {
+                    standing: Standing::Withdrawn,
+                    clerk,
+                    reopened: false,
+                    backdated: false,
+                    paused: ever_paused,
+                    extended,
+                },
                 holder,
                 due,
                 paused_now: false,
@@ -218,12 +217,14 @@ impl History {
         let late = passed(due, day, paused_since);
         let clerk = if late { late_holder.unwrap_or_else(|| holder.clone()) } else { holder.clone() };
         Some(AsOf {
-            standing: if late { Standing::OpenLate } else { Standing::OpenInTime },
-            clerk,
-            reopened: false,
-            backdated: false,
-            paused: ever_paused,
-            extended,
+            figure: Figure {
+                standing: if late { Standing::OpenLate } else { Standing::OpenInTime },
+                clerk,
+                reopened: false,
+                backdated: false,
+                paused: ever_paused,
+                extended,
+            },
             holder,
             due,
             paused_now: paused_since.is_some(),
@@ -232,29 +233,21 @@ impl History {
     }
 }
 
-/// What a request counts as in the reports over a span of days: the part of [`AsOf`] the
-/// figures read (standing, whom it counts for, and the marks).
+/// What a request counts as in the reports on a day: the part of [`AsOf`] the figures read,
+/// and all a span of days in the kept figures holds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Figure {
     pub standing: Standing,
+    /// The clerk it counts for; `None` for unassigned.
     pub clerk: Option<String>,
+    /// Reopened after its answer, on or before the day.
     pub reopened: bool,
+    /// Its answer was dated before the day it was recorded.
     pub backdated: bool,
+    /// Paused at the end of the day, or paused before it.
     pub paused: bool,
+    /// Its deadline was extended on or before the day.
     pub extended: bool,
-}
-
-impl From<&AsOf> for Figure {
-    fn from(a: &AsOf) -> Figure {
-        Figure {
-            standing: a.standing,
-            clerk: a.clerk.clone(),
-            reopened: a.reopened,
-            backdated: a.backdated,
-            paused: a.paused,
-            extended: a.extended,
-        }
-    }
 }
 
 /// One span of a request's figures: `figure` holds at the end of every day from `from` up
@@ -289,17 +282,17 @@ impl History {
         };
         for (i, day) in days.iter().enumerate() {
             let Some(a) = self.as_of(*day) else { continue };
-            push(&mut out, *day, Figure::from(&a));
+            push(&mut out, *day, a.figure.clone());
             // Open in time with the clock running: late from the day after the deadline,
             // unless something is recorded first.
-            if a.standing == Standing::OpenInTime && !a.paused_now {
+            if a.figure.standing == Standing::OpenInTime && !a.paused_now {
                 let Some(late_from) = a.due.succ_opt() else { continue };
                 let before_next = days.get(i + 1).is_none_or(|next| late_from < *next);
                 if late_from > *day
                     && before_next
                     && let Some(l) = self.as_of(late_from)
                 {
-                    push(&mut out, late_from, Figure::from(&l));
+                    push(&mut out, late_from, l.figure);
                 }
             }
         }
@@ -326,18 +319,7 @@ pub struct ReportRow {
 
 impl ReportRow {
     pub fn count(&mut self, a: &AsOf) {
-        self.received += 1;
-        match a.standing {
-            Standing::AnsweredInTime => self.answered_in_time += 1,
-            Standing::AnsweredLate => self.answered_late += 1,
-            Standing::OpenInTime => self.open_in_time += 1,
-            Standing::OpenLate => self.open_late += 1,
-            Standing::Withdrawn => self.withdrawn += 1,
-        }
-        self.reopened += i64::from(a.reopened);
-        self.backdated += i64::from(a.backdated);
-        self.paused += i64::from(a.paused);
-        self.extended += i64::from(a.extended);
+        self.count_n(&a.figure, 1);
     }
 
     /// Adds (`n` > 0) or takes away (`n` < 0) `n` requests of one figure.
@@ -441,7 +423,7 @@ mod tests {
             steps: vec![],
         };
         assert_eq!(h.as_of(d("2026-04-15")), None);
-        assert_eq!(h.as_of(d("2026-04-20")).unwrap().standing, Standing::OpenInTime);
+        assert_eq!(h.as_of(d("2026-04-20")).unwrap().figure.standing, Standing::OpenInTime);
     }
 
     #[test]
@@ -465,13 +447,19 @@ mod tests {
         };
         let at = |s: &str| h.as_of(d(s)).unwrap();
         assert_eq!(
-            (at("2026-04-14").standing, at("2026-04-14").clerk),
+            (at("2026-04-14").figure.standing, at("2026-04-14").figure.clerk),
             (Standing::OpenInTime, who("gulnara"))
         );
-        assert_eq!((at("2026-04-30").standing, at("2026-04-30").clerk), (Standing::OpenLate, who("gulnara")));
-        assert_eq!((at("2026-05-26").standing, at("2026-05-26").clerk), (Standing::OpenLate, who("gulnara")));
         assert_eq!(
-            (at("2026-05-27").standing, at("2026-05-27").clerk),
+            (at("2026-04-30").figure.standing, at("2026-04-30").figure.clerk),
+            (Standing::OpenLate, who("gulnara"))
+        );
+        assert_eq!(
+            (at("2026-05-26").figure.standing, at("2026-05-26").figure.clerk),
+            (Standing::OpenLate, who("gulnara"))
+        );
+        assert_eq!(
+            (at("2026-05-27").figure.standing, at("2026-05-27").figure.clerk),
             (Standing::AnsweredLate, who("gulnara"))
         );
     }
@@ -494,9 +482,9 @@ mod tests {
             ],
         };
         let a = h.as_of(d("2026-04-10")).unwrap();
-        assert_eq!(a.standing, Standing::OpenLate);
+        assert_eq!(a.figure.standing, Standing::OpenLate);
         let a = h.as_of(d("2026-04-15")).unwrap();
-        assert_eq!((a.standing, a.backdated), (Standing::AnsweredInTime, true));
+        assert_eq!((a.figure.standing, a.figure.backdated), (Standing::AnsweredInTime, true));
     }
 
     #[test]
@@ -515,9 +503,9 @@ mod tests {
             ],
         };
         let a = h.as_of(d("2026-04-05")).unwrap();
-        assert_eq!((a.standing, a.paused), (Standing::OpenInTime, true));
-        assert_eq!(h.as_of(d("2026-04-22")).unwrap().standing, Standing::OpenInTime);
-        assert_eq!(h.as_of(d("2026-04-23")).unwrap().standing, Standing::OpenLate);
+        assert_eq!((a.figure.standing, a.figure.paused), (Standing::OpenInTime, true));
+        assert_eq!(h.as_of(d("2026-04-22")).unwrap().figure.standing, Standing::OpenInTime);
+        assert_eq!(h.as_of(d("2026-04-23")).unwrap().figure.standing, Standing::OpenLate);
     }
 
     #[test]

@@ -43,6 +43,16 @@ pub enum Error {
     Store(#[from] StoreError),
 }
 
+impl Error {
+    /// The reference of the request someone else saved first, when this is that conflict.
+    pub fn conflict(&self) -> Option<&str> {
+        match self {
+            Error::Store(crate::store::StoreError::Conflict(reference)) => Some(reference),
+            _ => None,
+        }
+    }
+}
+
 impl Localize for Error {
     fn message(&self) -> Message {
         match self {

@@ -228,7 +228,7 @@ impl Session {
         let mut found: Vec<(String, crate::domain::history::AsOf)> = Vec::new();
         read.for_each_history(crate::model::HistoryScope::MaybeOpen, as_of, |h| {
             if let Some(a) = h.as_of(as_of)
-                && matches!(a.standing, Standing::OpenInTime | Standing::OpenLate)
+                && matches!(a.figure.standing, Standing::OpenInTime | Standing::OpenLate)
             {
                 found.push((h.reference.clone(), a));
             }
@@ -243,7 +243,7 @@ impl Session {
                     AssigneeFilter::Unassigned => a.holder.is_none(),
                     AssigneeFilter::Is(l) => a.holder.as_deref() == Some(l.as_str()),
                 }
-                && (filter.overdue_as_of.is_none() || a.standing == Standing::OpenLate)
+                && (filter.overdue_as_of.is_none() || a.figure.standing == Standing::OpenLate)
                 && filter.due_from.is_none_or(|d| a.due >= d)
                 && filter.due_to.is_none_or(|d| a.due <= d);
             if !keep {

@@ -217,7 +217,7 @@ impl Session {
         let read = self.store.read();
         read.for_each_history(HistoryScope::MaybeOpen, as_of, |h| {
             let Some(a) = h.as_of(as_of) else { return };
-            let overdue = match a.standing {
+            let overdue = match a.figure.standing {
                 Standing::OpenLate => true,
                 Standing::OpenInTime => false,
                 _ => return,

@@ -20,21 +20,15 @@ use super::component::{Component, Ctx};
 use super::effect::Effect;
 use super::keep;
 use super::keymap::{KeyCodeKey, KeyCombo, KeyMap};
-use super::screens::audit::AuditState;
-use super::screens::calendar::CalendarState;
-use super::screens::dashboard::DashboardState;
 use super::screens::detail::DetailState;
-use super::screens::form_screen::FormScreen;
 use super::screens::help::{HelpState, scopes};
-use super::screens::intake::IntakeState;
 use super::screens::queue::{QueueState, Section};
-use super::screens::report::ReportState;
 use super::theme::Theme;
 use super::widgets::line_edit::EditOp;
 use crate::domain::kind::Role;
 use crate::i18n::{t, tf};
+use crate::model::{AssigneeFilter, Counts};
 use crate::service::Session;
-use crate::store::{AssigneeFilter, Counts};
 
 pub use super::component::Context;
 pub use super::effect::Question as Confirm;
@@ -348,24 +342,11 @@ impl App {
             Command::ShowHelp => Screen::Help(HelpState { context: self.context(), scroll: 0 }),
             Command::Back => return drop(self.screens.pop()),
             Command::JumpToReference => return self.apply(Effect::Prompt(Prompt::new(PromptKind::Jump, ""))),
-            Command::RegisterRequest => Screen::Intake(FormScreen(IntakeState::new(session, today))),
-            Command::ShowCalendar => match CalendarState::new(session, today) {
-                Ok(c) => Screen::Calendar(c),
-                Err(e) => return self.error(e.localized()),
+            _ => match Screen::opened_by(cmd, session, today) {
+                Some(Ok(screen)) => screen,
+                Some(Err(e)) => return self.error(e.localized()),
+                None => return,
             },
-            Command::ShowDashboard => match DashboardState::new(session, today) {
-                Ok(d) => Screen::Dashboard(Box::new(d)),
-                Err(e) => return self.error(e.localized()),
-            },
-            Command::ShowReport => match ReportState::new(session, today) {
-                Ok(r) => Screen::Report(Box::new(r)),
-                Err(e) => return self.error(e.localized()),
-            },
-            Command::ShowAudit => match AuditState::new(session) {
-                Ok(a) => Screen::Audit(Box::new(a)),
-                Err(e) => return self.error(e.localized()),
-            },
-            _ => return,
         };
         self.open_screen(screen);
     }

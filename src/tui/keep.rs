@@ -83,13 +83,15 @@ pub fn offer(top: &dyn Component, drafts: Option<&Drafts>) -> Option<Effect> {
     let draft = drafts?.load(&key)?;
     let mut back = form.clone();
     back.restore(&draft.values);
-    let details = back
+    // `back` is a copy of `form`: the same fields in the same order.
+    let details = form
         .fields
         .iter()
-        .filter(|f| f.is_text() && form.text(&f.id) != back.text(&f.id))
+        .zip(&back.fields)
+        .filter(|(now, f)| f.is_text() && now.value() != f.value())
         .take(4)
-        .map(|f| {
-            let text = back.text(&f.id);
+        .map(|(_, f)| {
+            let text = f.value();
             let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
             let shown = format!("{}: {line}", f.label);
             crate::domain::safe_text::clean(&super::widgets::wrap::ellipsis(&shown, 60))

@@ -111,7 +111,9 @@ impl App {
         if let Some(m) = &self.message {
             let th = &self.theme;
             let style = if m.is_error { th.error } else { th.ok };
-            Line::styled(m.text.clone(), style).render(area, buf);
+            // One row: a longer message ends in "…" rather than being cut mid-word.
+            let text = crate::tui::widgets::wrap::ellipsis(&m.text, usize::from(area.width));
+            Line::styled(text, style).render(area, buf);
         }
     }
 }

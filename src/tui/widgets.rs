@@ -1,5 +1,6 @@
 //! Widgets shared by the screens.
 
+pub mod field_id;
 pub mod form;
 pub(crate) mod help_bar;
 pub(crate) mod line_edit;

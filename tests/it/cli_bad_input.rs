@@ -17,15 +17,23 @@ struct Fixture {
     correction: String,
 }
 
+/// Made once per test run by the same commands (a template, see `TestEnv::from_template`)
+/// and copied: each test has its own database without seven starts of the binary.
 fn fixture() -> Fixture {
-    let env = TestEnv::with_staff();
-    let open = env.add(&["--received", "2026-11-20"]);
-    let answered = env.add(&[]);
-    env.ok(&["respond", &answered, "--outcome", "fulfilled"]);
-    let withdrawn = env.add(&[]);
-    env.ok(&["withdraw", &withdrawn, "--reason", "Subject withdrew"]);
-    let correction = env.add(&["--kind", "correction", "--category", "email"]);
-    env.ok(&["status", &correction, "in_progress"]);
+    static TEMPLATE: std::sync::OnceLock<TestEnv> = std::sync::OnceLock::new();
+    static REFS: std::sync::OnceLock<[String; 4]> = std::sync::OnceLock::new();
+    let env = TestEnv::from_template(&TEMPLATE, |env| {
+        TestEnv::staff(env);
+        let open = env.add(&["--received", "2026-11-20"]);
+        let answered = env.add(&[]);
+        env.ok(&["respond", &answered, "--outcome", "fulfilled"]);
+        let withdrawn = env.add(&[]);
+        env.ok(&["withdraw", &withdrawn, "--reason", "Subject withdrew"]);
+        let correction = env.add(&["--kind", "correction", "--category", "email"]);
+        env.ok(&["status", &correction, "in_progress"]);
+        assert!(REFS.set([open, answered, withdrawn, correction]).is_ok(), "made once");
+    });
+    let [open, answered, withdrawn, correction] = REFS.get().expect("the template's references").clone();
     Fixture { env, open, answered, withdrawn, correction }
 }
 

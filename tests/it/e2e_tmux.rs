@@ -31,8 +31,7 @@ fn register_through_the_form_and_find_it_with_its_due_date() {
         eprintln!("tmux is not installed; skipping");
         return;
     }
-    let t = Term::new(100, 30);
-    t.add_operator("aibek", "clerk");
+    let t = Term::with_clerk(100, 30);
     t.start_ui("aibek");
     t.wait_for("No requests yet");
     t.keys(&["n"]);
@@ -60,8 +59,7 @@ fn open_assign_note_answer_and_find_under_closed() {
         eprintln!("tmux is not installed; skipping");
         return;
     }
-    let t = Term::new(120, 40);
-    t.add_operator("jyldyz", "supervisor");
+    let t = Term::with_supervisor(120, 40);
     t.add_request("E2e Testova Aigul", "12503199000011", "2026-11-20");
     t.start_ui("jyldyz");
     t.wait_for("ARZ-2026-000001");
@@ -100,8 +98,7 @@ fn search_by_pin() {
         eprintln!("tmux is not installed; skipping");
         return;
     }
-    let t = Term::new(100, 30);
-    t.add_operator("jyldyz", "supervisor");
+    let t = Term::with_supervisor(100, 30);
     t.add_request("E2e First Subject", "12503199000011", "2026-11-20");
     t.add_request("E2e Second Subject", "22007197000033", "2026-11-23");
     t.start_ui("jyldyz");
@@ -122,8 +119,7 @@ fn quit_leaves_a_clean_shell() {
         eprintln!("tmux is not installed; skipping");
         return;
     }
-    let t = Term::new(80, 24);
-    t.add_operator("aibek", "clerk");
+    let t = Term::with_clerk(80, 24);
     t.start_ui("aibek");
     t.wait_for("No requests yet");
     assert_eq!(t.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "1");
@@ -143,8 +139,7 @@ fn a_bad_key_in_the_config_is_named_before_the_screen_changes() {
         eprintln!("tmux is not installed; skipping");
         return;
     }
-    let t = Term::new(100, 30);
-    t.add_operator("aibek", "clerk");
+    let t = Term::with_clerk(100, 30);
     std::fs::write(
         t.dir.path().join("config/config.toml"),
         "[keys]\nrecord_response = \"ctrl-alt-nonsense\"\n",
@@ -162,8 +157,7 @@ fn a_supervisor_marks_three_requests_and_assigns_them_to_a_clerk_who_then_has_th
         eprintln!("tmux is not installed; skipping");
         return;
     }
-    let t = Term::new(110, 30);
-    t.add_operator("jyldyz", "supervisor");
+    let t = Term::with_supervisor(110, 30);
     t.add_operator("aibek", "clerk");
     t.add_request("E2e First Subject", "12503199000011", "2026-11-16");
     t.add_request("E2e Second Subject", "22007197000033", "2026-11-18");

@@ -11,10 +11,7 @@ fn a_file_is_attached_with_tab_completion_and_saved_back_out_byte_for_byte() {
     if !have_tmux() {
         return;
     }
-    let t = Term::new(80, 24);
-    t.add_operator("aibek", "clerk");
-    t.add_request("E2e Testova Aigul", "12503199000011", "2026-11-20");
-    t.aryz(&["assign", "ARZ-2026-000001", "aibek"], None);
+    let t = Term::with_clerks_request(80, 24);
     // A scan with every byte value, in a folder of its own, where aryz is started.
     let folder = t.dir.path().join("work");
     std::fs::create_dir_all(folder.join("scans")).unwrap();

@@ -10,8 +10,7 @@ fn a_reply_of_two_paragraphs_is_written_and_saved_whole() {
     if !have_tmux() {
         return;
     }
-    let t = Term::new(80, 24);
-    t.add_operator("jyldyz", "supervisor");
+    let t = Term::with_supervisor(80, 24);
     t.add_request("E2e Testova Aigul", "12503199000011", "2026-11-20");
     t.start_ui_with("jyldyz", "");
     t.wait_for("ARZ-2026-000001");
@@ -45,8 +44,7 @@ fn a_form_open_when_the_terminal_closes_is_offered_back() {
     if !have_tmux() {
         return;
     }
-    let t = Term::new(80, 24);
-    t.add_operator("aibek", "clerk");
+    let t = Term::with_clerk(80, 24);
     t.start_ui_with("aibek", "");
     t.keys(&["n"]);
     t.wait_for("Register a request");

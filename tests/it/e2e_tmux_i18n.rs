@@ -24,8 +24,7 @@ fn register_and_open_a_request_in_kyrgyz() {
         eprintln!("tmux is not installed; skipping");
         return;
     }
-    let t = Term::new(80, 24);
-    t.add_operator("aibek", "clerk");
+    let t = Term::with_clerk(80, 24);
     t.start_ui("aibek", "--lang ky");
     // Waiting for every part at once: a capture may catch a frame half drawn.
     t.wait_until("the empty queue in Kyrgyz", |s| {
@@ -73,9 +72,8 @@ fn russian_from_the_config_and_the_deadline_arithmetic_in_russian() {
         eprintln!("tmux is not installed; skipping");
         return;
     }
-    let t = Term::new(120, 35);
+    let t = Term::with_supervisor(120, 35);
     std::fs::write(t.dir.path().join("config/config.toml"), "language = \"ru\"\n").unwrap();
-    t.add_operator("jyldyz", "supervisor");
     t.add_request("E2e Testova Aigul", "12503199000011", "2026-10-01");
     t.start_ui("jyldyz", "");
     t.wait_until("the queue in Russian", |s| {
@@ -99,8 +97,7 @@ fn an_unknown_interface_language_stops_before_the_screen_changes() {
         eprintln!("tmux is not installed; skipping");
         return;
     }
-    let t = Term::new(100, 30);
-    t.add_operator("aibek", "clerk");
+    let t = Term::with_clerk(100, 30);
     t.text(&format!("ARYZ_OPERATOR=aibek {BIN} --lang kz; echo \"aryz exited with $?\""));
     t.keys(&["Enter"]);
     t.wait_until("the usage error", |s| {

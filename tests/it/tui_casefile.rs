@@ -11,7 +11,10 @@ use aryz::service::{Clock, Session, Settings};
 use aryz::store::{AuditFilter, EventKind, Store};
 use aryz::tui::app::{App, Context, Overlay, PendingOp, Screen};
 use aryz::tui::keymap::KeyMap;
+use aryz::tui::screens::dialog::fields::{AttachField, DuplicateField, SaveFileField};
+use aryz::tui::screens::response::ResponseField;
 use aryz::tui::theme::Theme;
+use aryz::tui::widgets::field_id::FieldId;
 use tui_fixture::*;
 
 const FIRST: &str = "ARZ-2026-000001";
@@ -59,7 +62,7 @@ fn choose(app: &mut App, code: &str) {
     for _ in 0..20 {
         let d = dialog(app);
         let f = d.form.focused().unwrap();
-        if d.form.choice(&f.id) == code {
+        if f.value() == code {
             return;
         }
         press(app, &["right"]);
@@ -67,12 +70,12 @@ fn choose(app: &mut App, code: &str) {
     panic!("no option {code}");
 }
 
-fn error_under(app: &App, field: &str) -> String {
+fn error_under(app: &App, field: impl FieldId + std::fmt::Debug) -> String {
     let d = dialog(app);
     d.form
         .field(field)
         .and_then(|f| f.error.clone())
-        .unwrap_or_else(|| panic!("no error under {field}: {d:?}"))
+        .unwrap_or_else(|| panic!("no error under {field:?}: {d:?}"))
 }
 
 /// Issue 15: a clerk adds a file through the path prompt (Tab completes the folder and the
@@ -96,19 +99,27 @@ fn a_clerk_attaches_a_file_through_the_prompt_and_saves_it_back_out() {
     // The folder, then the name, by Tab.
     type_text(&mut app, &format!("{}/sc", dir.path().display()));
     press(&mut app, &["tab"]);
-    assert_eq!(dialog(&app).form.text("file"), format!("{}/", files.display()), "the folder completed");
+    assert_eq!(
+        dialog(&app).form.text(AttachField::File),
+        format!("{}/", files.display()),
+        "the folder completed"
+    );
     // A second Tab lists what the folder holds.
     press(&mut app, &["tab"]);
-    let hint = dialog(&app).form.field("file").unwrap().hint.clone().unwrap();
+    let hint = dialog(&app).form.field(AttachField::File).unwrap().hint.clone().unwrap();
     assert!(hint.contains("2 matches") && hint.contains("other.txt"), "{hint}");
     type_text(&mut app, "за");
     press(&mut app, &["tab"]);
     let path = files.join("заявление-скан.pdf");
-    assert_eq!(dialog(&app).form.text("file"), path.display().to_string());
+    assert_eq!(dialog(&app).form.text(AttachField::File), path.display().to_string());
     assert_eq!(app.context(), Context::Form, "Tab stayed in the path");
     // The kind has no default: saving without one names the field and changes nothing.
     press(&mut app, &["ctrl-s"]);
-    assert!(error_under(&app, "kind").contains("required"), "{:?}", dialog(&app).form.field("kind"));
+    assert!(
+        error_under(&app, AttachField::Kind).contains("required"),
+        "{:?}",
+        dialog(&app).form.field(AttachField::Kind)
+    );
     assert_eq!(dialog(&app).form.focused().unwrap().id, "kind", "the field to fix has the focus");
     choose(&mut app, "request_scan");
     press(&mut app, &["ctrl-s"]);
@@ -131,7 +142,11 @@ fn a_clerk_attaches_a_file_through_the_prompt_and_saves_it_back_out() {
     // Saved out: a new file, byte for byte, audited as a disclosure.
     let out = dir.path().join("out.pdf");
     press(&mut app, &["F"]);
-    assert_eq!(dialog(&app).form.text("output"), "заявление-скан.pdf", "its own name is offered");
+    assert_eq!(
+        dialog(&app).form.text(SaveFileField::Output),
+        "заявление-скан.pdf",
+        "its own name is offered"
+    );
     press(&mut app, &["down", "ctrl-u"]);
     type_text(&mut app, &out.display().to_string());
     press(&mut app, &["ctrl-s"]);
@@ -151,7 +166,7 @@ fn a_clerk_attaches_a_file_through_the_prompt_and_saves_it_back_out() {
     press(&mut app, &["F", "down", "ctrl-u"]);
     type_text(&mut app, &dir.path().join("taken.pdf").display().to_string());
     press(&mut app, &["ctrl-s"]);
-    assert!(error_under(&app, "output").contains("exists"), "{:?}", dialog(&app));
+    assert!(error_under(&app, SaveFileField::Output).contains("exists"), "{:?}", dialog(&app));
     assert_eq!(std::fs::read(dir.path().join("taken.pdf")).unwrap(), b"keep me");
 }
 
@@ -169,7 +184,7 @@ fn a_file_over_the_limit_or_not_a_file_is_refused_and_nothing_changes() {
     let mut app = app_with_limit(&db, "aibek", 1);
     app.open(FIRST);
     press(&mut app, &["f"]);
-    let hint = dialog(&app).form.field("file").unwrap().hint.clone().unwrap();
+    let hint = dialog(&app).form.field(AttachField::File).unwrap().hint.clone().unwrap();
     assert!(hint.contains("1 MB"), "the limit is shown: {hint}");
     for (path, why) in [
         (big.display().to_string(), "over the limit"),
@@ -181,10 +196,10 @@ fn a_file_over_the_limit_or_not_a_file_is_refused_and_nothing_changes() {
         press(&mut app, &["down"]);
         choose(&mut app, "other");
         press(&mut app, &["ctrl-s"]);
-        let e = error_under(&app, "file");
+        let e = error_under(&app, AttachField::File);
         assert!(e.contains(why), "{path}: {e}");
         assert!(app.message.as_ref().is_some_and(|m| m.is_error));
-        assert_eq!(dialog(&app).form.text("file"), path, "the input is kept");
+        assert_eq!(dialog(&app).form.text(AttachField::File), path, "the input is kept");
         assert!(app.session.attachments(FIRST).unwrap().is_empty(), "nothing attached");
         press(&mut app, &["up"]);
     }
@@ -240,17 +255,20 @@ fn a_supervisor_closes_a_request_as_a_duplicate_by_its_short_number() {
     // nothing changes.
     type_text(&mut app, "5");
     press(&mut app, &["ctrl-s"]);
-    assert!(error_under(&app, "duplicate-of").contains("cannot duplicate itself"));
+    assert!(error_under(&app, DuplicateField::Original).contains("cannot duplicate itself"));
     press(&mut app, &["ctrl-u"]);
     type_text(&mut app, "2026-12");
     press(&mut app, &["ctrl-s"]);
-    assert!(error_under(&app, "duplicate-of").contains("2026-12"), "{:?}", dialog(&app));
+    assert!(error_under(&app, DuplicateField::Original).contains("2026-12"), "{:?}", dialog(&app));
     press(&mut app, &["ctrl-u"]);
     type_text(&mut app, "ARZ-2026-000999");
     press(&mut app, &["ctrl-s"]);
     assert_eq!(app.context(), Context::Confirm);
     press(&mut app, &["right", "enter"]);
-    assert!(error_under(&app, "duplicate-of").contains("ARZ-2026-000999") || dialog(&app).problem.is_some());
+    assert!(
+        error_under(&app, DuplicateField::Original).contains("ARZ-2026-000999")
+            || dialog(&app).problem.is_some()
+    );
     assert_eq!(app.session.show(NURZATS).unwrap().request.status, Status::InProgress);
 
     press(&mut app, &["ctrl-u"]);
@@ -360,14 +378,14 @@ fn response_form(app: &App) -> &aryz::tui::screens::response::ResponseState {
 }
 
 /// Focuses the response form's field `id`.
-fn focus(app: &mut App, id: &str) {
+fn focus(app: &mut App, id: ResponseField) {
     for _ in 0..30 {
-        if response_form(app).form.focused().is_some_and(|f| f.id == id) {
+        if response_form(app).form.focused().is_some_and(|f| f.id == id.id()) {
             return;
         }
         press(app, &["tab"]);
     }
-    panic!("no field {id}");
+    panic!("no field {id:?}");
 }
 
 /// Issue 15, safe disclosure through the terminal UI: "fulfilled" to a subject whose
@@ -382,8 +400,8 @@ fn answering_an_unverified_subject_is_refused_until_the_identity_is_verified() {
     app.open(&reference);
     press(&mut app, &["r"]);
     let form = &response_form(&app).form;
-    assert!(form.field("identity_override").is_none(), "a clerk cannot override");
-    let warning = form.field("outcome").and_then(|f| f.warning.clone()).unwrap_or_default();
+    assert!(form.field(ResponseField::IdentityOverride).is_none(), "a clerk cannot override");
+    let warning = form.field(ResponseField::Outcome).and_then(|f| f.warning.clone()).unwrap_or_default();
     assert!(warning.contains("not verified"), "{warning}");
     press(&mut app, &["ctrl-s"]);
     let Some(Overlay::Confirm(q)) = app.overlays.last() else { panic!("asked: {:?}", app.message) };
@@ -391,15 +409,19 @@ fn answering_an_unverified_subject_is_refused_until_the_identity_is_verified() {
     press(&mut app, &["enter"]);
     let m = app.message.clone().unwrap();
     assert!(m.is_error && m.text.contains("not verified"), "the service's reason: {m:?}");
-    let error = response_form(&app).form.field("identity_verified_by").and_then(|f| f.error.clone());
+    let error =
+        response_form(&app).form.field(ResponseField::IdentityVerifiedBy).and_then(|f| f.error.clone());
     assert!(error.is_some_and(|e| e.contains("verified now")), "the way out under the field");
     let after = app.session.show(&reference).unwrap();
     assert!(after.request.is_open() && after.request.outcome.is_none(), "nothing changed");
 
-    focus(&mut app, "identity_verified_by");
+    focus(&mut app, ResponseField::IdentityVerifiedBy);
     press(&mut app, &["right", "right"]);
-    assert_eq!(response_form(&app).form.choice("identity_verified_by"), "document_presented");
-    assert!(response_form(&app).form.field("outcome").unwrap().warning.is_none(), "no longer warned");
+    assert_eq!(response_form(&app).form.choice(ResponseField::IdentityVerifiedBy), "document_presented");
+    assert!(
+        response_form(&app).form.field(ResponseField::Outcome).unwrap().warning.is_none(),
+        "no longer warned"
+    );
     press(&mut app, &["ctrl-s", "enter"]);
     assert!(!matches!(app.screens.last(), Some(Screen::Response(_))), "{:?}", app.message);
     let d = app.session.show(&reference).unwrap();
@@ -418,9 +440,9 @@ fn a_supervisor_overrides_the_identity_check_with_a_reason() {
     app.refresh();
     app.open(&reference);
     press(&mut app, &["r"]);
-    focus(&mut app, "identity_override");
+    focus(&mut app, ResponseField::IdentityOverride);
     type_text(&mut app, "Known in person to the head of office");
-    assert!(response_form(&app).form.field("outcome").unwrap().warning.is_none());
+    assert!(response_form(&app).form.field(ResponseField::Outcome).unwrap().warning.is_none());
     press(&mut app, &["ctrl-s", "enter"]);
     assert!(!matches!(app.screens.last(), Some(Screen::Response(_))), "{:?}", app.message);
     let d = app.session.show(&reference).unwrap();

@@ -6,11 +6,14 @@ use crate::tui_fixture;
 use aryz::store::EventKind;
 use aryz::tui::app::{App, Context, Overlay, PendingOp, Screen};
 use aryz::tui::drafts::Drafts;
+use aryz::tui::screens::dialog::fields::NoteField;
+use aryz::tui::screens::intake::IntakeField;
+use aryz::tui::screens::response::ResponseField;
 use tui_fixture::*;
 
 fn note_dialog_text(app: &App) -> String {
     match app.overlays.last() {
-        Some(Overlay::Dialog(d)) => d.form.text("text").to_string(),
+        Some(Overlay::Dialog(d)) => d.form.text(NoteField::Text).to_string(),
         other => panic!("no note dialog: {other:?}"),
     }
 }
@@ -33,7 +36,7 @@ fn a_note_takes_paragraphs_and_nothing_typed_after_enter_is_lost() {
     type_text(&mut app, "Second paragraph, with spaces");
     assert_eq!(note_dialog_text(&app), "First paragraph.\n\nSecond paragraph, with spaces");
     let Some(Overlay::Dialog(d)) = app.overlays.last() else { panic!() };
-    assert!(!d.form.is_on("to_subject"), "no space ticked the box");
+    assert!(!d.form.is_on(NoteField::ToSubject), "no space ticked the box");
     // Up moves in the text, not to another field.
     press(&mut app, &["up", "up"]);
     type_text(&mut app, "!");
@@ -92,7 +95,7 @@ fn esc_on_a_form_with_changes_asks_and_no_keeps_it() {
     assert!(matches!(q.op, PendingOp::Discard) && !q.yes_focused);
     press(&mut app, &["enter"]);
     let Some(Screen::Intake(s)) = app.screens.last() else { panic!("the form closed") };
-    assert_eq!(s.form.text("name"), "Half-typed Name");
+    assert_eq!(s.form.text(IntakeField::Name), "Half-typed Name");
     press(&mut app, &["esc", "right", "enter"]);
     assert!(app.screens.is_empty(), "discarded after yes");
     // The same in a dialog.
@@ -119,7 +122,7 @@ fn ctrl_c_with_typed_changes_asks_before_quitting() {
     press(&mut app, &["enter"]);
     assert!(!app.quit, "no is the default");
     let Some(Screen::Intake(s)) = app.screens.last() else { panic!() };
-    assert_eq!(s.form.text("name"), "Someone");
+    assert_eq!(s.form.text(IntakeField::Name), "Someone");
     press(&mut app, &["ctrl-c", "right", "enter"]);
     assert!(app.quit);
     // Nothing typed: Ctrl-C quits at once.
@@ -180,11 +183,11 @@ fn an_unsaved_form_survives_a_crash_as_a_draft_offered_back() {
     assert!(q.details.iter().any(|d| d.contains("Тестова Гүлнара")), "{:?}", q.details);
     press(&mut app, &["enter"]);
     let Some(Screen::Intake(s)) = app.screens.last() else { panic!() };
-    assert_eq!(s.form.text("name"), "Тестова Гүлнара");
-    assert_eq!(s.form.text("description"), "Line one\nLine two");
+    assert_eq!(s.form.text(IntakeField::Name), "Тестова Гүлнара");
+    assert_eq!(s.form.text(IntakeField::Description), "Line one\nLine two");
     // Choose the identity and save: the draft goes.
     let Some(Screen::Intake(s)) = app.screens.last_mut() else { panic!() };
-    s.form.select("identity", "e_signature");
+    s.form.select(IntakeField::Identity, "e_signature");
     press(&mut app, &["ctrl-s"]);
     assert!(app.screens.is_empty(), "{:?}", app.message);
     app.sync_drafts();
@@ -225,7 +228,7 @@ fn a_response_text_of_two_paragraphs_is_saved_whole() {
     let mut app = app("aibek", true);
     press(&mut app, &["enter", "r"]);
     let Some(Screen::Response(s)) = app.screens.last() else { panic!() };
-    let text_at = s.form.index("text").unwrap();
+    let text_at = s.form.index(ResponseField::Text).unwrap();
     for _ in 0..text_at {
         press(&mut app, &["tab"]);
     }
@@ -245,8 +248,8 @@ fn identity_is_chosen_with_the_channels_methods_first() {
     press(&mut app, &["n"]);
     let first = |app: &App| {
         let Some(Screen::Intake(s)) = app.screens.last() else { panic!() };
-        assert_eq!(s.form.choice("identity"), "", "nothing chosen");
-        match &s.form.field("identity").unwrap().input {
+        assert_eq!(s.form.choice(IntakeField::Identity), "", "nothing chosen");
+        match &s.form.field(IntakeField::Identity).unwrap().input {
             Input::Choice { options, .. } => options[1].code.clone(),
             _ => panic!(),
         }
@@ -256,14 +259,14 @@ fn identity_is_chosen_with_the_channels_methods_first() {
     press(&mut app, &["tab"]);
     while {
         let Some(Screen::Intake(s)) = app.screens.last() else { panic!() };
-        s.form.choice("channel") != "post"
+        s.form.choice(IntakeField::Channel) != "post"
     } {
         press(&mut app, &["right"]);
     }
     assert_eq!(first(&app), "not_verified");
     while {
         let Some(Screen::Intake(s)) = app.screens.last() else { panic!() };
-        s.form.choice("channel") != "in_person"
+        s.form.choice(IntakeField::Channel) != "in_person"
     } {
         press(&mut app, &["right"]);
     }
@@ -284,7 +287,7 @@ fn a_standard_text_is_inserted_then_edited() {
     assert!(app.overlays.is_empty());
     let Some(Screen::Response(s)) = app.screens.last() else { panic!() };
     assert_eq!(s.form.focused().unwrap().id, "text", "the focus is in the text, to edit it");
-    let inserted = s.form.text("text").to_string();
+    let inserted = s.form.text(ResponseField::Text).to_string();
     assert!(inserted.contains("\n\n"), "{inserted:?}");
     type_text(&mut app, " Тиркеме: 2 барак.");
     press(&mut app, &["ctrl-s", "enter"]);
@@ -308,7 +311,7 @@ fn disclosing_to_an_unverified_subject_is_warned_about() {
     app.open(&r);
     press(&mut app, &["r"]);
     let Some(Screen::Response(s)) = app.screens.last() else { panic!("{:?}", app.message) };
-    let warning = s.form.field("outcome").unwrap().warning.clone().unwrap_or_default();
+    let warning = s.form.field(ResponseField::Outcome).unwrap().warning.clone().unwrap_or_default();
     assert!(warning.contains("not verified"), "{warning:?}");
     press(&mut app, &["ctrl-s"]);
     let Some(Overlay::Confirm(q)) = app.overlays.last() else { panic!("{:?}", app.message) };
@@ -316,8 +319,8 @@ fn disclosing_to_an_unverified_subject_is_warned_about() {
     // "No data" discloses nothing: no warning.
     press(&mut app, &["esc"]);
     let Some(Screen::Response(s)) = app.screens.last_mut() else { panic!() };
-    s.form.select("outcome", "no_data");
+    s.form.select(ResponseField::Outcome, "no_data");
     press(&mut app, &["right", "left"]);
     let Some(Screen::Response(s)) = app.screens.last() else { panic!() };
-    assert!(s.form.field("outcome").unwrap().warning.is_none());
+    assert!(s.form.field(ResponseField::Outcome).unwrap().warning.is_none());
 }

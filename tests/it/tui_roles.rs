@@ -5,21 +5,14 @@
 
 use crate::tui_fixture;
 
-use aryz::domain::deadline::{RuleSet, SHIPPED_RULES};
-use aryz::service::{Clock, Session, Settings};
 use aryz::store::{ListFilter, Store};
 use aryz::tui::app::{App, Context, Overlay};
-use aryz::tui::keymap::KeyMap;
 use aryz::tui::screens::queue::Section;
-use aryz::tui::theme::Theme;
 use tui_fixture::*;
 
 /// The supervisors' fixture, with rules that allow extending and pausing.
 fn app_as(login: &str) -> App {
-    let text = SHIPPED_RULES
-        .replace("[extension]\nallowed = false", "[extension]\nallowed = true")
-        .replace("[pause]\nallowed = false", "[pause]\nallowed = true");
-    let mut rules = RuleSet::parse(&text).unwrap();
+    let mut rules = rules_allowing_extension_and_pause();
     // The fixture's requests are past their statutory terms; for extending to be possible
     // at all, this office reads them as advisory and lets the 30 days be extended (the
     // extension rules themselves are tested in the services and CLI tests).
@@ -34,15 +27,9 @@ fn app_as(login: &str) -> App {
     add_operators(&mut store);
     add_requests(&mut store);
     add_supervisor_requests(&mut store);
-    // Stored deadlines keep the shipped rules' dates until an administrator recomputes them.
-    let mut admin =
-        Session::with_store(store, "root", rules.clone(), Clock::fixed(today()), Settings::default())
-            .unwrap();
-    assert!(!admin.recompute_apply().unwrap().requests.is_empty());
-    let session =
-        Session::with_store(admin.into_store(), login, rules, Clock::fixed(today()), Settings::default())
-            .unwrap();
-    App::new(session, KeyMap::default(), Theme::colour()).unwrap()
+    let (app, recomputed) = app_under_rules(store, login, rules);
+    assert!(!recomputed.requests.is_empty());
+    app
 }
 
 fn choose_operator(app: &mut App, login: &str) {

@@ -110,3 +110,24 @@ fn calendar_and_dialogs_in_kyrgyz() {
     insta::assert_snapshot!("ky_dialog_filter_80x24", screen(&app, 80, 24));
     set_thread_language(None);
 }
+
+/// The first run's notice at the foot of the queue was cut at 80 columns mid-word ("…your
+/// login 'roo"): a status message wider than the screen now ends in "…", in every language.
+#[test]
+fn a_long_status_message_ends_in_an_ellipsis_at_80_columns() {
+    for lang in [Lang::En, Lang::Ky, Lang::Ru] {
+        set_thread_language(Some(lang));
+        let mut app = app("aibek", false);
+        let path = std::path::Path::new("/home/someone/.local/share/aryz/aryz.sqlite3");
+        let text = aryz::app::first_run_notice(path, "root");
+        assert!(unicode_width::UnicodeWidthStr::width(text.as_str()) > 80, "{text}");
+        app.message = Some(aryz::tui::app::Message { text: text.clone(), is_error: false });
+        let s = screen(&app, 80, 24);
+        let status = s.lines().nth(22).unwrap_or_default().to_string();
+        assert!(status.ends_with('…'), "{:?}: {status:?}", lang.code());
+        assert_eq!(unicode_width::UnicodeWidthStr::width(status.as_str()), 80, "{status:?}");
+        let shown = status.trim_end_matches('…');
+        assert!(text.starts_with(shown), "{status:?} is the start of {text:?}");
+    }
+    set_thread_language(None);
+}

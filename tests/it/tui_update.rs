@@ -10,7 +10,9 @@ use aryz::store::EventKind;
 use aryz::tui::action::{Action, Command};
 use aryz::tui::app::{App, Context, Overlay, Screen};
 use aryz::tui::keymap::KeyMap;
+use aryz::tui::screens::intake::IntakeField;
 use aryz::tui::screens::queue::Section;
+use aryz::tui::screens::response::ResponseField;
 use aryz::tui::theme::Theme;
 use tui_fixture::*;
 
@@ -198,9 +200,9 @@ fn refusal_without_ground_is_refused_with_the_form_kept() {
     type_text(&mut app, "Reply text kept");
     press(&mut app, &["ctrl-s"]);
     let Some(Screen::Response(s)) = app.screens.last() else { panic!("the form closed") };
-    assert_eq!(s.form.choice("outcome"), "refused");
-    assert_eq!(s.form.text("text"), "Reply text kept");
-    assert!(s.form.field("ground").unwrap().error.is_some());
+    assert_eq!(s.form.choice(ResponseField::Outcome), "refused");
+    assert_eq!(s.form.text(ResponseField::Text), "Reply text kept");
+    assert!(s.form.field(ResponseField::Ground).unwrap().error.is_some());
     assert!(app.message.as_ref().is_some_and(|m| m.is_error));
     // The focus went to the ground; choose the first one: now it saves after confirmation.
     press(&mut app, &["right", "ctrl-s", "enter"]);
@@ -235,7 +237,7 @@ fn register_through_the_form() {
     // Identity has no default: saving without it names the field.
     press(&mut app, &["ctrl-s"]);
     let Some(Screen::Intake(s)) = app.screens.last() else { panic!("saved without identity") };
-    assert!(s.form.field("identity").unwrap().error.is_some());
+    assert!(s.form.field(IntakeField::Identity).unwrap().error.is_some());
     assert_eq!(s.form.focused().unwrap().id, "identity", "the focus went to it");
     // Through the app, the channel's method comes first: an e-signature.
     press(&mut app, &["right", "ctrl-s"]);
@@ -257,7 +259,7 @@ fn intake_errors_block_and_warnings_ask() {
     press(&mut app, &["tab"]);
     type_text(&mut app, "123");
     let Some(Screen::Intake(s)) = app.screens.last() else { panic!() };
-    assert!(s.form.field("pin").unwrap().error.as_deref().unwrap().contains("14 digits"));
+    assert!(s.form.field(IntakeField::Pin).unwrap().error.as_deref().unwrap().contains("14 digits"));
     press(&mut app, &["ctrl-s"]);
     assert!(matches!(app.screens.last(), Some(Screen::Intake(_))), "an error blocks saving");
     assert!(app.message.as_ref().unwrap().is_error);
@@ -266,13 +268,13 @@ fn intake_errors_block_and_warnings_ask() {
     type_text(&mut app, "11011990000011");
     assert!(app.overlays.is_empty());
     let Some(Screen::Intake(s)) = app.screens.last_mut() else { panic!() };
-    s.form.set_text("birth_date", "02.01.1990");
-    s.form.select("identity", "e_signature");
+    s.form.set_text(IntakeField::BirthDate, "02.01.1990");
+    s.form.select(IntakeField::Identity, "e_signature");
     press(&mut app, &["ctrl-s"]);
     assert_eq!(app.context(), Context::Confirm);
     press(&mut app, &["esc"]);
     let Some(Screen::Intake(s)) = app.screens.last() else { panic!() };
-    assert_eq!(s.form.text("name"), "Test Subject", "declining keeps the form");
+    assert_eq!(s.form.text(IntakeField::Name), "Test Subject", "declining keeps the form");
     press(&mut app, &["ctrl-s", "enter"]);
     assert!(app.screens.is_empty(), "{:?}", app.message);
 }
@@ -356,7 +358,7 @@ fn changes_by_another_process_appear_on_tick_and_keep_typing() {
     assert!(app.queue.rows.iter().any(|r| r.subject.name == "Other Process"));
     assert_eq!(app.counts.open, 4);
     let Some(Screen::Intake(s)) = app.screens.last() else { panic!() };
-    assert_eq!(s.form.text("name"), "Half-typed name");
+    assert_eq!(s.form.text(IntakeField::Name), "Half-typed name");
 }
 
 #[test]
@@ -370,7 +372,7 @@ fn a_conflicting_save_keeps_the_form_and_shows_the_error() {
     other.note("ARZ-2026-000001", "changed meanwhile", false).unwrap();
     press(&mut app, &["ctrl-s", "enter"]);
     let Some(Screen::Response(s)) = app.screens.last() else { panic!("the form closed") };
-    assert_eq!(s.form.text("text"), "Answer text");
+    assert_eq!(s.form.text(ResponseField::Text), "Answer text");
     let m = app.message.clone().unwrap();
     assert!(m.is_error && m.text.contains("changed by someone else"), "{m:?}");
     // The detail now shows the other clerk's note; saving again, with what was typed,
@@ -569,18 +571,13 @@ fn paging_through_many_requests_keeps_a_bounded_window() {
 /// their dialogs; with the shipped rules they are not offered.
 #[test]
 fn extend_pause_and_resume_when_the_rules_allow() {
-    use aryz::domain::deadline::{RuleSet, SHIPPED_RULES};
     let shipped = app("aibek", true);
     let mut shipped = shipped;
     press(&mut shipped, &["enter"]);
     let bar = shipped.bar_commands();
     assert!(!bar.contains(&Command::Extend) && !bar.contains(&Command::Pause));
 
-    let text = SHIPPED_RULES
-        .replace("[extension]\nallowed = false", "[extension]\nallowed = true")
-        .replace("[pause]\nallowed = false", "[pause]\nallowed = true");
-    let mut rules = RuleSet::parse(&text).unwrap();
-    assert!(rules.extension.allowed && rules.pause.allowed);
+    let mut rules = rules_allowing_extension_and_pause();
     // Art. 17's week cannot be extended; this office reads it as advisory, so that Law 67's
     // 14 working days govern #3 (10.12) and may be extended.
     for r in &mut rules.rule {
@@ -591,24 +588,7 @@ fn extend_pause_and_resume_when_the_rules_allow() {
     let mut store = aryz::store::Store::in_memory().unwrap();
     add_operators(&mut store);
     add_requests(&mut store);
-    let mut admin = aryz::service::Session::with_store(
-        store,
-        "root",
-        rules.clone(),
-        aryz::service::Clock::fixed(today()),
-        aryz::service::Settings::default(),
-    )
-    .unwrap();
-    admin.recompute_apply().unwrap();
-    let session = aryz::service::Session::with_store(
-        admin.into_store(),
-        "aibek",
-        rules,
-        aryz::service::Clock::fixed(today()),
-        aryz::service::Settings::default(),
-    )
-    .unwrap();
-    let mut app = App::new(session, KeyMap::default(), Theme::colour()).unwrap();
+    let (mut app, _) = app_under_rules(store, "aibek", rules);
     // The third of mine: Law 67's 14 working days from Fri 20.11, Thu 10.12.2026.
     press(&mut app, &["j", "j", "enter"]);
     let due_before = match app.screens.last() {

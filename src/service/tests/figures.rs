@@ -329,7 +329,7 @@ fn replayed(s: &Session, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: G
             let Some(a) = h.as_of(as_of) else { return };
             let key = match by {
                 GroupBy::Kind => Some(h.kind.clone()),
-                GroupBy::Clerk => a.clerk.clone(),
+                GroupBy::Clerk => a.figure.clerk.clone(),
                 GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
             };
             groups
@@ -409,7 +409,7 @@ fn kept_figures_equal_the_replay(s: &Session, seed: u64) {
                 .for_each_history(
                     crate::model::HistoryScope::Received { from: d("2026-01-01"), to: b.day },
                     b.day,
-                    |h| match h.as_of(b.day).map(|a| a.standing) {
+                    |h| match h.as_of(b.day).map(|a| a.figure.standing) {
                         Some(Standing::OpenInTime) => open += 1,
                         Some(Standing::OpenLate) => {
                             open += 1;

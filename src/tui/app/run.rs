@@ -9,7 +9,9 @@ use crate::domain::request::SubjectRequest;
 use crate::i18n::localize::Localize;
 use crate::i18n::tf;
 use crate::service::Error;
+use crate::tui::screens::dialog::fields::SaveFileField;
 use crate::tui::screens::preview::PreviewState;
+use crate::tui::widgets::field_id::Named;
 
 type Outcome<T> = crate::service::Result<T>;
 
@@ -70,7 +72,7 @@ impl App {
     /// as it is now and the open form or dialog takes its current version, keeping what was
     /// typed: the operator reads the change and saves again if still right.
     fn adopt_current_version(&mut self, e: &Error) {
-        let Error::Store(crate::store::StoreError::Conflict(reference)) = e else { return };
+        let Some(reference) = e.conflict() else { return };
         let Ok(current) = self.session.peek(reference) else { return };
         let version = current.request.version;
         if let Some(Overlay::Dialog(d)) = self.overlays.last_mut()
@@ -104,10 +106,10 @@ impl App {
         let text = e.localized();
         if let Some(Overlay::Dialog(d)) = self.overlays.last_mut() {
             if let Error::Invalid(fe) = e {
-                if let Some(f) = d.form.field_mut(&fe.field) {
+                if let Some(f) = d.form.field_mut(Named(&fe.field)) {
                     f.touched = true;
                 }
-                d.form.set_error(&fe.field, fe.rule.text());
+                d.form.set_error(Named(&fe.field), fe.rule.text());
             }
             d.problem = Some(text.clone());
         }
@@ -161,10 +163,10 @@ impl App {
                 self.dialog_failed(&e);
                 // The file could not be written there (it exists, no such folder): under the path.
                 if let (Error::Config(m), Some(Overlay::Dialog(d))) = (&e, self.overlays.last_mut()) {
-                    if let Some(f) = d.form.field_mut("output") {
+                    if let Some(f) = d.form.field_mut(SaveFileField::Output) {
                         f.touched = true;
                     }
-                    d.form.set_error("output", m.text());
+                    d.form.set_error(SaveFileField::Output, m.text());
                     d.problem = None;
                 }
             }
@@ -234,7 +236,7 @@ impl App {
                     }
                     Err(e) => {
                         if let (Error::Invalid(fe), Some(Screen::Intake(s))) = (&e, self.screens.last_mut()) {
-                            s.form.set_error(&fe.field, fe.rule.text());
+                            s.form.set_error(Named(&fe.field), fe.rule.text());
                         } else if let Some(Screen::Intake(s)) = self.screens.last_mut() {
                             s.problem = Some(e.localized());
                         }
@@ -252,17 +254,12 @@ impl App {
                 }
                 match (&r, self.screens.last_mut()) {
                     (Err(Error::Invalid(fe)), Some(Screen::Response(s))) => {
-                        s.form.set_error(&fe.field, fe.rule.text());
+                        s.form.set_error(Named(&fe.field), fe.rule.text());
                     }
                     // Refused as a disclosure to an unverified subject: the way out, under
                     // the field that gives it.
                     (Err(Error::IdentityNotVerified { .. }), Some(Screen::Response(s))) => {
-                        let field = if s.form.field("identity_verified_by").is_some() {
-                            "identity_verified_by"
-                        } else {
-                            "outcome"
-                        };
-                        s.form.set_error(field, crate::i18n::t("response.identity_needed").to_string());
+                        s.identity_needed();
                     }
                     _ => {}
                 }

@@ -11,8 +11,8 @@ use ratatui::widgets::{Cell as TableCell, Row, StatefulWidget, Table, TableState
 use crate::domain::request::parse_reference;
 use crate::domain::safe_text::clean;
 use crate::i18n::{t, tf};
+use crate::model::{AuditEntry, AuditFilter, AuditProblem};
 use crate::service::{Result, Session};
-use crate::store::{AuditEntry, AuditFilter, AuditProblem};
 use crate::tui::theme::Theme;
 
 /// Entries loaded at most: the newest ones (a filter narrows to a reference or operator).
@@ -26,6 +26,11 @@ pub struct AuditState {
     pub verified: (usize, Option<AuditProblem>),
     pub selected: usize,
     pub offset: Cell<usize>,
+}
+
+/// Opened by its global command (see [`super::Screen::opened_by`]).
+pub(crate) fn open(session: &Session, _today: chrono::NaiveDate) -> Result<AuditState> {
+    AuditState::new(session)
 }
 
 impl AuditState {

@@ -11,8 +11,8 @@ use crate::domain::calendar::{Calendar, month_days};
 use crate::domain::request::SubjectRequest;
 use crate::i18n::date_wd;
 use crate::i18n::{label, t, tf};
+use crate::model::{ListFilter, Page, SortKey};
 use crate::service::{Result, Session};
-use crate::store::{ListFilter, Page, SortKey};
 use crate::tui::theme::Theme;
 
 const DUE_LIST: usize = 8;

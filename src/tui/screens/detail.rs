@@ -19,9 +19,9 @@ use crate::domain::safe_text::clean;
 use crate::domain::status::Status;
 use crate::i18n::date_wd;
 use crate::i18n::{label, label_owned, t, tf};
+use crate::model::{Event, EventKind};
 use crate::service::permissions::RequestAction;
 use crate::service::{Detail, RequestView, Session};
-use crate::store::{Event, EventKind};
 use crate::tui::action::Command;
 use crate::tui::theme::Theme;
 

@@ -20,6 +20,7 @@ use crate::tui::effect::Effect;
 use crate::tui::screens::intake::options;
 use crate::tui::screens::queue::{AssigneeChoice, Filters};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::field_id::Named;
 use crate::tui::widgets::form::{Field, Form, FormKey, FormView, Opt};
 use crate::tui::widgets::line_edit::EditOp;
 use crate::tui::widgets::path;
@@ -32,10 +33,10 @@ fn safe_name(name: &str) -> String {
     if cleaned.is_empty() || cleaned == "." || cleaned == ".." { "attachment".to_string() } else { cleaned }
 }
 
-pub(crate) mod fields;
+pub mod fields;
 
 use fields::{
-    AttachField, CannedField, DuplicateField, ExtendField, FieldId, FilterField, LetterField, NoteField,
+    AttachField, CannedField, DuplicateField, ExtendField, FilterField, LetterField, NoteField,
     OperatorField, PauseField, ReasonField, SaveFileField, StatusField,
 };
 
@@ -128,13 +129,13 @@ impl DialogState {
             DialogKind::AssignMarked,
             None,
             vec![Field::choice(
-                OperatorField::Login.id(),
+                OperatorField::Login,
                 t("field.operator"),
                 operator_options(session),
                 &current,
             )],
         );
-        if let Some(f) = d.form.field_mut(OperatorField::Login.id()) {
+        if let Some(f) = d.form.field_mut(OperatorField::Login) {
             f.hint = Some(crate::domain::safe_text::clean(&references.join(", ")));
         }
         d.references = references;
@@ -147,7 +148,7 @@ impl DialogState {
         DialogState::new(
             DialogKind::Assign,
             Some(r),
-            vec![Field::choice(OperatorField::Login.id(), t("field.operator"), ops, &current)],
+            vec![Field::choice(OperatorField::Login, t("field.operator"), ops, &current)],
         )
     }
 }
@@ -184,8 +185,8 @@ impl DialogState {
             DialogKind::Note,
             Some(r),
             vec![
-                Field::area(NoteField::Text.id(), t("field.note"), ""),
-                Field::toggle(NoteField::ToSubject.id(), t("field.to_subject"), false),
+                Field::area(NoteField::Text, t("field.note"), ""),
+                Field::toggle(NoteField::ToSubject, t("field.to_subject"), false),
             ],
         )
     }
@@ -202,8 +203,8 @@ impl DialogState {
             DialogKind::Status,
             Some(r),
             vec![
-                Field::choice(StatusField::Status.id(), t("field.new_status"), opts, ""),
-                Field::text(StatusField::Reason.id(), t("field.reason_optional"), ""),
+                Field::choice(StatusField::Status, t("field.new_status"), opts, ""),
+                Field::text(StatusField::Reason, t("field.reason_optional"), ""),
             ],
         )
     }
@@ -228,9 +229,9 @@ impl DialogState {
             DialogKind::Letter,
             Some(r),
             vec![
-                Field::choice(LetterField::Type.id(), t("field.letter_type"), types, first),
-                Field::choice(LetterField::Lang.id(), t("field.letter_lang"), langs, r.lang.code()),
-                Field::choice(LetterField::Format.id(), t("field.letter_format"), formats, "pdf"),
+                Field::choice(LetterField::Type, t("field.letter_type"), types, first),
+                Field::choice(LetterField::Lang, t("field.letter_lang"), langs, r.lang.code()),
+                Field::choice(LetterField::Format, t("field.letter_format"), formats, "pdf"),
             ],
         )
     }
@@ -244,7 +245,7 @@ impl DialogState {
         let mut d = DialogState::new(
             DialogKind::Canned,
             None,
-            vec![Field::choice(CannedField::Text.id(), t("canned.field"), opts, "")],
+            vec![Field::choice(CannedField::Text, t("canned.field"), opts, "")],
         );
         d.update_canned_hint();
         d
@@ -255,8 +256,8 @@ impl DialogState {
         if self.kind != DialogKind::Canned {
             return;
         }
-        let text = self.form.choice(CannedField::Text.id()).to_string();
-        if let Some(f) = self.form.field_mut(CannedField::Text.id()) {
+        let text = self.form.choice(CannedField::Text).to_string();
+        if let Some(f) = self.form.field_mut(CannedField::Text) {
             let shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
             f.hint = Some(crate::domain::safe_text::clean(&crate::tui::widgets::wrap::ellipsis(&shown, 200)));
         }
@@ -271,8 +272,8 @@ impl DialogState {
             DialogKind::Attach,
             Some(r),
             vec![
-                Field::text(AttachField::File.id(), t("field.file"), ""),
-                Field::choice(AttachField::Kind.id(), t("field.attachment_kind"), kinds, ""),
+                Field::text(AttachField::File, t("field.file"), ""),
+                Field::choice(AttachField::Kind, t("field.attachment_kind"), kinds, ""),
             ],
         );
         d.limit_mb = session.attachment_limit() / (1024 * 1024);
@@ -297,13 +298,13 @@ impl DialogState {
             Some(r),
             vec![
                 Field::choice(
-                    SaveFileField::N.id(),
+                    SaveFileField::N,
                     t("field.attachment"),
                     opts,
                     &last.map(|a| a.n.to_string()).unwrap_or_default(),
                 ),
                 Field::text(
-                    SaveFileField::Output.id(),
+                    SaveFileField::Output,
                     t("field.output"),
                     &last.map(|a| safe_name(&a.file_name)).unwrap_or_default(),
                 ),
@@ -316,12 +317,12 @@ impl DialogState {
 
     /// When another file is chosen, the path follows it unless the clerk typed their own.
     fn follow_chosen_file(&mut self) {
-        let chosen = self.form.choice(SaveFileField::N.id()).to_string();
-        let typed = self.form.text(SaveFileField::Output.id()).to_string();
+        let chosen = self.form.choice(SaveFileField::N).to_string();
+        let typed = self.form.text(SaveFileField::Output).to_string();
         let own = !typed.is_empty() && !self.files.iter().any(|(_, name)| *name == typed);
         if let (false, Some((_, name))) = (own, self.files.iter().find(|(n, _)| n.to_string() == chosen)) {
             let name = name.clone();
-            self.form.set_text(SaveFileField::Output.id(), &name);
+            self.form.set_text(SaveFileField::Output, &name);
         }
     }
 
@@ -330,20 +331,20 @@ impl DialogState {
         let mut d = DialogState::new(
             DialogKind::Duplicate,
             Some(r),
-            vec![Field::text(DuplicateField::Original.id(), t("field.duplicate_of"), "")],
+            vec![Field::text(DuplicateField::Original, t("field.duplicate_of"), "")],
         );
         d.year = chrono::Datelike::year(&today);
-        if let Some(f) = d.form.field_mut(DuplicateField::Original.id()) {
+        if let Some(f) = d.form.field_mut(DuplicateField::Original) {
             f.hint = Some(t("dialog.duplicate_hint").to_string());
         }
         d
     }
 
     /// The field that holds a path, where Tab completes.
-    fn path_field(&self) -> Option<&'static str> {
+    fn path_field(&self) -> Option<Named<'static>> {
         match self.kind {
-            DialogKind::Attach => Some(AttachField::File.id()),
-            DialogKind::SaveFile => Some(SaveFileField::Output.id()),
+            DialogKind::Attach => Some(Named(AttachField::File.name())),
+            DialogKind::SaveFile => Some(Named(SaveFileField::Output.name())),
             _ => None,
         }
     }
@@ -385,7 +386,7 @@ impl DialogState {
     }
 
     pub fn reason(kind: DialogKind, r: &SubjectRequest) -> DialogState {
-        DialogState::new(kind, Some(r), vec![Field::text(ReasonField::Reason.id(), t("field.reason"), "")])
+        DialogState::new(kind, Some(r), vec![Field::text(ReasonField::Reason, t("field.reason"), "")])
     }
 
     pub fn extend(session: &Session, r: &SubjectRequest) -> DialogState {
@@ -394,11 +395,11 @@ impl DialogState {
             DialogKind::Extend,
             Some(r),
             vec![
-                Field::text(ExtendField::Days.id(), &tf("field.days", &[("max", &max)]), &max.to_string()),
-                Field::text(ExtendField::Reason.id(), t("field.reason"), ""),
+                Field::text(ExtendField::Days, &tf("field.days", &[("max", &max)]), &max.to_string()),
+                Field::text(ExtendField::Reason, t("field.reason"), ""),
             ],
         );
-        if let Some(f) = d.form.field_mut(ExtendField::Days.id()) {
+        if let Some(f) = d.form.field_mut(ExtendField::Days) {
             f.hint = Some(tf("dialog.extend_hint", &[("due", &date_dmy(r.due_on))]));
         }
         d
@@ -416,8 +417,8 @@ impl DialogState {
             DialogKind::Pause,
             Some(r),
             vec![
-                Field::choice(PauseField::Category.id(), t("field.pause_category"), cats, ""),
-                Field::text(PauseField::Reason.id(), t("field.reason"), ""),
+                Field::choice(PauseField::Category, t("field.pause_category"), cats, ""),
+                Field::text(PauseField::Reason, t("field.reason"), ""),
             ],
         )
     }
@@ -444,31 +445,31 @@ impl DialogState {
             None,
             vec![
                 Field::choice(
-                    FilterField::Kind.id(),
+                    FilterField::Kind,
                     t("field.kind"),
                     kinds,
                     current.kind.map_or("", |k| k.code()),
                 ),
                 Field::choice(
-                    FilterField::Status.id(),
+                    FilterField::Status,
                     t("field.status"),
                     statuses,
                     current.status.map_or("", |s| s.code()),
                 ),
-                Field::choice(FilterField::Assignee.id(), t("field.assignee"), assignees, &assignee),
+                Field::choice(FilterField::Assignee, t("field.assignee"), assignees, &assignee),
                 Field::choice(
-                    FilterField::Channel.id(),
+                    FilterField::Channel,
                     t("field.channel"),
                     channels,
                     current.channel.map_or("", |c| c.code()),
                 ),
                 Field::text(
-                    FilterField::ReceivedFrom.id(),
+                    FilterField::ReceivedFrom,
                     t("field.received_from"),
                     &current.received_from.map(date_dmy).unwrap_or_default(),
                 ),
                 Field::text(
-                    FilterField::ReceivedTo.id(),
+                    FilterField::ReceivedTo,
                     t("field.received_to"),
                     &current.received_to.map(date_dmy).unwrap_or_default(),
                 ),
@@ -543,7 +544,7 @@ impl Component for DialogState {
     }
 
     fn completes(&self) -> bool {
-        self.path_field().is_some_and(|id| self.form.focused().is_some_and(|f| f.id == id))
+        self.path_field().is_some_and(|id| self.form.focused().is_some_and(|f| f.id == id.0))
     }
 
     fn bar(&self, _env: &Env<'_>) -> Vec<Command> {

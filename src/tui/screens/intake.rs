@@ -18,7 +18,31 @@ use crate::i18n::{label, t};
 use crate::service::{Error, Session};
 use crate::tui::input::{parse_date, parse_optional_date};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::field_id::{Named, Read, field_ids};
 use crate::tui::widgets::form::{Field, Form, FormView, Input, Opt};
+
+field_ids! {
+    /// The intake form's fields, named as `aryz add` and the services name them.
+    IntakeField {
+        Kind => "kind",
+        Channel => "channel",
+        Lang => "lang",
+        Received => "received",
+        Name => "name",
+        Pin => "pin",
+        BirthDate => "birth_date",
+        Identity => "identity",
+        Passport => "passport",
+        PassportIssuer => "passport_issuer",
+        PassportIssued => "passport_issued",
+        Category => "category",
+        Email => "email",
+        Phone => "phone",
+        Address => "address",
+        Description => "description",
+        AssignToMe => "assign_to_me",
+    }
+}
 
 pub(crate) fn options<T: Copy>(all: &[T], prefix: &str, code: impl Fn(T) -> &'static str) -> Vec<Opt> {
     all.iter().map(|v| Opt::new(code(*v), label(prefix, code(*v)))).collect()
@@ -39,6 +63,15 @@ pub fn identity_options(channel: Channel) -> Vec<Opt> {
     opts
 }
 
+/// Opened by its global command (see [`super::Screen::opened_by`]), whose openers may fail.
+#[allow(clippy::unnecessary_wraps)]
+pub(crate) fn open(
+    session: &Session,
+    today: NaiveDate,
+) -> crate::service::Result<super::form_screen::FormScreen<IntakeState>> {
+    Ok(super::form_screen::FormScreen(IntakeState::new(session, today)))
+}
+
 #[derive(Debug)]
 pub struct IntakeState {
     pub form: Form,
@@ -52,36 +85,46 @@ impl IntakeState {
     pub fn new(session: &Session, today: NaiveDate) -> IntakeState {
         let fields = vec![
             Field::choice(
-                "kind",
+                IntakeField::Kind,
                 t("field.kind"),
                 options(RequestKind::ALL, "kind", RequestKind::code),
                 "access",
             ),
             Field::choice(
-                "channel",
+                IntakeField::Channel,
                 t("field.channel"),
                 options(Channel::ALL, "channel", Channel::code),
                 "salyk_app",
             ),
-            Field::choice("lang", t("field.lang"), options(Language::ALL, "lang", Language::code), "ky"),
-            Field::text("received", t("field.received"), &date_dmy(today)),
-            Field::text("name", t("field.name"), ""),
-            Field::text("pin", t("field.pin"), ""),
-            Field::text("birth_date", t("field.birth_date"), ""),
-            Field::choice("identity", t("field.identity"), identity_options(Channel::SalykApp), ""),
-            Field::text("passport", t("field.passport"), ""),
-            Field::text("passport_issuer", t("field.passport_issuer"), ""),
-            Field::text("passport_issued", t("field.passport_issued"), ""),
+            Field::choice(
+                IntakeField::Lang,
+                t("field.lang"),
+                options(Language::ALL, "lang", Language::code),
+                "ky",
+            ),
+            Field::text(IntakeField::Received, t("field.received"), &date_dmy(today)),
+            Field::text(IntakeField::Name, t("field.name"), ""),
+            Field::text(IntakeField::Pin, t("field.pin"), ""),
+            Field::text(IntakeField::BirthDate, t("field.birth_date"), ""),
+            Field::choice(
+                IntakeField::Identity,
+                t("field.identity"),
+                identity_options(Channel::SalykApp),
+                "",
+            ),
+            Field::text(IntakeField::Passport, t("field.passport"), ""),
+            Field::text(IntakeField::PassportIssuer, t("field.passport_issuer"), ""),
+            Field::text(IntakeField::PassportIssued, t("field.passport_issued"), ""),
             Field::multi(
-                "category",
+                IntakeField::Category,
                 t("field.categories"),
                 options(DataCategory::ALL, "category", DataCategory::code),
             ),
-            Field::text("email", t("field.email"), ""),
-            Field::text("phone", t("field.phone"), ""),
-            Field::text("address", t("field.address"), ""),
-            Field::area_of("description", t("field.description"), "", 3),
-            Field::toggle("assign_to_me", t("field.assign_to_me"), session.role() == Role::Clerk),
+            Field::text(IntakeField::Email, t("field.email"), ""),
+            Field::text(IntakeField::Phone, t("field.phone"), ""),
+            Field::text(IntakeField::Address, t("field.address"), ""),
+            Field::area_of(IntakeField::Description, t("field.description"), "", 3),
+            Field::toggle(IntakeField::AssignToMe, t("field.assign_to_me"), session.role() == Role::Clerk),
         ];
         let mut s = IntakeState { form: Form::new(fields), deadlines: Vec::new(), problem: None };
         s.validate(session, today);
@@ -93,55 +136,76 @@ impl IntakeState {
         let f = &mut self.form;
         f.clear_messages();
         self.problem = None;
-        let kind: RequestKind = f.choice("kind").parse().unwrap_or(RequestKind::Access);
-        let channel: Channel = f.choice("channel").parse().unwrap_or(Channel::Other);
-        let lang: Language = f.choice("lang").parse().unwrap_or(Language::Ky);
+        // Each choice is read as its type: one that is not (never in a form built above) is an
+        // error under its field, not a silent default.
+        let read = Read(f);
+        let (kind, channel, lang) = match (
+            read.parsed::<RequestKind>(IntakeField::Kind),
+            read.parsed::<Channel>(IntakeField::Channel),
+            read.parsed::<Language>(IntakeField::Lang),
+        ) {
+            (Ok(k), Ok(c), Ok(l)) => (k, c, l),
+            (k, c, l) => {
+                for e in [k.err(), c.err(), l.err()].into_iter().flatten() {
+                    f.set_error(Named(&e.field), e.error);
+                }
+                return None;
+            }
+        };
         // The identity options follow the channel, keeping what was chosen.
-        let chosen = f.choice("identity").to_string();
-        if let Some(Field { input: Input::Choice { options, selected }, .. }) = f.field_mut("identity") {
+        let chosen = f.choice(IntakeField::Identity).to_string();
+        if let Some(Field { input: Input::Choice { options, selected }, .. }) =
+            f.field_mut(IntakeField::Identity)
+        {
             *options = identity_options(channel);
             *selected = options.iter().position(|o| o.code == chosen).unwrap_or(0);
         }
         let mut ok = true;
-        let identity: IdentityMethod = if let Ok(m) = f.choice("identity").parse() {
+        let identity: IdentityMethod = if let Ok(m) = f.choice(IntakeField::Identity).parse() {
             m
         } else {
-            f.set_error("identity", t("editing.identity_required").to_string());
+            f.set_error(IntakeField::Identity, t("editing.identity_required").to_string());
             ok = false;
             IdentityMethod::NotVerified
         };
-        let categories: Vec<DataCategory> =
-            f.checked("category").iter().filter_map(|c| c.parse().ok()).collect();
-        let received = match parse_date(f.text("received")) {
+        let categories: Vec<DataCategory> = match Read(f).several(IntakeField::Category) {
+            Ok(c) => c,
+            Err(e) => {
+                f.set_error(IntakeField::Category, e.error);
+                ok = false;
+                Vec::new()
+            }
+        };
+        let received = match parse_date(f.text(IntakeField::Received)) {
             Ok(d) => Some(d),
             Err(e) => {
-                f.set_error("received", e);
+                f.set_error(IntakeField::Received, e);
                 ok = false;
                 None
             }
         };
-        let birth_date = parse_optional_date(f.text("birth_date")).unwrap_or_else(|e| {
-            f.set_error("birth_date", e);
+        let birth_date = parse_optional_date(f.text(IntakeField::BirthDate)).unwrap_or_else(|e| {
+            f.set_error(IntakeField::BirthDate, e);
             ok = false;
             None
         });
-        let issued = parse_optional_date(f.text("passport_issued")).unwrap_or_else(|e| {
-            f.set_error("passport_issued", e);
+        let issued = parse_optional_date(f.text(IntakeField::PassportIssued)).unwrap_or_else(|e| {
+            f.set_error(IntakeField::PassportIssued, e);
             ok = false;
             None
         });
         let mut passport = None;
-        if !f.text("passport").trim().is_empty() {
-            match parse_passport(f.text("passport"), today, issued) {
+        if !f.text(IntakeField::Passport).trim().is_empty() {
+            match parse_passport(f.text(IntakeField::Passport), today, issued) {
                 Ok((mut p, warnings)) => {
-                    p.issuer = f.text("passport_issuer").trim().to_string();
+                    p.issuer = f.text(IntakeField::PassportIssuer).trim().to_string();
                     for w in warnings {
-                        f.set_warning(&w.field, w.message.text());
+                        f.set_warning(Named(&w.field), w.message.text());
                     }
                     passport = Some(p);
                 }
                 Err(e) => {
-                    f.set_error(&e.field, e.rule.text());
+                    f.set_error(Named(&e.field), e.rule.text());
                     ok = false;
                 }
             }
@@ -162,22 +226,22 @@ impl IntakeState {
             received_on: received,
             identity,
             categories,
-            description: f.text("description").trim().to_string(),
+            description: f.text(IntakeField::Description).trim().to_string(),
             subject: Subject {
-                name: f.text("name").trim().to_string(),
-                pin: f.text("pin").trim().to_string(),
+                name: f.text(IntakeField::Name).trim().to_string(),
+                pin: f.text(IntakeField::Pin).trim().to_string(),
                 birth_date,
                 passport,
-                address: f.text("address").trim().to_string(),
-                email: f.text("email").trim().to_string(),
-                phone: f.text("phone").trim().to_string(),
+                address: f.text(IntakeField::Address).trim().to_string(),
+                email: f.text(IntakeField::Email).trim().to_string(),
+                phone: f.text(IntakeField::Phone).trim().to_string(),
             },
             representative: None,
         };
         match session.check_new_request(&new) {
             Ok((warnings, deadlines)) => {
                 for w in warnings {
-                    f.set_warning(&w.field, w.message.text());
+                    f.set_warning(Named(&w.field), w.message.text());
                 }
                 self.deadlines = deadlines;
                 crate::i18n::deadline::localize(
@@ -189,7 +253,7 @@ impl IntakeState {
                 );
             }
             Err(Error::Invalid(e)) => {
-                f.set_error(&e.field, e.rule.text());
+                f.set_error(Named(&e.field), e.rule.text());
                 ok = false;
             }
             Err(e) => {
@@ -201,7 +265,7 @@ impl IntakeState {
     }
 
     pub fn assignee<'s>(&self, session: &'s Session) -> Option<&'s str> {
-        self.form.is_on("assign_to_me").then_some(session.operator.login.as_str())
+        self.form.is_on(IntakeField::AssignToMe).then_some(session.operator.login.as_str())
     }
 }
 

@@ -1,6 +1,8 @@
 //! The response form: outcome, refusal ground (with its citation), per-category actions for
 //! correction, blocking and destruction, text, date and channel. Saving asks to confirm.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,9 +19,46 @@ use crate::service::Session;
 use crate::tui::input::parse_date;
 use crate::tui::screens::intake::options;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::field_id::{FieldId, Invalid, Named, Read};
 use crate::tui::widgets::form::{Field, Form, FormView, Opt};
 
-const ACTION_PREFIX: &str = "action:";
+/// The response form's fields, named as the services name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseField {
+    Outcome,
+    Ground,
+    /// What is done with one category of the subject's data.
+    Action(DataCategory),
+    IdentityVerifiedBy,
+    IdentityOverride,
+    Text,
+    Responded,
+    /// Why the answer is dated before today.
+    BackdateReason,
+    Channel,
+    Medium,
+    Charged,
+    ReferredTo,
+}
+
+impl FieldId for ResponseField {
+    fn id(&self) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            ResponseField::Outcome => "outcome",
+            ResponseField::Ground => "ground",
+            ResponseField::Action(c) => return Cow::Owned(format!("action:{}", c.code())),
+            ResponseField::IdentityVerifiedBy => "identity_verified_by",
+            ResponseField::IdentityOverride => "identity_override",
+            ResponseField::Text => "text",
+            ResponseField::Responded => "responded",
+            ResponseField::BackdateReason => "reason",
+            ResponseField::Channel => "channel",
+            ResponseField::Medium => "medium",
+            ResponseField::Charged => "charged",
+            ResponseField::ReferredTo => "referred_to",
+        })
+    }
+}
 
 #[derive(Debug)]
 pub struct ResponseState {
@@ -32,6 +71,8 @@ pub struct ResponseState {
     /// How the subject's identity was checked: disclosing to an unverified subject is warned
     /// about here (the service decides).
     pub identity: IdentityMethod,
+    /// The categories that get an action each (correction, blocking, destruction).
+    pub categories: Vec<DataCategory>,
     pub form: Form,
 }
 
@@ -48,20 +89,19 @@ impl ResponseState {
         );
         let mut fields = vec![
             Field::choice(
-                "outcome",
+                ResponseField::Outcome,
                 t("field.outcome"),
                 options(Outcome::ALL, "outcome", Outcome::code),
                 "fulfilled",
             ),
-            Field::choice("ground", t("field.ground"), grounds, ""),
+            Field::choice(ResponseField::Ground, t("field.ground"), grounds, ""),
         ];
         if r.kind.acts_on_categories() {
             let mut acts = vec![Opt::new("", t("response.no_action"))];
             acts.extend(options(CategoryAction::ALL, "category_action", CategoryAction::code));
             for c in &r.categories {
-                let id = format!("{ACTION_PREFIX}{}", c.code());
                 let name = tf("response.action_for", &[("category", &label("category", c.code()))]);
-                fields.push(Field::choice(&id, &name, acts.clone(), "done"));
+                fields.push(Field::choice(ResponseField::Action(*c), &name, acts.clone(), "done"));
             }
         }
         // An answer that would disclose personal data to a subject whose identity is not
@@ -75,28 +115,42 @@ impl ResponseState {
                     .iter()
                     .map(|m| Opt::new(m.code(), label("identity", m.code()))),
             );
-            fields.push(Field::choice("identity_verified_by", t("response.verified_by"), methods, ""));
+            fields.push(Field::choice(
+                ResponseField::IdentityVerifiedBy,
+                t("response.verified_by"),
+                methods,
+                "",
+            ));
             if session.role() >= crate::domain::kind::Role::Supervisor {
-                fields.push(Field::text("identity_override", t("response.identity_override"), ""));
+                fields.push(Field::text(
+                    ResponseField::IdentityOverride,
+                    t("response.identity_override"),
+                    "",
+                ));
             }
         }
         let mut channels = vec![Opt::new("", t("response.no_channel"))];
         channels.extend(options(Channel::ALL, "channel", Channel::code));
-        fields.push(Field::area("text", t("field.text"), ""));
-        fields.push(Field::text("responded", t("field.responded"), &date_dmy(today)));
-        fields.push(Field::text("reason", t("supervision.backdate_reason"), ""));
-        fields.push(Field::choice("channel", t("field.response_channel"), channels, r.channel.code()));
+        fields.push(Field::area(ResponseField::Text, t("field.text"), ""));
+        fields.push(Field::text(ResponseField::Responded, t("field.responded"), &date_dmy(today)));
+        fields.push(Field::text(ResponseField::BackdateReason, t("supervision.backdate_reason"), ""));
+        fields.push(Field::choice(
+            ResponseField::Channel,
+            t("field.response_channel"),
+            channels,
+            r.channel.code(),
+        ));
         // What the letter needs to be complete: the copy's medium (access) and the receiving
         // body (a referral), chosen from the bodies an admin keeps in bodies.toml.
         if r.kind == RequestKind::Access {
             let mut media = vec![Opt::new("", t("response_details.no_medium"))];
             media.extend(options(CopyMedium::ALL, "medium", CopyMedium::code));
-            fields.push(Field::choice("medium", t("response_details.medium"), media, ""));
+            fields.push(Field::choice(ResponseField::Medium, t("response_details.medium"), media, ""));
             let charged = vec![
                 Opt::new("no", t("response_details.free")),
                 Opt::new("yes", t("response_details.charged")),
             ];
-            fields.push(Field::choice("charged", t("response_details.charge"), charged, "no"));
+            fields.push(Field::choice(ResponseField::Charged, t("response_details.charge"), charged, "no"));
         }
         let mut bodies = vec![Opt::new("", t("response_details.no_body"))];
         let lang = crate::domain::kind::Language::ALL
@@ -105,7 +159,7 @@ impl ResponseState {
             .find(|l| l.code() == crate::i18n::current().code())
             .unwrap_or(crate::domain::kind::Language::En);
         bodies.extend(session.bodies.iter().map(|b| Opt::new(b.code.clone(), b.name(lang))));
-        fields.push(Field::choice("referred_to", t("response_details.referred_to"), bodies, ""));
+        fields.push(Field::choice(ResponseField::ReferredTo, t("response_details.referred_to"), bodies, ""));
         let mut s = ResponseState {
             reference: r.reference.clone(),
             version: r.version,
@@ -113,6 +167,7 @@ impl ResponseState {
             lang: r.lang,
             received_on: r.received_on,
             identity: r.identity,
+            categories: if r.kind.acts_on_categories() { r.categories.clone() } else { Vec::new() },
             form: Form::new(fields),
         };
         // The hint under the ground, and warnings from the start (an unverified identity).
@@ -122,14 +177,25 @@ impl ResponseState {
 
     /// Shows the citation and meaning of the chosen refusal ground under it.
     pub fn update_hint(&mut self, session: &Session) {
-        let code = self.form.choice("ground").to_string();
+        let code = self.form.choice(ResponseField::Ground).to_string();
         let hint = session.grounds.iter().find(|g| g.code == code).map(|g| {
             let citation = crate::i18n::localized("ground_citation", &g.code, &g.citation);
             format!("{citation} — {}", crate::i18n::localized("ground_description", &g.code, &g.description))
         });
-        if let Some(f) = self.form.field_mut("ground") {
+        if let Some(f) = self.form.field_mut(ResponseField::Ground) {
             f.hint = hint;
         }
+    }
+
+    /// The service refused a disclosure to an unverified subject: the way out, under the
+    /// field that gives it (how the identity was verified now, else the outcome).
+    pub fn identity_needed(&mut self) {
+        let field = if self.form.field(ResponseField::IdentityVerifiedBy).is_some() {
+            ResponseField::IdentityVerifiedBy
+        } else {
+            ResponseField::Outcome
+        };
+        self.form.set_error(field, t("response.identity_needed").to_string());
     }
 
     /// Builds and checks the response; errors go under their fields.
@@ -137,59 +203,71 @@ impl ResponseState {
         self.update_hint(session);
         let f = &mut self.form;
         f.clear_messages();
-        let outcome: Outcome = f.choice("outcome").parse().unwrap_or(Outcome::Fulfilled);
-        let ground = Some(f.choice("ground").to_string()).filter(|g| !g.is_empty());
-        let channel: Option<Channel> = f.choice("channel").parse().ok();
-        let mut actions: Vec<(DataCategory, CategoryAction)> = Vec::new();
-        let mut first_action_field = None;
-        for field in &f.fields {
-            if let Some(code) = field.id.strip_prefix(ACTION_PREFIX) {
-                first_action_field.get_or_insert_with(|| field.id.clone());
-                let chosen = f.choice(&field.id);
-                if let (Ok(c), Ok(a)) = (code.parse::<DataCategory>(), chosen.parse::<CategoryAction>()) {
-                    actions.push((c, a));
+        let read = Read(f);
+        let response = (|| {
+            let outcome = read.parsed::<Outcome>(ResponseField::Outcome)?;
+            let ground = Some(read.choice(ResponseField::Ground)?).filter(|g| !g.is_empty());
+            let channel = read.optional::<Channel>(ResponseField::Channel)?;
+            // One action per category of the request ("" is none chosen).
+            let mut actions: Vec<(DataCategory, CategoryAction)> = Vec::new();
+            for c in &self.categories {
+                if let Some(a) = read.optional::<CategoryAction>(ResponseField::Action(*c))? {
+                    actions.push((*c, a));
                 }
             }
-        }
-        let responded_on = match parse_date(f.text("responded")) {
-            Ok(d) => d,
+            let responded_on = parse_date(&read.text(ResponseField::Responded)?)
+                .map_err(|e| Invalid::new(ResponseField::Responded, e))?;
+            // The fields this request's form has: the copy's medium and charge (access), and
+            // the identity check (a disclosure to an unverified subject).
+            let has = |x: ResponseField| read.0.field(x).is_some();
+            let details = ResponseDetails {
+                copy_medium: if has(ResponseField::Medium) {
+                    read.optional::<CopyMedium>(ResponseField::Medium)?
+                } else {
+                    None
+                },
+                copy_charged: has(ResponseField::Charged) && read.choice(ResponseField::Charged)? == "yes",
+                referred_to: Some(read.choice(ResponseField::ReferredTo)?).filter(|b| !b.is_empty()),
+            };
+            let identity = IdentityAtAnswer {
+                verified_by: if has(ResponseField::IdentityVerifiedBy) {
+                    read.optional::<IdentityMethod>(ResponseField::IdentityVerifiedBy)?
+                } else {
+                    None
+                },
+                override_reason: if has(ResponseField::IdentityOverride) {
+                    Some(read.text(ResponseField::IdentityOverride)?).filter(|w| !w.is_empty())
+                } else {
+                    None
+                },
+            };
+            Ok::<_, Invalid>(Response {
+                outcome,
+                ground,
+                text: read.text(ResponseField::Text)?,
+                responded_on,
+                channel,
+                actions,
+                details,
+                backdate_reason: read.text(ResponseField::BackdateReason)?,
+                identity,
+            })
+        })();
+        let response = match response {
+            Ok(r) => r,
             Err(e) => {
-                f.set_error("responded", e);
+                f.set_error(Named(&e.field), e.error);
                 return None;
             }
         };
-        let details = ResponseDetails {
-            copy_medium: f
-                .fields
-                .iter()
-                .any(|x| x.id == "medium")
-                .then(|| f.choice("medium").parse().ok())
-                .flatten(),
-            copy_charged: f.fields.iter().any(|x| x.id == "charged") && f.choice("charged") == "yes",
-            referred_to: Some(f.choice("referred_to").to_string()).filter(|b| !b.is_empty()),
-        };
-        let response = Response {
-            outcome,
-            ground,
-            text: f.text("text").trim().to_string(),
-            responded_on,
-            channel,
-            actions,
-            details,
-            backdate_reason: f.text("reason").trim().to_string(),
-            identity: IdentityAtAnswer {
-                verified_by: f.choice("identity_verified_by").parse().ok(),
-                override_reason: Some(f.text("identity_override").trim().to_string())
-                    .filter(|w| !w.is_empty()),
-            },
-        };
+        let outcome = response.outcome;
         // Personal data handed to someone whose identity was not checked is a breach: the
         // service refuses it unless verified now or overridden by a supervisor.
         let unverified = self.identity == IdentityMethod::NotVerified
             && response.identity.verified_by.is_none()
             && response.identity.override_reason.is_none();
         if discloses_personal_data(self.kind, outcome) && unverified {
-            f.set_warning("outcome", t("response.unverified_identity").to_string());
+            f.set_warning(ResponseField::Outcome, t("response.unverified_identity").to_string());
         }
         let checked = response
             .validate(self.kind, self.received_on, today, &session.grounds)
@@ -197,12 +275,11 @@ impl ResponseState {
         match checked {
             Ok(()) => Some(response),
             Err(e) => {
-                let field = if e.field == "action" {
-                    first_action_field.unwrap_or(e.field.clone())
-                } else {
-                    e.field.clone()
-                };
-                f.set_error(&field, e.rule.text());
+                // The service names the category actions as one field: the first one shows it.
+                match self.categories.first() {
+                    Some(c) if e.field == "action" => f.set_error(ResponseField::Action(*c), e.rule.text()),
+                    _ => f.set_error(Named(&e.field), e.rule.text()),
+                }
                 None
             }
         }
@@ -232,13 +309,15 @@ mod keys {
     use ratatui::layout::Rect;
     use ratatui::widgets::Widget;
 
-    use super::{ResponseState, ResponseView};
+    use super::{ResponseField, ResponseState, ResponseView};
     use crate::domain::format::date_dmy;
+    use crate::domain::outcome::Outcome;
     use crate::i18n::{label, tf};
     use crate::tui::action::Command;
     use crate::tui::component::{Ctx, Env};
     use crate::tui::effect::{Effect, Question, UseCase};
     use crate::tui::screens::form_screen::FormLogic;
+    use crate::tui::widgets::field_id::Read;
     use crate::tui::widgets::form::Form;
 
     impl FormLogic for ResponseState {
@@ -285,20 +364,17 @@ mod keys {
 
         /// Ctrl-T: the standard texts for this kind, the chosen outcome and the language.
         fn command(&mut self, cmd: Command, _ctx: &Ctx<'_>) -> Option<Effect> {
-            (cmd == Command::InsertText).then(|| Effect::Canned {
-                kind: self.kind,
-                outcome: self
-                    .form
-                    .choice("outcome")
-                    .parse()
-                    .unwrap_or(crate::domain::outcome::Outcome::Fulfilled),
-                lang: self.lang,
+            (cmd == Command::InsertText).then(|| {
+                match Read(&self.form).parsed::<Outcome>(ResponseField::Outcome) {
+                    Ok(outcome) => Effect::Canned { kind: self.kind, outcome, lang: self.lang },
+                    Err(e) => Effect::Message(e.error, true),
+                }
             })
         }
 
         /// A standard text chosen: inserted at the cursor of the response text, to edit.
         fn answer(&mut self, text: String, ctx: &Ctx<'_>) -> Effect {
-            if let Some(i) = self.form.index("text") {
+            if let Some(i) = self.form.index(ResponseField::Text) {
                 self.form.focus = i;
             }
             self.form.insert_in_focused(&text);

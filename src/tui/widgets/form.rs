@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
+pub use super::field_id::FieldId;
 use super::line_edit::{EditOp, LineEdit};
 use super::text_box::TextBox;
 use crate::tui::theme::Theme;
@@ -57,39 +58,39 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn text(id: &str, label: &str, value: &str) -> Field {
+    pub fn text(id: impl FieldId, label: &str, value: &str) -> Field {
         Field::new(id, label, Input::Text(LineEdit::new(value)))
     }
 
     /// A multi-line text (Enter makes a new line).
-    pub fn area(id: &str, label: &str, value: &str) -> Field {
+    pub fn area(id: impl FieldId, label: &str, value: &str) -> Field {
         Field::new(id, label, Input::Area(TextBox::new(value)))
     }
 
     /// A multi-line text of `rows` rows on screen.
-    pub fn area_of(id: &str, label: &str, value: &str, rows: u16) -> Field {
+    pub fn area_of(id: impl FieldId, label: &str, value: &str, rows: u16) -> Field {
         let mut b = TextBox::new(value);
         b.rows = rows.max(1);
         Field::new(id, label, Input::Area(b))
     }
 
-    pub fn choice(id: &str, label: &str, options: Vec<Opt>, selected_code: &str) -> Field {
+    pub fn choice(id: impl FieldId, label: &str, options: Vec<Opt>, selected_code: &str) -> Field {
         let selected = options.iter().position(|o| o.code == selected_code).unwrap_or(0);
         Field::new(id, label, Input::Choice { options, selected })
     }
 
-    pub fn multi(id: &str, label: &str, options: Vec<Opt>) -> Field {
+    pub fn multi(id: impl FieldId, label: &str, options: Vec<Opt>) -> Field {
         let checked = vec![false; options.len()];
         Field::new(id, label, Input::Multi { options, checked, cursor: 0 })
     }
 
-    pub fn toggle(id: &str, label: &str, on: bool) -> Field {
+    pub fn toggle(id: impl FieldId, label: &str, on: bool) -> Field {
         Field::new(id, label, Input::Toggle(on))
     }
 
-    fn new(id: &str, label: &str, input: Input) -> Field {
+    fn new(id: impl FieldId, label: &str, input: Input) -> Field {
         Field {
-            id: id.to_string(),
+            id: id.id().into_owned(),
             label: label.to_string(),
             input,
             error: None,
@@ -222,15 +223,18 @@ impl Form {
         self.focused().is_some_and(Field::is_text)
     }
 
-    pub fn index(&self, id: &str) -> Option<usize> {
+    pub fn index(&self, id: impl FieldId) -> Option<usize> {
+        let id = id.id();
         self.fields.iter().position(|f| f.id == id)
     }
 
-    pub fn field(&self, id: &str) -> Option<&Field> {
+    pub fn field(&self, id: impl FieldId) -> Option<&Field> {
+        let id = id.id();
         self.fields.iter().find(|f| f.id == id)
     }
 
-    pub fn field_mut(&mut self, id: &str) -> Option<&mut Field> {
+    pub fn field_mut(&mut self, id: impl FieldId) -> Option<&mut Field> {
+        let id = id.id();
         self.fields.iter_mut().find(|f| f.id == id)
     }
 
@@ -301,7 +305,7 @@ impl Form {
         }
     }
 
-    pub fn text(&self, id: &str) -> &str {
+    pub fn text(&self, id: impl FieldId) -> &str {
         match self.field(id).map(|f| &f.input) {
             Some(Input::Text(e)) => e.text(),
             Some(Input::Area(b)) => b.text(),
@@ -309,7 +313,7 @@ impl Form {
         }
     }
 
-    pub fn set_text(&mut self, id: &str, value: &str) {
+    pub fn set_text(&mut self, id: impl FieldId, value: &str) {
         match self.field_mut(id).map(|f| &mut f.input) {
             Some(Input::Text(e)) => e.set(value),
             Some(Input::Area(b)) => b.set(value),
@@ -329,7 +333,7 @@ impl Form {
     }
 
     /// The code of the selected option of a choice field.
-    pub fn choice(&self, id: &str) -> &str {
+    pub fn choice(&self, id: impl FieldId) -> &str {
         match self.field(id).map(|f| &f.input) {
             Some(Input::Choice { options, selected }) => {
                 options.get(*selected).map_or("", |o| o.code.as_str())
@@ -338,7 +342,7 @@ impl Form {
         }
     }
 
-    pub fn select(&mut self, id: &str, code: &str) {
+    pub fn select(&mut self, id: impl FieldId, code: &str) {
         if let Some(Field { input: Input::Choice { options, selected }, .. }) = self.field_mut(id)
             && let Some(i) = options.iter().position(|o| o.code == code)
         {
@@ -346,7 +350,7 @@ impl Form {
         }
     }
 
-    pub fn checked(&self, id: &str) -> Vec<&str> {
+    pub fn checked(&self, id: impl FieldId) -> Vec<&str> {
         match self.field(id).map(|f| &f.input) {
             Some(Input::Multi { options, checked, .. }) => {
                 options.iter().zip(checked).filter(|(_, c)| **c).map(|(o, _)| o.code.as_str()).collect()
@@ -355,7 +359,7 @@ impl Form {
         }
     }
 
-    pub fn set_checked(&mut self, id: &str, code: &str, on: bool) {
+    pub fn set_checked(&mut self, id: impl FieldId, code: &str, on: bool) {
         if let Some(Field { input: Input::Multi { options, checked, .. }, .. }) = self.field_mut(id)
             && let Some(i) = options.iter().position(|o| o.code == code)
         {
@@ -363,7 +367,7 @@ impl Form {
         }
     }
 
-    pub fn is_on(&self, id: &str) -> bool {
+    pub fn is_on(&self, id: impl FieldId) -> bool {
         matches!(self.field(id).map(|f| &f.input), Some(Input::Toggle(true)))
     }
 
@@ -374,11 +378,11 @@ impl Form {
         }
     }
 
-    /// Puts an error on the field named `id`, or on the focused field when no field has it.
+    /// Puts an error on the field `id`, or on the focused field when no field has it.
     // Owned: the message is the caller's to give away (it becomes a key with issue 13's
     // errors as keys).
     #[allow(clippy::needless_pass_by_value)]
-    pub fn set_error(&mut self, id: &str, message: String) {
+    pub fn set_error(&mut self, id: impl FieldId, message: String) {
         let i = self.index(id).unwrap_or(self.focus);
         if let Some(f) = self.fields.get_mut(i) {
             f.error = Some(message);
@@ -388,7 +392,7 @@ impl Form {
     // Owned: the message is the caller's to give away (it becomes a key with issue 13's
     // errors as keys).
     #[allow(clippy::needless_pass_by_value)]
-    pub fn set_warning(&mut self, id: &str, message: String) {
+    pub fn set_warning(&mut self, id: impl FieldId, message: String) {
         let i = self.index(id).unwrap_or(self.focus);
         if let Some(f) = self.fields.get_mut(i) {
             // Several warnings on one field are joined, none is lost.

@@ -45,12 +45,15 @@ impl TestEnv {
 
     /// A database with the admin plus a supervisor `sam` and clerks `cara` and `carl`.
     pub fn with_staff() -> TestEnv {
-        TestEnv::from_template(&TEMPLATES[1], |env| {
-            TestEnv::init(env);
-            env.ok(&["operator", "add", "sam", "--role", "supervisor", "--name", "Sam Supervisor"]);
-            env.ok(&["operator", "add", "cara", "--role", "clerk", "--name", "Cara Clerk"]);
-            env.ok(&["operator", "add", "carl", "--role", "clerk", "--name", "Carl Clerk"]);
-        })
+        TestEnv::from_template(&TEMPLATES[1], TestEnv::staff)
+    }
+
+    /// What [`TestEnv::with_staff`] holds, made in `env` (for a template of one's own).
+    pub fn staff(env: &mut TestEnv) {
+        TestEnv::init(env);
+        env.ok(&["operator", "add", "sam", "--role", "supervisor", "--name", "Sam Supervisor"]);
+        env.ok(&["operator", "add", "cara", "--role", "clerk", "--name", "Cara Clerk"]);
+        env.ok(&["operator", "add", "carl", "--role", "clerk", "--name", "Carl Clerk"]);
     }
 
     /// `init --dev-identity`, and the admin it made.
@@ -66,7 +69,7 @@ impl TestEnv {
     /// A new environment holding a copy of the template's files: the template is made once
     /// per test run by `make` (the same commands every test ran before), so each test starts
     /// from the same closed database without spending 2 to 5 process starts on it.
-    fn from_template(cell: &'static std::sync::OnceLock<TestEnv>, make: fn(&mut TestEnv)) -> TestEnv {
+    pub fn from_template(cell: &'static std::sync::OnceLock<TestEnv>, make: fn(&mut TestEnv)) -> TestEnv {
         let template = cell.get_or_init(|| {
             // Under cargo's scratch directory for tests: a static is never dropped.
             let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("template dir");

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::process::Command;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -26,15 +27,74 @@ pub struct Term {
     pub dir: tempfile::TempDir,
 }
 
+/// The databases a terminal starts from, made once per test run by the same commands every
+/// test ran before (`init --dev-identity`, then `operator add`), and copied: each test has
+/// its own database without spending two or three starts of the debug binary on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Staff {
+    /// Only the first admin (the OS login).
+    None,
+    /// And the clerk `aibek`.
+    Clerk,
+    /// And the supervisor `jyldyz`.
+    Supervisor,
+}
+
+static TEMPLATES: [OnceLock<tempfile::TempDir>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+
 impl Term {
+    /// A terminal over a database holding only its first admin.
     pub fn new(width: u16, height: u16) -> Term {
+        Term::start(width, height, Staff::None)
+    }
+
+    /// A terminal over a database with the clerk `aibek`.
+    pub fn with_clerk(width: u16, height: u16) -> Term {
+        Term::start(width, height, Staff::Clerk)
+    }
+
+    /// A terminal over a database with the supervisor `jyldyz`.
+    pub fn with_supervisor(width: u16, height: u16) -> Term {
+        Term::start(width, height, Staff::Supervisor)
+    }
+
+    /// [`Term::with_clerk`] and one request, "E2e Testova Aigul" received on 20.11.2026
+    /// (`ARZ-2026-000001`), assigned to `aibek`.
+    pub fn with_clerks_request(width: u16, height: u16) -> Term {
+        let t = Term::with_clerk(width, height);
+        t.add_request("E2e Testova Aigul", "12503199000011", "2026-11-20");
+        t.aryz(&["assign", "ARZ-2026-000001", "aibek"], None);
+        t
+    }
+
+    fn start(width: u16, height: u16, staff: Staff) -> Term {
+        let template = TEMPLATES[staff as usize].get_or_init(|| {
+            // Under cargo's scratch directory for tests: a static is never dropped.
+            let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+            for sub in ["data", "config"] {
+                std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            }
+            aryz_in(dir.path(), &["init", "--dev-identity"], None);
+            let add = |login, role| aryz_in(dir.path(), &["operator", "add", login, "--role", role], None);
+            match staff {
+                Staff::None => {}
+                Staff::Clerk => drop(add("aibek", "clerk")),
+                Staff::Supervisor => drop(add("jyldyz", "supervisor")),
+            }
+            dir
+        });
         let dir = tempfile::tempdir().unwrap();
         for sub in ["data", "config"] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            for entry in std::fs::read_dir(template.path().join(sub)).unwrap() {
+                let from = entry.unwrap().path();
+                if from.is_file() {
+                    std::fs::copy(&from, dir.path().join(sub).join(from.file_name().unwrap())).unwrap();
+                }
+            }
         }
         let socket = format!("aryz-e2e-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
         let t = Term { socket, dir };
-        t.aryz(&["init", "--dev-identity"], None);
         let mut cmd = Command::new("tmux");
         cmd.args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e"]);
         cmd.args(["-x", &width.to_string(), "-y", &height.to_string()]);
@@ -49,26 +109,12 @@ impl Term {
     }
 
     pub fn env(&self) -> Vec<(&'static str, String)> {
-        let p = |s: &str| self.dir.path().join(s).display().to_string();
-        vec![
-            ("ARYZ_DATA_DIR", p("data")),
-            ("ARYZ_CONFIG_DIR", p("config")),
-            ("ARYZ_TODAY", TODAY.to_string()),
-            ("TERM", "xterm-256color".to_string()),
-            ("LANG", "C.UTF-8".to_string()),
-        ]
+        env_of(self.dir.path())
     }
 
     /// Runs the command line (as the OS login unless `operator`), which must succeed.
     pub fn aryz(&self, args: &[&str], operator: Option<&str>) -> String {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args).envs(self.env()).env_remove("ARYZ_OPERATOR");
-        if let Some(op) = operator {
-            cmd.env("ARYZ_OPERATOR", op);
-        }
-        let out = cmd.output().unwrap();
-        assert!(out.status.success(), "aryz {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        aryz_in(self.dir.path(), args, operator)
     }
 
     pub fn tmux(&self, args: &[&str]) -> String {
@@ -138,6 +184,31 @@ impl Term {
             None,
         )
     }
+}
+
+/// The environment of a terminal whose data and config are under `dir`.
+fn env_of(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    let p = |s: &str| dir.join(s).display().to_string();
+    vec![
+        ("ARYZ_DATA_DIR", p("data")),
+        ("ARYZ_CONFIG_DIR", p("config")),
+        ("ARYZ_TODAY", TODAY.to_string()),
+        ("TERM", "xterm-256color".to_string()),
+        ("LANG", "C.UTF-8".to_string()),
+    ]
+}
+
+/// Runs the command line on the database under `dir` (as the OS login unless `operator`),
+/// which must succeed.
+fn aryz_in(dir: &std::path::Path, args: &[&str], operator: Option<&str>) -> String {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).envs(env_of(dir)).env_remove("ARYZ_OPERATOR");
+    if let Some(op) = operator {
+        cmd.env("ARYZ_OPERATOR", op);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "aryz {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 impl Drop for Term {

@@ -203,6 +203,30 @@ pub fn session_on(store: Store, login: &str) -> Session {
     Session::with_store(store, login, RuleSet::shipped(), Clock::fixed(today()), Settings::default()).unwrap()
 }
 
+/// The shipped rules with extending and pausing allowed, as an office may configure them.
+pub fn rules_allowing_extension_and_pause() -> RuleSet {
+    let text = aryz::domain::deadline::SHIPPED_RULES
+        .replace("[extension]\nallowed = false", "[extension]\nallowed = true")
+        .replace("[pause]\nallowed = false", "[pause]\nallowed = true");
+    let rules = RuleSet::parse(&text).unwrap();
+    assert!(rules.extension.allowed && rules.pause.allowed, "the shipped rules' switches moved");
+    rules
+}
+
+/// The app as `login` on `store` under `rules`, after the admin recomputed the stored
+/// deadlines (they keep the shipped rules' dates until an administrator recomputes them);
+/// the recomputation's report is returned beside the app.
+pub fn app_under_rules(store: Store, login: &str, rules: RuleSet) -> (App, aryz::service::Drift) {
+    let mut admin =
+        Session::with_store(store, "root", rules.clone(), Clock::fixed(today()), Settings::default())
+            .unwrap();
+    let report = admin.recompute_apply().unwrap();
+    let session =
+        Session::with_store(admin.into_store(), login, rules, Clock::fixed(today()), Settings::default())
+            .unwrap();
+    (App::new(session, KeyMap::default(), Theme::colour()).unwrap(), report)
+}
+
 /// The app as `login` on a fresh in-memory database, with or without the six requests.
 pub fn app(login: &str, with_requests: bool) -> App {
     let mut store = Store::in_memory().unwrap();

@@ -11,27 +11,9 @@ use crate::letters::{LetterFormat, LetterSpec, LetterType};
 use crate::service::StatusTarget;
 use crate::tui::effect::{Effect, Question, UseCase};
 use crate::tui::screens::queue::{AssigneeChoice, Filters};
-use crate::tui::widgets::form::{Form, Input};
+use crate::tui::widgets::field_id::{Invalid, Named, Read, field_ids};
 
 use super::{DialogKind, DialogState};
-
-/// A dialog's field: its id in the form (the domain's name, as in the services' errors).
-pub(crate) trait FieldId: Copy {
-    fn id(self) -> &'static str;
-}
-
-macro_rules! field_ids {
-    ($($(#[$doc:meta])* $name:ident { $($variant:ident => $id:literal),+ $(,)? })+) => {$(
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub(crate) enum $name { $($variant),+ }
-        impl FieldId for $name {
-            fn id(self) -> &'static str {
-                match self { $($name::$variant => $id),+ }
-            }
-        }
-    )+};
-}
 
 field_ids! {
     /// Assign and assign-marked.
@@ -58,80 +40,6 @@ field_ids! {
         Channel => "channel",
         ReceivedFrom => "received_from",
         ReceivedTo => "received_to",
-    }
-}
-
-/// A field's value was missing or invalid: shown under the field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid {
-    pub field: &'static str,
-    pub error: String,
-}
-
-impl Invalid {
-    fn new(field: impl FieldId, error: impl Into<String>) -> Invalid {
-        Invalid { field: field.id(), error: error.into() }
-    }
-}
-
-/// Typed reads of a dialog's form.
-struct Read<'a>(&'a Form);
-
-impl Read<'_> {
-    fn input(&self, f: impl FieldId) -> Result<&Input, Invalid> {
-        self.0.field(f.id()).map(|x| &x.input).ok_or_else(|| Invalid::new(f, t("error.required")))
-    }
-
-    fn text(&self, f: impl FieldId) -> Result<String, Invalid> {
-        match self.input(f)? {
-            Input::Text(e) => Ok(e.text().trim().to_string()),
-            Input::Area(b) => Ok(b.text().trim().to_string()),
-            _ => Err(Invalid::new(f, t("error.required"))),
-        }
-    }
-
-    /// A text that must not be empty.
-    fn required(&self, f: impl FieldId) -> Result<String, Invalid> {
-        let text = self.text(f)?;
-        if text.is_empty() { Err(Invalid::new(f, t("error.required"))) } else { Ok(text) }
-    }
-
-    /// The chosen option's code; a choice with no options is missing.
-    fn choice(&self, f: impl FieldId) -> Result<String, Invalid> {
-        match self.input(f)? {
-            Input::Choice { options, selected } => options
-                .get(*selected)
-                .map(|o| o.code.clone())
-                .ok_or_else(|| Invalid::new(f, t("error.required"))),
-            _ => Err(Invalid::new(f, t("error.required"))),
-        }
-    }
-
-    /// A choice parsed into its type; "" (any) is `None`.
-    fn optional<T: std::str::FromStr>(&self, f: impl FieldId) -> Result<Option<T>, Invalid>
-    where
-        T::Err: crate::i18n::localize::Localize,
-    {
-        let code = self.choice(f)?;
-        if code.is_empty() {
-            return Ok(None);
-        }
-        code.parse().map(Some).map_err(|e: T::Err| Invalid::new(f, e.localized()))
-    }
-
-    /// A choice that must be made and parse.
-    fn parsed<T: std::str::FromStr>(&self, f: impl FieldId) -> Result<T, Invalid>
-    where
-        T::Err: crate::i18n::localize::Localize,
-    {
-        self.optional(f)?.ok_or_else(|| Invalid::new(f, t("error.required")))
-    }
-
-    fn toggle(&self, f: impl FieldId) -> Result<bool, Invalid> {
-        match self.input(f)? {
-            Input::Toggle(on) => Ok(*on),
-            _ => Err(Invalid::new(f, t("error.required"))),
-        }
     }
 }
 
@@ -294,11 +202,11 @@ impl DialogState {
         match self.request() {
             Ok(effect) => effect,
             Err(invalid) => {
-                if let Some(i) = self.form.index(invalid.field) {
+                if let Some(i) = self.form.index(Named(&invalid.field)) {
                     self.form.fields[i].touched = true;
                     self.form.focus = i;
                 }
-                self.form.set_error(invalid.field, invalid.error);
+                self.form.set_error(Named(&invalid.field), invalid.error);
                 Effect::None
             }
         }
@@ -325,24 +233,19 @@ mod tests {
             let mut d = dialog(
                 DialogKind::Status,
                 vec![
-                    Field::choice(StatusField::Status.id(), "Status", opts, ""),
-                    Field::text(StatusField::Reason.id(), "Reason", ""),
+                    Field::choice(StatusField::Status, "Status", opts, ""),
+                    Field::text(StatusField::Reason, "Reason", ""),
                 ],
             );
-            assert!(matches!(d.request(), Err(Invalid { field: "status", .. })));
+            assert!(matches!(d.request(), Err(Invalid { ref field, .. }) if field == "status"));
             assert!(matches!(d.submit(), Effect::None));
             assert!(d.form.fields[0].error.is_some(), "the error is shown under the field");
         }
         let d = dialog(
             DialogKind::Status,
             vec![
-                Field::choice(
-                    StatusField::Status.id(),
-                    "Status",
-                    vec![Opt::new("awaiting_subject", "a")],
-                    "",
-                ),
-                Field::text(StatusField::Reason.id(), "Reason", " waiting "),
+                Field::choice(StatusField::Status, "Status", vec![Opt::new("awaiting_subject", "a")], ""),
+                Field::text(StatusField::Reason, "Reason", " waiting "),
             ],
         );
         match d.request() {
@@ -360,19 +263,19 @@ mod tests {
     fn a_letter_without_a_type_or_format_is_refused_by_field() {
         let fields = |types: Vec<Opt>, formats: Vec<Opt>| {
             vec![
-                Field::choice(LetterField::Type.id(), "Type", types, ""),
-                Field::choice(LetterField::Lang.id(), "Language", vec![Opt::new("ky", "ky")], "ky"),
-                Field::choice(LetterField::Format.id(), "Format", formats, ""),
+                Field::choice(LetterField::Type, "Type", types, ""),
+                Field::choice(LetterField::Lang, "Language", vec![Opt::new("ky", "ky")], "ky"),
+                Field::choice(LetterField::Format, "Format", formats, ""),
             ]
         };
         let txt = || vec![Opt::new("txt", "text")];
         let d = dialog(DialogKind::Letter, fields(vec![], txt()));
-        assert!(matches!(d.request(), Err(Invalid { field: "type", .. })));
+        assert!(matches!(d.request(), Err(Invalid { ref field, .. }) if field == "type"));
         let d = dialog(
             DialogKind::Letter,
             fields(vec![Opt::new("reply", "reply")], vec![Opt::new("doc", "doc")]),
         );
-        assert!(matches!(d.request(), Err(Invalid { field: "format", .. })));
+        assert!(matches!(d.request(), Err(Invalid { ref field, .. }) if field == "format"));
         let d = dialog(DialogKind::Letter, fields(vec![Opt::new("reply", "reply")], txt()));
         match d.request() {
             Ok(Effect::Run(op)) => {
@@ -389,13 +292,12 @@ mod tests {
     /// reason; a filled one asks before it runs.
     #[test]
     fn withdraw_needs_its_reason_and_asks_first() {
-        let d = dialog(DialogKind::Withdraw, vec![Field::text("reasn", "Reason", "typo'd id")]);
-        assert!(matches!(d.request(), Err(Invalid { field: "reason", .. })));
-        let mut d = dialog(DialogKind::Withdraw, vec![Field::text(ReasonField::Reason.id(), "Reason", "  ")]);
+        let d = dialog(DialogKind::Withdraw, vec![Field::text(Named("reasn"), "Reason", "typo'd id")]);
+        assert!(matches!(d.request(), Err(Invalid { ref field, .. }) if field == "reason"));
+        let mut d = dialog(DialogKind::Withdraw, vec![Field::text(ReasonField::Reason, "Reason", "  ")]);
         assert!(matches!(d.submit(), Effect::None));
         assert!(d.form.fields[0].touched && d.form.fields[0].error.is_some());
-        let d =
-            dialog(DialogKind::Withdraw, vec![Field::text(ReasonField::Reason.id(), "Reason", "by letter")]);
+        let d = dialog(DialogKind::Withdraw, vec![Field::text(ReasonField::Reason, "Reason", "by letter")]);
         match d.request() {
             Ok(Effect::Confirm(q)) => {
                 assert!(!q.yes_focused, "a destructive question starts on no");
@@ -413,16 +315,16 @@ mod tests {
         let fields = |from: &str| {
             let any = || vec![Opt::new("", "any")];
             vec![
-                Field::choice(FilterField::Kind.id(), "Kind", vec![Opt::new("access", "access")], "access"),
-                Field::choice(FilterField::Status.id(), "Status", any(), ""),
-                Field::choice(FilterField::Assignee.id(), "Assignee", vec![Opt::new("-", "none")], "-"),
-                Field::choice(FilterField::Channel.id(), "Channel", any(), ""),
-                Field::text(FilterField::ReceivedFrom.id(), "From", from),
-                Field::text(FilterField::ReceivedTo.id(), "To", ""),
+                Field::choice(FilterField::Kind, "Kind", vec![Opt::new("access", "access")], "access"),
+                Field::choice(FilterField::Status, "Status", any(), ""),
+                Field::choice(FilterField::Assignee, "Assignee", vec![Opt::new("-", "none")], "-"),
+                Field::choice(FilterField::Channel, "Channel", any(), ""),
+                Field::text(FilterField::ReceivedFrom, "From", from),
+                Field::text(FilterField::ReceivedTo, "To", ""),
             ]
         };
         let d = dialog(DialogKind::Filter, fields("31.02.2026"));
-        assert!(matches!(d.request(), Err(Invalid { field: "received_from", .. })));
+        assert!(matches!(d.request(), Err(Invalid { ref field, .. }) if field == "received_from"));
         match dialog(DialogKind::Filter, fields("01.02.2026")).request() {
             Ok(Effect::Filter(f)) => {
                 assert_eq!(f.kind, Some(RequestKind::Access));
