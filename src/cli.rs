@@ -279,6 +279,23 @@ pub enum Command {
     /// Manage operators (admin).
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// The offices requests and operators belong to (administrators edit the list).
+    #[command(subcommand)]
+    Office(OfficeCommand),
+    /// Move a request to another office (a supervisor of the head office, or an administrator).
+    Move {
+        /// The reference, or the number of a request of this year (`123`).
+        #[arg(value_name = "REF")]
+        reference: RefInput,
+        /// The code of the office it moves to.
+        #[arg(long, value_name = "OFFICE")]
+        to: String,
+        /// Why, in a few words (kept in the timeline).
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Register a request; prints its reference.
     Add(Box<AddArgs>),
     /// List requests, most urgent first (open ones unless --status or --all).
@@ -304,9 +321,12 @@ pub enum Command {
     },
     /// Add an internal note (or, with --to-subject, record a message sent to the subject).
     Note {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
         reference: RefInput,
+        /// The note's text (with --to-subject: what the message said).
         text: String,
+        /// Record a message sent to the subject, not an internal note.
         #[arg(long)]
         to_subject: bool,
         #[command(flatten)]
@@ -314,10 +334,13 @@ pub enum Command {
     },
     /// Set the status: `in_progress` or `awaiting_subject`.
     Status {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
         reference: RefInput,
+        /// The new status.
         #[arg(value_name = "STATUS")]
         status: crate::service::StatusTarget,
+        /// Why, in a few words (kept in the timeline).
         #[arg(long, default_value = "")]
         reason: String,
         #[command(flatten)]
@@ -327,8 +350,10 @@ pub enum Command {
     Respond(Box<RespondArgs>),
     /// Close a request the subject withdrew.
     Withdraw {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
         reference: RefInput,
+        /// Why, in a few words (kept in the timeline).
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -336,8 +361,10 @@ pub enum Command {
     },
     /// Reopen an answered or withdrawn request (supervisor).
     Reopen {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
         reference: RefInput,
+        /// Why, in a few words (kept in the timeline).
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -345,10 +372,13 @@ pub enum Command {
     },
     /// Extend the binding deadline, when the rules allow it.
     Extend {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
         reference: RefInput,
+        /// By how many days (at most what the rules allow).
         #[arg(long)]
         days: u32,
+        /// Why, in a few words (kept in the timeline).
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -356,12 +386,14 @@ pub enum Command {
     },
     /// Stop the clock while waiting for the subject, when the rules allow it.
     Pause {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
         reference: RefInput,
         /// Why the clock stops: one of the pause categories of the rules (the shipped
         /// rules: see `pause.categories` in assets/rules/).
         #[arg(long)]
         category: String,
+        /// Why, in a few words (kept in the timeline).
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -369,6 +401,7 @@ pub enum Command {
     },
     /// Restart a paused clock; the deadline moves by the paused days.
     Resume {
+        /// The reference, or the number of a request of this year (`123`).
         #[arg(value_name = "REF")]
         reference: RefInput,
         #[command(flatten)]
@@ -376,11 +409,13 @@ pub enum Command {
     },
     /// Every deadline of a request of KIND received on DATE, with the arithmetic. Needs no database.
     Deadline {
+        /// What the subject asks for.
         #[arg(long)]
         kind: RequestKind,
+        /// Date received (DD.MM.YYYY or YYYY-MM-DD).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         received: NaiveDate,
-        /// Default: the date received.
+        /// Date registered, when later than received (default: the date received).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         registered: Option<NaiveDate>,
         #[command(flatten)]
@@ -405,6 +440,7 @@ pub enum Command {
     Report(ReportCommand),
     /// Overdue and due-soon requests per assignee, for a daily scheduled job (no personal data).
     Digest {
+        /// The digest of this date (default today).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         as_of: Option<NaiveDate>,
         /// Deliver as `[digest]` of the config says (write `output`, mail `mail_to`, or both);
@@ -427,6 +463,7 @@ pub enum Command {
     /// Open requests whose stored deadlines differ from today's rules and calendar
     /// (supervisor); --apply rewrites them, each with an event and an audit entry (admin).
     Recompute {
+        /// Rewrite the stored deadlines (admin).
         #[arg(long)]
         apply: bool,
         #[command(flatten)]
@@ -435,6 +472,7 @@ pub enum Command {
     /// Copy the database online to FILE, consistent while others write (admin). Without
     /// FILE: a dated copy in `[backup] dir`, keeping the newest `keep` (or --keep N) copies.
     Backup {
+        /// The copy to write: a new file.
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
         /// Without FILE: how many dated copies to keep (default `[backup] keep`, else 14).
@@ -461,6 +499,7 @@ pub enum Command {
     },
     /// Import a batch of requests from a CSV or JSON file (columns: see the README).
     Import {
+        /// The CSV or JSON file.
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Validate and report only.
@@ -480,8 +519,10 @@ pub enum Command {
     Letter(Box<LetterArgs>),
     /// Write everything aryz holds about one person (by PIN) to a JSON file (supervisor; audited).
     SubjectExport {
+        /// The person's PIN (14 digits).
         #[arg(value_name = "PIN")]
         pin: String,
+        /// The JSON file to write.
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
         #[command(flatten)]
@@ -489,8 +530,10 @@ pub enum Command {
     },
     /// Fill a --dev-identity database with synthetic requests.
     Demo {
+        /// How many requests to create.
         #[arg(long, default_value_t = 300)]
         requests: usize,
+        /// The same seed gives the same requests.
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -503,6 +546,7 @@ pub enum Command {
     },
     /// Print the completion script of a shell: `aryz completions bash > ~/.local/share/bash-completion/completions/aryz`.
     Completions {
+        /// The shell.
         #[arg(value_enum)]
         shell: CompletionShell,
     },
@@ -613,6 +657,11 @@ impl Command {
                 | OperatorCommand::List { out }
                 | OperatorCommand::Disable { out, .. } => out,
             },
+            C::Office(c) => match c {
+                OfficeCommand::Add { out, .. }
+                | OfficeCommand::List { out }
+                | OfficeCommand::Edit { out, .. } => out,
+            },
             C::Add(a) => &a.out,
             C::List(a) => &a.out,
             C::Export(a) => &a.out,
@@ -622,6 +671,7 @@ impl Command {
             | C::Note { out, .. }
             | C::Status { out, .. }
             | C::Withdraw { out, .. }
+            | C::Move { out, .. }
             | C::Reopen { out, .. }
             | C::Extend { out, .. }
             | C::Pause { out, .. }
@@ -696,12 +746,16 @@ pub enum AuditCommand {
     },
     /// List audit entries, newest first.
     Log {
+        /// Only the entries about this request.
         #[arg(long = "ref", value_name = "REF")]
         reference: Option<RefInput>,
+        /// Only the entries of this operator.
         #[arg(long, value_name = "LOGIN")]
         operator: Option<String>,
+        /// Only the entries from this date on (DD.MM.YYYY or YYYY-MM-DD).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         since: Option<NaiveDate>,
+        /// At most this many entries.
         #[arg(long, default_value_t = 100)]
         limit: usize,
         #[command(flatten)]
@@ -713,11 +767,17 @@ pub enum AuditCommand {
 pub enum OperatorCommand {
     /// Add an operator (or change the role of an existing one and re-enable it).
     Add {
+        /// The operator's login.
         login: String,
+        /// What the operator may do.
         #[arg(long)]
         role: Role,
+        /// The operator's full name.
         #[arg(long, default_value = "")]
         name: String,
+        /// The office's code (a new operator: the default office; an existing one: unchanged).
+        #[arg(long, value_name = "OFFICE")]
+        office: Option<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -728,7 +788,61 @@ pub enum OperatorCommand {
     },
     /// Disable an operator.
     Disable {
+        /// The operator's login.
         login: String,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficeCommand {
+    /// Add an office.
+    Add {
+        /// A short code: 1 to 16 letters, digits or '-' (upper-cased).
+        code: String,
+        /// The office's name in English.
+        #[arg(long, default_value = "")]
+        name_en: String,
+        /// The office's name in Kyrgyz.
+        #[arg(long, default_value = "")]
+        name_ky: String,
+        /// The office's name in Russian.
+        #[arg(long, default_value = "")]
+        name_ru: String,
+        /// The head office: its supervisors see every office.
+        #[arg(long)]
+        head: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// List the offices.
+    List {
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Change an office's code, names, head-office mark or whether it is active.
+    Edit {
+        /// The office's code as it is now.
+        code: String,
+        /// A new code for the office (1 to 16 letters, digits or '-').
+        #[arg(long = "code", value_name = "NEW")]
+        new_code: Option<String>,
+        /// The office's name in English.
+        #[arg(long)]
+        name_en: Option<String>,
+        /// The office's name in Kyrgyz.
+        #[arg(long)]
+        name_ky: Option<String>,
+        /// The office's name in Russian.
+        #[arg(long)]
+        name_ru: Option<String>,
+        /// Whether it is the head office, whose supervisors see every office.
+        #[arg(long, value_name = "BOOL")]
+        head: Option<bool>,
+        /// Whether requests may be registered in or moved to it.
+        #[arg(long, value_name = "BOOL")]
+        active: Option<bool>,
         #[command(flatten)]
         out: Output,
     },
@@ -736,6 +850,11 @@ pub enum OperatorCommand {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
+    /// The office to register it in (a head-office supervisor or an administrator; others
+    /// register in their own office).
+    #[arg(long, value_name = "OFFICE")]
+    pub office: Option<String>,
+    /// What the subject asks for.
     #[arg(long)]
     pub kind: RequestKind,
     /// Subject's full name.
@@ -747,29 +866,37 @@ pub struct AddArgs {
     /// Date received (DD.MM.YYYY or YYYY-MM-DD); default today.
     #[arg(long, value_name = "DATE", value_parser = DateArg)]
     pub received: Option<NaiveDate>,
+    /// How the request arrived.
     #[arg(long, default_value = "salyk_app")]
     pub channel: Channel,
     /// Language of the appeal.
     #[arg(long, default_value = "ky")]
     pub lang: Language,
+    /// Subject's e-mail address.
     #[arg(long, default_value = "")]
     pub email: String,
+    /// Subject's phone number.
     #[arg(long, default_value = "")]
     pub phone: String,
+    /// Subject's postal address.
     #[arg(long, default_value = "")]
     pub address: String,
+    /// Subject's date of birth (DD.MM.YYYY or YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = DateArg)]
     pub birth_date: Option<NaiveDate>,
     /// Passport or ID card (e.g. ID1234567), or a foreign document.
     #[arg(long, value_name = "DOC")]
     pub passport: Option<String>,
+    /// Who issued the passport or ID card.
     #[arg(long, default_value = "")]
     pub passport_issuer: String,
+    /// When the passport or ID card was issued (DD.MM.YYYY or YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = DateArg)]
     pub passport_issued: Option<NaiveDate>,
     /// Data category concerned (repeatable, or comma-separated).
     #[arg(long = "category", value_name = "C", value_delimiter = ',')]
     pub categories: Vec<DataCategory>,
+    /// What the subject asks, in their words.
     #[arg(long, default_value = "")]
     pub description: String,
     /// How identity was established.
@@ -789,10 +916,13 @@ pub struct AddArgs {
     /// The representative's authority: power of attorney number and date, or the like.
     #[arg(long, value_name = "TEXT", default_value = "", requires = "representative")]
     pub representative_document: String,
+    /// The representative's postal address.
     #[arg(long, value_name = "ADDRESS", default_value = "", requires = "representative")]
     pub representative_address: String,
+    /// The representative's e-mail address.
     #[arg(long, value_name = "EMAIL", default_value = "", requires = "representative")]
     pub representative_email: String,
+    /// The representative's phone number.
     #[arg(long, value_name = "PHONE", default_value = "", requires = "representative")]
     pub representative_phone: String,
     #[command(flatten)]
@@ -801,8 +931,10 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct LetterArgs {
+    /// The reference, or the number of a request of this year (`123`).
     #[arg(value_name = "REF", required_unless_present = "all_samples")]
     pub reference: Option<RefInput>,
+    /// Which letter.
     #[arg(long = "type", value_name = "TYPE", required_unless_present = "all_samples")]
     pub letter_type: Option<LetterType>,
     /// Every letter type × kind × outcome on synthetic data, as text, for a reader to
@@ -859,15 +991,18 @@ pub enum ReportBy {
     Clerk,
     /// One row per month of receipt, rated against `target_percent_in_time`.
     Month,
+    /// One row per office.
+    Office,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Requests received in one month.
     Monthly {
-        /// YYYY-MM
+        /// The month (YYYY-MM).
         #[arg(long)]
         month: String,
+        /// One row per kind, per clerk, per month or per office.
         #[arg(long, value_enum, default_value_t = ReportBy::Kind)]
         by: ReportBy,
         /// Count open requests as of this date (default today).
@@ -884,6 +1019,7 @@ pub enum ReportCommand {
         /// YYYY-MM-DD, or YYYY-MM for the last day of that month.
         #[arg(long, value_name = "DATE")]
         to: String,
+        /// One row per kind, per clerk, per month or per office.
         #[arg(long, value_enum, default_value_t = ReportBy::Kind)]
         by: ReportBy,
         /// The figures as recorded by the end of this date (default today).
@@ -895,8 +1031,10 @@ pub enum ReportCommand {
     /// Open and overdue requests at the end of each of the last DAYS days, and ageing
     /// buckets of the requests open now (0-7, 8-14, 15-30, over 30 days).
     Backlog {
+        /// How many days back the daily figures go.
         #[arg(long, default_value_t = 90, value_name = "DAYS")]
         days: u32,
+        /// The figures as recorded by the end of this date (default today).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         as_of: Option<NaiveDate>,
         #[command(flatten)]
@@ -907,19 +1045,25 @@ pub enum ReportCommand {
 /// Filters shared by `list` and `export`.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
-    /// Repeatable, or comma-separated.
+    /// Only requests in these statuses (repeatable, or comma-separated).
     #[arg(long = "status", value_name = "S", value_delimiter = ',')]
     pub statuses: Vec<Status>,
-    /// Repeatable, or comma-separated.
+    /// Only requests of these kinds (repeatable, or comma-separated).
     #[arg(long = "kind", value_name = "K", value_delimiter = ',')]
     pub kinds: Vec<RequestKind>,
-    /// Repeatable, or comma-separated.
+    /// Only requests that arrived by these channels (repeatable, or comma-separated).
     #[arg(long = "channel", value_name = "C", value_delimiter = ',')]
     pub channels: Vec<Channel>,
+    /// Only requests of these offices (codes; repeatable, or comma-separated).
+    #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+    pub offices: Vec<String>,
+    /// Only requests assigned to this operator.
     #[arg(long, value_name = "LOGIN", conflicts_with_all = ["mine", "unassigned"])]
     pub assignee: Option<String>,
+    /// Only requests assigned to you.
     #[arg(long, conflicts_with = "unassigned")]
     pub mine: bool,
+    /// Only requests assigned to nobody.
     #[arg(long)]
     pub unassigned: bool,
     /// Only requests past their binding deadline.
@@ -928,8 +1072,11 @@ pub struct FilterArgs {
     /// Only requests due within DAYS calendar days (today included).
     #[arg(long, value_name = "DAYS")]
     pub due_within: Option<u32>,
+    /// Only requests with these words in the reference, the subject's name, the PIN or the
+    /// description.
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// The requests as they stood at the end of this date, with days left as of it.
     #[arg(long, value_name = "DATE", value_parser = DateArg)]
     pub as_of: Option<NaiveDate>,
     /// Open and closed requests.
@@ -939,13 +1086,16 @@ pub struct FilterArgs {
 
 #[derive(Debug, Args)]
 pub struct RespondArgs {
+    /// The reference, or the number of a request of this year (`123`).
     #[arg(value_name = "REF")]
     pub reference: RefInput,
+    /// What the answer gives the subject.
     #[arg(long)]
     pub outcome: Outcome,
     /// Refusal ground code (see `aryz grounds`); required for a refusal.
     #[arg(long)]
     pub ground: Option<String>,
+    /// The answer's text.
     #[arg(long, default_value = "")]
     pub text: String,
     /// Date of the response; default today. A date before today needs --reason.
@@ -955,6 +1105,7 @@ pub struct RespondArgs {
     /// the date entered and the real date).
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
+    /// How the answer was sent.
     #[arg(long)]
     pub channel: Option<Channel>,
     /// What was done per category: `CATEGORY=done|refused|not_held` (repeatable).
@@ -986,9 +1137,10 @@ pub struct RespondArgs {
 pub struct CalendarArgs {
     #[command(subcommand)]
     pub command: Option<CalendarCommand>,
+    /// Every month of this year (default: the current year).
     #[arg(long, conflicts_with = "month")]
     pub year: Option<i32>,
-    /// YYYY-MM
+    /// Only this month (YYYY-MM).
     #[arg(long)]
     pub month: Option<String>,
     #[command(flatten)]
@@ -999,12 +1151,16 @@ pub struct CalendarArgs {
 pub enum CalendarCommand {
     /// Add or replace a dated entry (admin).
     Add {
+        /// The day (DD.MM.YYYY or YYYY-MM-DD).
         #[arg(value_name = "DATE", value_parser = DateArg)]
         date: NaiveDate,
+        /// What the day is.
         #[arg(long)]
         kind: DayKind,
+        /// The day's name.
         #[arg(long)]
         name: String,
+        /// The legal basis: the law or decree that sets the day.
         #[arg(long, default_value = "")]
         basis: String,
         /// confirmed (needs --source) or expected; default: confirmed with --source, else expected
@@ -1018,8 +1174,10 @@ pub enum CalendarCommand {
     },
     /// Remove a day (shipped, generated or added) from the calendar (admin).
     Remove {
+        /// The day (DD.MM.YYYY or YYYY-MM-DD).
         #[arg(value_name = "DATE", value_parser = DateArg)]
         date: NaiveDate,
+        /// Why, in a few words (kept in the audit log).
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -1027,6 +1185,7 @@ pub enum CalendarCommand {
     },
     /// Days that are expected or unverified, not confirmed, from today (or --from) on.
     Expected {
+        /// From this date instead of today (DD.MM.YYYY or YYYY-MM-DD).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         from: Option<NaiveDate>,
         #[command(flatten)]

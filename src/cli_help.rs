@@ -1,7 +1,8 @@
 //! The command line's help and usage errors in the interface language. clap parses as
 //! always; only when it stops (a usage error, `--help`) is its answer rendered here from the
 //! catalogs: the error as `aryz: error: …` with a sentence per kind of usage error (`[cli_error]`),
-//! the help with localized headings and subcommand descriptions (`[cli_help]`). clap's
+//! the help with localized headings, subcommand descriptions and option descriptions
+//! (`[cli_help]`). clap's
 //! usage line, option names and values are kept as they are: they are what is typed.
 //!
 //! A command that parses never builds the localized command tree, so start-up is unchanged.
@@ -217,11 +218,22 @@ pub fn about_key(path: &str) -> String {
     format!("cli_help.about.{}", path.replace(['-', '.'], "_"))
 }
 
-/// An option's values and default in the interface language (clap writes "possible values"
-/// and "default" in English), and the global options' own help from the catalog.
-fn localize_arg(mut a: clap::Arg, own: Option<&str>) -> clap::Arg {
-    if let Some(k) = own {
-        a = a.help(crate::i18n::label_owned("cli_help.arg", k)).long_help(None::<&'static str>);
+/// The catalog key of the description of option `id` of the subcommand at `path`: its
+/// own (`cli_help.option_of.report_monthly.as_of`), else the one of every subcommand
+/// whose option of that name says the same (`cli_help.option.format`); `None` when the
+/// catalog has neither.
+pub fn option_key(path: &str, id: &str) -> Option<String> {
+    let id = id.replace('-', "_");
+    let own = format!("cli_help.option_of.{}.{id}", path.replace(['-', '.'], "_"));
+    let shared = format!("cli_help.option.{id}");
+    [own, shared].into_iter().find(|k| crate::i18n::has(k))
+}
+
+/// An option's description from the catalog (`key`), and its values and default in the
+/// interface language (clap writes "possible values" and "default" in English).
+fn localize_arg(mut a: clap::Arg, key: Option<&str>) -> clap::Arg {
+    if let Some((prefix, code)) = key.and_then(|k| k.rsplit_once('.')) {
+        a = a.help(crate::i18n::label_owned(prefix, code)).long_help(None::<&'static str>);
     }
     let values: Vec<String> = a
         .get_possible_values()
@@ -229,8 +241,12 @@ fn localize_arg(mut a: clap::Arg, own: Option<&str>) -> clap::Arg {
         .filter(|v| !v.is_hide_set())
         .map(|v| v.get_name().to_string())
         .collect();
-    let default: Vec<String> =
-        a.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+    // An empty default is shown as clap shows it, `""`.
+    let default: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| if v.is_empty() { "\"\"".to_string() } else { v.to_string_lossy().into_owned() })
+        .collect();
     if !a.get_action().takes_values()
         || a.is_hide_possible_values_set()
         || (values.is_empty() && default.is_empty())
@@ -307,11 +323,12 @@ fn localize(mut cmd: Command, path: &str) -> Command {
         .collect();
     for (id, positional) in ids {
         let heading = if positional { t("cli_help.arguments") } else { t("cli_help.options") };
-        let own = path
-            .is_empty()
-            .then(|| id.replace('-', "_"))
-            .filter(|k| crate::i18n::has(&format!("cli_help.arg.{k}")));
-        cmd = cmd.mut_arg(&id, |a| localize_arg(a.help_heading(heading), own.as_deref()));
+        let key = if path.is_empty() {
+            Some(format!("cli_help.arg.{}", id.replace('-', "_"))).filter(|k| crate::i18n::has(k))
+        } else {
+            option_key(path, &id)
+        };
+        cmd = cmd.mut_arg(&id, |a| localize_arg(a.help_heading(heading), key.as_deref()));
     }
     let subs: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
     for name in subs {

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
-use crate::cli::{CalendarArgs, CalendarCommand, Cli, Command, Format, OperatorCommand};
+use crate::cli::{CalendarArgs, CalendarCommand, Cli, Command, Format, OfficeCommand, OperatorCommand};
 use crate::config::{Config, ConfigError};
 use crate::domain::calendar::{Calendar, month_days};
 use crate::domain::format::date_dmy;
@@ -89,6 +89,9 @@ impl CliError {
             }
             CliError::Service(E::Forbidden { action, .. }) => format!("forbidden: {action}"),
             CliError::Service(E::NotYours { .. }) => "not assigned to the operator".into(),
+            CliError::Service(E::OtherOffice { .. }) => "request of another office".into(),
+            CliError::Service(E::OfficeOutOfScope { .. }) => "office outside the operator's scope".into(),
+            CliError::Service(E::UnknownOffice(_)) => "unknown office".into(),
             CliError::Service(E::UnknownOperator(_)) => "unknown operator".into(),
             CliError::Service(E::DisabledOperator(_)) => "disabled operator".into(),
             CliError::Service(E::NotAllowedByRules(_)) => "not allowed by the rules".into(),
@@ -107,6 +110,8 @@ pub fn name(c: &Command) -> &'static str {
     match c {
         Command::Init { .. } => "init",
         Command::Operator(_) => "operator",
+        Command::Office(_) => "office",
+        Command::Move { .. } => "move",
         Command::Add(_) => "add",
         Command::List(_) => "list",
         Command::Show { .. } => "show",
@@ -163,7 +168,15 @@ impl Env {
     /// configuration's, else the locale): what even a refused command line needs, to say why.
     pub fn interface(cli: &Cli) -> Result<(Config, PathBuf)> {
         let config_dir = crate::paths::config_dir();
-        let config = Config::load(&config_dir.join(crate::paths::CONFIG_FILE))?;
+        let config = match Config::load(&config_dir.join(crate::paths::CONFIG_FILE)) {
+            Ok(config) => config,
+            Err(e) => {
+                // What is wrong with the configuration is said in the language of --lang
+                // (else the locale's): the configuration's own choice cannot be read.
+                let _ = crate::i18n::init(crate::i18n::choose(cli.lang, None), &config_dir);
+                return Err(e.into());
+            }
+        };
         crate::i18n::init(crate::i18n::choose(cli.lang, config.language), &config_dir)?;
         Ok((config, config_dir))
     }
@@ -233,6 +246,12 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
             requests::print_done(env, &s, &r, out)?;
         }
         Command::Respond(a) => requests::respond(env, a, out)?,
+        Command::Office(c) => office(env, c, out)?,
+        Command::Move { reference, to, reason, .. } => {
+            let mut s = env.session()?;
+            let r = s.move_request(&s.reference(reference), to, reason)?;
+            requests::print_done(env, &s, &r, out)?;
+        }
         Command::Withdraw { reference, reason, .. } => {
             let mut s = env.session()?;
             let r = s.withdraw(&s.reference(reference), reason, None)?;
@@ -298,10 +317,57 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
+fn office(env: &Env, cmd: &OfficeCommand, out: &mut impl Write) -> Result<()> {
+    let mut s = env.session()?;
+    let offices = match cmd {
+        OfficeCommand::Add { code, name_en, name_ky, name_ru, head, .. } => {
+            vec![s.add_office(code, name_en, name_ky, name_ru, *head)?]
+        }
+        OfficeCommand::Edit { code, new_code, name_en, name_ky, name_ru, head, active, .. } => {
+            let edit = crate::service::OfficeEdit {
+                code: new_code.clone(),
+                name_en: name_en.clone(),
+                name_ky: name_ky.clone(),
+                name_ru: name_ru.clone(),
+                head: *head,
+                active: *active,
+            };
+            vec![s.edit_office(code, &edit)?]
+        }
+        OfficeCommand::List { .. } => s.offices()?,
+    };
+    match env.format {
+        Format::Json => output::json(out, &serde_json::to_value(&offices).unwrap_or_default())?,
+        f => {
+            let lang = crate::i18n::current().code();
+            let rows: Vec<Vec<String>> = offices
+                .iter()
+                .map(|o| {
+                    vec![
+                        o.code.clone(),
+                        if o.head { "head".into() } else { String::new() },
+                        if o.active { "active".into() } else { "inactive".into() },
+                        o.name(lang).to_string(),
+                    ]
+                })
+                .collect();
+            let header = ["CODE", "HEAD", "STATE", "NAME"];
+            if f == Format::Csv {
+                output::csv(out, &header, &rows)?;
+            } else {
+                output::table(out, &header, &rows)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn operator(env: &Env, cmd: &OperatorCommand, out: &mut impl Write) -> Result<()> {
     let mut s = env.session()?;
     let ops = match cmd {
-        OperatorCommand::Add { login, role, name, .. } => vec![s.add_operator(login, *role, name)?],
+        OperatorCommand::Add { login, role, name, office, .. } => {
+            vec![s.add_operator_in(login, *role, name, office.as_deref())?]
+        }
         OperatorCommand::Disable { login, .. } => vec![s.disable_operator(login)?],
         OperatorCommand::List { .. } => s.operators()?,
     };

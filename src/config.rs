@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::domain::deadline::RuleSet;
 use crate::i18n::localize::{Localize, Message};
+use crate::i18n::toml_error::toml_error;
 use crate::msg;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -211,10 +212,10 @@ impl Config {
             let line = text[..at].matches('\n').count() + 1;
             return Err(msg!("message.config_nul", line = line));
         }
-        // The TOML parser's own words (they quote the line): shown as it says them. The typed
+        // The TOML parser's errors by their line, column and key ([`toml_error`]). The typed
         // values it checks itself are checked first here, to name the rule in the interface
         // language.
-        let raw: toml::Table = toml::from_str(text).map_err(|e| Message::plain(one_line(&e.to_string())))?;
+        let raw: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         if let Some(toml::Value::String(s)) = raw.get("utc_offset")
             && parse_offset(s).is_none()
         {
@@ -225,7 +226,7 @@ impl Config {
         {
             return Err(key("language", msg!("message.unknown_language", lang = l)));
         }
-        let cfg: Config = toml::from_str(text).map_err(|e| Message::plain(one_line(&e.to_string())))?;
+        let cfg: Config = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         if !(1..=500).contains(&cfg.attachment_max_mb) {
             return Err(key("attachment_max_mb", msg!("message.between", min = 1u32, max = 500u32)));
         }
@@ -268,21 +269,10 @@ impl Config {
                 let path = if p.is_absolute() { p.clone() } else { config_dir.join(p) };
                 let text = std::fs::read_to_string(&path)
                     .map_err(|source| ConfigError::Io { path: path.clone(), source })?;
-                RuleSet::parse(&text)
-                    .map_err(|m| ConfigError::Invalid { path, message: Message::plain(one_line(&m)) })
+                RuleSet::parse(&text).map_err(|message| ConfigError::Invalid { path, message })
             }
         }
     }
-}
-
-/// toml's messages span several lines (with a caret under the error); keep the first line
-/// and the line with the source, so a CLI error stays one line.
-fn one_line(msg: &str) -> String {
-    msg.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '|' || c == '^' || c == ' '))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn parse_offset(s: &str) -> Option<FixedOffset> {

@@ -21,6 +21,8 @@ pub(crate) mod deadline;
 pub mod localize;
 pub(crate) mod plural;
 pub(crate) mod script;
+pub(crate) mod timeline;
+pub mod toml_error;
 
 pub use plural::tn;
 
@@ -118,13 +120,12 @@ thread_local! {
 #[error("{}: {message}", path.display())]
 pub struct CatalogError {
     pub path: PathBuf,
-    pub message: String,
+    pub message: localize::Message,
 }
 
 impl localize::Localize for CatalogError {
     fn message(&self) -> localize::Message {
-        // The TOML parser's words and the line: as they are.
-        crate::msg!("message.path_error", path = &self.path, error = localize::Message::plain(&self.message))
+        crate::msg!("message.path_error", path = &self.path, error = self.message.clone())
     }
 }
 
@@ -143,15 +144,6 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) -> Result<(), S
     Ok(())
 }
 
-/// toml's messages span several lines with a caret; keep one line that names the line.
-fn one_line(msg: &str) -> String {
-    msg.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '|' || c == '^' || c == ' '))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The 1-based line where `key`'s last segment is assigned, for error messages.
 fn line_of(text: &str, key: &str) -> Option<usize> {
     let leaf = key.rsplit('.').next().unwrap_or(key);
@@ -165,12 +157,15 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
 }
 
 /// Parses a catalog file into its flat key → text map.
-pub fn parse_catalog(text: &str) -> Result<Catalog, String> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
+pub fn parse_catalog(text: &str) -> Result<Catalog, localize::Message> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| toml_error::toml_error(text, &e))?;
     let mut out = HashMap::new();
-    flatten("", &table, &mut out).map_err(|key| match line_of(text, &key) {
-        Some(n) => format!("line {n}: '{key}' must be text in quotes"),
-        None => format!("'{key}' must be text in quotes"),
+    flatten("", &table, &mut out).map_err(|key| {
+        let m = crate::msg!("message.catalog_not_text", key = &key);
+        match line_of(text, &key) {
+            Some(n) => crate::msg!("message.at_line", line = n, error = m),
+            None => m,
+        }
     })?;
     Ok(out)
 }
@@ -186,16 +181,17 @@ pub fn load_catalog(lang: Lang, override_file: Option<(&Path, &str)>) -> Result<
     };
     let mut catalog = embedded(lang.embedded())?;
     if let Some((path, text)) = override_file {
-        let err = |message: String| CatalogError { path: path.to_path_buf(), message };
+        let err = |message: localize::Message| CatalogError { path: path.to_path_buf(), message };
         let extra = parse_catalog(text).map_err(err)?;
         let known = embedded(EN)?;
         let mut keys: Vec<&String> = extra.keys().collect();
         keys.sort();
         if let Some(unknown) = keys.into_iter().find(|k| !known.contains_key(*k)) {
-            let at = line_of(text, unknown).map(|n| format!("line {n}: ")).unwrap_or_default();
-            return Err(err(format!(
-                "{at}unknown key '{unknown}' (the keys are those of the shipped en.toml)"
-            )));
+            let m = crate::msg!("message.catalog_unknown_key", key = unknown.as_str());
+            return Err(err(match line_of(text, unknown) {
+                Some(n) => crate::msg!("message.at_line", line = n, error = m),
+                None => m,
+            }));
         }
         catalog.extend(extra);
     }
@@ -208,7 +204,7 @@ fn read_override(lang: Lang, config_dir: &Path) -> Result<Option<(PathBuf, Strin
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Some((path, text))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(CatalogError { path, message: e.to_string() }),
+        Err(e) => Err(CatalogError { path, message: localize::io_error(&e) }),
     }
 }
 
@@ -495,10 +491,13 @@ mod tests {
         assert!(c.contains_key("queue.search"));
         let e = load_catalog(Lang::Ky, Some((p, "[queue]\ntoday = \"x\"\ntodya = \"y\"\n"))).unwrap_err();
         assert_eq!(e.path, p);
-        assert!(e.message.contains("line 3") && e.message.contains("queue.todya"), "{e}");
+        assert!(
+            e.message.to_string().contains("line 3") && e.message.to_string().contains("queue.todya"),
+            "{e}"
+        );
         let e = load_catalog(Lang::Ky, Some((p, "[queue]\ntoday = \"x\n"))).unwrap_err();
         assert!(e.to_string().contains("line 2") && e.to_string().starts_with("/cfg/i18n/ky.toml"), "{e}");
         let e = load_catalog(Lang::Ru, Some((p, "[queue]\n\ntoday = 3\n"))).unwrap_err();
-        assert!(e.message.contains("line 3"), "{e}");
+        assert!(e.message.to_string().contains("line 3"), "{e}");
     }
 }

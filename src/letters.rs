@@ -162,7 +162,7 @@ impl Kit {
                 if !p.is_dir() {
                     return Err(TemplateError::File {
                         file: p.display().to_string(),
-                        message: "no such directory (templates_dir in the config file)".into(),
+                        message: crate::msg!("message.template.no_dir", setting = "templates_dir"),
                     });
                 }
                 Some(p)

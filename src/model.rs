@@ -14,5 +14,5 @@ pub use events::{Event, EventKind};
 pub use listing::{
     AssigneeFilter, Counts, Cursor, InitialState, ListFilter, Page, Registration, Similar, SortKey,
 };
-pub use operators::Operator;
+pub use operators::{DEFAULT_OFFICE, Office, OfficeScope, Operator};
 pub use stats::{Ageing, AssigneeCounts, BacklogDay, DayStats, GroupBy, HistoryScope, ReportRow};

@@ -12,6 +12,7 @@ pub mod import;
 mod intake;
 pub(crate) mod letters;
 mod login;
+pub(crate) mod offices;
 pub(crate) mod permissions;
 mod queries;
 mod recompute;
@@ -30,6 +31,7 @@ pub use dashboard::{Caseload, ClerkLine, Dashboard, KindLine, MONTHS, MonthBar, 
 pub use error::{Error, PRIVILEGES, Result, VERBS};
 pub use intake::{RECEIVED_OLD, Registered, old_receipt};
 pub use login::{effective_login, os_login};
+pub use offices::{OfficeEdit, office_code};
 pub use queries::{Detail, RequestView};
 pub use recompute::{DeadlineDrift, Drift, RequestDrift};
 pub use report::{
@@ -86,6 +88,9 @@ pub struct Session {
     pub clock: Clock,
     pub settings: Settings,
     pub dev_identity: bool,
+    /// The offices, as read at the start and after each change of the list or a refresh
+    /// (for showing a request's office without a read per frame).
+    pub office_list: Vec<crate::model::Office>,
 }
 
 /// Meta key marking a database whose operator may be chosen with `ARYZ_OPERATOR`.
@@ -108,8 +113,8 @@ impl Session {
         let clock = Clock::new(offset, fixed_today);
         let mut session = Session::with_store(store, &login, rules, clock, settings_of(config))?;
         crate::startup_trace::mark("calendar built");
-        session.bodies = crate::domain::referral::load_bodies(&crate::paths::config_dir())
-            .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e)))?;
+        session.bodies =
+            crate::domain::referral::load_bodies(&crate::paths::config_dir()).map_err(Error::Config)?;
         Ok(session)
     }
 
@@ -129,7 +134,9 @@ impl Session {
         let dev_identity = store.read().meta(DEV_IDENTITY_KEY)?.as_deref() == Some("1");
         crate::startup_trace::mark("operator read");
         let calendar = load_calendar(&store.read())?;
+        let office_list = store.read().offices()?;
         Ok(Session {
+            office_list,
             store,
             operator,
             rules,
@@ -146,6 +153,35 @@ impl Session {
     /// on it, as tests do).
     pub fn into_store(self) -> Store {
         self.store
+    }
+
+    /// The database's change counter (one cheap statement): equal to the last one read,
+    /// nothing was committed since, by anyone, and re-reading would show nothing new.
+    pub fn change_mark(&self) -> Result<crate::store::ChangeMark> {
+        Ok(self.store.change_mark()?)
+    }
+
+    /// Whether the connection to the database server is known to be broken.
+    pub fn connection_lost(&self) -> bool {
+        self.store.connection_lost()
+    }
+
+    /// The same operator's session on a new connection to the same database, with the same
+    /// rules, clock and settings: the terminal UI's reader off its screen thread, and each
+    /// reconnect after a lost connection. The operator is checked again (a disabled login
+    /// gets no new connection).
+    pub fn connect_again(&self) -> Result<Session> {
+        let store = self.store.reopen()?;
+        let mut s = Session::with_store(
+            store,
+            &self.operator.login,
+            self.rules.clone(),
+            self.clock.clone(),
+            self.settings.clone(),
+        )?;
+        s.grounds.clone_from(&self.grounds);
+        s.bodies.clone_from(&self.bodies);
+        Ok(s)
     }
 
     /// References starting with `prefix` (shell completion); at most `limit`.
@@ -171,6 +207,7 @@ impl Session {
             None => return Err(Error::UnknownOperator(self.operator.login.clone())),
         }
         self.calendar = load_calendar(&self.store.read())?;
+        self.office_list = self.store.read().offices()?;
         Ok(())
     }
 
@@ -187,10 +224,21 @@ impl Session {
         }
     }
 
-    /// Loads a request by reference inside a transaction.
-    pub(crate) fn load(tx: &Tx<'_>, reference: &str) -> Result<SubjectRequest> {
+    /// Loads a request by reference inside a transaction, for `op`: a request of an office
+    /// they do not see is refused, saying so.
+    pub(crate) fn load(tx: &Tx<'_>, op: &Operator, reference: &str) -> Result<SubjectRequest> {
         let reference = parse_reference(reference)?;
-        tx.read().request_by_ref(&reference)?.ok_or(Error::NotFound(reference))
+        let r = tx.read().request_by_ref(&reference)?.ok_or(Error::NotFound(reference))?;
+        Session::require_office(op, &r)?;
+        Ok(r)
+    }
+
+    /// A request by reference, for this operator (outside a transaction): a request of an
+    /// office they do not see is refused, saying so.
+    pub(crate) fn visible(&self, read: &crate::store::Reader<'_>, reference: &str) -> Result<SubjectRequest> {
+        let r = read.request_by_ref(reference)?.ok_or_else(|| Error::NotFound(reference.to_string()))?;
+        Session::require_office(&self.operator, &r)?;
+        Ok(r)
     }
 
     /// Runs a use case in one transaction.

@@ -44,7 +44,9 @@ pub use migrate::SCHEMA_VERSION;
 #[cfg(feature = "postgres")]
 pub use postgres::{PG_SCHEMA_VERSION, PgReader, PgStore, PgTx, is_postgres_url};
 pub use requests::{BULK_ROWS, SuspendedTriggers};
-pub use seam::{ReadSurface, Reader, Store, Tx, WriteSurface};
+#[cfg(debug_assertions)]
+pub use seam::calls_on_this_thread;
+pub use seam::{ChangeMark, ReadSurface, Reader, Store, Tx, WriteSurface};
 
 /// `PRAGMA application_id` of an aryz database: "ARYZ" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4152_595A;
@@ -101,6 +103,11 @@ pub enum StoreError {
     /// remote server without TLS, a server that does not answer).
     #[error("{0}")]
     Location(crate::i18n::localize::Message),
+    /// The connection to a database server broke (the server restarted, an administrator
+    /// ended the session, the network went): what was under way may or may not have been
+    /// committed, and the connection must be opened again.
+    #[error("the connection to the database was lost ({0})")]
+    Lost(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -148,6 +155,7 @@ impl StoreError {
             StoreError::Sqlite(_) => "sqlite",
             StoreError::Io { .. } => "i/o",
             StoreError::Location(_) => "database location",
+            StoreError::Lost(_) => "connection lost",
         }
     }
 }
@@ -177,6 +185,9 @@ pub struct SqliteStore {
     key: Option<String>,
     /// Whether this connection's temporary triggers noting touched records exist yet.
     tracking: bool,
+    /// Transactions this connection committed (`PRAGMA data_version` counts only other
+    /// connections' commits): half of [`Store::change_mark`].
+    commits: u64,
 }
 
 /// Applies a `SQLCipher` key to a fresh connection, before anything else touches the file.
@@ -211,8 +222,13 @@ impl SqliteStore {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         apply_key(&conn, key)?;
-        let mut store =
-            SqliteStore { conn, path: Some(path.to_path_buf()), key: key.map(String::from), tracking: false };
+        let mut store = SqliteStore {
+            conn,
+            path: Some(path.to_path_buf()),
+            key: key.map(String::from),
+            tracking: false,
+            commits: 0,
+        };
         // Check before configuring: a foreign file must be left exactly as it was (setting
         // WAL mode would rewrite its header).
         store.conn.busy_timeout(busy_timeout())?;
@@ -268,8 +284,13 @@ impl SqliteStore {
             let conn = Connection::open(&tmp).map_err(StoreError::from)?;
             restrict_permissions(&tmp);
             apply_key(&conn, key)?;
-            let mut store =
-                SqliteStore { conn, path: Some(tmp.clone()), key: key.map(String::from), tracking: false };
+            let mut store = SqliteStore {
+                conn,
+                path: Some(tmp.clone()),
+                key: key.map(String::from),
+                tracking: false,
+                commits: 0,
+            };
             store.configure()?;
             migrate::migrate(&mut store.conn)?;
             store.write(init)?;
@@ -292,7 +313,7 @@ impl SqliteStore {
     /// A private in-memory database, for tests.
     pub fn in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory()?;
-        let mut store = SqliteStore { conn, path: None, key: None, tracking: false };
+        let mut store = SqliteStore { conn, path: None, key: None, tracking: false, commits: 0 };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
@@ -300,6 +321,11 @@ impl SqliteStore {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// The `SQLCipher` key it was opened with.
+    pub(crate) fn key(&self) -> Option<&str> {
+        self.key.as_deref()
     }
 
     fn configure(&self) -> Result<()> {
@@ -360,6 +386,7 @@ impl SqliteStore {
         // The kept figures of every request this use case touched, in the same transaction.
         figures::refresh_stale(&tx)?;
         tx.commit().map_err(StoreError::from)?;
+        self.commits += 1;
         Ok(out)
     }
 
@@ -384,6 +411,13 @@ impl SqliteStore {
     pub fn set_large_cache(&self, on: bool) {
         let _ = self.conn.pragma_update(None, "cache_size", if on { -262_144 } else { -2_000 });
         let _ = self.conn.pragma_update(None, "temp_store", if on { "MEMORY" } else { "DEFAULT" });
+    }
+
+    /// What changes whenever anything was committed: `PRAGMA data_version` (other
+    /// connections' commits) and this connection's own commits.
+    pub fn change_mark(&self) -> Result<(i64, u64)> {
+        let version: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        Ok((version, self.commits))
     }
 
     /// Read access outside a transaction (each statement sees a consistent snapshot).

@@ -16,6 +16,7 @@ pub mod screens;
 pub mod theme;
 pub(crate) mod view;
 pub mod widgets;
+pub mod worker;
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -34,6 +35,9 @@ use theme::Theme;
 
 /// How often the screen re-reads what other clerks' processes changed.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+/// How often a reply of the reader off the screen thread is looked for while one is due.
+const REPLY_POLL: Duration = Duration::from_millis(20);
 
 /// How long no key must come before work that no key waits for is done.
 const IDLE_AFTER: Duration = Duration::from_millis(12);
@@ -113,6 +117,7 @@ fn event_loop<W: io::Write>(screen: &mut present::Screen<W>, mut app: App) -> io
     // Drawn when something changed: a key, the mouse, a resize, the refresh, idle work.
     let mut dirty = true;
     let mut first = true;
+    let mut worker_started = false;
     loop {
         if dirty {
             // After each batch of keys (none waiting), what forms hold is kept as drafts.
@@ -137,7 +142,11 @@ fn event_loop<W: io::Write>(screen: &mut present::Screen<W>, mut app: App) -> io
         // the frame first, and a key typed meanwhile goes first.
         let refresh_in = REFRESH_EVERY.saturating_sub(last_refresh.elapsed());
         let idle_work = app.has_idle_work();
-        let wait = if idle_work { IDLE_AFTER.min(refresh_in) } else { refresh_in };
+        let mut wait = if idle_work { IDLE_AFTER.min(refresh_in) } else { refresh_in };
+        // While the reader off this thread works, its reply is looked for between keys.
+        if app.link.expecting() {
+            wait = wait.min(REPLY_POLL);
+        }
         if event::poll(wait)? {
             match event::read()? {
                 Event::Key(key) => app.handle_key(&key),
@@ -149,6 +158,15 @@ fn event_loop<W: io::Write>(screen: &mut present::Screen<W>, mut app: App) -> io
             dirty = true;
         } else if idle_work {
             app.idle();
+            dirty = true;
+            // Once the first screen is complete: the second connection, for reading off
+            // this thread.
+            if !app.start_pending && !worker_started {
+                worker_started = true;
+                app.start_worker();
+            }
+        }
+        if app.poll_worker() {
             dirty = true;
         }
         if app.quit {

@@ -80,13 +80,29 @@ _aryz_logins() {
 
 /// Points the zsh script's reference and login arguments at the helpers, which go right
 /// after the `#compdef` line (the script's last lines may call `_aryz` at once).
+/// A spec is `':reference -- HELP:_default'` for an argument, `'--ref=[HELP]:REF:_default'`
+/// for an option: the action after the last colon is replaced, whatever the help says.
 fn zsh_dynamic(script: &str) -> String {
-    let script = script
-        .replace(":reference:_default'", ":reference:_aryz_refs'")
-        .replace(":REF:_default'", ":REF:_aryz_refs'")
-        .replace(":REF2:_default'", ":REF2:_aryz_refs'")
-        .replace(":LOGIN:_default'", ":LOGIN:_aryz_logins'")
-        .replace("':login:_default'", "':login:_aryz_logins'");
+    const DEFAULT: &str = ":_default'";
+    let script: String = script
+        .split_inclusive('\n')
+        .map(|l| {
+            let spec = l.trim_start();
+            let helper = if spec.starts_with("':reference")
+                || [":REF:_default'", ":REF2:_default'"].iter().any(|v| l.contains(v))
+            {
+                Some("_aryz_refs")
+            } else if spec.starts_with("':login") || l.contains(":LOGIN:_default'") {
+                Some("_aryz_logins")
+            } else {
+                None
+            };
+            match (helper, l.rfind(DEFAULT)) {
+                (Some(h), Some(at)) => format!("{}:{h}'{}", &l[..at], &l[at + DEFAULT.len()..]),
+                _ => l.to_string(),
+            }
+        })
+        .collect();
     match script.split_once('\n') {
         Some((first, rest)) => format!("{first}\n{ZSH_HELPERS}{rest}"),
         None => script,

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::report::write_file_atomically;
 use super::{CliError, Env, Result, output};
 use crate::cli::Format;
+use crate::i18n::localize::{Arg, Message};
 use crate::i18n::{t, tf};
 use crate::service::import::{COLUMNS, CsvFile, ImportReport, RawRow, RowSource, Tally, parse_file};
 
@@ -50,8 +51,7 @@ pub(super) fn import(
         let f = std::fs::File::open(file).map_err(open_error)?;
         csv_file = CsvFile::open(f).map_err(|m| {
             CliError::Service(crate::service::Error::Invalid(crate::domain::validation::field_error(
-                "file",
-                crate::i18n::localize::Message::plain(m),
+                "file", m,
             )))
         })?;
         &mut csv_file
@@ -124,7 +124,8 @@ fn write_rejects(path: &Path, report: &ImportReport, source: &mut dyn RowSource)
     let mut bad: Vec<Vec<String>> = Vec::with_capacity(report.rejected.len());
     for r in &report.rejected {
         let raw = source.fetch(r.pos, r.line)?;
-        let mut cells = vec![r.line.to_string(), r.reason.clone()];
+        // The reasons are for the person who mends the rows: in the interface language.
+        let mut cells = vec![r.line.to_string(), r.reason.text()];
         cells.extend(COLUMNS.iter().map(|c| raw.get(c).to_string()));
         bad.push(cells);
     }
@@ -143,35 +144,39 @@ fn print_summary(report: &ImportReport, verbose: bool) {
     let err = std::io::stderr();
     let mut err = std::io::BufWriter::new(err.lock());
     let limit = if verbose { usize::MAX } else { SHOWN };
-    // Rejections by field (the text before the first colon); each row keeps its own reason.
-    let mut fields: Vec<(&str, Vec<&crate::service::import::Rejected>)> = Vec::new();
+    // Rejections by field (the field the reason names); each row keeps its own reason.
+    let mut fields: Vec<(Option<&Arg>, Vec<&crate::service::import::Rejected>)> = Vec::new();
     for r in &report.rejected {
-        let field = r.reason.split(':').next().unwrap_or("");
+        let field = r.reason.args.iter().find(|(name, _)| *name == "field").map(|(_, a)| a);
         match fields.iter_mut().find(|(f, _)| *f == field) {
             Some((_, v)) => v.push(r),
             None => fields.push((field, vec![r])),
         }
     }
+    let row = |key: &'static str, line: usize, text: String| {
+        Message::new(key).with("line", line).with("text", output::neutralise(&text)).text()
+    };
     for (field, rs) in &fields {
         for r in rs.iter().take(limit) {
-            let _ = writeln!(err, "line {}: {}", r.line, output::neutralise(&r.reason));
+            let _ = writeln!(err, "{}", row("cli_import.row", r.line, r.reason.text()));
         }
-        more(
-            &mut err,
-            rs.len(),
-            limit,
-            &tf("cli_import.rejected_kind", &[("field", &output::neutralise(field))]),
-        );
+        let field = field.cloned().unwrap_or_else(|| Arg::Text(String::new()));
+        let kind = Message::new("cli_import.rejected_kind").with("field", field).text();
+        more(&mut err, rs.len(), limit, &output::neutralise(&kind));
     }
     for Tally { kind, lines } in &report.warnings {
-        let kind = output::neutralise(kind);
+        let kind = output::neutralise(&kind.text());
         for line in lines.iter().take(limit) {
-            let _ = writeln!(err, "line {line}: warning: {kind}");
+            let _ = writeln!(err, "{}", row("cli_import.row_warning", *line, kind.clone()));
         }
         more(&mut err, lines.len(), limit, &kind);
     }
     for d in report.duplicates.iter().take(limit) {
-        let _ = writeln!(err, "line {}: probable duplicate of {}", d.line, d.of);
+        let line = match d.of_line {
+            Some(first) => tf("cli_import.row_duplicate_line", &[("line", &d.line), ("of", &first)]),
+            None => tf("cli_import.row_duplicate", &[("line", &d.line), ("of", &d.of)]),
+        };
+        let _ = writeln!(err, "{line}");
     }
     more(&mut err, report.duplicates.len(), limit, t("cli_import.duplicate_kind"));
     let _ = err.flush();

@@ -25,7 +25,7 @@ fn to_service(e: super::CliError) -> service::Error {
 /// The templates of this installation (see [`Kit::for_config`]).
 pub(super) fn load_kit(env: &Env) -> Result<Kit> {
     Kit::for_config(&env.config, &env.config_dir)
-        .map_err(|e| service::Error::Config(crate::i18n::localize::Message::plain(e.to_string())).into())
+        .map_err(|e| service::Error::Config(crate::i18n::localize::Localize::message(&e)).into())
 }
 
 fn letter_format(a: &LetterArgs) -> Result<LetterFormat> {
@@ -65,9 +65,8 @@ pub(super) fn letter(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<
         None => s.save_letter(reference, spec, &kit, &env.config.letterhead, &letters_dir(&env.config))?,
         Some(target) => {
             let (letter, ()) = s.write_letter(reference, spec, &kit, &env.config.letterhead, |letter| {
-                let bytes = render(letter, format).map_err(|e| {
-                    service::Error::Config(crate::i18n::localize::Message::plain(e.to_string()))
-                })?;
+                let bytes = render(letter, format)
+                    .map_err(|e| service::Error::Config(crate::i18n::localize::Localize::message(&e)))?;
                 if to_stdout {
                     // Written and flushed inside the disclosure: a closed pipe marks it
                     // interrupted and fails the command.
@@ -130,7 +129,7 @@ fn all_samples(env: &Env, a: &LetterArgs, out: &mut impl Write) -> Result<()> {
     for lang in langs {
         for sample in crate::letters::samples() {
             let mut letter = crate::letters::compose_sample(&kit, lang, &sample)
-                .map_err(|e| service::Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
+                .map_err(|e| service::Error::Config(crate::i18n::localize::Localize::message(&e)))?;
             if let Some(head) = env.config.letterhead.get(lang.code()) {
                 for (field, value) in [
                     (&mut letter.service_name, &head.service_name),

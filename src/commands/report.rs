@@ -37,6 +37,7 @@ pub(super) fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Re
         ReportBy::Kind => GroupBy::Kind,
         ReportBy::Clerk => GroupBy::Clerk,
         ReportBy::Month => GroupBy::Month,
+        ReportBy::Office => GroupBy::Office,
     };
     let rep = s.report(from, to, as_of, group)?;
     print_report(env, &rep, by, out)
@@ -89,7 +90,12 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
             out,
             &json!({
                 "from": rep.from, "to": rep.to, "as_of": rep.as_of,
-                "by": match by { ReportBy::Kind => "kind", ReportBy::Clerk => "clerk", ReportBy::Month => "month" },
+                "by": match by {
+                    ReportBy::Kind => "kind",
+                    ReportBy::Clerk => "clerk",
+                    ReportBy::Month => "month",
+                    ReportBy::Office => "office",
+                },
                 "formula": FORMULA,
                 "rows": rep.rows.iter().map(row_json).collect::<Vec<_>>(),
                 "total": row_json(&rep.total),
@@ -101,6 +107,7 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                 ReportBy::Kind => "KIND",
                 ReportBy::Clerk => "CLERK",
                 ReportBy::Month => "MONTH",
+                ReportBy::Office => "OFFICE",
             };
             let header: Vec<&str> = std::iter::once(first).chain(COLUMNS.iter().map(|c| c.1)).collect();
             // The table names kinds, the total and the ratings in the language; CSV keeps codes.
@@ -113,6 +120,7 @@ fn print_report(env: &Env, rep: &Report, by: ReportBy, out: &mut impl Write) -> 
                         crate::i18n::shown("report", "total")
                     }
                     (Some(g), ReportBy::Kind) => crate::i18n::shown("kind", g),
+                    (None, _) => crate::i18n::t("cli.digest_unassigned").to_string(),
                     _ => v,
                 }
             };

@@ -60,6 +60,10 @@ pub(super) fn add(env: &Env, a: &AddArgs, out: &mut impl Write) -> Result<()> {
             email: a.representative_email.trim().to_string(),
             phone: a.representative_phone.trim().to_string(),
         }),
+        office: match &a.office {
+            Some(code) => Some(s.office(code)?.id),
+            None => None,
+        },
     };
     // A receipt date long before today is a likely typo: registered only when confirmed.
     if !a.confirm_old_receipt && crate::service::old_receipt(&new, today).is_some() {
@@ -151,6 +155,7 @@ pub(super) fn filter_of(s: &Session, a: &FilterArgs) -> Result<(ListFilter, chro
         statuses: distinct(&a.statuses),
         kinds: distinct(&a.kinds),
         channels: distinct(&a.channels),
+        offices: s.office_ids(&a.offices)?,
         assignee: match (&a.assignee, a.mine, a.unassigned) {
             (Some(l), _, _) => AssigneeFilter::Is(l.clone()),
             (None, true, _) => AssigneeFilter::Is(s.operator.login.clone()),
@@ -370,11 +375,17 @@ fn write_detail(
                     _ => v.to_string(),
                 };
                 let change = match (&e.old, &e.new) {
+                    _ if !crate::i18n::timeline::shows_change(e) => String::new(),
                     (Some(o), Some(n)) => format!(" {} → {}", value(o), value(n)),
                     (None, Some(n)) => format!(" {}", value(n)),
                     _ => String::new(),
                 };
-                let text = if e.text.is_empty() { String::new() } else { format!(": {}", e.text) };
+                // The case file's events are said in the language, as the terminal UI says them.
+                let text = match crate::i18n::timeline::said(e, &d.attachments) {
+                    Some(said) => format!(": {said}"),
+                    None if e.text.is_empty() => String::new(),
+                    None => format!(": {}", e.text),
+                };
                 let kind = crate::i18n::shown("event", e.kind.code());
                 // Every part is stored text: the time and actor could be planted too.
                 writeln!(
@@ -388,8 +399,12 @@ fn write_detail(
                 for a in &d.attachments {
                     let kind = crate::i18n::label_owned("attachment_kind", a.kind.code());
                     let line = format!(
-                        "  {} {kind}: {} ({} B) {} {}",
-                        a.n, a.file_name, a.size, a.added_by, a.added_at
+                        "  {} {kind}: {} ({}) {} {}",
+                        a.n,
+                        a.file_name,
+                        crate::i18n::timeline::size_text(a.size),
+                        a.added_by,
+                        a.added_at
                     );
                     writeln!(out, "{}", output::neutralise(&line))?;
                 }

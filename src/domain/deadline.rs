@@ -8,6 +8,8 @@ use super::calendar::Calendar;
 use super::format::{date_dmy, date_wd};
 use super::kind::RequestKind;
 use crate::code_enum;
+use crate::i18n::localize::{Arg, Message};
+use crate::msg;
 
 code_enum!(
     /// Unit of a rule's length.
@@ -137,44 +139,49 @@ impl RuleSet {
     }
 
     /// Parses and checks a rules file; the error names the line or the rule.
-    pub fn parse(text: &str) -> Result<RuleSet, String> {
-        let set: RuleSet = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<RuleSet, Message> {
+        let set: RuleSet = toml::from_str(text).map_err(|e| crate::i18n::toml_error::toml_error(text, &e))?;
         set.check()?;
         Ok(set)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), Message> {
         let mut ids = Vec::new();
         for r in &self.rule {
             if ids.contains(&&r.id) {
-                return Err(format!("rule '{}': id used twice", r.id));
+                return Err(msg!("message.rules_file.id_twice", rule = &r.id));
             }
             ids.push(&r.id);
             if r.length == 0 || r.length > 3660 {
-                return Err(format!("rule '{}': length must be between 1 and 3660", r.id));
+                return Err(msg!("message.rules_file.length", rule = &r.id, min = 1u32, max = 3660u32));
             }
             if let KindSet::Named(n) = &r.kinds
                 && n != "all"
             {
-                return Err(format!("rule '{}': kinds must be \"all\" or a list of kinds", r.id));
+                return Err(msg!("message.rules_file.kinds", rule = &r.id));
             }
         }
         for k in RequestKind::ALL {
             if !self.rule.iter().any(|r| r.binding && r.kinds.contains(*k)) {
-                return Err(format!("no binding rule applies to kind '{k}'"));
+                return Err(msg!("message.rules_file.no_binding_rule", kind = Arg::code("kind", k.code())));
             }
         }
         if let Some(l) = &self.limit_rule
             && !self.rule.iter().any(|r| &r.id == l)
         {
-            return Err(format!("limit_rule '{l}' names no rule of the file"));
+            return Err(msg!("message.rules_file.limit_rule", rule = l));
         }
         for r in &self.rule {
             if r.extension_max_days.is_some_and(|d| d == 0 || d > 366) {
-                return Err(format!("rule '{}': extension_max_days must be between 1 and 366", r.id));
+                return Err(msg!(
+                    "message.rules_file.extension_max_days",
+                    rule = &r.id,
+                    min = 1u32,
+                    max = 366u32
+                ));
             }
             if r.extension_max_days.is_some() && r.extension_basis.trim().is_empty() {
-                return Err(format!("rule '{}': an extendable rule needs its extension_basis", r.id));
+                return Err(msg!("message.rules_file.extension_basis", rule = &r.id));
             }
         }
         Ok(())
@@ -552,8 +559,8 @@ mod tests {
 
     #[test]
     fn bad_rules_are_refused_with_a_reason() {
-        assert!(RuleSet::parse("[[rule]]\nid='x'\nname='x'\nkinds='all'\nlength=0\nunit='calendar_days'\nstart='receipt'\nbinding=true").unwrap_err().contains("length"));
-        assert!(RuleSet::parse("[[rule]]\nid='x'\nname='x'\nkinds=['access']\nlength=3\nunit='calendar_days'\nstart='receipt'\nbinding=true").unwrap_err().contains("no binding rule"));
+        assert!(RuleSet::parse("[[rule]]\nid='x'\nname='x'\nkinds='all'\nlength=0\nunit='calendar_days'\nstart='receipt'\nbinding=true").unwrap_err().to_string().contains("length"));
+        assert!(RuleSet::parse("[[rule]]\nid='x'\nname='x'\nkinds=['access']\nlength=3\nunit='calendar_days'\nstart='receipt'\nbinding=true").unwrap_err().to_string().contains("no binding rule"));
         assert!(RuleSet::parse("[[rule]]\nid='x'\nname='x'\nkinds='all'\nlength=3\nunit='fortnights'\nstart='receipt'\nbinding=true").is_err());
     }
 }

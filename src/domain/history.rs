@@ -58,6 +58,8 @@ pub struct History {
     /// Who held it before any recorded assignment.
     pub first_holder: Option<String>,
     pub steps: Vec<Step>,
+    /// The office it belongs to now (an office id).
+    pub office: i64,
 }
 
 /// Where a request stood at the end of a day.
@@ -414,6 +416,7 @@ mod tests {
     #[test]
     fn not_received_yet_does_not_exist() {
         let h = History {
+            office: 1,
             reference: String::new(),
             received_on: d("2026-04-20"),
             registered_on: d("2026-04-20"),
@@ -430,6 +433,7 @@ mod tests {
     fn lateness_stays_with_the_holder_when_the_deadline_passed() {
         // Held by gulnara, due 14.04, passes on 15.04; reassigned to aibek on 25.05.
         let h = History {
+            office: 1,
             reference: String::new(),
             received_on: d("2026-03-13"),
             registered_on: d("2026-03-13"),
@@ -467,6 +471,7 @@ mod tests {
     #[test]
     fn backdated_answer_is_open_until_recorded_and_marked() {
         let h = History {
+            office: 1,
             reference: String::new(),
             received_on: d("2026-03-02"),
             registered_on: d("2026-03-02"),
@@ -490,6 +495,7 @@ mod tests {
     #[test]
     fn a_pause_before_the_deadline_keeps_it_from_passing() {
         let h = History {
+            office: 1,
             reference: String::new(),
             received_on: d("2026-03-02"),
             registered_on: d("2026-03-02"),

@@ -108,11 +108,11 @@ struct BodiesFile {
 }
 
 /// Parses a bodies file; every body needs a code and a name in each language.
-pub fn parse_bodies(text: &str) -> Result<Vec<ReferralBody>, String> {
-    let f: BodiesFile = toml::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse_bodies(text: &str) -> Result<Vec<ReferralBody>, crate::i18n::localize::Message> {
+    let f: BodiesFile = toml::from_str(text).map_err(|e| crate::i18n::toml_error::toml_error(text, &e))?;
     for b in &f.body {
         if b.code.trim().is_empty() || [&b.ky, &b.ru, &b.en].iter().any(|n| n.trim().is_empty()) {
-            return Err(format!("body '{}': a code and a name in ky, ru and en are required", b.code));
+            return Err(crate::msg!("message.body_incomplete", code = &b.code));
         }
     }
     Ok(f.body)
@@ -125,12 +125,16 @@ pub fn shipped_bodies() -> Vec<ReferralBody> {
 
 /// The bodies of this installation: `bodies.toml` in `config_dir` when it exists, else the
 /// shipped ones. A broken file is an error naming it (never silently the shipped list).
-pub fn load_bodies(config_dir: &std::path::Path) -> Result<Vec<ReferralBody>, String> {
+pub fn load_bodies(
+    config_dir: &std::path::Path,
+) -> Result<Vec<ReferralBody>, crate::i18n::localize::Message> {
     let path = config_dir.join("bodies.toml");
     match std::fs::read_to_string(&path) {
-        Ok(text) => parse_bodies(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Ok(text) => {
+            parse_bodies(&text).map_err(|e| crate::msg!("message.path_error", path = &path, error = e))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(shipped_bodies()),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(e) => Err(crate::msg!("message.path_error", path = &path, error = e)),
     }
 }
 

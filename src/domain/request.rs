@@ -72,6 +72,11 @@ pub struct NewRequest {
     pub subject: Subject,
     /// The representative who made the request, if not the subject.
     pub representative: Option<Representative>,
+    /// The office it is registered in (an office id). `None`: the registering operator's
+    /// office; another only as a head-office supervisor or an administrator chooses. The
+    /// service resolves it before the store writes the request.
+    #[serde(skip)]
+    pub office: Option<i64>,
 }
 
 /// How many days before registration a receipt date is taken for a likely typo.
@@ -172,6 +177,9 @@ pub struct SubjectRequest {
     pub paused_days: u32,
     /// Incremented on every change: a save based on an older version is a conflict.
     pub version: i64,
+    /// The office the request belongs to (an office id; see `model::Office`).
+    #[serde(skip)]
+    pub office: i64,
 }
 
 impl SubjectRequest {
@@ -241,6 +249,7 @@ mod tests {
                 ..Subject::default()
             },
             representative: None,
+            office: None,
         }
     }
 

@@ -13,7 +13,7 @@ use std::fmt;
 use super::{Lang, catalog_of, current};
 
 /// One argument of a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Arg {
     /// Shown as it is: data, never translated.
     Text(String),
@@ -108,7 +108,7 @@ macro_rules! num_arg {
 num_arg!(i32, i64, u32, u64, usize);
 
 /// A catalog key with its arguments: what an error says, in no language yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Message {
     pub key: &'static str,
     pub args: Vec<(&'static str, Arg)>,

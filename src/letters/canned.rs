@@ -9,6 +9,10 @@ use serde::Deserialize;
 
 use crate::domain::kind::{Language, RequestKind};
 use crate::domain::outcome::Outcome;
+use crate::domain::validation::field_name;
+use crate::i18n::localize::{Localize, Message};
+use crate::i18n::toml_error::toml_error;
+use crate::msg;
 
 const SHIPPED: &str = include_str!("../../assets/responses/responses.toml");
 /// The file name an admin's overrides are read from, in `responses_dir`.
@@ -48,25 +52,32 @@ pub struct CannedTexts {
 }
 
 /// An error in a responses file, naming the file and the entry.
-fn parse(text: &str, file: &str) -> Result<Vec<Canned>, String> {
-    let f: File = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+fn parse(text: &str, file: &str) -> Result<Vec<Canned>, Message> {
+    let f: File = toml::from_str(text)
+        .map_err(|e| msg!("message.path_error", path = file, error = toml_error(text, &e)))?;
     f.response
         .into_iter()
         .enumerate()
         .map(|(i, e)| {
-            let at = |what: String| format!("{file}: response {} (\"{}\"): {what}", i + 1, e.name);
+            let at = |what: Message| {
+                msg!("message.canned_entry", file = file, n = i + 1, name = e.name.as_str(), error = what)
+            };
             if e.name.trim().is_empty() {
-                return Err(at("name is required".into()));
+                return Err(at(msg!(
+                    "message.field",
+                    field = field_name("name"),
+                    rule = msg!("message.required")
+                )));
             }
             let kinds = e
                 .kinds
                 .iter()
-                .map(|k| k.parse::<RequestKind>().map_err(|x| at(x.to_string())))
+                .map(|k| k.parse::<RequestKind>().map_err(|x| at(x.message())))
                 .collect::<Result<Vec<_>, _>>()?;
-            let outcome = e.outcome.parse::<Outcome>().map_err(|x| at(x.to_string()))?;
-            let lang = e.lang.parse::<Language>().map_err(|x| at(x.to_string()))?;
+            let outcome = e.outcome.parse::<Outcome>().map_err(|x| at(x.message()))?;
+            let lang = e.lang.parse::<Language>().map_err(|x| at(x.message()))?;
             crate::domain::validation::check_len("text", &e.text, crate::domain::validation::MAX_TEXT)
-                .map_err(|x| at(format!("text {}", x.rule)))?;
+                .map_err(|x| at(x.message()))?;
             Ok(Canned {
                 name: e.name.trim().to_string(),
                 kinds,
@@ -85,10 +96,11 @@ impl CannedTexts {
     }
 
     /// The shipped texts with the overrides of `dir/responses.toml`, if that file exists.
-    pub fn load(dir: Option<&Path>) -> Result<CannedTexts, String> {
+    pub fn load(dir: Option<&Path>) -> Result<CannedTexts, Message> {
         let mut set = CannedTexts { entries: parse(SHIPPED, "assets/responses/responses.toml")? };
         let Some(path) = dir.map(|d| d.join(FILE)).filter(|p| p.exists()) else { return Ok(set) };
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| msg!("message.path_error", path = &path, error = e))?;
         for c in parse(&text, &path.display().to_string())? {
             match set
                 .entries
@@ -104,14 +116,15 @@ impl CannedTexts {
 
     /// `responses_dir` of the config (relative to the config directory), else `responses/`
     /// there when it exists. A configured directory that does not exist is an error.
-    pub fn for_config(config: &crate::config::Config, config_dir: &Path) -> Result<CannedTexts, String> {
+    pub fn for_config(config: &crate::config::Config, config_dir: &Path) -> Result<CannedTexts, Message> {
         let dir: Option<PathBuf> = match &config.responses_dir {
             Some(p) => {
                 let p = if p.is_absolute() { p.clone() } else { config_dir.join(p) };
                 if !p.is_dir() {
-                    return Err(format!(
-                        "{}: no such directory (responses_dir in the config file)",
-                        p.display()
+                    return Err(msg!(
+                        "message.path_error",
+                        path = &p,
+                        error = msg!("message.template.no_dir", setting = "responses_dir")
                     ));
                 }
                 Some(p)
@@ -172,7 +185,7 @@ mod tests {
             "[[response]]\nname = \"Bad\"\noutcome = \"maybe\"\nlang = \"en\"\ntext = \"x\"\n",
         )
         .unwrap();
-        let e = CannedTexts::load(Some(dir.path())).unwrap_err();
+        let e = CannedTexts::load(Some(dir.path())).unwrap_err().to_string();
         assert!(e.contains("responses.toml") && e.contains("\"Bad\"") && e.contains("maybe"), "{e}");
         std::fs::write(
             dir.path().join(FILE),

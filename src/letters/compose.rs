@@ -402,6 +402,7 @@ pub fn sample_request(kind: RequestKind, outcome: Option<Outcome>) -> SubjectReq
         extensions: 0,
         paused_days: 0,
         version: 1,
+        office: crate::model::DEFAULT_OFFICE,
     }
 }
 

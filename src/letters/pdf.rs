@@ -27,10 +27,25 @@ const BODY: f32 = 11.0;
 const LEADING: f32 = 15.0;
 const FOOTER_Y: f32 = 36.0;
 
-/// A PDF could not be made (only a broken font could cause it).
+/// A PDF could not be made (only a broken font could cause it): which step failed, and
+/// the font library's own words.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write the PDF: {0}")]
-pub struct PdfError(String);
+#[error("{}", crate::i18n::localize::Localize::message(self))]
+pub enum PdfError {
+    /// The font could not be read.
+    Font(String),
+    /// The font could not be cut down to the letter's glyphs.
+    Subset(String),
+}
+
+impl crate::i18n::localize::Localize for PdfError {
+    fn message(&self) -> crate::i18n::localize::Message {
+        match self {
+            PdfError::Font(detail) => crate::msg!("message.pdf.font", detail = detail),
+            PdfError::Subset(detail) => crate::msg!("message.pdf.subset", detail = detail),
+        }
+    }
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Style {
@@ -139,7 +154,7 @@ impl<'a> Layout<'a> {
 }
 
 fn load_font(data: &'static [u8]) -> Result<Font<'static>, PdfError> {
-    let face = Face::parse(data, 0).map_err(|e| PdfError(format!("font: {e}")))?;
+    let face = Face::parse(data, 0).map_err(|e| PdfError::Font(e.to_string()))?;
     let upem = f32::from(face.units_per_em());
     Ok(Font { face, data, upem })
 }
@@ -367,7 +382,7 @@ pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, PdfError> {
             .stem_v(if style == Style::Bold { 120.0 } else { 80.0 })
             .font_file2(file_id);
         let subset =
-            subsetter::subset(font.data, 0, remapper).map_err(|e| PdfError(format!("font subset: {e:?}")))?;
+            subsetter::subset(font.data, 0, remapper).map_err(|e| PdfError::Subset(format!("{e:?}")))?;
         let packed = deflate(&subset);
         pdf.stream(file_id, &packed).filter(Filter::FlateDecode).pair(Name(b"Length1"), subset.len() as i32);
         let mut cmap = pdf_writer::types::UnicodeCmap::new(Name(b"Custom"), system_info);

@@ -7,14 +7,43 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::kind::{Language, RequestKind};
 use crate::domain::outcome::Outcome;
+use crate::i18n::localize::{Arg, Localize, Message};
+use crate::i18n::toml_error::{toml_error, toml_value_error};
+use crate::msg;
 
 /// A template or policy file that cannot be used; the message names the file and the key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
     #[error("{file}: {message}")]
-    File { file: String, message: String },
+    File { file: String, message: Message },
     #[error("{file}: [{key}]: {message}")]
-    Key { file: String, key: String, message: String },
+    Key { file: String, key: String, message: Message },
+}
+
+impl Localize for TemplateError {
+    fn message(&self) -> Message {
+        match self {
+            TemplateError::File { file, message } => {
+                msg!("message.path_error", path = file, error = message.clone())
+            }
+            TemplateError::Key { file, key, message } => {
+                msg!("message.template.at_key", file = file, key = key, error = message.clone())
+            }
+        }
+    }
+}
+
+/// A TOML value's type (`toml::Value::type_str`) as a `toml_type` code.
+fn type_term(type_str: &str) -> Arg {
+    let code = match type_str {
+        "string" => "text",
+        "float" => "number",
+        "datetime" => "date",
+        "array" => "list",
+        "integer" | "boolean" | "table" => type_str,
+        _ => "text",
+    };
+    Arg::term("toml_type", code)
 }
 
 const SHIPPED_TEMPLATES: [(Language, &str); 3] = [
@@ -72,16 +101,7 @@ fn shipped_name(kind: &str, lang: Language) -> String {
 
 fn parse_table(file: &str, text: &str) -> Result<toml::Table, TemplateError> {
     text.parse::<toml::Table>()
-        .map_err(|e| TemplateError::File { file: file.to_string(), message: one_line(&e.to_string()) })
-}
-
-/// toml's messages span several lines with a caret; keep one line for the CLI.
-fn one_line(msg: &str) -> String {
-    msg.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '|' || c == '^' || c == ' '))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .map_err(|e| TemplateError::File { file: file.to_string(), message: toml_error(text, &e) })
 }
 
 /// Keys an override may add that the shipped file does not have: replies for a kind and
@@ -116,7 +136,11 @@ fn merge(
                 return Err(TemplateError::Key {
                     file: file.into(),
                     key,
-                    message: format!("expected a {}, found a {}", b.type_str(), v.type_str()),
+                    message: msg!(
+                        "message.template.wrong_type",
+                        expected = type_term(b.type_str()),
+                        found = type_term(v.type_str())
+                    ),
                 });
             }
             (None, v) if may_add(path) => {
@@ -126,7 +150,11 @@ fn merge(
                     return Err(TemplateError::Key {
                         file: file.into(),
                         key,
-                        message: format!("expected text, found a {}", v.type_str()),
+                        message: msg!(
+                            "message.template.wrong_type",
+                            expected = type_term("string"),
+                            found = type_term(v.type_str())
+                        ),
                     });
                 }
                 base.insert(k, v);
@@ -135,7 +163,7 @@ fn merge(
                 return Err(TemplateError::Key {
                     file: file.into(),
                     key,
-                    message: "unknown key (not in the shipped file; check the spelling)".into(),
+                    message: msg!("message.template.unknown_key"),
                 });
             }
         }
@@ -148,8 +176,10 @@ fn merge(
 /// is an error, never silently the shipped text).
 fn read_override(path: &Path) -> Result<toml::Table, TemplateError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| TemplateError::File { file: file.clone(), message: format!("cannot read: {e}") })?;
+    let text = std::fs::read_to_string(path).map_err(|e| TemplateError::File {
+        file: file.clone(),
+        message: msg!("message.template.cannot_read", error = e),
+    })?;
     parse_table(&file, &text)
 }
 
@@ -167,12 +197,12 @@ impl Kit {
         if let Some(dir) = dir {
             let entries = std::fs::read_dir(dir).map_err(|e| TemplateError::File {
                 file: dir.display().to_string(),
-                message: format!("cannot read the template directory: {e}"),
+                message: msg!("message.template.cannot_read_dir", error = e),
             })?;
             for entry in entries {
                 let entry = entry.map_err(|e| TemplateError::File {
                     file: dir.display().to_string(),
-                    message: e.to_string(),
+                    message: crate::i18n::localize::io_error(&e),
                 })?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if name.starts_with('.') || name.ends_with('~') {
@@ -184,9 +214,7 @@ impl Kit {
                 if !known {
                     return Err(TemplateError::File {
                         file: entry.path().display().to_string(),
-                        message:
-                            "unknown template file (expected ky.toml, ru.toml, en.toml or policy.LANG.toml)"
-                                .into(),
+                        message: msg!("message.template.unknown_file"),
                     });
                 }
                 overrides.insert(name, entry.path());
@@ -211,14 +239,14 @@ impl Kit {
                 policy_origin = format!("{pname} + {file}");
             }
             let policy: Policy = toml::Value::Table(policy).try_into().map_err(|e: toml::de::Error| {
-                TemplateError::File { file: policy_origin.clone(), message: one_line(&e.to_string()) }
+                TemplateError::File { file: policy_origin.clone(), message: toml_value_error(&e) }
             })?;
             for c in crate::domain::kind::DataCategory::ALL {
                 if !policy.categories.contains_key(c.code()) {
                     return Err(TemplateError::Key {
                         file: policy_origin,
                         key: format!("categories.{c}"),
-                        message: "missing".into(),
+                        message: msg!("message.template.missing"),
                     });
                 }
             }
@@ -253,7 +281,7 @@ impl LangKit {
         self.lookup(key).ok_or_else(|| TemplateError::Key {
             file: self.origin.clone(),
             key: key.to_string(),
-            message: "missing template".into(),
+            message: msg!("message.template.missing_template"),
         })
     }
 
@@ -281,7 +309,7 @@ impl LangKit {
 
 /// Replaces `{name}` by its value; `{{` and `}}` stand for literal braces. An unknown name
 /// or an unbalanced brace is an error, so a misspelt placeholder never reaches a letter.
-pub fn fill(tpl: &str, vars: &BTreeMap<&str, String>) -> Result<String, String> {
+pub fn fill(tpl: &str, vars: &BTreeMap<&str, String>) -> Result<String, Message> {
     let mut out = String::with_capacity(tpl.len() + 64);
     let mut chars = tpl.chars().peekable();
     while let Some(c) = chars.next() {
@@ -303,21 +331,26 @@ pub fn fill(tpl: &str, vars: &BTreeMap<&str, String>) -> Result<String, String> 
                             name.push(ch);
                         }
                         Some(ch) => {
-                            return Err(format!(
-                                "'{{{name}{ch}': a placeholder is a name of letters a-z, digits and '_' in braces (write '{{{{' for a brace)"
+                            return Err(msg!(
+                                "message.template.bad_placeholder",
+                                text = format!("{{{name}{ch}")
                             ));
                         }
-                        None => return Err(format!("'{{{name}' is not closed with '}}'")),
+                        None => return Err(msg!("message.template.not_closed", text = format!("{{{name}"))),
                     }
                 }
                 if let Some(v) = vars.get(name.as_str()) {
                     out.push_str(v);
                 } else {
                     let known: Vec<&str> = vars.keys().copied().collect();
-                    return Err(format!("unknown placeholder {{{name}}} (known: {})", known.join(", ")));
+                    return Err(msg!(
+                        "message.template.unknown_placeholder",
+                        placeholder = format!("{{{name}}}"),
+                        known = known.iter().map(|k| format!("`{{{k}}}`")).collect::<Vec<_>>().join(", ")
+                    ));
                 }
             }
-            '}' => return Err("a lone '}' (write '}}' for a brace)".into()),
+            '}' => return Err(msg!("message.template.lone_brace")),
             c => out.push(c),
         }
     }
@@ -335,9 +368,9 @@ mod tests {
     #[test]
     fn fills_placeholders_and_braces() {
         assert_eq!(fill("№ {ref}, до {due} {{x}}", &vars()).unwrap(), "№ ARZ-2026-000001, до 01.04.2026 {x}");
-        assert!(fill("{nope}", &vars()).unwrap_err().contains("unknown placeholder {nope}"));
-        assert!(fill("{ref", &vars()).unwrap_err().contains("not closed"));
-        assert!(fill("a } b", &vars()).unwrap_err().contains("lone"));
+        assert!(fill("{nope}", &vars()).unwrap_err().to_string().contains("unknown placeholder {nope}"));
+        assert!(fill("{ref", &vars()).unwrap_err().to_string().contains("not closed"));
+        assert!(fill("a } b", &vars()).unwrap_err().to_string().contains("lone"));
         assert!(fill("{Ref}", &vars()).is_err());
     }
 

@@ -23,6 +23,7 @@ code_enum!(
         IdentityVerified => "identity_verified",
         Attached => "attached",
         Linked => "linked",
+        Moved => "moved",
     }
 );
 

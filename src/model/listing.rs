@@ -23,6 +23,9 @@ pub struct ListFilter {
     pub statuses: Vec<Status>,
     pub kinds: Vec<RequestKind>,
     pub channels: Vec<Channel>,
+    /// Only requests of these offices (ids); every office when empty. The service narrows
+    /// it to the operator's own office for one who sees only that.
+    pub offices: Vec<i64>,
     pub assignee: AssigneeFilter,
     /// Only requests overdue as of this date.
     pub overdue_as_of: Option<NaiveDate>,

@@ -30,6 +30,9 @@ pub enum GroupBy {
     Clerk,
     /// The month of receipt, `YYYY-MM`.
     Month,
+    /// The request's office (its code). Replayed by the service: the kept figures are not
+    /// kept per office.
+    Office,
 }
 
 pub use crate::domain::history::ReportRow;

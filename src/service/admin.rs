@@ -25,10 +25,7 @@ pub fn init_database(
     let store = Store::create_with(path, key, |tx| -> Result<()> {
         tx.set_meta(DEV_IDENTITY_KEY, if dev_identity { "1" } else { "0" })?;
         tx.set_meta("created_at", &now)?;
-        tx.insert_operator(
-            &Operator { login: login.clone(), name: String::new(), role: Role::Admin, active: true },
-            &now,
-        )?;
+        tx.insert_operator(&Operator::new(&login, "", Role::Admin), &now)?;
         tx.audit(&now, &login, "init", "", if dev_identity { "dev_identity" } else { "" })?;
         Ok(())
     })?;
@@ -51,15 +48,48 @@ fn check_login(login: &str) -> Result<()> {
 impl Session {
     /// Adds an operator, or updates the role and name of an existing one (and re-enables it).
     pub fn add_operator(&mut self, login: &str, role: Role, name: &str) -> Result<Operator> {
+        self.add_operator_in(login, role, name, None)
+    }
+
+    /// [`Session::add_operator`] in office `office` (a code); `None`: a new operator works in
+    /// the default office and an existing one stays in theirs.
+    pub fn add_operator_in(
+        &mut self,
+        login: &str,
+        role: Role,
+        name: &str,
+        office: Option<&str>,
+    ) -> Result<Operator> {
         self.require(Role::Admin, "manage_operators")?;
         check_login(login)?;
         check_line("name", name)?;
+        let office = match office {
+            Some(code) => {
+                let o = self.office(code)?;
+                if !o.active {
+                    return Err(Error::Invalid(crate::domain::validation::field_error(
+                        "office",
+                        crate::msg!("message.office_inactive", office = o.code),
+                    )));
+                }
+                Some(o)
+            }
+            None => None,
+        };
         self.write(|tx, ctx| {
-            let detail = format!("role={role}");
-            let mut op =
-                Operator { login: login.to_string(), name: name.trim().to_string(), role, active: true };
+            let mut detail = format!("role={role}");
+            let mut op = Operator::new(login, name.trim(), role);
+            if let Some(o) = &office {
+                op.office = o.id;
+                op.office_head = o.head;
+                detail.push_str(&format!(" office={}", o.code));
+            }
             match tx.read().operator(login)? {
                 Some(old) => {
+                    if office.is_none() {
+                        op.office = old.office;
+                        op.office_head = old.office_head;
+                    }
                     // Changing the role keeps the name unless a new one is given.
                     if op.name.is_empty() {
                         op.name.clone_from(&old.name);

@@ -33,7 +33,7 @@ impl Session {
     pub fn attachments(&self, reference: &str) -> Result<Vec<Attachment>> {
         let reference = parse_reference(reference)?;
         let read = self.store.read();
-        let r = read.request_by_ref(&reference)?.ok_or(Error::NotFound(reference))?;
+        let r = self.visible(&read, &reference)?;
         Ok(read.attachments(r.id)?)
     }
 
@@ -66,7 +66,7 @@ impl Session {
         }
         let me = self.operator.clone();
         self.write(|tx, ctx| {
-            let r = Session::load(tx, reference)?;
+            let r = Session::load(tx, &me, reference)?;
             enforce(&me, &r, ctx.rules, ctx.today, RequestAction::Note)?;
             attach_in(tx, ctx, r.id, &r.reference, new)
         })
@@ -79,7 +79,7 @@ impl Session {
         let reference = parse_reference(reference)?;
         let (a, data) = {
             let read = self.store.read();
-            let r = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
+            let r = self.visible(&read, &reference)?;
             read.attachment_content(r.id, n)?.ok_or_else(|| {
                 Error::Invalid(field_error("n", msg!("message.no_attachment", reference = &reference, n = n)))
             })?
@@ -100,7 +100,7 @@ impl Session {
     pub fn representative(&self, reference: &str) -> Result<Option<Representative>> {
         let reference = parse_reference(reference)?;
         let read = self.store.read();
-        let r = read.request_by_ref(&reference)?.ok_or(Error::NotFound(reference))?;
+        let r = self.visible(&read, &reference)?;
         Ok(read.representative(r.id)?)
     }
 
@@ -117,7 +117,7 @@ impl Session {
     pub fn links(&self, reference: &str) -> Result<(Option<String>, Vec<String>)> {
         let reference = parse_reference(reference)?;
         let read = self.store.read();
-        let r = read.request_by_ref(&reference)?.ok_or(Error::NotFound(reference))?;
+        let r = self.visible(&read, &reference)?;
         Ok((read.duplicate_target(r.id)?, read.duplicates_of(r.id)?))
     }
 
@@ -133,8 +133,8 @@ impl Session {
     ) -> Result<SubjectRequest> {
         let me = self.operator.clone();
         self.write(|tx, ctx| {
-            let mut r = Session::load(tx, reference)?;
-            let o = Session::load(tx, original)?;
+            let mut r = Session::load(tx, &me, reference)?;
+            let o = Session::load(tx, &me, original)?;
             if r.id == o.id {
                 return Err(Error::Invalid(field_error("duplicate-of", msg!("message.duplicate_self"))));
             }
@@ -309,6 +309,7 @@ impl Session {
                 ..Default::default()
             },
             representative: None,
+            office: Some(self.operator.office),
         };
         let (warnings, deadlines) = self.check_new_request(&new).map_err(|e| match e {
             Error::Invalid(f) => refuse(crate::i18n::localize::Localize::message(&f)),

@@ -116,6 +116,8 @@ impl Session {
             .operators()?
             .into_iter()
             .filter(|o| o.active && o.role != Role::Admin)
+            // Only those who work in an office this operator sees (or who see every office).
+            .filter(|o| o.scope() == crate::model::OfficeScope::All || self.scope().covers(o.office))
             .collect();
         let counts = if self.role() >= Role::Supervisor { self.open_by_assignee(today)? } else { Vec::new() };
         let mut out: Vec<Caseload> = ops
@@ -145,6 +147,36 @@ impl Session {
     /// the supervisors' queues grouped by clerk.
     pub fn open_by_assignee(&self, today: NaiveDate) -> Result<Vec<AssigneeCounts>> {
         self.require(Role::Supervisor, "see_every_queue")?;
+        if let crate::model::OfficeScope::Only(_) = self.scope() {
+            // Counted per assignee of the operator's office (not from the store's totals of
+            // every office).
+            let mut out = Vec::new();
+            let mut who: Vec<Option<String>> = self
+                .store
+                .read()
+                .operators()?
+                .into_iter()
+                .filter(|o| o.active)
+                .map(|o| Some(o.login))
+                .collect();
+            who.push(None);
+            for a in who {
+                let assignee = a
+                    .clone()
+                    .map_or(crate::model::AssigneeFilter::Unassigned, crate::model::AssigneeFilter::Is);
+                let c =
+                    self.counts_in(today, &crate::model::ListFilter { assignee, ..Default::default() })?;
+                if c.open > 0 {
+                    out.push(AssigneeCounts {
+                        assignee: a,
+                        open: c.open,
+                        due_soon: c.due_soon,
+                        overdue: c.overdue,
+                    });
+                }
+            }
+            return Ok(out);
+        }
         let soon = self.due_soon_limit(today);
         Ok(self.store.read().open_counts_by_assignee(today, soon)?)
     }
@@ -152,6 +184,7 @@ impl Session {
     /// The dashboard as of `today`. Supervisors and admins only.
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard> {
         self.require(Role::Supervisor, "read_dashboard")?;
+        self.require_every_office()?;
         let read = self.store.read();
         let soon = self.due_soon_limit(today);
 

@@ -175,6 +175,7 @@ fn draft(rng: &mut Rng, today: NaiveDate, received: NaiveDate, cal: &Calendar) -
             description: rng.pick(DESCRIPTIONS).to_string(),
             subject: subject(rng, today),
             representative: None,
+            office: None,
         },
         registered,
     }
@@ -197,10 +198,7 @@ pub(crate) fn insert_demo(tx: &Tx<'_>, ctx: &Ctx<'_>, n: usize, seed: u64) -> Re
     operators.extend(extra.iter().map(|l| (l.clone(), format!("{l} Demo-Clerk"), Role::Clerk)));
     for (login, name, role) in &operators {
         if tx.read().operator(login)?.is_none() {
-            tx.insert_operator(
-                &Operator { login: login.clone(), name: name.clone(), role: *role, active: true },
-                now,
-            )?;
+            tx.insert_operator(&Operator::new(login, name, *role), now)?;
         }
     }
     let clerks: Vec<&str> = operators.iter().filter(|o| o.2 == Role::Clerk).map(|o| o.0.as_str()).collect();

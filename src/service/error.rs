@@ -23,6 +23,14 @@ pub enum Error {
     /// `action` is a code of the `verb` vocabulary.
     #[error("{}", self.message())]
     NotYours { reference: String, assignee: String, action: &'static str },
+    /// The request belongs to an office the operator does not see.
+    #[error("{}", self.message())]
+    OtherOffice { reference: String, login: String },
+    /// An office (a code) the operator may not see or choose.
+    #[error("{}", self.message())]
+    OfficeOutOfScope { login: String, office: String },
+    #[error("{}", self.message())]
+    UnknownOffice(String),
     #[error("{}", self.message())]
     UnknownOperator(String),
     #[error("{}", self.message())]
@@ -76,6 +84,13 @@ impl Localize for Error {
                 assignee = assignee,
                 action = Arg::term("verb", *action)
             ),
+            Error::OtherOffice { reference, login } => {
+                msg!("message.other_office", reference = reference, login = login)
+            }
+            Error::OfficeOutOfScope { login, office } => {
+                msg!("message.office_out_of_scope", login = login, office = office)
+            }
+            Error::UnknownOffice(code) => msg!("message.unknown_office", office = code),
             Error::UnknownOperator(login) => msg!("message.unknown_operator", login = login),
             Error::DisabledOperator(login) => msg!("message.disabled_operator", login = login),
             Error::IdentityNotVerified { reference, kind, outcome } => msg!(
@@ -132,6 +147,8 @@ pub const PRIVILEGES: &[&str] = &[
     "apply_retention",
     "import_requests",
     "manage_operators",
+    "manage_offices",
+    "move_requests",
     "change_calendar",
     "load_demo",
     "withdraw_requests",

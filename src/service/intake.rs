@@ -43,9 +43,17 @@ impl Session {
             self.require(Role::Supervisor, "assign_to_others")?;
         }
         let (warnings, deadlines) = self.check_new_request(new)?;
+        let office = self.registration_office(new.office)?;
+        let new = &NewRequest { office: Some(office), ..new.clone() };
         let request = self.write(|tx, ctx| {
             if let Some(a) = assignee {
                 match tx.read().operator(a)? {
+                    Some(op) if op.active && !op.scope().covers(office) => {
+                        return Err(Error::Invalid(crate::domain::validation::field_error(
+                            "assignee",
+                            crate::msg!("message.assignee_other_office", login = a),
+                        )));
+                    }
                     Some(op) if op.active => {}
                     _ => {
                         return Err(Error::Invalid(crate::domain::validation::field_error(

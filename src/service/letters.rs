@@ -97,7 +97,7 @@ impl Session {
         let grounds = self.grounds.clone();
         let bodies = self.bodies.clone();
         let (letter, id, reference, what, started) = self.write(|tx, ctx| {
-            let r = Session::load(tx, reference)?;
+            let r = Session::load(tx, &me, reference)?;
             enforce(&me, &r, ctx.rules, ctx.today, RequestAction::Letter)?;
             check_letter(&r, &spec)?;
             let events = tx.read().events(r.id)?;
@@ -117,7 +117,7 @@ impl Session {
                 representative: tx.read().representative(r.id)?,
             };
             let letter = compose(kit, &input)
-                .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
+                .map_err(|e| Error::Config(crate::i18n::localize::Localize::message(&e)))?;
             let what = format!("{} {} {}", spec.letter_type, lang, spec.format);
             tx.audit(&ctx.now, ctx.login, "letter", &r.reference, &what)?;
             let started = tx.read().audit_head()?.map_or(0, |h| h.id);
@@ -172,7 +172,7 @@ impl Session {
     ) -> Result<Letter> {
         let reference = crate::domain::request::parse_reference(reference).map_err(Error::Invalid)?;
         let read = self.store.read();
-        let r = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
+        let r = self.visible(&read, &reference)?;
         enforce(&self.operator, &r, &self.rules, self.today(), RequestAction::Letter)?;
         check_letter(&r, &spec)?;
         let events = read.events(r.id)?;
@@ -190,7 +190,7 @@ impl Session {
             limit: self.rules.limit(&r.deadlines).map(|d| d.due_on),
             representative: read.representative(r.id)?,
         };
-        compose(kit, &input).map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))
+        compose(kit, &input).map_err(|e| Error::Config(crate::i18n::localize::Localize::message(&e)))
     }
 
     /// Writes a letter as a new file in `dir` (named `REF-TYPE-LANG.EXT`, numbered when the
@@ -205,7 +205,7 @@ impl Session {
     ) -> Result<(Letter, std::path::PathBuf)> {
         self.write_letter(reference, spec, kit, letterhead, |letter| {
             let bytes = render(letter, spec.format)
-                .map_err(|e| Error::Config(crate::i18n::localize::Message::plain(e.to_string())))?;
+                .map_err(|e| Error::Config(crate::i18n::localize::Localize::message(&e)))?;
             save_new_file(dir, &letter.file_name(spec.format), &bytes)
                 .map_err(|e| Error::Config(crate::msg!("message.path_error", path = dir, error = e)))
         })
@@ -223,12 +223,16 @@ impl Session {
         self.require(Role::Supervisor, "export_subject_data")?;
         let pin = subject_pin(pin)?;
         let soon = self.settings.due_soon_working_days;
+        let scope = self.scope();
         let (package, n, detail, started) = self.write(|tx, ctx| {
             let read = tx.read();
             let mut requests = Vec::new();
             let mut refs = Vec::new();
             for reference in read.references_of_pin(pin)? {
                 let Some(r) = read.request_by_ref(&reference)? else { continue };
+                if !scope.covers(r.office) {
+                    continue;
+                }
                 let events = read.events(r.id)?;
                 let mut v = RequestView::with(ctx.calendar, soon, &r, ctx.today).json(false);
                 let shown: Vec<&Event> = events.iter().filter(|e| e.kind != EventKind::Note).collect();

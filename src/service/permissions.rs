@@ -5,8 +5,8 @@
 //! it) and the terminal UI offers exactly the actions it allows and explains the others
 //! with the same reason.
 //!
-//! Checks run in a fixed order — role, rules for every request (extensions off), assignee,
-//! status, rules for this request — so the reason given is the
+//! Checks run in a fixed order — role, office, rules for every request (extensions off),
+//! assignee, status, rules for this request — so the reason given is the
 //! first thing the operator would have to change: a clerk asking to withdraw someone else's
 //! request is told withdrawing needs a supervisor, not that the request is in progress.
 
@@ -147,6 +147,8 @@ pub enum Refusal {
     Role { role: Role, needed: Role },
     /// Assigned to someone else; only they or a supervisor may act on it.
     NotYours { assignee: String },
+    /// The request belongs to an office the operator does not see.
+    OtherOffice,
     /// Not possible in the request's status.
     Status { status: Status },
     /// The deadline rules forbid it.
@@ -174,6 +176,7 @@ impl Localize for Refused<'_> {
                 needed = Arg::term("role", needed.code())
             ),
             Refusal::NotYours { assignee } => msg!("refusal.not_yours", action = a, assignee = assignee),
+            Refusal::OtherOffice => msg!("refusal.other_office", action = a),
             Refusal::Status { status } => {
                 msg!("refusal.status", action = a, status = Arg::term("status", status.code()))
             }
@@ -225,6 +228,7 @@ impl Refusal {
             Refusal::NotYours { assignee } => {
                 Error::NotYours { reference, assignee, action: action.not_yours_verb() }
             }
+            Refusal::OtherOffice => Error::OtherOffice { reference, login: op.login.clone() },
             Refusal::Status { status } => Error::Transition { reference, action: action.verb(), status },
             Refusal::Rules(rule) => Error::NotAllowedByRules(rule_message(&rule, &reference)),
         }
@@ -291,6 +295,9 @@ pub(crate) fn check(
 ) -> Result<(), Refusal> {
     use RequestAction as A;
     check_role(op, action)?;
+    if !op.scope().covers(r.office) {
+        return Err(Refusal::OtherOffice);
+    }
     check_policy(rules, action).map_err(Refusal::Rules)?;
     if op.role < Role::Supervisor
         && let Some(a) = &r.assignee

@@ -224,6 +224,7 @@ impl Session {
         {
             return Err(refused("received"));
         }
+        let filter = &self.scoped(filter)?;
         let read = self.store.read();
         let mut found: Vec<(String, crate::domain::history::AsOf)> = Vec::new();
         read.for_each_history(crate::model::HistoryScope::MaybeOpen, as_of, |h| {
@@ -236,7 +237,8 @@ impl Session {
         let mut out = Vec::new();
         for (reference, a) in found {
             let Some(mut r) = read.request_by_ref(&reference)? else { continue };
-            let keep = (filter.kinds.is_empty() || filter.kinds.contains(&r.kind))
+            let keep = (filter.offices.is_empty() || filter.offices.contains(&r.office))
+                && (filter.kinds.is_empty() || filter.kinds.contains(&r.kind))
                 && (filter.channels.is_empty() || filter.channels.contains(&r.channel))
                 && match &filter.assignee {
                     AssigneeFilter::Any => true,
@@ -285,28 +287,48 @@ impl Detail {
 impl Session {
     /// A page of the queue. Lists show masked personal data and are not audited as views.
     pub fn list(&self, filter: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
-        Ok(self.store.read().list(filter, sort, page)?)
+        Ok(self.store.read().list(&self.scoped(filter)?, sort, page)?)
     }
 
     /// A page of a queue: the rows without their deadlines and per-category actions (a
     /// screen that shows them opens the request with [`Session::show`]).
     pub fn list_rows(&self, filter: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
-        Ok(self.store.read().list_rows(filter, sort, page)?)
+        Ok(self.store.read().list_rows(&self.scoped(filter)?, sort, page)?)
     }
 
     pub fn count(&self, filter: &ListFilter) -> Result<i64> {
-        Ok(self.store.read().count(filter)?)
+        Ok(self.store.read().count(&self.scoped(filter)?)?)
     }
 
     /// The count for a screen: exact up to `cap`, `cap + 1` meaning "more than `cap`".
     pub fn count_upto(&self, filter: &ListFilter, cap: i64) -> Result<i64> {
-        Ok(self.store.read().count_upto(filter, Some(cap))?)
+        Ok(self.store.read().count_upto(&self.scoped(filter)?, Some(cap))?)
     }
 
-    /// Open, due-soon and overdue counts as of `today`, for one assignee or everyone.
+    /// Open, due-soon and overdue counts as of `today`, for one assignee or everyone (of
+    /// the offices the operator sees).
     pub fn counts(&self, today: NaiveDate, assignee: &AssigneeFilter) -> Result<Counts> {
+        self.counts_in(today, &ListFilter { assignee: assignee.clone(), ..ListFilter::default() })
+    }
+
+    /// [`Session::counts`] of the open requests matching `base` (its assignee and offices).
+    pub fn counts_in(&self, today: NaiveDate, base: &ListFilter) -> Result<Counts> {
         let limit = due_soon_limit(today, self.settings.due_soon_working_days, &self.calendar);
-        Ok(self.store.read().counts(today, limit, assignee)?)
+        let base = self.scoped(&ListFilter {
+            assignee: base.assignee.clone(),
+            offices: base.offices.clone(),
+            ..ListFilter::default()
+        })?;
+        let read = self.store.read();
+        Ok(Counts {
+            open: read.count(&base)?,
+            due_soon: read.count(&ListFilter {
+                due_from: Some(today),
+                due_to: Some(limit),
+                ..base.clone()
+            })?,
+            overdue: read.count(&ListFilter { overdue_as_of: Some(today), ..base })?,
+        })
     }
 
     /// The last date counted as "due soon" as of `today`.
@@ -334,15 +356,15 @@ impl Session {
     pub fn peek(&self, reference: &str) -> Result<Detail> {
         let reference = parse_reference(reference)?;
         let read = self.store.read();
-        let request = read.request_by_ref(&reference)?.ok_or_else(|| Error::NotFound(reference.clone()))?;
+        let request = self.visible(&read, &reference)?;
         let events = read.events(request.id)?;
         let related = read
             .list(
-                &ListFilter {
+                &self.scoped(&ListFilter {
                     pin: Some(request.subject.pin.clone()),
                     all_statuses: true,
                     ..ListFilter::default()
-                },
+                })?,
                 SortKey::Received,
                 &Page { limit: 20, ..Page::default() },
             )?

@@ -141,13 +141,58 @@ impl Session {
     /// time" and of whom a figure counts for; the store keeps each request's replayed
     /// figures, so the report adds them up instead of replaying).
     pub fn report(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy) -> Result<Report> {
+        self.report_in(from, to, as_of, by, &[])
+    }
+
+    /// [`Session::report`] of the requests of `offices` (ids; every office the operator sees
+    /// when empty).
+    pub fn report_in(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        as_of: NaiveDate,
+        by: GroupBy,
+        offices: &[i64],
+    ) -> Result<Report> {
         self.require(Role::Supervisor, "read_reports")?;
         if from > to {
             return Err(Error::Invalid(field_error("from", crate::msg!("message.not_after_to"))));
         }
+        let offices =
+            self.scoped(&ListFilter { offices: offices.to_vec(), ..ListFilter::default() })?.offices;
+        let known = self.offices()?;
         // Read from the figures kept per request (the replay's result, written with its
-        // events), not replayed here: see `store::figures`.
-        let mut rows: Vec<ReportRow> = self.store.read().report_rows(from, to, as_of, by)?;
+        // events), not replayed here: see `store::figures`. The kept figures are not kept per
+        // office, so a report of some offices, or by office, replays their histories.
+        let replay = by == GroupBy::Office || !offices.is_empty();
+        let mut rows: Vec<ReportRow> = if replay {
+            let mut groups: std::collections::BTreeMap<Option<String>, ReportRow> =
+                std::collections::BTreeMap::new();
+            self.store.read().for_each_history(HistoryScope::Received { from, to }, as_of, |h| {
+                if !offices.is_empty() && !offices.contains(&h.office) {
+                    return;
+                }
+                let Some(a) = h.as_of(as_of) else { return };
+                let key = match by {
+                    GroupBy::Kind => Some(h.kind.clone()),
+                    GroupBy::Clerk => a.figure.clerk.clone(),
+                    GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
+                    GroupBy::Office => Some(
+                        known
+                            .iter()
+                            .find(|o| o.id == h.office)
+                            .map_or_else(|| format!("#{}", h.office), |o| o.code.clone()),
+                    ),
+                };
+                groups
+                    .entry(key.clone())
+                    .or_insert_with(|| ReportRow { group: key, ..ReportRow::default() })
+                    .count(&a);
+            })?;
+            groups.into_values().collect()
+        } else {
+            self.store.read().report_rows(from, to, as_of, by)?
+        };
         let mut fill = |keys: Vec<String>| {
             for k in keys {
                 if !rows.iter().any(|r| r.group.as_deref() == Some(k.as_str())) {
@@ -169,14 +214,26 @@ impl Session {
             }
             // Unassigned last.
             GroupBy::Clerk => rows.sort_by_key(|r| (r.group.is_none(), r.group.clone())),
+            // Every office shown (of those the operator sees), in the order of the list.
+            GroupBy::Office => {
+                fill(
+                    known
+                        .iter()
+                        .filter(|o| offices.is_empty() || offices.contains(&o.id))
+                        .map(|o| o.code.clone())
+                        .collect(),
+                );
+                rows.sort_by_key(|r| known.iter().position(|o| Some(o.code.as_str()) == r.group.as_deref()));
+            }
         }
         let mut total = ReportRow { group: Some("total".into()), ..ReportRow::default() };
         for r in &rows {
             total.add(r);
         }
+        // Kept for every office together only: not given for a report of some offices.
         let answered_within_limit = match &self.rules.limit_rule {
-            Some(rule) => Some(self.store.read().answered_within(from, to, rule)?),
-            None => None,
+            Some(rule) if offices.is_empty() => Some(self.store.read().answered_within(from, to, rule)?),
+            _ => None,
         };
         Ok(Report {
             from,
@@ -193,6 +250,7 @@ impl Session {
     /// the ageing of the requests open now.
     pub fn backlog(&self, days: u32, as_of: NaiveDate) -> Result<Backlog> {
         self.require(Role::Supervisor, "read_reports")?;
+        self.require_every_office()?;
         if days == 0 || days > 3660 {
             return Err(Error::Invalid(field_error(
                 "days",
@@ -209,13 +267,24 @@ impl Session {
     /// totals, due today, overdue and due soon per assignee (oldest deadline first), new
     /// unassigned requests, and the audit log's head. For a daily scheduled job.
     pub fn digest(&self, as_of: NaiveDate) -> Result<Digest> {
+        self.digest_in(as_of, &[])
+    }
+
+    /// [`Session::digest`] of the requests of `offices` (ids; every office the operator sees
+    /// when empty).
+    pub fn digest_in(&self, as_of: NaiveDate, offices: &[i64]) -> Result<Digest> {
         self.require(Role::Supervisor, "read_digest")?;
+        let offices =
+            self.scoped(&ListFilter { offices: offices.to_vec(), ..ListFilter::default() })?.offices;
         let until = self.due_soon_limit(as_of);
         let mut totals = DigestTotals::default();
         let (mut due_today, mut new_unassigned) = (Vec::new(), Vec::new());
         let mut groups: Vec<DigestGroup> = Vec::new();
         let read = self.store.read();
         read.for_each_history(HistoryScope::MaybeOpen, as_of, |h| {
+            if !offices.is_empty() && !offices.contains(&h.office) {
+                return;
+            }
             let Some(a) = h.as_of(as_of) else { return };
             let overdue = match a.figure.standing {
                 Standing::OpenLate => true,
@@ -279,6 +348,7 @@ impl Session {
         sort: SortKey,
         mut f: impl FnMut(&SubjectRequest) -> Result<()>,
     ) -> Result<usize> {
+        let filter = &self.scoped(filter)?;
         let mut after: Option<Cursor> = None;
         let mut n = 0;
         loop {

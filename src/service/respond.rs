@@ -24,7 +24,7 @@ impl Session {
         let grounds = self.grounds.clone();
         let bodies = self.bodies.clone();
         self.write(|tx, ctx| {
-            let mut r = Session::load(tx, reference)?;
+            let mut r = Session::load(tx, &me, reference)?;
             enforce(&me, &r, ctx.rules, ctx.today, RequestAction::Respond)?;
             // `enforce` refused a status the answer cannot follow.
             let new = r.status.apply(Transition::Answer).ok_or(Error::Transition {

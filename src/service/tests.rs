@@ -18,6 +18,7 @@ const TODAY: &str = "2026-11-24";
 
 mod casefile;
 mod figures;
+mod offices;
 
 /// A database with an admin `root`, supervisor `jyldyz`, clerks `aibek` and `nurzat`; a
 /// session as `login`.
@@ -36,10 +37,7 @@ fn session_on(mut store: Store, login: &str, rules: RuleSet) -> Session {
                 ("aibek", Role::Clerk),
                 ("nurzat", Role::Clerk),
             ] {
-                tx.insert_operator(
-                    &Operator { login: l.into(), name: String::new(), role: r, active: true },
-                    "now",
-                )?;
+                tx.insert_operator(&Operator::new(l, "", r), "now")?;
             }
             // Records enter the chain through an audited change, as `aryz init` does.
             tx.audit("now", "root", "init", "", "")?;
@@ -70,6 +68,7 @@ fn request(kind: RequestKind, received: &str) -> NewRequest {
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
         representative: None,
+        office: None,
     }
 }
 

@@ -59,6 +59,7 @@ impl Session {
     /// The chain and the records, and optionally a head kept elsewhere (`--expect N:HASH`).
     pub fn verify_full(&self, expect: Option<&AuditHead>) -> Result<Verification> {
         self.require(Role::Supervisor, "verify_audit")?;
+        self.require_every_office_for("verify_audit")?;
         Ok(self.store.read().verify_full(expect)?)
     }
 
@@ -76,6 +77,7 @@ impl Session {
     /// Integrity check, foreign-key check and audit verification together.
     pub fn check(&self) -> Result<CheckReport> {
         self.require(Role::Supervisor, "check_database")?;
+        self.require_every_office_for("check_database")?;
         let mut integrity = self.store.integrity_problems()?;
         integrity.extend(self.store.read().stats_drift()?);
         integrity.extend(self.store.read().figures_drift()?);

@@ -123,8 +123,8 @@ impl Session {
             return Err(Error::Invalid(field_error("ref", crate::msg!("message.name_a_request"))));
         }
         self.write(|tx, ctx| {
-            match tx.read().operator(login)? {
-                Some(op) if op.active => {}
+            let assignee = match tx.read().operator(login)? {
+                Some(op) if op.active => op,
                 Some(_) => {
                     return Err(Error::Invalid(field_error(
                         "login",
@@ -137,10 +137,17 @@ impl Session {
                         crate::msg!("message.operator_unknown", login = login),
                     )));
                 }
-            }
+            };
             let mut out = Vec::new();
             for reference in references {
-                let mut r = Session::load(tx, reference)?;
+                let mut r = Session::load(tx, &me, reference)?;
+                // The assignee must see the request: someone of its office (or who sees all).
+                if !assignee.scope().covers(r.office) {
+                    return Err(Error::Invalid(field_error(
+                        "login",
+                        crate::msg!("message.assignee_other_office", login = login),
+                    )));
+                }
                 // Taking a request that is already one's own changes nothing and succeeds.
                 match check(&me, &r, ctx.rules, ctx.today, action) {
                     Ok(()) | Err(Refusal::Rules(RuleRefusal::AlreadyYours)) => {}
@@ -345,7 +352,7 @@ impl Session {
     ) -> Result<SubjectRequest> {
         let me = self.operator.clone();
         self.write(|tx, ctx| {
-            let r = Session::load(tx, reference)?;
+            let r = Session::load(tx, &me, reference)?;
             enforce(&me, &r, ctx.rules, ctx.today, action)?;
             let (events, audit_action, detail, r) = f(r, ctx)?;
             save(tx, ctx, &r, expected_version, &events, audit_action, &detail)

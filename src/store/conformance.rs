@@ -33,6 +33,7 @@ pub(super) fn new_request(name: &str, pin: &str, received: &str, description: &s
         description: description.into(),
         subject: Subject { name: name.into(), pin: pin.into(), ..Subject::default() },
         representative: None,
+        office: None,
     }
 }
 
@@ -104,12 +105,7 @@ macro_rules! store_tests {
 
             /// Adds a clerk (an assignee must be a known operator).
             fn clerk(store: &mut Store, login: &str) {
-                let op = Operator {
-                    login: login.into(),
-                    name: "Test Clerk".into(),
-                    role: Role::Clerk,
-                    active: true,
-                };
+                let op = Operator::new(login, "Test Clerk", Role::Clerk);
                 store.write(|tx| tx.insert_operator(&op, "now")).unwrap();
             }
 
@@ -532,15 +528,119 @@ macro_rules! store_tests {
                 );
             }
 
+            /// Offices: the default office exists, offices are added and changed, operators
+            /// and requests carry theirs, lists filter by office, and a move is under the
+            /// record hash (the chain verifies; a changed office without aryz is caught).
+            #[test]
+            fn offices_round_trip_and_filter() {
+                use crate::model::{DEFAULT_OFFICE, Office};
+                let mut store = open();
+                let first = store.read().offices().unwrap();
+                assert_eq!(first.len(), 1);
+                assert_eq!((first[0].id, first[0].head, first[0].active), (DEFAULT_OFFICE, true, true));
+                let mut osh = Office {
+                    id: 0,
+                    code: "OSH".into(),
+                    name_en: "Osh (example)".into(),
+                    name_ky: String::new(),
+                    name_ru: String::new(),
+                    head: false,
+                    active: true,
+                };
+                osh.id = store
+                    .write(|tx| {
+                        let id = tx.insert_office(&osh, "root", "now")?;
+                        tx.audit("now", "root", "office_add", "OSH", "")?;
+                        Ok::<_, StoreError>(id)
+                    })
+                    .unwrap();
+                assert_ne!(osh.id, DEFAULT_OFFICE);
+                osh.name_ru = "Ош (пример)".into();
+                store
+                    .write(|tx| {
+                        tx.update_office(&osh, "root", "later")?;
+                        tx.audit("now", "root", "office_edit", "OSH", "")
+                    })
+                    .unwrap();
+                assert_eq!(store.read().offices().unwrap()[1], osh);
+                let mut op = Operator::new("osh-clerk", "", Role::Clerk);
+                op.office = osh.id;
+                store
+                    .write(|tx| {
+                        tx.insert_operator(&op, "now")?;
+                        tx.audit("now", "root", "operator_add", "osh-clerk", "")
+                    })
+                    .unwrap();
+                let read = store.read().operator("osh-clerk").unwrap().unwrap();
+                assert_eq!((read.office, read.office_head), (osh.id, false));
+                let mut new = new_request("Test Osh", "21503199012345", "2026-11-20", "");
+                new.office = Some(osh.id);
+                let deadlines = |_: &str| {
+                    crate::domain::deadline::RuleSet::shipped().deadlines(
+                        new.kind,
+                        new.received_on,
+                        new.received_on,
+                        &crate::domain::calendar::Calendar::shipped(),
+                    )
+                };
+                let (id, _) = store
+                    .write(|tx| {
+                        let r =
+                            tx.insert_request(&new, d("2026-11-20"), &deadlines("2026-12-20"), None, "now")?;
+                        tx.audit("now", "root", "register", &r.1, "")?;
+                        Ok::<_, StoreError>(r)
+                    })
+                    .unwrap();
+                let (other, _) = store
+                    .write(|tx| {
+                        let r = tx.insert_request(
+                            &new_request("Test Main", "21503199012346", "2026-11-20", ""),
+                            d("2026-11-20"),
+                            &deadlines("2026-12-20"),
+                            None,
+                            "now",
+                        )?;
+                        tx.audit("now", "root", "register", &r.1, "")?;
+                        Ok::<_, StoreError>(r)
+                    })
+                    .unwrap();
+                assert_eq!(store.read().request_by_id(id).unwrap().unwrap().office, osh.id);
+                assert_eq!(store.read().request_by_id(other).unwrap().unwrap().office, DEFAULT_OFFICE);
+                let only = |o: i64| ListFilter { offices: vec![o], ..ListFilter::default() };
+                assert_eq!(store.read().count(&only(osh.id)).unwrap(), 1);
+                assert_eq!(store.read().count(&only(DEFAULT_OFFICE)).unwrap(), 1);
+                assert_eq!(store.read().count(&ListFilter::default()).unwrap(), 2);
+                let mut seen = Vec::new();
+                store
+                    .read()
+                    .for_each_history(
+                        HistoryScope::Received { from: d("2026-01-01"), to: d("2026-12-31") },
+                        d("2026-11-24"),
+                        |h| {
+                            seen.push(h.office);
+                        },
+                    )
+                    .unwrap();
+                seen.sort_unstable();
+                assert_eq!(seen, vec![DEFAULT_OFFICE, osh.id]);
+                // A move is an audited change of the record: the chain verifies after it.
+                let mut r = store.read().request_by_id(other).unwrap().unwrap();
+                r.office = osh.id;
+                store
+                    .write(|tx| {
+                        tx.update_request(&r, "now")?;
+                        tx.set_request_office(r.id, osh.id)?;
+                        tx.audit("now", "root", "move", &r.reference, "")
+                    })
+                    .unwrap();
+                assert_eq!(store.read().count(&only(osh.id)).unwrap(), 2);
+                assert!(store.read().verify_full(None).unwrap().problems.is_empty());
+            }
+
             #[test]
             fn operators_meta_and_calendar_round_trip() {
                 let mut store = open();
-                let mut op = Operator {
-                    login: "aibek".into(),
-                    name: "Aibek Demo".into(),
-                    role: Role::Clerk,
-                    active: true,
-                };
+                let mut op = Operator::new("aibek", "Aibek Demo", Role::Clerk);
                 store.write(|tx| tx.insert_operator(&op, "now")).unwrap();
                 assert_eq!(store.read().operator("aibek").unwrap(), Some(op.clone()));
                 assert_eq!(store.read().operator("nobody").unwrap(), None);

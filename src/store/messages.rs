@@ -23,6 +23,7 @@ impl Localize for StoreError {
             StoreError::Sqlite(e) => msg!("message.engine", detail = e.to_string()),
             StoreError::Io { path, source } => msg!("message.path_error", path = path, error = source),
             StoreError::Location(m) => m.clone(),
+            StoreError::Lost(why) => msg!("message.connection_lost", detail = why),
         }
     }
 }
@@ -44,6 +45,7 @@ mod tests {
             StoreError::TooNew { found: 9, known: 7 },
             StoreError::Busy,
             StoreError::Conflict("ARZ-2026-000001".into()),
+            StoreError::Lost("terminating connection due to administrator command".into()),
             StoreError::Corrupt("no binding deadline".into()),
             StoreError::Io { path: p.clone(), source: std::io::Error::other("disk on fire") },
         ] {

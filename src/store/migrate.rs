@@ -19,6 +19,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_response_details.sql"),
     REQUEST_FIGURES,
     include_str!("../../migrations/0012_case_file.sql"),
+    include_str!("../../migrations/0013_offices.sql"),
 ];
 
 /// Migration 0008: the audit chain covers the records. Applying it to a database that
@@ -81,7 +82,7 @@ mod tests {
         )
         .unwrap();
         migrate(&mut conn).unwrap();
-        let store = super::super::SqliteStore { conn, path: None, key: None, tracking: false };
+        let store = super::super::SqliteStore { conn, path: None, key: None, tracking: false, commits: 0 };
         let v = store.read().verify_full(None).unwrap();
         // Entry 1 was planted without a valid hash; everything after it is about records.
         assert!(v.problems.iter().all(|p| p.id == 1), "{:?}", v.problems);

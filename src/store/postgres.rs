@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0003_request_figures.sql"),
     include_str!("../../migrations/postgres/0004_case_file.sql"),
     include_str!("../../migrations/postgres/0005_audit_in_two_steps.sql"),
+    include_str!("../../migrations/postgres/0006_offices.sql"),
 ];
 
 /// The schema version this aryz writes on PostgreSQL.
@@ -52,9 +53,34 @@ const MIGRATION_LOCK: i64 = 0x4152_595A;
 /// A parameter of a query.
 pub(super) type P<'a> = &'a (dyn ToSql + Sync);
 
+/// Whether `e` means the connection itself is gone: closed, cut at the socket, or ended by
+/// the server (class 57P: an administrator's `pg_terminate_backend`, a shutdown; class 08:
+/// connection exceptions).
+fn is_lost(e: &postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    if let Some(db) = e.as_db_error() {
+        let code = db.code().code();
+        return code.starts_with("57P") || code.starts_with("08");
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.is::<std::io::Error>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
         use postgres::error::SqlState;
+        if is_lost(&e) {
+            let why = e.as_db_error().map_or_else(|| e.to_string(), |db| db.message().to_string());
+            return StoreError::Lost(why);
+        }
         if let Some(db) = e.as_db_error() {
             let code = db.code();
             if *code == SqlState::T_R_SERIALIZATION_FAILURE
@@ -88,45 +114,55 @@ impl From<postgres::Error> for StoreError {
 pub(super) struct Conn {
     client: Client,
     statements: HashMap<String, Statement>,
+    /// A statement failed because the connection is gone (see [`is_lost`]).
+    lost: bool,
 }
 
 impl Conn {
+    /// Notes an error that means the connection is gone, and converts it.
+    fn seen(&mut self, e: postgres::Error) -> StoreError {
+        if is_lost(&e) {
+            self.lost = true;
+        }
+        e.into()
+    }
+
     fn statement(&mut self, sql: &str) -> Result<Statement> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(sql)?;
+        let s = self.client.prepare(sql).map_err(|e| self.seen(e))?;
         self.statements.insert(sql.to_string(), s.clone());
         Ok(s)
     }
 
     pub(super) fn query(&mut self, sql: &str, params: &[P<'_>]) -> Result<Vec<Row>> {
         let st = self.statement(sql)?;
-        Ok(self.client.query(&st, params)?)
+        self.client.query(&st, params).map_err(|e| self.seen(e))
     }
 
     pub(super) fn query_opt(&mut self, sql: &str, params: &[P<'_>]) -> Result<Option<Row>> {
         let st = self.statement(sql)?;
-        Ok(self.client.query_opt(&st, params)?)
+        self.client.query_opt(&st, params).map_err(|e| self.seen(e))
     }
 
     pub(super) fn query_one(&mut self, sql: &str, params: &[P<'_>]) -> Result<Row> {
         let st = self.statement(sql)?;
-        Ok(self.client.query_one(&st, params)?)
+        self.client.query_one(&st, params).map_err(|e| self.seen(e))
     }
 
     pub(super) fn execute(&mut self, sql: &str, params: &[P<'_>]) -> Result<u64> {
         let st = self.statement(sql)?;
-        Ok(self.client.execute(&st, params)?)
+        self.client.execute(&st, params).map_err(|e| self.seen(e))
     }
 
     /// A query built at run time (a list's filters): not kept among the prepared statements.
     pub(super) fn query_dynamic(&mut self, sql: &str, params: &[P<'_>]) -> Result<Vec<Row>> {
-        Ok(self.client.query(sql, params)?)
+        self.client.query(sql, params).map_err(|e| self.seen(e))
     }
 
     pub(super) fn batch(&mut self, sql: &str) -> Result<()> {
-        Ok(self.client.batch_execute(sql)?)
+        self.client.batch_execute(sql).map_err(|e| self.seen(e))
     }
 }
 
@@ -252,11 +288,23 @@ impl PgStore {
         let location = PgLocation::parse(url)?;
         let client = location.connect()?;
         Ok(PgStore {
-            conn: RefCell::new(Conn { client, statements: HashMap::new() }),
+            conn: RefCell::new(Conn { client, statements: HashMap::new(), lost: false }),
             touched: RefCell::new(BTreeSet::new()),
             pending: RefCell::new(Vec::new()),
             location,
         })
+    }
+
+    /// The head of the audit chain: every audited write moves it, so it is the change
+    /// counter the terminal UI's refresh asks before re-reading anything.
+    pub fn change_mark(&self) -> Result<(i64, u64)> {
+        let id: i64 = get(&borrow(&self.conn)?.query_one("SELECT id FROM audit_head", &[])?, 0)?;
+        Ok((id, 0))
+    }
+
+    /// Whether the connection is closed (the server ended it, or the network broke).
+    pub fn connection_lost(&self) -> bool {
+        self.conn.try_borrow().is_ok_and(|c| c.lost || c.client.is_closed())
     }
 
     /// The URL without any secret, for messages.

@@ -40,6 +40,37 @@ pub(super) const ATTACHMENT_COLUMNS: &str =
     "request_id, n, kind, file_name, sha256, size, added_by, added_at";
 pub(super) const REPRESENTATIVE_COLUMNS: &str = "request_id, name, document, address, email, phone";
 pub(super) const LINK_COLUMNS: &str = "request_id, duplicate_of";
+/// Offices (migration 0013): a request or an operator outside the default office hashes
+/// with a last group, tag [`OFFICE_TAG`], of its key and its office; one in the default
+/// office (every record made before offices) hashes as before.
+pub(super) const OFFICE_TAG: u8 = b'O';
+
+/// Feeds the office group of the record keyed `key`, when its office is not the default
+/// one (both backends: the same bytes).
+pub(super) fn feed_office(h: &mut Sha256, key: &Key, office: i64) {
+    if office != crate::model::DEFAULT_OFFICE {
+        let k = match key {
+            Key::Id(i) => ValueRef::Integer(*i),
+            Key::Login(l) => ValueRef::Text(l.as_bytes()),
+        };
+        feed(h, OFFICE_TAG, [k, ValueRef::Integer(office)].into_iter());
+    }
+}
+
+/// The office column to select after a record's hashed columns: `office`, or the default
+/// office before migration 0013 (a baseline written by migration 0008).
+fn office_column(conn: &Connection) -> Result<&'static str> {
+    Ok(
+        if conn
+            .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'offices'")?
+            .exists([])?
+        {
+            "office"
+        } else {
+            "1"
+        },
+    )
+}
 
 /// Temporary (per-connection) table and triggers noting which records a transaction touched.
 pub(super) const TRACKING_SQL: &str = "
@@ -310,8 +341,10 @@ fn walk_from(
     mut each: impl FnMut(Current) -> Result<()>,
     mut orphan: impl FnMut(String),
 ) -> Result<()> {
+    let office = office_column(conn)?;
     if kind == OPERATOR {
-        let mut st = conn.prepare(&format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login"))?;
+        let mut st =
+            conn.prepare(&format!("SELECT {OPERATOR_COLUMNS}, {office} FROM operators ORDER BY login"))?;
         let n = column_count(OPERATOR_COLUMNS);
         let mut rows = st.query([])?;
         while let Some(row) = rows.next()? {
@@ -322,6 +355,7 @@ fn walk_from(
                 (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter(),
             );
             let login: String = row.get(0)?;
+            feed_office(&mut h, &Key::Login(login.clone()), row.get(n)?);
             each(Current {
                 key: Key::Login(login.clone()),
                 label: login.clone(),
@@ -336,7 +370,8 @@ fn walk_from(
         Some(_) => ("WHERE id > ?1", "WHERE request_id > ?1"),
         None => ("WHERE ?1 IS NULL", "WHERE ?1 IS NULL"),
     };
-    let mut req = conn.prepare(&format!("SELECT {REQUEST_COLUMNS} FROM requests {id_from} ORDER BY id"))?;
+    let mut req =
+        conn.prepare(&format!("SELECT {REQUEST_COLUMNS}, {office} FROM requests {id_from} ORDER BY id"))?;
     let mut ev =
         conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events {request_from} ORDER BY request_id, id"))?;
     let mut ac = conn.prepare(&format!(
@@ -382,6 +417,7 @@ fn walk_from(
                 }
             })?;
         }
+        feed_office(&mut h, &key, row.get(n)?);
         each(Current { key, label: reference, hash: h.finalize().into() })?;
     }
     for (cursor, what) in [
@@ -409,22 +445,27 @@ fn has_case_file(conn: &Connection) -> Result<bool> {
 fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
     let mut h = Sha256::new();
     let case_file = has_case_file(conn)?;
+    let office_col = office_column(conn)?;
     if kind == OPERATOR {
-        let mut st =
-            conn.prepare_cached(&format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?1"))?;
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {OPERATOR_COLUMNS}, {office_col} FROM operators WHERE login = ?1"
+        ))?;
         let mut rows = st.query([key.to_value()])?;
         let Some(row) = rows.next()? else { return Ok(None) };
         let n = column_count(OPERATOR_COLUMNS);
         feed(&mut h, b'o', (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
+        feed_office(&mut h, key, row.get(n)?);
         return Ok(Some(h.finalize().into()));
     }
-    {
-        let mut st = conn.prepare_cached(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = ?1"))?;
+    let office: i64 = {
+        let mut st = conn
+            .prepare_cached(&format!("SELECT {REQUEST_COLUMNS}, {office_col} FROM requests WHERE id = ?1"))?;
         let mut rows = st.query([key.to_value()])?;
         let Some(row) = rows.next()? else { return Ok(None) };
         let n = column_count(REQUEST_COLUMNS);
         feed(&mut h, b'r', (0..n).map(|i| row.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
-    }
+        row.get(n)?
+    };
     for (sql, cols, tag) in [
         (
             format!("SELECT {EVENT_COLUMNS} FROM events WHERE request_id = ?1 ORDER BY id"),
@@ -462,6 +503,7 @@ fn hash_one(conn: &Connection, kind: i64, key: &Key) -> Result<Option<Hash>> {
             );
         }
     }
+    feed_office(&mut h, key, office);
     Ok(Some(h.finalize().into()))
 }
 

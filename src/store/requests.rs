@@ -139,6 +139,10 @@ fn where_clause(f: &ListFilter) -> Sql {
         let ph = q.placeholders(f.channels.len());
         q.push(format!("requests.channel IN ({ph})"), f.channels.iter().map(|s| text(s.code())));
     }
+    if !f.offices.is_empty() {
+        let ph = q.placeholders(f.offices.len());
+        q.push(format!("requests.office IN ({ph})"), f.offices.iter().map(|o| Value::Integer(*o)));
+    }
     match &f.assignee {
         AssigneeFilter::Any => {}
         AssigneeFilter::Is(login) => {
@@ -422,9 +426,9 @@ impl SqliteTx<'_> {
                 "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
                     categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
                     passport_issued, address, email, phone, assignee, due_on, created_at, updated_at,
-                    outcome, ground, responded_on, closed_on)
+                    outcome, ground, responded_on, closed_on, office)
                  VALUES (?1, ?2, ?22, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                    ?19, ?20, ?21, ?21, ?23, ?24, ?25, ?26)",
+                    ?19, ?20, ?21, ?21, ?23, ?24, ?25, ?26, ?27)",
             )?
             .execute(params![
                 reference,
@@ -453,6 +457,7 @@ impl SqliteTx<'_> {
                 state.ground,
                 state.responded_on.map(DateText::of),
                 state.closed_on.map(DateText::of),
+                new.office.unwrap_or(crate::model::DEFAULT_OFFICE),
             ])?;
         let id = RequestId(self.tx.last_insert_rowid());
         for d in deadlines {
@@ -539,6 +544,15 @@ impl SqliteTx<'_> {
                     explanation = excluded.explanation, provisional = excluded.provisional",
             )?
             .execute(params![id.0, d.rule, DateText::of(d.due_on), d.binding, d.explanation, d.provisional])?;
+        Ok(())
+    }
+
+    /// Puts request `id` in office `office` (a move: the caller saves the request with
+    /// [`SqliteTx::update_request`] in the same transaction, which checks its version).
+    pub fn set_request_office(&self, id: RequestId, office: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE requests SET office = ?2 WHERE id = ?1")?
+            .execute(params![id.0, office])?;
         Ok(())
     }
 

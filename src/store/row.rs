@@ -15,7 +15,7 @@ pub(super) const REQUEST_COLUMNS: &str = "requests.id, requests.ref, requests.ki
     requests.address, requests.email, requests.phone, requests.assignee, requests.due_on, requests.outcome, \
     requests.ground, requests.responded_on, requests.response_text, requests.response_channel, \
     requests.closed_on, requests.paused_since, requests.pause_category, requests.pause_reason, \
-    requests.extensions, requests.paused_days, requests.version";
+    requests.extensions, requests.paused_days, requests.version, requests.office";
 
 fn corrupt(col: usize, what: impl std::fmt::Display) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.to_string().into())
@@ -117,6 +117,7 @@ pub(super) fn request_from_row(r: &Row<'_>) -> rusqlite::Result<SubjectRequest> 
         extensions: r.get(31)?,
         paused_days: r.get(32)?,
         version: r.get(33)?,
+        office: r.get(34)?,
     })
 }
 

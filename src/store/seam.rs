@@ -41,8 +41,8 @@ use crate::domain::referral::ResponseDetails;
 use crate::domain::request::{NewRequest, Representative, RequestId, SubjectRequest};
 use crate::model::{
     Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, Counts, DayStats, Event,
-    GroupBy, HistoryScope, InitialState, ListFilter, Operator, Page, Registration, ReportRow, Similar,
-    SortKey, Verification,
+    GroupBy, HistoryScope, InitialState, ListFilter, Office, Operator, Page, Registration, ReportRow,
+    Similar, SortKey, Verification,
 };
 
 /// Runs `$body` with `$b` bound to the backend inside `$e` (a `Reader`, `Tx` or `Store`
@@ -104,6 +104,8 @@ macro_rules! surface {
                 $(#[$m])*
                 #[inline]
                 pub fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    #[cfg(debug_assertions)]
+                    count_call();
                     dispatch!(&self.0, $Enum, b => $Trait::$name(b $(, $arg)*))
                 }
             )*
@@ -111,12 +113,38 @@ macro_rules! surface {
                 $(#[$pm])*
                 #[inline]
                 pub fn $pname(&self $(, $parg: $pty)*) -> $pret {
+                    #[cfg(debug_assertions)]
+                    count_call();
                     dispatch!(&self.0, $Enum, b => $Trait::$pname(b $(, $parg)*))
                 }
             )*)?
         }
     };
 }
+
+#[cfg(debug_assertions)]
+thread_local! {
+    static CALLS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Debug builds: one more call through the seam on this thread.
+#[cfg(debug_assertions)]
+fn count_call() {
+    CALLS.with(|c| c.set(c.get() + 1));
+}
+
+/// Debug builds: how many reads and writes this thread has asked of any store through the
+/// seam (each at least one statement), change marks included. The terminal UI's tests use
+/// it to prove that an idle refresh asks the change counter and nothing else.
+#[cfg(debug_assertions)]
+pub fn calls_on_this_thread() -> u64 {
+    CALLS.with(std::cell::Cell::get)
+}
+
+/// What changes whenever anything is committed to the database, by any process: compared
+/// with the last one seen, it tells a screen whether re-reading would show anything new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeMark(i64, u64);
 
 /// Read access outside a transaction (each statement sees a consistent snapshot), or
 /// inside one through [`Tx::read`].
@@ -171,6 +199,8 @@ surface! {
         fn response_details(&self, id: RequestId) -> Result<ResponseDetails>;
         fn operator(&self, login: &str) -> Result<Option<Operator>>;
         fn operators(&self) -> Result<Vec<Operator>>;
+        /// Every office, by id (the default office first).
+        fn offices(&self) -> Result<Vec<Office>>;
         fn meta(&self, key: &str) -> Result<Option<String>>;
         fn request_by_ref(&self, reference: &str) -> Result<Option<SubjectRequest>>;
         fn request_by_id(&self, id: RequestId) -> Result<Option<SubjectRequest>>;
@@ -257,6 +287,10 @@ surface! {
         fn set_response_details(&self, id: RequestId, d: &ResponseDetails) -> Result<()>;
         fn insert_operator(&self, op: &Operator, now: &str) -> Result<()>;
         fn update_operator(&self, op: &Operator) -> Result<()>;
+        /// Adds an office; returns its id.
+        fn insert_office(&self, o: &Office, by: &str, now: &str) -> Result<i64>;
+        /// Writes every field of office `o.id` but its id.
+        fn update_office(&self, o: &Office, by: &str, now: &str) -> Result<()>;
         fn set_meta(&self, key: &str, value: &str) -> Result<()>;
         /// The next reference of `year`'s sequence.
         fn next_reference(&self, year: i32) -> Result<String>;
@@ -276,6 +310,8 @@ surface! {
         /// Saves `r` if nobody changed it since `r.version` was read, else
         /// [`StoreError::Conflict`]; returns the new version.
         fn update_request(&self, r: &SubjectRequest, now: &str) -> Result<i64>;
+        /// Puts a request in another office (a move, saved with `update_request`).
+        fn set_request_office(&self, id: RequestId, office: i64) -> Result<()>;
         fn put_actions(&self, id: RequestId, actions: &[(DataCategory, CategoryAction)]) -> Result<()>;
         /// Stops keeping the search index and daily figures current, for a bulk load.
         fn suspend_derived(&self) -> Result<SuspendedTriggers>;
@@ -360,6 +396,39 @@ impl Store {
             return PgStore::open(url).map(|s| Store(StoreBackend::Pg(Box::new(s))));
         }
         SqliteStore::open_keyed(path, key).map(Store::sqlite)
+    }
+
+    /// The change counter, one cheap statement: `SQLite`'s `PRAGMA data_version` with this
+    /// connection's own commits; on `PostgreSQL` the head of the audit chain, which every
+    /// audited write (every use case) moves at its commit.
+    pub fn change_mark(&self) -> Result<ChangeMark> {
+        #[cfg(debug_assertions)]
+        count_call();
+        let (a, b) = dispatch!(&self.0, StoreBackend, s => s.change_mark())?;
+        Ok(ChangeMark(a, b))
+    }
+
+    /// Whether the connection to the server is known to be broken (never on `SQLite`).
+    pub fn connection_lost(&self) -> bool {
+        match &self.0 {
+            StoreBackend::Sqlite(_) => false,
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(s) => s.connection_lost(),
+        }
+    }
+
+    /// A new connection to the same database (the terminal UI's second connection, for
+    /// reads off its screen thread, and a reconnect after a lost connection). An in-memory
+    /// database has no second connection.
+    pub fn reopen(&self) -> Result<Store> {
+        match &self.0 {
+            StoreBackend::Sqlite(s) => match s.path() {
+                Some(p) => SqliteStore::open_keyed(p, s.key()).map(Store::sqlite),
+                None => Err(StoreError::Missing(std::path::PathBuf::from(":memory:"))),
+            },
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(s) => PgStore::open(s.location()).map(|s| Store(StoreBackend::Pg(Box::new(s)))),
+        }
     }
 
     /// Whether this store is on PostgreSQL.

@@ -21,6 +21,7 @@ pub(super) struct Head {
     pub(super) status: String,
     pub(super) responded_on: Option<NaiveDate>,
     pub(super) closed_on: Option<NaiveDate>,
+    pub(super) office: i64,
 }
 
 /// One event row as read for a history.
@@ -115,7 +116,16 @@ pub(super) fn history_of(head: &Head, events: &[RawEvent]) -> History {
         steps.push(Step { day: on, what: Happening::Withdrawn });
     }
     steps.sort_by_key(|s| s.day);
-    History { reference, received_on, registered_on, kind, first_due, first_holder, steps }
+    History {
+        reference,
+        received_on,
+        registered_on,
+        kind,
+        first_due,
+        first_holder,
+        steps,
+        office: head.office,
+    }
 }
 
 impl SqliteReader<'_> {
@@ -154,9 +164,18 @@ pub(super) fn walk_histories(
     params: impl rusqlite::Params,
     mut f: impl FnMut(i64, &History) -> Result<()>,
 ) -> Result<()> {
+    // Before migration 0013 (figures rebuilt by migration 0011) every request is in office 1.
+    let office = if conn
+        .prepare_cached("SELECT 1 FROM pragma_table_info('requests') WHERE name = 'office'")?
+        .exists([])?
+    {
+        "r.office"
+    } else {
+        "1"
+    };
     let sql = format!(
         "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
-                e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on
+                e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on, {office}
          FROM requests r
          LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
          WHERE {filter}
@@ -186,6 +205,7 @@ pub(super) fn walk_histories(
                 status: r.get(13)?,
                 responded_on: r.get(14)?,
                 closed_on: r.get(15)?,
+                office: r.get(16)?,
             });
         }
         if let Some(at) = r.get::<_, Option<String>>(6)? {

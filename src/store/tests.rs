@@ -283,7 +283,7 @@ fn migration_0011_backfills_the_kept_figures() {
     )
     .unwrap();
     migrate::migrate(&mut conn).unwrap();
-    let store = Store::from_sqlite(SqliteStore { conn, path: None, key: None, tracking: false });
+    let store = Store::from_sqlite(SqliteStore { conn, path: None, key: None, tracking: false, commits: 0 });
     assert_eq!(store.read().figures_drift().unwrap(), Vec::<String>::new());
     let rows =
         store.read().report_rows(d("2026-03-01"), d("2026-03-31"), d("2026-04-30"), GroupBy::Clerk).unwrap();

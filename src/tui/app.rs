@@ -8,6 +8,7 @@
 //! out (running a use case is in [`run`]). Commands no component takes are the global
 //! ones (quit, help, jump, the calendar, the supervisors' screens).
 
+mod link;
 mod run;
 
 use crate::i18n::localize::Localize;
@@ -35,6 +36,7 @@ pub use super::effect::Question as Confirm;
 pub use super::effect::UseCase as PendingOp;
 pub use super::screens::prompt::{Prompt, PromptKind};
 pub use super::screens::{Overlay, Screen};
+pub use link::Link;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -64,13 +66,17 @@ pub struct App {
     /// The standard response texts, loaded when first asked for.
     pub canned: Option<crate::letters::canned::CannedTexts>,
     /// Loads [`App::canned`] from the config (`responses_dir`); without it, the shipped texts.
-    pub load_canned: Option<Box<dyn FnOnce() -> Result<crate::letters::canned::CannedTexts, String>>>,
+    pub load_canned: Option<
+        Box<dyn FnOnce() -> Result<crate::letters::canned::CannedTexts, crate::i18n::localize::Message>>,
+    >,
     /// Where unsaved forms are kept; `None` keeps none (tests that do not test drafts).
     pub drafts: Option<super::drafts::Drafts>,
     /// The header counts are read (false only between the first frame and the second).
     pub counts_known: bool,
     /// [`App::finish_start`] is still to run (after the first frame).
     pub start_pending: bool,
+    /// The reader off the screen thread and the connection's state (see `app/link.rs`).
+    pub link: Link,
 }
 
 /// What writing a letter from the terminal UI needs from the configuration.
@@ -112,6 +118,7 @@ impl App {
             load_canned: None,
             counts_known: true,
             start_pending: false,
+            link: Link::default(),
         }
     }
 
@@ -154,7 +161,7 @@ impl App {
         if self.start_pending {
             self.finish_start();
             crate::startup_trace::mark("header counts and total read");
-        } else if self.screens.is_empty() && self.overlays.is_empty() {
+        } else if self.screens.is_empty() && self.overlays.is_empty() && !self.prefetch_off_thread() {
             let r = self.queue.prefetch(&self.session, self.today);
             self.ok(r);
         }
@@ -303,14 +310,20 @@ impl App {
 
     // ---- update -----------------------------------------------------------------------
 
-    /// The one step: gives `action` to the component on top and applies its effect.
+    /// The one step: gives `action` to the component on top and applies its effect. A
+    /// connection found broken on the way is then mended (see `app/link.rs`).
     pub fn update(&mut self, action: Action) {
+        self.step(action);
+        self.connection_broke();
+    }
+
+    fn step(&mut self, action: Action) {
         if action != Action::Tick {
             // A message stays until the operator does something else.
             self.message = None;
         }
         if action == Action::Tick {
-            return self.refresh();
+            return self.tick();
         }
         // The mouse reaches no screen under an overlay.
         let under_overlay = !self.overlays.is_empty();
@@ -356,7 +369,7 @@ impl App {
         match effect {
             Effect::None => {}
             Effect::Quit => self.quit = true,
-            Effect::Run(op) => self.execute(*op),
+            Effect::Run(op) => self.execute_watched(*op),
             Effect::Confirm(q) => self.overlays.push(Overlay::Confirm(q)),
             Effect::Dialog(d) => {
                 self.overlays.push(Overlay::Dialog(*d));
@@ -409,6 +422,8 @@ impl App {
 
     /// Puts `screen` on top, in place of the top one when it replaces it.
     fn open_screen(&mut self, screen: Screen) {
+        // A refresh asked before read its screens before this one was read.
+        self.link.generation += 1;
         if self.screens.last().is_some_and(|top| screen.component().replaces(top.component().context())) {
             self.screens.pop();
         }
@@ -436,6 +451,7 @@ impl App {
 
     /// Re-reads what other processes may have changed, keeping every form's input.
     pub fn refresh(&mut self) {
+        self.new_generation();
         let r = self.session.refresh();
         if self.ok(r).is_none() {
             return;
@@ -528,7 +544,7 @@ impl App {
             };
             match loaded {
                 Ok(c) => self.canned = Some(c),
-                Err(e) => return self.error(tf("canned.unavailable", &[("error", &e)])),
+                Err(e) => return self.error(tf("canned.unavailable", &[("error", &e.text())])),
             }
         }
         let Some(canned) = &self.canned else { return };

@@ -57,6 +57,12 @@ impl App {
                 return Line::default();
             }
             let mut spans = Vec::new();
+            // Reading off the screen thread, or connecting again: a mark, and the word.
+            if self.link.offline.is_some() {
+                spans.push(Span::styled(format!("⟳ {} ", t("header.offline")), th.error));
+            } else if self.link.busy() {
+                spans.push(Span::styled("⟳ ", th.muted));
+            }
             if with_scope {
                 spans.push(Span::styled(format!("{scope}: "), th.muted));
             }

@@ -14,6 +14,8 @@ const ALLOWED: &[&str] = &[
     "aryz",
     "init",
     "operator",
+    "office",
+    "move",
     "add",
     "list",
     "show",
@@ -143,6 +145,15 @@ const ALLOWED: &[&str] = &[
     "maildir",
     "sha",
     "eml",
+    // Proper names and file names in the options' descriptions.
+    "excel",
+    "aibek",
+    "policy",
+    "rules",
+    "bodies",
+    "assets",
+    // The Russian and Kyrgyz name of a data category: «файлы cookie», «cookie файлдары».
+    "cookie",
 ];
 
 /// The Latin words of `text` that are not allowed: references, paths, options (`--x`),
@@ -150,7 +161,16 @@ const ALLOWED: &[&str] = &[
 fn english_words(text: &str, extra: &[&str]) -> BTreeSet<String> {
     let allowed: BTreeSet<String> = ALLOWED.iter().chain(extra).map(|w| w.to_lowercase()).collect();
     let mut found = BTreeSet::new();
-    for token in text.split(|c: char| c.is_whitespace() || "'\"«»“”()[]{},;`<>=|".contains(c)) {
+    // What is quoted in backquotes is code to type (`aryz grounds`, `retention_years`);
+    // what is quoted in “…” is a library's own words (a TOML parser's detail).
+    let text: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    let text: String = text
+        .split('“')
+        .enumerate()
+        .map(|(i, part)| if i == 0 { part } else { part.split_once('”').map_or("", |(_, rest)| rest) })
+        .collect::<Vec<_>>()
+        .join(" ");
+    for token in text.split(|c: char| c.is_whitespace() || "'\"«»“”()[]{},;<>=|".contains(c)) {
         if token.contains('/') || token.starts_with('-') || token.contains('_') || token.contains('@') {
             continue;
         }
@@ -158,7 +178,9 @@ fn english_words(text: &str, extra: &[&str]) -> BTreeSet<String> {
             if word.len() < 2 || word.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
-            if !word.chars().all(|c| c.is_ascii_alphabetic()) {
+            // Not a word, or a placeholder, a value name or an abbreviation (FILE, DAYS, PDF).
+            if !word.chars().all(|c| c.is_ascii_alphabetic()) || word.chars().all(|c| c.is_ascii_uppercase())
+            {
                 continue;
             }
             if !allowed.contains(&word.to_lowercase()) {
@@ -174,6 +196,8 @@ fn the_scan_finds_english_and_passes_codes() {
     assert!(english_words("aryz: error: no such request", &[]).contains("error"));
     assert!(english_words("ARZ-2026-000001: действие «ответ» недоступно; in_progress", &[]).is_empty());
     assert!(english_words("см. `aryz operator add cara --role clerk` /tmp/x.sqlite3", &[]).is_empty());
+    assert!(english_words("ключ `due soon`: FILE, PDF (парсер: “expected value”)", &[]).is_empty());
+    assert!(english_words("строка 2: the value must be a whole number", &[]).contains("whole"));
 }
 
 /// One run: the arguments, and whether it should succeed.
@@ -374,4 +398,284 @@ fn usage_errors_and_help_headings_follow_the_language() {
     assert!(help.contains("Использование: aryz list") && help.contains("Параметры:"), "{help}");
     let help = env.ok(&["--help"]);
     assert!(help.contains("Usage: aryz") && help.contains("Commands:"), "{help}");
+}
+
+/// The visible subcommands of the command line, by their words (`["report", "monthly"]`),
+/// from clap's tree: a new command is covered without touching this test.
+fn command_paths() -> Vec<(Vec<String>, clap::Command)> {
+    fn walk(cmd: &clap::Command, prefix: &[String], out: &mut Vec<(Vec<String>, clap::Command)>) {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_string());
+            out.push((path.clone(), sub.clone()));
+            walk(sub, &path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&<aryz::cli::Cli as clap::CommandFactory>::command(), &[], &mut out);
+    out
+}
+
+/// The codes the command line accepts, which its help and errors list as they are typed:
+/// the subcommands' names and every option's possible values.
+fn typed_codes() -> Vec<String> {
+    let mut codes = Vec::new();
+    let root = <aryz::cli::Cli as clap::CommandFactory>::command();
+    let mut cmds: Vec<clap::Command> = vec![root];
+    while let Some(cmd) = cmds.pop() {
+        codes.extend(cmd.get_name().split(['-', '_']).map(String::from));
+        for a in cmd.get_arguments() {
+            for v in a.get_possible_values() {
+                codes.extend(v.get_name().split(['-', '_']).map(String::from));
+            }
+        }
+        cmds.extend(cmd.get_subcommands().cloned());
+    }
+    codes
+}
+
+/// Runs `aryz --lang LANG ARGS` and returns what it printed, both streams.
+fn run(env: &TestEnv, lang: &str, args: &[String]) -> (bool, String) {
+    let out = env.aryz().arg("--lang").arg(lang).args(args).output().expect("run aryz");
+    let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+/// Every subcommand of clap's tree, in Russian and Kyrgyz: its `--help`, a usage error (an
+/// unknown option), and the error for its missing arguments when it needs some. Each is
+/// scanned for English words.
+#[test]
+fn every_command_of_the_tree_has_its_help_and_errors_in_russian_and_kyrgyz() {
+    let env = TestEnv::new();
+    let codes = typed_codes();
+    let extra: Vec<&str> = codes.iter().map(String::as_str).chain([env.admin.as_str()]).collect();
+    let paths = command_paths();
+    assert!(paths.len() > 45, "{} commands", paths.len());
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for lang in ["ru", "ky"] {
+        for (path, cmd) in &paths {
+            let mut cases: Vec<(Vec<String>, Option<bool>)> = Vec::new();
+            let with =
+                |more: &[&str]| path.iter().cloned().chain(more.iter().map(ToString::to_string)).collect();
+            cases.push((with(&["--help"]), Some(true)));
+            cases.push((with(&["--zz-no-such-option"]), Some(false)));
+            let needs_args =
+                cmd.is_subcommand_required_set() || cmd.get_arguments().any(clap::Arg::is_required_set);
+            if needs_args {
+                cases.push((with(&[]), Some(false)));
+            }
+            for (args, ok) in cases {
+                runs += 1;
+                let (success, text) = run(&env, lang, &args);
+                if ok.is_some_and(|ok| ok != success) {
+                    failures.push(format!("aryz --lang {lang} {args:?}: exit {success}\n{text}"));
+                    continue;
+                }
+                let words = english_words(&text, &extra);
+                if !words.is_empty() {
+                    failures.push(format!("aryz --lang {lang} {args:?}: English {words:?} in:\n{text}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {runs} runs:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Text stored by people (descriptions, notes, reasons, names) is data, not interface: the
+/// demo's is English. What `show` prints of it is taken out before the scan, by the exact
+/// strings the database holds; the names and logins are allowed as words.
+fn stored_texts(env: &TestEnv) -> (Vec<String>, Vec<String>) {
+    let mut texts = Vec::new();
+    let mut names = Vec::new();
+    let all = env.json(&["list", "--all", "--limit", "1000", "--format", "json"]);
+    for reference in refs(&all) {
+        let detail = env.show(&reference);
+        if let Some(t) = detail["description"].as_str().filter(|t| !t.is_empty()) {
+            texts.push(t.to_string());
+        }
+        for field in ["name", "address"] {
+            let value = detail["subject"][field].as_str().unwrap_or_default();
+            names.extend(
+                value.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(String::from),
+            );
+        }
+        let typed =
+            ["note", "message", "withdrawn", "status_changed", "reopened", "responded", "extended", "paused"];
+        for e in detail["events"].as_array().expect("events") {
+            if typed.contains(&e["kind"].as_str().unwrap_or_default())
+                && let Some(t) = e["text"].as_str().filter(|t| !t.is_empty())
+            {
+                texts.push(t.to_string());
+            }
+        }
+    }
+    for op in env.json(&["operator", "list"]).as_array().expect("operators") {
+        names.extend(op["login"].as_str().map(String::from));
+        names.extend(op["name"].as_str().unwrap_or_default().split_whitespace().map(String::from));
+    }
+    // Longest first, so a text inside another is not cut out of it first.
+    texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    texts.dedup();
+    (texts, names)
+}
+
+/// On the demo's data, what a clerk and a supervisor read every day (`list`, `show`,
+/// `deadline`, the digest and the reports) in Russian and Kyrgyz has no English word.
+#[test]
+fn the_demo_reads_in_russian_and_kyrgyz() {
+    let env = TestEnv::new();
+    env.ok(&["demo", "--requests", "60", "--seed", "3"]);
+    let (texts, names) = stored_texts(&env);
+    let codes = typed_codes();
+    let extra: Vec<&str> =
+        codes.iter().chain(&names).map(String::as_str).chain([env.admin.as_str()]).collect();
+    let all = env.json(&["list", "--all", "--limit", "1000", "--format", "json"]);
+    let refs: Vec<String> = refs(&all);
+    assert!(refs.len() >= 60, "{} requests", refs.len());
+    let mut runs: Vec<Vec<String>> = vec![
+        vec!["list".into()],
+        vec!["list".into(), "--all".into()],
+        vec!["digest".into()],
+        vec!["report".into(), "monthly".into(), "--month".into(), "2026-10".into()],
+        vec![
+            "report".into(),
+            "monthly".into(),
+            "--month".into(),
+            "2026-11".into(),
+            "--by".into(),
+            "clerk".into(),
+        ],
+        vec![
+            "report".into(),
+            "range".into(),
+            "--from".into(),
+            "2026-01".into(),
+            "--to".into(),
+            "2026-12".into(),
+            "--by".into(),
+            "month".into(),
+        ],
+        vec!["report".into(), "backlog".into(), "--days".into(), "14".into()],
+        vec!["calendar".into(), "--month".into(), "2026-12".into()],
+        vec!["grounds".into()],
+    ];
+    for kind in ["information", "access", "correction", "complaint", "authority_inquiry"] {
+        runs.push(vec![
+            "deadline".into(),
+            "--kind".into(),
+            kind.into(),
+            "--received".into(),
+            "2026-12-30".into(),
+        ]);
+    }
+    runs.extend(refs.iter().map(|r| vec!["show".to_string(), r.clone()]));
+    let mut failures = Vec::new();
+    for lang in ["ru", "ky"] {
+        for args in &runs {
+            let (success, mut text) = run(&env, lang, args);
+            if !success {
+                failures.push(format!("aryz --lang {lang} {args:?} failed:\n{text}"));
+                continue;
+            }
+            for t in &texts {
+                text = text.replace(t.as_str(), " ");
+            }
+            let words = english_words(&text, &extra);
+            if !words.is_empty() {
+                failures.push(format!("aryz --lang {lang} {args:?}: English {words:?} in:\n{text}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} runs:\n{}", failures.len(), runs.len() * 2, failures.join("\n"));
+}
+
+/// The errors of the files an office edits (config.toml with its keymap, the rules file,
+/// an import file, a letter template) name the line, the column and the key in the
+/// language; the parser's own words appear only quoted, and only when no key names the
+/// mistake.
+#[test]
+fn file_errors_name_the_place_in_russian_and_kyrgyz() {
+    let env = TestEnv::with_staff();
+    let r = env.add(&[]);
+    let bad_csv = env.path().join("bad.csv");
+    std::fs::write(
+        &bad_csv,
+        "kind,name,pin,received\nnope,Тест,21503199012345,2026-11-02\naccess,,1,2026-13-01\n",
+    )
+    .unwrap();
+    let broken_csv = env.path().join("broken.csv");
+    std::fs::write(&broken_csv, "kind,name,pin,received\naccess,Тест\n").unwrap();
+    let unknown_column = env.path().join("unknown.csv");
+    std::fs::write(&unknown_column, "kind;name\n").unwrap();
+    let json = env.path().join("bad.json");
+    std::fs::write(&json, "[{\"kind\": \"access\", \"colour\": \"red\"}]").unwrap();
+    let broken_json = env.path().join("broken.json");
+    std::fs::write(&broken_json, "[{").unwrap();
+    let rules = env.path().join("rules.toml");
+    std::fs::write(&rules, "[[rule]]\nid = 'x'\nname = 'x'\nkinds = 'all'\nlength = 0\nunit = 'calendar_days'\nstart = 'receipt'\nbinding = true\n").unwrap();
+    let templates = env.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let codes = typed_codes();
+    let extra: Vec<&str> = codes.iter().map(String::as_str).chain([env.admin.as_str()]).collect();
+    let mut failures = Vec::new();
+    for lang in ["ru", "ky"] {
+        let mut check = |config: &str, args: &[&str], expect: &str| {
+            env.write_config(config);
+            let (success, text) = run(&env, lang, &args.iter().map(ToString::to_string).collect::<Vec<_>>());
+            if success {
+                failures.push(format!("{config:?} {args:?}: succeeded\n{text}"));
+            }
+            let words = english_words(&text, &extra);
+            if !words.is_empty() || !text.contains(expect) {
+                failures.push(format!(
+                    "--lang {lang} {config:?} {args:?}: English {words:?} or no {expect:?} in:\n{text}"
+                ));
+            }
+        };
+        let (line, key) = if lang == "ru" {
+            ("строка 2, столбец", "ключ")
+        } else {
+            ("2-сап, ", "ачкычы")
+        };
+        check("language = \"ru\"\ndue_soon_working_days = \"five\"\n", &["list"], key);
+        check("language = \"ru\"\nzz_no_such_key = 1\n", &["list"], line);
+        check("language = \"ru\"\n[keys]\nquit = 5\n", &["list"], key);
+        check("language = \"ru\"\nutc_offset = \n", &["list"], line);
+        check("rules_file = \"rules.toml\"\n", &["list"], "length");
+        std::fs::write(&rules, "[[rule]]\nid = 'x'\nlength = 'long'\n").unwrap();
+        check("rules_file = \"rules.toml\"\n", &["list"], key);
+        check("", &["import", bad_csv.to_str().unwrap()], if lang == "ru" { "строка 3" } else { "3-сап" });
+        check("", &["import", broken_csv.to_str().unwrap()], if lang == "ru" { "строка 2" } else { "2-сап" });
+        check("", &["import", unknown_column.to_str().unwrap()], "kind;name");
+        check("", &["import", json.to_str().unwrap()], "colour");
+        check("", &["import", broken_json.to_str().unwrap()], "JSON");
+        std::fs::write(templates.join("ru.toml"), "[acknowledgement]\ntitle = \"№ {reference}\"\n").unwrap();
+        check("", &["letter", &r, "--type", "acknowledgement", "--output", "-"], "{reference}");
+        std::fs::write(templates.join("ru.toml"), "[acknowledgment]\ntitle = \"x\"\n").unwrap();
+        check("", &["letter", &r, "--type", "acknowledgement", "--output", "-"], "acknowledgment");
+        std::fs::write(templates.join("ru.toml"), "[acknowledgement\n").unwrap();
+        check("", &["letter", &r, "--type", "acknowledgement", "--output", "-"], "TOML");
+        std::fs::remove_file(templates.join("ru.toml")).unwrap();
+        std::fs::write(&rules, "[[rule]]\nid = 'x'\nname = 'x'\nkinds = 'all'\nlength = 0\nunit = 'calendar_days'\nstart = 'receipt'\nbinding = true\n").unwrap();
+    }
+    env.write_config("");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `show` says the case file's events (a file attached, a duplicate link) in the language,
+/// as the terminal UI does, not in the English they are stored in.
+#[test]
+fn show_says_attachments_and_links_in_the_language() {
+    let env = TestEnv::with_staff();
+    let (a, b) = (env.add(&[]), env.add(&[]));
+    let scan = env.path().join("скан.pdf");
+    std::fs::write(&scan, "заявление").unwrap();
+    env.ok(&["attach", &b, scan.to_str().unwrap()]);
+    env.ok(&["link", &b, "--duplicate-of", &a]);
+    let ru = env.ok(&["--lang", "ru", "show", &b]);
+    assert!(ru.contains("дубликат") && ru.contains("скан.pdf (18 Б)"), "{ru}");
+    assert!(!ru.contains("duplicate of") && !ru.contains("bytes"), "{ru}");
+    let ky = env.ok(&["--lang", "ky", "show", &a]);
+    assert!(ky.contains("кайталоосу катары жабылды") && !ky.contains("closed as"), "{ky}");
 }

@@ -51,6 +51,7 @@ mod trust_files;
 mod trust_keys;
 mod trust_records;
 mod trust_terminal;
+mod tui_async;
 mod tui_casefile;
 mod tui_catalog;
 mod tui_editing;

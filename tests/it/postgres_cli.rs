@@ -248,6 +248,133 @@ fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
     assert!(message(&e).contains("not permitted to log in"), "{e:?}");
 }
 
+/// Offices on the server: a clerk of OSH connecting directly (as aryz does, with her own
+/// login role) reads and changes only OSH's requests and their rows; she cannot move a
+/// request or put one in another office; a supervisor of the head office sees both; aryz
+/// itself refuses the other office's request naming the reason.
+#[test]
+fn a_clerk_connecting_directly_sees_and_changes_only_her_office() {
+    let Some((env, url)) = pg_env() else { return };
+    env.ok(&["office", "add", "OSH", "--name-en", "Osh (example)"]);
+    env.ok(&["operator", "add", "olga", "--role", "clerk", "--office", "OSH"]);
+    let as_user = |user: &str| url.replace("user=postgres", &format!("user={user}"));
+    let main = crate::common::ok(env.as_op("cara").args([
+        "--db",
+        &as_user("cara"),
+        "add",
+        "--kind",
+        "access",
+        "--name",
+        "Test Main",
+        "--pin",
+        PIN_FEMALE,
+    ]))
+    .trim()
+    .to_string();
+    let osh = crate::common::ok(env.as_op("olga").args([
+        "--db",
+        &as_user("olga"),
+        "add",
+        "--kind",
+        "access",
+        "--name",
+        "Test Osh",
+        "--pin",
+        PIN_MALE,
+    ]))
+    .trim()
+    .to_string();
+    crate::common::ok(env.as_op("olga").args(["--db", &as_user("olga"), "note", &osh, "Called"]));
+    // Through aryz on a connection that sees every row (the owner's), the service refuses
+    // naming the office; with her own login role the server does not let the row exist.
+    let out = env.as_op("olga").args(["show", &main]).output().expect("show");
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success() && said.contains("another office"), "{said}");
+    let out = env.as_op("olga").args(["--db", &as_user("olga"), "show", &main]).output().expect("show");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !out.status.success() && said.contains("no such request") && !said.contains("Test Main"),
+        "{said}"
+    );
+    // Directly: only her office's rows exist for her.
+    let mut olga = connect_as(&url, "olga").expect("olga logs in");
+    let refs: Vec<String> = olga
+        .query("SELECT ref FROM requests ORDER BY ref", &[])
+        .expect("read")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(refs, vec![osh.clone()]);
+    for sql in [
+        "SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id WHERE r.office = 1",
+        "SELECT count(*) FROM events WHERE request_id NOT IN (SELECT id FROM requests)",
+        "SELECT count(*) FROM deadlines WHERE request_id NOT IN (SELECT id FROM requests)",
+        "SELECT count(*) FROM request_figures WHERE request_id NOT IN (SELECT id FROM requests)",
+    ] {
+        let n: i64 = olga.query_one(sql, &[]).expect(sql).get(0);
+        assert_eq!(n, 0, "{sql}");
+    }
+    let n: i64 = olga.query_one("SELECT count(*) FROM events", &[]).expect("events").get(0);
+    assert!(n >= 2, "her own request's events: {n}");
+    // Changing another office's request changes nothing (it does not exist for her).
+    let changed = olga
+        .execute("UPDATE requests SET description = 'changed' WHERE ref = $1", &[&main])
+        .expect("an update that finds nothing");
+    assert_eq!(changed, 0);
+    let changed = olga
+        .execute(
+            "INSERT INTO events (request_id, at, actor, kind, text) SELECT id, 'now', 'olga', 'note', 'x' FROM requests WHERE ref = $1",
+            &[&main],
+        )
+        .expect("an insert that finds nothing");
+    assert_eq!(changed, 0);
+    let e = olga
+        .batch_execute(&format!("UPDATE requests SET office = 1 WHERE ref = '{osh}'"))
+        .expect_err("a clerk moves nothing");
+    assert!(message(&e).contains("permission denied"), "{e:?}");
+    let e = olga
+        .batch_execute(
+            "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity, subject_name,
+                subject_pin, due_on, created_at, updated_at, office)
+             VALUES ('ARZ-2026-999999', 'access', 'new', 'post', 'ky', '2026-11-24', '2026-11-24', 'not_verified',
+                'X', '1', '2026-12-24', 'now', 'now', 1)",
+        )
+        .expect_err("a request put in another office");
+    assert!(message(&e).contains("row-level security"), "{e:?}");
+    // A temporary `operators` of her own does not widen what she sees.
+    olga.batch_execute(
+        "CREATE TEMP TABLE operators (login text, role text, office bigint, active boolean);
+         INSERT INTO operators VALUES ('olga', 'admin', 1, true);",
+    )
+    .expect("a temporary table");
+    let n: i64 = olga.query_one("SELECT count(*) FROM public.requests", &[]).expect("count").get(0);
+    assert_eq!(n, 1);
+    // The head office's supervisor sees both; the head office's clerk only hers.
+    let mut sam = connect_as(&url, "sam").expect("sam logs in");
+    let n: i64 = sam.query_one("SELECT count(*) FROM requests", &[]).expect("count").get(0);
+    assert_eq!(n, 2);
+    let mut cara = connect_as(&url, "cara").expect("cara logs in");
+    let n: i64 = cara.query_one("SELECT count(*) FROM requests", &[]).expect("count").get(0);
+    assert_eq!(n, 1);
+    // Moving is the head office's, through aryz, and the chain stays whole.
+    crate::common::ok(env.as_op("sam").args([
+        "--db",
+        &as_user("sam"),
+        "move",
+        &main,
+        "--to",
+        "OSH",
+        "--reason",
+        "moved",
+    ]));
+    let n: i64 = olga.query_one("SELECT count(*) FROM public.requests", &[]).expect("count").get(0);
+    assert_eq!(n, 2);
+    assert!(env.ok(&["audit", "verify"]).contains("intact"));
+    let by = env.json(&["report", "monthly", "--month", "2026-11", "--by", "office"]);
+    let text = by.to_string();
+    assert!(text.contains("\"OSH\""), "{text}");
+}
+
 #[test]
 fn migrate_copies_a_sqlite_database_whole_with_its_chain() {
     let Some(cluster) = pg::cluster() else { return };
@@ -325,48 +452,79 @@ fn batch(env: &TestEnv, op: &str, lines: &[Vec<String>]) -> String {
 /// Twenty aryz processes at once on one PostgreSQL database (a private cluster on a local
 /// socket), mixing lists, notes on the same requests, assignments and registrations: no
 /// write is lost or doubled, references stay sequential, and the audit chain, appended at
-/// READ COMMITTED under the one locked head row, verifies.
+/// READ COMMITTED under the one locked head row, verifies. Clerks of two offices (MAIN, the
+/// head office, and OSH) run at once, each connected as their own login role (so the
+/// server's row-level security applies as well as aryz's rule), and no clerk ever sees a
+/// request of the other office.
 #[test]
 fn twenty_processes_at_once_lose_nothing_and_keep_one_chain() {
-    let Some((env, _url)) = pg_env() else { return };
+    let Some((env, url)) = pg_env() else { return };
+    env.ok(&["office", "add", "OSH", "--name-en", "Osh (example)"]);
+    for clerk in ["olga", "oleg"] {
+        env.ok(&["operator", "add", clerk, "--role", "clerk", "--office", "OSH"]);
+    }
     let refs: Vec<String> = (0..5)
         .map(|i| env.add(&["--kind", "access", "--name", &format!("Load Subject{i}"), "--pin", PIN_MALE]))
+        .collect();
+    let osh_refs: Vec<String> = (0..3)
+        .map(|i| {
+            env.add(&[
+                "--office",
+                "OSH",
+                "--kind",
+                "access",
+                "--name",
+                &format!("Osh Subject{i}"),
+                "--pin",
+                PIN_MALE,
+            ])
+        })
         .collect();
     // Assigned back and forth by the supervisor's processes while the others write.
     let assignable = env.add(&["--kind", "access", "--name", "Assigned Subject", "--pin", PIN_MALE]);
     let (processes, per_process) = (20, 8);
-    let ops = ["cara", "carl", "sam"];
-    std::thread::scope(|s| {
-        for p in 0..processes {
-            let (env, refs, assignable) = (&env, &refs, &assignable);
-            s.spawn(move || {
-                let op = ops[p % ops.len()];
-                let mut lines: Vec<Vec<String>> = Vec::new();
-                for i in 0..per_process {
-                    let target = refs[(p + i) % refs.len()].clone();
-                    lines.push(vec!["list".into()]);
-                    lines.push(vec!["note".into(), target.clone(), format!("process {p} change {i}")]);
-                    if i % 4 == 0 {
-                        lines.push(
-                            ["add", "--kind", "access", "--pin", PIN_FEMALE, "--name"]
-                                .map(String::from)
-                                .into_iter()
-                                .chain([format!("Process{p} Subject{i}")])
-                                .collect(),
-                        );
+    let ops = ["cara", "carl", "sam", "olga", "oleg"];
+    let osh_office = |op: &str| op.starts_with('o');
+    let outputs: Vec<(String, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..processes)
+            .map(|p| {
+                let (env, refs, osh_refs, assignable, url) = (&env, &refs, &osh_refs, &assignable, &url);
+                s.spawn(move || {
+                    let op = ops[p % ops.len()];
+                    let targets = if osh_office(op) { osh_refs } else { refs };
+                    let mut lines: Vec<Vec<String>> = Vec::new();
+                    for i in 0..per_process {
+                        let target = targets[(p + i) % targets.len()].clone();
+                        lines.push(vec!["list".into()]);
+                        lines.push(vec!["note".into(), target.clone(), format!("process {p} change {i}")]);
+                        if i % 4 == 0 {
+                            lines.push(
+                                ["add", "--kind", "access", "--pin", PIN_FEMALE, "--name"]
+                                    .map(String::from)
+                                    .into_iter()
+                                    .chain([format!("Process{p} Subject{i}")])
+                                    .collect(),
+                            );
+                        }
                     }
-                }
-                if op == "sam" {
-                    for to in ["carl", "cara"] {
-                        lines.push(vec!["assign".into(), assignable.clone(), to.into()]);
+                    if op == "sam" {
+                        for to in ["carl", "cara"] {
+                            lines.push(vec!["assign".into(), assignable.clone(), to.into()]);
+                        }
                     }
-                }
-                batch(env, op, &lines);
-            });
-        }
+                    // Each line connects as the operator's own login role.
+                    let own = url.replace("user=postgres", &format!("user={op}"));
+                    for l in &mut lines {
+                        l.splice(0..0, ["--db".to_string(), own.clone()]);
+                    }
+                    (op.to_string(), batch(env, op, &lines))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a process thread")).collect()
     });
     let mut notes = BTreeSet::new();
-    for r in &refs {
+    for r in refs.iter().chain(&osh_refs) {
         let shown = env.show(r);
         for e in shown["events"].as_array().expect("events").iter().filter(|e| e["kind"] == "note") {
             assert!(notes.insert(e["text"].as_str().unwrap_or("").to_string()), "a note recorded twice: {e}");
@@ -383,8 +541,23 @@ fn twenty_processes_at_once_lose_nothing_and_keep_one_chain() {
     let sams = (0..processes).filter(|p| ops[p % ops.len()] == "sam").count();
     assert!((1..=2 * sams).contains(&assigned), "{assigned} assignments from {sams} processes");
     let added = processes * per_process.div_ceil(4);
-    let want: BTreeSet<String> = (1..=refs.len() + 1 + added).map(|n| format!("ARZ-2026-{n:06}")).collect();
+    let want: BTreeSet<String> =
+        (1..=refs.len() + osh_refs.len() + 1 + added).map(|n| format!("ARZ-2026-{n:06}")).collect();
     assert_eq!(all, want, "references sequential, none lost or doubled");
+    // Every request registered by an OSH clerk is OSH's; no clerk's output names a request
+    // of the other office, and each saw its own office's requests.
+    let main_set = refs_of(&env.json(&["list", "--all", "--limit", "10000", "--office", "MAIN"]));
+    let osh_set = refs_of(&env.json(&["list", "--all", "--limit", "10000", "--office", "OSH"]));
+    assert_eq!(main_set.len() + osh_set.len(), all.len());
+    for (op, out) in &outputs {
+        let (own, other) = if osh_office(op) { (&osh_set, &main_set) } else { (&main_set, &osh_set) };
+        if op == "sam" {
+            continue;
+        }
+        assert!(own.iter().any(|r| out.contains(r.as_str())), "{op} saw none of their office's requests");
+        let seen: Vec<&String> = other.iter().filter(|r| out.contains(r.as_str())).collect();
+        assert!(seen.is_empty(), "{op} saw requests of another office: {seen:?}");
+    }
     let verify = env.ok(&["audit", "verify"]);
     assert!(verify.contains("intact"), "{verify}");
     assert!(env.ok(&["check"]).contains("integrity: ok"));

@@ -263,6 +263,7 @@ fn every_catalog_key_is_used() {
     vocab.push(("cli_help.about", subcommand_paths().iter().map(|p| p.replace(['-', '.'], "_")).collect()));
     vocab.push(("cli_help.arg", codes(vec!["db", "format", "ask_key", "lang"])));
     vocab.push(("privilege", codes(aryz::service::PRIVILEGES.to_vec())));
+    vocab.push(("toml_type", codes(aryz::i18n::toml_error::TOML_TYPES.to_vec())));
 
     let en = parse_catalog(EN).unwrap();
     // Every text between two consecutive quotes of the sources: `"key"` occurs in them
@@ -274,7 +275,8 @@ fn every_catalog_key_is_used() {
         pieces.iter().copied().skip(1).take(pieces.len().saturating_sub(2)).collect();
     let mut unused = Vec::new();
     for key in en.keys() {
-        if quoted.contains(key.as_str()) {
+        // The options' descriptions: every_option_is_described_in_english_kyrgyz_and_russian.
+        if quoted.contains(key.as_str()) || key.starts_with("cli_help.option") {
             continue;
         }
         let (prefix, code) = key.rsplit_once('.').unwrap_or(("", key));
@@ -283,9 +285,7 @@ fn every_catalog_key_is_used() {
                 let header = code.to_uppercase().replace("PCT", "%");
                 quoted.contains(header.as_str()) || quoted.contains(header.replace('_', " ").as_str())
             }
-            "cli.field" => {
-                quoted.contains(code) || quoted.contains(code.replace('_', " ").as_str())
-            }
+            "cli.field" => quoted.contains(code) || quoted.contains(code.replace('_', " ").as_str()),
             p => vocab.iter().any(|(v, codes)| *v == p && codes.iter().any(|c| c == code)),
         };
         if !used {
@@ -351,4 +351,63 @@ fn english_subcommand_descriptions_equal_the_help() {
         let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
         assert_eq!(en.get(&aryz::cli_help::about_key(&path)), Some(&about), "{path}");
     }
+}
+
+/// Every option and argument of every subcommand has a description; its English text in
+/// the catalog is clap's own (the doc comment), so the Kyrgyz and Russian ones translate
+/// what English shows and cannot drift from it; Kyrgyz and Russian have it; and no
+/// description in the catalog is of an option that does not exist.
+#[test]
+fn every_option_is_described_in_english_kyrgyz_and_russian() {
+    let en = parse_catalog(EN).unwrap();
+    let ky = parse_catalog(KY).unwrap();
+    let ru = parse_catalog(RU).unwrap();
+    let root = <aryz::cli::Cli as clap::CommandFactory>::command();
+    let mut used = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut n = 0;
+    for path in subcommand_paths() {
+        let mut cmd = &root;
+        for name in path.split('.') {
+            cmd = cmd.find_subcommand(name).unwrap();
+        }
+        for a in cmd.get_arguments().filter(|a| !a.is_hide_set() && a.get_id() != "help") {
+            n += 1;
+            let id = a.get_id().as_str();
+            let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+            if help.is_empty() {
+                problems.push(format!("{path} {id}: no description (a /// doc comment)"));
+                continue;
+            }
+            let Some(key) = aryz::cli_help::option_key(&path, id) else {
+                let own = format!("cli_help.option_of.{}", path.replace(['-', '.'], "_"));
+                problems.push(format!(
+                    "{path} {id}: not in en.toml: [{own}] {} = {help:?}",
+                    id.replace('-', "_")
+                ));
+                continue;
+            };
+            if en.get(&key) != Some(&help) {
+                problems.push(format!(
+                    "{path} {id}: {key} is {:?} in en.toml, the help says {help:?}",
+                    en.get(&key)
+                ));
+            }
+            for (code, catalog) in [("ky", &ky), ("ru", &ru)] {
+                if !catalog.contains_key(&key) {
+                    problems.push(format!("{path} {id}: {key} missing from {code}.toml"));
+                }
+            }
+            used.insert(key);
+        }
+    }
+    for key in en.keys().filter(|k| k.starts_with("cli_help.option.") || k.starts_with("cli_help.option_of."))
+    {
+        if !used.contains(key) {
+            problems.push(format!("{key}: describes no option"));
+        }
+    }
+    assert!(n > 150, "{n} options");
+    problems.sort();
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }

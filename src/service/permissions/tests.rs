@@ -50,10 +50,7 @@ fn session(login: &str, rules: RuleSet) -> Session {
                 ("aibek", Role::Clerk),
                 ("nurzat", Role::Clerk),
             ] {
-                tx.insert_operator(
-                    &Operator { login: l.into(), name: String::new(), role: r, active: true },
-                    "now",
-                )?;
+                tx.insert_operator(&Operator::new(l, "", r), "now")?;
             }
             tx.audit("now", "root", "init", "", "")?;
             Ok::<_, crate::store::StoreError>(())
@@ -78,6 +75,7 @@ fn new_request(received: &str) -> NewRequest {
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
         representative: None,
+        office: None,
     }
 }
 
@@ -241,7 +239,7 @@ fn an_admin_may_what_a_supervisor_may() {
 }
 
 fn op(login: &str, role: Role) -> Operator {
-    Operator { login: login.into(), name: String::new(), role, active: true }
+    Operator::new(login, "", role)
 }
 
 /// The measured defect: a clerk withdrawing another clerk's request was told about the

@@ -331,6 +331,7 @@ fn replayed(s: &Session, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: G
                 GroupBy::Kind => Some(h.kind.clone()),
                 GroupBy::Clerk => a.figure.clerk.clone(),
                 GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
+                GroupBy::Office => Some(h.office.to_string()),
             };
             groups
                 .entry(key.clone())

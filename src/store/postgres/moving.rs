@@ -15,6 +15,7 @@ use crate::store::{Result, SqliteStore, StoreError};
 /// The tables copied, parents before children.
 const TABLES: &[&str] = &[
     "meta",
+    "offices",
     "operators",
     "ref_sequences",
     "calendar_entries",
@@ -171,6 +172,9 @@ pub fn copy(src: &SqliteStore, url: &str) -> Result<(PgStore, Moved)> {
     let mut moved = Moved::default();
     let made = PgStore::create_with(url, |tx| -> Result<()> {
         let mut c = borrow(tx.conn)?;
+        // The target's own default office (made by its migration) gives way to the source's
+        // offices, ids included: the records' hashes name offices by id.
+        c.batch("DELETE FROM offices")?;
         for table in TABLES {
             let n = copy_table(conn, &mut c, table)?;
             match *table {
@@ -188,7 +192,8 @@ pub fn copy(src: &SqliteStore, url: &str) -> Result<(PgStore, Moved)> {
                  hash = coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '');
              SELECT setval(pg_get_serial_sequence('requests', 'id'), coalesce((SELECT max(id) FROM requests), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce((SELECT max(id) FROM events), 0) + 1, false);
-             SELECT setval(pg_get_serial_sequence('blobs', 'id'), coalesce((SELECT max(id) FROM blobs), 0) + 1, false);",
+             SELECT setval(pg_get_serial_sequence('blobs', 'id'), coalesce((SELECT max(id) FROM blobs), 0) + 1, false);
+             SELECT setval(pg_get_serial_sequence('offices', 'id'), coalesce((SELECT max(id) FROM offices), 0) + 1, false);",
         )?;
         let operators = c.query("SELECT login, role, active FROM operators ORDER BY login", &[])?;
         drop(c);

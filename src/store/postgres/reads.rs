@@ -16,7 +16,7 @@ use crate::domain::request::{Pause, RequestId, Subject, SubjectRequest};
 use crate::domain::status::Status;
 use crate::model::{
     Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, DayStats, Event,
-    HistoryScope, ListFilter, Operator, Page, SortKey, Verification,
+    HistoryScope, ListFilter, Office, Operator, Page, SortKey, Verification,
 };
 use crate::store::row::REQUEST_COLUMNS;
 use crate::store::{Result, StoreError};
@@ -76,6 +76,7 @@ fn request_from_row(r: &Row) -> Result<SubjectRequest> {
         extensions: u32_of(r, 31)?,
         paused_days: u32_of(r, 32)?,
         version: get(r, 33)?,
+        office: get(r, 34)?,
     })
 }
 
@@ -100,6 +101,7 @@ enum Param {
     Text(String),
     Texts(Vec<String>),
     Int(i64),
+    Ints(Vec<i64>),
 }
 
 impl Sql {
@@ -115,6 +117,7 @@ impl Sql {
                 Param::Text(s) => s as P<'_>,
                 Param::Texts(v) => v as P<'_>,
                 Param::Int(i) => i as P<'_>,
+                Param::Ints(v) => v as P<'_>,
             })
             .collect()
     }
@@ -147,6 +150,10 @@ fn where_clause(f: &ListFilter) -> Sql {
     if !f.channels.is_empty() {
         let ph = q.bind(Param::Texts(f.channels.iter().map(|k| k.code().to_string()).collect()));
         q.clauses.push(format!("requests.channel = ANY ({ph})"));
+    }
+    if !f.offices.is_empty() {
+        let ph = q.bind(Param::Ints(f.offices.clone()));
+        q.clauses.push(format!("requests.office = ANY ({ph})"));
     }
     match &f.assignee {
         AssigneeFilter::Any => {}
@@ -517,15 +524,33 @@ impl PgReader<'_> {
     }
 
     pub fn operator(&self, login: &str) -> Result<Option<Operator>> {
-        self.q_opt("SELECT login, name, role, active FROM operators WHERE login = $1", &[&login])?
+        self.q_opt(&format!("{OPERATOR_SELECT} WHERE o.login = $1"), &[&login])?
             .map(|r| operator_from(&r))
             .transpose()
     }
 
     pub fn operators(&self) -> Result<Vec<Operator>> {
-        let rows =
-            self.q("SELECT login, name, role, active FROM operators ORDER BY login COLLATE \"C\"", &[])?;
+        let rows = self.q(&format!("{OPERATOR_SELECT} ORDER BY o.login COLLATE \"C\""), &[])?;
         rows.iter().map(operator_from).collect()
+    }
+
+    /// Every office, by id (the default office first).
+    pub fn offices(&self) -> Result<Vec<Office>> {
+        let rows =
+            self.q("SELECT id, code, name_en, name_ky, name_ru, head, active FROM offices ORDER BY id", &[])?;
+        rows.iter()
+            .map(|r| {
+                Ok(Office {
+                    id: get(r, 0)?,
+                    code: get(r, 1)?,
+                    name_en: get(r, 2)?,
+                    name_ky: get(r, 3)?,
+                    name_ru: get(r, 4)?,
+                    head: get(r, 5)?,
+                    active: get(r, 6)?,
+                })
+            })
+            .collect()
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -786,7 +811,7 @@ pub(super) fn walk_histories(
 ) -> Result<()> {
     let sql = format!(
         "SELECT r.id, r.received_on, r.registered_on, r.kind, r.due_on, r.ref, e.at, e.actor, e.kind, e.old_value,
-                e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on
+                e.new_value, e.effective_on, r.assignee, r.status, r.responded_on, r.closed_on, r.office
          FROM requests r
          LEFT JOIN events e ON e.request_id = r.id AND e.kind IN ({HISTORY_KINDS})
          WHERE {filter}
@@ -814,6 +839,7 @@ pub(super) fn walk_histories(
                 status: get(r, 13)?,
                 responded_on: opt_date(r, 14)?,
                 closed_on: opt_date(r, 15)?,
+                office: get(r, 16)?,
             });
         }
         if let Some(at) = get::<Option<String>>(r, 6)? {
@@ -834,8 +860,19 @@ pub(super) fn walk_histories(
     Ok(())
 }
 
+/// The columns [`operator_from`] reads: the operator with their office's head flag.
+const OPERATOR_SELECT: &str = "SELECT o.login, o.name, o.role, o.active, o.office, coalesce(f.head, false)
+    FROM operators o LEFT JOIN offices f ON f.id = o.office";
+
 fn operator_from(r: &Row) -> Result<Operator> {
-    Ok(Operator { login: get(r, 0)?, name: get(r, 1)?, role: code(r, 2)?, active: get(r, 3)? })
+    Ok(Operator {
+        login: get(r, 0)?,
+        name: get(r, 1)?,
+        role: code(r, 2)?,
+        active: get(r, 3)?,
+        office: get(r, 4)?,
+        office_head: get(r, 5)?,
+    })
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern.

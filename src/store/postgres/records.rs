@@ -18,7 +18,8 @@ use super::{Conn, P, PgTx, borrow, get};
 use crate::domain::audit_chain::{AuditHead, EntryFields, entry_hash, next_link};
 use crate::store::records::{
     ACTION_COLUMNS, ATTACHMENT_COLUMNS, EVENT_COLUMNS, Hash, Key, LINK_COLUMNS, OPERATOR, OPERATOR_COLUMNS,
-    REPRESENTATIVE_COLUMNS, REQUEST, REQUEST_COLUMNS, RecordCheck, State, Sum, deleted, orphaned, unaudited,
+    REPRESENTATIVE_COLUMNS, REQUEST, REQUEST_COLUMNS, RecordCheck, State, Sum, deleted, feed_office,
+    orphaned, unaudited,
 };
 
 /// The rows hashed with their request, each in its order (as SQLite's `walk` and
@@ -95,8 +96,14 @@ fn value(row: &Row, i: usize) -> Result<V> {
 
 /// Feeds a row as SQLite's `feed` does: a tag, then each value with its type and length.
 fn feed(h: &mut Sha256, tag: u8, row: &Row) -> Result<()> {
+    feed_n(h, tag, row, row.len())
+}
+
+/// [`feed`] of the row's first `n` columns (a record's office, selected after them, is fed
+/// by [`feed_office`]).
+fn feed_n(h: &mut Sha256, tag: u8, row: &Row, n: usize) -> Result<()> {
     h.update([tag]);
-    for i in 0..row.len() {
+    for i in 0..n {
         match value(row, i)? {
             V::Null => h.update([0]),
             V::Int(v) => {
@@ -203,22 +210,31 @@ fn walk(
     mut orphan: impl FnMut(String),
 ) -> Result<()> {
     if kind == OPERATOR {
-        return stream(conn, &format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login"), |row| {
-            let mut h = Sha256::new();
-            feed(&mut h, b'o', row)?;
-            let login: String = get(row, 0)?;
-            each(Current { key: Key::Login(login.clone()), label: login, hash: h.finalize().into() })
-        });
+        return stream(
+            conn,
+            &format!("SELECT {OPERATOR_COLUMNS}, office FROM operators ORDER BY login"),
+            |row| {
+                let mut h = Sha256::new();
+                let n = row.len() - 1;
+                feed_n(&mut h, b'o', row, n)?;
+                let login: String = get(row, 0)?;
+                let key = Key::Login(login.clone());
+                feed_office(&mut h, &key, get(row, n)?);
+                each(Current { key, label: login, hash: h.finalize().into() })
+            },
+        );
     }
     let mut children = child_cursors(conn, i64::MIN)?;
     let mut requests =
-        Cursor::open(conn, &format!("SELECT {REQUEST_COLUMNS} FROM requests ORDER BY id"), &[])?;
+        Cursor::open(conn, &format!("SELECT {REQUEST_COLUMNS}, office FROM requests ORDER BY id"), &[])?;
     while let Some(row) = requests.next()? {
         let id: i64 = get(&row, 0)?;
         let label: String = get::<Option<String>>(&row, 1)?.unwrap_or_default();
         let mut h = Sha256::new();
-        feed(&mut h, b'r', &row)?;
+        let n = row.len() - 1;
+        feed_n(&mut h, b'r', &row, n)?;
         feed_children(&mut h, id, &mut children, &mut orphan)?;
+        feed_office(&mut h, &Key::Id(id), get(&row, n)?);
         each(Current { key: Key::Id(id), label, hash: h.finalize().into() })?;
     }
     requests.close()?;
@@ -237,20 +253,25 @@ fn hash_one(conn: &RefCell<Conn>, kind: i64, key: &Key) -> Result<Option<Hash>> 
     let mut c = borrow(conn)?;
     match key {
         Key::Login(login) if kind == OPERATOR => {
-            let Some(row) =
-                c.query_opt(&format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = $1"), &[login])?
+            let Some(row) = c.query_opt(
+                &format!("SELECT {OPERATOR_COLUMNS}, office FROM operators WHERE login = $1"),
+                &[login],
+            )?
             else {
                 return Ok(None);
             };
-            feed(&mut h, b'o', &row)?;
+            let n = row.len() - 1;
+            feed_n(&mut h, b'o', &row, n)?;
+            feed_office(&mut h, key, get(&row, n)?);
         }
         Key::Id(id) if kind == REQUEST => {
             let Some(row) =
-                c.query_opt(&format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1"), &[id])?
+                c.query_opt(&format!("SELECT {REQUEST_COLUMNS}, office FROM requests WHERE id = $1"), &[id])?
             else {
                 return Ok(None);
             };
-            feed(&mut h, b'r', &row)?;
+            let n = row.len() - 1;
+            feed_n(&mut h, b'r', &row, n)?;
             for (cols, table, order, tag, _) in CHILDREN {
                 for row in c.query(
                     &format!("SELECT {cols} FROM {table} WHERE request_id = $1 ORDER BY {order}"),
@@ -259,6 +280,7 @@ fn hash_one(conn: &RefCell<Conn>, kind: i64, key: &Key) -> Result<Option<Hash>> 
                     feed(&mut h, tag, &row)?;
                 }
             }
+            feed_office(&mut h, key, get(&row, n)?);
         }
         _ => return Err(StoreError::Corrupt(format!("record key {key:?} of the wrong kind"))),
     }
@@ -412,14 +434,16 @@ fn walk_from(conn: &RefCell<Conn>, low: i64, mut each: impl FnMut(Current) -> Re
     let mut children = child_cursors(conn, low)?;
     let mut requests = Cursor::open(
         conn,
-        &format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id >= $1 ORDER BY id"),
+        &format!("SELECT {REQUEST_COLUMNS}, office FROM requests WHERE id >= $1 ORDER BY id"),
         &[&low],
     )?;
     while let Some(row) = requests.next()? {
         let id: i64 = get(&row, 0)?;
         let mut h = Sha256::new();
-        feed(&mut h, b'r', &row)?;
+        let n = row.len() - 1;
+        feed_n(&mut h, b'r', &row, n)?;
         feed_children(&mut h, id, &mut children, &mut |_| {})?;
+        feed_office(&mut h, &Key::Id(id), get(&row, n)?);
         each(Current { key: Key::Id(id), label: String::new(), hash: h.finalize().into() })?;
     }
     requests.close()?;

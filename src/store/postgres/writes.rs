@@ -9,7 +9,7 @@ use crate::domain::kind::{DataCategory, join_codes};
 use crate::domain::outcome::CategoryAction;
 use crate::domain::referral::ResponseDetails;
 use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
-use crate::model::{Event, InitialState, Operator, Registration};
+use crate::model::{Event, InitialState, Office, Operator, Registration};
 use crate::store::records::{Key, OPERATOR, REQUEST};
 use crate::store::{Result, StoreError, SuspendedTriggers};
 
@@ -129,8 +129,8 @@ impl PgTx<'_> {
 
     pub fn insert_operator(&self, op: &Operator, now: &str) -> Result<()> {
         self.exec(
-            "INSERT INTO operators (login, name, role, active, created_at) VALUES ($1, $2, $3, $4, $5)",
-            &[&op.login, &op.name, &op.role.code(), &op.active, &now],
+            "INSERT INTO operators (login, name, role, active, created_at, office) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&op.login, &op.name, &op.role.code(), &op.active, &now, &op.office],
         )?;
         self.sync_role(&op.login, op.role.code(), op.active)?;
         self.touch(OPERATOR, Key::Login(op.login.clone()));
@@ -139,11 +139,31 @@ impl PgTx<'_> {
 
     pub fn update_operator(&self, op: &Operator) -> Result<()> {
         self.exec(
-            "UPDATE operators SET name = $2, role = $3, active = $4 WHERE login = $1",
-            &[&op.login, &op.name, &op.role.code(), &op.active],
+            "UPDATE operators SET name = $2, role = $3, active = $4, office = $5 WHERE login = $1",
+            &[&op.login, &op.name, &op.role.code(), &op.active, &op.office],
         )?;
         self.sync_role(&op.login, op.role.code(), op.active)?;
         self.touch(OPERATOR, Key::Login(op.login.clone()));
+        Ok(())
+    }
+
+    /// Adds an office (its id is given by the database) and returns its id.
+    pub fn insert_office(&self, o: &Office, by: &str, now: &str) -> Result<i64> {
+        let row = borrow(self.conn)?.query_one(
+            "INSERT INTO offices (code, name_en, name_ky, name_ru, head, active, created_by, created_at, updated_by, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8) RETURNING id",
+            &[&o.code, &o.name_en, &o.name_ky, &o.name_ru, &o.head, &o.active, &by, &now],
+        )?;
+        get(&row, 0)
+    }
+
+    /// Writes every field of office `o.id` but its id.
+    pub fn update_office(&self, o: &Office, by: &str, now: &str) -> Result<()> {
+        self.exec(
+            "UPDATE offices SET code = $2, name_en = $3, name_ky = $4, name_ru = $5, head = $6, active = $7,
+                updated_by = $8, updated_at = $9 WHERE id = $1",
+            &[&o.id, &o.code, &o.name_en, &o.name_ky, &o.name_ru, &o.head, &o.active, &by, &now],
+        )?;
         Ok(())
     }
 
@@ -190,9 +210,9 @@ impl PgTx<'_> {
             "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
                 categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
                 passport_issued, address, email, phone, assignee, due_on, created_at, updated_at,
-                outcome, ground, responded_on, closed_on)
+                outcome, ground, responded_on, closed_on, office)
              VALUES ($1, $2, $22, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                $19, $20, $21, $21, $23, $24, $25, $26)
+                $19, $20, $21, $21, $23, $24, $25, $26, $27)
              RETURNING id",
             &[
                 &reference,
@@ -221,6 +241,7 @@ impl PgTx<'_> {
                 &state.ground,
                 &opt_ds(state.responded_on),
                 &opt_ds(state.closed_on),
+                &new.office.unwrap_or(crate::model::DEFAULT_OFFICE),
             ],
         )?;
         let id = RequestId(get(&row, 0)?);
@@ -240,6 +261,14 @@ impl PgTx<'_> {
                 explanation = excluded.explanation, provisional = excluded.provisional",
             &[&id.0, &d.rule, &ds(d.due_on), &d.binding, &d.explanation, &d.provisional],
         )?;
+        Ok(())
+    }
+
+    /// Puts request `id` in office `office` (a move; only supervisors hold the column's
+    /// grant, and row-level security keeps it to those who see every office).
+    pub fn set_request_office(&self, id: RequestId, office: i64) -> Result<()> {
+        self.exec("UPDATE requests SET office = $2 WHERE id = $1", &[&id.0, &office])?;
+        self.touch_request(id);
         Ok(())
     }
 

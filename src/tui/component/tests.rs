@@ -25,10 +25,7 @@ fn session_as(login: &str) -> (Session, String, String) {
     store
         .write(|tx| {
             for (l, r) in [("jyldyz", Role::Supervisor), ("aibek", Role::Clerk), ("nurzat", Role::Clerk)] {
-                tx.insert_operator(
-                    &Operator { login: l.into(), name: String::new(), role: r, active: true },
-                    "now",
-                )?;
+                tx.insert_operator(&Operator::new(l, "", r), "now")?;
             }
             tx.audit("now", "jyldyz", "init", "", "")?;
             Ok::<_, crate::store::StoreError>(())
@@ -47,6 +44,7 @@ fn session_as(login: &str) -> (Session, String, String) {
         description: "Test request".into(),
         subject: Subject { name: "Test Subject".into(), pin: "21503199012345".into(), ..Subject::default() },
         representative: None,
+        office: None,
     };
     let theirs = s.register(&new, Some("nurzat")).unwrap().request.reference;
     let free = s.register(&new, None).unwrap().request.reference;

@@ -101,14 +101,7 @@ pub(crate) fn available(session: &Session, detail: &Detail) -> Vec<Command> {
 
 /// A file's size as a clerk reads it: bytes, KB or MB.
 pub(crate) fn size_text(bytes: u64) -> String {
-    const KB: u64 = 1024;
-    if bytes < KB {
-        tf("size.bytes", &[("n", &bytes)])
-    } else if bytes < KB * KB {
-        tf("size.kb", &[("n", &format!("{:.1}", bytes as f64 / KB as f64))])
-    } else {
-        tf("size.mb", &[("n", &format!("{:.1}", bytes as f64 / (KB * KB) as f64))])
-    }
+    crate::i18n::timeline::size_text(bytes)
 }
 
 /// Why `cmd` may not be used on `r` now, in the interface language; `None` when it may.
@@ -154,10 +147,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme, files: &[Attachment]) -> Line<'a> {
         })
     };
     match (&e.old, &e.new) {
-        // A file's SHA-256 is for `audit verify`, a link's reference is said below, and so
-        // is a withdrawal as a duplicate.
-        (_, Some(_)) if matches!(e.kind, EventKind::Attached | EventKind::Linked) => {}
-        (None, Some(n)) if e.kind == EventKind::Withdrawn && n == "duplicate" => {}
+        _ if !crate::i18n::timeline::shows_change(e) => {}
         (None, Some(n)) if e.kind == EventKind::Created => {
             spans.push(Span::raw(format!(" — {} {}", t("event.due"), code_label(n))));
         }
@@ -166,26 +156,7 @@ fn event_line<'a>(e: &'a Event, th: &Theme, files: &[Attachment]) -> Line<'a> {
         (Some(o), None) => spans.push(Span::raw(format!(": {} → —", code_label(o)))),
         (None, None) => {}
     }
-    let file =
-        files.iter().find(|a| e.kind == EventKind::Attached && e.new.as_deref() == Some(a.sha256.as_str()));
-    let linked = e.new.as_deref().filter(|_| e.kind == EventKind::Linked);
-    let said = match (file, linked) {
-        (Some(a), _) => Some(format!(
-            "{}. {} {} ({})",
-            a.n,
-            label_owned("attachment_kind", a.kind.code()),
-            clean(&a.file_name),
-            size_text(a.size)
-        )),
-        (_, Some(other)) if e.text.starts_with("duplicate of") => {
-            Some(tf("event.duplicate_of", &[("reference", &clean(other))]))
-        }
-        (_, Some(other)) => Some(tf("event.has_duplicate", &[("reference", &clean(other))])),
-        _ if e.kind == EventKind::Withdrawn && e.new.as_deref() == Some("duplicate") => {
-            Some(t("event.closed_as_duplicate").to_string())
-        }
-        _ => None,
-    };
+    let said = crate::i18n::timeline::said(e, files).map(|s| clean(&s));
     if let Some(text) = said {
         spans.push(Span::raw(format!(" — {text}")));
     } else if !e.text.is_empty() {
@@ -251,6 +222,9 @@ impl DetailView<'_> {
             "field.assignee",
             r.assignee.clone().unwrap_or_else(|| t("detail.unassigned").to_string()),
         ));
+        if let Some(office) = self.session.office_shown(r.office) {
+            lines.push(self.field("field.office", office));
+        }
         if !r.categories.is_empty() {
             let cats: Vec<&str> = r.categories.iter().map(|c| label("category", c.code())).collect();
             lines.push(self.field("field.categories", cats.join(", ")));

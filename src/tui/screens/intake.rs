@@ -237,6 +237,7 @@ impl IntakeState {
                 phone: f.text(IntakeField::Phone).trim().to_string(),
             },
             representative: None,
+            office: None,
         };
         match session.check_new_request(&new) {
             Ok((warnings, deadlines)) => {

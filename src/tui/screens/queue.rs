@@ -158,7 +158,7 @@ impl Filters {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct QueueState {
     pub section: Option<Section>,
     pub sort: SortKey,

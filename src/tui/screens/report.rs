@@ -80,7 +80,8 @@ impl ReportState {
         let by = match self.by {
             GroupBy::Kind => GroupBy::Clerk,
             GroupBy::Clerk => GroupBy::Month,
-            GroupBy::Month => GroupBy::Kind,
+            GroupBy::Month => GroupBy::Office,
+            GroupBy::Office => GroupBy::Kind,
         };
         self.report = ReportState::load(session, self.month, by, today)?;
         self.by = by;
@@ -170,6 +171,7 @@ impl Widget for ReportView<'_> {
             GroupBy::Kind => t("report.by_kind"),
             GroupBy::Clerk => t("report.by_clerk"),
             GroupBy::Month => t("supervision.by_month"),
+            GroupBy::Office => t("report.by_office"),
         };
         // Two rows: a narrow screen wraps the range and "as of" rather than cutting them.
         let title_line = Line::from(vec![
@@ -189,6 +191,7 @@ impl Widget for ReportView<'_> {
                 GroupBy::Kind => t("report.col.kind"),
                 GroupBy::Clerk => t("report.col.clerk"),
                 GroupBy::Month => t("supervision.col_month"),
+                GroupBy::Office => t("report.col.office"),
             },
             t("report.col.received"),
             t("report.col.in_time"),
@@ -230,7 +233,7 @@ impl Widget for ReportView<'_> {
         let name = |g: &Option<String>| match (st.by, g) {
             (_, None) => t("queue.group.unassigned").to_string(),
             (GroupBy::Kind, Some(k)) => label_owned("kind_short", k),
-            (GroupBy::Clerk | GroupBy::Month, Some(l)) => clean(l),
+            (GroupBy::Clerk | GroupBy::Month | GroupBy::Office, Some(l)) => clean(l),
         };
         let rows = r
             .rows

@@ -42,10 +42,7 @@ pub fn add_operators(store: &mut Store) {
         .write(|tx| {
             tx.set_meta("dev_identity", "1")?;
             for (login, name, role) in OPERATORS {
-                tx.insert_operator(
-                    &Operator { login: (*login).into(), name: (*name).into(), role: *role, active: true },
-                    "2026-01-01T09:00:00+06:00",
-                )?;
+                tx.insert_operator(&Operator::new(login, name, *role), "2026-01-01T09:00:00+06:00")?;
             }
             tx.audit("2026-01-01T09:00:00+06:00", "root", "init", "", "")?;
             Ok::<_, StoreError>(())
@@ -73,6 +70,7 @@ pub fn new_request(kind: RequestKind, received: &str, name: &str, pin: &str) -> 
             ..Subject::default()
         },
         representative: None,
+        office: None,
     }
 }
 
