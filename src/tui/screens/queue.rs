@@ -216,12 +216,19 @@ struct CachedRow {
 
 /// The formatted cells of the rows last drawn, by request id. Emptied when the key changes
 /// and when the rows are read again from the database; holds only the rows last drawn.
+/// A clone starts empty (it is only a cache).
 #[derive(Debug, Default)]
 pub(crate) struct CellCache {
     key: Option<CellKey>,
     rows: HashMap<i64, CachedRow>,
     /// Rows formatted (not found in the cache) since the cache was made, for tests.
     formatted: usize,
+}
+
+impl Clone for CellCache {
+    fn clone(&self) -> Self {
+        CellCache::default()
+    }
 }
 
 impl CellCache {
@@ -1151,10 +1158,7 @@ mod tests {
         store
             .write(|tx| {
                 for (l, r) in [("jyldyz", Role::Supervisor), ("aibek", Role::Clerk)] {
-                    tx.insert_operator(
-                        &Operator { login: l.into(), name: String::new(), role: r, active: true },
-                        "now",
-                    )?;
+                    tx.insert_operator(&Operator::new(l, "", r), "now")?;
                 }
                 tx.audit("now", "jyldyz", "init", "", "")?;
                 Ok::<_, crate::store::StoreError>(())
@@ -1170,6 +1174,7 @@ mod tests {
         .unwrap();
         for i in 0..30u64 {
             let new = NewRequest {
+                office: None,
                 kind: RequestKind::Access,
                 channel: Channel::SalykApp,
                 lang: Language::Ru,
