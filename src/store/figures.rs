@@ -61,6 +61,40 @@ fn insert_spans(conn: &Connection, id: i64, spans: &[Stored]) -> Result<()> {
     Ok(())
 }
 
+/// The values [`insert_spans`] binds for one span.
+const SPAN_WIDTH: usize = 11;
+
+fn span_values(out: &mut Vec<rusqlite::types::Value>, id: i64, s: &Stored) {
+    use rusqlite::types::Value;
+    let f = &s.piece.figure;
+    out.extend([
+        Value::Text(s.received_on.to_string()),
+        Value::Integer(id),
+        Value::Text(s.piece.from.to_string()),
+        Value::Text(s.piece.until.map_or_else(|| FOREVER.to_string(), |d| d.to_string())),
+        Value::Text(s.kind.clone()),
+        Value::Text(f.standing.code().to_string()),
+        f.clerk.clone().map_or(Value::Null, Value::Text),
+        Value::from(f.reopened),
+        Value::from(f.backdated),
+        Value::from(f.paused),
+        Value::from(f.extended),
+    ]);
+}
+
+/// Inserts the spans whose values [`span_values`] gave, many per statement, as
+/// [`insert_spans`] would one by one.
+fn insert_span_values(conn: &Connection, values: &[rusqlite::types::Value]) -> Result<()> {
+    super::requests::insert_many(
+        conn,
+        "INSERT INTO request_figures (received_on, request_id, valid_from, valid_until, kind, standing, clerk,
+            reopened, backdated, paused, extended)",
+        "",
+        SPAN_WIDTH,
+        values,
+    )
+}
+
 fn standing_of(code: &str) -> rusqlite::Result<Standing> {
     Standing::from_code(code).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -190,9 +224,20 @@ pub(super) fn rebuild_after(conn: &Connection, after: i64) -> Result<()> {
         conn.execute_batch(&format!("DROP TRIGGER {name};"))?;
         saved.push(sql);
     }
+    // Many spans per statement (a bulk load's spans, one statement per span, were most of
+    // this function).
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
     walk_histories(conn, "r.id > ?1", [after], |id, h| {
-        insert_spans(conn, id, &stored_of(h.received_on, &h.kind, h.pieces()))
+        for s in stored_of(h.received_on, &h.kind, h.pieces()) {
+            span_values(&mut values, id, &s);
+        }
+        if values.len() >= SPAN_WIDTH * 64 {
+            insert_span_values(conn, &values)?;
+            values.clear();
+        }
+        Ok(())
     })?;
+    insert_span_values(conn, &values)?;
     // `request_figures_insert`, summed: settled spans per month and group …
     conn.prepare(
         "INSERT INTO figures_monthly (month, kind, clerk, standing, reopened, backdated, paused, extended, n)
