@@ -12,7 +12,8 @@
 //! and keystrokes beside the frame-replay floor.
 //!
 //! `ARYZ_BENCH_ONLY=postgres` measures issue 14's budgets on PostgreSQL instead (list pages
-//! and audited writes on a private cluster this bench starts; see [`postgres_budgets`]).
+//! and audited writes through the operators' own login roles, beside SQLite; on the server of
+//! `ARYZ_BENCH_PG_URL` or a private cluster this bench starts; see [`postgres_budgets`]).
 
 // A test stops where it fails: unwrap, expect and panic are how it says so (the library
 // denies them, Cargo.toml [lints]). Pedantic style lints stay on here too.
@@ -529,88 +530,245 @@ fn figures(rows: &mut Vec<Row>, sup: &Session, today: chrono::NaiveDate) {
     });
 }
 
+/// Where the PostgreSQL databases of the bench are made: the server named by
+/// `ARYZ_BENCH_PG_URL` (the URL of its `postgres` database as a superuser, with
+/// `user=postgres`: for instance `postgres://127.0.0.1:5499/postgres?user=postgres`, a
+/// cluster on loopback with its production settings), else a private cluster this bench
+/// starts as the tests do (`store::postgres::cluster`: a Unix socket, `fsync` off).
+#[cfg(feature = "postgres")]
+struct PgServer {
+    admin: String,
+    next: std::sync::atomic::AtomicU32,
+}
+
+#[cfg(feature = "postgres")]
+impl PgServer {
+    fn new() -> PgServer {
+        let admin = std::env::var("ARYZ_BENCH_PG_URL").unwrap_or_else(|_| {
+            let cluster = aryz::store::postgres::cluster::Cluster::shared()
+                .expect("PostgreSQL: a private cluster could not be started");
+            cluster.url("postgres")
+        });
+        assert!(admin.contains("user=postgres"), "ARYZ_BENCH_PG_URL must name user=postgres: {admin}");
+        PgServer { admin, next: std::sync::atomic::AtomicU32::new(0) }
+    }
+
+    /// The URL of database `name` on this server, as login role `user`.
+    fn url(&self, name: &str, user: &str) -> String {
+        let (path, query) = self.admin.split_once('?').expect("a URL with ?user=postgres");
+        let (base, _) = path.rsplit_once('/').expect("a URL with a database");
+        format!("{base}/{name}?{}", query.replace("user=postgres", &format!("user={user}")))
+    }
+
+    fn admin(&self, sql: &str) {
+        let mut c = postgres::Client::connect(&self.admin, postgres::NoTls).expect("connect as postgres");
+        c.batch_execute(sql).expect(sql);
+    }
+
+    /// A new, empty database; returns its name.
+    fn fresh(&self) -> String {
+        let k = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("aryz_bench_{}_{k}", std::process::id());
+        self.admin(&format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"
+        ));
+        name
+    }
+
+    fn drop_database(&self, name: &str) {
+        self.admin(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+    }
+}
+
 /// Issue 14's budgets on PostgreSQL (`ARYZ_BENCH_ONLY=postgres`): a list page under 10 ms
-/// and an audited write under 50 ms at the p99, the writes at ten times a realistic rate.
-/// The database is a SQLite demo of `ARYZ_BENCH_PG_REQUESTS` (default 100,000) requests,
-/// made once, moved up into a fresh database on a private cluster this bench starts (as
-/// the tests do: `store::postgres::cluster`) and stops when it ends.
+/// and an audited write under 50 ms at the p99, the writes at ten times a realistic rate,
+/// each beside the same measure on SQLite (the same demo, before it moved up) in the same
+/// run, with the ratio. The database is a SQLite demo of `ARYZ_BENCH_PG_REQUESTS` (default
+/// 100,000) requests, made once, moved up into a fresh database (see [`PgServer`]), read and
+/// written through the operators' own login roles, so that row-level security applies (a
+/// superuser would bypass it): a clerk of the head office and a supervisor who sees every
+/// office.
 ///
 /// A realistic rate, for the record: 30 offices of about 20 operators each, every operator
 /// writing once every two minutes at the busiest hour, is 5 writes a second; ten times that
 /// is 50 a second, spread over 8 connections.
 #[cfg(feature = "postgres")]
 fn postgres_budgets(bin: &Path) {
-    use aryz::store::postgres::cluster::Cluster;
     let n: usize =
         std::env::var("ARYZ_BENCH_PG_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let src = sqlite_demo(bin, n);
-    let cluster = Cluster::shared().expect("PostgreSQL: a private cluster could not be started");
-    let url = cluster.fresh_database().expect("a fresh database");
+    let server = PgServer::new();
+    println!("PostgreSQL: {}; load average {}", server.admin, load_average());
+    let name = server.fresh();
     let t = Instant::now();
     let source = Store::open(&src).expect("the SQLite demo");
-    let (moved, _) = source.copy_to_postgres(&url).expect("move up");
+    let (moved, _) = source.copy_to_postgres(&server.url(&name, "postgres")).expect("move up");
     drop((moved, source));
     println!("moved {n} requests up in {:.1} s", t.elapsed().as_secs_f64());
-    let db = PathBuf::from(&url);
-    let pg_session = |login: &str| -> Session {
-        let store = aryz::store::open(&db, None).expect("open");
+    // The SQLite side writes on a copy, so the demo stays as it was made.
+    let copy = src.with_file_name("side-by-side.sqlite3");
+    std::fs::copy(&src, &copy).expect("copy the demo");
+    let open_pg = |login: &str| -> Session {
+        let store = aryz::store::open(&PathBuf::from(server.url(&name, login)), None).expect("open");
         let today = Clock::new(Config::default().offset(), None).today();
         Session::with_store(store, login, RuleSet::shipped(), Clock::fixed(today), Settings::default())
             .expect("session")
     };
-    let mut rows = Vec::new();
-    println!("{:<48} {:>9} {:>9} {:>9}", "measure (ms), PostgreSQL", "median", "p99", "budget");
-    let sup = pg_session("jyldyz");
-    let today = sup.today();
+    let open_sqlite = |login: &str| session(&copy, login);
+    let (mut pg, mut lite) = (Vec::new(), Vec::new());
+    println!("{:<48} {:>9} {:>9} {:>9}", "measure (ms)", "median", "p99", "budget");
     let page = |s: &Session, f: &ListFilter, sort: SortKey, after: Option<Cursor>| {
         s.list(f, sort, &Page { limit: 50, after, ..Page::default() }).expect("list")
     };
-    let lists: Vec<(&str, ListFilter, SortKey)> = vec![
-        ("pg: list page, all open by due date", ListFilter::default(), SortKey::Due),
-        (
-            "pg: list page, mine (aibek)",
-            ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
-            SortKey::Due,
-        ),
-        (
-            "pg: list page, overdue",
-            ListFilter { overdue_as_of: Some(today), ..ListFilter::default() },
-            SortKey::Due,
-        ),
-        (
-            "pg: list page, search by name",
-            ListFilter { search: Some("Aig".into()), all_statuses: true, ..ListFilter::default() },
-            SortKey::Due,
-        ),
-    ];
-    for (name, f, sort) in &lists {
-        measure(&mut rows, name, 10.0, 300, |_| {
-            let _ = page(&sup, f, *sort, None);
+    for (backend, rows, open) in
+        [("pg", &mut pg, &open_pg as &(dyn Fn(&str) -> Session + Sync)), ("sqlite", &mut lite, &open_sqlite)]
+    {
+        let sup = open("jyldyz");
+        let clerk = open("aibek");
+        let today = sup.today();
+        let lists: Vec<(&str, &Session, ListFilter, SortKey)> = vec![
+            ("list page, all open by due date (supervisor)", &sup, ListFilter::default(), SortKey::Due),
+            ("list page, all open by due date (clerk)", &clerk, ListFilter::default(), SortKey::Due),
+            (
+                "list page, mine (clerk)",
+                &clerk,
+                ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
+                SortKey::Due,
+            ),
+            (
+                "list page, overdue (clerk)",
+                &clerk,
+                ListFilter { overdue_as_of: Some(today), ..ListFilter::default() },
+                SortKey::Due,
+            ),
+            (
+                "list page, search by name (clerk)",
+                &clerk,
+                ListFilter { search: Some("Aig".into()), all_statuses: true, ..ListFilter::default() },
+                SortKey::Due,
+            ),
+        ];
+        for (what, s, f, sort) in &lists {
+            measure(rows, &format!("{backend}: {what}"), 10.0, 300, |_| {
+                let _ = page(s, f, *sort, None);
+            });
+        }
+        let first = page(&clerk, &ListFilter::default(), SortKey::Due, None);
+        let cursor = first.last().map(|r| Cursor::of(r, SortKey::Due));
+        measure(rows, &format!("{backend}: list page, the next page (keyset, clerk)"), 10.0, 300, |_| {
+            let _ = page(&clerk, &ListFilter::default(), SortKey::Due, cursor.clone());
         });
+        // Requests to write on: open ones, a slice per writer (as clerks work on their own).
+        let refs: Vec<String> = sup
+            .list(&ListFilter::default(), SortKey::Due, &Page { limit: 800, ..Page::default() })
+            .expect("list")
+            .into_iter()
+            .map(|r| r.reference)
+            .collect();
+        drop((sup, clerk));
+        let mut writer = open("jyldyz");
+        measure(rows, &format!("{backend}: audited note, one writer"), 50.0, 200, |i| {
+            writer.note(&refs[i % refs.len()], "Bench note", false).expect("note");
+        });
+        drop(writer);
+        paced_writes(
+            rows,
+            open,
+            &refs,
+            &format!("{backend}: audited note, 8 writers at 50/s"),
+            8,
+            50.0,
+            1_200,
+        );
+        paced_writes(
+            rows,
+            open,
+            &refs,
+            &format!("{backend}: audited note, 4 writers flat out"),
+            4,
+            0.0,
+            1_200,
+        );
     }
-    let first = page(&sup, &ListFilter::default(), SortKey::Due, None);
-    let cursor = first.last().map(|r| Cursor::of(r, SortKey::Due));
-    measure(&mut rows, "pg: list page, the next page (keyset)", 10.0, 300, |_| {
-        let _ = page(&sup, &ListFilter::default(), SortKey::Due, cursor.clone());
-    });
-    // Requests to write on: open ones, a slice per writer (as clerks work on their own).
-    let refs: Vec<String> = sup
-        .list(&ListFilter::default(), SortKey::Due, &Page { limit: 800, ..Page::default() })
-        .expect("list")
-        .into_iter()
-        .map(|r| r.reference)
-        .collect();
-    let mut writer = pg_session("jyldyz");
-    measure(&mut rows, "pg: audited note, one writer", 50.0, 200, |i| {
-        writer.note(&refs[i % refs.len()], "Bench note", false).expect("note");
-    });
-    drop(writer);
-    paced_writes(&mut rows, &pg_session, &refs, "pg: audited note, 8 writers at 50/s", 8, 50.0, 1_200);
-    paced_writes(&mut rows, &pg_session, &refs, "pg: audited note, 4 writers flat out", 4, 0.0, 1_200);
-    let over = rows.iter().filter(|r| r.budget_ms > 0.0 && r.p99 > r.budget_ms).count();
-    println!("\n{} measures, {} over budget (p99 against the budget)", rows.len(), over);
-    let name = url.split('?').next().and_then(|u| u.rsplit('/').next()).unwrap_or_default().to_string();
-    let _ = cluster.admin("postgres", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+    let over = pg.iter().filter(|r| r.budget_ms > 0.0 && r.p99 > r.budget_ms).count();
+    println!(
+        "\nPostgreSQL beside SQLite, the same measures in the same run (load average {}):",
+        load_average()
+    );
+    println!("{:<48} {:>15} {:>15} {:>9}", "measure", "pg p50/p99", "sqlite p50/p99", "p99 ratio");
+    for (p, l) in pg.iter().zip(&lite) {
+        println!(
+            "{:<48} {:>7.2}/{:>7.2} {:>7.2}/{:>7.2} {:>8.1}x",
+            p.name.trim_start_matches("pg: "),
+            p.median,
+            p.p99,
+            l.median,
+            l.p99,
+            p.p99 / l.p99
+        );
+    }
+    println!("{} PostgreSQL measures, {over} over budget (p99 against the budget)", pg.len());
+    let _ = std::fs::remove_file(&copy);
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(copy.with_file_name(format!("side-by-side.sqlite3{ext}")));
+    }
+    server.drop_database(&name);
+    if std::env::var_os("ARYZ_BENCH_SKIP_IMPORT").is_none() {
+        postgres_import(bin, &server);
+    }
+}
+
+/// `aryz import` of `ARYZ_BENCH_PG_IMPORT` (default 20,000) CSV rows into a new, empty
+/// database, on PostgreSQL (`COPY`: `PgTx::register_batch`) and on SQLite, as whole
+/// processes, alternated twice each in the same run; rows a second by wall time (on
+/// PostgreSQL the server's work is not in aryz's CPU time).
+#[cfg(feature = "postgres")]
+fn postgres_import(bin: &Path, server: &PgServer) {
+    let n: u32 = std::env::var("ARYZ_BENCH_PG_IMPORT").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let dir = bin.parent().and_then(Path::parent).expect("target").join("bench-pg-import");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let csv = dir.join("import.csv");
+    let today = Clock::new(Config::default().offset(), None).today();
+    write_import_csv(&csv, n, 20, today);
+    let csv_s = csv.to_str().expect("path");
+    let env = |cmd: &mut Command| {
+        cmd.env("ARYZ_DATA_DIR", &dir).env("ARYZ_CONFIG_DIR", &dir);
+    };
+    let init = |db: &str| {
+        let mut cmd = Command::new(bin);
+        cmd.args(["--db", db, "init", "--dev-identity"]);
+        env(&mut cmd);
+        let out = cmd.output().expect("init");
+        assert!(out.status.success(), "init {db}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let dir_s = dir.to_str().expect("path").to_string();
+    let vars = [("ARYZ_DATA_DIR", dir_s.as_str()), ("ARYZ_CONFIG_DIR", dir_s.as_str())];
+    let (mut pg_runs, mut sqlite_runs) = (Vec::new(), Vec::new());
+    println!("\nimport of {n} rows into an empty database (load average {})", load_average());
+    for run in 0..2 {
+        let name = server.fresh();
+        let url = server.url(&name, "postgres");
+        init(&url);
+        let (t, out) = timed(bin, &["--db", &url, "import", csv_s], &vars, false);
+        assert!(out.status.success(), "import on PostgreSQL: {}", String::from_utf8_lossy(&out.stderr));
+        pg_runs.push(t);
+        server.drop_database(&name);
+        let db = dir.join(format!("import-{run}.sqlite3"));
+        let db_s = db.to_str().expect("path");
+        init(db_s);
+        let (t, out) = timed(bin, &["--db", db_s, "import", csv_s], &vars, false);
+        assert!(out.status.success(), "import on SQLite: {}", String::from_utf8_lossy(&out.stderr));
+        sqlite_runs.push(t);
+    }
+    compare("pg: import (whole process)", &pg_runs, "the same import on SQLite", &sqlite_runs, None);
+    let best = |v: &[Timed]| v.iter().map(|t| t.wall_ms).fold(f64::INFINITY, f64::min);
+    println!(
+        "  rows/s by wall time: PostgreSQL {:.0}, SQLite {:.0}",
+        f64::from(n) / best(&pg_runs) * 1000.0,
+        f64::from(n) / best(&sqlite_runs) * 1000.0
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `total` audited notes from `writers` connections at once, at `rate` a second in all

@@ -447,6 +447,10 @@ pub enum Command {
         /// nothing on a day the calendar says is not a working day.
         #[arg(long)]
         deliver: bool,
+        /// Only the figures of these offices (codes; repeatable, or comma-separated; default:
+        /// every office you see).
+        #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+        offices: Vec<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -1008,6 +1012,10 @@ pub enum ReportCommand {
         /// Count open requests as of this date (default today).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         as_of: Option<NaiveDate>,
+        /// Only the figures of these offices (codes; repeatable, or comma-separated; default:
+        /// every office you see).
+        #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+        offices: Vec<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -1025,6 +1033,10 @@ pub enum ReportCommand {
         /// The figures as recorded by the end of this date (default today).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         as_of: Option<NaiveDate>,
+        /// Only the figures of these offices (codes; repeatable, or comma-separated; default:
+        /// every office you see).
+        #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+        offices: Vec<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -1037,6 +1049,10 @@ pub enum ReportCommand {
         /// The figures as recorded by the end of this date (default today).
         #[arg(long, value_name = "DATE", value_parser = DateArg)]
         as_of: Option<NaiveDate>,
+        /// Only the figures of these offices (codes; repeatable, or comma-separated; default:
+        /// every office you see).
+        #[arg(long = "office", value_name = "OFFICE", value_delimiter = ',')]
+        offices: Vec<String>,
         #[command(flatten)]
         out: Output,
     },

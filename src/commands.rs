@@ -283,7 +283,9 @@ pub fn run(env: &Env, command: &Command, out: &mut impl Write) -> Result<()> {
         Command::Calendar(a) => calendar(env, a, out)?,
         Command::Grounds { .. } => grounds(env, out)?,
         Command::Report(cmd) => report::report(env, cmd, out)?,
-        Command::Digest { as_of, deliver, .. } => report::digest(env, *as_of, *deliver, out)?,
+        Command::Digest { as_of, deliver, offices, .. } => {
+            report::digest(env, *as_of, *deliver, offices, out)?;
+        }
         Command::Export(a) => report::export(env, a, out)?,
         Command::Audit(cmd) => trust::audit(env, cmd, out)?,
         Command::Check { .. } => trust::check(env, out)?,

@@ -9,7 +9,7 @@ mod listing;
 mod operators;
 mod stats;
 
-pub use audit::{AuditEntry, AuditFilter, AuditHead, AuditProblem, Verification};
+pub use audit::{AuditEntry, AuditFilter, AuditHead, AuditProblem, READ_ACTIONS, Verification};
 pub use events::{Event, EventKind};
 pub use listing::{
     AssigneeFilter, Counts, Cursor, InitialState, ListFilter, Page, Registration, Similar, SortKey,

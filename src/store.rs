@@ -12,6 +12,7 @@ mod dashboard;
 mod drift;
 mod events;
 mod figures;
+pub(crate) mod figures_sql;
 mod info;
 mod letters;
 mod messages;
@@ -185,9 +186,6 @@ pub struct SqliteStore {
     key: Option<String>,
     /// Whether this connection's temporary triggers noting touched records exist yet.
     tracking: bool,
-    /// Transactions this connection committed (`PRAGMA data_version` counts only other
-    /// connections' commits): half of [`Store::change_mark`].
-    commits: u64,
 }
 
 /// Applies a `SQLCipher` key to a fresh connection, before anything else touches the file.
@@ -222,13 +220,8 @@ impl SqliteStore {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         apply_key(&conn, key)?;
-        let mut store = SqliteStore {
-            conn,
-            path: Some(path.to_path_buf()),
-            key: key.map(String::from),
-            tracking: false,
-            commits: 0,
-        };
+        let mut store =
+            SqliteStore { conn, path: Some(path.to_path_buf()), key: key.map(String::from), tracking: false };
         // Check before configuring: a foreign file must be left exactly as it was (setting
         // WAL mode would rewrite its header).
         store.conn.busy_timeout(busy_timeout())?;
@@ -284,13 +277,8 @@ impl SqliteStore {
             let conn = Connection::open(&tmp).map_err(StoreError::from)?;
             restrict_permissions(&tmp);
             apply_key(&conn, key)?;
-            let mut store = SqliteStore {
-                conn,
-                path: Some(tmp.clone()),
-                key: key.map(String::from),
-                tracking: false,
-                commits: 0,
-            };
+            let mut store =
+                SqliteStore { conn, path: Some(tmp.clone()), key: key.map(String::from), tracking: false };
             store.configure()?;
             migrate::migrate(&mut store.conn)?;
             store.write(init)?;
@@ -313,7 +301,7 @@ impl SqliteStore {
     /// A private in-memory database, for tests.
     pub fn in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory()?;
-        let mut store = SqliteStore { conn, path: None, key: None, tracking: false, commits: 0 };
+        let mut store = SqliteStore { conn, path: None, key: None, tracking: false };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
         Ok(store)
@@ -386,7 +374,6 @@ impl SqliteStore {
         // The kept figures of every request this use case touched, in the same transaction.
         figures::refresh_stale(&tx)?;
         tx.commit().map_err(StoreError::from)?;
-        self.commits += 1;
         Ok(out)
     }
 
@@ -413,11 +400,20 @@ impl SqliteStore {
         let _ = self.conn.pragma_update(None, "temp_store", if on { "MEMORY" } else { "DEFAULT" });
     }
 
-    /// What changes whenever anything was committed: `PRAGMA data_version` (other
-    /// connections' commits) and this connection's own commits.
+    /// The number of the last audit entry that is not a read ([`crate::model::READ_ACTIONS`]):
+    /// every use case that writes moves it at its commit (writers take turns, so entries
+    /// commit in number order), and opening a request does not.
     pub fn change_mark(&self) -> Result<(i64, u64)> {
-        let version: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
-        Ok((version, self.commits))
+        let reads = vec!["?"; crate::model::READ_ACTIONS.len()].join(", ");
+        let id: Option<i64> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT id FROM audit WHERE action NOT IN ({reads}) ORDER BY id DESC LIMIT 1"
+            ))?
+            .query_row(rusqlite::params_from_iter(crate::model::READ_ACTIONS), |r| r.get(0))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+        Ok((id.unwrap_or(0), 0))
     }
 
     /// Read access outside a transaction (each statement sees a consistent snapshot).

@@ -19,19 +19,21 @@ use crate::service::{Backlog, DigestItem, Report, RequestView, Session, month_or
 
 pub(super) fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Result<()> {
     let s = env.session()?;
-    let (from, to, by, as_of_arg) = match cmd {
-        ReportCommand::Monthly { month, by, as_of, .. } => {
+    let (from, to, by, as_of_arg, offices) = match cmd {
+        ReportCommand::Monthly { month, by, as_of, offices, .. } => {
             let (f, t) = month_range(month)?;
-            (f, t, *by, as_of)
+            (f, t, *by, as_of, offices)
         }
-        ReportCommand::Range { from, to, by, as_of, .. } => {
-            (month_or_date("from", from, false)?, month_or_date("to", to, true)?, *by, as_of)
+        ReportCommand::Range { from, to, by, as_of, offices, .. } => {
+            (month_or_date("from", from, false)?, month_or_date("to", to, true)?, *by, as_of, offices)
         }
-        ReportCommand::Backlog { days, as_of: a, .. } => {
+        ReportCommand::Backlog { days, as_of: a, offices, .. } => {
             let as_of = as_of(&s, *a);
-            return print_backlog(env, &s.backlog(*days, as_of)?, out);
+            let offices = s.office_ids(offices)?;
+            return print_backlog(env, &s.backlog_in(*days, as_of, &offices)?, out);
         }
     };
+    let offices = s.office_ids(offices)?;
     let as_of = as_of(&s, *as_of_arg);
     let group = match by {
         ReportBy::Kind => GroupBy::Kind,
@@ -39,7 +41,7 @@ pub(super) fn report(env: &Env, cmd: &ReportCommand, out: &mut impl Write) -> Re
         ReportBy::Month => GroupBy::Month,
         ReportBy::Office => GroupBy::Office,
     };
-    let rep = s.report(from, to, as_of, group)?;
+    let rep = s.report_in(from, to, as_of, group, &offices)?;
     print_report(env, &rep, by, out)
 }
 
@@ -206,6 +208,7 @@ pub(super) fn digest(
     env: &Env,
     as_of_arg: Option<chrono::NaiveDate>,
     deliver: bool,
+    offices: &[String],
     out: &mut impl Write,
 ) -> Result<()> {
     if deliver {
@@ -214,16 +217,22 @@ pub(super) fn digest(
             return Ok(());
         }
         let mut text = Vec::new();
-        digest_to(env, as_of_arg, &mut text)?;
+        digest_to(env, as_of_arg, offices, &mut text)?;
         return super::schedule::deliver_digest(env, &text, out);
     }
-    digest_to(env, as_of_arg, out)
+    digest_to(env, as_of_arg, offices, out)
 }
 
-fn digest_to(env: &Env, as_of_arg: Option<chrono::NaiveDate>, out: &mut impl Write) -> Result<()> {
+fn digest_to(
+    env: &Env,
+    as_of_arg: Option<chrono::NaiveDate>,
+    offices: &[String],
+    out: &mut impl Write,
+) -> Result<()> {
     let s = env.session()?;
     let as_of = as_of(&s, as_of_arg);
-    let dg = s.digest(as_of)?;
+    let offices = s.office_ids(offices)?;
+    let dg = s.digest_in(as_of, &offices)?;
     match env.format {
         Format::Json => output::json(out, &serde_json::to_value(&dg).unwrap_or_default())?,
         Format::Csv => {

@@ -19,6 +19,26 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+/// The audit actions that record a read and change nothing: a disclosure of personal data
+/// (opening a request or a file, an export, a subject's export) and its end. The change mark
+/// of the terminal UI's refresh (`Store::change_mark`) passes over them, so that opening a
+/// request does not make every screen re-read. An action missing here only costs a re-read;
+/// an action that writes must never be here.
+pub const READ_ACTIONS: [&str; 12] = [
+    "view",
+    "view_completed",
+    "view_interrupted",
+    "attachment_view",
+    "attachment_view_completed",
+    "attachment_view_interrupted",
+    "export",
+    "export_completed",
+    "export_interrupted",
+    "subject_export",
+    "subject_export_completed",
+    "subject_export_interrupted",
+];
+
 /// Everything `aryz audit verify` found: the chain, the records, the expected head.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Verification {

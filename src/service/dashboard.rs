@@ -147,49 +147,31 @@ impl Session {
     /// the supervisors' queues grouped by clerk.
     pub fn open_by_assignee(&self, today: NaiveDate) -> Result<Vec<AssigneeCounts>> {
         self.require(Role::Supervisor, "see_every_queue")?;
-        if let crate::model::OfficeScope::Only(_) = self.scope() {
-            // Counted per assignee of the operator's office (not from the store's totals of
-            // every office).
-            let mut out = Vec::new();
-            let mut who: Vec<Option<String>> = self
-                .store
-                .read()
-                .operators()?
-                .into_iter()
-                .filter(|o| o.active)
-                .map(|o| Some(o.login))
-                .collect();
-            who.push(None);
-            for a in who {
-                let assignee = a
-                    .clone()
-                    .map_or(crate::model::AssigneeFilter::Unassigned, crate::model::AssigneeFilter::Is);
-                let c =
-                    self.counts_in(today, &crate::model::ListFilter { assignee, ..Default::default() })?;
-                if c.open > 0 {
-                    out.push(AssigneeCounts {
-                        assignee: a,
-                        open: c.open,
-                        due_soon: c.due_soon,
-                        overdue: c.overdue,
-                    });
-                }
-            }
-            return Ok(out);
-        }
+        // Counted in the offices this operator sees (their own, or every office).
+        let offices = self.scoped(&crate::model::ListFilter::default())?.offices;
         let soon = self.due_soon_limit(today);
-        Ok(self.store.read().open_counts_by_assignee(today, soon)?)
+        Ok(self.store.read().open_counts_by_assignee(today, soon, &offices)?)
     }
 
-    /// The dashboard as of `today`. Supervisors and admins only.
+    /// The dashboard as of `today` of every office the operator sees. Supervisors and
+    /// admins only.
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard> {
+        self.dashboard_in(today, &[])
+    }
+
+    /// [`Session::dashboard`] of `offices` (ids; every office the operator sees when
+    /// empty): every figure is read from those offices' kept figures, added together.
+    pub fn dashboard_in(&self, today: NaiveDate, offices: &[i64]) -> Result<Dashboard> {
         self.require(Role::Supervisor, "read_dashboard")?;
-        self.require_every_office()?;
+        let offices = self
+            .scoped(&crate::model::ListFilter { offices: offices.to_vec(), ..Default::default() })?
+            .offices;
+        let offices = offices.as_slice();
         let read = self.store.read();
         let soon = self.due_soon_limit(today);
 
         let mut clerks: Vec<ClerkLine> = read
-            .open_counts_by_assignee(today, soon)?
+            .open_counts_by_assignee(today, soon, offices)?
             .into_iter()
             .map(|c| ClerkLine {
                 login: c.assignee,
@@ -207,7 +189,7 @@ impl Session {
 
         let month_start = first_of_month(today);
         let mut days: Vec<(Option<String>, Vec<i64>)> = Vec::new();
-        for (who, d) in read.answer_days(month_start, today)? {
+        for (who, d) in read.answer_days(month_start, today, offices)? {
             match days.iter_mut().find(|(w, _)| *w == who) {
                 Some((_, v)) => v.push(d),
                 None => days.push((who, vec![d])),
@@ -246,7 +228,7 @@ impl Session {
             .iter()
             .map(|k| KindLine { kind: *k, received: 0, answered_in_time: 0, answered_late: 0, withdrawn: 0 })
             .collect();
-        for s in read.day_stats(from, today)? {
+        for s in read.day_stats(from, today, offices)? {
             if s.day >= first_monday {
                 let w = ((s.day - first_monday).num_days() / 7) as usize;
                 if let Some(bar) = weekly.get_mut(w) {
@@ -278,8 +260,8 @@ impl Session {
             monthly,
             on_time_percent: percent(in_time, late),
             kinds,
-            backlog: read.backlog(today - Days::new(u64::from(BACKLOG_DAYS) - 1), today)?,
-            ageing: read.ageing(today)?,
+            backlog: read.backlog(today - Days::new(u64::from(BACKLOG_DAYS) - 1), today, offices)?,
+            ageing: read.ageing(today, offices)?,
         })
     }
 }

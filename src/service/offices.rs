@@ -58,16 +58,6 @@ impl Session {
             .map_or_else(|| format!("#{id}"), |o| o.code)
     }
 
-    /// Refuses figures kept for every office together (the dashboard, the backlog) to an
-    /// operator who sees one office: those figures are not kept per office.
-    pub(crate) fn require_every_office(&self) -> Result<()> {
-        if self.scope() == OfficeScope::All {
-            Ok(())
-        } else {
-            Err(Error::Invalid(field_error("office", msg!("message.office_figures_not_kept"))))
-        }
-    }
-
     /// Refuses what reads every office's records (verifying them, checking the database) to
     /// an operator who sees one office (`privilege` names what is refused).
     pub(crate) fn require_every_office_for(&self, privilege: &'static str) -> Result<()> {
@@ -257,11 +247,9 @@ impl Session {
         .inspect(|_| self.reload_offices())
     }
 
-    /// Moves a request to another office: supervisors who see every office (a supervisor
-    /// of the head office) and administrators. An assignee who works elsewhere no longer
-    /// holds it (they could not see it). One transaction: the request, its `moved` event
-    /// and the audit entry.
-    pub fn move_request(&mut self, reference: &str, to: &str, reason: &str) -> Result<SubjectRequest> {
+    /// Refuses moving requests between offices to whoever may not: anyone but a supervisor
+    /// who sees every office (of the head office) or an administrator.
+    pub fn require_move(&self) -> Result<()> {
         self.require(Role::Supervisor, "move_requests")?;
         if self.scope() != OfficeScope::All {
             return Err(Error::Forbidden {
@@ -270,6 +258,20 @@ impl Session {
                 action: "move_requests",
             });
         }
+        Ok(())
+    }
+
+    /// Whether there is more than one office (something to choose or move between).
+    pub fn several_offices(&self) -> bool {
+        self.office_list.len() > 1
+    }
+
+    /// Moves a request to another office: supervisors who see every office (a supervisor
+    /// of the head office) and administrators. An assignee who works elsewhere no longer
+    /// holds it (they could not see it). One transaction: the request, its `moved` event
+    /// and the audit entry.
+    pub fn move_request(&mut self, reference: &str, to: &str, reason: &str) -> Result<SubjectRequest> {
+        self.require_move()?;
         check_line("reason", reason)?;
         let target = self.office(to)?;
         if !target.active {

@@ -161,38 +161,17 @@ impl Session {
         let offices =
             self.scoped(&ListFilter { offices: offices.to_vec(), ..ListFilter::default() })?.offices;
         let known = self.offices()?;
-        // Read from the figures kept per request (the replay's result, written with its
-        // events), not replayed here: see `store::figures`. The kept figures are not kept per
-        // office, so a report of some offices, or by office, replays their histories.
-        let replay = by == GroupBy::Office || !offices.is_empty();
-        let mut rows: Vec<ReportRow> = if replay {
-            let mut groups: std::collections::BTreeMap<Option<String>, ReportRow> =
-                std::collections::BTreeMap::new();
-            self.store.read().for_each_history(HistoryScope::Received { from, to }, as_of, |h| {
-                if !offices.is_empty() && !offices.contains(&h.office) {
-                    return;
-                }
-                let Some(a) = h.as_of(as_of) else { return };
-                let key = match by {
-                    GroupBy::Kind => Some(h.kind.clone()),
-                    GroupBy::Clerk => a.figure.clerk.clone(),
-                    GroupBy::Month => Some(h.received_on.format("%Y-%m").to_string()),
-                    GroupBy::Office => Some(
-                        known
-                            .iter()
-                            .find(|o| o.id == h.office)
-                            .map_or_else(|| format!("#{}", h.office), |o| o.code.clone()),
-                    ),
-                };
-                groups
-                    .entry(key.clone())
-                    .or_insert_with(|| ReportRow { group: key, ..ReportRow::default() })
-                    .count(&a);
-            })?;
-            groups.into_values().collect()
-        } else {
-            self.store.read().report_rows(from, to, as_of, by)?
-        };
+        // Read from the figures kept per request and office (the replay's result, written
+        // with its events), not replayed here: see `store::figures`.
+        let mut rows: Vec<ReportRow> = self.store.read().report_rows(from, to, as_of, by, &offices)?;
+        if by == GroupBy::Office {
+            for r in &mut rows {
+                let id = r.group.as_deref().and_then(|g| g.parse::<i64>().ok());
+                r.group = id.map(|id| {
+                    known.iter().find(|o| o.id == id).map_or_else(|| format!("#{id}"), |o| o.code.clone())
+                });
+            }
+        }
         let mut fill = |keys: Vec<String>| {
             for k in keys {
                 if !rows.iter().any(|r| r.group.as_deref() == Some(k.as_str())) {
@@ -230,10 +209,9 @@ impl Session {
         for r in &rows {
             total.add(r);
         }
-        // Kept for every office together only: not given for a report of some offices.
         let answered_within_limit = match &self.rules.limit_rule {
-            Some(rule) if offices.is_empty() => Some(self.store.read().answered_within(from, to, rule)?),
-            _ => None,
+            Some(rule) => Some(self.store.read().answered_within(from, to, rule, &offices)?),
+            None => None,
         };
         Ok(Report {
             from,
@@ -249,8 +227,14 @@ impl Session {
     /// Open and overdue requests at the end of each of the `days` days up to `as_of`, and
     /// the ageing of the requests open now.
     pub fn backlog(&self, days: u32, as_of: NaiveDate) -> Result<Backlog> {
+        self.backlog_in(days, as_of, &[])
+    }
+
+    /// [`Session::backlog`] of `offices` (ids; every office the operator sees when empty).
+    pub fn backlog_in(&self, days: u32, as_of: NaiveDate, offices: &[i64]) -> Result<Backlog> {
         self.require(Role::Supervisor, "read_reports")?;
-        self.require_every_office()?;
+        let offices =
+            self.scoped(&ListFilter { offices: offices.to_vec(), ..ListFilter::default() })?.offices;
         if days == 0 || days > 3660 {
             return Err(Error::Invalid(field_error(
                 "days",
@@ -259,7 +243,12 @@ impl Session {
         }
         let from = as_of - chrono::Duration::days(i64::from(days) - 1);
         let read = self.store.read();
-        Ok(Backlog { from, as_of, days: read.backlog(from, as_of)?, ageing: read.ageing(as_of)? })
+        Ok(Backlog {
+            from,
+            as_of,
+            days: read.backlog(from, as_of, &offices)?,
+            ageing: read.ageing(as_of, &offices)?,
+        })
     }
 
     /// The state of the queue at the end of `as_of`, replayed from the events (a request

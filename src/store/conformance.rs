@@ -404,13 +404,13 @@ macro_rules! store_tests {
                 let counts = store.read().counts(today, d("2026-12-01"), &AssigneeFilter::Any).unwrap();
                 // "On time" is not overdue but due soon: its governing week ends 27.11, before 01.12.
                 assert_eq!(counts, Counts { open: 2, due_soon: 1, overdue: 1 });
-                let by = store.read().open_counts_by_assignee(today, d("2026-12-01")).unwrap();
+                let by = store.read().open_counts_by_assignee(today, d("2026-12-01"), &[]).unwrap();
                 assert_eq!(by.len(), 1);
                 assert_eq!(
                     (by[0].assignee.as_deref(), by[0].open, by[0].due_soon, by[0].overdue),
                     (None, 2, 1, 1)
                 );
-                let ageing = store.read().ageing(today).unwrap();
+                let ageing = store.read().ageing(today, &[]).unwrap();
                 assert_eq!(ageing.days_0_7 + ageing.days_8_14 + ageing.days_15_30 + ageing.over_30, 2);
                 assert_eq!(ageing.over_30, 1);
             }
@@ -709,13 +709,13 @@ macro_rules! store_tests {
                 r.responded_on = Some(d("2026-12-10")); // late: due 02.12
                 r.closed_on = r.responded_on;
                 store.write(|tx| tx.update_request(&r, "now")).unwrap();
-                let days = store.read().day_stats(d("2026-11-01"), d("2026-12-31")).unwrap();
+                let days = store.read().day_stats(d("2026-11-01"), d("2026-12-31"), &[]).unwrap();
                 let received: i64 = days.iter().map(|x| x.received).sum();
                 let late: i64 = days.iter().map(|x| x.answered_late).sum();
                 let in_time: i64 = days.iter().map(|x| x.answered_in_time).sum();
                 assert_eq!((received, late, in_time), (2, 1, 0));
                 assert!(store.read().stats_drift().unwrap().is_empty());
-                let backlog = store.read().backlog(d("2026-11-01"), d("2026-12-11")).unwrap();
+                let backlog = store.read().backlog(d("2026-11-01"), d("2026-12-11"), &[]).unwrap();
                 assert_eq!(backlog.len(), 41);
                 assert_eq!(backlog.first().map(|b| b.open), Some(0));
                 assert_eq!(backlog.last().map(|b| b.open), Some(1));
@@ -730,8 +730,166 @@ macro_rules! store_tests {
                     .unwrap();
                 assert_eq!(seen.len(), 2);
                 // One answer closed in December, 38 days after receipt, by nobody assigned.
-                let answers = store.read().answer_days(d("2026-12-01"), d("2026-12-31")).unwrap();
+                let answers = store.read().answer_days(d("2026-12-01"), d("2026-12-31"), &[]).unwrap();
                 assert_eq!(answers, vec![(None, 38)]);
+            }
+
+            /// The kept figures have an office dimension: each office's figures are those of
+            /// its own requests (what a replay of them gives), the offices add up to every
+            /// office, and a move takes a request's figures to its new office exactly, with
+            /// nothing for `check` to find.
+            #[test]
+            fn figures_are_kept_per_office_and_follow_a_move() {
+                use crate::model::{DEFAULT_OFFICE, GroupBy, Office};
+                let mut store = open();
+                let osh = store
+                    .write(|tx| {
+                        let o = Office {
+                            id: 0,
+                            code: "OSH".into(),
+                            name_en: String::new(),
+                            name_ky: String::new(),
+                            name_ru: String::new(),
+                            head: false,
+                            active: true,
+                        };
+                        let id = tx.insert_office(&o, "root", "now")?;
+                        tx.audit("now", "root", "office_add", "OSH", "")?;
+                        Ok::<_, StoreError>(id)
+                    })
+                    .unwrap();
+                let (a, _) = insert(&mut store, "A", "21503199012345", "2026-11-02");
+                let (b, _) = insert(&mut store, "B", "21503199012345", "2026-11-03");
+                let (c, _) = insert(&mut store, "C", "21503199012345", "2026-11-04");
+                let (dd, _) = insert(&mut store, "D", "21503199012345", "2026-10-20");
+                // a answered in time, b late, c withdrawn; d stays open (late by December).
+                for (id, status, on) in [
+                    (a, Status::Answered, "2026-11-03"),
+                    (b, Status::Answered, "2026-12-10"),
+                    (c, Status::Withdrawn, "2026-11-20"),
+                ] {
+                    let mut r = store.read().request_by_id(id).unwrap().unwrap();
+                    r.status = status;
+                    if status == Status::Answered {
+                        r.responded_on = Some(d(on));
+                    }
+                    r.closed_on = Some(d(on));
+                    store.write(|tx| tx.update_request(&r, "now")).unwrap();
+                }
+                let move_to = |store: &mut Store, id, office: i64| {
+                    let mut r = store.read().request_by_id(id).unwrap().unwrap();
+                    r.office = office;
+                    store
+                        .write(|tx| {
+                            tx.update_request(&r, "now")?;
+                            tx.set_request_office(r.id, office)?;
+                            tx.audit("now", "root", "move", &r.reference, "")
+                        })
+                        .unwrap();
+                };
+                let (from, to, as_of) = (d("2026-10-01"), d("2026-12-31"), d("2026-12-20"));
+                let rule = store.read().request_by_id(a).unwrap().unwrap().deadlines[0].rule.clone();
+                // Everything a dashboard, a report and the backlog read, for `offices`.
+                let figures = |store: &Store, offices: &[i64]| {
+                    let r = store.read();
+                    let days = r.day_stats(from, to, offices).unwrap();
+                    let sum = |f: fn(&crate::model::DayStats) -> i64| days.iter().map(f).sum::<i64>();
+                    (
+                        [
+                            sum(|x| x.received),
+                            sum(|x| x.answered_in_time),
+                            sum(|x| x.answered_late),
+                            sum(|x| x.withdrawn),
+                            r.answered_within(from, to, &rule, offices).unwrap(),
+                        ],
+                        r.backlog(d("2026-10-15"), as_of, offices).unwrap(),
+                        r.ageing(as_of, offices).unwrap(),
+                        r.answer_days(from, to, offices).unwrap(),
+                        r.assignee_counts(as_of, as_of, offices).unwrap(),
+                        [GroupBy::Kind, GroupBy::Month, GroupBy::Clerk]
+                            .map(|by| r.report_rows(from, to, as_of, by, offices).unwrap()),
+                    )
+                };
+                // A report of `office` from its requests' own histories.
+                let replayed = |store: &Store, office: i64| {
+                    let mut row = crate::domain::history::ReportRow {
+                        group: Some("total".into()),
+                        ..Default::default()
+                    };
+                    store
+                        .read()
+                        .for_each_history(HistoryScope::Received { from, to }, as_of, |h: &History| {
+                            if h.office == office
+                                && let Some(x) = h.as_of(as_of)
+                            {
+                                row.count(&x);
+                            }
+                        })
+                        .unwrap();
+                    row
+                };
+                let total = |rows: &[crate::domain::history::ReportRow]| {
+                    let mut t = crate::domain::history::ReportRow {
+                        group: Some("total".into()),
+                        ..Default::default()
+                    };
+                    for r in rows {
+                        t.add(r);
+                    }
+                    t
+                };
+                let check = |store: &Store| {
+                    let every = figures(store, &[]);
+                    let main = figures(store, &[DEFAULT_OFFICE]);
+                    let theirs = figures(store, &[osh]);
+                    assert_eq!(
+                        figures(store, &[DEFAULT_OFFICE, osh]),
+                        every,
+                        "both offices are every office"
+                    );
+                    for i in 0..5 {
+                        assert_eq!(main.0[i] + theirs.0[i], every.0[i], "daily figure {i}");
+                    }
+                    for (day, (m, o)) in every.1.iter().zip(main.1.iter().zip(&theirs.1)) {
+                        assert_eq!(
+                            (m.open + o.open, m.overdue + o.overdue),
+                            (day.open, day.overdue),
+                            "{}",
+                            day.day
+                        );
+                    }
+                    for (office, f) in [(DEFAULT_OFFICE, &main), (osh, &theirs)] {
+                        assert_eq!(total(&f.5[0]), replayed(store, office), "office {office}");
+                        assert_eq!(total(&f.5[1]), replayed(store, office), "office {office}");
+                    }
+                    let by_office = store.read().report_rows(from, to, as_of, GroupBy::Office, &[]).unwrap();
+                    for r in &by_office {
+                        let id: i64 = r.group.as_deref().unwrap().parse().unwrap();
+                        assert_eq!(r.received, replayed(store, id).received);
+                    }
+                    let read = store.read();
+                    assert!(read.stats_drift().unwrap().is_empty(), "{:?}", read.stats_drift());
+                    assert!(read.figures_drift().unwrap().is_empty(), "{:?}", read.figures_drift());
+                    (main, theirs)
+                };
+                let (main, theirs) = check(&store);
+                assert_eq!(main.0, [4, 1, 1, 1, 1]);
+                assert_eq!(theirs.0, [0; 5]);
+                assert_eq!(theirs.1.iter().map(|x| x.open).max(), Some(0));
+                move_to(&mut store, a, osh);
+                move_to(&mut store, dd, osh);
+                let (main, theirs) = check(&store);
+                assert_eq!(main.0, [2, 0, 1, 1, 0], "received b and c, b late, c withdrawn");
+                assert_eq!(theirs.0, [2, 1, 0, 0, 1], "received a and d, a in time");
+                assert_eq!(theirs.2.over_30, 1, "d is open in Osh");
+                assert_eq!(main.2.over_30 + main.2.days_15_30 + main.2.days_8_14 + main.2.days_0_7, 0);
+                assert_eq!(theirs.1.last().map(|x| (x.open, x.overdue)), Some((1, 1)));
+                assert_eq!(theirs.3.len(), 1, "a's answer");
+                // Moving back restores the first figures exactly.
+                move_to(&mut store, a, DEFAULT_OFFICE);
+                move_to(&mut store, dd, DEFAULT_OFFICE);
+                let (main, theirs) = check(&store);
+                assert_eq!((main.0, theirs.0), ([4, 1, 1, 1, 1], [0; 5]));
             }
 
             #[test]
@@ -757,13 +915,13 @@ macro_rules! store_tests {
                     let rows: Vec<_> = by
                         .iter()
                         .map(|b| {
-                            r.report_rows(d("2020-01-01"), d("2020-01-31"), d("2026-01-01"), *b).unwrap()
+                            r.report_rows(d("2020-01-01"), d("2020-01-31"), d("2026-01-01"), *b, &[]).unwrap()
                         })
                         .collect();
                     (
                         rows,
-                        r.backlog(d("2020-01-01"), d("2020-02-29")).unwrap(),
-                        r.day_stats(d("2020-01-01"), d("2020-02-29")).unwrap(),
+                        r.backlog(d("2020-01-01"), d("2020-02-29"), &[]).unwrap(),
+                        r.day_stats(d("2020-01-01"), d("2020-02-29"), &[]).unwrap(),
                     )
                 };
                 let before = figures(&store);
@@ -1022,6 +1180,10 @@ macro_rules! store_tests {
                             let mut r =
                                 new_request(&format!("Batch Person{i}"), "21503199012345", received, "batch");
                             r.kind = kinds[i % 3];
+                            // Some in a second office (made below in both stores, as id 2).
+                            if i % 5 == 0 {
+                                r.office = Some(2);
+                            }
                             r
                         })
                         .collect();
@@ -1039,6 +1201,23 @@ macro_rules! store_tests {
                     let first = new_request("Before Batch", "21503199012345", "2026-11-01", "");
                     let first_dl = rules.deadlines(first.kind, first.received_on, first.received_on, &cal);
                     for store in [&mut one, &mut batch] {
+                        let osh = crate::model::Office {
+                            id: 0,
+                            code: "OSH".into(),
+                            name_en: String::new(),
+                            name_ky: String::new(),
+                            name_ru: String::new(),
+                            head: false,
+                            active: true,
+                        };
+                        let id = store
+                            .write(|tx| {
+                                let id = tx.insert_office(&osh, "sam", now)?;
+                                tx.audit(now, "sam", "office_add", "OSH", "")?;
+                                Ok::<_, StoreError>(id)
+                            })
+                            .unwrap();
+                        assert_eq!(id, 2);
                         store
                             .write(|tx| {
                                 let (_, reference) =
@@ -1083,24 +1262,34 @@ macro_rules! store_tests {
                         s.read().audit_entries(&AuditFilter { limit: 0, ..AuditFilter::default() }).unwrap()
                     };
                     assert_eq!(audit(&batch), audit(&one), "{n} requests");
-                    assert_eq!(audit(&batch).len(), n + 2);
+                    assert_eq!(audit(&batch).len(), n + 3, "with the office's entry");
                     let rows = |s: &Store| {
                         let list = s.read().list(&all(), SortKey::Reference, &page(10_000)).unwrap();
                         let events: Vec<_> = list.iter().map(|r| s.read().events(r.id).unwrap()).collect();
                         (list, events)
                     };
                     assert_eq!(rows(&batch), rows(&one), "{n} requests");
-                    let figures = |s: &Store| {
+                    let figures = |s: &Store, o: &[i64]| {
                         let r = s.read();
                         (
-                            r.report_rows(d("2025-12-01"), d("2026-11-30"), d("2026-11-24"), GroupBy::Kind)
-                                .unwrap(),
-                            r.backlog(d("2025-12-01"), d("2026-11-30")).unwrap(),
-                            r.day_stats(d("2025-12-01"), d("2026-11-30")).unwrap(),
-                            r.answered_within(d("2025-12-01"), d("2026-11-30"), "law67_14wd").unwrap(),
+                            r.report_rows(
+                                d("2025-12-01"),
+                                d("2026-11-30"),
+                                d("2026-11-24"),
+                                GroupBy::Kind,
+                                o,
+                            )
+                            .unwrap(),
+                            r.backlog(d("2025-12-01"), d("2026-11-30"), o).unwrap(),
+                            r.day_stats(d("2025-12-01"), d("2026-11-30"), o).unwrap(),
+                            r.answered_within(d("2025-12-01"), d("2026-11-30"), "law67_14wd", o).unwrap(),
                         )
                     };
-                    assert_eq!(figures(&batch), figures(&one), "{n} requests");
+                    for o in [&[][..], &[1], &[2]] {
+                        assert_eq!(figures(&batch, o), figures(&one, o), "{n} requests, offices {o:?}");
+                    }
+                    let in_two = figures(&batch, &[2]).2.iter().map(|x| x.received).sum::<i64>();
+                    assert_eq!(in_two, n.div_ceil(5) as i64, "{n} requests");
                     for s in [&batch, &one] {
                         let r = s.read();
                         let v = r.verify_full(None).unwrap();
@@ -1115,6 +1304,41 @@ macro_rules! store_tests {
                         insert(&mut one, "After", "21503199012345", "2026-11-03").1
                     );
                 }
+            }
+
+            /// The terminal UI's change mark moves on every audited write, also one that
+            /// changes no request, and on none of the reads put on record (opening a request
+            /// is audited, and must not make every screen re-read).
+            #[test]
+            fn the_change_mark_moves_on_writes_and_not_on_reads() {
+                let now = "2026-11-24T10:00:00+06:00";
+                let mut store = open();
+                let empty = store.change_mark().unwrap();
+                let new = new_request("Mark Person", "21503199012345", "2026-11-02", "");
+                let dl = RuleSet::shipped().deadlines(
+                    new.kind,
+                    new.received_on,
+                    new.received_on,
+                    &Calendar::shipped(),
+                );
+                let reference = store
+                    .write(|tx| {
+                        let (_, reference) = tx.insert_request(&new, new.received_on, &dl, None, now)?;
+                        tx.audit(now, "sam", "register", &reference, "")?;
+                        Ok::<_, StoreError>(reference)
+                    })
+                    .unwrap();
+                let written = store.change_mark().unwrap();
+                assert_ne!(written, empty);
+                for action in crate::model::READ_ACTIONS {
+                    store.write(|tx| tx.audit(now, "sam", action, &reference, "")).unwrap();
+                    assert_eq!(store.change_mark().unwrap(), written, "{action}");
+                }
+                store.write(|tx| tx.audit(now, "root", "calendar_add", "2026-12-31", "")).unwrap();
+                let again = store.change_mark().unwrap();
+                assert_ne!(again, written);
+                store.write(|tx| tx.audit(now, "sam", "view", &reference, "")).unwrap();
+                assert_eq!(store.change_mark().unwrap(), again);
             }
 
             #[test]
@@ -1147,6 +1371,123 @@ macro_rules! store_tests {
                     .unwrap();
                 assert_eq!(store.read().count(&f).unwrap(), 1);
                 assert!(store.read().stats_drift().unwrap().is_empty());
+            }
+
+            /// A bulk load into two offices (triggers suspended, the figures summed set-wise
+            /// afterwards) keeps each office's figures as loading the same requests one by
+            /// one keeps them, and as a replay gives them: spans and monthly sums of settled
+            /// requests (answered in time, late, withdrawn), backlog changes of open ones,
+            /// added onto rows the offices already had.
+            #[test]
+            fn a_bulk_load_into_two_offices_keeps_each_offices_figures() {
+                use crate::domain::outcome::Outcome;
+                use crate::model::InitialState;
+                let now = "2026-11-24T10:00:00+06:00";
+                let rules = RuleSet::shipped();
+                let cal = Calendar::shipped();
+                // Request i: office 2 when i % 3 == 0; open, answered in time, answered late
+                // or withdrawn by i % 4; assigned to a clerk when i % 5 != 0.
+                let load = |tx: &crate::store::Tx<'_>,
+                            range: std::ops::Range<usize>|
+                 -> Result<(), StoreError> {
+                    for i in range {
+                        let received = if i % 2 == 0 { "2026-09-07" } else { "2026-10-05" };
+                        let mut new =
+                            new_request(&format!("Office Person{i}"), "21503199012345", received, "");
+                        new.office = Some(if i % 3 == 0 { 2 } else { 1 });
+                        let dl = rules.deadlines(new.kind, new.received_on, new.received_on, &cal);
+                        let assignee = (i % 5 != 0).then_some("aigul");
+                        let at = |day: NaiveDate| format!("{day}T10:00:00+06:00");
+                        let mut state = InitialState::default();
+                        let mut events = vec![Event::new(EventKind::Created, "sam", &at(new.received_on))];
+                        if let Some(a) = assignee {
+                            events.push(
+                                Event::new(EventKind::Assigned, "sam", &at(new.received_on))
+                                    .change(None::<String>, Some(a)),
+                            );
+                        }
+                        let who = assignee.unwrap_or("sam");
+                        match i % 4 {
+                            1 | 2 => {
+                                let days = if i % 4 == 1 { 5 } else { 40 };
+                                let on = new.received_on + chrono::Duration::days(days);
+                                state.status = Status::Answered;
+                                state.outcome = Some(Outcome::Fulfilled);
+                                state.responded_on = Some(on);
+                                state.closed_on = Some(on);
+                                events.push(
+                                    Event::new(EventKind::Responded, who, &at(on))
+                                        .change(None::<String>, Some(Outcome::Fulfilled.code())),
+                                );
+                            }
+                            3 => {
+                                let on = new.received_on + chrono::Duration::days(3);
+                                state.status = Status::Withdrawn;
+                                state.closed_on = Some(on);
+                                events.push(Event::new(EventKind::Withdrawn, who, &at(on)).text("withdrawn"));
+                            }
+                            _ => {}
+                        }
+                        let (id, _) =
+                            tx.insert_request_in_state(&new, new.received_on, &dl, assignee, now, &state)?;
+                        for e in &events {
+                            tx.insert_event(id, e)?;
+                        }
+                    }
+                    Ok(())
+                };
+                let mut one = open();
+                let mut bulk = open();
+                for store in [&mut one, &mut bulk] {
+                    clerk(store, "aigul");
+                    let osh = crate::model::Office {
+                        id: 0,
+                        code: "OSH".into(),
+                        name_en: String::new(),
+                        name_ky: String::new(),
+                        name_ru: String::new(),
+                        head: false,
+                        active: true,
+                    };
+                    assert_eq!(store.write(|tx| tx.insert_office(&osh, "sam", now)).unwrap(), 2);
+                    // The offices' rows before the load, kept by the triggers.
+                    store.write(|tx| load(tx, 0..8)).unwrap();
+                }
+                one.write(|tx| load(tx, 8..60)).unwrap();
+                bulk.write(|tx| {
+                    let after = tx.last_request_id()?;
+                    let suspended = tx.suspend_derived()?;
+                    load(tx, 8..60)?;
+                    tx.restore_derived_after(suspended, after)
+                })
+                .unwrap();
+                let figures = |s: &Store, o: &[i64]| {
+                    let r = s.read();
+                    let (from, to, as_of) = (d("2026-09-01"), d("2026-11-30"), d("2026-11-24"));
+                    (
+                        r.report_rows(from, to, as_of, GroupBy::Kind, o).unwrap(),
+                        r.report_rows(from, to, as_of, GroupBy::Clerk, o).unwrap(),
+                        r.backlog(from, to, o).unwrap(),
+                        r.day_stats(from, to, o).unwrap(),
+                        r.answered_within(from, to, "law67_14wd", o).unwrap(),
+                    )
+                };
+                for o in [&[][..], &[1], &[2]] {
+                    assert_eq!(figures(&bulk, o), figures(&one, o), "offices {o:?}");
+                }
+                // Office 2 has requests of every standing, so a sum put in the wrong office
+                // shows above.
+                let (rows, _, backlog, _, within) = figures(&bulk, &[2]);
+                let settled: i64 =
+                    rows.iter().map(|r| r.answered_in_time + r.answered_late + r.withdrawn).sum();
+                assert_eq!(settled, 15, "{rows:?}");
+                assert!(backlog.iter().any(|b| b.open > 0), "{backlog:?}");
+                assert!(within > 0);
+                for s in [&bulk, &one] {
+                    let r = s.read();
+                    assert_eq!(r.figures_drift().unwrap(), Vec::<String>::new(), "a replay and a recount");
+                    assert!(r.stats_drift().unwrap().is_empty());
+                }
             }
         }
     };

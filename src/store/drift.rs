@@ -19,12 +19,19 @@ impl SqliteReader<'_> {
     /// Requests received in `from..=to` answered on or before their deadline of `rule` (the
     /// 30-day limit), whatever their governing deadline: the reports' second measure. From
     /// the per-day counts `figures_within` kept by triggers (migration 0011).
-    pub fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str) -> Result<i64> {
+    pub fn answered_within(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        rule: &str,
+        offices: &[i64],
+    ) -> Result<i64> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT coalesce(sum(n), 0) FROM figures_within WHERE day BETWEEN ?1 AND ?2 AND rule = ?3",
-            )?
+            .prepare_cached(&format!(
+                "SELECT coalesce(sum(n), 0) FROM figures_within WHERE day BETWEEN ?1 AND ?2 AND rule = ?3{}",
+                super::figures_sql::office_in("office", offices)
+            ))?
             .query_row(rusqlite::params![from, to, rule], |row| row.get(0))?)
     }
 }

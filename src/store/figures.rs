@@ -12,9 +12,12 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, params};
 
+use super::figures_sql::{
+    Dialect, KEPT_BACKLOG, KEPT_MONTHLY, recount_backlog, recount_monthly, report_tally,
+};
 use super::stats::walk_histories;
 use super::{Result, SqliteReader};
-use crate::domain::history::{Figure, Piece, ReportRow, Standing};
+use crate::domain::history::{Figure, History, Piece, ReportRow, Standing};
 use crate::model::GroupBy;
 
 /// `valid_until` of a span that still holds.
@@ -29,18 +32,23 @@ const AGGREGATE_TRIGGERS: [&str; 2] = ["request_figures_insert", "request_figure
 struct Stored {
     received_on: NaiveDate,
     kind: String,
+    office: i64,
     piece: Piece,
 }
 
-fn stored_of(received_on: NaiveDate, kind: &str, pieces: Vec<Piece>) -> Vec<Stored> {
-    pieces.into_iter().map(|piece| Stored { received_on, kind: kind.to_string(), piece }).collect()
+/// The spans a request's history must be kept as, in its office.
+fn stored_of(h: &History) -> Vec<Stored> {
+    h.pieces()
+        .into_iter()
+        .map(|piece| Stored { received_on: h.received_on, kind: h.kind.clone(), office: h.office, piece })
+        .collect()
 }
 
 fn insert_spans(conn: &Connection, id: i64, spans: &[Stored]) -> Result<()> {
     let mut st = conn.prepare_cached(
         "INSERT INTO request_figures (received_on, request_id, valid_from, valid_until, kind, standing, clerk,
-            reopened, backdated, paused, extended)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            reopened, backdated, paused, extended, office)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for s in spans {
         let f = &s.piece.figure;
@@ -56,13 +64,14 @@ fn insert_spans(conn: &Connection, id: i64, spans: &[Stored]) -> Result<()> {
             f.backdated,
             f.paused,
             f.extended,
+            s.office,
         ])?;
     }
     Ok(())
 }
 
 /// The values [`insert_spans`] binds for one span.
-const SPAN_WIDTH: usize = 11;
+const SPAN_WIDTH: usize = 12;
 
 fn span_values(out: &mut Vec<rusqlite::types::Value>, id: i64, s: &Stored) {
     use rusqlite::types::Value;
@@ -79,6 +88,7 @@ fn span_values(out: &mut Vec<rusqlite::types::Value>, id: i64, s: &Stored) {
         Value::from(f.backdated),
         Value::from(f.paused),
         Value::from(f.extended),
+        Value::Integer(s.office),
     ]);
 }
 
@@ -88,7 +98,7 @@ fn insert_span_values(conn: &Connection, values: &[rusqlite::types::Value]) -> R
     super::requests::insert_many(
         conn,
         "INSERT INTO request_figures (received_on, request_id, valid_from, valid_until, kind, standing, clerk,
-            reopened, backdated, paused, extended)",
+            reopened, backdated, paused, extended, office)",
         "",
         SPAN_WIDTH,
         values,
@@ -107,7 +117,8 @@ fn standing_of(code: &str) -> rusqlite::Result<Standing> {
 
 fn stored_spans(conn: &Connection, id: i64) -> Result<Vec<Stored>> {
     let mut st = conn.prepare_cached(
-        "SELECT received_on, kind, valid_from, valid_until, standing, clerk, reopened, backdated, paused, extended
+        "SELECT received_on, kind, valid_from, valid_until, standing, clerk, reopened, backdated, paused, extended,
+                office
          FROM request_figures INDEXED BY request_figures_request WHERE request_id = ?1 ORDER BY valid_from",
     )?;
     let rows = st
@@ -116,6 +127,7 @@ fn stored_spans(conn: &Connection, id: i64) -> Result<Vec<Stored>> {
             Ok(Stored {
                 received_on: r.get(0)?,
                 kind: r.get(1)?,
+                office: r.get(10)?,
                 piece: Piece {
                     from: r.get(2)?,
                     until: if until == FOREVER { None } else { until.parse().ok() },
@@ -144,7 +156,7 @@ pub(super) fn refresh_stale(conn: &Connection) -> Result<()> {
     }
     let mut fresh: Vec<(i64, Vec<Stored>)> = Vec::new();
     walk_histories(conn, "r.id IN (SELECT request_id FROM figures_stale)", [], |id, h| {
-        fresh.push((id, stored_of(h.received_on, &h.kind, h.pieces())));
+        fresh.push((id, stored_of(h)));
         Ok(())
     })?;
     for (id, spans) in fresh {
@@ -158,22 +170,11 @@ pub(super) fn refresh_stale(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Recounts the aggregates from the spans (the sums the triggers keep).
-const RECOUNT_MONTHLY: &str =
-    "SELECT substr(received_on, 1, 7), kind, coalesce(clerk, ''), standing, reopened, backdated,
-        paused, extended, count(*)
-    FROM request_figures WHERE settled = 1
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
-const RECOUNT_BACKLOG: &str = "SELECT day, sum(open), sum(overdue) FROM (
-        SELECT valid_from AS day, 1 AS open, standing = 'open_late' AS overdue FROM request_figures
-            WHERE standing IN ('open_in_time', 'open_late')
-        UNION ALL
-        SELECT valid_until, -1, -(standing = 'open_late') FROM request_figures
-            WHERE standing IN ('open_in_time', 'open_late') AND valid_until <> '9999-12-31'
-    ) GROUP BY day HAVING sum(open) <> 0 OR sum(overdue) <> 0";
+/// Recounts the answers within each deadline from the requests (what `figures_within`
+/// must hold; the other recounts are in `figures_sql`).
 const RECOUNT_WITHIN: &str =
-    "SELECT r.received_on, d.rule, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id
-    WHERE r.responded_on IS NOT NULL AND r.responded_on <= d.due_on GROUP BY r.received_on, d.rule";
+    "SELECT r.received_on, d.rule, r.office, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id
+    WHERE r.responded_on IS NOT NULL AND r.responded_on <= d.due_on GROUP BY r.received_on, d.rule, r.office";
 
 /// Replays every request and rewrites all the kept figures in one pass: the migration's
 /// backfill and a bulk load's (demo data). The aggregates are recounted once instead of a
@@ -193,14 +194,14 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
         "DELETE FROM request_figures; DELETE FROM figures_monthly; DELETE FROM figures_backlog_daily;
          DELETE FROM figures_within; DELETE FROM figures_stale;",
     )?;
-    walk_histories(conn, "1 = 1", [], |id, h| {
-        insert_spans(conn, id, &stored_of(h.received_on, &h.kind, h.pieces()))
-    })?;
+    walk_histories(conn, "1 = 1", [], |id, h| insert_spans(conn, id, &stored_of(h)))?;
     conn.execute_batch(&format!(
-        "INSERT INTO figures_monthly (month, kind, clerk, standing, reopened, backdated, paused, extended, n)
-             {RECOUNT_MONTHLY};
-         INSERT INTO figures_backlog_daily (day, open, overdue) {RECOUNT_BACKLOG};
-         INSERT INTO figures_within (day, rule, n) {RECOUNT_WITHIN};"
+        "INSERT INTO figures_monthly (month, kind, clerk, standing, reopened, backdated, paused, extended, office, n)
+             {};
+         INSERT INTO figures_backlog_daily (day, office, open, overdue) {};
+         INSERT INTO figures_within (day, rule, office, n) {RECOUNT_WITHIN};",
+        recount_monthly(Dialect::Sqlite),
+        recount_backlog(Dialect::Sqlite),
     ))?;
     for sql in saved {
         conn.execute_batch(&sql)?;
@@ -209,8 +210,9 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
 }
 
 /// Adds the figures of the requests with ids above `after` (loaded in bulk with the
-/// marking triggers suspended): their spans (the aggregates follow by trigger) and their
-/// answers within each deadline.
+/// marking triggers suspended): their spans, the aggregates summed set-wise from them per
+/// office (as the triggers would add them span by span), and their answers within each
+/// deadline.
 pub(super) fn rebuild_after(conn: &Connection, after: i64) -> Result<()> {
     // The aggregates are added set-wise from the new spans, as the triggers would add them
     // one span at a time (the triggers were a quarter of a bulk import).
@@ -228,7 +230,7 @@ pub(super) fn rebuild_after(conn: &Connection, after: i64) -> Result<()> {
     // this function).
     let mut values: Vec<rusqlite::types::Value> = Vec::new();
     walk_histories(conn, "r.id > ?1", [after], |id, h| {
-        for s in stored_of(h.received_on, &h.kind, h.pieces()) {
+        for s in stored_of(h) {
             span_values(&mut values, id, &s);
         }
         if values.len() >= SPAN_WIDTH * 64 {
@@ -238,40 +240,44 @@ pub(super) fn rebuild_after(conn: &Connection, after: i64) -> Result<()> {
         Ok(())
     })?;
     insert_span_values(conn, &values)?;
-    // `request_figures_insert`, summed: settled spans per month and group …
+    // `request_figures_insert`, summed: settled spans per month, group and office (each
+    // span's own office, as the trigger takes `new.office`) …
     conn.prepare(
-        "INSERT INTO figures_monthly (month, kind, clerk, standing, reopened, backdated, paused, extended, n)
+        "INSERT INTO figures_monthly (month, kind, clerk, standing, reopened, backdated, paused, extended, office, n)
          SELECT substr(received_on, 1, 7), kind, coalesce(clerk, ''), standing, reopened, backdated, paused,
-             extended, count(*)
+             extended, office, count(*)
          FROM request_figures INDEXED BY request_figures_request
          WHERE request_id > ?1 AND valid_until = '9999-12-31' AND standing IN ('in_time', 'late', 'withdrawn')
-         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-         ON CONFLICT (month, kind, clerk, standing, reopened, backdated, paused, extended) DO UPDATE SET n = n + excluded.n",
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+         ON CONFLICT (month, kind, clerk, standing, reopened, backdated, paused, extended, office)
+             DO UPDATE SET n = n + excluded.n",
     )?
     .execute([after])?;
-    // … and the open and overdue counts' changes per day (a day any span starts or ends on
-    // gets a row, as with the trigger, even when its changes sum to nothing).
+    // … and the open and overdue counts' changes per day and office (a day any span starts
+    // or ends on gets a row, as with the trigger, even when its changes sum to nothing).
     conn.prepare(
-        "INSERT INTO figures_backlog_daily (day, open, overdue)
-         SELECT day, sum(open), sum(overdue) FROM (
-             SELECT valid_from AS day, 1 AS open, standing = 'open_late' AS overdue FROM request_figures INDEXED BY request_figures_request
+        "INSERT INTO figures_backlog_daily (day, office, open, overdue)
+         SELECT day, office, sum(open), sum(overdue) FROM (
+             SELECT valid_from AS day, office, 1 AS open, standing = 'open_late' AS overdue
+                 FROM request_figures INDEXED BY request_figures_request
                  WHERE request_id > ?1 AND standing IN ('open_in_time', 'open_late')
              UNION ALL
-             SELECT valid_until, -1, -(standing = 'open_late') FROM request_figures INDEXED BY request_figures_request
+             SELECT valid_until, office, -1, -(standing = 'open_late')
+                 FROM request_figures INDEXED BY request_figures_request
                  WHERE request_id > ?1 AND standing IN ('open_in_time', 'open_late') AND valid_until <> '9999-12-31'
-         ) WHERE 1 GROUP BY day
-         ON CONFLICT (day) DO UPDATE SET open = open + excluded.open, overdue = overdue + excluded.overdue",
+         ) WHERE 1 GROUP BY day, office
+         ON CONFLICT (day, office) DO UPDATE SET open = open + excluded.open, overdue = overdue + excluded.overdue",
     )?
     .execute([after])?;
     for sql in saved {
         conn.execute_batch(&sql)?;
     }
     conn.prepare(
-        "INSERT INTO figures_within (day, rule, n)
-         SELECT r.received_on, d.rule, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id
+        "INSERT INTO figures_within (day, rule, office, n)
+         SELECT r.received_on, d.rule, r.office, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id
          WHERE r.id > ?1 AND r.responded_on IS NOT NULL AND r.responded_on <= d.due_on
-         GROUP BY r.received_on, d.rule
-         ON CONFLICT (day, rule) DO UPDATE SET n = n + excluded.n",
+         GROUP BY r.received_on, d.rule, r.office
+         ON CONFLICT (day, rule, office) DO UPDATE SET n = n + excluded.n",
     )?
     .execute([after])?;
     Ok(())
@@ -289,12 +295,13 @@ fn whole_months(from: NaiveDate, to: NaiveDate) -> Option<(NaiveDate, NaiveDate)
 }
 
 /// One group's figures while they are added up.
-struct Tally {
+struct Tally<'a> {
     by: GroupBy,
+    offices: &'a [i64],
     groups: BTreeMap<Option<String>, ReportRow>,
 }
 
-impl Tally {
+impl Tally<'_> {
     fn add(&mut self, r: &rusqlite::Row<'_>, sign: i64) -> rusqlite::Result<()> {
         // Columns: the group (kind, clerk or month), standing, four marks, count.
         let key: Option<String> = r.get(0)?;
@@ -317,21 +324,7 @@ impl Tally {
     /// `SELECT` of the group, standing, marks and count over `from` (spans or the monthly
     /// sums) where `filter`, summed by `SQLite` so that only a few rows reach Rust.
     fn sql(&self, from: &str, filter: &str) -> String {
-        let monthly = from == "figures_monthly";
-        let key = match (self.by, monthly) {
-            (GroupBy::Kind, _) => "kind",
-            (GroupBy::Clerk, false) => "clerk",
-            (GroupBy::Clerk, true) => "nullif(clerk, '')",
-            (GroupBy::Month, false) => "substr(received_on, 1, 7)",
-            (GroupBy::Month, true) => "month",
-            // Not kept per office: the service replays a report by office (never asked here).
-            (GroupBy::Office, _) => "NULL",
-        };
-        let n = if monthly { "sum(n)" } else { "count(*)" };
-        format!(
-            "SELECT {key}, standing, reopened, backdated, paused, extended, {n} FROM {from}
-             WHERE {filter} GROUP BY 1, 2, 3, 4, 5, 6"
-        )
+        report_tally(self.by, from, filter, self.offices)
     }
 
     fn read(&mut self, conn: &Connection, sql: &str, p: impl rusqlite::Params, sign: i64) -> Result<()> {
@@ -356,9 +349,10 @@ impl SqliteReader<'_> {
         to: NaiveDate,
         as_of: NaiveDate,
         by: GroupBy,
+        offices: &[i64],
     ) -> Result<Vec<ReportRow>> {
         let to = to.min(as_of);
-        let mut tally = Tally { by, groups: BTreeMap::new() };
+        let mut tally = Tally { by, offices, groups: BTreeMap::new() };
         if from <= to {
             let mut parts: Vec<(NaiveDate, NaiveDate)> = Vec::new();
             match whole_months(from, to) {
@@ -388,7 +382,7 @@ impl SqliteReader<'_> {
 
     fn whole_months(
         &self,
-        tally: &mut Tally,
+        tally: &mut Tally<'_>,
         first: NaiveDate,
         last: NaiveDate,
         as_of: NaiveDate,
@@ -425,7 +419,7 @@ impl SqliteReader<'_> {
         let mut wrong = 0usize;
         let mut first: Vec<String> = Vec::new();
         walk_histories(conn, "1 = 1", [], |id, h| {
-            if stored_spans(conn, id)? != stored_of(h.received_on, &h.kind, h.pieces()) {
+            if stored_spans(conn, id)? != stored_of(h) {
                 wrong += 1;
                 if first.len() < 5 {
                     first.push(h.reference.clone());
@@ -448,20 +442,15 @@ impl SqliteReader<'_> {
             out.push(format!("kept figures of {orphans} requests that do not exist"));
         }
         for (what, kept, recount) in [
+            ("monthly figures", KEPT_MONTHLY, recount_monthly(Dialect::Sqlite)),
+            ("backlog changes", KEPT_BACKLOG, recount_backlog(Dialect::Sqlite)),
             (
-                "monthly figures",
-                "SELECT month, kind, clerk, standing, reopened, backdated, paused, extended, n FROM figures_monthly
-                 WHERE n <> 0",
-                RECOUNT_MONTHLY,
+                "answers within a deadline",
+                "SELECT day, rule, office, n FROM figures_within WHERE n <> 0",
+                RECOUNT_WITHIN.to_string(),
             ),
-            (
-                "backlog changes",
-                "SELECT day, open, overdue FROM figures_backlog_daily WHERE open <> 0 OR overdue <> 0",
-                RECOUNT_BACKLOG,
-            ),
-            ("answers within a deadline", "SELECT day, rule, n FROM figures_within WHERE n <> 0", RECOUNT_WITHIN),
         ] {
-            let n = differing(conn, kept, recount)?;
+            let n = differing(conn, kept, &recount)?;
             if n > 0 {
                 out.push(format!("{what}: {n} rows differ from a recount"));
             }

@@ -20,6 +20,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     REQUEST_FIGURES,
     include_str!("../../migrations/0012_case_file.sql"),
     include_str!("../../migrations/0013_offices.sql"),
+    OFFICE_FIGURES,
 ];
 
 /// Migration 0008: the audit chain covers the records. Applying it to a database that
@@ -27,8 +28,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
 const RECORD_CHAIN: &str = include_str!("../../migrations/0008_record_chain.sql");
 
 /// Migration 0011: each request's figures kept as spans. Applying it to a database that
-/// already has requests replays them all once to fill the table (the replay is Rust).
+/// already has requests marks them all; migration 0014 (always applied after it) replays
+/// them once to fill the tables with today's shape (the replay is Rust).
 const REQUEST_FIGURES: &str = include_str!("../../migrations/0011_request_figures.sql");
+
+/// Migration 0014: the kept figures per office. It moves the figures already kept into
+/// their offices in SQL; requests still marked (by 0011 just before) are replayed whole.
+const OFFICE_FIGURES: &str = include_str!("../../migrations/0014_office_figures.sql");
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -53,6 +59,9 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
             super::audit::baseline_entry(&tx)?;
         }
         if *sql == REQUEST_FIGURES {
+            tx.execute_batch("INSERT OR IGNORE INTO figures_stale (request_id) SELECT id FROM requests;")?;
+        }
+        if *sql == OFFICE_FIGURES && tx.prepare("SELECT 1 FROM figures_stale LIMIT 1")?.exists([])? {
             super::figures::rebuild_all(&tx)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
@@ -82,7 +91,7 @@ mod tests {
         )
         .unwrap();
         migrate(&mut conn).unwrap();
-        let store = super::super::SqliteStore { conn, path: None, key: None, tracking: false, commits: 0 };
+        let store = super::super::SqliteStore { conn, path: None, key: None, tracking: false };
         let v = store.read().verify_full(None).unwrap();
         // Entry 1 was planted without a valid hash; everything after it is about records.
         assert!(v.problems.iter().all(|p| p.id == 1), "{:?}", v.problems);
@@ -92,6 +101,40 @@ mod tests {
             .unwrap();
         assert_eq!(action, "records_baseline");
         assert!(state.contains("operators=1:"), "{state}");
+    }
+
+    /// A database made before the kept figures (0011) gets them, in their offices (0014):
+    /// 0011 marks its requests, 0014 replays them; `check` finds nothing to mend.
+    #[test]
+    fn requests_from_before_the_kept_figures_get_them_per_office() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS.iter().position(|m| *m == REQUEST_FIGURES).unwrap();
+        for sql in &MIGRATIONS[..before] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", before as i64).unwrap();
+        conn.execute_batch(
+            "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
+                subject_name, subject_pin, due_on, closed_on, created_at, updated_at)
+             VALUES ('ARZ-2026-000001', 'access', 'new', 'post', 'ky', '2026-11-02', '2026-11-02', 'e_signature',
+                     'A', '1', '2026-11-05', NULL, 'now', 'now'),
+                    ('ARZ-2026-000002', 'access', 'withdrawn', 'post', 'ky', '2026-11-02', '2026-11-02', 'e_signature',
+                     'B', '2', '2026-11-05', '2026-11-03', 'now', 'now');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let store = super::super::SqliteStore { conn, path: None, key: None, tracking: false };
+        let read = store.read();
+        assert!(read.figures_drift().unwrap().is_empty(), "{:?}", read.figures_drift());
+        assert!(read.stats_drift().unwrap().is_empty(), "{:?}", read.stats_drift());
+        let spans: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM request_figures WHERE office = 1", [], |r| r.get(0))
+            .unwrap();
+        assert!(spans >= 2, "{spans}");
+        let d = |t: &str| t.parse().unwrap();
+        assert_eq!(read.backlog(d("2026-11-02"), d("2026-11-02"), &[1]).unwrap()[0].open, 2);
+        assert_eq!(read.backlog(d("2026-11-02"), d("2026-11-02"), &[2]).unwrap()[0].open, 0);
     }
 
     #[test]

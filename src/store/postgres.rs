@@ -7,6 +7,7 @@
 //! Connecting: a `postgres://` URL. A password in it is refused (use `PGPASSWORD` or a
 //! pgpass file); TLS is required for any host that is not a Unix socket or loopback.
 
+mod batch;
 mod casefile;
 mod figures;
 mod location;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0004_case_file.sql"),
     include_str!("../../migrations/postgres/0005_audit_in_two_steps.sql"),
     include_str!("../../migrations/postgres/0006_offices.sql"),
+    include_str!("../../migrations/postgres/0007_office_figures.sql"),
 ];
 
 /// The schema version this aryz writes on PostgreSQL.
@@ -295,11 +297,17 @@ impl PgStore {
         })
     }
 
-    /// The head of the audit chain: every audited write moves it, so it is the change
-    /// counter the terminal UI's refresh asks before re-reading anything.
+    /// The number of the last audit entry that is not a read ([`crate::model::READ_ACTIONS`]):
+    /// every use case that writes moves it at its commit (the head is locked until then, so
+    /// entries commit in number order), and opening a request does not. The change counter
+    /// the terminal UI's refresh asks before re-reading anything.
     pub fn change_mark(&self) -> Result<(i64, u64)> {
-        let id: i64 = get(&borrow(&self.conn)?.query_one("SELECT id FROM audit_head", &[])?, 0)?;
-        Ok((id, 0))
+        let reads: &[&str] = &crate::model::READ_ACTIONS;
+        let row = borrow(&self.conn)?.query_opt(
+            "SELECT id FROM audit WHERE action <> ALL($1::text[]) ORDER BY id DESC LIMIT 1",
+            &[&reads],
+        )?;
+        Ok((row.map(|r| get(&r, 0)).transpose()?.unwrap_or(0), 0))
     }
 
     /// Whether the connection is closed (the server ended it, or the network broke).

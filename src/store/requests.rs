@@ -829,17 +829,18 @@ impl SqliteTx<'_> {
         self.tx.execute_batch(
             "INSERT INTO requests_fts (requests_fts) VALUES ('rebuild');
              DELETE FROM stats_daily;
-             INSERT INTO stats_daily (day, kind, received)
-                 SELECT received_on, kind, count(*) FROM requests GROUP BY received_on, kind;
-             INSERT INTO stats_daily (day, kind, answered_in_time, answered_late)
-                 SELECT responded_on, kind, sum(responded_on <= due_on), sum(responded_on > due_on) FROM requests
-                 WHERE status = 'answered' AND responded_on IS NOT NULL GROUP BY responded_on, kind
-                 ON CONFLICT (day, kind) DO UPDATE SET answered_in_time = excluded.answered_in_time,
+             INSERT INTO stats_daily (day, kind, office, received)
+                 SELECT received_on, kind, office, count(*) FROM requests GROUP BY received_on, kind, office;
+             INSERT INTO stats_daily (day, kind, office, answered_in_time, answered_late)
+                 SELECT responded_on, kind, office, sum(responded_on <= due_on), sum(responded_on > due_on) FROM requests
+                 WHERE status = 'answered' AND responded_on IS NOT NULL GROUP BY responded_on, kind, office
+                 ON CONFLICT (day, kind, office) DO UPDATE SET answered_in_time = excluded.answered_in_time,
                      answered_late = excluded.answered_late;
-             INSERT INTO stats_daily (day, kind, withdrawn)
-                 SELECT closed_on, kind, count(*) FROM requests WHERE status = 'withdrawn' AND closed_on IS NOT NULL
-                 GROUP BY closed_on, kind
-                 ON CONFLICT (day, kind) DO UPDATE SET withdrawn = excluded.withdrawn;",
+             INSERT INTO stats_daily (day, kind, office, withdrawn)
+                 SELECT closed_on, kind, office, count(*) FROM requests
+                 WHERE status = 'withdrawn' AND closed_on IS NOT NULL
+                 GROUP BY closed_on, kind, office
+                 ON CONFLICT (day, kind, office) DO UPDATE SET withdrawn = excluded.withdrawn;",
         )?;
         super::figures::rebuild_all(self.tx)?;
         for sql in suspended.0 {
@@ -871,27 +872,28 @@ impl SqliteTx<'_> {
         // The same sums as the `stats_insert` trigger, added per day and kind.
         self.tx
             .prepare(
-                "INSERT INTO stats_daily (day, kind, received)
-                 SELECT received_on, kind, count(*) FROM requests WHERE id > ?1 GROUP BY received_on, kind
-                 ON CONFLICT (day, kind) DO UPDATE SET received = received + excluded.received",
+                "INSERT INTO stats_daily (day, kind, office, received)
+                 SELECT received_on, kind, office, count(*) FROM requests WHERE id > ?1
+                 GROUP BY received_on, kind, office
+                 ON CONFLICT (day, kind, office) DO UPDATE SET received = received + excluded.received",
             )?
             .execute([after])?;
         self.tx
             .prepare(
-                "INSERT INTO stats_daily (day, kind, answered_in_time, answered_late)
-                 SELECT responded_on, kind, sum(responded_on <= due_on), sum(responded_on > due_on) FROM requests
-                 WHERE id > ?1 AND status = 'answered' AND responded_on IS NOT NULL GROUP BY responded_on, kind
-                 ON CONFLICT (day, kind) DO UPDATE SET
+                "INSERT INTO stats_daily (day, kind, office, answered_in_time, answered_late)
+                 SELECT responded_on, kind, office, sum(responded_on <= due_on), sum(responded_on > due_on) FROM requests
+                 WHERE id > ?1 AND status = 'answered' AND responded_on IS NOT NULL GROUP BY responded_on, kind, office
+                 ON CONFLICT (day, kind, office) DO UPDATE SET
                      answered_in_time = answered_in_time + excluded.answered_in_time,
                      answered_late = answered_late + excluded.answered_late",
             )?
             .execute([after])?;
         self.tx
             .prepare(
-                "INSERT INTO stats_daily (day, kind, withdrawn)
-                 SELECT closed_on, kind, count(*) FROM requests
-                 WHERE id > ?1 AND status = 'withdrawn' AND closed_on IS NOT NULL GROUP BY closed_on, kind
-                 ON CONFLICT (day, kind) DO UPDATE SET withdrawn = withdrawn + excluded.withdrawn",
+                "INSERT INTO stats_daily (day, kind, office, withdrawn)
+                 SELECT closed_on, kind, office, count(*) FROM requests
+                 WHERE id > ?1 AND status = 'withdrawn' AND closed_on IS NOT NULL GROUP BY closed_on, kind, office
+                 ON CONFLICT (day, kind, office) DO UPDATE SET withdrawn = withdrawn + excluded.withdrawn",
             )?
             .execute([after])?;
         super::figures::rebuild_after(self.tx, after)?;

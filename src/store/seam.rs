@@ -185,10 +185,11 @@ surface! {
         fn calendar_removals(&self) -> Result<Vec<NaiveDate>>;
         /// Per assignee: open, due from `today` to `soon_limit`, and overdue requests, in any
         /// order (see [`ReadSurface::open_counts_by_assignee`]).
-        fn assignee_counts(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>>;
-        fn answer_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<String>, i64)>>;
-        fn day_stats(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayStats>>;
-        fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str) -> Result<i64>;
+        fn assignee_counts(&self, today: NaiveDate, soon_limit: NaiveDate, offices: &[i64]) -> Result<Vec<AssigneeCounts>>;
+        fn answer_days(&self, from: NaiveDate, to: NaiveDate, offices: &[i64]) -> Result<Vec<(Option<String>, i64)>>;
+        /// The kept daily figures of `offices` added together (every office when empty).
+        fn day_stats(&self, from: NaiveDate, to: NaiveDate, offices: &[i64]) -> Result<Vec<DayStats>>;
+        fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str, offices: &[i64]) -> Result<i64>;
         /// A request's timeline, oldest first.
         fn events(&self, id: RequestId) -> Result<Vec<Event>>;
         fn schema_version(&self) -> Result<i64>;
@@ -217,15 +218,18 @@ surface! {
         fn for_each_history(&self, scope: HistoryScope, as_of: NaiveDate, f: impl FnMut(&History)) -> Result<()>;
         /// Where the kept daily figures differ from a recount.
         fn stats_drift(&self) -> Result<Vec<String>>;
-        /// Open and overdue requests at the end of each day, as the events recorded them.
-        fn backlog(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<BacklogDay>>;
+        /// Open and overdue requests of `offices` (every office when empty) at the end of each
+        /// day, as the events recorded them.
+        fn backlog(&self, from: NaiveDate, to: NaiveDate, offices: &[i64]) -> Result<Vec<BacklogDay>>;
         /// The report's rows for requests received in `[from, to]` as they stood at the end
         /// of `as_of` (what a replay of their events gives), grouped `by`; groups where
         /// nothing counts are left out.
-        fn report_rows(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy) -> Result<Vec<ReportRow>>;
+        /// `offices` (ids) keeps it to their requests (every office when empty); grouped by
+        /// office, a group is the office's id as text.
+        fn report_rows(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, by: GroupBy, offices: &[i64]) -> Result<Vec<ReportRow>>;
         /// Where the kept figures differ from a full replay and a recount.
         fn figures_drift(&self) -> Result<Vec<String>>;
-        fn ageing(&self, today: NaiveDate) -> Result<Ageing>;
+        fn ageing(&self, today: NaiveDate, offices: &[i64]) -> Result<Ageing>;
         /// The files of a request, in the order they were added (issue 15).
         fn attachments(&self, id: RequestId) -> Result<Vec<Attachment>>;
         /// File `n` of a request with its content, checked against its SHA-256.
@@ -254,8 +258,8 @@ surface! {
             })
         }
         /// [`ReadSurface::assignee_counts`] ordered by login, unassigned last.
-        fn open_counts_by_assignee(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>> {
-            let mut out = self.assignee_counts(today, soon_limit)?;
+        fn open_counts_by_assignee(&self, today: NaiveDate, soon_limit: NaiveDate, offices: &[i64]) -> Result<Vec<AssigneeCounts>> {
+            let mut out = self.assignee_counts(today, soon_limit, offices)?;
             out.sort_by(|a, b| match (&a.assignee, &b.assignee) {
                 (None, None) => std::cmp::Ordering::Equal,
                 (None, _) => std::cmp::Ordering::Greater,
@@ -398,9 +402,9 @@ impl Store {
         SqliteStore::open_keyed(path, key).map(Store::sqlite)
     }
 
-    /// The change counter, one cheap statement: `SQLite`'s `PRAGMA data_version` with this
-    /// connection's own commits; on `PostgreSQL` the head of the audit chain, which every
-    /// audited write (every use case) moves at its commit.
+    /// The change counter, one cheap statement on both backends: the number of the last audit
+    /// entry that is not a read ([`crate::model::READ_ACTIONS`]). Every use case that writes
+    /// moves it at its commit; opening a request, a file or an export does not.
     pub fn change_mark(&self) -> Result<ChangeMark> {
         #[cfg(debug_assertions)]
         count_call();

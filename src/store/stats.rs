@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::figures_sql::{Dialect, office_in};
 use super::{Result, SqliteReader};
 use crate::domain::history::{Happening, History, Step};
 use crate::model::{Ageing, BacklogDay, HistoryScope};
@@ -229,28 +230,7 @@ impl SqliteReader<'_> {
     /// Days and kinds whose kept figures differ from a recount of the requests (empty when
     /// the triggers kept `stats_daily` right). Reads every request: for `aryz check`.
     pub fn stats_drift(&self) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare(
-            "WITH recount AS (
-                SELECT day, kind, sum(received) AS received, sum(in_time) AS in_time, sum(late) AS late,
-                       sum(withdrawn) AS withdrawn
-                FROM (
-                    SELECT received_on AS day, kind, 1 AS received, 0 AS in_time, 0 AS late, 0 AS withdrawn FROM requests
-                    UNION ALL
-                    SELECT responded_on, kind, 0, responded_on <= due_on, responded_on > due_on, 0 FROM requests
-                        WHERE status = 'answered' AND responded_on IS NOT NULL
-                    UNION ALL
-                    SELECT closed_on, kind, 0, 0, 0, 1 FROM requests WHERE status = 'withdrawn' AND closed_on IS NOT NULL
-                ) GROUP BY day, kind
-            ),
-            kept AS (
-                SELECT day, kind, received, answered_in_time AS in_time, answered_late AS late, withdrawn
-                FROM stats_daily WHERE received <> 0 OR answered_in_time <> 0 OR answered_late <> 0 OR withdrawn <> 0
-            )
-            SELECT day, kind FROM (SELECT * FROM recount EXCEPT SELECT * FROM kept)
-            UNION
-            SELECT day, kind FROM (SELECT * FROM kept EXCEPT SELECT * FROM recount)
-            ORDER BY 1, 2 LIMIT 20",
-        )?;
+        let mut st = self.conn.prepare(&super::figures_sql::stats_drift(Dialect::Sqlite))?;
         let rows = st
             .query_map([], |r| {
                 Ok(format!(
@@ -268,22 +248,8 @@ impl SqliteReader<'_> {
     /// Open and overdue requests at the end of each day of `[from, to]`, as the events
     /// recorded them by that day (the replay's standing, see `domain::history`): a running
     /// sum of the per-day changes kept in `figures_backlog_daily`, a few thousand rows.
-    pub fn backlog(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<BacklogDay>> {
-        let mut st = self.conn.prepare_cached(
-            "WITH RECURSIVE days(day) AS (
-                 SELECT ?1 UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < ?2
-             ),
-             base AS (
-                 SELECT coalesce(sum(open), 0) AS open, coalesce(sum(overdue), 0) AS overdue
-                 FROM figures_backlog_daily WHERE day < ?1
-             )
-             SELECT d.day, (SELECT open FROM base) + sum(coalesce(b.open, 0)) OVER w,
-                    (SELECT overdue FROM base) + sum(coalesce(b.overdue, 0)) OVER w
-             FROM days d
-             LEFT JOIN figures_backlog_daily b ON b.day = d.day
-             WINDOW w AS (ORDER BY d.day ROWS UNBOUNDED PRECEDING)
-             ORDER BY d.day",
-        )?;
+    pub fn backlog(&self, from: NaiveDate, to: NaiveDate, offices: &[i64]) -> Result<Vec<BacklogDay>> {
+        let mut st = self.conn.prepare_cached(&super::figures_sql::backlog(Dialect::Sqlite, offices))?;
         let rows = st
             .query_map(rusqlite::params![from.to_string(), to.to_string()], |r| {
                 Ok(BacklogDay { day: r.get(0)?, open: r.get(1)?, overdue: r.get(2)? })
@@ -292,14 +258,15 @@ impl SqliteReader<'_> {
         Ok(rows)
     }
 
-    /// The requests open now, by days since receipt as of `today`.
-    pub fn ageing(&self, today: NaiveDate) -> Result<Ageing> {
+    /// The requests of `offices` open now, by days since receipt as of `today`.
+    pub fn ageing(&self, today: NaiveDate, offices: &[i64]) -> Result<Ageing> {
         let day = |n: i64| (today - chrono::Duration::days(n)).to_string();
-        let mut st = self.conn.prepare_cached(
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT coalesce(sum(received_on >= ?1), 0), coalesce(sum(received_on < ?1 AND received_on >= ?2), 0),
                     coalesce(sum(received_on < ?2 AND received_on >= ?3), 0), coalesce(sum(received_on < ?3), 0)
-             FROM requests WHERE is_open = 1",
-        )?;
+             FROM requests INDEXED BY requests_open_received WHERE is_open = 1{}",
+            office_in("office", offices)
+        ))?;
         Ok(st.query_row(rusqlite::params![day(7), day(14), day(30)], |r| {
             Ok(Ageing {
                 days_0_7: r.get(0)?,

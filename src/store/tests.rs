@@ -283,18 +283,20 @@ fn migration_0011_backfills_the_kept_figures() {
     )
     .unwrap();
     migrate::migrate(&mut conn).unwrap();
-    let store = Store::from_sqlite(SqliteStore { conn, path: None, key: None, tracking: false, commits: 0 });
+    let store = Store::from_sqlite(SqliteStore { conn, path: None, key: None, tracking: false });
     assert_eq!(store.read().figures_drift().unwrap(), Vec::<String>::new());
-    let rows =
-        store.read().report_rows(d("2026-03-01"), d("2026-03-31"), d("2026-04-30"), GroupBy::Clerk).unwrap();
+    let rows = store
+        .read()
+        .report_rows(d("2026-03-01"), d("2026-03-31"), d("2026-04-30"), GroupBy::Clerk, &[])
+        .unwrap();
     // The late answer counts for aibek, who held it when its deadline passed on 02.04.
     let aibek = rows.iter().find(|r| r.group.as_deref() == Some("aibek")).unwrap();
     assert_eq!((aibek.received, aibek.answered_late, aibek.open_late), (2, 1, 1));
     let n: i64 =
         store.as_sqlite().conn.query_row("SELECT count(*) FROM request_figures", [], |x| x.get(0)).unwrap();
     assert!(n >= 4, "spans for both requests: {n}");
-    assert_eq!(store.read().answered_within(d("2026-03-01"), d("2026-03-31"), "limit_30d").unwrap(), 0);
-    let backlog = store.read().backlog(d("2026-04-02"), d("2026-04-10")).unwrap();
+    assert_eq!(store.read().answered_within(d("2026-03-01"), d("2026-03-31"), "limit_30d", &[]).unwrap(), 0);
+    let backlog = store.read().backlog(d("2026-04-02"), d("2026-04-10"), &[]).unwrap();
     // Both open until 10.04; A overdue from 02.04, B from 05.04; A answered on 10.04.
     let at = |i: usize| (backlog[i].open, backlog[i].overdue);
     assert_eq!((at(0), at(2), at(3), at(8)), ((2, 1), (2, 1), (2, 2), (1, 1)));

@@ -87,6 +87,7 @@ actions! {
     AttachFile => "attach_file", Detail;
     SaveFile => "save_file", Detail;
     CloseAsDuplicate => "close_as_duplicate", Detail;
+    MoveToOffice => "move_to_office", Detail;
     NextField => "next_field", Form;
     PrevField => "prev_field", Form;
     NextOption => "next_option", Form;

@@ -56,6 +56,12 @@ pub enum UseCase {
         reason: String,
         version: i64,
     },
+    /// Moving a request to another office (`aryz move`).
+    MoveOffice {
+        reference: String,
+        to: String,
+        reason: String,
+    },
     Reopen {
         reference: String,
         reason: String,

@@ -224,6 +224,7 @@ const DEFAULTS: &[(Command, &[&str])] = &[
     (Command::AttachFile, &["f"]),
     (Command::SaveFile, &["F"]),
     (Command::CloseAsDuplicate, &["d"]),
+    (Command::MoveToOffice, &["O"]),
     (Command::NextField, &["tab", "down"]),
     (Command::PrevField, &["backtab", "up"]),
     (Command::NextOption, &["right"]),

@@ -357,3 +357,44 @@ fn range_by_month_backlog_and_as_of() {
     let help = ok(env.aryz().args(["report", "--help"]));
     assert!(help.contains("(answered in time + open in time) / (answered in time + answered late"), "{help}");
 }
+
+/// Offices on the command line: a supervisor of a regional office gets their own office's
+/// backlog, report and digest (kept per office), and asking for another office is refused
+/// naming it; the head office's supervisor gets every office, or the one named; a move
+/// takes the request's figures along.
+#[test]
+fn backlog_report_and_digest_of_one_office() {
+    let env = TestEnv::with_staff();
+    env.ok(&["office", "add", "OSH", "--name-en", "Osh (example)"]);
+    env.ok(&["operator", "add", "oleg", "--role", "supervisor", "--office", "OSH"]);
+    let main = env.add(&[]);
+    env.add(&["--office", "OSH", "--pin", PIN_FEMALE]);
+    env.add(&["--office", "OSH", "--name", "Other Subject"]);
+    let as_oleg =
+        |args: &[&str]| crate::common::json(env.as_op("oleg").arg("--format").arg("json").args(args));
+    let open_now = |b: &Value| b["days"].as_array().and_then(|d| d.last()).map(|d| d["open"].clone());
+    assert_eq!(open_now(&as_oleg(&["report", "backlog", "--days", "3"])), Some(2.into()));
+    let rep = as_oleg(&["report", "monthly", "--month", &TODAY[..7]]);
+    assert_eq!(rep["total"]["received"], 2, "{rep}");
+    assert_eq!(as_oleg(&["digest"])["totals"]["open"], 2);
+    let said = crate::common::fails(env.as_op("oleg").args(["report", "backlog", "--office", "MAIN"]));
+    assert!(said.contains("MAIN"), "{said}");
+    let said = crate::common::fails(env.as_op("oleg").args(["digest", "--office", "MAIN"]));
+    assert!(said.contains("MAIN"), "{said}");
+    // The head office: every office, or one.
+    assert_eq!(open_now(&env.json(&["report", "backlog", "--days", "3"])), Some(3.into()));
+    assert_eq!(
+        open_now(&env.json(&["report", "backlog", "--days", "3", "--office", "MAIN"])),
+        Some(1.into())
+    );
+    assert_eq!(env.json(&["digest", "--office", "OSH"])["totals"]["open"], 2);
+    let by = env.json(&["report", "monthly", "--month", &TODAY[..7], "--by", "office", "--office", "OSH"]);
+    assert_eq!(row(&by, "OSH")["received"], 2, "{by}");
+    env.ok(&["move", &main, "--to", "OSH", "--reason", "the subject lives in Osh"]);
+    assert_eq!(open_now(&as_oleg(&["report", "backlog", "--days", "3"])), Some(3.into()));
+    assert_eq!(
+        open_now(&env.json(&["report", "backlog", "--days", "3", "--office", "MAIN"])),
+        Some(0.into())
+    );
+    env.ok(&["check"]);
+}

@@ -55,6 +55,7 @@ mod tui_async;
 mod tui_casefile;
 mod tui_catalog;
 mod tui_editing;
+mod tui_offices;
 mod tui_present;
 mod tui_reading;
 mod tui_roles;

@@ -316,6 +316,42 @@ fn a_clerk_connecting_directly_sees_and_changes_only_her_office() {
     }
     let n: i64 = olga.query_one("SELECT count(*) FROM events", &[]).expect("events").get(0);
     assert!(n >= 2, "her own request's events: {n}");
+    // The kept figures too: only her office's rows exist for her.
+    let received = |c: &mut postgres::Client| -> i64 {
+        c.query_one("SELECT coalesce(sum(received), 0)::bigint FROM stats_daily", &[])
+            .expect("figures")
+            .get(0)
+    };
+    for table in ["stats_daily", "figures_monthly", "figures_backlog_daily", "request_figures"] {
+        let sql = format!(
+            "SELECT count(*) FROM {table} WHERE office <> (SELECT id FROM offices WHERE code = 'OSH')"
+        );
+        let n: i64 = olga.query_one(&sql, &[]).expect(&sql).get(0);
+        assert_eq!(n, 0, "{sql}");
+    }
+    assert_eq!(received(&mut olga), 1);
+    // A supervisor of Osh, as her own login role: her office's backlog and digest; the head
+    // office's are refused, naming it.
+    env.ok(&["operator", "add", "oleg", "--role", "supervisor", "--office", "OSH"]);
+    let backlog = crate::common::ok(env.as_op("oleg").args([
+        "--db",
+        &as_user("oleg"),
+        "--format",
+        "json",
+        "report",
+        "backlog",
+        "--days",
+        "3",
+    ]));
+    let backlog: serde_json::Value = serde_json::from_str(&backlog).expect("json");
+    assert_eq!(backlog["days"].as_array().and_then(|d| d.last()).map(|d| d["open"].clone()), Some(1.into()));
+    let out = env
+        .as_op("oleg")
+        .args(["--db", &as_user("oleg"), "report", "backlog", "--office", "MAIN"])
+        .output()
+        .expect("backlog");
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success() && said.contains("MAIN"), "{said}");
     // Changing another office's request changes nothing (it does not exist for her).
     let changed = olga
         .execute("UPDATE requests SET description = 'changed' WHERE ref = $1", &[&main])
@@ -369,10 +405,59 @@ fn a_clerk_connecting_directly_sees_and_changes_only_her_office() {
     ]));
     let n: i64 = olga.query_one("SELECT count(*) FROM public.requests", &[]).expect("count").get(0);
     assert_eq!(n, 2);
+    assert_eq!(received(&mut olga), 2, "the moved request's figures moved with it");
+    assert_eq!(received(&mut cara), 0);
+    assert_eq!(received(&mut sam), 2);
+    let digest = env.json(&["digest", "--office", "OSH"]);
+    assert_eq!(digest["totals"]["open"], 2, "{digest}");
+    env.ok(&["check"]);
     assert!(env.ok(&["audit", "verify"]).contains("intact"));
     let by = env.json(&["report", "monthly", "--month", "2026-11", "--by", "office"]);
     let text = by.to_string();
     assert!(text.contains("\"OSH\""), "{text}");
+}
+
+/// `aryz import` by a regional supervisor on her own login role. The server refuses `COPY FROM`
+/// into a table under row-level security, so the batch goes by `COPY` into a temporary table
+/// and on by one `INSERT` the policies check: every row lands in her office, her office's clerk
+/// sees them, the head office's clerk sees none of them, and the chain (which hashes a request
+/// with its office) verifies.
+#[test]
+fn a_regional_supervisor_imports_into_her_office_under_row_level_security() {
+    let Some((env, url)) = pg_env() else { return };
+    env.ok(&["office", "add", "OSH", "--name-en", "Osh (example)"]);
+    env.ok(&["operator", "add", "olga", "--role", "supervisor", "--office", "OSH"]);
+    env.ok(&["operator", "add", "oleg", "--role", "clerk", "--office", "OSH"]);
+    let mut csv = String::from("kind,name,pin,received,channel,lang,categories,description\n");
+    for i in 0..30 {
+        csv += &format!(
+            "access,Import Person{i},{PIN_FEMALE},2026-11-2{},salyk_app,ky,income,From the app\n",
+            i % 3
+        );
+    }
+    let file = env.dir.path().join("import.csv");
+    std::fs::write(&file, csv).expect("csv");
+    let olga_url = url.replace("user=postgres", "user=olga");
+    crate::common::ok(env.as_op("olga").args(["--db", &olga_url, "import", &file.display().to_string()]));
+    let count = |user: &str, sql: &str| -> i64 {
+        connect_as(&url, user).expect("log in").query_one(sql, &[]).expect(sql).get(0)
+    };
+    let osh = "(SELECT id FROM offices WHERE code = 'OSH')";
+    assert_eq!(count("postgres", &format!("SELECT count(*) FROM requests WHERE office = {osh}")), 30);
+    assert_eq!(
+        count(
+            "postgres",
+            "SELECT count(*) FROM requests WHERE office <> (SELECT id FROM offices WHERE code = 'OSH')"
+        ),
+        0
+    );
+    assert_eq!(count("olga", "SELECT count(*) FROM requests"), 30);
+    assert_eq!(count("olga", "SELECT count(DISTINCT request_id) FROM events"), 30);
+    assert_eq!(count("oleg", "SELECT count(DISTINCT request_id) FROM deadlines"), 30);
+    assert_eq!(count("cara", "SELECT count(*) FROM requests"), 0);
+    assert_eq!(count("cara", "SELECT count(*) FROM deadlines"), 0);
+    assert!(env.ok(&["audit", "verify"]).contains("intact"));
+    assert!(env.ok(&["check"]).contains("integrity: ok"));
 }
 
 #[test]

@@ -56,6 +56,12 @@ fn an_idle_tick_asks_the_change_counter_and_nothing_else() {
     assert_eq!(app.wait_worker(), Some(1));
     // None of it on the screen thread.
     assert_eq!(calls_on_this_thread(), on_screen_thread);
+    // Opening a request, here or in another process, is audited but changes nothing: the
+    // counter stays.
+    app.session.show("ARZ-2026-000001").unwrap();
+    other_session(&path).show("ARZ-2026-000002").unwrap();
+    app.update(Action::Tick);
+    assert_eq!(app.wait_worker(), Some(1));
     // Another process registers: the counter moved, and the new request is read.
     let new = new_request(RequestKind::Access, "2026-11-24", "Other Process", "21503199000099");
     other_session(&path).register(&new, Some("aibek")).unwrap();
@@ -219,10 +225,17 @@ mod postgres {
     }
 
     #[test]
-    fn an_idle_tick_on_postgresql_asks_the_audit_head_only() {
-        let Some((mut app, _, _)) = pg_app() else { return };
+    fn an_idle_tick_on_postgresql_asks_the_change_mark_only() {
+        let Some((mut app, cluster, name)) = pg_app() else { return };
         app.update(Action::Tick);
         assert!(app.wait_worker().unwrap() > 1);
+        app.update(Action::Tick);
+        assert_eq!(app.wait_worker(), Some(1));
+        // Opening a request, here or on another connection, moves the audit head but not the
+        // mark: nothing is read again.
+        app.session.show("ARZ-2026-000001").unwrap();
+        let other = aryz::store::open(std::path::Path::new(&cluster.url(&name)), None).unwrap();
+        session_on(other, "jyldyz").show("ARZ-2026-000002").unwrap();
         app.update(Action::Tick);
         assert_eq!(app.wait_worker(), Some(1));
         // A write moves the head; the next tick reads.

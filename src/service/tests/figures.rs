@@ -392,7 +392,7 @@ fn kept_figures_equal_the_replay(s: &Session, seed: u64) {
         while day <= d("2026-06-20") {
             for (from, to) in cohorts {
                 for by in [GroupBy::Kind, GroupBy::Clerk, GroupBy::Month] {
-                    let kept = s.store.read().report_rows(d(from), d(to), day, by).unwrap();
+                    let kept = s.store.read().report_rows(d(from), d(to), day, by, &[]).unwrap();
                     assert_eq!(
                         kept,
                         replayed(s, d(from), d(to), day, by),
@@ -402,7 +402,7 @@ fn kept_figures_equal_the_replay(s: &Session, seed: u64) {
             }
             day += chrono::Duration::days(4);
         }
-        let backlog = s.store.read().backlog(d("2026-02-25"), d("2026-06-20")).unwrap();
+        let backlog = s.store.read().backlog(d("2026-02-25"), d("2026-06-20"), &[]).unwrap();
         for b in &backlog {
             let (mut open, mut overdue) = (0, 0);
             s.store
@@ -456,10 +456,12 @@ fn retention_keeps_every_figure_identical() {
         let mut out = Vec::new();
         for by in [GroupBy::Kind, GroupBy::Clerk, GroupBy::Month] {
             for as_of in ["2026-03-20", "2026-04-30", "2026-05-14", "2028-06-01"] {
-                out.push(s.store.read().report_rows(d("2026-02-01"), d("2026-05-31"), d(as_of), by).unwrap());
+                out.push(
+                    s.store.read().report_rows(d("2026-02-01"), d("2026-05-31"), d(as_of), by, &[]).unwrap(),
+                );
             }
         }
-        (out, s.store.read().backlog(d("2026-02-25"), d("2026-06-20")).unwrap())
+        (out, s.store.read().backlog(d("2026-02-25"), d("2026-06-20"), &[]).unwrap())
     };
     let before = read(&s);
     s = as_operator(s, "root");

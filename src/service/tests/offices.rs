@@ -60,10 +60,26 @@ fn supervisors_see_their_office_or_all_from_the_head_office() {
     let (s, main, osh) = two_offices("osh-sup");
     assert!(matches!(s.peek(&main), Err(Error::OtherOffice { .. })));
     assert!(s.peek(&osh).is_ok());
-    assert!(s.dashboard(d(TODAY)).is_err(), "figures kept for all offices are not shown to one office");
+    // A regional supervisor's dashboard and backlog are their own office's kept figures.
+    let theirs = s.dashboard(d(TODAY)).unwrap();
+    assert_eq!(theirs.counts.open, 1);
+    assert_eq!(theirs.kinds.iter().map(|k| k.received).sum::<i64>(), 1);
+    assert_eq!(theirs.backlog.last().map(|b| b.open), Some(1));
+    assert_eq!(s.backlog(30, d(TODAY)).unwrap().days.last().map(|b| b.open), Some(1));
+    let main_id = crate::model::DEFAULT_OFFICE;
+    assert!(matches!(s.dashboard_in(d(TODAY), &[main_id]), Err(Error::OfficeOutOfScope { .. })));
+    assert!(matches!(s.backlog_in(30, d(TODAY), &[main_id]), Err(Error::OfficeOutOfScope { .. })));
     let rep = s.report(d("2026-11-01"), d("2026-11-30"), d(TODAY), GroupBy::Kind).unwrap();
-    assert_eq!(rep.total.received, 1, "the report of one office is replayed for it");
+    assert_eq!(rep.total.received, 1, "the report of one office");
+    let osh_id = s.office("OSH").unwrap().id;
     let s = as_operator(s, "jyldyz");
+    // The head office sees every office, or one: the same figures as that office's own.
+    let every = s.dashboard(d(TODAY)).unwrap();
+    assert_eq!(every.counts.open, 2);
+    assert_eq!(every.kinds.iter().map(|k| k.received).sum::<i64>(), 2);
+    let one = s.dashboard_in(d(TODAY), &[osh_id]).unwrap();
+    assert_eq!(format!("{one:?}"), format!("{theirs:?}"));
+    assert_eq!(s.backlog_in(30, d(TODAY), &[osh_id]).unwrap().days.last().map(|b| b.open), Some(1));
     assert_eq!(s.scope(), OfficeScope::All);
     assert!(s.peek(&main).is_ok() && s.peek(&osh).is_ok());
     let rep = s.report(d("2026-11-01"), d("2026-11-30"), d(TODAY), GroupBy::Office).unwrap();
@@ -84,6 +100,15 @@ fn moving_a_request_is_audited_and_for_head_office_supervisors() {
     let events = s.peek(&main).unwrap().events;
     assert!(events.iter().any(|e| e.kind == EventKind::Moved && e.new.as_deref() == Some("OSH")));
     assert!(s.verify_audit().unwrap().1.is_none());
+    // Its figures moved with it: Osh's dashboard counts both requests, the head office's none.
+    let osh_id = s.office("OSH").unwrap().id;
+    let main_id = crate::model::DEFAULT_OFFICE;
+    assert_eq!(s.dashboard_in(d(TODAY), &[osh_id]).unwrap().counts.open, 2);
+    let here = s.dashboard_in(d(TODAY), &[main_id]).unwrap();
+    assert_eq!((here.counts.open, here.kinds.iter().map(|k| k.received).sum::<i64>()), (0, 0));
+    assert_eq!(s.backlog_in(30, d(TODAY), &[main_id]).unwrap().days.last().map(|b| b.open), Some(0));
+    assert!(s.store.read().figures_drift().unwrap().is_empty());
+    assert!(s.store.read().stats_drift().unwrap().is_empty());
     assert!(matches!(s.move_request(&main, "OSH", ""), Err(Error::Invalid(_))), "already there");
     let mut osh_sup = as_operator(s, "osh-sup");
     assert!(matches!(osh_sup.move_request(&main, "MAIN", ""), Err(Error::Forbidden { .. })));

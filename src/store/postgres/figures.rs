@@ -12,8 +12,11 @@ use postgres::Row;
 
 use super::reads::walk_histories;
 use super::{Conn, PgReader, borrow, date, ds, get};
-use crate::domain::history::{Figure, Piece, ReportRow, Standing};
+use crate::domain::history::{Figure, History, Piece, ReportRow, Standing};
 use crate::model::GroupBy;
+use crate::store::figures_sql::{
+    Dialect, KEPT_BACKLOG, KEPT_MONTHLY, recount_backlog, recount_monthly, report_tally,
+};
 use crate::store::{Result, StoreError};
 
 /// `valid_until` of a span that still holds.
@@ -27,11 +30,16 @@ const CHUNK: usize = 2_000;
 struct Stored {
     received_on: NaiveDate,
     kind: String,
+    office: i64,
     piece: Piece,
 }
 
-fn stored_of(received_on: NaiveDate, kind: &str, pieces: Vec<Piece>) -> Vec<Stored> {
-    pieces.into_iter().map(|piece| Stored { received_on, kind: kind.to_string(), piece }).collect()
+/// The spans a request's history must be kept as, in its office.
+fn stored_of(h: &History) -> Vec<Stored> {
+    h.pieces()
+        .into_iter()
+        .map(|piece| Stored { received_on: h.received_on, kind: h.kind.clone(), office: h.office, piece })
+        .collect()
 }
 
 fn standing_of(code: &str) -> Result<Standing> {
@@ -42,7 +50,7 @@ fn standing_of(code: &str) -> Result<Standing> {
 fn stored_spans(conn: &RefCell<Conn>, ids: &[i64]) -> Result<HashMap<i64, Vec<Stored>>> {
     let rows = borrow(conn)?.query(
         "SELECT request_id, received_on, kind, valid_from, valid_until, standing, clerk, reopened, backdated,
-                paused, extended
+                paused, extended, office
          FROM request_figures WHERE request_id = ANY ($1) ORDER BY request_id, valid_from",
         &[&ids],
     )?;
@@ -52,6 +60,7 @@ fn stored_spans(conn: &RefCell<Conn>, ids: &[i64]) -> Result<HashMap<i64, Vec<St
         let s = Stored {
             received_on: date(r, 1)?,
             kind: get(r, 2)?,
+            office: get(r, 11)?,
             piece: Piece {
                 from: date(r, 3)?,
                 until: if until == FOREVER { None } else { Some(date(r, 4)?) },
@@ -84,20 +93,6 @@ pub(super) fn refresh_stale(conn: &RefCell<Conn>) -> Result<()> {
     }
 }
 
-/// Recounts of the sums the triggers keep.
-const RECOUNT_MONTHLY: &str =
-    "SELECT substr(received_on, 1, 7), kind, coalesce(clerk, ''), standing, reopened, backdated,
-        paused, extended, count(*)
-    FROM request_figures WHERE settled
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
-const RECOUNT_BACKLOG: &str = "SELECT day, sum(o)::bigint, sum(l)::bigint FROM (
-        SELECT valid_from AS day, 1 AS o, (standing = 'open_late')::int AS l FROM request_figures
-            WHERE standing IN ('open_in_time', 'open_late')
-        UNION ALL
-        SELECT valid_until, -1, -(standing = 'open_late')::int FROM request_figures
-            WHERE standing IN ('open_in_time', 'open_late') AND valid_until <> '9999-12-31'
-    ) d GROUP BY day HAVING sum(o) <> 0 OR sum(l) <> 0";
-
 impl PgReader<'_> {
     /// The report's rows for requests received in `[from, to]` as they stood at the end of
     /// `as_of`, grouped `by`: the spans holding on `as_of`, summed by the server. Groups
@@ -108,21 +103,16 @@ impl PgReader<'_> {
         to: NaiveDate,
         as_of: NaiveDate,
         by: GroupBy,
+        offices: &[i64],
     ) -> Result<Vec<ReportRow>> {
         let to = to.min(as_of);
         let mut groups: BTreeMap<Option<String>, ReportRow> = BTreeMap::new();
         if from <= to {
-            let key = match by {
-                GroupBy::Kind => "kind",
-                GroupBy::Clerk => "clerk",
-                GroupBy::Month => "substr(received_on, 1, 7)",
-                // Not kept per office: the service replays a report by office (never asked here).
-                GroupBy::Office => "NULL",
-            };
-            let sql = format!(
-                "SELECT {key}, standing, reopened, backdated, paused, extended, count(*) FROM request_figures
-                 WHERE received_on BETWEEN $1 AND $2 AND valid_from <= $3 AND valid_until > $3
-                 GROUP BY 1, 2, 3, 4, 5, 6"
+            let sql = report_tally(
+                by,
+                "request_figures",
+                "received_on BETWEEN $1 AND $2 AND valid_from <= $3 AND valid_until > $3",
+                offices,
             );
             let rows = borrow(self.conn)?.query(&sql, &[&ds(from), &ds(to), &ds(as_of)])?;
             for r in &rows {
@@ -151,7 +141,7 @@ impl PgReader<'_> {
             for chunk in ids.chunks(CHUNK) {
                 let mut fresh: Vec<(i64, String, Vec<Stored>)> = Vec::new();
                 walk_histories(self.conn, "r.id = ANY ($1)", &[&chunk], |id, h| {
-                    fresh.push((id, h.reference.clone(), stored_of(h.received_on, &h.kind, h.pieces())));
+                    fresh.push((id, h.reference.clone(), stored_of(h)));
                     Ok(())
                 })?;
                 let mut kept = stored_spans(self.conn, chunk)?;
@@ -184,17 +174,8 @@ impl PgReader<'_> {
             out.push(format!("kept figures of {orphans} requests that do not exist"));
         }
         for (what, kept, recount) in [
-            (
-                "monthly figures",
-                "SELECT month, kind, clerk, standing, reopened, backdated, paused, extended, n FROM figures_monthly
-                 WHERE n <> 0",
-                RECOUNT_MONTHLY,
-            ),
-            (
-                "backlog changes",
-                "SELECT day, open, overdue FROM figures_backlog_daily WHERE open <> 0 OR overdue <> 0",
-                RECOUNT_BACKLOG,
-            ),
+            ("monthly figures", KEPT_MONTHLY, recount_monthly(Dialect::Postgres)),
+            ("backlog changes", KEPT_BACKLOG, recount_backlog(Dialect::Postgres)),
         ] {
             let sql = format!(
                 "WITH kept AS ({kept}), recount AS ({recount})

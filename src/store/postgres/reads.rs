@@ -18,6 +18,7 @@ use crate::model::{
     Ageing, AssigneeCounts, AssigneeFilter, AuditEntry, AuditFilter, BacklogDay, DayStats, Event,
     HistoryScope, ListFilter, Office, Operator, Page, SortKey, Verification,
 };
+use crate::store::figures_sql::{self, Dialect, office_in};
 use crate::store::row::REQUEST_COLUMNS;
 use crate::store::{Result, StoreError};
 
@@ -402,11 +403,19 @@ impl PgReader<'_> {
         rows.iter().map(|r| date(r, 0)).collect()
     }
 
-    pub fn assignee_counts(&self, today: NaiveDate, soon_limit: NaiveDate) -> Result<Vec<AssigneeCounts>> {
+    pub fn assignee_counts(
+        &self,
+        today: NaiveDate,
+        soon_limit: NaiveDate,
+        offices: &[i64],
+    ) -> Result<Vec<AssigneeCounts>> {
         let rows = self.q(
-            "SELECT assignee, count(*), count(*) FILTER (WHERE due_on >= $1 AND due_on <= $2),
-                count(*) FILTER (WHERE due_on < $1 AND (paused_since IS NULL OR due_on < paused_since))
-             FROM requests WHERE is_open GROUP BY assignee",
+            &format!(
+                "SELECT assignee, count(*), count(*) FILTER (WHERE due_on >= $1 AND due_on <= $2),
+                    count(*) FILTER (WHERE due_on < $1 AND (paused_since IS NULL OR due_on < paused_since))
+                 FROM requests WHERE is_open{} GROUP BY assignee",
+                office_in("office", offices)
+            ),
             &[&ds(today), &ds(soon_limit)],
         )?;
         rows.iter()
@@ -421,21 +430,25 @@ impl PgReader<'_> {
             .collect()
     }
 
-    pub fn answer_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<String>, i64)>> {
+    pub fn answer_days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        offices: &[i64],
+    ) -> Result<Vec<(Option<String>, i64)>> {
         let rows = self.q(
-            "SELECT assignee, (responded_on::date - received_on::date)::bigint FROM requests
-             WHERE NOT is_open AND closed_on >= $1 AND closed_on <= $2 AND responded_on IS NOT NULL",
+            &format!(
+                "SELECT assignee, (responded_on::date - received_on::date)::bigint FROM requests
+                 WHERE NOT is_open AND closed_on >= $1 AND closed_on <= $2 AND responded_on IS NOT NULL{}",
+                office_in("office", offices)
+            ),
             &[&ds(from), &ds(to)],
         )?;
         rows.iter().map(|r| Ok((get(r, 0)?, get::<Option<i64>>(r, 1)?.unwrap_or(0)))).collect()
     }
 
-    pub fn day_stats(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayStats>> {
-        let rows = self.q(
-            "SELECT day, kind, received, answered_in_time, answered_late, withdrawn FROM stats_daily
-             WHERE day >= $1 AND day <= $2 ORDER BY day, kind COLLATE \"C\"",
-            &[&ds(from), &ds(to)],
-        )?;
+    pub fn day_stats(&self, from: NaiveDate, to: NaiveDate, offices: &[i64]) -> Result<Vec<DayStats>> {
+        let rows = self.q(&figures_sql::day_stats(Dialect::Postgres, offices), &[&ds(from), &ds(to)])?;
         rows.iter()
             .map(|r| {
                 Ok(DayStats {
@@ -450,11 +463,21 @@ impl PgReader<'_> {
             .collect()
     }
 
-    pub fn answered_within(&self, from: NaiveDate, to: NaiveDate, rule: &str) -> Result<i64> {
+    pub fn answered_within(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        rule: &str,
+        offices: &[i64],
+    ) -> Result<i64> {
         get(
             &self.q_one(
-                "SELECT count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id AND d.rule = $3
-                 WHERE r.received_on BETWEEN $1 AND $2 AND r.responded_on IS NOT NULL AND r.responded_on <= d.due_on",
+                &format!(
+                    "SELECT count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id AND d.rule = $3
+                     WHERE r.received_on BETWEEN $1 AND $2 AND r.responded_on IS NOT NULL
+                       AND r.responded_on <= d.due_on{}",
+                    office_in("r.office", offices)
+                ),
                 &[&ds(from), &ds(to), &rule],
             )?,
             0,
@@ -721,29 +744,7 @@ impl PgReader<'_> {
     }
 
     pub fn stats_drift(&self) -> Result<Vec<String>> {
-        let rows = self.q(
-            "WITH recount AS (
-                SELECT day, kind, sum(received)::bigint AS received, sum(in_time)::bigint AS in_time,
-                       sum(late)::bigint AS late, sum(withdrawn)::bigint AS withdrawn
-                FROM (
-                    SELECT received_on AS day, kind, 1 AS received, 0 AS in_time, 0 AS late, 0 AS withdrawn FROM requests
-                    UNION ALL
-                    SELECT responded_on, kind, 0, (responded_on <= due_on)::int, (responded_on > due_on)::int, 0 FROM requests
-                        WHERE status = 'answered' AND responded_on IS NOT NULL
-                    UNION ALL
-                    SELECT closed_on, kind, 0, 0, 0, 1 FROM requests WHERE status = 'withdrawn' AND closed_on IS NOT NULL
-                ) d GROUP BY day, kind
-            ),
-            kept AS (
-                SELECT day, kind, received, answered_in_time AS in_time, answered_late AS late, withdrawn
-                FROM stats_daily WHERE received <> 0 OR answered_in_time <> 0 OR answered_late <> 0 OR withdrawn <> 0
-            )
-            SELECT day, kind FROM (SELECT * FROM recount EXCEPT SELECT * FROM kept) a
-            UNION
-            SELECT day, kind FROM (SELECT * FROM kept EXCEPT SELECT * FROM recount) b
-            ORDER BY 1, 2 LIMIT 20",
-            &[],
-        )?;
+        let rows = self.q(&figures_sql::stats_drift(Dialect::Postgres), &[])?;
         rows.iter()
             .map(|r| {
                 Ok(format!(
@@ -757,37 +758,24 @@ impl PgReader<'_> {
 
     /// Open and overdue requests at the end of each day, as the events recorded them: a
     /// running sum of the per-day changes kept in `figures_backlog_daily` (migration 0003).
-    pub fn backlog(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<BacklogDay>> {
-        let rows = self.q(
-            "WITH days AS (
-                 SELECT to_char(g, 'YYYY-MM-DD') AS day
-                 FROM generate_series($1::text::date, $2::text::date, interval '1 day') AS g
-             ),
-             base AS (
-                 SELECT coalesce(sum(open), 0) AS open, coalesce(sum(overdue), 0) AS overdue
-                 FROM figures_backlog_daily WHERE day < $1
-             )
-             SELECT d.day, ((SELECT open FROM base) + sum(coalesce(b.open, 0)) OVER w)::bigint,
-                    ((SELECT overdue FROM base) + sum(coalesce(b.overdue, 0)) OVER w)::bigint
-             FROM days d
-             LEFT JOIN figures_backlog_daily b ON b.day = d.day
-             WINDOW w AS (ORDER BY d.day ROWS UNBOUNDED PRECEDING)
-             ORDER BY d.day",
-            &[&ds(from), &ds(to)],
-        )?;
+    pub fn backlog(&self, from: NaiveDate, to: NaiveDate, offices: &[i64]) -> Result<Vec<BacklogDay>> {
+        let rows = self.q(&figures_sql::backlog(Dialect::Postgres, offices), &[&ds(from), &ds(to)])?;
         rows.iter()
             .map(|r| Ok(BacklogDay { day: date(r, 0)?, open: get(r, 1)?, overdue: get(r, 2)? }))
             .collect()
     }
 
-    pub fn ageing(&self, today: NaiveDate) -> Result<Ageing> {
+    pub fn ageing(&self, today: NaiveDate, offices: &[i64]) -> Result<Ageing> {
         let day = |n: i64| ds(today - chrono::Duration::days(n));
         let r = self.q_one(
-            "SELECT count(*) FILTER (WHERE received_on >= $1),
+            &format!(
+                "SELECT count(*) FILTER (WHERE received_on >= $1),
                     count(*) FILTER (WHERE received_on < $1 AND received_on >= $2),
                     count(*) FILTER (WHERE received_on < $2 AND received_on >= $3),
                     count(*) FILTER (WHERE received_on < $3)
-             FROM requests WHERE is_open",
+                 FROM requests WHERE is_open{}",
+                office_in("office", offices)
+            ),
             &[&day(7), &day(14), &day(30)],
         )?;
         Ok(Ageing {

@@ -369,52 +369,143 @@ pub(super) fn flush(conn: &RefCell<Conn>, pending: &RefCell<Vec<Pending>>) -> Re
         .zip(filed.into_iter().map(|h| h.and_then(|b| Hash::try_from(b).ok())).chain(std::iter::repeat(None)))
         .collect();
     let mut state = State::parse(&last_state).unwrap_or_default();
-    let mut last = (hid > 0).then_some(AuditHead { id: hid, hash: hhash });
+    // Every entry's arguments, computed before any is sent: the sums move from the records'
+    // filed hashes to their new ones, entry after entry.
+    let mut appends = Vec::with_capacity(entries.len());
     for e in entries {
-        let AuditHead { id, hash: prev } = next_link(last);
-        let mut changed: Vec<(i64, &Key, Option<Vec<u8>>)> = Vec::new();
-        for (kind, key, new) in &e.records {
-            let old = current.get(&(*kind, key.clone())).copied().flatten();
-            if old == *new {
+        let mut changed: Vec<(i64, Key, Option<Vec<u8>>)> = Vec::new();
+        for (kind, key, new) in e.records {
+            let old = current.get(&(kind, key.clone())).copied().flatten();
+            if old == new {
                 continue;
             }
-            let sum: &mut Sum = state.sum_mut(*kind);
+            let sum: &mut Sum = state.sum_mut(kind);
             if let Some(old) = &old {
                 sum.sub(old);
             }
-            if let Some(h) = new {
+            if let Some(h) = &new {
                 sum.add(h);
             }
-            current.insert((*kind, key.clone()), *new);
-            changed.push((*kind, key, new.map(|h| h.to_vec())));
+            current.insert((kind, key.clone()), new);
+            changed.push((kind, key, new.map(|h| h.to_vec())));
         }
-        let (kinds, ids, logins) = columns(changed.iter().map(|(k, key, _)| (*k, *key)));
-        let hashes: Vec<Option<Vec<u8>>> = changed.into_iter().map(|(_, _, h)| h).collect();
-        let rendered = state.render();
-        let row = borrow(conn)?.query_one(
-            "SELECT entry_id, entry_hash, entry_actor
-             FROM aryz_audit_append_records($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            &[&e.at, &e.actor, &e.action, &e.target, &e.detail, &rendered, &kinds, &ids, &logins, &hashes],
-        )?;
-        let (got_id, got_hash, actor): (i64, String, String) = (get(&row, 0)?, get(&row, 1)?, get(&row, 2)?);
-        let fields = EntryFields {
-            id,
-            at: &e.at,
-            actor: &actor,
-            action: &e.action,
-            target: &e.target,
-            detail: &e.detail,
-            state: &rendered,
+        appends.push(Append {
+            state: state.render(),
+            changed,
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            target: e.target,
+            detail: e.detail,
+        });
+    }
+    let mut last = (hid > 0).then_some(AuditHead { id: hid, hash: hhash });
+    let mut rest = appends.as_slice();
+    while let Some(first) = rest.first() {
+        // A run of entries binding at most one record each goes in one call (a bulk
+        // registration: one entry per request); any other entry in a call of its own.
+        let run = if first.changed.len() <= 1 {
+            rest.iter().take(APPEND_RUN).take_while(|a| a.changed.len() <= 1).count()
+        } else {
+            1
         };
-        let want = entry_hash(&prev, &fields);
-        if got_id != id || got_hash != want {
+        let (now, later) = rest.split_at(run);
+        rest = later;
+        let rows = if run == 1 {
+            let a = &now[0];
+            let (kinds, ids, logins) = columns(a.changed.iter().map(|(k, key, _)| (*k, key)));
+            let hashes: Vec<Option<Vec<u8>>> = a.changed.iter().map(|(_, _, h)| h.clone()).collect();
+            borrow(conn)?.query(
+                "SELECT entry_id, entry_hash, entry_actor
+                 FROM aryz_audit_append_records($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                &[&a.at, &a.actor, &a.action, &a.target, &a.detail, &a.state, &kinds, &ids, &logins, &hashes],
+            )?
+        } else {
+            let col = |f: fn(&Append) -> &str| now.iter().map(f).collect::<Vec<&str>>();
+            let (at, actor, action, target, detail, st) = (
+                col(|a| &a.at),
+                col(|a| &a.actor),
+                col(|a| &a.action),
+                col(|a| &a.target),
+                col(|a| &a.detail),
+                col(|a| &a.state),
+            );
+            let mut kinds: Vec<Option<i16>> = Vec::with_capacity(run);
+            let mut ids: Vec<Option<i64>> = Vec::with_capacity(run);
+            let mut logins: Vec<Option<String>> = Vec::with_capacity(run);
+            let mut hashes: Vec<Option<Vec<u8>>> = Vec::with_capacity(run);
+            for a in now {
+                let (kind, id, login, hash) = if let Some((kind, key, hash)) = a.changed.first() {
+                    let (id, login) = split(key);
+                    (Some(i16::try_from(*kind).unwrap_or(0)), Some(id), Some(login), hash.clone())
+                } else {
+                    (None, None, None, None)
+                };
+                kinds.push(kind);
+                ids.push(id);
+                logins.push(login);
+                hashes.push(hash);
+            }
+            // The function runs once per row, in the rows' order (each call locks the head
+            // and sees the entries the calls before it appended); every entry is checked
+            // below against aryz's own chain, so any other order would be refused.
+            borrow(conn)?.query(
+                "SELECT f.entry_id, f.entry_hash, f.entry_actor
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                             $7::smallint[], $8::bigint[], $9::text[], $10::bytea[])
+                      WITH ORDINALITY AS u(at, actor, action, target, detail, state, kind, id, login, hash, n)
+                 CROSS JOIN LATERAL aryz_audit_append_records(u.at, u.actor, u.action, u.target, u.detail, u.state,
+                      CASE WHEN u.kind IS NULL THEN '{}'::smallint[] ELSE ARRAY[u.kind] END,
+                      CASE WHEN u.kind IS NULL THEN '{}'::bigint[] ELSE ARRAY[u.id] END,
+                      CASE WHEN u.kind IS NULL THEN '{}'::text[] ELSE ARRAY[u.login] END,
+                      CASE WHEN u.kind IS NULL THEN '{}'::bytea[] ELSE ARRAY[u.hash] END) AS f
+                 ORDER BY u.n",
+                &[&at, &actor, &action, &target, &detail, &st, &kinds, &ids, &logins, &hashes],
+            )?
+        };
+        if rows.len() != now.len() {
             return Err(StoreError::Corrupt(format!(
-                "the server appended audit entry {got_id} with hash {got_hash}, where aryz computes entry {id} with hash {want}"
+                "the server appended {} audit entries of {}",
+                rows.len(),
+                now.len()
             )));
         }
-        last = Some(AuditHead { id, hash: got_hash });
+        for (a, row) in now.iter().zip(&rows) {
+            let AuditHead { id, hash: prev } = next_link(last);
+            let (got_id, got_hash, actor): (i64, String, String) = (get(row, 0)?, get(row, 1)?, get(row, 2)?);
+            let fields = EntryFields {
+                id,
+                at: &a.at,
+                actor: &actor,
+                action: &a.action,
+                target: &a.target,
+                detail: &a.detail,
+                state: &a.state,
+            };
+            let want = entry_hash(&prev, &fields);
+            if got_id != id || got_hash != want {
+                return Err(StoreError::Corrupt(format!(
+                    "the server appended audit entry {got_id} with hash {got_hash}, where aryz computes entry {id} with hash {want}"
+                )));
+            }
+            last = Some(AuditHead { id, hash: got_hash });
+        }
     }
     Ok(())
+}
+
+/// Entries appended in one server call, at most.
+const APPEND_RUN: usize = 2000;
+
+/// One entry's arguments to `aryz_audit_append_records`.
+struct Append {
+    at: String,
+    actor: String,
+    action: String,
+    target: String,
+    detail: String,
+    state: String,
+    changed: Vec<(i64, Key, Option<Vec<u8>>)>,
 }
 
 /// Records' keys as the columns `record_state` keys them by.

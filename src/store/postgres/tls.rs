@@ -127,13 +127,17 @@ pub fn connector(settings: &TlsSettings) -> Result<MakeRustlsConnect, Message> {
         .with_safe_default_protocol_versions()
         .map_err(|e| crate::msg!("message.pg_tls_setup", why = e.to_string()))?;
     let verifier: Arc<dyn ServerCertVerifier> = if settings.roots == Roots::Any {
-        Arc::new(Unchecked(provider))
+        Arc::new(Verifier { check: Unchecked, provider })
     } else {
         let roots = load_roots(&settings.roots)?;
-        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
             .map_err(|e| crate::msg!("message.pg_tls_setup", why = e.to_string()))?;
-        if settings.mode == SslMode::VerifyFull { webpki } else { Arc::new(ChainOnly(webpki)) }
+        if settings.mode == SslMode::VerifyFull {
+            webpki
+        } else {
+            Arc::new(Verifier { check: ChainOnly(webpki), provider })
+        }
     };
     let builder = builder.dangerous().with_custom_certificate_verifier(verifier);
     let config = match &settings.client {
@@ -156,12 +160,68 @@ pub fn connector(settings: &TlsSettings) -> Result<MakeRustlsConnect, Message> {
     Ok(MakeRustlsConnect::new(config))
 }
 
+/// What a verifier decides about the server's certificate. The handshake's signatures are
+/// checked by [`Verifier`] with the provider's algorithms, alike for every mode.
+trait CertCheck: std::fmt::Debug + Send + Sync {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error>;
+}
+
+/// A rustls verifier: the certificate as `C` decides, the signatures by the provider's
+/// algorithms (as rustls's own `WebPkiServerVerifier` checks them).
+#[derive(Debug)]
+struct Verifier<C> {
+    check: C,
+    provider: Arc<CryptoProvider>,
+}
+
+impl<C: CertCheck> ServerCertVerifier for Verifier<C> {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.check.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
+}
+
 /// `require` without roots: any certificate (the handshake's signatures are still checked,
 /// so the session is encrypted to whoever holds the certificate's key).
 #[derive(Debug)]
-struct Unchecked(Arc<CryptoProvider>);
+struct Unchecked;
 
-impl ServerCertVerifier for Unchecked {
+impl CertCheck for Unchecked {
     fn verify_server_cert(
         &self,
         _end_entity: &CertificateDer<'_>,
@@ -172,35 +232,13 @@ impl ServerCertVerifier for Unchecked {
     ) -> Result<ServerCertVerified, rustls::Error> {
         Ok(ServerCertVerified::assertion())
     }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
 }
 
 /// `verify-ca`: the chain to a trusted root, whatever host the certificate names.
 #[derive(Debug)]
 struct ChainOnly(Arc<WebPkiServerVerifier>);
 
-impl ServerCertVerifier for ChainOnly {
+impl CertCheck for ChainOnly {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -215,27 +253,5 @@ impl ServerCertVerifier for ChainOnly {
             )) => Ok(ServerCertVerified::assertion()),
             other => other,
         }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
     }
 }

@@ -9,7 +9,7 @@ use crate::domain::kind::{DataCategory, join_codes};
 use crate::domain::outcome::CategoryAction;
 use crate::domain::referral::ResponseDetails;
 use crate::domain::request::{NewRequest, RequestId, SubjectRequest, format_reference};
-use crate::model::{Event, InitialState, Office, Operator, Registration};
+use crate::model::{Event, InitialState, Office, Operator};
 use crate::store::records::{Key, OPERATOR, REQUEST};
 use crate::store::{Result, StoreError, SuspendedTriggers};
 
@@ -204,8 +204,8 @@ impl PgTx<'_> {
             .map(|d| d.due_on)
             .min()
             .ok_or_else(|| StoreError::Corrupt("no binding deadline".into()))?;
-        let s = &new.subject;
-        let passport = s.passport.as_ref();
+        let subject = subject_params(&new.subject);
+        let [p10, p11, p12, p13, p14, p15, p16, p17, p18] = subject.params();
         let row = borrow(self.conn)?.query_one(
             "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
                 categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
@@ -224,15 +224,15 @@ impl PgTx<'_> {
                 &new.identity.code(),
                 &join_codes(&new.categories),
                 &new.description,
-                &s.name,
-                &s.pin,
-                &opt_ds(s.birth_date),
-                &passport.map(|p| p.document.clone()),
-                &passport.map(|p| p.issuer.clone()).unwrap_or_default(),
-                &opt_ds(passport.and_then(|p| p.issued_on)),
-                &s.address,
-                &s.email,
-                &s.phone,
+                p10,
+                p11,
+                p12,
+                p13,
+                p14,
+                p15,
+                p16,
+                p17,
+                p18,
                 &assignee,
                 &ds(due),
                 &now,
@@ -273,8 +273,8 @@ impl PgTx<'_> {
     }
 
     pub fn update_request(&self, r: &SubjectRequest, now: &str) -> Result<i64> {
-        let s = &r.subject;
-        let passport = s.passport.as_ref();
+        let subject = subject_params(&r.subject);
+        let [p17, p18, p19, p20, p21, p22, p23, p24, p25] = subject.params();
         let n = self.exec(
             "UPDATE requests SET status = $3, assignee = $4, due_on = $5, outcome = $6, ground = $7,
                 responded_on = $8, response_text = $9, response_channel = $10, closed_on = $11,
@@ -301,15 +301,15 @@ impl PgTx<'_> {
                 &r.pause.as_ref().map(|p| p.reason.clone()),
                 &i64::from(r.extensions),
                 &i64::from(r.paused_days),
-                &s.name,
-                &s.pin,
-                &opt_ds(s.birth_date),
-                &passport.map(|p| p.document.clone()),
-                &passport.map(|p| p.issuer.clone()).unwrap_or_default(),
-                &opt_ds(passport.and_then(|p| p.issued_on)),
-                &s.address,
-                &s.email,
-                &s.phone,
+                p17,
+                p18,
+                p19,
+                p20,
+                p21,
+                p22,
+                p23,
+                p24,
+                p25,
                 &r.description,
                 &now,
                 &r.identity.code(),
@@ -359,34 +359,6 @@ impl PgTx<'_> {
         Ok(())
     }
 
-    /// Registers a batch of new, unassigned requests: each as `insert_request`, its first
-    /// event and its `register` entry, one after the other (the entries wait for COMMIT,
-    /// where they are appended under one lock of the head). A set-wise `COPY` path is not
-    /// written yet.
-    pub fn register_batch(
-        &self,
-        batch: &[Registration<'_>],
-        registered_on: NaiveDate,
-        now: &str,
-        actor: &str,
-    ) -> Result<Vec<String>> {
-        let mut references = Vec::with_capacity(batch.len());
-        for r in batch {
-            let (id, reference) = self.insert_request_in_state(
-                r.new,
-                registered_on,
-                r.deadlines,
-                None,
-                now,
-                &InitialState::default(),
-            )?;
-            self.insert_event(id, &r.created)?;
-            self.audit(now, actor, "register", &reference, &r.audit_detail)?;
-            references.push(reference);
-        }
-        Ok(references)
-    }
-
     pub fn erase_personal_data(&self, id: RequestId, on: NaiveDate, now: &str) -> Result<()> {
         self.exec(
             "UPDATE requests SET subject_name = '', subject_pin = '', birth_date = NULL, passport_doc = NULL,
@@ -399,5 +371,44 @@ impl PgTx<'_> {
         self.exec("UPDATE events SET text = '' WHERE request_id = $1 AND text <> ''", &[&id.0])?;
         self.touch_request(id);
         Ok(())
+    }
+}
+
+/// The subject's columns as `requests` stores them, in their order: `subject_name`,
+/// `subject_pin`, `birth_date`, `passport_doc`, `passport_issuer`, `passport_issued`,
+/// `address`, `email`, `phone` (the insert and the update bind them alike).
+struct SubjectParams<'a> {
+    subject: &'a crate::domain::request::Subject,
+    birth_date: Option<String>,
+    passport_doc: Option<&'a str>,
+    passport_issuer: &'a str,
+    passport_issued: Option<String>,
+}
+
+fn subject_params(subject: &crate::domain::request::Subject) -> SubjectParams<'_> {
+    let passport = subject.passport.as_ref();
+    SubjectParams {
+        subject,
+        birth_date: opt_ds(subject.birth_date),
+        passport_doc: passport.map(|p| p.document.as_str()),
+        passport_issuer: passport.map_or("", |p| p.issuer.as_str()),
+        passport_issued: opt_ds(passport.and_then(|p| p.issued_on)),
+    }
+}
+
+impl SubjectParams<'_> {
+    fn params(&self) -> [P<'_>; 9] {
+        let s = self.subject;
+        [
+            &s.name,
+            &s.pin,
+            &self.birth_date,
+            &self.passport_doc,
+            &self.passport_issuer,
+            &self.passport_issued,
+            &s.address,
+            &s.email,
+            &s.phone,
+        ]
     }
 }

@@ -66,7 +66,8 @@ fn target(op: &UseCase) -> Option<(String, Option<i64>)> {
         | UseCase::Attach { reference, .. }
         | UseCase::SaveAttachment { reference, .. }
         | UseCase::Letter { reference, .. }
-        | UseCase::SaveLetter { reference, .. } => (reference.clone(), None),
+        | UseCase::SaveLetter { reference, .. }
+        | UseCase::MoveOffice { reference, .. } => (reference.clone(), None),
         UseCase::Register { .. } | UseCase::AssignMarked { .. } => (String::new(), None),
         UseCase::Discard
         | UseCase::QuitDiscarding

@@ -269,6 +269,10 @@ impl App {
                 let r = self.session.withdraw(&reference, &reason, Some(version));
                 self.finish_dialog(r);
             }
+            PendingOp::MoveOffice { reference, to, reason } => {
+                let r = self.session.move_request(&reference, &to, &reason);
+                self.finish_dialog(r);
+            }
             PendingOp::Reopen { reference, reason, version } => {
                 let r = self.session.reopen(&reference, &reason, Some(version));
                 self.finish_dialog(r);

@@ -96,6 +96,11 @@ pub(crate) fn available(session: &Session, detail: &Detail) -> Vec<Command> {
     if !detail.attachments.is_empty() {
         cmds.push(Command::SaveFile);
     }
+    // Moving to another office: whoever the service lets move requests, when there is
+    // another office.
+    if session.several_offices() && session.require_move().is_ok() {
+        cmds.push(Command::MoveToOffice);
+    }
     cmds
 }
 
@@ -593,7 +598,8 @@ mod keys {
     use ratatui::widgets::Widget;
 
     use super::{DetailState, DetailView, available, refusal};
-    use crate::i18n::tf;
+    use crate::i18n::localize::Localize;
+    use crate::i18n::{t, tf};
     use crate::tui::action::Command;
     use crate::tui::component::{Component, Context, Ctx, Env};
     use crate::tui::effect::{Effect, Question, UseCase};
@@ -649,6 +655,14 @@ mod keys {
                 }
                 Command::SaveFile => dialog(DialogState::save_file(r, &self.detail.attachments)),
                 Command::CloseAsDuplicate => dialog(DialogState::duplicate(r, ctx.today)),
+                // The service's own refusal, word for word, for whoever may not move.
+                Command::MoveToOffice => match session.require_move() {
+                    Err(e) => Effect::Message(e.localized(), true),
+                    Ok(()) if !session.several_offices() => {
+                        Effect::Message(t("msg.one_office").to_string(), true)
+                    }
+                    Ok(()) => dialog(DialogState::move_office(session, r)),
+                },
                 Command::Resume => Effect::Confirm(Box::new(Question {
                     question: tf("confirm.resume", &[("reference", &reference)]),
                     details: Vec::new(),

@@ -36,7 +36,7 @@ fn safe_name(name: &str) -> String {
 pub mod fields;
 
 use fields::{
-    AttachField, CannedField, DuplicateField, ExtendField, FilterField, LetterField, NoteField,
+    AttachField, CannedField, DuplicateField, ExtendField, FilterField, LetterField, MoveField, NoteField,
     OperatorField, PauseField, ReasonField, SaveFileField, StatusField,
 };
 
@@ -61,6 +61,8 @@ pub enum DialogKind {
     SaveFile,
     /// Closing the request as a duplicate of another (supervisors).
     Duplicate,
+    /// Moving the request to another office (head-office supervisors, administrators).
+    MoveOffice,
 }
 
 #[derive(Debug)]
@@ -112,6 +114,7 @@ impl DialogState {
             DialogKind::Attach => "dialog.attach",
             DialogKind::SaveFile => "dialog.save_file",
             DialogKind::Duplicate => "dialog.duplicate",
+            DialogKind::MoveOffice => "dialog.move_office",
         };
         if self.kind == DialogKind::AssignMarked {
             tf(key, &[("n", &self.references.len())])
@@ -385,6 +388,30 @@ impl DialogState {
         self.set_path_hint(found);
     }
 
+    /// Moving `r` to another office: the active offices it is not in, and why.
+    pub fn move_office(session: &Session, r: &SubjectRequest) -> DialogState {
+        let offices: Vec<Opt> = session
+            .offices()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| o.active && o.id != r.office)
+            .map(|o| {
+                let name = o.name(crate::i18n::current().code());
+                let label = if name == o.code { o.code.clone() } else { format!("{} — {name}", o.code) };
+                Opt::new(o.code.clone(), label)
+            })
+            .collect();
+        let first = offices.first().map(|o| o.code.clone()).unwrap_or_default();
+        DialogState::new(
+            DialogKind::MoveOffice,
+            Some(r),
+            vec![
+                Field::choice(MoveField::Office, t("field.office"), offices, &first),
+                Field::text(MoveField::Reason, t("field.reason"), ""),
+            ],
+        )
+    }
+
     pub fn reason(kind: DialogKind, r: &SubjectRequest) -> DialogState {
         DialogState::new(kind, Some(r), vec![Field::text(ReasonField::Reason, t("field.reason"), "")])
     }
@@ -440,41 +467,53 @@ impl DialogState {
             Some(AssigneeChoice::Unassigned) => "-".into(),
             Some(AssigneeChoice::Login(l)) => l.clone(),
         };
-        DialogState::new(
-            DialogKind::Filter,
-            None,
-            vec![
-                Field::choice(
-                    FilterField::Kind,
-                    t("field.kind"),
-                    kinds,
-                    current.kind.map_or("", |k| k.code()),
-                ),
-                Field::choice(
-                    FilterField::Status,
-                    t("field.status"),
-                    statuses,
-                    current.status.map_or("", |s| s.code()),
-                ),
-                Field::choice(FilterField::Assignee, t("field.assignee"), assignees, &assignee),
-                Field::choice(
-                    FilterField::Channel,
-                    t("field.channel"),
-                    channels,
-                    current.channel.map_or("", |c| c.code()),
-                ),
-                Field::text(
-                    FilterField::ReceivedFrom,
-                    t("field.received_from"),
-                    &current.received_from.map(date_dmy).unwrap_or_default(),
-                ),
-                Field::text(
-                    FilterField::ReceivedTo,
-                    t("field.received_to"),
-                    &current.received_to.map(date_dmy).unwrap_or_default(),
-                ),
-            ],
-        )
+        // The offices this operator sees (`Operator::scope`); no choice when that is one.
+        let scope = session.scope();
+        let offices: Vec<Opt> = session
+            .offices()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| scope.covers(o.id))
+            .map(|o| Opt::new(o.id.to_string(), o.code))
+            .collect();
+        let office = (offices.len() > 1).then(|| {
+            let mut opts = vec![any()];
+            opts.extend(offices);
+            Field::choice(
+                FilterField::Office,
+                t("field.office"),
+                opts,
+                &current.office.map(|o| o.to_string()).unwrap_or_default(),
+            )
+        });
+        let mut fields = vec![
+            Field::choice(FilterField::Kind, t("field.kind"), kinds, current.kind.map_or("", |k| k.code())),
+            Field::choice(
+                FilterField::Status,
+                t("field.status"),
+                statuses,
+                current.status.map_or("", |s| s.code()),
+            ),
+            Field::choice(FilterField::Assignee, t("field.assignee"), assignees, &assignee),
+            Field::choice(
+                FilterField::Channel,
+                t("field.channel"),
+                channels,
+                current.channel.map_or("", |c| c.code()),
+            ),
+            Field::text(
+                FilterField::ReceivedFrom,
+                t("field.received_from"),
+                &current.received_from.map(date_dmy).unwrap_or_default(),
+            ),
+            Field::text(
+                FilterField::ReceivedTo,
+                t("field.received_to"),
+                &current.received_to.map(date_dmy).unwrap_or_default(),
+            ),
+        ];
+        fields.extend(office);
+        DialogState::new(DialogKind::Filter, None, fields)
     }
 }
 
@@ -512,6 +551,7 @@ impl Component for DialogState {
             DialogKind::Reopen => "reopen",
             DialogKind::Extend => "extend",
             DialogKind::Pause => "pause",
+            DialogKind::MoveOffice => "move",
             DialogKind::Assign
             | DialogKind::AssignMarked
             | DialogKind::Filter

@@ -66,22 +66,26 @@ pub fn allowed(cmd: Command, role: Role, rules: &crate::domain::deadline::RuleSe
         | Command::ToggleMark
         | Command::MarkAll
         | Command::AssignMarked => role >= Role::Supervisor,
+        // Depends on more than the role (the operator's offices): see `help_lines`.
+        Command::MoveToOffice => false,
         _ => true,
     }
 }
 
-/// The keys of a screen, listing only what `role` may do.
+/// The keys of a screen, listing only what `role` may do (and moving requests between
+/// offices only when `may_move`: the service lets this operator, and there is another office).
 pub fn help_lines(
     keymap: &KeyMap,
     context: Context,
     theme: &Theme,
     role: Role,
     rules: &crate::domain::deadline::RuleSet,
+    may_move: bool,
 ) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(t("help.title"), theme.title), Line::raw("")];
+    let shown = |c: Command| if c == Command::MoveToOffice { may_move } else { allowed(c, role, rules) };
     for scope in scopes(context) {
-        let cmds: Vec<&Command> =
-            Command::ALL.iter().filter(|c| c.scope() == *scope && allowed(**c, role, rules)).collect();
+        let cmds: Vec<&Command> = Command::ALL.iter().filter(|c| c.scope() == *scope && shown(**c)).collect();
         if cmds.is_empty() {
             continue;
         }
@@ -111,8 +115,14 @@ pub(crate) struct HelpView<'a> {
 
 impl Widget for HelpView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let lines =
-            help_lines(self.keymap, self.state.context, self.theme, self.session.role(), &self.session.rules);
+        let lines = help_lines(
+            self.keymap,
+            self.state.context,
+            self.theme,
+            self.session.role(),
+            &self.session.rules,
+            self.session.several_offices() && self.session.require_move().is_ok(),
+        );
         let max = (lines.len() as u16).saturating_sub(area.height);
         Paragraph::new(lines).scroll((self.state.scroll.min(max), 0)).render(area, buf);
     }

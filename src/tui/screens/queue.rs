@@ -150,6 +150,8 @@ pub struct Filters {
     pub channel: Option<Channel>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
+    /// One office (its id), for an operator who sees several.
+    pub office: Option<i64>,
 }
 
 impl Filters {
@@ -316,6 +318,9 @@ impl QueueState {
         }
         f.received_from = fl.received_from;
         f.received_to = fl.received_to;
+        if let Some(o) = fl.office {
+            f.offices = vec![o];
+        }
         let search = self.search.trim();
         if !search.is_empty() {
             // A PIN typed in full finds its requests exactly; other words go to full-text search.
@@ -701,7 +706,7 @@ impl Widget for QueueView<'_> {
         }
         if !st.filters.is_empty() {
             info.push(Span::styled(format!("  {}: ", t("queue.filtered")), th.muted));
-            info.push(Span::styled(filter_summary(&st.filters), th.focus));
+            info.push(Span::styled(filter_summary(&st.filters, self.session), th.focus));
         }
         if st.section() == Section::Awaiting {
             let n = self.session.settings.awaiting_subject_days;
@@ -957,8 +962,11 @@ fn columns_for(width: u16) -> Vec<Column> {
     order.into_iter().filter(|c| chosen.contains(c)).collect()
 }
 
-fn filter_summary(f: &Filters) -> String {
+fn filter_summary(f: &Filters, session: &Session) -> String {
     let mut parts = Vec::new();
+    if let Some(o) = f.office {
+        parts.push(session.office_code_of(o));
+    }
     if let Some(k) = f.kind {
         parts.push(label("kind", k.code()).to_string());
     }

@@ -31,6 +31,8 @@ field_ids! {
     AttachField { File => "file", Kind => "kind" }
     /// Which file to save out, and where.
     SaveFileField { N => "n", Output => "output" }
+    /// The office a request moves to, and why.
+    MoveField { Office => "office", Reason => "reason" }
     /// The request a duplicate repeats.
     DuplicateField { Original => "duplicate-of" }
     FilterField {
@@ -40,6 +42,7 @@ field_ids! {
         Channel => "channel",
         ReceivedFrom => "received_from",
         ReceivedTo => "received_to",
+        Office => "office",
     }
 }
 
@@ -71,6 +74,17 @@ impl DialogState {
                     channel: f.optional::<Channel>(FilterField::Channel)?,
                     received_from: date(FilterField::ReceivedFrom)?,
                     received_to: date(FilterField::ReceivedTo)?,
+                    // Offered only to an operator who sees several offices.
+                    office: match self.form.field(FilterField::Office) {
+                        None => None,
+                        Some(_) => match f.choice(FilterField::Office)?.as_str() {
+                            "" => None,
+                            id => Some(
+                                id.parse()
+                                    .map_err(|_| Invalid::new(FilterField::Office, t("error.required")))?,
+                            ),
+                        },
+                    },
                 }))
             }
             DialogKind::Withdraw | DialogKind::Reopen => {
@@ -109,6 +123,11 @@ impl DialogState {
                     on_no: None,
                 })))
             }
+            DialogKind::MoveOffice => run(UseCase::MoveOffice {
+                reference,
+                to: f.choice(MoveField::Office)?,
+                reason: f.required(MoveField::Reason)?,
+            }),
             DialogKind::Assign => {
                 run(UseCase::Assign { reference, login: f.choice(OperatorField::Login)?, version })
             }
