@@ -2,6 +2,7 @@
 //! are hashed, linked and verified is [`crate::domain::audit_chain`]'s, shared by every
 //! backend; this file only stores and reads, and checks the records under the chain.
 
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Result, SqliteReader, SqliteTx};
@@ -168,7 +169,6 @@ pub(super) fn append_per_request(
     }
     // Entries and filed hashes are written many rows per statement (as one by one would
     // write them: the rows do not depend on each other's writes).
-    use rusqlite::types::Value;
     let flush = |audit: &mut Vec<Value>, filed: &mut Vec<Value>| -> Result<()> {
         super::requests::insert_many(conn, &format!("INSERT INTO audit ({CHAIN_COLUMNS})"), "", 9, audit)?;
         super::requests::insert_many(
