@@ -502,6 +502,11 @@ pub enum Command {
         out: Output,
     },
     /// Import a batch of requests from a CSV or JSON file (columns: see the README).
+    // `--format` comes from the shared `Output`; here it also names the file's format, so the
+    // help says so (a doc comment on a flattened field is not used by clap).
+    #[command(mut_arg("format", |a| a.help(
+        "The file's format, json or csv (default: from its extension), and the report's format"
+    )))]
     Import {
         /// The CSV or JSON file.
         #[arg(value_name = "FILE")]
@@ -515,7 +520,6 @@ pub enum Command {
         /// List every row that has a warning, not the first ten of each kind.
         #[arg(long)]
         verbose: bool,
-        /// The file's format, json or csv (default: from its extension); and the report's.
         #[command(flatten)]
         out: Output,
     },

@@ -307,6 +307,20 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// A private in-memory copy of this database, for tests that start many cases from one
+    /// built database (building it, migrations and all, costs far more than the copy).
+    pub fn in_memory_copy(&self) -> Result<SqliteStore> {
+        let mut conn = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(
+            256,
+            Duration::from_millis(5),
+            None,
+        )?;
+        let store = SqliteStore { conn, path: None, key: None, tracking: false };
+        store.configure()?;
+        Ok(store)
+    }
+
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }

@@ -480,6 +480,16 @@ impl Store {
         SqliteStore::in_memory().map(Store::sqlite)
     }
 
+    /// A private in-memory copy of a SQLite database, for tests that start many cases from
+    /// one built database. PostgreSQL has no in-memory copy.
+    pub fn in_memory_copy(&self) -> Result<Store> {
+        match &self.0 {
+            StoreBackend::Sqlite(s) => s.in_memory_copy().map(Store::sqlite),
+            #[cfg(feature = "postgres")]
+            StoreBackend::Pg(_) => Err(StoreError::Missing(std::path::PathBuf::from(":memory:"))),
+        }
+    }
+
     /// The SQLite file (`None` in memory and on PostgreSQL).
     pub fn path(&self) -> Option<&Path> {
         match &self.0 {

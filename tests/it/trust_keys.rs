@@ -6,7 +6,6 @@ use crate::tui_fixture;
 use std::collections::BTreeMap;
 
 use aryz::config::KeyBinding;
-use aryz::store::Store;
 use aryz::tui::app::App;
 use aryz::tui::keymap::KeyMap;
 use aryz::tui::theme::Theme;
@@ -18,10 +17,7 @@ fn app_with(keys: &[(&str, &str)]) -> App {
         o.insert(a.to_string(), KeyBinding::One(k.to_string()));
     }
     let map = KeyMap::with_overrides(&o).unwrap();
-    let mut store = Store::in_memory().unwrap();
-    add_operators(&mut store);
-    add_requests(&mut store);
-    App::new(session_on(store, "jyldyz"), map, Theme::colour()).unwrap()
+    App::new(session_on(fixture_store(true), "jyldyz"), map, Theme::colour()).unwrap()
 }
 
 #[test]

@@ -310,9 +310,7 @@ fn a_clerk_is_refused_closing_as_a_duplicate_with_the_reason() {
 /// The fixture, with two files on the first request added at fixed times (for snapshots).
 fn app_with_files(login: &str) -> App {
     use aryz::domain::attachment::NewAttachment;
-    let mut store = Store::in_memory().unwrap();
-    add_operators(&mut store);
-    add_requests(&mut store);
+    let mut store = fixture_store(true);
     store
         .write(|tx| {
             let id = tx.read().request_by_ref(FIRST)?.unwrap().id;

@@ -8,7 +8,7 @@ use crate::tui_fixture;
 
 use aryz::domain::kind::{RequestKind, Role};
 use aryz::i18n::{Lang, set_thread_language};
-use aryz::store::{EventKind, Store};
+use aryz::store::EventKind;
 use aryz::tui::app::{App, Overlay, Screen};
 use aryz::tui::keymap::KeyMap;
 use aryz::tui::screens::dialog::fields::{FilterField, MoveField};
@@ -21,9 +21,7 @@ const FIRST: &str = "ARZ-2026-000001";
 /// The fixture's requests in the head office, office OSH with its supervisor `osh-sup`
 /// and one request of its own; the app as `login`.
 fn app_with_offices(login: &str) -> App {
-    let mut store = Store::in_memory().unwrap();
-    add_operators(&mut store);
-    add_requests(&mut store);
+    let store = fixture_store(true);
     let mut root = session_on(store, "root");
     root.add_office("OSH", "Osh (example)", "Ош (мисал)", "Ош (пример)", false).unwrap();
     root.add_operator_in("osh-sup", Role::Supervisor, "Osh Test-Supervisor", Some("OSH")).unwrap();

@@ -533,9 +533,7 @@ fn a_scroll_is_found_for_a_list_moved_by_one_row() {
 /// come with the idle work right after it; then the screen is the one `App::new` draws.
 #[test]
 fn the_first_frame_shows_the_rows_and_the_counts_follow() {
-    let mut store = Store::in_memory().unwrap();
-    add_operators(&mut store);
-    crate::tui_fixture::add_requests(&mut store);
+    let store = crate::tui_fixture::fixture_store(true);
     let mut app = App::first_screen(session_on(store, "jyldyz"), KeyMap::default(), Theme::colour()).unwrap();
     let first = crate::tui_fixture::screen(&app, 120, 20);
     let header = first.lines().next().unwrap();

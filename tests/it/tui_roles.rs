@@ -5,13 +5,19 @@
 
 use crate::tui_fixture;
 
+use std::sync::Mutex;
+
+use aryz::domain::deadline::RuleSet;
+use aryz::service::{Clock, Session, Settings};
 use aryz::store::{ListFilter, Store};
 use aryz::tui::app::{App, Context, Overlay};
+use aryz::tui::keymap::KeyMap;
 use aryz::tui::screens::queue::Section;
+use aryz::tui::theme::Theme;
 use tui_fixture::*;
 
-/// The supervisors' fixture, with rules that allow extending and pausing.
-fn app_as(login: &str) -> App {
+/// The rules of this file's office: extending and pausing allowed.
+fn roles_rules() -> RuleSet {
     let mut rules = rules_allowing_extension_and_pause();
     // The fixture's requests are past their statutory terms; for extending to be possible
     // at all, this office reads them as advisory and lets the 30 days be extended (the
@@ -23,13 +29,27 @@ fn app_as(login: &str) -> App {
             r.extension_basis = "test basis".into();
         }
     }
-    let mut store = Store::in_memory().unwrap();
-    add_operators(&mut store);
-    add_requests(&mut store);
-    add_supervisor_requests(&mut store);
-    let (app, recomputed) = app_under_rules(store, login, rules);
-    assert!(!recomputed.requests.is_empty());
-    app
+    rules
+}
+
+/// The supervisors' fixture under [`roles_rules`], after the admin's recomputation: built
+/// once (migrations, operators, requests), and each case starts from its own in-memory copy,
+/// so no case sees another's changes.
+fn app_as(login: &str) -> App {
+    static BUILT: Mutex<Option<Store>> = Mutex::new(None);
+    let mut built = BUILT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if built.is_none() {
+        let mut store = fixture_store(true);
+        add_supervisor_requests(&mut store);
+        let (app, recomputed) = app_under_rules(store, "root", roles_rules());
+        assert!(!recomputed.requests.is_empty());
+        *built = Some(app.session.into_store());
+    }
+    let store = built.as_ref().unwrap().in_memory_copy().unwrap();
+    drop(built);
+    let session =
+        Session::with_store(store, login, roles_rules(), Clock::fixed(today()), Settings::default()).unwrap();
+    App::new(session, KeyMap::default(), Theme::colour()).unwrap()
 }
 
 fn choose_operator(app: &mut App, login: &str) {

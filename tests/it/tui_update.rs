@@ -467,9 +467,7 @@ fn too_small_terminal_shows_a_plain_message() {
 fn no_color_theme_keeps_urgency_visible() {
     let app = App::new(
         {
-            let mut store = aryz::store::Store::in_memory().unwrap();
-            add_operators(&mut store);
-            add_requests(&mut store);
+            let store = fixture_store(true);
             session_on(store, "aibek")
         },
         KeyMap::default(),
@@ -585,9 +583,7 @@ fn extend_pause_and_resume_when_the_rules_allow() {
             r.binding = false;
         }
     }
-    let mut store = aryz::store::Store::in_memory().unwrap();
-    add_operators(&mut store);
-    add_requests(&mut store);
+    let store = fixture_store(true);
     let (mut app, _) = app_under_rules(store, "aibek", rules);
     // The third of mine: Law 67's 14 working days from Fri 20.11, Thu 10.12.2026.
     press(&mut app, &["j", "j", "enter"]);

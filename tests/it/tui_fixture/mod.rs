@@ -225,14 +225,28 @@ pub fn app_under_rules(store: Store, login: &str, rules: RuleSet) -> (App, aryz:
     (App::new(session, KeyMap::default(), Theme::colour()).unwrap(), report)
 }
 
+/// A fresh in-memory database with the operators, and with or without the six requests.
+/// Each is built once per test process and copied for every caller, so no caller sees
+/// another's changes (building one, migrations and all, costs many times the copy).
+pub fn fixture_store(with_requests: bool) -> Store {
+    static BUILT: [std::sync::Mutex<Option<Store>>; 2] =
+        [std::sync::Mutex::new(None), std::sync::Mutex::new(None)];
+    let mut built =
+        BUILT[usize::from(with_requests)].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if built.is_none() {
+        let mut store = Store::in_memory().unwrap();
+        add_operators(&mut store);
+        if with_requests {
+            add_requests(&mut store);
+        }
+        *built = Some(store);
+    }
+    built.as_ref().unwrap().in_memory_copy().unwrap()
+}
+
 /// The app as `login` on a fresh in-memory database, with or without the six requests.
 pub fn app(login: &str, with_requests: bool) -> App {
-    let mut store = Store::in_memory().unwrap();
-    add_operators(&mut store);
-    if with_requests {
-        add_requests(&mut store);
-    }
-    App::new(session_on(store, login), KeyMap::default(), Theme::colour()).unwrap()
+    App::new(session_on(fixture_store(with_requests), login), KeyMap::default(), Theme::colour()).unwrap()
 }
 
 /// The same, on a database file (for tests with a second process's session).
