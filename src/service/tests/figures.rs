@@ -407,11 +407,7 @@ fn kept_figures_equal_the_replay(s: &Session, seed: u64) {
                 let (from, to) = (*from, *to);
                 for by in [GroupBy::Kind, GroupBy::Clerk, GroupBy::Month] {
                     let kept = s.store.read().report_rows(d(from), d(to), day, by, &[]).unwrap();
-                    assert_eq!(
-                        kept,
-                        replayed(hs, day, by),
-                        "seed {seed}, {from}..{to} as of {day}, {by:?}"
-                    );
+                    assert_eq!(kept, replayed(hs, day, by), "seed {seed}, {from}..{to} as of {day}, {by:?}");
                 }
             }
             day += chrono::Duration::days(4);
