@@ -96,7 +96,7 @@ pub enum StoreError {
     Corrupt(String),
     /// An error of the database engine. Its type stays inside the store: above it, only the
     /// text (for the message and the log) and the kind are seen, whatever the backend.
-    #[error("database error: {0}")]
+    #[error("{}", messages::engine_english(.0))]
     Sqlite(BackendError),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
@@ -117,26 +117,81 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::NotADatabase) => StoreError::NotAryz(PathBuf::from("database")),
-            _ => StoreError::Sqlite(BackendError(Box::new(e))),
+            code => StoreError::Sqlite(BackendError::new(sqlite_kind(code), e)),
         }
     }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// A database engine's own error, opaque outside the store (no backend type leaks upward).
+/// A database engine's own error, opaque outside the store (no backend type leaks upward):
+/// what kind of failure it is, which the message says in the interface language, and the
+/// engine's own words, shown after it as they are (they name the table or the constraint).
 #[derive(Debug)]
-pub struct BackendError(Box<dyn std::error::Error + Send + Sync>);
+pub struct BackendError {
+    kind: EngineKind,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+/// What kind of failure an engine error is, whatever the backend: the part of its message
+/// that is translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// The disk (or the server's) is full.
+    DiskFull,
+    /// The file, the directory or the role may not be written.
+    ReadOnly,
+    /// The database file cannot be opened.
+    CannotOpen,
+    /// Reading or writing the disk failed.
+    Io,
+    /// The database refused the operation to this login (PostgreSQL's privileges).
+    Permission,
+    /// The file is damaged.
+    Damaged,
+    /// A change broke a rule of the schema (a unique key, a check, a foreign key).
+    Constraint,
+    /// Anything else.
+    Other,
+}
+
+impl BackendError {
+    pub(crate) fn new(
+        kind: EngineKind,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> BackendError {
+        BackendError { kind, source: source.into() }
+    }
+
+    pub fn kind(&self) -> EngineKind {
+        self.kind
+    }
+}
 
 impl std::fmt::Display for BackendError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        self.source.fmt(f)
     }
 }
 
 impl std::error::Error for BackendError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
+        self.source.source()
+    }
+}
+
+/// The kind of a SQLite error, by its primary result code.
+fn sqlite_kind(code: Option<rusqlite::ErrorCode>) -> EngineKind {
+    use rusqlite::ErrorCode as C;
+    match code {
+        Some(C::DiskFull) => EngineKind::DiskFull,
+        Some(C::ReadOnly) => EngineKind::ReadOnly,
+        Some(C::CannotOpen) => EngineKind::CannotOpen,
+        Some(C::SystemIoFailure) => EngineKind::Io,
+        Some(C::PermissionDenied | C::AuthorizationForStatementDenied) => EngineKind::Permission,
+        Some(C::DatabaseCorrupt) => EngineKind::Damaged,
+        Some(C::ConstraintViolation) => EngineKind::Constraint,
+        _ => EngineKind::Other,
     }
 }
 

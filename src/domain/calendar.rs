@@ -4,7 +4,8 @@
 //! an administrator. Every fact carries a confidence; a period that reaches a day that is
 //! not confirmed, or a year the data does not cover, is uncertain and says why.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -215,12 +216,70 @@ pub fn parse_calendar(text: &str) -> Result<Vec<CalendarEntry>, String> {
 /// Weekends, generated fixed-date days and dated entries. Dated entries override generated
 /// days, and later dated entries override earlier ones, so the database's entries (added
 /// by an administrator) override the shipped file.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// The fixed-date days of a year are generated the first time a date of that year is asked
+/// for (a deadline reaches one or two years; generating all of 1990–2100 at start-up took
+/// milliseconds of every process's start). The result is the same as generating every year
+/// at once (test `lazy_years_equal_every_year_generated_at_once`).
+#[derive(Debug, Clone, Default)]
 pub struct Calendar {
     entries: BTreeMap<NaiveDate, CalendarEntry>,
-    generated: BTreeMap<NaiveDate, CalendarEntry>,
+    /// The generated days of each year from [`FIRST_YEAR`] to `LAST_YEAR + 1` (the year
+    /// after takes the days moved out of the last one), each generated on first use.
+    years: Box<[OnceLock<BTreeMap<NaiveDate, CalendarEntry>>]>,
+    /// Generated days an administrator removed.
+    removed: BTreeSet<NaiveDate>,
     fixed: Vec<FixedRule>,
     movable: Vec<String>,
+}
+
+/// Equal when they give the same answers: the same data, whichever years were generated.
+impl PartialEq for Calendar {
+    fn eq(&self, other: &Calendar) -> bool {
+        self.entries == other.entries
+            && self.removed == other.removed
+            && self.fixed == other.fixed
+            && self.movable == other.movable
+            && self.years.len() == other.years.len()
+    }
+}
+
+/// The fixed-date days that `rules` give in `year` (not yet keyed by the year they fall in:
+/// a day moved off a weekend at the end of December falls in the next year).
+fn year_days(rules: &[FixedRule], year: i32) -> Vec<CalendarEntry> {
+    let mut days: BTreeMap<NaiveDate, (CalendarEntry, bool)> = BTreeMap::new();
+    for f in rules.iter().filter(|f| f.valid_in(year)) {
+        for e in f.entries(year) {
+            days.insert(e.date, (e, f.weekend_transfer));
+        }
+    }
+    // Under the previous Code a holiday on a weekend gave a day off on the next weekday
+    // that is not itself a holiday (in date order, so two weekend holidays give two days).
+    let mut moved: Vec<CalendarEntry> = Vec::new();
+    for (date, (e, transfer)) in &days {
+        if !*transfer || !Calendar::is_weekend(*date) || e.kind == DayKind::WorkingDay {
+            continue;
+        }
+        let mut d = *date;
+        while let Some(n) = d.succ_opt() {
+            d = n;
+            let taken = days.contains_key(&d) || moved.iter().any(|m| m.date == d);
+            if !Calendar::is_weekend(d) && !taken {
+                moved.push(CalendarEntry {
+                    date: d,
+                    kind: DayKind::ExtraDayOff,
+                    name: e.name.clone(),
+                    basis: format!("{}: moved from {}", e.basis, date_wd(*date)),
+                    applies_to: e.applies_to.clone(),
+                    confidence: e.confidence.clone(),
+                    source: e.source.clone(),
+                });
+                break;
+            }
+        }
+    }
+    // Moved days after the year's own: a moved day overrides a day of the same date.
+    days.into_values().map(|(e, _)| e).chain(moved).collect()
 }
 
 impl Calendar {
@@ -231,68 +290,66 @@ impl Calendar {
         cal
     }
 
-    /// Parses a whole calendar file: fixed rules generated for every valid year, dated
-    /// entries, and the names of the movable holidays.
+    /// Parses a whole calendar file: fixed rules (their days generated for each valid year
+    /// when it is first asked for), dated entries, and the names of the movable holidays.
     pub fn parse(text: &str) -> Result<Calendar, String> {
         let file = parse_file(text)?;
         let mut cal = Calendar::new(dated_entries(&file)?);
         cal.movable = file.movable;
         cal.fixed = file.fixed;
-        cal.generate();
+        cal.years = (FIRST_YEAR..=LAST_YEAR + 1).map(|_| OnceLock::new()).collect();
         Ok(cal)
     }
 
     /// The shipped calendar alone.
     pub fn shipped() -> Calendar {
-        // Generating every year takes a few milliseconds: once per process, then copies.
+        // Parsed once per process, then copies (with the years generated so far).
         static SHIPPED: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
         // The shipped file is tested to parse; an empty calendar would only follow a broken build.
         SHIPPED.get_or_init(|| Calendar::parse(SHIPPED_CALENDAR).unwrap_or_default()).clone()
     }
 
-    fn generate(&mut self) {
-        self.generated.clear();
-        for year in FIRST_YEAR..=LAST_YEAR {
-            let rules: Vec<&FixedRule> = self.fixed.iter().filter(|f| f.valid_in(year)).collect();
-            let mut days: BTreeMap<NaiveDate, (CalendarEntry, bool)> = BTreeMap::new();
-            for f in &rules {
-                for e in f.entries(year) {
-                    days.insert(e.date, (e, f.weekend_transfer));
-                }
-            }
-            // Under the previous Code a holiday on a weekend gave a day off on the next
-            // weekday that is not itself a holiday (in date order, so two weekend holidays
-            // give two days).
-            let mut moved: Vec<CalendarEntry> = Vec::new();
-            for (date, (e, transfer)) in &days {
-                if !*transfer || !Calendar::is_weekend(*date) || e.kind == DayKind::WorkingDay {
-                    continue;
-                }
-                let mut d = *date;
-                while let Some(n) = d.succ_opt() {
-                    d = n;
-                    let taken = days.contains_key(&d) || moved.iter().any(|m| m.date == d);
-                    if !Calendar::is_weekend(d) && !taken {
-                        moved.push(CalendarEntry {
-                            date: d,
-                            kind: DayKind::ExtraDayOff,
-                            name: e.name.clone(),
-                            basis: format!("{}: moved from {}", e.basis, date_wd(*date)),
-                            applies_to: e.applies_to.clone(),
-                            confidence: e.confidence.clone(),
-                            source: e.source.clone(),
-                        });
-                        break;
+    /// The generated days falling in `year` (empty outside the years covered): that year's
+    /// own days over those moved into it from the end of the year before, as generating the
+    /// years in order into one map gives them.
+    fn generated_year(&self, year: i32) -> Option<&BTreeMap<NaiveDate, CalendarEntry>> {
+        let slot = self.years.get(usize::try_from(year - FIRST_YEAR).ok()?)?;
+        Some(slot.get_or_init(|| {
+            let mut map = BTreeMap::new();
+            if year > FIRST_YEAR {
+                for e in year_days(&self.fixed, year - 1) {
+                    if e.date.year() == year {
+                        map.insert(e.date, e);
                     }
                 }
             }
-            for (date, (e, _)) in days {
-                self.generated.insert(date, e);
+            if year <= LAST_YEAR {
+                for e in year_days(&self.fixed, year) {
+                    if e.date.year() == year {
+                        map.insert(e.date, e);
+                    }
+                }
             }
-            for m in moved {
-                self.generated.insert(m.date, m);
-            }
+            map
+        }))
+    }
+
+    /// The generated day of `date`, unless an administrator removed it.
+    fn generated(&self, date: NaiveDate) -> Option<&CalendarEntry> {
+        if self.removed.contains(&date) {
+            return None;
         }
+        self.generated_year(date.year())?.get(&date)
+    }
+
+    /// The generated days of `from..=to` (removed ones left out), in date order.
+    fn generated_between(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = &CalendarEntry> {
+        let years = from.year().max(FIRST_YEAR)..=to.year().min(LAST_YEAR + 1);
+        years
+            .filter(move |_| from <= to)
+            .filter_map(|y| self.generated_year(y))
+            .flat_map(move |m| m.range(from..=to).map(|(_, e)| e))
+            .filter(|e| !self.removed.contains(&e.date))
     }
 
     pub fn extend(&mut self, entries: impl IntoIterator<Item = CalendarEntry>) {
@@ -305,12 +362,16 @@ impl Calendar {
     /// (an administrator's `calendar remove`). Returns whether anything was removed.
     pub fn remove(&mut self, date: NaiveDate) -> bool {
         let dated = self.entries.remove(&date).is_some();
-        self.generated.remove(&date).is_some() || dated
+        let generated = self.generated(date).is_some();
+        if generated {
+            self.removed.insert(date);
+        }
+        generated || dated
     }
 
     /// The entry that decides `date`: a dated one, else a generated one.
     pub fn entry(&self, date: NaiveDate) -> Option<&CalendarEntry> {
-        self.entries.get(&date).or_else(|| self.generated.get(&date))
+        self.entries.get(&date).or_else(|| self.generated(date))
     }
 
     /// Dated entries only (movable holidays, decrees, administrators' days).
@@ -321,7 +382,7 @@ impl Calendar {
     /// Every entry, dated or generated, of `from..=to`, in date order.
     pub fn entries_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<&CalendarEntry> {
         let mut days: BTreeMap<NaiveDate, &CalendarEntry> =
-            self.generated.range(from..=to).map(|(d, e)| (*d, e)).collect();
+            self.generated_between(from, to).map(|e| (e.date, e)).collect();
         days.extend(self.entries.range(from..=to).map(|(d, e)| (*d, e)));
         days.into_values().collect()
     }
@@ -372,7 +433,7 @@ impl Calendar {
             ));
         }
         // A generated day matters only on a weekday (or moved onto one).
-        let generated = self.generated.range(start..=to).map(|(_, e)| e).find(|e| {
+        let generated = self.generated_between(start, to).find(|e| {
             !e.is_confirmed() && !Calendar::is_weekend(e.date) && !self.entries.contains_key(&e.date)
         });
         generated.map(|e| {
@@ -566,5 +627,109 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// Every year 1990–2100 generated in order into one map, as the calendar did at start-up
+    /// before years were generated lazily: the reference the lazy years must equal.
+    fn eager(cal: &Calendar) -> Calendar {
+        let mut all: BTreeMap<NaiveDate, CalendarEntry> = BTreeMap::new();
+        for year in FIRST_YEAR..=LAST_YEAR {
+            for e in year_days(&cal.fixed, year) {
+                all.insert(e.date, e);
+            }
+        }
+        let mut out = cal.clone();
+        out.years = (FIRST_YEAR..=LAST_YEAR + 1)
+            .map(|y| {
+                let year: BTreeMap<NaiveDate, CalendarEntry> =
+                    all.iter().filter(|(d, _)| d.year() == y).map(|(d, e)| (*d, e.clone())).collect();
+                OnceLock::from(year)
+            })
+            .collect();
+        assert_eq!(all.values().filter(|e| e.date.year() > LAST_YEAR + 1).count(), 0);
+        out
+    }
+
+    #[test]
+    fn lazy_years_equal_every_year_generated_at_once() {
+        let lazy = Calendar::shipped();
+        let reference = eager(&Calendar::shipped());
+        // Every day of every year covered, and the edges outside it.
+        let (first, last) = (d("1989-12-01"), d("2102-01-31"));
+        let mut day = first;
+        while day <= last {
+            assert_eq!(lazy.entry(day), reference.entry(day), "{day}");
+            assert_eq!(lazy.is_working_day(day), reference.is_working_day(day), "{day}");
+            day = day.succ_opt().unwrap();
+        }
+        assert_eq!(lazy.entries_between(first, last), reference.entries_between(first, last));
+        // The previous Code's transfers exist (a weekend holiday moved to a weekday), so the
+        // comparison covers moved days, including across a new year.
+        assert!(reference.entries_between(first, last).iter().any(|e| e.basis.contains("moved from")));
+        // Deadlines of every kind, received every 29th day 1990–2100 (each weekday in
+        // turn), from a fresh lazy calendar each time a year starts: the same dates, texts
+        // and uncertainty as with every year generated.
+        let rules = crate::domain::deadline::RuleSet::shipped();
+        let mut day = d("1990-01-01");
+        let mut fresh = Calendar::shipped();
+        while day <= d("2100-12-31") {
+            if day.ordinal() <= 29 {
+                fresh = Calendar::shipped();
+            }
+            for kind in crate::domain::kind::RequestKind::ALL {
+                assert_eq!(
+                    rules.deadlines(*kind, day, day, &fresh),
+                    rules.deadlines(*kind, day, day, &reference),
+                    "{kind:?} received {day}"
+                );
+            }
+            day = day.checked_add_days(Days::new(29)).unwrap();
+        }
+        // A removed generated day is an ordinary day in both, and the answers stay equal.
+        let (mut lazy, mut reference) = (Calendar::shipped(), eager(&Calendar::shipped()));
+        assert!(lazy.remove(d("2026-03-08")) && reference.remove(d("2026-03-08")));
+        assert_eq!(lazy.entry(d("2026-03-08")), None);
+        assert_eq!(lazy.entries_between(first, last), reference.entries_between(first, last));
+        assert_eq!(lazy, reference);
+    }
+
+    #[test]
+    fn a_day_moved_past_new_year_is_found_in_the_next_year() {
+        // Under a transferring Code, 31 December on a weekend moves into January; 1 January
+        // on a weekend moves too, and the later year's own move wins the shared day.
+        let text = r#"
+[[fixed]]
+month = 12
+day = 31
+kind = "holiday"
+name = "Old Year"
+from_year = 1990
+to_year = 2000
+weekend_transfer = true
+confidence = "confirmed"
+
+[[fixed]]
+month = 1
+day = 1
+kind = "holiday"
+name = "New Year"
+from_year = 1990
+to_year = 2000
+weekend_transfer = true
+confidence = "confirmed"
+"#;
+        let lazy = Calendar::parse(text).unwrap();
+        let reference = eager(&Calendar::parse(text).unwrap());
+        let (first, last) = (d("1989-01-01"), d("2002-12-31"));
+        let mut day = first;
+        while day <= last {
+            assert_eq!(lazy.entry(day), reference.entry(day), "{day}");
+            day = day.succ_opt().unwrap();
+        }
+        // Saturday 31.12.1994 → Monday 02.01.1995, which Sunday 01.01.1995's own move takes.
+        assert_eq!(lazy.entry(d("1995-01-02")).unwrap().name, "New Year");
+        // Sunday 31.12.2000 → Monday 01.01.2001, a day of the next year (no rule holds then).
+        assert_eq!(lazy.entry(d("2001-01-01")).unwrap().name, "Old Year");
+        assert_eq!(lazy.entries_between(first, last), reference.entries_between(first, last));
     }
 }

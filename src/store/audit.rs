@@ -2,6 +2,7 @@
 //! are hashed, linked and verified is [`crate::domain::audit_chain`]'s, shared by every
 //! backend; this file only stores and reads, and checks the records under the chain.
 
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Result, SqliteReader, SqliteTx};
@@ -166,17 +167,44 @@ pub(super) fn append_per_request(
             entries.len()
         )));
     }
-    let mut insert = conn.prepare_cached(&format!(
-        "INSERT INTO audit ({CHAIN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-    ))?;
+    // Entries and filed hashes are written many rows per statement (as one by one would
+    // write them: the rows do not depend on each other's writes).
+    let flush = |audit: &mut Vec<Value>, filed: &mut Vec<Value>| -> Result<()> {
+        super::requests::insert_many(conn, &format!("INSERT INTO audit ({CHAIN_COLUMNS})"), "", 9, audit)?;
+        super::requests::insert_many(
+            conn,
+            "INSERT OR REPLACE INTO record_state (kind, key, hash, audit_id)",
+            "",
+            4,
+            filed,
+        )?;
+        audit.clear();
+        filed.clear();
+        Ok(())
+    };
+    let (mut audit, mut filed) = (Vec::new(), Vec::new());
     for ((target, detail), (id, new, old)) in entries.iter().zip(&records) {
-        super::records::file_request(conn, &mut state, *id, *old, *new, head.id)?;
+        super::records::file_request_later(&mut state, *id, *old, *new, head.id, &mut filed);
         let rendered = state.render();
         let fields = EntryFields { id: head.id, at, actor, action, target, detail, state: &rendered };
         let hash = entry_hash(&head.hash, &fields);
-        insert.execute(params![head.id, at, actor, action, target, detail, head.hash, hash, rendered])?;
+        audit.extend([
+            Value::Integer(head.id),
+            Value::Text(at.to_string()),
+            Value::Text(actor.to_string()),
+            Value::Text(action.to_string()),
+            Value::Text((*target).to_string()),
+            Value::Text((*detail).to_string()),
+            Value::Text(head.hash.clone()),
+            Value::Text(hash.clone()),
+            Value::Text(rendered),
+        ]);
         head = AuditHead { id: head.id + 1, hash };
+        if audit.len() >= 9 * 64 {
+            flush(&mut audit, &mut filed)?;
+        }
     }
+    flush(&mut audit, &mut filed)?;
     super::records::forget_touched_after(conn, after)?;
     let written = AuditHead { id: head.id - 1, hash: head.hash };
     conn.prepare_cached(

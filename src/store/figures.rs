@@ -70,6 +70,41 @@ fn insert_spans(conn: &Connection, id: i64, spans: &[Stored]) -> Result<()> {
     Ok(())
 }
 
+/// The values [`insert_spans`] binds for one span.
+const SPAN_WIDTH: usize = 12;
+
+fn span_values(out: &mut Vec<rusqlite::types::Value>, id: i64, s: &Stored) {
+    use rusqlite::types::Value;
+    let f = &s.piece.figure;
+    out.extend([
+        Value::Text(s.received_on.to_string()),
+        Value::Integer(id),
+        Value::Text(s.piece.from.to_string()),
+        Value::Text(s.piece.until.map_or_else(|| FOREVER.to_string(), |d| d.to_string())),
+        Value::Text(s.kind.clone()),
+        Value::Text(f.standing.code().to_string()),
+        f.clerk.clone().map_or(Value::Null, Value::Text),
+        Value::from(f.reopened),
+        Value::from(f.backdated),
+        Value::from(f.paused),
+        Value::from(f.extended),
+        Value::Integer(s.office),
+    ]);
+}
+
+/// Inserts the spans whose values [`span_values`] gave, many per statement, as
+/// [`insert_spans`] would one by one.
+fn insert_span_values(conn: &Connection, values: &[rusqlite::types::Value]) -> Result<()> {
+    super::requests::insert_many(
+        conn,
+        "INSERT INTO request_figures (received_on, request_id, valid_from, valid_until, kind, standing, clerk,
+            reopened, backdated, paused, extended, office)",
+        "",
+        SPAN_WIDTH,
+        values,
+    )
+}
+
 fn standing_of(code: &str) -> rusqlite::Result<Standing> {
     Standing::from_code(code).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -175,10 +210,68 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
 }
 
 /// Adds the figures of the requests with ids above `after` (loaded in bulk with the
-/// marking triggers suspended): their spans (the aggregates follow by trigger) and their
-/// answers within each deadline.
+/// marking triggers suspended): their spans, the aggregates summed set-wise from them per
+/// office (as the triggers would add them span by span), and their answers within each
+/// deadline.
 pub(super) fn rebuild_after(conn: &Connection, after: i64) -> Result<()> {
-    walk_histories(conn, "r.id > ?1", [after], |id, h| insert_spans(conn, id, &stored_of(h)))?;
+    // The aggregates are added set-wise from the new spans, as the triggers would add them
+    // one span at a time (the triggers were a quarter of a bulk import).
+    let mut saved = Vec::new();
+    for name in AGGREGATE_TRIGGERS {
+        let sql: String = conn.query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        conn.execute_batch(&format!("DROP TRIGGER {name};"))?;
+        saved.push(sql);
+    }
+    // Many spans per statement (a bulk load's spans, one statement per span, were most of
+    // this function).
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    walk_histories(conn, "r.id > ?1", [after], |id, h| {
+        for s in stored_of(h) {
+            span_values(&mut values, id, &s);
+        }
+        if values.len() >= SPAN_WIDTH * 64 {
+            insert_span_values(conn, &values)?;
+            values.clear();
+        }
+        Ok(())
+    })?;
+    insert_span_values(conn, &values)?;
+    // `request_figures_insert`, summed: settled spans per month, group and office (each
+    // span's own office, as the trigger takes `new.office`) …
+    conn.prepare(
+        "INSERT INTO figures_monthly (month, kind, clerk, standing, reopened, backdated, paused, extended, office, n)
+         SELECT substr(received_on, 1, 7), kind, coalesce(clerk, ''), standing, reopened, backdated, paused,
+             extended, office, count(*)
+         FROM request_figures INDEXED BY request_figures_request
+         WHERE request_id > ?1 AND valid_until = '9999-12-31' AND standing IN ('in_time', 'late', 'withdrawn')
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+         ON CONFLICT (month, kind, clerk, standing, reopened, backdated, paused, extended, office)
+             DO UPDATE SET n = n + excluded.n",
+    )?
+    .execute([after])?;
+    // … and the open and overdue counts' changes per day and office (a day any span starts
+    // or ends on gets a row, as with the trigger, even when its changes sum to nothing).
+    conn.prepare(
+        "INSERT INTO figures_backlog_daily (day, office, open, overdue)
+         SELECT day, office, sum(open), sum(overdue) FROM (
+             SELECT valid_from AS day, office, 1 AS open, standing = 'open_late' AS overdue
+                 FROM request_figures INDEXED BY request_figures_request
+                 WHERE request_id > ?1 AND standing IN ('open_in_time', 'open_late')
+             UNION ALL
+             SELECT valid_until, office, -1, -(standing = 'open_late')
+                 FROM request_figures INDEXED BY request_figures_request
+                 WHERE request_id > ?1 AND standing IN ('open_in_time', 'open_late') AND valid_until <> '9999-12-31'
+         ) WHERE 1 GROUP BY day, office
+         ON CONFLICT (day, office) DO UPDATE SET open = open + excluded.open, overdue = overdue + excluded.overdue",
+    )?
+    .execute([after])?;
+    for sql in saved {
+        conn.execute_batch(&sql)?;
+    }
     conn.prepare(
         "INSERT INTO figures_within (day, rule, office, n)
          SELECT r.received_on, d.rule, r.office, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id

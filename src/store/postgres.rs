@@ -109,7 +109,32 @@ impl From<postgres::Error> for StoreError {
             }
             None => format!("PostgreSQL: {e}"),
         };
-        StoreError::Sqlite(BackendError(text.into()))
+        StoreError::Sqlite(BackendError::new(pg_kind(e.code()), text))
+    }
+}
+
+/// The kind of a PostgreSQL error, by its SQLSTATE.
+fn pg_kind(code: Option<&postgres::error::SqlState>) -> super::EngineKind {
+    use super::EngineKind as K;
+    use postgres::error::SqlState as S;
+    let Some(code) = code else { return K::Other };
+    if *code == S::DISK_FULL {
+        K::DiskFull
+    } else if *code == S::READ_ONLY_SQL_TRANSACTION {
+        K::ReadOnly
+    } else if *code == S::INVALID_CATALOG_NAME {
+        K::CannotOpen
+    } else if *code == S::IO_ERROR {
+        K::Io
+    } else if *code == S::INSUFFICIENT_PRIVILEGE {
+        K::Permission
+    } else if *code == S::DATA_CORRUPTED || *code == S::INDEX_CORRUPTED {
+        K::Damaged
+    } else if code.code().starts_with("23") {
+        // Class 23: integrity constraint violation (unique, check, foreign key, not null).
+        K::Constraint
+    } else {
+        K::Other
     }
 }
 

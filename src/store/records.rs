@@ -664,16 +664,31 @@ pub(super) fn hashed_after(conn: &Connection, after: i64) -> Result<Vec<(i64, Ha
     Ok(out)
 }
 
-/// [`file_known`] for a request.
-pub(super) fn file_request(
-    conn: &Connection,
+/// [`file_known`] for a new hash of a request, with the write left to the caller: the sums move at once, and the
+/// `record_state` row (kind, key, hash, audit id) is added to `rows` when the hash changed,
+/// for `INSERT OR REPLACE INTO record_state` of many rows at once.
+pub(super) fn file_request_later(
     state: &mut State,
     id: i64,
     old: Option<Hash>,
     new: Hash,
     audit_id: i64,
-) -> Result<()> {
-    file_known(conn, state, REQUEST, &Key::Id(id), old, Some(new), audit_id)
+    rows: &mut Vec<Value>,
+) {
+    if old == Some(new) {
+        return;
+    }
+    let sum = state.sum_mut(REQUEST);
+    if let Some(old) = &old {
+        sum.sub(old);
+    }
+    sum.add(&new);
+    rows.extend([
+        Value::Integer(REQUEST),
+        Value::Integer(id),
+        Value::Blob(new.to_vec()),
+        Value::Integer(audit_id),
+    ]);
 }
 
 /// Forgets that the requests with ids above `after` were touched (their entries are written).

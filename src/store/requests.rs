@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::types::Value;
+use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{OptionalExtension, params};
 
 use super::row::{REQUEST_COLUMNS, code, request_from_row};
@@ -22,6 +22,45 @@ use crate::model::{AssigneeFilter, InitialState, ListFilter, Page, Registration,
 /// restoring the triggers costs more than it saves; the SIGKILL test of
 /// `tests/it/crash_and_concurrency.rs` imports 600 rows, so it kills this path.)
 pub const BULK_ROWS: usize = 500;
+
+/// Rows per statement of a batch registration's multi-row inserts (the widest, a request,
+/// binds 28 values a row: well under SQLite's 32,766 parameters).
+const ROWS_PER_INSERT: usize = 64;
+
+/// The values [`SqliteTx::insert_many_requests`] binds per request.
+const REQUEST_INSERT_WIDTH: usize = 28;
+
+const NULL: ToSqlOutput<'static> = ToSqlOutput::Owned(Value::Null);
+
+fn borrowed(s: &str) -> ToSqlOutput<'_> {
+    ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes()))
+}
+
+/// A date as the text [`DateText`] binds.
+fn date_value(d: NaiveDate) -> ToSqlOutput<'static> {
+    let t = DateText::of(d);
+    match std::str::from_utf8(&t.0) {
+        Ok(s) if (0..=9999).contains(&d.year()) => ToSqlOutput::Owned(Value::Text(s.to_string())),
+        _ => ToSqlOutput::Owned(Value::Text(d.to_string())),
+    }
+}
+
+/// `head VALUES (…), (…) … tail` for the rows of `values` (`width` values a row, in order),
+/// [`ROWS_PER_INSERT`] rows per statement.
+pub(super) fn insert_many<T: rusqlite::ToSql>(
+    conn: &rusqlite::Connection,
+    head: &str,
+    tail: &str,
+    width: usize,
+    values: &[T],
+) -> Result<()> {
+    let row = format!("({})", vec!["?"; width].join(", "));
+    for part in values.chunks(width * ROWS_PER_INSERT) {
+        let sql = format!("{head} VALUES {} {tail}", vec![row.as_str(); part.len() / width].join(", "));
+        conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(part))?;
+    }
+    Ok(())
+}
 
 /// A date bound as its ISO text (`2026-11-24`), as chrono's `%F` writes it, without going
 /// through a formatter: binding dates was a few per cent of an import.
@@ -487,11 +526,56 @@ impl SqliteTx<'_> {
         let after = self.last_request_id()?;
         let suspended = if batch.len() >= BULK_ROWS { Some(self.suspend_derived()?) } else { None };
         let references = self.take_references(batch.iter().map(|r| r.new.received_on.year()))?;
-        let state = InitialState::default();
-        for (r, reference) in batch.iter().zip(&references) {
-            let id = self.insert_row(r.new, reference, registered_on, r.deadlines, None, now, &state)?;
-            self.insert_event(id, &r.created)?;
+        // Many rows per statement: the same rows, in the same order, as one `insert_row` and
+        // `insert_event` per request (deadlines and events keep their relative order, so
+        // their ids are the same too); one statement start, journal and bind pass for
+        // ROWS_PER_INSERT rows instead of for each.
+        let mut done = 0;
+        for (part, refs) in batch.chunks(ROWS_PER_INSERT).zip(references.chunks(ROWS_PER_INSERT)) {
+            let ids = self.insert_many_requests(part, refs, registered_on, now)?;
+            let mut deadlines: Vec<ToSqlOutput<'_>> = Vec::with_capacity(part.len() * 3 * 6);
+            let mut events: Vec<ToSqlOutput<'_>> = Vec::with_capacity(part.len() * 8);
+            for (r, id) in part.iter().zip(ids) {
+                for d in r.deadlines {
+                    deadlines.extend([
+                        ToSqlOutput::from(id),
+                        borrowed(&d.rule),
+                        date_value(d.due_on),
+                        ToSqlOutput::from(d.binding),
+                        borrowed(&d.explanation),
+                        d.provisional.as_deref().map_or(NULL, borrowed),
+                    ]);
+                }
+                let e = &r.created;
+                events.extend([
+                    ToSqlOutput::from(id),
+                    borrowed(&e.at),
+                    borrowed(&e.actor),
+                    borrowed(e.kind.code()),
+                    e.old.as_deref().map_or(NULL, borrowed),
+                    e.new.as_deref().map_or(NULL, borrowed),
+                    borrowed(&e.text),
+                    e.effective_on.as_deref().map_or(NULL, borrowed),
+                ]);
+            }
+            insert_many(
+                self.tx,
+                "INSERT INTO deadlines (request_id, rule, due_on, binding, explanation, provisional)",
+                "ON CONFLICT (request_id, rule) DO UPDATE SET due_on = excluded.due_on, binding = excluded.binding,
+                    explanation = excluded.explanation, provisional = excluded.provisional",
+                6,
+                &deadlines,
+            )?;
+            insert_many(
+                self.tx,
+                "INSERT INTO events (request_id, at, actor, kind, old_value, new_value, text, effective_on)",
+                "",
+                8,
+                &events,
+            )?;
+            done += part.len();
         }
+        debug_assert_eq!(done, batch.len());
         let entries: Vec<(&str, &str)> =
             references.iter().zip(batch).map(|(t, r)| (t.as_str(), r.audit_detail.as_str())).collect();
         super::audit::append_per_request(self.tx, after, now, actor, "register", &entries)?;
@@ -499,6 +583,75 @@ impl SqliteTx<'_> {
             self.restore_derived_after(triggers, after)?;
         }
         Ok(references)
+    }
+
+    /// Inserts a part of a batch (at most [`ROWS_PER_INSERT`] requests, new, unassigned) in
+    /// one statement, as [`SqliteTx::insert_row`] would insert each, and returns their ids
+    /// in order (a statement's rows get consecutive rowids).
+    fn insert_many_requests(
+        &self,
+        part: &[Registration<'_>],
+        refs: &[String],
+        registered_on: NaiveDate,
+        now: &str,
+    ) -> Result<Vec<i64>> {
+        let mut values: Vec<ToSqlOutput<'_>> = Vec::with_capacity(part.len() * REQUEST_INSERT_WIDTH);
+        let registered = date_value(registered_on);
+        for (r, reference) in part.iter().zip(refs) {
+            let new = r.new;
+            let due = r
+                .deadlines
+                .iter()
+                .filter(|d| d.binding)
+                .map(|d| d.due_on)
+                .min()
+                .ok_or_else(|| StoreError::Corrupt("no binding deadline".into()))?;
+            let s = &new.subject;
+            let passport = s.passport.as_ref();
+            values.extend([
+                borrowed(reference),
+                borrowed(new.kind.code()),
+                borrowed(Status::New.code()),
+                borrowed(new.channel.code()),
+                borrowed(new.lang.code()),
+                date_value(new.received_on),
+                registered.clone(),
+                borrowed(new.identity.code()),
+                ToSqlOutput::from(join_codes(&new.categories)),
+                borrowed(&new.description),
+                borrowed(&s.name),
+                borrowed(&s.pin),
+                s.birth_date.map_or(NULL, date_value),
+                passport.map_or(NULL, |p| borrowed(&p.document)),
+                borrowed(passport.map_or("", |p| p.issuer.as_str())),
+                passport.and_then(|p| p.issued_on).map_or(NULL, date_value),
+                borrowed(&s.address),
+                borrowed(&s.email),
+                borrowed(&s.phone),
+                NULL,
+                date_value(due),
+                borrowed(now),
+                borrowed(now),
+                NULL,
+                NULL,
+                NULL,
+                NULL,
+                ToSqlOutput::from(new.office.unwrap_or(crate::model::DEFAULT_OFFICE)),
+            ]);
+        }
+        insert_many(
+            self.tx,
+            "INSERT INTO requests (ref, kind, status, channel, lang, received_on, registered_on, identity,
+                categories, description, subject_name, subject_pin, birth_date, passport_doc, passport_issuer,
+                passport_issued, address, email, phone, assignee, due_on, created_at, updated_at, outcome, ground,
+                responded_on, closed_on, office)",
+            "",
+            REQUEST_INSERT_WIDTH,
+            &values,
+        )?;
+        let last = self.tx.last_insert_rowid();
+        let first = last + 1 - part.len() as i64;
+        Ok((first..=last).collect())
     }
 
     /// The next references of each year's sequence for requests received in `years` (in

@@ -1,8 +1,8 @@
 //! The queue: sections as tabs, filters, search, sort, and a window of rows paged through
 //! with keyset cursors (never every row: a window of a few pages around the selection).
 
-use std::cell::Cell;
-use std::collections::BTreeSet;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
@@ -190,6 +190,61 @@ pub struct QueueState {
     pub groups: Vec<Group>,
     /// The direction of the last move not yet followed by a [`QueueState::prefetch`].
     pub last_move: isize,
+    /// The formatted cells of the rows drawn, kept between frames (a move of the selection
+    /// re-formatted every visible row).
+    pub(crate) cells: RefCell<CellCache>,
+}
+
+/// What a row's cells depend on besides the row itself: the day, the language, the
+/// columns and their widths, and the due-soon window.
+#[derive(Debug, Clone, PartialEq)]
+struct CellKey {
+    today: NaiveDate,
+    lang: crate::i18n::Lang,
+    columns: Vec<Column>,
+    name_w: usize,
+    soon_working_days: u32,
+}
+
+/// One row's formatted cells, with the request they were formatted from: a row whose
+/// request differs in any field is formatted again.
+#[derive(Debug)]
+struct CachedRow {
+    request: SubjectRequest,
+    /// One text per column of the key (the mark column's is empty: marks are drawn fresh).
+    texts: Vec<String>,
+    urgency: Option<crate::domain::deadline::Urgency>,
+}
+
+/// The formatted cells of the rows last drawn, by request id. Emptied when the key changes
+/// and when the rows are read again from the database; holds only the rows last drawn.
+/// A clone starts empty (it is only a cache).
+#[derive(Debug, Default)]
+pub(crate) struct CellCache {
+    key: Option<CellKey>,
+    rows: HashMap<i64, CachedRow>,
+    /// Rows formatted (not found in the cache) since the cache was made, for tests.
+    formatted: usize,
+}
+
+impl Clone for CellCache {
+    fn clone(&self) -> Self {
+        CellCache::default()
+    }
+}
+
+impl CellCache {
+    /// Forgets every row (the rows were read again: other clerks may have changed them, or
+    /// the calendar behind the urgency did).
+    pub(crate) fn clear(&mut self) {
+        self.rows.clear();
+    }
+
+    /// How many rows were formatted rather than taken from the cache so far.
+    #[cfg(test)]
+    pub(crate) fn formatted(&self) -> usize {
+        self.formatted
+    }
 }
 
 impl QueueState {
@@ -291,6 +346,7 @@ impl QueueState {
     /// Loads a grouped section: per clerk with requests in it, the count and the first
     /// [`GROUP_ROWS`] rows, most urgent first. Bounded: clerks × [`GROUP_ROWS`] rows at most.
     fn load_groups(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
+        self.cells.get_mut().clear();
         let f = self.list_filter(session, today);
         self.rows.clear();
         self.groups.clear();
@@ -380,6 +436,7 @@ impl QueueState {
             return self.check_empty(session);
         }
         self.groups.clear();
+        self.cells.get_mut().clear();
         let f = self.list_filter(session, today);
         self.rows = session.list_rows(&f, self.sort, &Page { limit: PAGE, ..Page::default() })?;
         self.anchor = None;
@@ -413,6 +470,7 @@ impl QueueState {
     /// selection on the same request when it is still listed.
     pub fn refresh(&mut self, session: &Session, today: NaiveDate) -> Result<()> {
         let keep = self.selected_id();
+        self.cells.get_mut().clear();
         if self.grouped() {
             self.load_groups(session, today)?;
             if let Some(id) = keep
@@ -732,32 +790,70 @@ impl Widget for QueueView<'_> {
         }
         offset = offset.min(lines.len().saturating_sub(1));
         let visible = &lines[offset..(offset + body_rows).min(lines.len())];
+        // Each row's cells are formatted once and kept while the row, the day, the language
+        // and the columns stay the same: moving the selection formats no row, and a scroll
+        // by one row formats one.
+        let key = CellKey {
+            today: self.today,
+            lang: crate::i18n::current(),
+            columns: columns.clone(),
+            name_w,
+            soon_working_days: self.session.settings.due_soon_working_days,
+        };
+        let mut cache = st.cells.borrow_mut();
+        if cache.key.as_ref() != Some(&key) {
+            cache.rows.clear();
+            cache.key = Some(key);
+        }
+        let shown: Vec<&SubjectRequest> = visible
+            .iter()
+            .filter_map(|line| if let TableLine::Request(i) = line { st.rows.get(*i) } else { None })
+            .collect();
+        cache.rows.retain(|id, _| shown.iter().any(|r| r.id.0 == *id));
+        for r in &shown {
+            if cache.rows.get(&r.id.0).is_some_and(|c| c.request == **r) {
+                continue;
+            }
+            let urgency = RequestView::new(self.session, r, self.today).urgency;
+            let texts = columns
+                .iter()
+                .map(|c| match c {
+                    Column::Mark => String::new(),
+                    Column::Reference => r.reference.clone(),
+                    Column::Kind => fit(*c, label("kind_short", r.kind.code())),
+                    Column::Name => fit(*c, &clean(&r.subject.name)),
+                    Column::Pin => mask_pin(&r.subject.pin),
+                    Column::Received => date_dmy(r.received_on),
+                    Column::Due => date_dmy(r.due_on),
+                    Column::Left => days_left_text(r, self.today),
+                    Column::Assignee => fit(*c, &r.assignee.as_deref().map_or_else(|| "—".into(), clean)),
+                    // A stopped clock shows instead of the status: it is why the request waits.
+                    Column::Status if r.pause.is_some() => {
+                        fit(*c, crate::i18n::t("supervision.paused_short"))
+                    }
+                    Column::Status => fit(*c, label("status_short", r.status.code())),
+                })
+                .collect();
+            cache.formatted += 1;
+            cache.rows.insert(r.id.0, CachedRow { request: (*r).clone(), texts, urgency });
+        }
+        let cache = &*cache;
         let rows = visible.iter().map(|line| {
             let TableLine::Request(i) = line else { return Row::new(Vec::<TableCell>::new()).height(1) };
             let r = &st.rows[*i];
+            let Some(cached) = cache.rows.get(&r.id.0) else {
+                return Row::new(Vec::<TableCell>::new()).height(1);
+            };
             let marked = st.marked.contains(&r.reference);
-            let urgency = RequestView::new(self.session, r, self.today).urgency;
-            let row = Row::new(columns.iter().map(|c| {
+            let row = Row::new(columns.iter().zip(&cached.texts).map(|(c, text)| {
+                let text = text.as_str();
                 match c {
                     Column::Mark => TableCell::from(if marked { "●" } else { "" }).style(th.focus),
-                    Column::Reference => TableCell::from(r.reference.clone()),
-                    Column::Kind => TableCell::from(fit(*c, label("kind_short", r.kind.code()))),
-                    Column::Name => TableCell::from(fit(*c, &clean(&r.subject.name))),
-                    Column::Pin => TableCell::from(mask_pin(&r.subject.pin)),
-                    Column::Received => TableCell::from(date_dmy(r.received_on)),
-                    Column::Due => TableCell::from(date_dmy(r.due_on)),
                     Column::Left => {
-                        TableCell::from(Line::from(days_left_text(r, self.today)).right_aligned())
-                            .style(th.urgency(urgency))
+                        TableCell::from(Line::from(text).right_aligned()).style(th.urgency(cached.urgency))
                     }
-                    Column::Assignee => {
-                        TableCell::from(fit(*c, &r.assignee.as_deref().map_or_else(|| "—".into(), clean)))
-                    }
-                    // A stopped clock shows instead of the status: it is why the request waits.
-                    Column::Status if r.pause.is_some() => {
-                        TableCell::from(fit(*c, crate::i18n::t("supervision.paused_short"))).style(th.muted)
-                    }
-                    Column::Status => TableCell::from(fit(*c, label("status_short", r.status.code()))),
+                    Column::Status if r.pause.is_some() => TableCell::from(text).style(th.muted),
+                    _ => TableCell::from(text),
                 }
             }));
             if marked { row.style(th.focus) } else { row }
@@ -1048,5 +1144,134 @@ mod keys {
             }
             .render(area, buf);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::deadline::RuleSet;
+    use crate::domain::kind::{DataCategory, IdentityMethod, Language};
+    use crate::domain::request::{NewRequest, Subject};
+    use crate::service::{Clock, Settings};
+    use crate::store::{Operator, Store};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    /// A supervisor's session over 30 open requests received over the last 30 days.
+    fn session() -> Session {
+        let mut store = Store::in_memory().unwrap();
+        store
+            .write(|tx| {
+                for (l, r) in [("jyldyz", Role::Supervisor), ("aibek", Role::Clerk)] {
+                    tx.insert_operator(&Operator::new(l, "", r), "now")?;
+                }
+                tx.audit("now", "jyldyz", "init", "", "")?;
+                Ok::<_, crate::store::StoreError>(())
+            })
+            .unwrap();
+        let mut s = Session::with_store(
+            store,
+            "jyldyz",
+            RuleSet::shipped(),
+            Clock::fixed(today()),
+            Settings::default(),
+        )
+        .unwrap();
+        for i in 0..30u64 {
+            let new = NewRequest {
+                office: None,
+                kind: RequestKind::Access,
+                channel: Channel::SalykApp,
+                lang: Language::Ru,
+                received_on: today().checked_sub_days(chrono::Days::new(i)).unwrap(),
+                identity: IdentityMethod::ESignature,
+                categories: vec![DataCategory::Phone],
+                description: "Test request".into(),
+                subject: Subject {
+                    name: format!("Subject Number {i}"),
+                    pin: format!("215031990{i:05}"),
+                    ..Subject::default()
+                },
+                representative: None,
+            };
+            s.register(&new, None).unwrap();
+        }
+        s
+    }
+
+    fn draw(st: &QueueState, s: &Session, today: NaiveDate) -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 120, 14));
+        let (theme, keymap) = (Theme::plain(), KeyMap::default());
+        QueueView { state: st, session: s, today, theme: &theme, keymap: &keymap }.render(buf.area, &mut buf);
+        buf
+    }
+
+    /// The same screen drawn by a queue that never drew before (no cache).
+    fn fresh(st: &QueueState, s: &Session, today: NaiveDate) -> Buffer {
+        let copy = QueueState {
+            section: st.section,
+            sort: st.sort,
+            rows: st.rows.clone(),
+            selected: st.selected,
+            total: st.total,
+            counted: st.counted,
+            marked: st.marked.clone(),
+            offset: Cell::new(st.offset.get()),
+            ..QueueState::default()
+        };
+        draw(&copy, s, today)
+    }
+
+    #[test]
+    fn kept_cells_are_reused_for_moves_and_formatted_again_when_the_data_changes() {
+        let mut s = session();
+        let mut st = QueueState::new(Section::AllOpen);
+        st.reload(&s, today()).unwrap();
+        let first = draw(&st, &s, today());
+        let shown = st.cells.borrow().formatted();
+        assert_eq!(shown, 11, "one per row on screen (14 lines: tabs, info, header)");
+        assert_eq!(first, fresh(&st, &s, today()));
+
+        // Moving the selection inside the screen formats nothing; a scroll by one row
+        // formats the one new row.
+        st.move_by(&s, today(), 3).unwrap();
+        assert_eq!(draw(&st, &s, today()), fresh(&st, &s, today()));
+        assert_eq!(st.cells.borrow().formatted(), shown);
+        st.move_by(&s, today(), 8).unwrap();
+        assert_eq!(draw(&st, &s, today()), fresh(&st, &s, today()));
+        assert_eq!(st.cells.borrow().formatted(), shown + 1);
+
+        // A row changed in memory (a refresh in another form) is formatted again.
+        let before = st.cells.borrow().formatted();
+        let i = st.selected;
+        st.rows[i].subject.name = "Renamed Subject".into();
+        let after = draw(&st, &s, today());
+        assert_eq!(after, fresh(&st, &s, today()));
+        assert!(format!("{after:?}").contains("Renamed Subject"));
+        assert_eq!(st.cells.borrow().formatted(), before + 1);
+
+        // A change in the database, read again by the refresh: the new assignee shows.
+        let reference = st.rows[i].reference.clone();
+        s.assign(&reference, "aibek", None).unwrap();
+        st.refresh(&s, today()).unwrap();
+        let after = draw(&st, &s, today());
+        assert_eq!(after, fresh(&st, &s, today()));
+        assert!(format!("{after:?}").contains("aibek"));
+
+        // Another day: days left are counted again for every row.
+        let before = st.cells.borrow().formatted();
+        let tomorrow = today().succ_opt().unwrap();
+        assert_eq!(draw(&st, &s, tomorrow), fresh(&st, &s, tomorrow));
+        assert_eq!(st.cells.borrow().formatted(), before + 11);
+
+        // Another language: every label again.
+        crate::i18n::set_thread_language(Some(crate::i18n::Lang::Ru));
+        let ru = draw(&st, &s, tomorrow);
+        assert_eq!(ru, fresh(&st, &s, tomorrow));
+        crate::i18n::set_thread_language(None);
+        assert_eq!(st.cells.borrow().formatted(), before + 22);
     }
 }
