@@ -180,6 +180,14 @@ impl std::error::Error for BackendError {
     }
 }
 
+/// The due date a request row keeps: its governing deadline's (the domain's rule), which
+/// every registration on both backends must have.
+pub(crate) fn governing_due(deadlines: &[crate::domain::deadline::Deadline]) -> Result<chrono::NaiveDate> {
+    crate::domain::deadline::governing(deadlines)
+        .map(|d| d.due_on)
+        .ok_or_else(|| StoreError::Corrupt("no binding deadline".into()))
+}
+
 /// The kind of a SQLite error, by its primary result code.
 fn sqlite_kind(code: Option<rusqlite::ErrorCode>) -> EngineKind {
     use rusqlite::ErrorCode as C;

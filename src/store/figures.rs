@@ -176,12 +176,11 @@ const RECOUNT_WITHIN: &str =
     "SELECT r.received_on, d.rule, r.office, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id
     WHERE r.responded_on IS NOT NULL AND r.responded_on <= d.due_on GROUP BY r.received_on, d.rule, r.office";
 
-/// Replays every request and rewrites all the kept figures in one pass: the migration's
-/// backfill and a bulk load's (demo data). The aggregates are recounted once instead of a
-/// trigger per span.
-pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
+/// Drops the triggers `names` for a bulk load and returns their own text, so that
+/// [`restore_triggers`] recreates them as the migrations defined them.
+pub(super) fn drop_triggers(conn: &Connection, names: &[&str]) -> Result<Vec<String>> {
     let mut saved = Vec::new();
-    for name in AGGREGATE_TRIGGERS {
+    for name in names {
         let sql: String = conn.query_row(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
             [name],
@@ -190,6 +189,22 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
         conn.execute_batch(&format!("DROP TRIGGER {name};"))?;
         saved.push(sql);
     }
+    Ok(saved)
+}
+
+/// Recreates the triggers [`drop_triggers`] dropped.
+pub(super) fn restore_triggers(conn: &Connection, saved: Vec<String>) -> Result<()> {
+    for sql in saved {
+        conn.execute_batch(&sql)?;
+    }
+    Ok(())
+}
+
+/// Replays every request and rewrites all the kept figures in one pass: the migration's
+/// backfill and a bulk load's (demo data). The aggregates are recounted once instead of a
+/// trigger per span.
+pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
+    let saved = drop_triggers(conn, &AGGREGATE_TRIGGERS)?;
     conn.execute_batch(
         "DELETE FROM request_figures; DELETE FROM figures_monthly; DELETE FROM figures_backlog_daily;
          DELETE FROM figures_within; DELETE FROM figures_stale;",
@@ -203,9 +218,7 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
         recount_monthly(Dialect::Sqlite),
         recount_backlog(Dialect::Sqlite),
     ))?;
-    for sql in saved {
-        conn.execute_batch(&sql)?;
-    }
+    restore_triggers(conn, saved)?;
     Ok(())
 }
 
@@ -216,16 +229,7 @@ pub(super) fn rebuild_all(conn: &Connection) -> Result<()> {
 pub(super) fn rebuild_after(conn: &Connection, after: i64) -> Result<()> {
     // The aggregates are added set-wise from the new spans, as the triggers would add them
     // one span at a time (the triggers were a quarter of a bulk import).
-    let mut saved = Vec::new();
-    for name in AGGREGATE_TRIGGERS {
-        let sql: String = conn.query_row(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
-            [name],
-            |r| r.get(0),
-        )?;
-        conn.execute_batch(&format!("DROP TRIGGER {name};"))?;
-        saved.push(sql);
-    }
+    let saved = drop_triggers(conn, &AGGREGATE_TRIGGERS)?;
     // Many spans per statement (a bulk load's spans, one statement per span, were most of
     // this function).
     let mut values: Vec<rusqlite::types::Value> = Vec::new();
@@ -269,9 +273,7 @@ pub(super) fn rebuild_after(conn: &Connection, after: i64) -> Result<()> {
          ON CONFLICT (day, office) DO UPDATE SET open = open + excluded.open, overdue = overdue + excluded.overdue",
     )?
     .execute([after])?;
-    for sql in saved {
-        conn.execute_batch(&sql)?;
-    }
+    restore_triggers(conn, saved)?;
     conn.prepare(
         "INSERT INTO figures_within (day, rule, office, n)
          SELECT r.received_on, d.rule, r.office, count(*) FROM requests r JOIN deadlines d ON d.request_id = r.id

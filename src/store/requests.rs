@@ -452,12 +452,7 @@ impl SqliteTx<'_> {
         now: &str,
         state: &InitialState,
     ) -> Result<RequestId> {
-        let due = deadlines
-            .iter()
-            .filter(|d| d.binding)
-            .map(|d| d.due_on)
-            .min()
-            .ok_or_else(|| StoreError::Corrupt("no binding deadline".into()))?;
+        let due = crate::store::governing_due(deadlines)?;
         let s = &new.subject;
         let passport = s.passport.as_ref();
         self.tx
@@ -599,13 +594,7 @@ impl SqliteTx<'_> {
         let registered = date_value(registered_on);
         for (r, reference) in part.iter().zip(refs) {
             let new = r.new;
-            let due = r
-                .deadlines
-                .iter()
-                .filter(|d| d.binding)
-                .map(|d| d.due_on)
-                .min()
-                .ok_or_else(|| StoreError::Corrupt("no binding deadline".into()))?;
+            let due = crate::store::governing_due(r.deadlines)?;
             let s = &new.subject;
             let passport = s.passport.as_ref();
             values.extend([
@@ -802,23 +791,17 @@ impl SqliteTx<'_> {
     /// requests in this transaction; pass what it returns to [`Tx::rebuild_derived`] before
     /// the transaction ends. (Recomputing both once is far cheaper than a trigger per row.)
     pub fn suspend_derived(&self) -> Result<SuspendedTriggers> {
-        let mut saved = Vec::new();
-        for name in [
-            "requests_fts_insert",
-            "stats_insert",
-            "figures_stale_request_insert",
-            "figures_stale_event_insert",
-            "figures_within_deadline_insert",
-        ] {
-            // Keep each trigger's own text, so the schema stays defined by the migrations.
-            let sql: String = self.tx.query_row(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
-                [name],
-                |r| r.get(0),
-            )?;
-            self.tx.execute_batch(&format!("DROP TRIGGER {name};"))?;
-            saved.push(sql);
-        }
+        // Each trigger's own text is kept, so the schema stays defined by the migrations.
+        let saved = super::figures::drop_triggers(
+            self.tx,
+            &[
+                "requests_fts_insert",
+                "stats_insert",
+                "figures_stale_request_insert",
+                "figures_stale_event_insert",
+                "figures_within_deadline_insert",
+            ],
+        )?;
         Ok(SuspendedTriggers(saved))
     }
 
@@ -843,10 +826,7 @@ impl SqliteTx<'_> {
                  ON CONFLICT (day, kind, office) DO UPDATE SET withdrawn = excluded.withdrawn;",
         )?;
         super::figures::rebuild_all(self.tx)?;
-        for sql in suspended.0 {
-            self.tx.execute_batch(&sql)?;
-        }
-        Ok(())
+        super::figures::restore_triggers(self.tx, suspended.0)
     }
 }
 
@@ -897,10 +877,7 @@ impl SqliteTx<'_> {
             )?
             .execute([after])?;
         super::figures::rebuild_after(self.tx, after)?;
-        for sql in suspended.0 {
-            self.tx.execute_batch(&sql)?;
-        }
-        Ok(())
+        super::figures::restore_triggers(self.tx, suspended.0)
     }
 }
 

@@ -177,13 +177,7 @@ impl PgTx<'_> {
             (CopyText::default(), CopyText::default(), CopyText::default());
         for ((r, reference), id) in batch.iter().zip(&references).zip(&ids) {
             let new = r.new;
-            let due = r
-                .deadlines
-                .iter()
-                .filter(|d| d.binding)
-                .map(|d| d.due_on)
-                .min()
-                .ok_or_else(|| StoreError::Corrupt("no binding deadline".into()))?;
+            let due = crate::store::governing_due(r.deadlines)?;
             let s = &new.subject;
             let passport = s.passport.as_ref();
             requests

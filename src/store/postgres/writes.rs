@@ -198,12 +198,7 @@ impl PgTx<'_> {
         state: &InitialState,
     ) -> Result<(RequestId, String)> {
         let reference = self.next_reference(new.received_on.year())?;
-        let due = deadlines
-            .iter()
-            .filter(|d| d.binding)
-            .map(|d| d.due_on)
-            .min()
-            .ok_or_else(|| StoreError::Corrupt("no binding deadline".into()))?;
+        let due = crate::store::governing_due(deadlines)?;
         let subject = subject_params(&new.subject);
         let [p10, p11, p12, p13, p14, p15, p16, p17, p18] = subject.params();
         let row = borrow(self.conn)?.query_one(
