@@ -70,30 +70,39 @@ pub fn usage_exit(e: &clap::Error, args: &[OsString]) -> ! {
 
 fn exit(e: &clap::Error, args: &[OsString]) -> ! {
     use std::io::Write;
+    let answer = usage_answer(e, args);
+    let _ = if answer.to_stdout {
+        std::io::stdout().write_all(answer.text.as_bytes())
+    } else {
+        std::io::stderr().write_all(answer.text.as_bytes())
+    };
+    std::process::exit(answer.code)
+}
+
+/// What aryz prints for clap's answer `e` to `args`, in the current interface language,
+/// and the exit code it then ends with: the help asked for (stdout, 0), the version
+/// (stdout, 0), the help shown for a missing subcommand (stderr, 2), a usage error (stderr,
+/// 2). [`usage_exit`] prints exactly this; tests read it without starting a process.
+pub struct UsageAnswer {
+    pub text: String,
+    pub to_stdout: bool,
+    pub code: i32,
+}
+
+pub fn usage_answer(e: &clap::Error, args: &[OsString]) -> UsageAnswer {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             // The same parse on the localized command gives the same help, in the language.
-            let help = match localized_command().try_get_matches_from(args) {
+            let text = match localized_command().try_get_matches_from(args) {
                 Err(h) => h.render().to_string(),
                 Ok(_) => e.render().to_string(),
             };
             // Asked for, the help goes to stdout; shown for a missing subcommand, to stderr.
-            if e.use_stderr() {
-                let _ = std::io::stderr().write_all(help.as_bytes());
-            } else {
-                let _ = std::io::stdout().write_all(help.as_bytes());
-            }
             let code = if e.kind() == ErrorKind::DisplayHelp { 0 } else { 2 };
-            std::process::exit(code)
+            UsageAnswer { text, to_stdout: !e.use_stderr(), code }
         }
-        ErrorKind::DisplayVersion => {
-            let _ = std::io::stdout().write_all(e.render().to_string().as_bytes());
-            std::process::exit(0)
-        }
-        _ => {
-            let _ = std::io::stderr().write_all(render_error(e).as_bytes());
-            std::process::exit(2)
-        }
+        ErrorKind::DisplayVersion => UsageAnswer { text: e.render().to_string(), to_stdout: true, code: 0 },
+        _ => UsageAnswer { text: render_error(e), to_stdout: false, code: 2 },
     }
 }
 

@@ -256,12 +256,20 @@ fn catalog_of(lang: Lang) -> &'static Catalog {
 /// `key = "text"` lines (bare or quoted keys; escapes `\"`, `\\`, `\n`, `\t`, `\uXXXX`).
 /// `None` for anything else, and the TOML parser reads it instead. Parsing the catalog
 /// with the TOML parser was a fifth of the time to the first screen; this reads the same
-/// map (a test compares both on every shipped catalog) in a fraction of it.
+/// map (a test compares both on every shipped catalog) in a fraction of it. Only the
+/// shipped catalogs are read this way (an office's override goes through the TOML parser,
+/// with its errors), so the control characters TOML refuses are left to that test.
 pub fn read_flat(text: &str) -> Option<Catalog> {
     let mut out = HashMap::with_capacity(2048);
     let mut table = String::new();
-    for line in text.lines() {
-        let line = line.trim();
+    // Lines found with memchr and trimmed of ASCII blanks by hand: the generic `str`
+    // searches, unoptimised in a debug build, made this most of a debug `aryz list`.
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let line = trim_blanks(&text[start..end]);
+        start = end + 1;
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -274,27 +282,32 @@ pub fn read_flat(text: &str) -> Option<Catalog> {
             continue;
         }
         let (key, rest) = if let Some(quoted) = line.strip_prefix('"') {
-            let end = quoted.find('"')?;
+            let end = memchr::memchr(b'"', quoted.as_bytes())?;
             let key = &quoted[..end];
             if key.contains('\\') {
                 return None;
             }
-            (key, quoted[end + 1..].trim_start())
+            (key, trim_blanks(&quoted[end + 1..]))
         } else {
-            let end = line.find([' ', '='])?;
+            let end = memchr::memchr2(b' ', b'=', line.as_bytes())?;
             let key = &line[..end];
             if !is_bare_key(key) {
                 return None;
             }
-            (key, line[end..].trim_start())
+            (key, trim_blanks(&line[end..]))
         };
-        let value = rest.strip_prefix('=')?.trim_start().strip_prefix('"')?;
+        let value = trim_blanks(rest.strip_prefix('=')?).strip_prefix('"')?;
         let (text, after) = read_basic_string(value)?;
-        let after = after.trim_start();
+        let after = trim_blanks(after);
         if !(after.is_empty() || after.starts_with('#')) {
             return None;
         }
-        let full = if table.is_empty() { key.to_string() } else { format!("{table}.{key}") };
+        let mut full = String::with_capacity(table.len() + 1 + key.len());
+        if !table.is_empty() {
+            full.push_str(&table);
+            full.push('.');
+        }
+        full.push_str(key);
         // A key given twice is an error in TOML: leave it to the parser to say so.
         if out.insert(full, text).is_some() {
             return None;
@@ -303,33 +316,49 @@ pub fn read_flat(text: &str) -> Option<Catalog> {
     Some(out)
 }
 
+/// `s` without the spaces, tabs and carriage returns around it (TOML's blanks, and a
+/// Windows line end).
+fn trim_blanks(s: &str) -> &str {
+    let b = s.as_bytes();
+    let blank = |c: &u8| matches!(c, b' ' | b'\t' | b'\r');
+    let from = b.iter().position(|c| !blank(c)).unwrap_or(b.len());
+    let to = b.iter().rposition(|c| !blank(c)).map_or(from, |i| i + 1);
+    // Blanks are ASCII: both ends are character boundaries.
+    s.get(from..to).unwrap_or_default()
+}
+
 fn is_bare_key(k: &str) -> bool {
     !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// A basic string's text after its opening quote, and what follows its closing quote.
+/// The text between escapes is copied a run at a time: a catalog is read at every start,
+/// and going character by character was half of what a debug build's `aryz list` did.
 fn read_basic_string(s: &str) -> Option<(String, &str)> {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return Some((out, &s[i + 1..])),
-            '\\' => match chars.next()?.1 {
-                '"' => out.push('"'),
-                '\\' => out.push('\\'),
-                'n' => out.push('\n'),
-                't' => out.push('\t'),
-                'u' => {
-                    let hex: String = (0..4).map(|_| chars.next().map(|(_, h)| h)).collect::<Option<_>>()?;
-                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-                }
-                _ => return None,
-            },
-            c if c.is_control() && c != '\t' => return None,
-            c => out.push(c),
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len().min(256));
+    let mut from = 0;
+    loop {
+        // `"` and `\` are ASCII: never inside a character's bytes, so `at` is a boundary.
+        let at = from + memchr::memchr2(b'"', b'\\', &bytes[from..])?;
+        out.push_str(&s[from..at]);
+        if bytes[at] == b'"' {
+            return Some((out, &s[at + 1..]));
         }
+        let (escaped, len) = match bytes.get(at + 1)? {
+            b'"' => ('"', 1),
+            b'\\' => ('\\', 1),
+            b'n' => ('\n', 1),
+            b't' => ('\t', 1),
+            b'u' => {
+                let hex = s.get(at + 2..at + 6)?;
+                (char::from_u32(u32::from_str_radix(hex, 16).ok()?)?, 5)
+            }
+            _ => return None,
+        };
+        out.push(escaped);
+        from = at + 1 + len;
     }
-    None
 }
 
 fn lookup(key: &str) -> Option<&'static str> {

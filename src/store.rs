@@ -361,13 +361,22 @@ impl SqliteStore {
         Ok(SqliteStore::open_keyed(path, key)?)
     }
 
-    /// A private in-memory database, for tests.
+    /// A private in-memory database, for tests. Migrating a database from nothing costs far
+    /// more than copying one (a lib test run made hundreds of them), so the first call in a
+    /// process migrates a template and every call returns a copy of it.
     pub fn in_memory() -> Result<SqliteStore> {
+        static TEMPLATE: std::sync::Mutex<Option<SqliteStore>> = std::sync::Mutex::new(None);
+        let mut template = TEMPLATE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(t) = template.as_ref() {
+            return t.in_memory_copy();
+        }
         let conn = Connection::open_in_memory()?;
         let mut store = SqliteStore { conn, path: None, key: None, tracking: false };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
-        Ok(store)
+        let copy = store.in_memory_copy();
+        *template = Some(store);
+        copy
     }
 
     /// A private in-memory copy of this database, for tests that start many cases from one

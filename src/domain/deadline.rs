@@ -129,13 +129,20 @@ pub const SHIPPED_RULES: &str = include_str!("../../assets/rules/deadlines.toml"
 impl RuleSet {
     /// The rule set shipped with aryz.
     pub fn shipped() -> RuleSet {
-        // The shipped file is tested to parse; an empty set would only follow a broken build.
-        RuleSet::parse(SHIPPED_RULES).unwrap_or(RuleSet {
-            limit_rule: None,
-            rule: vec![],
-            extension: no_extension(),
-            pause: no_pause(),
-        })
+        // Parsed once per process: `aryz __batch` opens a session per line, and the tests
+        // build thousands of sessions.
+        static SHIPPED: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        SHIPPED
+            .get_or_init(|| {
+                // The shipped file is tested to parse; an empty set would only follow a broken build.
+                RuleSet::parse(SHIPPED_RULES).unwrap_or(RuleSet {
+                    limit_rule: None,
+                    rule: vec![],
+                    extension: no_extension(),
+                    pause: no_pause(),
+                })
+            })
+            .clone()
     }
 
     /// Parses and checks a rules file; the error names the line or the rule.

@@ -66,7 +66,11 @@ struct GroundsFile {
 
 /// The refusal grounds shipped with aryz.
 pub fn default_grounds() -> Vec<RefusalGround> {
-    parse_grounds(include_str!("../../assets/rules/grounds.toml")).unwrap_or_default()
+    // Parsed once per process: every session asks for them.
+    static SHIPPED: std::sync::OnceLock<Vec<RefusalGround>> = std::sync::OnceLock::new();
+    SHIPPED
+        .get_or_init(|| parse_grounds(include_str!("../../assets/rules/grounds.toml")).unwrap_or_default())
+        .clone()
 }
 
 /// Parses a grounds file; the error names the line.

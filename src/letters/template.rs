@@ -186,7 +186,14 @@ fn read_override(path: &Path) -> Result<toml::Table, TemplateError> {
 impl Kit {
     /// The shipped templates and policy, without overrides.
     pub fn shipped() -> Result<Kit, TemplateError> {
-        Kit::load(None)
+        // Loaded and checked once per process (the check composes a sample letter from
+        // every template): a session asks for it on every letter and every answer.
+        static SHIPPED: std::sync::OnceLock<Option<Kit>> = std::sync::OnceLock::new();
+        match SHIPPED.get_or_init(|| Kit::load(None).ok()) {
+            Some(kit) => Ok(kit.clone()),
+            // The shipped files are tested to load: this only names a broken build's error.
+            None => Kit::load(None),
+        }
     }
 
     /// The shipped files merged with the overrides in `dir`: `ky.toml`, `ru.toml`, `en.toml`

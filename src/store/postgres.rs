@@ -238,6 +238,7 @@ impl PgStore {
     /// Connects to an existing aryz database and migrates it forward.
     pub fn open(url: &str) -> Result<PgStore> {
         let mut store = PgStore::connect(url)?;
+        let stale: bool;
         {
             let mut c = borrow(&store.conn)?;
             let exists: bool = get(&c.query_one("SELECT to_regclass('aryz_schema') IS NOT NULL", &[])?, 0)?;
@@ -245,10 +246,16 @@ impl PgStore {
                 return Err(StoreError::Missing(store.location.display().into()));
             }
             migrate(&mut c)?;
+            stale = get(&c.query_one("SELECT EXISTS (SELECT 1 FROM figures_stale)", &[])?, 0)?;
         }
-        // Figures still to write (migration 0003's backfill, or a write cut short before
-        // it could): replayed now, in a transaction of their own.
-        store.write(|_| Ok::<_, StoreError>(()))?;
+        // Figures still to write (a migration's backfill, left by a process that ended
+        // before it could replay them): replayed now, in a transaction of their own. Every
+        // write replays its own before it commits, so there are usually none, and asking
+        // first spares each command a write transaction and the replay function's first
+        // call in its new server process.
+        if stale {
+            store.write(|_| Ok::<_, StoreError>(()))?;
+        }
         Ok(store)
     }
 

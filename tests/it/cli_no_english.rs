@@ -5,6 +5,7 @@
 //! are not English prose, so that a new English sentence anywhere fails with its command.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 
 use crate::common::*;
 
@@ -441,9 +442,29 @@ fn run(env: &TestEnv, lang: &str, args: &[String]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// What `aryz --lang LANG ARGS` answers when clap stops it (the help, a usage error),
+/// computed in this process by the function the binary prints from
+/// (`cli_help::usage_answer`), on the arguments as the binary rearranges them. `None` when
+/// clap does not stop it.
+fn usage_in_process(lang: &str, args: &[String]) -> Option<aryz::cli_help::UsageAnswer> {
+    let argv: Vec<OsString> = ["aryz", "--lang", lang]
+        .into_iter()
+        .map(OsString::from)
+        .chain(args.iter().map(OsString::from))
+        .collect();
+    let argv = aryz::cli::interface_lang_first(argv);
+    let Err(aryz::cli::ParseFailure::Usage(e)) = aryz::cli::try_parse_from(argv.clone()) else { return None };
+    aryz::i18n::set_thread_language(aryz::i18n::Lang::from_code(lang));
+    let answer = aryz::cli_help::usage_answer(&e, &argv);
+    aryz::i18n::set_thread_language(None);
+    Some(answer)
+}
+
 /// Every subcommand of clap's tree, in Russian and Kyrgyz: its `--help`, a usage error (an
 /// unknown option), and the error for its missing arguments when it needs some. Each is
-/// scanned for English words.
+/// scanned for English words. The answers are computed in this process, by the function
+/// the binary prints them from; a sample of them, one of each sort in each language, is run
+/// as a process too and must print exactly that, on the same stream, with the same exit.
 #[test]
 fn every_command_of_the_tree_has_its_help_and_errors_in_russian_and_kyrgyz() {
     let env = TestEnv::new();
@@ -454,21 +475,51 @@ fn every_command_of_the_tree_has_its_help_and_errors_in_russian_and_kyrgyz() {
     let mut failures = Vec::new();
     let mut runs = 0;
     for lang in ["ru", "ky"] {
+        // The first case of each sort (help, unknown option, missing arguments) also runs as
+        // a process.
+        let mut sampled = [false; 3];
         for (path, cmd) in &paths {
-            let mut cases: Vec<(Vec<String>, Option<bool>)> = Vec::new();
+            let mut cases: Vec<(Vec<String>, bool)> = Vec::new();
             let with =
                 |more: &[&str]| path.iter().cloned().chain(more.iter().map(ToString::to_string)).collect();
-            cases.push((with(&["--help"]), Some(true)));
-            cases.push((with(&["--zz-no-such-option"]), Some(false)));
+            cases.push((with(&["--help"]), true));
+            cases.push((with(&["--zz-no-such-option"]), false));
             let needs_args =
                 cmd.is_subcommand_required_set() || cmd.get_arguments().any(clap::Arg::is_required_set);
             if needs_args {
-                cases.push((with(&[]), Some(false)));
+                cases.push((with(&[]), false));
             }
-            for (args, ok) in cases {
+            for (sort, (args, ok)) in cases.into_iter().enumerate() {
                 runs += 1;
-                let (success, text) = run(&env, lang, &args);
-                if ok.is_some_and(|ok| ok != success) {
+                let (success, text) = match usage_in_process(lang, &args) {
+                    Some(answer) => {
+                        if !sampled[sort] {
+                            sampled[sort] = true;
+                            let out =
+                                env.aryz().arg("--lang").arg(lang).args(&args).output().expect("run aryz");
+                            let (printed, other) = if answer.to_stdout {
+                                (&out.stdout, &out.stderr)
+                            } else {
+                                (&out.stderr, &out.stdout)
+                            };
+                            assert_eq!(
+                                String::from_utf8_lossy(printed),
+                                answer.text,
+                                "aryz --lang {lang} {args:?}"
+                            );
+                            assert!(
+                                other.is_empty(),
+                                "aryz --lang {lang} {args:?}: {}",
+                                String::from_utf8_lossy(other)
+                            );
+                            assert_eq!(out.status.code(), Some(answer.code), "aryz --lang {lang} {args:?}");
+                        }
+                        (answer.code == 0, answer.text)
+                    }
+                    // Not stopped by clap: what the process prints.
+                    None => run(&env, lang, &args),
+                };
+                if ok != success {
                     failures.push(format!("aryz --lang {lang} {args:?}: exit {success}\n{text}"));
                     continue;
                 }
@@ -478,6 +529,7 @@ fn every_command_of_the_tree_has_its_help_and_errors_in_russian_and_kyrgyz() {
                 }
             }
         }
+        assert_eq!(sampled, [true; 3], "a case of each sort ran as a process in {lang}");
     }
     assert!(failures.is_empty(), "{} of {runs} runs:\n{}", failures.len(), failures.join("\n"));
 }
@@ -489,8 +541,17 @@ fn stored_texts(env: &TestEnv) -> (Vec<String>, Vec<String>) {
     let mut texts = Vec::new();
     let mut names = Vec::new();
     let all = env.json(&["list", "--all", "--limit", "1000", "--format", "json"]);
-    for reference in refs(&all) {
-        let detail = env.show(&reference);
+    // Every request's detail, read in one batch process (one session per line).
+    let lines: Vec<Vec<String>> =
+        refs(&all).into_iter().map(|r| vec!["show".into(), r, "--format".into(), "json".into()]).collect();
+    let out = env.batch(&[], &lines);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let details: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("one JSON detail per request");
+    assert_eq!(details.len(), lines.len(), "a detail per request");
+    for detail in details {
         if let Some(t) = detail["description"].as_str().filter(|t| !t.is_empty()) {
             texts.push(t.to_string());
         }
@@ -569,7 +630,6 @@ fn the_demo_reads_in_russian_and_kyrgyz() {
             "2026-12-30".into(),
         ]);
     }
-    runs.extend(refs.iter().map(|r| vec!["show".to_string(), r.clone()]));
     let mut failures = Vec::new();
     for lang in ["ru", "ky"] {
         for args in &runs {
@@ -586,8 +646,49 @@ fn the_demo_reads_in_russian_and_kyrgyz() {
                 failures.push(format!("aryz --lang {lang} {args:?}: English {words:?} in:\n{text}"));
             }
         }
+        // Every request's `show`, each its own session as `aryz --lang LANG show REF` would
+        // run it, in one batch process; each detail is scanned on its own.
+        let shows: Vec<Vec<String>> = refs.iter().map(|r| vec!["show".to_string(), r.clone()]).collect();
+        let out = env.batch(&["--lang", lang], &shows);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() {
+            failures.push(format!("aryz --lang {lang} __batch of {} shows failed:\n{stderr}", shows.len()));
+            continue;
+        }
+        // The details come in the order asked, each naming its reference first: the output
+        // is cut where each next reference appears, so every byte of it is scanned once.
+        let mut cuts = vec![0];
+        for r in refs.iter().skip(1) {
+            let from = cuts.last().copied().unwrap_or(0);
+            let at = stdout[from..].find(r.as_str()).map(|i| from + i);
+            cuts.push(
+                at.unwrap_or_else(|| panic!("the detail of {r} after the one before it in:\n{stdout}")),
+            );
+        }
+        cuts.push(stdout.len());
+        for (r, piece) in refs.iter().zip(cuts.windows(2)) {
+            let mut text = stdout[piece[0]..piece[1]].to_string();
+            for t in &texts {
+                text = text.replace(t.as_str(), " ");
+            }
+            let words = english_words(&text, &extra);
+            if !words.is_empty() {
+                failures.push(format!("aryz --lang {lang} show {r}: English {words:?} in:\n{text}"));
+            }
+        }
+        let words = english_words(&stderr, &extra);
+        if !words.is_empty() {
+            failures.push(format!("aryz --lang {lang} show: English {words:?} on stderr:\n{stderr}"));
+        }
     }
-    assert!(failures.is_empty(), "{} of {} runs:\n{}", failures.len(), runs.len() * 2, failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} runs:\n{}",
+        failures.len(),
+        (runs.len() + refs.len()) * 2,
+        failures.join("\n")
+    );
 }
 
 /// The errors of the files an office edits (config.toml with its keymap, the rules file,

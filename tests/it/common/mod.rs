@@ -184,6 +184,18 @@ impl TestEnv {
         reference
     }
 
+    /// Runs `lines` (each the arguments of one subcommand) through one `aryz GLOBAL __batch`
+    /// process as the admin: each line is its own session and transaction, as if run as a
+    /// process of its own, without a debug binary's start for each. Returns the output.
+    pub fn batch(&self, global: &[&str], lines: &[Vec<String>]) -> Output {
+        let mut input = String::new();
+        for l in lines {
+            input.push_str(&serde_json::to_string(l).expect("a batch line"));
+            input.push('\n');
+        }
+        self.aryz().args(global).arg("__batch").write_stdin(input).output().expect("run aryz __batch")
+    }
+
     /// `aryz show REF --format json` as the admin.
     pub fn show(&self, reference: &str) -> Value {
         self.json(&["show", reference])
