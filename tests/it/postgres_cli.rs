@@ -124,6 +124,42 @@ fn message(e: &postgres::Error) -> String {
     e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string())
 }
 
+/// Figures a migration marked stale and no process replayed (it ended first) are replayed
+/// by the next process that opens the database, even for a command that only reads; an
+/// open with nothing stale leaves the figures as they are.
+#[test]
+fn stale_figures_left_behind_are_replayed_at_the_next_open() {
+    let Some((env, url)) = pg_env() else { return };
+    let r = env.add(&["--kind", "access", "--name", "Stale Subject", "--pin", PIN_MALE]);
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("the superuser connects");
+    let spans = |c: &mut postgres::Client| -> Vec<String> {
+        c.query("SELECT request_figures::text FROM request_figures ORDER BY request_id, valid_from", &[])
+            .expect("read the figures")
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+    };
+    let stale = |c: &mut postgres::Client| -> i64 {
+        c.query_one("SELECT count(*) FROM figures_stale", &[]).expect("count the stale").get(0)
+    };
+    let kept = spans(&mut admin);
+    assert!(!kept.is_empty(), "the request has its figures");
+    assert_eq!(stale(&mut admin), 0);
+    // What a migration's backfill leaves when its process ends before the replay.
+    admin
+        .batch_execute(
+            "DELETE FROM request_figures; INSERT INTO figures_stale (request_id) SELECT id FROM requests",
+        )
+        .expect("leave the figures stale");
+    assert!(spans(&mut admin).is_empty());
+    let listed = env.ok(&["list"]);
+    assert!(listed.contains(&r), "{listed}");
+    assert_eq!(stale(&mut admin), 0, "the open replayed what was stale");
+    assert_eq!(spans(&mut admin), kept, "the replay wrote the figures the request had");
+    env.ok(&["list"]);
+    assert_eq!(spans(&mut admin), kept);
+}
+
 #[test]
 fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
     let Some((env, url)) = pg_env() else { return };
