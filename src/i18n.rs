@@ -302,12 +302,7 @@ pub fn read_flat(text: &str) -> Option<Catalog> {
         if !(after.is_empty() || after.starts_with('#')) {
             return None;
         }
-        let mut full = String::with_capacity(table.len() + 1 + key.len());
-        if !table.is_empty() {
-            full.push_str(&table);
-            full.push('.');
-        }
-        full.push_str(key);
+        let full = if table.is_empty() { key.to_string() } else { format!("{table}.{key}") };
         // A key given twice is an error in TOML: leave it to the parser to say so.
         if out.insert(full, text).is_some() {
             return None;

@@ -120,6 +120,15 @@ fn connect_as(url: &str, user: &str) -> Result<postgres::Client, postgres::Error
     postgres::Client::connect(&url, postgres::NoTls)
 }
 
+/// The figures' spans on the server, as text, in a fixed order.
+fn figures(c: &mut postgres::Client) -> Vec<String> {
+    c.query("SELECT request_figures::text FROM request_figures ORDER BY request_id, valid_from", &[])
+        .expect("read the figures")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
 fn message(e: &postgres::Error) -> String {
     e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string())
 }
@@ -132,17 +141,10 @@ fn stale_figures_left_behind_are_replayed_at_the_next_open() {
     let Some((env, url)) = pg_env() else { return };
     let r = env.add(&["--kind", "access", "--name", "Stale Subject", "--pin", PIN_MALE]);
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("the superuser connects");
-    let spans = |c: &mut postgres::Client| -> Vec<String> {
-        c.query("SELECT request_figures::text FROM request_figures ORDER BY request_id, valid_from", &[])
-            .expect("read the figures")
-            .iter()
-            .map(|row| row.get(0))
-            .collect()
-    };
     let stale = |c: &mut postgres::Client| -> i64 {
         c.query_one("SELECT count(*) FROM figures_stale", &[]).expect("count the stale").get(0)
     };
-    let kept = spans(&mut admin);
+    let kept = figures(&mut admin);
     assert!(!kept.is_empty(), "the request has its figures");
     assert_eq!(stale(&mut admin), 0);
     // What a migration's backfill leaves when its process ends before the replay.
@@ -151,13 +153,13 @@ fn stale_figures_left_behind_are_replayed_at_the_next_open() {
             "DELETE FROM request_figures; INSERT INTO figures_stale (request_id) SELECT id FROM requests",
         )
         .expect("leave the figures stale");
-    assert!(spans(&mut admin).is_empty());
+    assert!(figures(&mut admin).is_empty());
     let listed = env.ok(&["list"]);
     assert!(listed.contains(&r), "{listed}");
     assert_eq!(stale(&mut admin), 0, "the open replayed what was stale");
-    assert_eq!(spans(&mut admin), kept, "the replay wrote the figures the request had");
+    assert_eq!(figures(&mut admin), kept, "the replay wrote the figures the request had");
     env.ok(&["list"]);
-    assert_eq!(spans(&mut admin), kept);
+    assert_eq!(figures(&mut admin), kept);
 }
 
 #[test]
@@ -216,13 +218,6 @@ fn a_clerk_connecting_directly_can_do_nothing_aryz_refuses() {
     // The figures are the server's replay: there is no function to file spans with, and the
     // one that refreshes them takes no figures from its caller and changes nothing that is
     // right already.
-    let figures = |c: &mut postgres::Client| -> Vec<String> {
-        c.query("SELECT request_figures::text FROM request_figures ORDER BY request_id, valid_from", &[])
-            .expect("read the figures")
-            .iter()
-            .map(|r| r.get(0))
-            .collect()
-    };
     let before = figures(&mut cara);
     assert!(!before.is_empty());
     let e = cara
