@@ -487,8 +487,8 @@ fn a_clerk_connecting_directly_sees_and_changes_only_her_office() {
 fn a_regional_supervisor_imports_into_her_office_under_row_level_security() {
     let Some((env, url)) = pg_env() else { return };
     env.ok(&["office", "add", "OSH", "--name-en", "Osh (example)"]);
-    env.ok(&["operator", "add", "olga", "--role", "supervisor", "--office", "OSH"]);
-    env.ok(&["operator", "add", "oleg", "--role", "clerk", "--office", "OSH"]);
+    env.ok(&["operator", "add", "ozoda", "--role", "supervisor", "--office", "OSH"]);
+    env.ok(&["operator", "add", "olga", "--role", "clerk", "--office", "OSH"]);
     let mut csv = String::from("kind,name,pin,received,channel,lang,categories,description\n");
     for i in 0..30 {
         csv += &format!(
@@ -498,8 +498,8 @@ fn a_regional_supervisor_imports_into_her_office_under_row_level_security() {
     }
     let file = env.dir.path().join("import.csv");
     std::fs::write(&file, csv).expect("csv");
-    let olga_url = url.replace("user=postgres", "user=olga");
-    crate::common::ok(env.as_op("olga").args(["--db", &olga_url, "import", &file.display().to_string()]));
+    let ozoda_url = url.replace("user=postgres", "user=ozoda");
+    crate::common::ok(env.as_op("ozoda").args(["--db", &ozoda_url, "import", &file.display().to_string()]));
     let count = |user: &str, sql: &str| -> i64 {
         connect_as(&url, user).expect("log in").query_one(sql, &[]).expect(sql).get(0)
     };
@@ -512,9 +512,9 @@ fn a_regional_supervisor_imports_into_her_office_under_row_level_security() {
         ),
         0
     );
-    assert_eq!(count("olga", "SELECT count(*) FROM requests"), 30);
-    assert_eq!(count("olga", "SELECT count(DISTINCT request_id) FROM events"), 30);
-    assert_eq!(count("oleg", "SELECT count(DISTINCT request_id) FROM deadlines"), 30);
+    assert_eq!(count("ozoda", "SELECT count(*) FROM requests"), 30);
+    assert_eq!(count("ozoda", "SELECT count(DISTINCT request_id) FROM events"), 30);
+    assert_eq!(count("olga", "SELECT count(DISTINCT request_id) FROM deadlines"), 30);
     assert_eq!(count("cara", "SELECT count(*) FROM requests"), 0);
     assert_eq!(count("cara", "SELECT count(*) FROM deadlines"), 0);
     // One entry a request, under her own login (the run appended under one lock), then the
@@ -525,7 +525,7 @@ fn a_regional_supervisor_imports_into_her_office_under_row_level_security() {
         .expect("entries");
     assert_eq!(
         entries.iter().map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1))).collect::<Vec<_>>(),
-        [("olga".to_string(), 30)]
+        [("ozoda".to_string(), 30)]
     );
     assert!(env.ok(&["audit", "verify"]).contains("intact"));
     assert!(env.ok(&["check"]).contains("integrity: ok"));
@@ -616,7 +616,7 @@ fn batch(env: &TestEnv, op: &str, lines: &[Vec<String>]) -> String {
 fn twenty_processes_at_once_lose_nothing_and_keep_one_chain() {
     let Some((env, url)) = pg_env() else { return };
     env.ok(&["office", "add", "OSH", "--name-en", "Osh (example)"]);
-    for clerk in ["olga", "oleg"] {
+    for clerk in ["olga", "oskar"] {
         env.ok(&["operator", "add", clerk, "--role", "clerk", "--office", "OSH"]);
     }
     let refs: Vec<String> = (0..5)
@@ -639,7 +639,7 @@ fn twenty_processes_at_once_lose_nothing_and_keep_one_chain() {
     // Assigned back and forth by the supervisor's processes while the others write.
     let assignable = env.add(&["--kind", "access", "--name", "Assigned Subject", "--pin", PIN_MALE]);
     let (processes, per_process) = (20, 8);
-    let ops = ["cara", "carl", "sam", "olga", "oleg"];
+    let ops = ["cara", "carl", "sam", "olga", "oskar"];
     let osh_office = |op: &str| op.starts_with('o');
     let outputs: Vec<(String, String)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..processes)
@@ -762,7 +762,7 @@ fn databases_on_one_server_sync_the_same_operators_at_once() {
                     env.ok(&["init", "--dev-identity"]);
                     let ops = env.json(&["operator", "list"]);
                     env.admin = ops[0]["login"].as_str().expect("login").to_string();
-                    for (login, role) in [("sam", "supervisor"), ("cara", "clerk"), ("carl", "clerk")] {
+                    for (login, role) in [("sana", "supervisor"), ("cora", "clerk"), ("cory", "clerk")] {
                         env.ok(&["operator", "add", login, "--role", role, "--name", "Shared Operator"]);
                         env.ok(&["operator", "disable", login]);
                         // Adding again re-enables the operator: a third change of the role.
