@@ -21,6 +21,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0012_case_file.sql"),
     include_str!("../../migrations/0013_offices.sql"),
     OFFICE_FIGURES,
+    include_str!("../../migrations/0015_office_indexes.sql"),
 ];
 
 /// Migration 0008: the audit chain covers the records. Applying it to a database that

@@ -587,6 +587,18 @@ impl Store {
         }
     }
 
+    /// The plans of the count and first page of `f` (SQLite), for tests of index choice.
+    #[cfg(test)]
+    pub(crate) fn plans(&self, f: &crate::model::ListFilter, sort: crate::model::SortKey) -> Vec<String> {
+        self.as_sqlite().read().plans(f, sort)
+    }
+
+    /// Takes the planner's statistics (`ANALYZE`, SQLite), for tests of index choice.
+    #[cfg(test)]
+    pub(crate) fn analyze(&self) {
+        self.as_sqlite().read().analyze();
+    }
+
     /// A store over a `SQLite` connection made by hand (a database of an older schema).
     pub(super) fn from_sqlite(s: SqliteStore) -> Store {
         Store::sqlite(s)
