@@ -734,6 +734,41 @@ macro_rules! store_tests {
                 assert_eq!(answers, vec![(None, 38)]);
             }
 
+            /// A replay as of a day reads the requests that may have been open then: open
+            /// now, closed on or after the day, or changed since (an answer recorded after
+            /// the day but dated before it), and no other.
+            #[test]
+            fn the_requests_maybe_open_on_a_day_are_open_closed_since_or_changed_since() {
+                let mut store = open();
+                let pin = "21503199012345";
+                let close = |store: &mut Store, id, on: &str, recorded: &str| {
+                    let mut r = store.read().request_by_id(id).unwrap().unwrap();
+                    r.status = Status::Answered;
+                    r.responded_on = Some(d(on));
+                    r.closed_on = r.responded_on;
+                    store.write(|tx| tx.update_request(&r, recorded)).unwrap();
+                };
+                let (_, open_now) = insert(&mut store, "Open", pin, "2026-11-02");
+                let (id, closed_after) = insert(&mut store, "Closed after", pin, "2026-11-02");
+                close(&mut store, id, "2026-11-20", "2026-11-20T10:00:00+06:00");
+                let (id, recorded_after) = insert(&mut store, "Recorded after", pin, "2026-11-02");
+                close(&mut store, id, "2026-11-10", "2026-11-20T10:00:00+06:00");
+                let (id, _) = insert(&mut store, "Closed before", pin, "2026-11-02");
+                close(&mut store, id, "2026-11-10", "2026-11-10T10:00:00+06:00");
+                insert(&mut store, "Received after", pin, "2026-11-18");
+                let mut seen = Vec::new();
+                store
+                    .read()
+                    .for_each_history(HistoryScope::MaybeOpen, d("2026-11-15"), |h: &History| {
+                        seen.push(h.reference.clone())
+                    })
+                    .unwrap();
+                seen.sort();
+                let mut wanted = vec![open_now, closed_after, recorded_after];
+                wanted.sort();
+                assert_eq!(seen, wanted);
+            }
+
             /// The kept figures have an office dimension: each office's figures are those of
             /// its own requests (what a replay of them gives), the offices add up to every
             /// office, and a move takes a request's figures to its new office exactly, with

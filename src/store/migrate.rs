@@ -22,6 +22,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_offices.sql"),
     OFFICE_FIGURES,
     include_str!("../../migrations/0015_office_indexes.sql"),
+    include_str!("../../migrations/0016_closed_updated_index.sql"),
 ];
 
 /// Migration 0008: the audit chain covers the records. Applying it to a database that

@@ -141,9 +141,14 @@ impl SqliteReader<'_> {
     ) -> Result<()> {
         let (filter, from, to) = match scope {
             HistoryScope::Received { from, to } => ("r.received_on BETWEEN ?1 AND ?2", from, to.min(as_of)),
-            // Closed on or after the day, or changed since (a backdated answer recorded later).
+            // Open now, closed on or after the day, or changed since (a backdated answer
+            // recorded later). Written as three parts, each read through an index of its own
+            // (migration 0016): as one OR the planner scanned every request.
             HistoryScope::MaybeOpen => (
-                "(r.is_open = 1 OR r.closed_on >= ?1 OR r.updated_at >= ?1) AND r.received_on <= ?2",
+                "r.id IN (SELECT id FROM requests WHERE is_open = 1
+                          UNION ALL SELECT id FROM requests WHERE is_open = 0 AND closed_on >= ?1
+                          UNION ALL SELECT id FROM requests WHERE is_open = 0 AND updated_at >= ?1)
+                 AND r.received_on <= ?2",
                 as_of,
                 as_of,
             ),
