@@ -668,17 +668,30 @@ impl Widget for QueueView<'_> {
             Constraint::Length(1),
             Constraint::Fill(1),
         ]));
-        st.tabs_area.set(tabs_area);
         let role = self.session.role();
         let sections = Section::for_role(role);
         let selected = st.section().index_for(role);
-        // When the tabs do not fit, the first ones give way so that the current one shows.
+        // When the tabs do not fit, the first ones give way so that the current one shows,
+        // and a mark at each edge says that more tabs lie that way (two columns each).
+        let tabs_width =
+            |from: usize, to: usize| sections[from..to].iter().map(|s| s.title().width() + 3).sum::<usize>();
         let fits = |from: usize| {
-            sections[from..=selected.max(from)].iter().map(|s| s.title().width() + 3).sum::<usize>()
+            tabs_width(from, selected.max(from) + 1) + if from > 0 { 4 } else { 0 }
                 <= usize::from(tabs_area.width)
         };
         let first = (0..=selected).find(|&f| fits(f)).unwrap_or(selected);
         st.tabs_first.set(first);
+        let mut tabs_area = tabs_area;
+        if first > 0 && tabs_area.width > 2 {
+            buf.set_string(tabs_area.x, tabs_area.y, "‹", th.muted);
+            tabs_area.x += 2;
+            tabs_area.width -= 2;
+        }
+        if tabs_width(first, sections.len()) > usize::from(tabs_area.width) && tabs_area.width > 2 {
+            tabs_area.width -= 2;
+            buf.set_string(tabs_area.right() + 1, tabs_area.y, "›", th.muted);
+        }
+        st.tabs_area.set(tabs_area);
         Tabs::new(sections[first..].iter().map(|s| s.title()))
             .select(selected - first)
             .style(th.tab)
