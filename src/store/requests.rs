@@ -235,6 +235,69 @@ fn where_sql(q: &Sql) -> String {
     if q.clauses.is_empty() { String::new() } else { format!("WHERE {}", q.clauses.join(" AND ")) }
 }
 
+/// Whether `page` is read backwards (a page before a cursor, none after it).
+fn page_backwards(page: &Page) -> bool {
+    page.before.is_some() && page.after.is_none()
+}
+
+/// The statement and parameters of one keyset page of `f` in `sort` order ([`SqliteReader::list_rows`]).
+fn page_query(f: &ListFilter, sort: SortKey, page: &Page) -> (String, Sql) {
+    let mut q = where_clause(f);
+    let backwards = page_backwards(page);
+    let cursor = page.after.as_ref().or(page.before.as_ref());
+    let limit = page.limit.clamp(1, 10_000);
+    let sql = if let Some(m) = f.search.as_deref().and_then(fts_query) {
+        let ph = q.placeholders(1);
+        q.push(format!("requests_fts MATCH {ph}"), [text(m)]);
+        if let Some(c) = cursor {
+            let ph = q.placeholders(1);
+            let op = if backwards { ">" } else { "<" };
+            q.push(format!("requests_fts.rowid {op} {ph}"), [Value::Integer(c.id)]);
+        }
+        let dir = if backwards { "ASC" } else { "DESC" };
+        format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests_fts JOIN requests ON requests.id = requests_fts.rowid
+             {} ORDER BY requests_fts.rowid {dir} LIMIT {limit}",
+            where_sql(&q)
+        )
+    } else {
+        let col = sort_column(sort);
+        let ascending = sort_descending(sort) == backwards;
+        if let Some(c) = cursor {
+            let op = if ascending { ">" } else { "<" };
+            let ph = q.placeholders(2);
+            q.push(format!("({col}, requests.id) {op} ({ph})"), [text(c.key.clone()), Value::Integer(c.id)]);
+        }
+        let dir = if ascending { "ASC" } else { "DESC" };
+        format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, requests.id {dir} LIMIT {limit}",
+            where_sql(&q)
+        )
+    };
+    (sql, q)
+}
+
+/// The statement and parameters counting the matches of `f`, up to `cap + 1` when given
+/// ([`SqliteReader::count_upto`]).
+fn count_query(f: &ListFilter, cap: Option<i64>) -> (String, Sql) {
+    let mut q = where_clause(f);
+    let from = match f.search.as_deref().and_then(fts_query) {
+        Some(m) => {
+            let ph = q.placeholders(1);
+            q.push(format!("requests_fts MATCH {ph}"), [text(m)]);
+            "requests_fts JOIN requests ON requests.id = requests_fts.rowid"
+        }
+        None => "requests",
+    };
+    let sql = match cap {
+        None => format!("SELECT count(*) FROM {from} {}", where_sql(&q)),
+        Some(c) => {
+            format!("SELECT count(*) FROM (SELECT 1 FROM {from} {} LIMIT {})", where_sql(&q), c.max(0) + 1)
+        }
+    };
+    (sql, q)
+}
+
 impl SqliteReader<'_> {
     pub fn request_by_ref(&self, reference: &str) -> Result<Option<SubjectRequest>> {
         let r = self
@@ -337,52 +400,16 @@ impl SqliteReader<'_> {
     /// Like [`Reader::list`] without the deadlines and per-category actions: what a queue
     /// shows (the binding due date is on the row itself), in one query instead of three.
     pub fn list_rows(&self, f: &ListFilter, sort: SortKey, page: &Page) -> Result<Vec<SubjectRequest>> {
-        let mut q = where_clause(f);
-        let search = f.search.as_deref().and_then(fts_query);
-        // Paging back walks the index the other way and reverses the rows afterwards.
-        let backwards = page.before.is_some() && page.after.is_none();
-        let cursor = page.after.as_ref().or(page.before.as_ref());
-        let limit = page.limit.clamp(1, 10_000);
-        let sql = if let Some(m) = &search {
-            let ph = q.placeholders(1);
-            q.push(format!("requests_fts MATCH {ph}"), [text(m.clone())]);
-            if let Some(c) = cursor {
-                let ph = q.placeholders(1);
-                let op = if backwards { ">" } else { "<" };
-                q.push(format!("requests_fts.rowid {op} {ph}"), [Value::Integer(c.id)]);
-            }
-            let dir = if backwards { "ASC" } else { "DESC" };
-            format!(
-                "SELECT {REQUEST_COLUMNS} FROM requests_fts JOIN requests ON requests.id = requests_fts.rowid
-                 {} ORDER BY requests_fts.rowid {dir} LIMIT {limit}",
-                where_sql(&q)
-            )
-        } else {
-            let col = sort_column(sort);
-            let ascending = sort_descending(sort) == backwards;
-            if let Some(c) = cursor {
-                let op = if ascending { ">" } else { "<" };
-                let ph = q.placeholders(2);
-                q.push(
-                    format!("({col}, requests.id) {op} ({ph})"),
-                    [text(c.key.clone()), Value::Integer(c.id)],
-                );
-            }
-            let dir = if ascending { "ASC" } else { "DESC" };
-            format!(
-                "SELECT {REQUEST_COLUMNS} FROM requests {} ORDER BY {col} {dir}, requests.id {dir} LIMIT {limit}",
-                where_sql(&q)
-            )
-        };
+        let (sql, q) = page_query(f, sort, page);
         let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st
+        let mut rows = st
             .query_map(rusqlite::params_from_iter(q.params.iter()), request_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = rows;
-        if backwards {
-            out.reverse();
+        // Paging back walks the index the other way: the rows come reversed.
+        if page_backwards(page) {
+            rows.reverse();
         }
-        Ok(out)
+        Ok(rows)
     }
 
     pub fn count(&self, f: &ListFilter) -> Result<i64> {
@@ -392,23 +419,7 @@ impl SqliteReader<'_> {
     /// Counts matches, stopping after `cap + 1` when a cap is given: a screen shows
     /// "10000+" rather than reading a million index entries to print an exact figure.
     pub fn count_upto(&self, f: &ListFilter, cap: Option<i64>) -> Result<i64> {
-        let mut q = where_clause(f);
-        let from = match f.search.as_deref().and_then(fts_query) {
-            Some(m) => {
-                let ph = q.placeholders(1);
-                q.push(format!("requests_fts MATCH {ph}"), [text(m)]);
-                "requests_fts JOIN requests ON requests.id = requests_fts.rowid"
-            }
-            None => "requests",
-        };
-        let sql = match cap {
-            None => format!("SELECT count(*) FROM {from} {}", where_sql(&q)),
-            Some(c) => format!(
-                "SELECT count(*) FROM (SELECT 1 FROM {from} {} LIMIT {})",
-                where_sql(&q),
-                c.max(0) + 1
-            ),
-        };
+        let (sql, q) = count_query(f, cap);
         Ok(self
             .conn
             .prepare_cached(&sql)?
@@ -418,25 +429,20 @@ impl SqliteReader<'_> {
 
 #[cfg(test)]
 impl SqliteReader<'_> {
-    /// The query plans (`EXPLAIN QUERY PLAN` details) of the count and of the first page
-    /// that `count_upto` and `list_rows` run for `f`, for tests of index choice.
+    /// The query plans (`EXPLAIN QUERY PLAN` details) of the statements a queue runs for
+    /// `f`: the exact count, the capped count and the first page, for tests of index choice.
     pub(crate) fn plans(&self, f: &ListFilter, sort: SortKey) -> Vec<String> {
-        let q = where_clause(f);
-        let page = format!(
-            "SELECT id FROM requests {} ORDER BY {} ASC, requests.id ASC LIMIT 50",
-            where_sql(&q),
-            sort_column(sort)
-        );
-        let count = format!("SELECT count(*) FROM requests {}", where_sql(&q));
-        let mut out = Vec::new();
-        for sql in [count, page] {
-            let mut st = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("plan");
-            let rows = st
-                .query_map(rusqlite::params_from_iter(q.params.iter()), |r| r.get::<_, String>(3))
-                .expect("plan rows");
-            out.push(rows.collect::<rusqlite::Result<Vec<_>>>().expect("plan").join("; "));
-        }
-        out
+        let first = Page { limit: 50, ..Page::default() };
+        [count_query(f, None), count_query(f, Some(10_000)), page_query(f, sort, &first)]
+            .into_iter()
+            .map(|(sql, q)| {
+                let mut st = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("plan");
+                let rows = st
+                    .query_map(rusqlite::params_from_iter(q.params.iter()), |r| r.get::<_, String>(3))
+                    .expect("plan rows");
+                rows.collect::<rusqlite::Result<Vec<_>>>().expect("plan").join("; ")
+            })
+            .collect()
     }
 
     /// Takes the planner's statistics, as `ANALYZE` in the sqlite3 shell would.

@@ -675,9 +675,11 @@ impl Widget for QueueView<'_> {
         // and a mark at each edge says that more tabs lie that way (two columns each).
         let tabs_width =
             |from: usize, to: usize| sections[from..to].iter().map(|s| s.title().width() + 3).sum::<usize>();
+        let all_fit = tabs_width(0, sections.len()) <= usize::from(tabs_area.width);
         let fits = |from: usize| {
-            tabs_width(from, selected.max(from) + 1) + if from > 0 { 4 } else { 0 }
-                <= usize::from(tabs_area.width)
+            let to = selected.max(from) + 1;
+            let marks = 2 * (usize::from(from > 0) + usize::from(!all_fit && to < sections.len()));
+            tabs_width(from, to) + marks <= usize::from(tabs_area.width)
         };
         let first = (0..=selected).find(|&f| fits(f)).unwrap_or(selected);
         st.tabs_first.set(first);
