@@ -167,115 +167,125 @@ fn main() {
         return;
     }
 
-    measure(&mut rows, "start: open session + counts + first page", 50.0, 50, |_| {
-        let s = session(&db, "aibek");
-        let _ = s.counts(today, &AssigneeFilter::Is("aibek".into())).expect("counts");
-        let _ = first(
-            &s,
-            &ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
-            SortKey::Due,
-        );
-    });
-
-    let sections: Vec<(&str, ListFilter, SortKey)> = vec![
-        (
-            "section Mine (aibek)",
-            ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
-            SortKey::Due,
-        ),
-        (
-            "section Due soon",
-            ListFilter {
-                due_from: Some(today),
-                due_to: Some(sup.due_soon_limit(today)),
-                ..ListFilter::default()
-            },
-            SortKey::Due,
-        ),
-        ("section Overdue", ListFilter { overdue_as_of: Some(today), ..ListFilter::default() }, SortKey::Due),
-        (
-            "section Unassigned",
-            ListFilter { assignee: AssigneeFilter::Unassigned, ..ListFilter::default() },
-            SortKey::Due,
-        ),
-        ("section All open", ListFilter::default(), SortKey::Due),
-        (
-            "section Closed",
-            ListFilter {
-                statuses: vec![
-                    aryz::domain::status::Status::Answered,
-                    aryz::domain::status::Status::Withdrawn,
-                ],
-                ..ListFilter::default()
-            },
-            SortKey::Closed,
-        ),
-    ];
-    for (name, f, sort) in &sections {
-        measure(&mut rows, &format!("{name}: first page + its count"), 4.0, 50, |_| {
-            let _ = first(&sup, f, *sort);
-            // As the queue screen counts: exactly up to 10,000, then "10000+".
-            let _ = sup.count_upto(f, 10_000).expect("count");
+    // `ARYZ_BENCH_ONLY=keys`: only the terminal UI's frames and keystrokes.
+    let keys_only = std::env::var("ARYZ_BENCH_ONLY").is_ok_and(|v| v == "keys");
+    if !keys_only {
+        measure(&mut rows, "start: open session + counts + first page", 50.0, 50, |_| {
+            let s = session(&db, "aibek");
+            let _ = s.counts(today, &AssigneeFilter::Is("aibek".into())).expect("counts");
+            let _ = first(
+                &s,
+                &ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
+                SortKey::Due,
+            );
         });
-    }
-    measure(&mut rows, "header counts (open, due soon, overdue)", 4.0, 50, |_| {
-        let _ = sup.counts(today, &AssigneeFilter::Any).expect("counts");
-    });
 
-    // Deep in the queue: the page after the 20,000th open request, and after the
-    // 900,000th closed one.
-    let deep = |f: &ListFilter, sort: SortKey, skip: usize| -> Option<Cursor> {
-        let mut after = None;
-        let mut seen = 0;
-        while seen < skip {
-            let page =
-                sup.list(f, sort, &Page { after: after.clone(), before: None, limit: 1000 }).expect("list");
-            let last = page.last()?;
-            after = Some(Cursor::of(last, sort));
-            seen += page.len();
+        let sections: Vec<(&str, ListFilter, SortKey)> = vec![
+            (
+                "section Mine (aibek)",
+                ListFilter { assignee: AssigneeFilter::Is("aibek".into()), ..ListFilter::default() },
+                SortKey::Due,
+            ),
+            (
+                "section Due soon",
+                ListFilter {
+                    due_from: Some(today),
+                    due_to: Some(sup.due_soon_limit(today)),
+                    ..ListFilter::default()
+                },
+                SortKey::Due,
+            ),
+            (
+                "section Overdue",
+                ListFilter { overdue_as_of: Some(today), ..ListFilter::default() },
+                SortKey::Due,
+            ),
+            (
+                "section Unassigned",
+                ListFilter { assignee: AssigneeFilter::Unassigned, ..ListFilter::default() },
+                SortKey::Due,
+            ),
+            ("section All open", ListFilter::default(), SortKey::Due),
+            (
+                "section Closed",
+                ListFilter {
+                    statuses: vec![
+                        aryz::domain::status::Status::Answered,
+                        aryz::domain::status::Status::Withdrawn,
+                    ],
+                    ..ListFilter::default()
+                },
+                SortKey::Closed,
+            ),
+        ];
+        for (name, f, sort) in &sections {
+            measure(&mut rows, &format!("{name}: first page + its count"), 4.0, 50, |_| {
+                let _ = first(&sup, f, *sort);
+                // As the queue screen counts: exactly up to 10,000, then "10000+".
+                let _ = sup.count_upto(f, 10_000).expect("count");
+            });
         }
-        after
-    };
-    let all_open = ListFilter::default();
-    if let Some(c) = deep(&all_open, SortKey::Due, 20_000) {
-        measure(&mut rows, "page down deep in All open (row 20,000)", 4.0, 100, |_| {
-            let _ = sup
-                .list(&all_open, SortKey::Due, &Page { after: Some(c.clone()), before: None, limit: 50 })
-                .expect("list");
+        measure(&mut rows, "header counts (open, due soon, overdue)", 4.0, 50, |_| {
+            let _ = sup.counts(today, &AssigneeFilter::Any).expect("counts");
         });
-    }
-    let closed = &sections[5].1;
-    if let Some(c) = deep(closed, SortKey::Closed, 500_000) {
-        measure(&mut rows, "page down deep in Closed (row 500,000)", 4.0, 100, |_| {
-            let _ = sup
-                .list(closed, SortKey::Closed, &Page { after: Some(c.clone()), before: None, limit: 50 })
-                .expect("list");
+
+        // Deep in the queue: the page after the 20,000th open request, and after the
+        // 900,000th closed one.
+        let deep = |f: &ListFilter, sort: SortKey, skip: usize| -> Option<Cursor> {
+            let mut after = None;
+            let mut seen = 0;
+            while seen < skip {
+                let page = sup
+                    .list(f, sort, &Page { after: after.clone(), before: None, limit: 1000 })
+                    .expect("list");
+                let last = page.last()?;
+                after = Some(Cursor::of(last, sort));
+                seen += page.len();
+            }
+            after
+        };
+        let all_open = ListFilter::default();
+        if let Some(c) = deep(&all_open, SortKey::Due, 20_000) {
+            measure(&mut rows, "page down deep in All open (row 20,000)", 4.0, 100, |_| {
+                let _ = sup
+                    .list(&all_open, SortKey::Due, &Page { after: Some(c.clone()), before: None, limit: 50 })
+                    .expect("list");
+            });
+        }
+        let closed = &sections[5].1;
+        if let Some(c) = deep(closed, SortKey::Closed, 500_000) {
+            measure(&mut rows, "page down deep in Closed (row 500,000)", 4.0, 100, |_| {
+                let _ = sup
+                    .list(closed, SortKey::Closed, &Page { after: Some(c.clone()), before: None, limit: 50 })
+                    .expect("list");
+            });
+        }
+
+        // Search: a common name, a PIN, a reference.
+        let sample =
+            first(&sup, &ListFilter { all_statuses: true, ..ListFilter::default() }, SortKey::Received);
+        let some = sample.first().expect("a request");
+        let searches = [
+            ("search by name (common surname)", "Asanova".to_string()),
+            ("search by name prefix, two words", "Жумабек Айгер".to_string()),
+            ("search by PIN", some.subject.pin.clone()),
+            ("search by reference", some.reference.clone()),
+            ("search with no match", "Zzyzx".to_string()),
+        ];
+        for (name, q) in &searches {
+            let f = ListFilter { search: Some(q.clone()), all_statuses: true, ..ListFilter::default() };
+            measure(&mut rows, name, 10.0, 50, |_| {
+                let _ = first(&sup, &f, SortKey::Due);
+            });
+        }
+
+        measure(&mut rows, "open a request's detail (peek)", 4.0, 100, |i| {
+            let r = &sample[i % sample.len()];
+            let _ = sup.peek(&r.reference).expect("peek");
         });
+
+        figures(&mut rows, &sup, today);
     }
-
-    // Search: a common name, a PIN, a reference.
-    let sample = first(&sup, &ListFilter { all_statuses: true, ..ListFilter::default() }, SortKey::Received);
-    let some = sample.first().expect("a request");
-    let searches = [
-        ("search by name (common surname)", "Asanova".to_string()),
-        ("search by name prefix, two words", "Жумабек Айгер".to_string()),
-        ("search by PIN", some.subject.pin.clone()),
-        ("search by reference", some.reference.clone()),
-        ("search with no match", "Zzyzx".to_string()),
-    ];
-    for (name, q) in &searches {
-        let f = ListFilter { search: Some(q.clone()), all_statuses: true, ..ListFilter::default() };
-        measure(&mut rows, name, 10.0, 50, |_| {
-            let _ = first(&sup, &f, SortKey::Due);
-        });
-    }
-
-    measure(&mut rows, "open a request's detail (peek)", 4.0, 100, |i| {
-        let r = &sample[i % sample.len()];
-        let _ = sup.peek(&r.reference).expect("peek");
-    });
-
-    figures(&mut rows, &sup, today);
 
     // The terminal UI: one frame of each screen at 200×60, and keystrokes (update + render).
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
@@ -296,6 +306,45 @@ fn main() {
         app.update(Action::Do(Cmd::NextSection));
         draw(&app);
     });
+    // Where the next-section time goes: each step of the cycle timed on its own.
+    {
+        let n = app.sections().len();
+        let mut by_step: Vec<Vec<f64>> = vec![Vec::new(); n];
+        let mut names = vec![String::new(); n];
+        for _ in 0..10 {
+            for (step, name) in by_step.iter_mut().zip(names.iter_mut()) {
+                let t = Instant::now();
+                app.update(Action::Do(Cmd::NextSection));
+                draw(&app);
+                step.push(ms(t.elapsed()));
+                *name = format!("{:?}", app.queue.section());
+                // A grouped section reads the clerks below the screen after the frame, a
+                // screenful per idle step: the longest step is what a key may wait for.
+                let mut idle = (0.0f64, 0.0f64);
+                while app.queue.groups_pending() {
+                    let t = Instant::now();
+                    app.idle();
+                    let d = ms(t.elapsed());
+                    idle = (idle.0 + d, idle.1.max(d));
+                }
+                if idle.0 > 0.0 {
+                    *name = format!(
+                        "{name} (then idle: {:.1} ms in all, {:.1} ms the longest step)",
+                        idle.0, idle.1
+                    );
+                }
+            }
+        }
+        for (v, name) in by_step.iter_mut().zip(&names) {
+            v.sort_by(f64::total_cmp);
+            println!(
+                "{:<48} {:>9.3} {:>9.3}",
+                format!("  next section into {name}"),
+                v[v.len() / 2],
+                v[v.len() - 1]
+            );
+        }
+    }
     // The same keys through the terminal writer (`aryz::tui::present`, issue 16) at the tmux
     // probe's 120x40: update, read-ahead, render, diff, and the bytes the terminal would get.
     // Down from the top: the first ~35 `j` move the highlight, the rest scroll the table.
@@ -327,6 +376,11 @@ fn main() {
     app.update(Action::Do(Cmd::RegisterRequest));
     measure(&mut rows, "render intake form at 200x60", 4.0, 100, |_| draw(&app));
     app.update(Action::Do(Cmd::Cancel));
+    if keys_only {
+        let over = rows.iter().filter(|r| r.budget_ms > 0.0 && r.p99 > r.budget_ms).count();
+        println!("\n{} measures, {} over budget (p99 against the budget)", rows.len(), over);
+        return;
+    }
 
     // Export of about 100,000 requests (those received in the last ~180 days).
     let recent = ListFilter {

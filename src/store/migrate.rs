@@ -23,6 +23,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     OFFICE_FIGURES,
     include_str!("../../migrations/0015_office_indexes.sql"),
     include_str!("../../migrations/0016_closed_updated_index.sql"),
+    include_str!("../../migrations/0017_awaiting_due_index.sql"),
 ];
 
 /// Migration 0008: the audit chain covers the records. Applying it to a database that

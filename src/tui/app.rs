@@ -152,15 +152,25 @@ impl App {
     /// Whether [`App::idle`] has something to do.
     pub fn has_idle_work(&self) -> bool {
         self.start_pending
+            || self.queue.groups_pending()
             || (self.queue.last_move != 0 && self.screens.is_empty() && self.overlays.is_empty())
     }
 
     /// Work done while no key waits, after a frame is on screen: the header counts the first
-    /// frame left out, then the queue's reading ahead.
+    /// frame left out, the clerks' groups below the screen, then the queue's reading ahead.
     pub fn idle(&mut self) {
         if self.start_pending {
             self.finish_start();
             crate::startup_trace::mark("header counts and total read");
+        } else if self.queue.groups_pending() {
+            // A screenful of clerks at a time, so that a key pressed meanwhile waits for one
+            // such read at most (about 2 ms on a million requests), not for all of them.
+            let more = self.queue.rows.len() + self.queue.groups.len() + self.queue.screenful();
+            let r = self.queue.load_more_groups(&self.session, self.today, Some(more));
+            if self.ok(r).is_none() {
+                // Not read again at each idle moment: the next refresh reads the section anew.
+                self.queue.pending_groups.clear();
+            }
         } else if self.screens.is_empty() && self.overlays.is_empty() && !self.prefetch_off_thread() {
             let r = self.queue.prefetch(&self.session, self.today);
             self.ok(r);

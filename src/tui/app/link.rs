@@ -255,6 +255,7 @@ impl App {
         self.queue.counted = q.counted;
         self.queue.db_is_empty = q.db_is_empty;
         self.queue.groups = q.groups;
+        self.queue.pending_groups = q.pending_groups;
         // The selection stays on the request the operator is on now (keys moved it while
         // the worker read).
         if let Some(id) = keep
