@@ -335,6 +335,14 @@ impl App {
         if action == Action::Tick {
             return self.tick();
         }
+        // Esc while a screen is read off this thread: that screen is not opened (and the
+        // queue's own Esc, clearing its filters, waits for the next one).
+        if action == Action::Do(Command::Back)
+            && self.overlays.is_empty()
+            && self.link.opening.take().is_some()
+        {
+            return;
+        }
         // The mouse reaches no screen under an overlay.
         let under_overlay = !self.overlays.is_empty();
         let (top, ctx) = self.top_mut();
@@ -358,6 +366,9 @@ impl App {
 
     /// Commands that no component took: the same on every screen.
     fn global(&mut self, cmd: Command) {
+        if self.open_off_thread(cmd) {
+            return;
+        }
         let (session, today) = (&self.session, self.today);
         let screen = match cmd {
             Command::Quit => return self.ask_to_quit(),
@@ -434,6 +445,8 @@ impl App {
     fn open_screen(&mut self, screen: Screen) {
         // A refresh asked before read its screens before this one was read.
         self.link.generation += 1;
+        // A screen still being read off this thread is not opened over this one.
+        self.link.opening = None;
         if self.screens.last().is_some_and(|top| screen.component().replaces(top.component().context())) {
             self.screens.pop();
         }

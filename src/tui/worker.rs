@@ -28,6 +28,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
+use super::action::Command;
+use super::screens::Screen;
 use super::screens::queue::{QueueState, Section};
 use crate::domain::calendar::Calendar;
 use crate::model::{AssigneeFilter, Counts, Cursor, Operator, SortKey};
@@ -60,6 +62,14 @@ pub enum Job {
         today: NaiveDate,
         queue: Box<QueueState>,
     },
+    /// Reads the screen a global command opens (the dashboard, the monthly report, the
+    /// audit log: reads that can take a while on a server), while the queue stays live.
+    Open {
+        /// Which ask this is: a reply for an ask since replaced or cancelled is dropped.
+        token: u64,
+        cmd: Command,
+        today: NaiveDate,
+    },
     /// The screen thread's connection broke: a new one for it; `check` is the request and
     /// version of a write that was under way, whose fate is to be read.
     Reconnect {
@@ -88,6 +98,12 @@ pub enum ReplyBody {
     Fresh(Box<Fresh>),
     /// The queue with the rows read ahead.
     Prefetched(Box<QueueState>),
+    /// The screen a [`Job::Open`] asked for, or why it could not be read (`None`: the
+    /// command opens no screen).
+    Opened {
+        token: u64,
+        screen: Box<Option<Result<Screen, Error>>>,
+    },
     Failed(Error),
     /// A refresh or read-ahead that came while the worker was connecting again (the next
     /// tick asks again).
@@ -197,6 +213,11 @@ fn serve(mut session: Session, jobs: &Receiver<Job>, replies: &Sender<Reply>, ga
                 };
                 (generation, body)
             }
+            Job::Open { token, cmd, today } => {
+                // A lost connection shows at the next refresh, which connects again.
+                let screen = Box::new(Screen::opened_by(cmd, &session, today));
+                (0, ReplyBody::Opened { token, screen })
+            }
             Job::Reconnect { check } => {
                 let why = Error::Store(StoreError::Lost(String::new()));
                 let Some(body) = reconnect(&mut session, check, jobs, replies, &why) else { return };
@@ -275,6 +296,16 @@ fn reconnect(
                 Ok(Job::Refresh(RefreshJob { generation, .. }) | Job::Prefetch { generation, .. }) => {
                     let skipped = Reply { generation, calls: 0, body: ReplyBody::Skipped };
                     replies.send(skipped).ok()?;
+                }
+                Ok(Job::Open { token, .. }) => {
+                    let lost = Box::new(Some(Err(Error::Store(StoreError::Lost(why.clone())))));
+                    replies
+                        .send(Reply {
+                            generation: 0,
+                            calls: 0,
+                            body: ReplyBody::Opened { token, screen: lost },
+                        })
+                        .ok()?;
                 }
                 Ok(Job::Reconnect { check: c }) => check = check.or(c),
                 Err(RecvTimeoutError::Timeout) => break,

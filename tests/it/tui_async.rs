@@ -152,6 +152,66 @@ fn a_reply_read_for_what_the_operator_left_is_dropped() {
     assert_eq!(app.link.dropped, 2);
 }
 
+/// The screens that read much (the dashboard, the monthly report, the audit log with its
+/// verification) are read by the worker: the queue moves while they are read, with the busy
+/// mark, and the screen opens when it comes; Esc, or another screen opened meanwhile, means
+/// it is not opened.
+#[test]
+fn the_dashboard_report_and_audit_log_are_read_off_the_screen_thread() {
+    use aryz::tui::app::{Context, Screen};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aryz.sqlite3");
+    let (mut app, gate) = app_with_worker(&path, "jyldyz", true);
+    let gate = gate.unwrap();
+    for (key, context) in [("D", Context::Dashboard), ("M", Context::Report), ("A", Context::Audit)] {
+        let on_screen_thread = calls_on_this_thread();
+        press(&mut app, &[key]);
+        assert!(app.screens.is_empty(), "{key}: the screen opened before it was read");
+        assert!(app.link.busy() && header(&app).contains('⟳'), "{key}: {}", header(&app));
+        let before = app.queue.selected;
+        press(&mut app, &["j"]);
+        assert_eq!(app.queue.selected, before + 1, "{key}: keys move the queue while the worker reads");
+        assert_eq!(app.context(), Context::Queue);
+        assert_eq!(calls_on_this_thread(), on_screen_thread, "{key}: read on the screen thread");
+        gate.send(()).unwrap();
+        app.wait_worker().unwrap();
+        assert_eq!(app.context(), context, "{key}: the screen opened when it came");
+        assert!(!app.link.busy());
+        press(&mut app, &["esc"]);
+        assert_eq!(app.context(), Context::Queue);
+    }
+    // Esc while it is read: it never opens.
+    press(&mut app, &["D"]);
+    press(&mut app, &["esc"]);
+    assert!(!app.link.busy(), "Esc cancels: no busy mark");
+    gate.send(()).unwrap();
+    app.wait_worker().unwrap();
+    assert!(app.screens.is_empty(), "the dashboard opened after Esc");
+    // Another screen opened meanwhile (the calendar, read here): the dashboard does not open
+    // over it.
+    press(&mut app, &["D", "c"]);
+    assert_eq!(app.context(), Context::Calendar);
+    gate.send(()).unwrap();
+    app.wait_worker().unwrap();
+    assert_eq!(app.context(), Context::Calendar);
+    assert_eq!(app.screens.len(), 1);
+    assert!(matches!(app.screens.last(), Some(Screen::Calendar(_))));
+    // What it shows is what reading it here shows.
+    press(&mut app, &["esc", "D"]);
+    gate.send(()).unwrap();
+    app.wait_worker().unwrap();
+    let off_thread = screen(&app, 120, 35);
+    let mut here = App::new(
+        other_session(&path),
+        aryz::tui::keymap::KeyMap::default(),
+        aryz::tui::theme::Theme::colour(),
+    )
+    .unwrap();
+    press(&mut here, &["D"]);
+    let strip = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(&off_thread), strip(&screen(&here, 120, 35)));
+}
+
 #[test]
 fn reading_ahead_runs_off_the_screen_thread_while_keys_move() {
     let dir = tempfile::tempdir().unwrap();

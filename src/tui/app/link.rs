@@ -5,6 +5,7 @@
 use super::{App, Message, Screen};
 use crate::i18n::tf;
 use crate::store::ChangeMark;
+use crate::tui::action::Command;
 use crate::tui::component::Ctx;
 use crate::tui::effect::UseCase;
 use crate::tui::worker::{Checked, Fresh, Job, RefreshJob, Reply, ReplyBody, Window, Worker};
@@ -35,12 +36,16 @@ pub struct Link {
     pub uncertain: Option<(String, Option<i64>)>,
     /// Replies dropped as stale (for tests and the log).
     pub dropped: u64,
+    /// A screen asked of the worker ([`Job::Open`]) and not come yet: its token and command.
+    pub opening: Option<(u64, Command)>,
+    /// The token of the last [`Job::Open`].
+    pub last_token: u64,
 }
 
 impl Link {
     /// Whether a reply is expected (the screen then polls for it often).
     pub fn expecting(&self) -> bool {
-        self.waiting || self.prefetching || self.offline.is_some()
+        self.waiting || self.prefetching || self.opening.is_some() || self.offline.is_some()
     }
 
     /// The busy mark: a read is under way or the connection is being mended.
@@ -94,6 +99,28 @@ impl App {
         if let Ok(second) = self.session.connect_again() {
             self.link.worker = Worker::spawn(second).ok();
         }
+    }
+
+    /// Asks the worker for the screen `cmd` opens, when it is one of the screens that read
+    /// much (the dashboard, the monthly report, the audit log with its verification) and a
+    /// worker is there: the queue stays live meanwhile, with the busy mark, and the screen
+    /// opens when it comes (unless Esc, another screen or a dialog came first). `false`: the
+    /// screen thread reads it itself.
+    pub(super) fn open_off_thread(&mut self, cmd: Command) -> bool {
+        if !matches!(cmd, Command::ShowDashboard | Command::ShowReport | Command::ShowAudit) {
+            return false;
+        }
+        let Some(worker) = &self.link.worker else { return false };
+        if self.link.offline.is_some() {
+            return false;
+        }
+        self.link.last_token += 1;
+        let token = self.link.last_token;
+        if worker.send(Job::Open { token, cmd, today: self.today }) {
+            self.link.opening = Some((token, cmd));
+            return true;
+        }
+        false
     }
 
     /// The 2-second tick: asks the worker (or, without one, reads here), and re-reads only
@@ -168,6 +195,19 @@ impl App {
             ReplyBody::Skipped => {
                 self.link.waiting = false;
                 self.link.prefetching = false;
+            }
+            ReplyBody::Opened { token, screen } => {
+                if self.link.opening.is_some_and(|(t, _)| t == token) {
+                    self.link.opening = None;
+                    match *screen {
+                        // A dialog opened meanwhile stays on top: the screen is not pushed under it.
+                        Some(Ok(s)) if self.overlays.is_empty() => self.open_screen(s),
+                        Some(Err(e)) => self.error(crate::i18n::localize::Localize::localized(&e)),
+                        _ => self.link.dropped += 1,
+                    }
+                } else {
+                    self.link.dropped += 1;
+                }
             }
             ReplyBody::Prefetched(q) => {
                 self.link.prefetching = false;
