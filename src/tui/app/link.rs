@@ -36,8 +36,8 @@ pub struct Link {
     pub uncertain: Option<(String, Option<i64>)>,
     /// Replies dropped as stale (for tests and the log).
     pub dropped: u64,
-    /// A screen asked of the worker ([`Job::Open`]) and not come yet: its token and command.
-    pub opening: Option<(u64, Command)>,
+    /// The token of the screen asked of the worker ([`Job::Open`]) that has not come yet.
+    pub opening: Option<u64>,
     /// The token of the last [`Job::Open`].
     pub last_token: u64,
 }
@@ -117,7 +117,7 @@ impl App {
         self.link.last_token += 1;
         let token = self.link.last_token;
         if worker.send(Job::Open { token, cmd, today: self.today }) {
-            self.link.opening = Some((token, cmd));
+            self.link.opening = Some(token);
             return true;
         }
         false
@@ -197,7 +197,7 @@ impl App {
                 self.link.prefetching = false;
             }
             ReplyBody::Opened { token, screen } => {
-                if self.link.opening.is_some_and(|(t, _)| t == token) {
+                if self.link.opening == Some(token) {
                     self.link.opening = None;
                     match *screen {
                         // A dialog opened meanwhile stays on top: the screen is not pushed under it.
